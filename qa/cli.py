@@ -1,0 +1,266 @@
+"""The `policyqa` command: parse, call the library, print.
+
+Heavy imports (torch, faiss, sentence-transformers) happen inside the commands that need them, so
+`policyqa --help` and argument errors answer at once. A user error is one line on stderr: exit code 2
+for a bad argument or input, 1 when the index or model cannot be used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+
+
+class UserError(Exception):
+    """A one-line message for the user, with the exit code to leave with."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.code = code
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1, got {value}")
+    return value
+
+
+# -- index ---------------------------------------------------------------------------------------------
+
+def cmd_index_build(args: argparse.Namespace) -> int:
+    from qa.build import BuildError, build_index
+    from qa.embedding import SentenceEmbedder
+    from qa.settings import BuildSettings, index_dir, policies_dir
+
+    try:
+        settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
+                                          chunk_overlap=args.chunk_overlap)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if args.quiet:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="passage", desc="embedding", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        report = build_index(policies_dir(args.policies), index_dir(args.index), settings,
+                             lambda: SentenceEmbedder(settings.model), full=args.full,
+                             max_bytes=int(args.max_mb * 1_000_000), progress=progress)
+    except BuildError as err:
+        raise UserError(str(err), EXIT_FAILURE) from None
+    finally:
+        if bar is not None:
+            bar.close()
+    for err in report.errors:
+        kept = " (kept its previously indexed version)" if err.path.stem in report.kept_previous else ""
+        print(f"error: {err}{kept}", file=sys.stderr)
+    if not args.quiet or report.errors:
+        print(report.summary())
+        print(f"index: {index_dir(args.index)}")
+    return EXIT_FAILURE if report.errors else 0
+
+
+def cmd_index_status(args: argparse.Namespace) -> int:
+    from qa.policies import file_sha256, policy_files
+    from qa.settings import index_dir, policies_dir
+    from qa.store import read_manifest
+
+    folder = index_dir(args.index)
+    manifest = read_manifest(folder)
+    if args.json:
+        print(json.dumps(manifest, indent=2, ensure_ascii=False))
+        return 0
+    print(f"index:     {folder}")
+    print(f"built at:  {manifest['built_at']} in {manifest['build_seconds']:.1f} s "
+          f"(policyqa {manifest['package_version']}, format {manifest['format_version']})")
+    print(f"model:     {manifest['model']['id']} ({manifest['model']['dimension']} dimensions)")
+    chunker = manifest["chunker"]
+    print(f"passages:  {manifest['passage_count']} (chunks of <= {chunker['chunk_size']} characters, "
+          f"overlap {chunker['chunk_overlap']}), FAISS {manifest['faiss_index']}")
+    print(f"policies:  {len(manifest['policies'])}")
+    source_dir = policies_dir(args.policies)
+    on_disk = {p.stem: p for p in policy_files(source_dir)} if source_dir.is_dir() else {}
+    for policy_id, info in sorted(manifest["policies"].items()):
+        path = on_disk.get(policy_id)
+        state = ("file missing" if path is None
+                 else "changed since build" if file_sha256(path) != info["sha256"] else "up to date")
+        print(f"  {policy_id:<24} {info['passages']:>5} passages  {info['name']}  [{state}]")
+    stale = sorted(set(on_disk) - set(manifest["policies"]))
+    if stale:
+        print(f"not indexed yet: {', '.join(stale)} (run `policyqa index build`)")
+    return 0
+
+
+# -- ask -----------------------------------------------------------------------------------------------
+
+def _read_questions(path: Path) -> list[dict]:
+    if not path.is_file():
+        raise UserError(f"questions file not found: {path}")
+    questions, problems = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict) or not str(item.get("question", "")).strip():
+                raise ValueError("needs a non-empty \"question\"")
+        except ValueError as err:
+            problems.append(f"{path.name}:{number}: {err}")
+            continue
+        questions.append(item)
+    if problems:
+        raise UserError("; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""))
+    return questions
+
+
+def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str) -> dict:
+    started = time.perf_counter()
+    hits = engine.search(question, k=k, policies=policies, retriever=retriever)
+    latency = (time.perf_counter() - started) * 1000
+    return {"question": question, "abstained": False,
+            "passages": [{"policy": h.policy, "name": h.name, "section": h.section, "start": h.start,
+                          "end": h.end, "text": h.text, "score": round(h.score, 4)} for h in hits],
+            "latency_ms": round(latency, 2)}
+
+
+def _print_answer(result: dict) -> None:
+    if not result["passages"]:
+        print("No passages found.")
+    for rank, p in enumerate(result["passages"], start=1):
+        section = f" — {p['section']}" if p["section"] else ""
+        print(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, score {p['score']:.3f}]")
+        for paragraph in p["text"].split("\n"):
+            if paragraph.strip():
+                print(textwrap.fill(paragraph.strip(), width=100, initial_indent="   ", subsequent_indent="   "))
+        print()
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    if args.questions is None and not args.question:
+        raise UserError("give a QUESTION or --questions FILE")
+    if args.questions is not None and args.question:
+        raise UserError("give either a QUESTION or --questions FILE, not both")
+    items = (_read_questions(args.questions) if args.questions is not None
+             else [{"id": None, "question": " ".join(args.question), "policy": None}])
+    if args.questions is None and not items[0]["question"].strip():
+        raise UserError("question is empty")
+    from qa.settings import index_dir
+    from qa.store import read_manifest
+
+    # Arguments are checked against the manifest before the model loads, so a typo fails at once.
+    known = read_manifest(index_dir(args.index))["policies"]
+    for item in items:
+        for policy_id in args.policy or ([item["policy"]] if item.get("policy") else ()):
+            if policy_id not in known:
+                raise UserError(f"unknown policy id '{policy_id}' (known: {', '.join(sorted(known))})")
+    from qa.engine import Engine
+
+    engine = Engine.open(args.index, model=args.model)
+    for item in items:
+        scope = args.policy or ([item["policy"]] if item.get("policy") else None)
+        try:
+            result = _ask_one(engine, str(item["question"]), scope, args.k, args.retriever)
+        except ValueError as err:
+            raise UserError(str(err)) from None
+        if args.json:
+            print(json.dumps({"id": item.get("id"), **result}, ensure_ascii=False), flush=True)
+        else:
+            if len(items) > 1:
+                print(f"## {item['question']}")
+            _print_answer(result)
+    return 0
+
+
+# -- parser --------------------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="policyqa", description="Ask what privacy policies say; every answer is a cited quotation.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def index_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or ./index)")
+
+    def model_option(p: argparse.ArgumentParser, what: str) -> None:
+        p.add_argument("--model", metavar="NAME_OR_PATH",
+                       help=f"sentence-transformers model {what} (default: $POLICYQA_MODEL or the bundled "
+                            "all-MiniLM-L6-v2)")
+
+    index_cmd = commands.add_parser("index", help="build or inspect the index")
+    index_sub = index_cmd.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    build = index_sub.add_parser("build", help="index the policies folder")
+    build.add_argument("--policies", metavar="DIR", help="policies folder (default: $POLICYQA_POLICIES or ./policies)")
+    index_option(build)
+    model_option(build, "to embed with")
+    build.add_argument("--chunk-size", type=_positive_int, metavar="CHARS", help="longest passage (default 800)")
+    build.add_argument("--chunk-overlap", type=int, metavar="CHARS", help="overlap between passages (default 100)")
+    build.add_argument("--full", action="store_true", help="rebuild from scratch, reusing nothing")
+    build.add_argument("--max-mb", type=float, default=10.0, metavar="MB", help="largest policy file (default 10)")
+    build.add_argument("--quiet", action="store_true", help="no progress bar; print only errors")
+    build.set_defaults(func=cmd_index_build)
+    status = index_sub.add_parser("status", help="what is indexed, with which model, when")
+    index_option(status)
+    status.add_argument("--policies", metavar="DIR", help="policies folder to compare with")
+    status.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    status.set_defaults(func=cmd_index_status)
+
+    ask = commands.add_parser("ask", help="ask a question; prints cited passages")
+    ask.add_argument("question", nargs="*", help="the question")
+    ask.add_argument("--questions", type=Path, metavar="FILE.jsonl",
+                     help='batch mode: one {"id", "question", "policy"} object per line')
+    ask.add_argument("--policy", action="append", metavar="ID", help="search only this policy (repeatable)")
+    ask.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
+    ask.add_argument("--retriever", default="dense", help="dense (default)")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    index_option(ask)
+    model_option(ask, "the index was built with")
+    ask.set_defaults(func=cmd_ask)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if getattr(args, "k", 1) < 1:
+            raise UserError(f"k must be >= 1, got {args.k}")
+        return args.func(args)
+    except UserError as err:
+        print(f"policyqa: error: {err}", file=sys.stderr)
+        return err.code
+    except KeyboardInterrupt:
+        print("policyqa: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # one line for the errors we know, a traceback for real bugs
+        from qa.embedding import ModelLoadError
+        from qa.store import IndexUnavailable
+
+        if isinstance(err, (IndexUnavailable, ModelLoadError)):
+            print(f"policyqa: error: {err}", file=sys.stderr)
+            return EXIT_FAILURE
+        if isinstance(err, ValueError):
+            print(f"policyqa: error: {err}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""The loaded product: an index, the model that embedded it, and its retrievers, opened once.
+
+The CLI, the chat page and the evaluation all go through `Engine`, so they answer the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Sequence
+
+from qa.embedding import Embedder
+from qa.retrieval import DenseRetriever, Hit, Retriever
+from qa.settings import ENV_MODEL, index_dir
+from qa.store import PolicyIndex, load_index
+
+RETRIEVERS = ("dense",)
+DEFAULT_RETRIEVER = "dense"
+
+
+class Engine:
+    """An opened index with its embedder; retrievers are made on first use and kept."""
+
+    def __init__(self, index: PolicyIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        self._retrievers: dict[str, Retriever] = {}
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
+             embedder_factory: Callable[[str], Embedder] | None = None) -> "Engine":
+        """Load the index (flag, $POLICYQA_INDEX or `index/`) and the model that built it.
+
+        `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is
+        used. Raises IndexUnavailable or ModelLoadError with a one-line message.
+        """
+        requested = model or os.environ.get(ENV_MODEL)
+        index = load_index(index_dir(folder), model=requested)
+        if embedder_factory is None:
+            from qa.embedding import SentenceEmbedder as embedder_factory  # noqa: N813
+        return cls(index, embedder_factory(index.manifest["model"]["id"]))
+
+    @property
+    def policies(self) -> dict:
+        return self.index.policies
+
+    def retriever(self, name: str = DEFAULT_RETRIEVER) -> Retriever:
+        if name not in RETRIEVERS:
+            raise ValueError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
+        if name not in self._retrievers:
+            self._retrievers[name] = DenseRetriever(self.index, self.embedder)
+        return self._retrievers[name]
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
+               retriever: str = DEFAULT_RETRIEVER) -> list[Hit]:
+        """The `k` best passages for `question`, restricted to `policies` (ids) when given."""
+        return self.retriever(retriever).search(question, k=k, policies=policies)
+
+
+def open_default(path: Path | None = None) -> Engine:
+    return Engine.open(path)

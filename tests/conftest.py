@@ -1,0 +1,77 @@
+"""Shared fixtures: a deterministic fake embedder for unit tests, the real model once per session."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_POLICIES = ROOT / "policies"
+POLICYQA_DEV = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"
+
+
+class FakeEmbedder:
+    """Hashed bag of words: same text, same vector; shared words make vectors close. No model needed."""
+
+    def __init__(self, model_id: str = "fake-embedder", dimension: int = 64):
+        self.model_id = model_id
+        self.dimension = dimension
+        self.calls: list[int] = []  # how many texts each call embedded
+
+    def embed(self, texts, batch_size: int = 64) -> np.ndarray:
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+            norm = np.linalg.norm(out[row])
+            out[row] = out[row] / norm if norm else out[row]
+            if not norm:
+                out[row, 0] = 1.0
+        return out
+
+
+@pytest.fixture
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def seed_policies(tmp_path: Path) -> Path:
+    """A copy of the five seed policies and their metadata, safe to modify."""
+    folder = tmp_path / "policies"
+    shutil.copytree(SEED_POLICIES, folder)
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch, tmp_path):
+    """Tests never read or write the repo's own index, whatever the caller's environment says."""
+    monkeypatch.setenv("POLICYQA_INDEX", str(tmp_path / "default-index"))
+    monkeypatch.setenv("POLICYQA_POLICIES", str(tmp_path / "default-policies"))
+    monkeypatch.delenv("POLICYQA_MODEL", raising=False)
+
+
+@pytest.fixture(scope="session")
+def real_embedder():
+    """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
+    from qa.embedding import SentenceEmbedder
+
+    return SentenceEmbedder()
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory, real_embedder) -> Path:
+    """The seed policies indexed with the real model, once per session (read-only for tests)."""
+    from qa.build import build_index
+    from qa.settings import BuildSettings
+
+    folder = tmp_path_factory.mktemp("seed-index") / "index"
+    report = build_index(SEED_POLICIES, folder, BuildSettings(), lambda: real_embedder)
+    assert not report.errors, report.errors
+    return folder

@@ -1,0 +1,112 @@
+"""Building: bad files reported and skipped, nothing lost, incremental reuse, locking, atomic swap."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from qa.build import BuildError, BuildLock, BuildLocked, build_index
+from qa.settings import BuildSettings
+from qa.store import load_index
+
+
+def build(policies, index, embedder, **kwargs):
+    return build_index(policies, index, BuildSettings(model=embedder.model_id), lambda: embedder, **kwargs)
+
+
+def test_bad_files_are_named_and_the_rest_indexed(seed_policies, tmp_path, fake_embedder):
+    (seed_policies / "empty.txt").write_text("")
+    (seed_policies / "blob.txt").write_bytes(b"\x00\x01\x02binary\x00" * 20)
+    (seed_policies / "notes.exe").write_bytes(b"MZ")
+    (seed_policies / "concero.md").write_text("# Concero again\n\nSame id as concero.txt.\n")
+    report = build(seed_policies, tmp_path / "index", fake_embedder)
+    messages = sorted(str(e) for e in report.errors)
+    assert len(messages) == 4 and all("\n" not in m for m in messages)
+    assert any(m.startswith("empty.txt:") and "empty" in m for m in messages)
+    assert any(m.startswith("blob.txt:") and "binary" in m for m in messages)
+    assert any(m.startswith("notes.exe:") and "unsupported" in m for m in messages)
+    assert any(m.startswith("concero.txt:") or m.startswith("concero.md:") for m in messages)
+    assert sorted(report.added) == ["23technology", "cloudsentric", "concero", "core-office-it", "ct1-technologies"]
+    assert (seed_policies / "empty.txt").exists() and (seed_policies / "blob.txt").exists()
+
+
+def test_unchanged_rebuild_embeds_nothing(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    first = build(seed_policies, index, fake_embedder)
+    assert first.embedded == first.passages > 0
+    fake_embedder.calls.clear()
+    again = build(seed_policies, index, fake_embedder)
+    assert (again.added, again.updated, again.removed) == ([], [], [])
+    assert len(again.unchanged) == 5 and again.embedded == 0 and fake_embedder.calls == []
+    assert again.summary().startswith("added 0, updated 0, removed 0, unchanged 5")
+
+
+def test_one_new_policy_embeds_only_its_passages(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    build(seed_policies, index, fake_embedder)
+    (seed_policies / "acme.txt").write_text("Acme Privacy\n\nWe keep your email address for 3 years.\n")
+    fake_embedder.calls.clear()
+    report = build(seed_policies, index, fake_embedder)
+    assert report.added == ["acme"] and report.embedded == 1 and sum(fake_embedder.calls) == 1
+    assert "acme" in load_index(index).policies
+
+
+def test_changed_and_removed_policies(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    build(seed_policies, index, fake_embedder)
+    (seed_policies / "cloudsentric.txt").write_text("CloudSentric\n\nWe changed everything.\n")
+    (seed_policies / "concero.txt").unlink()
+    report = build(seed_policies, index, fake_embedder)
+    assert report.updated == ["cloudsentric"] and report.removed == ["concero"]
+    loaded = load_index(index)
+    assert "concero" not in loaded.policies
+    assert loaded.policies["cloudsentric"].text == "CloudSentric\n\nWe changed everything.\n"
+
+
+def test_a_policy_whose_file_went_bad_keeps_its_last_good_version(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    build(seed_policies, index, fake_embedder)
+    before = load_index(index).policies["concero"].text
+    (seed_policies / "concero.txt").write_bytes(b"")
+    report = build(seed_policies, index, fake_embedder)
+    assert [str(e) for e in report.errors] == ["concero.txt: file is empty"]
+    assert report.kept_previous == ["concero"] and report.removed == []
+    assert load_index(index).policies["concero"].text == before
+
+
+def test_nothing_indexable_leaves_the_previous_index(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    build(seed_policies, index, fake_embedder)
+    empty = tmp_path / "empty-policies"
+    empty.mkdir()
+    (empty / "x.txt").write_text("   \n")
+    with pytest.raises(BuildError, match="no policy could be indexed"):
+        build(empty, tmp_path / "other-index", fake_embedder)
+    assert len(load_index(index).policies) == 5
+
+
+def test_second_build_is_refused_while_one_holds_the_lock(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    with BuildLock(index):
+        with pytest.raises(BuildLocked, match=rf"pid {os.getpid()}"):
+            build(seed_policies, index, fake_embedder)
+    build(seed_policies, index, fake_embedder)  # released
+
+
+def test_lock_left_by_a_dead_process_is_taken_over(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock = BuildLock(index).path
+    lock.write_text('{"pid": %d, "host": "%s", "since": "then"}' % (int(dead.stdout), os.uname().nodename))
+    report = build(seed_policies, index, fake_embedder)
+    assert report.passages > 0 and not lock.exists()
+
+
+def test_rebuild_swaps_in_a_whole_index_and_leaves_no_temp_folders(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    build(seed_policies, index, fake_embedder)
+    (seed_policies / "acme.txt").write_text("Acme\n\nWe sell nothing.\n")
+    build(seed_policies, index, fake_embedder, full=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "policies"]  # no staging or lock left
+    assert "acme" in load_index(index).policies

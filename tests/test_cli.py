@@ -1,0 +1,100 @@
+"""The CLI in-process with the fake embedder: output formats, one-line errors, exit codes."""
+
+import json
+
+import pytest
+
+import qa.embedding
+from qa.cli import main
+from tests.conftest import FakeEmbedder
+
+
+@pytest.fixture
+def fake_model(monkeypatch):
+    """Every SentenceEmbedder the CLI makes is the fake one (no model load)."""
+    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder": FakeEmbedder(model))
+
+
+@pytest.fixture
+def index(seed_policies, tmp_path, fake_model, capsys):
+    folder = tmp_path / "index"
+    assert main(["index", "build", "--policies", str(seed_policies), "--index", str(folder), "--quiet",
+                 "--model", "fake-embedder"]) == 0
+    capsys.readouterr()
+    return folder
+
+
+def test_build_prints_a_summary(seed_policies, tmp_path, fake_model, capsys):
+    code = main(["index", "build", "--policies", str(seed_policies), "--index", str(tmp_path / "i"),
+                 "--model", "fake-embedder"])
+    out = capsys.readouterr().out
+    assert code == 0 and out.startswith("added 5, updated 0, removed 0, unchanged 0; 5 policies,")
+
+
+def test_build_with_a_bad_file_names_it_and_exits_1(seed_policies, tmp_path, fake_model, capsys):
+    (seed_policies / "broken.txt").write_bytes(b"\x00\x00\x00")
+    code = main(["index", "build", "--policies", str(seed_policies), "--index", str(tmp_path / "i"),
+                 "--model", "fake-embedder", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert captured.err.strip().splitlines() == ["error: broken.txt: looks like a binary file, not text"]
+    assert "added 5" in captured.out
+
+
+def test_status_lists_policies(index, capsys):
+    assert main(["index", "status", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    assert "model:     fake-embedder" in out and "concero" in out and "passages:" in out
+
+
+def test_ask_json_passages_quote_the_policy(index, seed_policies, capsys):
+    assert main(["ask", "recordings 30 days", "--index", str(index), "--json", "--k", "2",
+                 "--model", "fake-embedder"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["abstained"] is False and len(result["passages"]) == 2 and result["latency_ms"] >= 0
+    top = result["passages"][0]
+    assert set(top) == {"policy", "name", "section", "start", "end", "text", "score"}
+    text = (seed_policies / f"{top['policy']}.txt").read_text(encoding="utf-8")
+    assert text[top["start"]:top["end"]] == top["text"]
+
+
+def test_ask_human_output_cites_name_and_section(index, capsys):
+    assert main(["ask", "recordings", "30", "days", "--index", str(index), "--k", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("1. Concero Technology Services — Telephone Communications")
+
+
+def test_batch_mode_keeps_input_order(index, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "cookies", "policy": "ct1-technologies"}\n'
+                         '{"id": "b", "question": "call recordings"}\n')
+    assert main(["ask", "--questions", str(questions), "--json", "--index", str(index)]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in rows] == ["a", "b"]
+    assert {p["policy"] for p in rows[0]["passages"]} == {"ct1-technologies"}
+
+
+@pytest.mark.parametrize("argv,message", [
+    (["ask", "cookies", "--policy", "acme"], "unknown policy id 'acme'"),
+    (["ask", ""], "question is empty"),
+    (["ask", "cookies", "--k", "0"], "k must be >= 1, got 0"),
+    (["ask"], "give a QUESTION or --questions FILE"),
+])
+def test_user_errors_are_one_line_with_exit_2(index, capsys, argv, message):
+    code = main(argv + ["--index", str(index)])
+    err = capsys.readouterr().err
+    assert code == 2 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_missing_index_is_one_line_with_exit_1(tmp_path, capsys):
+    code = main(["ask", "cookies", "--index", str(tmp_path / "none")])
+    err = capsys.readouterr().err
+    assert code == 1 and "run `policyqa index build`" in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_batch_lines_are_reported_by_number(index, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "a", "question": "ok"}\nnot json\n{"id": "c"}\n')
+    code = main(["ask", "--questions", str(questions), "--json", "--index", str(index)])
+    err = capsys.readouterr().err
+    assert code == 2 and "q.jsonl:2" in err and "q.jsonl:3" in err

@@ -1,0 +1,37 @@
+"""The real bundled model, real FAISS, the real CLI in a subprocess: the product's main path."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qa.engine import Engine
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.integration
+
+QUESTION = "How long does Concero keep phone call recordings?"
+
+
+def test_concero_recordings_question_finds_30_days_in_top_3(seed_index_dir, real_embedder):
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    hits = engine.search(QUESTION, k=3)
+    assert any(h.policy == "concero" and "30 days" in h.text for h in hits), [(h.policy, h.text[:60]) for h in hits]
+
+
+def test_cli_ask_json_quotes_are_exact(seed_index_dir, tmp_path):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(json.dumps({"id": "q1", "question": QUESTION}) + "\n"
+                         + json.dumps({"id": "q2", "question": "Do they use cookies?", "policy": "ct1-technologies"}) + "\n")
+    result = subprocess.run([sys.executable, "-m", "qa", "ask", "--questions", str(questions), "--json",
+                             "--index", str(seed_index_dir)], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["q1", "q2"]
+    for row in rows:
+        assert row["passages"] and row["latency_ms"] > 0
+        for p in row["passages"]:
+            text = (ROOT / "policies" / f"{p['policy']}.txt").read_text(encoding="utf-8")
+            assert text[p["start"]:p["end"]] == p["text"]
+    assert {p["policy"] for p in rows[1]["passages"]} == {"ct1-technologies"}

@@ -1,0 +1,111 @@
+"""Index build -> save -> load -> search with the fake embedder, and every way loading must refuse."""
+
+import json
+
+import pytest
+
+from qa.build import build_index
+from qa.engine import Engine
+from qa.settings import BuildSettings
+from qa.store import FORMAT_VERSION, IndexUnavailable, load_index
+
+
+@pytest.fixture
+def built(seed_policies, tmp_path, fake_embedder):
+    index = tmp_path / "index"
+    settings = BuildSettings(model=fake_embedder.model_id)
+    report = build_index(seed_policies, index, settings, lambda: fake_embedder)
+    assert report.errors == []
+    return index
+
+
+def open_engine(folder, fake_embedder):
+    return Engine.open(folder, embedder_factory=lambda model: fake_embedder)
+
+
+def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
+    assert sorted(p.name for p in built.iterdir()) == ["manifest.json", "passages.jsonl", "policies.jsonl",
+                                                       "vectors.faiss"]
+    manifest = json.loads((built / "manifest.json").read_text())
+    assert manifest["format_version"] == FORMAT_VERSION
+    assert manifest["model"] == {"id": fake_embedder.model_id, "dimension": fake_embedder.dimension}
+    assert manifest["chunker"]["chunk_size"] == 800
+    assert set(manifest["policies"]) == {"23technology", "concero", "core-office-it", "ct1-technologies",
+                                         "cloudsentric"}
+    assert all(len(info["sha256"]) == 64 for info in manifest["policies"].values())
+    assert manifest["built_at"] and manifest["passage_count"] > 50
+
+
+def test_save_load_search_round_trip(built, fake_embedder):
+    engine = open_engine(built, fake_embedder)
+    hits = engine.search("recordings 30 days telephone", k=3)
+    assert hits[0].policy == "concero" and "30 days" in hits[0].text
+    policy_text = engine.index.policies["concero"].text
+    assert policy_text[hits[0].start:hits[0].end] == hits[0].text
+    assert hits[0].name == "Concero Technology Services"
+    assert hits[0].section == "Telephone Communications"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+
+
+def test_search_restricted_to_policies(built, fake_embedder):
+    engine = open_engine(built, fake_embedder)
+    hits = engine.search("recordings 30 days telephone", k=10, policies=["ct1-technologies", "cloudsentric"])
+    assert hits and {h.policy for h in hits} <= {"ct1-technologies", "cloudsentric"}
+
+
+@pytest.mark.parametrize("question,k,policies,message", [
+    ("", 5, None, "question is empty"),
+    ("   ", 5, None, "question is empty"),
+    ("cookies", 0, None, "k must be >= 1, got 0"),
+    ("cookies", 5, ["acme"], "unknown policy id 'acme'"),
+])
+def test_bad_queries_name_the_bad_value(built, fake_embedder, question, k, policies, message):
+    engine = open_engine(built, fake_embedder)
+    with pytest.raises(ValueError, match=message):
+        engine.search(question, k=k, policies=policies)
+
+
+def test_missing_index_says_to_build(tmp_path):
+    with pytest.raises(IndexUnavailable, match=r"no index at .*run `policyqa index build`"):
+        load_index(tmp_path / "nowhere")
+
+
+def test_other_model_is_refused_with_the_rebuild_command(built):
+    with pytest.raises(IndexUnavailable) as err:
+        load_index(built, model="all-mpnet-base-v2")
+    message = str(err.value)
+    assert "built with model 'fake-embedder'" in message and "policyqa index build --model all-mpnet-base-v2" in message
+    assert "\n" not in message
+
+
+def test_other_format_version_is_refused(built):
+    manifest = json.loads((built / "manifest.json").read_text())
+    manifest["format_version"] = FORMAT_VERSION + 1
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    with pytest.raises(IndexUnavailable, match="policyqa index build"):
+        load_index(built)
+
+
+@pytest.mark.parametrize("damage", ["manifest", "vectors", "passages", "truncate"])
+def test_corrupt_index_is_refused_in_one_line(built, damage):
+    if damage == "manifest":
+        (built / "manifest.json").write_text("{not json")
+    elif damage == "vectors":
+        (built / "vectors.faiss").write_bytes(b"garbage")
+    elif damage == "passages":
+        (built / "passages.jsonl").write_text('{"id": 1}\n')
+    else:
+        lines = (built / "passages.jsonl").read_text().splitlines()
+        (built / "passages.jsonl").write_text("\n".join(lines[:-3]) + "\n")
+    with pytest.raises(IndexUnavailable) as err:
+        load_index(built)
+    assert "policyqa index build" in str(err.value) and "\n" not in str(err.value)
+
+
+def test_edited_offsets_are_caught(built):
+    rows = [json.loads(line) for line in (built / "passages.jsonl").read_text().splitlines()]
+    for row in rows:
+        row["start"] += 1
+    (built / "passages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(IndexUnavailable, match="does not match its policy text"):
+        load_index(built)
