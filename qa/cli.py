@@ -189,6 +189,125 @@ def cmd_ask(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- eval ----------------------------------------------------------------------------------------------
+
+def _cache_dir() -> Path:
+    import os
+
+    return Path(os.environ.get("POLICYQA_CACHE") or Path.home() / ".cache" / "policyqa")
+
+
+def _temporary_index(policies: list, settings, quiet: bool) -> Path:
+    """Index `policies` (Policy objects) with the product's own pipeline into a cached folder."""
+    import hashlib
+
+    from qa.build import build_index
+    from qa.embedding import SentenceEmbedder
+
+    digest = hashlib.sha256()
+    for policy in policies:
+        digest.update(f"{policy.id}\0{policy.text}\0".encode())
+    digest.update(json.dumps(settings.to_dict(), sort_keys=True).encode())
+    root = _cache_dir() / f"eval-{digest.hexdigest()[:16]}"
+    source = root / "policies"
+    source.mkdir(parents=True, exist_ok=True)
+    for policy in policies:
+        path = source / f"{policy.id}.txt"
+        if not path.exists():
+            path.write_text(policy.text, encoding="utf-8", newline="")
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="passage", desc="indexing", file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    report = build_index(source, root / "index", settings, lambda: SentenceEmbedder(settings.model),
+                         progress=progress)
+    if bar is not None:
+        bar.close()
+    if report.errors:
+        raise UserError(f"could not index the evaluation policies: {report.errors[0]}", EXIT_FAILURE)
+    return root / "index"
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    retrievers = [r.strip() for r in args.retriever.split(",") if r.strip()]
+    from qa.engine import RETRIEVERS
+
+    unknown = [r for r in retrievers if r not in RETRIEVERS]
+    if unknown or not retrievers:
+        raise UserError(f"unknown retriever {', '.join(unknown) or '(none)'} (choose from {', '.join(RETRIEVERS)})")
+    if args.every < 1:
+        raise UserError(f"--every must be >= 1, got {args.every}")
+    from qa.datasets import load_golden, load_squad
+    from qa.engine import Engine
+    from qa.evaluation import evaluate
+    from qa.policies import load_policies
+    from qa.report import as_json, markdown_report, misses_text, text_table
+    from qa.settings import BuildSettings, policies_dir
+
+    settings = BuildSettings.from_env(model=args.model)
+    problems = []
+    if args.squad is not None:
+        if not args.squad.is_file():
+            raise UserError(f"dataset not found: {args.squad}")
+        policies, questions, problems = load_squad(args.squad, every=args.every)
+        folder = _temporary_index(policies, settings, args.json)
+        dataset = f"{args.squad} (SQuAD format, every {args.every})"
+    else:
+        path = args.dataset
+        if not path.is_file():
+            raise UserError(f"dataset not found: {path}")
+        if args.model:
+            policies, errors = load_policies(policies_dir(args.policies))
+            if errors:
+                raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
+            folder = _temporary_index(policies, settings, args.json)
+        else:
+            from qa.settings import index_dir
+
+            folder = index_dir(args.index)
+        dataset = str(path)
+    engine = Engine.open(folder, model=args.model)
+    if args.squad is None:
+        questions, problems = load_golden(args.dataset, engine.policies)
+        questions = questions[args.every - 1::args.every] if args.every > 1 else questions
+    for problem in problems:
+        print(f"policyqa: dataset {dataset.split(' ')[0]}: {problem}", file=sys.stderr)
+    if not questions:
+        raise UserError("no usable questions in the dataset")
+
+    from tqdm import tqdm
+
+    with tqdm(total=len(questions) * len(retrievers), unit="q", desc="evaluating", file=sys.stderr,
+              disable=args.json or None, leave=False) as bar:
+        runs, interrupted = evaluate(engine, questions, retrievers, args.k, progress=lambda: bar.update())
+    if interrupted:
+        print(f"policyqa: interrupted: {len(runs[0].results)} of {len(questions)} questions measured",
+              file=sys.stderr)
+    run_settings = {"dataset": dataset, "questions": len(runs[0].results), "k": args.k,
+                    "retrievers": ",".join(retrievers), "model": engine.index.manifest["model"]["id"],
+                    "chunk_size": engine.index.manifest["chunker"]["chunk_size"]}
+    if args.json:
+        print(as_json(runs, args.k, run_settings))
+    else:
+        print(f"{dataset}: {len(runs[0].results)} questions, k={args.k}, model {run_settings['model']}")
+        print(text_table(runs, args.k))
+        if args.show_misses:
+            print()
+            print(misses_text(runs[0], args.show_misses))
+    if args.out:
+        args.out.write_text(markdown_report(runs, args.k, run_settings, engine.index.manifest,
+                                            args.show_misses or 10, interrupted), encoding="utf-8")
+    return 130 if interrupted else (EXIT_FAILURE if problems else 0)
+
+
 # -- parser --------------------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,7 +352,31 @@ def build_parser() -> argparse.ArgumentParser:
     index_option(ask)
     model_option(ask, "the index was built with")
     ask.set_defaults(func=cmd_ask)
+
+    ev = commands.add_parser("eval", help="measure retrieval on a golden set or SQuAD-format data")
+    source = ev.add_mutually_exclusive_group()
+    source.add_argument("--dataset", type=Path, default=Path("evals/golden.jsonl"), metavar="FILE.jsonl",
+                        help="golden questions (default evals/golden.jsonl)")
+    source.add_argument("--squad", type=Path, metavar="FILE.json",
+                        help="SQuAD-format data (e.g. PolicyQA); each article becomes a policy in a temporary index")
+    ev.add_argument("--every", type=int, default=1, metavar="N", help="use every N-th question")
+    ev.add_argument("--retriever", default=",".join(_retriever_names()), metavar="NAMES",
+                    help=f"comma-separated retrievers to compare (default: {','.join(_retriever_names())})")
+    ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and recall@k (default 5)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ev.add_argument("--out", type=Path, metavar="REPORT.md", help="write a Markdown report")
+    ev.add_argument("--show-misses", type=int, default=0, metavar="N", help="print the worst N questions")
+    index_option(ev)
+    ev.add_argument("--policies", metavar="DIR", help="policies folder (with --model)")
+    model_option(ev, "to evaluate (builds a temporary index with it)")
+    ev.set_defaults(func=cmd_eval)
     return parser
+
+
+def _retriever_names() -> tuple[str, ...]:
+    from qa.engine import RETRIEVERS
+
+    return RETRIEVERS
 
 
 def main(argv: list[str] | None = None) -> int:

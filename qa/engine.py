@@ -6,7 +6,6 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from typing import Callable, Sequence
 
 from qa.embedding import Embedder
@@ -56,6 +55,21 @@ class Engine:
         """The `k` best passages for `question`, restricted to `policies` (ids) when given."""
         return self.retriever(retriever).search(question, k=k, policies=policies)
 
+    def rank(self, question: str, k: int = 10, policies: Sequence[str] | None = None,
+             retriever: str = DEFAULT_RETRIEVER) -> list[Hit]:
+        """The passages the product would cite, best first: what `policyqa eval` judges."""
+        return self.search(question, k=k, policies=policies, retriever=retriever)
 
-def open_default(path: Path | None = None) -> Engine:
-    return Engine.open(path)
+    def abstains(self, question: str, hits: Sequence[Hit], retriever: str = DEFAULT_RETRIEVER) -> bool:
+        """Whether the product would say the policies do not address `question`, given its ranking."""
+        from qa.answer import DEFAULT_ABSTAIN_BELOW
+
+        return not hits or hits[0].score < DEFAULT_ABSTAIN_BELOW
+
+    def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
+               retriever: str | None = None) -> "Answer":  # noqa: F821
+        """Per-policy answers with highlighted, cited sentences, or "not stated" (see `qa.answer`)."""
+        from qa.answer import build_answer
+
+        return build_answer(self, question, k=k, policies=policies, retriever=retriever)
+

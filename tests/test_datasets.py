@@ -1,0 +1,70 @@
+import json
+
+from qa.datasets import QuoteFinder, load_golden, load_squad
+from qa.policies import Policy
+
+POLICY = Policy(id="acme", name="Acme", text="Intro.\n\nWe keep the\n  recordings for 30 days.\nThe End.")
+
+
+def write(tmp_path, rows):
+    path = tmp_path / "golden.jsonl"
+    path.write_text("\n".join(r if isinstance(r, str) else json.dumps(r) for r in rows) + "\n")
+    return path
+
+
+def test_quotes_match_ignoring_case_and_white_space_with_original_offsets():
+    finder = QuoteFinder(POLICY.text)
+    start, end = finder.find("keep THE recordings for 30 days")
+    assert POLICY.text[start:end] == "keep the\n  recordings for 30 days"
+    assert finder.find("kept for 31 days") is None
+
+
+def test_golden_lines_and_their_problems_by_line_number(tmp_path):
+    path = write(tmp_path, [
+        {"id": "q1", "question": "How long?", "policy": "acme", "answers": [{"policy": "acme", "quote": "30 days"}]},
+        {"id": "q2", "question": "Do they sell data?", "policy": "acme", "answers": []},
+        "not json",
+        {"id": "q4", "question": "x", "answers": [{"policy": "nobody", "quote": "x"}]},
+        {"id": "q5", "question": "x", "answers": [{"policy": "acme", "quote": "not in the text"}]},
+        {"id": "q6", "answers": []},
+        {"id": "q7", "question": "x", "policy": "ghost", "answers": []},
+        {"id": "q1", "question": "dup", "answers": []},
+    ])
+    questions, problems = load_golden(path, {"acme": POLICY})
+    assert [q.id for q in questions] == ["q1", "q2"]
+    assert questions[0].answerable and not questions[1].answerable
+    evidence = questions[0].evidence[0]
+    assert POLICY.text[evidence.start:evidence.end] == "30 days"
+    assert [p.line for p in problems] == [3, 4, 5, 6, 7, 8]
+    assert "quote not found in acme" in str(problems[2]) and str(problems[2]).startswith("line 5:")
+    assert "missing field 'question'" in problems[3].message
+
+
+def test_the_shipped_golden_set_is_valid_and_covers_what_the_issue_asks():
+    from qa.policies import load_policies
+    from tests.conftest import ROOT, SEED_POLICIES
+
+    policies, _ = load_policies(SEED_POLICIES)
+    questions, problems = load_golden(ROOT / "evals" / "golden.jsonl", {p.id: p for p in policies})
+    assert problems == [] and len(questions) >= 80
+    assert sum(1 for q in questions if q.policy is None and len(q.evidence) >= 2) >= 10
+    assert sum(1 for q in questions if q.policy and not q.evidence) >= 10
+    assert {q.policy for q in questions if q.policy} == {p.id for p in policies}
+
+
+def test_squad_articles_become_policies_with_mapped_answer_offsets(tmp_path):
+    data = {"data": [{"title": "Acme Corp", "paragraphs": [
+        {"context": "We collect email.", "qas": [{"id": "a1", "question": "What?", "answers": [{"text": "email", "answer_start": 11}]}]},
+        {"context": "We share with partners.", "qas": [
+            {"id": "a2", "question": "Share?", "answers": [{"text": "partners", "answer_start": 14}]},
+            {"id": "a3", "question": "Bad?", "answers": [{"text": "nope", "answer_start": 0}]}]},
+    ]}]}
+    path = tmp_path / "squad.json"
+    path.write_text(json.dumps(data))
+    policies, questions, problems = load_squad(path)
+    assert policies[0].id == "acme-corp" and policies[0].text == "We collect email.\n\nWe share with partners."
+    text = policies[0].text
+    assert [text[q.evidence[0].start:q.evidence[0].end] for q in questions] == ["email", "partners"]
+    assert len(problems) == 1 and "a3" in problems[0].message
+    _, every_second, _ = load_squad(path, every=2)
+    assert [q.id for q in every_second] == ["a2"]

@@ -1,0 +1,87 @@
+"""`policyqa eval` end to end with the fake embedder: table, JSON, report, misses, bad lines, Ctrl-C."""
+
+import json
+
+import pytest
+
+import qa.embedding
+from qa.cli import main
+from qa.datasets import load_golden
+from qa.engine import Engine
+from qa.evaluation import evaluate
+from tests.conftest import ROOT, FakeEmbedder
+
+GOLDEN = ROOT / "evals" / "golden.jsonl"
+
+
+@pytest.fixture
+def index(seed_policies, tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder": FakeEmbedder(model))
+    folder = tmp_path / "index"
+    assert main(["index", "build", "--policies", str(seed_policies), "--index", str(folder), "--quiet",
+                 "--model", "fake-embedder"]) == 0
+    capsys.readouterr()
+    return folder
+
+
+def test_table_has_a_row_per_retriever(index, capsys):
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--retriever", "dense"]) == 0
+    out = capsys.readouterr().out
+    assert "hit@1" in out and "MRR@10" in out and "nDCG@10" in out and "p95 ms" in out
+    assert any(line.startswith("dense ") for line in out.splitlines())
+
+
+def test_json_metrics_are_in_range(index, capsys):
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--json", "--k", "3"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    metrics = report["retrievers"]["dense"]
+    for key in ["hit@1", "hit@3", "recall@3", "mrr@10", "ndcg@10"]:
+        assert 0.0 <= metrics[key] <= 1.0
+    assert metrics["hit@1"] <= metrics["hit@3"]
+    assert metrics["questions"] >= 80 and metrics["answerable"] < metrics["questions"]
+    assert report["settings"]["k"] == 3
+
+
+def test_markdown_report_and_misses(index, tmp_path, capsys):
+    out = tmp_path / "report.md"
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--out", str(out),
+                 "--show-misses", "3"]) == 0
+    printed = capsys.readouterr().out
+    assert "Worst 3 questions for dense:" in printed
+    report = out.read_text()
+    assert report.startswith("# policyqa evaluation") and "| retriever |" in report and "## Misses" in report
+    assert "fake-embedder" in report
+
+
+def test_bad_dataset_lines_are_reported_and_skipped(index, tmp_path, capsys):
+    dataset = tmp_path / "bad.jsonl"
+    dataset.write_text(GOLDEN.read_text().splitlines()[0] + "\n{broken\n"
+                       + json.dumps({"id": "x", "question": "q", "answers": [{"policy": "concero", "quote": "nowhere to be found"}]}) + "\n")
+    code = main(["eval", "--dataset", str(dataset), "--index", str(index)])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "line 2:" in captured.err and "line 3: quote not found in concero" in captured.err
+    assert "1 questions" in captured.out
+
+
+def test_unknown_retriever_is_a_usage_error(index, capsys):
+    assert main(["eval", "--index", str(index), "--retriever", "dense,magic"]) == 2
+    assert "unknown retriever magic" in capsys.readouterr().err
+
+
+def test_ctrl_c_keeps_what_was_measured(index, fake_embedder):
+    engine = Engine.open(index, embedder_factory=lambda model: fake_embedder)
+    questions, _ = load_golden(GOLDEN, engine.policies)
+    calls = {"n": 0}
+    real_rank = engine.rank
+
+    def interrupting_rank(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] > 7:
+            raise KeyboardInterrupt
+        return real_rank(*args, **kwargs)
+
+    engine.rank = interrupting_rank
+    runs, interrupted = evaluate(engine, questions, ["dense"], k=5)
+    assert interrupted and len(runs[0].results) == 7
+    assert runs[0].metrics(5)["questions"] == 7
