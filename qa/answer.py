@@ -10,15 +10,14 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from typing import Sequence
 
-from qa.highlight import Span, pick_highlights, score_sentences, split_sentences
 from qa.policies import Policy
 from qa.retrieval import Hit
 
 # Calibrated on the golden set's unanswerable questions: see evals/README.md.
-DEFAULT_ABSTAIN_BELOW = 0.30
+DEFAULT_ABSTAIN_BELOW = 0.475
 
 
 @dataclass(frozen=True)
@@ -88,51 +87,37 @@ def named_policies(question: str, policies: dict[str, Policy]) -> list[str]:
     return named
 
 
-def highlight_hit(hit: Hit, question: str, embedder, max_count: int = 2) -> tuple[Hit, list[float]]:
-    """`hit` with its answering sentences marked, and the score of every sentence."""
-    spans = split_sentences(hit.text, offset=hit.start)
-    sentences = [hit.text[s - hit.start:e - hit.start] for s, e in spans]
-    scores = score_sentences(embedder, question, sentences)
-    return replace(hit, highlights=tuple(pick_highlights(spans, scores, max_count=max_count))), list(scores)
-
-
 def build_answer(engine, question: str, k: int = 5, policies: Sequence[str] | None = None,
                  retriever: str | None = None, abstain_below: float = DEFAULT_ABSTAIN_BELOW) -> Answer:
-    """Answer `question` from `engine`'s index (see the module docstring for routing and abstention)."""
+    """Answer `question` from `engine`'s index (see the module docstring for routing and abstention).
+
+    Each policy in scope is searched on its own, so every company gets its best evidence even when
+    another company's policy dominates the overall ranking.
+    """
     started = time.perf_counter()
     routed: list[str] = []
     if policies is None:
         routed = named_policies(question, engine.policies)
     scope = list(policies) if policies is not None else (routed or list(engine.policies))
-    search = engine.search if retriever is None else (lambda *a, **kw: engine.search(*a, retriever=retriever, **kw))
-    per_policy_k = k if len(scope) == 1 else max(2, k // 2)
-    hits = search(question, k=max(k, per_policy_k * len(scope)), policies=scope)
-    grouped: dict[str, list[Hit]] = {}
-    for hit in hits:
-        grouped.setdefault(hit.policy, []).append(hit)
+    per_policy_k = k if len(scope) == 1 else max(1, min(k, 3))
     rows = []
     for policy_id in scope:
-        policy_hits = grouped.get(policy_id, [])[:per_policy_k]
+        kwargs = {"retriever": retriever} if retriever else {}
+        hits = engine.search(question, k=per_policy_k, policies=[policy_id], **kwargs)
         name = engine.policies[policy_id].name
-        if not policy_hits:
+        if not hits:
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
-        best = policy_hits[0].score
-        if best < abstain_below:
-            nearest, _ = highlight_hit(policy_hits[0], question, engine.embedder, max_count=1)
-            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=best, hits=(nearest,)))
+        confidence = max(h.similarity for h in hits)
+        if confidence < abstain_below:
+            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=hits[:1]))
             continue
-        marked = [highlight_hit(h, question, engine.embedder)[0] for h in policy_hits]
-        top = marked[0]
+        top = hits[0]
         text = engine.policies[policy_id].text
         quotes = tuple(Quote(policy=policy_id, name=name, section=top.section, start=s, end=e, text=text[s:e])
                        for s, e in top.highlights)
-        rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=best, quotes=quotes,
-                                 hits=tuple(marked)))
+        rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence, quotes=quotes,
+                                 hits=tuple(hits)))
     rows.sort(key=lambda r: (r.abstained, -r.score))
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000)
-
-
-def spans_text(text: str, spans: Sequence[Span]) -> list[str]:
-    return [text[s:e] for s, e in spans]

@@ -16,7 +16,7 @@ import os
 import shutil
 import socket
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -26,6 +26,7 @@ import numpy as np
 from qa.chunking import Passage, chunk_policy
 from qa.embedding import Embedder
 from qa.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
+from qa.highlight import split_sentences
 from qa.policies import Policy, file_sha256, policy_files, read_metadata, read_policy
 from qa.settings import BuildSettings
 from qa.store import IndexUnavailable, PolicyIndex, load_index, make_manifest, save_index
@@ -68,6 +69,17 @@ def embedding_text(policy: Policy, passage: Passage, settings: BuildSettings) ->
         return passage.text
     heading = f"{policy.name} - {passage.section}" if passage.section else policy.name
     return f"{heading}\n{passage.text}"
+
+
+def passage_units(policy: Policy, passage: Passage) -> list[tuple[int, int]]:
+    """The sentences of a passage as (start, end) policy offsets, headings left out (they are no answer)."""
+    headings = {(start, start + len(title)) for start, title in policy.headings}
+    return [span for span in split_sentences(passage.text, offset=passage.start) if span not in headings]
+
+
+def unit_embedding_text(policy: Policy, passage: Passage, span: tuple[int, int], settings: BuildSettings) -> str:
+    sentence = policy.text[span[0]:span[1]]
+    return embedding_text(policy, replace(passage, text=sentence), settings)
 
 
 def _embedding_key(model: str, text: str) -> str:
@@ -170,9 +182,21 @@ def _previous_index(index_dir: Path, settings: BuildSettings, full: bool) -> Pol
 def _reusable_vectors(old: PolicyIndex | None, settings: BuildSettings) -> dict[str, np.ndarray]:
     if old is None or old.vectors.ntotal == 0:
         return {}
+    cache = {}
     matrix = old.vectors.reconstruct_n(0, old.vectors.ntotal)
-    return {_embedding_key(settings.model, embedding_text(old.policies[p.policy], p, settings)): matrix[i]
-            for i, p in enumerate(old.passages)}
+    for i, p in enumerate(old.passages):
+        cache[_embedding_key(settings.model, embedding_text(old.policies[p.policy], p, settings))] = matrix[i]
+    if old.unit_vectors.ntotal:
+        units = old.unit_vectors.reconstruct_n(0, old.unit_vectors.ntotal)
+        for i, (row, start, end) in enumerate(old.units.tolist()):
+            passage = old.passages[row]
+            text = unit_embedding_text(old.policies[passage.policy], passage, (start, end), settings)
+            cache[_embedding_key(settings.model, text)] = units[i]
+    return cache
+
+
+def _matrix(rows: list[np.ndarray], dimension: int) -> np.ndarray:
+    return np.stack(rows).astype(np.float32) if rows else np.zeros((0, dimension), dtype=np.float32)
 
 
 def make_faiss_index(vectors: np.ndarray) -> tuple["faiss.Index", str]:  # noqa: F821
@@ -246,10 +270,15 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
             raise BuildError(f"no policy could be indexed from {policies_dir} ({reasons})")
 
         ordered = [p for pid in sorted(policies) for p in passages[pid]]
+        units = [(row, *span) for row, p in enumerate(ordered) for span in passage_units(policies[p.policy], p)]
         texts = [embedding_text(policies[p.policy], p, settings) for p in ordered]
+        unit_texts = [unit_embedding_text(policies[ordered[row].policy], ordered[row], (s, e), settings)
+                      for row, s, e in units]
         keys = [_embedding_key(settings.model, t) for t in texts]
+        unit_keys = [_embedding_key(settings.model, t) for t in unit_texts]
         cached = _reusable_vectors(old, settings)
-        missing = sorted({k: t for k, t in zip(keys, texts) if k not in cached}.items(), key=lambda kt: len(kt[1]))
+        missing = sorted({k: t for k, t in zip(keys + unit_keys, texts + unit_texts) if k not in cached}.items(),
+                         key=lambda kt: len(kt[1]))
         dimension = old.manifest["model"]["dimension"] if old else None
         if missing:
             embedder = embedder_factory()
@@ -264,16 +293,16 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
         report.embedded = len(missing)
         if dimension is None:  # nothing to embed and nothing before: only possible with zero passages
             dimension = embedder_factory().dimension
-        matrix = (np.stack([cached[k] for k in keys]).astype(np.float32) if keys
-                  else np.zeros((0, dimension), dtype=np.float32))
-        vectors, kind = make_faiss_index(matrix)
+        vectors, kind = make_faiss_index(_matrix([cached[k] for k in keys], dimension))
+        unit_vectors, _ = make_faiss_index(_matrix([cached[k] for k in unit_keys], dimension))
         report.passages = len(ordered)
         built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         policy_list = [policies[pid] for pid in sorted(policies)]
-        manifest = make_manifest(settings, dimension, policy_list, ordered, built_at,
+        manifest = make_manifest(settings, dimension, policy_list, ordered, len(units), built_at,
                                  time.perf_counter() - started, kind)
         index = PolicyIndex(path=index_dir, manifest=manifest, policies={p.id: p for p in policy_list},
-                            passages=ordered, vectors=vectors)
+                            passages=ordered, vectors=vectors,
+                            units=np.array(units, dtype=np.int64).reshape(len(units), 3), unit_vectors=unit_vectors)
         staging = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
         shutil.rmtree(staging, ignore_errors=True)
         try:

@@ -131,26 +131,47 @@ def _read_questions(path: Path) -> list[dict]:
     return questions
 
 
-def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str) -> dict:
+def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str | None) -> dict:
+    """One question through `Engine.answer`: passages from the policies that answer it, best first;
+    when every policy abstains, the nearest matches (marked by "abstained": true)."""
     started = time.perf_counter()
-    hits = engine.search(question, k=k, policies=policies, retriever=retriever)
+    answer = engine.answer(question, k=k, policies=policies, retriever=retriever)
     latency = (time.perf_counter() - started) * 1000
-    return {"question": question, "abstained": False,
+    rows = answer.answered or answer.rows
+    hits = sorted((h for row in rows for h in row.hits), key=lambda h: -h.score)[:k]
+    return {"question": question, "abstained": answer.abstained,
             "passages": [{"policy": h.policy, "name": h.name, "section": h.section, "start": h.start,
-                          "end": h.end, "text": h.text, "score": round(h.score, 4)} for h in hits],
+                          "end": h.end, "text": h.text, "score": round(h.score, 4),
+                          "highlights": [list(span) for span in h.highlights]} for h in hits],
+            "not_stated": [row.policy for row in answer.rows if row.abstained],
             "latency_ms": round(latency, 2)}
 
 
+def _marked(text: str, start: int, highlights: list[list[int]], color: bool) -> str:
+    """Passage text with its highlighted sentences between >>> <<< (or bold yellow on a terminal)."""
+    on, off = ("\033[1;33m", "\033[0m") if color else (">>>", "<<<")
+    out, cursor = [], 0
+    for s, e in sorted(highlights):
+        out += [text[cursor:s - start], on, text[s - start:e - start], off]
+        cursor = e - start
+    return "".join(out + [text[cursor:]])
+
+
 def _print_answer(result: dict) -> None:
+    color = sys.stdout.isatty()
+    if result["abstained"]:
+        print("The policies searched do not appear to address this. Nearest matches (not answers):\n")
     if not result["passages"]:
         print("No passages found.")
     for rank, p in enumerate(result["passages"], start=1):
         section = f" — {p['section']}" if p["section"] else ""
         print(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, score {p['score']:.3f}]")
-        for paragraph in p["text"].split("\n"):
+        for paragraph in _marked(p["text"], p["start"], p["highlights"], color).split("\n"):
             if paragraph.strip():
                 print(textwrap.fill(paragraph.strip(), width=100, initial_indent="   ", subsequent_indent="   "))
         print()
+    if result["not_stated"] and not result["abstained"]:
+        print(f"Not stated in: {', '.join(result['not_stated'])}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -347,7 +368,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help='batch mode: one {"id", "question", "policy"} object per line')
     ask.add_argument("--policy", action="append", metavar="ID", help="search only this policy (repeatable)")
     ask.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
-    ask.add_argument("--retriever", default="dense", help="dense (default)")
+    ask.add_argument("--retriever", choices=_retriever_names(), help="retrieval backend (default: hybrid)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
     index_option(ask)
     model_option(ask, "the index was built with")
@@ -392,6 +413,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("policyqa: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into `head` and friends
+        sys.stderr.close()
+        return 0
     except Exception as err:  # one line for the errors we know, a traceback for real bugs
         from qa.embedding import ModelLoadError
         from qa.store import IndexUnavailable

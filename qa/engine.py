@@ -9,12 +9,12 @@ import os
 from typing import Callable, Sequence
 
 from qa.embedding import Embedder
-from qa.retrieval import DenseRetriever, Hit, Retriever
+from qa.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
 from qa.settings import ENV_MODEL, index_dir
 from qa.store import PolicyIndex, load_index
 
-RETRIEVERS = ("dense",)
-DEFAULT_RETRIEVER = "dense"
+RETRIEVERS = ("hybrid", "dense", "bm25")
+DEFAULT_RETRIEVER = "hybrid"  # measured best: evals/README.md
 
 
 class Engine:
@@ -23,6 +23,7 @@ class Engine:
     def __init__(self, index: PolicyIndex, embedder: Embedder):
         self.index = index
         self.embedder = embedder
+        self.scorer = Scorer(index, embedder)
         self._retrievers: dict[str, Retriever] = {}
 
     @classmethod
@@ -39,6 +40,10 @@ class Engine:
             from qa.embedding import SentenceEmbedder as embedder_factory  # noqa: N813
         return cls(index, embedder_factory(index.manifest["model"]["id"]))
 
+    def forget_queries(self) -> None:
+        """Drop cached question vectors (so a benchmark times the embedding of every question)."""
+        self.scorer.forget_queries()
+
     @property
     def policies(self) -> dict:
         return self.index.policies
@@ -47,7 +52,8 @@ class Engine:
         if name not in RETRIEVERS:
             raise ValueError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
         if name not in self._retrievers:
-            self._retrievers[name] = DenseRetriever(self.index, self.embedder)
+            kinds = {"dense": DenseRetriever, "bm25": BM25Retriever, "hybrid": HybridRetriever}
+            self._retrievers[name] = kinds[name](self.scorer)
         return self._retrievers[name]
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
@@ -57,14 +63,32 @@ class Engine:
 
     def rank(self, question: str, k: int = 10, policies: Sequence[str] | None = None,
              retriever: str = DEFAULT_RETRIEVER) -> list[Hit]:
-        """The passages the product would cite, best first: what `policyqa eval` judges."""
-        return self.search(question, k=k, policies=policies, retriever=retriever)
+        """The passages the product would cite, best first: what `policyqa eval` judges.
+
+        Without `policies`, a question naming companies is routed to their policies; a question that
+        spans several policies puts each policy's best passage first (policies in score order), as the
+        answer shows one row per company, then the remaining passages by score.
+        """
+        from qa.answer import named_policies
+
+        scope = list(policies) if policies is not None else (named_policies(question, self.policies) or None)
+        hits = self.search(question, k=k, policies=scope, retriever=retriever)
+        if scope is not None and len(scope) == 1:
+            return hits
+        per_policy: dict[str, Hit] = {}
+        for policy_id in scope or self.policies:
+            best = self.search(question, k=1, policies=[policy_id], retriever=retriever)
+            if best:
+                per_policy[policy_id] = best[0]
+        leaders = sorted(per_policy.values(), key=lambda h: -h.score)
+        leader_ids = {h.passage_id for h in leaders}
+        return (leaders + [h for h in hits if h.passage_id not in leader_ids])[:k]
 
     def abstains(self, question: str, hits: Sequence[Hit], retriever: str = DEFAULT_RETRIEVER) -> bool:
         """Whether the product would say the policies do not address `question`, given its ranking."""
         from qa.answer import DEFAULT_ABSTAIN_BELOW
 
-        return not hits or hits[0].score < DEFAULT_ABSTAIN_BELOW
+        return not hits or max(h.similarity for h in hits) < DEFAULT_ABSTAIN_BELOW
 
     def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
                retriever: str | None = None) -> "Answer":  # noqa: F821

@@ -77,6 +77,7 @@ def evaluate(engine, questions: Sequence[EvalQuestion], retrievers: Sequence[str
             scope = [question.policy] if question.policy else None
             relevant = relevant_passages(engine, question)
             for run in runs:
+                engine.forget_queries()  # each retriever pays for embedding the question
                 started = time.perf_counter()
                 hits = engine.rank(question.question, k=depth, policies=scope, retriever=run.name)
                 abstained = engine.abstains(question.question, hits, retriever=run.name)

@@ -20,6 +20,9 @@ Span = tuple[int, int]
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(•\-–])|\n+")
 
 
+_NUMBER = re.compile(r"\d{1,2}(\.\d{1,2})*\.?")
+
+
 def split_sentences(text: str, offset: int = 0) -> list[Span]:
     """Sentence spans of `text` as (start, end), shifted by `offset`, without surrounding white space.
 
@@ -36,7 +39,19 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
             spans.append((offset + start + lead, offset + start + lead + len(stripped)))
         if match:
             start = match.end()
-    return spans
+    return _join_numbering(text, offset, spans)
+
+
+def _join_numbering(text: str, offset: int, spans: list[Span]) -> list[Span]:
+    """Glue a lone section number ("5.", "4.2.") to the sentence after it on the same line."""
+    out: list[Span] = []
+    for span in spans:
+        if out and _NUMBER.fullmatch(text[out[-1][0] - offset:out[-1][1] - offset]) \
+                and "\n" not in text[out[-1][1] - offset:span[0] - offset]:
+            out[-1] = (out[-1][0], span[1])
+        else:
+            out.append(span)
+    return out
 
 
 def score_sentences(embedder: Embedder, question: str, sentences: Sequence[str]) -> np.ndarray:

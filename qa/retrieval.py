@@ -1,7 +1,13 @@
-"""Finding the passages that answer a question: one `search` interface, several backends.
+"""Finding the passages that answer a question: one `search` interface, three backends.
 
-Every backend returns `Hit`s: a passage of a policy with its citation (policy id, display name,
-section) and character offsets into the policy text, best first.
+- dense: cosine similarity of question and passage embeddings, blended with the best of the passage's
+  sentences (sentence vectors are stored in the index), so a passage with one sentence that answers the
+  question is not outscored by one that is merely on the topic;
+- bm25: BM25 (bm25s, English stemming) over the passage with its policy name and section;
+- hybrid: a weighted sum of the dense score and the BM25 score scaled to [0, 1] within the query's scope.
+
+Candidates come from FAISS searches (passages and sentences) and BM25, then every candidate is scored
+exactly. Every backend returns `Hit`s, best first, whose `highlights` are the passage's best sentences.
 """
 
 from __future__ import annotations
@@ -12,12 +18,21 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from qa.embedding import Embedder
+from qa.highlight import pick_highlights
 from qa.store import PolicyIndex
+
+# Tuned with `policyqa eval` on the golden set and PolicyQA dev (evals/README.md).
+SENTENCE_WEIGHT = 0.5  # dense score = (1 - w) * passage cosine + w * best sentence cosine
+HYBRID_WEIGHT = 0.8  # hybrid score = a * dense score + (1 - a) * scaled BM25
+CANDIDATES = 50  # passages taken from each candidate source before exact scoring
 
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved passage; `start`/`end` (and each highlight) are character offsets into the policy text."""
+    """A retrieved passage; `start`/`end` (and each highlight) are character offsets into the policy text.
+
+    `similarity` is the dense score whatever the backend, so one abstention threshold serves all.
+    """
 
     policy: str
     name: str
@@ -28,6 +43,7 @@ class Hit:
     score: float
     passage_id: str = ""
     highlights: tuple[tuple[int, int], ...] = field(default=())
+    similarity: float = 0.0
 
     def to_dict(self) -> dict:
         data = asdict(self)
@@ -60,36 +76,190 @@ def validate_query(index: PolicyIndex, question: str, k: int, policies: Sequence
     return wanted
 
 
-def make_hit(index: PolicyIndex, row: int, score: float) -> Hit:
-    passage = index.passages[row]
-    return Hit(policy=passage.policy, name=index.policies[passage.policy].name, section=passage.section,
-               start=passage.start, end=passage.end, text=passage.text, score=float(score),
-               passage_id=passage.id)
-
-
-class DenseRetriever:
-    """Cosine similarity between the question's and the passages' embeddings (FAISS inner product)."""
-
-    name = "dense"
+class Scorer:
+    """Exact scores for one index: dense (passage and sentence cosines) and BM25, computed on demand."""
 
     def __init__(self, index: PolicyIndex, embedder: Embedder):
         self.index = index
         self.embedder = embedder
+        rows_by_policy: dict[str, list[int]] = {}
+        for row, passage in enumerate(index.passages):
+            rows_by_policy.setdefault(passage.policy, []).append(row)
+        self.rows_by_policy = {k: np.array(v, dtype=np.int64) for k, v in rows_by_policy.items()}
+        unit_rows = index.units[:, 0] if len(index.units) else np.zeros(0, dtype=np.int64)
+        self.units_of_row: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(index.passages)
+        order = np.argsort(unit_rows, kind="stable")
+        bounds = np.searchsorted(unit_rows[order], np.arange(len(index.passages) + 1))
+        for row in range(len(index.passages)):
+            self.units_of_row[row] = order[bounds[row]:bounds[row + 1]]
+        self._bm25 = None
+        self._query_cache: dict[str, np.ndarray] = {}
 
-    def scores(self, question: str, rows: np.ndarray | None, depth: int) -> list[tuple[int, float]]:
-        """The `depth` best (row, cosine) pairs among `rows` (None: all rows)."""
+    def forget_queries(self) -> None:
+        self._query_cache.clear()
+
+    # -- scope -------------------------------------------------------------------------------------
+    def scope(self, policies: list[str] | None) -> np.ndarray | None:
+        """Passage rows of `policies` (None: all rows)."""
+        if policies is None:
+            return None
+        parts = [self.rows_by_policy.get(p, np.zeros(0, dtype=np.int64)) for p in policies]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _unit_scope(self, rows: np.ndarray | None) -> np.ndarray | None:
+        if rows is None:
+            return None
+        return np.concatenate([self.units_of_row[r] for r in rows]) if len(rows) else np.zeros(0, dtype=np.int64)
+
+    # -- dense -------------------------------------------------------------------------------------
+    def embed(self, question: str) -> np.ndarray:
+        """The question's vector; the last few are kept, since an answer searches each policy in turn."""
+        if question not in self._query_cache:
+            if len(self._query_cache) >= 32:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[question] = self.embedder.embed([question])
+        return self._query_cache[question]
+
+    @staticmethod
+    def _faiss_top(faiss_index, query: np.ndarray, depth: int, ids: np.ndarray | None) -> np.ndarray:
         import faiss
 
-        vectors = self.index.vectors
-        if vectors.ntotal == 0 or (rows is not None and len(rows) == 0):
-            return []
-        query = self.embedder.embed([question])
-        depth = min(depth, vectors.ntotal if rows is None else len(rows))
-        params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows))
-        scores, ids = vectors.search(query, depth, params=params)
-        return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+        available = faiss_index.ntotal if ids is None else len(ids)
+        depth = min(depth, available)
+        if depth <= 0:
+            return np.zeros(0, dtype=np.int64)
+        params = None if ids is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        _, found = faiss_index.search(query, depth, params=params)
+        return found[0][found[0] >= 0]
+
+    def dense_candidates(self, query: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
+        """Passage rows whose own vector or one of whose sentences is among the nearest to the query."""
+        by_passage = self._faiss_top(self.index.vectors, query, depth, rows)
+        units = self._faiss_top(self.index.unit_vectors, query, depth * 2, self._unit_scope(rows))
+        by_sentence = self.index.units[units, 0] if len(units) else np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate([by_passage, by_sentence]))
+
+    def passage_cosines(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros(0, dtype=np.float32)
+        return self.index.vectors.reconstruct_batch(rows) @ query[0]
+
+    def sentence_cosines(self, query: np.ndarray, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(unit ids, cosines) of the sentences of passage `row`."""
+        units = self.units_of_row[row]
+        if len(units) == 0:
+            return units, np.zeros(0, dtype=np.float32)
+        return units, self.index.unit_vectors.reconstruct_batch(units) @ query[0]
+
+    def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
+        passage = self.passage_cosines(query, rows)
+        if sentence_weight == 0 or len(rows) == 0:
+            return passage
+        best = np.array([cos.max() if len(cos) else p
+                         for (_, cos), p in zip((self.sentence_cosines(query, r) for r in rows), passage)],
+                        dtype=np.float32)
+        return (1 - sentence_weight) * passage + sentence_weight * best
+
+    # -- bm25 --------------------------------------------------------------------------------------
+    def _tokenize(self, texts: list[str], return_ids: bool = True):
+        import bm25s
+        import Stemmer
+
+        return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"),
+                              return_ids=return_ids, show_progress=False)
+
+    def bm25_scores(self, question: str) -> np.ndarray:
+        """BM25 score of every passage (name, section and text) for `question`."""
+        import bm25s
+
+        if self._bm25 is None:
+            corpus = [f"{self.index.policies[p.policy].name} {p.section} {p.text}" for p in self.index.passages]
+            self._bm25 = bm25s.BM25()
+            if corpus:
+                self._bm25.index(self._tokenize(corpus), show_progress=False)
+        if not self.index.passages:
+            return np.zeros(0, dtype=np.float32)
+        words = self._tokenize([question], return_ids=False)[0]
+        if not words:
+            return np.zeros(len(self.index.passages), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(words), dtype=np.float32)
+
+    # -- hits --------------------------------------------------------------------------------------
+    def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
+             similarities: np.ndarray | None = None) -> list[Hit]:
+        """The `k` best rows as hits, each with its best sentences marked."""
+        order = np.argsort(-scores, kind="stable")[:k]
+        if similarities is None:
+            similarities = self.dense_scores(query, rows[order], SENTENCE_WEIGHT)
+        else:
+            similarities = similarities[order]
+        out = []
+        for rank, i in enumerate(order):
+            row = int(rows[i])
+            passage = self.index.passages[row]
+            units, cosines = self.sentence_cosines(query, row)
+            spans = [tuple(int(x) for x in self.index.units[u, 1:]) for u in units]
+            out.append(Hit(policy=passage.policy, name=self.index.policies[passage.policy].name,
+                           section=passage.section, start=passage.start, end=passage.end, text=passage.text,
+                           score=float(scores[i]), passage_id=passage.id,
+                           highlights=tuple(pick_highlights(spans, cosines)),
+                           similarity=float(similarities[rank])))
+        return out
+
+
+class DenseRetriever:
+    """Passage and best-sentence cosine similarity (see the module docstring)."""
+
+    name = "dense"
+
+    def __init__(self, scorer: Scorer, sentence_weight: float = SENTENCE_WEIGHT):
+        self.scorer = scorer
+        self.sentence_weight = sentence_weight
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
-        wanted = validate_query(self.index, question, k, policies)
-        return [make_hit(self.index, row, score)
-                for row, score in self.scores(question, self.index.rows_of(wanted), k)]
+        wanted = validate_query(self.scorer.index, question, k, policies)
+        query = self.scorer.embed(question)
+        rows = self.scorer.dense_candidates(query, self.scorer.scope(wanted), max(k, CANDIDATES))
+        scores = self.scorer.dense_scores(query, rows, self.sentence_weight)
+        return self.scorer.hits(query, rows, scores, k, similarities=scores)
+
+
+class BM25Retriever:
+    """BM25 over passage text with its policy name and section."""
+
+    name = "bm25"
+
+    def __init__(self, scorer: Scorer):
+        self.scorer = scorer
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
+        wanted = validate_query(self.scorer.index, question, k, policies)
+        scope = self.scorer.scope(wanted)
+        rows = np.arange(len(self.scorer.index.passages)) if scope is None else scope
+        scores = self.scorer.bm25_scores(question)[rows]
+        return self.scorer.hits(self.scorer.embed(question), rows, scores, k)
+
+
+class HybridRetriever:
+    """Dense score blended with BM25 scaled to [0, 1] by the best BM25 score in scope."""
+
+    name = "hybrid"
+
+    def __init__(self, scorer: Scorer, weight: float = HYBRID_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT):
+        self.scorer = scorer
+        self.weight = weight
+        self.sentence_weight = sentence_weight
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
+        wanted = validate_query(self.scorer.index, question, k, policies)
+        scope = self.scorer.scope(wanted)
+        query = self.scorer.embed(question)
+        bm25 = self.scorer.bm25_scores(question)
+        in_scope = np.arange(len(bm25)) if scope is None else scope
+        top_bm25 = in_scope[np.argsort(-bm25[in_scope], kind="stable")[:max(k, CANDIDATES)]]
+        rows = np.unique(np.concatenate([self.scorer.dense_candidates(query, scope, max(k, CANDIDATES)), top_bm25]))
+        dense = self.scorer.dense_scores(query, rows, self.sentence_weight)
+        ceiling = float(bm25[in_scope].max()) if len(in_scope) else 0.0
+        lexical = bm25[rows] / ceiling if ceiling > 0 else np.zeros(len(rows), dtype=np.float32)
+        return self.scorer.hits(query, rows, self.weight * dense + (1 - self.weight) * lexical, k,
+                                similarities=dense)

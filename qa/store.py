@@ -5,6 +5,8 @@
     vectors.faiss      one vector per passage, row i <-> line i of passages.jsonl
     passages.jsonl     the passages (policy, section, start, end, text)
     policies.jsonl     each policy's text as indexed (what offsets point into), name, aliases, headings
+    units.faiss        one vector per sentence of each passage (headings left out), row i <-> line i of
+    units.jsonl        [passage row, start, end]: finer units that score passages and pick highlights
 
 Loading checks everything it can before answering anything: a missing, corrupt or incompatible index is
 an `IndexUnavailable` whose message tells the user to rebuild.
@@ -23,11 +25,13 @@ from qa.chunking import Passage
 from qa.policies import Policy
 from qa.settings import BuildSettings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.jsonl"
 POLICIES = "policies.jsonl"
+UNIT_VECTORS = "units.faiss"
+UNITS = "units.jsonl"
 REBUILD_HINT = "run `policyqa index build`"
 
 
@@ -44,6 +48,8 @@ class PolicyIndex:
     policies: dict[str, Policy]
     passages: list[Passage]
     vectors: "faiss.Index"  # noqa: F821 - faiss is imported lazily
+    units: np.ndarray  # (n, 3) int64: passage row, start, end (offsets into the policy text)
+    unit_vectors: "faiss.Index"  # noqa: F821
 
     @property
     def settings(self) -> BuildSettings:
@@ -76,12 +82,14 @@ def save_index(index: PolicyIndex, folder: Path) -> None:
     faiss.write_index(index.vectors, str(folder / VECTORS))
     _write_jsonl(folder / PASSAGES, (p.to_dict() for p in index.passages))
     _write_jsonl(folder / POLICIES, (p.to_dict() for p in index.policies.values()))
+    faiss.write_index(index.unit_vectors, str(folder / UNIT_VECTORS))
+    _write_jsonl(folder / UNITS, (row.tolist() for row in index.units))
     (folder / MANIFEST).write_text(json.dumps(index.manifest, indent=2, ensure_ascii=False) + "\n",
                                    encoding="utf-8")
 
 
-def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy],
-                  passages: list[Passage], built_at: str, build_seconds: float, faiss_index: str) -> dict:
+def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy], passages: list[Passage],
+                  unit_count: int, built_at: str, build_seconds: float, faiss_index: str) -> dict:
     counts: dict[str, int] = {}
     for passage in passages:
         counts[passage.policy] = counts.get(passage.policy, 0) + 1
@@ -96,6 +104,7 @@ def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy
         "policies": {p.id: {"name": p.name, "source": p.source, "sha256": p.sha256,
                             "passages": counts.get(p.id, 0)} for p in policies},
         "passage_count": len(passages),
+        "unit_count": unit_count,
         "built_at": built_at,
         "build_seconds": round(build_seconds, 3),
     }
@@ -145,11 +154,16 @@ def load_index(folder: Path, model: str | None = None) -> PolicyIndex:
         passages = [Passage(**row) for row in _read_jsonl(folder / PASSAGES)]
         policies = {row["id"]: Policy.from_dict(row) for row in _read_jsonl(folder / POLICIES)}
         vectors = faiss.read_index(str(folder / VECTORS))
+        unit_rows = _read_jsonl(folder / UNITS)
+        units = np.array(unit_rows, dtype=np.int64).reshape(len(unit_rows), 3)
+        unit_vectors = faiss.read_index(str(folder / UNIT_VECTORS))
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
         raise IndexUnavailable(f"index at {folder} is corrupt ({type(err).__name__}): {REBUILD_HINT}") from err
     problems = []
     if vectors.ntotal != len(passages) or len(passages) != manifest.get("passage_count"):
         problems.append(f"{vectors.ntotal} vectors for {len(passages)} passages")
+    if unit_vectors.ntotal != len(units) or len(units) != manifest.get("unit_count"):
+        problems.append(f"{unit_vectors.ntotal} unit vectors for {len(units)} units")
     if vectors.d != manifest["model"]["dimension"]:
         problems.append(f"vectors of dimension {vectors.d}, model has {manifest['model']['dimension']}")
     for passage in passages[:: max(1, len(passages) // 50)]:  # a sample: offsets still quote the text
@@ -159,4 +173,5 @@ def load_index(folder: Path, model: str | None = None) -> PolicyIndex:
             break
     if problems:
         raise IndexUnavailable(f"index at {folder} is inconsistent ({problems[0]}): {REBUILD_HINT}")
-    return PolicyIndex(path=folder, manifest=manifest, policies=policies, passages=passages, vectors=vectors)
+    return PolicyIndex(path=folder, manifest=manifest, policies=policies, passages=passages, vectors=vectors,
+                       units=units, unit_vectors=unit_vectors)

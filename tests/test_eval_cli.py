@@ -47,7 +47,7 @@ def test_markdown_report_and_misses(index, tmp_path, capsys):
     assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--out", str(out),
                  "--show-misses", "3"]) == 0
     printed = capsys.readouterr().out
-    assert "Worst 3 questions for dense:" in printed
+    assert "Worst 3 questions for hybrid:" in printed
     report = out.read_text()
     assert report.startswith("# policyqa evaluation") and "| retriever |" in report and "## Misses" in report
     assert "fake-embedder" in report

@@ -62,3 +62,12 @@ def test_policy_without_metadata_is_named_after_its_file(tmp_path):
     policies, errors = load_policies(tmp_path)
     assert errors == [] and isinstance(policies[0], Policy)
     assert (policies[0].id, policies[0].name, policies[0].aliases) == ("acme-cloud_ltd", "Acme Cloud Ltd", ())
+
+
+def test_sentences_have_exact_offsets_and_keep_section_numbers_whole():
+    from qa.highlight import split_sentences
+
+    text = "5. Who we share data with\nWe share it. We never sell it!  Ask us? Yes.\n- a bullet"
+    spans = split_sentences(text, offset=100)
+    pieces = [text[s - 100:e - 100] for s, e in spans]
+    assert pieces == ["5. Who we share data with", "We share it.", "We never sell it!", "Ask us?", "Yes.", "- a bullet"]

@@ -25,7 +25,7 @@ def open_engine(folder, fake_embedder):
 
 def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
     assert sorted(p.name for p in built.iterdir()) == ["manifest.json", "passages.jsonl", "policies.jsonl",
-                                                       "vectors.faiss"]
+                                                       "units.faiss", "units.jsonl", "vectors.faiss"]
     manifest = json.loads((built / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model"] == {"id": fake_embedder.model_id, "dimension": fake_embedder.dimension}

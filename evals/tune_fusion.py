@@ -1,0 +1,51 @@
+"""Sweep the query-time fusion weights on the golden set and PolicyQA dev; prints one row per setting.
+
+    .venv/bin/python evals/tune_fusion.py [--every 4]
+
+Uses the indexes `policyqa eval` builds (the project index for the golden set, the cached PolicyQA
+index), so run `policyqa index build` and `policyqa eval --squad ...` once first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+from pathlib import Path
+
+from qa import retrieval
+from qa.cli import _temporary_index
+from qa.datasets import load_golden, load_squad
+from qa.engine import Engine
+from qa.evaluation import evaluate
+from qa.settings import BuildSettings
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICYQA = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--every", type=int, default=4)
+    parser.add_argument("--sentence", default="0,0.25,0.5,0.75")
+    parser.add_argument("--hybrid", default="0.5,0.6,0.7,0.8,0.9,1.0")
+    args = parser.parse_args()
+    golden_engine = Engine.open(ROOT / "index")
+    golden, _ = load_golden(ROOT / "evals" / "golden.jsonl", golden_engine.policies)
+    policies, squad, _ = load_squad(POLICYQA, every=args.every)
+    squad_engine = Engine.open(_temporary_index(policies, BuildSettings(), quiet=True),
+                               embedder_factory=lambda model: golden_engine.embedder)
+    print("sentence_w hybrid_w | golden hit@1 hit@3 recall@5 mrr | policyqa hit@1 hit@5 mrr")
+    for sw, hw in itertools.product(map(float, args.sentence.split(",")), map(float, args.hybrid.split(","))):
+        retrieval.SENTENCE_WEIGHT = sw
+        rows = []
+        for engine, questions in [(golden_engine, golden), (squad_engine, squad)]:
+            engine._retrievers["hybrid"] = retrieval.HybridRetriever(engine.scorer, weight=hw, sentence_weight=sw)
+            runs, _ = evaluate(engine, questions, ["hybrid"], k=5)
+            rows.append(runs[0].metrics(5))
+        g, p = rows
+        print(f"{sw:10.2f} {hw:8.2f} | {g['hit@1']:.3f} {g['hit@3']:.3f} {g['recall@5']:.3f} {g['mrr@10']:.3f}"
+              f" | {p['hit@1']:.3f} {p['hit@5']:.3f} {p['mrr@10']:.3f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
