@@ -303,8 +303,10 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
         index = PolicyIndex(path=index_dir, manifest=manifest, policies={p.id: p for p in policy_list},
                             passages=ordered, vectors=vectors,
                             units=np.array(units, dtype=np.int64).reshape(len(units), 3), unit_vectors=unit_vectors)
+        for leftover in index_dir.parent.glob(f".{index_dir.name}.building-*"):
+            # A killed build's half-written folder; we hold the lock, so no live build owns it.
+            shutil.rmtree(leftover, ignore_errors=True)
         staging = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
         try:
             save_index(index, staging)
             swap_in(staging, index_dir)

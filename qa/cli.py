@@ -78,6 +78,45 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     return EXIT_FAILURE if report.errors else 0
 
 
+def cmd_index_add(args: argparse.Namespace) -> int:
+    from qa.settings import policies_dir
+    from qa.uploads import Upload, UploadRejected, save_uploads
+
+    folder = policies_dir(args.policies)
+    uploads = []
+    for path in args.files:
+        if not path.is_file():
+            raise UserError(f"file not found: {path}")
+        uploads.append(Upload(name=path.name, data=path.read_bytes()))
+    try:
+        written = save_uploads(uploads, folder, replace=args.replace, max_bytes=int(args.max_mb * 1_000_000))
+    except UploadRejected as err:
+        for reason in err.reasons:
+            print(f"error: {reason}", file=sys.stderr)
+        raise UserError("nothing was added", EXIT_USAGE) from None
+    for path in written:
+        print(f"added {path.name} to {folder}")
+    return cmd_index_build(args)
+
+
+def cmd_index_remove(args: argparse.Namespace) -> int:
+    """Move the policies' files into `.removed/` in the policies folder (recoverable), then rebuild."""
+    from qa.policies import policy_files
+    from qa.settings import policies_dir
+
+    folder = policies_dir(args.policies)
+    files = {p.stem: p for p in policy_files(folder)} if folder.is_dir() else {}
+    unknown = [pid for pid in args.ids if pid not in files]
+    if unknown:
+        raise UserError(f"no policy file for {', '.join(unknown)} in {folder} (known: {', '.join(sorted(files))})")
+    trash = folder / ".removed"
+    trash.mkdir(exist_ok=True)
+    for pid in args.ids:
+        files[pid].rename(trash / files[pid].name)
+        print(f"removed {files[pid].name} (kept in {trash})")
+    return cmd_index_build(args)
+
+
 def cmd_index_status(args: argparse.Namespace) -> int:
     from qa.policies import file_sha256, policy_files
     from qa.settings import index_dir, policies_dir
@@ -346,16 +385,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     index_cmd = commands.add_parser("index", help="build or inspect the index")
     index_sub = index_cmd.add_subparsers(dest="index_command", required=True, metavar="ACTION")
+    def build_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--policies", metavar="DIR", help="policies folder (default: $POLICYQA_POLICIES or ./policies)")
+        index_option(p)
+        model_option(p, "to embed with")
+        p.add_argument("--chunk-size", type=_positive_int, metavar="CHARS", help="longest passage (default 800)")
+        p.add_argument("--chunk-overlap", type=int, metavar="CHARS", help="overlap between passages (default 100)")
+        p.add_argument("--full", action="store_true", help="rebuild from scratch, reusing nothing")
+        p.add_argument("--max-mb", type=float, default=10.0, metavar="MB", help="largest policy file (default 10)")
+        p.add_argument("--quiet", action="store_true", help="no progress bar; print only errors")
+
     build = index_sub.add_parser("build", help="index the policies folder")
-    build.add_argument("--policies", metavar="DIR", help="policies folder (default: $POLICYQA_POLICIES or ./policies)")
-    index_option(build)
-    model_option(build, "to embed with")
-    build.add_argument("--chunk-size", type=_positive_int, metavar="CHARS", help="longest passage (default 800)")
-    build.add_argument("--chunk-overlap", type=int, metavar="CHARS", help="overlap between passages (default 100)")
-    build.add_argument("--full", action="store_true", help="rebuild from scratch, reusing nothing")
-    build.add_argument("--max-mb", type=float, default=10.0, metavar="MB", help="largest policy file (default 10)")
-    build.add_argument("--quiet", action="store_true", help="no progress bar; print only errors")
+    build_options(build)
     build.set_defaults(func=cmd_index_build)
+    add = index_sub.add_parser("add", help="copy policy files into the policies folder and update the index")
+    add.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    add.add_argument("--replace", action="store_true", help="replace a policy with the same id")
+    build_options(add)
+    add.set_defaults(func=cmd_index_add)
+    remove = index_sub.add_parser("remove", help="remove policies (files move to .removed/) and update the index")
+    remove.add_argument("ids", nargs="+", metavar="ID")
+    build_options(remove)
+    remove.set_defaults(func=cmd_index_remove)
     status = index_sub.add_parser("status", help="what is indexed, with which model, when")
     index_option(status)
     status.add_argument("--policies", metavar="DIR", help="policies folder to compare with")
