@@ -17,12 +17,18 @@ from qa.settings import DEFAULT_MODEL
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 vectors of a fixed dimension."""
+    """Turns texts into L2-normalised float32 vectors of a fixed dimension.
+
+    `embed` is for what is indexed (passages, sentences), `embed_query` for questions; they differ
+    only for a model with a query-side adapter.
+    """
 
     model_id: str
     dimension: int
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray: ...
 
 
 class ModelLoadError(RuntimeError):
@@ -66,3 +72,7 @@ class SentenceEmbedder:
         vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                                      convert_to_numpy=True, show_progress_bar=False)
         return np.ascontiguousarray(vectors, dtype=np.float32)
+
+    def embed_query(self, texts: Sequence[str]) -> np.ndarray:
+        """Embed questions (the plain model embeds them like passages)."""
+        return self.embed(texts)

@@ -117,7 +117,7 @@ class Scorer:
         if question not in self._query_cache:
             if len(self._query_cache) >= 32:
                 self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[question] = self.embedder.embed([question])
+            self._query_cache[question] = self.embedder.embed_query([question])
         return self._query_cache[question]
 
     @staticmethod

@@ -35,6 +35,9 @@ class FakeEmbedder:
                 out[row, 0] = 1.0
         return out
 
+    def embed_query(self, texts) -> np.ndarray:
+        return self.embed(texts)
+
 
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
