@@ -23,7 +23,8 @@ index: install
 	test -f $(INDEX)/manifest.json || $(BIN)/policyqa index build
 
 run: index
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false \
+	  --server.fileWatcherType none
 
 # The end-to-end test drives Debian's Chromium; install it when missing (root, as on CI machines).
 browser:
