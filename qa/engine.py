@@ -37,8 +37,16 @@ class Engine:
         requested = model or os.environ.get(ENV_MODEL)
         index = load_index(index_dir(folder), model=requested)
         if embedder_factory is None:
-            from qa.embedding import SentenceEmbedder as embedder_factory  # noqa: N813
+            from qa.embedding import load_embedder
+
+            def embedder_factory(model_id: str) -> Embedder:
+                # Questions run on the backend the passages were embedded with.
+                return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
         return cls(index, embedder_factory(index.manifest["model"]["id"]))
+
+    def warm_up(self) -> None:
+        """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""
+        self.scorer.bm25_scores("warm up")
 
     def forget_queries(self) -> None:
         """Drop cached question vectors (so a benchmark times the embedding of every question)."""

@@ -72,6 +72,7 @@ def evaluate(engine, questions: Sequence[EvalQuestion], retrievers: Sequence[str
     """
     runs = [RetrieverRun(name) for name in retrievers]
     depth = max(k, RANK_DEPTH)
+    engine.warm_up()
     try:
         for question in questions:
             scope = [question.policy] if question.policy else None

@@ -51,6 +51,20 @@ class Hit:
         return data
 
 
+def top_stable(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` highest scores, best first, ties in position order (as a stable argsort).
+
+    Partitions first, so taking 50 of 300,000 scores does not sort them all.
+    """
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
+    above = np.flatnonzero(scores > threshold)
+    tied = np.flatnonzero(scores == threshold)[:k - len(above)]
+    chosen = np.concatenate([above, tied])
+    return chosen[np.argsort(-scores[chosen], kind="stable")]
+
+
 class Retriever(Protocol):
     name: str
 
@@ -92,11 +106,15 @@ class Scorer:
         bounds = np.searchsorted(unit_rows[order], np.arange(len(index.passages) + 1))
         for row in range(len(index.passages)):
             self.units_of_row[row] = order[bounds[row]:bounds[row + 1]]
+        # Sentences are stored in passage order, so a run of passages owns a run of sentences.
+        self._unit_bounds = bounds if np.all(order == np.arange(len(order))) else None
         self._bm25 = None
         self._query_cache: dict[str, np.ndarray] = {}
+        self._bm25_cache: dict[str, np.ndarray] = {}
 
     def forget_queries(self) -> None:
         self._query_cache.clear()
+        self._bm25_cache.clear()
 
     # -- scope -------------------------------------------------------------------------------------
     def scope(self, policies: list[str] | None) -> np.ndarray | None:
@@ -109,6 +127,9 @@ class Scorer:
     def _unit_scope(self, rows: np.ndarray | None) -> np.ndarray | None:
         if rows is None:
             return None
+        if (self._unit_bounds is not None and len(rows)
+                and int(rows.max()) - int(rows.min()) + 1 == len(rows)):  # a run of passages: a slice
+            return np.arange(self._unit_bounds[rows.min()], self._unit_bounds[rows.max() + 1], dtype=np.int64)
         return np.concatenate([self.units_of_row[r] for r in rows]) if len(rows) else np.zeros(0, dtype=np.int64)
 
     # -- dense -------------------------------------------------------------------------------------
@@ -122,13 +143,13 @@ class Scorer:
 
     @staticmethod
     def _faiss_top(faiss_index, query: np.ndarray, depth: int, ids: np.ndarray | None) -> np.ndarray:
-        import faiss
+        from qa.build import search_parameters
 
         available = faiss_index.ntotal if ids is None else len(ids)
         depth = min(depth, available)
         if depth <= 0:
             return np.zeros(0, dtype=np.int64)
-        params = None if ids is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(ids))
+        params = search_parameters(faiss_index, ids)
         _, found = faiss_index.search(query, depth, params=params)
         return found[0][found[0] >= 0]
 
@@ -155,9 +176,14 @@ class Scorer:
         passage = self.passage_cosines(query, rows)
         if sentence_weight == 0 or len(rows) == 0:
             return passage
-        best = np.array([cos.max() if len(cos) else p
-                         for (_, cos), p in zip((self.sentence_cosines(query, r) for r in rows), passage)],
-                        dtype=np.float32)
+        units = [self.units_of_row[r] for r in rows]
+        counts = np.array([len(u) for u in units])
+        best = passage.copy()  # a passage without sentences scores as its own best sentence
+        if counts.sum():
+            cosines = self.index.unit_vectors.reconstruct_batch(np.concatenate(units)) @ query[0]
+            has = counts > 0
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[has]
+            best[has] = np.maximum.reduceat(cosines, starts)  # max over each passage's run of sentences
         return (1 - sentence_weight) * passage + sentence_weight * best
 
     # -- bm25 --------------------------------------------------------------------------------------
@@ -179,16 +205,21 @@ class Scorer:
                 self._bm25.index(self._tokenize(corpus), show_progress=False)
         if not self.index.passages:
             return np.zeros(0, dtype=np.float32)
-        words = self._tokenize([question], return_ids=False)[0]
-        if not words:
-            return np.zeros(len(self.index.passages), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(words), dtype=np.float32)
+        if question not in self._bm25_cache:  # an answer scores one question once per policy
+            if len(self._bm25_cache) >= 8:
+                self._bm25_cache.pop(next(iter(self._bm25_cache)))
+            words = self._tokenize([question], return_ids=False)[0]
+            scores = (np.asarray(self._bm25.get_scores(words), dtype=np.float32) if words
+                      else np.zeros(len(self.index.passages), dtype=np.float32))
+            scores.flags.writeable = False
+            self._bm25_cache[question] = scores
+        return self._bm25_cache[question]
 
     # -- hits --------------------------------------------------------------------------------------
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
              similarities: np.ndarray | None = None) -> list[Hit]:
         """The `k` best rows as hits, each with its best sentences marked."""
-        order = np.argsort(-scores, kind="stable")[:k]
+        order = top_stable(scores, k)
         if similarities is None:
             similarities = self.dense_scores(query, rows[order], SENTENCE_WEIGHT)
         else:
@@ -256,7 +287,7 @@ class HybridRetriever:
         query = self.scorer.embed(question)
         bm25 = self.scorer.bm25_scores(question)
         in_scope = np.arange(len(bm25)) if scope is None else scope
-        top_bm25 = in_scope[np.argsort(-bm25[in_scope], kind="stable")[:max(k, CANDIDATES)]]
+        top_bm25 = in_scope[top_stable(bm25[in_scope], max(k, CANDIDATES))]
         rows = np.unique(np.concatenate([self.scorer.dense_candidates(query, scope, max(k, CANDIDATES)), top_bm25]))
         dense = self.scorer.dense_scores(query, rows, self.sentence_weight)
         ceiling = float(bm25[in_scope].max()) if len(in_scope) else 0.0

@@ -49,6 +49,11 @@ class BuildSettings:
         return cls(model=chosen, **{k: v for k, v in overrides.items() if v is not None})
 
 
+def cache_root() -> Path:
+    """Where derived files are kept (ONNX exports, evaluation indexes): $POLICYQA_CACHE, else ~/.cache/policyqa."""
+    return Path(os.environ.get("POLICYQA_CACHE") or Path.home() / ".cache" / "policyqa")
+
+
 def policies_dir(flag: str | os.PathLike | None = None) -> Path:
     """The policies folder: the flag, else $POLICYQA_POLICIES, else `policies/` in the project."""
     return Path(flag or os.environ.get(ENV_POLICIES) or PROJECT_ROOT / "policies")

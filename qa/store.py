@@ -89,18 +89,20 @@ def save_index(index: PolicyIndex, folder: Path) -> None:
 
 
 def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy], passages: list[Passage],
-                  unit_count: int, built_at: str, build_seconds: float, faiss_index: str) -> dict:
+                  unit_count: int, built_at: str, build_seconds: float, faiss_index: str,
+                  backend: str | None = None, unit_index: str | None = None) -> dict:
     counts: dict[str, int] = {}
     for passage in passages:
         counts[passage.policy] = counts.get(passage.policy, 0) + 1
     return {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
-        "model": {"id": settings.model, "dimension": dimension},
+        "model": {"id": settings.model, "dimension": dimension, "backend": backend},
         "chunker": {"splitter": "RecursiveCharacterTextSplitter", "chunk_size": settings.chunk_size,
                     "chunk_overlap": settings.chunk_overlap, "embed_context": settings.embed_context},
         "settings": settings.to_dict(),
         "faiss_index": faiss_index,
+        "unit_index": unit_index or faiss_index,
         "policies": {p.id: {"name": p.name, "source": p.source, "sha256": p.sha256,
                             "passages": counts.get(p.id, 0)} for p in policies},
         "passage_count": len(passages),

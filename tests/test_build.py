@@ -42,6 +42,21 @@ def test_unchanged_rebuild_embeds_nothing(seed_policies, tmp_path, fake_embedder
     assert again.summary().startswith("added 0, updated 0, removed 0, unchanged 5")
 
 
+def test_vectors_from_another_backend_are_not_reused(seed_policies, tmp_path, fake_embedder, monkeypatch):
+    index = tmp_path / "index"
+    fake_embedder.backend = "torch"
+    first = build(seed_policies, index, fake_embedder)
+    assert load_index(index).manifest["model"]["backend"] == "torch"
+    monkeypatch.setenv("POLICYQA_BACKEND", "torch")
+    fake_embedder.calls.clear()
+    assert build(seed_policies, index, fake_embedder).embedded == 0  # same runtime: everything reused
+    monkeypatch.setenv("POLICYQA_BACKEND", "onnx-int8")
+    fake_embedder.backend = "onnx-int8"
+    again = build(seed_policies, index, fake_embedder)
+    assert again.embedded == first.embedded  # int8 vectors never mixed with PyTorch ones
+    assert load_index(index).manifest["model"]["backend"] == "onnx-int8"
+
+
 def test_one_new_policy_embeds_only_its_passages(seed_policies, tmp_path, fake_embedder):
     index = tmp_path / "index"
     build(seed_policies, index, fake_embedder)

@@ -16,7 +16,7 @@ GOLDEN = ROOT / "evals" / "golden.jsonl"
 
 @pytest.fixture
 def index(seed_policies, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder": FakeEmbedder(model))
+    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
     folder = tmp_path / "index"
     assert main(["index", "build", "--policies", str(seed_policies), "--index", str(folder), "--quiet",
                  "--model", "fake-embedder"]) == 0

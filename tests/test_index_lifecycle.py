@@ -5,7 +5,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 
 import pytest
 
@@ -20,7 +19,7 @@ from tests.conftest import ROOT, FakeEmbedder
 
 @pytest.fixture
 def fake_model(monkeypatch):
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder": FakeEmbedder(model))
+    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
 
 
 def cli(*argv) -> int:

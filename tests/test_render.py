@@ -159,3 +159,22 @@ def test_long_policy_is_windowed_around_the_passage():
 def test_window_default_keeps_a_normal_policy_whole():
     policy = "x" * (POLICY_WINDOW - 1)
     assert visible_text(policy_html(policy, (10, 20))) == policy
+
+
+# -- properties over arbitrary text ---------------------------------------------------------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=200)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT, spans=st.lists(st.tuples(st.integers(-20, 220), st.integers(-20, 220)), max_size=6))
+def test_any_text_with_any_spans_renders_inert_and_shows_exactly_the_text(text, spans):
+    markup = mark_html(text, spans)
+    assert_inert(markup)
+    assert visible_text(markup) == text
+    marked = "".join(re.findall(r'<mark class="pq-mark">(.*?)</mark>', markup))
+    expected = "".join(text[max(s, 0):min(e, len(text))] for s, e in merge_spans(spans, len(text)))
+    assert html.unescape(marked) == expected  # the marks hold exactly the (merged, clipped) spans

@@ -28,7 +28,8 @@ def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
                                                        "units.faiss", "units.jsonl", "vectors.faiss"]
     manifest = json.loads((built / "manifest.json").read_text())
     assert manifest["format_version"] == FORMAT_VERSION
-    assert manifest["model"] == {"id": fake_embedder.model_id, "dimension": fake_embedder.dimension}
+    assert manifest["model"] == {"id": fake_embedder.model_id, "dimension": fake_embedder.dimension,
+                                 "backend": None}  # the fake has no runtime to record
     assert manifest["chunker"]["chunk_size"] == 800
     assert set(manifest["policies"]) == {"23technology", "concero", "core-office-it", "ct1-technologies",
                                          "cloudsentric"}
