@@ -13,8 +13,9 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
 
+# Measured with the default int8 ONNX runtime: hit@3 0.927, MRR@10 0.828 (PyTorch: 0.927, 0.821).
 GUARD_HIT3 = 0.927 - 0.02
-GUARD_MRR10 = 0.821 - 0.02
+GUARD_MRR10 = 0.828 - 0.02
 
 
 @pytest.fixture(scope="module")
