@@ -126,3 +126,18 @@ def test_rebuild_swaps_in_a_whole_index_and_leaves_no_temp_folders(seed_policies
     build(seed_policies, index, fake_embedder, full=True)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "policies"]  # no staging or lock left
     assert "acme" in load_index(index).policies
+
+
+def test_an_opened_index_embeds_questions_on_the_backend_it_was_built_with(seed_policies, tmp_path,
+                                                                            fake_embedder, monkeypatch):
+    import qa.embedding
+    from qa.engine import Engine
+
+    fake_embedder.backend = "onnx"
+    build(seed_policies, tmp_path / "index", fake_embedder)
+    asked = []
+    monkeypatch.setattr(qa.embedding, "SentenceEmbedder",
+                        lambda model, backend=None: asked.append((model, backend)) or fake_embedder)
+    monkeypatch.setenv("POLICYQA_BACKEND", "torch")  # what a new build would use; the index says otherwise
+    Engine.open(tmp_path / "index")
+    assert asked == [(fake_embedder.model_id, "onnx")]
