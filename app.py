@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import streamlit as st
 
@@ -39,17 +40,28 @@ st.set_page_config(page_title="policyqa", page_icon="🔎")
 # -- loading, once per server ----------------------------------------------------------------------
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
-def load_embedder(model_id: str):
-    """The sentence embedder, shared by every index and session: reloading the index keeps it."""
+def load_embedder(model_id: str, backend: str | None = None):
+    """The sentence embedder, shared by every index and session: reloading the index keeps it.
+
+    `backend`: the runtime the index was built with (None: the default), so questions match passages.
+    """
     from qa.embedding import load_embedder as load
 
-    return load(model_id)
+    return load(model_id, backend=backend)
 
 
 @st.cache_resource(show_spinner="Loading the index…")
 def load_engine(folder: str) -> Engine:
-    """The engine for the index in `folder`; cleared after a rebuild so the next run loads the new one."""
-    return Engine.open(folder, embedder_factory=load_embedder)
+    """The engine for the index in `folder`; cleared after a rebuild so the next run loads the new one.
+
+    Warmed up here (BM25 built), so the first question does not pay for it.
+    """
+    from qa.store import read_manifest
+
+    backend = read_manifest(Path(folder))["model"].get("backend")
+    engine = Engine.open(folder, embedder_factory=lambda model_id: load_embedder(model_id, backend))
+    engine.warm_up()
+    return engine
 
 
 # -- what a chat turn keeps -------------------------------------------------------------------------
