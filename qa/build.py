@@ -29,7 +29,7 @@ from qa.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
 from qa.highlight import split_sentences
 from qa.policies import Policy, file_sha256, policy_files, read_metadata, read_policy
 from qa.settings import BuildSettings
-from qa.store import IndexUnavailable, PolicyIndex, load_index, make_manifest, save_index
+from qa.store import MANIFEST, IndexUnavailable, PolicyIndex, load_index, make_manifest, save_index
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 
@@ -330,6 +330,35 @@ def search_parameters(index, ids: np.ndarray | None):
     return faiss.SearchParameters(sel=selector)
 
 
+def check_index_target(index_dir: Path, policies_dir: Path | None = None) -> None:
+    """Refuse to write an index anywhere but a missing path, an empty folder or a policyqa index.
+
+    A build replaces the whole folder, so any other target would lose files the project did not create:
+    an existing file, a folder of someone's documents, or the policies folder itself. Raises BuildError
+    naming the path.
+    """
+    target = Path(os.path.abspath(index_dir))
+    if policies_dir is not None:
+        source = Path(os.path.abspath(policies_dir))
+        resolved_target, resolved_source = target.resolve(), source.resolve()
+        if (resolved_target == resolved_source or resolved_source in resolved_target.parents
+                or resolved_target in resolved_source.parents):
+            raise BuildError(f"refusing to write the index to {index_dir}: it overlaps the policies folder "
+                             f"{policies_dir}; choose another --index")
+    if target.is_symlink():
+        raise BuildError(f"refusing to write the index to {index_dir}: it is a symbolic link; "
+                         "give the folder itself")
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise BuildError(f"refusing to write the index to {index_dir}: it is a file, not an index folder")
+    if (target / MANIFEST).is_file():
+        return
+    if any(target.iterdir()):
+        raise BuildError(f"refusing to write the index to {index_dir}: the folder is not empty and holds no "
+                         f"policyqa index ({MANIFEST} missing); choose an empty or new folder")
+
+
 def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
                 embedder_factory: Callable[[], Embedder], *, full: bool = False,
                 max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> BuildReport:
@@ -342,6 +371,7 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
     started = time.perf_counter()
     if not policies_dir.is_dir():
         raise BuildError(f"policies folder not found: {policies_dir}")
+    check_index_target(index_dir, policies_dir)
     report = BuildReport()
     with BuildLock(index_dir):
         old = _previous_index(index_dir, settings, full)
