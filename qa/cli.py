@@ -60,6 +60,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
             bar = tqdm(total=total, unit="passage", desc="embedding", file=sys.stderr, leave=False)
         bar.update(done - bar.n)
 
+    from qa import compare  # the compare grid: its cells before the build, to report what changed
+
+    grid_before = compare.read_cache(index_dir(args.index))
     try:
         report = build_index(policies_dir(args.policies), index_dir(args.index), settings,
                              lambda: load_embedder(settings.model), full=args.full,
@@ -75,6 +78,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     if not args.quiet or report.errors:
         print(report.summary())
         print(f"index: {index_dir(args.index)}")
+    changed = compare.changes_after_build(index_dir(args.index), grid_before)
+    if not args.quiet:
+        print("\n".join(changed), end="\n" if changed else "")
     return EXIT_FAILURE if report.errors else 0
 
 
@@ -279,6 +285,10 @@ def _temporary_index(policies: list, settings, quiet: bool, source_dir: Path | N
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.compare:
+        from qa.compare_eval import cmd_eval_compare
+
+        return cmd_eval_compare(args)
     retrievers = [r.strip() for r in args.retriever.split(",") if r.strip()]
     from qa.engine import RETRIEVERS
 
@@ -426,6 +436,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     ev.add_argument("--out", type=Path, metavar="REPORT.md", help="write a Markdown report")
     ev.add_argument("--show-misses", type=int, default=0, metavar="N", help="print the worst N questions")
+    ev.add_argument("--compare", nargs="?", const=Path("evals/compare_gold.jsonl"), type=Path, metavar="GOLD.jsonl",
+                    help="measure the compare grid's cells against gold (default evals/compare_gold.jsonl)")
     index_option(ev)
     ev.add_argument("--policies", metavar="DIR", help="policies folder (with --model)")
     model_option(ev, "to evaluate (builds a temporary index with it)")
@@ -439,6 +451,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_tune_parser(commands)
     add_bench_parser(commands)
+    from qa.compare import add_compare_parser
+
+    add_compare_parser(commands)
     return parser
 
 
