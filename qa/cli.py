@@ -176,20 +176,18 @@ def _read_questions(path: Path) -> list[dict]:
     return questions
 
 
-def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str | None) -> dict:
-    """One question through `Engine.answer`: passages from the policies that answer it, best first;
-    when every policy abstains, the nearest matches (marked by "abstained": true)."""
-    started = time.perf_counter()
-    answer = engine.answer(question, k=k, policies=policies, retriever=retriever)
-    latency = (time.perf_counter() - started) * 1000
+def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str | None,
+             history: list | None = None) -> tuple[dict, object]:
+    """One question through `Engine.answer` (the product's one answer path); returns its JSON form and
+    the `Answer`. "passages" lists the answering policies' passages best first, or, when every policy
+    is "not stated", the nearest matches (with "abstained": true)."""
+    answer = engine.answer(question, k=k, policies=policies, retriever=retriever, history=history or ())
     rows = answer.answered or answer.rows
     hits = sorted((h for row in rows for h in row.hits), key=lambda h: -h.score)[:k]
-    return {"question": question, "abstained": answer.abstained,
-            "passages": [{"policy": h.policy, "name": h.name, "section": h.section, "start": h.start,
-                          "end": h.end, "text": h.text, "score": round(h.score, 4),
-                          "highlights": [list(span) for span in h.highlights]} for h in hits],
-            "not_stated": [row.policy for row in answer.rows if row.abstained],
-            "latency_ms": round(latency, 2)}
+    result = answer.to_dict()
+    result["passages"] = [h.to_dict() for h in hits]
+    result["not_stated"] = [row.policy for row in answer.rows if row.abstained]
+    return result, answer
 
 
 def _marked(text: str, start: int, highlights: list[list[int]], color: bool) -> str:
@@ -202,21 +200,34 @@ def _marked(text: str, start: int, highlights: list[list[int]], color: bool) -> 
     return "".join(out + [text[cursor:]])
 
 
-def _print_answer(result: dict) -> None:
+def _print_answer(result: dict, policies: dict) -> None:
     color = sys.stdout.isatty()
+    if result["interpreted_as"] != result["question"]:
+        print(f"Interpreted as: {result['interpreted_as']}")
+    for correction in result["corrections"]:
+        print(f"Showing results for {policies[correction['policy']].name} (you typed \"{correction['typed']}\")")
+    if result["not_indexed"]:
+        indexed = ", ".join(p.name for p in policies.values())
+        print(f"No policy of {', '.join(result['not_indexed'])} is indexed — indexed: {indexed}; "
+              "add one with `policyqa index add FILE`.")
+        for m in result["mentions"]:
+            print(f"  Mentioned in {m['name']} — {m['section']} [{m['policy']} {m['start']}:{m['end']}] (not an answer)")
+        return
     if result["abstained"]:
-        print("The policies searched do not appear to address this. Nearest matches (not answers):\n")
+        print("Not stated: the policies searched do not appear to address this. Nearest matches (not answers):\n")
     if not result["passages"]:
         print("No passages found.")
     for rank, p in enumerate(result["passages"], start=1):
         section = f" — {p['section']}" if p["section"] else ""
-        print(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, score {p['score']:.3f}]")
+        print(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, confidence {p['score']:.0%}]"
+              if result["reranker"] else
+              f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, score {p['score']:.3f}]")
         for paragraph in _marked(p["text"], p["start"], p["highlights"], color).split("\n"):
             if paragraph.strip():
                 print(textwrap.fill(paragraph.strip(), width=100, initial_indent="   ", subsequent_indent="   "))
         print()
     if result["not_stated"] and not result["abstained"]:
-        print(f"Not stated in: {', '.join(result['not_stated'])}")
+        print(f"Not stated in: {', '.join(policies[p].name for p in result['not_stated'])}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -239,19 +250,23 @@ def cmd_ask(args: argparse.Namespace) -> int:
                 raise UserError(f"unknown policy id '{policy_id}' (known: {', '.join(sorted(known))})")
     from qa.engine import Engine
 
-    engine = Engine.open(args.index, model=args.model)
+    engine = Engine.open(args.index, model=args.model, reranker=args.reranker)
+    conversations: dict[str, list] = {}  # "conversation" groups batch lines into the turns of one chat
     for item in items:
         scope = args.policy or ([item["policy"]] if item.get("policy") else None)
+        history = conversations.setdefault(str(item["conversation"]), []) if item.get("conversation") else None
         try:
-            result = _ask_one(engine, str(item["question"]), scope, args.k, args.retriever)
+            result, answer = _ask_one(engine, str(item["question"]), scope, args.k, args.retriever, history)
         except ValueError as err:
             raise UserError(str(err)) from None
+        if history is not None:
+            history.append(answer)
         if args.json:
             print(json.dumps({"id": item.get("id"), **result}, ensure_ascii=False), flush=True)
         else:
             if len(items) > 1:
                 print(f"## {item['question']}")
-            _print_answer(result)
+            _print_answer(result, engine.policies)
     return 0
 
 
@@ -332,7 +347,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             folder = index_dir(args.index)
         dataset = str(path)
-    engine = Engine.open(folder, model=args.model)
+    engine = Engine.open(folder, model=args.model, reranker=args.reranker)
+    from qa.evaluation import run_names
+
+    systems = run_names(retrievers, engine.reranker is not None)
+    if args.no_baseline and engine.reranker is not None:
+        systems = [s for s in systems if s.endswith("+rerank")]
     if args.squad is None:
         questions, problems = load_golden(args.dataset, engine.policies)
         questions = questions[args.every - 1::args.every] if args.every > 1 else questions
@@ -343,14 +363,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from tqdm import tqdm
 
-    with tqdm(total=len(questions) * len(retrievers), unit="q", desc="evaluating", file=sys.stderr,
+    with tqdm(total=len(questions) * len(systems), unit="q", desc="evaluating", file=sys.stderr,
               disable=args.json or None, leave=False) as bar:
-        runs, interrupted = evaluate(engine, questions, retrievers, args.k, progress=lambda: bar.update())
+        runs, interrupted = evaluate(engine, questions, systems, args.k, progress=lambda: bar.update())
     if interrupted:
         print(f"policyqa: interrupted: {len(runs[0].results)} of {len(questions)} questions measured",
               file=sys.stderr)
     run_settings = {"dataset": dataset, "questions": len(runs[0].results), "k": args.k,
-                    "retrievers": ",".join(retrievers), "model": engine.index.manifest["model"]["id"],
+                    "retrievers": ",".join(systems), "model": engine.index.manifest["model"]["id"],
+                    "reranker": engine.reranker.name if engine.reranker else None,
                     "chunk_size": engine.index.manifest["chunker"]["chunk_size"]}
     if args.json:
         print(as_json(runs, args.k, run_settings))
@@ -375,6 +396,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     def index_option(p: argparse.ArgumentParser) -> None:
         p.add_argument("--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or ./index)")
+
+    def reranker_option(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--reranker", metavar="NAME_OR_DIR",
+                       help="reranker folder or name under models/, or 'none' (default: $POLICYQA_RERANKER or "
+                            "the shipped policyqa-reranker)")
 
     def model_option(p: argparse.ArgumentParser, what: str) -> None:
         p.add_argument("--model", metavar="NAME_OR_PATH",
@@ -419,6 +445,7 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
     ask.add_argument("--retriever", choices=_retriever_names(), help="retrieval backend (default: hybrid)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    reranker_option(ask)
     index_option(ask)
     model_option(ask, "the index was built with")
     ask.set_defaults(func=cmd_ask)
@@ -433,6 +460,9 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--retriever", default=",".join(_retriever_names()), metavar="NAMES",
                     help=f"comma-separated retrievers to compare (default: {','.join(_retriever_names())})")
     ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and recall@k (default 5)")
+    reranker_option(ev)
+    ev.add_argument("--no-baseline", action="store_true",
+                    help="measure only with the reranker (skip each retriever's run without it)")
     ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
     ev.add_argument("--out", type=Path, metavar="REPORT.md", help="write a Markdown report")
     ev.add_argument("--show-misses", type=int, default=0, metavar="N", help="print the worst N questions")

@@ -25,12 +25,20 @@ class Evidence:
 
 @dataclass(frozen=True)
 class EvalQuestion:
-    """A question, the policy it is restricted to (None: all), and its evidence (empty: unanswerable)."""
+    """A question, the policy it is about (None: several or none), and its evidence (empty: unanswerable).
+
+    `scoped`: the user restricted the search to `policy` (PolicyQA's protocol); otherwise the question is
+    routed by the names in it, as typed in the chat. `conversation`: questions sharing it are turns of
+    one chat, in file order. `not_indexed`: organisations the question names that have no policy here.
+    """
 
     id: str
     question: str
     policy: str | None
     evidence: tuple[Evidence, ...]
+    scoped: bool = False
+    conversation: str = ""
+    not_indexed: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -105,6 +113,16 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
                 raise ValueError(f"unknown policy id {scope!r}")
             if not isinstance(answers, list):
                 raise ValueError('"answers" must be a list')
+            scoped = row.get("scoped", False)
+            if not isinstance(scoped, bool):
+                raise ValueError('"scoped" must be true or false')
+            conversation = row.get("conversation") or ""
+            if not isinstance(conversation, str):
+                raise ValueError('"conversation" must be a string')
+            not_indexed = row.get("not_indexed", [])
+            if not isinstance(not_indexed, list) or not all(isinstance(n, str) for n in not_indexed):
+                raise ValueError('"not_indexed" must be a list of names')
+            not_indexed = tuple(not_indexed)
             evidence = []
             for answer in answers:
                 if answer["policy"] not in policies:
@@ -120,7 +138,8 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
             problems.append(DatasetProblem(number, str(err)))
             continue
         seen.add(qid)
-        questions.append(EvalQuestion(qid, question, scope, tuple(evidence)))
+        questions.append(EvalQuestion(qid, question, scope, tuple(evidence), scoped=scoped,
+                                      conversation=conversation, not_indexed=not_indexed))
     return questions, problems
 
 
@@ -159,7 +178,7 @@ def load_squad(path: Path, every: int = 1) -> tuple[list[Policy], list[EvalQuest
                     problems.append(DatasetProblem(counter, f"answer span of {qa_item['id']} does not match its text"))
                     continue
                 questions.append(EvalQuestion(str(qa_item["id"]), qa_item["question"], policy_id,
-                                              (Evidence(policy_id, start, end),)))
+                                              (Evidence(policy_id, start, end),), scoped=True))
             parts.append(context)
             offset += len(context) + 2
         policies.append(Policy(id=policy_id, name=article.get("title", policy_id), text="\n\n".join(parts)))

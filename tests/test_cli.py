@@ -54,7 +54,8 @@ def test_ask_json_passages_quote_the_policy(index, seed_policies, capsys):
     # The fake embedder's similarities are not calibrated: abstaining or not, passages are shown.
     assert isinstance(result["abstained"], bool) and len(result["passages"]) >= 1 and result["latency_ms"] >= 0
     top = result["passages"][0]
-    assert set(top) == {"policy", "name", "section", "start", "end", "text", "score", "highlights"}
+    assert set(top) == {"policy", "name", "section", "start", "end", "text", "score", "highlights", "passage_id",
+                        "similarity"}
     assert all(top["start"] <= s < e <= top["end"] for s, e in top["highlights"])
     text = (seed_policies / f"{top['policy']}.txt").read_text(encoding="utf-8")
     assert text[top["start"]:top["end"]] == top["text"]

@@ -73,15 +73,15 @@ def test_ctrl_c_keeps_what_was_measured(index, fake_embedder):
     engine = Engine.open(index, embedder_factory=lambda model: fake_embedder)
     questions, _ = load_golden(GOLDEN, engine.policies)
     calls = {"n": 0}
-    real_rank = engine.rank
+    real_answer = engine.answer
 
-    def interrupting_rank(*args, **kwargs):
+    def interrupting_answer(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] > 7:
             raise KeyboardInterrupt
-        return real_rank(*args, **kwargs)
+        return real_answer(*args, **kwargs)
 
-    engine.rank = interrupting_rank
+    engine.answer = interrupting_answer
     runs, interrupted = evaluate(engine, questions, ["dense"], k=5)
     assert interrupted and len(runs[0].results) == 7
     assert runs[0].metrics(5)["questions"] == 7
