@@ -6,23 +6,29 @@ import re
 import pytest
 
 from qa.answer import Quote
-from qa.render import (POLICY_WINDOW, answer_html, citation_html, escape_text, excerpt_html, layered_html,
-                       mark_html, merge_spans, muted_html, policy_html, text_html)
+from qa.render import (LINK_REL, POLICY_WINDOW, answer_html, citation_html, complete_span, escape_text,
+                       excerpt_html, layered_html, mark_html, merge_spans, muted_html, note_html, permalink_html,
+                       policy_html, question_html, quote_text, scroll_script, subtract_spans, text_html, url_spans)
 from qa.retrieval import Hit
 
 MARK = '<mark class="pq-mark">'
+HINT = '<mark class="pq-hint">'
 HOSTILE = ("<script>alert(1)</script> [link](http://x) **bold** __u__ `code` $x^2$ ~~gone~~ | a | b |\n"
            "# Heading\n\n> quote\n- item\n1. first\n:red[colour] :smile: &amp; &lt;b&gt; \\* "
            "<img src=x onerror=alert(1)>"
            "\n    indented code\nwww.example.com me@example.com {x} +y =z !done")
-# Every tag qa.render may write; anything else in its output must have come from user text.
-OUR_TAG = re.compile(r'</?(?:div|span|mark|strong)(?: class="pq-[a-z -]+")?>')
+# Every tag qa.render may write; anything else in its output must have come from user text. Attribute
+# values are escaped text (numeric references only), so `[^"<>]*` cannot run past the end of one.
+OUR_TAG = re.compile(r'</?(?:div|span|mark|strong|a|button)(?: class="pq-[a-z -]+")?'
+                     r'(?: (?:href|rel|target|type|title|data-copy|data-turn)="[^"<>]*")*>')
+COPY_BUTTON = re.compile(r'<button class="pq-copy"[^>]*>Copy</button>')
 RAW = set("<>*_[]`#$~|\\:!(){}+=^@\n\r")
 
 
 def visible_text(markup: str) -> str:
-    """What a browser shows for `markup` produced by qa.render: its tags removed, references decoded."""
-    return html.unescape(OUR_TAG.sub("", markup))
+    """What a browser shows for `markup` produced by qa.render: its tags (and copy buttons) removed,
+    references decoded."""
+    return html.unescape(OUR_TAG.sub("", COPY_BUTTON.sub("", markup)))
 
 
 def assert_inert(markup: str) -> None:
@@ -73,6 +79,8 @@ def test_marked_fragment_is_escaped_too():
     lambda t: excerpt_html(hit(t, 0, [(5, 30)], name=t, section=t)),
     lambda t: policy_html(t, (10, 90), [(20, 40)]),
     lambda t: answer_html([Quote(policy="acme", name=t, section=t, start=0, end=len(t), text=t)]),
+    lambda t: note_html(t),
+    lambda t: question_html(t, "turn-1"),
 ])
 def test_every_renderer_escapes_user_text(render):
     markup = render(HOSTILE)
@@ -177,4 +185,125 @@ def test_any_text_with_any_spans_renders_inert_and_shows_exactly_the_text(text, 
     assert visible_text(markup) == text
     marked = "".join(re.findall(r'<mark class="pq-mark">(.*?)</mark>', markup))
     expected = "".join(text[max(s, 0):min(e, len(text))] for s, e in merge_spans(spans, len(text)))
-    assert html.unescape(marked) == expected  # the marks hold exactly the (merged, clipped) spans
+    assert visible_text(marked) == expected  # the marks hold exactly the (merged, clipped) spans
+
+
+# -- answer marks and hints ------------------------------------------------------------------------------
+
+def test_only_the_answer_is_marked_as_the_answer_other_best_sentences_are_hints():
+    text = "Calls are kept 30 days. Emails are kept a year. Nothing else."
+    h = hit(text, 100, [(100, 123), (124, 147)])
+    markup = excerpt_html(h, answer_spans=[(100, 123)])
+    assert f"{MARK}Calls are kept 30 days&#46;</mark> {HINT}Emails are kept a year&#46;</mark>" in markup
+    # A passage with no answering sentence in it gets hints only; None keeps every highlight as the answer.
+    assert MARK not in excerpt_html(h, answer_spans=[])
+    assert HINT not in excerpt_html(h)
+
+
+def test_a_hint_inside_the_answer_is_the_answer():
+    assert mark_html("abcdefgh", [(2, 6)], hints=[(0, 4), (5, 8)]) == f"{HINT}ab</mark>{MARK}cdef</mark>{HINT}gh</mark>"
+    assert subtract_spans([(0, 10)], [(2, 4), (6, 7)]) == [(0, 2), (4, 6), (7, 10)]
+    assert subtract_spans([(0, 3)], [(0, 5)]) == []
+
+
+# -- links ----------------------------------------------------------------------------------------------
+
+def test_http_urls_become_safe_links_and_nothing_else_does():
+    text = ("Read <https://example.com/privacy?a=1&b=2>. Or http://x.org/p, then javascript:alert(1) "
+            "and ftp://files.example.com and data:text/html,<b>x</b> and www.example.com.")
+    markup = mark_html(text, [])
+    links = re.findall(r'<a href="([^"]*)" rel="([^"]*)" target="_blank">(.*?)</a>', markup)
+    assert [(html.unescape(href), rel, html.unescape(shown)) for href, rel, shown in links] == [
+        ("https://example.com/privacy?a=1&b=2", LINK_REL, "https://example.com/privacy?a=1&b=2"),
+        ("http://x.org/p", LINK_REL, "http://x.org/p")]
+    assert visible_text(markup) == text  # the brackets and the full stop stay text
+    assert_inert(markup)
+    assert url_spans("see https://a.b/c.") == [(4, 17, "https://a.b/c")]
+    assert url_spans("https:// alone") == []
+
+
+def test_a_url_crossing_a_mark_stays_inside_it():
+    text = "See https://example.com/x now"
+    markup = mark_html(text, [(0, 10)])
+    assert markup.count("<a href") == 2  # split where the mark ends, both halves link to the same URL
+    assert visible_text(markup) == text
+    assert_inert(markup)
+
+
+def test_links_in_quotes_and_the_policy_view():
+    quote = Quote("acme", "Acme", "Contact", 0, 26, "Visit https://acme.example")
+    assert '<a href="https&#58;//acme&#46;example"' in answer_html([quote])
+    policy = "Intro https://a.example/x. Passage https://b.example/y end."
+    markup = policy_html(policy, (27, len(policy)), [])
+    assert markup.count("<a href") == 2 and visible_text(markup) == policy
+
+
+_URLISH = st.sampled_from(["https://a.example/p?q=1", "http://b.example", "javascript:alert(1)", "<", ">",
+                           '"', "'", "&amp;", "https://", " ", "\n", ".", ")", "[x](", "data:x"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(st.one_of(_URLISH, _TEXT), max_size=8),
+       spans=st.lists(st.tuples(st.integers(0, 120), st.integers(0, 120)), max_size=4))
+def test_any_text_with_links_renders_inert_and_links_only_http_urls_it_contains(parts, spans):
+    text = "".join(parts)
+    markup = mark_html(text, spans, hints=spans[:1])
+    assert_inert(markup)
+    assert visible_text(markup) == text
+    for href, rel in re.findall(r'<a href="([^"]*)" rel="([^"]*)"', markup):
+        url = html.unescape(href)
+        assert url.startswith(("http://", "https://")) and url in text and rel == LINK_REL
+
+
+# -- quotes: completed, copied ----------------------------------------------------------------------------
+
+LIST_POLICY = ("We may transfer your data outside the UK where:\n"
+               "- the country has an adequacy decision; or\n"
+               "- we have put safeguards in place in the destination country; or\n"
+               "- you have consented.\n"
+               "Other text follows here.")
+
+
+def test_a_quote_ending_in_a_dangling_list_item_is_completed():
+    start = LIST_POLICY.index("- we have")
+    end = LIST_POLICY.index("; or\n- you") + len("; or")
+    s, e = complete_span(LIST_POLICY, start, end)
+    assert LIST_POLICY[s:e] == "- we have put safeguards in place in the destination country; or\n- you have consented."
+    lead = LIST_POLICY.index(":") + 1  # the lead-in ends with a colon: it runs to the end of the list
+    assert LIST_POLICY[slice(*complete_span(LIST_POLICY, 0, lead))].endswith("- you have consented.")
+
+
+def test_a_whole_sentence_is_left_alone_and_growth_is_capped():
+    text = "We keep calls for 30 days. Then we delete them."
+    assert complete_span(text, 0, 26) == (0, 26)
+    long = "We share data with: " + "partners, " * 200 + "end."
+    s, e = complete_span(long, 0, 19, limit=100)
+    assert e - s <= 100 and long[s:e].startswith("We share data with:")
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(list("ab ;,:.\n") + [" or", " and", "- "]), max_size=40),
+       a=st.integers(0, 80), b=st.integers(0, 80))
+def test_a_completed_quote_contains_the_original_and_stays_in_the_text(words, a, b):
+    text = "".join(words)
+    start, end = sorted((min(a, len(text)), min(b, len(text))))
+    s, e = complete_span(text, start, end, limit=60)
+    assert s == start and end <= e <= len(text)
+    assert e == end or e - s <= 60
+
+
+def test_copy_button_carries_the_quote_with_its_citation():
+    quote = Quote("concero", "Concero Technology Services", "Telephone Communications", 0, 10,
+                  'We keep "calls" <30> days')
+    assert quote_text(quote) == ('“We keep "calls" <30> days” — Concero Technology Services, '
+                                 '§ Telephone Communications')
+    copied = re.findall(r'data-copy="([^"]*)"', answer_html([quote]))
+    assert [html.unescape(c) for c in copied] == [quote_text(quote)]
+
+
+def test_scroll_script_and_permalink_cannot_be_steered_by_ids():
+    assert "abc" in scroll_script("a'b\"c</script>") and "</script>'" not in scroll_script("x</script>")
+    assert scroll_script("a'b").count("'") == scroll_script("ab").count("'")
+    assert question_html("q", 'x" onclick="y') == '<div class="pq-question" data-turn="xonclicky">q</div>'
+    link = permalink_html('?chat=a&answer=b"><script>')
+    assert "<script>" not in link and 'href="?chat&#61;a&#38;answer&#61;b&#34;&#62;&#60;script&#62;"' in link
