@@ -331,7 +331,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise UserError(f"dataset not found: {args.squad}")
         policies, questions, problems = load_squad(args.squad, every=args.every)
         folder = _temporary_index(policies, settings, args.json)
-        dataset = f"{args.squad} (SQuAD format, every {args.every})"
+        if args.split:
+            from qa.rerank_split import split_squad_policies
+
+            chosen = set(getattr(split_squad_policies([p.id for p in policies]), args.split))
+            questions = [q for q in questions if q.policy in chosen]
+        dataset = f"{args.squad} (SQuAD format, every {args.every}{f', {args.split} policies' if args.split else ''})"
     else:
         path = args.dataset
         if not path.is_file():
@@ -457,6 +462,9 @@ def build_parser() -> argparse.ArgumentParser:
     source.add_argument("--squad", type=Path, metavar="FILE.json",
                         help="SQuAD-format data (e.g. PolicyQA); each article becomes a policy in a temporary index")
     ev.add_argument("--every", type=int, default=1, metavar="N", help="use every N-th question")
+    ev.add_argument("--split", choices=("train", "calibration", "test"),
+                    help="with --squad: only the questions of that part of the reranker's policy split "
+                         "(test: the held-out policies no model here was trained or calibrated on)")
     ev.add_argument("--retriever", default=",".join(_retriever_names()), metavar="NAMES",
                     help=f"comma-separated retrievers to compare (default: {','.join(_retriever_names())})")
     ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and recall@k (default 5)")

@@ -102,3 +102,69 @@ def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, se
     return {"steps": step, "epochs_run": epoch + 1 if stopped == "epochs" else round(epoch + (step - epoch * steps_per_epoch) / steps_per_epoch, 2),
             "stopped_by": stopped, "minutes": round((time.perf_counter() - started) / 60, 1),
             "final_loss": round(sum(losses[-100:]) / max(1, len(losses[-100:])), 4), "groups": len(groups)}
+
+
+def export_int8(model_dir: Path, out_dir: Path) -> Path:
+    """Export the trained cross-encoder to ONNX and quantize its weights to int8 (per channel), with its
+    tokenizer.json beside it; returns the int8 model's path. Needs torch, transformers and onnx."""
+    import logging
+    import shutil
+    import tempfile
+    import warnings
+
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from transformers import AutoModelForSequenceClassification
+
+    model = AutoModelForSequenceClassification.from_pretrained(str(model_dir), attn_implementation="eager").eval()
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+
+    class Scorer(torch.nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            return self.inner(input_ids=input_ids, attention_mask=attention_mask,
+                              token_type_ids=token_type_ids).logits
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    example = torch.ones((2, 8), dtype=torch.int64)
+    axes = {n: {0: "batch", 1: "tokens"} for n in names} | {"logits": {0: "batch"}}
+    with tempfile.TemporaryDirectory() as tmp:
+        fp32 = Path(tmp) / "model.onnx"
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(Scorer(model), (example, example, torch.zeros_like(example)), str(fp32),
+                              input_names=names, output_names=["logits"], dynamic_axes=axes, opset_version=17,
+                              dynamo=False, do_constant_folding=True)
+        root = logging.getLogger()
+        level = root.level
+        root.setLevel(logging.ERROR)
+        try:
+            target = out_dir / "model-int8.onnx"
+            quantize_dynamic(str(fp32), str(target), per_channel=True, weight_type=QuantType.QInt8)
+        finally:
+            root.setLevel(level)
+    shutil.copyfile(model_dir / "tokenizer.json", out_dir / "tokenizer.json")  # written by save_pretrained
+    return target
+
+
+def fit_calibration(logits: Sequence[float], retrieval: Sequence[float], labels: Sequence[int]) -> tuple[float, float, float]:
+    """(logit weight, retrieval weight, bias) of a logistic regression of relevance on both scores."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    features = np.column_stack([np.asarray(logits, dtype=np.float64), np.asarray(retrieval, dtype=np.float64)])
+    model = LogisticRegression(C=1.0).fit(features, np.asarray(labels))
+    return float(model.coef_[0][0]), float(model.coef_[0][1]), float(model.intercept_[0])
+
+
+def threshold_for(best_probabilities: Sequence[float], max_false_abstention: float) -> float:
+    """The highest threshold at which at most `max_false_abstention` of answerable questions (their best
+    passage's probability in `best_probabilities`) would be "not stated"."""
+    import numpy as np
+
+    values = np.sort(np.asarray(best_probabilities, dtype=np.float64))
+    allowed = int(np.floor(max_false_abstention * len(values)))  # how many may fall below
+    return float(values[allowed]) if allowed < len(values) else float(values[-1])

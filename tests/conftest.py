@@ -53,11 +53,19 @@ def seed_policies(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch, tmp_path):
-    """Tests never read or write the repo's own index, whatever the caller's environment says."""
+def _isolated_environment(monkeypatch, tmp_path, request):
+    """Tests never read or write the repo's own index, whatever the caller's environment says.
+
+    Unit tests answer without the shipped reranker (they test the path around it, with fakes); tests
+    marked integration or e2e run the product as shipped, reranker included.
+    """
     monkeypatch.setenv("POLICYQA_INDEX", str(tmp_path / "default-index"))
     monkeypatch.setenv("POLICYQA_POLICIES", str(tmp_path / "default-policies"))
     monkeypatch.delenv("POLICYQA_MODEL", raising=False)
+    if request.node.get_closest_marker("integration") or request.node.get_closest_marker("e2e"):
+        monkeypatch.delenv("POLICYQA_RERANKER", raising=False)
+    else:
+        monkeypatch.setenv("POLICYQA_RERANKER", "none")
 
 
 @pytest.fixture(scope="session")

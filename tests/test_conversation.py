@@ -1,0 +1,39 @@
+"""Follow-up questions resolved against earlier turns."""
+
+from types import SimpleNamespace
+
+import pytest
+
+from qa.conversation import resolve_question
+from tests.test_names import POLICIES
+
+
+def turn(question, routed):
+    return SimpleNamespace(question=question, interpreted_as=question, routed=routed)
+
+
+CORE = turn("What does Core Office collect about me?", ("core-office-it",))
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("and who do they share it with?", "Who does Core Office IT share my data with?"),
+    ("Do they sell my data?", "Does Core Office IT sell my data?"),
+    ("what about Concero?", "What does Concero Technology Services collect about me?"),
+    ("And CloudSentric?", "What does CloudSentric collect about me?"),
+    ("How long is it kept?", "How long is it kept (Core Office IT)?"),
+    ("Which of these companies sell my data?", "Which of these companies sell my data?"),
+    ("Does Concero record calls?", "Does Concero record calls?"),  # names its own company: stands alone
+])
+def test_follow_ups(question, expected):
+    assert resolve_question(question, [CORE], POLICIES) == expected
+
+
+def test_no_history_or_no_company_leaves_the_question_alone():
+    assert resolve_question("Do they sell my data?", [], POLICIES) == "Do they sell my data?"
+    general = turn("Who sells my data?", ())
+    assert resolve_question("and do they keep it?", [general], POLICIES) == "and do they keep it?"
+
+
+def test_the_latest_turn_decides():
+    history = [CORE, turn("Does Concero record calls?", ("concero",))]
+    assert resolve_question("how long do they keep them?", history, POLICIES).startswith("How long does Concero")
