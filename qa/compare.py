@@ -401,13 +401,12 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     if unknown:
         raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} (known: {', '.join(sorted(known))})")
     version = answer_path_version()
-    cache = read_cache(index_folder) if use_cache else None
-    columns = _usable_columns(cache, config, version)
+    columns = _usable_columns(read_cache(index_folder), config, version)
     grid = Grid(topics, [PolicyColumn(pid, known[pid][0]) for pid in wanted], {})
     fresh: dict[str, dict] = {}
     for pid in wanted:
         key = column_key(known[pid][1], known[pid][0])
-        old = columns.get(pid) if columns.get(pid, {}).get("key") == key else None
+        old = columns.get(pid) if use_cache and columns.get(pid, {}).get("key") == key else None
         column = fresh[pid] = {"key": key, "name": known[pid][0], "cells": dict(old["cells"]) if old else {}}
         for topic in topics:
             data = column["cells"].get(question_key(topic.question))

@@ -1,0 +1,125 @@
+"""Compare: every privacy practice of every policy side by side, a cited quote or "Not stated" in each cell.
+
+Streamlit shows this page next to the chat (`app.py`). The cells are `qa.compare`'s grid, cached in the
+index folder; the first visit after a rebuild answers the cells that changed. Every piece of HTML comes
+from `qa.render` / `qa.compare_view`, which escape all policy text.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qa import render
+from qa.compare import TopicsError, build_grid, load_topics
+from qa.compare_view import STYLESHEET, cell_html, column_head_html, topic_html
+from qa.embedding import ModelLoadError
+from qa.engine import Engine
+from qa.settings import index_dir
+from qa.store import IndexUnavailable, read_manifest
+
+BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
+POLICY_WINDOW = 4_000  # characters of the policy around a cell's passage in its "Open in policy" box
+
+st.set_page_config(page_title="Compare · policyqa", page_icon="🔎", layout="wide")
+
+
+@st.cache_resource(show_spinner="Loading the index…", max_entries=1)
+def load_engine(folder: str, built_at: str) -> Engine:
+    """The engine for the index in `folder`; `built_at` (from its manifest) makes a rebuilt index load anew.
+
+    The chat's loader lives in app.py, which runs its page when imported, so this page keeps its own.
+    """
+    engine = Engine.open(folder)
+    engine.warm_up()
+    return engine
+
+
+def show_html(html: str) -> None:
+    """Put `qa.render` / `qa.compare_view` output on the page (the only caller of unsafe_allow_html)."""
+    st.markdown(html, unsafe_allow_html=True)
+
+
+def say(kind: str, text: str) -> None:
+    getattr(st, kind)(render.escape_text(text))
+
+
+def open_engine() -> Engine | None:
+    folder = index_dir()
+    try:
+        manifest = read_manifest(folder)
+        return load_engine(str(folder), str(manifest.get("built_at")))
+    except (IndexUnavailable, ModelLoadError) as err:
+        say("error", str(err))
+        if isinstance(err, IndexUnavailable):
+            st.markdown(BUILD_HINT)
+        return None
+
+
+def filters(engine: Engine, topics) -> tuple[list[str], list[str]]:
+    """Policy and topic filters (in the sidebar, out of the way on a phone); returns the chosen ids."""
+    policies = engine.policies
+    with st.sidebar:
+        st.header("Compare")
+        chosen_p = st.multiselect("Policies", list(policies), default=list(policies), key="compare-policies",
+                                  format_func=lambda p: policies[p].name if p in policies else p)
+        labels = {t.id: t.label for t in topics}
+        chosen_t = st.multiselect("Topics", list(labels), default=list(labels), key="compare-topics",
+                                  format_func=lambda t: labels.get(t, t))
+    return chosen_p, chosen_t
+
+
+def show_cell(engine: Engine, cell, name: str) -> None:
+    policy = engine.policies.get(cell.policy)
+    text = policy.text if policy is not None else None
+    show_html(cell_html(cell, name, text))
+    if text is None or cell.passage is None:
+        return
+    label = "Open in policy" if cell.stated else "Nearest passage (not an answer)"
+    with st.expander(label, icon=":material/description:"):
+        highlights = [(q.start, q.end) for q in cell.quotes]
+        show_html(render.policy_html(text, cell.passage, highlights, window=POLICY_WINDOW))
+
+
+def main() -> None:
+    show_html(render.STYLESHEET)
+    show_html(STYLESHEET)
+    st.title("Compare policies")
+    st.caption("Every practice, every policy: the sentence that says it, quoted word for word, or “Not stated” "
+               "when the policy is silent.")
+    engine = open_engine()
+    if engine is None:
+        st.stop()
+    try:
+        topics = load_topics()
+    except TopicsError as err:
+        say("error", str(err))
+        st.stop()
+    chosen_p, chosen_t = filters(engine, topics)
+    if not chosen_p or not chosen_t:
+        say("warning", "Choose at least one policy and one topic in the sidebar.")
+        st.stop()
+    with st.spinner("Asking every policy about every practice…"):
+        grid = build_grid(index_dir(), topics, engine=engine)
+    shown = grid.select(chosen_p, chosen_t)
+
+    left, right, note = st.columns([1, 1, 3])
+    left.download_button("CSV", shown.to_csv(), file_name="policyqa-compare.csv", mime="text/csv",
+                         icon=":material/download:", key="download-csv")
+    right.download_button("Markdown", shown.to_markdown(), file_name="policyqa-compare.md", mime="text/markdown",
+                          icon=":material/download:", key="download-md")
+    stated = sum(c.stated for c in shown.cells.values())
+    note.caption(f"{len(shown.topics)} topics × {len(shown.policies)} policies · {stated} stated · "
+                 f"{grid.cached} cells from the cache, {grid.computed} answered now ({grid.seconds:.1f} s)")
+
+    heads = st.columns(len(shown.policies))
+    for column, policy in zip(heads, shown.policies):
+        with column:
+            show_html(column_head_html(policy.name))
+    for topic in shown.topics:
+        show_html(topic_html(topic.label, topic.question))
+        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
+            with column:
+                show_cell(engine, shown.cell(topic.id, policy.id), policy.name)
+
+
+main()

@@ -1,0 +1,378 @@
+"""The compare grid (qa.compare): topics, grid shape and formats, the cache, rebuilds, escaping, gold scoring.
+
+Unit tests run on the seed policies with the fake embedder; one integration test measures the real
+model's grid against evals/compare_gold.jsonl.
+"""
+
+import csv
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+import qa.embedding
+from qa import compare
+from qa.cli import main
+from qa.compare import NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, build_grid, load_topics
+from qa.compare_eval import GoldCell, load_gold, score
+from qa.compare_view import cell_html
+from qa.engine import Engine
+from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
+
+GOLD = ROOT / "evals" / "compare_gold.jsonl"
+ISSUE_PRACTICES = ["data collected", "purposes", "legal basis", "sharing", "sale", "international transfers",
+                   "retention", "security", "access", "erasure", "objecting", "cookies", "children",
+                   "data protection officer", "complaints", "changes"]
+HOSTILE = ("Markup Test Privacy Policy\n\nCookies\n\nDo you use cookies on your website? Yes, we use cookies on your "
+           "website. <script>alert(1)</script> "
+           "See [link](http://x) for **bold** cookie details.\n\nContact\n\nWrite to us at <b>privacy@x.example</b>.\n")
+
+
+@pytest.fixture(autouse=True)
+def fake_model(monkeypatch, request):
+    """Every embedder the code makes is the fake one; no reranker model is loaded in unit tests."""
+    if request.node.get_closest_marker("integration"):
+        return
+    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    monkeypatch.setenv("POLICYQA_RERANKER", "none")
+
+
+def build(policies: Path, folder: Path, capsys=None) -> str:
+    code = main(["index", "build", "--policies", str(policies), "--index", str(folder), "--model", "fake-embedder"])
+    assert code == 0
+    return capsys.readouterr().out if capsys else ""
+
+
+@pytest.fixture
+def index(seed_policies, tmp_path, capsys) -> Path:
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    return folder
+
+
+@pytest.fixture
+def counted(monkeypatch):
+    """Records (question, policies) of every Engine.answer call."""
+    calls = []
+    original = Engine.answer
+
+    def answer(self, question, *args, **kwargs):
+        calls.append((question, tuple(kwargs.get("policies") or ())))
+        return original(self, question, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "answer", answer)
+    return calls
+
+
+def no_engine():
+    raise AssertionError("the engine was opened although every cell should come from the cache")
+
+
+# -- topics --------------------------------------------------------------------------------------------
+
+def test_shipped_topics_cover_the_practices_the_issue_lists():
+    topics = load_topics()
+    assert len(topics) >= 16 and len({t.id for t in topics}) == len(topics)
+    labels = " / ".join(t.label.lower() for t in topics)
+    assert [p for p in ISSUE_PRACTICES if p not in labels] == []
+    assert all(t.question.endswith("?") for t in topics)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('{"id": "a", "label": "A", "question": "Q?"}\n{"id": "b", "label": "B"}\n', 'my.jsonl:2: needs a non-empty string "question"'),
+    ('{"id": "a", "label": "A", "question": "Q?"}\nnot json\n', "my.jsonl:2: not JSON"),
+    ('["a"]\n', "my.jsonl:1: expected an object"),
+    ('{"id": "a", "label": "A", "question": "Q?"}\n\n{"id": "a", "label": "B", "question": "R?"}\n', "my.jsonl:3: id 'a' repeats line 1"),
+    ('{"id": "a b", "label": "A", "question": "Q?"}\n', "my.jsonl:1: id 'a b' must be"),
+    ("\n\n", "my.jsonl: no topics"),
+])
+def test_a_bad_topics_file_is_one_line_naming_the_line(tmp_path, index, capsys, text, message):
+    path = tmp_path / "my.jsonl"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(compare.TopicsError, match=re.escape(message)):
+        load_topics(path)
+    assert main(["compare", "--index", str(index), "--topics", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("policyqa: error: " + message) and len(err.strip().splitlines()) == 1
+
+
+def test_own_topics_make_their_own_rows(tmp_path, index, capsys):
+    path = tmp_path / "mine.jsonl"
+    path.write_text('{"id": "calls", "label": "Call recordings", "question": "How long are phone calls kept?"}\n')
+    assert main(["compare", "--index", str(index), "--topics", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["topics"] == [{"id": "calls", "label": "Call recordings", "question": "How long are phone calls kept?"}]
+    assert len(data["cells"]) == 5
+
+
+# -- the grid ------------------------------------------------------------------------------------------
+
+def test_json_grid_has_the_issues_shape_and_verbatim_quotes(index, capsys):
+    assert main(["compare", "--index", str(index), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    engine = Engine.open(index)
+    topics = load_topics()
+    assert set(data) == {"topics", "policies", "cells"}
+    assert data["topics"] == [t.to_dict() for t in topics]
+    assert data["policies"] == [{"id": p.id, "name": p.name} for p in engine.policies.values()]
+    assert len(data["cells"]) == len(topics) * len(engine.policies)
+    assert [(c["topic"], c["policy"]) for c in data["cells"]] == [(t.id, p) for t in topics for p in engine.policies]
+    statuses = set()
+    for cell in data["cells"]:
+        assert set(cell) == {"topic", "policy", "status", "quotes", "confidence"}
+        assert cell["status"] in (STATED, NOT_STATED) and isinstance(cell["confidence"], float)
+        statuses.add(cell["status"])
+        assert bool(cell["quotes"]) == (cell["status"] == STATED)
+        text = engine.policies[cell["policy"]].text
+        for quote in cell["quotes"]:
+            assert set(quote) == {"start", "end", "text", "section"}
+            assert text[quote["start"]:quote["end"]] == quote["text"]
+    assert statuses == {STATED, NOT_STATED}  # the seed grid has both, or this test proves little
+
+
+def test_every_cell_is_the_products_answer_for_that_policy(index):
+    engine = Engine.open(index)
+    grid = build_grid(index, engine=engine, use_cache=False)
+    for topic in grid.topics[:4]:
+        for policy in grid.policies:
+            answer = engine.answer(topic.question, policies=[policy.id])
+            row = answer.rows[0]
+            cell = grid.cell(topic.id, policy.id)
+            assert cell.status == (NOT_STATED if row.abstained else STATED)
+            assert [(q.start, q.end) for q in cell.quotes] == [(q.start, q.end) for q in row.quotes]
+
+
+def test_policy_filter_keeps_the_order_and_an_unknown_id_is_one_line(index, capsys):
+    assert main(["compare", "--index", str(index), "--json", "--policy", "concero", "--policy", "cloudsentric"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["id"] for p in data["policies"]] == ["concero", "cloudsentric"]
+    assert main(["compare", "--index", str(index), "--policy", "acme"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("policyqa: error: unknown policy id 'acme' (known: 23technology,") and "\n" not in err
+
+
+def test_missing_index_is_one_line_with_the_fix(tmp_path, capsys):
+    assert main(["compare", "--index", str(tmp_path / "none")]) == 1
+    assert "run `policyqa index build`" in capsys.readouterr().err
+
+
+def test_csv_is_a_grid_of_topics_by_policies(index, capsys, tmp_path):
+    out = tmp_path / "grid.csv"
+    assert main(["compare", "--index", str(index), "--csv", "--out", str(out)]) == 0
+    grid = build_grid(index, engine_factory=no_engine)
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert rows[0] == ["Topic", "Question", *[p.name for p in grid.policies]]
+    assert len(rows) == 1 + len(grid.topics)
+    for topic, row in zip(grid.topics, rows[1:]):
+        assert row[:2] == [topic.label, topic.question]
+        for policy, value in zip(grid.policies, row[2:]):
+            cell = grid.cell(topic.id, policy.id)
+            assert value == ("Not stated" if not cell.stated
+                             else " … ".join(" ".join(q.text.split()) for q in cell.quotes))
+
+
+def test_markdown_is_one_table_row_per_topic(index, capsys):
+    assert main(["compare", "--index", str(index), "--markdown"]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    grid = build_grid(index, engine_factory=no_engine)
+    assert len(lines) == 2 + len(grid.topics)
+    for line in lines:
+        # Escaped pipes inside quotes do not split a cell.
+        assert len(re.split(r"(?<!\\)\|", line)) == len(grid.policies) + 3
+    assert lines[2].startswith(f"| **{grid.topics[0].label}** |")
+    assert "*Not stated*" in "\n".join(lines)
+
+
+def test_markdown_and_cells_show_markup_in_a_policy_as_text(tmp_path, capsys):
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "markup.txt").write_text(HOSTILE, encoding="utf-8")
+    shutil.copy(SEED_POLICIES / "concero.txt", policies / "concero.txt")
+    folder = tmp_path / "index"
+    build(policies, folder, capsys)
+    engine = Engine.open(folder)
+    topic = Topic("cookies", "Cookies", "Do you use cookies on your website?")
+    grid = build_grid(folder, [topic], engine=engine)
+    cell = grid.cell("cookies", "markup")
+    assert cell.stated and "<script>alert(1)</script>" in engine.policies["markup"].text[cell.passage[0]:cell.passage[1]]
+    shown = cell_html(cell, "Markup <i>Test</i>", engine.policies["markup"].text)
+    assert "<script" not in shown and "<i>" not in shown and "<b>" not in shown and "](" not in shown
+    assert "&#60;script&#62;alert&#40;1&#41;&#60;/script&#62;" in shown  # shown, as text, beside the quote
+    md = Grid([topic], [PolicyColumn("markup", "Markup")],
+              {("cookies", "markup"): Cell("cookies", "markup", STATED,
+                                           (CellQuote(0, 10, "<script>alert(1)</script> **bold** [x](y) | z", ""),))}
+              ).to_markdown()
+    assert "<script>" not in md and "&lt;script&gt;" in md and r"\*\*bold\*\*" in md and r"\|" in md
+
+
+def test_not_stated_cells_look_different_and_stated_ones_mark_the_quote(index):
+    engine = Engine.open(index)
+    grid = build_grid(index, engine=engine)
+    stated = next(c for c in grid.cells.values() if c.stated)
+    silent = next(c for c in grid.cells.values() if not c.stated)
+    text = engine.policies[stated.policy].text
+    shown = cell_html(stated, "Name", text)
+    assert 'class="pq-cell pq-stated"' in shown
+    marked = "".join(re.findall(r'<mark class="pq-mark">(.*?)</mark>', shown))
+    import html
+
+    assert html.unescape(marked) == "".join(text[q.start:q.end] for q in stated.quotes[:1]) or \
+        html.unescape(marked) == "".join(text[q.start:q.end] for q in stated.quotes)
+    assert 'class="pq-cell pq-not-stated"' in cell_html(silent, "Name", text) and "Not stated" in cell_html(silent, "N", text)
+
+
+def test_summary_lines_give_name_status_and_a_short_verbatim_quote(index):
+    engine = Engine.open(index)
+    answer = engine.answer("Which companies say how long they keep my personal data?",
+                           policies=list(engine.policies))
+    lines = compare.summary_lines(answer)
+    assert [name for name, _, _ in lines] == [row.name for row in answer.rows]
+    for (name, status, quote), row in zip(lines, answer.rows):
+        assert status == (NOT_STATED if row.abstained else STATED)
+        if status == STATED:
+            assert quote and quote.rstrip("…") in " ".join(row.quotes[0].text.split())
+            assert len(quote) <= compare.SHORT_QUOTE_CHARS + 1
+        else:
+            assert quote == ""
+
+
+# -- the cache -----------------------------------------------------------------------------------------
+
+def test_second_grid_comes_from_the_cache_without_opening_the_engine(index, capsys, monkeypatch):
+    first = build_grid(index)
+    assert first.computed == len(first.cells) and first.cached == 0
+    assert (index / compare.CACHE_FILE).is_file()
+    assert [p.name for p in index.iterdir() if p.name.startswith(".compare")] == []  # no temporary file left
+    second = build_grid(index, engine_factory=no_engine)
+    assert second.cached == len(second.cells) and second.computed == 0
+    assert second.to_dict() == first.to_dict()
+    monkeypatch.setattr(Engine, "open", classmethod(lambda cls, *a, **k: no_engine()))
+    assert main(["compare", "--index", str(index), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == first.to_dict()
+
+
+def test_a_changed_answer_path_or_a_damaged_cache_recomputes(index, monkeypatch, counted):
+    build_grid(index)
+    calls = len(counted)
+    monkeypatch.setattr(compare, "ANSWER_PATH_VERSION", "test-next")
+    assert build_grid(index).computed == calls
+    (index / compare.CACHE_FILE).write_text("{not json", encoding="utf-8")
+    assert build_grid(index).computed == calls
+
+
+def test_a_changed_policy_recomputes_only_its_column_and_the_build_lists_changed_cells(
+        seed_policies, tmp_path, capsys, counted):
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    before = build_grid(folder)
+    counted.clear()
+    path = seed_policies / "ct1-technologies.txt"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("8. How long we keep your data")
+    end = text.index("9. Your data protection rights")
+    path.write_text(text[:start] + "8. How long we keep your data\nWe keep your personal data forever, "
+                    "and we keep copies of it too.\n" + text[end:], encoding="utf-8")
+
+    out = build(seed_policies, folder, capsys)
+    assert {policies for _, policies in counted} == {("ct1-technologies",)}
+    assert len(counted) == len(before.topics)
+    after = build_grid(folder, engine_factory=no_engine)
+    expected = [f"CT1 Technologies · {t.label}: changed"
+                for t in after.topics if after.cell(t.id, "ct1-technologies").changed_from(
+                    before.cell(t.id, "ct1-technologies"))]
+    assert expected, "the edit should change at least the retention cell"
+    listed = [re.sub(r" \(now .*\)$", "", line) for line in out.splitlines() if " · " in line]
+    assert listed == expected
+    for t in after.topics:
+        for p in after.policies:
+            if p.id != "ct1-technologies":
+                assert after.cell(t.id, p.id) == before.cell(t.id, p.id)
+
+
+def test_a_build_without_a_previous_grid_computes_nothing(seed_policies, tmp_path, capsys, counted):
+    folder = tmp_path / "index"
+    out = build(seed_policies, folder, capsys)
+    assert counted == [] and not (folder / compare.CACHE_FILE).exists() and " · " not in out
+
+
+def test_a_new_policy_is_reported_once_not_cell_by_cell(seed_policies, tmp_path, capsys):
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    build_grid(folder)
+    (seed_policies / "markup.txt").write_text(HOSTILE, encoding="utf-8")
+    out = build(seed_policies, folder, capsys)
+    assert re.search(r"^Markup: new policy, \d+ of 16 topics stated$", out, re.M), out
+    assert " · " not in out
+
+
+def test_cache_write_is_atomic_and_keeps_other_policies_columns(index):
+    build_grid(index)
+    build_grid(index, policies=["concero"], use_cache=False)
+    data = json.loads((index / compare.CACHE_FILE).read_text(encoding="utf-8"))
+    assert set(data["columns"]) == {"23technology", "cloudsentric", "concero", "core-office-it", "ct1-technologies"}
+
+
+# -- gold and scoring ----------------------------------------------------------------------------------
+
+def test_gold_covers_every_topic_and_seed_policy_with_verbatim_quotes():
+    texts = {p.stem: p.read_text(encoding="utf-8") for p in SEED_POLICIES.glob("*.txt")}
+    topics = load_topics()
+    gold, problems = load_gold(GOLD, texts, {t.id for t in topics})
+    assert problems == []
+    assert sorted((g.topic, g.policy) for g in gold) == sorted((t.id, p) for t in topics for p in texts)
+    assert all(g.spans for g in gold if g.status == STATED)
+
+
+def test_gold_problems_name_the_line(tmp_path):
+    path = tmp_path / "gold.jsonl"
+    path.write_text('{"topic": "retention", "policy": "p", "status": "stated", "quotes": ["not in it"]}\n'
+                    '{"topic": "retention", "policy": "q", "status": "maybe"}\n', encoding="utf-8")
+    _, problems = load_gold(path, {"p": "Some policy text.", "q": "x"}, {"retention"})
+    assert problems == ["gold.jsonl:1: quote not verbatim in p: 'not in it'",
+                        'gold.jsonl:2: status must be "stated" with quotes or "not_stated" without']
+
+
+def test_score_counts_status_and_quote_overlap_by_hand():
+    t = [Topic("a", "A", "A?"), Topic("b", "B", "B?")]
+    p = [PolicyColumn("x", "X"), PolicyColumn("y", "Y")]
+    cells = {("a", "x"): Cell("a", "x", STATED, (CellQuote(10, 20, "", ""),)),  # overlaps 15-30: right
+             ("a", "y"): Cell("a", "y", STATED, (CellQuote(0, 5, "", ""),)),  # quote elsewhere: wrong
+             ("b", "x"): Cell("b", "x", NOT_STATED),  # gold stated: wrongly not stated
+             ("b", "y"): Cell("b", "y", NOT_STATED)}  # gold not stated: right
+    gold = [GoldCell("a", "x", STATED, ((15, 30),), ("q",)), GoldCell("a", "y", STATED, ((5, 9),), ("q",)),
+            GoldCell("b", "x", STATED, ((0, 3),), ("q",)), GoldCell("b", "y", NOT_STATED, (), ())]
+    result = score(Grid(t, p, cells), gold)
+    assert (result.correct, result.cells, result.accuracy) == (2, 4, 0.5)
+    assert (result.stated_as_not_stated, result.gold_stated, result.wrong_quote) == (1, 3, 1)
+    assert result.wrong_not_stated_rate == pytest.approx(1 / 3)
+    assert [(g.topic, g.policy) for g, _ in result.misses] == [("a", "y"), ("b", "x")]
+
+
+def test_eval_compare_reports_accuracy_and_misses(index, capsys):
+    assert main(["eval", "--compare", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r"^cell accuracy\s+[01]\.\d{3}  \(\d+/80\)$", out, re.M)
+    assert re.search(r"^stated, wrongly not stated\s+[01]\.\d{3}  \(\d+/63\)$", out, re.M)
+    assert main(["eval", "--compare", str(index / "missing.jsonl"), "--index", str(index)]) == 2
+
+
+# -- the real model ------------------------------------------------------------------------------------
+
+# Measured on the seed index with the real model (`policyqa eval --compare`); see README "Compare".
+# A regression guard a little below the measurement, so a worse answer path fails it.
+GOLD_ACCURACY_FLOOR = 0.0
+
+
+@pytest.mark.integration
+def test_real_model_grid_accuracy_on_gold_stays_above_the_floor(seed_index_dir, tmp_path):
+    folder = tmp_path / "index"
+    shutil.copytree(seed_index_dir, folder)  # the grid's cache is written into the index folder
+    engine = Engine.open(folder)
+    topics = load_topics()
+    gold, problems = load_gold(GOLD, {pid: p.text for pid, p in engine.policies.items()}, {t.id for t in topics})
+    assert problems == []
+    result = score(build_grid(folder, topics, engine=engine), gold)
+    assert result.accuracy >= GOLD_ACCURACY_FLOOR, result.to_dict()["misses"]
