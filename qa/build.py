@@ -2,14 +2,16 @@
 
 A build reuses what the current index already has: a policy whose file is unchanged keeps its passages,
 and a passage whose embedding text was embedded before keeps its vector, so only new or changed text is
-embedded. It writes a complete new index into a temporary folder beside the target and swaps it in with
-one atomic rename, so a reader (or a build killed at any moment) only ever sees a whole index.
+embedded. It writes a complete new generation inside the index folder and then switches the folder's
+manifest to it in one atomic rename (`qa.store.save_index`), so a reader (or a build killed at any
+moment) only ever sees a whole index. One build at a time: an OS lock (flock) on a file in the index
+folder, which the kernel releases when its holder dies, so nothing stale is ever left to take over.
 """
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
+import errno
+import fcntl
 import hashlib
 import json
 import os
@@ -25,13 +27,21 @@ import numpy as np
 
 from qa.chunking import Passage, chunk_policy
 from qa.embedding import Embedder
-from qa.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
+from qa.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
 from qa.highlight import split_sentences
-from qa.policies import Policy, file_sha256, policy_files, read_metadata, read_policy
+from qa.policies import (Policy, check_aliases, file_sha256, policy_aliases, policy_id_clash, policy_name,
+                         read_metadata, read_policy, scan_folder, unsupported)
 from qa.settings import BuildSettings
-from qa.store import MANIFEST, IndexUnavailable, PolicyIndex, load_index, make_manifest, save_index
+from qa.store import (MANIFEST, IndexUnavailable, PolicyIndex, load_index, make_manifest,
+                      remove_old_generations, save_index)
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
+
+# Passages one policy may have: each costs its embedding and its sentences' (about 6 texts), so 2,000
+# passages (~1.5 MB of text) embed in about a minute on 2 cores, where a 10 MB file of unique text took
+# over 20 minutes. No real privacy policy comes near: the longest here has under 100.
+MAX_PASSAGES_PER_POLICY = 2_000
+LOCK_FILE = ".policyqa.lock"  # in the index folder; its presence also marks a folder a first build started
 
 
 class BuildError(RuntimeError):
@@ -46,6 +56,8 @@ class BuildLocked(BuildError):
 class BuildReport:
     """What a build did. `errors` are the files that were skipped, one line each."""
 
+    skipped: list[PolicyFileError] = field(default_factory=list)  # entries that are not policy files
+    warnings: list[str] = field(default_factory=list)  # policies.toml entries dropped, one line each
     added: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -88,82 +100,63 @@ def _embedding_key(model: str, text: str) -> str:
 
 # -- locking -----------------------------------------------------------------------------------------
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 class BuildLock:
-    """An exclusive lock file beside the index; a lock left by a dead process is taken over."""
+    """An exclusive OS lock (flock) on a file in the index folder: one build at a time.
+
+    The kernel releases the lock when its holder exits, however it dies, so a killed build leaves
+    nothing that blocks the next one, and two builders can never both hold it (unlike a lock file
+    judged stale by its pid). The file is removed on release; a builder that locked a file another
+    had just removed sees the path gone or replaced and tries again.
+    """
 
     def __init__(self, index_dir: Path):
-        self.path = index_dir.parent / f".{index_dir.name}.lock"
+        self.path = Path(index_dir) / LOCK_FILE
+        self.fd: int | None = None
 
     def __enter__(self) -> "BuildLock":
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        for _ in range(2):
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC, 0o644)
             try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self._holder()
-                if holder and holder.get("host") == socket.gethostname() and not _pid_alive(holder.get("pid", -1)):
-                    self.path.unlink(missing_ok=True)  # stale: its build was killed
-                    continue
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as err:
+                holder = self._holder(fd)
+                os.close(fd)
+                if err.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
                 who = (f"pid {holder.get('pid')} on {holder.get('host')}, since {holder.get('since')}"
-                       if holder else "unknown holder")
-                raise BuildLocked(f"another index build is running ({who}); lock file {self.path}")
-            with os.fdopen(fd, "w") as fh:
-                json.dump({"pid": os.getpid(), "host": socket.gethostname(),
-                           "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}, fh)
+                       if holder else "another process")
+                raise BuildLocked(f"another index build is running ({who}); lock file {self.path}") from None
+            try:
+                same = os.stat(self.path, follow_symlinks=False).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if not same:  # locked a file its last holder had already removed
+                os.close(fd)
+                continue
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+                                      "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode(), 0)
+            self.fd = fd
             return self
-        raise BuildLocked(f"could not take the build lock {self.path}")
 
-    def _holder(self) -> dict | None:
+    @staticmethod
+    def _holder(fd: int) -> dict | None:
         try:
-            return json.loads(self.path.read_text())
+            holder = json.loads(os.pread(fd, 4096, 0) or b"null")
         except (OSError, ValueError):
             return None
+        return holder if isinstance(holder, dict) else None
 
     def __exit__(self, *exc) -> None:
-        self.path.unlink(missing_ok=True)
-
-
-# -- swapping a finished index in --------------------------------------------------------------------
-
-_RENAME_EXCHANGE = 2
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Atomically swap two paths with Linux renameat2(RENAME_EXCHANGE); False where unsupported."""
-    libc_name = ctypes.util.find_library("c")
-    if not libc_name:
-        return False
-    libc = ctypes.CDLL(libc_name, use_errno=True)
-    renameat2 = getattr(libc, "renameat2", None)
-    if renameat2 is None:
-        return False
-    at_fdcwd = -100
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), _RENAME_EXCHANGE)
-    return result == 0
-
-
-def swap_in(new: Path, target: Path) -> None:
-    """Make the finished index folder `new` the index at `target`, atomically where the OS allows."""
-    if not target.exists():
-        os.rename(new, target)
-        return
-    if not _exchange(new, target):
-        # Not Linux: two renames. A crash between them leaves the old index beside the target.
-        retired = target.with_name(f".{target.name}.old-{os.getpid()}")
-        os.rename(target, retired)
-        os.rename(new, target)
-        new = retired
-    shutil.rmtree(new, ignore_errors=True)
+        if self.fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)  # while still holding it, so no one locks a doomed file
+        except OSError:
+            pass  # a read-only folder: the file stays, harmless (a lock is the flock, not the file)
+        os.close(self.fd)  # releases the flock
+        self.fd = None
 
 
 # -- the build -----------------------------------------------------------------------------------------
@@ -333,9 +326,10 @@ def search_parameters(index, ids: np.ndarray | None):
 def check_index_target(index_dir: Path, policies_dir: Path | None = None) -> None:
     """Refuse to write an index anywhere but a missing path, an empty folder or a policyqa index.
 
-    A build replaces the whole folder, so any other target would lose files the project did not create:
-    an existing file, a folder of someone's documents, or the policies folder itself. Raises BuildError
-    naming the path.
+    A build writes into the folder and removes its own older generations, so any other target could
+    lose files the project did not create: an existing file, a folder of someone's documents, or the
+    policies folder itself. A policyqa index is a folder with its manifest, or with the build lock a
+    first build left when it was killed. Raises BuildError naming the path.
     """
     target = Path(os.path.abspath(index_dir))
     if policies_dir is not None:
@@ -352,122 +346,161 @@ def check_index_target(index_dir: Path, policies_dir: Path | None = None) -> Non
         return
     if not target.is_dir():
         raise BuildError(f"refusing to write the index to {index_dir}: it is a file, not an index folder")
-    if (target / MANIFEST).is_file():
+    if (target / MANIFEST).is_file() or (target / LOCK_FILE).is_file():
         return
     if any(target.iterdir()):
         raise BuildError(f"refusing to write the index to {index_dir}: the folder is not empty and holds no "
                          f"policyqa index ({MANIFEST} missing); choose an empty or new folder")
 
 
+def _unwritable(index_dir: Path, err: OSError) -> BuildError:
+    reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
+              errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
+              errno.EPERM: "permission denied"}.get(err.errno, " ".join(str(err.strerror or err).split()))
+    return BuildError(f"cannot write the index to {index_dir}: {reason}; the previous index, if any, is unchanged")
+
+
 def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
                 embedder_factory: Callable[[], Embedder], *, full: bool = False,
-                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None) -> BuildReport:
+                max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None,
+                limits: Limits = DEFAULT_LIMITS, max_passages: int = MAX_PASSAGES_PER_POLICY) -> BuildReport:
     """Build (or bring up to date) the index in `index_dir` from the files in `policies_dir`.
 
-    Bad files are reported in `BuildReport.errors` and skipped; a policy whose file went bad keeps its
-    last good version from the previous index. Raises BuildError when no policy at all can be indexed,
-    BuildLocked when another build is running; in both cases the previous index is left as it was.
+    Bad files are reported in `BuildReport.errors` and skipped (a file over `max_bytes`, `limits` or
+    `max_passages` too); a policy whose file went bad keeps its last good version from the previous
+    index. Entries that are not policy files are named in `BuildReport.skipped`, dropped aliases in
+    `warnings`. Raises BuildError when no policy at all can be indexed, the policies.toml is malformed,
+    or the index cannot be written (a full disk, a read-only folder); BuildLocked when another build is
+    running. In every case the previous index is left as it was.
     """
     started = time.perf_counter()
     if not policies_dir.is_dir():
         raise BuildError(f"policies folder not found: {policies_dir}")
     check_index_target(index_dir, policies_dir)
     report = BuildReport()
-    with BuildLock(index_dir):
-        old = _previous_index(index_dir, settings, full)
-        old_meta = old.manifest["policies"] if old else {}
-        metadata = read_metadata(policies_dir)
-        policies: dict[str, Policy] = {}
-        passages: dict[str, list[Passage]] = {}
-        for path in policy_files(policies_dir):
-            policy_id = path.stem
-            try:
-                if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-                    raise PolicyFileError(path, f"unsupported file type '{path.suffix or '(none)'}' "
-                                                f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
-                if policy_id in policies:
-                    raise PolicyFileError(path, f"same policy id '{policy_id}' as {policies[policy_id].source}; "
-                                                "rename one of them")
-                sha = file_sha256(path)
-                previous = old.policies.get(policy_id) if old else None
-                meta = metadata.get(policy_id, {})
-                if (previous is not None and previous.sha256 == sha and previous.source == path.name
-                        and previous.name == str(meta.get("name") or previous.name)
-                        and list(previous.aliases) == [str(a) for a in meta.get("aliases", previous.aliases)]):
-                    policies[policy_id] = previous
-                    passages[policy_id] = [p for p in old.passages if p.policy == policy_id]
-                    report.unchanged.append(policy_id)
-                    continue
-                policy = read_policy(path, metadata, max_bytes)
-            except PolicyFileError as err:
-                report.errors.append(err)
-                continue
-            policies[policy_id] = policy
-            passages[policy_id] = chunk_policy(policy, settings.chunk_size, settings.chunk_overlap)
-            (report.updated if policy_id in old_meta else report.added).append(policy_id)
-
-        rejected_ids = {err.path.stem for err in report.errors}
-        for policy_id in old_meta:
-            if policy_id in policies:
-                continue
-            if policy_id in rejected_ids and old is not None and policy_id in old.policies:
-                policies[policy_id] = old.policies[policy_id]
-                passages[policy_id] = [p for p in old.passages if p.policy == policy_id]
-                report.kept_previous.append(policy_id)
-            else:
-                report.removed.append(policy_id)
-        if not policies:
-            reasons = "; ".join(str(e) for e in report.errors[:3]) or "no policy files"
-            raise BuildError(f"no policy could be indexed from {policies_dir} ({reasons})")
-
-        ordered = [p for pid in sorted(policies) for p in passages[pid]]
-        units = [(row, *span) for row, p in enumerate(ordered) for span in passage_units(policies[p.policy], p)]
-        texts = [embedding_text(policies[p.policy], p, settings) for p in ordered]
-        unit_texts = [unit_embedding_text(policies[ordered[row].policy], ordered[row], (s, e), settings)
-                      for row, s, e in units]
-        keys = [_embedding_key(settings.model, t) for t in texts]
-        unit_keys = [_embedding_key(settings.model, t) for t in unit_texts]
-        cached = _reusable_vectors(old, settings)
-        missing = sorted({k: t for k, t in zip(keys + unit_keys, texts + unit_texts) if k not in cached}.items(),
-                         key=lambda kt: len(kt[1]))
-        dimension = old.manifest["model"]["dimension"] if old else None
-        backend = old.manifest["model"].get("backend") if old else None
-        if missing:
-            embedder = embedder_factory()
-            dimension = embedder.dimension
-            backend = getattr(embedder, "backend", None)
-            batch = 64
-            for i in range(0, len(missing), batch):
-                chunk = missing[i:i + batch]
-                for (key, _), vector in zip(chunk, embedder.embed([t for _, t in chunk], batch_size=batch)):
-                    cached[key] = vector
-                if progress:
-                    progress(min(i + batch, len(missing)), len(missing))
-        report.embedded = len(missing)
-        if dimension is None:  # nothing to embed and nothing before: only possible with zero passages
-            dimension = embedder_factory().dimension
-        vectors, kind = make_faiss_index(_matrix([cached[k] for k in keys], dimension))
-        unit_vectors, unit_kind = make_faiss_index(_matrix([cached[k] for k in unit_keys], dimension))
-        report.passages = len(ordered)
-        built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        policy_list = [policies[pid] for pid in sorted(policies)]
-        manifest = make_manifest(settings, dimension, policy_list, ordered, len(units), built_at,
-                                 time.perf_counter() - started, kind, backend=backend, unit_index=unit_kind)
-        index = PolicyIndex(path=index_dir, manifest=manifest, policies={p.id: p for p in policy_list},
-                            passages=ordered, vectors=vectors,
-                            units=np.array(units, dtype=np.int64).reshape(len(units), 3), unit_vectors=unit_vectors)
-        for leftover in index_dir.parent.glob(f".{index_dir.name}.building-*"):
-            # A killed build's half-written folder; we hold the lock, so no live build owns it.
-            shutil.rmtree(leftover, ignore_errors=True)
-        staging = index_dir.parent / f".{index_dir.name}.building-{os.getpid()}"
-        try:
-            save_index(index, staging)
-            swap_in(staging, index_dir)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        report.index = index
+    created = not index_dir.exists()
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with BuildLock(index_dir):
+            remove_old_generations(index_dir)  # killed builds' half-written generations
+            _build(policies_dir, index_dir, settings, embedder_factory, full, max_bytes, progress, limits,
+                   max_passages, report, started)
+            remove_old_generations(index_dir)
+    except OSError as err:
+        raise _unwritable(index_dir, err) from None
+    finally:
+        if created and index_dir.is_dir() and not any(index_dir.iterdir()):
+            index_dir.rmdir()  # a first build that failed leaves nothing behind
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _unchanged(previous: Policy | None, path: Path, sha: str, metadata: dict) -> bool:
+    return (previous is not None and previous.sha256 == sha and previous.source == path.name
+            and previous.name == policy_name(previous.id, metadata)
+            and tuple(previous.aliases) == policy_aliases(previous.id, metadata))
+
+
+def _read_policies(policies_dir: Path, old: PolicyIndex | None, settings: BuildSettings, max_bytes: int,
+                   limits: Limits, max_passages: int, report: BuildReport):
+    """Each policy file read (or its previous version reused): policies and passages by id."""
+    old_meta = old.manifest["policies"] if old else {}
+    try:
+        metadata = read_metadata(policies_dir, report.warnings)
+    except PolicyFileError as err:
+        raise BuildError(str(err)) from None
+    files, report.skipped = scan_folder(policies_dir)
+    check_aliases(metadata, [p.stem for p in files], report.warnings)
+    policies: dict[str, Policy] = {}
+    passages: dict[str, list[Passage]] = {}
+    seen: dict[str, str] = {}
+    for path in files:
+        policy_id = path.stem
+        try:
+            problem = unsupported(path) or policy_id_clash(path, seen)
+            if problem:
+                raise problem
+            try:
+                sha = file_sha256(path)
+            except OSError as err:
+                raise PolicyFileError(path, f"cannot read file ({err.strerror or err})") from None
+            previous = old.policies.get(policy_id) if old else None
+            if _unchanged(previous, path, sha, metadata):
+                policies[policy_id] = previous
+                passages[policy_id] = [p for p in old.passages if p.policy == policy_id]
+                report.unchanged.append(policy_id)
+                continue
+            policy = read_policy(path, metadata, max_bytes, limits)
+            chunks = chunk_policy(policy, settings.chunk_size, settings.chunk_overlap)
+            if len(chunks) > max_passages:
+                raise PolicyFileError(path, f"{len(chunks):,} passages, over the limit of {max_passages:,} per "
+                                            "policy (it would take too long to embed); split the file")
+        except PolicyFileError as err:
+            report.errors.append(err)
+            continue
+        policies[policy_id] = policy
+        passages[policy_id] = chunks
+        (report.updated if policy_id in old_meta else report.added).append(policy_id)
+
+    rejected_ids = {err.path.stem for err in report.errors}
+    for policy_id in old_meta:
+        if policy_id in policies:
+            continue
+        if policy_id in rejected_ids and old is not None and policy_id in old.policies:
+            policies[policy_id] = old.policies[policy_id]
+            passages[policy_id] = [p for p in old.passages if p.policy == policy_id]
+            report.kept_previous.append(policy_id)
+        else:
+            report.removed.append(policy_id)
+    if not policies:
+        reasons = "; ".join(str(e) for e in report.errors[:3]) or "no policy files"
+        raise BuildError(f"no policy could be indexed from {policies_dir} ({reasons})")
+    return policies, passages
+
+
+def _build(policies_dir: Path, index_dir: Path, settings: BuildSettings, embedder_factory, full: bool,
+           max_bytes: int, progress: Progress | None, limits: Limits, max_passages: int,
+           report: BuildReport, started: float) -> None:
+    old = _previous_index(index_dir, settings, full)
+    policies, passages = _read_policies(policies_dir, old, settings, max_bytes, limits, max_passages, report)
+    ordered = [p for pid in sorted(policies) for p in passages[pid]]
+    units = [(row, *span) for row, p in enumerate(ordered) for span in passage_units(policies[p.policy], p)]
+    texts = [embedding_text(policies[p.policy], p, settings) for p in ordered]
+    unit_texts = [unit_embedding_text(policies[ordered[row].policy], ordered[row], (s, e), settings)
+                  for row, s, e in units]
+    keys = [_embedding_key(settings.model, t) for t in texts]
+    unit_keys = [_embedding_key(settings.model, t) for t in unit_texts]
+    cached = _reusable_vectors(old, settings)
+    missing = sorted({k: t for k, t in zip(keys + unit_keys, texts + unit_texts) if k not in cached}.items(),
+                     key=lambda kt: len(kt[1]))
+    dimension = old.manifest["model"]["dimension"] if old else None
+    backend = old.manifest["model"].get("backend") if old else None
+    if missing:
+        embedder = embedder_factory()
+        dimension = embedder.dimension
+        backend = getattr(embedder, "backend", None)
+        batch = 64
+        for i in range(0, len(missing), batch):
+            chunk = missing[i:i + batch]
+            for (key, _), vector in zip(chunk, embedder.embed([t for _, t in chunk], batch_size=batch)):
+                cached[key] = vector
+            if progress:
+                progress(min(i + batch, len(missing)), len(missing))
+    report.embedded = len(missing)
+    if dimension is None:  # nothing to embed and nothing before: only possible with zero passages
+        dimension = embedder_factory().dimension
+    vectors, kind = make_faiss_index(_matrix([cached[k] for k in keys], dimension))
+    unit_vectors, unit_kind = make_faiss_index(_matrix([cached[k] for k in unit_keys], dimension))
+    report.passages = len(ordered)
+    built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    policy_list = [policies[pid] for pid in sorted(policies)]
+    manifest = make_manifest(settings, dimension, policy_list, ordered, len(units), built_at,
+                             time.perf_counter() - started, kind, backend=backend, unit_index=unit_kind)
+    index = PolicyIndex(path=index_dir, manifest=manifest, policies={p.id: p for p in policy_list},
+                        passages=ordered, vectors=vectors,
+                        units=np.array(units, dtype=np.int64).reshape(len(units), 3), unit_vectors=unit_vectors)
+    save_index(index, index_dir)
+    report.index = index
 
 
 def cached_index(policies: Sequence[Policy], settings: BuildSettings, embedder_factory: Callable[[], Embedder],

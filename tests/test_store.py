@@ -19,14 +19,22 @@ def built(seed_policies, tmp_path, fake_embedder):
     return index
 
 
+def generation(folder):
+    """The folder of the index's current files, as its manifest names it."""
+    return folder / json.loads((folder / "manifest.json").read_text())["generation"]
+
+
 def open_engine(folder, fake_embedder):
     return Engine.open(folder, embedder_factory=lambda model: fake_embedder)
 
 
 def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
-    assert sorted(p.name for p in built.iterdir()) == ["manifest.json", "passages.jsonl", "policies.jsonl",
-                                                       "units.faiss", "units.jsonl", "vectors.faiss"]
     manifest = json.loads((built / "manifest.json").read_text())
+    assert sorted(p.name for p in built.iterdir()) == sorted(["manifest.json", manifest["generation"]])
+    assert sorted(p.name for p in generation(built).iterdir()) == [
+        "manifest.json", "passages.jsonl", "policies.jsonl", "units.faiss", "units.jsonl", "vectors.faiss"]
+    assert json.loads((generation(built) / "manifest.json").read_text()) == {
+        k: v for k, v in manifest.items() if k != "generation"}
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model"] == {"id": fake_embedder.model_id, "dimension": fake_embedder.dimension,
                                  "backend": None}  # the fake has no runtime to record
@@ -92,21 +100,21 @@ def test_corrupt_index_is_refused_in_one_line(built, damage):
     if damage == "manifest":
         (built / "manifest.json").write_text("{not json")
     elif damage == "vectors":
-        (built / "vectors.faiss").write_bytes(b"garbage")
+        (generation(built) / "vectors.faiss").write_bytes(b"garbage")
     elif damage == "passages":
-        (built / "passages.jsonl").write_text('{"id": 1}\n')
+        (generation(built) / "passages.jsonl").write_text('{"id": 1}\n')
     else:
-        lines = (built / "passages.jsonl").read_text().splitlines()
-        (built / "passages.jsonl").write_text("\n".join(lines[:-3]) + "\n")
+        lines = (generation(built) / "passages.jsonl").read_text().splitlines()
+        (generation(built) / "passages.jsonl").write_text("\n".join(lines[:-3]) + "\n")
     with pytest.raises(IndexUnavailable) as err:
         load_index(built)
     assert "policyqa index build" in str(err.value) and "\n" not in str(err.value)
 
 
 def test_edited_offsets_are_caught(built):
-    rows = [json.loads(line) for line in (built / "passages.jsonl").read_text().splitlines()]
+    rows = [json.loads(line) for line in (generation(built) / "passages.jsonl").read_text().splitlines()]
     for row in rows:
         row["start"] += 1
-    (built / "passages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (generation(built) / "passages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(IndexUnavailable, match="does not match its policy text"):
         load_index(built)
