@@ -14,7 +14,8 @@ from qa.evaluation import QuestionResult, RetrieverRun, worst_questions
 def columns(k: int) -> list[tuple[str, str]]:
     """(metric key, column title) in table order."""
     return [("hit@1", "hit@1"), ("hit@3", "hit@3"), (f"hit@{k}", f"hit@{k}"), (f"recall@{k}", f"recall@{k}"),
-            ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"), ("abstain_unanswerable", "abstain (unans.)"),
+            ("mrr@10", "MRR@10"), ("ndcg@10", "nDCG@10"), (f"retrieval_hit@{k}", f"retr. hit@{k}"),
+            ("retrieval_mrr@10", "retr. MRR@10"), ("abstain_unanswerable", "abstain (unans.)"),
             ("abstain_answerable", "abstain (ans.)"), ("passage_chars", "chars"),
             ("latency_p50_ms", "p50 ms"), ("latency_p95_ms", "p95 ms")]
 
@@ -30,7 +31,7 @@ def _cell(key: str, value) -> str:
 
 
 def table_rows(runs: list[RetrieverRun], k: int) -> tuple[list[str], list[list[str]]]:
-    header = ["retriever"] + [title for _, title in columns(k)]
+    header = ["system"] + [title for _, title in columns(k)]
     rows = []
     for run in runs:
         metrics = run.metrics(k)

@@ -7,9 +7,10 @@ from qa.policies import Policy
 
 POLICIES = {
     "23technology": Policy(id="23technology", name="23Technology / Centerprise International", text="",
-                           aliases=("23T", "Centerprise", "CI")),
+                           aliases=("23T", "23 Technology", "Centerprise", "CI")),
     "concero": Policy(id="concero", name="Concero Technology Services", text="", aliases=("Concero",)),
     "core-office-it": Policy(id="core-office-it", name="Core Office IT", text="", aliases=("Core Office",)),
+    "ct1-technologies": Policy(id="ct1-technologies", name="CT1 Technologies", text="", aliases=("CT1",)),
     "cloudsentric": Policy(id="cloudsentric", name="CloudSentric", text="", aliases=("CloudSentric",)),
 }
 
@@ -23,6 +24,10 @@ POLICIES = {
     ("Does Concerro record calls?", ("concero",)),
     ("What does the core office of a company do?", ("core-office-it",)),  # an exact alias, as typed
     ("Is my data kept in the cloud?", ()),  # ordinary words never match fuzzily
+    ("How long does 23 Tech keep invoices?", ("23technology",)),  # a shortened name
+    ("what does ct1 collect?", ("ct1-technologies",)),  # a name with a digit, in lower case
+    ("Does CT 1 use cookies?", ("ct1-technologies",)),  # spaces moved
+    ("Does it sell my data?", ()),  # "IT" is case-sensitive
 ])
 def test_routing(question, routed):
     assert match_names(question, POLICIES).policies == routed
@@ -39,6 +44,9 @@ def test_near_misses_are_reported_as_corrections():
     ("Does Google sell my data?", "Google"),
     ("What is Amazon's retention period?", "Amazon"),
     ("How does Acme Widgets Ltd use my email?", "Acme Widgets Ltd"),
+    ("Barclays' privacy policy: who do they share data with?", "Barclays"),
+    ("Does BT record my calls?", "BT"),
+    ("Is my data safe with Microsoft?", "Microsoft"),
 ])
 def test_organisations_without_a_policy(question, organisation):
     match = match_names(question, POLICIES)
