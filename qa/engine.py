@@ -20,11 +20,14 @@ DEFAULT_RETRIEVER = "hybrid"  # measured best: evals/README.md
 class Engine:
     """An opened index with its embedder; retrievers are made on first use and kept."""
 
-    def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: "Reranker | None" = None):  # noqa: F821
+    def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: "Reranker | None" = None,  # noqa: F821
+                 scorer: Scorer | None = None):
+        """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
+        another store passes its own with the same methods."""
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
-        self.scorer = Scorer(index, embedder)
+        self.scorer = scorer if scorer is not None else Scorer(index, embedder)
         self._retrievers: dict[str, Retriever] = {}
 
     @classmethod
