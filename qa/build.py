@@ -70,9 +70,10 @@ class BuildReport:
     index: PolicyIndex | None = None
 
     def summary(self) -> str:
+        skipped = f"; skipped {len(self.skipped)} entries that are not policy files" if self.skipped else ""
         return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
                 f"unchanged {len(self.unchanged)}; {len(self.added) + len(self.updated) + len(self.unchanged) + len(self.kept_previous)} "
-                f"policies, {self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s")
+                f"policies, {self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s{skipped}")
 
 
 def embedding_text(policy: Policy, passage: Passage, settings: BuildSettings) -> str:
@@ -409,6 +410,9 @@ def _read_policies(policies_dir: Path, old: PolicyIndex | None, settings: BuildS
         metadata = read_metadata(policies_dir, report.warnings)
     except PolicyFileError as err:
         raise BuildError(str(err)) from None
+    from qa.uploads import remove_stale_parts
+
+    remove_stale_parts(policies_dir)  # temporary files of an `index add` that was killed
     files, report.skipped = scan_folder(policies_dir)
     check_aliases(metadata, [p.stem for p in files], report.warnings)
     policies: dict[str, Policy] = {}

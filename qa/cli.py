@@ -2,7 +2,11 @@
 
 Heavy imports (torch, faiss, sentence-transformers) happen inside the commands that need them, so
 `policyqa --help` and argument errors answer at once. A user error is one line on stderr: exit code 2
-for a bad argument or input, 1 when the index or model cannot be used.
+for a bad argument or input (flags, ids, a questions file), 1 when the work cannot be done (the index
+or model cannot be used, a policy file or policies.toml cannot be read, the index cannot be written,
+another build holds the lock). Only a bug prints a traceback, with a request to report it, and exits
+70. Text that comes from policies or files is printed with control characters escaped, so a policy
+cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -12,10 +16,24 @@ import json
 import sys
 import textwrap
 import time
+import traceback
 from pathlib import Path
 
 EXIT_FAILURE = 1
 EXIT_USAGE = 2
+EXIT_BUG = 70  # sysexits' EX_SOFTWARE: an internal error, reported with its traceback
+
+# C0 and C1 control characters (ESC starts ANSI sequences) and the bidirectional overrides that can
+# make printed text read differently from what it is; each is printed as its escape, e.g. \x1b.
+_UNSAFE_CHARS = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                 *range(0x2066, 0x206A)]
+_TERMINAL_SAFE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _UNSAFE_CHARS}
+_TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in "\n\t"}
+
+
+def terminal_safe(text: str, keep_lines: bool = False) -> str:
+    """`text` with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
+    return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
 
 
 class UserError(Exception):
@@ -72,9 +90,13 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     finally:
         if bar is not None:
             bar.close()
+    for warning in report.warnings:
+        print(f"warning: {terminal_safe(warning)}", file=sys.stderr)
+    for skipped in report.skipped:
+        print(f"note: {terminal_safe(skipped)}", file=sys.stderr)
     for err in report.errors:
         kept = " (kept its previously indexed version)" if err.path.stem in report.kept_previous else ""
-        print(f"error: {err}{kept}", file=sys.stderr)
+        print(f"error: {terminal_safe(err)}{kept}", file=sys.stderr)
     if not args.quiet or report.errors:
         print(report.summary())
         print(f"index: {index_dir(args.index)}")
@@ -90,41 +112,71 @@ def cmd_index_add(args: argparse.Namespace) -> int:
 
     folder = policies_dir(args.policies)
     uploads = []
+    max_bytes = int(args.max_mb * 1_000_000)
     for path in args.files:
         if not path.is_file():
             raise UserError(f"file not found: {path}")
+        if path.stat().st_size > max_bytes:  # before reading it into memory
+            raise UserError(f"{path.name}: file is {path.stat().st_size:,} bytes, over the {max_bytes:,} byte "
+                            "limit", EXIT_FAILURE)
         uploads.append(Upload(name=path.name, data=path.read_bytes()))
     try:
-        written = save_uploads(uploads, folder, replace=args.replace, max_bytes=int(args.max_mb * 1_000_000))
+        written = save_uploads(uploads, folder, replace=args.replace, max_bytes=max_bytes)
     except UploadRejected as err:
         for reason in err.reasons:
-            print(f"error: {reason}", file=sys.stderr)
-        raise UserError("nothing was added", EXIT_USAGE) from None
+            print(f"error: {terminal_safe(reason)}", file=sys.stderr)
+        raise UserError("nothing was added", EXIT_FAILURE) from None
     for path in written:
         print(f"added {path.name} to {folder}")
     return cmd_index_build(args)
 
 
 def cmd_index_remove(args: argparse.Namespace) -> int:
-    """Move the policies' files into `.removed/` in the policies folder (recoverable), then rebuild."""
-    from qa.policies import policy_files
+    """Move the policies' files into `.removed/<time>/` in the policies folder (recoverable, every removed
+    version kept), then rebuild. Ids are matched without case, as the build does."""
     from qa.settings import policies_dir
 
     folder = policies_dir(args.policies)
-    files = {p.stem: p for p in policy_files(folder)} if folder.is_dir() else {}
-    unknown = [pid for pid in args.ids if pid not in files]
+    files = _policy_files_by_id(folder)
+    unknown = [pid for pid in args.ids if pid.casefold() not in files]
     if unknown:
         raise UserError(f"no policy file for {', '.join(unknown)} in {folder} (known: {', '.join(sorted(files))})")
-    trash = folder / ".removed"
-    trash.mkdir(exist_ok=True)
-    for pid in args.ids:
-        files[pid].rename(trash / files[pid].name)
-        print(f"removed {files[pid].name} (kept in {trash})")
+    for pid in dict.fromkeys(pid.casefold() for pid in args.ids):
+        kept = _move_to_removed(folder, files[pid])
+        print(f"removed {terminal_safe(files[pid].name)} (kept as {kept})")
     return cmd_index_build(args)
 
 
+def _policy_files_by_id(folder: Path) -> dict[str, Path]:
+    """The file of each policy id (case-folded) in `folder`, chosen as the build chooses (first by name)."""
+    from qa.policies import policy_files
+
+    files: dict[str, Path] = {}
+    for path in policy_files(folder) if folder.is_dir() else []:
+        files.setdefault(path.stem.casefold(), path)
+    return files
+
+
+def _move_to_removed(folder: Path, path: Path) -> Path:
+    """Move `path` into a new `.removed/<UTC time>/` folder of its own, so no earlier copy is overwritten."""
+    from datetime import datetime, timezone
+
+    from qa.policies import REMOVED_FOLDER
+
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+    (folder / REMOVED_FOLDER).mkdir(exist_ok=True)
+    for attempt in range(1, 1000):
+        slot = folder / REMOVED_FOLDER / (stamp if attempt == 1 else f"{stamp}-{attempt}")
+        try:
+            slot.mkdir()  # atomic: this folder is this removal's alone
+        except FileExistsError:
+            continue
+        path.rename(slot / path.name)
+        return slot / path.name
+    raise UserError(f"could not find a free folder in {folder / REMOVED_FOLDER}", EXIT_FAILURE)
+
+
 def cmd_index_status(args: argparse.Namespace) -> int:
-    from qa.policies import file_sha256, policy_files
     from qa.settings import index_dir, policies_dir
     from qa.store import read_manifest
 
@@ -141,34 +193,69 @@ def cmd_index_status(args: argparse.Namespace) -> int:
     print(f"passages:  {manifest['passage_count']} (chunks of <= {chunker['chunk_size']} characters, "
           f"overlap {chunker['chunk_overlap']}), FAISS {manifest['faiss_index']}")
     print(f"policies:  {len(manifest['policies'])}")
-    source_dir = policies_dir(args.policies)
-    on_disk = {p.stem: p for p in policy_files(source_dir)} if source_dir.is_dir() else {}
+    on_disk = _policy_files_by_id(policies_dir(args.policies))
     for policy_id, info in sorted(manifest["policies"].items()):
-        path = on_disk.get(policy_id)
+        path = on_disk.get(policy_id.casefold())
         state = ("file missing" if path is None
-                 else "changed since build" if file_sha256(path) != info["sha256"] else "up to date")
-        print(f"  {policy_id:<24} {info['passages']:>5} passages  {info['name']}  [{state}]")
-    stale = sorted(set(on_disk) - set(manifest["policies"]))
+                 else "changed since build" if _sha256_or_none(path) != info["sha256"] else "up to date")
+        print(terminal_safe(f"  {policy_id:<24} {info['passages']:>5} passages  {info['name']}  [{state}]"))
+    stale = sorted(p.stem for key, p in on_disk.items() if key not in {i.casefold() for i in manifest["policies"]})
     if stale:
-        print(f"not indexed yet: {', '.join(stale)} (run `policyqa index build`)")
+        print(terminal_safe(f"not indexed yet: {', '.join(stale)} (run `policyqa index build`)"))
     return 0
+
+
+def _sha256_or_none(path: Path) -> str | None:
+    from qa.policies import file_sha256
+
+    try:
+        return file_sha256(path)
+    except OSError:
+        return None
 
 
 # -- ask -----------------------------------------------------------------------------------------------
 
+def _question_problem(item) -> str | None:
+    """What is wrong with one batch line's object, or None: each field is checked for its type."""
+    if not isinstance(item, dict):
+        return f"expected a JSON object, got {type(item).__name__}"
+    question = item.get("question")
+    if not isinstance(question, str) or not question.strip():
+        return f'"question" must be a non-empty string, got {_json_shown(question)}'
+    if item.get("policy") is not None and (not isinstance(item["policy"], str) or not item["policy"].strip()):
+        return f'"policy" must be one policy id (a string) or null, got {_json_shown(item["policy"])}'
+    for key in ("id", "conversation"):
+        value = item.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
+            return f'"{key}" must be a string, a number or null, got {_json_shown(value)}'
+    return None
+
+
+def _json_shown(value) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return (text if len(text) <= 40 else text[:39] + "…") + ("" if value is None else f" ({type(value).__name__})")
+
+
 def _read_questions(path: Path) -> list[dict]:
     if not path.is_file():
         raise UserError(f"questions file not found: {path}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"cannot read questions file {path}: {err}") from None
     questions, problems = [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             item = json.loads(line)
-            if not isinstance(item, dict) or not str(item.get("question", "")).strip():
-                raise ValueError("needs a non-empty \"question\"")
         except ValueError as err:
             problems.append(f"{path.name}:{number}: {err}")
+            continue
+        problem = _question_problem(item)
+        if problem:
+            problems.append(f"{path.name}:{number}: {problem}")
             continue
         questions.append(item)
     if problems:
@@ -195,9 +282,9 @@ def _marked(text: str, start: int, highlights: list[list[int]], color: bool) -> 
     on, off = ("\033[1;33m", "\033[0m") if color else (">>>", "<<<")
     out, cursor = [], 0
     for s, e in sorted(highlights):
-        out += [text[cursor:s - start], on, text[s - start:e - start], off]
+        out += [terminal_safe(text[cursor:s - start], True), on, terminal_safe(text[s - start:e - start], True), off]
         cursor = e - start
-    return "".join(out + [text[cursor:]])
+    return "".join(out + [terminal_safe(text[cursor:], True)])
 
 
 def _print_answer(result: dict, policies: dict) -> None:
@@ -218,7 +305,7 @@ def _print_answer(result: dict, policies: dict) -> None:
     if not result["passages"]:
         print("No passages found.")
     for rank, p in enumerate(result["passages"], start=1):
-        section = f" — {p['section']}" if p["section"] else ""
+        section = f" — {terminal_safe(p['section'])}" if p["section"] else ""
         print(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, confidence {p['score']:.0%}]"
               if result["reranker"] else
               f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, score {p['score']:.3f}]")
@@ -509,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
             raise UserError(f"k must be >= 1, got {args.k}")
         return args.func(args)
     except UserError as err:
-        print(f"policyqa: error: {err}", file=sys.stderr)
+        print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)
         return err.code
     except KeyboardInterrupt:
         print("policyqa: interrupted", file=sys.stderr)
@@ -518,16 +605,30 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as err:  # one line for the errors we know, a traceback for real bugs
-        from qa.embedding import ModelLoadError
-        from qa.store import IndexUnavailable
+        return _report_error(err)
 
-        if isinstance(err, (IndexUnavailable, ModelLoadError)):
-            print(f"policyqa: error: {err}", file=sys.stderr)
-            return EXIT_FAILURE
-        if isinstance(err, ValueError):
-            print(f"policyqa: error: {err}", file=sys.stderr)
-            return EXIT_USAGE
-        raise
+
+def _report_error(err: Exception) -> int:
+    """One line and the exit code for an error the user can fix; the traceback and 70 for a bug."""
+    from qa.build import BuildError
+    from qa.embedding import ModelLoadError
+    from qa.formats import PolicyFileError
+    from qa.store import IndexUnavailable
+
+    if isinstance(err, (IndexUnavailable, ModelLoadError, BuildError, PolicyFileError)):
+        print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)
+        return EXIT_FAILURE
+    if isinstance(err, OSError):  # a full disk, a read-only or missing folder, a permission
+        where = f"{err.filename}: " if err.filename else ""
+        print(f"policyqa: error: {terminal_safe(where)}{terminal_safe(err.strerror or err)}", file=sys.stderr)
+        return EXIT_FAILURE
+    if isinstance(err, ValueError):
+        print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)
+        return EXIT_USAGE
+    traceback.print_exc()
+    print("policyqa: internal error: this is a bug in policyqa; please report it with the traceback above "
+          "and the command you ran", file=sys.stderr)
+    return EXIT_BUG
 
 
 if __name__ == "__main__":
