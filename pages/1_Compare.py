@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qa import render
-from qa.compare import TopicsError, build_grid, load_topics
+from qa.compare import TopicsError, build_grid, last_changes, load_topics
 from qa.compare_view import STYLESHEET, cell_html, column_head_html, topic_html
 from qa.embedding import ModelLoadError
 from qa.engine import Engine
@@ -110,6 +110,12 @@ def main() -> None:
     stated = sum(c.stated for c in shown.cells.values())
     note.caption(f"{len(shown.topics)} topics × {len(shown.policies)} policies · {stated} stated · "
                  f"{grid.cached} cells from the cache, {grid.computed} answered now ({grid.seconds:.1f} s)")
+    changed = last_changes(index_dir())
+    if changed and changed[1]:
+        when, lines = changed
+        with st.expander(f"What changed when the policies were last updated ({len(lines)})",
+                         icon=":material/difference:"):
+            show_html(render.muted_html("\n".join([f"Updated {when}", *lines])))
 
     heads = st.columns(len(shown.policies))
     for column, policy in zip(heads, shown.policies):

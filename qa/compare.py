@@ -296,15 +296,14 @@ def _digest(text: str) -> str:
 
 def answer_path_version() -> str:
     """ANSWER_PATH_VERSION plus a fingerprint of the answer path's source: what cached cells depend on."""
-    import importlib
+    import importlib.util
 
     digest = hashlib.sha256(ANSWER_PATH_VERSION.encode())
     for name in ANSWER_PATH_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ImportError:  # not (or no longer) part of this version
+        spec = importlib.util.find_spec(name)  # the source file, without importing torch and friends
+        if spec is None or not spec.origin:  # not (or no longer) part of this version
             continue
-        digest.update(f"{name}\0".encode() + Path(module.__file__).read_bytes())
+        digest.update(f"{name}\0".encode() + Path(spec.origin).read_bytes())
     digest.update(_reranker_identity().encode())
     return f"{ANSWER_PATH_VERSION}+{digest.hexdigest()[:12]}"
 
@@ -384,6 +383,10 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     unknown id is a ValueError naming it. Cells are answered by `engine` (an opened `qa.engine.Engine`
     on this index), else by one `engine_factory()` makes, else by `Engine.open(index_folder)`; no engine
     is opened when every cell is cached. New cells are written back to the cache (atomically).
+
+    When a policy's column is answered again because its policy changed (or a policy is new beside an
+    existing grid), `Grid.changes` lists the cells whose answer changed ("CT1 Technologies · Retention:
+    changed"); the cache keeps that list, with its time, for `last_changes`.
     """
     from qa.store import read_manifest
 
@@ -401,13 +404,16 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     if unknown:
         raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} (known: {', '.join(sorted(known))})")
     version = answer_path_version()
-    columns = _usable_columns(read_cache(index_folder), config, version)
+    cache = read_cache(index_folder)
+    columns = _usable_columns(cache, config, version)
     grid = Grid(topics, [PolicyColumn(pid, known[pid][0]) for pid in wanted], {})
     fresh: dict[str, dict] = {}
     for pid in wanted:
         key = column_key(known[pid][1], known[pid][0])
-        old = columns.get(pid) if use_cache and columns.get(pid, {}).get("key") == key else None
+        prior = columns.get(pid)
+        old = prior if use_cache and prior is not None and prior.get("key") == key else None
         column = fresh[pid] = {"key": key, "name": known[pid][0], "cells": dict(old["cells"]) if old else {}}
+        computed_before = grid.computed
         for topic in topics:
             data = column["cells"].get(question_key(topic.question))
             if data is not None:
@@ -423,16 +429,61 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
             cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic.id, pid, answer)
             column["cells"][question_key(topic.question)] = cell.to_cache()
             grid.computed += 1
+        if grid.computed > computed_before and columns:
+            grid.changes += _column_changes(grid, pid, prior, key)
     if grid.computed:
         # Columns of other policies still in the index are kept (a filtered grid must not evict them).
         kept = {pid: col for pid, col in columns.items() if pid in known and pid not in fresh}
+        data = {"format": CACHE_FORMAT, "answer_path": version, "config": config, "columns": {**kept, **fresh}}
+        if grid.changes:
+            data["changes"] = {"at": _now(), "lines": grid.changes}
+        elif columns and isinstance(cache.get("changes"), dict):
+            data["changes"] = cache["changes"]
         try:
-            write_cache(index_folder, {"format": CACHE_FORMAT, "answer_path": version, "config": config,
-                                       "columns": {**kept, **fresh}})
+            write_cache(index_folder, data)
         except OSError as err:  # a read-only index still answers; it only cannot remember
             print(f"policyqa: warning: compare cache not written: {err}", file=sys.stderr)
     grid.seconds = time.perf_counter() - started
     return grid
+
+
+def _column_changes(grid: Grid, pid: str, prior: dict | None, key: str) -> list[str]:
+    """What a column answered again says differently from its cached predecessor (a changed policy)."""
+    name = next(p.name for p in grid.policies if p.id == pid)
+    if prior is None:
+        stated = sum(grid.cell(t.id, pid).stated for t in grid.topics)
+        return [f"{name}: new policy, {stated} of {len(grid.topics)} topics stated"]
+    if prior.get("key") == key:  # answered again for another reason (--no-cache, a damaged entry)
+        return []
+    lines = []
+    for topic in grid.topics:
+        data = prior.get("cells", {}).get(question_key(topic.question))
+        if data is None:
+            continue
+        try:
+            was = Cell.from_cache(topic.id, pid, data)
+        except (KeyError, TypeError, ValueError):
+            continue
+        now = grid.cell(topic.id, pid)
+        if now.changed_from(was):
+            how = "" if was.status == now.status else f" (now {STATUS_LABEL[now.status].lower()})"
+            lines.append(f"{name} · {topic.label}: changed{how}")
+    return lines
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def last_changes(index_folder: str | os.PathLike) -> tuple[str, list[str]] | None:
+    """(when, lines) of the last grid update that answered changed policies again; None if there was none."""
+    cache = read_cache(index_folder)
+    changes = cache.get("changes") if cache else None
+    if not isinstance(changes, dict) or not isinstance(changes.get("lines"), list):
+        return None
+    return str(changes.get("at", "")), [str(line) for line in changes["lines"]]
 
 
 def _open_engine(index_folder):
@@ -447,53 +498,25 @@ def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
                         engine_factory: Callable[[], object] | None = None) -> list[str]:
     """Bring the grid of a rebuilt index up to date and say which cells' answers changed.
 
-    `previous` is `read_cache(index_folder)` taken before the build (a build may replace the folder and
-    the file with it). Without a previous grid, or when the model, settings or answer path changed,
-    nothing is computed (the grid is made on first request) and nothing is reported. Otherwise the
-    columns of unchanged policies are carried over, those of changed and new policies answered again,
-    and the lines returned read "CT1 Technologies · Retention: changed".
+    `previous` is `read_cache(index_folder)` taken before the build (in case a build replaces the
+    folder, and the file with it). Without a previous grid, or when the model, settings or answer path
+    changed, nothing is computed (the grid is made on first request) and nothing is reported. Otherwise
+    the columns of unchanged policies are kept, those of changed and new policies answered again, and
+    the lines returned read "CT1 Technologies · Retention: changed".
     """
-    from qa.store import read_manifest
-
-    manifest = read_manifest(Path(index_folder))
-    config, version = index_config(manifest), answer_path_version()
-    before = _usable_columns(previous, config, version)
-    if not before:
-        return []
     from qa.embedding import ModelLoadError
-    from qa.store import IndexUnavailable
+    from qa.store import IndexUnavailable, read_manifest
 
-    topics = load_topics()
     try:
+        manifest = read_manifest(Path(index_folder))
+        if not _usable_columns(previous, index_config(manifest), answer_path_version()):
+            return []
         if read_cache(index_folder) is None:  # the build replaced the folder: carry the old cells over
             write_cache(index_folder, previous)
-        grid = build_grid(index_folder, topics, engine_factory=engine_factory)
+        return build_grid(index_folder, load_topics(), engine_factory=engine_factory).changes
     except (IndexUnavailable, ModelLoadError, OSError) as err:  # the index is built; only the grid is late
         print(f"policyqa: warning: compare grid not updated ({err}); it is made on first request", file=sys.stderr)
         return []
-    lines = []
-    for column in grid.policies:
-        old = before.get(column.id)
-        if old is None:
-            stated = sum(grid.cell(t.id, column.id).stated for t in topics)
-            lines.append(f"{column.name}: new policy, {stated} of {len(topics)} topics stated")
-            continue
-        if old.get("key") == column_key(*_sha_and_name(manifest, column.id)):
-            continue
-        for topic in topics:
-            data = old["cells"].get(question_key(topic.question))
-            if data is None:
-                continue
-            was, now = Cell.from_cache(topic.id, column.id, data), grid.cell(topic.id, column.id)
-            if now.changed_from(was):
-                how = "" if was.status == now.status else f" (now {STATUS_LABEL[now.status].lower()})"
-                lines.append(f"{column.name} · {topic.label}: changed{how}")
-    return lines
-
-
-def _sha_and_name(manifest: dict, policy_id: str) -> tuple[str, str]:
-    info = manifest["policies"][policy_id]
-    return info["sha256"], info["name"]
 
 
 # -- the command ---------------------------------------------------------------------------------------
@@ -539,6 +562,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
             raise UserError(f"cannot write {args.out}: {err.strerror or err}", 1) from None
     else:
         sys.stdout.write(text)
+    for line in grid.changes:  # policies changed since the grid was last made (a rebuild from the chat)
+        print(f"policyqa: {line}", file=sys.stderr)
     print(f"policyqa: {len(grid.topics)} topics × {len(grid.policies)} policies: {grid.cached} cells from the "
           f"cache, {grid.computed} answered, {grid.seconds:.1f} s", file=sys.stderr)
     return 0

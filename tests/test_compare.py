@@ -284,12 +284,32 @@ def test_a_changed_policy_recomputes_only_its_column_and_the_build_lists_changed
                 for t in after.topics if after.cell(t.id, "ct1-technologies").changed_from(
                     before.cell(t.id, "ct1-technologies"))]
     assert expected, "the edit should change at least the retention cell"
-    listed = [re.sub(r" \(now .*\)$", "", line) for line in out.splitlines() if " · " in line]
-    assert listed == expected
+    listed = [line for line in out.splitlines() if " · " in line]
+    assert [re.sub(r" \(now .*\)$", "", line) for line in listed] == expected
+    assert compare.last_changes(folder)[1] == listed  # what the Compare page shows
     for t in after.topics:
         for p in after.policies:
             if p.id != "ct1-technologies":
                 assert after.cell(t.id, p.id) == before.cell(t.id, p.id)
+
+
+def test_a_rebuild_outside_the_cli_is_caught_up_on_the_next_request(seed_policies, tmp_path, capsys, counted):
+    """The chat rebuilds with build_index directly: the next grid answers the changed column and says what moved."""
+    from qa.build import build_index
+    from qa.settings import BuildSettings
+
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    before = build_grid(folder)
+    path = seed_policies / "concero.txt"
+    path.write_text(path.read_text(encoding="utf-8").replace("30 days", "90 days"), encoding="utf-8")
+    build_index(seed_policies, folder, BuildSettings(model="fake-embedder"), lambda: FakeEmbedder())
+    counted.clear()
+    after = build_grid(folder)
+    assert {policies for _, policies in counted} == {("concero",)} and after.computed == len(after.topics)
+    changed = [t.label for t in after.topics if after.cell(t.id, "concero").changed_from(before.cell(t.id, "concero"))]
+    assert [line.split(" · ")[1].split(":")[0] for line in after.changes] == changed
+    assert all(line.startswith("Concero Technology Services · ") for line in after.changes)
 
 
 def test_a_build_without_a_previous_grid_computes_nothing(seed_policies, tmp_path, capsys, counted):
@@ -361,9 +381,10 @@ def test_eval_compare_reports_accuracy_and_misses(index, capsys):
 
 # -- the real model ------------------------------------------------------------------------------------
 
-# Measured on the seed index with the real model (`policyqa eval --compare`); see README "Compare".
-# A regression guard a little below the measurement, so a worse answer path fails it.
-GOLD_ACCURACY_FLOOR = 0.0
+# Measured on the seed index with the real model, int8 ONNX, no reranker: cell accuracy 0.613 (49/80),
+# `policyqa eval --compare`; see README "Compare". A regression guard a little below the measurement
+# (two cells), so an answer path that gets worse fails it; raise it when the answer path improves.
+GOLD_ACCURACY_FLOOR = 0.58
 
 
 @pytest.mark.integration
@@ -375,4 +396,5 @@ def test_real_model_grid_accuracy_on_gold_stays_above_the_floor(seed_index_dir, 
     gold, problems = load_gold(GOLD, {pid: p.text for pid, p in engine.policies.items()}, {t.id for t in topics})
     assert problems == []
     result = score(build_grid(folder, topics, engine=engine), gold)
+    print(f"\ncompare gold: cell accuracy {result.accuracy:.3f}, wrongly not stated {result.wrong_not_stated_rate:.3f}")
     assert result.accuracy >= GOLD_ACCURACY_FLOOR, result.to_dict()["misses"]
