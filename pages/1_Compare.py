@@ -117,10 +117,10 @@ def main() -> None:
                          icon=":material/difference:"):
             show_html(render.muted_html("\n".join([f"Updated {when}", *lines])))
 
-    heads = st.columns(len(shown.policies))
-    for column, policy in zip(heads, shown.policies):
-        with column:
-            show_html(column_head_html(policy.name))
+    with st.container(key="compare-head"):  # hidden on a phone (compare_view.STYLESHEET)
+        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
+            with column:
+                show_html(column_head_html(policy.name))
     for topic in shown.topics:
         show_html(topic_html(topic.label, topic.question))
         for column, policy in zip(st.columns(len(shown.policies)), shown.policies):

@@ -31,7 +31,7 @@ STYLESHEET = """<style>
   padding-bottom: 0.2rem; }
 /* Below Streamlit's column breakpoint the columns stack, each cell names its policy, and the header row
    would only repeat the names out of place. */
-@media (max-width: 640px) { .pq-colhead { display: none; } }
+@media (max-width: 640px) { .pq-colhead, .st-key-compare-head { display: none; } }
 </style>"""
 
 
