@@ -1,28 +1,36 @@
 """The policyqa chat page (Streamlit): ask what the privacy policies say, get cited verbatim excerpts.
 
-`make run` serves it. The index is read from $POLICYQA_INDEX (else `index/`) and uploaded policies are
-saved to $POLICYQA_POLICIES (else `policies/`). Every piece of HTML comes from `qa.render`, which
-escapes all policy and user text; nothing else is passed to Streamlit with `unsafe_allow_html`.
+`make run` serves it. The index is read from $POLICYQA_INDEX (else `index/`) and reloaded as soon as it
+changes on disk (a CLI rebuild shows on the next question); uploaded policies are saved to
+$POLICYQA_POLICIES (else `policies/`). Conversations are kept in SQLite in $POLICYQA_DATA (else
+~/.local/share/policyqa), so a reload or a restart reopens them: the URL names the chat (`?chat=`) and
+an answer's permalink adds `&answer=`. Every piece of HTML comes from `qa.render`, which escapes all
+policy and user text; nothing else is passed to Streamlit with `unsafe_allow_html`.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+import json
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from qa import render
-from qa.answer import Answer, PolicyAnswer, named_policies
+from qa.answer import Answer, PolicyAnswer
 from qa.build import BuildError, BuildReport, build_index
+from qa.chatstore import ChatStore, Turn, data_dir, new_id
 from qa.embedding import ModelLoadError
 from qa.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
-from qa.formats import SUPPORTED_SUFFIXES, PolicyFileError
+from qa.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
+from qa.policy_toml import name_from_title, title_of, write_policy_entry
 from qa.settings import BuildSettings, index_dir, policies_dir
-from qa.store import IndexUnavailable
-from qa.uploads import Upload, UploadRejected, save_uploads
+from qa.store import IndexUnavailable, read_manifest
+from qa.transcript import conversation_markdown, not_indexed_line, shown_quotes
+from qa.uploads import Upload, UploadRejected, save_uploads, validate_upload
 
 # (question, the policy it needs): an example is offered only when that policy is in the index.
 EXAMPLES = (
@@ -32,12 +40,15 @@ EXAMPLES = (
     ("Does CloudSentric transfer data outside the UK?", "cloudsentric"),
 )
 MAX_QUESTION_CHARS = 1000  # a question is embedded on every ask; a pasted essay would only slow it down
+HISTORY_TURNS = 6  # earlier answers passed to the engine, so follow-ups resolve against recent turns
+UPLOAD_LIMIT_MB = DEFAULT_MAX_BYTES // 1_000_000  # the uploader states the limit the build enforces
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
+PLACEHOLDER = "Ask about the policies…"  # short: a phone's input shows all of it
 
 st.set_page_config(page_title="policyqa", page_icon="🔎")
 
 
-# -- loading, once per server ----------------------------------------------------------------------
+# -- loading, once per server (and again when the index changes) ------------------------------------
 
 @st.cache_resource(show_spinner="Loading the embedding model…")
 def load_embedder(model_id: str, backend: str | None = None):
@@ -50,40 +61,41 @@ def load_embedder(model_id: str, backend: str | None = None):
     return load(model_id, backend=backend)
 
 
-@st.cache_resource(show_spinner="Loading the index…")
-def load_engine(folder: str) -> Engine:
-    """The engine for the index in `folder`; cleared after a rebuild so the next run loads the new one.
+def index_signature(folder: Path) -> str:
+    """What identifies the index now in `folder`: a hash of its manifest (about a millisecond).
 
-    Warmed up here (BM25 built), so the first question does not pay for it.
+    Checked on every run, so a rebuild from the CLI (which swaps in a new manifest, or points the
+    folder at a new generation) is picked up by the next question. `read_manifest` is the store's
+    stable way in, whatever the folder's layout; raises IndexUnavailable like it.
     """
-    from qa.store import read_manifest
+    manifest = read_manifest(folder)
+    return hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
+
+@st.cache_resource(show_spinner="Loading the index…", max_entries=2)
+def load_engine(folder: str, signature: str) -> Engine:
+    """The engine for the index in `folder` as `signature` identifies it; a new signature loads anew.
+
+    Warmed up here (BM25 built), so the first question does not pay for it. Two entries: the index
+    being replaced stays usable by a question already running on it.
+    """
     backend = read_manifest(Path(folder))["model"].get("backend")
     engine = Engine.open(folder, embedder_factory=lambda model_id: load_embedder(model_id, backend))
     engine.warm_up()
     return engine
 
 
-# -- what a chat turn keeps -------------------------------------------------------------------------
+@st.cache_resource
+def open_store(path: str) -> ChatStore:
+    return ChatStore(Path(path))
 
-@dataclass
-class Turn:
-    """One question and what was shown for it, kept in the session so reruns redraw it unchanged."""
 
-    question: str
-    answer: Answer | None = None
-    problem: str = ""  # why there is no answer (an empty question, no policy selected, ...)
-    notes: list[str] = field(default_factory=list)
-    retriever: str = DEFAULT_RETRIEVER
-    named: bool = False  # narrowed to the selected policies the question names
-    # The text each hit's offsets point into, as it was when answered: a rebuild may change a policy.
-    texts: dict[str, str] = field(default_factory=dict)
-
+# -- small helpers ------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class SearchOptions:
     policies: list[str]  # ids selected in the sidebar
-    every_policy: bool  # all selected: let the question's company names route it
+    every_policy: bool  # all selected: the engine routes by the names in the question
     k: int
     retriever: str
 
@@ -91,6 +103,11 @@ class SearchOptions:
 def show_html(html: str) -> None:
     """Put `qa.render` output on the page (the only caller of unsafe_allow_html)."""
     st.markdown(html, unsafe_allow_html=True)
+
+
+def run_script(script: str) -> None:
+    """Run one of `qa.render`'s fixed scripts in the page (never built from user or policy text)."""
+    st.html(script, unsafe_allow_javascript=True, width="content")
 
 
 def say(kind: str, text: str) -> None:
@@ -103,8 +120,37 @@ def ask_example(question: str) -> None:
     st.session_state.pending = question
 
 
-def clear_chat() -> None:
+def policy_names(engine: Engine) -> list[str]:
+    return [p.name for p in engine.policies.values()]
+
+
+# -- conversations -------------------------------------------------------------------------------------
+
+def current_chat(store: ChatStore) -> tuple[str | None, list[Turn]]:
+    """The chat the URL names (`?chat=`, or the chat of `?answer=`), loaded once per session and chat."""
+    params = st.query_params
+    chat_id = params.get("chat") or (store.chat_of_turn(params["answer"]) if params.get("answer") else None)
+    state = st.session_state
+    if state.get("chat_id") != chat_id or "turns" not in state:
+        state.chat_id = chat_id
+        state.turns = store.turns(chat_id) if chat_id else []
+        state.scrolled_to = None
+    return chat_id, state.turns
+
+
+def new_chat() -> None:
+    st.query_params.clear()
+    st.session_state.chat_id = None
     st.session_state.turns = []
+
+
+def open_chat(chat_id: str) -> None:
+    st.query_params.clear()
+    st.query_params["chat"] = chat_id
+
+
+def permalink(chat_id: str, turn_id: str) -> str:
+    return "?" + urlencode({"chat": chat_id, "answer": turn_id})
 
 
 # -- index building (upload, or no index yet) -------------------------------------------------------
@@ -113,7 +159,7 @@ def rebuild_index(settings: BuildSettings, embedder_factory, label: str) -> Buil
     """Bring the index up to date with the policies folder, showing progress; None if it failed.
 
     The build writes a new index beside the old one and swaps it in, so every session keeps answering
-    from the cached engine while it runs; the cache is cleared only once the new index is in place.
+    from the cached engine while it runs; the next run sees the new manifest and loads the new index.
     """
     with st.status(label, expanded=True) as status:
         bar = st.progress(0.0, text="Reading the policies…")
@@ -129,39 +175,66 @@ def rebuild_index(settings: BuildSettings, embedder_factory, label: str) -> Buil
             return None
         bar.progress(1.0, text="Done")
         status.update(label="Index rebuilt", state="complete", expanded=False)
-    load_engine.clear(str(index_dir()))
     return report
 
 
-def announce_and_reload(done: str, report: BuildReport) -> None:
-    """Rerun the page on the new index, saying what the build did (shown once, above the chat)."""
-    st.session_state.flash = ([("success", f"{done} Index rebuilt: {report.summary()}.")]
-                              + [("warning", f"Skipped {err}") for err in report.errors])
+def announce_and_reload(messages: list[tuple[str, str]], report: BuildReport) -> None:
+    """Rerun the page on the new index, saying what happened (shown once, above the chat)."""
+    st.session_state.flash = messages + [("warning", f"Skipped {err}") for err in report.errors]
+    st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1  # empties the uploader
     st.rerun()
 
 
-def add_policies(engine: Engine, files, replace: bool) -> None:
-    """Save uploaded files into the policies folder (all or none) and rebuild the index."""
+@dataclass(frozen=True)
+class NewPolicy:
+    """An uploaded file with the display name and aliases the user gave it."""
+
+    upload: Upload
+    policy_id: str
+    name: str
+    aliases: list[str]
+
+
+def suggested_names(text: str, taken: list[str]) -> tuple[str, list[str]]:
+    """A display name and aliases for a new policy from its title (`qa.names.suggest_aliases` when there)."""
+    title = title_of(text)
+    name = name_from_title(title)
     try:
-        written = save_uploads([Upload(f.name, f.getvalue()) for f in files], policies_dir(), replace=replace)
+        from qa.names import suggest_aliases
+    except ImportError:  # the names module is optional here: without it the name is the only alias
+        return name, [name] if name else []
+    return name, suggest_aliases(name, taken=taken)
+
+
+def add_policies(engine: Engine, new: list[NewPolicy], replace: bool) -> None:
+    """Save the uploaded files (all or none), write their names into policies.toml, rebuild the index."""
+    try:
+        written = save_uploads([n.upload for n in new], policies_dir(), replace=replace)
     except UploadRejected as err:
         for reason in err.reasons:
             say("error", reason)
         return
-    names = ", ".join(p.name for p in written)
+    for item in new:
+        try:
+            write_policy_entry(policies_dir(), item.policy_id, item.name, item.aliases)
+        except (ValueError, OSError) as err:
+            say("warning", f"{item.name}: the name was not saved ({err}); the policy is named after its file.")
+    names = ", ".join(n.name for n in new)
     settings = BuildSettings(**engine.index.manifest["settings"])  # same settings: unchanged passages are reused
-    report = rebuild_index(settings, lambda: engine.embedder, "Rebuilding the index…")
+    report = rebuild_index(settings, lambda: engine.embedder, "Adding it to the index…")
     if report is None:
-        say("warning", f"{names} was saved in the policies folder but is not in the index yet; the chat "
-                       "still answers from the previous index. Run `policyqa index build` to retry.")
+        say("warning", f"{', '.join(p.name for p in written)} was saved in the policies folder but is not in the "
+                       "index yet; the chat still answers from the previous index. Run `policyqa index build` "
+                       "to retry.")
         return
-    announce_and_reload(f"Added {names}.", report)
+    announce_and_reload([("success", f"{names} added — ask about it now.")], report)
 
 
 def open_engine() -> Engine | None:
-    """The cached engine, or None after explaining on the page why there is none."""
+    """The engine for the index as it is now on disk, or None after explaining on the page why there is none."""
+    folder = index_dir()
     try:
-        return load_engine(str(index_dir()))
+        return load_engine(str(folder), index_signature(folder))
     except (IndexUnavailable, ModelLoadError) as err:
         say("error", str(err))  # one line, naming the fix
         if isinstance(err, IndexUnavailable):
@@ -170,7 +243,7 @@ def open_engine() -> Engine | None:
                 settings = BuildSettings.from_env()
                 report = rebuild_index(settings, lambda: load_embedder(settings.model), "Building the index…")
                 if report is not None:
-                    announce_and_reload("Built the index.", report)
+                    announce_and_reload([("success", f"Index built: {report.summary()}.")], report)
         return None
 
 
@@ -183,51 +256,107 @@ def format_built_at(value: str) -> str:
         return str(value)
 
 
-def sidebar(engine: Engine, chatting: bool) -> tuple[SearchOptions, object]:
-    """Search options, index status and the upload form; returns the options and the submitted files."""
+def search_options(engine: Engine) -> SearchOptions:
+    """The policy filter, and under "Advanced" the passage count and the retriever."""
     policies = engine.policies
     ids = list(policies)
-    with st.sidebar:
-        st.header("Search")
-        # Keyed by the policy set, so a rebuild that adds a policy starts again from "all selected".
-        key = "policies-" + hashlib.sha1("\0".join(ids).encode()).hexdigest()[:12]
-        chosen = st.multiselect("Policies to search", ids, default=ids, key=key,
-                                format_func=lambda p: policies[p].name if p in policies else p)
-        k = st.slider("Passages", min_value=1, max_value=10, value=5,
+    st.header("Search")
+    # Keyed by the policy set, so a rebuild that adds a policy starts again from "all selected".
+    key = "policies-" + hashlib.sha1("\0".join(ids).encode()).hexdigest()[:12]
+    chosen = st.multiselect("Policies to search", ids, default=ids, key=key,
+                            format_func=lambda p: policies[p].name if p in policies else p)
+    with st.expander("Advanced", icon=":material/tune:"):
+        k = st.slider("Passages", min_value=1, max_value=10, value=5, key="passages",
                       help="How many passages to retrieve. Asked of several policies, each gets about half.")
-        retriever = st.selectbox("Retriever", RETRIEVERS,
+        retriever = st.selectbox("Retriever", RETRIEVERS, key="retriever",
                                  index=RETRIEVERS.index(DEFAULT_RETRIEVER) if DEFAULT_RETRIEVER in RETRIEVERS else 0)
-        st.button("Clear chat", key="clear-chat", on_click=clear_chat, icon=":material/delete:",
-                  disabled=not chatting)
-
-        st.header("Index")
-        manifest = engine.index.manifest
-        left, right = st.columns(2)
-        left.metric("Policies", len(manifest["policies"]))
-        right.metric("Passages", manifest["passage_count"])
-        show_html(render.muted_html(f"Model {manifest['model']['id']}\n"
-                                    f"Built {format_built_at(manifest.get('built_at'))}"))
-
-        with st.expander("Add a policy", icon=":material/upload_file:"):
-            with st.form("add-policy", clear_on_submit=True, border=False):
-                files = st.file_uploader("Policy files", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
-                                         accept_multiple_files=True,
-                                         help="Saved into the policies folder, then the index is rebuilt.")
-                replace = st.checkbox("Replace existing",
-                                      help="Replace a policy whose file has the same name (any format).")
-                submitted = st.form_submit_button("Add and rebuild index", key="add-policy-submit", type="primary")
-    options = SearchOptions(policies=[p for p in chosen if p in policies], every_policy=len(chosen) == len(ids),
-                            k=int(k), retriever=retriever)
-    return options, (files, replace) if submitted else None
+    return SearchOptions(policies=[p for p in chosen if p in policies], every_policy=len(chosen) == len(ids),
+                         k=int(k), retriever=retriever)
 
 
-# -- the chat ----------------------------------------------------------------------------------------
+def index_status(engine: Engine) -> None:
+    st.header("Index")
+    manifest = engine.index.manifest
+    left, right = st.columns(2)
+    left.metric("Policies", len(manifest["policies"]))
+    right.metric("Passages", manifest["passage_count"])
+    show_html(render.muted_html(f"Model {manifest['model']['id']}\n"
+                                f"Built {format_built_at(manifest.get('built_at'))}"))
+
+
+def upload_form(engine: Engine) -> tuple[list[NewPolicy], bool] | None:
+    """The "Add a policy" box: files, then a name and aliases for each (prefilled from its title).
+
+    Returns (new policies, replace) when the user asked to add them.
+    """
+    round_ = st.session_state.get("upload_round", 0)
+    with st.expander("Add a policy", icon=":material/upload_file:", expanded=False):
+        files = st.file_uploader("Policy files", type=[s.lstrip(".") for s in SUPPORTED_SUFFIXES],
+                                 accept_multiple_files=True, max_upload_size=UPLOAD_LIMIT_MB,
+                                 key=f"upload-{round_}",
+                                 help=f"Up to {UPLOAD_LIMIT_MB} MB each. Saved into the policies folder, "
+                                      "then added to the index.")
+        new: list[NewPolicy] = []
+        problems: list[str] = []
+        taken = policy_names(engine) + [a for p in engine.policies.values() for a in p.aliases]
+        for i, file in enumerate(files or []):
+            upload = Upload(file.name, file.getvalue())
+            try:
+                filename = validate_upload(upload)
+            except PolicyFileError as err:
+                problems.append(str(err))
+                continue
+            text = _upload_text(upload, filename)
+            name, aliases = suggested_names(text, taken)
+            policy_id = Path(filename).stem
+            name = st.text_input(f"Name of {filename}", value=name or policy_id, key=f"name-{round_}-{i}")
+            aliases_text = st.text_input("Other names people use (comma-separated)", value=", ".join(aliases),
+                                         key=f"aliases-{round_}-{i}")
+            new.append(NewPolicy(upload, policy_id, name.strip() or policy_id,
+                                 [a.strip() for a in aliases_text.split(",") if a.strip()]))
+        for problem in problems:
+            say("error", problem)
+        replace = st.checkbox("Replace existing", key=f"replace-{round_}",
+                              help="Replace a policy whose file has the same name (any format).")
+        clicked = st.button("Add to the index", key="add-policy-submit", type="primary",
+                            disabled=not new or bool(problems))
+    return (new, replace) if clicked and new else None
+
+
+def _upload_text(upload: Upload, filename: str) -> str:
+    """The text of an upload that `validate_upload` accepted (read again from a temporary copy)."""
+    import tempfile
+
+    from qa.formats import extract_text
+
+    with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as tmp:
+        copy = Path(tmp) / filename
+        copy.write_bytes(upload.data)
+        return extract_text(copy).text
+
+
+def chats_panel(store: ChatStore, chat_id: str | None, turns: list[Turn], engine: Engine) -> None:
+    """New chat, export of this one, and the list of past chats."""
+    st.header("Chats")
+    left, right = st.columns(2)
+    left.button("New chat", key="new-chat", on_click=new_chat, icon=":material/add_comment:", disabled=not turns,
+                width="stretch")
+    right.download_button("Export", data=conversation_markdown(turns, policy_names(engine)),
+                          file_name="policyqa-conversation.md", mime="text/markdown", key="export-chat",
+                          icon=":material/download:", disabled=not turns, on_click="ignore", width="stretch")
+    past = [c for c in store.chats(limit=15) if c.id != chat_id]
+    for chat in past:
+        st.button(chat.title, key=f"chat-{chat.id}", on_click=open_chat, args=(chat.id,), type="tertiary",
+                  icon=":material/chat_bubble:")
+
+
+# -- an answer ----------------------------------------------------------------------------------------
 
 def empty_state(engine: Engine) -> None:
-    names = [p.name for p in engine.policies.values()]
+    names = policy_names(engine)
     st.markdown("Ask what these privacy policies say about your data: what is collected, how long it is kept, "
                 "who it is shared with, how to get a copy or have it deleted. Every answer is quoted word "
-                "for word from the policy, with its section, and the answering sentences highlighted.")
+                "for word from the policy, with its section.")
     show_html(render.muted_html(f"{len(names)} policies: " + ", ".join(names)))
     examples = [q for q, needs in EXAMPLES if needs is None or needs in engine.policies]
     if examples:
@@ -238,130 +367,217 @@ def empty_state(engine: Engine) -> None:
                                   width="stretch")
 
 
-def show_excerpts(row: PolicyAnswer, texts: dict[str, str]) -> None:
-    """A row's passages, one tab each: citation, text with highlights, and the policy around it."""
-    hits = row.hits
-    labels = [f"Excerpt {i}" for i in range(1, len(hits) + 1)]
-    containers = st.tabs(labels) if len(hits) > 1 else [st.container()]
-    for hit, container in zip(hits, containers):
-        with container:
-            show_html(render.excerpt_html(hit, note=f"score {hit.score:.2f}"))
-            text = texts.get(hit.policy)
-            if text is not None:
-                with st.expander("Show in policy", icon=":material/description:"):
-                    show_html(render.policy_html(text, (hit.start, hit.end), hit.highlights))
+def lazy_expander(label: str, key: str, icon: str | None = None):
+    """An expander whose content is built only once it is opened (it reruns the page when toggled).
+
+    Returns the expander, or None when it is closed: a long conversation sends only what is open.
+    """
+    box = st.expander(label, icon=icon, key=key, on_change="rerun")
+    return box if box.open else None
 
 
-def show_nearest(rows: list[PolicyAnswer]) -> None:
+def in_policy(turn: Turn, key: str, hit, answer_spans) -> None:
+    """A "Show in policy" box: the whole policy, the passage shaded in place, the answer marked."""
+    text = turn.texts.get(hit.policy)
+    if text is not None and (box := lazy_expander("Show in policy", key, icon=":material/description:")):
+        with box:
+            show_html(render.policy_html(text, (hit.start, hit.end), answer_spans, hint_spans=hit.highlights))
+
+
+def section_labels(hits) -> list[str]:
+    """Tab labels: each passage's section (numbered when two share one), shortened for narrow screens."""
+    labels, seen = [], {}
+    for hit in hits:
+        label = (hit.section or "Passage").strip()
+        label = label if len(label) <= 32 else label[:31].rstrip() + "…"
+        seen[label] = seen.get(label, 0) + 1
+        labels.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return labels
+
+
+def answer_parts(turn: Turn, engine: Engine) -> list[str]:
+    """The answer itself, as HTML: how the question was read, each company's quotes, who does not say."""
+    answer = turn.answer
+    parts = []
+    interpreted = getattr(answer, "interpreted_as", "") or answer.question
+    if interpreted != answer.question:
+        parts.append(render.note_html(f"Interpreted as: {interpreted}"))
+    for _typed, policy_id in getattr(answer, "corrections", ()):
+        policy = engine.policies.get(policy_id)
+        parts.append(render.note_html(f"Showing results for {policy.name if policy else policy_id}"))
+    for row in answer.answered:
+        parts.append(render.policy_name_html(row.name))
+        quotes = shown_quotes(row, turn.texts)
+        if quotes:
+            parts.append(render.answer_html(quotes))
+    if answer.answered:
+        parts += [render.muted_html(f"Not stated in {row.name}") for row in answer.rows if row.abstained]
+    return parts
+
+
+def show_sources(turn: Turn) -> None:
+    """Behind one expander, built when opened: each answer in its policy, the other passages by section,
+    and the scores."""
+    answer = turn.answer
+    box = lazy_expander("Sources, more passages and scores", f"sources-{turn.id}", icon=":material/menu_book:")
+    if box is None:
+        return
+    with box:
+        for row in answer.answered:
+            spans = [(q.start, q.end) for q in shown_quotes(row, turn.texts)]
+            if len(answer.answered) > 1:
+                show_html(render.policy_name_html(row.name))
+            if row.hits:
+                in_policy(turn, f"in-policy-{turn.id}-{row.policy}-0", row.hits[0], spans)
+            others = list(row.hits[1:])
+            for i, (hit, tab) in enumerate(zip(others, st.tabs(section_labels(others)) if others else []), start=1):
+                with tab:
+                    show_html(render.excerpt_html(hit, answer_spans=spans))
+                    in_policy(turn, f"in-policy-{turn.id}-{row.policy}-{i}", hit, spans)
+        show_html(render.muted_html(details_text(turn, answer)))
+
+
+def details_text(turn: Turn, answer: Answer) -> str:
+    """Retriever, passage count, time and scores (one scale with `policyqa ask`: confidence, passage score)."""
+    lines = [f"Advanced: retriever {turn.details.get('retriever', DEFAULT_RETRIEVER)} · "
+             f"{turn.details.get('k', 5)} passages · {answer.latency_ms / 1000:.2f} s"]
+    for row in answer.rows:
+        confidence = getattr(row, "confidence", None)
+        said = f"confidence {confidence:.0%}" if confidence is not None else f"score {row.score:.3f}"
+        scores = ", ".join(f"{h.score:.3f}" for h in row.hits)
+        lines.append(f"{row.name}: {said}" + (f"; passage scores {scores}" if scores else ""))
+    return "\n".join(lines)
+
+
+def show_nearest(turn: Turn, rows: list[PolicyAnswer]) -> None:
     """The nearest passages of policies that do not answer, behind a label that says so."""
     nearest = [row for row in rows if row.hits]
     if nearest:
         label = "Nearest match (not an answer)" if len(nearest) == 1 else "Nearest matches (not answers)"
-        with st.expander(label):
-            for row in nearest:
-                show_html(render.excerpt_html(row.hits[0], note=f"score {row.score:.2f}", nearest=True))
+        if box := lazy_expander(label, f"nearest-{turn.id}"):
+            with box:
+                for row in nearest:
+                    show_html(render.excerpt_html(row.hits[0], nearest=True, answer_spans=()))
 
 
-def show_not_stated(rows: list[PolicyAnswer]) -> None:
-    for row in rows:
-        show_html(render.muted_html(f"Not stated in {row.name}"))
-    show_nearest(rows)
+def show_not_indexed(turn: Turn, engine: Engine) -> None:
+    """Organisations with no policy here: one clear line, then passages that merely mention them."""
+    answer = turn.answer
+    say("info", not_indexed_line(answer.not_indexed, policy_names(engine)))
+    mentions = getattr(answer, "mentions", ())
+    label = f"Mentions of {' or '.join(answer.not_indexed)} in indexed policies (not answers)"
+    if mentions and (box := lazy_expander(label, f"mentions-{turn.id}")):
+        with box:
+            for hit in mentions:
+                show_html(render.excerpt_html(hit, nearest=True, answer_spans=()))
 
 
-def show_answer(turn: Turn) -> None:
+def show_answer(turn: Turn, engine: Engine, chat_id: str | None) -> None:
+    """One answer; old and new alike are a handful of elements, the rest built when opened."""
     if turn.problem:
         say("warning", turn.problem)
         return
     answer = turn.answer
-    for note in turn.notes:
-        say("warning", note)
-    if answer.abstained and len(answer.rows) == 1:
-        row = answer.rows[0]
-        say("info", f"Not stated in {row.name}: the policy does not appear to address this question.")
-        show_nearest([row])
-    elif answer.abstained:
-        say("info", "The selected policies do not appear to address this question.")
-        show_not_stated(list(answer.rows))
-    else:
-        for row in answer.answered:
-            show_html(render.policy_name_html(row.name))
-            if row.quotes:
-                show_html(render.answer_html(row.quotes))
-            show_excerpts(row, turn.texts)
-        show_not_stated([row for row in answer.rows if row.abstained])
+    not_indexed = getattr(answer, "not_indexed", ())
+    parts = answer_parts(turn, engine)
+    if parts:
+        show_html(render.block_html(parts))
+    if not_indexed:
+        show_not_indexed(turn, engine)
+    if answer.answered:
+        show_nearest(turn, [row for row in answer.rows if row.abstained])
+        show_sources(turn)
+    elif not not_indexed:  # a not-indexed company: the line above says it all, no other passage answers it
+        if len(answer.rows) == 1:
+            say("info", f"Not stated in {answer.rows[0].name}: the policy does not appear to address this question.")
+        else:
+            say("info", "The selected policies do not appear to address this question.")
+            show_html(render.block_html([render.muted_html(f"Not stated in {row.name}") for row in answer.rows]))
+        show_nearest(turn, list(answer.rows))
     searched = len(answer.scope)
-    how = " named in the question" if answer.routed or turn.named else ""
-    st.caption(f"Searched {searched} {'policy' if searched == 1 else 'policies'}{how} · "
-               f"{render.escape_text(turn.retriever)} retriever · {answer.latency_ms / 1000:.2f} s")
+    named = " named in the question" if answer.routed else ""
+    footer = [render.muted_html(f"Searched {searched} {'policy' if searched == 1 else 'policies'}{named}")]
+    if chat_id:
+        footer.append(render.permalink_html(permalink(chat_id, turn.id)))
+    show_html(render.block_html(footer))
 
 
-def ask(engine: Engine, question: str, options: SearchOptions) -> Turn:
-    """Answer `question` with the sidebar's options."""
-    turn = Turn(question=question, retriever=options.retriever)
+def ask(engine: Engine, question: str, options: SearchOptions, earlier: list[Turn]) -> Turn:
+    """Answer `question` with the sidebar's options, earlier answers of this chat as its context."""
+    turn = Turn(question=question, details={"retriever": options.retriever, "k": options.k})
     if not options.policies:
         turn.problem = "No policy is selected: choose at least one in the sidebar."
         return turn
-    policies = None
-    if not options.every_policy:
-        # The filter narrows the search; a company named in the question still narrows it further.
-        named = named_policies(question, engine.policies)
-        routed = [p for p in named if p in options.policies]
-        turn.notes = [f"{engine.policies[p].name} is not among the selected policies."
-                      for p in named if p not in options.policies]
-        policies = routed or options.policies
-        turn.named = bool(routed)
+    history = [t.answer for t in earlier if t.answer is not None][-HISTORY_TURNS:]
     try:
-        turn.answer = engine.answer(question, k=options.k, policies=policies, retriever=options.retriever)
+        turn.answer = engine.answer(question, k=options.k,
+                                    policies=None if options.every_policy else options.policies,
+                                    retriever=options.retriever, history=history)
     except ValueError as err:
-        turn.problem = str(err)
+        turn.problem = str(err)[:1].upper() + str(err)[1:] + "."
         return turn
-    turn.texts = {row.policy: engine.policies[row.policy].text for row in turn.answer.rows}
+    shown = {row.policy for row in turn.answer.rows} | {h.policy for h in getattr(turn.answer, "mentions", ())}
+    turn.texts = {p: engine.policies[p].text for p in shown if p in engine.policies}
     return turn
 
 
-def show_question(question: str) -> None:
+def show_turn(turn: Turn, engine: Engine, chat_id: str | None) -> None:
     with st.chat_message("user"):
-        show_html(render.text_html(question, "pq-question"))
+        show_html(render.question_html(turn.question, turn.id))
+    with st.chat_message("assistant"):
+        show_answer(turn, engine, chat_id)
 
 
 def main() -> None:
     show_html(render.STYLESHEET)
-    st.session_state.setdefault("turns", [])
+    run_script(render.COPY_SCRIPT)
     st.title("policyqa")
     st.caption("What do the privacy policies actually say? Answers are verbatim quotations, cited.")
     engine = open_engine()
     if engine is None:
         st.stop()
-    turns: list[Turn] = st.session_state.turns
-    # Read first (it stays pinned to the bottom) so the sidebar knows whether there is a chat to clear.
-    question = st.chat_input("Ask about the policies, e.g. How long does Concero keep call recordings?",
-                             max_chars=MAX_QUESTION_CHARS)
+    store = open_store(str(data_dir() / "chats.sqlite3"))
+    chat_id, turns = current_chat(store)
+    question = st.chat_input(PLACEHOLDER, max_chars=MAX_QUESTION_CHARS)
     question = question or st.session_state.pop("pending", None)
+    if question is not None and not question.strip():
+        question = None  # a blank question does nothing
     notices = st.container()  # build progress and its outcome, above the conversation
-    options, upload = sidebar(engine, chatting=bool(turns or question))
+    with st.sidebar:
+        chats = st.container()  # filled last, so the export includes the answer given in this run
+        options = search_options(engine)
+        index_status(engine)
+        upload = upload_form(engine)
     with notices:
         for kind, text in st.session_state.pop("flash", []):
             say(kind, text)
         if upload is not None:
-            files, replace = upload
-            if files:
-                add_policies(engine, files, replace)
-            else:
-                say("warning", "Choose a policy file to upload first.")
+            add_policies(engine, *upload)
 
     if not turns and not question:
         empty_state(engine)
     for turn in turns:
-        show_question(turn.question)
-        with st.chat_message("assistant"):
-            show_answer(turn)
+        show_turn(turn, engine, chat_id)
     if question:
-        show_question(question)
+        if chat_id is None:
+            chat_id = st.session_state.chat_id = new_id()
+        turn = Turn(question=question)
+        with st.chat_message("user"):
+            show_html(render.question_html(question, turn.id))
         with st.chat_message("assistant"):
             with st.spinner("Searching the policies…"):
-                turn = ask(engine, question, options)
-            show_answer(turn)
-        turns.append(turn)
+                answered = ask(engine, question, options, turns)
+            answered.id = turn.id
+            show_answer(answered, engine, chat_id)
+        turns.append(answered)
+        store.add_turn(chat_id, answered)
+        st.query_params.from_dict({"chat": chat_id})
+        run_script(render.scroll_script(answered.id))
+    elif st.query_params.get("answer") and st.session_state.get("scrolled_to") != st.query_params["answer"]:
+        st.session_state.scrolled_to = st.query_params["answer"]
+        run_script(render.scroll_script(st.query_params["answer"]))
+    with chats:
+        chats_panel(store, chat_id, turns, engine)
 
 
 main()

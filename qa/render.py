@@ -72,14 +72,19 @@ mark.pq-hint { background: none; color: inherit; border-bottom: 2px dotted rgba(
 .pq-copy:hover { border-color: #f0b429; }
 .pq-copy.pq-copied { border-color: #16a34a; }
 .pq-note { font-size: 0.9rem; margin: 0.1rem 0 0.35rem 0; opacity: 0.85; }
-.pq-permalink { font-size: 0.8rem; opacity: 0.7; }
+.pq-permalink { font-size: 0.8rem; opacity: 0.7; margin-top: 0.2rem; }
 .pq-text a { overflow-wrap: anywhere; }
-/* Phones: the title and the input placeholder are not clipped, tags and chips wrap instead of hiding. */
+/* Scrolled to (a new answer, a permalink) below the page header, not under it. */
+[data-turn] { scroll-margin-top: 4.5rem; }
+/* Policy chips show whole names and every chip, wrapping, rather than truncating inside an inner scroll. */
+[data-testid="stMultiSelect"] [role="group"]:has(> [data-testid="stMultiSelectTagsContainer"]) { max-height: none !important; height: auto !important; }
+[data-testid="stMultiSelectTagsContainer"] { overflow: visible !important; height: auto !important; }
+[data-testid="stMultiSelect"] [data-tag] { height: auto !important; min-height: 1.75rem; }
+[data-testid="stMultiSelect"] [data-tag] > span[title] { white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
+/* Phones: the title is not clipped by the header and the input's placeholder fits. */
 @media (max-width: 640px) {
-  h1 { font-size: 1.7rem !important; padding-top: 0.5rem !important; }
-  [data-testid="stChatInputTextArea"]::placeholder { font-size: 0.85rem; }
-  [data-testid="stMultiSelect"] [data-baseweb="select"] > div { max-height: none !important; overflow: visible !important; }
-  [data-testid="stMultiSelect"] [data-baseweb="tag"] { max-width: 100% !important; }
+  h1 { font-size: 1.8rem !important; }
+  [data-testid="stChatInputTextArea"]::placeholder { font-size: 0.9rem; }
   .pq-answer { padding: 0.45rem 0.6rem; }
 }
 </style>"""
@@ -359,6 +364,11 @@ def question_html(question: str, turn_id: str) -> str:
     """The user's question, escaped, tagged with its turn id so a script can scroll to it."""
     safe = re.sub(r"[^A-Za-z0-9_-]", "", turn_id)
     return f'<div class="pq-question" data-turn="{safe}">{escape_text(question)}</div>'
+
+
+def block_html(parts: Sequence[str]) -> str:
+    """Several pieces of `qa.render` output as one block (one element on the page, one line of HTML)."""
+    return f'<div class="pq-block">{"".join(parts)}</div>'
 
 
 def permalink_html(href: str) -> str:

@@ -61,6 +61,7 @@ def _isolated_environment(monkeypatch, tmp_path, request):
     """
     monkeypatch.setenv("POLICYQA_INDEX", str(tmp_path / "default-index"))
     monkeypatch.setenv("POLICYQA_POLICIES", str(tmp_path / "default-policies"))
+    monkeypatch.setenv("POLICYQA_DATA", str(tmp_path / "default-data"))  # the chat's saved conversations
     monkeypatch.delenv("POLICYQA_MODEL", raising=False)
     if request.node.get_closest_marker("integration") or request.node.get_closest_marker("e2e"):
         monkeypatch.delenv("POLICYQA_RERANKER", raising=False)
