@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, field, replace
 from typing import Sequence
 
 import numpy as np
@@ -67,6 +67,7 @@ class PolicyAnswer:
     quotes: tuple[Quote, ...] = ()
     hits: tuple[Hit, ...] = ()
     confidence: float = 0.0
+    ranked: tuple[Hit, ...] = field(default=(), repr=False)  # every candidate, best first (for evaluation)
 
 
 @dataclass(frozen=True)
@@ -107,8 +108,9 @@ class Answer:
         unless `include_abstained` (retrieval-only evaluation)."""
         rows = [r for r in self.rows if include_abstained or not r.abstained]
         rows.sort(key=lambda r: (r.abstained, -r.confidence))
-        leaders = [r.hits[0] for r in rows if r.hits]
-        rest = sorted((h for r in rows for h in r.hits[1:]), key=lambda h: -h.score)
+        passages = [r.ranked or r.hits for r in rows] if include_abstained else [r.hits for r in rows]
+        leaders = [hits[0] for hits in passages if hits]
+        rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.score)
         return leaders + rest
 
     def to_dict(self) -> dict:
@@ -210,11 +212,11 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         confidence = hits[0].score if reranker is not None else max(h.similarity for h in hits)
         if confidence < threshold:
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence,
-                                     hits=tuple(hits[:1]), confidence=confidence))
+                                     hits=tuple(hits[:1]), confidence=confidence, ranked=tuple(hits[:shown])))
             continue
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                  quotes=_quotes(engine, policy_id, hits[0]), hits=tuple(hits[:shown]),
-                                 confidence=confidence))
+                                 confidence=confidence, ranked=tuple(hits[:shown])))
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,

