@@ -49,7 +49,7 @@ def test_markdown_report_and_misses(index, tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "Worst 3 questions for hybrid:" in printed
     report = out.read_text()
-    assert report.startswith("# policyqa evaluation") and "| retriever |" in report and "## Misses" in report
+    assert report.startswith("# policyqa evaluation") and "| system |" in report and "## Misses" in report
     assert "fake-embedder" in report
 
 
