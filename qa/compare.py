@@ -33,7 +33,8 @@ CACHE_FORMAT = 1
 # as well (ANSWER_PATH_MODULES), so an improvement of retrieval or abstention invalidates the cache
 # without anyone remembering to bump this; a new module on the answer path belongs in that list.
 ANSWER_PATH_VERSION = "1"
-ANSWER_PATH_MODULES = ("qa.answer", "qa.engine", "qa.retrieval", "qa.highlight", "qa.embedding", "qa.reranker")
+ANSWER_PATH_MODULES = ("qa.answer", "qa.engine", "qa.retrieval", "qa.highlight", "qa.reranker", "qa.conversation",
+                       "qa.names", "qa.embedding", "qa.onnx_encoder", "qa.adapter")
 STATED, NOT_STATED = "stated", "not_stated"
 STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}
 SHORT_QUOTE_CHARS = 160
@@ -279,7 +280,8 @@ def _plain_cell(cell: Cell) -> str:
     return " … ".join(" ".join(q.text.split()) for q in cell.quotes) if cell.stated else STATUS_LABEL[NOT_STATED]
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$])")
+# Inline syntax only: a table cell is never the start of a block, so "#", "-", "+" and "." stay plain.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~$])")
 
 
 def _md(text: str) -> str:
