@@ -41,6 +41,7 @@ class CompareScore:
     not_stated_as_stated: int = 0
     wrong_quote: int = 0
     misses: list[tuple[GoldCell, Cell]] = field(default_factory=list)
+    by_topic: dict[str, list[int]] = field(default_factory=dict)  # topic id -> [right, cells]
 
     @property
     def accuracy(self) -> float:
@@ -57,6 +58,7 @@ class CompareScore:
                 "wrong_not_stated_rate": round(self.wrong_not_stated_rate, 4),
                 "gold_not_stated": self.gold_not_stated, "not_stated_wrongly_stated": self.not_stated_as_stated,
                 "stated_with_wrong_quote": self.wrong_quote,
+                "by_topic": {topic: {"right": r, "cells": n} for topic, (r, n) in self.by_topic.items()},
                 "misses": [{"topic": g.topic, "policy": g.policy, "expected": g.status, "got": c.status,
                             "quotes": [q.text for q in c.quotes]} for g, c in self.misses]}
 
@@ -124,6 +126,9 @@ def score(grid: Grid, gold: list[GoldCell]) -> CompareScore:
         result.status_correct += status_ok
         quote_ok = not cell.stated or any(q.start < e and s < q.end for q in cell.quotes for s, e in expected.spans)
         result.wrong_quote += status_ok and not quote_ok
+        tally = result.by_topic.setdefault(expected.topic, [0, 0])
+        tally[0] += status_ok and quote_ok
+        tally[1] += 1
         if status_ok and quote_ok:
             result.correct += 1
         else:
@@ -178,6 +183,7 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
               f"({result.stated_as_not_stated}/{result.gold_stated})")
         print(f"not stated, wrongly stated   {result.not_stated_as_stated}/{result.gold_not_stated}")
         print(f"stated, quote elsewhere      {result.wrong_quote}")
+        print("by topic: " + ", ".join(f"{labels[t]} {r}/{n}" for t, (r, n) in result.by_topic.items()))
         if result.misses:
             print(f"misses ({len(result.misses)}):")
             print(misses_text(result, names, labels))

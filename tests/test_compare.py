@@ -369,6 +369,7 @@ def test_score_counts_status_and_quote_overlap_by_hand():
     assert (result.stated_as_not_stated, result.gold_stated, result.wrong_quote) == (1, 3, 1)
     assert result.wrong_not_stated_rate == pytest.approx(1 / 3)
     assert [(g.topic, g.policy) for g, _ in result.misses] == [("a", "y"), ("b", "x")]
+    assert result.by_topic == {"a": [1, 2], "b": [1, 2]}
 
 
 def test_eval_compare_reports_accuracy_and_misses(index, capsys):
