@@ -55,6 +55,8 @@ TARGETS = {
     "ask_cold_s": 4.0,
     "help_s": 0.5,
     "recall_at_10": 0.98,
+    "rerank_p50_ms": 250.0,  # warm latency with the reranker, seed corpus (the trust issue's budget)
+    "rerank_p95_ms": 600.0,
 }
 
 # Wall-clock start of the whole run, shared with the child processes so their messages line up.
@@ -280,6 +282,13 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
         answer_ms.append((time.perf_counter() - t) * 1000)
         if time.perf_counter() > deadline:
             break
+    no_rerank_ms: list[float] = []
+    if engine.reranker is not None:  # the same questions without the reranker: what trust costs
+        for q in questions[:len(answer_ms)]:
+            engine.forget_queries()
+            t = time.perf_counter()
+            engine.answer(q, rerank=False)
+            no_rerank_ms.append((time.perf_counter() - t) * 1000)
     vectors = engine.embedder.embed_query(questions)
     passage_ms, unit_ms = [], []
     for row in range(len(vectors)):
@@ -296,6 +305,8 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
               "backend": getattr(engine.embedder, "backend", "unknown"),
               "open_s": round(open_s, 3), "first_answer_s": round(warm_up_s, 3),
               "answer_ms": summary_ms(answer_ms), "questions_timed": len(answer_ms),
+              "reranker": engine.reranker.name if engine.reranker is not None else None,
+              "answer_no_rerank_ms": summary_ms(no_rerank_ms) if no_rerank_ms else None,
               "faiss_passages_ms": summary_ms(passage_ms), "faiss_units_ms": summary_ms(unit_ms),
               "peak_rss_mb": peak_rss_mb(), "faiss_threads": faiss.omp_get_max_threads()}
     if baseline:
@@ -657,9 +668,15 @@ def targets(results: dict) -> list[dict]:
     """Each target of the issue with the measured value and whether it is met."""
     rows = []
     seed = results.get("serve", {}).get("seed", {})
-    rows.append({"target": "warm latency p50, seed corpus", "goal": f"<= {TARGETS['seed_p50_ms']:.0f} ms",
-                 "measured": seed.get("answer_ms", {}).get("p50"), "unit": "ms",
+    retrieval_only = seed.get("answer_no_rerank_ms") or seed.get("answer_ms", {})
+    rows.append({"target": "warm latency p50, seed corpus, without the reranker",
+                 "goal": f"<= {TARGETS['seed_p50_ms']:.0f} ms", "measured": retrieval_only.get("p50"), "unit": "ms",
                  "baseline": seed.get("plain", {}).get("answer_ms", {}).get("p50")})
+    if seed.get("reranker"):
+        for stat, goal in (("p50", TARGETS["rerank_p50_ms"]), ("p95", TARGETS["rerank_p95_ms"])):
+            rows.append({"target": f"warm latency {stat} with the reranker, seed corpus", "goal": f"<= {goal:.0f} ms",
+                         "measured": seed.get("answer_ms", {}).get(stat), "unit": "ms",
+                         "baseline": (seed.get("answer_no_rerank_ms") or {}).get(stat)})
     large = results.get("serve", {}).get("300000", {})
     rows.append({"target": "warm latency p95, 300,000 passages", "goal": f"<= {TARGETS['large_p95_ms']:.0f} ms",
                  "measured": large.get("answer_ms", {}).get("p95"), "unit": "ms",
