@@ -102,7 +102,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
         print(f"index: {index_dir(args.index)}")
     changed = compare.changes_after_build(index_dir(args.index), grid_before)
     if not args.quiet:
-        print("\n".join(changed), end="\n" if changed else "")
+        print("\n".join(terminal_safe(line) for line in changed), end="\n" if changed else "")
     return EXIT_FAILURE if report.errors else 0
 
 

@@ -541,7 +541,7 @@ def add_compare_parser(commands) -> argparse.ArgumentParser:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from qa.cli import UserError
+    from qa.cli import UserError, terminal_safe
     from qa.settings import index_dir
 
     try:
@@ -556,7 +556,9 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(str(err)) from None
     fmt = args.format or "text"
     text = {"json": lambda: json.dumps(grid.to_dict(), ensure_ascii=False, indent=1) + "\n",
-            "csv": grid.to_csv, "markdown": grid.to_markdown, "text": lambda: text_grid(grid)}[fmt]()
+            "csv": grid.to_csv, "markdown": grid.to_markdown,
+            # Policy text on a terminal: control characters (ANSI escapes) shown, not obeyed.
+            "text": lambda: terminal_safe(text_grid(grid), keep_lines=True)}[fmt]()
     if args.out is not None:
         try:
             args.out.write_text(text, encoding="utf-8")
@@ -565,7 +567,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     for line in grid.changes:  # policies changed since the grid was last made (a rebuild from the chat)
-        print(f"policyqa: {line}", file=sys.stderr)
+        print(f"policyqa: {terminal_safe(line)}", file=sys.stderr)
     print(f"policyqa: {len(grid.topics)} topics × {len(grid.policies)} policies: {grid.cached} cells from the "
           f"cache, {grid.computed} answered, {grid.seconds:.1f} s", file=sys.stderr)
     return 0

@@ -208,6 +208,20 @@ def test_markdown_and_cells_show_markup_in_a_policy_as_text(tmp_path, capsys):
     assert "<script>" not in md and "&lt;script&gt;" in md and r"\*\*bold\*\*" in md and r"\|" in md
 
 
+def test_terminal_output_shows_control_characters_instead_of_obeying_them(tmp_path, capsys):
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "ansi.txt").write_text("Ansi Privacy Policy\n\nCookies\n\n"
+                                       "Yes, you use cookies on your website \x1b[2J\x1b]0;owned\x07.\n", encoding="utf-8")
+    folder = tmp_path / "index"
+    build(policies, folder, capsys)
+    topics = tmp_path / "t.jsonl"
+    topics.write_text('{"id": "cookies", "label": "Cookies", "question": "Do you use cookies on your website?"}\n')
+    assert main(["compare", "--index", str(folder), "--topics", str(topics)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b[2J" in out
+
+
 def test_not_stated_cells_look_different_and_stated_ones_mark_the_quote(index):
     engine = Engine.open(index)
     grid = build_grid(index, engine=engine)
