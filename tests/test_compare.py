@@ -413,3 +413,25 @@ def test_real_model_grid_accuracy_on_gold_stays_above_the_floor(seed_index_dir, 
     result = score(build_grid(folder, topics, engine=engine), gold)
     print(f"\ncompare gold: cell accuracy {result.accuracy:.3f}, wrongly not stated {result.wrong_not_stated_rate:.3f}")
     assert result.accuracy >= GOLD_ACCURACY_FLOOR, result.to_dict()["misses"]
+
+
+# -- the page (Streamlit AppTest, fake embedder) -------------------------------------------------------
+
+def test_compare_page_shows_every_cell_and_a_policys_markup_as_text(seed_policies, tmp_path, capsys, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    (seed_policies / "markup.txt").write_text(HOSTILE, encoding="utf-8")
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    monkeypatch.setenv("POLICYQA_INDEX", str(folder))
+    at = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    html = "\n".join(m.value for m in at.markdown)
+    assert html.count('<div class="pq-cell ') == 16 * 6
+    assert html.count('class="pq-cell pq-not-stated"') > 0
+    assert "<script" not in html and "<b>" not in html and "&#60;script&#62;" in html
+    assert "[link](http://x)" not in html  # Markdown in a policy is escaped too
+    # Filters narrow the grid; the downloads follow them.
+    at.sidebar.multiselect[0].set_value(["concero"]).run()
+    assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 16
