@@ -575,7 +575,8 @@ def main() -> None:
         run_script(render.scroll_script(answered.id))
     elif st.query_params.get("answer") and st.session_state.get("scrolled_to") != st.query_params["answer"]:
         st.session_state.scrolled_to = st.query_params["answer"]
-        run_script(render.scroll_script(st.query_params["answer"]))
+        # A permalink opens a whole conversation, which takes longer to lay out than one answer.
+        run_script(render.scroll_script(st.query_params["answer"], times_ms=(0, 200, 600, 1200, 2000, 3000)))
     with chats:
         chats_panel(store, chat_id, turns, engine)
 

@@ -115,17 +115,19 @@ COPY_SCRIPT = """<script>
 </script>"""
 
 
-def scroll_script(turn_id: str) -> str:
+def scroll_script(turn_id: str, times_ms: Sequence[int] = (0, 120, 400, 900)) -> str:
     """A script that brings the question of turn `turn_id` to the top of the view.
 
     Streamlit keeps a chat pinned to its bottom, so a long answer would be read from its last line; this
-    puts the reader at the start of the new answer instead. Repeated briefly while the answer's
-    elements finish laying out. `turn_id` is restricted to [A-Za-z0-9_-], so it is safe in the script.
+    puts the reader at the start of the new answer instead. Repeated at `times_ms` after it runs, while
+    the page finishes laying out (a whole reopened conversation takes longer than one new answer).
+    `turn_id` is restricted to [A-Za-z0-9_-], so it is safe in the script.
     """
     safe = re.sub(r"[^A-Za-z0-9_-]", "", turn_id)
+    delays = ", ".join(str(int(ms)) for ms in times_ms)
     return ("<script>(() => { const go = () => { const el = document.querySelector('[data-turn=\"" + safe
             + "\"]'); if (el) el.scrollIntoView({block: 'start'}); };"
-            " [0, 120, 400, 900].forEach((ms) => setTimeout(go, ms)); })();</script>")
+            f" [{delays}].forEach((ms) => setTimeout(go, ms)); }})();</script>")
 
 
 def escape_text(text: str) -> str:
@@ -202,7 +204,7 @@ def url_spans(text: str) -> list[tuple[int, int, str]]:
     found = []
     for match in _URL.finditer(text):
         url = match.group().rstrip(_URL_TAIL)
-        if len(url) > len("https://") and "://" in url and url.split("://", 1)[1]:
+        if url.split("://", 1)[1]:  # a scheme alone ("https://") is no link
             found.append((match.start(), match.start() + len(url), url))
     return found
 

@@ -220,6 +220,7 @@ def test_http_urls_become_safe_links_and_nothing_else_does():
     assert_inert(markup)
     assert url_spans("see https://a.b/c.") == [(4, 17, "https://a.b/c")]
     assert url_spans("https:// alone") == []
+    assert url_spans("[link](http://x)") == [(7, 15, "http://x")]
 
 
 def test_a_url_crossing_a_mark_stays_inside_it():
