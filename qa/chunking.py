@@ -8,13 +8,18 @@ splitter, so the quotation stays exact whatever the splitter does with whitespac
 from __future__ import annotations
 
 import hashlib
+import logging
+import re
 from dataclasses import asdict, dataclass
 
 from qa.policies import Policy
 from qa.sections import section_at
 
-# Paragraphs first, then lines, sentences and clauses, so passages end where the prose does.
-_SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " ", ""]
+# Paragraphs first, then lines, sentences and clauses, so passages end where the prose does. No "" (one
+# character at a time) last: langchain would make a Python string of every character of a long token
+# (seconds for a 1 MB one); a token longer than a passage is cut into windows here instead.
+_SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " "]
+_WHITESPACE = re.compile(r"\s+")
 
 
 @dataclass(frozen=True)
@@ -83,19 +88,60 @@ def chunk_policy(policy: Policy, chunk_size: int = 800, chunk_overlap: int = 100
         keep_separator="end", strip_whitespace=True)
     passages: list[Passage] = []
     seen: set[str] = set()
-    for span_start, span_end in _section_spans(policy):
-        span = policy.text[span_start:span_end]
-        cursor = 0
-        for piece in splitter.split_text(span):
-            found = span.find(piece, cursor)
-            if found < 0:  # the splitter changed the text; never cite what the policy does not say
-                raise AssertionError(f"passage not found verbatim in {policy.id} at {span_start + cursor}")
-            start, end = span_start + found, span_start + found + len(piece)
-            cursor = found + 1
-            pid = passage_id(policy.id, piece)
-            if pid in seen:
-                continue
-            seen.add(pid)
-            passages.append(Passage(id=pid, policy=policy.id, section=_section_of(policy, start),
-                                    start=start, end=end, text=piece))
+    quiet = logging.getLogger("langchain_text_splitters.base")  # "Created a chunk of size ..." for long tokens
+    level, quiet.level = quiet.level, logging.ERROR
+    try:
+        for span_start, span_end in _section_spans(policy):
+            for part_start, part_end in _without_long_gaps(policy.text, span_start, span_end, chunk_size):
+                span = policy.text[part_start:part_end]
+                cursor = 0
+                for piece in _cut_long(splitter.split_text(span), chunk_size, chunk_overlap):
+                    found = span.find(piece, cursor)
+                    if found < 0:  # the splitter changed the text; never cite what the policy does not say
+                        raise AssertionError(f"passage not found verbatim in {policy.id} at {part_start + cursor}")
+                    start, end = part_start + found, part_start + found + len(piece)
+                    cursor = found + 1
+                    pid = passage_id(policy.id, piece)
+                    if pid in seen:
+                        continue
+                    seen.add(pid)
+                    passages.append(Passage(id=pid, policy=policy.id, section=_section_of(policy, start),
+                                            start=start, end=end, text=piece))
+    finally:
+        quiet.setLevel(level)
     return passages
+
+
+def _without_long_gaps(text: str, start: int, end: int, chunk_size: int) -> list[tuple[int, int]]:
+    """text[start:end] as spans between runs of white space at least `chunk_size` long.
+
+    No passage can hold such a run, and the splitter would cut it into one piece per space (seconds
+    for "# a" + 1 MB of spaces + "b"). One linear scan; ordinary text has no such run and is one span.
+    """
+    spans, cursor = [], start
+    for gap in _WHITESPACE.finditer(text, start, end):
+        if gap.end() - gap.start() >= chunk_size:
+            if gap.start() > cursor:
+                spans.append((cursor, gap.start()))
+            cursor = gap.end()
+    if cursor < end:
+        spans.append((cursor, end))
+    return spans
+
+
+def _cut_long(pieces: list[str], chunk_size: int, chunk_overlap: int) -> list[str]:
+    """The splitter's pieces, each longer than `chunk_size` (a token with no separator in it) cut into
+    windows of `chunk_size` characters overlapping by `chunk_overlap`, as the splitter's "" would."""
+    out = []
+    for piece in pieces:
+        if len(piece) <= chunk_size:
+            out.append(piece)
+            continue
+        step = chunk_size - chunk_overlap
+        for i in range(0, len(piece), step):
+            window = piece[i:i + chunk_size].strip()
+            if window:
+                out.append(window)
+            if i + chunk_size >= len(piece):
+                break
+    return out

@@ -44,6 +44,9 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 Headings = tuple[tuple[int, str], ...]
+# A "heading" longer than this is a paragraph marked up as one (or an attack: "# a" + 1 MB + "b"); its
+# title would be prepended to every passage it covers and shown as the section. Not taken as a heading.
+MAX_HEADING_CHARS = 300
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 # Longest first: the UTF-32 LE mark begins with the UTF-16 LE one.
@@ -253,7 +256,7 @@ def _markdown_headings(text: str) -> Headings | None:
             fence = m.group(1)
         elif m := _ATX.match(line):
             title = _strip_closing_hashes((m.group(2) or "").strip()).strip()
-            if title:
+            if title and len(title) <= MAX_HEADING_CHARS:
                 headings.append((offset, title))
         offset += len(line) + 1
     return tuple(headings) or None
@@ -361,7 +364,7 @@ def _extract_html(markup: str, path: Path, budget: Budget) -> Extracted:
     headings: list[tuple[int, str]] = []
     offset = 0
     for paragraph, is_heading in blocks:
-        if is_heading:
+        if is_heading and len(paragraph) <= MAX_HEADING_CHARS:
             headings.append((offset, paragraph))
         offset += len(paragraph) + 2
     return Extracted("\n\n".join(p for p, _ in blocks), tuple(headings) or None)
@@ -643,7 +646,7 @@ def _extract_docx(data: bytes, path: Path, budget: Budget) -> Extracted:
                 content = _normalize_newlines(text).strip()
                 if content:
                     budget.add_chars(len(content) + 2)
-                    if is_heading:
+                    if is_heading and len(content) <= MAX_HEADING_CHARS:
                         headings.append((offset, " ".join(content.split())))
                     parts.append(content)
                     offset += len(content) + 2

@@ -1,6 +1,8 @@
 """Index build -> save -> load -> search with the fake embedder, and every way loading must refuse."""
 
 import json
+import re
+import shutil
 
 import pytest
 
@@ -118,3 +120,37 @@ def test_edited_offsets_are_caught(built):
     (generation(built) / "passages.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
     with pytest.raises(IndexUnavailable, match="does not match its policy text"):
         load_index(built)
+
+
+def test_an_index_written_before_generations_still_loads_and_is_upgraded(seed_policies, built, fake_embedder):
+    # The older layout: the data files beside manifest.json, which names no generation.
+    manifest = json.loads((built / "manifest.json").read_text())
+    for path in generation(built).iterdir():
+        if path.name != "manifest.json":
+            path.rename(built / path.name)
+    shutil.rmtree(generation(built))
+    del manifest["generation"]
+    (built / "manifest.json").write_text(json.dumps(manifest))
+    assert len(load_index(built).passages) == manifest["passage_count"]
+    settings = BuildSettings(model=fake_embedder.model_id)
+    (seed_policies / "acme.txt").write_text("Acme\n\nWe keep data.\n")
+    assert build_index(seed_policies, built, settings, lambda: fake_embedder).embedded > 0
+    assert (built / "passages.jsonl").exists()  # kept one build: a reader may have just opened it
+    (seed_policies / "acme.txt").write_text("Acme\n\nWe keep no data.\n")
+    build_index(seed_policies, built, settings, lambda: fake_embedder)
+    assert sorted(p.name for p in built.iterdir() if not p.name.startswith("gen-")) == ["manifest.json"]
+    assert "no data" in load_index(built).policies["acme"].text
+
+
+def test_old_generations_are_collected_and_nothing_else_is_touched(seed_policies, built, fake_embedder):
+    (built / "notes.txt").write_text("someone's file")  # not the index's: never deleted
+    (built / "gen-of-mine").mkdir()
+    first = json.loads((built / "manifest.json").read_text())["generation"]
+    settings = BuildSettings(model=fake_embedder.model_id)
+    for text in ("One.", "Two.", "Three."):
+        (seed_policies / "acme.txt").write_text(f"Acme\n\n{text}\n")
+        build_index(seed_policies, built, settings, lambda: fake_embedder)
+    manifest = json.loads((built / "manifest.json").read_text())
+    generations = sorted(p.name for p in built.iterdir() if re.fullmatch(r"gen-\d{8}T.*", p.name))
+    assert generations == sorted([manifest["generation"], manifest["previous_generation"]])
+    assert first not in generations and (built / "notes.txt").exists() and (built / "gen-of-mine").is_dir()
