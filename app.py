@@ -399,10 +399,9 @@ def answer_parts(turn: Turn, engine: Engine) -> list[str]:
     """The answer itself, as HTML: how the question was read, each company's quotes, who does not say."""
     answer = turn.answer
     parts = []
-    interpreted = getattr(answer, "interpreted_as", "") or answer.question
-    if interpreted != answer.question:
-        parts.append(render.note_html(f"Interpreted as: {interpreted}"))
-    for _typed, policy_id in getattr(answer, "corrections", ()):
+    if answer.interpreted_as != answer.question:
+        parts.append(render.note_html(f"Interpreted as: {answer.interpreted_as}"))
+    for _typed, policy_id in answer.corrections:
         policy = engine.policies.get(policy_id)
         parts.append(render.note_html(f"Showing results for {policy.name if policy else policy_id}"))
     for row in answer.answered:
@@ -438,14 +437,17 @@ def show_sources(turn: Turn) -> None:
 
 
 def details_text(turn: Turn, answer: Answer) -> str:
-    """Retriever, passage count, time and scores (one scale with `policyqa ask`: confidence, passage score)."""
-    lines = [f"Advanced: retriever {turn.details.get('retriever', DEFAULT_RETRIEVER)} · "
-             f"{turn.details.get('k', 5)} passages · {answer.latency_ms / 1000:.2f} s"]
+    """Retriever, passage count, time and scores, on the scale `policyqa ask` prints: a reranked answer's
+    scores are calibrated probabilities (shown as percentages), otherwise retrieval scores."""
+    def scale(value: float) -> str:
+        return f"confidence {value:.0%}" if answer.reranker else f"score {value:.3f}"
+
+    lines = [f"Advanced: retriever {turn.details.get('retriever', DEFAULT_RETRIEVER)}"
+             + (f" · reranker {answer.reranker}" if answer.reranker else "")
+             + f" · {turn.details.get('k', 5)} passages · {answer.latency_ms / 1000:.2f} s"]
     for row in answer.rows:
-        confidence = getattr(row, "confidence", None)
-        said = f"confidence {confidence:.0%}" if confidence is not None else f"score {row.score:.3f}"
-        scores = ", ".join(f"{h.score:.3f}" for h in row.hits)
-        lines.append(f"{row.name}: {said}" + (f"; passage scores {scores}" if scores else ""))
+        passages = "; ".join(scale(h.score) for h in row.hits)
+        lines.append(f"{row.name}: {scale(row.confidence)}" + (f" (passages: {passages})" if passages else ""))
     return "\n".join(lines)
 
 
@@ -464,7 +466,7 @@ def show_not_indexed(turn: Turn, engine: Engine) -> None:
     """Organisations with no policy here: one clear line, then passages that merely mention them."""
     answer = turn.answer
     say("info", not_indexed_line(answer.not_indexed, policy_names(engine)))
-    mentions = getattr(answer, "mentions", ())
+    mentions = answer.mentions
     label = f"Mentions of {' or '.join(answer.not_indexed)} in indexed policies (not answers)"
     if mentions and (box := lazy_expander(label, f"mentions-{turn.id}")):
         with box:
@@ -478,7 +480,7 @@ def show_answer(turn: Turn, engine: Engine, chat_id: str | None) -> None:
         say("warning", turn.problem)
         return
     answer = turn.answer
-    not_indexed = getattr(answer, "not_indexed", ())
+    not_indexed = answer.not_indexed
     parts = answer_parts(turn, engine)
     if parts:
         show_html(render.block_html(parts))
@@ -516,7 +518,7 @@ def ask(engine: Engine, question: str, options: SearchOptions, earlier: list[Tur
     except ValueError as err:
         turn.problem = str(err)[:1].upper() + str(err)[1:] + "."
         return turn
-    shown = {row.policy for row in turn.answer.rows} | {h.policy for h in getattr(turn.answer, "mentions", ())}
+    shown = {row.policy for row in turn.answer.rows} | {h.policy for h in turn.answer.mentions}
     turn.texts = {p: engine.policies[p].text for p in shown if p in engine.policies}
     return turn
 

@@ -49,12 +49,10 @@ def turn_markdown(turn, indexed: Sequence[str] = ()) -> str:
     answer = turn.answer
     if answer is None:
         return "\n".join(lines + [turn.problem or "No answer.", ""])
-    interpreted = getattr(answer, "interpreted_as", answer.question)
-    if interpreted and interpreted != answer.question:
-        lines += [f"*Interpreted as: {interpreted}*", ""]
-    not_indexed = getattr(answer, "not_indexed", ())
-    if not_indexed:
-        lines += [not_indexed_line(not_indexed, indexed), ""]
+    if answer.interpreted_as != answer.question:
+        lines += [f"*Interpreted as: {answer.interpreted_as}*", ""]
+    if answer.not_indexed:
+        lines += [not_indexed_line(answer.not_indexed, indexed), ""]
     for row in answer.answered:
         lines += [f"### {row.name}", ""]
         for quote in shown_quotes(row, turn.texts):
@@ -62,10 +60,9 @@ def turn_markdown(turn, indexed: Sequence[str] = ()) -> str:
     for row in answer.rows:
         if row.abstained:
             lines += [f"Not stated in {row.name}.", ""]
-    mentions = getattr(answer, "mentions", ())
-    if mentions:
+    if answer.mentions:
         lines += ["### Mentions (not answers)", ""]
-        for hit in mentions:
+        for hit in answer.mentions:
             lines += [_blockquote(f"“{hit.text}”"), ">", f"> — {citation_text(hit.name, hit.section)}", ""]
     return "\n".join(lines)
 
