@@ -137,9 +137,11 @@ try:
 except PolicyFileError as err:
     outcome = str(err)
 seconds = time.perf_counter() - started
-# Peak resident memory of the whole process (interpreter and imports included), in MB.
-print(json.dumps({"outcome": outcome, "seconds": seconds,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+# Peak resident memory of this process since its exec (interpreter and imports included), in MB. Not
+# ru_maxrss: Linux keeps it across exec, so it would start at the forking parent's (pytest's) size.
+status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+peak = int(status["VmHWM"].split()[0]) / 1024 if "VmHWM" in status else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"outcome": outcome, "seconds": seconds, "maxrss_mb": peak}))
 """
 
 
@@ -163,7 +165,7 @@ def test_a_docx_bomb_under_the_size_cap_is_stopped_by_the_element_cap_in_bounded
     bomb.write_bytes(docx_bomb(25, paragraph=b"<w:p><w:r><w:t/></w:r></w:p>"))  # ~3.4 M tiny elements
     measured = _measure_extraction(bomb)
     assert "over 600,000 XML elements" in measured["outcome"]
-    assert measured["seconds"] <= 10 and measured["maxrss_mb"] <= 200, measured
+    assert measured["seconds"] <= 2.0 and measured["maxrss_mb"] <= 200, measured
 
 
 def test_a_docx_whose_directory_lies_about_sizes_never_inflates_more_than_declared(tmp_path):
