@@ -127,10 +127,14 @@ def policy_names(engine: Engine) -> list[str]:
 # -- conversations -------------------------------------------------------------------------------------
 
 def current_chat(store: ChatStore) -> tuple[str | None, list[Turn]]:
-    """The chat the URL names (`?chat=`, or the chat of `?answer=`), loaded once per session and chat."""
+    """The chat the URL names (`?chat=`, or the chat of `?answer=`), else this session's, loaded once per
+    session and chat; "New chat" is what empties it."""
     params = st.query_params
     chat_id = params.get("chat") or (store.chat_of_turn(params["answer"]) if params.get("answer") else None)
     state = st.session_state
+    if chat_id is None and state.get("chat_id"):  # back from another page, whose URL had no chat in it
+        chat_id = state.chat_id
+        st.query_params["chat"] = chat_id
     if state.get("chat_id") != chat_id or "turns" not in state:
         state.chat_id = chat_id
         state.turns = store.turns(chat_id) if chat_id else []
