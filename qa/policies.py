@@ -13,6 +13,7 @@ import hashlib
 import os
 import stat
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -107,6 +108,8 @@ def read_metadata(folder: Path, warnings: list[str] | None = None) -> dict[str, 
         name = entry.get("name")
         if name is not None and (not isinstance(name, str) or not name.strip()):
             raise PolicyFileError(path, f"{where} name must be a non-empty string, got {_shown(name)}")
+        if name is not None and _has_controls(name):
+            raise PolicyFileError(path, f"{where} name {_shown(name)} contains control characters")
         unknown = sorted(set(entry) - {"name", "aliases"})
         if unknown:
             warnings.append(f"{METADATA_FILE}: {where} unknown key {', '.join(unknown)} ignored "
@@ -114,6 +117,11 @@ def read_metadata(folder: Path, warnings: list[str] | None = None) -> dict[str, 
         entries[key.casefold()] = {"name": " ".join(name.split()) if name else None,
                                    "aliases": _valid_aliases(key, entry.get("aliases", []), warnings)}
     return entries
+
+
+def _has_controls(text: str) -> bool:
+    """Control characters (ESC of terminal escape codes among them) have no place in a name."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
 
 
 def _shown(value) -> str:
@@ -135,7 +143,9 @@ def _valid_aliases(key: str, aliases, warnings: list[str]) -> list[str]:
             warnings.append(f"{where} alias {_shown(alias)} dropped: not a string")
             continue
         alias = " ".join(alias.split())
-        if len(alias) < MIN_ALIAS_CHARS:
+        if _has_controls(alias):
+            warnings.append(f"{where} alias {_shown(alias)} dropped: it contains control characters")
+        elif len(alias) < MIN_ALIAS_CHARS:
             warnings.append(f"{where} alias {_shown(alias)} dropped: shorter than {MIN_ALIAS_CHARS} characters")
         elif alias.casefold() in COMMON_WORDS:
             warnings.append(f"{where} alias {_shown(alias)} dropped: a common word, it would match most questions")

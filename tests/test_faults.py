@@ -515,6 +515,7 @@ def test_a_killed_lock_holder_releases_the_lock_at_once(seed_policies, tmp_path)
     ('[concero]\nname = ""\n', "policies.toml: [concero] name must be a non-empty string"),
     ("[concero\nname = 'x'\n", "policies.toml: invalid metadata file"),
     ('[concero]\nname = "A"\n[Concero]\nname = "B"\n', "policies.toml: [Concero] is given twice"),
+    ('[concero]\nname = "Con\\u001b[2Jcero"\n', "policies.toml: [concero] name 'Con\\x1b[2Jcero' contains control"),
 ])
 def test_a_malformed_policies_toml_is_one_line_and_loses_nothing(seed_policies, tmp_path, fake_model, capsys, toml,
                                                                  message):
