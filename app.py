@@ -112,7 +112,8 @@ def run_script(script: str) -> None:
 
 def say(kind: str, text: str) -> None:
     """An st.error / st.warning / st.info / st.success whose text is shown literally."""
-    # Alerts read Markdown; character references are shown as the characters they stand for.
+    # Alerts read Markdown; character references are shown as the characters they stand for. Labels
+    # (tabs, buttons, expanders, inputs) read it too, so any policy or user text in them is escaped alike.
     getattr(st, kind)(render.escape_text(text))
 
 
@@ -313,7 +314,8 @@ def upload_form(engine: Engine) -> tuple[list[NewPolicy], bool] | None:
             text = _upload_text(upload, filename)
             name, aliases = suggested_names(text, taken)
             policy_id = Path(filename).stem
-            name = st.text_input(f"Name of {filename}", value=name or policy_id, key=f"name-{round_}-{i}")
+            name = st.text_input(render.escape_text(f"Name of {filename}"), value=name or policy_id,
+                                 key=f"name-{round_}-{i}")
             aliases_text = st.text_input("Other names people use (comma-separated)", value=", ".join(aliases),
                                          key=f"aliases-{round_}-{i}")
             new.append(NewPolicy(upload, policy_id, name.strip() or policy_id,
@@ -350,8 +352,8 @@ def chats_panel(store: ChatStore, chat_id: str | None, turns: list[Turn], engine
                           icon=":material/download:", disabled=not turns, on_click="ignore", width="stretch")
     past = [c for c in store.chats(limit=15) if c.id != chat_id]
     for chat in past:
-        st.button(chat.title, key=f"chat-{chat.id}", on_click=open_chat, args=(chat.id,), type="tertiary",
-                  icon=":material/chat_bubble:")
+        st.button(render.escape_text(chat.title), key=f"chat-{chat.id}", on_click=open_chat, args=(chat.id,),
+                  type="tertiary", icon=":material/chat_bubble:")
 
 
 # -- an answer ----------------------------------------------------------------------------------------
@@ -433,7 +435,8 @@ def show_sources(turn: Turn) -> None:
             if row.hits:
                 in_policy(turn, f"in-policy-{turn.id}-{row.policy}-0", row.hits[0], spans)
             others = list(row.hits[1:])
-            for i, (hit, tab) in enumerate(zip(others, st.tabs(section_labels(others)) if others else []), start=1):
+            tabs = st.tabs([render.escape_text(label) for label in section_labels(others)]) if others else []
+            for i, (hit, tab) in enumerate(zip(others, tabs), start=1):
                 with tab:
                     show_html(render.excerpt_html(hit, answer_spans=spans))
                     in_policy(turn, f"in-policy-{turn.id}-{row.policy}-{i}", hit, spans)
@@ -471,7 +474,7 @@ def show_not_indexed(turn: Turn, engine: Engine) -> None:
     answer = turn.answer
     say("info", not_indexed_line(answer.not_indexed, policy_names(engine)))
     mentions = answer.mentions
-    label = f"Mentions of {' or '.join(answer.not_indexed)} in indexed policies (not answers)"
+    label = f"Mentions of {render.escape_text(' or '.join(answer.not_indexed))} in indexed policies (not answers)"
     if mentions and (box := lazy_expander(label, f"mentions-{turn.id}")):
         with box:
             for hit in mentions:

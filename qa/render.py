@@ -2,13 +2,14 @@
 
 Everything the page shows from a policy or a user goes through `escape_text`, and the only raw HTML is
 built here from constants: <div>, <span>, <mark>, <strong>, <button> with fixed class names, and <a>
-for http(s) URLs found in policy text (the URL escaped into `href`, `rel="noopener noreferrer nofollow"`). The page passes the
-result to `st.markdown(..., unsafe_allow_html=True)`, which also reads Markdown, so `escape_text` turns
-every character Markdown (or Streamlit's extensions to it: math, emoji, colour directives) gives a
-meaning to into an HTML character reference, and line breaks into `&#10;`. The output is then one line
-starting with `<div`, which CommonMark takes as a single raw HTML block, so Markdown never runs on it;
-the character references are the second line of defence. Offsets are character positions into the
-policy text throughout, as in `qa.retrieval.Hit`.
+for http(s) URLs found in policy text (the URL escaped into `href`, `rel="noopener noreferrer nofollow"`).
+The page passes the result to `st.markdown(..., unsafe_allow_html=True)`, which also reads Markdown,
+so `escape_text` turns every character Markdown (or Streamlit's extensions to it: math, emoji, colour
+directives) gives a meaning to into an HTML character reference, and line breaks into `&#10;`. The
+output is then one line starting with `<div`, which CommonMark takes as a single raw HTML block, so
+Markdown never runs on it; the character references are the second line of defence. Offsets are
+character positions into the policy text throughout, as in `qa.retrieval.Hit`. Two fixed scripts
+(`COPY_SCRIPT`, `scroll_script`) are the only JavaScript; they never contain policy or user text.
 """
 
 from __future__ import annotations
@@ -77,10 +78,12 @@ mark.pq-hint { background: none; color: inherit; border-bottom: 2px dotted rgba(
 /* Scrolled to (a new answer, a permalink) below the page header, not under it. */
 [data-turn] { scroll-margin-top: 4.5rem; }
 /* Policy chips show whole names and every chip, wrapping, rather than truncating inside an inner scroll. */
-[data-testid="stMultiSelect"] [role="group"]:has(> [data-testid="stMultiSelectTagsContainer"]) { max-height: none !important; height: auto !important; }
+[data-testid="stMultiSelect"] [role="group"]:has(> [data-testid="stMultiSelectTagsContainer"]) {
+  max-height: none !important; height: auto !important; }
 [data-testid="stMultiSelectTagsContainer"] { overflow: visible !important; height: auto !important; }
 [data-testid="stMultiSelect"] [data-tag] { height: auto !important; min-height: 1.75rem; }
-[data-testid="stMultiSelect"] [data-tag] > span[title] { white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
+[data-testid="stMultiSelect"] [data-tag] > span[title] {
+  white-space: normal; overflow: visible; text-overflow: clip; height: auto; }
 /* Phones: the title is not clipped by the header and the input's placeholder fits. */
 @media (max-width: 640px) {
   h1 { font-size: 1.8rem !important; }
@@ -105,8 +108,10 @@ COPY_SCRIPT = """<script>
     const button = event.target.closest && event.target.closest("button.pq-copy");
     if (!button) return;
     const text = button.getAttribute("data-copy") || "";
-    const done = () => { button.classList.add("pq-copied"); button.textContent = "Copied";
-                         setTimeout(() => { button.classList.remove("pq-copied"); button.textContent = "Copy"; }, 1500); };
+    const done = () => {
+      button.classList.add("pq-copied"); button.textContent = "Copied";
+      setTimeout(() => { button.classList.remove("pq-copied"); button.textContent = "Copy"; }, 1500);
+    };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, () => { fallback(text); done(); });
     } else { fallback(text); done(); }
@@ -318,8 +323,9 @@ def policy_html(policy_text: str, passage_span: Span, highlight_spans: Iterable[
                 window: int = POLICY_WINDOW, hint_spans: Iterable[Span] = ()) -> str:
     """The whole policy in a scrollable box, the passage shaded in place and its highlights marked.
 
-    Spans are offsets into `policy_text`; `hint_spans` get the weaker mark; URLs are links. A policy longer than `window` characters is cut to that
-    many around the passage, with a note saying how much was left out on each side.
+    Spans are offsets into `policy_text`; `hint_spans` get the weaker mark; URLs are links. A policy
+    longer than `window` characters is cut to that many around the passage, with a note saying how
+    much was left out on each side.
     """
     start, end = passage_span
     lo, hi = 0, len(policy_text)

@@ -146,7 +146,7 @@ def test_export_says_how_a_question_was_read_and_labels_mentions():
 
 def test_a_new_entry_is_appended_and_comments_and_other_entries_are_kept(tmp_path):
     path = tmp_path / "policies.toml"
-    path.write_text("# Names.\n\n[concero]\nname = \"Concero\"\naliases = [\"CTS\"]\n\n# Next one.\n[ct1]\nname = \"CT1\"\n")
+    path.write_text('# Names.\n\n[concero]\nname = "Concero"\naliases = ["CTS"]\n\n# Next one.\n[ct1]\nname = "CT1"\n')
     write_policy_entry(tmp_path, "acme-widgets", 'Acme "Widgets" Ltd', ["Acme Widgets", "Acme", "Acme"])
     text = path.read_text()
     assert text.startswith("# Names.\n\n[concero]") and "# Next one.\n[ct1]" in text
@@ -167,7 +167,8 @@ def test_an_id_with_a_dot_is_a_quoted_key_not_a_nested_table(tmp_path):
     write_policy_entry(tmp_path, "acme.v2", "Acme", [])
     write_policy_entry(tmp_path, "acme.v2", "Acme Two", ["A2"])
     assert entry_text("acme.v2", "Acme", []).startswith('["acme.v2"]')
-    assert tomllib.loads((tmp_path / "policies.toml").read_text()) == {"acme.v2": {"name": "Acme Two", "aliases": ["A2"]}}
+    written = tomllib.loads((tmp_path / "policies.toml").read_text())
+    assert written == {"acme.v2": {"name": "Acme Two", "aliases": ["A2"]}}
 
 
 def test_a_broken_metadata_file_or_an_empty_name_is_refused_and_left_alone(tmp_path):

@@ -286,10 +286,12 @@ def test_the_page_reads_well_at_390_px(server, phone, tmp_path):
     assert title["y"] >= header["y"] + header["height"] - 1, (title, header)  # not under the header
     assert title["x"] >= 0 and title["x"] + title["width"] <= PHONE["width"]
     area = box.bounding_box()
-    assert area["x"] >= 0 and area["x"] + area["width"] <= PHONE["width"] and area["y"] + area["height"] <= PHONE["height"]
+    assert area["x"] >= 0 and area["x"] + area["width"] <= PHONE["width"]
+    assert area["y"] + area["height"] <= PHONE["height"]
     # The whole placeholder fits in the input.
-    fits = box.evaluate("""e => { const s = getComputedStyle(e, '::placeholder'); const c = document.createElement('canvas')
-        .getContext('2d'); c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
+    fits = box.evaluate("""e => { const s = getComputedStyle(e, '::placeholder');
+        const c = document.createElement('canvas').getContext('2d');
+        c.font = `${s.fontWeight} ${s.fontSize} ${s.fontFamily}`;
         return c.measureText(e.placeholder).width <= e.clientWidth - parseFloat(getComputedStyle(e).paddingLeft)
             - parseFloat(getComputedStyle(e).paddingRight); }""")
     assert fits
