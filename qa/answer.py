@@ -228,12 +228,10 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
 def _reranked(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
     """Each policy's candidates rescored by the reranker (one batch for all), best first; a hit's
     `score` becomes the calibrated probability that it answers the question."""
-    from qa.reranker import passage_input
-
     flat = [h for hits in candidates.values() for h in hits]
     if not flat:
         return candidates
-    logits = reranker.score(question, [passage_input(h.section, h.text) for h in flat])
+    logits = reranker.score(question, flat)
     probabilities = reranker.calibration.probability(logits, np.array([h.score for h in flat], dtype=np.float32))
     rescored = iter(replace(h, score=float(p)) for h, p in zip(flat, probabilities))
     out = {}

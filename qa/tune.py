@@ -590,6 +590,8 @@ def add_tune_parser(commands) -> argparse.ArgumentParser:
     reranker = tune.add_argument_group("reranker (--reranker)")
     reranker.add_argument("--reranker", action="store_true",
                           help="train the cross-encoder reranker instead of a query adapter (needs --squad)")
+    reranker.add_argument("--kind", choices=("bi-encoder", "cross-encoder"), default="bi-encoder",
+                          help="what to train (default bi-encoder: measured better here, see evals/README.md)")
     reranker.add_argument("--minutes", type=float, default=45.0, help="training time budget (default 45)")
     reranker.add_argument("--max-abstain", type=float, default=0.05, metavar="SHARE",
                           help="calibrate 'not stated' to at most this share of answerable questions (default 0.05)")

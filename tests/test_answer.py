@@ -23,10 +23,10 @@ class OverlapReranker:
         self.calibration = Calibration(logit_weight=1.0, retrieval_weight=0.0, bias=0.0, threshold=threshold)
         self.calls = 0
 
-    def score(self, question, passages):
+    def score(self, question, hits):
         self.calls += 1
         words = set(re.findall(r"[a-z]{4,}", question.lower()))
-        return np.array([len(words & set(re.findall(r"[a-z]{4,}", p.lower()))) - 3.0 for p in passages],
+        return np.array([len(words & set(re.findall(r"[a-z]{4,}", h.text.lower()))) - 3.0 for h in hits],
                         dtype=np.float32)
 
 
