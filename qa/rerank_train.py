@@ -40,6 +40,17 @@ def load_groups(path: Path, part: str) -> list[dict]:
         return [row for row in map(json.loads, fh) if row["part"] == part]
 
 
+def _optimizer(model, settings: TrainSettings, total_steps: int):
+    """AdamW with linear warm-up over `warmup_share` of the steps, then linear decay to zero."""
+    import torch
+
+    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
+    warmup = max(1, int(total_steps * settings.warmup_share))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(
+        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))))
+    return optimizer, scheduler
+
+
 def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, settings: TrainSettings,
                         log: Callable[[str], None] = print) -> dict:
     """Fine-tune a BERT-family model in `base_dir` as a one-logit cross-encoder; saves to `out_dir`."""
@@ -53,10 +64,7 @@ def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, se
     model.train()
     steps_per_epoch = math.ceil(len(groups) / settings.questions_per_step)
     total_steps = steps_per_epoch * settings.epochs
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
-    warmup = max(1, int(total_steps * settings.warmup_share))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))))
+    optimizer, scheduler = _optimizer(model, settings, total_steps)
     started = time.perf_counter()
     step, losses, stopped = 0, [], "epochs"
     for epoch in range(settings.epochs):
@@ -132,10 +140,7 @@ def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, setti
     usable = [g for g in groups if g["negatives"]]
     steps_per_epoch = math.ceil(len(usable) / batch_questions)
     total_steps = steps_per_epoch * settings.epochs
-    optimizer = torch.optim.AdamW(model.parameters(), lr=settings.learning_rate, weight_decay=0.01)
-    warmup = max(1, int(total_steps * settings.warmup_share))
-    scheduler = torch.optim.lr_scheduler.LambdaLR(
-        optimizer, lambda s: min((s + 1) / warmup, max(0.0, (total_steps - s) / max(1, total_steps - warmup))))
+    optimizer, scheduler = _optimizer(model, settings, total_steps)
     started = time.perf_counter()
     step, losses, stopped = 0, [], "epochs"
     for epoch in range(settings.epochs):
