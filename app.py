@@ -314,8 +314,8 @@ def upload_form(engine: Engine) -> tuple[list[NewPolicy], bool] | None:
             text = _upload_text(upload, filename)
             name, aliases = suggested_names(text, taken)
             policy_id = Path(filename).stem
-            name = st.text_input(render.escape_text(f"Name of {filename}"), value=name or policy_id,
-                                 key=f"name-{round_}-{i}")
+            # The file name is safe_filename's [a-z0-9._-] and stays readable to screen readers unescaped.
+            name = st.text_input(f"Name of {filename}", value=name or policy_id, key=f"name-{round_}-{i}")
             aliases_text = st.text_input("Other names people use (comma-separated)", value=", ".join(aliases),
                                          key=f"aliases-{round_}-{i}")
             new.append(NewPolicy(upload, policy_id, name.strip() or policy_id,
