@@ -26,6 +26,7 @@ from qa.chatstore import ChatStore, Turn, data_dir, new_id
 from qa.embedding import ModelLoadError
 from qa.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
 from qa.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
+from qa.names import suggest_aliases, validate_alias
 from qa.policy_toml import name_from_title, title_of, write_policy_entry
 from qa.settings import BuildSettings, index_dir, policies_dir
 from qa.store import IndexUnavailable, read_manifest
@@ -201,14 +202,21 @@ class NewPolicy:
 
 
 def suggested_names(text: str, taken: list[str]) -> tuple[str, list[str]]:
-    """A display name and aliases for a new policy from its title (`qa.names.suggest_aliases` when there)."""
+    """A display name and aliases for a new policy from its title; `taken`: other policies' names."""
     title = title_of(text)
-    name = name_from_title(title)
-    try:
-        from qa.names import suggest_aliases
-    except ImportError:  # the names module is optional here: without it the name is the only alias
-        return name, [name] if name else []
-    return name, suggest_aliases(name, taken=taken)
+    return name_from_title(title), suggest_aliases(title, taken=taken)
+
+
+def usable_aliases(typed: str, policy_id: str, taken: list[str]) -> tuple[list[str], list[str]]:
+    """The comma-separated aliases in `typed` that can route questions, and why the others cannot."""
+    aliases, problems = [], []
+    for alias in dict.fromkeys(a.strip() for a in typed.split(",") if a.strip()):
+        problem = validate_alias(alias, policy_id, taken)
+        if problem:
+            problems.append(f"Left out: {problem}.")
+        else:
+            aliases.append(alias)
+    return aliases, problems
 
 
 def add_policies(engine: Engine, new: list[NewPolicy], replace: bool) -> None:
@@ -318,8 +326,10 @@ def upload_form(engine: Engine) -> tuple[list[NewPolicy], bool] | None:
             name = st.text_input(f"Name of {filename}", value=name or policy_id, key=f"name-{round_}-{i}")
             aliases_text = st.text_input("Other names people use (comma-separated)", value=", ".join(aliases),
                                          key=f"aliases-{round_}-{i}")
-            new.append(NewPolicy(upload, policy_id, name.strip() or policy_id,
-                                 [a.strip() for a in aliases_text.split(",") if a.strip()]))
+            aliases, left_out = usable_aliases(aliases_text, policy_id, taken)
+            for problem in left_out:
+                say("warning", problem)
+            new.append(NewPolicy(upload, policy_id, name.strip() or policy_id, aliases))
         for problem in problems:
             say("error", problem)
         replace = st.checkbox("Replace existing", key=f"replace-{round_}",

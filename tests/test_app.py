@@ -374,8 +374,13 @@ def test_an_upload_is_named_indexed_and_answered(start_app, own_index, seed_poli
     at = choose_file(start_app(own_index), "Acme Widgets.txt", NEW_POLICY)
     # Prefilled from the file's title, editable before it is added.
     assert at.text_input[0].value == "Acme Widgets"
+    assert "Acme" in at.text_input[1].value.split(", ")  # qa.names.suggest_aliases
     at.text_input[0].set_value("Acme Widgets Ltd")
-    at.text_input[1].set_value("Acme Widgets, Acme")
+    at.text_input[1].set_value("Acme Widgets, Acme, data, Concero").run()
+    # An ordinary word or another policy's name would misroute questions: left out, and said so.
+    assert [w for w in texts(at.warning) if w.startswith("Left out: ")] == [
+        "Left out: alias 'data' of acme-widgets is an ordinary English word.",
+        "Left out: alias 'Concero' of acme-widgets is another policy's name."]
     add(at)
     assert (seed_policies / "acme-widgets.txt").read_bytes() == NEW_POLICY
     entries = tomllib.loads((seed_policies / "policies.toml").read_text(encoding="utf-8"))
