@@ -266,7 +266,7 @@ def quote_text(quote) -> str:
     return f"“{quote.text}” — {citation_text(quote.name, quote.section)}"
 
 
-def answer_html(quotes: Sequence, policy_text: str | None = None) -> str:
+def answer_html(quotes: Sequence) -> str:
     """The short answer: each quote (a `qa.answer.Quote`) verbatim with a copy button, then its citation.
 
     Quotes from one section share one citation line; each copy button copies its quote with the
