@@ -89,6 +89,9 @@ mark.pq-hint { background: none; color: inherit; border-bottom: 2px dotted rgba(
   h1 { font-size: 1.8rem !important; }
   [data-testid="stChatInputTextArea"]::placeholder { font-size: 0.9rem; }
   .pq-answer { padding: 0.45rem 0.6rem; }
+  /* The avatars' column would take a sixth of the width from every quote. */
+  [data-testid^="stChatMessageAvatar"] { display: none; }
+  [data-testid="stChatMessage"] { gap: 0; padding-left: 0.25rem; padding-right: 0.25rem; }
 }
 </style>"""
 
