@@ -30,7 +30,7 @@ from qa.names import suggest_aliases, validate_alias
 from qa.policy_toml import name_from_title, title_of, write_policy_entry
 from qa.settings import BuildSettings, index_dir, policies_dir
 from qa.store import IndexUnavailable, read_manifest
-from qa.transcript import conversation_markdown, not_indexed_line, shown_quotes
+from qa.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
 from qa.uploads import Upload, UploadRejected, save_uploads, validate_upload
 
 # (question, the policy it needs): an example is offered only when that policy is in the index.
@@ -448,7 +448,7 @@ def show_sources(turn: Turn) -> None:
             tabs = st.tabs([render.escape_text(label) for label in section_labels(others)]) if others else []
             for i, (hit, tab) in enumerate(zip(others, tabs), start=1):
                 with tab:
-                    show_html(render.excerpt_html(hit, answer_spans=spans))
+                    show_html(render.excerpt_html(hit, answer_spans=answer_spans(hit, answer, spans)))
                     in_policy(turn, f"in-policy-{turn.id}-{row.policy}-{i}", hit, spans)
         show_html(render.muted_html(details_text(turn, answer)))
 

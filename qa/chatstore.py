@@ -15,12 +15,13 @@ import os
 import secrets
 import sqlite3
 import time
+import typing
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from qa.answer import Answer, PolicyAnswer, Quote
-from qa.retrieval import Hit
+from qa.answer import Answer
 
 ENV_DATA = "POLICYQA_DATA"
 DB_NAME = "chats.sqlite3"
@@ -52,9 +53,6 @@ CREATE TABLE IF NOT EXISTS texts (
 );
 """
 
-# Which dataclass a nested field holds, so a record becomes the same objects again.
-_NESTED = {(Answer, "rows"): PolicyAnswer, (Answer, "mentions"): Hit,
-           (PolicyAnswer, "quotes"): Quote, (PolicyAnswer, "hits"): Hit}
 
 
 def data_dir() -> Path:
@@ -77,15 +75,36 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
+@lru_cache(maxsize=None)
+def _nested_types(cls) -> dict[str, tuple[type, bool]]:
+    """Fields of dataclass `cls` that hold dataclasses: name -> (that class, whether a tuple of them).
+
+    Read from the annotations, so a field the answer API adds later (say `ranked: tuple[Hit, ...]`)
+    comes back as the same objects without a change here.
+    """
+    nested = {}
+    for name, hint in typing.get_type_hints(cls).items():
+        args = typing.get_args(hint)
+        if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):
+            nested[name] = (args[0], True)
+        elif dataclasses.is_dataclass(hint):
+            nested[name] = (hint, False)
+    return nested
+
+
 def _build(cls, data: dict):
     """An instance of dataclass `cls` from `data`; unknown keys are ignored, missing ones take defaults."""
     values = {}
+    nested = _nested_types(cls)
     for f in dataclasses.fields(cls):
         if f.name not in data:
             continue
-        nested = _NESTED.get((cls, f.name))
         raw = data[f.name]
-        values[f.name] = tuple(_build(nested, item) for item in raw) if nested else _tuples(raw)
+        if f.name in nested and raw is not None:
+            inner, many = nested[f.name]
+            values[f.name] = tuple(_build(inner, item) for item in raw) if many else _build(inner, raw)
+        else:
+            values[f.name] = _tuples(raw)
     return cls(**values)
 
 
@@ -93,7 +112,7 @@ def answer_from_record(record: dict) -> Answer:
     """The `Answer` saved by `answer_record`; raises ValueError when the record cannot be read."""
     try:
         return _build(Answer, {k: v for k, v in record.items() if k != "v"})
-    except (TypeError, KeyError, AttributeError) as err:
+    except (TypeError, KeyError, AttributeError, ValueError) as err:
         raise ValueError(f"saved answer cannot be read ({type(err).__name__}: {err})") from err
 
 

@@ -4,6 +4,7 @@ import json
 import sqlite3
 import time
 import tomllib
+from dataclasses import replace
 
 import pytest
 
@@ -11,7 +12,7 @@ from qa.answer import Answer, PolicyAnswer, Quote
 from qa.chatstore import ChatStore, Turn, answer_from_record, answer_record, data_dir
 from qa.policy_toml import entry_text, name_from_title, title_of, write_policy_entry
 from qa.retrieval import Hit
-from qa.transcript import conversation_markdown, not_indexed_line, shown_quotes
+from qa.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
 
 POLICY = ("Telephone Communications\n\nWe record calls. We keep the recordings for 30 days; or\n"
           "- until a complaint about the call is closed.\nSee https://concero.example/privacy.\n")
@@ -24,7 +25,8 @@ def concero_answer(question: str = "How long are calls kept?") -> Answer:
               start=0, end=len(POLICY), text=POLICY, score=0.8123, passage_id="p1",
               highlights=((start, end),), similarity=0.7)
     quote = Quote("concero", "Concero Technology Services", "Telephone Communications", start, end, POLICY[start:end])
-    rows = (PolicyAnswer("concero", "Concero Technology Services", False, 0.8, quotes=(quote,), hits=(hit,)),
+    rows = (PolicyAnswer("concero", "Concero Technology Services", False, 0.8, quotes=(quote,), hits=(hit,),
+                         ranked=(hit, hit)),
             PolicyAnswer("ct1", "CT1 Technologies", True, 0.1))
     return Answer(question, rows, scope=("concero", "ct1"), routed=("concero",), latency_ms=12.5)
 
@@ -45,6 +47,7 @@ def test_an_answer_survives_the_round_trip_through_json_unchanged():
     answer = concero_answer()
     record = json.loads(json.dumps(answer_record(answer)))
     assert answer_from_record(record) == answer  # nested rows, quotes, hits and tuples alike
+    assert all(isinstance(h, Hit) for h in answer_from_record(record).rows[0].ranked)  # read from annotations
 
 
 def test_a_record_with_unknown_keys_still_reads_and_a_broken_one_says_so():
@@ -118,6 +121,19 @@ def test_shown_quotes_are_completed_verbatim_from_the_policy_text():
     assert quote.text == "We keep the recordings for 30 days; or\n- until a complaint about the call is closed."
     assert POLICY[quote.start:quote.end] == quote.text
     assert shown_quotes(row, {}) == list(row.quotes)  # without the text: as answered
+
+
+def test_a_lower_passage_is_marked_as_an_answer_only_when_it_clears_the_threshold():
+    answer = concero_answer()
+    hit = answer.rows[0].hits[0]  # score 0.8123, similarity 0.7
+    quoted = [(5, 9)]
+    dense = replace(answer, threshold=0.49)  # no reranker: judged by the dense similarity
+    assert answer_spans(hit, dense, quoted) == quoted + list(hit.highlights)
+    assert answer_spans(replace(hit, similarity=0.3), dense, quoted) == quoted
+    reranked = replace(answer, reranker="policyqa-reranker", threshold=0.9)  # judged by its probability
+    assert answer_spans(hit, reranked, quoted) == quoted
+    assert answer_spans(replace(hit, score=0.95), reranked, quoted) == quoted + list(hit.highlights)
+    assert answer_spans(hit, replace(answer, threshold=0.0), quoted) == quoted  # none recorded: hints only
 
 
 def test_export_has_every_quote_with_its_citation_and_what_was_not_stated():
