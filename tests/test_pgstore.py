@@ -89,7 +89,7 @@ def _contents(store: PgStore) -> dict:
     with store.pool.connection() as conn:
         generation = store.current_generation(conn)
         rows = conn.execute(store.q(
-            "SELECT g.policy_id, g.first_row, p.ord, p.passage_id, p.start_offset, p.end_offset, p.tokens, "
+            "SELECT g.policy_id, g.first_row, p.ord, p.passage_id, p.start_offset, p.end_offset, p.token_count, "
             "p.embedding::text FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
             "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (generation,)).fetchall()
         units = conn.execute(store.q(

@@ -252,7 +252,7 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     """Read, chunk and embed one policy file into a new version of `generation` (one transaction); returns
     its version id.
 
-    Vectors whose embedding text is stored already (any version, passage or sentence) are copied.
+    Vectors this policy's earlier versions hold for the same embedding text are copied, not embedded.
     Raises PolicyFileError for a file that cannot be indexed.
     """
     from qa.build import _embedding_key, embedding_text, passage_units, unit_embedding_text
@@ -283,34 +283,55 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
             if progress:
                 progress(min(i + 64, len(missing)), len(missing))
     report.embedded += len(missing)
-    df: dict[str, int] = {}
-    for doc in tokens:
-        for term in set(doc):
-            df[term] = df.get(term, 0) + 1
+    return write_version(store, generation, policy, key, chunks, units, [vectors[k] for k in keys],
+                         [vectors[k] for k in unit_keys], keys, unit_keys, tokens)
+
+
+def write_version(store: PgStore, generation: int, policy, key: str, passages: list, units: list,
+                  passage_vectors, unit_vectors, keys: list[str], unit_keys: list[str], tokens: list[list[str]]) -> int:
+    """Store one policy version and put it in `generation`, in one transaction; returns its version id.
+
+    `units` are (passage number, start, end); the vectors are rows in the order of `passages` and `units`;
+    `keys` their embedding keys; `tokens` each passage's bm25s tokens. Rows go in by binary COPY.
+    """
+    postings: dict[str, tuple[list[int], list[int], list[int]]] = {}  # term -> passages, counts, lengths
+    for ord_, doc in enumerate(tokens):
+        counts: dict[str, int] = {}
+        for term in doc:
+            counts[term] = counts.get(term, 0) + 1
+        for term, count in counts.items():
+            ords, tfs, lengths = postings.setdefault(term, ([], [], []))
+            ords.append(ord_)
+            tfs.append(count)
+            lengths.append(len(doc))
     with store.pool.connection() as conn, conn.transaction():
         version = conn.execute(store.q(
             "INSERT INTO {s}.policies (policy_id, version_key, name, aliases, source, sha256, headings, text, "
             "passage_count, unit_count, token_count) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (policy_id, version_key) DO UPDATE SET name = EXCLUDED.name RETURNING version_id"),
             (policy.id, key, policy.name, list(policy.aliases), policy.source, policy.sha256,
-             json.dumps([list(h) for h in policy.headings]), policy.text, len(chunks), len(units),
+             json.dumps([list(h) for h in policy.headings]), policy.text, len(passages), len(units),
              sum(len(t) for t in tokens))).fetchone()[0]
-        conn.execute(store.q("DELETE FROM {s}.passages WHERE policy_id = %s AND version_id = %s"), (policy.id, version))
-        conn.execute(store.q("DELETE FROM {s}.units WHERE policy_id = %s AND version_id = %s"), (policy.id, version))
-        conn.execute(store.q("DELETE FROM {s}.terms WHERE policy_id = %s AND version_id = %s"), (policy.id, version))
+        for table in ("passages", "units", "terms"):  # a version a killed builder began is written again
+            conn.execute(store.q(f"DELETE FROM {{s}}.{table} WHERE policy_id = %s AND version_id = %s"),
+                         (policy.id, version))
         with conn.cursor() as cur:
-            cur.executemany(store.q(
-                "INSERT INTO {s}.passages (policy_id, version_id, ord, passage_id, section, start_offset, end_offset, "
-                "text, tokens, token_count, ekey, embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"),
-                [(policy.id, version, i, p.id, p.section, p.start, p.end, p.text, tokens[i], len(tokens[i]), keys[i],
-                  vectors[keys[i]]) for i, p in enumerate(chunks)])
-            cur.executemany(store.q(
-                "INSERT INTO {s}.units (policy_id, version_id, ord, passage_ord, start_offset, end_offset, ekey, "
-                "embedding) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)"),
-                [(policy.id, version, i, o, s, e, unit_keys[i], vectors[unit_keys[i]])
-                 for i, (o, s, e) in enumerate(units)])
-            cur.executemany(store.q("INSERT INTO {s}.terms (policy_id, version_id, term, df) VALUES (%s, %s, %s, %s)"),
-                            [(policy.id, version, term, n) for term, n in sorted(df.items())])
+            with cur.copy(store.q("COPY {s}.passages (policy_id, version_id, ord, passage_id, section, start_offset, "
+                                  "end_offset, text, token_count, ekey, embedding) FROM STDIN (FORMAT BINARY)")) as copy:
+                copy.set_types(["text", "int8", "int4", "text", "text", "int4", "int4", "text", "int4", "text", "vector"])
+                for i, p in enumerate(passages):
+                    copy.write_row((policy.id, version, i, p.id, p.section, p.start, p.end, p.text, len(tokens[i]),
+                                    keys[i], passage_vectors[i]))
+            with cur.copy(store.q("COPY {s}.units (policy_id, version_id, ord, passage_ord, start_offset, end_offset, "
+                                  "ekey, embedding) FROM STDIN (FORMAT BINARY)")) as copy:
+                copy.set_types(["text", "int8", "int4", "int4", "int4", "int4", "text", "vector"])
+                for i, (o, start, end) in enumerate(units):
+                    copy.write_row((policy.id, version, i, o, start, end, unit_keys[i], unit_vectors[i]))
+            with cur.copy(store.q("COPY {s}.terms (policy_id, version_id, term, df, ords, tfs, lengths) "
+                                  "FROM STDIN (FORMAT BINARY)")) as copy:
+                copy.set_types(["text", "int8", "text", "int4", "int4[]", "int4[]", "int4[]"])
+                for term, (ords, tfs, lengths) in sorted(postings.items()):
+                    copy.write_row((policy.id, version, term, len(ords), ords, tfs, lengths))
         _record(store, conn, generation, policy.id, version)
     return version
 
@@ -451,3 +472,34 @@ def store_status(store: PgStore) -> dict:
                     "ORDER BY g.generation_id")):
                 building.append({"generation": generation, "shards": shards, "state": state, "done": done or []})
     return {"manifest": manifest, "building": building}
+
+
+class FolderVectors:
+    """An embedder that answers with a folder index's vectors for the texts it embedded (same model, same
+    embedding text), and embeds anything else with the model: a store built with it holds exactly the
+    folder's vectors, so the two stores can be compared (eval, bench) without the int8 runtime's batch
+    effect, and nothing is embedded twice."""
+
+    def __init__(self, folder: Path, settings):
+        from qa.build import _reusable_vectors
+        from qa.store import load_index
+
+        index = load_index(Path(folder))
+        self.settings = settings
+        self.vectors = _reusable_vectors(index, settings)
+        self.dimension = index.manifest["model"]["dimension"]
+        self.backend = index.manifest["model"].get("backend")
+        self._model = None
+
+    def embed(self, texts, batch_size: int = 64) -> np.ndarray:
+        from qa.build import _embedding_key
+
+        keys = [_embedding_key(self.settings.model, t) for t in texts]
+        missing = [(k, t) for k, t in zip(keys, texts) if k not in self.vectors]
+        if missing:
+            from qa.embedding import load_embedder
+
+            self._model = self._model or load_embedder(self.settings.model, backend=self.backend)
+            for (k, _), vector in zip(missing, self._model.embed([t for _, t in missing], batch_size=batch_size)):
+                self.vectors[k] = vector
+        return np.stack([self.vectors[k] for k in keys]).astype(np.float32)

@@ -130,32 +130,8 @@ def open_eval_engine(url: str, folder, settings, reranker: str | None, model: st
 
     if not built_for_eval:
         return open_engine(url, model=model, reranker=reranker)
-    from qa.build import _embedding_key, _reusable_vectors
-    from qa.embedding import load_embedder
-    from qa.pg.build import build_store
-    from qa.store import load_index
-
-    vectors = _reusable_vectors(load_index(folder), settings)
-
-    class FolderVectors:
-        """The folder index's vectors by embedding text; anything else embedded by the model."""
-
-        def __init__(self):
-            self.model = None
-            self.dimension = next(iter(vectors.values())).shape[0]
-            self.backend = load_index(folder).manifest["model"].get("backend")
-
-        def embed(self, texts, batch_size: int = 64):
-            import numpy as np
-
-            keys = [_embedding_key(settings.model, t) for t in texts]
-            missing = [t for t, k in zip(texts, keys) if k not in vectors]
-            if missing:
-                self.model = self.model or load_embedder(settings.model)
-                for k, v in zip([_embedding_key(settings.model, t) for t in missing], self.model.embed(missing)):
-                    vectors[k] = v
-            return np.stack([vectors[k] for k in keys])
+    from qa.pg.build import FolderVectors, build_store
 
     with _open(url, EVAL_SCHEMA) as store:
-        build_store(store, folder.parent / "policies", settings, FolderVectors)
+        build_store(store, folder.parent / "policies", settings, lambda: FolderVectors(folder, settings))
     return open_engine(url, model=model, reranker=reranker, schema=EVAL_SCHEMA)
