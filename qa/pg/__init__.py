@@ -38,7 +38,23 @@ from typing import Callable
 
 from qa.pg.store import ENV_STORE, SCHEMA, PgStore, StoreError, store_url
 
-__all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "store_url"]
+__all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "shared_store", "store_signature",
+           "store_url"]
+
+_STORES: dict[tuple[str, str], PgStore] = {}
+
+
+def shared_store(url: str, schema: str = SCHEMA) -> PgStore:
+    """One pooled PgStore per URL and schema in this process (engines reopened after a build share it)."""
+    if (url, schema) not in _STORES:
+        _STORES[(url, schema)] = PgStore(url, schema)
+    return _STORES[(url, schema)]
+
+
+def store_signature(url: str, schema: str = SCHEMA) -> str:
+    """What identifies the store's published index now (its generation), for a reader that reopens when
+    it changes, as the chat does with a folder's manifest; one small query."""
+    return f"{url}#{schema}#{shared_store(url, schema).current_generation()}"
 
 
 def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, model: str | None = None,
@@ -58,7 +74,7 @@ def open_engine(store: str | None = None, folder: str | os.PathLike | None = Non
     from qa.pg.reader import PgScorer
     from qa.reranker import load_reranker
 
-    index = PgStore(url, schema).open_index(model=model or os.environ.get(ENV_MODEL))
+    index = shared_store(url, schema).open_index(model=model or os.environ.get(ENV_MODEL))
     if embedder_factory is None:
         from qa.embedding import load_embedder
 
