@@ -69,6 +69,14 @@ def serve(store: str | None, index: str | None, schema: str) -> dict:
     return out
 
 
+def _run(owners: list[str], first: int):
+    """The rows from `first` that belong to the same policy."""
+    for owner in owners[first:]:
+        if owner != owners[first]:
+            return
+        yield owner
+
+
 def _warm_ms(engine, questions: list[str], ask) -> list[float]:
     """Milliseconds of `ask(question)` for each question (for at most 60 s), its vector embedded every time."""
     times = []
@@ -167,13 +175,15 @@ def bench_synthetic(url: str, size: int, per_policy: int = 0) -> dict:
         with store.pool.connection() as conn:  # a bulk load: HNSW built once afterwards, not row by row
             conn.execute(f"DROP INDEX IF EXISTS {schema}.passages_embedding, {schema}.units_embedding")
         started = time.perf_counter()
-        rows = np.arange(len(passages))
+        owners = [p.policy for p in passages]  # each policy's passages are one run, its units too
+        starts = {owner: row for row, owner in reversed(list(enumerate(owners)))}
+        unit_bounds = np.searchsorted(units[:, 0], np.arange(len(passages) + 1))
         for policy_id in sorted(policies):
             policy = policies[policy_id]
-            mine = rows[[p.policy == policy_id for p in passages]]
-            first = int(mine[0])
+            first = starts[policy_id]
+            mine = np.arange(first, first + sum(1 for _ in _run(owners, first)))
             chunks = [passages[r] for r in mine]
-            unit_rows = np.flatnonzero((units[:, 0] >= first) & (units[:, 0] <= int(mine[-1])))
+            unit_rows = np.arange(unit_bounds[first], unit_bounds[int(mine[-1]) + 1])
             spans = [(int(r) - first, int(s), int(e)) for r, s, e in units[unit_rows].tolist()]
             keys = [_embedding_key(settings.model, embedding_text(policy, p, settings)) for p in chunks]
             unit_keys = [_embedding_key(settings.model, unit_embedding_text(policy, chunks[o], (s, e), settings))
@@ -260,6 +270,54 @@ def serve_search(store: str, schema: str) -> dict:
     return out
 
 
+def measure_halfvec(url: str, schema: str) -> dict:
+    """float32 `vector` against `halfvec` for the passages of `schema`: the HNSW index's size and build time,
+    recall@10 against exact search for the golden questions' real vectors, and how far halfvec moves the
+    exact cosines the scores are made of."""
+    import numpy as np
+    import psycopg
+    from pgvector.psycopg import register_vector
+
+    from qa.embedding import load_embedder
+    from qa.store import load_index
+
+    seed = load_index(ROOT / "index")
+    routed, everywhere = _questions()
+    queries = load_embedder(seed.manifest["model"]["id"]).embed_query(routed + everywhere)
+    dim = int(queries.shape[1])
+    out: dict = {}
+    with psycopg.connect(url, autocommit=True) as conn:
+        register_vector(conn)
+        table = f"{schema}.passages"
+        out["passage_rows"] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+        out["vector_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)", (f"{schema}.passages_embedding",)).fetchone()[0]
+        started = time.perf_counter()
+        conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute(f"CREATE INDEX bench_halfvec ON {table} USING hnsw ((embedding::halfvec({dim})) halfvec_ip_ops)")
+        out["halfvec_index_s"] = round(time.perf_counter() - started, 1)
+        out["halfvec_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)", (f"{schema}.bench_halfvec",)).fetchone()[0]
+        out["vector_bytes_per_row"] = dim * 4 + 8
+        out["halfvec_bytes_per_row"] = dim * 2 + 8
+        try:
+            recall = {"vector": [], "halfvec": []}
+            moved = []
+            for q in queries:
+                exact = [r[0] for r in conn.execute(
+                    f"SELECT passage_id FROM {table} ORDER BY (embedding <#> %s) + 0 LIMIT 10", (q,))]
+                for name, order in (("vector", "embedding <#> %s"),
+                                    ("halfvec", f"embedding::halfvec({dim}) <#> %s::vector::halfvec({dim})")):
+                    found = [r[0] for r in conn.execute(f"SELECT passage_id FROM {table} ORDER BY {order} LIMIT 10", (q,))]
+                    recall[name].append(len(set(found) & set(exact)) / 10)
+                moved.append(conn.execute(
+                    f"SELECT max(abs((embedding <#> %s) - (embedding::halfvec({dim}) <#> %s::vector::halfvec({dim})))) "
+                    f"FROM {table}", (q, q)).fetchone()[0])
+            out["recall_at_10"] = {k: round(float(np.mean(v)), 4) for k, v in recall.items()}
+            out["max_cosine_change"] = round(float(max(moved)), 5)
+        finally:
+            conn.execute(f"DROP INDEX {schema}.bench_halfvec")
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", metavar="URL", help="a PostgreSQL server to use (default: start one)")
@@ -267,6 +325,7 @@ def main() -> int:
     parser.add_argument("--per-policy", type=int, default=0, metavar="N",
                         help="cut the synthetic corpora into policies of N passages (default: five policies)")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed-size comparison")
+    parser.add_argument("--halfvec", metavar="SCHEMA", help="measure halfvec against vector on SCHEMA's passages")
     parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench" / "pg.json")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
@@ -277,6 +336,8 @@ def main() -> int:
     try:
         with (local_server(work / "server") if args.store is None else _given(args.store)) as url:
             results = {} if args.no_seed else {"seed": bench_seed(url, work)}
+            if args.halfvec:
+                results["halfvec"] = measure_halfvec(url, args.halfvec)
             print(json.dumps(results, indent=1), flush=True)
             for size in [int(s) for s in args.sizes.split(",") if s.strip()]:
                 key = f"synthetic_{size}" + (f"_by_{args.per_policy}" if args.per_policy else "")

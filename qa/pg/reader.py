@@ -142,7 +142,7 @@ class PgIndex:
             "format_version": FORMAT_VERSION, "package_version": __version__, "model": model,
             "chunker": {"splitter": "RecursiveCharacterTextSplitter", "chunk_size": settings["chunk_size"],
                         "chunk_overlap": settings["chunk_overlap"], "embed_context": settings["embed_context"]},
-            "settings": settings, "faiss_index": "pgvector HNSW (vector_ip_ops)", "unit_index": "pgvector HNSW",
+            "settings": settings, "faiss_index": "none: pgvector HNSW in PostgreSQL", "unit_index": "pgvector HNSW",
             "policies": {r[0]: {"name": r[4], "source": r[6], "sha256": r[7], "passages": int(r[3])} for r in rows},
             "passage_count": self.passage_count, "unit_count": self.unit_count,
             "built_at": published_at.isoformat(timespec="seconds") if published_at else "",
@@ -193,14 +193,15 @@ class _LazyBM25:
     """BM25 scores of every row for one question, computed per policy when a row is first read.
 
     Stands in for the array `Scorer.bm25_scores` returns: `len()` and indexing by row arrays, which is
-    all the retrievers do with it, so a question routed to one policy scores only that policy's rows.
+    all the retrievers do with it, so a question routed to one policy scores, and keeps, only that
+    policy's rows (an array of every row is made only when a search over every policy asks for it).
     """
 
     def __init__(self, scorer: "PgScorer", question: str):
         self.scorer = scorer
         index = scorer.index
-        self.scores = np.zeros(index.passage_count, dtype=np.float32)
-        self.done = np.zeros(len(index.policy_ids), dtype=bool)
+        self.by_policy: dict[int, np.ndarray] = {}  # policy position -> scores of its rows
+        self.every_row: np.ndarray | None = None  # all rows, once a search over every policy asked for them
         tokens = bm25_tokens([question])[0]
         self.terms, self.weights = [], []
         if tokens:
@@ -217,34 +218,53 @@ class _LazyBM25:
                 idf = np.float32(math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5)))
                 self.terms.append(term)
                 self.weights.append(float(idf) * repeats)
-        if not self.terms:
-            self.done[:] = True
 
     def __len__(self) -> int:
-        return len(self.scores)
+        return self.scorer.index.passage_count
+
+    def _scores(self, positions: list[int] | None) -> list[tuple[str, int, float]]:
+        """(policy id, passage number, score) of the passages sharing a token with the question, in the
+        policies at `positions` (None: every policy of the generation)."""
+        index = self.scorer.index
+        where = ("JOIN {s}.generation_policies g USING (policy_id, version_id) WHERE g.generation_id = %(g)s"
+                 if positions is None else "WHERE t.policy_id = ANY(%(pol)s) AND t.version_id = ANY(%(ver)s)")
+        # Robertson's tf with Lucene's idf (the weight), summed over the question's tokens per passage.
+        sql = ("SELECT t.policy_id, o.ord, sum(q.weight * o.tf / (o.tf + %(k1)s * (1 - %(b)s + %(b)s * o.len "
+               "/ %(avg)s))) FROM {s}.terms t JOIN unnest(%(terms)s::text[], %(weights)s::float8[]) AS q(term, weight) "
+               "ON q.term = t.term CROSS JOIN LATERAL unnest(t.ords, t.tfs::float8[], t.lengths) AS o(ord, tf, len) "
+               f"{where} AND t.term = ANY(%(terms)s::text[]) GROUP BY t.policy_id, o.ord")
+        params = {"g": index.generation, "terms": self.terms, "weights": self.weights, "k1": BM25_K1, "b": BM25_B,
+                  "avg": index.average_length}
+        if positions is not None:
+            params.update(pol=[index.policy_ids[p] for p in positions], ver=index.version_ids[positions].tolist())
+        with index.store.pool.connection() as conn:
+            return conn.execute(index.store.q(sql), params).fetchall()
 
     def __getitem__(self, rows) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.int64)
         index = self.scorer.index
-        wanted = [p for p in index.policies_of(rows) if not self.done[p]]
-        if wanted:
-            everything = len(wanted) == len(index.policy_ids)
-            where = ("JOIN {s}.generation_policies g USING (policy_id, version_id) WHERE g.generation_id = %(g)s"
-                     if everything else "WHERE t.policy_id = ANY(%(pol)s) AND t.version_id = ANY(%(ver)s)")
-            # Robertson's tf with Lucene's idf (the weight), summed over the question's tokens per passage.
-            sql = ("SELECT t.policy_id, o.ord, sum(q.weight * o.tf / (o.tf + %(k1)s * (1 - %(b)s + %(b)s * o.len "
-                   "/ %(avg)s))) FROM {s}.terms t JOIN unnest(%(terms)s::text[], %(weights)s::float8[]) AS q(term, weight) "
-                   "ON q.term = t.term CROSS JOIN LATERAL unnest(t.ords, t.tfs::float8[], t.lengths) AS o(ord, tf, len) "
-                   f"{where} AND t.term = ANY(%(terms)s::text[]) GROUP BY t.policy_id, o.ord")
-            params = {"g": index.generation, "pol": [index.policy_ids[p] for p in wanted],
-                      "ver": index.version_ids[wanted].tolist(), "terms": self.terms, "weights": self.weights,
-                      "k1": BM25_K1, "b": BM25_B, "avg": index.average_length}
-            with index.store.pool.connection() as conn:
-                found = conn.execute(index.store.q(sql), params).fetchall()
-            for policy_id, ord_, score in found:
-                self.scores[index.first_row[policy_id] + ord_] = score
-            self.done[wanted] = True
-        return self.scores[rows]
+        if not self.terms:
+            return np.zeros(len(rows), dtype=np.float32)
+        if self.every_row is not None:
+            return self.every_row[rows]
+        positions = index.policies_of(rows)
+        if len(positions) == len(index.policy_ids):  # every policy: one query, one array of every row
+            self.every_row = np.zeros(index.passage_count, dtype=np.float32)
+            for policy_id, ord_, score in self._scores(None):
+                self.every_row[index.first_row[policy_id] + ord_] = score
+            return self.every_row[rows]
+        missing = [p for p in positions if p not in self.by_policy]
+        for p in missing:
+            self.by_policy[p] = np.zeros(int(index.counts[p]), dtype=np.float32)
+        if missing:
+            for policy_id, ord_, score in self._scores(missing):
+                self.by_policy[index.position[policy_id]][ord_] = score
+        owner = np.searchsorted(index.first_rows, rows, side="right") - 1
+        out = np.zeros(len(rows), dtype=np.float32)
+        for p in positions:
+            mine = owner == p
+            out[mine] = self.by_policy[p][rows[mine] - index.first_rows[p]]
+        return out
 
 
 class PgScorer:
