@@ -26,7 +26,7 @@ from typing import Sequence
 import numpy as np
 
 from qa.conversation import resolve_question
-from qa.names import match_names
+from qa.names import match_names, without_names
 from qa.retrieval import Hit
 
 # Without a reranker: calibrated on the golden set (evals/abstention_curve.py, int8 ONNX); see evals/README.md.
@@ -201,7 +201,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     threshold = DEFAULT_ABSTAIN_BELOW
     if reranker is not None:
         threshold = reranker.calibration.threshold
-        candidates = _reranked(reranker, interpreted, candidates)
+        candidates = _reranked(reranker, without_names(interpreted, routed, engine.policies,
+                                                       [t for t, _ in match.corrections]), candidates)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
     rows = []
     for policy_id, hits in candidates.items():

@@ -87,6 +87,22 @@ def exact_policies(question: str, policies: Mapping[str, object]) -> list[str]:
             if any(_alias_pattern(n).search(question) for n in _names_of(policy))]
 
 
+def without_names(question: str, policy_ids, policies: Mapping[str, object],
+                  typed: Iterable[str] = ()) -> str:
+    """`question` with the names of `policy_ids` (and the near misses in `typed`) replaced by "the company".
+
+    PolicyQA's questions never name the company ("Do you sell my data?"); the reranker learned on them,
+    so a routed question is put in that form before it is scored.
+    """
+    names = sorted({n for pid in policy_ids for n in _names_of(policies[pid])} | set(typed), key=len, reverse=True)
+    for name in names:
+        question = re.sub(rf"(?<![\w/]){re.escape(name)}(?:'s|’s)?(?![\w])",
+                          lambda m: "the company's" if m.group(0).endswith("s") and m.group(0)[-2] in "'’"
+                          else "the company", question,
+                          flags=0 if (name.isupper() and name.isalpha() and len(name) <= 4) else re.IGNORECASE)
+    return question
+
+
 def _words(question: str) -> list[tuple[int, int, str]]:
     return [(m.start(), m.end(), m.group()) for m in re.finditer(r"[A-Za-z0-9][\w&\-]*", question)]
 

@@ -1,21 +1,30 @@
-"""Regression guard and answer behaviour with the real model (integration: CI runs these).
+"""Regression guard and answer behaviour with the real model and the shipped reranker (integration: CI
+runs these).
 
-The guard levels are the golden-set numbers measured when retrieval was last tuned (evals/README.md),
-minus a small margin for platform noise.
+The guard levels are the answer-path numbers measured when the reranker was shipped (evals/README.md,
+models/policyqa-reranker/README.md), minus a small margin for platform noise: on the golden set, and on
+the PolicyQA policies held out from every training and calibration step.
 """
 
 import pytest
 
-from qa.datasets import load_golden
+from qa.datasets import load_golden, load_squad
 from qa.engine import DEFAULT_RETRIEVER, Engine
 from qa.evaluation import evaluate
-from tests.conftest import ROOT
+from tests.conftest import POLICYQA_DEV, ROOT
 
 pytestmark = pytest.mark.integration
 
-# Measured with the default int8 ONNX runtime: hit@3 0.927, MRR@10 0.828 (PyTorch: 0.927, 0.821).
-GUARD_HIT3 = 0.927 - 0.02
-GUARD_MRR10 = 0.828 - 0.02
+# Golden set, answer path (hybrid + reranker, int8 ONNX): hit@3 0.907, MRR@10 0.793, 2.9% of answerable
+# questions "not stated", 39% of the unanswerable ones.
+GUARD_HIT3 = 0.907 - 0.02
+GUARD_MRR10 = 0.793 - 0.02
+GUARD_WRONG_NOT_STATED = 0.05
+# Held-out PolicyQA policies (every 2nd question of the 6 test policies): hit@5 0.619 and MRR@10 0.407
+# on all of them, 3.9% wrongly "not stated"; the issue's floors are 0.55, 0.35 and 10%.
+GUARD_HELDOUT_HIT5 = 0.55
+GUARD_HELDOUT_MRR10 = 0.35
+GUARD_HELDOUT_WRONG_NOT_STATED = 0.10
 
 
 @pytest.fixture(scope="module")
@@ -24,12 +33,33 @@ def engine(seed_index_dir, real_embedder):
 
 
 def test_golden_set_does_not_regress(engine):
+    assert engine.reranker is not None and engine.reranker.name == "policyqa-reranker"
     questions, problems = load_golden(ROOT / "evals" / "golden.jsonl", engine.policies)
     assert problems == []
-    runs, _ = evaluate(engine, questions, [DEFAULT_RETRIEVER], k=5)
+    runs, _ = evaluate(engine, questions, [f"{DEFAULT_RETRIEVER}+rerank"], k=5)
     metrics = runs[0].metrics(5)
     assert metrics["hit@3"] >= GUARD_HIT3, metrics
     assert metrics["mrr@10"] >= GUARD_MRR10, metrics
+    assert metrics["abstain_answerable"] <= GUARD_WRONG_NOT_STATED, metrics
+    assert metrics["abstain_unanswerable"] >= 0.39 - 0.05, metrics
+
+
+@pytest.mark.skipif(not POLICYQA_DEV.is_file(), reason=f"PolicyQA dev set not found at {POLICYQA_DEV}")
+def test_held_out_policyqa_policies_meet_the_floors(real_embedder):
+    from qa.build import cached_index
+    from qa.rerank_split import split_squad_policies
+    from qa.settings import BuildSettings
+
+    policies, questions, _ = load_squad(POLICYQA_DEV)
+    test_policies = set(split_squad_policies([p.id for p in policies]).test)
+    folder = cached_index(policies, BuildSettings(), lambda: real_embedder, "eval")
+    engine = Engine.open(folder, embedder_factory=lambda model: real_embedder)
+    held_out = [q for q in questions if q.policy in test_policies][::2]
+    runs, _ = evaluate(engine, held_out, [f"{DEFAULT_RETRIEVER}+rerank"], k=5)
+    metrics = runs[0].metrics(5)
+    assert metrics["hit@5"] >= GUARD_HELDOUT_HIT5, metrics
+    assert metrics["mrr@10"] >= GUARD_HELDOUT_MRR10, metrics
+    assert metrics["abstain_answerable"] <= GUARD_HELDOUT_WRONG_NOT_STATED, metrics
 
 
 def test_answer_highlights_the_sentence_and_cites_it(engine):
@@ -64,3 +94,16 @@ def test_clearly_unrelated_question_abstains_with_a_nearest_match(engine):
     answer = engine.answer("What is CloudSentric's policy on pet insurance for hamsters?")
     row = answer.rows[0]
     assert answer.abstained and row.abstained and row.quotes == () and len(row.hits) == 1
+
+
+def test_company_without_a_policy_is_named_not_answered(engine):
+    answer = engine.answer("What does Facebook do with my data?")
+    assert answer.not_indexed == ("Facebook",) and answer.abstained and answer.rows == ()
+
+
+def test_misspelled_name_and_follow_up(engine):
+    first = engine.answer("What does Core Ofice collect about me?")
+    assert first.routed == ("core-office-it",) and first.corrections == (("Core Ofice", "core-office-it"),)
+    second = engine.answer("and who do they share it with?", history=[first])
+    assert second.interpreted_as == "Who does Core Office IT share my data with?"
+    assert second.scope == ("core-office-it",) and not second.abstained
