@@ -134,7 +134,9 @@ class Reranker:
         if missing:
             if len(self._vectors) > 50_000:  # a bound on memory for very large corpora
                 self._vectors.clear()
-            for text, vector in zip(missing, self.encoder.encode(missing, batch_size=16)):
+            # One passage per run: int8 activations are quantized per run, so a vector computed in a batch
+            # would depend on its batch-mates, and an answer on which questions came before it.
+            for text, vector in zip(missing, self.encoder.encode(missing, batch_size=1)):
                 self._vectors[text] = vector
         query = self.encoder.encode([question])[0]
         return np.stack([self._vectors[t] for t in texts]) @ query
