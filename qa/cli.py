@@ -296,33 +296,38 @@ def _marked(text: str, start: int, highlights: list[list[int]], color: bool) -> 
 
 
 def _print_answer(result: dict, policies: dict) -> None:
+    """The answer for a terminal. Every piece of policy or user text goes through `terminal_safe`; the
+    marked passages are made safe piece by piece in `_marked`, around its own colour codes."""
     color = sys.stdout.isatty()
+
+    def say(line: str = "") -> None:
+        print(terminal_safe(line))
+
     if result["interpreted_as"] != result["question"]:
-        print(f"Interpreted as: {result['interpreted_as']}")
+        say(f"Interpreted as: {result['interpreted_as']}")
     for correction in result["corrections"]:
-        print(f"Showing results for {policies[correction['policy']].name} (you typed \"{correction['typed']}\")")
+        say(f"Showing results for {policies[correction['policy']].name} (you typed \"{correction['typed']}\")")
     if result["not_indexed"]:
         indexed = ", ".join(p.name for p in policies.values())
-        print(f"No policy of {', '.join(result['not_indexed'])} is indexed — indexed: {indexed}; "
-              "add one with `policyqa index add FILE`.")
+        say(f"No policy of {', '.join(result['not_indexed'])} is indexed — indexed: {indexed}; "
+            "add one with `policyqa index add FILE`.")
         for m in result["mentions"]:
-            print(f"  Mentioned in {m['name']} — {m['section']} [{m['policy']} {m['start']}:{m['end']}] (not an answer)")
+            say(f"  Mentioned in {m['name']} — {m['section']} [{m['policy']} {m['start']}:{m['end']}] (not an answer)")
         return
     if result["abstained"]:
-        print("Not stated: the policies searched do not appear to address this. Nearest matches (not answers):\n")
+        say("Not stated: the policies searched do not appear to address this. Nearest matches (not answers):\n")
     if not result["passages"]:
-        print("No passages found.")
+        say("No passages found.")
     for rank, p in enumerate(result["passages"], start=1):
-        section = f" — {terminal_safe(p['section'])}" if p["section"] else ""
-        print(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, confidence {p['score']:.0%}]"
-              if result["reranker"] else
-              f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, score {p['score']:.3f}]")
+        section = f" — {p['section']}" if p["section"] else ""
+        score = f"confidence {p['score']:.0%}" if result["reranker"] else f"score {p['score']:.3f}"
+        say(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, {score}]")
         for paragraph in _marked(p["text"], p["start"], p["highlights"], color).split("\n"):
             if paragraph.strip():
                 print(textwrap.fill(paragraph.strip(), width=100, initial_indent="   ", subsequent_indent="   "))
         print()
     if result["not_stated"] and not result["abstained"]:
-        print(f"Not stated in: {', '.join(policies[p].name for p in result['not_stated'])}")
+        say(f"Not stated in: {', '.join(policies[p].name for p in result['not_stated'])}")
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
