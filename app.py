@@ -420,6 +420,11 @@ def answer_parts(turn: Turn, engine: Engine) -> list[str]:
     for _typed, policy_id in answer.corrections:
         policy = engine.policies.get(policy_id)
         parts.append(render.note_html(f"Showing results for {policy.name if policy else policy_id}"))
+    if len(answer.rows) > 1:  # "Which companies…": the short answer per company first, the quotes below
+        from qa.compare import STATUS_LABEL, summary_lines
+
+        parts.append(render.summary_html([(name, STATUS_LABEL[status], quote)
+                                          for name, status, quote in summary_lines(answer)]))
     for row in answer.answered:
         parts.append(render.policy_name_html(row.name))
         quotes = shown_quotes(row, turn.texts)

@@ -58,6 +58,8 @@ STYLESHEET = """<style>
 /* A nearest match's best sentences are marked in grey: they are where to look, not an answer. */
 .pq-nearest mark.pq-mark { background: rgba(128, 128, 128, 0.2); color: inherit; }
 .pq-muted { opacity: 0.75; font-size: 0.92rem; white-space: pre-wrap; margin-bottom: 0.4rem; }
+.pq-summary { margin: 0.2rem 0 0.8rem 0; font-size: 0.95rem; }
+.pq-summary-silent { opacity: 0.7; }
 .pq-policy { max-height: 26rem; overflow-y: auto; border: 1px solid rgba(128, 128, 128, 0.28);
   border-radius: 0.4rem; padding: 0.6rem 0.85rem; font-size: 0.88rem; }
 .pq-passage { background: rgba(59, 130, 246, 0.13); }
@@ -364,6 +366,17 @@ def _gap_html(note: str) -> str:
 def muted_html(text: str) -> str:
     """A quiet line of text, such as "Not stated in …" beside answered policies."""
     return f'<div class="pq-muted">{escape_text(text)}</div>'
+
+
+def summary_html(lines: Sequence[tuple[str, str, str]]) -> str:
+    """One line per company before a multi-company answer: (name, "Stated"/"Not stated", short quote)."""
+    items = []
+    for name, status, quote in lines:
+        cls = "pq-summary-stated" if quote else "pq-summary-silent"
+        said = f' — “{escape_text(quote)}”' if quote else ""
+        items.append(f'<div class="{cls}"><strong>{escape_text(name)}</strong> {escape_text("·")} '
+                     f'{escape_text(status)}{said}</div>')
+    return f'<div class="pq-summary">{"".join(items)}</div>'
 
 
 def note_html(text: str) -> str:

@@ -159,6 +159,16 @@ def test_a_question_nothing_addresses_is_not_stated_anywhere(start_app):
     assert not marks(at)  # a nearest match's best sentences are hints, never the answer's mark
 
 
+def test_a_question_about_every_company_starts_with_a_line_per_company(start_app):
+    at = ask(start_app(), "Which companies say they will never sell my data?")
+    summary = [m.value for m in at.markdown if 'class="pq-summary"' in m.value]
+    assert len(summary) == 1
+    lines = re.findall(r'<div class="pq-summary-(stated|silent)">(.*?)</div>', summary[0])
+    assert len(lines) == 5  # one per indexed company
+    for kind, line in lines:  # a company that says it, with its short quote; one that does not, without
+        assert ("Stated — “" in html.unescape(line)) == (kind == "stated"), line
+
+
 def test_a_named_policy_that_does_not_say_is_not_stated_in_it(start_app):
     at = ask(start_app(), "How tall is the Eiffel tower according to Concero?")
     assert texts(at.info) == ["Not stated in Concero Technology Services: the policy does not appear to "

@@ -8,7 +8,8 @@ import pytest
 from qa.answer import Quote
 from qa.render import (LINK_REL, POLICY_WINDOW, answer_html, citation_html, complete_span, escape_text,
                        excerpt_html, layered_html, mark_html, merge_spans, muted_html, note_html, permalink_html,
-                       policy_html, question_html, quote_text, scroll_script, subtract_spans, text_html, url_spans)
+                       policy_html, question_html, quote_text, scroll_script, subtract_spans, summary_html, text_html,
+                       url_spans)
 from qa.retrieval import Hit
 
 MARK = '<mark class="pq-mark">'
@@ -81,6 +82,7 @@ def test_marked_fragment_is_escaped_too():
     lambda t: answer_html([Quote(policy="acme", name=t, section=t, start=0, end=len(t), text=t)]),
     lambda t: note_html(t),
     lambda t: question_html(t, "turn-1"),
+    lambda t: summary_html([(t, "Stated", t), (t, "Not stated", "")]),
 ])
 def test_every_renderer_escapes_user_text(render):
     markup = render(HOSTILE)
@@ -308,3 +310,10 @@ def test_scroll_script_and_permalink_cannot_be_steered_by_ids():
     assert question_html("q", 'x" onclick="y') == '<div class="pq-question" data-turn="xonclicky">q</div>'
     link = permalink_html('?chat=a&answer=b"><script>')
     assert "<script>" not in link and 'href="?chat&#61;a&#38;answer&#61;b&#34;&#62;&#60;script&#62;"' in link
+
+
+def test_summary_has_one_line_per_company_and_marks_the_silent_ones():
+    markup = summary_html([("Concero", "Stated", "We never sell your data"), ("CT1", "Not stated", "")])
+    assert markup.count('<div class="pq-summary-') == 2
+    assert "pq-summary-silent" in markup and "pq-summary-stated" in markup
+    assert visible_text(markup) == "Concero · Stated — “We never sell your data”CT1 · Not stated"
