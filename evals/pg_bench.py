@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -122,29 +123,36 @@ def bench_seed(url: str, work: Path) -> dict:
     embedder = load_embedder(settings.model)
     embedder.embed(["warm up"])
     folder = work / "index"
+    schemas = (f"bench_seed_{os.getpid()}", f"bench_seed_writes_{os.getpid()}")  # this run's own, dropped after
     started = time.perf_counter()
     report = build_index(ROOT / "policies", folder, settings, lambda: embedder)
     folder_s = time.perf_counter() - started
-    with PgStore(url, "bench_seed") as store:
+    with PgStore(url, schemas[0]) as store:
         started = time.perf_counter()
         pg_report = build_store(store, ROOT / "policies", settings, lambda: embedder)
         pg_s = time.perf_counter() - started
-    with PgStore(url, "bench_seed_writes") as store:
+    with PgStore(url, schemas[1]) as store:
         started = time.perf_counter()
         build_store(store, ROOT / "policies", settings, lambda: FolderVectors(folder, settings))
         writes_s = time.perf_counter() - started
     generation = folder / current_generation(folder)
-    return {
+    result = {
         "passages": report.passages,
         "build_passages_per_s": {"folder": round(report.passages / folder_s, 1),
                                  "store": round(pg_report.passages / pg_s, 1),
                                  "store_writes_only": round(pg_report.passages / writes_s, 1)},
         "build_s": {"folder": round(folder_s, 2), "store": round(pg_s, 2), "store_writes_only": round(writes_s, 2)},
         "disk_bytes": {"folder": sum(p.stat().st_size for p in generation.iterdir()),
-                       "store": schema_bytes(url, "bench_seed")},
+                       "store": schema_bytes(url, schemas[0])},
         "serve": {"folder": _child("serve", store=None, index=str(folder), schema="policyqa"),
-                  "store": _child("serve", store=url, index=None, schema="bench_seed")},
+                  "store": _child("serve", store=url, index=None, schema=schemas[0])},
     }
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        for schema in schemas:
+            conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    return result
 
 
 def bench_synthetic(url: str, size: int, per_policy: int = 0) -> dict:
@@ -293,6 +301,7 @@ def measure_halfvec(url: str, schema: str) -> dict:
         out["vector_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)", (f"{schema}.passages_embedding",)).fetchone()[0]
         started = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '1GB'")
+        conn.execute("SET hnsw.ef_search = 200")  # as the store searches
         conn.execute(f"CREATE INDEX bench_halfvec ON {table} USING hnsw ((embedding::halfvec({dim})) halfvec_ip_ops)")
         out["halfvec_index_s"] = round(time.perf_counter() - started, 1)
         out["halfvec_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)", (f"{schema}.bench_halfvec",)).fetchone()[0]
@@ -326,7 +335,7 @@ def main() -> int:
                         help="cut the synthetic corpora into policies of N passages (default: five policies)")
     parser.add_argument("--no-seed", action="store_true", help="skip the seed-size comparison")
     parser.add_argument("--halfvec", metavar="SCHEMA", help="measure halfvec against vector on SCHEMA's passages")
-    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "bench" / "pg.json")
+    parser.add_argument("--out", type=Path, default=ROOT / "evals" / "pg_bench.json")
     args = parser.parse_args()
     warnings.simplefilter("ignore")
     sys.path.insert(0, str(ROOT / "tests"))
