@@ -34,18 +34,34 @@ tokenisation and formula (Lucene idf, Robertson tf) over the generation's statis
 from __future__ import annotations
 
 import os
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-from qa.pg.store import ENV_STORE, SCHEMA, PgStore, StoreError, store_url
+# Light on purpose: the command line imports this package to build its parser (`--help` stays instant),
+# so the store's modules (numpy, psycopg) are imported only when a store is used.
+ENV_STORE = "POLICYQA_STORE"
+SCHEMA = "policyqa"
+
+if TYPE_CHECKING:
+    from qa.pg.store import PgStore
 
 __all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "shared_store", "store_signature",
            "store_url"]
 
-_STORES: dict[tuple[str, str], PgStore] = {}
+_STORES: dict[tuple[str, str], "PgStore"] = {}
 
 
-def shared_store(url: str, schema: str = SCHEMA) -> PgStore:
+def __getattr__(name: str):
+    if name in ("PgStore", "StoreError", "store_url"):
+        from qa.pg import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module 'qa.pg' has no attribute {name!r}")
+
+
+def shared_store(url: str, schema: str = SCHEMA) -> "PgStore":
     """One pooled PgStore per URL and schema in this process (engines reopened after a build share it)."""
+    from qa.pg.store import PgStore
+
     if (url, schema) not in _STORES:
         _STORES[(url, schema)] = PgStore(url, schema)
     return _STORES[(url, schema)]
@@ -66,6 +82,7 @@ def open_engine(store: str | None = None, folder: str | os.PathLike | None = Non
     Raises IndexUnavailable, StoreError, ModelLoadError or RerankerUnavailable with a one-line message.
     """
     from qa.engine import Engine
+    from qa.pg.store import store_url
     from qa.settings import ENV_MODEL
 
     url = store_url(store, folder)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from qa.pg.store import ENV_STORE, StoreError, _safe_url, store_url
+from qa.pg import ENV_STORE  # the store's own modules are imported by the commands that use them
 
 EVAL_SCHEMA = "policyqa_eval"  # eval --squad (or another model) indexes its corpus here, beside the product's
 
@@ -32,6 +32,7 @@ def add_publish_parser(index_sub) -> None:
 def store_of(args: argparse.Namespace) -> str | None:
     """The store URL the command uses: --store, else $POLICYQA_STORE unless --index was given; None: the folder."""
     from qa.cli import UserError
+    from qa.pg.store import StoreError, store_url
 
     try:
         return store_url(getattr(args, "store", None), getattr(args, "index", None))
@@ -86,6 +87,7 @@ def store_manifest(url: str) -> dict:
     """
     from qa.cli import terminal_safe
     from qa.pg.build import store_status
+    from qa.pg.store import _safe_url
     from qa.store import REBUILD_HINT, IndexUnavailable
 
     with _open(url) as store:

@@ -11,8 +11,7 @@ from qa.store import IndexUnavailable
 if TYPE_CHECKING:
     from qa.pg.reader import PgIndex
 
-ENV_STORE = "POLICYQA_STORE"
-SCHEMA = "policyqa"
+from qa.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
 SCHEMA_VERSION = 2  # 2: BM25 postings in `terms` (1 scored token arrays)
 LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes ("PQIX")
 PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
