@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -69,6 +70,11 @@ def index_signature(folder: Path) -> str:
     folder at a new generation) is picked up by the next question. `read_manifest` is the store's
     stable way in, whatever the folder's layout; raises IndexUnavailable like it.
     """
+    store = os.environ.get("POLICYQA_STORE")
+    if store:  # the PostgreSQL store: its published generation, one small query
+        from qa.pg import store_signature
+
+        return store_signature(store)
     manifest = read_manifest(folder)
     return hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -80,8 +86,14 @@ def load_engine(folder: str, signature: str) -> Engine:
     Warmed up here (BM25 built), so the first question does not pay for it. Two entries: the index
     being replaced stays usable by a question already running on it.
     """
-    backend = read_manifest(Path(folder))["model"].get("backend")
-    engine = Engine.open(folder, embedder_factory=lambda model_id: load_embedder(model_id, backend))
+    store = os.environ.get("POLICYQA_STORE")
+    if store:  # PostgreSQL + pgvector ($POLICYQA_STORE), shared by many readers
+        from qa.pg import open_engine as open_store_engine
+
+        engine = open_store_engine(store)
+    else:
+        backend = read_manifest(Path(folder))["model"].get("backend")
+        engine = Engine.open(folder, embedder_factory=lambda model_id: load_embedder(model_id, backend))
     engine.warm_up()
     return engine
 

@@ -304,3 +304,25 @@ def test_cli_store_commands(pg_url, seed_policies, fake_embedder, capsys, monkey
     assert json.loads(capsys.readouterr().out)["model"]["id"] == "fake-embedder"
     assert main(["ask", "--policy", "nosuch", "cookies"]) == 2
     assert "unknown policy id 'nosuch'" in capsys.readouterr().err
+
+
+@pytest.mark.integration
+def test_the_chat_answers_from_the_store(pg_url, real_embedder, monkeypatch, tmp_path):
+    """$POLICYQA_STORE points the chat at PostgreSQL: the real model, the shipped reranker, a cited answer."""
+    import psycopg
+    from streamlit.testing.v1 import AppTest
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS t_chat")
+        conn.execute("CREATE DATABASE t_chat")
+    url = pg_url.rsplit("/", 1)[0] + "/t_chat"
+    with PgStore(url) as store:
+        build_store(store, SEED_POLICIES, BuildSettings(), lambda: real_embedder)
+    monkeypatch.setenv("POLICYQA_STORE", url)
+    monkeypatch.setenv("POLICYQA_DATA", str(tmp_path / "chats"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert not at.exception, at.exception
+    at.chat_input[0].set_value("How long does Concero keep phone call recordings?").run()
+    assert not at.exception, at.exception
+    page = "\n".join(m.value for m in at.markdown)
+    assert "30 days" in page and "Concero Technology Services" in page
