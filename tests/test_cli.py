@@ -77,6 +77,21 @@ def test_batch_mode_keeps_input_order(index, tmp_path, capsys):
     assert {p["policy"] for p in rows[0]["passages"]} == {"ct1-technologies"}
 
 
+def test_batch_lines_of_one_conversation_are_turns_of_one_chat(index, tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"id": "1", "question": "What does Core Office collect about me?", "conversation": "c"}\n'
+                         '{"id": "2", "question": "and who do they share it with?", "conversation": "c"}\n'
+                         '{"id": "3", "question": "and who do they share it with?"}\n'
+                         '{"id": "4", "question": "What does Facebook do with my data?"}\n')
+    assert main(["ask", "--questions", str(questions), "--json", "--index", str(index)]) == 0
+    rows = {r["id"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert rows["1"]["interpreted_as"] == rows["1"]["question"] and rows["1"]["routed"] == ["core-office-it"]
+    assert rows["2"]["interpreted_as"] == "Who does Core Office IT share my data with?"
+    assert rows["2"]["scope"] == ["core-office-it"]
+    assert rows["3"]["interpreted_as"] == rows["3"]["question"] and len(rows["3"]["scope"]) == 5  # no conversation
+    assert rows["4"]["not_indexed"] == ["Facebook"] and rows["4"]["abstained"] is True and rows["4"]["answers"] == []
+
+
 @pytest.mark.parametrize("argv,message", [
     (["ask", "cookies", "--policy", "acme"], "unknown policy id 'acme'"),
     (["ask", ""], "question is empty"),
