@@ -35,11 +35,6 @@ class TrainSettings:
     seed: int = 13
 
 
-def load_groups(path: Path, part: str) -> list[dict]:
-    with path.open(encoding="utf-8") as fh:
-        return [row for row in map(json.loads, fh) if row["part"] == part]
-
-
 def _optimizer(model, settings: TrainSettings, total_steps: int):
     """AdamW with linear warm-up over `warmup_share` of the steps, then linear decay to zero."""
     import torch
@@ -51,18 +46,15 @@ def _optimizer(model, settings: TrainSettings, total_steps: int):
     return optimizer, scheduler
 
 
-def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, settings: TrainSettings,
-                        log: Callable[[str], None] = print) -> dict:
-    """Fine-tune a BERT-family model in `base_dir` as a one-logit cross-encoder; saves to `out_dir`."""
+def _train(model, groups: Sequence[dict], per_step: int, batch_loss: Callable, settings: TrainSettings,
+           rng: random.Random, log: Callable[[str], None], log_every: int) -> dict:
+    """The loop both rerankers train with: shuffled groups, `per_step` questions a step, the loss of a
+    batch from `batch_loss(batch)`, gradient clipping, the schedule of `_optimizer`; stops after
+    `settings.epochs` or at `settings.minutes`, whichever comes first. Returns what happened."""
     import torch
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-    torch.manual_seed(settings.seed)
-    rng = random.Random(settings.seed)
-    tokenizer = AutoTokenizer.from_pretrained(base_dir)
-    model = AutoModelForSequenceClassification.from_pretrained(base_dir, num_labels=1)
     model.train()
-    steps_per_epoch = math.ceil(len(groups) / settings.questions_per_step)
+    steps_per_epoch = math.ceil(len(groups) / per_step)
     total_steps = steps_per_epoch * settings.epochs
     optimizer, scheduler = _optimizer(model, settings, total_steps)
     started = time.perf_counter()
@@ -70,48 +62,63 @@ def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, se
     for epoch in range(settings.epochs):
         order = list(groups)
         rng.shuffle(order)
-        for i in range(0, len(order), settings.questions_per_step):
-            batch = order[i:i + settings.questions_per_step]
-            questions, passages, sizes = [], [], []
-            for g in batch:
-                positive = rng.choice(g["positives"])
-                negatives = g["negatives"][:settings.negatives]
-                items = [positive] + negatives
-                questions += [g["question"]] * len(items)
-                passages += [passage_input(p["section"], p["text"]) for p in items]
-                sizes.append(len(items))
-            encoded = tokenizer(questions, passages, truncation="only_second", max_length=MAX_LENGTH,
-                                padding=True, return_tensors="pt")
-            logits = model(**encoded).logits.squeeze(-1)
-            loss = torch.zeros(())
-            offset = 0
-            for size in sizes:  # the positive is first in each group
-                loss = loss + torch.nn.functional.cross_entropy(logits[offset:offset + size].unsqueeze(0),
-                                                                torch.zeros(1, dtype=torch.long))
-                offset += size
-            loss = loss / len(sizes)
+        for i in range(0, len(order), per_step):
+            loss = batch_loss(order[i:i + per_step])
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimizer.step()
             scheduler.step()
             optimizer.zero_grad()
-            losses.append(float(loss))
+            losses.append(float(loss.detach()))
             step += 1
-            if step % 50 == 0:
-                elapsed = time.perf_counter() - started
-                log(f"epoch {epoch + 1} step {step}/{total_steps} loss {sum(losses[-50:]) / 50:.4f} "
-                    f"{elapsed / 60:.1f} min")
+            if step % log_every == 0:
+                log(f"epoch {epoch + 1} step {step}/{total_steps} loss {sum(losses[-log_every:]) / log_every:.4f} "
+                    f"{(time.perf_counter() - started) / 60:.1f} min")
             if time.perf_counter() - started > settings.minutes * 60:
                 stopped = "time budget"
                 break
         if stopped != "epochs":
             break
+    return {"steps": step, "epochs": round(step / steps_per_epoch, 2), "stopped_by": stopped,
+            "minutes": round((time.perf_counter() - started) / 60, 1), "groups": len(groups),
+            "first_loss": round(sum(losses[:log_every]) / max(1, len(losses[:log_every])), 4),
+            "final_loss": round(sum(losses[-log_every:]) / max(1, len(losses[-log_every:])), 4)}
+
+
+def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, settings: TrainSettings,
+                        log: Callable[[str], None] = print) -> dict:
+    """Fine-tune a BERT-family model in `base_dir` as a one-logit cross-encoder (listwise softmax over each
+    question's positive and hard negatives); saves to `out_dir`."""
+    import torch
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    tokenizer = AutoTokenizer.from_pretrained(base_dir)
+    model = AutoModelForSequenceClassification.from_pretrained(base_dir, num_labels=1)
+
+    def batch_loss(batch: list[dict]):
+        questions, passages, sizes = [], [], []
+        for g in batch:
+            items = [rng.choice(g["positives"])] + g["negatives"][:settings.negatives]
+            questions += [g["question"]] * len(items)
+            passages += [passage_input(p["section"], p["text"]) for p in items]
+            sizes.append(len(items))
+        encoded = tokenizer(questions, passages, truncation="only_second", max_length=MAX_LENGTH,
+                            padding=True, return_tensors="pt")
+        logits = model(**encoded).logits.squeeze(-1)
+        loss, offset = torch.zeros(()), 0
+        for size in sizes:  # the positive is first in each group
+            loss = loss + torch.nn.functional.cross_entropy(logits[offset:offset + size].unsqueeze(0),
+                                                            torch.zeros(1, dtype=torch.long))
+            offset += size
+        return loss / len(sizes)
+
+    info = _train(model, groups, settings.questions_per_step, batch_loss, settings, rng, log, log_every=50)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
-    return {"steps": step, "epochs_run": epoch + 1 if stopped == "epochs" else round(epoch + (step - epoch * steps_per_epoch) / steps_per_epoch, 2),
-            "stopped_by": stopped, "minutes": round((time.perf_counter() - started) / 60, 1),
-            "final_loss": round(sum(losses[-100:]) / max(1, len(losses[-100:])), 4), "groups": len(groups)}
+    return {"kind": "cross-encoder", **info}
 
 
 def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, settings: TrainSettings,
@@ -128,7 +135,6 @@ def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, setti
     rng = random.Random(settings.seed)
     tokenizer = AutoTokenizer.from_pretrained(base_dir)
     model = AutoModel.from_pretrained(base_dir)
-    model.train()
 
     def embed(texts: list[str]):
         encoded = tokenizer(texts, truncation=True, max_length=MAX_LENGTH, padding=True, return_tensors="pt")
@@ -137,38 +143,16 @@ def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, setti
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
         return torch.nn.functional.normalize(pooled, dim=-1)
 
+    def batch_loss(batch: list[dict]):
+        positives = [rng.choice(g["positives"]) for g in batch]
+        negatives = [g["negatives"][min(len(g["negatives"]) - 1, rng.randrange(3))] for g in batch]
+        queries = embed([g["question"] for g in batch])
+        documents = embed([bi_encoder_input(p["name"], p["section"], p["text"]) for p in positives + negatives])
+        scores = scale * queries @ documents.T  # each question against every passage of the batch
+        return torch.nn.functional.cross_entropy(scores, torch.arange(len(batch)))
+
     usable = [g for g in groups if g["negatives"]]
-    steps_per_epoch = math.ceil(len(usable) / batch_questions)
-    total_steps = steps_per_epoch * settings.epochs
-    optimizer, scheduler = _optimizer(model, settings, total_steps)
-    started = time.perf_counter()
-    step, losses, stopped = 0, [], "epochs"
-    for epoch in range(settings.epochs):
-        order = list(usable)
-        rng.shuffle(order)
-        for i in range(0, len(order), batch_questions):
-            batch = order[i:i + batch_questions]
-            positives = [rng.choice(g["positives"]) for g in batch]
-            negatives = [g["negatives"][min(len(g["negatives"]) - 1, rng.randrange(3))] for g in batch]
-            queries = embed([g["question"] for g in batch])
-            documents = embed([bi_encoder_input(p["name"], p["section"], p["text"]) for p in positives + negatives])
-            scores = scale * queries @ documents.T  # each question against every passage of the batch
-            loss = torch.nn.functional.cross_entropy(scores, torch.arange(len(batch)))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            optimizer.step()
-            scheduler.step()
-            optimizer.zero_grad()
-            losses.append(float(loss.detach()))
-            step += 1
-            if step % 10 == 0:
-                log(f"epoch {epoch + 1} step {step}/{total_steps} loss {sum(losses[-10:]) / 10:.4f} "
-                    f"{(time.perf_counter() - started) / 60:.1f} min")
-            if time.perf_counter() - started > settings.minutes * 60:
-                stopped = "time budget"
-                break
-        if stopped != "epochs":
-            break
+    info = _train(model, usable, batch_questions, batch_loss, settings, rng, log, log_every=10)
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(out_dir)
     tokenizer.save_pretrained(out_dir)
@@ -179,10 +163,7 @@ def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, setti
     shutil.copytree(base / "1_Pooling", out_dir / "1_Pooling", dirs_exist_ok=True)
     if (base / "2_Normalize").is_dir():
         shutil.copytree(base / "2_Normalize", out_dir / "2_Normalize", dirs_exist_ok=True)
-    return {"kind": "bi-encoder", "steps": step, "epochs": settings.epochs, "stopped_by": stopped,
-            "minutes": round((time.perf_counter() - started) / 60, 1), "groups": len(usable),
-            "first_loss": round(sum(losses[:10]) / max(1, len(losses[:10])), 4),
-            "final_loss": round(sum(losses[-10:]) / max(1, len(losses[-10:])), 4)}
+    return {"kind": "bi-encoder", **info}
 
 
 def export_bi_encoder_int8(model_dir: Path, out_dir: Path) -> Path:
