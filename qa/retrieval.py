@@ -187,28 +187,19 @@ class Scorer:
         return (1 - sentence_weight) * passage + sentence_weight * best
 
     # -- bm25 --------------------------------------------------------------------------------------
-    def _tokenize(self, texts: list[str], return_ids: bool = True):
-        import bm25s
-        import Stemmer
-
-        return bm25s.tokenize(texts, stopwords="en", stemmer=Stemmer.Stemmer("english"),
-                              return_ids=return_ids, show_progress=False)
-
     def bm25_scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage (name, section and text) for `question`."""
-        import bm25s
+        """BM25 score of every passage (name, section and text) for `question`; the index's saved BM25
+        (qa.lexical) when it has one, else built here once."""
+        from qa.lexical import build_bm25, passage_corpus, tokenize
 
         if self._bm25 is None:
-            corpus = [f"{self.index.policies[p.policy].name} {p.section} {p.text}" for p in self.index.passages]
-            self._bm25 = bm25s.BM25()
-            if corpus:
-                self._bm25.index(self._tokenize(corpus), show_progress=False)
+            self._bm25 = self.index.bm25 if self.index.bm25 is not None else build_bm25(passage_corpus(self.index))
         if not self.index.passages:
             return np.zeros(0, dtype=np.float32)
         if question not in self._bm25_cache:  # an answer scores one question once per policy
             if len(self._bm25_cache) >= 8:
                 self._bm25_cache.pop(next(iter(self._bm25_cache)))
-            words = self._tokenize([question], return_ids=False)[0]
+            words = tokenize([question], return_ids=False)[0]
             scores = (np.asarray(self._bm25.get_scores(words), dtype=np.float32) if words
                       else np.zeros(len(self.index.passages), dtype=np.float32))
             scores.flags.writeable = False

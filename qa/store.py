@@ -71,6 +71,7 @@ class PolicyIndex:
     vectors: "faiss.Index"  # noqa: F821 - faiss is imported lazily
     units: np.ndarray  # (n, 3) int64: passage row, start, end (offsets into the policy text)
     unit_vectors: "faiss.Index"  # noqa: F821
+    bm25: object | None = None  # the saved bm25s index (qa.lexical), memory-mapped; None: built on first use
 
     @property
     def settings(self) -> BuildSettings:
@@ -149,6 +150,12 @@ def save_index(index: PolicyIndex, folder: Path) -> str:
         faiss.write_index(index.unit_vectors, str(generation / UNIT_VECTORS))
         _write_jsonl(generation / UNITS, (row.tolist() for row in index.units))
         _write_json_atomically(generation / MANIFEST, index.manifest)
+        if index.passages:
+            from qa.lexical import BM25_FOLDER, build_bm25, passage_corpus, save_bm25
+
+            save_bm25(index.bm25 if index.bm25 is not None else build_bm25(passage_corpus(index)), generation)
+            for saved in (generation / BM25_FOLDER).iterdir():
+                _fsync(saved)
         for data_file in DATA_FILES:
             _fsync(generation / data_file)
         _fsync(generation)
@@ -312,6 +319,9 @@ def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
         unit_rows = _read_jsonl(data / UNITS)
         units = np.array(unit_rows, dtype=np.int64).reshape(len(unit_rows), 3)
         unit_vectors = faiss.read_index(str(data / UNIT_VECTORS))
+        from qa.lexical import load_bm25
+
+        bm25 = load_bm25(data)
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
         raise IndexUnavailable(f"index at {folder} is corrupt ({type(err).__name__}): {REBUILD_HINT}") from err
     problems = []
@@ -328,5 +338,8 @@ def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
             break
     if problems:
         raise IndexUnavailable(f"index at {folder} is inconsistent ({problems[0]}): {REBUILD_HINT}")
+    if bm25 is not None and int(bm25.scores["num_docs"]) != len(passages):
+        raise IndexUnavailable(f"index at {folder} is inconsistent (BM25 index of {bm25.scores['num_docs']} "
+                               f"passages for {len(passages)}): {REBUILD_HINT}")
     return PolicyIndex(path=folder, manifest=manifest, policies=policies, passages=passages, vectors=vectors,
-                       units=units, unit_vectors=unit_vectors)
+                       units=units, unit_vectors=unit_vectors, bm25=bm25)

@@ -34,7 +34,8 @@ def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
     manifest = json.loads((built / "manifest.json").read_text())
     assert sorted(p.name for p in built.iterdir()) == sorted(["manifest.json", manifest["generation"]])
     assert sorted(p.name for p in generation(built).iterdir()) == [
-        "manifest.json", "passages.jsonl", "policies.jsonl", "units.faiss", "units.jsonl", "vectors.faiss"]
+        "bm25", "manifest.json", "passages.jsonl", "policies.jsonl", "units.faiss", "units.jsonl", "vectors.faiss"]
+    assert not [p for p in (generation(built) / "bm25").iterdir() if p.suffix not in (".npy", ".json")]  # no pickle
     assert json.loads((generation(built) / "manifest.json").read_text()) == {
         k: v for k, v in manifest.items() if k != "generation"}
     assert manifest["format_version"] == FORMAT_VERSION
@@ -123,15 +124,15 @@ def test_edited_offsets_are_caught(built):
 
 
 def test_an_index_written_before_generations_still_loads_and_is_upgraded(seed_policies, built, fake_embedder):
-    # The older layout: the data files beside manifest.json, which names no generation.
+    # The older layout: the data files beside manifest.json, which names no generation, and no saved BM25.
     manifest = json.loads((built / "manifest.json").read_text())
     for path in generation(built).iterdir():
-        if path.name != "manifest.json":
+        if path.name not in ("manifest.json", "bm25"):
             path.rename(built / path.name)
     shutil.rmtree(generation(built))
     del manifest["generation"]
     (built / "manifest.json").write_text(json.dumps(manifest))
-    assert len(load_index(built).passages) == manifest["passage_count"]
+    assert len(load_index(built).passages) == manifest["passage_count"] and load_index(built).bm25 is None
     settings = BuildSettings(model=fake_embedder.model_id)
     (seed_policies / "acme.txt").write_text("Acme\n\nWe keep data.\n")
     assert build_index(seed_policies, built, settings, lambda: fake_embedder).embedded > 0
@@ -154,3 +155,19 @@ def test_old_generations_are_collected_and_nothing_else_is_touched(seed_policies
     generations = sorted(p.name for p in built.iterdir() if re.fullmatch(r"gen-\d{8}T.*", p.name))
     assert generations == sorted([manifest["generation"], manifest["previous_generation"]])
     assert first not in generations and (built / "notes.txt").exists() and (built / "gen-of-mine").is_dir()
+
+
+def test_bm25_is_saved_at_build_time_and_scores_as_one_built_on_first_use(built, fake_embedder):
+    import numpy as np
+
+    from qa.lexical import build_bm25, passage_corpus
+    from qa.retrieval import Scorer
+
+    index = load_index(built)
+    assert index.bm25 is not None  # memory-mapped from the generation folder, not rebuilt
+    saved = Scorer(index, fake_embedder)
+    index.bm25 = None
+    rebuilt = Scorer(index, fake_embedder)
+    for question in ("How long do you keep call recordings?", "Do you sell my data to advertisers?", "the"):
+        np.testing.assert_allclose(saved.bm25_scores(question), rebuilt.bm25_scores(question), rtol=1e-6)
+    assert int(build_bm25(passage_corpus(index)).scores["num_docs"]) == len(index.passages)

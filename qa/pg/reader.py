@@ -28,14 +28,16 @@ PASSAGE_CACHE = 4096
 
 
 def bm25_document(policy_name: str, passage: Passage) -> str:
-    """What BM25 indexes for a passage: as `qa.retrieval.Scorer.bm25_scores` builds its corpus."""
+    """What BM25 indexes for a passage: as `qa.lexical.passage_corpus` builds the folder's corpus."""
     return f"{policy_name} {passage.section} {passage.text}"
 
 
 def bm25_tokens(texts: list[str]) -> list[list[str]]:
-    """bm25s tokens (English stopwords out, Snowball stems) of each text, exactly as the folder scorer
-    tokenises (its method is called, so the two cannot drift apart)."""
-    return [list(t) for t in Scorer._tokenize(None, texts, return_ids=False)]  # uses no state of its own
+    """bm25s tokens (English stopwords out, Snowball stems) of each text, exactly as the folder store
+    tokenises (the same function is called, so the two cannot drift apart)."""
+    from qa.lexical import tokenize
+
+    return [list(t) for t in tokenize(texts, return_ids=False)]
 
 class StoredPolicy(Policy):
     """A `Policy` whose text is read from the store when first asked for (a reader keeps a few)."""
