@@ -609,7 +609,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _retriever_names() -> tuple[str, ...]:
-    from qa.engine import RETRIEVERS
+    from qa.settings import RETRIEVERS  # not qa.engine: `--help` imports no numpy
 
     return RETRIEVERS
 

@@ -10,11 +10,9 @@ from typing import Callable, Sequence
 
 from qa.embedding import Embedder
 from qa.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
-from qa.settings import ENV_MODEL, index_dir
+from qa.settings import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, index_dir
 from qa.store import PolicyIndex, load_index
 
-RETRIEVERS = ("hybrid", "dense", "bm25")
-DEFAULT_RETRIEVER = "hybrid"  # measured best: evals/README.md
 
 
 class Engine:

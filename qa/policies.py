@@ -15,9 +15,9 @@ import stat
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
-from bm25s.stopwords import STOPWORDS_EN_PLUS
 
 from qa.formats import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError, extract_data,
                         read_file)
@@ -29,7 +29,7 @@ MIN_ALIAS_CHARS = 2
 # An alias is matched as words in every question, so a common word as an alias ("a", "data", "it")
 # would route nearly every question to one policy. Function words, and the words privacy questions
 # are made of.
-COMMON_WORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset("""
+_PRIVACY_WORDS = frozenset("""
     data information info personal privacy policy policies notice cookie cookies email e-mail mail phone
     address name names company companies business service services site website web app apps online user
     users customer customers client clients account accounts contact right rights security secure time
@@ -39,6 +39,15 @@ COMMON_WORDS = frozenset(STOPWORDS_EN_PLUS) | frozenset("""
     cloud office ltd limited inc group team support help us uk eu gdpr ico dpo yes ok please thanks
     also may might must shall would could one two new old good all any many much every
 """.split())
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Function words (bm25s's English list, imported on first use: it pulls in scipy) and the words
+    privacy questions are made of."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | _PRIVACY_WORDS
 
 
 @dataclass(frozen=True)
@@ -147,7 +156,7 @@ def _valid_aliases(key: str, aliases, warnings: list[str]) -> list[str]:
             warnings.append(f"{where} alias {_shown(alias)} dropped: it contains control characters")
         elif len(alias) < MIN_ALIAS_CHARS:
             warnings.append(f"{where} alias {_shown(alias)} dropped: shorter than {MIN_ALIAS_CHARS} characters")
-        elif alias.casefold() in COMMON_WORDS:
+        elif alias.casefold() in common_words():
             warnings.append(f"{where} alias {_shown(alias)} dropped: a common word, it would match most questions")
         elif alias not in kept:
             kept.append(alias)

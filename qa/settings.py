@@ -11,6 +11,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
+RETRIEVERS = ("hybrid", "dense", "bm25")  # first-stage retrievers (qa.retrieval)
+DEFAULT_RETRIEVER = "hybrid"  # measured best: evals/README.md
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 ENV_POLICIES = "POLICYQA_POLICIES"
 ENV_INDEX = "POLICYQA_INDEX"
