@@ -198,7 +198,9 @@ def rebuild_index(settings: BuildSettings, embedder_factory, label: str) -> Buil
 
 def announce_and_reload(messages: list[tuple[str, str]], report: BuildReport) -> None:
     """Rerun the page on the new index, saying what happened (shown once, above the chat)."""
-    st.session_state.flash = messages + [("warning", f"Skipped {err}") for err in report.errors]
+    st.session_state.flash = (messages + [("warning", f"Skipped {err}") for err in report.errors]
+                              + [("info", f"Not a policy file, left alone: {entry}") for entry in report.skipped]
+                              + [("warning", warning) for warning in report.warnings])
     st.session_state.upload_round = st.session_state.get("upload_round", 0) + 1  # empties the uploader
     st.rerun()
 

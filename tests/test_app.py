@@ -403,6 +403,15 @@ def test_an_upload_is_named_indexed_and_answered(start_app, own_index, seed_poli
     assert any("seven years" in q for q in quotes(at)), quotes(at)
 
 
+def test_a_rebuild_from_the_page_names_what_it_left_alone(start_app, own_index, seed_policies):
+    (seed_policies / ".notes.txt").write_text("someone's notes\n")  # hidden: not a policy, left alone
+    (seed_policies / "drafts.txt").mkdir()  # a folder named like a policy file
+    at = add(choose_file(start_app(own_index), "Acme Widgets.txt", NEW_POLICY))
+    left_alone = [t for t in texts(at.info) if t.startswith("Not a policy file, left alone: ")]
+    assert len(left_alone) == 2 and any(".notes.txt" in t for t in left_alone) and any("drafts.txt" in t for t in left_alone)
+    assert (seed_policies / ".notes.txt").read_text() == "someone's notes\n"
+
+
 def test_the_upload_limit_is_the_build_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     from qa.formats import DEFAULT_MAX_BYTES
