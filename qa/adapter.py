@@ -29,7 +29,7 @@ FORMAT = "policyqa-query-adapter"
 FORMAT_VERSION = 1
 CONFIG = "adapter.json"
 WEIGHTS = "adapter.safetensors"
-SHIPPED_DIR = PROJECT_ROOT / "models"  # shipped adapters, one folder each, found by folder name
+SHIPPED_DIR = PROJECT_ROOT / "models"  # shipped models (adapters, rerankers), one folder each, found by name
 
 
 class AdapterError(ValueError):

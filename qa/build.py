@@ -29,6 +29,7 @@ from qa.chunking import Passage, chunk_policy
 from qa.embedding import Embedder
 from qa.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
 from qa.highlight import split_sentences
+from qa.lexical import build_bm25, passage_corpus
 from qa.policies import (Policy, check_aliases, file_sha256, policy_aliases, policy_id_clash, policy_name,
                          read_metadata, read_policy, scan_folder, unsupported)
 from qa.settings import BuildSettings
@@ -503,6 +504,8 @@ def _build(policies_dir: Path, index_dir: Path, settings: BuildSettings, embedde
     index = PolicyIndex(path=index_dir, manifest=manifest, policies={p.id: p for p in policy_list},
                         passages=ordered, vectors=vectors,
                         units=np.array(units, dtype=np.int64).reshape(len(units), 3), unit_vectors=unit_vectors)
+    if ordered:  # built once: saved with the generation, and kept on the returned index for its callers
+        index.bm25 = build_bm25(passage_corpus(index))
     save_index(index, index_dir)
     report.index = index
 

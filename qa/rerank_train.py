@@ -290,7 +290,7 @@ def calibrate(engine, folder: Path, questions, max_abstain: float) -> dict:
 
     from qa.answer import RERANK_DEPTH_SINGLE
     from qa.datasets import is_relevant
-    from qa.reranker import Reranker
+    from qa.reranker import Calibration, Reranker
 
     provisional = json.loads((folder / "reranker.json").read_text()) if (folder / "reranker.json").is_file() else {}
     provisional.update({"max_length": MAX_LENGTH, "calibration": {"logit_weight": 1.0, "retrieval_weight": 0.0,
@@ -306,7 +306,8 @@ def calibrate(engine, folder: Path, questions, max_abstain: float) -> dict:
         rows += list(zip(logits.tolist(), scores, labels))
         per_question.append((logits, np.array(scores)))
     a, b, c = fit_calibration(*zip(*rows))
-    best = [float(np.max(1 / (1 + np.exp(-(a * lg + b * sc + c))))) for lg, sc in per_question]
+    fitted = Calibration(logit_weight=a, retrieval_weight=b, bias=c, threshold=0.0)
+    best = [float(np.max(fitted.probability(lg, sc))) for lg, sc in per_question]
     config = {**provisional,
               "calibration": {"logit_weight": a, "retrieval_weight": b, "bias": c,
                               "threshold": threshold_for(best, max_abstain)},

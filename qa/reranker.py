@@ -10,7 +10,6 @@ the passages and decides "not stated".
 from __future__ import annotations
 
 import json
-import math
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +18,7 @@ from typing import Sequence
 import numpy as np
 
 from qa.embedding import ModelLoadError
-from qa.settings import PROJECT_ROOT
+from qa.adapter import SHIPPED_DIR
 
 DEFAULT_RERANKER = "policyqa-reranker"
 ENV_RERANKER = "POLICYQA_RERANKER"  # a folder or a name under models/; "none" turns reranking off
@@ -59,17 +58,13 @@ class Calibration:
         return 1.0 / (1.0 + np.exp(-z))
 
 
-def models_dir() -> Path:
-    return PROJECT_ROOT / "models"
-
-
 def reranker_folder(name: str | None = None) -> Path | None:
     """The reranker to use: `name`, else $POLICYQA_RERANKER, else the shipped one; None when turned off."""
     chosen = name or os.environ.get(ENV_RERANKER) or DEFAULT_RERANKER
     if chosen.lower() == "none":
         return None
     path = Path(chosen)
-    return path if path.is_dir() else models_dir() / chosen
+    return path if path.is_dir() else SHIPPED_DIR / chosen
 
 
 class Reranker:
@@ -179,6 +174,3 @@ def load_reranker(name: str | None = None) -> Reranker | None:
         _LOADED[key] = Reranker(folder)
     return _LOADED[key]
 
-
-def sigmoid(x: float) -> float:
-    return 1.0 / (1.0 + math.exp(-x))
