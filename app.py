@@ -4,7 +4,7 @@
 changes on disk (a CLI rebuild shows on the next question); uploaded policies are saved to
 $POLICYQA_POLICIES (else `policies/`). Conversations are kept in SQLite in $POLICYQA_DATA (else
 ~/.local/share/policyqa), so a reload or a restart reopens them: the URL names the chat (`?chat=`) and
-an answer's permalink adds `&answer=`. Every piece of HTML comes from `qa.render`, which escapes all
+an answer's permalink adds `&answer=`. Every piece of HTML comes from `qa.chat.render`, which escapes all
 policy and user text; nothing else is passed to Streamlit with `unsafe_allow_html`.
 """
 
@@ -20,19 +20,19 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from qa import render
-from qa.answer import Answer, PolicyAnswer
-from qa.build import BuildError, BuildReport, build_index
-from qa.chatstore import ChatStore, Turn, data_dir, new_id
-from qa.embedding import ModelLoadError
-from qa.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
-from qa.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
-from qa.names import suggest_aliases, validate_alias
-from qa.policy_toml import name_from_title, title_of, write_policy_entry
-from qa.settings import BuildSettings, index_dir, policies_dir
-from qa.store import IndexUnavailable, read_manifest
-from qa.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
-from qa.uploads import Upload, UploadRejected, save_uploads, validate_upload
+from qa.chat import render
+from qa.search.answer import Answer, PolicyAnswer
+from qa.index.build import BuildError, BuildReport, build_index
+from qa.chat.history import ChatStore, Turn, data_dir, new_id
+from qa.embed.embedding import ModelLoadError
+from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
+from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
+from qa.search.names import suggest_aliases, validate_alias
+from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
+from qa.config import BuildSettings, index_dir, policies_dir
+from qa.index.store import IndexUnavailable, read_manifest
+from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
+from qa.ingest.uploads import Upload, UploadRejected, save_uploads, validate_upload
 
 # (question, the policy it needs): an example is offered only when that policy is in the index.
 EXAMPLES = (
@@ -58,7 +58,7 @@ def load_embedder(model_id: str, backend: str | None = None):
 
     `backend`: the runtime the index was built with (None: the default), so questions match passages.
     """
-    from qa.embedding import load_embedder as load
+    from qa.embed.embedding import load_embedder as load
 
     return load(model_id, backend=backend)
 
@@ -72,7 +72,7 @@ def index_signature(folder: Path) -> str:
     """
     store = os.environ.get("POLICYQA_STORE")
     if store:  # the PostgreSQL store: its published generation, one small query
-        from qa.pg import store_signature
+        from qa.index.pg import store_signature
 
         return store_signature(store)
     manifest = read_manifest(folder)
@@ -88,7 +88,7 @@ def load_engine(folder: str, signature: str) -> Engine:
     """
     store = os.environ.get("POLICYQA_STORE")
     if store:  # PostgreSQL + pgvector ($POLICYQA_STORE), shared by many readers
-        from qa.pg import open_engine as open_store_engine
+        from qa.index.pg import open_engine as open_store_engine
 
         engine = open_store_engine(store)
     else:
@@ -114,12 +114,12 @@ class SearchOptions:
 
 
 def show_html(html: str) -> None:
-    """Put `qa.render` output on the page (the only caller of unsafe_allow_html)."""
+    """Put `qa.chat.render` output on the page (the only caller of unsafe_allow_html)."""
     st.markdown(html, unsafe_allow_html=True)
 
 
 def run_script(script: str) -> None:
-    """Run one of `qa.render`'s fixed scripts in the page (never built from user or policy text)."""
+    """Run one of `qa.chat.render`'s fixed scripts in the page (never built from user or policy text)."""
     st.html(script, unsafe_allow_javascript=True, width="content")
 
 
@@ -357,7 +357,7 @@ def _upload_text(upload: Upload, filename: str) -> str:
     """The text of an upload that `validate_upload` accepted (read again from a temporary copy)."""
     import tempfile
 
-    from qa.formats import extract_text
+    from qa.ingest.formats import extract_text
 
     with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as tmp:
         copy = Path(tmp) / filename
@@ -435,7 +435,7 @@ def answer_parts(turn: Turn, engine: Engine) -> list[str]:
         policy = engine.policies.get(policy_id)
         parts.append(render.note_html(f"Showing results for {policy.name if policy else policy_id}"))
     if len(answer.rows) > 1:  # "Which companies…": the short answer per company first, the quotes below
-        from qa.compare import STATUS_LABEL, summary_lines
+        from qa.compare.grid import STATUS_LABEL, summary_lines
 
         parts.append(render.summary_html([(name, STATUS_LABEL[status], quote)
                                           for name, status, quote in summary_lines(answer)]))

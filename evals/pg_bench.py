@@ -1,4 +1,4 @@
-"""The PostgreSQL store (qa.pg) beside the folder index, in one run, on this machine.
+"""The PostgreSQL store (qa.index.pg) beside the folder index, in one run, on this machine.
 
     .venv/bin/python evals/pg_bench.py [--store URL] [--sizes 30000] [--out evals/bench/pg.json]
 
@@ -36,8 +36,8 @@ sys.path.insert(0, str(ROOT))
 
 def _questions() -> tuple[list[str], list[str]]:
     """Golden questions answered from one named company, and those that search every policy."""
-    from qa.answer import named_policies
-    from qa.store import load_index
+    from qa.search.answer import named_policies
+    from qa.index.store import load_index
 
     policies = load_index(ROOT / "index").policies
     routed, everywhere = [], []
@@ -51,7 +51,7 @@ def _questions() -> tuple[list[str], list[str]]:
 def serve(store: str | None, index: str | None, schema: str) -> dict:
     """Child process: open the engine as the product does, answer, time; peak RSS."""
     from qa.bench import peak_rss_mb, summary_ms
-    from qa.pg import open_engine
+    from qa.index.pg import open_engine
 
     routed, everywhere = _questions()
     started = time.perf_counter()
@@ -112,12 +112,12 @@ def schema_bytes(url: str, schema: str) -> int:
 
 
 def bench_seed(url: str, work: Path) -> dict:
-    from qa.build import build_index
-    from qa.embedding import load_embedder
-    from qa.pg import PgStore
-    from qa.pg.build import FolderVectors, build_store
-    from qa.settings import BuildSettings
-    from qa.store import current_generation
+    from qa.index.build import build_index
+    from qa.embed.embedding import load_embedder
+    from qa.index.pg import PgStore
+    from qa.index.pg.build import FolderVectors, build_store
+    from qa.config import BuildSettings
+    from qa.index.store import current_generation
 
     settings = BuildSettings()
     embedder = load_embedder(settings.model)
@@ -161,12 +161,12 @@ def bench_synthetic(url: str, size: int, per_policy: int = 0) -> dict:
     import numpy as np
 
     from qa.bench import SYNTHETIC_SEED, synthetic_corpus
-    from qa.build import _embedding_key, embedding_text, unit_embedding_text
-    from qa.pg import PgStore
-    from qa.pg.build import _finish_shard, _open_generation, write_version
-    from qa.pg.reader import bm25_document, bm25_tokens
-    from qa.pg.store import _ddl
-    from qa.store import load_index
+    from qa.index.build import _embedding_key, embedding_text, unit_embedding_text
+    from qa.index.pg import PgStore
+    from qa.index.pg.build import _finish_shard, _open_generation, write_version
+    from qa.index.pg.reader import bm25_document, bm25_tokens
+    from qa.index.pg.store import _ddl
+    from qa.index.store import load_index
 
     seed = load_index(ROOT / "index")
     settings = seed.settings
@@ -227,7 +227,7 @@ def split_policies(policies: dict, passages: list, units, per_policy: int):
     passages), each with its own text and offsets: ids '<seed id>-<n>', the seed policy's name plus n."""
     import numpy as np
 
-    from qa.chunking import Passage
+    from qa.ingest.chunking import Passage
 
     out_policies, out_passages, out_units = {}, [], []
     unit_rows = units[:, 0]
@@ -258,7 +258,7 @@ def serve_search(store: str, schema: str) -> dict:
     import random
 
     from qa.bench import peak_rss_mb, summary_ms
-    from qa.pg import open_engine
+    from qa.index.pg import open_engine
 
     routed, everywhere = _questions()
     questions = routed + everywhere
@@ -286,8 +286,8 @@ def measure_halfvec(url: str, schema: str) -> dict:
     import psycopg
     from pgvector.psycopg import register_vector
 
-    from qa.embedding import load_embedder
-    from qa.store import load_index
+    from qa.embed.embedding import load_embedder
+    from qa.index.store import load_index
 
     seed = load_index(ROOT / "index")
     routed, everywhere = _questions()

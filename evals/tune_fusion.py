@@ -12,12 +12,12 @@ import argparse
 import itertools
 from pathlib import Path
 
-from qa import retrieval
+from qa.search import retrieval
 from qa.cli import _temporary_index
-from qa.datasets import load_golden, load_squad
-from qa.engine import Engine
-from qa.evaluation import evaluate
-from qa.settings import BuildSettings
+from qa.eval.datasets import load_golden, load_squad
+from qa.search.engine import Engine
+from qa.eval.evaluation import evaluate
+from qa.config import BuildSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICYQA = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"

@@ -1,21 +1,21 @@
 """Compare: every privacy practice of every policy side by side, a cited quote or "Not stated" in each cell.
 
-Streamlit shows this page next to the chat (`app.py`). The cells are `qa.compare`'s grid, cached in the
+Streamlit shows this page next to the chat (`app.py`). The cells are `qa.compare.grid`'s grid, cached in the
 index folder; the first visit after a rebuild answers the cells that changed. Every piece of HTML comes
-from `qa.render` / `qa.compare_view`, which escape all policy text.
+from `qa.chat.render` / `qa.compare.view`, which escape all policy text.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from qa import render
-from qa.compare import TopicsError, build_grid, last_changes, load_topics
-from qa.compare_view import STYLESHEET, cell_html, column_head_html, topic_html
-from qa.embedding import ModelLoadError
-from qa.engine import Engine
-from qa.settings import index_dir
-from qa.store import IndexUnavailable, read_manifest
+from qa.chat import render
+from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics
+from qa.compare.view import STYLESHEET, cell_html, column_head_html, topic_html
+from qa.embed.embedding import ModelLoadError
+from qa.search.engine import Engine
+from qa.config import index_dir
+from qa.index.store import IndexUnavailable, read_manifest
 
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
 POLICY_WINDOW = 4_000  # characters of the policy around a cell's passage in its "Open in policy" box
@@ -35,7 +35,7 @@ def load_engine(folder: str, built_at: str) -> Engine:
 
 
 def show_html(html: str) -> None:
-    """Put `qa.render` / `qa.compare_view` output on the page (the only caller of unsafe_allow_html)."""
+    """Put `qa.chat.render` / `qa.compare.view` output on the page (the only caller of unsafe_allow_html)."""
     st.markdown(html, unsafe_allow_html=True)
 
 

@@ -72,7 +72,7 @@ def _isolated_environment(monkeypatch, tmp_path, request):
 @pytest.fixture(scope="session")
 def real_embedder():
     """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from qa.embedding import SentenceEmbedder
+    from qa.embed.embedding import SentenceEmbedder
 
     return SentenceEmbedder()
 
@@ -80,8 +80,8 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory, real_embedder) -> Path:
     """The seed policies indexed with the real model, once per session (read-only for tests)."""
-    from qa.build import build_index
-    from qa.settings import BuildSettings
+    from qa.index.build import build_index
+    from qa.config import BuildSettings
 
     folder = tmp_path_factory.mktemp("seed-index") / "index"
     report = build_index(SEED_POLICIES, folder, BuildSettings(), lambda: real_embedder)

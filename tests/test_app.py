@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qa.answer import Answer, PolicyAnswer
-from qa.build import build_index
-from qa.engine import Engine
-from qa.settings import BuildSettings
+from qa.search.answer import Answer, PolicyAnswer
+from qa.index.build import build_index
+from qa.search.engine import Engine
+from qa.config import BuildSettings
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration
@@ -271,7 +271,7 @@ def test_a_question_does_not_reload_the_engine(start_app, monkeypatch):
         raise AssertionError("the engine or the model was loaded again for a question")
 
     monkeypatch.setattr(Engine, "open", refuse)
-    monkeypatch.setattr("qa.embedding.SentenceEmbedder.__init__", refuse)
+    monkeypatch.setattr("qa.embed.embedding.SentenceEmbedder.__init__", refuse)
     ask(at, CONCERO)
     assert any("30 days" in q for q in quotes(at))
 
@@ -384,7 +384,7 @@ def test_an_upload_is_named_indexed_and_answered(start_app, own_index, seed_poli
     at = choose_file(start_app(own_index), "Acme Widgets.txt", NEW_POLICY)
     # Prefilled from the file's title, editable before it is added.
     assert at.text_input[0].value == "Acme Widgets"
-    assert "Acme" in at.text_input[1].value.split(", ")  # qa.names.suggest_aliases
+    assert "Acme" in at.text_input[1].value.split(", ")  # qa.search.names.suggest_aliases
     at.text_input[0].set_value("Acme Widgets Ltd")
     at.text_input[1].set_value("Acme Widgets, Acme, data, Concero").run()
     # An ordinary word or another policy's name would misroute questions: left out, and said so.
@@ -414,7 +414,7 @@ def test_a_rebuild_from_the_page_names_what_it_left_alone(start_app, own_index, 
 
 def test_the_upload_limit_is_the_build_limit():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
-    from qa.formats import DEFAULT_MAX_BYTES
+    from qa.ingest.formats import DEFAULT_MAX_BYTES
 
     assert config["server"]["maxUploadSize"] == DEFAULT_MAX_BYTES // 1_000_000 == 10
     assert config["client"]["toolbarMode"] == "minimal"

@@ -10,10 +10,11 @@ import faiss
 import numpy as np
 import pytest
 
-from qa import bench, build
-from qa.build import build_index, make_faiss_index, search_parameters
-from qa.settings import BuildSettings
-from qa.store import load_index
+from qa import bench
+from qa.index import build
+from qa.index.build import build_index, make_faiss_index, search_parameters
+from qa.config import BuildSettings
+from qa.index.store import load_index
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
 GOLDEN = ROOT / "evals" / "golden.jsonl"
@@ -127,7 +128,7 @@ def test_build_records_the_ann_type_in_the_manifest(monkeypatch, tmp_path):
 
 
 def test_retrieval_restricted_to_a_policy_works_on_an_ivf_index(monkeypatch, tmp_path):
-    from qa.engine import Engine
+    from qa.search.engine import Engine
 
     monkeypatch.setattr(build, "FLAT_MAX_VECTORS", 100)
     fake = FakeEmbedder()
@@ -136,7 +137,7 @@ def test_retrieval_restricted_to_a_policy_works_on_an_ivf_index(monkeypatch, tmp
     try:
         hits = engine.search("How long does Concero keep phone call recordings?", k=3, policies=["concero"])
     except RuntimeError as err:  # faiss: "IndexIVF params have incorrect type"
-        pytest.xfail(f"qa.retrieval does not pass qa.build.search_parameters yet: {err}".splitlines()[0])
+        pytest.xfail(f"qa.search.retrieval does not pass qa.index.build.search_parameters yet: {err}".splitlines()[0])
     assert hits and {h.policy for h in hits} == {"concero"}
 
 

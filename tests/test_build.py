@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
-from qa.build import BuildError, BuildLock, BuildLocked, build_index
-from qa.settings import BuildSettings
-from qa.store import load_index
+from qa.index.build import BuildError, BuildLock, BuildLocked, build_index
+from qa.config import BuildSettings
+from qa.index.store import load_index
 
 
 def build(policies, index, embedder, **kwargs):
@@ -131,13 +131,13 @@ def test_rebuild_swaps_in_a_whole_index_and_leaves_no_temp_folders(seed_policies
 
 def test_an_opened_index_embeds_questions_on_the_backend_it_was_built_with(seed_policies, tmp_path,
                                                                             fake_embedder, monkeypatch):
-    import qa.embedding
-    from qa.engine import Engine
+    import qa.embed.embedding
+    from qa.search.engine import Engine
 
     fake_embedder.backend = "onnx"
     build(seed_policies, tmp_path / "index", fake_embedder)
     asked = []
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder",
+    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder",
                         lambda model, backend=None: asked.append((model, backend)) or fake_embedder)
     monkeypatch.setenv("POLICYQA_BACKEND", "torch")  # what a new build would use; the index says otherwise
     Engine.open(tmp_path / "index")

@@ -1,8 +1,8 @@
 from hypothesis import given, settings, strategies as st
 
-from qa.chunking import chunk_policy
-from qa.policies import Policy, load_policies
-from qa.sections import detect_headings
+from qa.ingest.chunking import chunk_policy
+from qa.ingest.policies import Policy, load_policies
+from qa.ingest.sections import detect_headings
 from tests.conftest import SEED_POLICIES
 
 

@@ -1,4 +1,4 @@
-"""The compare grid (qa.compare): topics, grid shape and formats, the cache, rebuilds, escaping, gold scoring.
+"""The compare grid (qa.compare.grid): topics, grid shape and formats, the cache, rebuilds, escaping, gold scoring.
 
 Unit tests run on the seed policies with the fake embedder; one integration test measures the real
 model's grid against evals/compare_gold.jsonl.
@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
-import qa.embedding
-from qa import compare
+import qa.embed.embedding
+from qa.compare import grid as compare
 from qa.cli import main
-from qa.compare import NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, build_grid, load_topics
-from qa.compare_eval import GoldCell, load_gold, score
-from qa.compare_view import cell_html
-from qa.engine import Engine
+from qa.compare.grid import NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, build_grid, load_topics
+from qa.eval.compare import GoldCell, load_gold, score
+from qa.compare.view import cell_html
+from qa.search.engine import Engine
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
 GOLD = ROOT / "evals" / "compare_gold.jsonl"
@@ -36,7 +36,7 @@ def fake_model(monkeypatch, request):
     """Every embedder the code makes is the fake one; no reranker model is loaded in unit tests."""
     if request.node.get_closest_marker("integration"):
         return
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
     monkeypatch.setenv("POLICYQA_RERANKER", "none")
 
 
@@ -309,8 +309,8 @@ def test_a_changed_policy_recomputes_only_its_column_and_the_build_lists_changed
 
 def test_a_rebuild_outside_the_cli_is_caught_up_on_the_next_request(seed_policies, tmp_path, capsys, counted):
     """The chat rebuilds with build_index directly: the next grid answers the changed column and says what moved."""
-    from qa.build import build_index
-    from qa.settings import BuildSettings
+    from qa.index.build import build_index
+    from qa.config import BuildSettings
 
     folder = tmp_path / "index"
     build(seed_policies, folder, capsys)

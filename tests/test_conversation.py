@@ -4,7 +4,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from qa.conversation import resolve_question
+from qa.search.conversation import resolve_question
 from tests.test_names import POLICIES
 
 

@@ -1,7 +1,7 @@
 import json
 
-from qa.datasets import QuoteFinder, load_golden, load_squad
-from qa.policies import Policy
+from qa.eval.datasets import QuoteFinder, load_golden, load_squad
+from qa.ingest.policies import Policy
 
 POLICY = Policy(id="acme", name="Acme", text="Intro.\n\nWe keep the\n  recordings for 30 days.\nThe End.")
 
@@ -41,7 +41,7 @@ def test_golden_lines_and_their_problems_by_line_number(tmp_path):
 
 
 def test_the_shipped_golden_set_is_valid_and_covers_what_the_issue_asks():
-    from qa.policies import load_policies
+    from qa.ingest.policies import load_policies
     from tests.conftest import ROOT, SEED_POLICIES
 
     policies, _ = load_policies(SEED_POLICIES)

@@ -223,8 +223,8 @@ def test_copy_and_export_carry_every_quote_with_its_citation(server, page):
 def test_a_conversation_survives_a_reload_and_answers_quickly_after_it(server, page, real_embedder,
                                                                          record_property):
     # Twenty real answers, saved as the chat saves them, in the server's data folder.
-    from qa.chatstore import ChatStore, Turn
-    from qa.engine import Engine
+    from qa.chat.history import ChatStore, Turn
+    from qa.search.engine import Engine
 
     engine = Engine.open(server.folder / "index", embedder_factory=lambda model_id: real_embedder)
     store = ChatStore(server.folder / "data" / "chats.sqlite3")

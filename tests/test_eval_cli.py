@@ -4,11 +4,11 @@ import json
 
 import pytest
 
-import qa.embedding
+import qa.embed.embedding
 from qa.cli import main
-from qa.datasets import load_golden
-from qa.engine import Engine
-from qa.evaluation import evaluate
+from qa.eval.datasets import load_golden
+from qa.search.engine import Engine
+from qa.eval.evaluation import evaluate
 from tests.conftest import ROOT, FakeEmbedder
 
 GOLDEN = ROOT / "evals" / "golden.jsonl"
@@ -16,7 +16,7 @@ GOLDEN = ROOT / "evals" / "golden.jsonl"
 
 @pytest.fixture
 def index(seed_policies, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
     folder = tmp_path / "index"
     assert main(["index", "build", "--policies", str(seed_policies), "--index", str(folder), "--quiet",
                  "--model", "fake-embedder"]) == 0

@@ -19,22 +19,22 @@ import docx
 import numpy as np
 import pytest
 
-import qa.embedding
-from qa import store
-from qa.build import LOCK_FILE, BuildError, BuildLocked, build_index, embedding_text
+import qa.embed.embedding
+from qa.index import store
+from qa.index.build import LOCK_FILE, BuildError, BuildLocked, build_index, embedding_text
 from qa.cli import main
-from qa.formats import Limits, PolicyFileError, extract_text, read_file
-from qa.policies import file_sha256
-from qa.settings import BuildSettings
-from qa.store import IndexUnavailable, load_index
-from qa.uploads import Upload, UploadRejected, check_readable, save_uploads
+from qa.ingest.formats import Limits, PolicyFileError, extract_text, read_file
+from qa.ingest.policies import file_sha256
+from qa.config import BuildSettings
+from qa.index.store import IndexUnavailable, load_index
+from qa.ingest.uploads import Upload, UploadRejected, check_readable, save_uploads
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_formats import make_pdf
 
 
 @pytest.fixture
 def fake_model(monkeypatch):
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
 
 
 def _tree(folder):
@@ -129,7 +129,7 @@ def docx_bomb(inflated_mb: float, paragraph: bytes = b"<w:p><w:r><w:t>" + b"a" *
 _MEASURE = """
 import json, resource, sys, time
 from pathlib import Path
-from qa.formats import PolicyFileError, extract_text
+from qa.ingest.formats import PolicyFileError, extract_text
 started = time.perf_counter()
 try:
     extract_text(Path(sys.argv[1]))
@@ -273,7 +273,7 @@ def test_a_1_mb_markdown_heading_of_spaces_reads_in_2_s(tmp_path, name):
     started = time.perf_counter()
     extracted = extract_text(path)
     if extracted.headings is None:
-        from qa.sections import detect_headings
+        from qa.ingest.sections import detect_headings
 
         detect_headings(extracted.text)
     assert time.perf_counter() - started <= 2.0
@@ -371,8 +371,8 @@ def test_pypdf_warnings_do_not_leak_beside_the_one_line(tmp_path, capfd):
 _BUILD_LOOP = """
 import sys, time
 from pathlib import Path
-from qa.build import BuildLocked, build_index
-from qa.settings import BuildSettings
+from qa.index.build import BuildLocked, build_index
+from qa.config import BuildSettings
 from tests.conftest import FakeEmbedder
 policies, index, builds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 done = 0
@@ -455,7 +455,7 @@ def test_a_reader_slower_than_two_builds_reads_the_new_generation(seed_policies,
 _LOCK_RACE = """
 import os, sys, time
 from pathlib import Path
-from qa.build import BuildLock, BuildLocked
+from qa.index.build import BuildLock, BuildLocked
 index, marker, rounds = Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])
 held = overlaps = 0
 for _ in range(rounds):
@@ -493,7 +493,7 @@ def test_two_builders_never_both_hold_the_lock_even_with_a_stale_lock_file(tmp_p
 def test_a_killed_lock_holder_releases_the_lock_at_once(seed_policies, tmp_path):
     index = tmp_path / "index"
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from pathlib import Path; "
-                               "from qa.build import BuildLock; lock = BuildLock(Path(sys.argv[1])).__enter__(); "
+                               "from qa.index.build import BuildLock; lock = BuildLock(Path(sys.argv[1])).__enter__(); "
                                "print('held', flush=True); time.sleep(60)", str(index)],
                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
     try:

@@ -1,4 +1,4 @@
-"""Tests for qa.formats: every fixture file is generated in tmp_path by the test that uses it."""
+"""Tests for qa.ingest.formats: every fixture file is generated in tmp_path by the test that uses it."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfWriter
 
-from qa.formats import (
+from qa.ingest.formats import (
     DEFAULT_MAX_BYTES,
     SUPPORTED_SUFFIXES,
     Extracted,

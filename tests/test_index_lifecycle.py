@@ -8,18 +8,18 @@ import textwrap
 
 import pytest
 
-import qa.embedding
-from qa.build import build_index
+import qa.embed.embedding
+from qa.index.build import build_index
 from qa.cli import main
-from qa.engine import Engine
-from qa.settings import BuildSettings
-from qa.store import load_index
+from qa.search.engine import Engine
+from qa.config import BuildSettings
+from qa.index.store import load_index
 from tests.conftest import ROOT, FakeEmbedder
 
 
 @pytest.fixture
 def fake_model(monkeypatch):
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
 
 
 def cli(*argv) -> int:
@@ -63,8 +63,8 @@ SLOW_BUILD = textwrap.dedent("""
     sys.path.insert(0, {root!r})
     from pathlib import Path
     from tests.conftest import FakeEmbedder
-    from qa.build import build_index
-    from qa.settings import BuildSettings
+    from qa.index.build import build_index
+    from qa.config import BuildSettings
 
     class Slow(FakeEmbedder):
         def embed(self, texts, batch_size=64):

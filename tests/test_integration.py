@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from qa.engine import Engine
+from qa.search.engine import Engine
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration

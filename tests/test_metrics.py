@@ -4,8 +4,8 @@ import math
 
 import pytest
 
-from qa.datasets import Evidence, is_relevant
-from qa.metrics import Judged, first_hit_rank, retrieval_metrics
+from qa.eval.datasets import Evidence, is_relevant
+from qa.eval.metrics import Judged, first_hit_rank, retrieval_metrics
 
 
 def example() -> list[Judged]:

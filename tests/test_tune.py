@@ -10,16 +10,16 @@ import socket
 import numpy as np
 import pytest
 
-import qa.adapter
-import qa.embedding
-import qa.tune
-from qa.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, AdapterError, QueryAdapter
-from qa.build import build_index
-from qa.embedding import ModelLoadError, load_embedder
-from qa.engine import Engine
-from qa.settings import PROJECT_ROOT, BuildSettings
-from qa.store import load_index
-from qa.tune import add_tune_parser, split_policies
+import qa.embed.adapter
+import qa.embed.embedding
+import qa.train.adapter
+from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, AdapterError, QueryAdapter
+from qa.index.build import build_index
+from qa.embed.embedding import ModelLoadError, load_embedder
+from qa.search.engine import Engine
+from qa.config import PROJECT_ROOT, BuildSettings
+from qa.index.store import load_index
+from qa.train.adapter import add_tune_parser, split_policies
 from tests.conftest import ROOT, FakeEmbedder
 
 SHIPPED = "policyqa-minilm"
@@ -117,10 +117,10 @@ def test_adapted_embedder_maps_questions_only():
 @pytest.fixture
 def fake_models(monkeypatch, tmp_path):
     """`SentenceEmbedder` replaced by the fake; a `models/` folder with one adapter, `tiny-adapter`."""
-    monkeypatch.setattr(qa.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
     models = tmp_path / "models"
     random_adapter().save(models / "tiny-adapter")
-    monkeypatch.setattr(qa.adapter, "SHIPPED_DIR", models)
+    monkeypatch.setattr(qa.embed.adapter, "SHIPPED_DIR", models)
     return models
 
 
@@ -161,7 +161,7 @@ def test_tune_end_to_end_on_a_tiny_dataset(squad, tmp_path, capsys):
     out.parent.mkdir()
     args = parse(["--squad", str(squad), "--holdout-policies", "2", "--epochs", "3", "--out", str(out),
                   "--model", "fake-embedder", "--quiet"])
-    assert qa.tune.cmd_tune(args, base=FakeEmbedder()) == 0
+    assert qa.train.adapter.cmd_tune(args, base=FakeEmbedder()) == 0
     printed = capsys.readouterr().out
     assert "held-out policies: 10 questions" in printed
     assert any(line.startswith("hybrid") and " adapted " in line for line in printed.splitlines())
@@ -169,7 +169,7 @@ def test_tune_end_to_end_on_a_tiny_dataset(squad, tmp_path, capsys):
     config = json.loads((out / CONFIG).read_text())
     assert config["data"]["heldout_policies"] == ["site3-com", "site4-com"]
     assert not set(config["data"]["train_policies"]) & set(config["data"]["heldout_policies"])
-    assert config["training"]["questions"] == 15 and config["rank"] == qa.tune.TrainSettings.rank
+    assert config["training"]["questions"] == 15 and config["rank"] == qa.train.adapter.TrainSettings.rank
     assert set(config["metrics"]["held-out policies"]["adapted"]) == {"hybrid", "dense"}
     card = (out / "MODEL_CARD.md").read_text()
     assert "site3-com, site4-com" in card and "Copyright (c) 2020 Someone" in card and "| adapted |" in card
@@ -182,7 +182,7 @@ def test_tune_on_a_golden_set_with_seed_policies(seed_policies, tmp_path, capsys
     args = parse(["--dataset", str(ROOT / "evals" / "golden.jsonl"), "--policies", str(seed_policies),
                   "--holdout-policies", "2", "--epochs", "2", "--out", str(out), "--model", "fake-embedder",
                   "--quiet", "--retriever", "dense"])
-    assert qa.tune.cmd_tune(args, base=FakeEmbedder()) == 0
+    assert qa.train.adapter.cmd_tune(args, base=FakeEmbedder()) == 0
     config = json.loads((out / CONFIG).read_text())
     assert config["data"]["heldout_policies"] == ["core-office-it", "ct1-technologies"]
     assert config["training"]["questions"] > 0
@@ -191,7 +191,7 @@ def test_tune_on_a_golden_set_with_seed_policies(seed_policies, tmp_path, capsys
 
 def test_ctrl_c_during_training_writes_nothing(squad, tmp_path, monkeypatch, capsys):
     calls = []
-    real = qa.tune.dense_scores_torch
+    real = qa.train.adapter.dense_scores_torch
 
     def interrupted_on_third_step(*args, **kwargs):
         calls.append(1)
@@ -199,11 +199,11 @@ def test_ctrl_c_during_training_writes_nothing(squad, tmp_path, monkeypatch, cap
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(qa.tune, "dense_scores_torch", interrupted_on_third_step)
+    monkeypatch.setattr(qa.train.adapter, "dense_scores_torch", interrupted_on_third_step)
     out = tmp_path / "never"
     args = parse(["--squad", str(squad), "--holdout-policies", "2", "--epochs", "50", "--batch-size", "4",
                   "--out", str(out), "--model", "fake-embedder", "--quiet"])
-    assert qa.tune.cmd_tune(args, base=FakeEmbedder()) == 130
+    assert qa.train.adapter.cmd_tune(args, base=FakeEmbedder()) == 130
     assert "interrupted after 0 of 50 epochs; nothing written" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".never*"))
 
@@ -212,14 +212,14 @@ def test_bad_arguments_are_one_line_errors(squad, tmp_path):
     from qa.cli import UserError
 
     with pytest.raises(UserError, match="between 1 and 4"):
-        qa.tune.cmd_tune(parse(["--squad", str(squad), "--holdout-policies", "5", "--out", str(tmp_path / "x")]),
+        qa.train.adapter.cmd_tune(parse(["--squad", str(squad), "--holdout-policies", "5", "--out", str(tmp_path / "x")]),
                          base=FakeEmbedder())
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(UserError, match="not an adapter folder"):
-        qa.tune.cmd_tune(parse(["--squad", str(squad), "--out", str(tmp_path / "busy")]), base=FakeEmbedder())
+        qa.train.adapter.cmd_tune(parse(["--squad", str(squad), "--out", str(tmp_path / "busy")]), base=FakeEmbedder())
     with pytest.raises(UserError, match="rank must be >= 1"):
-        qa.tune.cmd_tune(parse(["--squad", str(squad), "--rank", "0", "--out", str(tmp_path / "y")]),
+        qa.train.adapter.cmd_tune(parse(["--squad", str(squad), "--rank", "0", "--out", str(tmp_path / "y")]),
                          base=FakeEmbedder())
 
 
@@ -237,7 +237,7 @@ def test_shipped_adapter_is_small_and_carries_its_card_and_licence():
         assert (folder / "LICENSE-POLICYQA.txt").read_text() == licence.read_text()
     config = json.loads((folder / CONFIG).read_text())
     assert not set(config["data"]["train_policies"]) & set(config["data"]["heldout_policies"])
-    assert qa.adapter.adapter_folder(SHIPPED) == folder
+    assert qa.embed.adapter.adapter_folder(SHIPPED) == folder
 
 
 @pytest.mark.integration

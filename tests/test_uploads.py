@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.uploads import Upload, UploadRejected, safe_filename, save_uploads
+from qa.ingest.uploads import Upload, UploadRejected, safe_filename, save_uploads
 
 POLICY = b"Acme Widgets Privacy Policy\n\nRetention\n\nWe keep invoices for six years.\n"
 

@@ -1,0 +1,1 @@
+"""What the Streamlit chat needs besides Streamlit: escaped rendering, the history store, transcripts."""

@@ -1,0 +1,83 @@
+"""A conversation as the chat shows it, in words: the quotes it displays and the Markdown it exports.
+
+The chat and the export share `shown_quotes`, so what a user copies, reads and downloads is the same
+verbatim text: each answer quote grown to a whole list item or sentence (`qa.chat.render.complete_span`),
+still `policy_text[start:end]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Mapping, Sequence
+
+from qa.chat.render import citation_text, complete_span
+
+
+def shown_quotes(row, texts: Mapping[str, str]) -> list:
+    """The quotes of `row` (a `PolicyAnswer`) as shown: completed against the policy text, overlaps joined.
+
+    `texts` maps policy ids to the text the offsets point into; without it a quote is shown as it is.
+    """
+    text = texts.get(row.policy)
+    if text is None:
+        return list(row.quotes)
+    out = []
+    for quote in sorted(row.quotes, key=lambda q: q.start):
+        start, end = complete_span(text, quote.start, quote.end)
+        if out and out[-1].section == quote.section and start <= out[-1].end:
+            end = max(end, out[-1].end)
+            out[-1] = replace(out[-1], end=end, text=text[out[-1].start:end])
+        else:
+            out.append(replace(quote, start=start, end=end, text=text[start:end]))
+    return out
+
+
+def answer_spans(hit, answer, quote_spans) -> list[tuple[int, int]]:
+    """The spans of `hit` (policy offsets) to mark as the answer: the shown quotes, plus the passage's
+    best sentences when the passage itself clears the answer's threshold (on the scale it abstains by:
+    the reranker's probability, else the dense similarity). Other best sentences are only hints."""
+    value = hit.score if answer.reranker else hit.similarity
+    clears = answer.threshold > 0 and value >= answer.threshold  # 0: no threshold recorded
+    return list(quote_spans) + (list(hit.highlights) if clears else [])
+
+
+def _blockquote(text: str) -> str:
+    return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines())
+
+
+def not_indexed_line(names: Sequence[str], indexed: Sequence[str]) -> str:
+    """The one line for organisations named in a question that have no policy in the index."""
+    who = " or ".join(names)
+    return (f"No policy of {who} is indexed — indexed: {', '.join(indexed)}; "
+            "add one with the sidebar.")
+
+
+def turn_markdown(turn, indexed: Sequence[str] = ()) -> str:
+    """One question and its answer as Markdown: every quote (blockquoted, verbatim) with its citation."""
+    lines = [f"## {' '.join(turn.question.split())}", ""]
+    answer = turn.answer
+    if answer is None:
+        return "\n".join(lines + [turn.problem or "No answer.", ""])
+    if answer.interpreted_as != answer.question:
+        lines += [f"*Interpreted as: {answer.interpreted_as}*", ""]
+    if answer.not_indexed:
+        lines += [not_indexed_line(answer.not_indexed, indexed), ""]
+    for row in answer.answered:
+        lines += [f"### {row.name}", ""]
+        for quote in shown_quotes(row, turn.texts):
+            lines += [_blockquote(f"“{quote.text}”"), ">", f"> — {citation_text(quote.name, quote.section)}", ""]
+    for row in answer.rows:
+        if row.abstained:
+            lines += [f"Not stated in {row.name}.", ""]
+    if answer.mentions:
+        lines += ["### Mentions (not answers)", ""]
+        for hit in answer.mentions:
+            lines += [_blockquote(f"“{hit.text}”"), ">", f"> — {citation_text(hit.name, hit.section)}", ""]
+    return "\n".join(lines)
+
+
+def conversation_markdown(turns: Sequence, indexed: Sequence[str] = (), title: str = "policyqa conversation") -> str:
+    """The whole conversation as a Markdown document (what "Export" downloads)."""
+    parts = [f"# {title}", ""] + [turn_markdown(turn, indexed) for turn in turns]
+    return "\n".join(parts).rstrip() + "\n"
+

@@ -1,0 +1,1 @@
+"""The compare grid: every topic x policy, a quote or "not stated"."""

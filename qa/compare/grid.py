@@ -1,0 +1,587 @@
+"""The privacy-practice grid: every topic asked of every policy, each cell a cited quote or "not stated".
+
+Every cell is `engine.answer(topic.question, policies=[policy_id])`, the product's one answer path, so the
+grid answers exactly as the chat does and improves with it. Cells are cached in a file in the index folder
+(`compare.json`), each column under a key made of its policy's file hash and name, and the whole file
+under the index's model and settings and `answer_path_version()`; a cell is recomputed only when one of
+those changed. Quote offsets are character positions into the policy text, as everywhere in `qa`.
+
+Topics are JSON lines `{"id", "label", "question"}`: the shipped list is `qa/compare/topics.jsonl`, a user's own is
+passed with `--topics FILE`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import io
+import json
+import os
+import re
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+CACHE_FILE = "compare.json"
+CACHE_FORMAT = 1
+# Bump when the way a cell is made from an Answer changes. The answer path's own code is fingerprinted
+# as well (ANSWER_PATH_MODULES), so an improvement of retrieval or abstention invalidates the cache
+# without anyone remembering to bump this; a new module on the answer path belongs in that list.
+ANSWER_PATH_VERSION = "1"
+ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight", "qa.search.reranker", "qa.search.conversation",
+                       "qa.search.names", "qa.embed.embedding", "qa.embed.onnx", "qa.embed.adapter")
+STATED, NOT_STATED = "stated", "not_stated"
+STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}
+SHORT_QUOTE_CHARS = 160
+_TOPIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+
+
+class TopicsError(ValueError):
+    """A topics file that cannot be used; the message is one line naming the file and line."""
+
+
+# -- topics --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Topic:
+    """A privacy practice: `id` (stable key), `label` (what the grid shows), `question` (what is asked)."""
+
+    id: str
+    label: str
+    question: str
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "label": self.label, "question": self.question}
+
+
+def parse_topics(text: str, source: str = "topics") -> list[Topic]:
+    """Topics from JSON lines; raises TopicsError naming `source` and the first bad line."""
+    topics: list[Topic] = []
+    seen: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source}:{number}"
+        try:
+            item = json.loads(line)
+        except ValueError as err:
+            raise TopicsError(f"{where}: not JSON ({err.msg})") from None
+        if not isinstance(item, dict):
+            raise TopicsError(f"{where}: expected an object {{\"id\", \"label\", \"question\"}}, got {type(item).__name__}")
+        for key in ("id", "label", "question"):
+            if not isinstance(item.get(key), str) or not item[key].strip():
+                raise TopicsError(f"{where}: needs a non-empty string \"{key}\"")
+        topic_id = item["id"].strip()
+        if not _TOPIC_ID.match(topic_id):
+            raise TopicsError(f"{where}: id {topic_id!r} must be letters, digits, '-', '_' or '.' (at most 64)")
+        if topic_id in seen:
+            raise TopicsError(f"{where}: id {topic_id!r} repeats line {seen[topic_id]}")
+        seen[topic_id] = number
+        topics.append(Topic(topic_id, item["label"].strip(), item["question"].strip()))
+    if not topics:
+        raise TopicsError(f"{source}: no topics")
+    return topics
+
+
+def load_topics(path: str | os.PathLike | None = None) -> list[Topic]:
+    """The topics in `path`, else the shipped list (`qa/compare/topics.jsonl`). Raises TopicsError."""
+    if path is None:
+        return parse_topics((resources.files("qa.compare") / "topics.jsonl").read_text(encoding="utf-8"), "qa/compare/topics.jsonl")
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TopicsError(f"topics file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise TopicsError(f"cannot read topics file {path}: {err}") from None
+    return parse_topics(text, path.name)
+
+
+def topics_hash(topics: Sequence[Topic]) -> str:
+    """A short hash of the topics' ids, labels and questions (what a grid was asked)."""
+    return _digest(json.dumps([t.to_dict() for t in topics], sort_keys=True))
+
+
+# -- cells ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CellQuote:
+    """A verbatim quotation: `text == policy.text[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+    section: str
+
+    def to_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text, "section": self.section}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What one policy says about one topic.
+
+    `quotes` are the answer's quoted sentences (empty when not stated). `passage` is the (start, end) of
+    the passage they come from, or for a "not stated" cell of the nearest passage (not an answer), so
+    the page can open the policy there; None when the policy has no passage at all.
+    """
+
+    topic: str
+    policy: str
+    status: str
+    quotes: tuple[CellQuote, ...] = ()
+    confidence: float = 0.0
+    passage: tuple[int, int] | None = None
+    section: str = ""
+
+    @property
+    def stated(self) -> bool:
+        return self.status == STATED
+
+    def to_dict(self) -> dict:
+        """The cell as `policyqa compare --json` prints it."""
+        return {"topic": self.topic, "policy": self.policy, "status": self.status,
+                "quotes": [q.to_dict() for q in self.quotes], "confidence": round(self.confidence, 4)}
+
+    def to_cache(self) -> dict:
+        data = self.to_dict()
+        data.update(confidence=self.confidence, passage=list(self.passage) if self.passage else None,
+                    section=self.section)
+        del data["topic"], data["policy"]  # the cache files cells by policy and question
+        return data
+
+    @classmethod
+    def from_cache(cls, topic: str, policy: str, data: dict) -> "Cell":
+        return cls(topic=topic, policy=policy, status=data["status"],
+                   quotes=tuple(CellQuote(int(q["start"]), int(q["end"]), q["text"], q["section"])
+                                for q in data["quotes"]),
+                   confidence=float(data["confidence"]),
+                   passage=tuple(data["passage"]) if data.get("passage") else None, section=data.get("section", ""))
+
+    def changed_from(self, other: "Cell") -> bool:
+        """Whether the answer differs: its status or its quoted words (offsets move when text above changes)."""
+        return self.status != other.status or [q.text for q in self.quotes] != [q.text for q in other.quotes]
+
+
+def _row_confidence(row) -> float:
+    # PolicyAnswer.confidence (calibrated 0..1) is landing in qa.search.answer; until then the raw score.
+    return float(getattr(row, "confidence", row.score))
+
+
+def cell_from_answer(topic_id: str, policy_id: str, answer) -> Cell:
+    """The cell for `policy_id` in `answer` (a `qa.search.answer.Answer` asked of that policy)."""
+    row = next((r for r in answer.rows if r.policy == policy_id), None)
+    if row is None:
+        return Cell(topic_id, policy_id, NOT_STATED)
+    top = row.hits[0] if row.hits else None
+    passage = (top.start, top.end) if top else None
+    section = top.section if top else ""
+    if row.abstained:
+        return Cell(topic_id, policy_id, NOT_STATED, (), _row_confidence(row), passage, section)
+    quotes = tuple(CellQuote(q.start, q.end, q.text, q.section) for q in row.quotes)
+    if not quotes and top is not None:  # answered without marked sentences: the passage is the quote
+        quotes = (CellQuote(top.start, top.end, top.text, top.section),)
+    return Cell(topic_id, policy_id, STATED, quotes, _row_confidence(row), passage, section)
+
+
+def shorten(text: str, limit: int = SHORT_QUOTE_CHARS) -> str:
+    """`text` with white space collapsed, cut at a word boundary to at most `limit` characters plus "…"."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit].rsplit(" ", 1)[0] or flat[:limit]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def summary_lines(answer) -> list[tuple[str, str, str]]:
+    """One (policy name, status, short quote) per row of `answer`, in its order, for a multi-company summary.
+
+    `status` is "stated" or "not_stated" (STATUS_LABEL has the words to show); the short quote is the
+    start of the row's first quoted sentence (verbatim up to the "…"), "" when not stated.
+    """
+    lines = []
+    for row in answer.rows:
+        if row.abstained or not row.quotes:
+            lines.append((row.name, NOT_STATED if row.abstained else STATED, ""))
+        else:
+            lines.append((row.name, STATED, shorten(row.quotes[0].text)))
+    return lines
+
+
+# -- the grid ------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PolicyColumn:
+    id: str
+    name: str
+
+
+@dataclass
+class Grid:
+    """Topics × policies; `cells[(topic id, policy id)]`. `computed`/`cached` count how cells were got."""
+
+    topics: list[Topic]
+    policies: list[PolicyColumn]
+    cells: dict[tuple[str, str], Cell]
+    computed: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    changes: list[str] = field(default_factory=list)
+
+    def cell(self, topic_id: str, policy_id: str) -> Cell:
+        return self.cells[(topic_id, policy_id)]
+
+    def select(self, policies: Iterable[str] | None = None, topics: Iterable[str] | None = None) -> "Grid":
+        """The same grid restricted to `policies` and `topics` (ids; None keeps all), in the grid's order."""
+        keep_p = set(policies) if policies is not None else None
+        keep_t = set(topics) if topics is not None else None
+        cols = [p for p in self.policies if keep_p is None or p.id in keep_p]
+        rows = [t for t in self.topics if keep_t is None or t.id in keep_t]
+        return Grid(rows, cols, {(t.id, p.id): self.cells[(t.id, p.id)] for t in rows for p in cols})
+
+    def to_dict(self) -> dict:
+        """The JSON of `policyqa compare --json`: topics, policies, then cells topic by topic."""
+        return {"topics": [t.to_dict() for t in self.topics],
+                "policies": [{"id": p.id, "name": p.name} for p in self.policies],
+                "cells": [self.cells[(t.id, p.id)].to_dict() for t in self.topics for p in self.policies]}
+
+    def to_csv(self) -> str:
+        """A spreadsheet grid: one row per topic, one column per policy; a cell is its quotes or "Not stated"."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["Topic", "Question", *[p.name for p in self.policies]])
+        for t in self.topics:
+            writer.writerow([t.label, t.question, *[_plain_cell(self.cells[(t.id, p.id)]) for p in self.policies]])
+        return out.getvalue()
+
+    def to_markdown(self) -> str:
+        """A Markdown table of the grid; policy text is escaped so it reads as text, never as markup."""
+        head = ["Topic", *[p.name for p in self.policies]]
+        lines = ["| " + " | ".join(_md(h) for h in head) + " |", "|" + "---|" * len(head)]
+        for t in self.topics:
+            cells = []
+            for p in self.policies:
+                cell = self.cells[(t.id, p.id)]
+                if cell.stated:
+                    section = f" (§ {_md(cell.quotes[0].section)})" if cell.quotes and cell.quotes[0].section else ""
+                    cells.append(" ".join(f"“{_md(q.text)}”" for q in cell.quotes) + section)
+                else:
+                    cells.append("*Not stated*")
+            lines.append(f"| **{_md(t.label)}** | " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+
+
+def _plain_cell(cell: Cell) -> str:
+    return " … ".join(" ".join(q.text.split()) for q in cell.quotes) if cell.stated else STATUS_LABEL[NOT_STATED]
+
+
+# Inline syntax only: a table cell is never the start of a block, so "#", "-", "+" and "." stay plain.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]|~$])")
+
+
+def _md(text: str) -> str:
+    """Text for a Markdown table cell: one line, Markdown syntax backslash-escaped, angle brackets as entities."""
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", flat.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"))
+
+
+# -- the cache -----------------------------------------------------------------------------------------
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def answer_path_version() -> str:
+    """ANSWER_PATH_VERSION plus a fingerprint of the answer path's source: what cached cells depend on."""
+    import importlib.util
+
+    digest = hashlib.sha256(ANSWER_PATH_VERSION.encode())
+    for name in ANSWER_PATH_MODULES:
+        spec = importlib.util.find_spec(name)  # the source file, without importing torch and friends
+        if spec is None or not spec.origin:  # not (or no longer) part of this version
+            continue
+        digest.update(f"{name}\0".encode() + Path(spec.origin).read_bytes())
+    digest.update(_reranker_identity().encode())
+    return f"{ANSWER_PATH_VERSION}+{digest.hexdigest()[:12]}"
+
+
+def _reranker_identity() -> str:
+    """Which reranker the engine would load (its folder and settings file), "" when none is in use.
+
+    Found without loading it, so a grid served from the cache never loads a model.
+    """
+    try:
+        from qa.search.reranker import reranker_folder
+    except ImportError:
+        return ""
+    try:
+        folder = reranker_folder()
+    except Exception:  # noqa: BLE001 - a bad setting fails when the engine opens, with its own message
+        return "unresolved"
+    if folder is None or not (folder / "reranker.json").is_file():
+        return ""
+    model = folder / "model-int8.onnx"
+    size = model.stat().st_size if model.is_file() else 0
+    return f"{folder.resolve()}\0{(folder / 'reranker.json').read_text(encoding='utf-8')}\0{size}"
+
+
+def index_config(manifest: dict) -> dict:
+    """What, besides a policy's own text, shapes its answers: the model, its runtime and the build settings."""
+    return {"model": manifest["model"]["id"], "backend": manifest["model"].get("backend"),
+            "settings": manifest.get("settings")}
+
+
+def column_key(sha256: str, name: str) -> str:
+    """A policy column's cache key: its file's hash and its display name (both shape its answers)."""
+    return _digest(f"{sha256}\0{name}")
+
+
+def question_key(question: str) -> str:
+    return _digest(question)
+
+
+def read_cache(index_folder: str | os.PathLike) -> dict | None:
+    """The raw cache in `index_folder`, or None when absent or unreadable (then cells are recomputed)."""
+    path = Path(index_folder) / CACHE_FILE
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT or not isinstance(data.get("columns"), dict):
+        return None
+    return data
+
+
+def write_cache(index_folder: str | os.PathLike, data: dict) -> None:
+    """Write the cache into `index_folder` atomically (temporary file, then os.replace)."""
+    folder = Path(index_folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{CACHE_FILE}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, ensure_ascii=False)
+        os.replace(tmp, folder / CACHE_FILE)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _usable_columns(cache: dict | None, config: dict, version: str) -> dict:
+    if not cache or cache.get("config") != config or cache.get("answer_path") != version:
+        return {}
+    return cache["columns"]
+
+
+def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None = None,
+               policies: Sequence[str] | None = None, engine=None,
+               engine_factory: Callable[[], object] | None = None, use_cache: bool = True) -> Grid:
+    """The grid for the index in `index_folder`: cached cells where still valid, the rest answered now.
+
+    `topics`: default the shipped list. `policies`: ids to include (default all, in index order); an
+    unknown id is a ValueError naming it. Cells are answered by `engine` (an opened `qa.search.engine.Engine`
+    on this index), else by one `engine_factory()` makes, else by `Engine.open(index_folder)`; no engine
+    is opened when every cell is cached. New cells are written back to the cache (atomically).
+
+    When a policy's column is answered again because its policy changed (or a policy is new beside an
+    existing grid), `Grid.changes` lists the cells whose answer changed ("CT1 Technologies · Retention:
+    changed"); the cache keeps that list, with its time, for `last_changes`.
+    """
+    from qa.index.store import read_manifest
+
+    started = time.perf_counter()
+    topics = list(topics) if topics is not None else load_topics()
+    manifest = read_manifest(Path(index_folder))
+    if engine is not None:  # what the engine has loaded is what it will answer from
+        known = {pid: (p.name, p.sha256) for pid, p in engine.policies.items()}
+        config = index_config(engine.index.manifest)
+    else:
+        known = {pid: (info["name"], info["sha256"]) for pid, info in manifest["policies"].items()}
+        config = index_config(manifest)
+    wanted = list(dict.fromkeys(policies)) if policies else list(known)
+    unknown = [p for p in wanted if p not in known]
+    if unknown:
+        raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} (known: {', '.join(sorted(known))})")
+    version = answer_path_version()
+    cache = read_cache(index_folder)
+    columns = _usable_columns(cache, config, version)
+    grid = Grid(topics, [PolicyColumn(pid, known[pid][0]) for pid in wanted], {})
+    fresh: dict[str, dict] = {}
+    for pid in wanted:
+        key = column_key(known[pid][1], known[pid][0])
+        prior = columns.get(pid)
+        old = prior if use_cache and prior is not None and prior.get("key") == key else None
+        column = fresh[pid] = {"key": key, "name": known[pid][0], "cells": dict(old["cells"]) if old else {}}
+        computed_before = grid.computed
+        for topic in topics:
+            data = column["cells"].get(question_key(topic.question))
+            if data is not None:
+                try:
+                    grid.cells[(topic.id, pid)] = Cell.from_cache(topic.id, pid, data)
+                    grid.cached += 1
+                    continue
+                except (KeyError, TypeError, ValueError):
+                    pass  # a damaged entry is answered again
+            if engine is None:
+                engine = engine_factory() if engine_factory else _open_engine(index_folder)
+            answer = engine.answer(topic.question, policies=[pid])
+            cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic.id, pid, answer)
+            column["cells"][question_key(topic.question)] = cell.to_cache()
+            grid.computed += 1
+        if grid.computed > computed_before and columns:
+            grid.changes += _column_changes(grid, pid, prior, key)
+    if grid.computed:
+        # Columns of other policies still in the index are kept (a filtered grid must not evict them).
+        kept = {pid: col for pid, col in columns.items() if pid in known and pid not in fresh}
+        data = {"format": CACHE_FORMAT, "answer_path": version, "config": config, "columns": {**kept, **fresh}}
+        if grid.changes:
+            data["changes"] = {"at": _now(), "lines": grid.changes}
+        elif columns and isinstance(cache.get("changes"), dict):
+            data["changes"] = cache["changes"]
+        try:
+            write_cache(index_folder, data)
+        except OSError as err:  # a read-only index still answers; it only cannot remember
+            print(f"policyqa: warning: compare cache not written: {err}", file=sys.stderr)
+    grid.seconds = time.perf_counter() - started
+    return grid
+
+
+def _column_changes(grid: Grid, pid: str, prior: dict | None, key: str) -> list[str]:
+    """What a column answered again says differently from its cached predecessor (a changed policy)."""
+    name = next(p.name for p in grid.policies if p.id == pid)
+    if prior is None:
+        stated = sum(grid.cell(t.id, pid).stated for t in grid.topics)
+        return [f"{name}: new policy, {stated} of {len(grid.topics)} topics stated"]
+    if prior.get("key") == key:  # answered again for another reason (--no-cache, a damaged entry)
+        return []
+    lines = []
+    for topic in grid.topics:
+        data = prior.get("cells", {}).get(question_key(topic.question))
+        if data is None:
+            continue
+        try:
+            was = Cell.from_cache(topic.id, pid, data)
+        except (KeyError, TypeError, ValueError):
+            continue
+        now = grid.cell(topic.id, pid)
+        if now.changed_from(was):
+            how = "" if was.status == now.status else f" (now {STATUS_LABEL[now.status].lower()})"
+            lines.append(f"{name} · {topic.label}: changed{how}")
+    return lines
+
+
+def _now() -> str:
+    from datetime import datetime, timezone
+
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def last_changes(index_folder: str | os.PathLike) -> tuple[str, list[str]] | None:
+    """(when, lines) of the last grid update that answered changed policies again; None if there was none."""
+    cache = read_cache(index_folder)
+    changes = cache.get("changes") if cache else None
+    if not isinstance(changes, dict) or not isinstance(changes.get("lines"), list):
+        return None
+    return str(changes.get("at", "")), [str(line) for line in changes["lines"]]
+
+
+def _open_engine(index_folder):
+    from qa.search.engine import Engine
+
+    return Engine.open(index_folder)
+
+
+# -- after a rebuild -----------------------------------------------------------------------------------
+
+def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
+                        engine_factory: Callable[[], object] | None = None) -> list[str]:
+    """Bring the grid of a rebuilt index up to date and say which cells' answers changed.
+
+    `previous` is `read_cache(index_folder)` taken before the build (in case a build replaces the
+    folder, and the file with it). Without a previous grid, or when the model, settings or answer path
+    changed, nothing is computed (the grid is made on first request) and nothing is reported. Otherwise
+    the columns of unchanged policies are kept, those of changed and new policies answered again, and
+    the lines returned read "CT1 Technologies · Retention: changed".
+    """
+    from qa.embed.embedding import ModelLoadError
+    from qa.index.store import IndexUnavailable, read_manifest
+
+    try:
+        manifest = read_manifest(Path(index_folder))
+        if not _usable_columns(previous, index_config(manifest), answer_path_version()):
+            return []
+        if read_cache(index_folder) is None:  # the build replaced the folder: carry the old cells over
+            write_cache(index_folder, previous)
+        return build_grid(index_folder, load_topics(), engine_factory=engine_factory).changes
+    except (IndexUnavailable, ModelLoadError, OSError) as err:  # the index is built; only the grid is late
+        print(f"policyqa: warning: compare grid not updated ({err}); it is made on first request", file=sys.stderr)
+        return []
+
+
+# -- the command ---------------------------------------------------------------------------------------
+
+def add_compare_parser(commands) -> argparse.ArgumentParser:
+    """Register `policyqa compare` on the CLI's subcommands."""
+    cmd = commands.add_parser("compare", help="compare policies side by side: every practice, a quote or \"not stated\"")
+    cmd.add_argument("--policy", action="append", metavar="ID", help="include this policy (repeatable; default all)")
+    cmd.add_argument("--topics", type=Path, metavar="FILE.jsonl",
+                     help='your own topics, one {"id", "label", "question"} per line (default: the shipped list)')
+    fmt = cmd.add_mutually_exclusive_group()
+    fmt.add_argument("--json", dest="format", action="store_const", const="json", help="the grid as JSON")
+    fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="the grid as CSV")
+    fmt.add_argument("--markdown", dest="format", action="store_const", const="markdown", help="a Markdown table")
+    cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of standard output")
+    cmd.add_argument("--no-cache", action="store_true", help="answer every cell again (and refresh the cache)")
+    cmd.add_argument("--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or ./index)")
+    cmd.set_defaults(func=cmd_compare)
+    return cmd
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from qa.cli import UserError, terminal_safe
+    from qa.config import index_dir
+
+    try:
+        topics = load_topics(args.topics)
+    except TopicsError as err:
+        raise UserError(str(err)) from None
+    if args.out is not None and args.out.is_dir():
+        raise UserError(f"--out {args.out} is a folder; give a file name")
+    try:
+        grid = build_grid(index_dir(args.index), topics, policies=args.policy, use_cache=not args.no_cache)
+    except ValueError as err:  # unknown policy id
+        raise UserError(str(err)) from None
+    fmt = args.format or "text"
+    text = {"json": lambda: json.dumps(grid.to_dict(), ensure_ascii=False, indent=1) + "\n",
+            "csv": grid.to_csv, "markdown": grid.to_markdown,
+            # Policy text on a terminal: control characters (ANSI escapes) shown, not obeyed.
+            "text": lambda: terminal_safe(text_grid(grid), keep_lines=True)}[fmt]()
+    if args.out is not None:
+        try:
+            args.out.write_text(text, encoding="utf-8")
+        except OSError as err:
+            raise UserError(f"cannot write {args.out}: {err.strerror or err}", 1) from None
+    else:
+        sys.stdout.write(text)
+    for line in grid.changes:  # policies changed since the grid was last made (a rebuild from the chat)
+        print(f"policyqa: {terminal_safe(line)}", file=sys.stderr)
+    print(f"policyqa: {len(grid.topics)} topics × {len(grid.policies)} policies: {grid.cached} cells from the "
+          f"cache, {grid.computed} answered, {grid.seconds:.1f} s", file=sys.stderr)
+    return 0
+
+
+def text_grid(grid: Grid) -> str:
+    """The grid for a terminal: topic by topic, one line per policy."""
+    out = []
+    width = max((len(p.name) for p in grid.policies), default=0)
+    for t in grid.topics:
+        out.append(f"## {t.label}  ({t.question})")
+        for p in grid.policies:
+            cell = grid.cell(t.id, p.id)
+            shown = f"“{shorten(_plain_cell(cell), 110)}”" if cell.stated else "— not stated"
+            out.append(f"  {p.name:<{width}}  {shown}")
+        out.append("")
+    return "\n".join(out)

@@ -1,0 +1,66 @@
+"""Build and retrieval settings, and where the policies and the index live.
+
+Settings that change what goes into the index are saved in its manifest; loading an index built with
+different ones is refused (see `qa.index.store`), because its passages or vectors would no longer match.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+RETRIEVERS = ("hybrid", "dense", "bm25")  # first-stage retrievers (qa.search.retrieval)
+DEFAULT_RETRIEVER = "hybrid"  # measured best: evals/README.md
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+ENV_POLICIES = "POLICYQA_POLICIES"
+ENV_INDEX = "POLICYQA_INDEX"
+ENV_MODEL = "POLICYQA_MODEL"
+
+
+@dataclass(frozen=True)
+class BuildSettings:
+    """What shapes the index: the embedding model and how policies are cut into passages.
+
+    `chunk_size` and `chunk_overlap` are in characters. `embed_context` prepends the policy name and
+    section heading to each passage before embedding it (the stored passage stays a verbatim excerpt).
+    """
+
+    model: str = DEFAULT_MODEL
+    chunk_size: int = 800
+    chunk_overlap: int = 100
+    embed_context: bool = True
+
+    def __post_init__(self) -> None:
+        if self.chunk_size < 50:
+            raise ValueError(f"chunk size must be >= 50 characters, got {self.chunk_size}")
+        if not 0 <= self.chunk_overlap < self.chunk_size:
+            raise ValueError(
+                f"chunk overlap must be >= 0 and below the chunk size ({self.chunk_size}), "
+                f"got {self.chunk_overlap}"
+            )
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_env(cls, model: str | None = None, **overrides) -> "BuildSettings":
+        """Defaults, with the model from `model`, else $POLICYQA_MODEL, else the bundled one."""
+        chosen = model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL
+        return cls(model=chosen, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def cache_root() -> Path:
+    """Where derived files are kept (ONNX exports, evaluation indexes): $POLICYQA_CACHE, else ~/.cache/policyqa."""
+    return Path(os.environ.get("POLICYQA_CACHE") or Path.home() / ".cache" / "policyqa")
+
+
+def policies_dir(flag: str | os.PathLike | None = None) -> Path:
+    """The policies folder: the flag, else $POLICYQA_POLICIES, else `policies/` in the project."""
+    return Path(flag or os.environ.get(ENV_POLICIES) or PROJECT_ROOT / "policies")
+
+
+def index_dir(flag: str | os.PathLike | None = None) -> Path:
+    """The index folder: the flag, else $POLICYQA_INDEX, else `index/` in the project."""
+    return Path(flag or os.environ.get(ENV_INDEX) or PROJECT_ROOT / "index")

@@ -1,0 +1,1 @@
+"""Measuring the answer path: datasets, metrics, evaluation and reports."""

@@ -1,0 +1,185 @@
+"""Evaluation datasets: the golden JSON-lines format and SQuAD-format data such as PolicyQA.
+
+Both become `EvalQuestion`s whose evidence is a span of a policy's text (character offsets), so a
+retrieved passage can be judged by how much of the evidence it covers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from qa.ingest.policies import Policy
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of a policy's text that answers the question; offsets into the policy text."""
+
+    policy: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class EvalQuestion:
+    """A question, the policy it is about (None: several or none), and its evidence (empty: unanswerable).
+
+    `scoped`: the user restricted the search to `policy` (PolicyQA's protocol); otherwise the question is
+    routed by the names in it, as typed in the chat. `conversation`: questions sharing it are turns of
+    one chat, in file order. `not_indexed`: organisations the question names that have no policy here.
+    """
+
+    id: str
+    question: str
+    policy: str | None
+    evidence: tuple[Evidence, ...]
+    scoped: bool = False
+    conversation: str = ""
+    not_indexed: tuple[str, ...] = ()
+
+    @property
+    def answerable(self) -> bool:
+        return bool(self.evidence)
+
+
+@dataclass(frozen=True)
+class DatasetProblem:
+    """A dataset line that was skipped, and why."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+def is_relevant(policy: str, start: int, end: int, evidence: Evidence) -> bool:
+    """A passage is relevant when it is in the evidence's policy and covers at least half of its characters."""
+    if policy != evidence.policy:
+        return False
+    overlap = min(end, evidence.end) - max(start, evidence.start)
+    return overlap > 0 and 2 * overlap >= evidence.end - evidence.start
+
+
+class QuoteFinder:
+    """Finds a quote in a policy ignoring case and runs of white space; returns original offsets."""
+
+    def __init__(self, text: str):
+        self._offsets: list[int] = []  # position in `text` of each character of the normalised text
+        chars: list[str] = []
+        for match in re.finditer(r"\S+", text):
+            if chars:
+                chars.append(" ")
+                self._offsets.append(match.start() - 1)
+            for i, ch in enumerate(match.group()):
+                chars.append(ch.lower())
+                self._offsets.append(match.start() + i)
+        self._normalised = "".join(chars)
+
+    def find(self, quote: str) -> tuple[int, int] | None:
+        needle = " ".join(quote.lower().split())
+        if not needle:
+            return None
+        at = self._normalised.find(needle)
+        if at < 0:
+            return None
+        return self._offsets[at], self._offsets[at + len(needle) - 1] + 1
+
+
+def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuestion], list[DatasetProblem]]:
+    """Read a golden JSON-lines file; bad lines (not JSON, missing fields, unknown policy, quote not in its
+    policy) are returned as problems with their line numbers and skipped."""
+    finders = {pid: QuoteFinder(p.text) for pid, p in policies.items()}
+    questions: list[EvalQuestion] = []
+    problems: list[DatasetProblem] = []
+    seen: set[str] = set()
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict):
+                raise ValueError("not a JSON object")
+            qid, question, answers = str(row["id"]), str(row["question"]).strip(), row["answers"]
+            if not question:
+                raise ValueError("empty question")
+            if qid in seen:
+                raise ValueError(f"duplicate id {qid!r}")
+            scope = row.get("policy")
+            if scope is not None and scope not in policies:
+                raise ValueError(f"unknown policy id {scope!r}")
+            if not isinstance(answers, list):
+                raise ValueError('"answers" must be a list')
+            scoped = row.get("scoped", False)
+            if not isinstance(scoped, bool):
+                raise ValueError('"scoped" must be true or false')
+            conversation = row.get("conversation") or ""
+            if not isinstance(conversation, str):
+                raise ValueError('"conversation" must be a string')
+            not_indexed = row.get("not_indexed", [])
+            if not isinstance(not_indexed, list) or not all(isinstance(n, str) for n in not_indexed):
+                raise ValueError('"not_indexed" must be a list of names')
+            not_indexed = tuple(not_indexed)
+            evidence = []
+            for answer in answers:
+                if answer["policy"] not in policies:
+                    raise ValueError(f"unknown policy id {answer['policy']!r} in answers")
+                span = finders[answer["policy"]].find(str(answer["quote"]))
+                if span is None:
+                    raise ValueError(f"quote not found in {answer['policy']}: {str(answer['quote'])[:60]!r}")
+                evidence.append(Evidence(answer["policy"], *span))
+        except KeyError as err:
+            problems.append(DatasetProblem(number, f"missing field {err}"))
+            continue
+        except (ValueError, TypeError) as err:
+            problems.append(DatasetProblem(number, str(err)))
+            continue
+        seen.add(qid)
+        questions.append(EvalQuestion(qid, question, scope, tuple(evidence), scoped=scoped,
+                                      conversation=conversation, not_indexed=not_indexed))
+    return questions, problems
+
+
+def slug(title: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "policy"
+
+
+def load_squad(path: Path, every: int = 1) -> tuple[list[Policy], list[EvalQuestion], list[DatasetProblem]]:
+    """Read SQuAD-format data: each article becomes one policy (its paragraphs joined by a blank line),
+    each question is restricted to its article's policy, and its first answer span is the evidence.
+
+    `every` keeps every n-th question (in file order) for a quicker run.
+    """
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    policies: list[Policy] = []
+    questions: list[EvalQuestion] = []
+    problems: list[DatasetProblem] = []
+    counter = 0
+    used: set[str] = set()
+    for article in data:
+        policy_id = slug(article.get("title", "policy"))
+        while policy_id in used:
+            policy_id += "-x"
+        used.add(policy_id)
+        parts, offset = [], 0
+        for paragraph in article["paragraphs"]:
+            context = paragraph["context"]
+            for qa_item in paragraph["qas"]:
+                counter += 1
+                if counter % every:  # the every-th, 2*every-th, ... question
+                    continue
+                answer = qa_item["answers"][0]
+                start = offset + answer["answer_start"]
+                end = start + len(answer["text"])
+                if context[answer["answer_start"]:answer["answer_start"] + len(answer["text"])] != answer["text"]:
+                    problems.append(DatasetProblem(counter, f"answer span of {qa_item['id']} does not match its text"))
+                    continue
+                questions.append(EvalQuestion(str(qa_item["id"]), qa_item["question"], policy_id,
+                                              (Evidence(policy_id, start, end),), scoped=True))
+            parts.append(context)
+            offset += len(context) + 2
+        policies.append(Policy(id=policy_id, name=article.get("title", policy_id), text="\n\n".join(parts)))
+    return policies, questions, problems

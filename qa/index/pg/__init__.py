@@ -1,0 +1,101 @@
+"""The index in PostgreSQL with pgvector: many readers, many builders, past one machine.
+
+The folder index (`qa.index.store`) stays the default; this store is chosen by `--store postgresql://...` or
+$POLICYQA_STORE. It holds what the folder holds, built by the folder build's own pure functions
+(`qa.ingest.chunking.chunk_policy`, `qa.index.build.embedding_text`, `passage_units`, `unit_embedding_text`), so both
+stores index and score the same passages the same way.
+
+Tables (in the schema `policyqa`; every one keyed by policy id first, the column a Citus cluster
+distributes by, see docs/scaling.md):
+
+    policies             one row per *version* of a policy (its text, name, aliases), content-addressed by
+                         `version_key` (file sha256, name, aliases, build settings, embedding runtime)
+    passages             a version's passages: offsets, text, bm25s tokens, vector
+    units                a version's sentences (headings left out): offsets, passage, vector
+    terms                a version's document frequency per bm25s token
+    generations          a set of policy versions readers may answer from; `current` points at one
+    generation_policies  which version of each policy a generation holds, and its first row number
+    generation_terms     document frequencies over a whole generation (BM25's idf)
+    generation_shards    the shards (`--shard I/N`) of a building generation that have finished
+
+A build writes versions one policy per transaction (a vector whose embedding text is stored already is
+copied, not embedded again), then switches `current` to the new generation in one transaction, so a
+reader sees the old generation or the new one, never half, and a builder killed at any moment leaves the
+previous generation answering (a new build resumes where it stopped: committed versions are reused).
+A builder holds a session advisory lock per shard, which the server releases when its connection dies.
+
+Reading mirrors `qa.search.retrieval.Scorer` (the Engine's scorer seam): passage rows are numbered as the folder
+numbers them (policies by id, passages in order), dense candidates come from an exact scan of the
+policies in scope (HNSW with an iterative scan when the scope is every policy), and BM25 is scored in
+SQL over the rows that share a token with the question (GIN index on the token arrays), with bm25s's own
+tokenisation and formula (Lucene idf, Robertson tf) over the generation's statistics.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TYPE_CHECKING, Callable
+
+# Light on purpose: the command line imports this package to build its parser (`--help` stays instant),
+# so the store's modules (numpy, psycopg) are imported only when a store is used.
+ENV_STORE = "POLICYQA_STORE"
+SCHEMA = "policyqa"
+
+if TYPE_CHECKING:
+    from qa.index.pg.store import PgStore
+
+__all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "shared_store", "store_signature",
+           "store_url"]
+
+_STORES: dict[tuple[str, str], "PgStore"] = {}
+
+
+def __getattr__(name: str):
+    if name in ("PgStore", "StoreError", "store_url"):
+        from qa.index.pg import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module 'qa.index.pg' has no attribute {name!r}")
+
+
+def shared_store(url: str, schema: str = SCHEMA) -> "PgStore":
+    """One pooled PgStore per URL and schema in this process (engines reopened after a build share it)."""
+    from qa.index.pg.store import PgStore
+
+    if (url, schema) not in _STORES:
+        _STORES[(url, schema)] = PgStore(url, schema)
+    return _STORES[(url, schema)]
+
+
+def store_signature(url: str, schema: str = SCHEMA) -> str:
+    """What identifies the store's published index now (its generation), for a reader that reopens when
+    it changes, as the chat does with a folder's manifest; one small query."""
+    return f"{url}#{schema}#{shared_store(url, schema).current_generation()}"
+
+
+def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, model: str | None = None,
+                embedder_factory: Callable[[str], object] | None = None, reranker: str | None = None,
+                schema: str = SCHEMA):
+    """An Engine over the store at URL `store` (else $POLICYQA_STORE unless `folder` is given), else over
+    the index folder, exactly as `Engine.open` does.
+
+    Raises IndexUnavailable, StoreError, ModelLoadError or RerankerUnavailable with a one-line message.
+    """
+    from qa.search.engine import Engine
+    from qa.index.pg.store import store_url
+    from qa.config import ENV_MODEL
+
+    url = store_url(store, folder)
+    if url is None:
+        return Engine.open(folder, model=model, embedder_factory=embedder_factory, reranker=reranker)
+    from qa.index.pg.reader import PgScorer
+    from qa.search.reranker import load_reranker
+
+    index = shared_store(url, schema).open_index(model=model or os.environ.get(ENV_MODEL))
+    if embedder_factory is None:
+        from qa.embed.embedding import load_embedder
+
+        def embedder_factory(model_id: str):
+            return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
+    embedder = embedder_factory(index.manifest["model"]["id"])
+    return Engine(index, embedder, load_reranker(reranker), scorer=PgScorer(index, embedder))

@@ -1,0 +1,139 @@
+"""The command line's PostgreSQL side: `--store URL` (or $POLICYQA_STORE) on index build/add/remove/status,
+ask and eval, `--shard I/N` and `index publish`. `qa.cli` hands a command here when a store is chosen."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from qa.index.pg import ENV_STORE  # the store's own modules are imported by the commands that use them
+
+EVAL_SCHEMA = "policyqa_eval"  # eval --squad (or another model) indexes its corpus here, beside the product's
+
+
+def add_store_option(p: argparse.ArgumentParser, build: bool = False) -> None:
+    p.add_argument("--store", metavar="URL",
+                   help=f"the index in PostgreSQL (postgresql://...) instead of a folder (default: ${ENV_STORE} "
+                        "unless --index is given)")
+    if build:
+        p.add_argument("--shard", metavar="I/N",
+                       help="with --store: index only the policies whose id hashes to shard I of N (N workers "
+                            "fill one index; the last to finish publishes it)")
+        p.add_argument("--no-publish", action="store_true",
+                       help="with --store: leave the finished index for `policyqa index publish`")
+
+
+def add_publish_parser(index_sub) -> None:
+    publish = index_sub.add_parser("publish", help="with --store: switch readers to the newest finished build")
+    add_store_option(publish)
+    publish.set_defaults(func=cmd_index_publish)
+
+
+def store_of(args: argparse.Namespace) -> str | None:
+    """The store URL the command uses: --store, else $POLICYQA_STORE unless --index was given; None: the folder."""
+    from qa.cli import UserError
+    from qa.index.pg.store import StoreError, store_url
+
+    try:
+        return store_url(getattr(args, "store", None), getattr(args, "index", None))
+    except StoreError as err:
+        raise UserError(str(err)) from None
+
+
+def _open(url: str, schema: str | None = None):
+    from qa.index.pg.store import SCHEMA, PgStore
+
+    return PgStore(url, schema or SCHEMA)
+
+
+def cmd_index_build_store(args: argparse.Namespace) -> int:
+    """`index build|add|remove --store URL`: build the policies folder into the store."""
+    from qa.index.build import BuildError
+    from qa.cli import EXIT_FAILURE, UserError, terminal_safe
+    from qa.embed.embedding import load_embedder
+    from qa.index.pg.build import build_store, parse_shard
+    from qa.config import BuildSettings, policies_dir
+
+    url = store_of(args)
+    try:
+        settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
+                                          chunk_overlap=args.chunk_overlap)
+        shard = parse_shard(args.shard) if getattr(args, "shard", None) else (0, 1)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    with _open(url) as store:
+        try:
+            report = build_store(store, policies_dir(args.policies), settings, lambda: load_embedder(settings.model),
+                                 shard=shard, full=args.full, publish=not getattr(args, "no_publish", False),
+                                 max_bytes=int(args.max_mb * 1_000_000))
+        except BuildError as err:
+            raise UserError(str(err), EXIT_FAILURE) from None
+    lines = [f"warning: {w}" for w in report.warnings] + [f"note: {s}" for s in report.skipped] + [
+        f"error: {e}" + (" (kept its previously indexed version)" if e.path.stem in report.kept_previous else "")
+        for e in report.errors]
+    for line in lines:
+        print(terminal_safe(line), file=sys.stderr)
+    if not args.quiet or report.errors:
+        where = f" (shard {shard[0]}/{shard[1]})" if shard[1] > 1 else ""
+        print(f"{report.summary()}{where}")
+    return EXIT_FAILURE if report.errors else 0
+
+
+def store_manifest(url: str) -> dict:
+    """`index status --store URL`: the published generation's manifest (shaped as a folder index's, plus
+    "store", "generation" and "building"); builds in progress are noted on stderr.
+
+    Raises IndexUnavailable (one line) when the store has nothing published.
+    """
+    from qa.cli import terminal_safe
+    from qa.index.pg.build import store_status
+    from qa.index.pg.store import _safe_url
+    from qa.index.store import REBUILD_HINT, IndexUnavailable
+
+    with _open(url) as store:
+        status = store_status(store)
+    for build in status["building"]:
+        done = ", ".join(str(s) for s in build["done"]) or "none"
+        print(terminal_safe(f"note: generation {build['generation']} is {build['state']}: shards done {done} "
+                            f"of {build['shards']}"), file=sys.stderr)
+    if status["manifest"] is None:
+        raise IndexUnavailable(f"no index in the store {_safe_url(url)}: {REBUILD_HINT} --store URL")
+    return {**status["manifest"], "building": status["building"]}
+
+
+def cmd_index_publish(args: argparse.Namespace) -> int:
+    from qa.index.build import BuildError
+    from qa.cli import EXIT_FAILURE, UserError
+    from qa.index.pg.build import publish_store
+
+    url = store_of(args)
+    if url is None:
+        raise UserError(f"publish needs --store URL (or ${ENV_STORE}); a folder index is published by its build")
+    with _open(url) as store:
+        try:
+            generation = publish_store(store)
+        except BuildError as err:
+            raise UserError(str(err), EXIT_FAILURE) from None
+    print(f"published generation {generation}")
+    return 0
+
+
+def known_policies(url: str) -> dict:
+    """The store's published policies (id -> manifest entry), read without loading the model."""
+    with _open(url) as store:
+        return store.open_index().manifest["policies"]
+
+
+def open_eval_engine(url: str, folder, settings, reranker: str | None, model: str | None, built_for_eval: bool):
+    """The engine `policyqa eval --store` measures: the store itself, or, when eval built a folder index of
+    its own corpus (--squad, --model, --chunk-size), that corpus built into the schema `policyqa_eval` of
+    the same database, reusing the folder's vectors so both stores are measured on the same embeddings."""
+    from qa.index.pg import open_engine
+
+    if not built_for_eval:
+        return open_engine(url, model=model, reranker=reranker)
+    from qa.index.pg.build import FolderVectors, build_store
+
+    with _open(url, EVAL_SCHEMA) as store:
+        build_store(store, folder.parent / "policies", settings, lambda: FolderVectors(folder, settings))
+    return open_engine(url, model=model, reranker=reranker, schema=EVAL_SCHEMA)

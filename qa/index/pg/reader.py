@@ -1,0 +1,418 @@
+"""Reading a published generation: an index and a scorer shaped as the answer path expects (see `qa.index.pg`)."""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from qa.ingest.chunking import Passage
+from qa.index.pg.store import PgStore, _safe_url
+from qa.ingest.policies import Policy
+from qa.search.retrieval import Scorer
+
+# bm25s's defaults (method "lucene": Lucene idf, Robertson tf), as qa.search.retrieval.Scorer uses them.
+BM25_K1 = 1.5
+BM25_B = 0.75
+# HNSW candidates scanned for a search over every policy; the candidates are re-scored exactly anyway.
+EF_SEARCH = 200
+# Up to this many passages in scope, dense candidates come from an exact scan, so a question routed to
+# one policy (at most qa.index.build.MAX_PASSAGES_PER_POLICY passages) gets the folder's candidates exactly; a
+# larger scope searches HNSW. Measured at 30,000 synthetic passages: an exact scan of 6,000 passages and
+# their 18,000 sentences took 52-62 ms.
+EXACT_MAX_ROWS = 2_000
+TEXT_CACHE = 256  # policy texts a reader keeps (the rest stay in the database)
+PASSAGE_CACHE = 4096
+
+
+def bm25_document(policy_name: str, passage: Passage) -> str:
+    """What BM25 indexes for a passage: as `qa.index.lexical.passage_corpus` builds the folder's corpus."""
+    return f"{policy_name} {passage.section} {passage.text}"
+
+
+def bm25_tokens(texts: list[str]) -> list[list[str]]:
+    """bm25s tokens (English stopwords out, Snowball stems) of each text, exactly as the folder store
+    tokenises (the same function is called, so the two cannot drift apart)."""
+    from qa.index.lexical import tokenize
+
+    return [list(t) for t in tokenize(texts, return_ids=False)]
+
+class StoredPolicy(Policy):
+    """A `Policy` whose text is read from the store when first asked for (a reader keeps a few)."""
+
+    def __init__(self, index: "PgIndex", policy_id: str, name: str, aliases: Sequence[str], source: str,
+                 sha256: str, version_id: int):
+        for key, value in (("id", policy_id), ("name", name), ("aliases", tuple(aliases)), ("source", source),
+                           ("sha256", sha256), ("headings", ()), ("_index", index), ("version_id", version_id)):
+            object.__setattr__(self, key, value)
+
+    @property
+    def text(self) -> str:  # noqa: D401 - the dataclass field this replaces
+        return self._index.policy_text(self.id, self.version_id)
+
+
+class PassageRows(Sequence):
+    """The generation's passages in row order, read from the store on demand (a few thousand kept)."""
+
+    def __init__(self, index: "PgIndex"):
+        self.index = index
+        self._cache: OrderedDict[int, Passage] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self.index.passage_count
+
+    def __getitem__(self, row):
+        if isinstance(row, slice):
+            return [self[i] for i in range(*row.indices(len(self)))]
+        row = int(row)
+        if row < 0:
+            row += len(self)
+        if not 0 <= row < len(self):
+            raise IndexError(row)
+        if row not in self._cache:
+            self.fetch(np.array([row]))
+        return self._cache[row]
+
+    def fetch(self, rows: np.ndarray) -> list[Passage]:
+        """The passages of `rows` (one query for those not cached)."""
+        missing = [int(r) for r in dict.fromkeys(rows.tolist()) if int(r) not in self._cache]
+        if missing:
+            policies, versions, ords = self.index.locate(np.array(missing, dtype=np.int64))
+            with self.index.store.pool.connection() as conn:
+                found = conn.execute(self.index.store.q(
+                    "SELECT p.policy_id, p.ord, p.passage_id, p.section, p.start_offset, p.end_offset, p.text "
+                    "FROM {s}.passages p JOIN unnest(%s::text[], %s::bigint[], %s::int[]) AS r(policy_id, version_id, ord) "
+                    "USING (policy_id, version_id, ord)"), (policies, versions, ords)).fetchall()
+            for policy_id, ord_, pid, section, start, end, text in found:
+                row = self.index.first_row[policy_id] + ord_
+                self._cache[row] = Passage(id=pid, policy=policy_id, section=section, start=start, end=end, text=text)
+            while len(self._cache) > PASSAGE_CACHE:
+                self._cache.popitem(last=False)
+        return [self._cache[int(r)] for r in rows]
+
+    def __iter__(self) -> Iterator[Passage]:
+        """Every passage in row order, streamed (a server-side cursor), not kept."""
+        with self.index.store.pool.connection() as conn, conn.transaction():
+            cursor = conn.cursor(name="policyqa_passages")
+            cursor.execute(self.index.store.q(
+                "SELECT p.policy_id, p.passage_id, p.section, p.start_offset, p.end_offset, p.text "
+                "FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
+                "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (self.index.generation,))
+            for policy_id, pid, section, start, end, text in cursor:
+                yield Passage(id=pid, policy=policy_id, section=section, start=start, end=end, text=text)
+
+
+class PgIndex:
+    """One published generation, shaped as `qa.index.store.PolicyIndex` is to the answer path.
+
+    `policies` (by id: name, aliases; text read on demand), `passages` (a sequence over the generation's
+    rows), `manifest` (as the folder's, with "store" and "generation"). Rows are numbered as the folder
+    numbers them: policies sorted by id, each policy's passages in order.
+    """
+
+    def __init__(self, store: PgStore, generation: int):
+        self.store = store
+        self.generation = generation
+        self.path = None
+        with store.pool.connection() as conn:
+            info = conn.execute(store.q(
+                "SELECT settings, model, published_at, build_seconds, passage_count, unit_count, token_total "
+                "FROM {s}.generations WHERE generation_id = %s"), (generation,)).fetchone()
+            rows = conn.execute(store.q(
+                "SELECT g.policy_id, g.version_id, g.first_row, p.passage_count, p.name, p.aliases, p.source, p.sha256 "
+                "FROM {s}.generation_policies g JOIN {s}.policies p USING (policy_id, version_id) "
+                "WHERE g.generation_id = %s ORDER BY g.first_row, g.policy_id"), (generation,)).fetchall()
+        settings, model, published_at, build_seconds, passages, units, tokens = info
+        self.passage_count, self.unit_count = int(passages), int(units)
+        self.average_length = tokens / passages if passages else 0.0
+        self.policy_ids = [r[0] for r in rows]
+        self.version_ids = np.array([r[1] for r in rows], dtype=np.int64)
+        self.first_rows = np.array([r[2] for r in rows], dtype=np.int64)
+        self.counts = np.array([r[3] for r in rows], dtype=np.int64)
+        self.first_row = {r[0]: int(r[2]) for r in rows}
+        self.position = {r[0]: i for i, r in enumerate(rows)}
+        self.policies: dict[str, Policy] = {
+            r[0]: StoredPolicy(self, r[0], r[4], r[5], r[6], r[7], int(r[1])) for r in rows}
+        self.passages = PassageRows(self)
+        self._texts: OrderedDict[tuple[str, int], str] = OrderedDict()
+        from qa import __version__
+        from qa.index.store import FORMAT_VERSION
+
+        self.manifest = {
+            "format_version": FORMAT_VERSION, "package_version": __version__, "model": model,
+            "chunker": {"splitter": "RecursiveCharacterTextSplitter", "chunk_size": settings["chunk_size"],
+                        "chunk_overlap": settings["chunk_overlap"], "embed_context": settings["embed_context"]},
+            "settings": settings, "faiss_index": "none: pgvector HNSW in PostgreSQL", "unit_index": "pgvector HNSW",
+            "policies": {r[0]: {"name": r[4], "source": r[6], "sha256": r[7], "passages": int(r[3])} for r in rows},
+            "passage_count": self.passage_count, "unit_count": self.unit_count,
+            "built_at": published_at.isoformat(timespec="seconds") if published_at else "",
+            "build_seconds": float(build_seconds or 0.0), "store": _safe_url(store.url), "generation": generation,
+        }
+
+    @property
+    def settings(self):
+        from qa.config import BuildSettings
+
+        return BuildSettings(**self.manifest["settings"])
+
+    def policy_text(self, policy_id: str, version_id: int) -> str:
+        key = (policy_id, version_id)
+        if key not in self._texts:
+            with self.store.pool.connection() as conn:
+                self._texts[key] = conn.execute(self.store.q(
+                    "SELECT text FROM {s}.policies WHERE policy_id = %s AND version_id = %s"), key).fetchone()[0]
+            while len(self._texts) > TEXT_CACHE:
+                self._texts.popitem(last=False)
+        return self._texts[key]
+
+    def locate(self, rows: np.ndarray) -> tuple[list[str], list[int], list[int]]:
+        """(policy ids, version ids, passage numbers) of global `rows`."""
+        where = np.searchsorted(self.first_rows, rows, side="right") - 1
+        return ([self.policy_ids[i] for i in where.tolist()], self.version_ids[where].tolist(),
+                (rows - self.first_rows[where]).tolist())
+
+    def rows_of(self, policy_ids: list[str] | None) -> np.ndarray | None:
+        if policy_ids is None:
+            return None
+        parts = [np.arange(self.first_row[p], self.first_row[p] + self.counts[self.position[p]], dtype=np.int64)
+                 for p in policy_ids if p in self.position]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def policies_of(self, rows: np.ndarray) -> list[int]:
+        """Positions (in `policy_ids`) of the policies that own `rows`."""
+        if len(rows) == 0:
+            return []
+        return np.unique(np.searchsorted(self.first_rows, rows, side="right") - 1).tolist()
+
+    def is_current(self) -> bool:
+        """Whether this is still the store's current generation (a reader may reopen when not)."""
+        return self.store.current_generation() == self.generation
+
+
+class _LazyBM25:
+    """BM25 scores of every row for one question, computed per policy when a row is first read.
+
+    Stands in for the array `Scorer.bm25_scores` returns: `len()` and indexing by row arrays, which is
+    all the retrievers do with it, so a question routed to one policy scores, and keeps, only that
+    policy's rows (an array of every row is made only when a search over every policy asks for it).
+    """
+
+    def __init__(self, scorer: "PgScorer", question: str):
+        self.scorer = scorer
+        index = scorer.index
+        self.by_policy: dict[int, np.ndarray] = {}  # policy position -> scores of its rows
+        self.every_row: np.ndarray | None = None  # all rows, once a search over every policy asked for them
+        tokens = bm25_tokens([question])[0]
+        self.terms, self.weights = [], []
+        if tokens:
+            with index.store.pool.connection() as conn:
+                df = dict(conn.execute(index.store.q(
+                    "SELECT term, df FROM {s}.generation_terms WHERE generation_id = %s AND term = ANY(%s)"),
+                    (index.generation, list(set(tokens)))).fetchall())
+            n = index.passage_count
+            counts: dict[str, int] = {}
+            for token in tokens:  # a repeated query token counts again, as in bm25s
+                if token in df:
+                    counts[token] = counts.get(token, 0) + 1
+            for term, repeats in counts.items():
+                idf = np.float32(math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5)))
+                self.terms.append(term)
+                self.weights.append(float(idf) * repeats)
+
+    def __len__(self) -> int:
+        return self.scorer.index.passage_count
+
+    def _scores(self, positions: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, scores) of the passages sharing a token with the question, in the policies at
+        `positions` (None: every policy of the generation).
+
+        The postings of the question's tokens are read (binary) and scored here with numpy, as bm25s
+        scores its sparse matrix: summing them in SQL took 1.35 s for 535,000 postings at 300,000 passages.
+        """
+        index = self.scorer.index
+        where = ("JOIN {s}.generation_policies g USING (policy_id, version_id) WHERE g.generation_id = %(g)s"
+                 if positions is None else "WHERE t.policy_id = ANY(%(pol)s) AND t.version_id = ANY(%(ver)s)")
+        params = {"g": index.generation, "terms": self.terms}
+        if positions is not None:
+            params.update(pol=[index.policy_ids[p] for p in positions], ver=index.version_ids[positions].tolist())
+        with index.store.pool.connection() as conn, conn.cursor(binary=True) as cursor:
+            found = cursor.execute(index.store.q(
+                f"SELECT t.policy_id, t.term, t.ords, t.tfs, t.lengths FROM {{s}}.terms t {where} "
+                "AND t.term = ANY(%(terms)s::text[])"), params).fetchall()
+        if not found:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        weight = dict(zip(self.terms, self.weights))
+        rows = np.concatenate([np.asarray(o, dtype=np.int64) + index.first_row[p] for p, _, o, _, _ in found])
+        tf = np.concatenate([np.asarray(f, dtype=np.float32) for _, _, _, f, _ in found])
+        length = np.concatenate([np.asarray(n, dtype=np.float32) for _, _, _, _, n in found])
+        idf = np.concatenate([np.full(len(o), weight[t], dtype=np.float32) for _, t, o, _, _ in found])
+        # Robertson's tf with Lucene's idf (the weight), summed over the question's tokens per passage.
+        tfc = tf / (tf + np.float32(BM25_K1) * (1 - np.float32(BM25_B) + np.float32(BM25_B) * length
+                                                 / np.float32(index.average_length)))
+        unique, inverse = np.unique(rows, return_inverse=True)
+        scores = np.zeros(len(unique), dtype=np.float32)
+        np.add.at(scores, inverse, idf * tfc)
+        return unique, scores
+
+    def __getitem__(self, rows) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.int64)
+        index = self.scorer.index
+        if not self.terms:
+            return np.zeros(len(rows), dtype=np.float32)
+        if self.every_row is not None:
+            return self.every_row[rows]
+        positions = index.policies_of(rows)
+        if len(positions) == len(index.policy_ids):  # every policy: one query, one array of every row
+            self.every_row = np.zeros(index.passage_count, dtype=np.float32)
+            found, scores = self._scores(None)
+            self.every_row[found] = scores
+            return self.every_row[rows]
+        missing = [p for p in positions if p not in self.by_policy]
+        for p in missing:
+            self.by_policy[p] = np.zeros(int(index.counts[p]), dtype=np.float32)
+        if missing:
+            found, scores = self._scores(missing)
+            owner = np.searchsorted(index.first_rows, found, side="right") - 1
+            for p, row, score in zip(owner.tolist(), found.tolist(), scores.tolist()):
+                self.by_policy[p][row - int(index.first_rows[p])] = score
+        owner = np.searchsorted(index.first_rows, rows, side="right") - 1
+        out = np.zeros(len(rows), dtype=np.float32)
+        for p in positions:
+            mine = owner == p
+            out[mine] = self.by_policy[p][rows[mine] - index.first_rows[p]]
+        return out
+
+
+class PgScorer:
+    """`qa.search.retrieval.Scorer`'s methods over a PgIndex: what the three retrievers call, nothing cached
+    but the last few questions' vectors and BM25 scores."""
+
+    def __init__(self, index: PgIndex, embedder):
+        self.index = index
+        self.embedder = embedder
+        self._query_cache: dict[str, np.ndarray] = {}
+        self._bm25_cache: dict[str, _LazyBM25] = {}
+
+    # The question's vector and the caches are kept exactly as the folder scorer keeps them.
+    embed = Scorer.embed
+    forget_queries = Scorer.forget_queries
+
+    @property
+    def rows_by_policy(self) -> dict[str, np.ndarray]:
+        return {p: self.index.rows_of([p]) for p in self.index.policy_ids}
+
+    def scope(self, policies: list[str] | None) -> np.ndarray | None:
+        """Passage rows of `policies` (None: all rows)."""
+        return self.index.rows_of(policies)
+
+    def _scope_params(self, rows: np.ndarray) -> dict:
+        wanted = self.index.policies_of(rows)
+        return {"pol": [self.index.policy_ids[p] for p in wanted], "ver": self.index.version_ids[wanted].tolist()}
+
+    def dense_candidates(self, query: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
+        """Rows whose passage vector, or one of whose sentences' vectors, is among the nearest to the query.
+
+        A scope of at most EXACT_MAX_ROWS passages is scanned exactly, as the folder's exact index does:
+        its policies' rows by primary key (`+ 0` keeps the planner off the HNSW index). A larger one, or
+        none, searches HNSW with an iterative scan, filtered to the scope's or the generation's versions.
+        """
+        store, q = self.index.store, np.asarray(query[0], dtype=np.float32)
+        if rows is not None and len(rows) == 0:
+            return np.zeros(0, dtype=np.int64)
+        exact = rows is not None and len(rows) <= EXACT_MAX_ROWS
+        if rows is None:
+            # No filter at all, so the planner keeps to the HNSW index (a filter on the generation turned
+            # into a join and an exact scan of every row: 1.1 s at 300,000 passages); rows of other
+            # generations (old versions of changed policies, a small share) are dropped after.
+            where, params = "true", {"q": q}
+        else:
+            where = "x.policy_id = ANY(%(pol)s) AND x.version_id = ANY(%(ver)s)"
+            params = {"q": q, **self._scope_params(rows)}
+        found = []
+        with store.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT set_config('hnsw.ef_search', %s, true), "
+                         "set_config('hnsw.iterative_scan', 'relaxed_order', true)", (str(max(EF_SEARCH, depth * 4)),))
+            for table, column, limit in (("passages", "ord", depth), ("units", "passage_ord", depth * 2)):
+                distance = "(x.embedding <#> %(q)s) + 0" if exact else "x.embedding <#> %(q)s"
+                order = "d, x.policy_id, x.ord" if exact else "d"  # ties as in row order; HNSW takes one key
+                found += conn.execute(store.q(
+                    f"WITH near AS MATERIALIZED (SELECT x.policy_id, x.version_id, x.{column} AS ord, {distance} AS d, "
+                    f"x.ord AS n FROM {{s}}.{table} x WHERE {where} ORDER BY {order} LIMIT %(k)s) "
+                    "SELECT policy_id, version_id, ord FROM near ORDER BY d, policy_id, n"),
+                    {**params, "k": limit * (2 if rows is None else 1)}).fetchall()
+        position, versions = self.index.position, self.index.version_ids
+        found = [(p, o) for p, v, o in found if p in position and versions[position[p]] == v]
+        out = np.array([self.index.first_row[p] + o for p, o in found], dtype=np.int64)
+        if rows is not None:
+            out = out[np.isin(out, rows)]
+        return np.unique(out)
+
+    def _cosines(self, query: np.ndarray, rows: np.ndarray, with_units: bool) -> tuple[np.ndarray, np.ndarray, list]:
+        """(passage cosines, best sentence cosines (NaN: no sentence), each row's [(start, end, cosine)])."""
+        n = len(rows)
+        passage = np.zeros(n, dtype=np.float32)
+        best = np.full(n, np.nan, dtype=np.float32)
+        units: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
+        if n == 0:
+            return passage, best, units
+        policies, versions, ords = self.index.locate(rows)
+        position = {(p, o): i for i, (p, o) in enumerate(zip(policies, ords))}
+        store, q = self.index.store, np.asarray(query[0], dtype=np.float32)
+        params = {"q": q, "pol": policies, "ver": versions, "ord": ords}
+        with store.pool.connection() as conn:
+            for p, o, cosine in conn.execute(store.q(
+                    "SELECT x.policy_id, x.ord, -(x.embedding <#> %(q)s) FROM {s}.passages x "
+                    "JOIN unnest(%(pol)s::text[], %(ver)s::bigint[], %(ord)s::int[]) AS r(policy_id, version_id, ord) "
+                    "USING (policy_id, version_id, ord)"), params):
+                passage[position[(p, o)]] = cosine
+            for p, o, start, end, cosine in conn.execute(store.q(
+                    "SELECT u.policy_id, u.passage_ord, u.start_offset, u.end_offset, -(u.embedding <#> %(q)s) "
+                    "FROM {s}.units u JOIN unnest(%(pol)s::text[], %(ver)s::bigint[], %(ord)s::int[]) "
+                    "AS r(policy_id, version_id, passage_ord) USING (policy_id, version_id, passage_ord) "
+                    "ORDER BY u.policy_id, u.version_id, u.ord"), params):
+                i = position[(p, o)]
+                best[i] = cosine if np.isnan(best[i]) else max(best[i], cosine)
+                if with_units:
+                    units[i].append((start, end, cosine))
+        return passage, best, units
+
+    def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
+        passage, best, _ = self._cosines(query, np.asarray(rows, dtype=np.int64), with_units=False)
+        if sentence_weight == 0 or len(rows) == 0:
+            return passage
+        best = np.where(np.isnan(best), passage, best)  # a passage without sentences is its own best sentence
+        return (1 - sentence_weight) * passage + sentence_weight * best
+
+    def bm25_scores(self, question: str) -> _LazyBM25:
+        """BM25 of every row for `question` (read lazily: see _LazyBM25)."""
+        if question not in self._bm25_cache:
+            if len(self._bm25_cache) >= 8:
+                self._bm25_cache.pop(next(iter(self._bm25_cache)))
+            self._bm25_cache[question] = _LazyBM25(self, question)
+        return self._bm25_cache[question]
+
+    def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
+             similarities: np.ndarray | None = None) -> list:
+        """The `k` best rows as hits, each with its best sentences marked (as `Scorer.hits`)."""
+        from qa.search.highlight import pick_highlights
+        from qa.search.retrieval import SENTENCE_WEIGHT, Hit, top_stable
+
+        order = top_stable(scores, k)
+        chosen = np.asarray(rows, dtype=np.int64)[order]
+        passage, best, units = self._cosines(query, chosen, with_units=True)
+        if similarities is None:
+            best = np.where(np.isnan(best), passage, best)
+            similarities = (1 - SENTENCE_WEIGHT) * passage + SENTENCE_WEIGHT * best
+        else:
+            similarities = similarities[order]
+        out = []
+        for rank, (i, passage_row) in enumerate(zip(order, self.index.passages.fetch(chosen))):
+            spans = [(s, e) for s, e, _ in units[rank]]
+            cosines = np.array([c for _, _, c in units[rank]], dtype=np.float32)
+            out.append(Hit(policy=passage_row.policy, name=self.index.policies[passage_row.policy].name,
+                           section=passage_row.section, start=passage_row.start, end=passage_row.end,
+                           text=passage_row.text, score=float(scores[i]), passage_id=passage_row.id,
+                           highlights=tuple(pick_highlights(spans, cosines)), similarity=float(similarities[rank])))
+        return out

@@ -1,0 +1,211 @@
+"""The store's connection, schema and pointer to the current generation (see `qa.index.pg`)."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import TYPE_CHECKING
+
+from qa.index.store import IndexUnavailable
+
+if TYPE_CHECKING:
+    from qa.index.pg.reader import PgIndex
+
+from qa.index.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
+SCHEMA_VERSION = 2  # 2: BM25 postings in `terms` (1 scored token arrays)
+LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes ("PQIX")
+PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
+
+
+class StoreError(IndexUnavailable):
+    """The store cannot be used as given (bad URL, unreachable server, another model); one line."""
+
+
+def store_url(flag: str | None = None, index_flag: str | None = None) -> str | None:
+    """The store URL: the flag, else $POLICYQA_STORE unless an --index folder was given; None: the folder.
+
+    Raises StoreError for a URL that is not postgresql://.
+    """
+    url = flag or (None if index_flag else os.environ.get(ENV_STORE)) or None
+    if url is not None and not url.startswith(("postgresql://", "postgres://")):
+        raise StoreError(f"--store must be a postgresql:// URL, got {url!r}")
+    return url
+
+
+def _safe_url(url: str) -> str:
+    """The URL without its password, for messages."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url)
+        if parts.password:
+            netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+            return parts._replace(netloc=netloc).geturl()
+    except ValueError:
+        return "postgresql://..."
+    return url
+
+
+# -- connection and schema ------------------------------------------------------------------------------
+
+def _ddl(schema: str, dimension: int) -> list[str]:
+    s = schema
+    return [
+        f"CREATE TABLE IF NOT EXISTS {s}.policies ("
+        " policy_id text NOT NULL, version_id bigint GENERATED ALWAYS AS IDENTITY, version_key text NOT NULL,"
+        " name text NOT NULL, aliases text[] NOT NULL, source text NOT NULL, sha256 text NOT NULL,"
+        " headings jsonb NOT NULL, text text NOT NULL, passage_count int NOT NULL, unit_count int NOT NULL,"
+        " token_count bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),"
+        " PRIMARY KEY (policy_id, version_id), UNIQUE (policy_id, version_key))",
+        f"CREATE TABLE IF NOT EXISTS {s}.passages ("
+        " policy_id text NOT NULL, version_id bigint NOT NULL, ord int NOT NULL, passage_id text NOT NULL,"
+        " section text NOT NULL, start_offset int NOT NULL, end_offset int NOT NULL, text text NOT NULL,"
+        f" token_count int NOT NULL, ekey text NOT NULL, embedding vector({dimension}) NOT NULL,"
+        " PRIMARY KEY (policy_id, version_id, ord),"
+        f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
+        f"CREATE TABLE IF NOT EXISTS {s}.units ("
+        " policy_id text NOT NULL, version_id bigint NOT NULL, ord int NOT NULL, passage_ord int NOT NULL,"
+        f" start_offset int NOT NULL, end_offset int NOT NULL, ekey text NOT NULL, embedding vector({dimension}) NOT NULL,"
+        " PRIMARY KEY (policy_id, version_id, ord),"
+        f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
+        # BM25's inverted index, one row per policy version and token: the passages holding it, how often,
+        # and their lengths in tokens (a GIN index over each passage's token array, measured first, took
+        # 170 ms to score a routed question over 6,000 passages, since every matching row was re-counted).
+        f"CREATE TABLE IF NOT EXISTS {s}.terms ("
+        " policy_id text NOT NULL, version_id bigint NOT NULL, term text NOT NULL, df int NOT NULL,"
+        " ords int[] NOT NULL, tfs int[] NOT NULL, lengths int[] NOT NULL,"
+        " PRIMARY KEY (policy_id, version_id, term),"
+        f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
+        f"CREATE TABLE IF NOT EXISTS {s}.generations ("
+        " generation_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan_key text NOT NULL,"
+        " shards int NOT NULL, state text NOT NULL CHECK (state IN ('building', 'complete', 'published')),"
+        " settings jsonb NOT NULL, model jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),"
+        " published_at timestamptz, build_seconds float8, passage_count bigint, unit_count bigint,"
+        " token_total bigint)",
+        f"CREATE UNIQUE INDEX IF NOT EXISTS generations_building ON {s}.generations (plan_key, shards)"
+        " WHERE state <> 'published'",
+        f"CREATE TABLE IF NOT EXISTS {s}.generation_policies ("
+        f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE,"
+        " policy_id text NOT NULL, version_id bigint NOT NULL, first_row bigint,"
+        " PRIMARY KEY (generation_id, policy_id),"
+        f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies)",
+        f"CREATE INDEX IF NOT EXISTS generation_policies_version ON {s}.generation_policies (policy_id, version_id)",
+        f"CREATE TABLE IF NOT EXISTS {s}.generation_terms ("
+        f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, term text NOT NULL,"
+        " df bigint NOT NULL, PRIMARY KEY (generation_id, term))",
+        f"CREATE TABLE IF NOT EXISTS {s}.generation_shards ("
+        f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, shard int NOT NULL,"
+        " finished_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (generation_id, shard))",
+        f"CREATE TABLE IF NOT EXISTS {s}.current (only_row bool PRIMARY KEY DEFAULT true CHECK (only_row),"
+        f" generation_id bigint REFERENCES {s}.generations, previous_generation_id bigint)",
+        # HNSW for searches over every policy; a scoped search reads its policies' rows by primary key.
+        f"CREATE INDEX IF NOT EXISTS passages_embedding ON {s}.passages USING hnsw (embedding vector_ip_ops)",
+        f"CREATE INDEX IF NOT EXISTS units_embedding ON {s}.units USING hnsw (embedding vector_ip_ops)",
+        f"CREATE INDEX IF NOT EXISTS terms_term ON {s}.terms (term)",  # a question over every policy
+        f"CREATE INDEX IF NOT EXISTS passages_ekey ON {s}.passages (policy_id, ekey)",  # a policy's vectors reused
+        f"CREATE INDEX IF NOT EXISTS units_ekey ON {s}.units (policy_id, ekey)",
+        f"CREATE INDEX IF NOT EXISTS units_passage ON {s}.units (policy_id, version_id, passage_ord)",
+    ]
+
+
+class PgStore:
+    """A pooled connection to one policyqa schema in a PostgreSQL database (psycopg 3, psycopg_pool).
+
+    Every statement is parameterised; only the schema name (checked to be an identifier) and the vector
+    dimension (an int) are written into DDL. Raises StoreError when the server cannot be reached.
+    """
+
+    def __init__(self, url: str, schema: str = SCHEMA, max_connections: int = 4):
+        import psycopg
+        from psycopg_pool import ConnectionPool
+
+        if not schema.isidentifier() or schema.lower() != schema:
+            raise StoreError(f"schema must be a lower-case identifier, got {schema!r}")
+        self.url = url
+        self.schema = schema
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        except psycopg.Error as err:
+            raise StoreError(f"cannot use the store {_safe_url(url)}: {' '.join(str(err).split())[:200]}") from None
+        self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, configure=self._configure,
+                                   open=True, kwargs={"autocommit": True})
+
+    @staticmethod
+    def _configure(conn) -> None:
+        from pgvector.psycopg import register_vector
+
+        register_vector(conn)
+
+    def close(self) -> None:
+        self.pool.close()
+
+    def __enter__(self) -> "PgStore":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def q(self, sql: str) -> str:
+        """`sql` with `{s}` replaced by the schema name."""
+        return sql.replace("{s}", self.schema)
+
+    def meta(self) -> dict | None:
+        """The store's model record {"id", "dimension", "backend"}, or None before its first build."""
+        with self.pool.connection() as conn:
+            exists = conn.execute("SELECT to_regclass(%s)", (f"{self.schema}.meta",)).fetchone()[0]
+            if exists is None:
+                return None
+            row = conn.execute(self.q("SELECT value FROM {s}.meta WHERE key = 'model'")).fetchone()
+        return row[0] if row else None
+
+    def ensure_schema(self, model: dict) -> None:
+        """Create the tables for vectors of `model["dimension"]` (once); StoreError for another dimension."""
+        with self.pool.connection() as conn, conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s, -2)", (LOCK_NAMESPACE,))
+            conn.execute(f"CREATE SCHEMA IF NOT EXISTS {self.schema}")
+            conn.execute(self.q("CREATE TABLE IF NOT EXISTS {s}.meta (key text PRIMARY KEY, value jsonb NOT NULL)"))
+            version = conn.execute(self.q("SELECT value FROM {s}.meta WHERE key = 'schema_version'")).fetchone()
+            if version and version[0] != SCHEMA_VERSION:
+                raise StoreError(f"the store's tables are version {version[0]}, this policyqa writes version "
+                                 f"{SCHEMA_VERSION}: build into a new database or schema")
+            row = conn.execute(self.q("SELECT value FROM {s}.meta WHERE key = 'model'")).fetchone()
+            if row and row[0]["dimension"] != model["dimension"]:
+                raise StoreError(f"the store holds {row[0]['dimension']}-dimension vectors ({row[0]['id']}), "
+                                 f"not {model['dimension']} ({model['id']}): use another database or schema")
+            for statement in _ddl(self.schema, int(model["dimension"])):
+                conn.execute(statement)
+            conn.execute(self.q("INSERT INTO {s}.meta VALUES ('model', %s), ('schema_version', %s) "
+                                "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"),
+                         (json.dumps(model), json.dumps(SCHEMA_VERSION)))
+            conn.execute(self.q("INSERT INTO {s}.current (generation_id) VALUES (NULL) ON CONFLICT DO NOTHING"))
+
+    def current_generation(self, conn=None) -> int | None:
+        if self.meta() is None:
+            return None
+        if conn is None:
+            with self.pool.connection() as conn:
+                return self.current_generation(conn)
+        row = conn.execute(self.q("SELECT generation_id FROM {s}.current")).fetchone()
+        return row[0] if row else None
+
+    def open_index(self, model: str | None = None) -> "PgIndex":
+        """The current generation as an index the answer path reads (see PgIndex).
+
+        Raises IndexUnavailable (one line) when nothing is published yet or `model` is not the store's.
+        """
+        from qa.index.store import REBUILD_HINT, IndexUnavailable
+
+        where = _safe_url(self.url)
+        meta = self.meta()
+        generation = self.current_generation() if meta else None
+        if generation is None:
+            raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL")
+        from qa.index.pg.reader import PgIndex
+
+        index = PgIndex(self, generation)
+        built_with = index.manifest["model"]["id"]
+        if model is not None and built_with != model:
+            raise IndexUnavailable(f"the store {where} was built with model '{built_with}', not '{model}': "
+                                   f"run `policyqa index build --store URL --model {model}`")
+        return index

@@ -1,0 +1,291 @@
+"""Reading the policies folder: each file is one policy, its id the file's stem.
+
+Display names and aliases come from `policies.toml` in the same folder; a policy without an entry is
+named after its file. A file that cannot be read is reported and skipped, never fatal to the others.
+Only regular files directly in the folder are read: links are not followed, and every entry that is
+skipped (hidden, a folder, a link) is named. Ids are compared without case, as `Acme.txt` and
+`acme.txt` are one policy to a reader (and one file on some file systems).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+
+from qa.ingest.formats import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError, extract_data,
+                        read_file)
+from qa.ingest.sections import Heading, detect_headings
+
+METADATA_FILE = "policies.toml"
+REMOVED_FOLDER = ".removed"  # where `policyqa index remove` keeps removed files
+MIN_ALIAS_CHARS = 2
+# An alias is matched as words in every question, so a common word as an alias ("a", "data", "it")
+# would route nearly every question to one policy. Function words, and the words privacy questions
+# are made of.
+_PRIVACY_WORDS = frozenset("""
+    data information info personal privacy policy policies notice cookie cookies email e-mail mail phone
+    address name names company companies business service services site website web app apps online user
+    users customer customers client clients account accounts contact right rights security secure time
+    year years day days month months people person keep kept share shared sell sold use used collect
+    collected delete deleted store stored retain retention how long third party parties marketing consent
+    law legal child children location payment payments card cards credit tech technology technologies
+    cloud office ltd limited inc group team support help us uk eu gdpr ico dpo yes ok please thanks
+    also may might must shall would could one two new old good all any many much every
+""".split())
+
+
+@lru_cache(maxsize=1)
+def common_words() -> frozenset[str]:
+    """Function words (bm25s's English list, imported on first use: it pulls in scipy) and the words
+    privacy questions are made of."""
+    from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+    return frozenset(STOPWORDS_EN_PLUS) | _PRIVACY_WORDS
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One policy: its text (what every passage offset points into) and how people name it."""
+
+    id: str
+    name: str
+    text: str
+    aliases: tuple[str, ...] = ()
+    source: str = ""  # the file it came from, relative to the policies folder
+    sha256: str = ""  # of the source file's bytes
+    headings: tuple[Heading, ...] = field(default=(), repr=False)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "name": self.name, "aliases": list(self.aliases), "source": self.source,
+                "sha256": self.sha256, "headings": [list(h) for h in self.headings], "text": self.text}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Policy":
+        return cls(id=data["id"], name=data["name"], text=data["text"], aliases=tuple(data["aliases"]),
+                   source=data["source"], sha256=data["sha256"],
+                   headings=tuple((int(s), str(t)) for s, t in data["headings"]))
+
+
+def name_from_id(policy_id: str) -> str:
+    """A readable name for a policy with no metadata: "acme-cloud_ltd" -> "Acme Cloud Ltd"."""
+    words = policy_id.replace("_", " ").replace("-", " ").split()
+    return " ".join(w if w.isupper() else w.capitalize() for w in words) or policy_id
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of the file's bytes; a symbolic link is not followed (OSError)."""
+    digest = hashlib.sha256()
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_metadata(folder: Path, warnings: list[str] | None = None) -> dict[str, dict]:
+    """The `policies.toml` entries by policy id (case-folded): {"name": str or None, "aliases": [str]}.
+
+    {} when the file is absent. Raises PolicyFileError (one line naming the file and the entry) when
+    the file is not valid TOML or an entry has the wrong shape (`concero = "x"`, `name = 3`), since
+    silently dropping names and aliases would change which policy a question is routed to. Aliases
+    that are merely unusable (too short, a common word, not a string) are dropped with a line added to
+    `warnings`; `check_aliases` drops those that name another policy.
+    """
+    path = folder / METADATA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
+        raise PolicyFileError(path, f"invalid metadata file ({err})") from err
+    warnings = warnings if warnings is not None else []
+    entries: dict[str, dict] = {}
+    for key, entry in raw.items():
+        where = f"[{key}]"
+        if not isinstance(entry, dict):
+            raise PolicyFileError(path, f"{where} must be a table with name and aliases (like `[{key}]` then "
+                                        f"`name = \"...\"`), got {type(entry).__name__} {_shown(entry)}")
+        if key.casefold() in entries:
+            raise PolicyFileError(path, f"{where} is given twice (ids are compared without case)")
+        name = entry.get("name")
+        if name is not None and (not isinstance(name, str) or not name.strip()):
+            raise PolicyFileError(path, f"{where} name must be a non-empty string, got {_shown(name)}")
+        if name is not None and _has_controls(name):
+            raise PolicyFileError(path, f"{where} name {_shown(name)} contains control characters")
+        unknown = sorted(set(entry) - {"name", "aliases"})
+        if unknown:
+            warnings.append(f"{METADATA_FILE}: {where} unknown key {', '.join(unknown)} ignored "
+                            "(an entry has name and aliases)")
+        entries[key.casefold()] = {"name": " ".join(name.split()) if name else None,
+                                   "aliases": _valid_aliases(key, entry.get("aliases", []), warnings)}
+    return entries
+
+
+def _has_controls(text: str) -> bool:
+    """Control characters (ESC of terminal escape codes among them) have no place in a name."""
+    return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def _shown(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _valid_aliases(key: str, aliases, warnings: list[str]) -> list[str]:
+    where = f"{METADATA_FILE}: [{key}]"
+    if isinstance(aliases, str):
+        warnings.append(f"{where} aliases should be a list; read {_shown(aliases)} as one alias")
+        aliases = [aliases]
+    if not isinstance(aliases, list):
+        warnings.append(f"{where} aliases must be a list of strings, got {_shown(aliases)}; ignored")
+        return []
+    kept: list[str] = []
+    for alias in aliases:
+        if not isinstance(alias, str):
+            warnings.append(f"{where} alias {_shown(alias)} dropped: not a string")
+            continue
+        alias = " ".join(alias.split())
+        if _has_controls(alias):
+            warnings.append(f"{where} alias {_shown(alias)} dropped: it contains control characters")
+        elif len(alias) < MIN_ALIAS_CHARS:
+            warnings.append(f"{where} alias {_shown(alias)} dropped: shorter than {MIN_ALIAS_CHARS} characters")
+        elif alias.casefold() in common_words():
+            warnings.append(f"{where} alias {_shown(alias)} dropped: a common word, it would match most questions")
+        elif alias not in kept:
+            kept.append(alias)
+    return kept
+
+
+def check_aliases(metadata: dict[str, dict], policy_ids, warnings: list[str]) -> None:
+    """Drop (with a warning) every alias that is another policy's id or display name."""
+    ids = list(policy_ids)
+    names = {pid.casefold(): pid for pid in ids}
+    for pid in ids:
+        names.setdefault(policy_name(pid, metadata).casefold(), pid)
+    for pid in ids:
+        entry = metadata.get(pid.casefold())
+        if not entry:
+            continue
+        kept = []
+        for alias in entry["aliases"]:
+            owner = names.get(alias.casefold())
+            if owner is not None and owner.casefold() != pid.casefold():
+                warnings.append(f"{METADATA_FILE}: [{pid}] alias {_shown(alias)} dropped: it names policy "
+                                f"'{owner}'")
+            else:
+                kept.append(alias)
+        entry["aliases"] = kept
+
+
+def policy_name(policy_id: str, metadata: dict[str, dict]) -> str:
+    """The display name of `policy_id`: its policies.toml name, else one made from the id."""
+    return (metadata.get(policy_id.casefold()) or {}).get("name") or name_from_id(policy_id)
+
+
+def policy_aliases(policy_id: str, metadata: dict[str, dict]) -> tuple[str, ...]:
+    return tuple((metadata.get(policy_id.casefold()) or {}).get("aliases", ()))
+
+
+def scan_folder(folder: Path) -> tuple[list[Path], list[PolicyFileError]]:
+    """The regular files in `folder` that may be policies (sorted), and every other entry, with why.
+
+    Skipped and named: hidden entries, folders (even one named `x.txt`), symbolic links (never
+    followed: a `passwd.txt` link to /etc/passwd is not read) and other non-regular files. The
+    metadata file and the `.removed` folder are the project's own and pass silently.
+    """
+    files: list[Path] = []
+    skipped: list[PolicyFileError] = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        path = Path(entry.path)
+        if entry.name in (METADATA_FILE, REMOVED_FOLDER):
+            continue
+        try:
+            mode = entry.stat(follow_symlinks=False).st_mode
+        except OSError as err:
+            skipped.append(PolicyFileError(path, f"skipped: cannot read it ({err.strerror or err})"))
+            continue
+        if stat.S_ISLNK(mode):
+            target = "a broken symbolic link" if not os.path.exists(path) else "a symbolic link"
+            skipped.append(PolicyFileError(path, f"skipped: {target}; links are not followed "
+                                                 "(copy the file into the folder instead)"))
+        elif entry.name.startswith("."):
+            skipped.append(PolicyFileError(path, "skipped: a hidden file"))
+        elif stat.S_ISDIR(mode):
+            skipped.append(PolicyFileError(path, "skipped: a folder; policies are files directly in the folder"))
+        elif not stat.S_ISREG(mode):
+            skipped.append(PolicyFileError(path, "skipped: not a regular file"))
+        else:
+            files.append(path)
+    return files, skipped
+
+
+def policy_files(folder: Path) -> list[Path]:
+    """Candidate policy files in `folder`, sorted: every visible regular file but the metadata file."""
+    return scan_folder(folder)[0]
+
+
+def policy_id_clash(path: Path, seen: dict[str, str]) -> PolicyFileError | None:
+    """An error when `path`'s policy id, compared without case, is one in `seen` (casefolded id -> file name)."""
+    previous = seen.get(path.stem.casefold())
+    if previous is not None:
+        return PolicyFileError(path, f"same policy id '{path.stem}' as {previous} (ids ignore case); "
+                                     "rename one of them")
+    seen[path.stem.casefold()] = path.name
+    return None
+
+
+def unsupported(path: Path) -> PolicyFileError | None:
+    if path.suffix.lower() in SUPPORTED_SUFFIXES:
+        return None
+    return PolicyFileError(path, f"unsupported file type '{path.suffix or '(none)'}' "
+                                 f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
+
+
+def read_policy(path: Path, metadata: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES,
+                limits: Limits = DEFAULT_LIMITS) -> Policy:
+    """Read one policy file; raises PolicyFileError (one line, naming the file) when it cannot be used.
+
+    The file is read once: its text and its sha256 come from the same bytes.
+    """
+    data = read_file(path, max_bytes)
+    extracted = extract_data(data, path, limits)
+    policy_id = path.stem
+    headings = extracted.headings if extracted.headings is not None else detect_headings(extracted.text)
+    return Policy(id=policy_id, name=policy_name(policy_id, metadata), text=extracted.text,
+                  aliases=policy_aliases(policy_id, metadata), source=path.name,
+                  sha256=hashlib.sha256(data).hexdigest(), headings=tuple(headings))
+
+
+def load_policies(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Policy], list[PolicyFileError]]:
+    """Every readable policy in `folder`, and one error per file that was skipped.
+
+    Two files with the same stem, compared without case (say `acme.txt` and `Acme.pdf`), would be the
+    same policy id: the first in name order is kept and the others are reported. Entries that are not
+    regular files (links, folders, hidden files) are not policies and are left out silently here; the
+    index build names them. Raises PolicyFileError for a malformed policies.toml.
+    """
+    if not folder.is_dir():
+        raise FileNotFoundError(f"policies folder not found: {folder}")
+    metadata = read_metadata(folder)
+    files = policy_files(folder)
+    check_aliases(metadata, [p.stem for p in files], [])
+    errors: list[PolicyFileError] = []
+    policies: list[Policy] = []
+    seen: dict[str, str] = {}
+    for path in files:
+        problem = unsupported(path) or policy_id_clash(path, seen)
+        if problem:
+            errors.append(problem)
+            continue
+        try:
+            policies.append(read_policy(path, metadata, max_bytes))
+        except PolicyFileError as err:
+            errors.append(err)
+    return policies, errors

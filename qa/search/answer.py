@@ -1,0 +1,243 @@
+"""The one answer path: from a question (and the conversation so far) to cited quotes or "not stated".
+
+Everything a user sees goes through `answer_question`: `policyqa ask`, the chat, the comparison grid,
+and `policyqa eval`, which judges the same `Answer`. In order:
+
+1. the question is resolved against earlier turns (`qa.search.conversation`): "and who do they share it with?"
+   becomes "Who does Core Office IT share my data with?";
+2. it is routed by the companies it names (`qa.search.names`): exact names and aliases, near misses
+   ("Cloudsentrik"), and organisations that have no policy here ("Facebook"), which get no answer;
+3. each policy in scope is searched on its own (the first-stage retriever, hybrid by default), so every
+   company gets its best evidence even when another company's policy dominates the overall ranking;
+4. the reranker (`qa.search.reranker`, a cross-encoder trained here) rescores each policy's candidates into a
+   calibrated probability that the passage answers the question; passages are ordered by it, and a
+   policy whose best passage falls below the calibrated threshold is "not stated", its nearest passage
+   kept only as a labelled nearest match. Without a reranker, the dense similarity and its threshold
+   decide instead.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import asdict, dataclass, field, replace
+from typing import Sequence
+
+import numpy as np
+
+from qa.search.conversation import resolve_question
+from qa.search.names import match_names, without_names
+from qa.search.retrieval import Hit
+
+# Without a reranker: calibrated on the golden set (evals/abstention_curve.py, int8 ONNX); see evals/README.md.
+DEFAULT_ABSTAIN_BELOW = 0.49
+# First-stage candidates the reranker sees per policy: all of them when one policy is asked, fewer each
+# when several are (the reranker's cost grows with pairs; evals/README.md has the depth sweep).
+RERANK_DEPTH_SINGLE = 20
+RERANK_DEPTH_MULTI = 8
+MENTIONS_SHOWN = 3
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One answering sentence, verbatim; `start`/`end` are character offsets into the policy text."""
+
+    policy: str
+    name: str
+    section: str
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class PolicyAnswer:
+    """What one policy says about the question.
+
+    `quotes` is the short extractive answer (empty when abstained); `hits` are the passages behind it,
+    best first, each with `highlights`; when abstained, `hits` holds the nearest match only.
+    `confidence` is the probability (0-1) that the best passage answers the question (with a reranker;
+    without one, the dense similarity); `score` is the same number, kept for older callers.
+    """
+
+    policy: str
+    name: str
+    abstained: bool
+    score: float
+    quotes: tuple[Quote, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    confidence: float = 0.0
+    ranked: tuple[Hit, ...] = field(default=(), repr=False)  # every candidate, best first (for evaluation)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question: one row per policy asked, answered rows first."""
+
+    question: str
+    rows: tuple[PolicyAnswer, ...]
+    scope: tuple[str, ...]  # policy ids searched
+    routed: tuple[str, ...] = ()  # policies named in the (interpreted) question
+    latency_ms: float = 0.0
+    interpreted_as: str = ""  # the question resolved against earlier turns ("" means: as asked)
+    not_indexed: tuple[str, ...] = ()  # organisations the question is about that have no policy here
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, policy id) for names matched fuzzily
+    mentions: tuple[Hit, ...] = ()  # passages that mention a not-indexed organisation: never the answer
+    reranker: str = ""  # the reranker that ordered the passages ("" when none)
+    threshold: float = 0.0  # the confidence below which a policy is "not stated"
+
+    def __post_init__(self) -> None:
+        if not self.interpreted_as:
+            object.__setattr__(self, "interpreted_as", self.question)
+
+    @property
+    def abstained(self) -> bool:
+        return all(row.abstained for row in self.rows)
+
+    @property
+    def answered(self) -> tuple[PolicyAnswer, ...]:
+        return tuple(row for row in self.rows if not row.abstained)
+
+    def hits(self) -> list[Hit]:
+        """Every passage shown, best first across policies."""
+        return sorted((h for row in self.rows for h in row.hits), key=lambda h: -h.score)
+
+    def ranking(self, include_abstained: bool = False) -> list[Hit]:
+        """The passages as the answer presents them: each answering policy's best passage first (in
+        confidence order), then their other passages by score. A "not stated" row contributes nothing
+        unless `include_abstained` (retrieval-only evaluation)."""
+        rows = [r for r in self.rows if include_abstained or not r.abstained]
+        rows.sort(key=lambda r: (r.abstained, -r.confidence))
+        passages = [r.ranked or r.hits for r in rows] if include_abstained else [r.hits for r in rows]
+        leaders = [hits[0] for hits in passages if hits]
+        rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.score)
+        return leaders + rest
+
+    def to_dict(self) -> dict:
+        """The JSON form (`policyqa ask --json`): every quote with its offsets into its policy's text."""
+        return {
+            "question": self.question,
+            "interpreted_as": self.interpreted_as,
+            "abstained": self.abstained,
+            "scope": list(self.scope),
+            "routed": list(self.routed),
+            "not_indexed": list(self.not_indexed),
+            "corrections": [{"typed": t, "policy": p} for t, p in self.corrections],
+            "reranker": self.reranker or None,
+            "threshold": round(self.threshold, 4),
+            "answers": [{
+                "policy": row.policy, "name": row.name, "abstained": row.abstained,
+                "confidence": round(row.confidence, 4),
+                "quotes": [asdict(q) for q in row.quotes],
+                "passages": [h.to_dict() for h in row.hits],
+            } for row in self.rows],
+            "mentions": [h.to_dict() for h in self.mentions],
+            "latency_ms": round(self.latency_ms, 2),
+        }
+
+
+def named_policies(question: str, policies: dict) -> list[str]:
+    """Ids of the policies the question names (exactly or by a near miss), in policy order."""
+    return list(match_names(question, policies).policies)
+
+
+def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN) -> tuple[Hit, ...]:
+    """Passages of indexed policies whose text names one of `organisations` (whole words)."""
+    patterns = [re.compile(rf"(?<!\w){re.escape(o)}(?!\w)", re.IGNORECASE) for o in organisations]
+    found = []
+    for passage in engine.index.passages:
+        spans = [(passage.start + m.start(), passage.start + m.end()) for p in patterns for m in p.finditer(passage.text)]
+        if spans:
+            found.append(Hit(policy=passage.policy, name=engine.policies[passage.policy].name,
+                             section=passage.section, start=passage.start, end=passage.end, text=passage.text,
+                             score=0.0, passage_id=passage.id, highlights=tuple(spans[:3])))
+            if len(found) >= limit:
+                break
+    return tuple(found)
+
+
+def _quotes(engine, policy_id: str, hit: Hit) -> tuple[Quote, ...]:
+    text = engine.policies[policy_id].text
+    return tuple(Quote(policy=policy_id, name=hit.name, section=hit.section, start=s, end=e, text=text[s:e])
+                 for s, e in hit.highlights)
+
+
+def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] | None = None,
+                    retriever: str | None = None, history: Sequence[Answer] = (),
+                    rerank: bool = True) -> Answer:
+    """Answer `question` from `engine`'s index (see the module docstring for every step).
+
+    `policies` restricts the search to those ids (the user's choice; no routing then). `history` holds
+    the earlier answers of the same conversation, oldest first. `rerank=False` skips the reranker even
+    when one is loaded (for measuring it). Raises ValueError for an empty question, k < 1 or an unknown
+    policy id.
+    """
+    started = time.perf_counter()
+    if not question or not question.strip():
+        raise ValueError("question is empty")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    interpreted = resolve_question(question, history, engine.policies) if history else question.strip()
+    match = match_names(interpreted, engine.policies)
+    if policies is not None:
+        unknown = [p for p in policies if p not in engine.policies]
+        if unknown:
+            raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
+                             f"(known: {', '.join(sorted(engine.policies))})")
+        scope = list(dict.fromkeys(policies))
+        routed: list[str] = [p for p in match.policies if p in scope]
+        not_indexed: tuple[str, ...] = ()
+    else:
+        routed = list(match.policies)
+        not_indexed = match.not_indexed
+        scope = routed or ([] if not_indexed else list(engine.policies))
+    reranker = engine.reranker if rerank else None
+    depth = max(k, RERANK_DEPTH_SINGLE if len(scope) == 1 else RERANK_DEPTH_MULTI) if reranker else (
+        k if len(scope) == 1 else max(1, min(k, 3)))
+    candidates: dict[str, list[Hit]] = {}
+    for policy_id in scope:
+        kwargs = {"retriever": retriever} if retriever else {}
+        candidates[policy_id] = engine.search(interpreted, k=depth, policies=[policy_id], **kwargs)
+    threshold = DEFAULT_ABSTAIN_BELOW
+    if reranker is not None:
+        threshold = reranker.calibration.threshold
+        candidates = _reranked(reranker, without_names(interpreted, routed, engine.policies,
+                                                       [t for t, _ in match.corrections]), candidates)
+    shown = k if len(scope) == 1 else max(1, min(k, 3))
+    rows = []
+    for policy_id, hits in candidates.items():
+        name = engine.policies[policy_id].name
+        if not hits:
+            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
+            continue
+        confidence = hits[0].score if reranker is not None else max(h.similarity for h in hits)
+        if confidence < threshold:
+            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence,
+                                     hits=tuple(hits[:1]), confidence=confidence, ranked=tuple(hits[:shown])))
+            continue
+        rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
+                                 quotes=_quotes(engine, policy_id, hits[0]), hits=tuple(hits[:shown]),
+                                 confidence=confidence, ranked=tuple(hits[:shown])))
+    rows.sort(key=lambda r: (r.abstained, -r.confidence))
+    return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
+                  latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
+                  not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
+                  mentions=_mentions(engine, not_indexed) if not_indexed else (),
+                  reranker=reranker.name if reranker is not None else "", threshold=threshold)
+
+
+def _reranked(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """Each policy's candidates rescored by the reranker (one batch for all), best first; a hit's
+    `score` becomes the calibrated probability that it answers the question."""
+    flat = [h for hits in candidates.values() for h in hits]
+    if not flat:
+        return candidates
+    logits = reranker.score(question, flat)
+    probabilities = reranker.calibration.probability(logits, np.array([h.score for h in flat], dtype=np.float32))
+    rescored = iter(replace(h, score=float(p)) for h, p in zip(flat, probabilities))
+    out = {}
+    for policy_id, hits in candidates.items():
+        mine = [next(rescored) for _ in hits]
+        out[policy_id] = sorted(mine, key=lambda h: -h.score)
+    return out
+

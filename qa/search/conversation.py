@@ -1,0 +1,106 @@
+"""Follow-up questions: resolving "they", "what about CT1?" and company-less questions against earlier turns.
+
+A chat is a sequence of questions; people leave out what they said before. A question is rewritten into
+one that stands alone (what the answer shows as "Interpreted as: …"), and that rewritten question is what
+is routed and searched:
+
+- it names no company and the conversation has been about one or more companies: those companies carry
+  over ("and who do they share it with?" -> "Who does Core Office IT share my data with?"), unless it
+  asks about every company ("Which of them sell my data?", "any of these companies");
+- it only names a company ("what about CT1?", "and Concero?"): the earlier question is asked again about
+  that company;
+- anything else stands alone.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+from qa.search.names import match_names
+
+_ALL_COMPANIES = re.compile(
+    r"\b(?:which|what|any|all|each|every|both|none|compare|comparison|most|least)\b[\w\s]{0,20}?"
+    r"\b(?:compan(?:y|ies)|firms?|providers?|policies|them|these|those|of them)\b|\bwho(?:\s+else)?\s+(?:sells?|shares?)\b",
+    re.IGNORECASE)
+_LEAD_IN = re.compile(r"^\s*(?:and|so|also|ok(?:ay)?|then|right|but|now|hmm+|well)\b[\s,]*", re.IGNORECASE)
+_ELLIPSIS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+|^\s*(?:and|or)\s+(?:for\s+)?", re.IGNORECASE)
+_MY_DATA = re.compile(r"\bmy (?:personal )?(?:data|information|details|info)\b", re.IGNORECASE)
+
+
+def _display(policy_ids: Sequence[str], policies: Mapping[str, object]) -> str:
+    names = [policies[p].name for p in policy_ids if p in policies]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _capitalise(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text
+
+
+def _replace_pronouns(question: str, company: str, topic_phrase: str | None) -> tuple[str, bool]:
+    """Put the company (and the earlier topic for "it") where the question has pronouns."""
+    replaced = False
+
+    def sub(pattern: str, value: str, text: str) -> str:
+        nonlocal replaced
+        new, count = re.subn(pattern, value, text, flags=re.IGNORECASE)
+        replaced = replaced or count > 0
+        return new
+
+    text = sub(r"\btheir\b", f"{company}'s", question)
+    text = sub(r"\b(?:do|did)\s+they\b", f"does {company}", text)
+    text = sub(r"\b(?:are|were)\s+they\b", f"is {company}", text)
+    text = sub(r"\bthey\b", company, text)
+    text = sub(r"\bthem\b", company, text)
+    if topic_phrase:
+        text = re.sub(r"\b(share|sell|keep|store|use|delete|send|transfer|protect|hold|process)\s+it\b",
+                      rf"\1 {topic_phrase}", text, flags=re.IGNORECASE)
+    return text, replaced
+
+
+def _company_only(question: str, named: Sequence[str], typed: Sequence[str], policies: Mapping[str, object]) -> bool:
+    """Whether the question is just a company ("what about CT1?", "and Concero?")."""
+    rest = _ELLIPSIS.sub("", question)
+    for name in [n for pid in named for n in (policies[pid].name, pid, *policies[pid].aliases)] + list(typed):
+        rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
+    rest = re.sub(r"[^\w]+", " ", rest).strip().lower()
+    return rest in {"", "then", "too", "as well", "instead", "s policy", "s", "for", "for them"}
+
+
+def resolve_question(question: str, history: Sequence[object], policies: Mapping[str, object]) -> str:
+    """`question` rewritten to stand alone, given earlier `Answer`s of the same conversation (oldest first).
+
+    Returns the question unchanged when it already stands alone or there is no earlier turn.
+    """
+    question = question.strip()
+    earlier = [a for a in history if getattr(a, "interpreted_as", None) or getattr(a, "question", None)]
+    if not earlier:
+        return question
+    previous = earlier[-1]
+    previous_text = getattr(previous, "interpreted_as", "") or previous.question
+    previous_scope = [p for p in getattr(previous, "routed", ()) if p in policies]
+    match = match_names(question, policies)
+    if match.policies or match.not_indexed:
+        typed = [t for t, _ in match.corrections] + list(match.not_indexed)
+        if not _company_only(question, match.policies, typed, policies):
+            return question
+        target = _display(match.policies, policies) if match.policies else match.not_indexed[0]
+        if previous_scope:
+            old_names = sorted({n for pid in previous_scope
+                                for n in (policies[pid].name, *policies[pid].aliases, pid)}, key=len, reverse=True)
+            pattern = re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w])" for n in old_names), re.IGNORECASE)
+            swapped, count = pattern.subn(target, previous_text)
+            # A list of several companies collapses to the new one named once.
+            if count:
+                return re.sub(rf"({re.escape(target)})(?:(?:,\s*|\s+and\s+){re.escape(target)})+", r"\1", swapped)
+        return f"{previous_text.rstrip(' ?')} ({target})?"
+    if _ALL_COMPANIES.search(question) or not previous_scope:
+        return question
+    company = _display(previous_scope, policies)
+    topic = _MY_DATA.search(previous_text)
+    core = _LEAD_IN.sub("", question)
+    # "it" after a verb of handling data is the data the conversation is about ("share it with").
+    rewritten, replaced = _replace_pronouns(core, company, topic.group(0) if topic else "my data")
+    if replaced:
+        return _capitalise(rewritten)
+    return f"{_capitalise(core).rstrip(' ?')} ({company})?"

@@ -1,0 +1,85 @@
+"""The loaded product: an index, the model that embedded it, and its retrievers, opened once.
+
+The CLI, the chat page and the evaluation all go through `Engine`, so they answer the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Callable, Sequence
+
+from qa.embed.embedding import Embedder
+from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
+from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, index_dir
+from qa.index.store import PolicyIndex, load_index
+
+
+
+class Engine:
+    """An opened index with its embedder; retrievers are made on first use and kept."""
+
+    def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: "Reranker | None" = None,  # noqa: F821
+                 scorer: Scorer | None = None):
+        """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
+        another store passes its own with the same methods."""
+        self.index = index
+        self.embedder = embedder
+        self.reranker = reranker
+        self.scorer = scorer if scorer is not None else Scorer(index, embedder)
+        self._retrievers: dict[str, Retriever] = {}
+
+    @classmethod
+    def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
+             embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None) -> "Engine":
+        """Load the index (flag, $POLICYQA_INDEX or `index/`), the model that built it, and the reranker.
+
+        `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is
+        used. `reranker` (or $POLICYQA_RERANKER) names a reranker folder, "none" for none; without
+        either the shipped one. Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a
+        one-line message.
+        """
+        from qa.search.reranker import load_reranker
+
+        requested = model or os.environ.get(ENV_MODEL)
+        index = load_index(index_dir(folder), model=requested)
+        if embedder_factory is None:
+            from qa.embed.embedding import load_embedder
+
+            def embedder_factory(model_id: str) -> Embedder:
+                # Questions run on the backend the passages were embedded with.
+                return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
+        return cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker))
+
+    def warm_up(self) -> None:
+        """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""
+        self.scorer.bm25_scores("warm up")
+
+    def forget_queries(self) -> None:
+        """Drop cached question vectors (so a benchmark times the embedding of every question)."""
+        self.scorer.forget_queries()
+
+    @property
+    def policies(self) -> dict:
+        return self.index.policies
+
+    def retriever(self, name: str = DEFAULT_RETRIEVER) -> Retriever:
+        if name not in RETRIEVERS:
+            raise ValueError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
+        if name not in self._retrievers:
+            kinds = {"dense": DenseRetriever, "bm25": BM25Retriever, "hybrid": HybridRetriever}
+            self._retrievers[name] = kinds[name](self.scorer)
+        return self._retrievers[name]
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
+               retriever: str = DEFAULT_RETRIEVER) -> list[Hit]:
+        """The `k` best passages for `question`, restricted to `policies` (ids) when given."""
+        return self.retriever(retriever).search(question, k=k, policies=policies)
+
+    def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
+               retriever: str | None = None, history: Sequence["Answer"] = (),  # noqa: F821
+               rerank: bool = True) -> "Answer":  # noqa: F821
+        """Per-policy answers with highlighted, cited sentences, or "not stated" (see `qa.search.answer`)."""
+        from qa.search.answer import answer_question
+
+        return answer_question(self, question, k=k, policies=policies, retriever=retriever, history=history,
+                               rerank=rerank)

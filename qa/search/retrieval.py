@@ -1,0 +1,287 @@
+"""Finding the passages that answer a question: one `search` interface, three backends.
+
+- dense: cosine similarity of question and passage embeddings, blended with the best of the passage's
+  sentences (sentence vectors are stored in the index), so a passage with one sentence that answers the
+  question is not outscored by one that is merely on the topic;
+- bm25: BM25 (bm25s, English stemming) over the passage with its policy name and section;
+- hybrid: a weighted sum of the dense score and the BM25 score scaled to [0, 1] within the query's scope.
+
+Candidates come from FAISS searches (passages and sentences) and BM25, then every candidate is scored
+exactly. Every backend returns `Hit`s, best first, whose `highlights` are the passage's best sentences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Protocol, Sequence
+
+import numpy as np
+
+from qa.embed.embedding import Embedder
+from qa.search.highlight import pick_highlights
+from qa.index.store import PolicyIndex
+
+# Tuned with `policyqa eval` on the golden set and PolicyQA dev (evals/README.md).
+SENTENCE_WEIGHT = 0.5  # dense score = (1 - w) * passage cosine + w * best sentence cosine
+HYBRID_WEIGHT = 0.8  # hybrid score = a * dense score + (1 - a) * scaled BM25
+CANDIDATES = 50  # passages taken from each candidate source before exact scoring
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage; `start`/`end` (and each highlight) are character offsets into the policy text.
+
+    `similarity` is the dense score whatever the backend, so one abstention threshold serves all.
+    """
+
+    policy: str
+    name: str
+    section: str
+    start: int
+    end: int
+    text: str
+    score: float
+    passage_id: str = ""
+    highlights: tuple[tuple[int, int], ...] = field(default=())
+    similarity: float = 0.0
+
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["highlights"] = [list(h) for h in self.highlights]
+        return data
+
+
+def top_stable(scores: np.ndarray, k: int) -> np.ndarray:
+    """Positions of the `k` highest scores, best first, ties in position order (as a stable argsort).
+
+    Partitions first, so taking 50 of 300,000 scores does not sort them all.
+    """
+    if k >= len(scores):
+        return np.argsort(-scores, kind="stable")
+    threshold = np.partition(scores, len(scores) - k)[len(scores) - k]
+    above = np.flatnonzero(scores > threshold)
+    tied = np.flatnonzero(scores == threshold)[:k - len(above)]
+    chosen = np.concatenate([above, tied])
+    return chosen[np.argsort(-scores[chosen], kind="stable")]
+
+
+class Retriever(Protocol):
+    name: str
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]: ...
+
+
+def validate_query(index: PolicyIndex, question: str, k: int, policies: Sequence[str] | None) -> list[str] | None:
+    """Check a query against the index; returns the policy ids to search (None: all).
+
+    Raises ValueError naming the bad value: an empty question, k below 1, an unknown policy id.
+    """
+    if not question or not question.strip():
+        raise ValueError("question is empty")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, got {k}")
+    if policies is None:
+        return None
+    wanted = list(dict.fromkeys(policies))
+    unknown = [p for p in wanted if p not in index.policies]
+    if unknown:
+        raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
+                         f"(known: {', '.join(sorted(index.policies))})")
+    return wanted
+
+
+class Scorer:
+    """Exact scores for one index: dense (passage and sentence cosines) and BM25, computed on demand."""
+
+    def __init__(self, index: PolicyIndex, embedder: Embedder):
+        self.index = index
+        self.embedder = embedder
+        rows_by_policy: dict[str, list[int]] = {}
+        for row, passage in enumerate(index.passages):
+            rows_by_policy.setdefault(passage.policy, []).append(row)
+        self.rows_by_policy = {k: np.array(v, dtype=np.int64) for k, v in rows_by_policy.items()}
+        unit_rows = index.units[:, 0] if len(index.units) else np.zeros(0, dtype=np.int64)
+        self.units_of_row: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(index.passages)
+        order = np.argsort(unit_rows, kind="stable")
+        bounds = np.searchsorted(unit_rows[order], np.arange(len(index.passages) + 1))
+        for row in range(len(index.passages)):
+            self.units_of_row[row] = order[bounds[row]:bounds[row + 1]]
+        # Sentences are stored in passage order, so a run of passages owns a run of sentences.
+        self._unit_bounds = bounds if np.all(order == np.arange(len(order))) else None
+        self._bm25 = None
+        self._query_cache: dict[str, np.ndarray] = {}
+        self._bm25_cache: dict[str, np.ndarray] = {}
+
+    def forget_queries(self) -> None:
+        self._query_cache.clear()
+        self._bm25_cache.clear()
+
+    # -- scope -------------------------------------------------------------------------------------
+    def scope(self, policies: list[str] | None) -> np.ndarray | None:
+        """Passage rows of `policies` (None: all rows)."""
+        if policies is None:
+            return None
+        parts = [self.rows_by_policy.get(p, np.zeros(0, dtype=np.int64)) for p in policies]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def _unit_scope(self, rows: np.ndarray | None) -> np.ndarray | None:
+        if rows is None:
+            return None
+        if (self._unit_bounds is not None and len(rows)
+                and int(rows.max()) - int(rows.min()) + 1 == len(rows)):  # a run of passages: a slice
+            return np.arange(self._unit_bounds[rows.min()], self._unit_bounds[rows.max() + 1], dtype=np.int64)
+        return np.concatenate([self.units_of_row[r] for r in rows]) if len(rows) else np.zeros(0, dtype=np.int64)
+
+    # -- dense -------------------------------------------------------------------------------------
+    def embed(self, question: str) -> np.ndarray:
+        """The question's vector; the last few are kept, since an answer searches each policy in turn."""
+        if question not in self._query_cache:
+            if len(self._query_cache) >= 32:
+                self._query_cache.pop(next(iter(self._query_cache)))
+            self._query_cache[question] = self.embedder.embed_query([question])
+        return self._query_cache[question]
+
+    @staticmethod
+    def _faiss_top(faiss_index, query: np.ndarray, depth: int, ids: np.ndarray | None) -> np.ndarray:
+        from qa.index.build import search_parameters
+
+        available = faiss_index.ntotal if ids is None else len(ids)
+        depth = min(depth, available)
+        if depth <= 0:
+            return np.zeros(0, dtype=np.int64)
+        params = search_parameters(faiss_index, ids)
+        _, found = faiss_index.search(query, depth, params=params)
+        return found[0][found[0] >= 0]
+
+    def dense_candidates(self, query: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
+        """Passage rows whose own vector or one of whose sentences is among the nearest to the query."""
+        by_passage = self._faiss_top(self.index.vectors, query, depth, rows)
+        units = self._faiss_top(self.index.unit_vectors, query, depth * 2, self._unit_scope(rows))
+        by_sentence = self.index.units[units, 0] if len(units) else np.zeros(0, dtype=np.int64)
+        return np.unique(np.concatenate([by_passage, by_sentence]))
+
+    def passage_cosines(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros(0, dtype=np.float32)
+        return self.index.vectors.reconstruct_batch(rows) @ query[0]
+
+    def sentence_cosines(self, query: np.ndarray, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """(unit ids, cosines) of the sentences of passage `row`."""
+        units = self.units_of_row[row]
+        if len(units) == 0:
+            return units, np.zeros(0, dtype=np.float32)
+        return units, self.index.unit_vectors.reconstruct_batch(units) @ query[0]
+
+    def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
+        passage = self.passage_cosines(query, rows)
+        if sentence_weight == 0 or len(rows) == 0:
+            return passage
+        units = [self.units_of_row[r] for r in rows]
+        counts = np.array([len(u) for u in units])
+        best = passage.copy()  # a passage without sentences scores as its own best sentence
+        if counts.sum():
+            cosines = self.index.unit_vectors.reconstruct_batch(np.concatenate(units)) @ query[0]
+            has = counts > 0
+            starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[has]
+            best[has] = np.maximum.reduceat(cosines, starts)  # max over each passage's run of sentences
+        return (1 - sentence_weight) * passage + sentence_weight * best
+
+    # -- bm25 --------------------------------------------------------------------------------------
+    def bm25_scores(self, question: str) -> np.ndarray:
+        """BM25 score of every passage (name, section and text) for `question`; the index's saved BM25
+        (qa.index.lexical) when it has one, else built here once."""
+        from qa.index.lexical import build_bm25, passage_corpus, tokenize
+
+        if self._bm25 is None:
+            self._bm25 = self.index.bm25 if self.index.bm25 is not None else build_bm25(passage_corpus(self.index))
+        if not self.index.passages:
+            return np.zeros(0, dtype=np.float32)
+        if question not in self._bm25_cache:  # an answer scores one question once per policy
+            if len(self._bm25_cache) >= 8:
+                self._bm25_cache.pop(next(iter(self._bm25_cache)))
+            words = tokenize([question], return_ids=False)[0]
+            scores = (np.asarray(self._bm25.get_scores(words), dtype=np.float32) if words
+                      else np.zeros(len(self.index.passages), dtype=np.float32))
+            scores.flags.writeable = False
+            self._bm25_cache[question] = scores
+        return self._bm25_cache[question]
+
+    # -- hits --------------------------------------------------------------------------------------
+    def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
+             similarities: np.ndarray | None = None) -> list[Hit]:
+        """The `k` best rows as hits, each with its best sentences marked."""
+        order = top_stable(scores, k)
+        if similarities is None:
+            similarities = self.dense_scores(query, rows[order], SENTENCE_WEIGHT)
+        else:
+            similarities = similarities[order]
+        out = []
+        for rank, i in enumerate(order):
+            row = int(rows[i])
+            passage = self.index.passages[row]
+            units, cosines = self.sentence_cosines(query, row)
+            spans = [tuple(int(x) for x in self.index.units[u, 1:]) for u in units]
+            out.append(Hit(policy=passage.policy, name=self.index.policies[passage.policy].name,
+                           section=passage.section, start=passage.start, end=passage.end, text=passage.text,
+                           score=float(scores[i]), passage_id=passage.id,
+                           highlights=tuple(pick_highlights(spans, cosines)),
+                           similarity=float(similarities[rank])))
+        return out
+
+
+class DenseRetriever:
+    """Passage and best-sentence cosine similarity (see the module docstring)."""
+
+    name = "dense"
+
+    def __init__(self, scorer: Scorer, sentence_weight: float = SENTENCE_WEIGHT):
+        self.scorer = scorer
+        self.sentence_weight = sentence_weight
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
+        wanted = validate_query(self.scorer.index, question, k, policies)
+        query = self.scorer.embed(question)
+        rows = self.scorer.dense_candidates(query, self.scorer.scope(wanted), max(k, CANDIDATES))
+        scores = self.scorer.dense_scores(query, rows, self.sentence_weight)
+        return self.scorer.hits(query, rows, scores, k, similarities=scores)
+
+
+class BM25Retriever:
+    """BM25 over passage text with its policy name and section."""
+
+    name = "bm25"
+
+    def __init__(self, scorer: Scorer):
+        self.scorer = scorer
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
+        wanted = validate_query(self.scorer.index, question, k, policies)
+        scope = self.scorer.scope(wanted)
+        rows = np.arange(len(self.scorer.index.passages)) if scope is None else scope
+        scores = self.scorer.bm25_scores(question)[rows]
+        return self.scorer.hits(self.scorer.embed(question), rows, scores, k)
+
+
+class HybridRetriever:
+    """Dense score blended with BM25 scaled to [0, 1] by the best BM25 score in scope."""
+
+    name = "hybrid"
+
+    def __init__(self, scorer: Scorer, weight: float = HYBRID_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT):
+        self.scorer = scorer
+        self.weight = weight
+        self.sentence_weight = sentence_weight
+
+    def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
+        wanted = validate_query(self.scorer.index, question, k, policies)
+        scope = self.scorer.scope(wanted)
+        query = self.scorer.embed(question)
+        bm25 = self.scorer.bm25_scores(question)
+        in_scope = np.arange(len(bm25)) if scope is None else scope
+        top_bm25 = in_scope[top_stable(bm25[in_scope], max(k, CANDIDATES))]
+        rows = np.unique(np.concatenate([self.scorer.dense_candidates(query, scope, max(k, CANDIDATES)), top_bm25]))
+        dense = self.scorer.dense_scores(query, rows, self.sentence_weight)
+        ceiling = float(bm25[in_scope].max()) if len(in_scope) else 0.0
+        lexical = bm25[rows] / ceiling if ceiling > 0 else np.zeros(len(rows), dtype=np.float32)
+        return self.scorer.hits(query, rows, self.weight * dense + (1 - self.weight) * lexical, k,
+                                similarities=dense)
