@@ -19,9 +19,7 @@ import time
 import traceback
 from pathlib import Path
 
-EXIT_FAILURE = 1
-EXIT_USAGE = 2
-EXIT_BUG = 70  # sysexits' EX_SOFTWARE: an internal error, reported with its traceback
+from qa.errors import EXIT_BUG, EXIT_FAILURE, EXIT_USAGE, UserError
 
 # C0 and C1 control characters (ESC starts ANSI sequences) and the bidirectional overrides that can
 # make printed text read differently from what it is; each is printed as its escape, e.g. \x1b.
@@ -34,14 +32,6 @@ _TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in
 def terminal_safe(text: str, keep_lines: bool = False) -> str:
     """`text` with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
     return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
-
-
-class UserError(Exception):
-    """A one-line message for the user, with the exit code to leave with."""
-
-    def __init__(self, message: str, code: int = EXIT_USAGE):
-        super().__init__(message)
-        self.code = code
 
 
 def _positive_int(text: str) -> int:

@@ -27,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
+from qa.errors import TopicsError  # noqa: F401 - raised here; defined in qa.errors
+
 CACHE_FILE = "compare.json"
 CACHE_FORMAT = 1
 # Bump when the way a cell is made from an Answer changes. The answer path's own code is fingerprinted
@@ -39,10 +41,6 @@ STATED, NOT_STATED = "stated", "not_stated"
 STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}
 SHORT_QUOTE_CHARS = 160
 _TOPIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
-
-
-class TopicsError(ValueError):
-    """A topics file that cannot be used; the message is one line naming the file and line."""
 
 
 # -- topics --------------------------------------------------------------------------------------------

@@ -24,16 +24,13 @@ import numpy as np
 
 from qa.embed.embedding import Embedder
 from qa.config import PROJECT_ROOT
+from qa.errors import AdapterError  # noqa: F401 - raised here; defined in qa.errors
 
 FORMAT = "policyqa-query-adapter"
 FORMAT_VERSION = 1
 CONFIG = "adapter.json"
 WEIGHTS = "adapter.safetensors"
 SHIPPED_DIR = PROJECT_ROOT / "models"  # shipped models (adapters, rerankers), one folder each, found by name
-
-
-class AdapterError(ValueError):
-    """An adapter folder that cannot be used (one line, naming the folder)."""
 
 
 @dataclass

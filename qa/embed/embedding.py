@@ -14,6 +14,7 @@ from typing import Protocol, Sequence
 import numpy as np
 
 from qa.config import DEFAULT_MODEL
+from qa.errors import ModelLoadError  # noqa: F401 - raised here; defined in qa.errors
 
 
 class Embedder(Protocol):
@@ -29,10 +30,6 @@ class Embedder(Protocol):
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
 
     def embed_query(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class ModelLoadError(RuntimeError):
-    """The embedding model could not be loaded (one-line message)."""
 
 
 def resolve_model_path(model: str) -> str:

@@ -35,6 +35,7 @@ from qa.ingest.policies import (Policy, check_aliases, file_sha256, policy_alias
 from qa.config import BuildSettings
 from qa.index.store import (MANIFEST, IndexUnavailable, PolicyIndex, load_index, make_manifest,
                       remove_old_generations, save_index)
+from qa.errors import BuildError, BuildLocked  # noqa: F401 - raised here; defined in qa.errors
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 
@@ -43,14 +44,6 @@ Progress = Callable[[int, int], None]  # (passages embedded so far, passages to 
 # over 20 minutes. No real privacy policy comes near: the longest here has under 100.
 MAX_PASSAGES_PER_POLICY = 2_000
 LOCK_FILE = ".policyqa.lock"  # in the index folder; its presence also marks a folder a first build started
-
-
-class BuildError(RuntimeError):
-    """The build could not produce an index; the previous one, if any, is untouched."""
-
-
-class BuildLocked(BuildError):
-    """Another build holds the lock."""
 
 
 @dataclass

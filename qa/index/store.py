@@ -38,6 +38,7 @@ from qa import __version__
 from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
 from qa.config import BuildSettings
+from qa.errors import IndexUnavailable  # noqa: F401 - raised here; defined in qa.errors
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
@@ -54,10 +55,6 @@ LEGACY_GENERATION = "."  # an index written before generations: its files beside
 _REQUIRED = {"format_version": int, "package_version": str, "model": dict, "chunker": dict, "settings": dict,
              "faiss_index": str, "policies": dict, "passage_count": int, "unit_count": int, "built_at": str,
              "build_seconds": (int, float)}
-
-
-class IndexUnavailable(RuntimeError):
-    """The index cannot be used as it is; the message is one line and says how to fix it."""
 
 
 @dataclass

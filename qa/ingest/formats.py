@@ -21,6 +21,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import PolicyFileError  # noqa: F401 - raised here; defined in qa.errors
+
 SUPPORTED_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx")
 DEFAULT_MAX_BYTES = 10_000_000
 
@@ -57,19 +59,6 @@ _CONTROL_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0x7F])
 _MAX_CONTROL_SHARE = 0.05  # far above any real text, well below random bytes (~10%)
 _BINARY = "looks like a binary file, not text"
 _UNDECODABLE = "cannot decode text (not UTF-8 or cp1252)"
-
-
-class PolicyFileError(ValueError):
-    """A policy file that cannot be ingested."""
-
-    def __init__(self, path: Path, reason: str):
-        self.path = Path(path)
-        # Reasons often carry library messages; the error is shown as one line per file.
-        self.reason = " ".join(str(reason).split())
-        super().__init__(f"{' '.join(self.path.name.splitlines())}: {self.reason}")
-
-    def __reduce__(self):  # the default would call __init__ with the message alone
-        return type(self), (self.path, self.reason)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from typing import Sequence
 
 from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError
 from qa.ingest.policies import METADATA_FILE
+from qa.errors import UploadRejected  # noqa: F401 - raised here; defined in qa.errors
 
 # Address space the reading child may use: far above what a 10 MB policy needs (~150 MB measured for
 # the largest formats), far below what a bomb would take.
@@ -66,14 +67,6 @@ class Upload:
 
     name: str
     data: bytes
-
-
-class UploadRejected(ValueError):
-    """One or more uploads were refused; `reasons` has one line per file. Nothing was written."""
-
-    def __init__(self, reasons: Sequence[str]):
-        self.reasons = list(reasons)
-        super().__init__("; ".join(self.reasons))
 
 
 def existing_files(folder: Path, filename: str) -> list[Path]:

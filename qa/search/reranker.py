@@ -17,8 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.embed.embedding import ModelLoadError
 from qa.embed.adapter import SHIPPED_DIR
+from qa.errors import RerankerUnavailable  # noqa: F401 - raised here; defined in qa.errors
 
 DEFAULT_RERANKER = "policyqa-reranker"
 ENV_RERANKER = "POLICYQA_RERANKER"  # a folder or a name under models/; "none" turns reranking off
@@ -33,11 +33,6 @@ def bi_encoder_input(name: str, section: str, text: str) -> str:
 def passage_input(section: str, text: str) -> str:
     """What the reranker reads of a passage, in training and at answer time: its section, then its text."""
     return f"{section}\n{text}" if section else text
-
-
-class RerankerUnavailable(ModelLoadError):
-    """The reranker folder is missing or unreadable (one line); a ModelLoadError, so every caller that
-    reports a model that cannot load reports this too."""
 
 
 @dataclass(frozen=True)

@@ -6,19 +6,16 @@ import json
 import os
 from typing import TYPE_CHECKING
 
-from qa.index.store import IndexUnavailable
+from qa.errors import StoreError  # noqa: F401 - raised here; defined in qa.errors
 
 if TYPE_CHECKING:
     from qa.index.pg.reader import PgIndex
 
 from qa.index.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
+
 SCHEMA_VERSION = 2  # 2: BM25 postings in `terms` (1 scored token arrays)
 LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes ("PQIX")
 PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
-
-
-class StoreError(IndexUnavailable):
-    """The store cannot be used as given (bad URL, unreachable server, another model); one line."""
 
 
 def store_url(flag: str | None = None, index_flag: str | None = None) -> str | None:
