@@ -24,7 +24,7 @@ from qa.chat import render
 from qa.search.answer import Answer, PolicyAnswer
 from qa.index.build import BuildError, BuildReport, build_index
 from qa.chat.history import ChatStore, Turn, data_dir, new_id
-from qa.embed.embedding import ModelLoadError
+from qa.embed.base import ModelLoadError
 from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
 from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
 from qa.search.names import suggest_aliases, validate_alias
@@ -58,7 +58,7 @@ def load_embedder(model_id: str, backend: str | None = None):
 
     `backend`: the runtime the index was built with (None: the default), so questions match passages.
     """
-    from qa.embed.embedding import load_embedder as load
+    from qa.embed.load import load_embedder as load
 
     return load(model_id, backend=backend)
 

@@ -15,7 +15,7 @@ import numpy as np
 
 from qa.index.build import cached_index
 from qa.eval.datasets import load_golden, load_squad
-from qa.embed.embedding import load_embedder
+from qa.embed.load import load_embedder
 from qa.search.engine import Engine
 from qa.train.split import split_squad_policies
 from qa.config import BuildSettings

@@ -113,7 +113,7 @@ def schema_bytes(url: str, schema: str) -> int:
 
 def bench_seed(url: str, work: Path) -> dict:
     from qa.index.build import build_index
-    from qa.embed.embedding import load_embedder
+    from qa.embed.load import load_embedder
     from qa.index.pg import PgStore
     from qa.index.pg.build import FolderVectors, build_store
     from qa.config import BuildSettings
@@ -286,7 +286,7 @@ def measure_halfvec(url: str, schema: str) -> dict:
     import psycopg
     from pgvector.psycopg import register_vector
 
-    from qa.embed.embedding import load_embedder
+    from qa.embed.load import load_embedder
     from qa.index.store import load_index
 
     seed = load_index(ROOT / "index")

@@ -12,7 +12,7 @@ import streamlit as st
 from qa.chat import render
 from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics
 from qa.compare.view import STYLESHEET, cell_html, column_head_html, topic_html
-from qa.embed.embedding import ModelLoadError
+from qa.embed.base import ModelLoadError
 from qa.search.engine import Engine
 from qa.config import index_dir
 from qa.index.store import IndexUnavailable, read_manifest

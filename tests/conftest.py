@@ -2,46 +2,31 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
+
+from qa.embed.load import register_embedder, unregister_embedder
+from tests.fakes import FAKE_MODEL, FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_POLICIES = ROOT / "policies"
 POLICYQA_DEV = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"
 
 
-class FakeEmbedder:
-    """Hashed bag of words: same text, same vector; shared words make vectors close. No model needed."""
-
-    def __init__(self, model_id: str = "fake-embedder", dimension: int = 64):
-        self.model_id = model_id
-        self.dimension = dimension
-        self.calls: list[int] = []  # how many texts each call embedded
-
-    def embed(self, texts, batch_size: int = 64) -> np.ndarray:
-        self.calls.append(len(texts))
-        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z0-9]+", text.lower()):
-                out[row, int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
-            norm = np.linalg.norm(out[row])
-            out[row] = out[row] / norm if norm else out[row]
-            if not norm:
-                out[row, 0] = 1.0
-        return out
-
-    def embed_query(self, texts) -> np.ndarray:
-        return self.embed(texts)
-
-
 @pytest.fixture
 def fake_embedder() -> FakeEmbedder:
     return FakeEmbedder()
+
+
+@pytest.fixture
+def fake_model():
+    """`load_embedder("fake-embedder")` gives a FakeEmbedder: so does every command that opens an index
+    built with `--model fake-embedder` (registered through the real seam, not patched)."""
+    register_embedder(FAKE_MODEL, lambda model, backend=None: FakeEmbedder(model))
+    yield FAKE_MODEL
+    unregister_embedder(FAKE_MODEL)
 
 
 @pytest.fixture
@@ -72,7 +57,7 @@ def _isolated_environment(monkeypatch, tmp_path, request):
 @pytest.fixture(scope="session")
 def real_embedder():
     """The bundled all-MiniLM-L6-v2, loaded once for the whole session."""
-    from qa.embed.embedding import SentenceEmbedder
+    from qa.embed.sentence import SentenceEmbedder
 
     return SentenceEmbedder()
 

@@ -271,7 +271,7 @@ def test_a_question_does_not_reload_the_engine(start_app, monkeypatch):
         raise AssertionError("the engine or the model was loaded again for a question")
 
     monkeypatch.setattr(Engine, "open", refuse)
-    monkeypatch.setattr("qa.embed.embedding.SentenceEmbedder.__init__", refuse)
+    monkeypatch.setattr("qa.embed.sentence.SentenceEmbedder.__init__", refuse)
     ask(at, CONCERO)
     assert any("30 days" in q for q in quotes(at))
 

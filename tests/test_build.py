@@ -131,14 +131,16 @@ def test_rebuild_swaps_in_a_whole_index_and_leaves_no_temp_folders(seed_policies
 
 def test_an_opened_index_embeds_questions_on_the_backend_it_was_built_with(seed_policies, tmp_path,
                                                                             fake_embedder, monkeypatch):
-    import qa.embed.embedding
+    from qa.embed.load import register_embedder, unregister_embedder
     from qa.search.engine import Engine
 
     fake_embedder.backend = "onnx"
     build(seed_policies, tmp_path / "index", fake_embedder)
     asked = []
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder",
-                        lambda model, backend=None: asked.append((model, backend)) or fake_embedder)
+    register_embedder(fake_embedder.model_id, lambda model, backend=None: asked.append((model, backend)) or fake_embedder)
     monkeypatch.setenv("POLICYQA_BACKEND", "torch")  # what a new build would use; the index says otherwise
-    Engine.open(tmp_path / "index")
+    try:
+        Engine.open(tmp_path / "index")
+    finally:
+        unregister_embedder(fake_embedder.model_id)
     assert asked == [(fake_embedder.model_id, "onnx")]

@@ -4,15 +4,7 @@ import json
 
 import pytest
 
-import qa.embed.embedding
 from qa.cli import main
-from tests.conftest import FakeEmbedder
-
-
-@pytest.fixture
-def fake_model(monkeypatch):
-    """Every SentenceEmbedder the CLI makes is the fake one (no model load)."""
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
 
 
 @pytest.fixture

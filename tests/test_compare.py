@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-import qa.embed.embedding
 from qa.compare import grid as compare
 from qa.cli import main
 from qa.compare.grid import NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, build_grid, load_topics
@@ -32,11 +31,11 @@ HOSTILE = ("Markup Test Privacy Policy\n\nCookies\n\nDo you use cookies on your 
 
 
 @pytest.fixture(autouse=True)
-def fake_model(monkeypatch, request):
+def fake_embedder_for_commands(monkeypatch, request):
     """Every embedder the code makes is the fake one; no reranker model is loaded in unit tests."""
     if request.node.get_closest_marker("integration"):
         return
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+    request.getfixturevalue("fake_model")
     monkeypatch.setenv("POLICYQA_RERANKER", "none")
 
 

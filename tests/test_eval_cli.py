@@ -4,19 +4,17 @@ import json
 
 import pytest
 
-import qa.embed.embedding
 from qa.cli import main
 from qa.eval.datasets import load_golden
 from qa.search.engine import Engine
 from qa.eval.evaluation import evaluate
-from tests.conftest import ROOT, FakeEmbedder
+from tests.conftest import ROOT
 
 GOLDEN = ROOT / "evals" / "golden.jsonl"
 
 
 @pytest.fixture
-def index(seed_policies, tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+def index(seed_policies, tmp_path, fake_model, capsys):
     folder = tmp_path / "index"
     assert main(["index", "build", "--policies", str(seed_policies), "--index", str(folder), "--quiet",
                  "--model", "fake-embedder"]) == 0

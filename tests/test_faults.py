@@ -19,7 +19,6 @@ import docx
 import numpy as np
 import pytest
 
-import qa.embed.embedding
 from qa.index import store
 from qa.index.build import LOCK_FILE, BuildError, BuildLocked, build_index, embedding_text
 from qa.cli import main
@@ -30,11 +29,6 @@ from qa.index.store import IndexUnavailable, load_index
 from qa.ingest.uploads import Upload, UploadRejected, check_readable, save_uploads
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_formats import make_pdf
-
-
-@pytest.fixture
-def fake_model(monkeypatch):
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
 
 
 def _tree(folder):

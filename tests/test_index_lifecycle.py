@@ -8,18 +8,12 @@ import textwrap
 
 import pytest
 
-import qa.embed.embedding
 from qa.index.build import build_index
 from qa.cli import main
 from qa.search.engine import Engine
 from qa.config import BuildSettings
 from qa.index.store import load_index
 from tests.conftest import ROOT, FakeEmbedder
-
-
-@pytest.fixture
-def fake_model(monkeypatch):
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
 
 
 def cli(*argv) -> int:

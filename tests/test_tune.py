@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 
 import qa.embed.adapter
-import qa.embed.embedding
 import qa.train.adapter
 from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, AdapterError, QueryAdapter
 from qa.index.build import build_index
-from qa.embed.embedding import ModelLoadError, load_embedder
+from qa.embed.base import ModelLoadError
+from qa.embed.load import load_embedder
 from qa.search.engine import Engine
 from qa.config import PROJECT_ROOT, BuildSettings
 from qa.index.store import load_index
@@ -115,9 +115,8 @@ def test_adapted_embedder_maps_questions_only():
 # -- the embedder factory and the manifest --------------------------------------------------------------
 
 @pytest.fixture
-def fake_models(monkeypatch, tmp_path):
-    """`SentenceEmbedder` replaced by the fake; a `models/` folder with one adapter, `tiny-adapter`."""
-    monkeypatch.setattr(qa.embed.embedding, "SentenceEmbedder", lambda model="fake-embedder", backend=None: FakeEmbedder(model))
+def fake_models(monkeypatch, tmp_path, fake_model):
+    """The fake embedder registered as "fake-embedder"; a `models/` folder with one adapter, `tiny-adapter`."""
     models = tmp_path / "models"
     random_adapter().save(models / "tiny-adapter")
     monkeypatch.setattr(qa.embed.adapter, "SHIPPED_DIR", models)

@@ -73,7 +73,7 @@ def _sentence_transformer(model_id: str):
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as hf_logging
 
-    from qa.embed.embedding import resolve_model_path
+    from qa.embed.base import resolve_model_path
 
     hf_logging.disable_progress_bar()
     return SentenceTransformer(resolve_model_path(model_id), device="cpu")
@@ -191,7 +191,8 @@ def task_backends(policies: str, questions_file: str, work: str, backends: list[
     """Full seed builds, question embedding and golden quality per backend; the plain encode baseline."""
     from qa.index.build import build_index, embedding_text, unit_embedding_text
     from qa.eval.datasets import load_golden
-    from qa.embed.embedding import DEFAULT_BACKEND, SentenceEmbedder
+    from qa.embed.base import DEFAULT_BACKEND
+    from qa.embed.sentence import SentenceEmbedder
     from qa.search.engine import Engine
     from qa.eval.evaluation import evaluate
     from qa.config import BuildSettings
@@ -443,7 +444,7 @@ def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file
     import numpy as np
 
     from qa.index.build import make_faiss_index, search_parameters
-    from qa.embed.embedding import load_embedder
+    from qa.embed.load import load_embedder
     from qa.index.store import PolicyIndex, load_index, make_manifest, save_index
 
     seed = load_index(Path(seed_index))
@@ -881,7 +882,7 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
               backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8"), cold_runs: int = 3,
               server: bool = True, command: str = "policyqa bench") -> dict:
     """Run every phase and write report.md, report.json and latency.png into `out`; returns the results."""
-    from qa.embed.embedding import DEFAULT_BACKEND
+    from qa.embed.base import DEFAULT_BACKEND
 
     started_at = time.strftime("%Y-%m-%d %H:%M:%S %Z")
     results: dict = {"command": command, "started": started_at, "machine": machine(), "sizes": sizes,

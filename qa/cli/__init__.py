@@ -52,7 +52,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     if store_of(args):  # --store / $POLICYQA_STORE: the index in PostgreSQL (qa.index.pg)
         return cmd_index_build_store(args)
     from qa.index.build import BuildError, build_index
-    from qa.embed.embedding import load_embedder
+    from qa.embed.load import load_embedder
     from qa.config import BuildSettings, index_dir, policies_dir
 
     try:
@@ -367,7 +367,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def _temporary_index(policies: list, settings, quiet: bool, source_dir: Path | None = None) -> Path:
     """Index `policies` (Policy objects) with the product's own pipeline into a cached folder."""
     from qa.index.build import BuildError, cached_index
-    from qa.embed.embedding import load_embedder
+    from qa.embed.load import load_embedder
 
     bar = None
 
@@ -627,7 +627,7 @@ def main(argv: list[str] | None = None) -> int:
 def _report_error(err: Exception) -> int:
     """One line and the exit code for an error the user can fix; the traceback and 70 for a bug."""
     from qa.index.build import BuildError
-    from qa.embed.embedding import ModelLoadError
+    from qa.embed.base import ModelLoadError
     from qa.ingest.formats import PolicyFileError
     from qa.index.store import IndexUnavailable
 

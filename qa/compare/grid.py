@@ -36,7 +36,8 @@ CACHE_FORMAT = 1
 # without anyone remembering to bump this; a new module on the answer path belongs in that list.
 ANSWER_PATH_VERSION = "1"
 ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight", "qa.search.reranker", "qa.search.conversation",
-                       "qa.search.names", "qa.embed.embedding", "qa.embed.onnx", "qa.embed.adapter")
+                       "qa.search.names", "qa.embed.base", "qa.embed.sentence", "qa.embed.load", "qa.embed.onnx",
+                       "qa.embed.adapter")
 STATED, NOT_STATED = "stated", "not_stated"
 STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}
 SHORT_QUOTE_CHARS = 160
@@ -504,7 +505,7 @@ def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
     the columns of unchanged policies are kept, those of changed and new policies answered again, and
     the lines returned read "CT1 Technologies · Retention: changed".
     """
-    from qa.embed.embedding import ModelLoadError
+    from qa.embed.base import ModelLoadError
     from qa.index.store import IndexUnavailable, read_manifest
 
     try:

@@ -22,7 +22,7 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.embed.embedding import Embedder
+from qa.embed.base import Embedder
 from qa.config import PROJECT_ROOT
 from qa.errors import AdapterError  # noqa: F401 - raised here; defined in qa.errors
 

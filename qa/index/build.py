@@ -26,7 +26,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from qa.ingest.chunking import Passage, chunk_policy
-from qa.embed.embedding import Embedder
+from qa.embed.base import Embedder
 from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
 from qa.search.highlight import split_sentences
 from qa.index.lexical import build_bm25, passage_corpus
@@ -167,7 +167,7 @@ def _previous_index(index_dir: Path, settings: BuildSettings, full: bool) -> Pol
     if old.manifest["settings"] != settings.to_dict():
         return None
     # Vectors from another runtime (int8 ONNX against PyTorch) differ slightly; never mix them.
-    from qa.embed.embedding import requested_backend
+    from qa.embed.base import requested_backend
 
     # A manifest without the key predates ONNX, so PyTorch made its vectors; None: an embedder without runtimes.
     return old if old.manifest["model"].get("backend", "torch") in (None, requested_backend()) else None

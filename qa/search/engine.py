@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from typing import Callable, Sequence
 
-from qa.embed.embedding import Embedder
+from qa.embed.base import Embedder
 from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
 from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, index_dir
 from qa.index.store import PolicyIndex, load_index
@@ -43,7 +43,7 @@ class Engine:
         requested = model or os.environ.get(ENV_MODEL)
         index = load_index(index_dir(folder), model=requested)
         if embedder_factory is None:
-            from qa.embed.embedding import load_embedder
+            from qa.embed.load import load_embedder
 
             def embedder_factory(model_id: str) -> Embedder:
                 # Questions run on the backend the passages were embedded with.

@@ -11,7 +11,7 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.embed.embedding import Embedder
+from qa.embed.base import Embedder
 
 Span = tuple[int, int]
 

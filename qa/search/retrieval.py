@@ -17,7 +17,7 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
-from qa.embed.embedding import Embedder
+from qa.embed.base import Embedder
 from qa.search.highlight import pick_highlights
 from qa.index.store import PolicyIndex
 

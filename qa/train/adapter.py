@@ -36,7 +36,7 @@ import numpy as np
 
 from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, QueryAdapter
 from qa.eval.datasets import EvalQuestion, is_relevant
-from qa.embed.embedding import Embedder
+from qa.embed.base import Embedder
 from qa.ingest.policies import Policy
 from qa.config import DEFAULT_MODEL, BuildSettings
 from qa.tables import table
@@ -469,7 +469,7 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     if adapter_folder(args.model) is not None:
         raise UserError(f"--model must be a plain sentence-transformers model to adapt, not the adapter {args.model!r}")
     if base is None:
-        from qa.embed.embedding import load_embedder
+        from qa.embed.load import load_embedder
 
         base = load_embedder(args.model)
     settings = BuildSettings(model=args.model)

@@ -333,7 +333,8 @@ def cmd_tune_reranker(args) -> int:
     from qa.index.build import cached_index
     from qa.cli import UserError
     from qa.eval.datasets import load_golden, load_squad
-    from qa.embed.embedding import load_embedder, resolve_model_path
+    from qa.embed.base import resolve_model_path
+    from qa.embed.load import load_embedder
     from qa.search.engine import Engine
     from qa.eval.evaluation import evaluate
     from qa.train.split import split_squad_policies

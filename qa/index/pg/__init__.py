@@ -93,7 +93,7 @@ def open_engine(store: str | None = None, folder: str | os.PathLike | None = Non
 
     index = shared_store(url, schema).open_index(model=model or os.environ.get(ENV_MODEL))
     if embedder_factory is None:
-        from qa.embed.embedding import load_embedder
+        from qa.embed.load import load_embedder
 
         def embedder_factory(model_id: str):
             return load_embedder(model_id, backend=index.manifest["model"].get("backend"))

@@ -73,7 +73,7 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
     every case the current generation keeps answering.
     """
     from qa.index.build import MAX_PASSAGES_PER_POLICY, BuildError, BuildLocked, BuildReport
-    from qa.embed.embedding import requested_backend
+    from qa.embed.base import requested_backend
     from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, PolicyFileError
     from qa.ingest.policies import (check_aliases, file_sha256, policy_aliases, policy_id_clash, policy_name,
                              read_metadata, scan_folder, unsupported)
@@ -497,7 +497,7 @@ class FolderVectors:
         keys = [_embedding_key(self.settings.model, t) for t in texts]
         missing = [(k, t) for k, t in zip(keys, texts) if k not in self.vectors]
         if missing:
-            from qa.embed.embedding import load_embedder
+            from qa.embed.load import load_embedder
 
             self._model = self._model or load_embedder(self.settings.model, backend=self.backend)
             for (k, _), vector in zip(missing, self._model.embed([t for _, t in missing], batch_size=batch_size)):

@@ -50,7 +50,7 @@ def cmd_index_build_store(args: argparse.Namespace) -> int:
     """`index build|add|remove --store URL`: build the policies folder into the store."""
     from qa.index.build import BuildError
     from qa.cli import EXIT_FAILURE, UserError, terminal_safe
-    from qa.embed.embedding import load_embedder
+    from qa.embed.load import load_embedder
     from qa.index.pg.build import build_store, parse_shard
     from qa.config import BuildSettings, policies_dir
 
