@@ -13,7 +13,13 @@ from pathlib import Path
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 RETRIEVERS = ("hybrid", "dense", "bm25")  # first-stage retrievers (qa.search.retrieval)
 DEFAULT_RETRIEVER = "hybrid"  # measured best: evals/README.md
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent  # the `qa` package, wherever it was imported from
+PROJECT_ROOT = PACKAGE_DIR.parent  # the source checkout; for an installed wheel, its site-packages folder
+# Run from a source checkout (`make run`, the editable install): the checkout's policies/, index/ and models/.
+# Installed from a wheel there is no checkout: the models come inside the package (qa/_shipped, mapped onto
+# models/ by pyproject.toml) and the default policies/ and index/ are the current directory's.
+IN_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file()
+SHIPPED_DIR = PROJECT_ROOT / "models" if IN_CHECKOUT else PACKAGE_DIR / "_shipped"  # one folder per model
 ENV_POLICIES = "POLICYQA_POLICIES"
 ENV_INDEX = "POLICYQA_INDEX"
 ENV_MODEL = "POLICYQA_MODEL"
@@ -56,11 +62,22 @@ def cache_root() -> Path:
     return Path(os.environ.get("POLICYQA_CACHE") or Path.home() / ".cache" / "policyqa")
 
 
+def _data_root() -> Path:
+    """Where the default `policies/` and `index/` are: the checkout's root, else the current directory.
+
+    Outside a checkout the current directory, not a hidden user folder: the policies are the user's own
+    files, which they put somewhere they can see, and one folder per collection keeps collections apart.
+    """
+    return PROJECT_ROOT if IN_CHECKOUT else Path.cwd()
+
+
 def policies_dir(flag: str | os.PathLike | None = None) -> Path:
-    """The policies folder: the flag, else $POLICYQA_POLICIES, else `policies/` in the project."""
-    return Path(flag or os.environ.get(ENV_POLICIES) or PROJECT_ROOT / "policies")
+    """The policies folder: the flag, else $POLICYQA_POLICIES, else `policies/` in the project (outside a
+    checkout, in the current directory)."""
+    return Path(flag or os.environ.get(ENV_POLICIES) or _data_root() / "policies")
 
 
 def index_dir(flag: str | os.PathLike | None = None) -> Path:
-    """The index folder: the flag, else $POLICYQA_INDEX, else `index/` in the project."""
-    return Path(flag or os.environ.get(ENV_INDEX) or PROJECT_ROOT / "index")
+    """The index folder: the flag, else $POLICYQA_INDEX, else `index/` in the project (outside a checkout,
+    in the current directory)."""
+    return Path(flag or os.environ.get(ENV_INDEX) or _data_root() / "index")

@@ -23,14 +23,13 @@ from typing import Sequence
 import numpy as np
 
 from qa.embed.base import Embedder
-from qa.config import PROJECT_ROOT
+from qa.config import SHIPPED_DIR  # shipped models (adapters, rerankers), one folder each, found by name
 from qa.errors import AdapterError  # noqa: F401 - raised here; defined in qa.errors
 
 FORMAT = "policyqa-query-adapter"
 FORMAT_VERSION = 1
 CONFIG = "adapter.json"
 WEIGHTS = "adapter.safetensors"
-SHIPPED_DIR = PROJECT_ROOT / "models"  # shipped models (adapters, rerankers), one folder each, found by name
 
 
 @dataclass
