@@ -10,6 +10,7 @@ import socket
 import numpy as np
 import pytest
 
+import qa.cli.tune
 import qa.embed.adapter
 import qa.train.adapter
 from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, AdapterError, QueryAdapter
@@ -19,7 +20,8 @@ from qa.embed.load import load_embedder
 from qa.search.engine import Engine
 from qa.config import PROJECT_ROOT, BuildSettings
 from qa.index.store import load_index
-from qa.train.adapter import add_tune_parser, split_policies
+from qa.cli.tune import add_tune_parser
+from qa.train.adapter import split_policies
 from tests.conftest import ROOT, FakeEmbedder
 
 SHIPPED = "policyqa-minilm"
@@ -160,7 +162,7 @@ def test_tune_end_to_end_on_a_tiny_dataset(squad, tmp_path, capsys):
     out.parent.mkdir()
     args = parse(["--squad", str(squad), "--holdout-policies", "2", "--epochs", "3", "--out", str(out),
                   "--model", "fake-embedder", "--quiet"])
-    assert qa.train.adapter.cmd_tune(args, base=FakeEmbedder()) == 0
+    assert qa.cli.tune.cmd_tune(args, base=FakeEmbedder()) == 0
     printed = capsys.readouterr().out
     assert "held-out policies: 10 questions" in printed
     assert any(line.startswith("hybrid") and " adapted " in line for line in printed.splitlines())
@@ -181,7 +183,7 @@ def test_tune_on_a_golden_set_with_seed_policies(seed_policies, tmp_path, capsys
     args = parse(["--dataset", str(ROOT / "evals" / "golden.jsonl"), "--policies", str(seed_policies),
                   "--holdout-policies", "2", "--epochs", "2", "--out", str(out), "--model", "fake-embedder",
                   "--quiet", "--retriever", "dense"])
-    assert qa.train.adapter.cmd_tune(args, base=FakeEmbedder()) == 0
+    assert qa.cli.tune.cmd_tune(args, base=FakeEmbedder()) == 0
     config = json.loads((out / CONFIG).read_text())
     assert config["data"]["heldout_policies"] == ["core-office-it", "ct1-technologies"]
     assert config["training"]["questions"] > 0
@@ -202,23 +204,23 @@ def test_ctrl_c_during_training_writes_nothing(squad, tmp_path, monkeypatch, cap
     out = tmp_path / "never"
     args = parse(["--squad", str(squad), "--holdout-policies", "2", "--epochs", "50", "--batch-size", "4",
                   "--out", str(out), "--model", "fake-embedder", "--quiet"])
-    assert qa.train.adapter.cmd_tune(args, base=FakeEmbedder()) == 130
+    assert qa.cli.tune.cmd_tune(args, base=FakeEmbedder()) == 130
     assert "interrupted after 0 of 50 epochs; nothing written" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".never*"))
 
 
 def test_bad_arguments_are_one_line_errors(squad, tmp_path):
-    from qa.cli import UserError
+    from qa.errors import UserError
 
     with pytest.raises(UserError, match="between 1 and 4"):
-        qa.train.adapter.cmd_tune(parse(["--squad", str(squad), "--holdout-policies", "5", "--out", str(tmp_path / "x")]),
+        qa.cli.tune.cmd_tune(parse(["--squad", str(squad), "--holdout-policies", "5", "--out", str(tmp_path / "x")]),
                          base=FakeEmbedder())
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(UserError, match="not an adapter folder"):
-        qa.train.adapter.cmd_tune(parse(["--squad", str(squad), "--out", str(tmp_path / "busy")]), base=FakeEmbedder())
+        qa.cli.tune.cmd_tune(parse(["--squad", str(squad), "--out", str(tmp_path / "busy")]), base=FakeEmbedder())
     with pytest.raises(UserError, match="rank must be >= 1"):
-        qa.train.adapter.cmd_tune(parse(["--squad", str(squad), "--rank", "0", "--out", str(tmp_path / "y")]),
+        qa.cli.tune.cmd_tune(parse(["--squad", str(squad), "--rank", "0", "--out", str(tmp_path / "y")]),
                          base=FakeEmbedder())
 
 

@@ -19,20 +19,8 @@ import time
 import traceback
 from pathlib import Path
 
+from qa.cli.output import terminal_safe
 from qa.errors import EXIT_BUG, EXIT_FAILURE, EXIT_USAGE, UserError
-
-# C0 and C1 control characters (ESC starts ANSI sequences) and the bidirectional overrides that can
-# make printed text read differently from what it is; each is printed as its escape, e.g. \x1b.
-_UNSAFE_CHARS = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
-                 *range(0x2066, 0x206A)]
-_TERMINAL_SAFE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _UNSAFE_CHARS}
-_TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in "\n\t"}
-
-
-def terminal_safe(text: str, keep_lines: bool = False) -> str:
-    """`text` with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
-    return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
-
 
 def _positive_int(text: str) -> int:
     try:
@@ -47,7 +35,7 @@ def _positive_int(text: str) -> int:
 # -- index ---------------------------------------------------------------------------------------------
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    from qa.index.pg.cli import cmd_index_build_store, store_of
+    from qa.cli.store import cmd_index_build_store, store_of
 
     if store_of(args):  # --store / $POLICYQA_STORE: the index in PostgreSQL (qa.index.pg)
         return cmd_index_build_store(args)
@@ -171,7 +159,7 @@ def _move_to_removed(folder: Path, path: Path) -> Path:
 
 
 def cmd_index_status(args: argparse.Namespace) -> int:
-    from qa.index.pg.cli import store_manifest, store_of
+    from qa.cli.store import store_manifest, store_of
     from qa.config import index_dir, policies_dir
     from qa.index.store import read_manifest
 
@@ -331,7 +319,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UserError("question is empty")
     from qa.config import index_dir
     from qa.index.store import read_manifest
-    from qa.index.pg.cli import known_policies, store_of
+    from qa.cli.store import known_policies, store_of
 
     store = store_of(args)
     # Arguments are checked against the manifest before the model loads, so a typo fails at once.
@@ -444,7 +432,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
             folder = index_dir(args.index)
         dataset = str(path)
-    from qa.index.pg.cli import open_eval_engine, store_of
+    from qa.cli.store import open_eval_engine, store_of
 
     store = store_of(args)
     engine = (Engine.open(folder, model=args.model, reranker=args.reranker) if store is None else
@@ -508,7 +496,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"sentence-transformers model {what} (default: $POLICYQA_MODEL or the bundled "
                             "all-MiniLM-L6-v2)")
 
-    from qa.index.pg.cli import add_publish_parser, add_store_option
+    from qa.cli.store import add_publish_parser, add_store_option
 
     index_cmd = commands.add_parser("index", help="build or inspect the index")
     index_sub = index_cmd.add_subparsers(dest="index_command", required=True, metavar="ACTION")
@@ -588,11 +576,11 @@ def build_parser() -> argparse.ArgumentParser:
     ev.set_defaults(func=cmd_eval)
 
     from qa.bench import add_bench_parser
-    from qa.train.adapter import add_tune_parser
+    from qa.cli.tune import add_tune_parser
 
     add_tune_parser(commands)
     add_bench_parser(commands)
-    from qa.compare.grid import add_compare_parser
+    from qa.cli.compare import add_compare_parser
 
     add_compare_parser(commands)
     return parser

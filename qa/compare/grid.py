@@ -12,7 +12,6 @@ passed with `--topics FILE`.
 
 from __future__ import annotations
 
-import argparse
 import csv
 import hashlib
 import io
@@ -255,7 +254,7 @@ class Grid:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(["Topic", "Question", *[p.name for p in self.policies]])
         for t in self.topics:
-            writer.writerow([t.label, t.question, *[_plain_cell(self.cells[(t.id, p.id)]) for p in self.policies]])
+            writer.writerow([t.label, t.question, *[plain_cell(self.cells[(t.id, p.id)]) for p in self.policies]])
         return out.getvalue()
 
     def to_markdown(self) -> str:
@@ -275,7 +274,8 @@ class Grid:
         return "\n".join(lines) + "\n"
 
 
-def _plain_cell(cell: Cell) -> str:
+def plain_cell(cell: Cell) -> str:
+    """A cell as plain text: its quotes (white space folded) joined by " … ", or "Not stated"."""
     return " … ".join(" ".join(q.text.split()) for q in cell.quotes) if cell.stated else STATUS_LABEL[NOT_STATED]
 
 
@@ -518,69 +518,3 @@ def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
     except (IndexUnavailable, ModelLoadError, OSError) as err:  # the index is built; only the grid is late
         print(f"policyqa: warning: compare grid not updated ({err}); it is made on first request", file=sys.stderr)
         return []
-
-
-# -- the command ---------------------------------------------------------------------------------------
-
-def add_compare_parser(commands) -> argparse.ArgumentParser:
-    """Register `policyqa compare` on the CLI's subcommands."""
-    cmd = commands.add_parser("compare", help="compare policies side by side: every practice, a quote or \"not stated\"")
-    cmd.add_argument("--policy", action="append", metavar="ID", help="include this policy (repeatable; default all)")
-    cmd.add_argument("--topics", type=Path, metavar="FILE.jsonl",
-                     help='your own topics, one {"id", "label", "question"} per line (default: the shipped list)')
-    fmt = cmd.add_mutually_exclusive_group()
-    fmt.add_argument("--json", dest="format", action="store_const", const="json", help="the grid as JSON")
-    fmt.add_argument("--csv", dest="format", action="store_const", const="csv", help="the grid as CSV")
-    fmt.add_argument("--markdown", dest="format", action="store_const", const="markdown", help="a Markdown table")
-    cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of standard output")
-    cmd.add_argument("--no-cache", action="store_true", help="answer every cell again (and refresh the cache)")
-    cmd.add_argument("--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or ./index)")
-    cmd.set_defaults(func=cmd_compare)
-    return cmd
-
-
-def cmd_compare(args: argparse.Namespace) -> int:
-    from qa.cli import UserError, terminal_safe
-    from qa.config import index_dir
-
-    try:
-        topics = load_topics(args.topics)
-    except TopicsError as err:
-        raise UserError(str(err)) from None
-    if args.out is not None and args.out.is_dir():
-        raise UserError(f"--out {args.out} is a folder; give a file name")
-    try:
-        grid = build_grid(index_dir(args.index), topics, policies=args.policy, use_cache=not args.no_cache)
-    except ValueError as err:  # unknown policy id
-        raise UserError(str(err)) from None
-    fmt = args.format or "text"
-    text = {"json": lambda: json.dumps(grid.to_dict(), ensure_ascii=False, indent=1) + "\n",
-            "csv": grid.to_csv, "markdown": grid.to_markdown,
-            # Policy text on a terminal: control characters (ANSI escapes) shown, not obeyed.
-            "text": lambda: terminal_safe(text_grid(grid), keep_lines=True)}[fmt]()
-    if args.out is not None:
-        try:
-            args.out.write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise UserError(f"cannot write {args.out}: {err.strerror or err}", 1) from None
-    else:
-        sys.stdout.write(text)
-    for line in grid.changes:  # policies changed since the grid was last made (a rebuild from the chat)
-        print(f"policyqa: {terminal_safe(line)}", file=sys.stderr)
-    print(f"policyqa: {len(grid.topics)} topics × {len(grid.policies)} policies: {grid.cached} cells from the "
-          f"cache, {grid.computed} answered, {grid.seconds:.1f} s", file=sys.stderr)
-    return 0
-
-
-def text_grid(grid: Grid) -> str:
-    """The grid for a terminal: topic by topic, one line per policy."""
-    out = []
-    width = max((len(p.name) for p in grid.policies), default=0)
-    for t in grid.topics:
-        out.append(f"## {t.label}  ({t.question})")
-        for p in grid.policies:
-            cell = grid.cell(t.id, p.id)
-            shown = f"“{shorten(_plain_cell(cell), 110)}”" if cell.stated else "— not stated"
-            out.append(f"  {p.name:<{width}}  {shown}")
-        out.append("")
-    return "\n".join(out)

@@ -149,7 +149,7 @@ def misses_text(result: CompareScore, names: dict[str, str], labels: dict[str, s
 
 def cmd_eval_compare(args: argparse.Namespace) -> int:
     """`policyqa eval --compare [GOLD]`: cell accuracy of the compare grid on the index, with the misses."""
-    from qa.cli import EXIT_FAILURE, UserError
+    from qa.errors import EXIT_FAILURE, UserError
     from qa.search.engine import Engine
     from qa.config import index_dir
 

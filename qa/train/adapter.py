@@ -19,63 +19,24 @@ licence. Nothing is written unless the run finishes; Ctrl-C stops it cleanly.
 
 from __future__ import annotations
 
-import argparse
-import hashlib
 import json
 import os
-import platform
 import shutil
-import sys
-import time
-from dataclasses import asdict, dataclass, field
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, QueryAdapter
+from qa.embed.adapter import WEIGHTS, QueryAdapter
 from qa.eval.datasets import EvalQuestion, is_relevant
 from qa.embed.base import Embedder
 from qa.ingest.policies import Policy
-from qa.config import DEFAULT_MODEL, BuildSettings
+from qa.config import BuildSettings
 from qa.tables import table
+from qa.train.adapter_settings import HELD_OUT_SHARE, TrainSettings
 
-HELD_OUT_SHARE = 0.3  # default share of policies held out: 6 of PolicyQA dev's 20
 CARD = "MODEL_CARD.md"
-EVAL_RETRIEVERS = ("hybrid", "dense")
-
-
-@dataclass(frozen=True)
-class TrainSettings:
-    """How the adapter is trained. `scale` multiplies cosines before the softmax (a temperature of 1/scale).
-
-    `identity_weight` weighs a penalty on how far a mapped question moves from its plain vector: without
-    it the ranking improves but every cosine drops, so the product's fixed abstention threshold (on the
-    dense similarity) abstains on most questions, and questions unlike the training data get worse.
-    `floor_weight` weighs a penalty on the best positive's dense score falling below its plain score,
-    for the same threshold's sake: the adapter must lift the answer, not sink everything else.
-    """
-
-    rank: int = 16
-    epochs: int = 20
-    batch_size: int = 64
-    learning_rate: float = 2e-3
-    weight_decay: float = 0.01
-    scale: float = 20.0
-    identity_weight: float = 2.0
-    floor_weight: float = 20.0
-    seed: int = 0
-
-    def __post_init__(self) -> None:
-        for name in ("rank", "epochs", "batch_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name.replace('_', ' ')} must be >= 1, got {getattr(self, name)}")
-        if self.identity_weight < 0 or self.floor_weight < 0:
-            raise ValueError(f"identity and floor weights must be >= 0, got {self.identity_weight} "
-                             f"and {self.floor_weight}")
-        if self.learning_rate <= 0:
-            raise ValueError(f"learning rate must be > 0, got {self.learning_rate}")
 
 
 class TuneInterrupted(KeyboardInterrupt):
@@ -381,14 +342,10 @@ def model_card(name: str, adapter: QueryAdapter, comparisons: Sequence[Compariso
     return "\n".join(lines)
 
 
-# -- the command -----------------------------------------------------------------------------------------
+# -- writing ---------------------------------------------------------------------------------------------
 
-def _dataset_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _write_folder(out: Path, adapter: QueryAdapter, card: str, licence_path: Path | None,
-                  licence_name: str | None) -> None:
+def write_adapter_folder(out: Path, adapter: QueryAdapter, card: str, licence_path: Path | None,
+                         licence_name: str | None) -> None:
     """Write the adapter folder beside `out`, then move it into place (a half-written folder never shows)."""
     staging = out.parent / f".{out.name}.writing-{os.getpid()}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -402,194 +359,3 @@ def _write_folder(out: Path, adapter: QueryAdapter, card: str, licence_path: Pat
         os.rename(staging, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-
-
-def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
-    """Train, compare on held-out policies (and the golden set, with --golden), write the adapter folder.
-
-    `base` replaces the loaded base model (tests pass a fake one).
-    """
-    if getattr(args, "reranker", False):
-        from qa.train.reranker import cmd_tune_reranker
-
-        return cmd_tune_reranker(args)
-    from tqdm import tqdm
-
-    from qa.cli import EXIT_FAILURE, UserError
-    from qa.eval.datasets import load_golden, load_squad
-    from qa.ingest.policies import load_policies
-    from qa.config import policies_dir
-
-    out: Path = args.out
-    if out.exists() and not (out.is_dir() and ((out / CONFIG).is_file() or not any(out.iterdir()))):
-        raise UserError(f"--out {out} exists and is not an adapter folder; choose another")
-    try:
-        train_settings = TrainSettings(rank=args.rank, epochs=args.epochs, batch_size=args.batch_size,
-                                       learning_rate=args.learning_rate, seed=args.seed)
-    except ValueError as err:
-        raise UserError(str(err)) from None
-    retrievers = [r.strip() for r in args.retriever.split(",") if r.strip()]
-    from qa.search.engine import RETRIEVERS
-
-    if not retrievers or any(r not in RETRIEVERS for r in retrievers):
-        raise UserError(f"unknown retriever in {args.retriever!r} (choose from {', '.join(RETRIEVERS)})")
-
-    # -- data ----------------------------------------------------------------------------------------
-    source_dir = None
-    if args.squad is not None:
-        source = args.squad
-        if not source.is_file():
-            raise UserError(f"dataset not found: {source}")
-        policies, questions, problems = load_squad(source)
-    else:
-        source = args.dataset
-        if not source.is_file():
-            raise UserError(f"dataset not found: {source}")
-        source_dir = policies_dir(args.policies)
-        try:
-            policies, errors = load_policies(source_dir)
-        except FileNotFoundError as err:
-            raise UserError(str(err)) from None
-        if errors:
-            raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
-        questions, problems = load_golden(source, {p.id: p for p in policies})
-    for problem in problems:
-        print(f"policyqa: dataset {source}: {problem}", file=sys.stderr)
-    holdout = args.holdout_policies if args.holdout_policies is not None else default_holdout(len(policies))
-    try:
-        train_ids, heldout_ids = split_policies([p.id for p in policies], holdout)
-    except ValueError as err:
-        raise UserError(str(err)) from None
-    train_questions = questions_within(questions, train_ids)
-    heldout_questions = questions_within(questions, heldout_ids)
-    if not heldout_questions:
-        raise UserError(f"no question of {source} is about the held-out policies {', '.join(heldout_ids)}")
-    from qa.embed.adapter import adapter_folder
-
-    if adapter_folder(args.model) is not None:
-        raise UserError(f"--model must be a plain sentence-transformers model to adapt, not the adapter {args.model!r}")
-    if base is None:
-        from qa.embed.load import load_embedder
-
-        base = load_embedder(args.model)
-    settings = BuildSettings(model=args.model)
-    quiet = args.quiet
-    say = (lambda text: None) if quiet else (lambda text: print(text, file=sys.stderr, flush=True))
-    say(f"policies: {len(train_ids)} to train on, {len(heldout_ids)} held out ({', '.join(heldout_ids)})")
-
-    # -- train ---------------------------------------------------------------------------------------
-    try:
-        by_id = {p.id: p for p in policies}
-        train_index = index_policies([by_id[i] for i in train_ids], settings, base, source_dir)
-        data = training_set(train_index, train_questions, base)
-        say(f"training pairs: {len(data.questions)} questions, {len(data.passages)} passages "
-            f"({data.skipped} questions skipped: no passage covers their evidence)")
-        started = time.perf_counter()
-        with tqdm(total=train_settings.epochs, unit="epoch", desc="training", file=sys.stderr,
-                  disable=quiet or None, leave=False) as bar:
-            def on_epoch(epoch: int, loss: float) -> None:
-                bar.set_postfix(loss=f"{loss:.3f}")
-                bar.update()
-
-            adapter = train_adapter(data, args.model, train_settings, on_epoch=on_epoch)
-        seconds = time.perf_counter() - started
-    except TuneInterrupted as stop:
-        print(f"policyqa: interrupted after {stop.epoch} of {train_settings.epochs} epochs; nothing written",
-              file=sys.stderr)
-        return 130
-    except ValueError as err:
-        raise UserError(str(err), EXIT_FAILURE) from None
-    say(f"trained in {seconds:.1f} s")
-
-    # -- measure -------------------------------------------------------------------------------------
-    name = out.name
-    adapted = AdaptedEmbedder(base, adapter, model_id=name)
-    checks = [("held-out policies", heldout_ids, heldout_questions, policies, source_dir)]
-    if args.golden is not None:
-        golden_dir = policies_dir(args.policies)
-        golden_policies, errors = load_policies(golden_dir)
-        if errors:
-            raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
-        golden_questions, _ = load_golden(args.golden, {p.id: p for p in golden_policies})
-        checks.append((f"golden set ({args.golden.name})", [p.id for p in golden_policies], golden_questions,
-                       golden_policies, golden_dir))
-    comparisons = []
-    for title, ids, check_questions, pool, folder in checks:
-        by_id = {p.id: p for p in pool}
-        index_folder = index_policies([by_id[i] for i in ids], settings, base, folder)
-        with tqdm(total=2 * len(check_questions) * len(retrievers), unit="q", desc=f"evaluating {title}",
-                  file=sys.stderr, disable=quiet or None, leave=False) as bar:
-            comparison = compare(index_folder, check_questions, base, adapted, retrievers, args.k, title,
-                                 progress=lambda: bar.update())
-        if comparison.interrupted:
-            print("policyqa: interrupted during evaluation; nothing written", file=sys.stderr)
-            return 130
-        comparisons.append(comparison)
-        print(f"{title}: {len(check_questions)} questions, k={args.k}")
-        print(comparison_table(comparison, args.k))
-        print()
-
-    # -- write ---------------------------------------------------------------------------------------
-    licence_path = source.parent / "LICENSE"
-    licence_path = licence_path if licence_path.is_file() else None
-    licence_name = f"LICENSE-{source.parent.name.upper()}.txt" if licence_path else None
-    adapter.info = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data": {"source": str(source), "sha256": _dataset_sha256(source), "train_policies": train_ids,
-                 "heldout_policies": heldout_ids, "heldout_questions": len(heldout_questions),
-                 "index_settings": settings.to_dict(), **({"licence_file": licence_name} if licence_name else {})},
-        "training": {"settings": asdict(train_settings), "base_backend": getattr(base, "backend", None),
-                     "questions": len(data.questions),
-                     "skipped": data.skipped, "passages": len(data.passages), "seconds": round(seconds, 2),
-                     "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores"},
-        "metrics": {c.name: c.metrics(args.k) for c in comparisons},
-    }
-    card = model_card(name, adapter, comparisons, args.k, licence_path.read_text(encoding="utf-8")
-                      if licence_path else None)
-    _write_folder(out, adapter, card, licence_path, licence_name)
-    print(f"adapter: {out} ({adapter.weights_bytes():,} bytes of weights); "
-          f"use it with `policyqa index build --model {out}`")
-    return 0
-
-
-def add_tune_parser(commands) -> argparse.ArgumentParser:
-    """Register `tune` on the `policyqa` subcommands (an argparse subparsers object)."""
-    tune = commands.add_parser("tune", help="train a query adapter on question/evidence pairs and measure it")
-    source = tune.add_mutually_exclusive_group(required=True)
-    source.add_argument("--squad", type=Path, metavar="FILE.json", help="SQuAD-format data (e.g. PolicyQA)")
-    source.add_argument("--dataset", type=Path, metavar="FILE.jsonl", help="golden-format questions over --policies")
-    tune.add_argument("--policies", metavar="DIR",
-                      help="policies folder for --dataset and --golden (default: $POLICYQA_POLICIES or ./policies)")
-    tune.add_argument("--holdout-policies", type=int, metavar="N",
-                      help="hold out the last N policy ids (sorted) for evaluation (default: 30%% of them)")
-    tune.add_argument("--epochs", type=int, default=TrainSettings.epochs, metavar="E",
-                      help=f"passes over the training pairs (default {TrainSettings.epochs})")
-    tune.add_argument("--rank", type=int, default=TrainSettings.rank, metavar="R",
-                      help=f"rank of the adapter (default {TrainSettings.rank}; the dimension gives a full map)")
-    tune.add_argument("--batch-size", type=int, default=TrainSettings.batch_size, metavar="N",
-                      help=f"questions per step (default {TrainSettings.batch_size})")
-    tune.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate, metavar="LR",
-                      help=f"AdamW learning rate (default {TrainSettings.learning_rate})")
-    tune.add_argument("--seed", type=int, default=TrainSettings.seed, help="random seed (default 0)")
-    tune.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
-                      help=f"base sentence-transformers model (default: the bundled {DEFAULT_MODEL})")
-    tune.add_argument("--golden", type=Path, metavar="FILE.jsonl",
-                      help="also compare on this golden set over --policies (a regression check)")
-    tune.add_argument("--retriever", default=",".join(EVAL_RETRIEVERS), metavar="NAMES",
-                      help=f"retrievers to compare (default: {','.join(EVAL_RETRIEVERS)})")
-    tune.add_argument("--k", type=int, default=5, help="cut-off for hit@k (default 5)")
-    tune.add_argument("--out", type=Path, required=True, metavar="DIR",
-                      help="adapter folder to write (its name is the model id an index records)")
-    tune.add_argument("--quiet", action="store_true", help="no progress bars")
-    reranker = tune.add_argument_group("reranker (--reranker)")
-    reranker.add_argument("--reranker", action="store_true",
-                          help="train the cross-encoder reranker instead of a query adapter (needs --squad)")
-    reranker.add_argument("--kind", choices=("bi-encoder", "cross-encoder"), default="bi-encoder",
-                          help="what to train (default bi-encoder: measured better here, see evals/README.md)")
-    reranker.add_argument("--minutes", type=float, default=45.0, help="training time budget (default 45)")
-    reranker.add_argument("--max-abstain", type=float, default=0.05, metavar="SHARE",
-                          help="calibrate 'not stated' to at most this share of answerable questions (default 0.05)")
-    reranker.add_argument("--from-checkpoint", metavar="DIR",
-                          help="skip training: export and calibrate a cross-encoder trained before")
-    tune.set_defaults(func=cmd_tune)
-    return tune

@@ -1,11 +1,13 @@
 """The command line's PostgreSQL side: `--store URL` (or $POLICYQA_STORE) on index build/add/remove/status,
-ask and eval, `--shard I/N` and `index publish`. `qa.cli` hands a command here when a store is chosen."""
+ask and eval, `--shard I/N` and `index publish`. The other commands hand over here when a store is chosen."""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
+from qa.cli.output import terminal_safe
+from qa.errors import EXIT_FAILURE, BuildError, IndexUnavailable, UserError
 from qa.index.pg import ENV_STORE  # the store's own modules are imported by the commands that use them
 
 EVAL_SCHEMA = "policyqa_eval"  # eval --squad (or another model) indexes its corpus here, beside the product's
@@ -31,7 +33,6 @@ def add_publish_parser(index_sub) -> None:
 
 def store_of(args: argparse.Namespace) -> str | None:
     """The store URL the command uses: --store, else $POLICYQA_STORE unless --index was given; None: the folder."""
-    from qa.cli import UserError
     from qa.index.pg.store import StoreError, store_url
 
     try:
@@ -48,8 +49,6 @@ def _open(url: str, schema: str | None = None):
 
 def cmd_index_build_store(args: argparse.Namespace) -> int:
     """`index build|add|remove --store URL`: build the policies folder into the store."""
-    from qa.index.build import BuildError
-    from qa.cli import EXIT_FAILURE, UserError, terminal_safe
     from qa.embed.load import load_embedder
     from qa.index.pg.build import build_store, parse_shard
     from qa.config import BuildSettings, policies_dir
@@ -85,10 +84,9 @@ def store_manifest(url: str) -> dict:
 
     Raises IndexUnavailable (one line) when the store has nothing published.
     """
-    from qa.cli import terminal_safe
     from qa.index.pg.build import store_status
     from qa.index.pg.store import _safe_url
-    from qa.index.store import REBUILD_HINT, IndexUnavailable
+    from qa.index.store import REBUILD_HINT
 
     with _open(url) as store:
         status = store_status(store)
@@ -102,8 +100,6 @@ def store_manifest(url: str) -> dict:
 
 
 def cmd_index_publish(args: argparse.Namespace) -> int:
-    from qa.index.build import BuildError
-    from qa.cli import EXIT_FAILURE, UserError
     from qa.index.pg.build import publish_store
 
     url = store_of(args)

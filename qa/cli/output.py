@@ -1,0 +1,15 @@
+"""What the commands print with: text made safe for a terminal."""
+
+from __future__ import annotations
+
+# C0 and C1 control characters (ESC starts ANSI sequences) and the bidirectional overrides that can
+# make printed text read differently from what it is; each is printed as its escape, e.g. \x1b.
+_UNSAFE_CHARS = [*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F),
+                 *range(0x2066, 0x206A)]
+_TERMINAL_SAFE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _UNSAFE_CHARS}
+_TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in "\n\t"}
+
+
+def terminal_safe(text: str, keep_lines: bool = False) -> str:
+    """`text` with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
+    return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
