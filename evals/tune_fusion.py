@@ -3,7 +3,8 @@
     .venv/bin/python evals/tune_fusion.py [--every 4]
 
 Uses the indexes `policyqa eval` builds (the project index for the golden set, the cached PolicyQA
-index), so run `policyqa index build` and `policyqa eval --squad ...` once first.
+index), so run `policyqa index build` and `policyqa eval --squad ...` once first. Each setting is a
+`RetrievalSettings` given to the engine (`Engine.with_settings`); nothing global is changed.
 """
 
 from __future__ import annotations
@@ -12,12 +13,11 @@ import argparse
 import itertools
 from pathlib import Path
 
-from qa.search import retrieval
 from qa.cli import _temporary_index
+from qa.config import BuildSettings, RetrievalSettings
 from qa.eval.datasets import load_golden, load_squad
-from qa.search.engine import Engine
 from qa.eval.evaluation import evaluate
-from qa.config import BuildSettings
+from qa.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICYQA = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"
@@ -36,11 +36,10 @@ def main() -> None:
                                embedder_factory=lambda model: golden_engine.embedder)
     print("sentence_w hybrid_w | golden hit@1 hit@3 recall@5 mrr | policyqa hit@1 hit@5 mrr")
     for sw, hw in itertools.product(map(float, args.sentence.split(",")), map(float, args.hybrid.split(","))):
-        retrieval.SENTENCE_WEIGHT = sw
+        settings = RetrievalSettings(sentence_weight=sw, hybrid_weight=hw)
         rows = []
         for engine, questions in [(golden_engine, golden), (squad_engine, squad)]:
-            engine._retrievers["hybrid"] = retrieval.HybridRetriever(engine.scorer, weight=hw, sentence_weight=sw)
-            runs, _ = evaluate(engine, questions, ["hybrid"], k=5)
+            runs, _ = evaluate(engine.with_settings(settings), questions, ["hybrid"], k=5)
             rows.append(runs[0].metrics(5))
         g, p = rows
         print(f"{sw:10.2f} {hw:8.2f} | {g['hit@1']:.3f} {g['hit@3']:.3f} {g['recall@5']:.3f} {g['mrr@10']:.3f}"

@@ -57,6 +57,38 @@ class BuildSettings:
         return cls(model=chosen, **{k: v for k, v in overrides.items() if v is not None})
 
 
+@dataclass(frozen=True)
+class RetrievalSettings:
+    """How a question is answered from an index: the query-time knobs of retrieval and abstention.
+
+    Nothing in the index depends on them, so an engine can answer with other values (`Engine(settings=)`,
+    `evals/tune_fusion.py`); evaluation reports record them. The defaults were tuned with `policyqa eval`
+    on the golden set and PolicyQA dev (evals/README.md).
+    """
+
+    sentence_weight: float = 0.5  # dense score = (1 - w) * passage cosine + w * best sentence cosine
+    hybrid_weight: float = 0.8  # hybrid score = a * dense score + (1 - a) * BM25 scaled to [0, 1] in scope
+    candidates: int = 50  # passages taken from each candidate source (FAISS, BM25) before exact scoring
+    # Without a reranker, a policy whose best dense score is below this is "not stated"; calibrated on
+    # the golden set (evals/abstention_curve.py, int8 ONNX).
+    abstain_below: float = 0.49
+    # First-stage candidates the reranker sees per policy: all of them when one policy is asked, fewer
+    # each when several are (the reranker's cost grows with pairs; evals/README.md has the depth sweep).
+    rerank_depth_single: int = 20
+    rerank_depth_multi: int = 8
+
+    def __post_init__(self) -> None:
+        for name in ("sentence_weight", "hybrid_weight"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name.replace('_', ' ')} must be between 0 and 1, got {getattr(self, name)}")
+        for name in ("candidates", "rerank_depth_single", "rerank_depth_multi"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name.replace('_', ' ')} must be >= 1, got {getattr(self, name)}")
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
 def cache_root() -> Path:
     """Where derived files are kept (ONNX exports, evaluation indexes): $POLICYQA_CACHE, else ~/.cache/policyqa."""
     return Path(os.environ.get("POLICYQA_CACHE") or Path.home() / ".cache" / "policyqa")

@@ -80,7 +80,7 @@ def markdown_report(runs: list[RetrieverRun], k: int, settings: dict, manifest: 
     if interrupted:
         lines += ["", "**Interrupted:** the numbers cover only the questions measured before Ctrl-C."]
     lines += ["", markdown_table(runs, k), "", "## Settings", ""]
-    lines += [f"- {key}: {value}" for key, value in settings.items()]
+    lines += [f"- {key}: {json.dumps(value) if isinstance(value, dict) else value}" for key, value in settings.items()]
     lines += [f"- index model: {manifest['model']['id']} ({manifest['model']['dimension']} dimensions)",
               f"- chunker: {json.dumps(manifest['chunker'])}",
               f"- index: {manifest['passage_count']} passages from {len(manifest['policies'])} policies, "

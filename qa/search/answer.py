@@ -29,12 +29,6 @@ from qa.search.conversation import resolve_question
 from qa.search.names import match_names, without_names
 from qa.search.retrieval import Hit
 
-# Without a reranker: calibrated on the golden set (evals/abstention_curve.py, int8 ONNX); see evals/README.md.
-DEFAULT_ABSTAIN_BELOW = 0.49
-# First-stage candidates the reranker sees per policy: all of them when one policy is asked, fewer each
-# when several are (the reranker's cost grows with pairs; evals/README.md has the depth sweep).
-RERANK_DEPTH_SINGLE = 20
-RERANK_DEPTH_MULTI = 8
 MENTIONS_SHOWN = 3
 
 
@@ -192,13 +186,14 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         not_indexed = match.not_indexed
         scope = routed or ([] if not_indexed else list(engine.policies))
     reranker = engine.reranker if rerank else None
-    depth = max(k, RERANK_DEPTH_SINGLE if len(scope) == 1 else RERANK_DEPTH_MULTI) if reranker else (
+    settings = engine.settings
+    depth = max(k, settings.rerank_depth_single if len(scope) == 1 else settings.rerank_depth_multi) if reranker else (
         k if len(scope) == 1 else max(1, min(k, 3)))
     candidates: dict[str, list[Hit]] = {}
     for policy_id in scope:
         kwargs = {"retriever": retriever} if retriever else {}
         candidates[policy_id] = engine.search(interpreted, k=depth, policies=[policy_id], **kwargs)
-    threshold = DEFAULT_ABSTAIN_BELOW
+    threshold = settings.abstain_below
     if reranker is not None:
         threshold = reranker.calibration.threshold
         candidates = _reranked(reranker, without_names(interpreted, routed, engine.policies,

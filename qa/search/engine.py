@@ -9,8 +9,9 @@ import os
 from typing import Callable, Sequence
 
 from qa.embed.base import Embedder
+from qa.embed.load import load_embedder
 from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
-from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, index_dir
+from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
 from qa.index.store import PolicyIndex, load_index
 
 
@@ -19,36 +20,41 @@ class Engine:
     """An opened index with its embedder; retrievers are made on first use and kept."""
 
     def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: "Reranker | None" = None,  # noqa: F821
-                 scorer: Scorer | None = None):
+                 scorer: Scorer | None = None, settings: RetrievalSettings = RetrievalSettings()):
         """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
-        another store passes its own with the same methods."""
+        another store passes its own with the same methods. `settings` are the query-time knobs."""
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
         self.scorer = scorer if scorer is not None else Scorer(index, embedder)
+        self.settings = settings
         self._retrievers: dict[str, Retriever] = {}
+
+    def with_settings(self, settings: RetrievalSettings) -> "Engine":
+        """The same index, model, reranker and scorer (with its caches), answering with other `settings`."""
+        return Engine(self.index, self.embedder, self.reranker, scorer=self.scorer, settings=settings)
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
-             embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None) -> "Engine":
+             embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
+             settings: RetrievalSettings = RetrievalSettings()) -> "Engine":
         """Load the index (flag, $POLICYQA_INDEX or `index/`), the model that built it, and the reranker.
 
         `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is
         used. `reranker` (or $POLICYQA_RERANKER) names a reranker folder, "none" for none; without
-        either the shipped one. Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a
-        one-line message.
+        either the shipped one. `embedder_factory(model id)` makes the embedder (default: `load_embedder`
+        on the backend the index was built with; tests pass a fake). `settings`: see `RetrievalSettings`.
+        Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
         """
         from qa.search.reranker import load_reranker
 
         requested = model or os.environ.get(ENV_MODEL)
         index = load_index(index_dir(folder), model=requested)
         if embedder_factory is None:
-            from qa.embed.load import load_embedder
-
             def embedder_factory(model_id: str) -> Embedder:
                 # Questions run on the backend the passages were embedded with.
                 return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
-        return cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker))
+        return cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker), settings=settings)
 
     def warm_up(self) -> None:
         """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""
@@ -67,7 +73,7 @@ class Engine:
             raise ValueError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
         if name not in self._retrievers:
             kinds = {"dense": DenseRetriever, "bm25": BM25Retriever, "hybrid": HybridRetriever}
-            self._retrievers[name] = kinds[name](self.scorer)
+            self._retrievers[name] = kinds[name](self.scorer, self.settings)
         return self._retrievers[name]
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None,

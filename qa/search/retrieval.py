@@ -17,14 +17,10 @@ from typing import Protocol, Sequence
 
 import numpy as np
 
+from qa.config import RetrievalSettings
 from qa.embed.base import Embedder
 from qa.search.highlight import pick_highlights
 from qa.index.store import PolicyIndex
-
-# Tuned with `policyqa eval` on the golden set and PolicyQA dev (evals/README.md).
-SENTENCE_WEIGHT = 0.5  # dense score = (1 - w) * passage cosine + w * best sentence cosine
-HYBRID_WEIGHT = 0.8  # hybrid score = a * dense score + (1 - a) * scaled BM25
-CANDIDATES = 50  # passages taken from each candidate source before exact scoring
 
 
 @dataclass(frozen=True)
@@ -208,13 +204,11 @@ class Scorer:
 
     # -- hits --------------------------------------------------------------------------------------
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
-             similarities: np.ndarray | None = None) -> list[Hit]:
-        """The `k` best rows as hits, each with its best sentences marked."""
+             similarities: np.ndarray) -> list[Hit]:
+        """The `k` best rows by `scores` as hits, each with its best sentences marked; `similarities` are the
+        rows' dense scores (a hit's `similarity`)."""
         order = top_stable(scores, k)
-        if similarities is None:
-            similarities = self.dense_scores(query, rows[order], SENTENCE_WEIGHT)
-        else:
-            similarities = similarities[order]
+        similarities = similarities[order]
         out = []
         for rank, i in enumerate(order):
             row = int(rows[i])
@@ -234,15 +228,15 @@ class DenseRetriever:
 
     name = "dense"
 
-    def __init__(self, scorer: Scorer, sentence_weight: float = SENTENCE_WEIGHT):
+    def __init__(self, scorer: Scorer, settings: RetrievalSettings = RetrievalSettings()):
         self.scorer = scorer
-        self.sentence_weight = sentence_weight
+        self.settings = settings
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
         query = self.scorer.embed(question)
-        rows = self.scorer.dense_candidates(query, self.scorer.scope(wanted), max(k, CANDIDATES))
-        scores = self.scorer.dense_scores(query, rows, self.sentence_weight)
+        rows = self.scorer.dense_candidates(query, self.scorer.scope(wanted), max(k, self.settings.candidates))
+        scores = self.scorer.dense_scores(query, rows, self.settings.sentence_weight)
         return self.scorer.hits(query, rows, scores, k, similarities=scores)
 
 
@@ -251,15 +245,19 @@ class BM25Retriever:
 
     name = "bm25"
 
-    def __init__(self, scorer: Scorer):
+    def __init__(self, scorer: Scorer, settings: RetrievalSettings = RetrievalSettings()):
         self.scorer = scorer
+        self.settings = settings
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
         scope = self.scorer.scope(wanted)
         rows = np.arange(len(self.scorer.index.passages)) if scope is None else scope
         scores = self.scorer.bm25_scores(question)[rows]
-        return self.scorer.hits(self.scorer.embed(question), rows, scores, k)
+        shown = top_stable(scores, k)  # the dense score (a hit's similarity) only for the rows shown
+        query = self.scorer.embed(question)
+        dense = self.scorer.dense_scores(query, rows[shown], self.settings.sentence_weight)
+        return self.scorer.hits(query, rows[shown], scores[shown], k, similarities=dense)
 
 
 class HybridRetriever:
@@ -267,10 +265,9 @@ class HybridRetriever:
 
     name = "hybrid"
 
-    def __init__(self, scorer: Scorer, weight: float = HYBRID_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT):
+    def __init__(self, scorer: Scorer, settings: RetrievalSettings = RetrievalSettings()):
         self.scorer = scorer
-        self.weight = weight
-        self.sentence_weight = sentence_weight
+        self.settings = settings
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
@@ -278,10 +275,11 @@ class HybridRetriever:
         query = self.scorer.embed(question)
         bm25 = self.scorer.bm25_scores(question)
         in_scope = np.arange(len(bm25)) if scope is None else scope
-        top_bm25 = in_scope[top_stable(bm25[in_scope], max(k, CANDIDATES))]
-        rows = np.unique(np.concatenate([self.scorer.dense_candidates(query, scope, max(k, CANDIDATES)), top_bm25]))
-        dense = self.scorer.dense_scores(query, rows, self.sentence_weight)
+        depth = max(k, self.settings.candidates)
+        top_bm25 = in_scope[top_stable(bm25[in_scope], depth)]
+        rows = np.unique(np.concatenate([self.scorer.dense_candidates(query, scope, depth), top_bm25]))
+        dense = self.scorer.dense_scores(query, rows, self.settings.sentence_weight)
         ceiling = float(bm25[in_scope].max()) if len(in_scope) else 0.0
         lexical = bm25[rows] / ceiling if ceiling > 0 else np.zeros(len(rows), dtype=np.float32)
-        return self.scorer.hits(query, rows, self.weight * dense + (1 - self.weight) * lexical, k,
-                                similarities=dense)
+        weight = self.settings.hybrid_weight
+        return self.scorer.hits(query, rows, weight * dense + (1 - weight) * lexical, k, similarities=dense)

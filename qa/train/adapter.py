@@ -168,7 +168,9 @@ def train_adapter(data: TrainingSet, base_model: str, settings: TrainSettings,
     """
     import torch
 
-    from qa.search.retrieval import SENTENCE_WEIGHT
+    from qa.config import RetrievalSettings
+
+    sentence_weight = RetrievalSettings().sentence_weight  # the product's dense score
 
     if len(data.questions) == 0:
         raise ValueError("no training question has a passage covering its evidence")
@@ -201,7 +203,7 @@ def train_adapter(data: TrainingSet, base_model: str, settings: TrainSettings,
                 batch = order[begin:begin + settings.batch_size]
                 q = questions[batch]
                 mapped = torch.nn.functional.normalize(q + (q @ down) @ up, dim=1)
-                scores = dense_scores_torch(mapped, passages, units, unit_rows, SENTENCE_WEIGHT) * settings.scale
+                scores = dense_scores_torch(mapped, passages, units, unit_rows, sentence_weight) * settings.scale
                 # Candidates: the question's own policy (hard negatives) and the batch's positives.
                 candidates = same_policy[batch] | positive[batch].any(dim=0, keepdim=True)
                 wanted = positive[batch]
@@ -209,7 +211,7 @@ def train_adapter(data: TrainingSet, base_model: str, settings: TrainSettings,
                 positive_terms = torch.logsumexp(scores.masked_fill(~wanted, float("-inf")), dim=1)
                 drift = (mapped - q).pow(2).sum(dim=1)  # 2 * (1 - cosine) for unit vectors
                 with torch.no_grad():
-                    plain = dense_scores_torch(q, passages, units, unit_rows, SENTENCE_WEIGHT)
+                    plain = dense_scores_torch(q, passages, units, unit_rows, sentence_weight)
                     plain_best = plain.masked_fill(~wanted, float("-inf")).max(dim=1).values
                 adapted_best = (scores / settings.scale).masked_fill(~wanted, float("-inf")).max(dim=1).values
                 sink = torch.relu(plain_best - adapted_best)

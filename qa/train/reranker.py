@@ -287,7 +287,6 @@ def calibrate(engine, folder: Path, questions, max_abstain: float) -> dict:
     """
     import numpy as np
 
-    from qa.search.answer import RERANK_DEPTH_SINGLE
     from qa.eval.datasets import is_relevant
     from qa.search.reranker import Calibration, Reranker
 
@@ -298,7 +297,7 @@ def calibrate(engine, folder: Path, questions, max_abstain: float) -> dict:
     reranker = Reranker(folder)
     rows, per_question = [], []
     for q in questions:
-        hits = engine.search(q.question, k=RERANK_DEPTH_SINGLE, policies=[q.policy])
+        hits = engine.search(q.question, k=engine.settings.rerank_depth_single, policies=[q.policy])
         logits = reranker.score(q.question, hits)
         labels = [int(any(is_relevant(h.policy, h.start, h.end, e) for e in q.evidence)) for h in hits]
         scores = [h.score for h in hits]

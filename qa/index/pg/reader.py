@@ -394,19 +394,15 @@ class PgScorer:
         return self._bm25_cache[question]
 
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
-             similarities: np.ndarray | None = None) -> list:
+             similarities: np.ndarray) -> list:
         """The `k` best rows as hits, each with its best sentences marked (as `Scorer.hits`)."""
         from qa.search.highlight import pick_highlights
-        from qa.search.retrieval import SENTENCE_WEIGHT, Hit, top_stable
+        from qa.search.retrieval import Hit, top_stable
 
         order = top_stable(scores, k)
         chosen = np.asarray(rows, dtype=np.int64)[order]
-        passage, best, units = self._cosines(query, chosen, with_units=True)
-        if similarities is None:
-            best = np.where(np.isnan(best), passage, best)
-            similarities = (1 - SENTENCE_WEIGHT) * passage + SENTENCE_WEIGHT * best
-        else:
-            similarities = similarities[order]
+        _, _, units = self._cosines(query, chosen, with_units=True)
+        similarities = similarities[order]
         out = []
         for rank, (i, passage_row) in enumerate(zip(order, self.index.passages.fetch(chosen))):
             spans = [(s, e) for s, e, _ in units[rank]]
