@@ -39,6 +39,8 @@ from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
 from qa.config import BuildSettings
 from qa.errors import IndexUnavailable  # noqa: F401 - raised here; defined in qa.errors
+from qa.index.fsutil import atomic_write, fsync_path
+from qa.index.vectors import VectorIndex
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
@@ -65,21 +67,14 @@ class PolicyIndex:
     manifest: dict
     policies: dict[str, Policy]
     passages: list[Passage]
-    vectors: "faiss.Index"  # noqa: F821 - faiss is imported lazily
+    vectors: VectorIndex  # one per passage, row i <-> passages[i]
     units: np.ndarray  # (n, 3) int64: passage row, start, end (offsets into the policy text)
-    unit_vectors: "faiss.Index"  # noqa: F821
+    unit_vectors: VectorIndex  # one per unit, row i <-> units[i]
     bm25: object | None = None  # the saved bm25s index (qa.index.lexical), memory-mapped; None: built on first use
 
     @property
     def settings(self) -> BuildSettings:
         return BuildSettings(**self.manifest["settings"])
-
-    def rows_of(self, policy_ids: list[str] | None) -> np.ndarray | None:
-        """Row numbers of the passages of `policy_ids` (None: every row)."""
-        if policy_ids is None:
-            return None
-        wanted = set(policy_ids)
-        return np.fromiter((i for i, p in enumerate(self.passages) if p.policy in wanted), dtype=np.int64)
 
 
 def _write_jsonl(path: Path, rows) -> None:
@@ -93,24 +88,8 @@ def _read_jsonl(path: Path) -> list[dict]:
         return [json.loads(line) for line in fh if line.strip()]
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _write_json_atomically(path: Path, data: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}-{secrets.token_hex(3)}.tmp")
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            fh.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
+    atomic_write(path, json.dumps(data, indent=2, ensure_ascii=False) + "\n")
 
 
 def current_generation(folder: Path) -> str | None:
@@ -133,18 +112,16 @@ def save_index(index: PolicyIndex, folder: Path) -> str:
     generation is removed and the previous index stays current. One writer at a time: callers hold
     `qa.index.build.BuildLock`.
     """
-    import faiss
-
     folder.mkdir(parents=True, exist_ok=True)
     previous = current_generation(folder)
     name = f"gen-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(3)}"
     generation = folder / name
     try:
         generation.mkdir()
-        faiss.write_index(index.vectors, str(generation / VECTORS))
+        index.vectors.save(generation / VECTORS)
         _write_jsonl(generation / PASSAGES, (p.to_dict() for p in index.passages))
         _write_jsonl(generation / POLICIES, (p.to_dict() for p in index.policies.values()))
-        faiss.write_index(index.unit_vectors, str(generation / UNIT_VECTORS))
+        index.unit_vectors.save(generation / UNIT_VECTORS)
         _write_jsonl(generation / UNITS, (row.tolist() for row in index.units))
         _write_json_atomically(generation / MANIFEST, index.manifest)
         if index.passages:
@@ -152,15 +129,15 @@ def save_index(index: PolicyIndex, folder: Path) -> str:
 
             save_bm25(index.bm25 if index.bm25 is not None else build_bm25(passage_corpus(index)), generation)
             for saved in (generation / BM25_FOLDER).iterdir():
-                _fsync(saved)
+                fsync_path(saved)
         for data_file in DATA_FILES:
-            _fsync(generation / data_file)
-        _fsync(generation)
+            fsync_path(generation / data_file)
+        fsync_path(generation)
         pointer = {**index.manifest, "generation": name}
         if previous:
             pointer["previous_generation"] = previous
-        _write_json_atomically(folder / MANIFEST, pointer)
-        _fsync(folder)
+        _write_json_atomically(folder / MANIFEST, pointer)  # the switch to the new generation
+        fsync_path(folder)
     except BaseException as err:
         shutil.rmtree(generation, ignore_errors=True)
         if isinstance(err, RuntimeError):  # faiss reports a failed write (a full disk) as RuntimeError
@@ -194,8 +171,10 @@ def remove_old_generations(folder: Path) -> list[str]:
 
 
 def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy], passages: list[Passage],
-                  unit_count: int, built_at: str, build_seconds: float, faiss_index: str,
-                  backend: str | None = None, unit_index: str | None = None) -> dict:
+                  unit_count: int, built_at: str, build_seconds: float, faiss_index: str, unit_index: str,
+                  backend: str | None = None) -> dict:
+    """The manifest of an index; `faiss_index` and `unit_index` describe its two vector indexes
+    (`VectorIndex.description`), `backend` the runtime that embedded it (None: an embedder without runtimes)."""
     counts: dict[str, int] = {}
     for passage in passages:
         counts[passage.policy] = counts.get(passage.policy, 0) + 1
@@ -207,7 +186,7 @@ def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy
                     "chunk_overlap": settings.chunk_overlap, "embed_context": settings.embed_context},
         "settings": settings.to_dict(),
         "faiss_index": faiss_index,
-        "unit_index": unit_index or faiss_index,
+        "unit_index": unit_index,
         "policies": {p.id: {"name": p.name, "source": p.source, "sha256": p.sha256,
                             "passages": counts.get(p.id, 0)} for p in policies},
         "passage_count": len(passages),
@@ -306,16 +285,14 @@ def load_index(folder: Path, model: str | None = None) -> PolicyIndex:
 
 
 def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
-    import faiss
-
     data = folder / manifest.get("generation", LEGACY_GENERATION)
     try:
         passages = [Passage(**row) for row in _read_jsonl(data / PASSAGES)]
         policies = {row["id"]: Policy.from_dict(row) for row in _read_jsonl(data / POLICIES)}
-        vectors = faiss.read_index(str(data / VECTORS))
+        vectors = VectorIndex.load(data / VECTORS)
         unit_rows = _read_jsonl(data / UNITS)
         units = np.array(unit_rows, dtype=np.int64).reshape(len(unit_rows), 3)
-        unit_vectors = faiss.read_index(str(data / UNIT_VECTORS))
+        unit_vectors = VectorIndex.load(data / UNIT_VECTORS)
         from qa.index.lexical import load_bm25
 
         bm25 = load_bm25(data)

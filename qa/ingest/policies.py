@@ -17,6 +17,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterable, Iterator
 
 
 from qa.ingest.formats import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError, extract_data,
@@ -248,6 +249,19 @@ def unsupported(path: Path) -> PolicyFileError | None:
                                  f"(supported: {', '.join(SUPPORTED_SUFFIXES)})")
 
 
+def policy_candidates(files: Iterable[Path], errors: list[PolicyFileError]) -> Iterator[Path]:
+    """The `files` that may be policies, in order; one of an unsupported type, or whose policy id is an
+    earlier file's (ids ignore case), is appended to `errors` instead, when its turn comes, so errors
+    reported along the way stay in file order."""
+    seen: dict[str, str] = {}
+    for path in files:
+        problem = unsupported(path) or policy_id_clash(path, seen)
+        if problem:
+            errors.append(problem)
+        else:
+            yield path
+
+
 def read_policy(path: Path, metadata: dict[str, dict], max_bytes: int = DEFAULT_MAX_BYTES,
                 limits: Limits = DEFAULT_LIMITS) -> Policy:
     """Read one policy file; raises PolicyFileError (one line, naming the file) when it cannot be used.
@@ -278,12 +292,7 @@ def load_policies(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[lis
     check_aliases(metadata, [p.stem for p in files], [])
     errors: list[PolicyFileError] = []
     policies: list[Policy] = []
-    seen: dict[str, str] = {}
-    for path in files:
-        problem = unsupported(path) or policy_id_clash(path, seen)
-        if problem:
-            errors.append(problem)
-            continue
+    for path in policy_candidates(files, errors):
         try:
             policies.append(read_policy(path, metadata, max_bytes))
         except PolicyFileError as err:

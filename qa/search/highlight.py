@@ -11,8 +11,6 @@ from typing import Sequence
 
 import numpy as np
 
-from qa.embed.base import Embedder
-
 Span = tuple[int, int]
 
 # A sentence ends at . ! or ? (optionally closed by a quote or bracket) before white space and a capital,
@@ -52,14 +50,6 @@ def _join_numbering(text: str, offset: int, spans: list[Span]) -> list[Span]:
         else:
             out.append(span)
     return out
-
-
-def score_sentences(embedder: Embedder, question: str, sentences: Sequence[str]) -> np.ndarray:
-    """Cosine similarity of each sentence to the question."""
-    if not sentences:
-        return np.zeros(0, dtype=np.float32)
-    vectors = embedder.embed([question, *sentences])
-    return vectors[1:] @ vectors[0]
 
 
 def pick_highlights(spans: Sequence[Span], scores: np.ndarray, max_count: int = 2, margin: float = 0.08) -> list[Span]:

@@ -137,22 +137,10 @@ class Scorer:
             self._query_cache[question] = self.embedder.embed_query([question])
         return self._query_cache[question]
 
-    @staticmethod
-    def _faiss_top(faiss_index, query: np.ndarray, depth: int, ids: np.ndarray | None) -> np.ndarray:
-        from qa.index.build import search_parameters
-
-        available = faiss_index.ntotal if ids is None else len(ids)
-        depth = min(depth, available)
-        if depth <= 0:
-            return np.zeros(0, dtype=np.int64)
-        params = search_parameters(faiss_index, ids)
-        _, found = faiss_index.search(query, depth, params=params)
-        return found[0][found[0] >= 0]
-
     def dense_candidates(self, query: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
         """Passage rows whose own vector or one of whose sentences is among the nearest to the query."""
-        by_passage = self._faiss_top(self.index.vectors, query, depth, rows)
-        units = self._faiss_top(self.index.unit_vectors, query, depth * 2, self._unit_scope(rows))
+        by_passage = self.index.vectors.nearest(query, depth, rows)
+        units = self.index.unit_vectors.nearest(query, depth * 2, self._unit_scope(rows))
         by_sentence = self.index.units[units, 0] if len(units) else np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate([by_passage, by_sentence]))
 

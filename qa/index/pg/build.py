@@ -75,8 +75,8 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
     from qa.index.build import MAX_PASSAGES_PER_POLICY, BuildError, BuildLocked, BuildReport
     from qa.embed.base import requested_backend
     from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, PolicyFileError
-    from qa.ingest.policies import (check_aliases, file_sha256, policy_aliases, policy_id_clash, policy_name,
-                             read_metadata, scan_folder, unsupported)
+    from qa.ingest.policies import (check_aliases, file_sha256, policy_aliases, policy_candidates, policy_name,
+                             read_metadata, scan_folder)
 
     started = time.perf_counter()
     max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
@@ -99,12 +99,7 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
     # Every worker plans the whole folder (hashing files is cheap next to embedding them), so all N
     # agree on one generation without talking to each other.
     plan: dict[str, tuple[Path, str | None]] = {}
-    seen: dict[str, str] = {}
-    for path in files:
-        problem = unsupported(path) or policy_id_clash(path, seen)
-        if problem:
-            report.errors.append(problem)
-            continue
+    for path in policy_candidates(files, report.errors):
         try:
             sha = file_sha256(path)
         except OSError as err:
