@@ -19,7 +19,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from importlib import resources
@@ -358,15 +357,9 @@ def read_cache(index_folder: str | os.PathLike) -> dict | None:
 
 def write_cache(index_folder: str | os.PathLike, data: dict) -> None:
     """Write the cache into `index_folder` atomically (temporary file, then os.replace)."""
-    folder = Path(index_folder)
-    fd, tmp = tempfile.mkstemp(prefix=f".{CACHE_FILE}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, ensure_ascii=False)
-        os.replace(tmp, folder / CACHE_FILE)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from qa.index.fsutil import atomic_write
+
+    atomic_write(Path(index_folder) / CACHE_FILE, json.dumps(data, ensure_ascii=False), mode=0o600)
 
 
 def _usable_columns(cache: dict | None, config: dict, version: str) -> dict:

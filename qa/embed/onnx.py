@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Sequence
 
@@ -79,13 +78,6 @@ def _check_supported(model_dir: Path) -> tuple[int, int, bool]:
     return max_length, int(config["hidden_size"]), config.get("model_type") == "bert"
 
 
-def _atomic_target(folder: Path, name: str) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
-    os.close(fd)
-    os.chmod(tmp, 0o644)
-    return Path(tmp)
-
-
 def export(model_dir: Path, folder: Path, quantized: bool) -> Path:
     """Make (once) the float32 export of `model_dir` in `folder`, and the int8 one when `quantized`.
 
@@ -106,17 +98,17 @@ def export(model_dir: Path, folder: Path, quantized: bool) -> Path:
             raise OnnxUnavailable(f"cannot quantize: {err}") from err
         import logging
 
-        tmp = _atomic_target(folder, int8.name)
+        from qa.index.fsutil import atomic_write
+
         root = logging.getLogger()
         level = root.level
         root.setLevel(logging.ERROR)  # the quantizer advises pre-processing on the root logger; measured, not needed
         try:
             # Per-channel int8 weights: per-tensor scales moved MiniLM's vectors by up to 0.11 in cosine.
-            quantize_dynamic(str(fp32), str(tmp), per_channel=True, weight_type=QuantType.QInt8)
-            os.replace(tmp, int8)
+            atomic_write(int8, lambda tmp: quantize_dynamic(str(fp32), str(tmp), per_channel=True,
+                                                            weight_type=QuantType.QInt8))
         finally:
             root.setLevel(level)
-            tmp.unlink(missing_ok=True)
     return int8
 
 
@@ -147,16 +139,17 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
     example = torch.ones((2, 8), dtype=torch.int64)
     args = tuple(example if n != "token_type_ids" else torch.zeros_like(example) for n in names)
     axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]}
-    tmp = _atomic_target(target.parent, target.name)
-    try:
+
+    def write(tmp: Path) -> None:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # tracer warnings about shape checks that do not apply here
             torch.onnx.export(Encoder(model), args, str(tmp), input_names=names,
                               output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17,
                               dynamo=False, do_constant_folding=True)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+
+    from qa.index.fsutil import atomic_write
+
+    atomic_write(target, write)
 
 
 class OnnxEncoder:

@@ -8,13 +8,12 @@ file (atomically), so a write can never leave a metadata file the index build wo
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 import tomllib
 from pathlib import Path
 from typing import Sequence
 
+from qa.index.fsutil import atomic_write
 from qa.ingest.policies import METADATA_FILE
 
 _TABLE = re.compile(r'^\s*\[\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$')
@@ -70,15 +69,7 @@ def write_policy_entry(folder: Path, policy_id: str, name: str, aliases: Sequenc
     parsed = tomllib.loads(new)  # never write what the build could not read
     if parsed.get(policy_id, {}).get("name") != name:
         raise ValueError(f"could not write the entry of {policy_id} into {path}")
-    fd, tmp = tempfile.mkstemp(prefix=f".{METADATA_FILE}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(new)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic_write(path, new, suffix=".part")
     return path
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Sequence
 
 from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError
+from qa.index.fsutil import atomic_write
 from qa.ingest.policies import METADATA_FILE
 from qa.errors import UploadRejected  # noqa: F401 - raised here; defined in qa.errors
 
@@ -183,17 +184,8 @@ def save_uploads(uploads: Sequence[Upload], folder: Path, replace: bool = False,
         # Written under a hidden name (the build skips dot files) and renamed, so a build running at
         # the same moment sees the old file or the whole new one. The flock held while writing tells
         # remove_stale_parts this file is in progress; a writer that was killed leaves it unlocked.
-        fd, tmp = tempfile.mkstemp(prefix=f".{filename}.", suffix=".part", dir=folder)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.chmod(tmp, 0o644)  # mkstemp's 0600 would hide the policy from other local users
-                os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        # 0644: mkstemp's 0600 would hide the policy from other local users.
+        atomic_write(target, data, mode=0o644, suffix=".part", lock=True)
         for old in existing_files(folder, filename):
             if old != target:
                 old.unlink()
