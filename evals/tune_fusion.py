@@ -13,7 +13,7 @@ import argparse
 import itertools
 from pathlib import Path
 
-from qa.cli import _temporary_index
+from qa.cli.eval import temporary_index
 from qa.config import BuildSettings, RetrievalSettings
 from qa.eval.datasets import load_golden, load_squad
 from qa.eval.evaluation import evaluate
@@ -32,7 +32,7 @@ def main() -> None:
     golden_engine = Engine.open(ROOT / "index")
     golden, _ = load_golden(ROOT / "evals" / "golden.jsonl", golden_engine.policies)
     policies, squad, _ = load_squad(POLICYQA, every=args.every)
-    squad_engine = Engine.open(_temporary_index(policies, BuildSettings(), quiet=True),
+    squad_engine = Engine.open(temporary_index(policies, BuildSettings(), quiet=True),
                                embedder_factory=lambda model: golden_engine.embedder)
     print("sentence_w hybrid_w | golden hit@1 hit@3 recall@5 mrr | policyqa hit@1 hit@5 mrr")
     for sw, hw in itertools.product(map(float, args.sentence.split(",")), map(float, args.hybrid.split(","))):

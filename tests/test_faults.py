@@ -596,12 +596,12 @@ def test_batch_questions_are_validated_by_type(tmp_path, capsys, line, message):
 
 
 def test_a_bug_prints_its_traceback_and_asks_to_be_reported(monkeypatch, capsys):
-    import qa.cli
+    import qa.cli.index
 
     def broken(args):
         raise KeyError("internal")
 
-    monkeypatch.setattr(qa.cli, "cmd_index_status", broken)
+    monkeypatch.setattr(qa.cli.index, "cmd_index_status", broken)
     assert main(["index", "status"]) == 70
     err = capsys.readouterr().err
     assert "Traceback" in err and "please report it" in err

@@ -1,6 +1,10 @@
-"""What the commands print with: text made safe for a terminal."""
+"""What the commands print with: text made safe for a terminal, and a progress bar on stderr."""
 
 from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 # C0 and C1 control characters (ESC starts ANSI sequences) and the bidirectional overrides that can
 # make printed text read differently from what it is; each is printed as its escape, e.g. \x1b.
@@ -13,3 +17,26 @@ _TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in
 def terminal_safe(text: str, keep_lines: bool = False) -> str:
     """`text` with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
     return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
+
+
+@contextmanager
+def progress_bar(desc: str, unit: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+    """A `progress(done, total)` callback that draws a tqdm bar on stderr from its first call (so a
+    build with nothing to embed draws none); nothing with `quiet`. The bar is closed on exit."""
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if quiet:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, leave=False)
+        bar.update(done - bar.n)
+
+    try:
+        yield progress
+    finally:
+        if bar is not None:
+            bar.close()

@@ -1,0 +1,156 @@
+"""`policyqa eval`: retrieval measured on a golden set or SQuAD-format data, through the product's
+answer path (qa.eval), as a table, JSON or a Markdown report; `--compare` measures the compare grid."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from qa.cli.options import index_option, model_option, positive_int, reranker_option, retriever_names
+from qa.cli.output import progress_bar
+from qa.cli.store import add_store_option, open_eval_engine, store_of
+from qa.errors import EXIT_FAILURE, BuildError, UserError
+
+
+def add_eval_parser(commands) -> argparse.ArgumentParser:
+    """Register `policyqa eval` on the CLI's subcommands."""
+    ev = commands.add_parser("eval", help="measure retrieval on a golden set or SQuAD-format data")
+    source = ev.add_mutually_exclusive_group()
+    source.add_argument("--dataset", type=Path, default=Path("evals/golden.jsonl"), metavar="FILE.jsonl",
+                        help="golden questions (default evals/golden.jsonl)")
+    source.add_argument("--squad", type=Path, metavar="FILE.json",
+                        help="SQuAD-format data (e.g. PolicyQA); each article becomes a policy in a temporary index")
+    ev.add_argument("--every", type=int, default=1, metavar="N", help="use every N-th question")
+    ev.add_argument("--split", choices=("train", "calibration", "test"),
+                    help="with --squad: only the questions of that part of the reranker's policy split "
+                         "(test: the held-out policies no model here was trained or calibrated on)")
+    ev.add_argument("--retriever", default=",".join(retriever_names()), metavar="NAMES",
+                    help=f"comma-separated retrievers to compare (default: {','.join(retriever_names())})")
+    ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and recall@k (default 5)")
+    reranker_option(ev)
+    ev.add_argument("--no-baseline", action="store_true",
+                    help="measure only with the reranker (skip each retriever's run without it)")
+    ev.add_argument("--json", action="store_true", help="print the metrics as JSON")
+    ev.add_argument("--out", type=Path, metavar="REPORT.md", help="write a Markdown report")
+    ev.add_argument("--show-misses", type=int, default=0, metavar="N", help="print the worst N questions")
+    ev.add_argument("--compare", nargs="?", const=Path("evals/compare_gold.jsonl"), type=Path, metavar="GOLD.jsonl",
+                    help="measure the compare grid's cells against gold (default evals/compare_gold.jsonl)")
+    index_option(ev)
+    ev.add_argument("--policies", metavar="DIR", help="policies folder (with --model)")
+    model_option(ev, "to evaluate (builds a temporary index with it)")
+    ev.add_argument("--chunk-size", type=positive_int, metavar="CHARS",
+                    help="evaluate another passage size (builds a temporary index)")
+    ev.add_argument("--chunk-overlap", type=int, metavar="CHARS", help="with --chunk-size: overlap")
+    add_store_option(ev)
+    ev.set_defaults(func=cmd_eval)
+    return ev
+
+
+def temporary_index(policies: list, settings, quiet: bool, source_dir: Path | None = None) -> Path:
+    """Index `policies` (Policy objects) with the product's own pipeline into a cached folder."""
+    from qa.embed.load import load_embedder
+    from qa.index.build import cached_index
+
+    try:
+        with progress_bar("indexing", "passage", quiet) as progress:
+            return cached_index(policies, settings, lambda: load_embedder(settings.model), "eval",
+                                source_dir=source_dir, progress=progress)
+    except BuildError as err:
+        raise UserError(f"could not index the evaluation policies: {err}", EXIT_FAILURE) from None
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    if args.compare:
+        from qa.eval.compare import cmd_eval_compare
+
+        return cmd_eval_compare(args)
+    retrievers = [r.strip() for r in args.retriever.split(",") if r.strip()]
+    from qa.search.engine import RETRIEVERS
+
+    unknown = [r for r in retrievers if r not in RETRIEVERS]
+    if unknown or not retrievers:
+        raise UserError(f"unknown retriever {', '.join(unknown) or '(none)'} (choose from {', '.join(RETRIEVERS)})")
+    if args.every < 1:
+        raise UserError(f"--every must be >= 1, got {args.every}")
+    from qa.eval.datasets import load_golden, load_squad
+    from qa.search.engine import Engine
+    from qa.eval.evaluation import evaluate
+    from qa.ingest.policies import load_policies
+    from qa.eval.report import as_json, markdown_report, misses_text, text_table
+    from qa.config import BuildSettings, policies_dir
+
+    try:
+        settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
+                                          chunk_overlap=args.chunk_overlap)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    rebuild = bool(args.model or args.chunk_size or args.chunk_overlap is not None)
+    problems = []
+    if args.squad is not None:
+        if not args.squad.is_file():
+            raise UserError(f"dataset not found: {args.squad}")
+        policies, questions, problems = load_squad(args.squad, every=args.every)
+        folder = temporary_index(policies, settings, args.json)
+        if args.split:
+            from qa.train.split import split_squad_policies
+
+            chosen = set(getattr(split_squad_policies([p.id for p in policies]), args.split))
+            questions = [q for q in questions if q.policy in chosen]
+        dataset = f"{args.squad} (SQuAD format, every {args.every}{f', {args.split} policies' if args.split else ''})"
+    else:
+        path = args.dataset
+        if not path.is_file():
+            raise UserError(f"dataset not found: {path}")
+        if rebuild:
+            source = policies_dir(args.policies)
+            policies, errors = load_policies(source)
+            if errors:
+                raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
+            folder = temporary_index(policies, settings, args.json, source_dir=source)
+        else:
+            from qa.config import index_dir
+
+            folder = index_dir(args.index)
+        dataset = str(path)
+    store = store_of(args)
+    engine = (Engine.open(folder, model=args.model, reranker=args.reranker) if store is None else
+              open_eval_engine(store, folder, settings, args.reranker, args.model, args.squad is not None or rebuild))
+    from qa.eval.evaluation import run_names
+
+    systems = run_names(retrievers, engine.reranker is not None)
+    if args.no_baseline and engine.reranker is not None:
+        systems = [s for s in systems if s.endswith("+rerank")]
+    if args.squad is None:
+        questions, problems = load_golden(args.dataset, engine.policies)
+        questions = questions[args.every - 1::args.every] if args.every > 1 else questions
+    for problem in problems:
+        print(f"policyqa: dataset {dataset.split(' ')[0]}: {problem}", file=sys.stderr)
+    if not questions:
+        raise UserError("no usable questions in the dataset")
+
+    from tqdm import tqdm
+
+    with tqdm(total=len(questions) * len(systems), unit="q", desc="evaluating", file=sys.stderr,
+              disable=args.json or None, leave=False) as bar:
+        runs, interrupted = evaluate(engine, questions, systems, args.k, progress=lambda: bar.update())
+    if interrupted:
+        print(f"policyqa: interrupted: {len(runs[0].results)} of {len(questions)} questions measured",
+              file=sys.stderr)
+    run_settings = {"dataset": dataset, "questions": len(runs[0].results), "k": args.k,
+                    "retrievers": ",".join(systems), "model": engine.index.manifest["model"]["id"],
+                    "reranker": engine.reranker.name if engine.reranker else None,
+                    "chunk_size": engine.index.manifest["chunker"]["chunk_size"],
+                    "retrieval": engine.settings.to_dict()}
+    if args.json:
+        print(as_json(runs, args.k, run_settings))
+    else:
+        print(f"{dataset}: {len(runs[0].results)} questions, k={args.k}, model {run_settings['model']}")
+        print(text_table(runs, args.k))
+        if args.show_misses:
+            print()
+            print(misses_text(runs[0], args.show_misses))
+    if args.out:
+        args.out.write_text(markdown_report(runs, args.k, run_settings, engine.index.manifest,
+                                            args.show_misses or 10, interrupted), encoding="utf-8")
+    return 130 if interrupted else (EXIT_FAILURE if problems else 0)
