@@ -27,8 +27,8 @@ class UserError(Exception):
 
 # -- input the user gave -----------------------------------------------------------------------------------
 
-class QuestionsFileError(UserError):
-    """A questions file (JSON lines) that cannot be read or holds no usable question."""
+class DatasetError(ValueError):
+    """A questions file or dataset (JSON lines, SQuAD-format JSON) that cannot be read as one."""
 
 
 class TopicsError(ValueError):
@@ -90,6 +90,7 @@ class RerankerUnavailable(ModelLoadError):
 # The exit code of each error above that is not a UserError (which carries its own); the first base that
 # matches wins. Input errors are usage errors (2); the rest mean the work cannot be done (1).
 _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
+    (DatasetError, EXIT_USAGE),
     (TopicsError, EXIT_USAGE),
     (AdapterError, EXIT_USAGE),
     (PolicyFileError, EXIT_FAILURE),

@@ -108,3 +108,44 @@ def test_bad_batch_lines_are_reported_by_number(index, tmp_path, capsys):
     code = main(["ask", "--questions", str(questions), "--json", "--index", str(index)])
     err = capsys.readouterr().err
     assert code == 2 and "q.jsonl:2" in err and "q.jsonl:3" in err
+
+
+def test_a_plain_value_error_is_a_bug_not_a_usage_error(monkeypatch, capsys):
+    """Only the errors of qa.errors are one line; a ValueError from inside a command is reported as a bug."""
+    import qa.cli.index
+
+    def broken(args):
+        int("not a number")
+
+    monkeypatch.setattr(qa.cli.index, "cmd_index_status", broken)
+    assert main(["index", "status"]) == 70
+    err = capsys.readouterr().err
+    assert "Traceback" in err and "ValueError" in err and "please report it" in err
+
+
+@pytest.mark.parametrize("error,code", [
+    ("DatasetError", 2), ("TopicsError", 2), ("AdapterError", 2),
+    ("BuildLocked", 1), ("IndexUnavailable", 1), ("StoreError", 1), ("RerankerUnavailable", 1),
+])
+def test_each_user_error_is_one_line_with_its_exit_code(monkeypatch, capsys, error, code):
+    import qa.cli.index
+    import qa.errors
+
+    def failing(args):
+        raise getattr(qa.errors, error)("what went wrong, and how to fix it")
+
+    monkeypatch.setattr(qa.cli.index, "cmd_index_status", failing)
+    assert main(["index", "status"]) == code
+    assert capsys.readouterr().err == "policyqa: error: what went wrong, and how to fix it\n"
+
+
+@pytest.mark.parametrize("content,message", [
+    ("not json", "is not JSON"),
+    ('{"data": [{"title": "x"}]}', "is not SQuAD-format data (KeyError: 'paragraphs')"),
+])
+def test_a_squad_file_that_is_not_one_is_a_usage_error(tmp_path, capsys, content, message):
+    path = tmp_path / "squad.json"
+    path.write_text(content)
+    assert main(["eval", "--squad", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1

@@ -24,7 +24,7 @@ from qa.cli.eval import add_eval_parser
 from qa.cli.index import add_index_parser
 from qa.cli.output import terminal_safe
 from qa.cli.tune import add_tune_parser
-from qa.errors import EXIT_BUG, EXIT_FAILURE, EXIT_USAGE, UserError
+from qa.errors import EXIT_BUG, EXIT_FAILURE, UserError, exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -47,9 +47,6 @@ def main(argv: list[str] | None = None) -> int:
         if getattr(args, "k", 1) < 1:
             raise UserError(f"k must be >= 1, got {args.k}")
         return args.func(args)
-    except UserError as err:
-        print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)
-        return err.code
     except KeyboardInterrupt:
         print("policyqa: interrupted", file=sys.stderr)
         return 130
@@ -57,26 +54,21 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.close()
         return 0
     except Exception as err:  # one line for the errors we know, a traceback for real bugs
-        return _report_error(err)
+        return report_error(err)
 
 
-def _report_error(err: Exception) -> int:
-    """One line and the exit code for an error the user can fix; the traceback and 70 for a bug."""
-    from qa.index.build import BuildError
-    from qa.embed.base import ModelLoadError
-    from qa.ingest.formats import PolicyFileError
-    from qa.index.store import IndexUnavailable
-
-    if isinstance(err, (IndexUnavailable, ModelLoadError, BuildError, PolicyFileError)):
+def report_error(err: Exception) -> int:
+    """One line and the exit code for an error the user can act on (those of qa.errors, and an OSError:
+    a full disk, a read-only or missing folder, a permission); the traceback and EXIT_BUG for anything
+    else, a plain ValueError included: that is a bug, not a bad input."""
+    code = exit_code(err)
+    if code is not None:
         print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)
-        return EXIT_FAILURE
-    if isinstance(err, OSError):  # a full disk, a read-only or missing folder, a permission
+        return code
+    if isinstance(err, OSError):
         where = f"{err.filename}: " if err.filename else ""
         print(f"policyqa: error: {terminal_safe(where)}{terminal_safe(err.strerror or err)}", file=sys.stderr)
         return EXIT_FAILURE
-    if isinstance(err, ValueError):
-        print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)
-        return EXIT_USAGE
     traceback.print_exc()
     print("policyqa: internal error: this is a bug in policyqa; please report it with the traceback above "
           "and the command you ran", file=sys.stderr)

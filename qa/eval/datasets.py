@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.errors import DatasetError
 from qa.ingest.policies import Policy
 
 
@@ -151,9 +152,20 @@ def load_squad(path: Path, every: int = 1) -> tuple[list[Policy], list[EvalQuest
     """Read SQuAD-format data: each article becomes one policy (its paragraphs joined by a blank line),
     each question is restricted to its article's policy, and its first answer span is the evidence.
 
-    `every` keeps every n-th question (in file order) for a quicker run.
+    `every` keeps every n-th question (in file order) for a quicker run. Raises DatasetError (one line)
+    for a file that cannot be read or is not SQuAD-format JSON.
     """
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    try:
+        return _parse_squad(json.loads(path.read_text(encoding="utf-8"))["data"], every)
+    except (OSError, UnicodeDecodeError) as err:
+        raise DatasetError(f"cannot read {path}: {err}") from None
+    except json.JSONDecodeError as err:
+        raise DatasetError(f"{path} is not JSON: {err}") from None
+    except (KeyError, IndexError, TypeError, AttributeError) as err:
+        raise DatasetError(f"{path} is not SQuAD-format data ({type(err).__name__}: {err})") from None
+
+
+def _parse_squad(data: list, every: int) -> tuple[list[Policy], list[EvalQuestion], list[DatasetProblem]]:
     policies: list[Policy] = []
     questions: list[EvalQuestion] = []
     problems: list[DatasetProblem] = []

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Sequence
 
+from qa.errors import DatasetError
+
 TEST = 6
 CALIBRATION = 3
 
@@ -35,6 +37,6 @@ def split_squad_policies(policy_ids: Sequence[str], test: int = TEST, calibratio
     """Split policy ids by sorted order: train, then calibration, then test (the last `test`)."""
     ids = sorted(policy_ids)
     if len(ids) < test + calibration + 1:
-        raise ValueError(f"need more than {test + calibration} policies to split, got {len(ids)}")
+        raise DatasetError(f"need more than {test + calibration} policies to split, got {len(ids)}")
     cut = len(ids) - test
     return PolicySplit(tuple(ids[:cut - calibration]), tuple(ids[cut - calibration:cut]), tuple(ids[cut:]))
