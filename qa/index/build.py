@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Self, Sequence
 
 import numpy as np
 
@@ -102,7 +102,7 @@ class BuildLock(FileLock):
     def __init__(self, index_dir: Path):
         super().__init__(Path(index_dir) / LOCK_FILE)
 
-    def __enter__(self) -> "BuildLock":
+    def __enter__(self) -> Self:
         try:
             super().__enter__()
         except LockHeld as held:
@@ -181,7 +181,7 @@ def check_index_target(index_dir: Path, policies_dir: Path) -> None:
 def _unwritable(index_dir: Path, err: OSError) -> BuildError:
     reason = {errno.ENOSPC: "the disk is full", errno.EDQUOT: "the disk quota is exceeded",
               errno.EROFS: "the file system is read-only", errno.EACCES: "permission denied",
-              errno.EPERM: "permission denied"}.get(err.errno, " ".join(str(err.strerror or err).split()))
+              errno.EPERM: "permission denied"}.get(err.errno or 0, " ".join(str(err.strerror or err).split()))
     return BuildError(f"cannot write the index to {index_dir}: {reason}; the previous index, if any, is unchanged")
 
 
@@ -226,8 +226,8 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
     return report
 
 
-def _unchanged(previous: Policy | None, path: Path, sha: str, metadata: dict) -> bool:
-    return (previous is not None and previous.sha256 == sha and previous.source == path.name
+def _unchanged(previous: Policy, path: Path, sha: str, metadata: dict) -> bool:
+    return (previous.sha256 == sha and previous.source == path.name
             and previous.name == policy_name(previous.id, metadata)
             and tuple(previous.aliases) == policy_aliases(previous.id, metadata))
 
@@ -290,7 +290,7 @@ def _read_policy_file(path: Path, previous: Policy | None, metadata: dict, max_b
         sha = file_sha256(path)
     except OSError as err:
         raise PolicyFileError(path, f"cannot read file ({err.strerror or err})") from None
-    if _unchanged(previous, path, sha, metadata):
+    if previous is not None and _unchanged(previous, path, sha, metadata):
         return previous
     return read_policy(path, metadata, max_bytes, limits)
 

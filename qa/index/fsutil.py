@@ -17,6 +17,7 @@ import tempfile
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 
 def fsync_path(path: Path) -> None:
@@ -85,7 +86,7 @@ class FileLock:
         self.path = Path(path)
         self.fd: int | None = None
 
-    def __enter__(self) -> FileLock:
+    def __enter__(self) -> Self:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         while True:
             fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC, 0o644)

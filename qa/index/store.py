@@ -54,7 +54,7 @@ REBUILD_HINT = "run `policyqa index build`"
 GENERATION = re.compile(r"gen-\d{8}T\d{6}-\d+-[0-9a-f]{6}")
 LEGACY_GENERATION = "."  # an index written before generations: its files beside the manifest
 # Keys every manifest has; a missing one is a corrupt index (rebuild), never a KeyError later.
-_REQUIRED = {"format_version": int, "package_version": str, "model": dict, "chunker": dict, "settings": dict,
+_REQUIRED: dict[str, type | tuple[type, ...]] = {"format_version": int, "package_version": str, "model": dict, "chunker": dict, "settings": dict,
              "faiss_index": str, "policies": dict, "passage_count": int, "unit_count": int, "built_at": str,
              "build_seconds": (int, float)}
 

@@ -9,8 +9,12 @@ restricted to a set of row ids when asked. Row i is the i-th vector given to `bu
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    import faiss  # imported where used: opening the CLI must not load it
 
 # Exact search up to this many vectors: one scan reads 384 floats a row (~30 MB here), a few ms on one
 # core. Above it an inverted file (IVF): k-means cells, a query scans the `nprobe` nearest cells. IVF
@@ -75,7 +79,7 @@ def _tune_nprobe(index, vectors: np.ndarray, rng: np.random.Generator, k: int = 
         nprobe = min(nprobe * 2, index.nlist)
 
 
-def make_faiss_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:  # noqa: F821
+def make_faiss_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
     """An inner-product FAISS index over unit vectors (cosine similarity), and its description for the manifest.
 
     Up to FLAT_MAX_VECTORS rows an exact IndexFlatIP; above, an IndexIVFFlat with about 2*sqrt(n) cells,
@@ -86,10 +90,10 @@ def make_faiss_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:  # noqa: F
 
     n, dimension = vectors.shape
     if n <= FLAT_MAX_VECTORS:
-        index = faiss.IndexFlatIP(dimension)
+        flat = faiss.IndexFlatIP(dimension)
         if n:
-            index.add(vectors)
-        return index, "IndexFlatIP"
+            flat.add(vectors)
+        return flat, "IndexFlatIP"
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     rng = np.random.default_rng(ANN_SEED)
     nlist = int(2 * np.sqrt(n))
@@ -122,6 +126,7 @@ def search_parameters(index, ids: np.ndarray | None):
     if ids is None:
         return None
     ids = np.asarray(ids, dtype=np.int64)
+    selector: faiss.IDSelector
     if len(ids) and int(ids.max()) - int(ids.min()) + 1 == len(ids):  # distinct, so exactly that range
         selector = faiss.IDSelectorRange(int(ids.min()), int(ids.max()) + 1)
     else:
@@ -130,8 +135,8 @@ def search_parameters(index, ids: np.ndarray | None):
         share = len(ids) / max(index.ntotal, 1)
         nprobe = (index.nlist if share <= EXHAUSTIVE_SHARE
                   else min(index.nlist, int(np.ceil(index.nprobe * share ** -0.25))))
-        return faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)
-    return faiss.SearchParameters(sel=selector)
+        return faiss.SearchParametersIVF(sel=selector, nprobe=nprobe)  # type: ignore[call-arg]  # faiss's own kwargs
+    return faiss.SearchParameters(sel=selector)  # type: ignore[call-arg]
 
 
 class VectorIndex:
@@ -141,7 +146,7 @@ class VectorIndex:
     tuned recall, or, for a loaded index, its type and IVF cells and nprobe.
     """
 
-    def __init__(self, index: faiss.Index, description: str | None = None):  # noqa: F821
+    def __init__(self, index: faiss.Index, description: str | None = None):
         self.faiss = index
         self.description = description or self._describe(index)
 
@@ -180,7 +185,7 @@ class VectorIndex:
         return self.faiss.d
 
     def reconstruct(self, row: int) -> np.ndarray:
-        return self.faiss.reconstruct(int(row))
+        return np.asarray(self.faiss.reconstruct(int(row)))
 
     def reconstruct_batch(self, rows: np.ndarray) -> np.ndarray:
         """The stored vectors of `rows`, in that order (the exact ones, also from an IVF index)."""
