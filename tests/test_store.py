@@ -171,3 +171,48 @@ def test_bm25_is_saved_at_build_time_and_scores_as_one_built_on_first_use(built,
     for question in ("How long do you keep call recordings?", "Do you sell my data to advertisers?", "the"):
         np.testing.assert_allclose(saved.bm25_scores(question), rebuilt.bm25_scores(question), rtol=1e-6)
     assert int(build_bm25(passage_corpus(index)).scores["num_docs"]) == len(index.passages)
+
+
+# -- the pieces the store is made of ---------------------------------------------------------------------
+
+def test_vector_index_searches_within_the_rows_given_best_first_and_survives_save_and_load(tmp_path):
+    import numpy as np
+
+    from qa.index.vectors import VectorIndex
+
+    rng = np.random.default_rng(0)
+    vectors = rng.standard_normal((300, 16)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    query = vectors[:1] + 0.1
+    index = VectorIndex.build(vectors)
+    scope = np.array([250, 3, 7, 120, 0])
+    exact = scope[np.argsort(-(vectors[scope] @ query[0]))]
+    assert index.nearest(query, 3, scope).tolist() == exact[:3].tolist()
+    assert index.nearest(query, 50, scope).tolist() == exact.tolist()  # fewer rows in scope than asked
+    assert len(index.nearest(query, 5, np.zeros(0, dtype=np.int64))) == 0
+    assert index.nearest(query, 1).tolist() == [int(np.argmax(vectors @ query[0]))]
+    index.save(tmp_path / "v.faiss")
+    loaded = VectorIndex.load(tmp_path / "v.faiss")
+    assert loaded.description == "IndexFlatIP" and loaded.ntotal == 300 and loaded.d == 16
+    assert loaded.nearest(query, 3, scope).tolist() == exact[:3].tolist()
+    np.testing.assert_array_equal(loaded.reconstruct_n(), vectors)
+
+
+def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):
+    import stat
+
+    from qa.index.fsutil import atomic_write
+
+    target = tmp_path / "data.json"
+    atomic_write(target, "first\n")
+    assert target.read_text() == "first\n" and stat.S_IMODE(target.stat().st_mode) == 0o644
+    atomic_write(target, b"second", mode=0o600)
+    assert target.read_bytes() == b"second" and stat.S_IMODE(target.stat().st_mode) == 0o600
+
+    def half_then_fail(path):
+        path.write_text("half")
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space"):
+        atomic_write(target, half_then_fail)
+    assert target.read_bytes() == b"second" and sorted(p.name for p in tmp_path.iterdir()) == ["data.json"]
