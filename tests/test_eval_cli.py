@@ -62,6 +62,24 @@ def test_bad_dataset_lines_are_reported_and_skipped(index, tmp_path, capsys):
     assert "1 questions" in captured.out
 
 
+def test_dataset_lines_in_any_order_of_fault_are_reported_by_line(index, tmp_path, capsys):
+    """Lines that are not JSON objects and lines with bad fields come back in line order, from one reader."""
+    dataset = tmp_path / "bad.jsonl"
+    dataset.write_text(json.dumps({"id": "a", "answers": []}) + "\n[1, 2]\n" + GOLDEN.read_text().splitlines()[0] + "\n")
+    assert main(["eval", "--dataset", str(dataset), "--index", str(index)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[2] for line in err if ": line " in line] == ["line 1", "line 2"]
+    assert "line 2: expected a JSON object, got list" in err[1]
+
+
+def test_a_dataset_that_is_not_utf8_is_one_line_with_exit_2(index, tmp_path, capsys):
+    dataset = tmp_path / "latin1.jsonl"
+    dataset.write_bytes('{"id": "a", "question": "caf\u00e9?", "answers": []}\n'.encode("latin-1"))
+    assert main(["eval", "--dataset", str(dataset), "--index", str(index)]) == 2
+    err = capsys.readouterr().err
+    assert f"cannot read questions file {dataset}" in err and len(err.strip().splitlines()) == 1
+
+
 def test_unknown_retriever_is_a_usage_error(index, capsys):
     assert main(["eval", "--index", str(index), "--retriever", "dense,magic"]) == 2
     assert "unknown retriever magic" in capsys.readouterr().err

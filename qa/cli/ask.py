@@ -35,8 +35,6 @@ def add_ask_parser(commands) -> argparse.ArgumentParser:
 
 def _question_problem(item) -> str | None:
     """What is wrong with one batch line's object, or None: each field is checked for its type."""
-    if not isinstance(item, dict):
-        return f"expected a JSON object, got {type(item).__name__}"
     question = item.get("question")
     if not isinstance(question, str) or not question.strip():
         return f'"question" must be a non-empty string, got {_json_shown(question)}'
@@ -55,29 +53,14 @@ def _json_shown(value) -> str:
 
 
 def _read_questions(path: Path) -> list[dict]:
-    if not path.is_file():
-        raise UserError(f"questions file not found: {path}")
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"cannot read questions file {path}: {err}") from None
-    questions, problems = [], []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError as err:
-            problems.append(f"{path.name}:{number}: {err}")
-            continue
-        problem = _question_problem(item)
-        if problem:
-            problems.append(f"{path.name}:{number}: {problem}")
-            continue
-        questions.append(item)
+    """The batch's questions; DatasetError (one line, exit 2) naming the first bad lines, if any."""
+    from qa.eval.datasets import DatasetProblem, dataset_error, read_questions
+
+    rows, problems = read_questions(path)
+    problems += [DatasetProblem(number, problem) for number, item in rows if (problem := _question_problem(item))]
     if problems:
-        raise UserError("; ".join(problems[:5]) + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""))
-    return questions
+        raise dataset_error(path, sorted(problems, key=lambda p: p.line))
+    return [item for _, item in rows]
 
 
 def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str | None,

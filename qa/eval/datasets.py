@@ -57,6 +57,56 @@ class DatasetProblem:
         return f"line {self.line}: {self.message}"
 
 
+def read_questions(path: Path) -> tuple[list[tuple[int, dict]], list[DatasetProblem]]:
+    """The one reader of questions files (JSON lines: `policyqa ask --questions`, the golden set, the
+    bench's queries): each line's JSON object with its line number, in file order, and the lines that
+    are not one (blank lines are skipped). What the fields must hold is the caller's to check.
+
+    Raises DatasetError when the file is missing or cannot be read as UTF-8 text.
+    """
+    if not path.is_file():
+        raise DatasetError(f"questions file not found: {path}")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        raise DatasetError(f"cannot read questions file {path}: {err}") from None
+    rows: list[tuple[int, dict]] = []
+    problems: list[DatasetProblem] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as err:
+            problems.append(DatasetProblem(number, str(err)))
+            continue
+        if not isinstance(item, dict):
+            problems.append(DatasetProblem(number, f"expected a JSON object, got {type(item).__name__}"))
+            continue
+        rows.append((number, item))
+    return rows, problems
+
+
+def dataset_error(path: Path, problems: list[DatasetProblem]) -> DatasetError:
+    """One line naming the first five problems as FILE:LINE: message, and how many more there are."""
+    shown = "; ".join(f"{path.name}:{p.line}: {p.message}" for p in problems[:5])
+    return DatasetError(shown + (f" (+{len(problems) - 5} more)" if len(problems) > 5 else ""))
+
+
+def question_texts(path: Path) -> list[str]:
+    """The non-empty "question" texts of a questions file, in file order (what the bench asks).
+
+    Raises DatasetError for a file that cannot be read, a line that is not a JSON object, or no question.
+    """
+    rows, problems = read_questions(path)
+    if problems:
+        raise dataset_error(path, problems)
+    questions = [str(row["question"]) for _, row in rows if str(row.get("question", "")).strip()]
+    if not questions:
+        raise DatasetError(f"no questions in {path}")
+    return questions
+
+
 def is_relevant(policy: str, start: int, end: int, evidence: Evidence) -> bool:
     """A passage is relevant when it is in the evidence's policy and covers at least half of its characters."""
     if policy != evidence.policy:
@@ -95,15 +145,10 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
     policy) are returned as problems with their line numbers and skipped."""
     finders = {pid: QuoteFinder(p.text) for pid, p in policies.items()}
     questions: list[EvalQuestion] = []
-    problems: list[DatasetProblem] = []
     seen: set[str] = set()
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if not line.strip():
-            continue
+    rows, problems = read_questions(path)
+    for number, row in rows:
         try:
-            row = json.loads(line)
-            if not isinstance(row, dict):
-                raise ValueError("not a JSON object")
             qid, question, answers = str(row["id"]), str(row["question"]).strip(), row["answers"]
             if not question:
                 raise ValueError("empty question")
@@ -141,7 +186,7 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
         seen.add(qid)
         questions.append(EvalQuestion(qid, question, scope, tuple(evidence), scoped=scoped,
                                       conversation=conversation, not_indexed=not_indexed))
-    return questions, problems
+    return questions, sorted(problems, key=lambda p: p.line)
 
 
 def slug(title: str) -> str:
