@@ -11,7 +11,7 @@ folder and removed afterwards. What is measured, for the folder and for the stor
   warm `Engine.answer` p50/p95 for the golden questions routed to one company and for those that search
   every policy (reranker off: it costs the same on both stores), questions embedded every time;
 - size: the index folder's files against the schema's tables, indexes and TOAST;
-- synthetic corpora (`--sizes`): `qa.bench.synthetic_corpus` (the seed policies' sentences recombined into
+- synthetic corpora (`--sizes`): `qa.bench.corpus.synthetic_corpus` (the seed policies' sentences recombined into
   the five seed policies, vectors from the seed index plus noise) written into a schema of its own with
   `write_version` (COPY), then served as above. The folder's numbers at those sizes are in
   evals/bench/report.md (`policyqa bench`), not repeated here.
@@ -50,7 +50,7 @@ def _questions() -> tuple[list[str], list[str]]:
 
 def serve(store: str | None, index: str | None, schema: str) -> dict:
     """Child process: open the engine as the product does, answer, time; peak RSS."""
-    from qa.bench import peak_rss_mb, summary_ms
+    from qa.bench.measure import peak_rss_mb, summary_ms
     from qa.index.pg import open_engine
 
     routed, everywhere = _questions()
@@ -160,7 +160,7 @@ def bench_synthetic(url: str, size: int, per_policy: int = 0) -> dict:
     into policies of that many passages (0: the five seed policies, as `policyqa bench` does)."""
     import numpy as np
 
-    from qa.bench import SYNTHETIC_SEED, synthetic_corpus
+    from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
     from qa.index.build import _embedding_key, embedding_text, unit_embedding_text
     from qa.index.pg import PgStore
     from qa.index.pg.build import _finish_shard, _open_generation, write_version
@@ -257,7 +257,7 @@ def serve_search(store: str, schema: str) -> dict:
     every policy at once (what a question over a whole sector asks); peak RSS."""
     import random
 
-    from qa.bench import peak_rss_mb, summary_ms
+    from qa.bench.measure import peak_rss_mb, summary_ms
     from qa.index.pg import open_engine
 
     routed, everywhere = _questions()

@@ -157,7 +157,7 @@ def fake_seed_index(tmp_path_factory):
 
 def test_synthetic_corpus_quotes_its_own_text_and_keeps_the_seed_policies(fake_seed_index):
     seed = load_index(fake_seed_index)
-    policies, passages, units, passage_vectors, unit_vectors = bench.synthetic_corpus(
+    policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(
         seed, 2_000, np.random.default_rng(0))
     assert len(passages) == 2_000 and set(policies) == set(seed.policies)
     assert {p.name for p in policies.values()} == {p.name for p in seed.policies.values()}
@@ -175,29 +175,29 @@ def test_synthetic_corpus_quotes_its_own_text_and_keeps_the_seed_policies(fake_s
 
 
 def test_bench_phases_smoke_on_a_tiny_corpus(monkeypatch, fake_seed_index, tmp_path):
-    monkeypatch.setattr(bench, "TIMED_SECONDS", 5.0)
+    monkeypatch.setattr(serve, "TIMED_SECONDS", 5.0)
     fake = FakeEmbedder()
     questions = tmp_path / "questions.jsonl"
     questions.write_text("".join(json.dumps({"id": f"q{i}", "question": q}) + "\n" for i, q in enumerate([
         "How long does Concero keep phone call recordings?", "Do they use cookies?",
         "Which companies tell me I can complain to the ICO?"])))
-    synthetic = bench.task_synthetic_build(str(fake_seed_index), 1_500, str(tmp_path / "synthetic"), str(questions),
-                                           embedder=fake)
+    synthetic = task_synthetic_build(str(fake_seed_index), 1_500, str(tmp_path / "synthetic"), str(questions),
+                                     embedder=fake)
     assert synthetic["faiss_index"] == "IndexFlatIP" and synthetic["disk_bytes"]["total"] > 0
     assert all(value == 1.0 for value in synthetic["recall_at_10"].values())  # exact index: exact results
-    served = {label: bench.task_serve(str(folder), str(questions), baseline=False,
+    served = {label: serve.task_serve(str(folder), str(questions), baseline=False,
                                       embedder_factory=lambda model: fake)
               for label, folder in (("seed", fake_seed_index), ("1500", tmp_path / "synthetic"))}
     assert served["1500"]["passages"] == 1_500 and served["seed"]["answer_ms"]["n"] == 3
     assert served["seed"]["answer_ms"]["p50"] > 0 and served["seed"]["peak_rss_mb"] > 0
-    results = {"command": "policyqa bench", "started": "now", "machine": bench.machine(), "sizes": [1_500],
+    results = {"command": "policyqa bench", "started": "now", "machine": machine(), "sizes": [1_500],
                "serve": served, "synthetic": {"1500": synthetic}, "load_average_end": None, "total_s": 1.0,
-               "seed_disk_bytes": bench.folder_bytes(fake_seed_index)}
-    results["targets"] = bench.targets(results)
+               "seed_disk_bytes": folder_bytes(fake_seed_index)}
+    results["targets"] = targets(results)
     out = tmp_path / "out"
     out.mkdir()
-    bench.plot(results, out / "latency.png")
-    (out / "report.md").write_text(bench.markdown(results))
+    plot(results, out / "latency.png")
+    (out / "report.md").write_text(markdown(results))
     assert (out / "latency.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     report = (out / "report.md").read_text()
     assert "## Machine" in report and "## Warm per-question latency" in report and "1,500" in report
@@ -205,16 +205,16 @@ def test_bench_phases_smoke_on_a_tiny_corpus(monkeypatch, fake_seed_index, tmp_p
 
 
 def test_summary_ms_percentiles_by_hand():
-    summary = bench.summary_ms([float(x) for x in range(1, 101)])
+    summary = summary_ms([float(x) for x in range(1, 101)])
     assert summary["n"] == 100 and summary["p50"] == 50.5 and summary["p95"] == 95.05 and summary["max"] == 100
-    assert bench.summary_ms([])["p50"] is None
+    assert summary_ms([])["p50"] is None
 
 
 def test_bench_parser_reads_sizes_and_rejects_bad_ones():
     parser = argparse.ArgumentParser(prog="policyqa")
-    bench.add_bench_parser(parser.add_subparsers(dest="command"))
+    add_bench_parser(parser.add_subparsers(dest="command"))
     args = parser.parse_args(["bench", "--sizes", "30000,300_000", "--quick"])
-    assert args.sizes == [30_000, 300_000] and args.quick and args.func is bench.cmd_bench
+    assert args.sizes == [30_000, 300_000] and args.quick and args.func is cmd_bench
     for bad in ("abc", "10"):
         with pytest.raises(SystemExit):
             parser.parse_args(["bench", "--sizes", bad])
@@ -227,7 +227,7 @@ def test_targets_compare_each_measure_with_its_goal():
                             "plain_encode": {"passages_per_s": 10.0}},
                "cold_start": {"cli": {"ask_first_answer_s": {"median": 2.0}, "help_s": {"median": 0.6}}},
                "synthetic": {"30000": {"recall_at_10": {"passages": 0.99, "sentences": 0.985}}}}
-    met = {row["target"]: row["met"] for row in bench.targets(results)}
+    met = {row["target"]: row["met"] for row in targets(results)}
     assert met == {"warm latency p50, seed corpus, without the reranker": True, "warm latency p95, 300,000 passages": False,
                    "build throughput vs plain encode": True, "`policyqa ask`, cold process to first answer": True,
                    "`policyqa --help`": False, "ANN recall@10 vs exact (worst of all)": True}

@@ -8,22 +8,26 @@ Set POLICYQA_SCREENSHOT=path to also save the answered page there (docs/chat.png
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from qa.bench.server import (
+    CHROMIUM,
+    free_port,
+    launch_chromium,
+    start,
+    stop,
+    streamlit_command,
+    wait_healthy,
+)
 from tests.conftest import ROOT, SEED_POLICIES
 
 pytestmark = pytest.mark.e2e
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-quic", "--no-first-run", "--disable-sync"]
 READY_SECONDS = 90
 ANSWER_MS = 60_000
 REBUILD_MS = 120_000
@@ -50,25 +54,11 @@ class Server:
         return self.log.read_text(errors="replace")[-chars:] if self.log.exists() else "(no log)"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def wait_until_healthy(server: Server) -> None:
-    deadline = time.monotonic() + READY_SECONDS
-    while time.monotonic() < deadline:
+    if not wait_healthy(server.url, server.process, READY_SECONDS):
         if server.process.poll() is not None:
             pytest.fail(f"streamlit exited with {server.process.returncode}:\n{server.log_tail()}")
-        try:
-            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.25)
-    pytest.fail(f"streamlit was not healthy within {READY_SECONDS} s:\n{server.log_tail()}")
+        pytest.fail(f"streamlit was not healthy within {READY_SECONDS} s:\n{server.log_tail()}")
 
 
 @pytest.fixture(scope="module")
@@ -83,25 +73,15 @@ def server(seed_index_dir, tmp_path_factory):
            "POLICYQA_DATA": str(folder / "data")}
     env.pop("POLICYQA_MODEL", None)
     log = folder / "streamlit.log"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--server.address", "127.0.0.1",
-               # The project folder holds a virtualenv and test caches: watching it for changes can
-               # overflow inotify and stall the server, and nothing is edited during a test anyway.
-               "--server.fileWatcherType", "none"]
     with log.open("wb") as out:
         started = time.monotonic()
-        process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        process = start(streamlit_command(port), env, out)
     running = Server(process, f"http://127.0.0.1:{port}", log, started, folder)
     try:
         wait_until_healthy(running)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=15)
+        stop(process)
 
 
 @pytest.fixture(scope="module")
@@ -109,7 +89,7 @@ def browser(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         try:
             yield chromium
         finally:

@@ -1,0 +1,84 @@
+"""Bench phase: serving an index (seed or synthetic) as the product opens it; warm latency per question."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from qa.bench.measure import peak_rss_mb, read_questions, say, summary_ms
+from qa.bench.plain import plain_latency
+
+TIMED_SECONDS = 120.0  # a latency run stops after this long and reports the questions it timed
+
+
+def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_factory=None) -> dict:
+    """Open the index as the product does; warm latency end to end and of bare FAISS; then the baseline.
+
+    `embedder_factory` (model id -> Embedder; default the product's) is for tests.
+    """
+    import faiss
+
+    from qa.search.engine import Engine
+
+    questions = read_questions(Path(questions_file))
+    started = time.perf_counter()
+    engine = Engine.open(index, embedder_factory=embedder_factory)
+    open_s = time.perf_counter() - started
+    started = time.perf_counter()
+    engine.warm_up()
+    engine.answer(questions[0])
+    warm_up_s = time.perf_counter() - started
+    manifest = engine.index.manifest
+    say(f"serving {manifest['passage_count']} passages: opened in {open_s:.1f} s, "
+        f"first answer after {warm_up_s:.1f} s more; timing {len(questions)} questions")
+    for q in questions[:10]:
+        engine.answer(q)
+    answer_ms = _answer_ms(engine, questions, TIMED_SECONDS)
+    no_rerank_ms: list[float] = []
+    if engine.reranker is not None:  # the same questions without the reranker: what trust costs
+        no_rerank_ms = _answer_ms(engine, questions[:len(answer_ms)], rerank=False)
+    passage_ms, unit_ms = _bare_faiss_ms(engine, questions)
+    result = {"passages": manifest["passage_count"], "units": manifest["unit_count"],
+              "faiss_index": manifest["faiss_index"], "unit_index": engine.index.unit_vectors.description,
+              "backend": getattr(engine.embedder, "backend", "unknown"),
+              "open_s": round(open_s, 3), "first_answer_s": round(warm_up_s, 3),
+              "answer_ms": summary_ms(answer_ms), "questions_timed": len(answer_ms),
+              "reranker": engine.reranker.name if engine.reranker is not None else None,
+              "answer_no_rerank_ms": summary_ms(no_rerank_ms) if no_rerank_ms else None,
+              "faiss_passages_ms": summary_ms(passage_ms), "faiss_units_ms": summary_ms(unit_ms),
+              "peak_rss_mb": peak_rss_mb(), "faiss_threads": faiss.omp_get_max_threads()}
+    if baseline:
+        result["plain"] = plain_latency(engine, questions, TIMED_SECONDS)
+    return result
+
+
+def _answer_ms(engine, questions: list[str], seconds: float | None = None, **options) -> list[float]:
+    """Milliseconds of `engine.answer(question, **options)` per question, each paying for its embedding;
+    stops after `seconds` when given."""
+    timings: list[float] = []
+    deadline = None if seconds is None else time.perf_counter() + seconds
+    for q in questions:
+        engine.forget_queries()
+        t = time.perf_counter()
+        engine.answer(q, **options)
+        timings.append((time.perf_counter() - t) * 1000)
+        if deadline is not None and time.perf_counter() > deadline:
+            break
+    return timings
+
+
+def _bare_faiss_ms(engine, questions: list[str]) -> tuple[list[float], list[float]]:
+    """Milliseconds of one unrestricted top-10 search of the passage index and of the sentence index."""
+    vectors = engine.embedder.embed_query(questions)
+    passage_ms, unit_ms = [], []
+    for row in range(len(vectors)):
+        query = vectors[row:row + 1]
+        t = time.perf_counter()
+        engine.index.vectors.search(query, 10)
+        passage_ms.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        engine.index.unit_vectors.search(query, 10)
+        unit_ms.append((time.perf_counter() - t) * 1000)
+    return passage_ms, unit_ms
+
+
