@@ -17,7 +17,7 @@ import argparse
 import sys
 import traceback
 
-from qa.bench import add_bench_parser  # qa.bench.cli once the bench is split
+from qa.bench.cli import add_bench_parser
 from qa.cli.ask import add_ask_parser
 from qa.cli.compare import add_compare_parser
 from qa.cli.eval import add_eval_parser
