@@ -31,6 +31,10 @@ class DatasetError(ValueError):
     """A questions file or dataset (JSON lines, SQuAD-format JSON) that cannot be read as one."""
 
 
+class QueryError(ValueError):
+    """A question the engine cannot take as asked: empty, k below 1, an unknown policy id or retriever."""
+
+
 class TopicsError(ValueError):
     """A topics file that cannot be used; the message is one line naming the file and line."""
 
@@ -91,6 +95,7 @@ class RerankerUnavailable(ModelLoadError):
 # matches wins. Input errors are usage errors (2); the rest mean the work cannot be done (1).
 _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
     (DatasetError, EXIT_USAGE),
+    (QueryError, EXIT_USAGE),
     (TopicsError, EXIT_USAGE),
     (AdapterError, EXIT_USAGE),
     (PolicyFileError, EXIT_FAILURE),

@@ -148,10 +148,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for item in items:
         scope = args.policy or ([item["policy"]] if item.get("policy") else None)
         history = conversations.setdefault(str(item["conversation"]), []) if item.get("conversation") else None
-        try:
-            result, answer = _ask_one(engine, str(item["question"]), scope, args.k, args.retriever, history)
-        except ValueError as err:
-            raise UserError(str(err)) from None
+        # An empty question or an unknown id is a QueryError: one line and exit 2, from `main`.
+        result, answer = _ask_one(engine, str(item["question"]), scope, args.k, args.retriever, history)
         if history is not None:
             history.append(answer)
         if args.json:

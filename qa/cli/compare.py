@@ -39,10 +39,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UserError(str(err)) from None
     if args.out is not None and args.out.is_dir():
         raise UserError(f"--out {args.out} is a folder; give a file name")
-    try:
-        grid = build_grid(index_dir(args.index), topics, policies=args.policy, use_cache=not args.no_cache)
-    except ValueError as err:  # unknown policy id
-        raise UserError(str(err)) from None
+    # An unknown policy id is a QueryError: one line and exit 2, from `main`.
+    grid = build_grid(index_dir(args.index), topics, policies=args.policy, use_cache=not args.no_cache)
     fmt = args.format or "text"
     text = {"json": lambda: json.dumps(grid.to_dict(), ensure_ascii=False, indent=1) + "\n",
             "csv": grid.to_csv, "markdown": grid.to_markdown,

@@ -25,7 +25,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
-from qa.errors import TopicsError  # noqa: F401 - raised here; defined in qa.errors
+from qa.errors import QueryError, TopicsError
 
 CACHE_FILE = "compare.json"
 CACHE_FORMAT = 1
@@ -374,7 +374,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     """The grid for the index in `index_folder`: cached cells where still valid, the rest answered now.
 
     `topics`: default the shipped list. `policies`: ids to include (default all, in index order); an
-    unknown id is a ValueError naming it. Cells are answered by `engine` (an opened `qa.search.engine.Engine`
+    unknown id is a QueryError naming it. Cells are answered by `engine` (an opened `qa.search.engine.Engine`
     on this index), else by one `engine_factory()` makes, else by `Engine.open(index_folder)`; no engine
     is opened when every cell is cached. New cells are written back to the cache (atomically).
 
@@ -396,7 +396,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     wanted = list(dict.fromkeys(policies)) if policies else list(known)
     unknown = [p for p in wanted if p not in known]
     if unknown:
-        raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} (known: {', '.join(sorted(known))})")
+        raise QueryError(f"unknown policy id {', '.join(repr(u) for u in unknown)} (known: {', '.join(sorted(known))})")
     version = answer_path_version()
     cache = read_cache(index_folder)
     columns = _usable_columns(cache, config, version)

@@ -25,6 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
+from qa.errors import QueryError
 from qa.search.conversation import resolve_question
 from qa.search.names import match_names, without_names
 from qa.search.retrieval import Hit
@@ -163,20 +164,20 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
 
     `policies` restricts the search to those ids (the user's choice; no routing then). `history` holds
     the earlier answers of the same conversation, oldest first. `rerank=False` skips the reranker even
-    when one is loaded (for measuring it). Raises ValueError for an empty question, k < 1 or an unknown
+    when one is loaded (for measuring it). Raises QueryError (a ValueError) for an empty question, k < 1 or an unknown
     policy id.
     """
     started = time.perf_counter()
     if not question or not question.strip():
-        raise ValueError("question is empty")
+        raise QueryError("question is empty")
     if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+        raise QueryError(f"k must be >= 1, got {k}")
     interpreted = resolve_question(question, history, engine.policies) if history else question.strip()
     match = match_names(interpreted, engine.policies)
     if policies is not None:
         unknown = [p for p in policies if p not in engine.policies]
         if unknown:
-            raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
+            raise QueryError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
                              f"(known: {', '.join(sorted(engine.policies))})")
         scope = list(dict.fromkeys(policies))
         routed: list[str] = [p for p in match.policies if p in scope]

@@ -10,6 +10,7 @@ from typing import Callable, Sequence
 
 from qa.embed.base import Embedder
 from qa.embed.load import load_embedder
+from qa.errors import QueryError
 from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
 from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
 from qa.index.store import PolicyIndex, load_index
@@ -70,7 +71,7 @@ class Engine:
 
     def retriever(self, name: str = DEFAULT_RETRIEVER) -> Retriever:
         if name not in RETRIEVERS:
-            raise ValueError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
+            raise QueryError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
         if name not in self._retrievers:
             kinds = {"dense": DenseRetriever, "bm25": BM25Retriever, "hybrid": HybridRetriever}
             self._retrievers[name] = kinds[name](self.scorer, self.settings)

@@ -19,6 +19,7 @@ import numpy as np
 
 from qa.config import RetrievalSettings
 from qa.embed.base import Embedder
+from qa.errors import QueryError
 from qa.search.highlight import pick_highlights
 from qa.index.store import PolicyIndex
 
@@ -70,18 +71,18 @@ class Retriever(Protocol):
 def validate_query(index: PolicyIndex, question: str, k: int, policies: Sequence[str] | None) -> list[str] | None:
     """Check a query against the index; returns the policy ids to search (None: all).
 
-    Raises ValueError naming the bad value: an empty question, k below 1, an unknown policy id.
+    Raises QueryError (a ValueError) naming the bad value: an empty question, k below 1, an unknown policy id.
     """
     if not question or not question.strip():
-        raise ValueError("question is empty")
+        raise QueryError("question is empty")
     if k < 1:
-        raise ValueError(f"k must be >= 1, got {k}")
+        raise QueryError(f"k must be >= 1, got {k}")
     if policies is None:
         return None
     wanted = list(dict.fromkeys(policies))
     unknown = [p for p in wanted if p not in index.policies]
     if unknown:
-        raise ValueError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
+        raise QueryError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
                          f"(known: {', '.join(sorted(index.policies))})")
     return wanted
 
