@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from qa.bench.measure import read_questions, say, summary_ms
+from qa.bench.measure import say, summary_ms
 from qa.bench.plain import plain_encode
+from qa.eval.datasets import question_texts
 
 QUALITY = ("hit@1", "hit@3", "hit@5", "recall@5", "mrr@10", "ndcg@10", "abstain_unanswerable")
 
@@ -19,7 +20,7 @@ def task_backends(policies: str, questions_file: str, work: str, backends: list[
     from qa.embed.sentence import SentenceEmbedder
 
     settings = BuildSettings()
-    questions = read_questions(Path(questions_file))
+    questions = question_texts(Path(questions_file))
     out: dict = {"default_backend": DEFAULT_BACKEND, "backends": {}}
     texts: list[str] = []
     passages = 0

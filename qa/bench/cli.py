@@ -27,16 +27,17 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
     """
     from qa.bench.child import run_child
     from qa.bench.coldstart import cold_start_cli, cold_start_server
-    from qa.bench.measure import elapsed_s, folder_bytes, read_questions, say
+    from qa.bench.measure import elapsed_s, folder_bytes, say
     from qa.bench.plot import plot
     from qa.bench.report import markdown, targets
     from qa.embed.base import DEFAULT_BACKEND
+    from qa.eval.datasets import question_texts
     from qa.tables import load_average, machine
 
     results: dict = {"command": command, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(),
                      "sizes": sizes, "retrieval_uses_search_parameters": _retrieval_uses_search_parameters()}
     work = Path(tempfile.mkdtemp(prefix="policyqa-bench-", dir=work))
-    question = read_questions(questions_file)[0]
+    question = question_texts(questions_file)[0]
     try:
         order = [b for b in backends if b != DEFAULT_BACKEND] + [b for b in backends if b == DEFAULT_BACKEND]
         say(f"embedding backends {', '.join(order)} on {policies}")

@@ -7,8 +7,6 @@ import sys
 import time
 from pathlib import Path
 
-from qa.eval.datasets import question_texts as read_questions  # noqa: F401 - the one questions-file reader
-
 # Wall-clock start of the whole run, shared with the child processes so their messages line up.
 _started = float(os.environ.setdefault("POLICYQA_BENCH_STARTED", str(time.time())))
 

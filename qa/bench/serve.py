@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from qa.bench.measure import peak_rss_mb, read_questions, say, summary_ms
+from qa.bench.measure import peak_rss_mb, say, summary_ms
 from qa.bench.plain import plain_latency
+from qa.eval.datasets import question_texts
 
 TIMED_SECONDS = 120.0  # a latency run stops after this long and reports the questions it timed
 
@@ -20,7 +21,7 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
 
     from qa.search.engine import Engine
 
-    questions = read_questions(Path(questions_file))
+    questions = question_texts(Path(questions_file))
     started = time.perf_counter()
     engine = Engine.open(index, embedder_factory=embedder_factory)
     open_s = time.perf_counter() - started

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
-from qa.bench.measure import folder_bytes, peak_rss_mb, read_questions, say
+from qa.bench.measure import folder_bytes, peak_rss_mb, say
+from qa.eval.datasets import question_texts
 
 if TYPE_CHECKING:
     import numpy as np
@@ -48,7 +49,7 @@ def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file
     save_index(index, Path(folder))
     save_s = time.perf_counter() - started
     embedder = embedder or load_embedder(seed.manifest["model"]["id"])
-    queries = embedder.embed_query(read_questions(Path(questions_file)))
+    queries = embedder.embed_query(question_texts(Path(questions_file)))
     first_policy = min(policies)
     scope = np.array([row for row, p in enumerate(passages) if p.policy == first_policy], dtype=np.int64)
     unit_scope = np.flatnonzero(np.isin(units[:, 0], scope))
