@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from qa.bench.server import (
+    ANSWERED,
     CHROMIUM,
     free_port,
     launch_chromium,
@@ -135,11 +136,11 @@ def input_box(page):
 
 def ask(page, question: str) -> None:
     """Ask `question` and wait for its answer (every answer ends with its permalink)."""
-    before = page.locator(".pq-permalink").count()
+    before = page.locator(ANSWERED).count()
     box = input_box(page)
     box.fill(question)
     box.press("Enter")
-    page.locator(".pq-permalink").nth(before).wait_for(timeout=ANSWER_MS)
+    page.locator(ANSWERED).nth(before).wait_for(timeout=ANSWER_MS)
 
 
 def open_expander(page, label: str, nth: int = -1):

@@ -71,7 +71,8 @@ def cold_start_server(seed_index: Path, question: str, timeout: float = 120.0, m
 
     `make_run`: start it as a user does, with `make run` (the venv installed, the index present, so
     make only checks them); otherwise `streamlit run app.py` directly. The first answer is timed with
-    Playwright driving Chromium (typing into the chat box and waiting for a <mark>); without them, or
+    Playwright driving Chromium (typing into the chat box and waiting for the answer's end, its
+    permalink); without them, or
     when the page has changed, only the health time is reported.
     """
     port = server.free_port()
@@ -121,7 +122,7 @@ def _first_answer(browser, url: str, question: str, timeout: float, started: flo
         result["page_ready_s"] = round(time.perf_counter() - started, 3)
         box.fill(question)
         box.press("Enter")
-        page.locator("mark").first.wait_for(state="visible", timeout=timeout * 1000)
+        page.locator(server.ANSWERED).first.wait_for(state="visible", timeout=timeout * 1000)
         result["first_answer_s"] = round(time.perf_counter() - started, 3)
     except Exception as err:  # noqa: BLE001 - the page changed: keep the health time
         return f"browser could not get an answer ({type(err).__name__}): health time only"

@@ -18,6 +18,9 @@ from qa.config import PROJECT_ROOT
 CHROMIUM = Path("/usr/bin/chromium")  # Debian's (`make browser`); Playwright drives it, downloads nothing
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-quic", "--no-first-run", "--disable-sync"]
+# Every answer in the chat ends with its permalink: once it is shown, the whole answer is. (Its quotes
+# carry no <mark>: marks are in the policy view, which opens on request.)
+ANSWERED = ".pq-permalink"
 
 
 def free_port() -> int:
