@@ -4,6 +4,7 @@ answer path (qa.eval), as a table, JSON or a Markdown report; `--compare` measur
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -62,8 +63,6 @@ def temporary_index(policies: list, settings, quiet: bool, source_dir: Path | No
 
 def cmd_eval(args: argparse.Namespace) -> int:
     if args.compare:
-        from qa.eval.compare import cmd_eval_compare
-
         return cmd_eval_compare(args)
     retrievers = [r.strip() for r in args.retriever.split(",") if r.strip()]
     from qa.search.engine import RETRIEVERS
@@ -154,3 +153,47 @@ def cmd_eval(args: argparse.Namespace) -> int:
         args.out.write_text(markdown_report(runs, args.k, run_settings, engine.index.manifest,
                                             args.show_misses or 10, interrupted), encoding="utf-8")
     return 130 if interrupted else (EXIT_FAILURE if problems else 0)
+
+
+def cmd_eval_compare(args: argparse.Namespace) -> int:
+    """`policyqa eval --compare [GOLD]`: cell accuracy of the compare grid on the index, with the misses."""
+    from qa.compare.grid import build_grid, load_topics
+    from qa.config import index_dir
+    from qa.eval.compare import load_gold, misses_text, score
+    from qa.search.engine import Engine
+
+    path: Path = args.compare
+    if not path.is_file():
+        raise UserError(f"gold file not found: {path}")
+    folder = index_dir(args.index)
+    engine = Engine.open(folder, model=args.model)
+    topics = load_topics()
+    texts = {pid: p.text for pid, p in engine.policies.items()}
+    gold, problems = load_gold(path, texts, {t.id for t in topics})
+    for problem in problems:
+        print(f"policyqa: gold {problem}", file=sys.stderr)
+    if not gold:
+        raise UserError(f"no usable gold cells in {path}", EXIT_FAILURE)
+    policies = sorted({g.policy for g in gold})
+    grid = build_grid(folder, topics, policies=policies, engine=engine)
+    result = score(grid, gold)
+    if args.json:
+        print(json.dumps({"gold": str(path), "index": str(folder), "model": engine.index.manifest["model"]["id"],
+                          "seconds": round(grid.seconds, 2), **result.to_dict()}, ensure_ascii=False, indent=1))
+    else:
+        names = {p.id: p.name for p in grid.policies}
+        labels = {t.id: t.label for t in topics}
+        print(f"{path}: {result.cells} cells ({result.gold_stated} stated, {result.gold_not_stated} not stated), "
+              f"model {engine.index.manifest['model']['id']}, grid in {grid.seconds:.1f} s "
+              f"({grid.computed} answered, {grid.cached} cached)")
+        print(f"cell accuracy                {result.accuracy:.3f}  ({result.correct}/{result.cells})")
+        print(f"status accuracy              {result.status_correct / result.cells:.3f}")
+        print(f"stated, wrongly not stated   {result.wrong_not_stated_rate:.3f}  "
+              f"({result.stated_as_not_stated}/{result.gold_stated})")
+        print(f"not stated, wrongly stated   {result.not_stated_as_stated}/{result.gold_not_stated}")
+        print(f"stated, quote elsewhere      {result.wrong_quote}")
+        print("by topic: " + ", ".join(f"{labels[t]} {r}/{n}" for t, (r, n) in result.by_topic.items()))
+        if result.misses:
+            print(f"misses ({len(result.misses)}):")
+            print(misses_text(result, names, labels))
+    return EXIT_FAILURE if problems else 0

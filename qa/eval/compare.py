@@ -1,4 +1,4 @@
-"""Measuring the compare grid against hand-written gold: `policyqa eval --compare`.
+"""Measuring the compare grid against hand-written gold (`policyqa eval --compare`, in qa.cli.eval).
 
 Gold is JSON lines `{"topic", "policy", "status": "stated" | "not_stated", "quotes": [...]}`, one per
 topic × policy, each quote a verbatim passage of the policy that states the practice (any of them will
@@ -8,13 +8,11 @@ do). A cell is right when its status is, and, when stated, one of its quotes ove
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.compare.grid import NOT_STATED, STATED, STATUS_LABEL, Cell, Grid, build_grid, load_topics, shorten
+from qa.compare.grid import NOT_STATED, STATED, STATUS_LABEL, Cell, Grid, shorten
 
 Span = tuple[int, int]
 
@@ -145,46 +143,3 @@ def misses_text(result: CompareScore, names: dict[str, str], labels: dict[str, s
                 + (f" (e.g. “{shorten(expected.quotes[0], 70)}”)" if expected.quotes else ""))
         lines.append(f"  {names[expected.policy]} · {labels[expected.topic]}: {want}; got {got}")
     return "\n".join(lines)
-
-
-def cmd_eval_compare(args: argparse.Namespace) -> int:
-    """`policyqa eval --compare [GOLD]`: cell accuracy of the compare grid on the index, with the misses."""
-    from qa.errors import EXIT_FAILURE, UserError
-    from qa.search.engine import Engine
-    from qa.config import index_dir
-
-    path: Path = args.compare
-    if not path.is_file():
-        raise UserError(f"gold file not found: {path}")
-    folder = index_dir(args.index)
-    engine = Engine.open(folder, model=args.model)
-    topics = load_topics()
-    texts = {pid: p.text for pid, p in engine.policies.items()}
-    gold, problems = load_gold(path, texts, {t.id for t in topics})
-    for problem in problems:
-        print(f"policyqa: gold {problem}", file=sys.stderr)
-    if not gold:
-        raise UserError(f"no usable gold cells in {path}", EXIT_FAILURE)
-    policies = sorted({g.policy for g in gold})
-    grid = build_grid(folder, topics, policies=policies, engine=engine)
-    result = score(grid, gold)
-    if args.json:
-        print(json.dumps({"gold": str(path), "index": str(folder), "model": engine.index.manifest["model"]["id"],
-                          "seconds": round(grid.seconds, 2), **result.to_dict()}, ensure_ascii=False, indent=1))
-    else:
-        names = {p.id: p.name for p in grid.policies}
-        labels = {t.id: t.label for t in topics}
-        print(f"{path}: {result.cells} cells ({result.gold_stated} stated, {result.gold_not_stated} not stated), "
-              f"model {engine.index.manifest['model']['id']}, grid in {grid.seconds:.1f} s "
-              f"({grid.computed} answered, {grid.cached} cached)")
-        print(f"cell accuracy                {result.accuracy:.3f}  ({result.correct}/{result.cells})")
-        print(f"status accuracy              {result.status_correct / result.cells:.3f}")
-        print(f"stated, wrongly not stated   {result.wrong_not_stated_rate:.3f}  "
-              f"({result.stated_as_not_stated}/{result.gold_stated})")
-        print(f"not stated, wrongly stated   {result.not_stated_as_stated}/{result.gold_not_stated}")
-        print(f"stated, quote elsewhere      {result.wrong_quote}")
-        print("by topic: " + ", ".join(f"{labels[t]} {r}/{n}" for t, (r, n) in result.by_topic.items()))
-        if result.misses:
-            print(f"misses ({len(result.misses)}):")
-            print(misses_text(result, names, labels))
-    return EXIT_FAILURE if problems else 0
