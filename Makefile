@@ -35,8 +35,9 @@ browser:
 test: install browser
 	$(BIN)/python -m pytest
 
+# The core and the unit tests, no model, no browser, no slow ones: under 30 s on a 2-core machine.
 test-fast: install
-	$(BIN)/python -m pytest -m "not integration and not e2e"
+	$(BIN)/python -m pytest -m "not integration and not e2e and not slow"
 
 clean:
 	rm -rf $(VENV) index/*.faiss index/*.json index/*.jsonl .pytest_cache

@@ -18,6 +18,8 @@ from qa.config import BuildSettings
 from qa.index.store import load_index
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
+pytestmark = pytest.mark.slow  # the bench harness and ANN recall on synthetic corpora (left out by `make test-fast`)
+
 GOLDEN = ROOT / "evals" / "golden.jsonl"
 
 

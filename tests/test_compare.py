@@ -21,6 +21,8 @@ from qa.compare.view import cell_html
 from qa.search.engine import Engine
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
+pytestmark = pytest.mark.slow  # an index of the seed policies and a grid per test (left out by `make test-fast`)
+
 GOLD = ROOT / "evals" / "compare_gold.jsonl"
 ISSUE_PRACTICES = ["data collected", "purposes", "legal basis", "sharing", "sale", "international transfers",
                    "retention", "security", "access", "erasure", "objecting", "cookies", "children",

@@ -29,6 +29,7 @@ def test_table_has_a_row_per_retriever(index, capsys):
     assert any(line.startswith("dense ") for line in out.splitlines())
 
 
+@pytest.mark.slow
 def test_json_metrics_are_in_range(index, capsys):
     assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--json", "--k", "3"]) == 0
     report = json.loads(capsys.readouterr().out)
@@ -40,6 +41,7 @@ def test_json_metrics_are_in_range(index, capsys):
     assert report["settings"]["k"] == 3
 
 
+@pytest.mark.slow
 def test_markdown_report_and_misses(index, tmp_path, capsys):
     out = tmp_path / "report.md"
     assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--out", str(out),

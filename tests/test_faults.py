@@ -30,6 +30,8 @@ from qa.ingest.uploads import Upload, UploadRejected, check_readable, save_uploa
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_formats import make_pdf
 
+pytestmark = pytest.mark.slow  # subprocesses, lock races and decompression bombs (left out by `make test-fast`)
+
 
 def _tree(folder):
     return {p.relative_to(folder): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}

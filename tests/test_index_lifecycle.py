@@ -70,6 +70,7 @@ SLOW_BUILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_build_killed_midway_leaves_the_old_index_usable(seed_policies, tmp_path, fake_embedder):
     index = tmp_path / "index"
     build_index(seed_policies, index, BuildSettings(model="fake-embedder"), lambda: fake_embedder)

@@ -28,6 +28,8 @@ from qa.index.pg import PgStore, open_engine, store_signature
 from qa.index.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
 from qa.config import BuildSettings
 
+pytestmark = pytest.mark.slow  # a real PostgreSQL server (left out by `make test-fast`)
+
 SETTINGS = BuildSettings(model="fake-embedder")
 QUESTIONS = ["How long does Concero keep phone call recordings?", "Do they sell my data to third parties?",
              "Which cookies are used for analytics?", "Who is the data protection officer?",

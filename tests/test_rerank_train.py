@@ -9,6 +9,8 @@ import pytest
 from qa.train.split import split_squad_policies
 from qa.train.reranker import TrainSettings, _train, fit_calibration, threshold_for
 
+pytestmark = pytest.mark.slow  # training loops in torch (left out by `make test-fast`)
+
 
 def test_training_stops_after_its_epochs_and_lowers_the_loss():
     import torch

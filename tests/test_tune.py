@@ -157,6 +157,7 @@ def test_split_holds_out_the_last_policies_in_sorted_order():
         split_policies(["a", "b", "c", "d", "e"], 5)
 
 
+@pytest.mark.slow
 def test_tune_end_to_end_on_a_tiny_dataset(squad, tmp_path, capsys):
     out = tmp_path / "models" / "tiny-tuned"
     out.parent.mkdir()
@@ -178,6 +179,7 @@ def test_tune_end_to_end_on_a_tiny_dataset(squad, tmp_path, capsys):
     assert not np.allclose(adapter.up, 0)  # it learned something
 
 
+@pytest.mark.slow
 def test_tune_on_a_golden_set_with_seed_policies(seed_policies, tmp_path, capsys):
     out = tmp_path / "golden-tuned"
     args = parse(["--dataset", str(ROOT / "evals" / "golden.jsonl"), "--policies", str(seed_policies),
@@ -190,6 +192,7 @@ def test_tune_on_a_golden_set_with_seed_policies(seed_policies, tmp_path, capsys
     assert "held-out policies" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_training_writes_nothing(squad, tmp_path, monkeypatch, capsys):
     calls = []
     real = qa.train.adapter.dense_scores_torch

@@ -7,6 +7,8 @@ import pytest
 
 from qa.ingest.uploads import Upload, UploadRejected, safe_filename, save_uploads
 
+pytestmark = pytest.mark.slow  # every upload format parsed and refused (left out by `make test-fast`)
+
 POLICY = b"Acme Widgets Privacy Policy\n\nRetention\n\nWe keep invoices for six years.\n"
 
 
