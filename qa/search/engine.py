@@ -21,14 +21,15 @@ class Engine:
     """An opened index with its embedder; retrievers are made on first use and kept."""
 
     def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: "Reranker | None" = None,  # noqa: F821
-                 scorer: Scorer | None = None, settings: RetrievalSettings = RetrievalSettings()):
+                 scorer: Scorer | None = None, settings: RetrievalSettings | None = None):
         """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
-        another store passes its own with the same methods. `settings` are the query-time knobs."""
+        another store passes its own with the same methods. `settings` are the query-time knobs (default:
+        `RetrievalSettings()`)."""
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
         self.scorer = scorer if scorer is not None else Scorer(index, embedder)
-        self.settings = settings
+        self.settings = settings or RetrievalSettings()
         self._retrievers: dict[str, Retriever] = {}
 
     def with_settings(self, settings: RetrievalSettings) -> "Engine":
@@ -38,7 +39,7 @@ class Engine:
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
              embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
-             settings: RetrievalSettings = RetrievalSettings()) -> "Engine":
+             settings: RetrievalSettings | None = None) -> "Engine":
         """Load the index (flag, $POLICYQA_INDEX or `index/`), the model that built it, and the reranker.
 
         `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is

@@ -217,9 +217,9 @@ class DenseRetriever:
 
     name = "dense"
 
-    def __init__(self, scorer: Scorer, settings: RetrievalSettings = RetrievalSettings()):
+    def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
         self.scorer = scorer
-        self.settings = settings
+        self.settings = settings or RetrievalSettings()
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
@@ -234,9 +234,9 @@ class BM25Retriever:
 
     name = "bm25"
 
-    def __init__(self, scorer: Scorer, settings: RetrievalSettings = RetrievalSettings()):
+    def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
         self.scorer = scorer
-        self.settings = settings
+        self.settings = settings or RetrievalSettings()
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
@@ -254,9 +254,9 @@ class HybridRetriever:
 
     name = "hybrid"
 
-    def __init__(self, scorer: Scorer, settings: RetrievalSettings = RetrievalSettings()):
+    def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
         self.scorer = scorer
-        self.settings = settings
+        self.settings = settings or RetrievalSettings()
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
