@@ -39,6 +39,9 @@ def test_json_metrics_are_in_range(index, capsys):
     assert metrics["hit@1"] <= metrics["hit@3"]
     assert metrics["questions"] >= 80 and metrics["answerable"] < metrics["questions"]
     assert report["settings"]["k"] == 3
+    assert report["settings"]["retrieval"] == {"sentence_weight": 0.5, "hybrid_weight": 0.8, "candidates": 50,
+                                               "abstain_below": 0.49, "rerank_depth_single": 20,
+                                               "rerank_depth_multi": 8}  # the engine's RetrievalSettings
 
 
 @pytest.mark.slow
