@@ -35,7 +35,7 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
     from qa.tables import load_average, machine
 
     results: dict = {"command": command, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(),
-                     "sizes": sizes, "retrieval_uses_search_parameters": _retrieval_uses_search_parameters()}
+                     "sizes": sizes}
     work = Path(tempfile.mkdtemp(prefix="policyqa-bench-", dir=work))
     question = question_texts(questions_file)[0]
     try:
@@ -75,15 +75,6 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
     plot(results, out / "latency.png")
     (out / "report.md").write_text(markdown(results), encoding="utf-8")
     return results
-
-
-def _retrieval_uses_search_parameters() -> bool:
-    """Whether qa.search.retrieval searches through qa.index.build.search_parameters (needed for IVF indexes)."""
-    import inspect
-
-    from qa.search import retrieval
-
-    return "search_parameters" in inspect.getsource(retrieval)
 
 
 def _sizes(text: str) -> list[int]:

@@ -96,8 +96,6 @@ def _machine(results: dict) -> list[str]:
             f"- load average (1, 5, 15 min) at the start: {m['load_average']}, at the end: "
             f"{results['load_average_end']}. Above about 0.5 other processes shared the two cores and the "
             "timings are noisy (single-query latencies suffer most).",
-            f"- qa.search.retrieval passes qa.index.build.search_parameters (restricted searches of an IVF index): "
-            f"{'yes' if results.get('retrieval_uses_search_parameters') else 'no'}",
             *[f"- **failed**: {failure}" for failure in results.get("failed", [])]]
 
 
