@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.bench.measure import say, summary_ms
 from qa.bench.plain import plain_encode
 from qa.eval.datasets import question_texts
+
+if TYPE_CHECKING:
+    from qa.index.store import PolicyIndex
 
 QUALITY = ("hit@1", "hit@3", "hit@5", "recall@5", "mrr@10", "ndcg@10", "abstain_unanswerable")
 
@@ -44,7 +48,7 @@ def task_backends(policies: str, questions_file: str, work: str, backends: list[
 
 
 def _measure_backend(embedder, policies: Path, folder: Path, questions_file: Path, questions: list[str],
-                     settings) -> tuple[dict, object]:
+                     settings) -> tuple[dict, PolicyIndex]:
     """One backend's full build into `folder`, question embedding and golden quality; and the built index."""
     from qa.eval.datasets import load_golden
     from qa.eval.evaluation import evaluate
@@ -53,6 +57,8 @@ def _measure_backend(embedder, policies: Path, folder: Path, questions_file: Pat
 
     say(f"backend {embedder.backend}: full build of the seed index")
     report = build_index(policies, folder, settings, lambda: embedder, full=True)
+    index = report.index
+    assert index is not None  # a build that returns has written its index
     for q in questions[:5]:
         embedder.embed_query([q])
     embed_ms = []
@@ -60,14 +66,14 @@ def _measure_backend(embedder, policies: Path, folder: Path, questions_file: Pat
         t = time.perf_counter()
         embedder.embed_query([q])
         embed_ms.append((time.perf_counter() - t) * 1000)
-    engine = Engine(report.index, embedder)
+    engine = Engine(index, embedder)
     golden, _ = load_golden(questions_file, engine.policies)
     runs, _ = evaluate(engine, golden, ["hybrid"], 5)
-    quality = {k: round(v, 4) for k, v in runs[0].metrics(5).items() if k in QUALITY}
+    quality = {k: None if v is None else round(v, 4) for k, v in runs[0].metrics(5).items() if k in QUALITY}
     return {"build_s": round(report.seconds, 3), "passages": report.passages, "texts_embedded": report.embedded,
             "passages_per_s": round(report.passages / report.seconds, 2),
             "texts_per_s": round(report.embedded / report.seconds, 2),
-            "query_embedding_ms": summary_ms(embed_ms), "golden_hybrid": quality, "index": str(folder)}, report.index
+            "query_embedding_ms": summary_ms(embed_ms), "golden_hybrid": quality, "index": str(folder)}, index
 
 
 def _embedded_texts(index, settings) -> list[str]:

@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from typing import Callable
 
 from qa.bench.backends import task_backends
 from qa.bench.serve import task_serve
 from qa.bench.synthetic import task_synthetic_build
 from qa.config import PROJECT_ROOT
 
-TASKS = {"backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build}
+TASKS: dict[str, Callable[..., dict]] = {"backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build}
 
 
 def run_child(task: str, **kwargs) -> dict:

@@ -36,6 +36,7 @@ def _time_to_first_line(command: list[str], env: dict) -> tuple[float, float, in
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
                                cwd=PROJECT_ROOT)
+    assert process.stdout is not None  # stdout=PIPE
     process.stdout.readline()
     first = time.perf_counter() - started
     _, err = process.communicate()

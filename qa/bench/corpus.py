@@ -71,6 +71,7 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
     import numpy as np
 
     from qa.ingest.chunking import Passage, passage_id
+    from qa.ingest.policies import Policy
 
     sections = sorted(topics)
     topic_ids = {section: np.array(ids, dtype=np.int64) for section, ids in topics.items()}
@@ -80,7 +81,9 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
     wanted = rng.integers(low, high + 1, size)
     lengths = np.zeros(size, dtype=np.int64)
     picks: list[np.ndarray] = []
-    policies, passages, units = {}, [], []
+    policies: dict[str, Policy] = {}
+    passages: list[Passage] = []
+    units: list[tuple[int, int, int]] = []
     for policy_id, count in zip(policy_ids, counts):
         parts: list[str] = []
         offset = 0
