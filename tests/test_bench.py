@@ -10,12 +10,19 @@ import faiss
 import numpy as np
 import pytest
 
-from qa import bench
+from qa.bench import serve
+from qa.bench.cli import add_bench_parser, cmd_bench
+from qa.bench.corpus import synthetic_corpus
+from qa.bench.measure import folder_bytes, summary_ms
+from qa.bench.plot import plot
+from qa.bench.report import markdown, targets
+from qa.bench.synthetic import task_synthetic_build
+from qa.config import BuildSettings
 from qa.index import vectors as vectors_module
 from qa.index.build import build_index
-from qa.index.vectors import make_faiss_index, search_parameters
-from qa.config import BuildSettings
 from qa.index.store import load_index
+from qa.index.vectors import make_faiss_index, search_parameters
+from qa.tables import machine
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
 pytestmark = pytest.mark.slow  # the bench harness and ANN recall on synthetic corpora (left out by `make test-fast`)
