@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -34,6 +34,7 @@ class SentenceEmbedder:
         if self.backend not in BACKENDS:
             raise ModelLoadError(f"unknown embedding backend '{self.backend}' (choose from {', '.join(BACKENDS)})")
         path = resolve_model_path(model)
+        self._model: Any  # an OnnxEncoder or a SentenceTransformer: both `encode` as sentence-transformers does
         if self.backend != "torch" and Path(path).is_dir():
             self._model = onnx_encoder(path, quantized=self.backend == "onnx-int8")
             if self._model is not None:

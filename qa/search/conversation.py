@@ -15,7 +15,7 @@ is routed and searched:
 from __future__ import annotations
 
 import re
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from qa.search.names import match_names
 
@@ -28,7 +28,7 @@ _ELLIPSIS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+|^\s*(
 _MY_DATA = re.compile(r"\bmy (?:personal )?(?:data|information|details|info)\b", re.IGNORECASE)
 
 
-def _display(policy_ids: Sequence[str], policies: Mapping[str, object]) -> str:
+def _display(policy_ids: Sequence[str], policies: Mapping[str, Any]) -> str:
     names = [policies[p].name for p in policy_ids if p in policies]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -58,7 +58,7 @@ def _replace_pronouns(question: str, company: str, topic_phrase: str | None) -> 
     return text, replaced
 
 
-def _company_only(question: str, named: Sequence[str], typed: Sequence[str], policies: Mapping[str, object]) -> bool:
+def _company_only(question: str, named: Sequence[str], typed: Sequence[str], policies: Mapping[str, Any]) -> bool:
     """Whether the question is just a company ("what about CT1?", "and Concero?")."""
     rest = _ELLIPSIS.sub("", question)
     for name in [n for pid in named for n in (policies[pid].name, pid, *policies[pid].aliases)] + list(typed):
@@ -67,7 +67,7 @@ def _company_only(question: str, named: Sequence[str], typed: Sequence[str], pol
     return rest in {"", "then", "too", "as well", "instead", "s policy", "s", "for", "for them"}
 
 
-def resolve_question(question: str, history: Sequence[object], policies: Mapping[str, object]) -> str:
+def resolve_question(question: str, history: Sequence[Any], policies: Mapping[str, Any]) -> str:
     """`question` rewritten to stand alone, given earlier `Answer`s of the same conversation (oldest first).
 
     Returns the question unchanged when it already stands alone or there is no earlier turn.

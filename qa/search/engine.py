@@ -6,7 +6,7 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 from __future__ import annotations
 
 import os
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from qa.embed.base import Embedder
 from qa.embed.load import load_embedder
@@ -15,12 +15,16 @@ from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetrie
 from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
 from qa.index.store import PolicyIndex, load_index
 
+if TYPE_CHECKING:  # imported where used: the answer path and the reranker are loaded on first use
+    from qa.search.answer import Answer
+    from qa.search.reranker import Reranker
+
 
 
 class Engine:
     """An opened index with its embedder; retrievers are made on first use and kept."""
 
-    def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: "Reranker | None" = None,  # noqa: F821
+    def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: Reranker | None = None,
                  scorer: Scorer | None = None, settings: RetrievalSettings | None = None):
         """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
         another store passes its own with the same methods. `settings` are the query-time knobs (default:
@@ -74,7 +78,8 @@ class Engine:
         if name not in RETRIEVERS:
             raise QueryError(f"unknown retriever '{name}' (choose from {', '.join(RETRIEVERS)})")
         if name not in self._retrievers:
-            kinds = {"dense": DenseRetriever, "bm25": BM25Retriever, "hybrid": HybridRetriever}
+            kinds: dict[str, type[DenseRetriever] | type[BM25Retriever] | type[HybridRetriever]] = {
+                "dense": DenseRetriever, "bm25": BM25Retriever, "hybrid": HybridRetriever}
             self._retrievers[name] = kinds[name](self.scorer, self.settings)
         return self._retrievers[name]
 
@@ -84,8 +89,8 @@ class Engine:
         return self.retriever(retriever).search(question, k=k, policies=policies)
 
     def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
-               retriever: str | None = None, history: Sequence["Answer"] = (),  # noqa: F821
-               rerank: bool = True) -> "Answer":  # noqa: F821
+               retriever: str | None = None, history: Sequence[Answer] = (),
+               rerank: bool = True) -> Answer:
         """Per-policy answers with highlighted, cited sentences, or "not stated" (see `qa.search.answer`)."""
         from qa.search.answer import answer_question
 

@@ -13,7 +13,7 @@ exactly. Every backend returns `Hit`s, best first, whose `highlights` are the pa
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 import numpy as np
 
@@ -105,7 +105,7 @@ class Scorer:
             self.units_of_row[row] = order[bounds[row]:bounds[row + 1]]
         # Sentences are stored in passage order, so a run of passages owns a run of sentences.
         self._unit_bounds = bounds if np.all(order == np.arange(len(order))) else None
-        self._bm25 = None
+        self._bm25: Any = None  # a bm25s.BM25, made or read on first use
         self._query_cache: dict[str, np.ndarray] = {}
         self._bm25_cache: dict[str, np.ndarray] = {}
 
@@ -203,7 +203,7 @@ class Scorer:
             row = int(rows[i])
             passage = self.index.passages[row]
             units, cosines = self.sentence_cosines(query, row)
-            spans = [tuple(int(x) for x in self.index.units[u, 1:]) for u in units]
+            spans = [(int(self.index.units[u, 1]), int(self.index.units[u, 2])) for u in units]
             out.append(Hit(policy=passage.policy, name=self.index.policies[passage.policy].name,
                            section=passage.section, start=passage.start, end=passage.end, text=passage.text,
                            score=float(scores[i]), passage_id=passage.id,
