@@ -42,7 +42,7 @@ class TopicsError(ValueError):
 class PolicyFileError(ValueError):
     """A policy file that cannot be ingested."""
 
-    def __init__(self, path: Path, reason: str):
+    def __init__(self, path: Path | str, reason: str):
         self.path = Path(path)
         # Reasons often carry library messages; the error is shown as one line per file.
         self.reason = " ".join(str(reason).split())

@@ -51,7 +51,7 @@ def load_average() -> list[float] | None:
 def machine() -> dict:
     """CPU, memory, OS and library versions: what the numbers were measured on."""
     memory_kb = _proc_field("/proc/meminfo", r"^MemTotal:\s+(\d+) kB")
-    versions = {}
+    versions: dict[str, str | None] = {}
     for name in VERSIONED:
         try:
             versions[name] = version(name)

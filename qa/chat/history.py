@@ -76,13 +76,13 @@ def _tuples(value: Any) -> Any:
 
 
 @lru_cache(maxsize=None)
-def _nested_types(cls) -> dict[str, tuple[type, bool]]:
+def _nested_types(cls) -> dict[str, tuple[Any, bool]]:
     """Fields of dataclass `cls` that hold dataclasses: name -> (that class, whether a tuple of them).
 
     Read from the annotations, so a field the answer API adds later (say `ranked: tuple[Hit, ...]`)
     comes back as the same objects without a change here.
     """
-    nested = {}
+    nested: dict[str, tuple[Any, bool]] = {}
     for name, hint in typing.get_type_hints(cls).items():
         args = typing.get_args(hint)
         if typing.get_origin(hint) is tuple and args and dataclasses.is_dataclass(args[0]):

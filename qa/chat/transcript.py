@@ -21,7 +21,7 @@ def shown_quotes(row, texts: Mapping[str, str]) -> list:
     text = texts.get(row.policy)
     if text is None:
         return list(row.quotes)
-    out = []
+    out: list = []
     for quote in sorted(row.quotes, key=lambda q: q.start):
         start, end = complete_span(text, quote.start, quote.end)
         if out and out[-1].section == quote.section and start <= out[-1].end:

@@ -129,7 +129,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UserError("give either a QUESTION or --questions FILE, not both")
     items = (_read_questions(args.questions) if args.questions is not None
              else [{"id": None, "question": " ".join(args.question), "policy": None}])
-    if args.questions is None and not items[0]["question"].strip():
+    if args.questions is None and not str(items[0]["question"]).strip():
         raise UserError("question is empty")
     from qa.config import index_dir
     from qa.index.store import read_manifest

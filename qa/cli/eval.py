@@ -85,7 +85,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     except ValueError as err:
         raise UserError(str(err)) from None
     rebuild = bool(args.model or args.chunk_size or args.chunk_overlap is not None)
-    problems = []
+    problems: list = []  # DatasetProblem
     if args.squad is not None:
         if not args.squad.is_file():
             raise UserError(f"dataset not found: {args.squad}")

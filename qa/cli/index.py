@@ -79,9 +79,9 @@ def cmd_index_build(args: argparse.Namespace) -> int:
         print(f"warning: {terminal_safe(warning)}", file=sys.stderr)
     for skipped in report.skipped:
         print(f"note: {terminal_safe(skipped)}", file=sys.stderr)
-    for err in report.errors:
-        kept = " (kept its previously indexed version)" if err.path.stem in report.kept_previous else ""
-        print(f"error: {terminal_safe(err)}{kept}", file=sys.stderr)
+    for problem in report.errors:
+        kept = " (kept its previously indexed version)" if problem.path.stem in report.kept_previous else ""
+        print(f"error: {terminal_safe(problem)}{kept}", file=sys.stderr)
     if not args.quiet or report.errors:
         print(report.summary())
         print(f"index: {index_dir(args.index)}")
@@ -166,8 +166,8 @@ def cmd_index_status(args: argparse.Namespace) -> int:
     from qa.index.store import read_manifest
 
     store = store_of(args)  # --store / $POLICYQA_STORE: the index in PostgreSQL, whose manifest has this shape
-    folder = index_dir(args.index)
-    manifest = read_manifest(folder) if store is None else store_manifest(store)
+    folder: Path | str = index_dir(args.index)
+    manifest = read_manifest(Path(folder)) if store is None else store_manifest(store)
     if store is not None:
         folder = f"{manifest['store']} (generation {manifest['generation']})"
     if args.json:

@@ -14,8 +14,8 @@ _TERMINAL_SAFE = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _UNS
 _TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in "\n\t"}
 
 
-def terminal_safe(text: str, keep_lines: bool = False) -> str:
-    """`text` with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
+def terminal_safe(text: object, keep_lines: bool = False) -> str:
+    """`text` (or what str() gives for it) with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
     return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
 
 

@@ -54,6 +54,7 @@ def cmd_index_build_store(args: argparse.Namespace) -> int:
     from qa.config import BuildSettings, policies_dir
 
     url = store_of(args)
+    assert url is not None, "called only when a store is chosen"
     try:
         settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
                                           chunk_overlap=args.chunk_overlap)

@@ -66,7 +66,7 @@ def parse_topics(text: str, source: str = "topics") -> list[Topic]:
         where = f"{source}:{number}"
         try:
             item = json.loads(line)
-        except ValueError as err:
+        except json.JSONDecodeError as err:
             raise TopicsError(f"{where}: not JSON ({err.msg})") from None
         if not isinstance(item, dict):
             raise TopicsError(f"{where}: expected an object {{\"id\", \"label\", \"question\"}}, got {type(item).__name__}")
@@ -431,7 +431,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
         data = {"format": CACHE_FORMAT, "answer_path": version, "config": config, "columns": {**kept, **fresh}}
         if grid.changes:
             data["changes"] = {"at": _now(), "lines": grid.changes}
-        elif columns and isinstance(cache.get("changes"), dict):
+        elif columns and cache is not None and isinstance(cache.get("changes"), dict):
             data["changes"] = cache["changes"]
         try:
             write_cache(index_folder, data)
@@ -503,7 +503,7 @@ def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
 
     try:
         manifest = read_manifest(Path(index_folder))
-        if not _usable_columns(previous, index_config(manifest), answer_path_version()):
+        if previous is None or not _usable_columns(previous, index_config(manifest), answer_path_version()):
             return []
         if read_cache(index_folder) is None:  # the build replaced the folder: carry the old cells over
             write_cache(index_folder, previous)

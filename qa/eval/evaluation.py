@@ -10,11 +10,14 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from statistics import fmean
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from qa.eval.datasets import EvalQuestion, Evidence, is_relevant
 from qa.eval.metrics import Judged, first_hit_rank, percentile, retrieval_metrics
 from qa.search.retrieval import Hit
+
+if TYPE_CHECKING:
+    from qa.search.answer import Answer
 
 RANK_DEPTH = 10  # MRR@10 and nDCG@10 need ten passages whatever k is
 
@@ -27,7 +30,7 @@ class QuestionResult:
     latency_ms: float
     judged: Judged | None  # None for unanswerable questions
     retrieval: Judged | None = None  # the same ranking with "not stated" rows' passages kept
-    answer: "Answer | None" = None  # noqa: F821
+    answer: Answer | None = None
 
     @property
     def rank(self) -> int | None:
@@ -55,10 +58,10 @@ class RetrieverRun:
         answerable = [r for r in self.results if r.judged is not None]
         unanswerable = [r for r in self.results if r.judged is None]
         values: dict[str, float | int | None] = {"questions": len(self.results), "answerable": len(answerable)}
-        values.update(retrieval_metrics([r.judged for r in answerable], k) if answerable else {})
+        values.update(retrieval_metrics([r.judged for r in answerable if r.judged is not None], k) if answerable else {})
         if answerable and all(r.retrieval is not None for r in answerable):
             values.update({f"retrieval_{key}": value for key, value
-                           in retrieval_metrics([r.retrieval for r in answerable], k).items()})
+                           in retrieval_metrics([r.retrieval for r in answerable if r.retrieval is not None], k).items()})
         values["abstain_unanswerable"] = fmean(r.abstained for r in unanswerable) if unanswerable else None
         values["abstain_answerable"] = fmean(r.abstained for r in answerable) if answerable else None
         lengths = [h.end - h.start for r in self.results for h in r.hits[:k]]

@@ -426,9 +426,9 @@ def _pdf_outline_headings(reader, pages: list[str], text: str, budget: Budget) -
         return None
     page_starts = []
     offset = 0
-    for page in pages:
+    for page_text in pages:
         page_starts.append(offset)
-        offset += len(page) + 2
+        offset += len(page_text) + 2
 
     headings: dict[int, str] = {}
     stack = list(reversed(outline))
@@ -443,11 +443,12 @@ def _pdf_outline_headings(reader, pages: list[str], text: str, budget: Budget) -
         title = " ".join(str(getattr(item, "title", "") or "")[:_MAX_TITLE_CHARS * 4].split())[:_MAX_TITLE_CHARS]
         if not title:
             continue
+        page: int | None
         try:
             page = reader.get_destination_page_number(item)
         except Exception:
             page = None
-        start = None
+        start: int | None = None
         if page is not None and 0 <= page < len(pages):
             start = _find_heading_line(text, title, page_starts[page], page_starts[page] + len(pages[page]))
         if start is None:
@@ -507,9 +508,10 @@ def _docx_archive(data: bytes, path: Path, limits: Limits) -> zipfile.ZipFile:
     stream = io.BytesIO(data)
     try:
         # The entry count from the end record, before ZipFile builds an object per entry.
-        end = zipfile._EndRecData(stream)  # noqa: SLF001 - the only reader of the end record
-        if end and end[zipfile._ECD_ENTRIES_TOTAL] > limits.docx_members:  # noqa: SLF001
-            raise PolicyFileError(path, f"the .docx archive holds {end[zipfile._ECD_ENTRIES_TOTAL]:,} files, over "  # noqa: SLF001
+        end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]  # noqa: SLF001 - the only reader of the end record
+        entries = end[zipfile._ECD_ENTRIES_TOTAL] if end else 0  # type: ignore[attr-defined]  # noqa: SLF001
+        if entries > limits.docx_members:
+            raise PolicyFileError(path, f"the .docx archive holds {entries:,} files, over "
                                         f"the limit of {limits.docx_members:,}")
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
@@ -623,7 +625,8 @@ def _extract_docx(data: bytes, path: Path, budget: Budget) -> Extracted:
             raise PolicyFileError(path, f"not a readable DOCX file (no {document} in the archive)")
         # Markup counted at C speed before parsing (every element has one or two '<'), so a flood of
         # tiny elements is refused in a fraction of a second rather than after 600,000 parser events.
-        tags = sum(chunk.count(b"<") for chunk in iter(lambda: source.read(65536), b""))
+        reader = source
+        tags = sum(chunk.count(b"<") for chunk in iter(lambda: reader.read(65536), b""))
         if tags > 2 * limits.docx_elements + 1000:
             raise _too_many_elements(path, limits)
         budget.check_time()

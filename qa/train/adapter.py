@@ -118,7 +118,7 @@ def training_set(index_folder: Path, questions: Sequence[EvalQuestion], embedder
         rows_of.setdefault(passage.policy, []).append(row)
     kept, positives = [], []
     for question in questions:
-        if not question.answerable or question.policy not in policy_numbers:
+        if not question.answerable or question.policy is None or question.policy not in policy_numbers:
             continue
         rows = sorted({row for e in question.evidence for row in rows_of.get(e.policy, [])
                        if is_relevant(index.passages[row].policy, index.passages[row].start,
@@ -135,7 +135,7 @@ def training_set(index_folder: Path, questions: Sequence[EvalQuestion], embedder
                else np.zeros((0, embedder.dimension), dtype=np.float32)),
         unit_rows=np.asarray(units, dtype=np.int64),
         positives=positives,
-        question_policy=np.array([policy_numbers[q.policy] for q in kept], dtype=np.int64),
+        question_policy=np.array([policy_numbers[str(q.policy)] for q in kept], dtype=np.int64),
         passage_policy=np.array([policy_numbers[p.policy] for p in index.passages], dtype=np.int64),
         skipped=sum(q.answerable for q in questions) - len(kept),
     )
