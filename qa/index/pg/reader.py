@@ -25,6 +25,16 @@ EF_SEARCH = 200
 EXACT_MAX_ROWS = 2_000
 TEXT_CACHE = 256  # policy texts a reader keeps (the rest stay in the database)
 PASSAGE_CACHE = 4096
+# BM25 over every policy: the question's rarest tokens' postings are read whole, the common ones' only
+# where they can still matter (MaxScore: a token adds at most its weight, since Robertson's tf part is
+# below 1), so "How long do you keep my data?" need not read the 535,000 postings of "you", "data", "how".
+# The best BM25_EXACT_TOP rows over every policy are exact (ties in row order, as the folder's top_stable
+# breaks them); hybrid and BM25 retrievers take the best max(k, candidates) of them (50 by default).
+BM25_EXACT_TOP = 200
+# A reader keeps the postings it read whole over every policy (a row and a tf part each, 8 bytes), up to
+# this many, most recently used first: common tokens ("data", "you") recur in question after question.
+POSTINGS_CACHE = 8_000_000
+BOUND_SLACK = 1e-4  # float32 sums in another order may differ by far less than this
 
 
 def bm25_document(policy_name: str, passage: Passage) -> str:
@@ -38,6 +48,29 @@ def bm25_tokens(texts: list[str]) -> list[list[str]]:
     from qa.index.lexical import tokenize
 
     return [list(t) for t in tokenize(texts, return_ids=False)]
+
+def _arrays(sent: bytes, counts: np.ndarray) -> np.ndarray:
+    """The elements, one after another, of int4[] arrays sent in binary (`string_agg(array_send(x), '')`),
+    the i-th of `counts[i]` elements (none NULL): one query and a few numpy operations, not a Python list
+    per row (a common token's postings are thousands of rows)."""
+    words = np.frombuffer(sent, dtype=">i4")
+    # each array: ndim, has-null, element type, length, lower bound, then a (4, value) pair per element
+    firsts = np.cumsum(5 + 2 * counts) - 2 * counts  # where each array's pairs begin
+    within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+    return words[np.repeat(firsts + 1, counts) + 2 * within].astype(np.int32)
+
+
+# One row: the term rows' policies, terms and posting counts, and their postings (see `_arrays`).
+POSTINGS_SQL = ("SELECT array_agg(t.policy_id), array_agg(t.term), array_agg(t.df), "
+                "string_agg(array_send(t.ords), ''::bytea), string_agg(array_send(t.tfs), ''::bytea), "
+                "string_agg(array_send(t.lengths), ''::bytea) FROM {s}.terms t ")
+
+
+def tf_part(tf: np.ndarray, length: np.ndarray, average_length: float) -> np.ndarray:
+    """Robertson's tf part of BM25 (float32, as bm25s): what a token adds to a passage, divided by its idf."""
+    return tf / (tf + np.float32(BM25_K1) * (1 - np.float32(BM25_B) + np.float32(BM25_B) * length
+                                             / np.float32(average_length)))
+
 
 class StoredPolicy(Policy):
     """A `Policy` whose text is read from the store when first asked for (a reader keeps a few)."""
@@ -137,6 +170,7 @@ class PgIndex:
             r[0]: StoredPolicy(self, r[0], r[4], r[5], r[6], r[7], int(r[1])) for r in rows}
         self.passages = PassageRows(self)
         self._texts: OrderedDict[tuple[str, int], str] = OrderedDict()
+        self._postings: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # see `postings`
         from qa import __version__
         from qa.index.store import FORMAT_VERSION
 
@@ -167,6 +201,38 @@ class PgIndex:
                 self._texts.popitem(last=False)
         return self._texts[key]
 
+    def holds(self, term: str) -> bool:
+        """Whether `postings(term)` is in memory."""
+        return term in self._postings
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(rows, Robertson tf parts) of every passage of the generation holding `term` (a few kept)."""
+        if term in self._postings:
+            self._postings.move_to_end(term)
+            return self._postings[term]
+        rows, tf, length, _, _ = self.read_postings(
+            "JOIN {s}.generation_policies g USING (policy_id, version_id) WHERE g.generation_id = %s AND t.term = %s",
+            (self.generation, term))
+        self._postings[term] = (rows.astype(np.int32), tf_part(tf, length, self.average_length))
+        held = sum(len(r) for r, _ in self._postings.values())
+        while held > POSTINGS_CACHE and len(self._postings) > 1:
+            held -= len(self._postings.popitem(last=False)[1][0])
+        return self._postings[term] if term in self._postings else (rows, tf_part(tf, length, self.average_length))
+
+    def read_postings(self, where: str, params: tuple) -> tuple[np.ndarray, np.ndarray, np.ndarray, list, np.ndarray]:
+        """The postings of the `terms` rows `where` selects: (rows, tfs, lengths), one per posting, and the
+        rows' terms and posting counts."""
+        with self.store.pool.connection() as conn, conn.cursor(binary=True) as cursor:
+            policies, terms, counts, ords, tfs, lengths = cursor.execute(self.store.q(POSTINGS_SQL + where),
+                                                                         params).fetchone()
+        if not policies:
+            empty = np.zeros(0, dtype=np.float32)
+            return np.zeros(0, dtype=np.int64), empty, empty, [], np.zeros(0, dtype=np.int64)
+        counts = np.asarray(counts, dtype=np.int64)
+        starts = np.array([self.first_row[p] for p in policies], dtype=np.int64)
+        return (np.repeat(starts, counts) + _arrays(ords, counts), _arrays(tfs, counts).astype(np.float32),
+                _arrays(lengths, counts).astype(np.float32), terms, counts)
+
     def locate(self, rows: np.ndarray) -> tuple[list[str], list[int], list[int]]:
         """(policy ids, version ids, passage numbers) of global `rows`."""
         where = np.searchsorted(self.first_rows, rows, side="right") - 1
@@ -195,88 +261,157 @@ class _LazyBM25:
     """BM25 scores of every row for one question, computed per policy when a row is first read.
 
     Stands in for the array `Scorer.bm25_scores` returns: `len()` and indexing by row arrays, which is
-    all the retrievers do with it, so a question routed to one policy scores, and keeps, only that
-    policy's rows (an array of every row is made only when a search over every policy asks for it).
+    all the retrievers do with it. A question routed to a few policies scores, and keeps, only those
+    policies' rows. Asked for every row (a search over every policy), it returns an array whose best
+    BM25_EXACT_TOP rows are exact and whose other rows hold at most the last of those (their exact score,
+    or 0): see `_best_everywhere`.
     """
 
     def __init__(self, scorer: "PgScorer", question: str):
         self.scorer = scorer
         index = scorer.index
-        self.by_policy: dict[int, np.ndarray] = {}  # policy position -> scores of its rows
+        self.by_policy: dict[int, np.ndarray] = {}  # policy position -> exact scores of its rows
         self.every_row: np.ndarray | None = None  # all rows, once a search over every policy asked for them
+        self.complete = False  # whether every_row is exact for every row (every posting was read)
         tokens = bm25_tokens([question])[0]
-        self.terms, self.weights = [], []
+        self.terms, self.weights, self.bounds, self.df = [], [], [], []
         if tokens:
             with index.store.pool.connection() as conn:
-                df = dict(conn.execute(index.store.q(
-                    "SELECT term, df FROM {s}.generation_terms WHERE generation_id = %s AND term = ANY(%s)"),
-                    (index.generation, list(set(tokens)))).fetchall())
+                stats = {term: (df, max_tf, min_ratio) for term, df, max_tf, min_ratio in conn.execute(index.store.q(
+                    "SELECT term, df, max_tf, min_ratio FROM {s}.generation_terms WHERE generation_id = %s "
+                    "AND term = ANY(%s)"), (index.generation, list(set(tokens)))).fetchall()}
             n = index.passage_count
             counts: dict[str, int] = {}
             for token in tokens:  # a repeated query token counts again, as in bm25s
-                if token in df:
+                if token in stats:
                     counts[token] = counts.get(token, 0) + 1
             for term, repeats in counts.items():
-                idf = np.float32(math.log(1 + (n - df[term] + 0.5) / (df[term] + 0.5)))
+                df, max_tf, min_ratio = stats[term]
+                idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
                 self.terms.append(term)
+                self.df.append(int(df))
                 self.weights.append(float(idf) * repeats)
+                # Robertson's tf part, tf / (tf + k1 (1 - b + b len / avgdl)), is at most this for any of
+                # the token's passages: tf at most max_tf, len / tf at least min_ratio.
+                most = 1 / (1 + BM25_K1 * (1 - BM25_B) / max_tf
+                            + BM25_K1 * BM25_B * min_ratio / max(index.average_length, 1e-9))
+                self.bounds.append(self.weights[-1] * most)
 
     def __len__(self) -> int:
         return self.scorer.index.passage_count
 
-    def _scores(self, positions: list[int] | None) -> tuple[np.ndarray, np.ndarray]:
-        """(rows, scores) of the passages sharing a token with the question, in the policies at
-        `positions` (None: every policy of the generation).
+    def _postings(self, positions: list[int], terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """(row, BM25 part) of every posting of `terms` (the question's) in the policies at `positions`; a
+        row appears once per token it holds.
 
-        The postings of the question's tokens are read (binary) and scored here with numpy, as bm25s
-        scores its sparse matrix: summing them in SQL took 1.35 s for 535,000 postings at 300,000 passages.
+        The postings are read (binary) and scored here with numpy, as bm25s scores its sparse matrix:
+        summing them in SQL took 1.35 s for 535,000 postings at 300,000 passages.
         """
         index = self.scorer.index
-        where = ("JOIN {s}.generation_policies g USING (policy_id, version_id) WHERE g.generation_id = %(g)s"
-                 if positions is None else "WHERE t.policy_id = ANY(%(pol)s) AND t.version_id = ANY(%(ver)s)")
-        params = {"g": index.generation, "terms": self.terms}
-        if positions is not None:
-            params.update(pol=[index.policy_ids[p] for p in positions], ver=index.version_ids[positions].tolist())
-        with index.store.pool.connection() as conn, conn.cursor(binary=True) as cursor:
-            found = cursor.execute(index.store.q(
-                f"SELECT t.policy_id, t.term, t.ords, t.tfs, t.lengths FROM {{s}}.terms t {where} "
-                "AND t.term = ANY(%(terms)s::text[])"), params).fetchall()
-        if not found:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        rows, tf, length, terms, counts = index.read_postings(
+            "WHERE t.policy_id = ANY(%s) AND t.version_id = ANY(%s) AND t.term = ANY(%s::text[])",
+            ([index.policy_ids[p] for p in positions], index.version_ids[positions].tolist(), terms))
         weight = dict(zip(self.terms, self.weights))
-        rows = np.concatenate([np.asarray(o, dtype=np.int64) + index.first_row[p] for p, _, o, _, _ in found])
-        tf = np.concatenate([np.asarray(f, dtype=np.float32) for _, _, _, f, _ in found])
-        length = np.concatenate([np.asarray(n, dtype=np.float32) for _, _, _, _, n in found])
-        idf = np.concatenate([np.full(len(o), weight[t], dtype=np.float32) for _, t, o, _, _ in found])
-        # Robertson's tf with Lucene's idf (the weight), summed over the question's tokens per passage.
-        tfc = tf / (tf + np.float32(BM25_K1) * (1 - np.float32(BM25_B) + np.float32(BM25_B) * length
-                                                 / np.float32(index.average_length)))
+        idf = np.repeat(np.array([weight[t] for t in terms], dtype=np.float32), counts)
+        return rows, idf * tf_part(tf, length, index.average_length)
+
+    @staticmethod
+    def _by_row(rows: np.ndarray, parts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(distinct rows, the sum of their parts)."""
         unique, inverse = np.unique(rows, return_inverse=True)
         scores = np.zeros(len(unique), dtype=np.float32)
-        np.add.at(scores, inverse, idf * tfc)
+        np.add.at(scores, inverse, parts)
         return unique, scores
+
+    def _score_policies(self, positions: list[int], partial: np.ndarray | None = None, unread: list[int] = ()) -> None:
+        """Exact scores of every row of the policies at `positions` (those not scored yet): every token's
+        postings there, or `partial` (every row's score from the tokens read whole) plus the `unread` ones'."""
+        index = self.scorer.index
+        missing = [p for p in dict.fromkeys(positions) if p not in self.by_policy]
+        if not missing:
+            return
+        terms = self.terms if partial is None else [self.terms[i] for i in unread]
+        scores = np.zeros(index.passage_count, dtype=np.float32)  # scattered, then read back policy by policy
+        found, found_scores = self._by_row(*self._postings(missing, terms))
+        scores[found] = found_scores
+        for p in missing:
+            mine = slice(index.first_rows[p], index.first_rows[p] + index.counts[p])
+            self.by_policy[p] = scores[mine].copy() if partial is None else partial[mine] + scores[mine]
+
+    def _best_everywhere(self, depth: int) -> np.ndarray:
+        """Every row's score where it matters for the best `depth` rows of the whole generation.
+
+        MaxScore over the question's tokens, the one that can add most first: a token's postings over every
+        policy are read whole and added to every row's partial score. A row holds at most `rest` from the
+        tokens not read yet (the sum of their bounds: idf times the largest tf part any of their passages
+        can have). The policies of the best partial rows are scored exactly (the unread tokens' postings
+        there, every row of theirs: primary-key reads), which gives `floor`, the depth-th best exact score. Once floor > rest,
+        no unread row can reach the best `depth`, and a partly read one only if its partial score plus
+        `rest` reaches floor; those policies are scored exactly too, and the common tokens' postings
+        elsewhere are never read. When that would read more than the next token's postings, the next
+        token is read whole instead. With every token read, every row is exact.
+
+        Returns (and keeps) an array of every row: exact for every row of the policies scored, partial
+        elsewhere, which is then strictly below the depth-th best.
+        """
+        index = self.scorer.index
+        # tokens this reader holds in memory first (free), then the one that can add most
+        order = sorted(range(len(self.terms)), key=lambda i: (not index.holds(self.terms[i]), -self.bounds[i],
+                                                              self.terms[i]))
+        partial = np.zeros(index.passage_count, dtype=np.float32)
+        per_policy = sum(self.df) / max(len(index.policy_ids), 1)  # postings of a policy, roughly
+        for step, term in enumerate(order):
+            rows, tf = index.postings(self.terms[term])
+            np.add.at(partial, rows, np.float32(self.weights[term]) * tf)
+            unread = order[step + 1:]
+            if not unread:  # every token read: the partial scores are the scores, every row's
+                self.complete = True
+                self.every_row = partial
+                return partial
+            if index.holds(self.terms[unread[0]]):
+                continue
+            rest = sum(self.bounds[i] for i in unread) * (1 + BOUND_SLACK) + BOUND_SLACK
+            if self._settle(partial, unread, rest, depth, self.df[unread[0]] / per_policy):
+                break
+        for p, scores in self.by_policy.items():
+            partial[index.first_rows[p]:index.first_rows[p] + len(scores)] = scores
+        self.every_row = partial
+        return partial
+
+    def _settle(self, partial: np.ndarray, unread: list[int], rest: float, depth: int, affordable: float) -> bool:
+        """Score exactly the policies whose rows can still reach the best `depth` (True), unless an unread
+        row still could or that takes more than `affordable` policies (False: read the next token first).
+        `unread`: the tokens not read whole, which can add at most `rest` to a row's `partial` score."""
+        index = self.scorer.index
+        batch = depth
+        while True:
+            exact = np.concatenate(list(self.by_policy.values())) if self.by_policy else np.zeros(0, np.float32)
+            floor = float(np.partition(exact, len(exact) - depth)[len(exact) - depth]) if len(exact) >= depth \
+                else -math.inf
+            open_ = np.flatnonzero((partial > 0) & (partial + rest >= floor))
+            owner = np.searchsorted(index.first_rows, open_, side="right") - 1
+            scored = np.zeros(len(index.policy_ids), dtype=bool)
+            scored[list(self.by_policy)] = True
+            open_, owner = open_[~scored[owner]], owner[~scored[owner]]
+            if floor > rest and len(open_) == 0:
+                return True
+            if batch > depth and (floor <= rest or len(np.unique(owner)) > affordable):
+                return False  # the floor is what one batch makes it this round: the next token first
+            best = np.argpartition(-partial[open_], batch)[:batch] if len(open_) > batch else slice(None)
+            self._score_policies(np.unique(owner[best]).tolist(), partial, unread)
+            batch *= 4
 
     def __getitem__(self, rows) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.int64)
         index = self.scorer.index
         if not self.terms:
             return np.zeros(len(rows), dtype=np.float32)
-        if self.every_row is not None:
+        if len(rows) == index.passage_count and np.array_equal(rows, np.arange(len(rows))):
+            return self._best_everywhere(BM25_EXACT_TOP) if self.every_row is None else self.every_row
+        if self.complete:
             return self.every_row[rows]
         positions = index.policies_of(rows)
-        if len(positions) == len(index.policy_ids):  # every policy: one query, one array of every row
-            self.every_row = np.zeros(index.passage_count, dtype=np.float32)
-            found, scores = self._scores(None)
-            self.every_row[found] = scores
-            return self.every_row[rows]
-        missing = [p for p in positions if p not in self.by_policy]
-        for p in missing:
-            self.by_policy[p] = np.zeros(int(index.counts[p]), dtype=np.float32)
-        if missing:
-            found, scores = self._scores(missing)
-            owner = np.searchsorted(index.first_rows, found, side="right") - 1
-            for p, row, score in zip(owner.tolist(), found.tolist(), scores.tolist()):
-                self.by_policy[p][row - int(index.first_rows[p])] = score
+        self._score_policies(positions)
         owner = np.searchsorted(index.first_rows, rows, side="right") - 1
         out = np.zeros(len(rows), dtype=np.float32)
         for p in positions:

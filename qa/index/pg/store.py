@@ -13,7 +13,8 @@ if TYPE_CHECKING:
 
 from qa.index.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
 
-SCHEMA_VERSION = 2  # 2: BM25 postings in `terms` (1 scored token arrays)
+SCHEMA_VERSION = 3  # 3: BM25 bounds (max_tf, min_ratio) in `terms` and `generation_terms`; 2: BM25 postings
+# in `terms` (1 scored token arrays)
 LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes ("PQIX")
 PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
 
@@ -68,9 +69,12 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         # BM25's inverted index, one row per policy version and token: the passages holding it, how often,
         # and their lengths in tokens (a GIN index over each passage's token array, measured first, took
         # 170 ms to score a routed question over 6,000 passages, since every matching row was re-counted).
+        # max_tf and min_ratio (the least length / tf) bound what the token adds to any passage's score
+        # (see qa.index.pg.reader._LazyBM25), so a question over every policy need not read every posting.
         f"CREATE TABLE IF NOT EXISTS {s}.terms ("
         " policy_id text NOT NULL, version_id bigint NOT NULL, term text NOT NULL, df int NOT NULL,"
-        " ords int[] NOT NULL, tfs int[] NOT NULL, lengths int[] NOT NULL,"
+        " ords int[] NOT NULL, tfs int[] NOT NULL, lengths int[] NOT NULL, max_tf int NOT NULL,"
+        " min_ratio real NOT NULL,"
         " PRIMARY KEY (policy_id, version_id, term),"
         f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
         f"CREATE TABLE IF NOT EXISTS {s}.generations ("
@@ -89,7 +93,7 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS generation_policies_version ON {s}.generation_policies (policy_id, version_id)",
         f"CREATE TABLE IF NOT EXISTS {s}.generation_terms ("
         f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, term text NOT NULL,"
-        " df bigint NOT NULL, PRIMARY KEY (generation_id, term))",
+        " df bigint NOT NULL, max_tf int NOT NULL, min_ratio real NOT NULL, PRIMARY KEY (generation_id, term))",
         f"CREATE TABLE IF NOT EXISTS {s}.generation_shards ("
         f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, shard int NOT NULL,"
         " finished_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (generation_id, shard))",
@@ -156,6 +160,12 @@ class PgStore:
             row = conn.execute(self.q("SELECT value FROM {s}.meta WHERE key = 'model'")).fetchone()
         return row[0] if row else None
 
+    def schema_version(self) -> int | None:
+        """The version of the store's tables (SCHEMA_VERSION when this policyqa made them)."""
+        with self.pool.connection() as conn:
+            row = conn.execute(self.q("SELECT value FROM {s}.meta WHERE key = 'schema_version'")).fetchone()
+        return row[0] if row else None
+
     def ensure_schema(self, model: dict) -> None:
         """Create the tables for vectors of `model["dimension"]` (once); StoreError for another dimension."""
         with self.pool.connection() as conn, conn.transaction():
@@ -195,6 +205,11 @@ class PgStore:
 
         where = _safe_url(self.url)
         meta = self.meta()
+        version = self.schema_version() if meta else None
+        if version is not None and version != SCHEMA_VERSION:
+            raise StoreError(f"the store {where} has tables of version {version}, this policyqa reads version "
+                             f"{SCHEMA_VERSION}: rebuild it with `policyqa index build --store URL` into a new "
+                             "database or schema")
         generation = self.current_generation() if meta else None
         if generation is None:
             raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL")
