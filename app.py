@@ -21,18 +21,18 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from qa.chat import render
-from qa.search.answer import Answer, PolicyAnswer
-from qa.index.build import BuildError, BuildReport, build_index
 from qa.chat.history import ChatStore, Turn, data_dir, new_id
-from qa.embed.base import ModelLoadError
-from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
-from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
-from qa.search.names import suggest_aliases, validate_alias
-from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
-from qa.config import BuildSettings, index_dir, policies_dir
-from qa.index.store import IndexUnavailable, read_manifest
 from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
+from qa.config import BuildSettings, index_dir, policies_dir
+from qa.embed.base import ModelLoadError
+from qa.index.build import BuildError, BuildReport, build_index
+from qa.index.store import IndexUnavailable, read_manifest
+from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
+from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
 from qa.ingest.uploads import Upload, UploadRejected, save_uploads, validate_upload
+from qa.search.answer import Answer, PolicyAnswer
+from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
+from qa.search.names import suggest_aliases, validate_alias
 
 # (question, the policy it needs): an example is offered only when that policy is in the index.
 EXAMPLES = (

@@ -13,12 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.index.build import cached_index
-from qa.eval.datasets import load_golden, load_squad
+from qa.config import BuildSettings
 from qa.embed.load import load_embedder
+from qa.eval.datasets import load_golden, load_squad
+from qa.index.build import cached_index
 from qa.search.engine import Engine
 from qa.train.split import split_squad_policies
-from qa.config import BuildSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICYQA = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"

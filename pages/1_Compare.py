@@ -12,10 +12,10 @@ import streamlit as st
 from qa.chat import render
 from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics
 from qa.compare.view import STYLESHEET, cell_html, column_head_html, topic_html
-from qa.embed.base import ModelLoadError
-from qa.search.engine import Engine
 from qa.config import index_dir
+from qa.embed.base import ModelLoadError
 from qa.index.store import IndexUnavailable, read_manifest
+from qa.search.engine import Engine
 
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
 POLICY_WINDOW = 4_000  # characters of the policy around a cell's passage in its "Open in policy" box

@@ -51,7 +51,7 @@ class BuildSettings:
         return asdict(self)
 
     @classmethod
-    def from_env(cls, model: str | None = None, **overrides) -> "BuildSettings":
+    def from_env(cls, model: str | None = None, **overrides) -> BuildSettings:
         """Defaults, with the model from `model`, else $POLICYQA_MODEL, else the bundled one."""
         chosen = model or os.environ.get(ENV_MODEL) or DEFAULT_MODEL
         return cls(model=chosen, **{k: v for k, v in overrides.items() if v is not None})

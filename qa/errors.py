@@ -9,8 +9,8 @@ nothing from qa, so any module may import it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 EXIT_FAILURE = 1  # the work cannot be done: an index or model that cannot be used, a file that cannot be read
 EXIT_USAGE = 2  # a bad argument or input: a flag, an id, a questions or topics file

@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 import platform
 import re
+from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import Sequence
 
 VERSIONED = ("numpy", "faiss-cpu", "onnxruntime", "torch", "sentence-transformers", "transformers", "bm25s",
              "streamlit")

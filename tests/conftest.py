@@ -65,8 +65,8 @@ def real_embedder():
 @pytest.fixture(scope="session")
 def seed_index_dir(tmp_path_factory, real_embedder) -> Path:
     """The seed policies indexed with the real model, once per session (read-only for tests)."""
-    from qa.index.build import build_index
     from qa.config import BuildSettings
+    from qa.index.build import build_index
 
     folder = tmp_path_factory.mktemp("seed-index") / "index"
     report = build_index(SEED_POLICIES, folder, BuildSettings(), lambda: real_embedder)

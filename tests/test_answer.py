@@ -7,10 +7,10 @@ import re
 import numpy as np
 import pytest
 
+from qa.config import BuildSettings
 from qa.index.build import build_index
 from qa.search.engine import Engine
 from qa.search.reranker import Calibration
-from qa.config import BuildSettings
 from tests.conftest import FakeEmbedder
 
 

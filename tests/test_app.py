@@ -11,10 +11,10 @@ from urllib.parse import parse_qsl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qa.search.answer import Answer, PolicyAnswer
-from qa.index.build import build_index
-from qa.search.engine import Engine
 from qa.config import BuildSettings
+from qa.index.build import build_index
+from qa.search.answer import Answer, PolicyAnswer
+from qa.search.engine import Engine
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.integration

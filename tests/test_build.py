@@ -1,13 +1,14 @@
 """Building: bad files reported and skipped, nothing lost, incremental reuse, locking, atomic swap."""
 
+import json
 import os
 import subprocess
 import sys
 
 import pytest
 
-from qa.index.build import BuildError, BuildLock, BuildLocked, build_index
 from qa.config import BuildSettings
+from qa.index.build import BuildError, BuildLock, BuildLocked, build_index
 from qa.index.store import load_index
 
 
@@ -115,7 +116,7 @@ def test_lock_file_left_by_a_killed_build_does_not_block(seed_policies, tmp_path
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     lock = BuildLock(index).path
     lock.parent.mkdir()
-    lock.write_text('{"pid": %d, "host": "%s", "since": "then"}' % (int(dead.stdout), os.uname().nodename))
+    lock.write_text(json.dumps({"pid": int(dead.stdout), "host": os.uname().nodename, "since": "then"}))
     report = build(seed_policies, index, fake_embedder)  # the file is there, but nobody holds its flock
     assert report.passages > 0 and not lock.exists()
 

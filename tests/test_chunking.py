@@ -1,4 +1,5 @@
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.ingest.chunking import chunk_policy
 from qa.ingest.policies import Policy, load_policies

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from qa.compare import grid as compare
 from qa.cli import main
+from qa.compare import grid as compare
 from qa.compare.grid import NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, build_grid, load_topics
-from qa.eval.compare import GoldCell, load_gold, score
 from qa.compare.view import cell_html
+from qa.eval.compare import GoldCell, load_gold, score
 from qa.search.engine import Engine
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
@@ -245,7 +245,7 @@ def test_summary_lines_give_name_status_and_a_short_verbatim_quote(index):
                            policies=list(engine.policies))
     lines = compare.summary_lines(answer)
     assert [name for name, _, _ in lines] == [row.name for row in answer.rows]
-    for (name, status, quote), row in zip(lines, answer.rows):
+    for (_, status, quote), row in zip(lines, answer.rows):
         assert status == (NOT_STATED if row.abstained else STATED)
         if status == STATED:
             assert quote and quote.rstrip("…") in " ".join(row.quotes[0].text.split())
@@ -310,8 +310,8 @@ def test_a_changed_policy_recomputes_only_its_column_and_the_build_lists_changed
 
 def test_a_rebuild_outside_the_cli_is_caught_up_on_the_next_request(seed_policies, tmp_path, capsys, counted):
     """The chat rebuilds with build_index directly: the next grid answers the changed column and says what moved."""
-    from qa.index.build import build_index
     from qa.config import BuildSettings
+    from qa.index.build import build_index
 
     folder = tmp_path / "index"
     build(seed_policies, folder, capsys)

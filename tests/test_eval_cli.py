@@ -6,8 +6,8 @@ import pytest
 
 from qa.cli import main
 from qa.eval.datasets import load_golden
-from qa.search.engine import Engine
 from qa.eval.evaluation import evaluate
+from qa.search.engine import Engine
 from tests.conftest import ROOT
 
 GOLDEN = ROOT / "evals" / "golden.jsonl"

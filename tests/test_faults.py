@@ -19,13 +19,13 @@ import docx
 import numpy as np
 import pytest
 
+from qa.cli import main
+from qa.config import BuildSettings
 from qa.index import store
 from qa.index.build import LOCK_FILE, BuildError, BuildLocked, build_index, embedding_text
-from qa.cli import main
+from qa.index.store import IndexUnavailable, load_index
 from qa.ingest.formats import Limits, PolicyFileError, extract_text, read_file
 from qa.ingest.policies import file_sha256
-from qa.config import BuildSettings
-from qa.index.store import IndexUnavailable, load_index
 from qa.ingest.uploads import Upload, UploadRejected, check_readable, save_uploads
 from tests.conftest import ROOT, FakeEmbedder
 from tests.test_formats import make_pdf
@@ -476,7 +476,7 @@ def test_two_builders_never_both_hold_the_lock_even_with_a_stale_lock_file(tmp_p
     index = tmp_path / "index"
     index.mkdir()
     dead = _run_python("import os; print(os.getpid())").stdout.strip()
-    (index / LOCK_FILE).write_text('{"pid": %s, "host": "%s", "since": "then"}' % (dead, os.uname().nodename))
+    (index / LOCK_FILE).write_text(json.dumps({"pid": int(dead), "host": os.uname().nodename, "since": "then"}))
     racers = [subprocess.Popen([sys.executable, "-c", _LOCK_RACE, str(index), str(tmp_path / "holder"), "300"],
                                cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
               for _ in range(3)]

@@ -98,7 +98,7 @@ def test_cp1252_file_decodes(tmp_path):
 
 
 def test_decode_bytes_directly():
-    assert decode_bytes("naïve ‘quotes’".encode("utf-8"), Path("x.txt")) == "naïve ‘quotes’"
+    assert decode_bytes("naïve ‘quotes’".encode(), Path("x.txt")) == "naïve ‘quotes’"
     assert decode_bytes(b"\xef\xbb\xbfa\r\nb", Path("x.txt")) == "a\r\nb"
     assert decode_bytes("€".encode("cp1252"), Path("x.txt")) == "€"
     with pytest.raises(PolicyFileError, match=r"^x\.txt: cannot decode text"):
@@ -223,7 +223,7 @@ def test_markdown_is_verbatim_with_atx_headings(tmp_path):
     titles = [title for _, title in extracted.headings]
     assert titles == ["Privacy Policy", "1. What we collect", "Your rights #3"]
     lines = ["# Privacy Policy", "## 1. What we collect ##", "### Your rights #3"]
-    for (start, title), line in zip(extracted.headings, lines):
+    for (start, _), line in zip(extracted.headings, lines):
         assert extracted.text[start:].startswith(line + "\n")
     assert_heading_lines(extracted)
 

@@ -8,12 +8,12 @@ import textwrap
 
 import pytest
 
-from qa.index.build import build_index
 from qa.cli import main
-from qa.search.engine import Engine
 from qa.config import BuildSettings
+from qa.index.build import build_index
 from qa.index.store import load_index
-from tests.conftest import ROOT, FakeEmbedder
+from qa.search.engine import Engine
+from tests.conftest import ROOT
 
 
 def cli(*argv) -> int:

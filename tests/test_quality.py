@@ -9,8 +9,8 @@ the PolicyQA policies held out from every training and calibration step.
 import pytest
 
 from qa.eval.datasets import load_golden, load_squad
-from qa.search.engine import DEFAULT_RETRIEVER, Engine
 from qa.eval.evaluation import evaluate
+from qa.search.engine import DEFAULT_RETRIEVER, Engine
 from tests.conftest import POLICYQA_DEV, ROOT
 
 pytestmark = pytest.mark.integration
@@ -46,9 +46,9 @@ def test_golden_set_does_not_regress(engine):
 
 @pytest.mark.skipif(not POLICYQA_DEV.is_file(), reason=f"PolicyQA dev set not found at {POLICYQA_DEV}")
 def test_held_out_policyqa_policies_meet_the_floors(real_embedder):
+    from qa.config import BuildSettings
     from qa.index.build import cached_index
     from qa.train.split import split_squad_policies
-    from qa.config import BuildSettings
 
     policies, questions, _ = load_squad(POLICYQA_DEV)
     test_policies = set(split_squad_policies([p.id for p in policies]).test)

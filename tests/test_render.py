@@ -5,11 +5,30 @@ import re
 
 import pytest
 
+from qa.chat.render import (
+    LINK_REL,
+    POLICY_WINDOW,
+    answer_html,
+    citation_html,
+    complete_span,
+    escape_text,
+    excerpt_html,
+    layered_html,
+    mark_html,
+    merge_spans,
+    muted_html,
+    note_html,
+    permalink_html,
+    policy_html,
+    question_html,
+    quote_text,
+    scroll_script,
+    subtract_spans,
+    summary_html,
+    text_html,
+    url_spans,
+)
 from qa.search.answer import Quote
-from qa.chat.render import (LINK_REL, POLICY_WINDOW, answer_html, citation_html, complete_span, escape_text,
-                       excerpt_html, layered_html, mark_html, merge_spans, muted_html, note_html, permalink_html,
-                       policy_html, question_html, quote_text, scroll_script, subtract_spans, summary_html, text_html,
-                       url_spans)
 from qa.search.retrieval import Hit
 
 MARK = '<mark class="pq-mark">'

@@ -6,8 +6,8 @@ import random
 import numpy as np
 import pytest
 
-from qa.train.split import split_squad_policies
 from qa.train.reranker import TrainSettings, _train, fit_calibration, threshold_for
+from qa.train.split import split_squad_policies
 
 pytestmark = pytest.mark.slow  # training loops in torch (left out by `make test-fast`)
 

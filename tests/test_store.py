@@ -6,10 +6,10 @@ import shutil
 
 import pytest
 
-from qa.index.build import build_index
-from qa.search.engine import Engine
 from qa.config import BuildSettings
+from qa.index.build import build_index
 from qa.index.store import FORMAT_VERSION, IndexUnavailable, load_index
+from qa.search.engine import Engine
 
 
 @pytest.fixture

@@ -13,14 +13,14 @@ import pytest
 import qa.cli.tune
 import qa.embed.adapter
 import qa.train.adapter
+from qa.cli.tune import add_tune_parser
+from qa.config import PROJECT_ROOT, BuildSettings
 from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, AdapterError, QueryAdapter
-from qa.index.build import build_index
 from qa.embed.base import ModelLoadError
 from qa.embed.load import load_embedder
-from qa.search.engine import Engine
-from qa.config import PROJECT_ROOT, BuildSettings
+from qa.index.build import build_index
 from qa.index.store import load_index
-from qa.cli.tune import add_tune_parser
+from qa.search.engine import Engine
 from qa.train.adapter import split_policies
 from tests.conftest import ROOT, FakeEmbedder
 

@@ -201,7 +201,8 @@ def _cold_start(cold: dict) -> list[str]:
         rows.append([label, f"{fmt(v.get('median'), 2)} ({fmt(v.get('min'), 2)} / {fmt(v.get('max'), 2)})"])
     rows += [["chat server: `streamlit run app.py` to /_stcore/health", fmt(server.get("health_s"), 2)],
              ["chat server: start to the chat box shown in Chromium", fmt(server.get("page_ready_s"), 2)],
-             ["chat server: start to the first answer (shown in full) in Chromium", fmt(server.get("first_answer_s"), 2)],
+             ["chat server: start to the first answer (shown in full) in Chromium",
+              fmt(server.get("first_answer_s"), 2)],
              ["`make run` (venv installed, index built) to the first answer in Chromium",
               fmt(make_run.get("first_answer_s"), 2)]]
     return ["", "## Cold start", "",

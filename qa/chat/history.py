@@ -17,7 +17,7 @@ import sqlite3
 import time
 import typing
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,7 +75,7 @@ def _tuples(value: Any) -> Any:
     return tuple(_tuples(v) for v in value) if isinstance(value, list) else value
 
 
-@lru_cache(maxsize=None)
+@cache
 def _nested_types(cls) -> dict[str, tuple[Any, bool]]:
     """Fields of dataclass `cls` that hold dataclasses: name -> (that class, whether a tuple of them).
 
@@ -155,7 +155,7 @@ class ChatStore:
         db.execute("PRAGMA foreign_keys = ON")
         return db
 
-    def _transaction(self) -> "_Transaction":
+    def _transaction(self) -> _Transaction:
         return _Transaction(self._connect())
 
     # -- writing -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ character positions into the policy text throughout, as in `qa.search.retrieval.
 from __future__ import annotations
 
 import re
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 Span = tuple[int, int]
 Layer = tuple[Sequence[Span], str, str]

@@ -7,8 +7,8 @@ still `policy_text[start:end]`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
-from typing import Mapping, Sequence
 
 from qa.chat.render import citation_text, complete_span
 

@@ -15,7 +15,8 @@ from qa.errors import EXIT_FAILURE, TopicsError, UserError
 
 def add_compare_parser(commands) -> argparse.ArgumentParser:
     """Register `policyqa compare` on the CLI's subcommands."""
-    cmd = commands.add_parser("compare", help="compare policies side by side: every practice, a quote or \"not stated\"")
+    cmd = commands.add_parser("compare",
+                              help="compare policies side by side: every practice, a quote or \"not stated\"")
     cmd.add_argument("--policy", action="append", metavar="ID", help="include this policy (repeatable; default all)")
     cmd.add_argument("--topics", type=Path, metavar="FILE.jsonl",
                      help='your own topics, one {"id", "label", "question"} per line (default: the shipped list)')

@@ -72,12 +72,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UserError(f"unknown retriever {', '.join(unknown) or '(none)'} (choose from {', '.join(RETRIEVERS)})")
     if args.every < 1:
         raise UserError(f"--every must be >= 1, got {args.every}")
-    from qa.eval.datasets import load_golden, load_squad
-    from qa.search.engine import Engine
-    from qa.eval.evaluation import evaluate
-    from qa.ingest.policies import load_policies
-    from qa.eval.report import as_json, markdown_report, misses_text, text_table
     from qa.config import BuildSettings, policies_dir
+    from qa.eval.datasets import load_golden, load_squad
+    from qa.eval.evaluation import evaluate
+    from qa.eval.report import as_json, markdown_report, misses_text, text_table
+    from qa.ingest.policies import load_policies
+    from qa.search.engine import Engine
 
     try:
         settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import UTC
 from pathlib import Path
 
 from qa.cli.options import index_option, model_option, positive_int
 from qa.cli.output import progress_bar, terminal_safe
-from qa.cli.store import (add_publish_parser, add_store_option, cmd_index_build_store, store_manifest,
-                          store_of)
+from qa.cli.store import add_publish_parser, add_store_option, cmd_index_build_store, store_manifest, store_of
 from qa.errors import EXIT_FAILURE, BuildError, UserError
 
 
@@ -56,9 +56,9 @@ def add_index_parser(commands) -> argparse.ArgumentParser:
 def cmd_index_build(args: argparse.Namespace) -> int:
     if store_of(args):  # --store / $POLICYQA_STORE: the index in PostgreSQL (qa.index.pg)
         return cmd_index_build_store(args)
-    from qa.index.build import build_index
-    from qa.embed.load import load_embedder
     from qa.config import BuildSettings, index_dir, policies_dir
+    from qa.embed.load import load_embedder
+    from qa.index.build import build_index
 
     try:
         settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
@@ -144,11 +144,11 @@ def _policy_files_by_id(folder: Path) -> dict[str, Path]:
 
 def _move_to_removed(folder: Path, path: Path) -> Path:
     """Move `path` into a new `.removed/<UTC time>/` folder of its own, so no earlier copy is overwritten."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from qa.ingest.policies import REMOVED_FOLDER
 
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H-%M-%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H-%M-%SZ")
     (folder / REMOVED_FOLDER).mkdir(exist_ok=True)
     for attempt in range(1, 1000):
         slot = folder / REMOVED_FOLDER / (stamp if attempt == 1 else f"{stamp}-{attempt}")

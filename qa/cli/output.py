@@ -15,7 +15,8 @@ _TERMINAL_SAFE_LINES = {c: v for c, v in _TERMINAL_SAFE.items() if chr(c) not in
 
 
 def terminal_safe(text: object, keep_lines: bool = False) -> str:
-    """`text` (or what str() gives for it) with control characters shown as escapes (\\x1b); with `keep_lines`, \\n and \\t stay."""
+    """`text` (or what str() gives for it) with control characters shown as escapes (\\x1b); with
+    `keep_lines`, \\n and \\t stay."""
     return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
 
 

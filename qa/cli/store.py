@@ -49,9 +49,9 @@ def _open(url: str, schema: str | None = None):
 
 def cmd_index_build_store(args: argparse.Namespace) -> int:
     """`index build|add|remove --store URL`: build the policies folder into the store."""
+    from qa.config import BuildSettings, policies_dir
     from qa.embed.load import load_embedder
     from qa.index.pg.build import build_store, parse_shard
-    from qa.config import BuildSettings, policies_dir
 
     url = store_of(args)
     assert url is not None, "called only when a store is chosen"

@@ -13,7 +13,7 @@ import platform
 import sys
 import time
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -81,9 +81,19 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     from qa.embed.adapter import CONFIG, AdaptedEmbedder
     from qa.eval.datasets import load_golden, load_squad
     from qa.ingest.policies import load_policies
-    from qa.train.adapter import (TuneInterrupted, compare, comparison_table, default_holdout, index_policies,
-                                  model_card, questions_within, split_policies, train_adapter, training_set,
-                                  write_adapter_folder)
+    from qa.train.adapter import (
+        TuneInterrupted,
+        compare,
+        comparison_table,
+        default_holdout,
+        index_policies,
+        model_card,
+        questions_within,
+        split_policies,
+        train_adapter,
+        training_set,
+        write_adapter_folder,
+    )
 
     out: Path = args.out
     if out.exists() and not (out.is_dir() and ((out / CONFIG).is_file() or not any(out.iterdir()))):
@@ -199,8 +209,9 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     licence_path = licence_path if licence_path.is_file() else None
     licence_name = f"LICENSE-{source.parent.name.upper()}.txt" if licence_path else None
     adapter.info = {
-        "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "data": {"source": str(source), "sha256": hashlib.sha256(source.read_bytes()).hexdigest(), "train_policies": train_ids,
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "data": {"source": str(source), "sha256": hashlib.sha256(source.read_bytes()).hexdigest(),
+                 "train_policies": train_ids,
                  "heldout_policies": heldout_ids, "heldout_questions": len(heldout_questions),
                  "index_settings": settings.to_dict(), **({"licence_file": licence_name} if licence_name else {})},
         "training": {"settings": asdict(train_settings), "base_backend": getattr(base, "backend", None),
@@ -222,18 +233,25 @@ def cmd_tune_reranker(args) -> int:
     policies, measurement on other held-out policies (and the golden set), model card. Writes --out."""
     import tempfile
 
-    from qa.eval.report import markdown_table
-    from qa.index.build import cached_index
-    from qa.train.reranker import MAX_LENGTH, calibrate, export_bi_encoder_int8, export_int8
-    from qa.train.reranker import TrainSettings as RerankerTraining
-    from qa.train.reranker import train_bi_encoder, train_cross_encoder, training_groups
-    from qa.eval.datasets import load_golden, load_squad
+    from qa.config import BuildSettings
     from qa.embed.base import resolve_model_path
     from qa.embed.load import load_embedder
-    from qa.search.engine import Engine
+    from qa.eval.datasets import load_golden, load_squad
     from qa.eval.evaluation import evaluate
+    from qa.eval.report import markdown_table
+    from qa.index.build import cached_index
+    from qa.search.engine import Engine
+    from qa.train.reranker import (
+        MAX_LENGTH,
+        calibrate,
+        export_bi_encoder_int8,
+        export_int8,
+        train_bi_encoder,
+        train_cross_encoder,
+        training_groups,
+    )
+    from qa.train.reranker import TrainSettings as RerankerTraining
     from qa.train.split import split_squad_policies
-    from qa.config import BuildSettings
 
     if args.squad is None or not args.squad.is_file():
         raise UserError("--reranker needs --squad FILE.json (PolicyQA-style data with whole policies to hold out)")
@@ -248,7 +266,8 @@ def cmd_tune_reranker(args) -> int:
     engine = Engine.open(cached_index(policies, settings, lambda: load_embedder(settings.model), "eval"),
                          reranker="none")
     engine.warm_up()
-    part = {name: [q for q in questions if q.policy in getattr(split, name)] for name in ("train", "calibration", "test")}
+    part = {name: [q for q in questions if q.policy in getattr(split, name)]
+            for name in ("train", "calibration", "test")}
     say(f"policies: {len(split.train)} train, {len(split.calibration)} calibration, {len(split.test)} test "
         f"({', '.join(split.test)}); questions {len(part['train'])}/{len(part['calibration'])}/{len(part['test'])}")
     train_info: dict = {}
@@ -281,7 +300,6 @@ def cmd_tune_reranker(args) -> int:
     golden_runs = None
     if args.golden:
         from qa.config import policies_dir
-
         from qa.ingest.policies import load_policies
 
         source = policies_dir(args.policies)

@@ -20,10 +20,11 @@ import os
 import re
 import sys
 import time
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC
 from importlib import resources
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
 
 from qa.errors import QueryError, TopicsError
 
@@ -33,7 +34,8 @@ CACHE_FORMAT = 1
 # as well (ANSWER_PATH_MODULES), so an improvement of retrieval or abstention invalidates the cache
 # without anyone remembering to bump this; a new module on the answer path belongs in that list.
 ANSWER_PATH_VERSION = "1"
-ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight", "qa.search.reranker", "qa.search.conversation",
+ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight",
+                       "qa.search.reranker", "qa.search.conversation",
                        "qa.search.names", "qa.embed.base", "qa.embed.sentence", "qa.embed.load", "qa.embed.onnx",
                        "qa.embed.adapter")
 STATED, NOT_STATED = "stated", "not_stated"
@@ -69,7 +71,8 @@ def parse_topics(text: str, source: str = "topics") -> list[Topic]:
         except json.JSONDecodeError as err:
             raise TopicsError(f"{where}: not JSON ({err.msg})") from None
         if not isinstance(item, dict):
-            raise TopicsError(f"{where}: expected an object {{\"id\", \"label\", \"question\"}}, got {type(item).__name__}")
+            raise TopicsError(f"{where}: expected an object {{\"id\", \"label\", \"question\"}}, "
+                              f"got {type(item).__name__}")
         for key in ("id", "label", "question"):
             if not isinstance(item.get(key), str) or not item[key].strip():
                 raise TopicsError(f"{where}: needs a non-empty string \"{key}\"")
@@ -88,7 +91,8 @@ def parse_topics(text: str, source: str = "topics") -> list[Topic]:
 def load_topics(path: str | os.PathLike | None = None) -> list[Topic]:
     """The topics in `path`, else the shipped list (`qa/compare/topics.jsonl`). Raises TopicsError."""
     if path is None:
-        return parse_topics((resources.files("qa.compare") / "topics.jsonl").read_text(encoding="utf-8"), "qa/compare/topics.jsonl")
+        shipped = (resources.files("qa.compare") / "topics.jsonl").read_text(encoding="utf-8")
+        return parse_topics(shipped, "qa/compare/topics.jsonl")
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -153,14 +157,14 @@ class Cell:
         return data
 
     @classmethod
-    def from_cache(cls, topic: str, policy: str, data: dict) -> "Cell":
+    def from_cache(cls, topic: str, policy: str, data: dict) -> Cell:
         return cls(topic=topic, policy=policy, status=data["status"],
                    quotes=tuple(CellQuote(int(q["start"]), int(q["end"]), q["text"], q["section"])
                                 for q in data["quotes"]),
                    confidence=float(data["confidence"]),
                    passage=tuple(data["passage"]) if data.get("passage") else None, section=data.get("section", ""))
 
-    def changed_from(self, other: "Cell") -> bool:
+    def changed_from(self, other: Cell) -> bool:
         """Whether the answer differs: its status or its quoted words (offsets move when text above changes)."""
         return self.status != other.status or [q.text for q in self.quotes] != [q.text for q in other.quotes]
 
@@ -233,7 +237,7 @@ class Grid:
     def cell(self, topic_id: str, policy_id: str) -> Cell:
         return self.cells[(topic_id, policy_id)]
 
-    def select(self, policies: Iterable[str] | None = None, topics: Iterable[str] | None = None) -> "Grid":
+    def select(self, policies: Iterable[str] | None = None, topics: Iterable[str] | None = None) -> Grid:
         """The same grid restricted to `policies` and `topics` (ids; None keeps all), in the grid's order."""
         keep_p = set(policies) if policies is not None else None
         keep_t = set(topics) if topics is not None else None
@@ -466,9 +470,9 @@ def _column_changes(grid: Grid, pid: str, prior: dict | None, key: str) -> list[
 
 
 def _now() -> str:
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def last_changes(index_folder: str | os.PathLike) -> tuple[str, list[str]] | None:

@@ -84,7 +84,8 @@ def cell_html(cell: Cell, policy_name: str, policy_text: str | None) -> str:
     start, end, spans = quote_window(policy_text, cell)
     before = '<span class="pq-context">…</span>' if start > 0 else ""
     after = '<span class="pq-context">…</span>' if end < len(policy_text) else ""
-    body = render.layered_html(policy_text[start:end], [([(s - start, e - start) for s, e in spans], '<mark class="pq-mark">', "</mark>")])
+    marks = [(s - start, e - start) for s, e in spans]
+    body = render.layered_html(policy_text[start:end], [(marks, '<mark class="pq-mark">', "</mark>")])
     return f'<div class="pq-cell pq-stated">{head}<div class="pq-text">{before}{body}{after}</div></div>'
 
 

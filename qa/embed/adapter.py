@@ -16,14 +16,14 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
-from qa.embed.base import Embedder
 from qa.config import SHIPPED_DIR  # shipped models (adapters, rerankers), one folder each, found by name
+from qa.embed.base import Embedder
 from qa.errors import AdapterError  # noqa: F401 - raised here; defined in qa.errors
 
 FORMAT = "policyqa-query-adapter"
@@ -57,7 +57,7 @@ class QueryAdapter:
         return self.down.shape[1]
 
     @classmethod
-    def identity(cls, base_model: str, dimension: int, rank: int, seed: int = 0) -> "QueryAdapter":
+    def identity(cls, base_model: str, dimension: int, rank: int, seed: int = 0) -> QueryAdapter:
         """An adapter that changes nothing yet: `down` random, `up` zero (as LoRA starts)."""
         if rank < 1:
             raise AdapterError(f"rank must be >= 1, got {rank}")
@@ -91,7 +91,7 @@ class QueryAdapter:
         (folder / CONFIG).write_text(json.dumps(config, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
     @classmethod
-    def load(cls, folder: Path) -> "QueryAdapter":
+    def load(cls, folder: Path) -> QueryAdapter:
         """Read an adapter folder; AdapterError when it is missing, corrupt or of another format."""
         from safetensors import SafetensorError
         from safetensors.numpy import load_file

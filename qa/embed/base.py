@@ -7,7 +7,8 @@ picks one for a model name.
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Protocol, Sequence
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from qa.config import DEFAULT_MODEL
 from qa.errors import ModelLoadError  # noqa: F401 - raised by the embedders; defined in qa.errors

@@ -7,7 +7,7 @@ query adapter over its base model (`qa.embed.adapter`), or a plain sentence-tran
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from qa.config import DEFAULT_MODEL
 from qa.embed.adapter import AdaptedEmbedder, AdapterError, QueryAdapter, adapter_folder

@@ -8,8 +8,9 @@ another model name only loads when it is a local path or already in the local ca
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -50,7 +51,8 @@ class SentenceEmbedder:
         except (OSError, ValueError) as err:
             hint = "" if Path(path).exists() else " (not a local folder, and nothing is downloaded at run time)"
             raise ModelLoadError(f"cannot load embedding model '{model}'{hint}: {err}".splitlines()[0]) from err
-        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        dimension = (getattr(self._model, "get_embedding_dimension", None)
+                     or self._model.get_sentence_embedding_dimension)
         self.dimension = int(dimension())
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:

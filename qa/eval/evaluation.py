@@ -8,9 +8,10 @@ was measured.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from statistics import fmean
-from typing import TYPE_CHECKING, Callable, Sequence
+from typing import TYPE_CHECKING
 
 from qa.eval.datasets import EvalQuestion, Evidence, is_relevant
 from qa.eval.metrics import Judged, first_hit_rank, percentile, retrieval_metrics
@@ -58,10 +59,12 @@ class RetrieverRun:
         answerable = [r for r in self.results if r.judged is not None]
         unanswerable = [r for r in self.results if r.judged is None]
         values: dict[str, float | int | None] = {"questions": len(self.results), "answerable": len(answerable)}
-        values.update(retrieval_metrics([r.judged for r in answerable if r.judged is not None], k) if answerable else {})
+        judged = [r.judged for r in answerable if r.judged is not None]  # all of them: answerable means judged
+        values.update(retrieval_metrics(judged, k) if answerable else {})
         if answerable and all(r.retrieval is not None for r in answerable):
             values.update({f"retrieval_{key}": value for key, value
-                           in retrieval_metrics([r.retrieval for r in answerable if r.retrieval is not None], k).items()})
+                           in retrieval_metrics([r.retrieval for r in answerable if r.retrieval is not None],
+                                                k).items()})
         values["abstain_unanswerable"] = fmean(r.abstained for r in unanswerable) if unanswerable else None
         values["abstain_answerable"] = fmean(r.abstained for r in answerable) if answerable else None
         lengths = [h.end - h.start for r in self.results for h in r.hits[:k]]

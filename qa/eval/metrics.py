@@ -8,9 +8,9 @@ a two-company question that finds only one company scores 0.5 — no standard me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import fmean
-from typing import Sequence
 
 import numpy as np
 

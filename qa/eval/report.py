@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from qa.tables import machine_line, table
 from qa.eval.evaluation import QuestionResult, RetrieverRun, worst_questions
+from qa.tables import machine_line, table
 
 
 def columns(k: int) -> list[tuple[str, str]]:
@@ -76,7 +76,7 @@ def as_json(runs: list[RetrieverRun], k: int, settings: dict) -> str:
 def markdown_report(runs: list[RetrieverRun], k: int, settings: dict, manifest: dict, misses: int,
                     interrupted: bool) -> str:
     lines = [f"# policyqa evaluation: {settings.get('dataset')}", "",
-             f"{datetime.now(timezone.utc).isoformat(timespec='seconds')} on {machine_line()}."]
+             f"{datetime.now(UTC).isoformat(timespec='seconds')} on {machine_line()}."]
     if interrupted:
         lines += ["", "**Interrupted:** the numbers cover only the questions measured before Ctrl-C."]
     lines += ["", markdown_table(runs, k), "", "## Settings", ""]

@@ -615,7 +615,8 @@ def _extract_docx(data: bytes, path: Path, budget: Budget) -> Extracted:
     limits = budget.limits
     archive = _docx_archive(data, path, limits)
     try:
-        document = _relationship_target(archive, "_rels/.rels", _OFFICE_DOCUMENT, "", path, limits) or "word/document.xml"
+        document = (_relationship_target(archive, "_rels/.rels", _OFFICE_DOCUMENT, "", path, limits)
+                    or "word/document.xml")
         folder = document.rpartition("/")[0]
         rels = f"{folder}/_rels/{document.rpartition('/')[2]}.rels" if folder else f"_rels/{document}.rels"
         styles = _relationship_target(archive, rels, _STYLES, f"{folder}/" if folder else "", path, limits)

@@ -14,14 +14,20 @@ import os
 import stat
 import tomllib
 import unicodedata
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 
-
-from qa.ingest.formats import (DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError, extract_data,
-                        read_file)
+from qa.ingest.formats import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_BYTES,
+    SUPPORTED_SUFFIXES,
+    Limits,
+    PolicyFileError,
+    extract_data,
+    read_file,
+)
 from qa.ingest.sections import Heading, detect_headings
 
 METADATA_FILE = "policies.toml"
@@ -68,7 +74,7 @@ class Policy:
                 "sha256": self.sha256, "headings": [list(h) for h in self.headings], "text": self.text}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Policy":
+    def from_dict(cls, data: dict) -> Policy:
         return cls(id=data["id"], name=data["name"], text=data["text"], aliases=tuple(data["aliases"]),
                    source=data["source"], sha256=data["sha256"],
                    headings=tuple((int(s), str(t)) for s, t in data["headings"]))

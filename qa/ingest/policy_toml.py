@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 import re
 import tomllib
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 from qa.index.fsutil import atomic_write
 from qa.ingest.policies import METADATA_FILE

@@ -18,14 +18,14 @@ import subprocess
 import sys
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
-from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError
-from qa.index.fsutil import atomic_write
-from qa.ingest.policies import METADATA_FILE
 from qa.errors import UploadRejected  # noqa: F401 - raised here; defined in qa.errors
+from qa.index.fsutil import atomic_write
+from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError
+from qa.ingest.policies import METADATA_FILE
 
 # Address space the reading child may use: far above what a 10 MB policy needs (~150 MB measured for
 # the largest formats), far below what a bomb would take.

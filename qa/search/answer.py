@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
-from typing import Sequence
 
 import numpy as np
 
@@ -141,7 +141,8 @@ def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN)
     patterns = [re.compile(rf"(?<!\w){re.escape(o)}(?!\w)", re.IGNORECASE) for o in organisations]
     found = []
     for passage in engine.index.passages:
-        spans = [(passage.start + m.start(), passage.start + m.end()) for p in patterns for m in p.finditer(passage.text)]
+        spans = [(passage.start + m.start(), passage.start + m.end())
+                 for p in patterns for m in p.finditer(passage.text)]
         if spans:
             found.append(Hit(policy=passage.policy, name=engine.policies[passage.policy].name,
                              section=passage.section, start=passage.start, end=passage.end, text=passage.text,

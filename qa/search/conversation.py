@@ -15,13 +15,15 @@ is routed and searched:
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from qa.search.names import match_names
 
 _ALL_COMPANIES = re.compile(
     r"\b(?:which|what|any|all|each|every|both|none|compare|comparison|most|least)\b[\w\s]{0,20}?"
-    r"\b(?:compan(?:y|ies)|firms?|providers?|policies|them|these|those|of them)\b|\bwho(?:\s+else)?\s+(?:sells?|shares?)\b",
+    r"\b(?:compan(?:y|ies)|firms?|providers?|policies|them|these|those|of them)\b"
+    r"|\bwho(?:\s+else)?\s+(?:sells?|shares?)\b",
     re.IGNORECASE)
 _LEAD_IN = re.compile(r"^\s*(?:and|so|also|ok(?:ay)?|then|right|but|now|hmm+|well)\b[\s,]*", re.IGNORECASE)
 _ELLIPSIS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:what|how)\s+about\s+|^\s*(?:and|or)\s+(?:for\s+)?", re.IGNORECASE)

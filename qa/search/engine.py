@@ -6,14 +6,15 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
+from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
 from qa.embed.base import Embedder
 from qa.embed.load import load_embedder
 from qa.errors import QueryError
-from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
-from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
 from qa.index.store import PolicyIndex, load_index
+from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
 
 if TYPE_CHECKING:  # imported where used: the answer path and the reranker are loaded on first use
     from qa.search.answer import Answer
@@ -36,14 +37,14 @@ class Engine:
         self.settings = settings or RetrievalSettings()
         self._retrievers: dict[str, Retriever] = {}
 
-    def with_settings(self, settings: RetrievalSettings) -> "Engine":
+    def with_settings(self, settings: RetrievalSettings) -> Engine:
         """The same index, model, reranker and scorer (with its caches), answering with other `settings`."""
         return Engine(self.index, self.embedder, self.reranker, scorer=self.scorer, settings=settings)
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
              embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
-             settings: RetrievalSettings | None = None) -> "Engine":
+             settings: RetrievalSettings | None = None) -> Engine:
         """Load the index (flag, $POLICYQA_INDEX or `index/`), the model that built it, and the reranker.
 
         `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is

@@ -7,7 +7,7 @@ embedding model as retrieval. Offsets are character positions into the policy te
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 

@@ -15,9 +15,9 @@ Three outcomes for a name in a question:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable, Mapping
 
 # rapidfuzz ratio (0-100) a typed word (or pair of words) must reach against a name. Measured on the
 # golden set (186 questions, 12 misspelled or shortened names; evals/README.md): at 85 every question
@@ -45,7 +45,8 @@ _QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "whom"
                    "show", "give", "list", "explain", "the", "a", "an", "any", "all", "about", "hi", "hello"}
 # A name is the question's subject when a verb of handling data, or a possessive, follows it, or when it
 # follows "does/do/can/will/is/…" at the start of a clause, or "about".
-_VERB_AFTER = (r"(?:'s\b|’s\b|(?<=s)'(?=\s)|(?<=s)’(?=\s)|\s+(?:collects?|keeps?|stores?|sells?|shares?|uses?|holds?|retains?|process(?:es)?|"
+_VERB_AFTER = (r"(?:'s\b|’s\b|(?<=s)'(?=\s)|(?<=s)’(?=\s)|"
+               r"\s+(?:collects?|keeps?|stores?|sells?|shares?|uses?|holds?|retains?|process(?:es)?|"
                r"do(?:es)?|did|knows?|tracks?|gathers?|gets?|sends?|protects?|deletes?|handles?|says?|"
                r"privacy|policy|policies)\b)")
 _AUX_BEFORE = (r"(?i:\b(?:does|do|did|can|could|will|would|is|are|was|has|have|should|may|might|about|get|ask|make|"

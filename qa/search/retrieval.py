@@ -12,16 +12,17 @@ exactly. Every backend returns `Hit`s, best first, whose `highlights` are the pa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any, Protocol, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
 from qa.config import RetrievalSettings
 from qa.embed.base import Embedder
 from qa.errors import QueryError
-from qa.search.highlight import pick_highlights
 from qa.index.store import PolicyIndex
+from qa.search.highlight import pick_highlights
 
 
 @dataclass(frozen=True)

@@ -22,17 +22,17 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
-from qa.embed.adapter import WEIGHTS, QueryAdapter
-from qa.eval.datasets import EvalQuestion, is_relevant
-from qa.embed.base import Embedder
-from qa.ingest.policies import Policy
 from qa.config import BuildSettings
+from qa.embed.adapter import WEIGHTS, QueryAdapter
+from qa.embed.base import Embedder
+from qa.eval.datasets import EvalQuestion, is_relevant
+from qa.ingest.policies import Policy
 from qa.tables import table
 from qa.train.adapter_settings import HELD_OUT_SHARE, TrainSettings
 
@@ -254,9 +254,9 @@ def compare(index_folder: Path, questions: Sequence[EvalQuestion], base: Embedde
 
     One index serves both because the adapter leaves passage and sentence vectors unchanged.
     """
-    from qa.search.engine import Engine
     from qa.eval.evaluation import evaluate
     from qa.index.store import load_index
+    from qa.search.engine import Engine
 
     index = load_index(index_folder)
     result = Comparison(name, len(questions))

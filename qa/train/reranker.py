@@ -13,9 +13,9 @@ import json
 import math
 import random
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 from qa.search.reranker import bi_encoder_input, passage_input
 
@@ -227,7 +227,8 @@ def export_int8(model_dir: Path, out_dir: Path) -> Path:
     return target
 
 
-def fit_calibration(logits: Sequence[float], retrieval: Sequence[float], labels: Sequence[int]) -> tuple[float, float, float]:
+def fit_calibration(logits: Sequence[float], retrieval: Sequence[float],
+                    labels: Sequence[int]) -> tuple[float, float, float]:
     """(logit weight, retrieval weight, bias) of a logistic regression of relevance on both scores."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
@@ -267,7 +268,7 @@ def training_groups(engine, questions, negatives: int = 7, easy: int = 2, seed: 
         pool = [p for p in by_policy[q.policy] if p.id not in seen]
         name = engine.policies[q.policy].name
 
-        def item(section: str, text: str) -> dict:
+        def item(section: str, text: str, name: str = name) -> dict:
             return {"section": section, "text": text, "name": name}
 
         groups.append({"qid": q.id, "policy": q.policy, "question": q.question,

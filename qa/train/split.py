@@ -8,8 +8,8 @@ abstention threshold and the score fusion, and the rest are trained on.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from qa.errors import DatasetError
 
