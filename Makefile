@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8501
 INDEX ?= $(or $(POLICYQA_INDEX),index)
 
-.PHONY: install index run test test-fast browser clean
+.PHONY: install index run test test-fast lint browser clean
 
 install: $(STAMP)
 
@@ -32,8 +32,13 @@ browser:
 	  { (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	    || echo "warning: could not install chromium; the browser test will be skipped"; }
 
-test: install browser
+test: install browser lint
 	$(BIN)/python -m pytest
+
+# ruff (errors, import order, 3.11 idioms) and mypy over qa/, both configured in pyproject.toml.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 # The core and the unit tests, no model, no browser, no slow ones: under 30 s on a 2-core machine.
 test-fast: install
