@@ -8,8 +8,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
-import platform
 import sys
 import time
 from dataclasses import asdict
@@ -19,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from qa.config import DEFAULT_MODEL
 from qa.errors import EXIT_FAILURE, UserError
+from qa.tables import machine_line
 from qa.train.adapter_settings import EVAL_RETRIEVERS, TrainSettings
 
 if TYPE_CHECKING:
@@ -217,7 +216,7 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
         "training": {"settings": asdict(train_settings), "base_backend": getattr(base, "backend", None),
                      "questions": len(data.questions),
                      "skipped": data.skipped, "passages": len(data.passages), "seconds": round(seconds, 2),
-                     "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores"},
+                     "machine": machine_line()},
         "metrics": {c.name: c.metrics(args.k) for c in comparisons},
     }
     card = model_card(name, adapter, comparisons, args.k, licence_path.read_text(encoding="utf-8")
@@ -331,7 +330,7 @@ def cmd_tune_reranker(args) -> int:
         f"{args.max_abstain:.0%} answerable questions \"not stated\"): {len(split.calibration)} other policies "
         f"({', '.join(split.calibration)}), {len(part['calibration'])} questions: "
         f"`{json.dumps(config['calibration'])}`",
-        f"- machine: {platform.machine()}, {os.cpu_count()} cores, no GPU; whole command "
+        f"- machine: {machine_line()}, no GPU; whole command "
         f"{(time.perf_counter() - started) / 60:.1f} min",
         f"- size: model-int8.onnx {size / 1e6:.1f} MB",
         "",
