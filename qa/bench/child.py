@@ -10,11 +10,14 @@ import sys
 from typing import Callable
 
 from qa.bench.backends import task_backends
+from qa.bench.pg import task_store_seed, task_store_serve
 from qa.bench.serve import task_serve
 from qa.bench.synthetic import task_synthetic_build
 from qa.config import PROJECT_ROOT
 
-TASKS: dict[str, Callable[..., dict]] = {"backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build}
+TASKS: dict[str, Callable[..., dict]] = {"backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build,
+                                         "store_seed": task_store_seed,  # the PostgreSQL store (qa.bench.pg)
+                                         "store_serve": task_store_serve}
 
 
 def run_child(task: str, **kwargs) -> dict:

@@ -20,7 +20,7 @@ DEFAULT_SIZES = (30_000, 300_000)
 
 def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int], work: Path | None = None,
               backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8"), cold_runs: int = 3,
-              server: bool = True, command: str = "policyqa bench") -> dict:
+              server: bool = True, command: str = "policyqa bench", store: str | None = None) -> dict:
     """Run every phase and write report.md, report.json and latency.png into `out`; returns the results.
 
     `work`: where the scratch folder (seed builds, synthetic corpora; deleted afterwards) is made.
@@ -59,6 +59,10 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
             except RuntimeError as err:  # keep the other measurements; the report says what failed
                 results["failed"] = results.get("failed", []) + [f"serving {size} passages: {err}"]
             shutil.rmtree(folder, ignore_errors=True)
+        if store:  # the PostgreSQL store beside the folder, at the same sizes (qa.bench.pg)
+            from qa.bench.pg import bench_store
+
+            results["store"] = bench_store(store, seed_index, policies, questions_file, sizes)
         say("cold start: policyqa --help, ask")
         results["cold_start"] = {"cli": cold_start_cli(seed_index, question, cold_runs)}
         if server:
@@ -101,6 +105,8 @@ def add_bench_parser(commands) -> argparse.ArgumentParser:
                        metavar="FILE.jsonl", help="the fixed question list (default evals/golden.jsonl)")
     bench.add_argument("--no-server", action="store_true", help="skip the Streamlit cold start")
     bench.add_argument("--work", type=Path, metavar="DIR", help="scratch folder (default: the system's temp)")
+    bench.add_argument("--store", metavar="URL",
+                       help="also measure the PostgreSQL store (postgresql://...) beside the folder (qa.bench.pg)")
     bench.set_defaults(func=cmd_bench)
     return bench
 
@@ -119,8 +125,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         return 2
     sizes = [30_000] if args.quick and args.sizes == list(DEFAULT_SIZES) else args.sizes
     command = "policyqa " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else "policyqa bench"
+    if args.store and not args.store.startswith(("postgresql://", "postgres://")):
+        print(f"policyqa: error: --store must be a postgresql:// URL, got {args.store!r}", file=sys.stderr)
+        return 2
     results = run_bench(args.out, folder, args.questions, sizes, work=args.work, cold_runs=1 if args.quick else 3,
-                        server=not (args.quick or args.no_server), command=command)
+                        server=not (args.quick or args.no_server), command=command, store=args.store)
     for row in results["targets"]:
         print(target_line(row))
     print(f"report: {args.out / 'report.md'}")
