@@ -36,7 +36,10 @@ def add_eval_parser(commands) -> argparse.ArgumentParser:
     ev.add_argument("--out", type=Path, metavar="REPORT.md", help="write a Markdown report")
     ev.add_argument("--show-misses", type=int, default=0, metavar="N", help="print the worst N questions")
     ev.add_argument("--compare", nargs="?", const=Path("evals/compare_gold.jsonl"), type=Path, metavar="GOLD.jsonl",
-                    help="measure the compare grid's cells against gold (default evals/compare_gold.jsonl)")
+                    help="measure the compare grid's cells against gold (default evals/compare_gold.jsonl); with "
+                         "--squad, against a temporary index of the gold's policies taken from that file")
+    ev.add_argument("--no-cache", action="store_true",
+                    help="with --compare: answer every cell again (the grid's time from no cache)")
     index_option(ev)
     ev.add_argument("--policies", metavar="DIR", help="policies folder (with --model)")
     model_option(ev, "to evaluate (builds a temporary index with it)")
@@ -165,7 +168,7 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     path: Path = args.compare
     if not path.is_file():
         raise UserError(f"gold file not found: {path}")
-    folder = index_dir(args.index)
+    folder = _squad_gold_index(args.squad, path, args) if args.squad is not None else index_dir(args.index)
     engine = Engine.open(folder, model=args.model)
     topics = load_topics()
     texts = {pid: p.text for pid, p in engine.policies.items()}
@@ -175,7 +178,7 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     if not gold:
         raise UserError(f"no usable gold cells in {path}", EXIT_FAILURE)
     policies = sorted({g.policy for g in gold})
-    grid = build_grid(folder, topics, policies=policies, engine=engine)
+    grid = build_grid(folder, topics, policies=policies, engine=engine, use_cache=not args.no_cache)
     result = score(grid, gold)
     if args.json:
         print(json.dumps({"gold": str(path), "index": str(folder), "model": engine.index.manifest["model"]["id"],
@@ -197,3 +200,22 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
             print(f"misses ({len(result.misses)}):")
             print(misses_text(result, names, labels))
     return EXIT_FAILURE if problems else 0
+
+
+def _squad_gold_index(squad: Path, gold: Path, args: argparse.Namespace) -> Path:
+    """A temporary index of the SQuAD-format articles that `gold` names (held-out compare gold)."""
+    from qa.config import BuildSettings
+    from qa.eval.compare import gold_policy_ids
+    from qa.eval.datasets import load_squad
+
+    if not squad.is_file():
+        raise UserError(f"dataset not found: {squad}")
+    wanted = gold_policy_ids(gold)
+    policies = [p for p in load_squad(squad)[0] if p.id in wanted]
+    if not policies:
+        raise UserError(f"none of the gold's policies ({', '.join(sorted(wanted)) or 'none'}) is an article of {squad}")
+    try:
+        settings = BuildSettings.from_env(model=args.model)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    return temporary_index(policies, settings, args.json)

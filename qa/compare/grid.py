@@ -7,7 +7,12 @@ under the index's model and settings and `answer_path_version()`; a cell is reco
 those changed. Quote offsets are character positions into the policy text, as everywhere in `qa`.
 
 Topics are JSON lines `{"id", "label", "question"}`: the shipped list is `qa/compare/topics.jsonl`, a user's own is
-passed with `--topics FILE`.
+passed with `--topics FILE`. A topic may also carry `"evidence"`: words a passage that answers it must
+contain ("sell", "sold" for the sale of data). The answer path's reranker scores how near a passage is
+to the topic, which cannot tell a passage *on* the topic ("we share your data with partners") from one
+that *says* it ("we do not sell your data"); so a cell with evidence words is "stated" only when a
+passage the answer shows contains one, and it quotes that passage's sentences that do (see
+`cell_from_answer`). Topics without evidence are cells exactly as the answer gives them.
 """
 
 from __future__ import annotations
@@ -25,15 +30,19 @@ from dataclasses import dataclass, field
 from datetime import UTC
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qa.errors import QueryError, TopicsError
+
+if TYPE_CHECKING:
+    from qa.search.retrieval import Hit
 
 CACHE_FILE = "compare.json"
 CACHE_FORMAT = 1
 # Bump when the way a cell is made from an Answer changes. The answer path's own code is fingerprinted
 # as well (ANSWER_PATH_MODULES), so an improvement of retrieval or abstention invalidates the cache
 # without anyone remembering to bump this; a new module on the answer path belongs in that list.
-ANSWER_PATH_VERSION = "1"
+ANSWER_PATH_VERSION = "2"  # 2: evidence words decide a cell (cell_from_answer)
 ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight",
                        "qa.search.reranker", "qa.search.conversation",
                        "qa.search.names", "qa.embed.base", "qa.embed.sentence", "qa.embed.load", "qa.embed.onnx",
@@ -48,14 +57,24 @@ _TOPIC_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 
 @dataclass(frozen=True)
 class Topic:
-    """A privacy practice: `id` (stable key), `label` (what the grid shows), `question` (what is asked)."""
+    """A privacy practice: `id` (stable key), `label` (what the grid shows), `question` (what is asked).
+
+    `evidence`: lower-case words or phrases, one of which a passage that answers the topic contains; a
+    trailing "*" matches any ending ("sell*": sell, sells, selling). Empty: the answer decides alone.
+    """
 
     id: str
     label: str
     question: str
+    evidence: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {"id": self.id, "label": self.label, "question": self.question}
+
+    @property
+    def key(self) -> str:
+        """What a cached cell of this topic was made from: its question and its evidence words."""
+        return _digest(self.question if not self.evidence else "\0".join((self.question, *self.evidence)))
 
 
 def parse_topics(text: str, source: str = "topics") -> list[Topic]:
@@ -82,7 +101,11 @@ def parse_topics(text: str, source: str = "topics") -> list[Topic]:
         if topic_id in seen:
             raise TopicsError(f"{where}: id {topic_id!r} repeats line {seen[topic_id]}")
         seen[topic_id] = number
-        topics.append(Topic(topic_id, item["label"].strip(), item["question"].strip()))
+        evidence = item.get("evidence", [])
+        if not isinstance(evidence, list) or not all(isinstance(w, str) and w.strip(" *") for w in evidence):
+            raise TopicsError(f"{where}: \"evidence\" must be a list of words, got {evidence!r}")
+        topics.append(Topic(topic_id, item["label"].strip(), item["question"].strip(),
+                            tuple(w.strip().lower() for w in evidence)))
     if not topics:
         raise TopicsError(f"{source}: no topics")
     return topics
@@ -104,8 +127,8 @@ def load_topics(path: str | os.PathLike | None = None) -> list[Topic]:
 
 
 def topics_hash(topics: Sequence[Topic]) -> str:
-    """A short hash of the topics' ids, labels and questions (what a grid was asked)."""
-    return _digest(json.dumps([t.to_dict() for t in topics], sort_keys=True))
+    """A short hash of the topics' ids, labels, questions and evidence words (what a grid was asked)."""
+    return _digest(json.dumps([{**t.to_dict(), "evidence": list(t.evidence)} for t in topics], sort_keys=True))
 
 
 # -- cells ---------------------------------------------------------------------------------------------
@@ -174,8 +197,16 @@ def _row_confidence(row) -> float:
     return float(getattr(row, "confidence", row.score))
 
 
-def cell_from_answer(topic_id: str, policy_id: str, answer) -> Cell:
-    """The cell for `policy_id` in `answer` (a `qa.search.answer.Answer` asked of that policy)."""
+def cell_from_answer(topic: Topic | str, policy_id: str, answer) -> Cell:
+    """The cell for `policy_id` in `answer` (a `qa.search.answer.Answer` asked of that policy).
+
+    Without evidence words (or given a topic id), the answer's row as it is: "not stated" when it
+    abstained, else its quoted sentences. With them, an answered row is "stated" only when one of the
+    passages it shows (best first) contains an evidence word; the cell quotes that passage's sentences
+    that contain one (the answer's own marked sentences among them first), at most two. A row with no
+    such passage is "not stated", its nearest passage kept for the page to open.
+    """
+    topic_id, evidence = (topic, ()) if isinstance(topic, str) else (topic.id, topic.evidence)
     row = next((r for r in answer.rows if r.policy == policy_id), None)
     if row is None:
         return Cell(topic_id, policy_id, NOT_STATED)
@@ -184,10 +215,72 @@ def cell_from_answer(topic_id: str, policy_id: str, answer) -> Cell:
     section = top.section if top else ""
     if row.abstained:
         return Cell(topic_id, policy_id, NOT_STATED, (), _row_confidence(row), passage, section)
+    if evidence:
+        found = evidence_quotes(row.hits, evidence_pattern(evidence), row.name)
+        if found is None:
+            return Cell(topic_id, policy_id, NOT_STATED, (), _row_confidence(row), passage, section)
+        hit, quotes = found
+        return Cell(topic_id, policy_id, STATED, quotes, _row_confidence(row), (hit.start, hit.end), hit.section)
     quotes = tuple(CellQuote(q.start, q.end, q.text, q.section) for q in row.quotes)
     if not quotes and top is not None:  # answered without marked sentences: the passage is the quote
         quotes = (CellQuote(top.start, top.end, top.text, top.section),)
     return Cell(topic_id, policy_id, STATED, quotes, _row_confidence(row), passage, section)
+
+
+def evidence_pattern(evidence: Sequence[str]) -> re.Pattern:
+    """A case-insensitive pattern for any of `evidence` as whole words ("sell*": any ending)."""
+    parts = []
+    for word in evidence:
+        stem = word.rstrip("*")
+        body = r"\s+".join(re.escape(piece) for piece in stem.split())
+        head = r"(?<!\w)" if stem[:1].isalnum() else ""
+        tail = r"\w*" if word.endswith("*") else (r"(?!\w)" if stem[-1:].isalnum() else "")
+        parts.append(head + body + tail)
+    return re.compile("|".join(parts), re.IGNORECASE)
+
+
+MAX_EVIDENCE_QUOTES = 2
+
+
+def evidence_quotes(hits: Sequence[Hit], pattern: re.Pattern,
+                    name: str = "") -> tuple[Hit, tuple[CellQuote, ...]] | None:
+    """The first of `hits` with a sentence matching `pattern`, and its quotes; None when no hit has one.
+
+    Quotes are the hit's marked sentences that match, then its other matching sentences by how many
+    evidence words they hold, at most MAX_EVIDENCE_QUOTES, in text order. Offsets are the hit's own
+    (character positions into the policy text; a hit's `text` is the policy's text from `start` to `end`).
+    Words inside the policy's `name` are not evidence ("Centerprise International" says nothing about
+    international transfers).
+    """
+    from qa.search.highlight import split_sentences
+
+    own_name = _name_pattern(name)
+    for hit in hits:
+        if not _evidence_count(hit.text, pattern, own_name):
+            continue
+        marked = set(hit.highlights)
+        matching = []
+        for start, end in split_sentences(hit.text, hit.start):
+            words = _evidence_count(hit.text[start - hit.start:end - hit.start], pattern, own_name)
+            if words:
+                matching.append(((start, end) not in marked, -words, start, end))
+        if not matching:  # the words straddle a sentence break: the passage is the quote
+            return hit, (CellQuote(hit.start, hit.end, hit.text, hit.section),)
+        chosen = sorted(sorted(matching)[:MAX_EVIDENCE_QUOTES], key=lambda m: m[2])
+        return hit, tuple(CellQuote(s, e, hit.text[s - hit.start:e - hit.start], hit.section) for _, _, s, e in chosen)
+    return None
+
+
+def _name_pattern(name: str) -> re.Pattern | None:
+    """The parts of a policy's display name ("23Technology / Centerprise International"), as whole words."""
+    parts = [re.escape(part) for part in re.split(r"\s*/\s*", name.strip()) if len(part) >= 3]
+    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE) if parts else None
+
+
+def _evidence_count(text: str, pattern: re.Pattern, own_name: re.Pattern | None) -> int:
+    """How many evidence words `text` holds outside the policy's own name."""
+    names = [m.span() for m in own_name.finditer(text)] if own_name else []
+    return sum(1 for m in pattern.finditer(text) if not any(s <= m.start() < e for s, e in names))
 
 
 def shorten(text: str, limit: int = SHORT_QUOTE_CHARS) -> str:
@@ -343,10 +436,6 @@ def column_key(sha256: str, name: str) -> str:
     return _digest(f"{sha256}\0{name}")
 
 
-def question_key(question: str) -> str:
-    return _digest(question)
-
-
 def read_cache(index_folder: str | os.PathLike) -> dict | None:
     """The raw cache in `index_folder`, or None when absent or unreadable (then cells are recomputed)."""
     path = Path(index_folder) / CACHE_FILE
@@ -413,7 +502,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
         column = fresh[pid] = {"key": key, "name": known[pid][0], "cells": dict(old["cells"]) if old else {}}
         computed_before = grid.computed
         for topic in topics:
-            data = column["cells"].get(question_key(topic.question))
+            data = column["cells"].get(topic.key)
             if data is not None:
                 try:
                     grid.cells[(topic.id, pid)] = Cell.from_cache(topic.id, pid, data)
@@ -424,8 +513,8 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
             if engine is None:
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
             answer = engine.answer(topic.question, policies=[pid])
-            cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic.id, pid, answer)
-            column["cells"][question_key(topic.question)] = cell.to_cache()
+            cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic, pid, answer)
+            column["cells"][topic.key] = cell.to_cache()
             grid.computed += 1
         if grid.computed > computed_before and columns:
             grid.changes += _column_changes(grid, pid, prior, key)
@@ -455,7 +544,7 @@ def _column_changes(grid: Grid, pid: str, prior: dict | None, key: str) -> list[
         return []
     lines = []
     for topic in grid.topics:
-        data = prior.get("cells", {}).get(question_key(topic.question))
+        data = prior.get("cells", {}).get(topic.key)
         if data is None:
             continue
         try:

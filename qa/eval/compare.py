@@ -69,6 +69,19 @@ def _occurrences(text: str, quote: str) -> list[Span]:
     return spans
 
 
+def gold_policy_ids(path: Path) -> set[str]:
+    """The policy ids the gold file at `path` names (lines that are not gold are left to `load_gold`)."""
+    ids = set()
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            item = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(item, dict) and isinstance(item.get("policy"), str):
+            ids.add(item["policy"])
+    return ids
+
+
 def load_gold(path: Path, texts: dict[str, str], topic_ids: set[str]) -> tuple[list[GoldCell], list[str]]:
     """Gold cells for the policies in `texts` (id -> indexed text), and one line per unusable gold line.
 
