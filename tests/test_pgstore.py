@@ -198,6 +198,21 @@ def test_bm25_over_every_policy_finds_the_exact_best_without_reading_every_posti
     assert skipped >= 3  # the bound spared the common tokens' postings for most of these questions
 
 
+def test_a_store_of_older_tables_is_refused_with_one_line(store, fake_embedder):
+    from qa.index.pg import StoreError
+    from qa.index.pg.store import SCHEMA_VERSION
+
+    build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)
+    with store.pool.connection() as conn:
+        conn.execute(store.q("UPDATE {s}.meta SET value = %s WHERE key = 'schema_version'"),
+                     (json.dumps(SCHEMA_VERSION - 1),))
+    for attempt in (lambda: _engine(store, fake_embedder), lambda: store.ensure_schema({"dimension": 8})):
+        with pytest.raises(StoreError) as refused:
+            attempt()
+        message = str(refused.value)
+        assert f"version {SCHEMA_VERSION - 1}" in message and "\n" not in message
+
+
 def test_rebuild_is_incremental_and_a_noop_touches_nothing(store, seed_policies):
     embedder = FakeEmbedder()
     build_store(store, seed_policies, SETTINGS, lambda: embedder)

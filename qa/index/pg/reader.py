@@ -263,8 +263,8 @@ class _LazyBM25:
     Stands in for the array `Scorer.bm25_scores` returns: `len()` and indexing by row arrays, which is
     all the retrievers do with it. A question routed to a few policies scores, and keeps, only those
     policies' rows. Asked for every row (a search over every policy), it returns an array whose best
-    BM25_EXACT_TOP rows are exact and whose other rows hold at most the last of those (their exact score,
-    or 0): see `_best_everywhere`.
+    BM25_EXACT_TOP rows are exact, ties included, and whose other rows hold their exact score or a partial
+    one below those: see `_best_everywhere`.
     """
 
     def __init__(self, scorer: "PgScorer", question: str):
@@ -323,7 +323,8 @@ class _LazyBM25:
         np.add.at(scores, inverse, parts)
         return unique, scores
 
-    def _score_policies(self, positions: list[int], partial: np.ndarray | None = None, unread: list[int] = ()) -> None:
+    def _score_policies(self, positions: list[int], partial: np.ndarray | None = None,
+                        unread: Sequence[int] = ()) -> None:
         """Exact scores of every row of the policies at `positions` (those not scored yet): every token's
         postings there, or `partial` (every row's score from the tokens read whole) plus the `unread` ones'."""
         index = self.scorer.index
@@ -341,15 +342,16 @@ class _LazyBM25:
     def _best_everywhere(self, depth: int) -> np.ndarray:
         """Every row's score where it matters for the best `depth` rows of the whole generation.
 
-        MaxScore over the question's tokens, the one that can add most first: a token's postings over every
-        policy are read whole and added to every row's partial score. A row holds at most `rest` from the
-        tokens not read yet (the sum of their bounds: idf times the largest tf part any of their passages
-        can have). The policies of the best partial rows are scored exactly (the unread tokens' postings
-        there, every row of theirs: primary-key reads), which gives `floor`, the depth-th best exact score. Once floor > rest,
-        no unread row can reach the best `depth`, and a partly read one only if its partial score plus
-        `rest` reaches floor; those policies are scored exactly too, and the common tokens' postings
-        elsewhere are never read. When that would read more than the next token's postings, the next
-        token is read whole instead. With every token read, every row is exact.
+        MaxScore over the question's tokens, the one that can add most first (one held in memory before
+        any): a token's postings over every policy are read whole and added to every row's partial score.
+        A row holds at most `rest` from the tokens not read yet (the sum of their bounds: idf times the
+        largest tf part any of their passages can have). A partial score is at most the row's score, so
+        `floor`, the depth-th best partial score, is at most the depth-th best score. Once floor > rest,
+        no row the tokens read so far miss can reach the best `depth`, and a row they hold only if its
+        partial score plus `rest` reaches floor: those rows' policies are scored exactly (the unread
+        tokens' postings there, by primary key), best first, each batch raising floor, and the common
+        tokens' postings elsewhere are never read. When those policies would be more `terms` rows than
+        the next token's, the next token is read whole instead. With every token read, all is exact.
 
         Returns (and keeps) an array of every row: exact for every row of the policies scored, partial
         elsewhere, which is then strictly below the depth-th best.
@@ -359,10 +361,9 @@ class _LazyBM25:
         order = sorted(range(len(self.terms)), key=lambda i: (not index.holds(self.terms[i]), -self.bounds[i],
                                                               self.terms[i]))
         partial = np.zeros(index.passage_count, dtype=np.float32)
-        per_policy = sum(self.df) / max(len(index.policy_ids), 1)  # postings of a policy, roughly
         for step, term in enumerate(order):
             rows, tf = index.postings(self.terms[term])
-            np.add.at(partial, rows, np.float32(self.weights[term]) * tf)
+            partial[rows] += np.float32(self.weights[term]) * tf  # a token's rows are distinct
             unread = order[step + 1:]
             if not unread:  # every token read: the partial scores are the scores, every row's
                 self.complete = True
@@ -371,32 +372,40 @@ class _LazyBM25:
             if index.holds(self.terms[unread[0]]):
                 continue
             rest = sum(self.bounds[i] for i in unread) * (1 + BOUND_SLACK) + BOUND_SLACK
-            if self._settle(partial, unread, rest, depth, self.df[unread[0]] / per_policy):
+            if self._settle(partial, unread, rest, depth, min(self.df[unread[0]], len(index.policy_ids))):
                 break
         for p, scores in self.by_policy.items():
             partial[index.first_rows[p]:index.first_rows[p] + len(scores)] = scores
         self.every_row = partial
         return partial
 
-    def _settle(self, partial: np.ndarray, unread: list[int], rest: float, depth: int, affordable: float) -> bool:
-        """Score exactly the policies whose rows can still reach the best `depth` (True), unless an unread
-        row still could or that takes more than `affordable` policies (False: read the next token first).
-        `unread`: the tokens not read whole, which can add at most `rest` to a row's `partial` score."""
+    def _settle(self, partial: np.ndarray, unread: list[int], rest: float, depth: int, next_rows: int) -> bool:
+        """Score exactly the policies whose rows can still reach the best `depth` (True), unless a row no
+        token read so far holds still could, or that would read more `terms` rows than reading the next
+        token whole (`next_rows`): False, read the next token first. `unread`: the tokens not read whole,
+        which can add at most `rest` to a row's `partial` score."""
         index = self.scorer.index
+        if len(partial) < depth:
+            return False
+        # A partial score is at most the row's score, so the depth-th best partial is at most the depth-th
+        # best score (`floor` rises as policies are scored exactly).
+        floor = float(np.partition(partial, len(partial) - depth)[len(partial) - depth])
+        if floor <= rest:
+            return False
         batch = depth
         while True:
-            exact = np.concatenate(list(self.by_policy.values())) if self.by_policy else np.zeros(0, np.float32)
-            floor = float(np.partition(exact, len(exact) - depth)[len(exact) - depth]) if len(exact) >= depth \
-                else -math.inf
-            open_ = np.flatnonzero((partial > 0) & (partial + rest >= floor))
+            exact = np.concatenate(list(self.by_policy.values())) if self.by_policy else partial[:0]
+            if len(exact) >= depth:
+                floor = max(floor, float(np.partition(exact, len(exact) - depth)[len(exact) - depth]))
+            open_ = np.flatnonzero(partial + rest >= floor)
             owner = np.searchsorted(index.first_rows, open_, side="right") - 1
             scored = np.zeros(len(index.policy_ids), dtype=bool)
             scored[list(self.by_policy)] = True
             open_, owner = open_[~scored[owner]], owner[~scored[owner]]
-            if floor > rest and len(open_) == 0:
+            if len(open_) == 0:
                 return True
-            if batch > depth and (floor <= rest or len(np.unique(owner)) > affordable):
-                return False  # the floor is what one batch makes it this round: the next token first
+            if len(np.unique(owner)) * len(unread) > next_rows:
+                return False
             best = np.argpartition(-partial[open_], batch)[:batch] if len(open_) > batch else slice(None)
             self._score_policies(np.unique(owner[best]).tolist(), partial, unread)
             batch *= 4
@@ -408,7 +417,7 @@ class _LazyBM25:
             return np.zeros(len(rows), dtype=np.float32)
         if len(rows) == index.passage_count and np.array_equal(rows, np.arange(len(rows))):
             return self._best_everywhere(BM25_EXACT_TOP) if self.every_row is None else self.every_row
-        if self.complete:
+        if self.complete and self.every_row is not None:
             return self.every_row[rows]
         positions = index.policies_of(rows)
         self._score_policies(positions)
