@@ -101,13 +101,16 @@ def measure_halfvec(url: str, schema: str) -> dict:
         register_vector(conn)
         table = f"{schema}.passages"
         out["passage_rows"] = conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
-        out["vector_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)", (f"{schema}.passages_embedding",)).fetchone()[0]
+        out["vector_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)",
+                                                 (f"{schema}.passages_embedding",)).fetchone()[0]
         started = time.perf_counter()
         conn.execute("SET maintenance_work_mem = '1GB'")
         conn.execute("SET hnsw.ef_search = 200")  # as the store searches
-        conn.execute(f"CREATE INDEX bench_halfvec ON {table} USING hnsw ((embedding::halfvec({dim})) halfvec_ip_ops)")
+        conn.execute(f"CREATE INDEX bench_halfvec ON {table} "
+                     f"USING hnsw ((embedding::halfvec({dim})) halfvec_ip_ops)")
         out["halfvec_index_s"] = round(time.perf_counter() - started, 1)
-        out["halfvec_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)", (f"{schema}.bench_halfvec",)).fetchone()[0]
+        out["halfvec_index_bytes"] = conn.execute("SELECT pg_relation_size(%s)",
+                                                  (f"{schema}.bench_halfvec",)).fetchone()[0]
         out["vector_bytes_per_row"] = dim * 4 + 8
         out["halfvec_bytes_per_row"] = dim * 2 + 8
         try:
@@ -118,7 +121,8 @@ def measure_halfvec(url: str, schema: str) -> dict:
                     f"SELECT passage_id FROM {table} ORDER BY (embedding <#> %s) + 0 LIMIT 10", (q,))]
                 for name, order in (("vector", "embedding <#> %s"),
                                     ("halfvec", f"embedding::halfvec({dim}) <#> %s::vector::halfvec({dim})")):
-                    found = [r[0] for r in conn.execute(f"SELECT passage_id FROM {table} ORDER BY {order} LIMIT 10", (q,))]
+                    nearest = f"SELECT passage_id FROM {table} ORDER BY {order} LIMIT 10"
+                    found = [r[0] for r in conn.execute(nearest, (q,))]
                     recall[name].append(len(set(found) & set(exact)) / 10)
                 moved.append(conn.execute(
                     f"SELECT max(abs((embedding <#> %s) - (embedding::halfvec({dim}) <#> %s::vector::halfvec({dim})))) "

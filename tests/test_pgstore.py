@@ -19,14 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
+from qa.config import BuildSettings
 from qa.index.build import BuildLocked, build_index
-from qa.search.engine import Engine
 from qa.index.pg import PgStore, open_engine, store_signature
 from qa.index.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
-from qa.config import BuildSettings
+from qa.search.engine import Engine
 
 pytestmark = pytest.mark.slow  # a real PostgreSQL server (left out by `make test-fast`)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 from qa.bench.backends import task_backends
 from qa.bench.pg import task_store_seed, task_store_serve
@@ -15,9 +15,10 @@ from qa.bench.serve import task_serve
 from qa.bench.synthetic import task_synthetic_build
 from qa.config import PROJECT_ROOT
 
-TASKS: dict[str, Callable[..., dict]] = {"backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build,
-                                         "store_seed": task_store_seed,  # the PostgreSQL store (qa.bench.pg)
-                                         "store_serve": task_store_serve}
+TASKS: dict[str, Callable[..., dict]] = {
+    "backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build,
+    "store_seed": task_store_seed, "store_serve": task_store_serve,  # the PostgreSQL store (qa.bench.pg)
+}
 
 
 def run_child(task: str, **kwargs) -> dict:

@@ -42,6 +42,7 @@ ENV_STORE = "POLICYQA_STORE"
 SCHEMA = "policyqa"
 
 if TYPE_CHECKING:
+    from qa.embed.base import Embedder
     from qa.index.pg.store import PgStore
 
 __all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "shared_store", "store_signature",
@@ -74,7 +75,7 @@ def store_signature(url: str, schema: str = SCHEMA) -> str:
 
 
 def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, model: str | None = None,
-                embedder_factory: Callable[[str], object] | None = None, reranker: str | None = None,
+                embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
                 schema: str = SCHEMA):
     """An Engine over the store at URL `store` (else $POLICYQA_STORE unless `folder` is given), else over
     the index folder, exactly as `Engine.open` does.
@@ -98,4 +99,6 @@ def open_engine(store: str | None = None, folder: str | os.PathLike | None = Non
         def embedder_factory(model_id: str):
             return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
     embedder = embedder_factory(index.manifest["model"]["id"])
-    return Engine(index, embedder, load_reranker(reranker), scorer=PgScorer(index, embedder))
+    # PgIndex and PgScorer offer the folder index's and Scorer's interface (duck-typed, no shared base class).
+    return Engine(index, embedder, load_reranker(reranker),  # type: ignore[arg-type]
+                  scorer=PgScorer(index, embedder))  # type: ignore[arg-type]

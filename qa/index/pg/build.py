@@ -12,6 +12,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from qa.embed.base import Embedder
 from qa.index.pg.reader import bm25_document, bm25_tokens
 from qa.index.pg.store import LOCK_NAMESPACE, PUBLISH_LOCK, PgStore, _safe_url
 
@@ -488,7 +489,7 @@ class FolderVectors:
         self.vectors = _reusable_vectors(index, settings)
         self.dimension = index.manifest["model"]["dimension"]
         self.backend = index.manifest["model"].get("backend")
-        self._model = None
+        self._model: Embedder | None = None
 
     def embed(self, texts, batch_size: int = 64) -> np.ndarray:
         from qa.index.build import _embedding_key

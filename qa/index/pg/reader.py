@@ -75,6 +75,9 @@ def tf_part(tf: np.ndarray, length: np.ndarray, average_length: float) -> np.nda
 class StoredPolicy(Policy):
     """A `Policy` whose text is read from the store when first asked for (a reader keeps a few)."""
 
+    _index: PgIndex
+    version_id: int
+
     def __init__(self, index: "PgIndex", policy_id: str, name: str, aliases: Sequence[str], source: str,
                  sha256: str, version_id: int):
         for key, value in (("id", policy_id), ("name", name), ("aliases", tuple(aliases)), ("source", source),
@@ -90,11 +93,11 @@ class PassageRows(Sequence):
     """The generation's passages in row order, read from the store on demand (a few thousand kept)."""
 
     def __init__(self, index: "PgIndex"):
-        self.index = index
+        self._pg = index  # not `index`: Sequence has an index() method
         self._cache: OrderedDict[int, Passage] = OrderedDict()
 
     def __len__(self) -> int:
-        return self.index.passage_count
+        return self._pg.passage_count
 
     def __getitem__(self, row):
         if isinstance(row, slice):
@@ -112,14 +115,14 @@ class PassageRows(Sequence):
         """The passages of `rows` (one query for those not cached)."""
         missing = [int(r) for r in dict.fromkeys(rows.tolist()) if int(r) not in self._cache]
         if missing:
-            policies, versions, ords = self.index.locate(np.array(missing, dtype=np.int64))
-            with self.index.store.pool.connection() as conn:
-                found = conn.execute(self.index.store.q(
+            policies, versions, ords = self._pg.locate(np.array(missing, dtype=np.int64))
+            with self._pg.store.pool.connection() as conn:
+                found = conn.execute(self._pg.store.q(
                     "SELECT p.policy_id, p.ord, p.passage_id, p.section, p.start_offset, p.end_offset, p.text "
                     "FROM {s}.passages p JOIN unnest(%s::text[], %s::bigint[], %s::int[]) AS r(policy_id, version_id, ord) "
                     "USING (policy_id, version_id, ord)"), (policies, versions, ords)).fetchall()
             for policy_id, ord_, pid, section, start, end, text in found:
-                row = self.index.first_row[policy_id] + ord_
+                row = self._pg.first_row[policy_id] + ord_
                 self._cache[row] = Passage(id=pid, policy=policy_id, section=section, start=start, end=end, text=text)
             while len(self._cache) > PASSAGE_CACHE:
                 self._cache.popitem(last=False)
@@ -127,12 +130,12 @@ class PassageRows(Sequence):
 
     def __iter__(self) -> Iterator[Passage]:
         """Every passage in row order, streamed (a server-side cursor), not kept."""
-        with self.index.store.pool.connection() as conn, conn.transaction():
+        with self._pg.store.pool.connection() as conn, conn.transaction():
             cursor = conn.cursor(name="policyqa_passages")
-            cursor.execute(self.index.store.q(
+            cursor.execute(self._pg.store.q(
                 "SELECT p.policy_id, p.passage_id, p.section, p.start_offset, p.end_offset, p.text "
                 "FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
-                "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (self.index.generation,))
+                "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (self._pg.generation,))
             for policy_id, pid, section, start, end, text in cursor:
                 yield Passage(id=pid, policy=policy_id, section=section, start=start, end=end, text=text)
 
@@ -445,7 +448,7 @@ class PgScorer:
 
     @property
     def rows_by_policy(self) -> dict[str, np.ndarray]:
-        return {p: self.index.rows_of([p]) for p in self.index.policy_ids}
+        return {p: rows for p in self.index.policy_ids if (rows := self.index.rows_of([p])) is not None}
 
     def scope(self, policies: list[str] | None) -> np.ndarray | None:
         """Passage rows of `policies` (None: all rows)."""

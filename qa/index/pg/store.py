@@ -19,7 +19,7 @@ LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes
 PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
 
 
-def store_url(flag: str | None = None, index_flag: str | None = None) -> str | None:
+def store_url(flag: str | None = None, index_flag: str | os.PathLike | None = None) -> str | None:
     """The store URL: the flag, else $POLICYQA_STORE unless an --index folder was given; None: the folder.
 
     Raises StoreError for a URL that is not postgresql://.
