@@ -76,14 +76,10 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
         return cmd_tune_reranker(args)
     from tqdm import tqdm
 
-    from qa.config import BuildSettings, policies_dir
+    from qa.config import BuildSettings
     from qa.embed.adapter import CONFIG, AdaptedEmbedder
-    from qa.eval.datasets import load_golden, load_squad
-    from qa.ingest.policies import load_policies
     from qa.train.adapter import (
         TuneInterrupted,
-        compare,
-        comparison_table,
         default_holdout,
         index_policies,
         model_card,
@@ -108,27 +104,7 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     if not retrievers or any(r not in RETRIEVERS for r in retrievers):
         raise UserError(f"unknown retriever in {args.retriever!r} (choose from {', '.join(RETRIEVERS)})")
 
-    # -- data ----------------------------------------------------------------------------------------
-    source_dir = None
-    if args.squad is not None:
-        source = args.squad
-        if not source.is_file():
-            raise UserError(f"dataset not found: {source}")
-        policies, questions, problems = load_squad(source)
-    else:
-        source = args.dataset
-        if not source.is_file():
-            raise UserError(f"dataset not found: {source}")
-        source_dir = policies_dir(args.policies)
-        try:
-            policies, errors = load_policies(source_dir)
-        except FileNotFoundError as err:
-            raise UserError(str(err)) from None
-        if errors:
-            raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
-        questions, problems = load_golden(source, {p.id: p for p in policies})
-    for problem in problems:
-        print(f"policyqa: dataset {source}: {problem}", file=sys.stderr)
+    source, source_dir, policies, questions = _tune_data(args)
     holdout = args.holdout_policies if args.holdout_policies is not None else default_holdout(len(policies))
     try:
         train_ids, heldout_ids = split_policies([p.id for p in policies], holdout)
@@ -178,34 +154,15 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     # -- measure -------------------------------------------------------------------------------------
     name = out.name
     adapted = AdaptedEmbedder(base, adapter, model_id=name)
-    checks = [("held-out policies", heldout_ids, heldout_questions, policies, source_dir)]
-    if args.golden is not None:
-        golden_dir = policies_dir(args.policies)
-        golden_policies, errors = load_policies(golden_dir)
-        if errors:
-            raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
-        golden_questions, _ = load_golden(args.golden, {p.id: p for p in golden_policies})
-        checks.append((f"golden set ({args.golden.name})", [p.id for p in golden_policies], golden_questions,
-                       golden_policies, golden_dir))
-    comparisons = []
-    for title, ids, check_questions, pool, folder in checks:
-        by_id = {p.id: p for p in pool}
-        index_folder = index_policies([by_id[i] for i in ids], settings, base, folder)
-        with tqdm(total=2 * len(check_questions) * len(retrievers), unit="q", desc=f"evaluating {title}",
-                  file=sys.stderr, disable=quiet or None, leave=False) as bar:
-            comparison = compare(index_folder, check_questions, base, adapted, retrievers, args.k, title,
-                                 progress=lambda: bar.update())
-        if comparison.interrupted:
-            print("policyqa: interrupted during evaluation; nothing written", file=sys.stderr)
-            return 130
-        comparisons.append(comparison)
-        print(f"{title}: {len(check_questions)} questions, k={args.k}")
-        print(comparison_table(comparison, args.k))
-        print()
+    comparisons = _measure(args, base, adapted, settings, retrievers,
+                           [("held-out policies", heldout_ids, heldout_questions, policies, source_dir)])
+    if comparisons is None:
+        print("policyqa: interrupted during evaluation; nothing written", file=sys.stderr)
+        return 130
 
     # -- write ---------------------------------------------------------------------------------------
-    licence_path = source.parent / "LICENSE"
-    licence_path = licence_path if licence_path.is_file() else None
+    licence = source.parent / "LICENSE"
+    licence_path = licence if licence.is_file() else None
     licence_name = f"LICENSE-{source.parent.name.upper()}.txt" if licence_path else None
     adapter.info = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
@@ -225,6 +182,73 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     print(f"adapter: {out} ({adapter.weights_bytes():,} bytes of weights); "
           f"use it with `policyqa index build --model {out}`")
     return 0
+
+
+def _tune_data(args: argparse.Namespace) -> tuple[Path, Path | None, list, list]:
+    """The dataset (--squad, else the golden set over the policies folder): its path, the policies folder
+    (None for SQuAD, whose policies come with it), the policies and the questions; problems printed."""
+    from qa.config import policies_dir
+    from qa.eval.datasets import load_golden, load_squad
+    from qa.ingest.policies import load_policies
+
+    source_dir: Path | None = None
+    if args.squad is not None:
+        source = args.squad
+        if not source.is_file():
+            raise UserError(f"dataset not found: {source}")
+        policies, questions, problems = load_squad(source)
+    else:
+        source = args.dataset
+        if not source.is_file():
+            raise UserError(f"dataset not found: {source}")
+        source_dir = policies_dir(args.policies)
+        try:
+            policies, errors = load_policies(source_dir)
+        except FileNotFoundError as err:
+            raise UserError(str(err)) from None
+        if errors:
+            raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
+        questions, problems = load_golden(source, {p.id: p for p in policies})
+    for problem in problems:
+        print(f"policyqa: dataset {source}: {problem}", file=sys.stderr)
+    return source, source_dir, policies, questions
+
+
+def _measure(args: argparse.Namespace, base: Embedder, adapted: Embedder, settings, retrievers: list[str],
+             checks: list) -> list | None:
+    """Plain against adapted on each check (title, policy ids, questions, policies, folder), plus the golden
+    set with --golden; the comparisons, printed as they finish, or None when interrupted."""
+    from tqdm import tqdm
+
+    from qa.config import policies_dir
+    from qa.eval.datasets import load_golden
+    from qa.ingest.policies import load_policies
+    from qa.train.adapter import compare, comparison_table, index_policies
+
+    if args.golden is not None:
+        golden_dir = policies_dir(args.policies)
+        golden_policies, errors = load_policies(golden_dir)
+        if errors:
+            raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
+        golden_questions, _ = load_golden(args.golden, {p.id: p for p in golden_policies})
+        checks.append((f"golden set ({args.golden.name})", [p.id for p in golden_policies], golden_questions,
+                       golden_policies, golden_dir))
+    comparisons = []
+    for title, ids, check_questions, pool, folder in checks:
+        by_id = {p.id: p for p in pool}
+        index_folder = index_policies([by_id[i] for i in ids], settings, base, folder)
+        with tqdm(total=2 * len(check_questions) * len(retrievers), unit="q", desc=f"evaluating {title}",
+                  file=sys.stderr, disable=args.quiet or None, leave=False) as bar:
+            comparison = compare(index_folder, check_questions, base, adapted, retrievers, args.k, title,
+                                 progress=lambda: bar.update())
+        if comparison.interrupted:
+            return None
+        comparisons.append(comparison)
+        print(f"{title}: {len(check_questions)} questions, k={args.k}")
+        print(comparison_table(comparison, args.k))
+        print()
+
+    return comparisons
 
 
 def cmd_tune_reranker(args) -> int:
