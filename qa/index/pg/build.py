@@ -428,6 +428,7 @@ def _publish(store: PgStore, conn, generation: int) -> None:
         " UNION ALL SELECT t.term, -t.df, NULL, NULL FROM {s}.terms t"
         f" JOIN ({versions}%(old)s EXCEPT {versions}%(new)s) v USING (policy_id, version_id)"
         ") d GROUP BY term HAVING sum(df) > 0"), {"new": generation, "old": -1 if previous is None else previous})
+    write_postings(store, conn, generation)
     conn.execute(store.q(
         "UPDATE {s}.generations g SET state = 'published', published_at = now(), passage_count = t.passages, "
         "unit_count = t.units, token_total = t.tokens FROM (SELECT coalesce(sum(p.passage_count), 0) AS passages, "
@@ -436,6 +437,22 @@ def _publish(store: PgStore, conn, generation: int) -> None:
         "WHERE gp.generation_id = %(g)s) t WHERE g.generation_id = %(g)s"), {"g": generation})
     conn.execute(store.q("UPDATE {s}.current SET previous_generation_id = generation_id, generation_id = %s"),
                  (generation,))
+
+
+def write_postings(store: PgStore, conn, generation: int) -> None:
+    """The generation's postings token by token (`generation_postings`): each token's `terms` rows of the
+    generation's versions, in row order, one row per token (its policies' first rows and posting counts,
+    and their postings as `string_agg(array_send(...))`, as `qa.index.pg.reader.POSTINGS_SQL` reads them).
+    Needs the generation's first rows; written in the publishing transaction, before `current` switches."""
+    conn.execute(store.q("DELETE FROM {s}.generation_postings WHERE generation_id = %s"), (generation,))
+    conn.execute(store.q(
+        "INSERT INTO {s}.generation_postings (generation_id, term, first_rows, dfs, ords, tfs, lengths) "
+        "SELECT %(g)s, t.term, array_agg(g.first_row ORDER BY g.first_row), array_agg(t.df ORDER BY g.first_row), "
+        "string_agg(array_send(t.ords), ''::bytea ORDER BY g.first_row), "
+        "string_agg(array_send(t.tfs), ''::bytea ORDER BY g.first_row), "
+        "string_agg(array_send(t.lengths), ''::bytea ORDER BY g.first_row) "
+        "FROM {s}.terms t JOIN {s}.generation_policies g USING (policy_id, version_id) "
+        "WHERE g.generation_id = %(g)s GROUP BY t.term"), {"g": generation})
 
 
 def _collect_garbage(store: PgStore) -> None:

@@ -13,8 +13,8 @@ if TYPE_CHECKING:
 
 from qa.index.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
 
-SCHEMA_VERSION = 3  # 3: BM25 bounds (max_tf, min_ratio) in `terms` and `generation_terms`; 2: BM25 postings
-# in `terms` (1 scored token arrays)
+SCHEMA_VERSION = 4  # 4: each generation's postings token by token (`generation_postings`); 3: BM25 bounds
+# (max_tf, min_ratio) in `terms` and `generation_terms`; 2: BM25 postings in `terms` (1 scored token arrays)
 LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes ("PQIX")
 PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
 
@@ -94,6 +94,17 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {s}.generation_terms ("
         f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, term text NOT NULL,"
         " df bigint NOT NULL, max_tf int NOT NULL, min_ratio real NOT NULL, PRIMARY KEY (generation_id, term))",
+        # Each generation's postings token by token, written at publish: one row per token over every policy
+        # (the `terms` rows of its versions, concatenated in row order), so a question over every policy
+        # reads a common token's postings from one row's TOAST chunks, a few sequential pages, instead of
+        # one `terms` heap page per policy. EXTERNAL: not compressed, read as stored.
+        f"CREATE TABLE IF NOT EXISTS {s}.generation_postings ("
+        f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, term text NOT NULL,"
+        " first_rows bigint[] NOT NULL, dfs int[] NOT NULL, ords bytea NOT NULL, tfs bytea NOT NULL,"
+        " lengths bytea NOT NULL, PRIMARY KEY (generation_id, term))",
+        f"ALTER TABLE {s}.generation_postings ALTER COLUMN first_rows SET STORAGE EXTERNAL,"
+        " ALTER COLUMN dfs SET STORAGE EXTERNAL, ALTER COLUMN ords SET STORAGE EXTERNAL,"
+        " ALTER COLUMN tfs SET STORAGE EXTERNAL, ALTER COLUMN lengths SET STORAGE EXTERNAL",
         f"CREATE TABLE IF NOT EXISTS {s}.generation_shards ("
         f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, shard int NOT NULL,"
         " finished_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (generation_id, shard))",
