@@ -6,11 +6,17 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from qa.embed.load import register_embedder, unregister_embedder
 from tests.fakes import FAKE_MODEL, FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# No per-example deadline for property tests: speed is measured by `policyqa bench`, never asserted in tests,
+# and on a loaded 2-core CI machine one example took 701 ms against hypothesis' default 200 ms.
+settings.register_profile("policyqa", deadline=None)
+settings.load_profile("policyqa")
 SEED_POLICIES = ROOT / "policies"
 POLICYQA_DEV = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"
 
