@@ -213,14 +213,18 @@ class Scorer:
         return out
 
 
-class DenseRetriever:
-    """Passage and best-sentence cosine similarity (see the module docstring)."""
-
-    name = "dense"
+class _ScorerRetriever:
+    """What each retriever holds: the scorer (index, embedder and caches) and the settings it searches with."""
 
     def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
         self.scorer = scorer
         self.settings = settings or RetrievalSettings()
+
+
+class DenseRetriever(_ScorerRetriever):
+    """Passage and best-sentence cosine similarity (see the module docstring)."""
+
+    name = "dense"
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
@@ -230,14 +234,10 @@ class DenseRetriever:
         return self.scorer.hits(query, rows, scores, k, similarities=scores)
 
 
-class BM25Retriever:
+class BM25Retriever(_ScorerRetriever):
     """BM25 over passage text with its policy name and section."""
 
     name = "bm25"
-
-    def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
-        self.scorer = scorer
-        self.settings = settings or RetrievalSettings()
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
@@ -250,14 +250,10 @@ class BM25Retriever:
         return self.scorer.hits(query, rows[shown], scores[shown], k, similarities=dense)
 
 
-class HybridRetriever:
+class HybridRetriever(_ScorerRetriever):
     """Dense score blended with BM25 scaled to [0, 1] by the best BM25 score in scope."""
 
     name = "hybrid"
-
-    def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
-        self.scorer = scorer
-        self.settings = settings or RetrievalSettings()
 
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]:
         wanted = validate_query(self.scorer.index, question, k, policies)
