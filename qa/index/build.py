@@ -326,6 +326,27 @@ class _Rows:
                    [_embedding_key(settings.model, t) for t in unit_texts])
 
 
+EMBED_BATCH = 64
+
+
+def embed_missing(keys: Sequence[str], texts: Sequence[str], vectors: dict[str, np.ndarray],
+                  get_embedder: Callable[[], Embedder], progress: Progress | None = None) -> int:
+    """Embed each text whose key `vectors` lacks, once, shortest first, EMBED_BATCH at a time, into
+    `vectors` (float32); `get_embedder` is called only when something is missing. Returns how many were
+    embedded. The folder build and the PostgreSQL build both embed through here."""
+    missing = sorted({k: t for k, t in zip(keys, texts) if k not in vectors}.items(), key=lambda kt: len(kt[1]))
+    if not missing:
+        return 0
+    embedder = get_embedder()
+    for i in range(0, len(missing), EMBED_BATCH):
+        batch = missing[i:i + EMBED_BATCH]
+        for (key, _), vector in zip(batch, embedder.embed([t for _, t in batch], batch_size=EMBED_BATCH)):
+            vectors[key] = np.asarray(vector, dtype=np.float32)
+        if progress:
+            progress(min(i + EMBED_BATCH, len(missing)), len(missing))
+    return len(missing)
+
+
 def _embed(keys: list[str], texts: list[str], old: PolicyIndex | None, settings: BuildSettings,
            embedder_factory: Callable[[], Embedder], progress: Progress | None,
            report: BuildReport) -> tuple[dict[str, np.ndarray], int, str | None]:
@@ -335,21 +356,18 @@ def _embed(keys: list[str], texts: list[str], old: PolicyIndex | None, settings:
     vectors by key, their dimension and the embedder's backend (None: one without runtimes).
     """
     vectors = _reusable_vectors(old, settings)
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in vectors}.items(), key=lambda kt: len(kt[1]))
     dimension = old.manifest["model"]["dimension"] if old else None
     backend = old.manifest["model"].get("backend") if old else None
-    if missing:
-        embedder = embedder_factory()
-        dimension = embedder.dimension
-        backend = getattr(embedder, "backend", None)
-        batch = 64
-        for i in range(0, len(missing), batch):
-            chunk = missing[i:i + batch]
-            for (key, _), vector in zip(chunk, embedder.embed([t for _, t in chunk], batch_size=batch)):
-                vectors[key] = vector
-            if progress:
-                progress(min(i + batch, len(missing)), len(missing))
-    report.embedded = len(missing)
+    used: list[Embedder] = []
+
+    def embedder() -> Embedder:
+        used.append(embedder_factory())
+        return used[-1]
+
+    report.embedded = embed_missing(keys, texts, vectors, embedder, progress)
+    if used:
+        dimension = used[0].dimension
+        backend = getattr(used[0], "backend", None)
     if dimension is None:  # nothing to embed and nothing before: only possible with zero passages
         dimension = embedder_factory().dimension
     return vectors, dimension, backend

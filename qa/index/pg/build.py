@@ -251,7 +251,7 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     Vectors this policy's earlier versions hold for the same embedding text are copied, not embedded.
     Raises PolicyFileError for a file that cannot be indexed.
     """
-    from qa.index.build import _embedding_key, embedding_text, passage_units, unit_embedding_text
+    from qa.index.build import _embedding_key, embed_missing, embedding_text, passage_units, unit_embedding_text
     from qa.ingest.chunking import chunk_policy
     from qa.ingest.formats import PolicyFileError
     from qa.ingest.policies import read_policy
@@ -268,17 +268,7 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     unit_keys = [_embedding_key(settings.model, t) for t in unit_texts]
     tokens = bm25_tokens([bm25_document(policy.name, p) for p in chunks])
     vectors = _stored_vectors(store, policy.id, list(set(keys + unit_keys)))
-    missing = sorted({k: t for k, t in zip(keys + unit_keys, texts + unit_texts) if k not in vectors}.items(),
-                     key=lambda kt: len(kt[1]))
-    if missing:
-        embedder = get_embedder()
-        for i in range(0, len(missing), 64):
-            batch = missing[i:i + 64]
-            for (k, _), vector in zip(batch, embedder.embed([t for _, t in batch], batch_size=64)):
-                vectors[k] = np.asarray(vector, dtype=np.float32)
-            if progress:
-                progress(min(i + 64, len(missing)), len(missing))
-    report.embedded += len(missing)
+    report.embedded += embed_missing(keys + unit_keys, texts + unit_texts, vectors, get_embedder, progress)
     return write_version(store, generation, policy, key, chunks, units, [vectors[k] for k in keys],
                          [vectors[k] for k in unit_keys], keys, unit_keys, tokens)
 
