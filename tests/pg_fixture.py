@@ -12,19 +12,14 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from qa.bench.server import free_port
+
 SYSTEM_USER = "embedded_postgres"
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _as_user() -> dict:
@@ -54,7 +49,7 @@ def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> I
     if user:  # the server user must own its data folder and reach the socket folder
         os.chmod(root, 0o755)
         os.chown(root, user["user"], user["group"])
-    port = _free_port()
+    port = free_port()
     run = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, **user)
     try:
         if not (data / "PG_VERSION").exists():
