@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from qa.config import BuildSettings
+from qa.embed.base import VECTOR_RECIPE
 from qa.index.build import BuildError, BuildLock, BuildLocked, build_index
 from qa.index.store import load_index
 
@@ -56,6 +57,22 @@ def test_vectors_from_another_backend_are_not_reused(seed_policies, tmp_path, fa
     again = build(seed_policies, index, fake_embedder)
     assert again.embedded == first.embedded  # int8 vectors never mixed with PyTorch ones
     assert load_index(index).manifest["model"]["backend"] == "onnx-int8"
+
+
+def test_vectors_made_by_an_older_recipe_are_not_reused(seed_policies, tmp_path, fake_embedder):
+    """An index whose vectors were made another way (before VECTOR_RECIPE 2: int8 in batches) is embedded
+    again, not topped up with new vectors beside the old ones."""
+    index = tmp_path / "index"
+    first = build(seed_policies, index, fake_embedder)
+    manifest_path = index / load_index(index).manifest["generation"] / "manifest.json"
+    manifest = json.loads(manifest_path.read_text())
+    assert manifest["model"].pop("recipe") == VECTOR_RECIPE
+    manifest_path.write_text(json.dumps(manifest))  # as an earlier policyqa wrote it
+    (index / "manifest.json").write_text(json.dumps(manifest))
+    fake_embedder.calls.clear()
+    again = build(seed_policies, index, fake_embedder)
+    assert again.embedded == first.embedded and load_index(index).manifest["model"]["recipe"] == VECTOR_RECIPE
+    assert build(seed_policies, index, fake_embedder).embedded == 0
 
 
 def test_one_new_policy_embeds_only_its_passages(seed_policies, tmp_path, fake_embedder):

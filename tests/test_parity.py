@@ -50,9 +50,11 @@ TEXTS = ["How long do you keep call recordings?", "We keep call recordings for 3
          "You can ask us to delete your personal data at any time by writing to our data protection officer.",
          "Invoices are kept for seven years to meet our legal obligations under tax law."]
 # Measured here on TEXTS (all-MiniLM-L6-v2): float32 ONNX equals PyTorch to 1.3e-7 per component (cosine 1.0);
-# int8 (per-channel weights) gives cosines 0.9916 to 0.9953, per-tensor scales were as low as 0.89.
+# int8 (per-channel weights, one text per run) gives cosines 0.9896 to 0.9957, per-tensor scales were as low
+# as 0.89. Over the seed index's 120 passages and 406 sentences: min 0.976, mean 0.9932 (batches of 16 gave
+# min 0.974, mean 0.9927).
 FP32_MIN_COSINE = 0.99999
-INT8_MIN_COSINE = 0.99
+INT8_MIN_COSINE = 0.985
 
 
 @pytest.fixture(scope="module")
@@ -77,3 +79,19 @@ def test_onnx_vectors_match_pytorch(torch_vectors, backend, bound):
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
     # The question's nearest text is the same on either runtime.
     assert int(np.argmax(vectors[1:] @ vectors[0])) == int(np.argmax(torch_vectors[1:] @ torch_vectors[0])) == 0
+
+
+@pytest.mark.integration
+def test_int8_vectors_do_not_depend_on_what_is_embedded_beside_them():
+    """A text's int8 vector is the same alone, as a question, and among others in any order: an index
+    holds one vector per text whichever build (folder, store, shard, incremental) embedded it."""
+    from qa.embed.sentence import SentenceEmbedder
+
+    embedder = SentenceEmbedder(backend="onnx-int8")
+    assert embedder.backend == "onnx-int8"
+    alone = np.concatenate([embedder.embed([text]) for text in TEXTS])
+    together = embedder.embed(TEXTS * 3)[:len(TEXTS)]  # enough texts for the pool of runs
+    shuffled = embedder.embed(TEXTS[::-1] + TEXTS[:2])[:len(TEXTS)][::-1]
+    np.testing.assert_array_equal(together, alone)
+    np.testing.assert_array_equal(shuffled, alone)
+    np.testing.assert_array_equal(embedder.embed_query(TEXTS[:1]), alone[:1])

@@ -411,3 +411,30 @@ def test_the_chat_answers_from_the_store(pg_url, real_embedder, monkeypatch, tmp
     assert not at.exception, at.exception
     page = "\n".join(m.value for m in at.markdown)
     assert "30 days" in page and "Concero Technology Services" in page
+
+
+@pytest.mark.integration
+def test_a_store_built_with_the_real_model_holds_the_folder_index_vectors(store, seed_index_dir, real_embedder):
+    """Built independently (the store policy by policy, the folder across policies), the default int8
+    runtime gives both the same vectors to the bit, so they answer the same: eval's metrics cannot differ."""
+    build_store(store, SEED_POLICIES, BuildSettings(), lambda: real_embedder)
+    folder = Engine.open(seed_index_dir)
+    pg = open_engine(store.url, schema=store.schema)
+    with store.pool.connection() as conn:
+        generation = store.current_generation(conn)
+        passages = conn.execute(store.q(
+            "SELECT p.embedding::text FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
+            "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (generation,)).fetchall()
+        units = conn.execute(store.q(
+            "SELECT u.embedding::text FROM {s}.generation_policies g JOIN {s}.units u USING (policy_id, version_id) "
+            "WHERE g.generation_id = %s ORDER BY g.first_row, u.ord"), (generation,)).fetchall()
+
+    def matrix(rows) -> np.ndarray:
+        return np.array([json.loads(text) for (text,) in rows], dtype=np.float32)
+
+    np.testing.assert_array_equal(matrix(passages), folder.index.vectors.reconstruct_n())
+    np.testing.assert_array_equal(matrix(units), folder.index.unit_vectors.reconstruct_n())
+    for question in QUESTIONS:
+        expected, got = folder.answer(question), pg.answer(question)
+        assert [(r.policy, r.abstained, r.quotes) for r in got.rows] == \
+               [(r.policy, r.abstained, r.quotes) for r in expected.rows]

@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from qa.config import BuildSettings
+from qa.embed.base import VECTOR_RECIPE
 from qa.index.build import build_index
 from qa.index.store import FORMAT_VERSION, IndexUnavailable, load_index
 from qa.search.engine import Engine
@@ -40,7 +41,7 @@ def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
         k: v for k, v in manifest.items() if k != "generation"}
     assert manifest["format_version"] == FORMAT_VERSION
     assert manifest["model"] == {"id": fake_embedder.model_id, "dimension": fake_embedder.dimension,
-                                 "backend": None}  # the fake has no runtime to record
+                                 "backend": None, "recipe": VECTOR_RECIPE}  # the fake has no runtime to record
     assert manifest["chunker"]["chunk_size"] == 800
     assert set(manifest["policies"]) == {"23technology", "concero", "core-office-it", "ct1-technologies",
                                          "cloudsentric"}

@@ -16,7 +16,7 @@ import qa.train.adapter
 from qa.cli.tune import add_tune_parser
 from qa.config import PROJECT_ROOT, BuildSettings
 from qa.embed.adapter import CONFIG, WEIGHTS, AdaptedEmbedder, AdapterError, QueryAdapter
-from qa.embed.base import ModelLoadError
+from qa.embed.base import VECTOR_RECIPE, ModelLoadError
 from qa.embed.load import load_embedder
 from qa.index.build import build_index
 from qa.index.store import load_index
@@ -141,7 +141,7 @@ def test_index_records_the_adapter_model_and_keeps_plain_vectors(fake_models, se
     plain = build_index(seed_policies, tmp_path / "plain", BuildSettings(model="fake-embedder"),
                         lambda: load_embedder("fake-embedder"))
     manifest = load_index(tmp_path / "adapted").manifest
-    assert manifest["model"] == {"id": "tiny-adapter", "dimension": 64, "backend": None}
+    assert manifest["model"] == {"id": "tiny-adapter", "dimension": 64, "backend": None, "recipe": VECTOR_RECIPE}
     assert np.array_equal(adapted.index.vectors.reconstruct_n(0, adapted.index.vectors.ntotal),
                           plain.index.vectors.reconstruct_n(0, plain.index.vectors.ntotal))
     engine = Engine.open(tmp_path / "adapted", embedder_factory=load_embedder)

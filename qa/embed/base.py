@@ -45,6 +45,10 @@ def resolve_model_path(model: str) -> str:
 # Chosen by `policyqa bench` (evals/bench/report.md); $POLICYQA_BACKEND overrides it. A model that ONNX
 # cannot run (see qa.embed.onnx) uses torch whatever the setting.
 BACKENDS = ("onnx-int8", "onnx", "torch")
+# How this code turns a model and a text into a vector; bumped when the same model and text give other
+# vectors, so builds embed again instead of reusing vectors made the old way. 2: int8 runs one text per
+# run (see qa.embed.onnx.OnnxEncoder), so a vector no longer depends on what was embedded beside it.
+VECTOR_RECIPE = 2
 DEFAULT_BACKEND = "onnx-int8"
 ENV_BACKEND = "POLICYQA_BACKEND"
 

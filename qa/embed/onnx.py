@@ -19,6 +19,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -93,23 +94,27 @@ def export(model_dir: Path, folder: Path, quantized: bool) -> Path:
         return fp32
     int8 = folder / "model-int8.onnx"
     if not int8.is_file():
-        try:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-        except ImportError as err:  # the quantizer needs the `onnx` package
-            raise OnnxUnavailable(f"cannot quantize: {err}") from err
         import logging
 
         from qa.index.fsutil import atomic_write
 
+        # Importing the quantizer runs logging.basicConfig(level=INFO) (one of its modules does, at import)
+        # and it advises pre-processing on the root logger; measured, not needed. Both are undone after, or
+        # every later log record of any library (bm25s logs at DEBUG) would be printed.
         root = logging.getLogger()
-        level = root.level
-        root.setLevel(logging.ERROR)  # the quantizer advises pre-processing on the root logger; measured, not needed
+        level, handlers = root.level, list(root.handlers)
+        root.setLevel(logging.ERROR)
         try:
+            try:
+                from onnxruntime.quantization import QuantType, quantize_dynamic
+            except ImportError as err:  # the quantizer needs the `onnx` package
+                raise OnnxUnavailable(f"cannot quantize: {err}") from err
             # Per-channel int8 weights: per-tensor scales moved MiniLM's vectors by up to 0.11 in cosine.
             atomic_write(int8, lambda tmp: quantize_dynamic(str(fp32), str(tmp), per_channel=True,
                                                             weight_type=QuantType.QInt8))
         finally:
             root.setLevel(level)
+            root.handlers[:] = handlers
     return int8
 
 
@@ -159,9 +164,18 @@ class OnnxEncoder:
     Questions (a few texts) run on a single-threaded session: on an idle 2-core machine that is ~1 ms
     slower than two threads (2.9 vs 2.0 ms a question), but with another busy process two threads took
     22 ms against 9.5. Batches run on a session that uses every core, created on first use.
+
+    `one_per_run` (int8 models): every text runs alone, so its vector is a function of the text only. An
+    int8 model quantizes its activations with one scale per run, taken over every text in it, so in a
+    batch a text's vector depends on its batch-mates (measured on the seed passages: cosine down to 0.980
+    against the same text alone) and an index would hold other vectors for the same text depending on
+    what was indexed with it. Many texts run alone on the single-threaded session from one thread per
+    core: measured on the seed index's 580 passages and sentences, as fast as batches of 16 (1.1-1.3 s
+    against 1.0-1.4 s).
     """
 
-    def __init__(self, model_dir: Path, onnx_path: Path, max_length: int, dimension: int, with_types: bool):
+    def __init__(self, model_dir: Path, onnx_path: Path, max_length: int, dimension: int, with_types: bool,
+                 one_per_run: bool = False):
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
@@ -173,7 +187,9 @@ class OnnxEncoder:
         self.tokenizer.no_padding()
         self._query_session = self._session(threads=1)
         self._batch_session = None
+        self._pool: ThreadPoolExecutor | None = None
         self.dimension = dimension
+        self.one_per_run = one_per_run
 
     def _session(self, threads: int):
         options = self._ort.SessionOptions()
@@ -201,32 +217,42 @@ class OnnxEncoder:
         texts = list(texts)
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
-        session = self._session_for(len(texts))
         encodings = self.tokenizer.encode_batch(texts)
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
-        rows = []
-        step = max(1, min(batch_size, MAX_RUN_BATCH))
-        for start in range(0, len(order), step):
-            batch = [encodings[i] for i in order[start:start + step]]
-            width = max(len(e.ids) for e in batch)
-            ids = np.zeros((len(batch), width), dtype=np.int64)
-            mask = np.zeros((len(batch), width), dtype=np.int64)
-            for row, e in enumerate(batch):
-                ids[row, :len(e.ids)] = e.ids
-                mask[row, :len(e.ids)] = 1
-            feeds = {"input_ids": ids, "attention_mask": mask}
-            if self.with_types:
-                feeds["token_type_ids"] = np.zeros_like(ids)
-            hidden = session.run(None, feeds)[0]
-            weights = mask[..., None].astype(np.float32)
-            pooled = (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
-            rows.append(pooled)
+        if self.one_per_run:
+            runs = [[encodings[i]] for i in order]
+            if len(runs) <= QUERY_BATCH:
+                rows = [self._pooled(self._query_session, run) for run in runs]
+            else:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(os.cpu_count() or 1, thread_name_prefix="policyqa-onnx")
+                rows = list(self._pool.map(lambda run: self._pooled(self._query_session, run), runs))
+        else:
+            session = self._session_for(len(texts))
+            step = max(1, min(batch_size, MAX_RUN_BATCH))
+            rows = [self._pooled(session, [encodings[i] for i in order[start:start + step]])
+                    for start in range(0, len(order), step)]
         pooled = np.concatenate(rows).astype(np.float32, copy=False)
         if normalize_embeddings:
             pooled /= np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
         result = np.empty_like(pooled)
         result[order] = pooled
         return result
+
+    def _pooled(self, session, batch: list) -> np.ndarray:
+        """Mean-pooled token vectors of one run of tokenized texts (padded to the longest)."""
+        width = max(len(e.ids) for e in batch)
+        ids = np.zeros((len(batch), width), dtype=np.int64)
+        mask = np.zeros((len(batch), width), dtype=np.int64)
+        for row, e in enumerate(batch):
+            ids[row, :len(e.ids)] = e.ids
+            mask[row, :len(e.ids)] = 1
+        feeds = {"input_ids": ids, "attention_mask": mask}
+        if self.with_types:
+            feeds["token_type_ids"] = np.zeros_like(ids)
+        hidden = session.run(None, feeds)[0]
+        weights = mask[..., None].astype(np.float32)
+        return (hidden * weights).sum(axis=1) / np.clip(weights.sum(axis=1), 1e-9, None)
 
 
 def onnx_encoder(model_path: str, quantized: bool) -> OnnxEncoder | None:
@@ -246,7 +272,7 @@ def onnx_encoder(model_path: str, quantized: bool) -> OnnxEncoder | None:
         path = folder / ("model-int8.onnx" if quantized else "model.onnx")
         if not path.is_file():
             path = export(model_dir, folder, quantized)
-        return OnnxEncoder(model_dir, path, max_length, dimension, with_types)
+        return OnnxEncoder(model_dir, path, max_length, dimension, with_types, one_per_run=quantized)
     except OnnxUnavailable:
         return None
     except Exception as err:  # a failed export or a corrupt file: PyTorch still works

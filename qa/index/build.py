@@ -24,7 +24,7 @@ from typing import Callable, Self, Sequence
 import numpy as np
 
 from qa.ingest.chunking import Passage, chunk_policy
-from qa.embed.base import Embedder
+from qa.embed.base import VECTOR_RECIPE, Embedder
 from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
 from qa.search.highlight import split_sentences
 from qa.index.lexical import build_bm25, passage_corpus
@@ -90,7 +90,8 @@ def unit_embedding_text(policy: Policy, passage: Passage, span: tuple[int, int],
 
 
 def _embedding_key(model: str, text: str) -> str:
-    return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
+    """The identity of a vector: the model, how it is run (VECTOR_RECIPE) and the embedded text."""
+    return hashlib.sha256(f"{model}\0{VECTOR_RECIPE}\0{text}".encode()).hexdigest()
 
 
 # -- locking -----------------------------------------------------------------------------------------
@@ -122,9 +123,11 @@ def _previous_index(index_dir: Path, settings: BuildSettings, full: bool) -> Pol
         return None
     if old.manifest["settings"] != settings.to_dict():
         return None
-    # Vectors from another runtime (int8 ONNX against PyTorch) differ slightly; never mix them.
+    # Vectors from another runtime (int8 ONNX against PyTorch) or another recipe differ slightly; never mix them.
     from qa.embed.base import requested_backend
 
+    if old.manifest["model"].get("recipe", 1) != VECTOR_RECIPE:
+        return None
     # A manifest without the key predates ONNX, so PyTorch made its vectors; None: an embedder without runtimes.
     return old if old.manifest["model"].get("backend", "torch") in (None, requested_backend()) else None
 

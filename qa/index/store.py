@@ -38,6 +38,7 @@ from qa import __version__
 from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
 from qa.config import BuildSettings
+from qa.embed.base import VECTOR_RECIPE
 from qa.errors import IndexUnavailable  # noqa: F401 - raised here; defined in qa.errors
 from qa.index.fsutil import atomic_write, fsync_path
 from qa.index.vectors import VectorIndex
@@ -181,7 +182,7 @@ def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy
     return {
         "format_version": FORMAT_VERSION,
         "package_version": __version__,
-        "model": {"id": settings.model, "dimension": dimension, "backend": backend},
+        "model": {"id": settings.model, "dimension": dimension, "backend": backend, "recipe": VECTOR_RECIPE},
         "chunker": {"splitter": "RecursiveCharacterTextSplitter", "chunk_size": settings.chunk_size,
                     "chunk_overlap": settings.chunk_overlap, "embed_context": settings.embed_context},
         "settings": settings.to_dict(),

@@ -84,7 +84,7 @@ class Reranker:
                 from qa.embed.onnx import OnnxEncoder
 
                 self.encoder = OnnxEncoder(folder, folder / "model-int8.onnx", self.max_length,
-                                           int(config["dimension"]), with_types=True)
+                                           int(config["dimension"]), with_types=True, one_per_run=True)
             else:
                 self._open_cross_encoder(folder)
         except (OSError, ValueError, KeyError, TypeError) as err:
@@ -124,9 +124,9 @@ class Reranker:
         if missing:
             if len(self._vectors) > 50_000:  # a bound on memory for very large corpora
                 self._vectors.clear()
-            # One passage per run: int8 activations are quantized per run, so a vector computed in a batch
-            # would depend on its batch-mates, and an answer on which questions came before it.
-            for text, vector in zip(missing, self.encoder.encode(missing, batch_size=1)):
+            # The encoder runs one passage per run (int8): a vector computed in a batch would depend on its
+            # batch-mates, and an answer on which questions came before it.
+            for text, vector in zip(missing, self.encoder.encode(missing)):
                 self._vectors[text] = vector
         query = self.encoder.encode([question])[0]
         return np.stack([self._vectors[t] for t in texts]) @ query

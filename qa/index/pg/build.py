@@ -44,7 +44,9 @@ class _Current:
 
 def _version_key(policy_id: str, sha: str, source: str, name: str, aliases: Sequence[str], settings, backend) -> str:
     """The identity of an indexed policy version: same file, names and settings give the same rows."""
-    data = json.dumps([policy_id, sha, source, name, list(aliases), settings.to_dict(), backend])
+    from qa.embed.base import VECTOR_RECIPE
+
+    data = json.dumps([policy_id, sha, source, name, list(aliases), settings.to_dict(), backend, VECTOR_RECIPE])
     return hashlib.sha256(data.encode()).hexdigest()
 
 
