@@ -1,19 +1,24 @@
 """Compare: every privacy practice of every policy side by side, a cited quote or "Not stated" in each cell.
 
 Streamlit shows this page next to the chat (`app.py`). The cells are `qa.compare.grid`'s grid, cached in the
-index folder; the first visit after a rebuild answers the cells that changed. Every piece of HTML comes
+index folder (for a PostgreSQL store, $POLICYQA_STORE as in the chat, in this machine's cache); the first visit
+after a rebuild answers the cells that changed. Every piece of HTML comes
 from `qa.chat.render` / `qa.compare.view`, which escape all policy text.
 """
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import streamlit as st
 
 from qa.chat import render
-from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics
+from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics, store_cache_folder
 from qa.compare.view import STYLESHEET, cell_html, column_head_html, topic_html
 from qa.config import index_dir
 from qa.embed.base import ModelLoadError
+from qa.index.pg import ENV_STORE, SCHEMA, StoreError
 from qa.index.store import IndexUnavailable, read_manifest
 from qa.search.engine import Engine
 
@@ -34,6 +39,23 @@ def load_engine(folder: str, built_at: str) -> Engine:
     return engine
 
 
+@st.cache_resource(show_spinner="Loading the index…", max_entries=1)
+def load_store_engine(signature: str) -> Engine:
+    """The engine over $POLICYQA_STORE's published index; `signature` (its generation) makes a new
+    publication load anew, as the chat does."""
+    from qa.index.pg import open_engine as open_store_engine
+
+    engine = open_store_engine(os.environ[ENV_STORE])
+    engine.warm_up()
+    return engine
+
+
+def grid_folder() -> Path:
+    """Where the grid's cache lives: the index folder, or this machine's cache for a PostgreSQL store."""
+    store = os.environ.get(ENV_STORE)
+    return store_cache_folder(store, SCHEMA) if store else index_dir()
+
+
 def show_html(html: str) -> None:
     """Put `qa.chat.render` / `qa.compare.view` output on the page (the only caller of unsafe_allow_html)."""
     st.markdown(html, unsafe_allow_html=True)
@@ -46,9 +68,13 @@ def say(kind: str, text: str) -> None:
 def open_engine() -> Engine | None:
     folder = index_dir()
     try:
+        if os.environ.get(ENV_STORE):  # PostgreSQL + pgvector, as in the chat
+            from qa.index.pg import store_signature
+
+            return load_store_engine(store_signature(os.environ[ENV_STORE]))
         manifest = read_manifest(folder)
         return load_engine(str(folder), str(manifest.get("built_at")))
-    except (IndexUnavailable, ModelLoadError) as err:
+    except (IndexUnavailable, StoreError, ModelLoadError) as err:
         say("error", str(err))
         if isinstance(err, IndexUnavailable):
             st.markdown(BUILD_HINT)
@@ -99,7 +125,7 @@ def main() -> None:
         say("warning", "Choose at least one policy and one topic in the sidebar.")
         st.stop()
     with st.spinner("Asking every policy about every practice…"):
-        grid = build_grid(index_dir(), topics, engine=engine)
+        grid = build_grid(grid_folder(), topics, engine=engine)
     shown = grid.select(chosen_p, chosen_t)
 
     left, right, note = st.columns([1, 1, 3])
@@ -110,7 +136,7 @@ def main() -> None:
     stated = sum(c.stated for c in shown.cells.values())
     note.caption(f"{len(shown.topics)} topics × {len(shown.policies)} policies · {stated} stated · "
                  f"{grid.cached} cells from the cache, {grid.computed} answered now ({grid.seconds:.1f} s)")
-    changed = last_changes(index_dir())
+    changed = last_changes(grid_folder())
     if changed and changed[1]:
         when, lines = changed
         with st.expander(f"What changed when the policies were last updated ({len(lines)})",

@@ -15,7 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from qa.bench.server import free_port
@@ -63,8 +63,11 @@ def _server_binaries(user: dict) -> Path:
 
 
 @contextlib.contextmanager
-def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> Iterator[str]:
+def local_server(folder: Path | None = None, shared_buffers: str = "128MB",
+                 settings: Sequence[str] = ()) -> Iterator[str]:
     """Start PostgreSQL in `folder` (a new temporary folder when None, removed after); yields its URL.
+
+    `settings`: more server settings, "name=value" each (as `postgres -c` takes them).
 
     A folder that holds a server's data already is started again as it is (the bench reuses a store that
     way). The server is stopped (fast shutdown) when the block ends, however it ends.
@@ -85,7 +88,8 @@ def local_server(folder: Path | None = None, shared_buffers: str = "128MB") -> I
             subprocess.run([str(binaries / "initdb"), "-D", str(data), "--auth=trust", "-U", "postgres",
                             "--encoding=utf8", "--no-sync"], **run)
         options = (f"-h 127.0.0.1 -p {port} -k {root} -c fsync=off -c synchronous_commit=off "
-                   f"-c full_page_writes=off -c max_connections=60 -c shared_buffers={shared_buffers}")
+                   f"-c full_page_writes=off -c max_connections=60 -c shared_buffers={shared_buffers}"
+                   + "".join(f" -c {setting}" for setting in settings))
         subprocess.run([str(binaries / "pg_ctl"), "-D", str(data), "-w", "-t", "60", "-o", options,
                         "-l", str(root / "server.log"), "start"], **run)
     except subprocess.CalledProcessError as err:

@@ -391,6 +391,36 @@ def test_cli_store_commands(pg_url, seed_policies, fake_embedder, capsys, monkey
     assert "unknown policy id 'nosuch'" in capsys.readouterr().err
 
 
+def test_compare_grid_from_the_store(pg_url, seed_policies, fake_embedder, fake_model, capsys, monkeypatch,
+                                     tmp_path):
+    """`policyqa compare --store URL` makes the folder's grid from the store, cached on this machine."""
+    import psycopg
+
+    from qa.cli import main
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS t_compare")
+        conn.execute("CREATE DATABASE t_compare")
+    url = pg_url.rsplit("/", 1)[0] + "/t_compare"
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    assert main(["compare", "--store", url]) == 1  # nothing published yet: one line
+    assert len(capsys.readouterr().err.strip().splitlines()) == 1
+    with PgStore(url) as store:
+        build_store(store, seed_policies, SETTINGS, lambda: fake_embedder)
+    build_index(seed_policies, tmp_path / "index", SETTINGS, lambda: fake_embedder)
+    assert main(["compare", "--index", str(tmp_path / "index"), "--json"]) == 0
+    folder = json.loads(capsys.readouterr().out)
+    monkeypatch.setenv("POLICYQA_STORE", url)
+    assert main(["compare", "--json"]) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == folder
+    assert "0 cells from the cache, 80 answered" in captured.err
+    assert main(["compare", "--json", "--policy", "concero"]) == 0  # from this machine's cache, model unloaded
+    captured = capsys.readouterr()
+    assert "16 cells from the cache, 0 answered" in captured.err
+    assert list((tmp_path / "cache" / "compare").glob("*/compare.json"))
+
+
 @pytest.mark.integration
 def test_the_chat_answers_from_the_store(pg_url, real_embedder, monkeypatch, tmp_path):
     """$POLICYQA_STORE points the chat at PostgreSQL: the real model, the shipped reranker, a cited answer."""
@@ -411,6 +441,12 @@ def test_the_chat_answers_from_the_store(pg_url, real_embedder, monkeypatch, tmp
     assert not at.exception, at.exception
     page = "\n".join(m.value for m in at.markdown)
     assert "30 days" in page and "Concero Technology Services" in page
+    # The Compare page reads the same store: every seed policy a column, cells from its published index.
+    compare = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=180).run()
+    assert not compare.exception, compare.exception
+    assert not compare.error, [e.value for e in compare.error]
+    grid = "\n".join(m.value for m in compare.markdown)
+    assert "Concero Technology Services" in grid and "30 days" in grid
 
 
 @pytest.mark.integration

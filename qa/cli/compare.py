@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from qa.cli.output import terminal_safe
+from qa.cli.store import add_store_option, published_manifest, store_of
 from qa.compare.grid import Grid, build_grid, load_topics, plain_cell, shorten  # the standard library only
 from qa.errors import EXIT_FAILURE, TopicsError, UserError
 
@@ -27,6 +28,7 @@ def add_compare_parser(commands) -> argparse.ArgumentParser:
     cmd.add_argument("--out", type=Path, metavar="FILE", help="write to FILE instead of standard output")
     cmd.add_argument("--no-cache", action="store_true", help="answer every cell again (and refresh the cache)")
     cmd.add_argument("--index", metavar="DIR", help="index folder (default: $POLICYQA_INDEX or ./index)")
+    add_store_option(cmd)
     cmd.set_defaults(func=cmd_compare)
     return cmd
 
@@ -41,7 +43,16 @@ def cmd_compare(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.is_dir():
         raise UserError(f"--out {args.out} is a folder; give a file name")
     # An unknown policy id is a QueryError: one line and exit 2, from `main`.
-    grid = build_grid(index_dir(args.index), topics, policies=args.policy, use_cache=not args.no_cache)
+    store = store_of(args)
+    if store is None:
+        grid = build_grid(index_dir(args.index), topics, policies=args.policy, use_cache=not args.no_cache)
+    else:  # the store's published index; the cells are cached on this machine (no model loaded if all are)
+        from qa.compare.grid import store_cache_folder
+        from qa.index.pg import SCHEMA, open_engine
+
+        grid = build_grid(store_cache_folder(store, SCHEMA), topics, policies=args.policy,
+                          use_cache=not args.no_cache, manifest=published_manifest(store),
+                          engine_factory=lambda: open_engine(store))
     fmt = args.format or "text"
     text = {"json": lambda: json.dumps(grid.to_dict(), ensure_ascii=False, indent=1) + "\n",
             "csv": grid.to_csv, "markdown": grid.to_markdown,

@@ -117,8 +117,14 @@ def cmd_index_publish(args: argparse.Namespace) -> int:
 
 def known_policies(url: str) -> dict:
     """The store's published policies (id -> manifest entry), read without loading the model."""
+    return published_manifest(url)["policies"]
+
+
+def published_manifest(url: str) -> dict:
+    """The manifest of the store's published index (shaped as a folder index's), read without loading the
+    model; IndexUnavailable (one line) when nothing is published."""
     with _open(url) as store:
-        return store.open_index().manifest["policies"]
+        return store.open_index().manifest
 
 
 def open_eval_engine(url: str, folder, settings, reranker: str | None, model: str | None, built_for_eval: bool):

@@ -2,9 +2,10 @@
 
 Every cell is `engine.answer(topic.question, policies=[policy_id])`, the product's one answer path, so the
 grid answers exactly as the chat does and improves with it. Cells are cached in a file in the index folder
-(`compare.json`), each column under a key made of its policy's file hash and name, and the whole file
-under the index's model and settings and `answer_path_version()`; a cell is recomputed only when one of
-those changed. Quote offsets are character positions into the policy text, as everywhere in `qa`.
+(`compare.json`; for a PostgreSQL store, in a folder of the local cache, `store_cache_folder`), each column
+under a key made of its policy's file hash and name, and the whole file under the index's model and
+settings and `answer_path_version()`; a cell is recomputed only when one of those changed. Quote offsets
+are character positions into the policy text, as everywhere in `qa`.
 
 Topics are JSON lines `{"id", "label", "question"}`: the shipped list is `qa/compare/topics.jsonl`, a user's own is
 passed with `--topics FILE`. A topic may also carry `"evidence"`: words a passage that answers it must
@@ -461,10 +462,26 @@ def _usable_columns(cache: dict | None, config: dict, version: str) -> dict:
     return cache["columns"]
 
 
+def store_cache_folder(url: str, schema: str) -> Path:
+    """Where this machine caches the grid of a PostgreSQL store (its index is no folder): a folder of the
+    cache root named by the store's address (without its password) and schema, made if missing."""
+    from qa.config import cache_root
+    from qa.index.pg.store import _safe_url
+
+    digest = hashlib.sha256(f"{_safe_url(url)}\0{schema}".encode()).hexdigest()[:16]
+    folder = cache_root() / "compare" / digest
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None = None,
                policies: Sequence[str] | None = None, engine=None,
-               engine_factory: Callable[[], object] | None = None, use_cache: bool = True) -> Grid:
+               engine_factory: Callable[[], object] | None = None, use_cache: bool = True,
+               manifest: dict | None = None) -> Grid:
     """The grid for the index in `index_folder`: cached cells where still valid, the rest answered now.
+
+    For an index that is no folder (a PostgreSQL store), `index_folder` is only where the cache lives
+    (`store_cache_folder`) and the index's `manifest` is given, or comes from `engine`.
 
     `topics`: default the shipped list. `policies`: ids to include (default all, in index order); an
     unknown id is a QueryError naming it. Cells are answered by `engine` (an opened `qa.search.engine.Engine`
@@ -479,11 +496,13 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
 
     started = time.perf_counter()
     topics = list(topics) if topics is not None else load_topics()
-    manifest = read_manifest(Path(index_folder))
+    if engine is None and manifest is None:
+        manifest = read_manifest(Path(index_folder))
     if engine is not None:  # what the engine has loaded is what it will answer from
         known = {pid: (p.name, p.sha256) for pid, p in engine.policies.items()}
         config = index_config(engine.index.manifest)
     else:
+        assert manifest is not None
         known = {pid: (info["name"], info["sha256"]) for pid, info in manifest["policies"].items()}
         config = index_config(manifest)
     wanted = list(dict.fromkeys(policies)) if policies else list(known)
