@@ -26,6 +26,7 @@ from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_
 from qa.config import BuildSettings, index_dir, policies_dir
 from qa.embed.base import ModelLoadError
 from qa.index.build import BuildError, BuildReport, build_index
+from qa.index.pg import ENV_STORE
 from qa.index.store import IndexUnavailable, read_manifest
 from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
 from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
@@ -45,6 +46,10 @@ MAX_QUESTION_CHARS = 1000  # a question is embedded on every ask; a pasted essay
 HISTORY_TURNS = 6  # earlier answers passed to the engine, so follow-ups resolve against recent turns
 UPLOAD_LIMIT_MB = DEFAULT_MAX_BYTES // 1_000_000  # the uploader states the limit the build enforces
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
+STORE_BUILD_HINT = ("This chat reads the PostgreSQL store in `$POLICYQA_STORE`. Build it with "
+                    "`policyqa index build --store URL`, then reload this page.")
+STORE_UPLOAD_NOTE = ("This chat reads a shared PostgreSQL store (`$POLICYQA_STORE`); it does not change it. "
+                     "Add policies with `policyqa index add --store URL FILE` where the policies folder is.")
 PLACEHOLDER = "Ask about the policies…"  # short: a phone's input shows all of it
 
 st.set_page_config(page_title="policyqa", page_icon="🔎")
@@ -70,7 +75,7 @@ def index_signature(folder: Path) -> str:
     folder at a new generation) is picked up by the next question. `read_manifest` is the store's
     stable way in, whatever the folder's layout; raises IndexUnavailable like it.
     """
-    store = os.environ.get("POLICYQA_STORE")
+    store = os.environ.get(ENV_STORE)
     if store:  # the PostgreSQL store: its published generation, one small query
         from qa.index.pg import store_signature
 
@@ -86,7 +91,7 @@ def load_engine(folder: str, signature: str) -> Engine:
     Warmed up here (BM25 built), so the first question does not pay for it. Two entries: the index
     being replaced stays usable by a question already running on it.
     """
-    store = os.environ.get("POLICYQA_STORE")
+    store = os.environ.get(ENV_STORE)
     if store:  # PostgreSQL + pgvector ($POLICYQA_STORE), shared by many readers
         from qa.index.pg import open_engine as open_store_engine
 
@@ -264,7 +269,9 @@ def open_engine() -> Engine | None:
         return load_engine(str(folder), index_signature(folder))
     except (IndexUnavailable, ModelLoadError) as err:
         say("error", str(err))  # one line, naming the fix
-        if isinstance(err, IndexUnavailable):
+        if isinstance(err, IndexUnavailable) and os.environ.get(ENV_STORE):
+            st.markdown(STORE_BUILD_HINT)  # a shared store is built by `policyqa index build`, not by a reader
+        elif isinstance(err, IndexUnavailable):
             st.markdown(BUILD_HINT)
             if policies_dir().is_dir() and st.button("Build the index now", key="build-index", type="primary"):
                 settings = BuildSettings.from_env()
@@ -585,7 +592,13 @@ def main() -> None:
         chats = st.container()  # filled last, so the export includes the answer given in this run
         options = search_options(engine)
         index_status(engine)
-        upload = upload_form(engine)
+        # A shared store is filled by builders from their policies folder; a reader uploading into its own
+        # folder and building from it would drop every policy that folder lacks.
+        upload = None
+        if os.environ.get(ENV_STORE):
+            st.caption(STORE_UPLOAD_NOTE)
+        else:
+            upload = upload_form(engine)
     with notices:
         for kind, text in st.session_state.pop("flash", []):
             say(kind, text)

@@ -421,6 +421,25 @@ def test_compare_grid_from_the_store(pg_url, seed_policies, fake_embedder, fake_
     assert list((tmp_path / "cache" / "compare").glob("*/compare.json"))
 
 
+def test_the_chat_on_an_empty_store_says_how_to_build_it(pg_url, monkeypatch, tmp_path):
+    """Nothing published: one line and the store's build command; no button that would build a folder."""
+    import psycopg
+    from streamlit.testing.v1 import AppTest
+
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS t_empty_chat")
+        conn.execute("CREATE DATABASE t_empty_chat")
+    monkeypatch.setenv("POLICYQA_STORE", pg_url.rsplit("/", 1)[0] + "/t_empty_chat")
+    monkeypatch.setenv("POLICYQA_DATA", str(tmp_path / "chats"))
+    monkeypatch.setenv("POLICYQA_INDEX", str(tmp_path / "no-index"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert [e.value for e in at.error] and "no index" in at.error[0].value
+    assert any("policyqa index build --store URL" in m.value for m in at.markdown)
+    assert not at.button  # "Build the index now" builds a folder: not offered for a store
+    assert not (tmp_path / "no-index").exists()
+
+
 @pytest.mark.integration
 def test_the_chat_answers_from_the_store(pg_url, real_embedder, monkeypatch, tmp_path):
     """$POLICYQA_STORE points the chat at PostgreSQL: the real model, the shipped reranker, a cited answer."""
@@ -441,6 +460,9 @@ def test_the_chat_answers_from_the_store(pg_url, real_embedder, monkeypatch, tmp
     assert not at.exception, at.exception
     page = "\n".join(m.value for m in at.markdown)
     assert "30 days" in page and "Concero Technology Services" in page
+    # A reader of a shared store offers no upload (it would build the store from this machine's folder).
+    assert not [e for e in at.expander if e.label == "Add a policy"]
+    assert any("does not change it" in c.value for c in at.caption)
     # The Compare page reads the same store: every seed policy a column, cells from its published index.
     compare = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=180).run()
     assert not compare.exception, compare.exception
