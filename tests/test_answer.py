@@ -94,6 +94,31 @@ def test_unindexed_company_gets_no_answer_and_mentions_are_labelled(index):
     assert data["not_indexed"] == ["Microsoft"] and data["abstained"] is True
 
 
+def _named_by_scan(engine, name: str, limit: int = 3) -> list[str]:
+    """Passage ids of the first `limit` passages naming `name` (whole word), by reading every passage."""
+    pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)", re.IGNORECASE)
+    return [p.id for p in engine.index.passages if pattern.search(p.text)][:limit]
+
+
+@pytest.mark.parametrize("question, organisation", [("What does Google do with my data?", "Google"),
+                                                    ("Does Facebook get my details?", "Facebook")])
+def test_mentions_of_an_unindexed_company_are_those_a_scan_finds(index, question, organisation):
+    """Mentions come from the BM25 postings of the name, not a scan of every passage: the same passages."""
+    from qa.search.answer import _mentions
+
+    engine = engine_with(index, OverlapReranker(threshold=0.0))
+    answer = engine.answer(question)
+    assert answer.not_indexed == (organisation,)
+    expected = _named_by_scan(engine, organisation)
+    assert expected and [h.passage_id for h in answer.mentions] == expected
+    for hit in answer.mentions:
+        assert [hit.text.lower()[s - hit.start:e - hit.start] for s, e in hit.highlights] == \
+               [organisation.lower()] * len(hit.highlights)
+    assert engine.scorer.rows_naming("the and of") is None  # stop words only: no tokens, every row is read
+    assert [h.passage_id for h in _mentions(engine, ["the"])] == _named_by_scan(engine, "the")
+    assert _mentions(engine, ["Qwertyuiop"]) == ()
+
+
 def test_misspelled_company_is_routed_and_corrected(index):
     answer = engine_with(index).answer("Does Cloudsentrik sell my data?")
     assert answer.scope == ("cloudsentric",)

@@ -164,6 +164,14 @@ def fake_seed_index(tmp_path_factory):
     return folder
 
 
+def test_disk_size_counts_the_generation_folder(fake_seed_index):
+    """The index's files live in its generation folder (the bench once reported 0.00 MB: only manifest.json)."""
+    sizes = folder_bytes(fake_seed_index)
+    assert {"manifest.json", "vectors.faiss", "units.faiss", "passages.jsonl", "bm25/"} <= set(sizes)
+    assert sizes["total"] == sum(p.stat().st_size for p in fake_seed_index.rglob("*") if p.is_file())
+    assert sizes["vectors.faiss"] > 0 and sizes["bm25/"] > 0
+
+
 def test_synthetic_corpus_quotes_its_own_text_and_keeps_the_seed_policies(fake_seed_index):
     seed = load_index(fake_seed_index)
     policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(

@@ -33,7 +33,7 @@ pytestmark = pytest.mark.slow  # a real PostgreSQL server (left out by `make tes
 SETTINGS = BuildSettings(model="fake-embedder")
 QUESTIONS = ["How long does Concero keep phone call recordings?", "Do they sell my data to third parties?",
              "Which cookies are used for analytics?", "Who is the data protection officer?",
-             "Can I ask for my personal data to be deleted?"]
+             "Can I ask for my personal data to be deleted?", "What does Google do with my data?"]
 
 # A builder in its own process: build_store with the fake embedder, each embedding call delayed.
 BUILDER = """
@@ -149,6 +149,8 @@ def test_search_and_answers_match_the_folder_store(store, tmp_path, fake_embedde
         expected, got = folder.answer(question), pg.answer(question)
         assert [(r.policy, r.abstained, r.quotes) for r in got.rows] == \
                [(r.policy, r.abstained, r.quotes) for r in expected.rows]
+        assert [(h.passage_id, h.highlights) for h in got.mentions] == \
+               [(h.passage_id, h.highlights) for h in expected.mentions]  # read from each store's postings
         for row in got.rows:
             for quote in row.quotes:
                 assert pg.policies[row.policy].text[quote.start:quote.end] == quote.text

@@ -55,7 +55,18 @@ def peak_rss_mb() -> float:
 
 
 def folder_bytes(folder: Path) -> dict[str, int]:
-    """Size of each file in `folder`, and the total under "total"."""
-    sizes = {p.name: p.stat().st_size for p in sorted(folder.iterdir()) if p.is_file()}
+    """Size of each file of the index in `folder`, and the total under "total": files of its generation
+    folder by name, a subfolder (bm25/) as one entry ending in "/"."""
+    from qa.index.store import GENERATION
+
+    sizes: dict[str, int] = {}
+    for path in sorted(folder.rglob("*")):
+        if not path.is_file():
+            continue
+        parts = path.relative_to(folder).parts
+        if len(parts) > 1 and GENERATION.fullmatch(parts[0]):
+            parts = parts[1:]
+        name = parts[0] + ("/" if len(parts) > 1 else "")
+        sizes[name] = sizes.get(name, 0) + path.stat().st_size
     sizes["total"] = sum(sizes.values())
     return sizes

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
 import numpy as np
@@ -139,8 +139,14 @@ def named_policies(question: str, policies: dict) -> list[str]:
 def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN) -> tuple[Hit, ...]:
     """Passages of indexed policies whose text names one of `organisations` (whole words)."""
     patterns = [re.compile(rf"(?<!\w){re.escape(o)}(?!\w)", re.IGNORECASE) for o in organisations]
+    # Only rows whose BM25 tokens hold the name can name it (a scan of every passage took 0.3 s at 30,000
+    # passages, 1.5-2.4 s at 300,000); a name without tokens ("X") reads every row, in order.
+    candidates = [engine.scorer.rows_naming(o) for o in organisations]
+    passages: Iterable = engine.index.passages
+    if candidates and all(c is not None for c in candidates):
+        passages = _rows_of(engine.index.passages, np.unique(np.concatenate(candidates)))
     found = []
-    for passage in engine.index.passages:
+    for passage in passages:
         spans = [(passage.start + m.start(), passage.start + m.end())
                  for p in patterns for m in p.finditer(passage.text)]
         if spans:
@@ -150,6 +156,14 @@ def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN)
             if len(found) >= limit:
                 break
     return tuple(found)
+
+
+def _rows_of(passages, rows: np.ndarray, chunk: int = 64) -> Iterator:
+    """The passages of `rows`, in order, read `chunk` at a time (a store reads each chunk in one query)."""
+    fetch = getattr(passages, "fetch", None)
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        yield from fetch(part) if fetch is not None else (passages[int(r)] for r in part)
 
 
 def _quotes(engine, policy_id: str, hit: Hit) -> tuple[Quote, ...]:

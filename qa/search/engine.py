@@ -5,6 +5,7 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -61,7 +62,13 @@ class Engine:
             def embedder_factory(model_id: str) -> Embedder:
                 # Questions run on the backend the passages were embedded with.
                 return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
-        return cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker), settings=settings)
+        engine = cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker), settings=settings)
+        # The index is millions of long-lived objects at 300,000 passages; each full pass of Python's cyclic
+        # garbage collector over them paused a question for 100-150 ms (p95 23 -> 18 ms, `policyqa bench`).
+        # Frozen, they are left out of those passes; they are still freed by reference counting when the
+        # index is dropped (a reload after a rebuild), which is how this acyclic data is freed anyway.
+        gc.freeze()
+        return engine
 
     def warm_up(self) -> None:
         """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""

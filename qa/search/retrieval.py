@@ -192,6 +192,28 @@ class Scorer:
             self._bm25_cache[question] = scores
         return self._bm25_cache[question]
 
+    def rows_naming(self, name: str) -> np.ndarray | None:
+        """Rows whose BM25 text (policy name, section, passage) holds every token of `name`, ascending: a
+        superset of the passages that name it, read from the postings instead of every passage's text.
+        None when `name` has no BM25 token (stop words, one-letter words): the caller reads every row."""
+        from qa.index.lexical import build_bm25, passage_corpus, tokenize
+
+        words = sorted(set(tokenize([name], return_ids=False)[0]))
+        if not words:
+            return None
+        if self._bm25 is None:
+            self._bm25 = self.index.bm25 if self.index.bm25 is not None else build_bm25(passage_corpus(self.index))
+        vocab, postings = self._bm25.vocab_dict, self._bm25.scores
+        rows: np.ndarray | None = None
+        for word in words:
+            token = vocab.get(word)
+            if token is None or not len(self.index.passages):
+                return np.zeros(0, dtype=np.int64)
+            found = np.asarray(postings["indices"][postings["indptr"][token]:postings["indptr"][token + 1]],
+                               dtype=np.int64)
+            rows = found if rows is None else np.intersect1d(rows, found)
+        return np.unique(rows) if rows is not None else None
+
     # -- hits --------------------------------------------------------------------------------------
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
              similarities: np.ndarray) -> list[Hit]:

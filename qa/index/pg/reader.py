@@ -547,6 +547,20 @@ class PgScorer:
         best = np.where(np.isnan(best), passage, best)  # a passage without sentences is its own best sentence
         return (1 - sentence_weight) * passage + sentence_weight * best
 
+    def rows_naming(self, name: str) -> np.ndarray | None:
+        """As `Scorer.rows_naming`: the rows holding every BM25 token of `name` (each token's postings over
+        the generation, one row of `generation_postings` each); None when `name` has no token."""
+        from qa.index.lexical import tokenize
+
+        words = sorted(set(tokenize([name], return_ids=False)[0]))
+        if not words:
+            return None
+        rows: np.ndarray | None = None
+        for word in words:
+            found = self.index.postings(word)[0]
+            rows = found if rows is None else np.intersect1d(rows, found)
+        return np.unique(rows) if rows is not None else None
+
     def bm25_scores(self, question: str) -> _LazyBM25:
         """BM25 of every row for `question` (read lazily: see _LazyBM25)."""
         if question not in self._bm25_cache:
