@@ -80,8 +80,12 @@ def task_store_serve(url: str | None, schema: str, seed_index: str, questions_fi
         ids, rng = sorted(engine.policies), random.Random(5)
         asked = routed + everywhere
         for name, scope in (("one_policy", lambda: [rng.choice(ids)]), ("all_policies", lambda: None)):
-            out[f"{name}_ms"] = summary_ms(warm_ms(engine, asked, lambda q, scope=scope: engine.search(
-                q, k=5, policies=scope())))
+            def ask(q, scope=scope):
+                return engine.search(q, k=5, policies=scope())
+            # The first pass reads what the questions need from disk unless the server holds it already (a
+            # folder reader holds everything from its open); the second is the warm one the targets mean.
+            out[f"{name}_first_pass_ms"] = summary_ms(warm_ms(engine, asked, ask))
+            out[f"{name}_ms"] = summary_ms(warm_ms(engine, asked, ask))
     else:
         for name, asked in (("routed", routed), ("all_policies", everywhere)):
             for q in asked[:5]:

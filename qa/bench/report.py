@@ -14,6 +14,12 @@ TARGETS = {
     "recall_at_10": 0.98,
     "rerank_p50_ms": 250.0,  # warm latency with the reranker, seed corpus (the trust issue's budget)
     "rerank_p95_ms": 600.0,
+    # The PostgreSQL store at 300,000 passages (the scaling issue): reader memory, open to first answer,
+    # warm p95 of a company-routed search and of one over every policy.
+    "store_rss_mb": 500.0,
+    "store_open_s": 2.0,
+    "store_routed_p95_ms": 50.0,
+    "store_all_p95_ms": 200.0,
 }
 
 
@@ -43,8 +49,26 @@ def targets(results: dict) -> list[dict]:
                                 TARGETS[f"rerank_{stat}_ms"], "ms", seed.get("answer_ms", {}).get(stat),
                                 (seed.get("answer_no_rerank_ms") or {}).get(stat)))
     large = results.get("serve", {}).get("300000", {})
-    rows.append(_target("warm latency p95, 300,000 passages", "<=", TARGETS["large_p95_ms"], "ms",
-                        large.get("answer_ms", {}).get("p95"), large.get("plain", {}).get("answer_ms", {}).get("p95")))
+    # Retrieval's own target (set before the reranker existed, as the seed p50 above); the reranker's cost
+    # at this size is the next row, against its budget.
+    rows.append(_target("warm latency p95, 300,000 passages, without the reranker", "<=", TARGETS["large_p95_ms"],
+                        "ms", (large.get("answer_no_rerank_ms") or large.get("answer_ms", {})).get("p95"),
+                        large.get("plain", {}).get("answer_ms", {}).get("p95")))
+    if large.get("reranker"):
+        rows.append(_target("warm latency p95 with the reranker, 300,000 passages", "<=", TARGETS["rerank_p95_ms"],
+                            "ms", large.get("answer_ms", {}).get("p95"),
+                            (large.get("answer_no_rerank_ms") or {}).get("p95")))
+    store = results.get("store", {}).get("300000", {}).get("serve")
+    if store:
+        rows += [_target("store at 300,000 passages: reader peak RSS", "<=", TARGETS["store_rss_mb"], "MB",
+                         store.get("peak_rss_mb"), large.get("peak_rss_mb")),
+                 _target("store at 300,000 passages: open to first answer", "<=", TARGETS["store_open_s"], "s",
+                         round(store["open_s"] + store["first_answer_s"], 3),
+                         round(large["open_s"] + large["first_answer_s"], 3) if "open_s" in large else None),
+                 _target("store at 300,000 passages: warm p95, one policy", "<=", TARGETS["store_routed_p95_ms"], "ms",
+                         store.get("one_policy_ms", {}).get("p95")),
+                 _target("store at 300,000 passages: warm p95, every policy", "<=", TARGETS["store_all_p95_ms"], "ms",
+                         store.get("all_policies_ms", {}).get("p95"))]
     backends = results.get("backends", {})
     default = backends.get("backends", {}).get(backends.get("default_backend"), {})
     plain = backends.get("plain_encode", {})
@@ -81,7 +105,8 @@ def markdown(results: dict) -> str:
     """The whole report: machine, targets, backends, latency, synthetic corpora, cold start, method."""
     sections = [_machine(results), _targets(results), _backends(results.get("backends", {})),
                 _latency(results.get("serve", {})), _synthetic(results), _seed_disk(results.get("seed_disk_bytes")),
-                _cold_start(results.get("cold_start", {})), _method()]
+                _store(results.get("store", {}), results.get("serve", {})), _cold_start(results.get("cold_start", {})),
+                _method()]
     return "\n".join(line for section in sections for line in section) + "\n"
 
 
@@ -134,13 +159,14 @@ def _latency(serve: dict) -> list[str]:
     if not serve:
         return []
     header = ["corpus", "passages", "sentences", "vectors", "passage index", "sentence index", "answer p50 / p95 ms",
-              "FAISS passages p50 / p95 ms", "FAISS sentences p50 / p95 ms", "plain p50 / p95 ms",
-              "plain flat search p50 ms", "peak RSS MB", "open s", "first answer s"]
+              "without the reranker p50 / p95 ms", "FAISS passages p50 / p95 ms", "FAISS sentences p50 / p95 ms",
+              "plain p50 / p95 ms", "plain flat search p50 ms", "peak RSS MB", "open s", "first answer s"]
     rows = []
     for label, s in serve.items():
         plain = s.get("plain", {})
         rows.append([label, fmt(s["passages"]), fmt(s["units"]), "real" if label == "seed" else "synthetic",
-                     s["faiss_index"], s["unit_index"], _pair(s["answer_ms"]), _pair(s["faiss_passages_ms"]),
+                     s["faiss_index"], s["unit_index"], _pair(s["answer_ms"]),
+                     _pair(s.get("answer_no_rerank_ms") or s["answer_ms"]), _pair(s["faiss_passages_ms"]),
                      _pair(s["faiss_units_ms"]), _pair(plain.get("answer_ms", {})),
                      fmt(plain.get("flat_search_ms", {}).get("p50"), 2), fmt(s["peak_rss_mb"]), fmt(s["open_s"], 2),
                      fmt(s["first_answer_s"], 2)])
@@ -179,6 +205,48 @@ def _synthetic(results: dict) -> list[str]:
             table(header, rows, markdown=True), "",
             "Index types chosen: " + "; ".join(f"{size}: passages {s['faiss_index']}, sentences {s['unit_index']}"
                                                for size, s in synthetic.items())]
+
+
+def _store(store: dict, serve: dict) -> list[str]:
+    """The PostgreSQL store beside the folder (`--store`): build, open, latency, memory, disk."""
+    if not store:
+        return []
+    header = ["corpus", "policies", "open s", "first answer s", "one policy p50 / p95 ms",
+              "every policy p50 / p95 ms", "every policy, first pass p50 / p95 ms", "peak RSS MB", "on disk MB",
+              "folder: peak RSS MB, open s"]
+    rows = []
+    for label, entry in store.items():
+        s = entry.get("serve", {})
+        if not s:
+            continue
+        routed = s.get("routed_ms") or s.get("one_policy_ms") or {}
+        first = s.get("all_policies_first_pass_ms")
+        folder = serve.get(label, {})
+        rows.append([label, fmt(s.get("policies")), fmt(s.get("open_s"), 2), fmt(s.get("first_answer_s"), 2),
+                     _pair(routed), _pair(s.get("all_policies_ms", {})), _pair(first) if first else "–",
+                     fmt(s.get("peak_rss_mb")), fmt(entry["disk_bytes"] / 1e6 if entry.get("disk_bytes") else None),
+                     f"{fmt(folder.get('peak_rss_mb'))}, {fmt(folder.get('open_s'), 2)}" if folder else "–"])
+    seed = store.get("seed", {})
+    built = seed.get("store", {})
+    writes = seed.get("store_writes_only", {})
+    lines = ["", "## PostgreSQL store (`--store`), beside the folder", "",
+             "Each reader is a fresh process (`qa.index.pg.open_engine`, reranker off: it costs the same on "
+             "both stores). Seed: `Engine.answer`, questions naming one company routed to it, the others over "
+             "every policy. Synthetic (the same corpora as above, cut into policies of 50 passages, written "
+             "once by COPY and kept in the server between runs): `Engine.search` over one random policy and "
+             "over every policy; the first pass over the questions reads from disk what the server does "
+             "not hold yet, the second is warm.", "",
+             table(header, rows, markdown=True)]
+    if built:
+        lines += ["", f"Seed build into the store with the model: {fmt(built.get('passages_per_s'))} passages/s "
+                      f"({fmt(built.get('build_s'), 2)} s); with the seed index's vectors (the store's own cost): "
+                      f"{fmt(writes.get('passages_per_s'))} passages/s."]
+    writes_300k = [e for e in store.values() if isinstance(e, dict) and e.get("write_s")]
+    for e in writes_300k:
+        lines += [f"{fmt(e['size'])} synthetic passages written in {fmt(e['write_s'])} s "
+                  f"({fmt(e['write_passages_per_s'])} passages/s), HNSW {fmt(e['hnsw_s'])} s, publish "
+                  f"{fmt(e['publish_s'])} s."]
+    return lines
 
 
 def _seed_disk(sizes: dict | None) -> list[str]:
