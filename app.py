@@ -46,6 +46,7 @@ MAX_QUESTION_CHARS = 1000  # a question is embedded on every ask; a pasted essay
 HISTORY_TURNS = 6  # earlier answers passed to the engine, so follow-ups resolve against recent turns
 UPLOAD_LIMIT_MB = DEFAULT_MAX_BYTES // 1_000_000  # the uploader states the limit the build enforces
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
+MANY_POLICIES = 12  # more than this, and a policy filter starts empty instead of listing every policy
 STORE_BUILD_HINT = ("This chat reads the PostgreSQL store in `$POLICYQA_STORE`. Build it with "
                     "`policyqa index build --store URL`, then reload this page.")
 STORE_UPLOAD_NOTE = ("This chat reads a shared PostgreSQL store (`$POLICYQA_STORE`); it does not change it. "
@@ -297,14 +298,21 @@ def search_options(engine: Engine) -> SearchOptions:
     st.header("Search")
     # Keyed by the policy set, so a rebuild that adds a policy starts again from "all selected".
     key = "policies-" + hashlib.sha1("\0".join(ids).encode()).hexdigest()[:12]
-    chosen = st.multiselect("Policies to search", ids, default=ids, key=key,
-                            format_func=lambda p: policies[p].name if p in policies else p)
+    # Many policies (a PostgreSQL store holds thousands): the filter starts empty, meaning every policy,
+    # instead of a chip per policy.
+    many = len(ids) > MANY_POLICIES
+    chosen = st.multiselect("Policies to search", ids, default=[] if many else ids, key=key,
+                            format_func=lambda p: policies[p].name if p in policies else p,
+                            placeholder=f"All {len(ids):,} policies" if many else "Choose policies",
+                            help=f"Left empty, every one of the {len(ids):,} policies is searched (a question "
+                                 "naming a company goes to its policy)." if many else None)
+    every = len(chosen) == len(ids) or (many and not chosen)
     with st.expander("Advanced", icon=":material/tune:"):
         k = st.slider("Passages", min_value=1, max_value=10, value=5, key="passages",
                       help="How many passages to retrieve. Asked of several policies, each gets about half.")
         retriever = st.selectbox("Retriever", RETRIEVERS, key="retriever",
                                  index=RETRIEVERS.index(DEFAULT_RETRIEVER) if DEFAULT_RETRIEVER in RETRIEVERS else 0)
-    return SearchOptions(policies=[p for p in chosen if p in policies], every_policy=len(chosen) == len(ids),
+    return SearchOptions(policies=ids if every else [p for p in chosen if p in policies], every_policy=every,
                          k=int(k), retriever=retriever)
 
 

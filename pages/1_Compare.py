@@ -24,6 +24,7 @@ from qa.search.engine import Engine
 
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
 POLICY_WINDOW = 4_000  # characters of the policy around a cell's passage in its "Open in policy" box
+MANY_POLICIES = 12  # more than this, and the policy filter starts empty: the user picks the columns
 
 st.set_page_config(page_title="Compare · policyqa", page_icon="🔎", layout="wide")
 
@@ -86,8 +87,12 @@ def filters(engine: Engine, topics) -> tuple[list[str], list[str]]:
     policies = engine.policies
     with st.sidebar:
         st.header("Compare")
-        chosen_p = st.multiselect("Policies", list(policies), default=list(policies), key="compare-policies",
-                                  format_func=lambda p: policies[p].name if p in policies else p)
+        # Many policies (a PostgreSQL store holds thousands): each column costs 16 answers, so the user picks.
+        many = len(policies) > MANY_POLICIES
+        chosen_p = st.multiselect("Policies", list(policies), default=[] if many else list(policies),
+                                  key="compare-policies",
+                                  format_func=lambda p: policies[p].name if p in policies else p,
+                                  placeholder=f"Choose from {len(policies):,} policies" if many else "Choose policies")
         labels = {t.id: t.label for t in topics}
         chosen_t = st.multiselect("Topics", list(labels), default=list(labels), key="compare-topics",
                                   format_func=lambda t: labels.get(t, t))
@@ -122,10 +127,14 @@ def main() -> None:
         st.stop()
     chosen_p, chosen_t = filters(engine, topics)
     if not chosen_p or not chosen_t:
-        say("warning", "Choose at least one policy and one topic in the sidebar.")
+        many = len(engine.policies) > MANY_POLICIES
+        say("info" if many and not chosen_p else "warning",
+            f"{len(engine.policies):,} policies are indexed: choose the ones to compare in the sidebar." if many
+            and not chosen_p else "Choose at least one policy and one topic in the sidebar.")
         st.stop()
     with st.spinner("Asking every policy about every practice…"):
-        grid = build_grid(grid_folder(), topics, engine=engine)
+        # Only the chosen columns are answered (the cache keeps the others it holds).
+        grid = build_grid(grid_folder(), topics, policies=chosen_p, engine=engine)
     shown = grid.select(chosen_p, chosen_t)
 
     left, right, note = st.columns([1, 1, 3])

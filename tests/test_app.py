@@ -418,3 +418,24 @@ def test_the_upload_limit_is_the_build_limit():
 
     assert config["server"]["maxUploadSize"] == DEFAULT_MAX_BYTES // 1_000_000 == 10
     assert config["client"]["toolbarMode"] == "minimal"
+
+
+def test_with_many_policies_the_filter_starts_empty_and_searches_every_policy(start_app, seed_policies, tmp_path,
+                                                                            real_embedder):
+    """Past MANY_POLICIES (a store holds thousands) the sidebar does not list every policy as selected:
+    it starts empty, which searches every policy, and a question naming a company still goes to it."""
+    from qa.config import BuildSettings
+    from qa.index.build import build_index
+
+    for n in range(8):
+        (seed_policies / f"acme-{n}.txt").write_text(f"Acme {n} Privacy\n\nWe keep your email address for {n + 1} "
+                                                     "years and never sell it.\n", encoding="utf-8")
+    folder = tmp_path / "many"
+    build_index(seed_policies, folder, BuildSettings(), lambda: real_embedder)
+    at = start_app(index=folder)
+    assert at.sidebar.multiselect[0].value == []
+    ask(at, "How long does Concero keep phone call recordings?")
+    assert "No policy is selected" not in page_html(at) + "\n".join(texts(at.error) + texts(at.warning))
+    assert cited(at) == {"Concero Technology Services"}
+    ask(at, "Which companies never sell my email address?")
+    assert "Searched 13 policies" in page_html(at)

@@ -567,3 +567,26 @@ def test_compare_page_shows_every_cell_and_a_policys_markup_as_text(seed_policie
     # Filters narrow the grid; the downloads follow them.
     at.sidebar.multiselect[0].set_value(["concero"]).run()
     assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 16
+
+
+def test_compare_page_with_many_policies_answers_only_the_chosen_columns(seed_policies, tmp_path, capsys,
+                                                                         monkeypatch):
+    """Past MANY_POLICIES (a store holds thousands) the page asks which policies to compare, and the grid
+    answers only their columns: 16 answers a column."""
+    from streamlit.testing.v1 import AppTest
+
+    for n in range(8):
+        (seed_policies / f"acme-{n}.txt").write_text(f"Acme {n} Privacy\n\nWe keep your email address for {n + 1} "
+                                                     "years and never sell it.\n", encoding="utf-8")
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    monkeypatch.setenv("POLICYQA_INDEX", str(folder))
+    at = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+    assert at.sidebar.multiselect[0].value == []
+    assert any("13 policies are indexed" in i.value for i in at.info)
+    assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 0
+    at.sidebar.multiselect[0].set_value(["concero", "acme-3"]).run()
+    assert not at.exception, at.exception
+    assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 32
+    assert any("32 answered now" in c.value for c in at.caption), [c.value for c in at.caption]
