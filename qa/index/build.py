@@ -124,10 +124,10 @@ def _previous_index(index_dir: Path, settings: BuildSettings, full: bool) -> Pol
     if old.manifest["settings"] != settings.to_dict():
         return None
     # Vectors from another runtime (int8 ONNX against PyTorch) or another recipe differ slightly; never mix them.
-    from qa.embed.base import requested_backend
-
     if old.manifest["model"].get("recipe", 1) != VECTOR_RECIPE:
         return None
+    from qa.embed.base import requested_backend
+
     # A manifest without the key predates ONNX, so PyTorch made its vectors; None: an embedder without runtimes.
     return old if old.manifest["model"].get("backend", "torch") in (None, requested_backend()) else None
 

@@ -173,46 +173,56 @@ class Scorer:
         return (1 - sentence_weight) * passage + sentence_weight * best
 
     # -- bm25 --------------------------------------------------------------------------------------
-    def bm25_scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage (name, section and text) for `question`; the index's saved BM25
-        (qa.index.lexical) when it has one, else built here once."""
-        from qa.index.lexical import build_bm25, passage_corpus, tokenize
+    def _lexical(self):
+        """The index's saved BM25 (qa.index.lexical), else one built here once."""
+        from qa.index.lexical import build_bm25, passage_corpus
 
         if self._bm25 is None:
             self._bm25 = self.index.bm25 if self.index.bm25 is not None else build_bm25(passage_corpus(self.index))
+        return self._bm25
+
+    def bm25_scores(self, question: str) -> np.ndarray:
+        """BM25 score of every passage (name, section and text) for `question`; the index's saved BM25
+        (qa.index.lexical) when it has one, else built here once."""
+        from qa.index.lexical import tokenize
+
+        bm25 = self._lexical()
         if not self.index.passages:
             return np.zeros(0, dtype=np.float32)
         if question not in self._bm25_cache:  # an answer scores one question once per policy
             if len(self._bm25_cache) >= 8:
                 self._bm25_cache.pop(next(iter(self._bm25_cache)))
             words = tokenize([question], return_ids=False)[0]
-            scores = (np.asarray(self._bm25.get_scores(words), dtype=np.float32) if words
+            scores = (np.asarray(bm25.get_scores(words), dtype=np.float32) if words
                       else np.zeros(len(self.index.passages), dtype=np.float32))
             scores.flags.writeable = False
             self._bm25_cache[question] = scores
         return self._bm25_cache[question]
 
+    def token_rows(self, token: str) -> np.ndarray:
+        """Rows whose BM25 text holds the bm25s token `token` (its postings), ascending."""
+        bm25 = self._lexical()
+        column = bm25.vocab_dict.get(token)
+        if column is None or not len(self.index.passages):
+            return np.zeros(0, dtype=np.int64)
+        postings = bm25.scores
+        return np.asarray(postings["indices"][postings["indptr"][column]:postings["indptr"][column + 1]],
+                          dtype=np.int64)
+
     def rows_naming(self, name: str) -> np.ndarray | None:
         """Rows whose BM25 text (policy name, section, passage) holds every token of `name`, ascending: a
-        superset of the passages that name it, read from the postings instead of every passage's text.
-        None when `name` has no BM25 token (stop words, one-letter words): the caller reads every row."""
-        from qa.index.lexical import build_bm25, passage_corpus, tokenize
+        superset of the passages that name it, read from the postings (`token_rows`) instead of every
+        passage's text. None when `name` has no BM25 token (stop words, one-letter words): the caller reads
+        every row. The store's scorer shares this method over its own postings."""
+        from qa.index.lexical import tokenize
 
         words = sorted(set(tokenize([name], return_ids=False)[0]))
         if not words:
             return None
-        if self._bm25 is None:
-            self._bm25 = self.index.bm25 if self.index.bm25 is not None else build_bm25(passage_corpus(self.index))
-        vocab, postings = self._bm25.vocab_dict, self._bm25.scores
-        rows: np.ndarray | None = None
-        for word in words:
-            token = vocab.get(word)
-            if token is None or not len(self.index.passages):
-                return np.zeros(0, dtype=np.int64)
-            found = np.asarray(postings["indices"][postings["indptr"][token]:postings["indptr"][token + 1]],
-                               dtype=np.int64)
-            rows = found if rows is None else np.intersect1d(rows, found)
-        return np.unique(rows) if rows is not None else None
+        rows = np.unique(self.token_rows(words[0]))
+        for word in words[1:]:
+            rows = np.intersect1d(rows, self.token_rows(word))
+        return rows
 
     # -- hits --------------------------------------------------------------------------------------
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,

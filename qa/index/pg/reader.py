@@ -547,19 +547,11 @@ class PgScorer:
         best = np.where(np.isnan(best), passage, best)  # a passage without sentences is its own best sentence
         return (1 - sentence_weight) * passage + sentence_weight * best
 
-    def rows_naming(self, name: str) -> np.ndarray | None:
-        """As `Scorer.rows_naming`: the rows holding every BM25 token of `name` (each token's postings over
-        the generation, one row of `generation_postings` each); None when `name` has no token."""
-        from qa.index.lexical import tokenize
+    def token_rows(self, token: str) -> np.ndarray:
+        """Rows of the generation holding the bm25s token `token`: its one row of `generation_postings`."""
+        return self.index.postings(token)[0]
 
-        words = sorted(set(tokenize([name], return_ids=False)[0]))
-        if not words:
-            return None
-        rows: np.ndarray | None = None
-        for word in words:
-            found = self.index.postings(word)[0]
-            rows = found if rows is None else np.intersect1d(rows, found)
-        return np.unique(rows) if rows is not None else None
+    rows_naming = Scorer.rows_naming  # the rows holding every token of a name, over `token_rows`
 
     def bm25_scores(self, question: str) -> _LazyBM25:
         """BM25 of every row for `question` (read lazily: see _LazyBM25)."""
