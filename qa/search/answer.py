@@ -29,8 +29,18 @@ from qa.errors import QueryError
 from qa.search.conversation import resolve_question
 from qa.search.names import match_names, without_names
 from qa.search.retrieval import Hit
+from qa.search.verdict import (
+    NOT_STATED,
+    NOT_STATED_LABEL,
+    OPEN,
+    label_for,
+    negated_by_words,
+    question_kind,
+    verdict_for,
+)
 
 MENTIONS_SHOWN = 3
+STATES_IT_AT = 0.5  # a calibrated probability at or above which an answered row "states it"
 
 
 @dataclass(frozen=True)
@@ -63,6 +73,10 @@ class PolicyAnswer:
     hits: tuple[Hit, ...] = ()
     confidence: float = 0.0
     ranked: tuple[Hit, ...] = field(default=(), repr=False)  # every candidate, best first (for evaluation)
+    # What the row amounts to (`qa.search.verdict`): "yes" / "no" / "not_stated" for a yes-no question,
+    # "stated" / "not_stated" for an open one, decided by `quotes[0]`; and the confidence label a user sees.
+    verdict: str = NOT_STATED
+    label: str = NOT_STATED_LABEL
 
 
 @dataclass(frozen=True)
@@ -80,6 +94,8 @@ class Answer:
     mentions: tuple[Hit, ...] = ()  # passages that mention a not-indexed organisation: never the answer
     reranker: str = ""  # the reranker that ordered the passages ("" when none)
     threshold: float = 0.0  # the confidence below which a policy is "not stated"
+    kind: str = OPEN  # YES_NO or OPEN (`qa.search.verdict.question_kind`)
+    topics: tuple[str, ...] = ()  # the privacy practices the question asks about (the practice model's ids)
 
     def __post_init__(self) -> None:
         if not self.interpreted_as:
@@ -108,6 +124,14 @@ class Answer:
         rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.score)
         return leaders + rest
 
+    def summary(self) -> dict[str, list[str]]:
+        """Policy names by verdict, in row order: {"no": [...], "not_stated": [...], "yes": [...], ...};
+        only verdicts some row has."""
+        out: dict[str, list[str]] = {}
+        for row in self.rows:
+            out.setdefault(row.verdict, []).append(row.name)
+        return out
+
     def to_dict(self) -> dict:
         """The JSON form (`policyqa ask --json`): every quote with its offsets into its policy's text."""
         return {
@@ -120,8 +144,12 @@ class Answer:
             "corrections": [{"typed": t, "policy": p} for t, p in self.corrections],
             "reranker": self.reranker or None,
             "threshold": round(self.threshold, 4),
+            "kind": self.kind,
+            "topics": list(self.topics),
+            "summary": self.summary(),
             "answers": [{
                 "policy": row.policy, "name": row.name, "abstained": row.abstained,
+                "verdict": row.verdict, "label": row.label,
                 "confidence": round(row.confidence, 4),
                 "quotes": [asdict(q) for q in row.quotes],
                 "passages": [h.to_dict() for h in row.hits],
@@ -189,6 +217,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         raise QueryError(f"k must be >= 1, got {k}")
     interpreted = resolve_question(question, history, engine.policies) if history else question.strip()
     match = match_names(interpreted, engine.policies)
+    kind = question_kind(interpreted)
     if policies is not None:
         unknown = [p for p in policies if p not in engine.policies]
         if unknown:
@@ -226,15 +255,19 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence,
                                      hits=tuple(hits[:1]), confidence=confidence, ranked=tuple(hits[:shown])))
             continue
+        quotes = _quotes(engine, policy_id, hits[0])
+        negated = bool(quotes) and negated_by_words(quotes[0].text)
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
-                                 quotes=_quotes(engine, policy_id, hits[0]), hits=tuple(hits[:shown]),
-                                 confidence=confidence, ranked=tuple(hits[:shown])))
+                                 quotes=quotes, hits=tuple(hits[:shown]),
+                                 confidence=confidence, ranked=tuple(hits[:shown]),
+                                 verdict=verdict_for(kind, True, negated),
+                                 label=label_for(True, confidence, max(threshold, STATES_IT_AT))))
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
                   mentions=_mentions(engine, not_indexed) if not_indexed else (),
-                  reranker=reranker.name if reranker is not None else "", threshold=threshold)
+                  reranker=reranker.name if reranker is not None else "", threshold=threshold, kind=kind)
 
 
 def _reranked(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:

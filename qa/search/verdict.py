@@ -1,0 +1,77 @@
+"""What a policy's answer amounts to: a verdict (yes / no / stated / not stated) and a confidence label.
+
+A yes-no question ("Do they sell my data?", "Can I delete my account?", "Which companies sell my data?",
+asked of each company) gets `yes`, `no` or `not_stated` per policy; an open question ("How long…",
+"Who…") gets `stated` or `not_stated`. Whether a stated answer is a yes or a no is the stance of the
+sentence that decides it: "We do not and will not sell personal information" says no.
+
+The confidence label is what a user can act on, the same words in the chat, `ask` and JSON:
+"states it" (the policy states the practice asked about), "related passage" (a passage on the subject that
+may not answer it) and "not stated".
+"""
+
+from __future__ import annotations
+
+import re
+
+YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
+VERDICTS = (YES, NO, STATED, NOT_STATED)
+VERDICT_WORDS = {YES: "Yes", NO: "No", STATED: "Stated", NOT_STATED: "Not stated"}
+YES_NO, OPEN = "yes-no", "open"
+
+STATES_IT, RELATED, NOT_STATED_LABEL = "states it", "related passage", "not stated"
+LABELS = (STATES_IT, RELATED, NOT_STATED_LABEL)
+
+# A yes-no question opens with an auxiliary verb ("Do", "Is", "Can", "Will"…), possibly after a lead-in
+# ("And does…", "So can I…", "Concero: do they…"); "Which companies…" and "Who sells…" ask the same
+# yes-or-no of each company. Open questions ask what, how, who, where, when, why or for a list.
+_AUXILIARY = (r"do|does|did|is|are|was|were|can|could|will|would|should|shall|may|might|must|has|have|had|"
+              r"am|isn't|aren't|doesn't|don't|won't|can't|didn't|wasn't|haven't|hasn't")
+_LEAD_IN = r"(?:(?:and|so|but|also|then|ok|okay|please|tell me|hi|hello)[,:]?\s+)*"
+_YES_NO_START = re.compile(rf"^\s*{_LEAD_IN}(?:{_AUXILIARY})\b", re.IGNORECASE)
+_WHICH_DO = re.compile(r"^\s*(?:which|what)\s+(?:of\s+(?:these|the|them)\s+)?(?:companies|company|firms|"
+                       r"providers|organisations|organizations|policies|ones|services)\b", re.IGNORECASE)
+_CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
+                            re.IGNORECASE)
+
+
+def question_kind(question: str) -> str:
+    """YES_NO for a question that asks whether something is so (of one company or of each), else OPEN."""
+    text = question.strip()
+    if _YES_NO_START.match(text) or _WHICH_DO.match(text):
+        return YES_NO
+    # "Concero looks after our network. Can their engineers go through our files?": the last sentence asks.
+    last = re.split(r"(?<=[.!?])\s+", text)[-1] if text else text
+    if last is not text and _YES_NO_START.match(last):
+        return YES_NO
+    if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|when|why|which)\b", text, re.I):
+        return YES_NO
+    return OPEN
+
+
+def verdict_for(kind: str, stated: bool, negated: bool) -> str:
+    """The verdict of one policy: NOT_STATED unless `stated`; for a yes-no question NO when the deciding
+    sentence says the company does not (`negated`), else YES; for an open question STATED."""
+    if not stated:
+        return NOT_STATED
+    if kind == YES_NO:
+        return NO if negated else YES
+    return STATED
+
+
+def label_for(stated: bool, confidence: float, states_at: float) -> str:
+    """The confidence label: NOT_STATED_LABEL when not stated, STATES_IT at or above `states_at` (a
+    calibrated probability), else RELATED."""
+    if not stated:
+        return NOT_STATED_LABEL
+    return STATES_IT if confidence >= states_at else RELATED
+
+
+# Without a practice model, a sentence's stance comes from its words: a negation of the verb phrase.
+_NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n't\b|\bwithout\s+your\s+(?:prior\s+)?"
+                       r"(?:consent|permission)", re.IGNORECASE)
+
+
+def negated_by_words(sentence: str) -> bool:
+    """Whether `sentence` contains a negation ("does not", "never", "no data"): the fallback stance."""
+    return bool(_NEGATION.search(sentence))
