@@ -91,9 +91,18 @@ class Engine:
             self._retrievers[name] = kinds[name](self.scorer, self.settings)
         return self._retrievers[name]
 
+    def refresh(self) -> None:
+        """Before a question: an index that can lose its generation (the store's `PgIndex.refresh`) renews
+        its hold on it, or reopens the current one, and then nothing derived from the old one is kept."""
+        refresh = getattr(self.index, "refresh", None)
+        if refresh is not None and refresh():
+            self.scorer.forget_queries()
+            self._retrievers.clear()
+
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
                retriever: str = DEFAULT_RETRIEVER) -> list[Hit]:
         """The `k` best passages for `question`, restricted to `policies` (ids) when given."""
+        self.refresh()
         return self.retriever(retriever).search(question, k=k, policies=policies)
 
     def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
@@ -102,5 +111,6 @@ class Engine:
         """Per-policy answers with highlighted, cited sentences, or "not stated" (see `qa.search.answer`)."""
         from qa.search.answer import answer_question
 
+        self.refresh()
         return answer_question(self, question, k=k, policies=policies, retriever=retriever, history=history,
                                rerank=rerank)

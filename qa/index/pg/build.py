@@ -14,7 +14,7 @@ import numpy as np
 
 from qa.embed.base import Embedder
 from qa.index.pg.reader import bm25_document, bm25_tokens
-from qa.index.pg.store import LOCK_NAMESPACE, PUBLISH_LOCK, PgStore, _safe_url
+from qa.index.pg.store import LEASE_SECONDS, LOCK_NAMESPACE, PUBLISH_LOCK, PgStore, _readers_ddl, _safe_url
 
 
 def shard_of(policy_id: str, shards: int) -> int:
@@ -448,14 +448,20 @@ def write_postings(store: PgStore, conn, generation: int) -> None:
 
 
 def _collect_garbage(store: PgStore) -> None:
-    """Drop published generations older than the previous one, building ones older than the current
-    (superseded plans), and every policy version no generation holds. Readers of the current and the
-    previous generation are never affected."""
+    """Drop published generations older than the previous one that no reader holds a live lease on,
+    building ones older than the current (superseded plans), and every policy version no generation
+    holds. Readers of the current and the previous generation, and any reader whose lease is renewed
+    (every question renews it), are never affected."""
     with store.pool.connection() as conn, conn.transaction():
         conn.execute("SELECT pg_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, PUBLISH_LOCK))
+        if conn.execute("SELECT to_regclass(%s)", (f"{store.schema}.readers",)).fetchone()[0] is None:
+            conn.execute(_readers_ddl(store.schema))  # a store made before leases existed
+        conn.execute(store.q("DELETE FROM {s}.readers WHERE renewed_at < now() - make_interval(secs => %s)"),
+                     (LEASE_SECONDS,))
         current, previous = conn.execute(store.q(
             "SELECT generation_id, previous_generation_id FROM {s}.current")).fetchone()
-        conn.execute(store.q("DELETE FROM {s}.generations WHERE generation_id < %s AND generation_id <> %s"),
+        conn.execute(store.q("DELETE FROM {s}.generations WHERE generation_id < %s AND generation_id <> %s "
+                             "AND generation_id NOT IN (SELECT generation_id FROM {s}.readers)"),
                      (current, -1 if previous is None else previous))
         # A builder writes a version and the row that puts it in its generation in one transaction, so
         # a version no generation holds is never one a build is still writing.

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+import time
+import uuid
 from collections import OrderedDict
 from typing import Iterator, Sequence
 
 import numpy as np
 
 from qa.ingest.chunking import Passage
+from qa.errors import IndexUnavailable
 from qa.index.pg.store import PgStore, _safe_url
 from qa.ingest.policies import Policy
 from qa.search.retrieval import Scorer
@@ -23,6 +26,7 @@ EF_SEARCH = 200
 # larger scope searches HNSW. Measured at 30,000 synthetic passages: an exact scan of 6,000 passages and
 # their 18,000 sentences took 52-62 ms.
 EXACT_MAX_ROWS = 2_000
+RENEW_SECONDS = 30  # a reader renews its lease at most this often (it lasts qa.index.pg.store.LEASE_SECONDS)
 TEXT_CACHE = 256  # policy texts a reader keeps (the rest stay in the database)
 PASSAGE_CACHE = 4096
 # BM25 over every policy: the question's rarest tokens' postings are read whole, the common ones' only
@@ -94,6 +98,14 @@ class StoredPolicy(Policy):
         return self._index.policy_text(self.id, self.version_id)
 
 
+class GenerationGone(IndexUnavailable):
+    """The generation a reader was on was collected (its lease lapsed); asking again reopens the current one."""
+
+    def __init__(self, generation: int):
+        super().__init__(f"the store's generation {generation} was replaced while this question read it: ask again")
+        self.generation = generation
+
+
 class PassageRows(Sequence):
     """The generation's passages in row order, read from the store on demand (a few thousand kept)."""
 
@@ -131,6 +143,8 @@ class PassageRows(Sequence):
                 self._cache[row] = Passage(id=pid, policy=policy_id, section=section, start=start, end=end, text=text)
             while len(self._cache) > PASSAGE_CACHE:
                 self._cache.popitem(last=False)
+        if any(int(r) not in self._cache for r in rows):  # its versions were collected mid-question
+            raise GenerationGone(self._pg.generation)
         return [self._cache[int(r)] for r in rows]
 
     def __iter__(self) -> Iterator[Passage]:
@@ -155,12 +169,33 @@ class PgIndex:
 
     def __init__(self, store: PgStore, generation: int):
         self.store = store
-        self.generation = generation
         self.path = None
+        self.reader_id = uuid.uuid4().hex
+        self._leased = False  # whether the store keeps leases (a store older than them does not)
+        self._renewed = 0.0  # time.monotonic() of the last renewal
+        self._load(generation)
+
+    def _load(self, generation: int) -> None:
+        """Take (or move) this reader's lease to `generation`, then read it; GenerationGone when it was
+        collected meanwhile. The lease comes first, so a publish after it cannot collect what is read."""
+        import psycopg
+
+        store = self.store
+        self.generation = generation
         with store.pool.connection() as conn:
+            try:
+                conn.execute(store.q(
+                    "INSERT INTO {s}.readers (reader_id, generation_id) VALUES (%s, %s) ON CONFLICT (reader_id) "
+                    "DO UPDATE SET generation_id = EXCLUDED.generation_id, renewed_at = now()"),
+                    (self.reader_id, generation))
+                self._leased, self._renewed = True, time.monotonic()
+            except psycopg.errors.UndefinedTable:  # made before leases: `refresh` checks at every question
+                self._leased = False
             info = conn.execute(store.q(
                 "SELECT settings, model, published_at, build_seconds, passage_count, unit_count, token_total "
-                "FROM {s}.generations WHERE generation_id = %s"), (generation,)).fetchone()
+                "FROM {s}.generations WHERE generation_id = %s AND state = 'published'"), (generation,)).fetchone()
+            if info is None:
+                raise GenerationGone(generation)
             rows = conn.execute(store.q(
                 "SELECT g.policy_id, g.version_id, g.first_row, p.passage_count, p.name, p.aliases, p.source, p.sha256 "
                 "FROM {s}.generation_policies g JOIN {s}.policies p USING (policy_id, version_id) "
@@ -193,6 +228,43 @@ class PgIndex:
             "build_seconds": float(build_seconds or 0.0), "store": _safe_url(store.url), "generation": generation,
         }
 
+    def refresh(self) -> bool:
+        """Renew this reader's lease (at most every RENEW_SECONDS; the Engine calls this before each
+        question). When its generation is gone (the lease expired while idle, or the store keeps no
+        leases), reopen the store's current generation in place and return True: the caller drops what
+        it derived from the old one. Raises IndexUnavailable when the store has no index any more."""
+        if self._leased and time.monotonic() - self._renewed < RENEW_SECONDS:
+            return False
+        with self.store.pool.connection() as conn:
+            if self._leased:
+                conn.execute(self.store.q("UPDATE {s}.readers SET renewed_at = now(), generation_id = %s "
+                                          "WHERE reader_id = %s"), (self.generation, self.reader_id))
+            alive = conn.execute(self.store.q(
+                "SELECT 1 FROM {s}.generations WHERE generation_id = %s AND state = 'published'"),
+                (self.generation,)).fetchone()
+        if alive:
+            self._renewed = time.monotonic()
+            return False
+        for _ in range(5):  # each try loses only to a publish that collects what it just chose
+            current = self.store.current_generation()
+            if current is None:
+                from qa.index.store import REBUILD_HINT, IndexUnavailable
+
+                raise IndexUnavailable(f"no index in the store {_safe_url(self.store.url)}: {REBUILD_HINT} --store URL")
+            try:
+                self._load(current)
+                return True
+            except GenerationGone:
+                continue
+        raise GenerationGone(self.generation)
+
+    def release(self) -> None:
+        """Drop this reader's lease (a reader that is done; an abandoned one expires)."""
+        if self._leased:
+            with self.store.pool.connection() as conn:
+                conn.execute(self.store.q("DELETE FROM {s}.readers WHERE reader_id = %s"), (self.reader_id,))
+            self._leased = False
+
     @property
     def settings(self):
         from qa.config import BuildSettings
@@ -203,8 +275,11 @@ class PgIndex:
         key = (policy_id, version_id)
         if key not in self._texts:
             with self.store.pool.connection() as conn:
-                self._texts[key] = conn.execute(self.store.q(
-                    "SELECT text FROM {s}.policies WHERE policy_id = %s AND version_id = %s"), key).fetchone()[0]
+                found = conn.execute(self.store.q(
+                    "SELECT text FROM {s}.policies WHERE policy_id = %s AND version_id = %s"), key).fetchone()
+            if found is None:
+                raise GenerationGone(self.generation)
+            self._texts[key] = found[0]
             while len(self._texts) > TEXT_CACHE:
                 self._texts.popitem(last=False)
         return self._texts[key]

@@ -108,6 +108,7 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {s}.generation_shards ("
         f" generation_id bigint NOT NULL REFERENCES {s}.generations ON DELETE CASCADE, shard int NOT NULL,"
         " finished_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (generation_id, shard))",
+        _readers_ddl(s),
         f"CREATE TABLE IF NOT EXISTS {s}.current (only_row bool PRIMARY KEY DEFAULT true CHECK (only_row),"
         f" generation_id bigint REFERENCES {s}.generations, previous_generation_id bigint)",
         # HNSW for searches over every policy; a scoped search reads its policies' rows by primary key.
@@ -118,6 +119,17 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f"CREATE INDEX IF NOT EXISTS units_ekey ON {s}.units (policy_id, ekey)",
         f"CREATE INDEX IF NOT EXISTS units_passage ON {s}.units (policy_id, version_id, passage_ord)",
     ]
+
+
+def _readers_ddl(schema: str) -> str:
+    """Readers' leases on the generation they answer from (see `qa.index.pg.reader.PgIndex.refresh`): a
+    publish collects no generation a lease renewed within LEASE_SECONDS names. No foreign key, so a
+    lease never blocks the collection of a generation whose reader is gone (its lease expired)."""
+    return (f"CREATE TABLE IF NOT EXISTS {schema}.readers (reader_id text PRIMARY KEY, generation_id bigint NOT NULL,"
+            " renewed_at timestamptz NOT NULL DEFAULT now())")
+
+
+LEASE_SECONDS = 600  # a reader's lease lasts this long unless renewed (it is renewed at each question)
 
 
 class PgStore:
@@ -224,9 +236,18 @@ class PgStore:
         generation = self.current_generation() if meta else None
         if generation is None:
             raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL")
-        from qa.index.pg.reader import PgIndex
+        from qa.index.pg.reader import GenerationGone, PgIndex
 
-        index = PgIndex(self, generation)
+        for _ in range(5):  # a publish between reading `current` and the lease may collect it: read again
+            try:
+                index = PgIndex(self, generation)
+                break
+            except GenerationGone:
+                generation = self.current_generation()
+                if generation is None:
+                    raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL") from None
+        else:
+            raise StoreError(f"the store {where} changed five times while opening it: try again")
         built_with = index.manifest["model"]["id"]
         if model is not None and built_with != model:
             raise IndexUnavailable(f"the store {where} was built with model '{built_with}', not '{model}': "

@@ -1,0 +1,76 @@
+"""Faults of the PostgreSQL store (issue #26): readers through publishes, hostile text, a frozen or stopped
+server, concurrent first builds. Each ends in one line and loses neither the index nor a reader."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pytest
+
+from qa.config import BuildSettings
+from qa.index.pg import PgStore, open_engine
+from qa.index.pg.build import build_store
+
+pytestmark = pytest.mark.slow  # a real PostgreSQL server
+
+SETTINGS = BuildSettings(model="fake-embedder")
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pg_fixture import local_server
+
+        with local_server() as url:
+            yield url
+
+
+@pytest.fixture
+def store(pg_url, request):
+    schema = "f_" + request.node.name.lower().replace("[", "_").replace("]", "").replace("-", "_")[:50]
+    with PgStore(pg_url, schema) as opened:
+        yield opened
+
+
+def _build(store: PgStore, policies: Path, embedder):
+    return build_store(store, policies, SETTINGS, lambda: embedder)
+
+
+def _change(policies: Path, n: int) -> None:
+    path = sorted(p for p in policies.iterdir() if p.suffix in (".md", ".txt", ".html"))[0]
+    path.write_text(path.read_text() + f"\n\nRevision {n}: we keep account records for {n} days.\n")
+
+
+def test_a_reader_answers_through_20_publishes(store, seed_policies, fake_embedder):
+    _build(store, seed_policies, fake_embedder)
+    engine = open_engine(store.url, embedder_factory=lambda _: fake_embedder, reranker="none", schema=store.schema)
+    first = engine.answer("How long do you keep call recordings?")
+    for n in range(20):
+        _change(seed_policies, n)
+        _build(store, seed_policies, fake_embedder)
+        answer = engine.answer("How long do you keep call recordings?")
+        assert answer.rows  # the reader's generation is held by its lease: same passages as at first
+    assert [r.policy for r in answer.rows] == [r.policy for r in first.rows]
+    with store.pool.connection() as conn:  # only the current, the previous and the leased one are kept
+        kept = conn.execute(store.q("SELECT count(*) FROM {s}.generations")).fetchone()[0]
+    assert kept <= 3
+
+
+def test_a_reader_whose_lease_lapsed_reopens_the_current_generation(store, seed_policies, fake_embedder):
+    _build(store, seed_policies, fake_embedder)
+    engine = open_engine(store.url, embedder_factory=lambda _: fake_embedder, reranker="none", schema=store.schema)
+    old = engine.index.generation
+    engine.answer("Do they sell my data?")
+    with store.pool.connection() as conn:  # as if the reader slept past its lease
+        conn.execute(store.q("UPDATE {s}.readers SET renewed_at = now() - interval '1 day'"))
+    engine.index._renewed = -1e9
+    for n in range(3):
+        _change(seed_policies, n)
+        _build(store, seed_policies, fake_embedder)
+    with store.pool.connection() as conn:
+        assert conn.execute(store.q("SELECT count(*) FROM {s}.generations WHERE generation_id = %s"),
+                            (old,)).fetchone()[0] == 0
+    answer = engine.answer("Do they sell my data?")
+    assert answer.rows and engine.index.generation == store.current_generation()
