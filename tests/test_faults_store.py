@@ -74,3 +74,16 @@ def test_a_reader_whose_lease_lapsed_reopens_the_current_generation(store, seed_
                             (old,)).fetchone()[0] == 0
     answer = engine.answer("Do they sell my data?")
     assert answer.rows and engine.index.generation == store.current_generation()
+
+
+def test_a_pdf_whose_text_holds_nul_is_refused_in_one_line_and_the_rest_indexed(store, seed_policies, fake_embedder):
+    from tests.test_formats import make_pdf
+
+    (seed_policies / "nulcorp.pdf").write_bytes(make_pdf([["We keep call recordings for ninety days.",
+                                                            "Data kept \\000 here for every user of the service."]]))
+    report = _build(store, seed_policies, fake_embedder)
+    assert [str(e) for e in report.errors] == [
+        "nulcorp.pdf: its text holds U+0000 at character 51, which PostgreSQL cannot store; remove it from the file"]
+    assert "concero" in report.added and "nulcorp" not in report.added
+    index = store.open_index()
+    assert "concero" in index.policies and "nulcorp" not in index.policies

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -259,6 +260,7 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     from qa.ingest.policies import read_policy
 
     policy = read_policy(path, metadata, max_bytes, limits)
+    refuse_unstorable(path, policy)
     chunks = chunk_policy(policy, settings.chunk_size, settings.chunk_overlap)
     if len(chunks) > max_passages:
         raise PolicyFileError(path, f"{len(chunks):,} passages, over the limit of {max_passages:,} per "
@@ -273,6 +275,24 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     report.embedded += embed_missing(keys + unit_keys, texts + unit_texts, vectors, get_embedder, progress)
     return write_version(store, generation, policy, key, chunks, units, [vectors[k] for k in keys],
                          [vectors[k] for k in unit_keys], keys, unit_keys, tokens)
+
+
+# What a PostgreSQL text (or jsonb) value cannot hold: NUL, and lone surrogates (not UTF-8). A policy is
+# never reworded to fit, so a file whose text holds one is refused, in one line, and the others indexed.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def refuse_unstorable(path: Path, policy) -> None:
+    """Raise PolicyFileError naming the file and the first code point the store cannot hold, if any (in its
+    text, name, aliases or headings)."""
+    from qa.ingest.formats import PolicyFileError
+
+    for what, value in (("text", policy.text), ("name", policy.name), *(("alias", a) for a in policy.aliases),
+                        *(("heading", str(h[-1])) for h in policy.headings)):
+        found = _UNSTORABLE.search(value)
+        if found:
+            raise PolicyFileError(path, f"its {what} holds U+{ord(found.group()):04X} at character "
+                                        f"{found.start():,}, which PostgreSQL cannot store; remove it from the file")
 
 
 def write_version(store: PgStore, generation: int, policy, key: str, passages: list, units: list,
