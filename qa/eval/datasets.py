@@ -40,10 +40,36 @@ class EvalQuestion:
     scoped: bool = False
     conversation: str = ""
     not_indexed: tuple[str, ...] = ()
+    split: str = ""  # "dev" (tune on it) or "test" (report it; never tune on it); "" when the file has none
+    # Gold verdicts, (policy id, verdict) pairs: "yes" / "no" / "not_stated" for a yes-no question,
+    # "stated" / "not_stated" for an open one (qa.search.verdict); empty when the line has none.
+    verdicts: tuple[tuple[str, str], ...] = ()
 
     @property
     def answerable(self) -> bool:
         return bool(self.evidence)
+
+    @property
+    def kind(self) -> str:
+        """The stratum the golden split balances (`question_kind`)."""
+        return question_kind(self.conversation, self.not_indexed, bool(self.evidence), self.policy)
+
+
+KINDS = ("single", "multi", "unanswerable", "not_indexed", "conversation")
+SPLITS = ("dev", "test")
+
+
+def question_kind(conversation: str, not_indexed, answerable: bool, policy: str | None) -> str:
+    """What kind of golden question this is: a conversation turn, one naming a company with no policy here
+    (`not_indexed`), one no policy answers (`unanswerable`: a practice not addressed), one answered by
+    several companies (`multi`: no single policy), else `single`. The first that applies wins."""
+    if conversation:
+        return "conversation"
+    if not_indexed:
+        return "not_indexed"
+    if not answerable:
+        return "unanswerable"
+    return "multi" if policy is None else "single"
 
 
 @dataclass(frozen=True)
@@ -169,6 +195,9 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
             if not isinstance(not_indexed, list) or not all(isinstance(n, str) for n in not_indexed):
                 raise ValueError('"not_indexed" must be a list of names')
             not_indexed = tuple(not_indexed)
+            split = row.get("split", "")
+            if split not in ("", *SPLITS):
+                raise ValueError(f'"split" must be one of {", ".join(SPLITS)}, got {split!r}')
             evidence = []
             for answer in answers:
                 if answer["policy"] not in policies:
@@ -177,6 +206,7 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
                 if span is None:
                     raise ValueError(f"quote not found in {answer['policy']}: {str(answer['quote'])[:60]!r}")
                 evidence.append(Evidence(answer["policy"], *span))
+            verdicts = _gold_verdicts(row, scope, policies, {e.policy for e in evidence})
         except KeyError as err:
             problems.append(DatasetProblem(number, f"missing field {err}"))
             continue
@@ -185,8 +215,36 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
             continue
         seen.add(qid)
         questions.append(EvalQuestion(qid, question, scope, tuple(evidence), scoped=scoped,
-                                      conversation=conversation, not_indexed=not_indexed))
+                                      conversation=conversation, not_indexed=not_indexed, split=split,
+                                      verdicts=verdicts))
     return questions, sorted(problems, key=lambda p: p.line)
+
+
+def _gold_verdicts(row: dict, scope: str | None, policies: dict, answered: set[str]) -> tuple[tuple[str, str], ...]:
+    """A line's gold verdicts: `"verdict"` (of the line's own policy) or `"verdicts"` ({policy id: verdict},
+    a multi-company line). A stated verdict (yes / no / stated) needs a quote of that policy in `answers`
+    (the deciding sentence); "not_stated" needs none. Raises ValueError naming what is wrong."""
+    from qa.search.verdict import NOT_STATED, VERDICTS
+
+    if "verdict" in row and "verdicts" in row:
+        raise ValueError('give "verdict" or "verdicts", not both')
+    if "verdict" in row:
+        if scope is None:
+            raise ValueError('"verdict" needs the line\'s "policy"; use "verdicts" for several companies')
+        given = {scope: row["verdict"]}
+    else:
+        given = row.get("verdicts", {})
+        if not isinstance(given, dict):
+            raise ValueError('"verdicts" must be an object {policy id: verdict}')
+    for pid, verdict in given.items():
+        if pid not in policies:
+            raise ValueError(f"unknown policy id {pid!r} in verdicts")
+        if verdict not in VERDICTS:
+            raise ValueError(f"verdict of {pid} must be one of {', '.join(VERDICTS)}, got {verdict!r}")
+        if (verdict == NOT_STATED) == (pid in answered):
+            raise ValueError(f"verdict {verdict} of {pid} " + ("has a quote in answers" if verdict == NOT_STATED
+                                                               else "needs its deciding quote in answers"))
+    return tuple(sorted(given.items()))
 
 
 def slug(title: str) -> str:
