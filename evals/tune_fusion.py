@@ -1,6 +1,11 @@
-"""Sweep the query-time fusion weights on the golden set and PolicyQA dev; prints one row per setting.
+"""Sweep the query-time fusion weights on the golden set's dev part and PolicyQA dev's tuning policies;
+prints one row per setting.
 
     .venv/bin/python evals/tune_fusion.py [--every 4]
+
+Only data that may be tuned on is read: golden lines of `"split": "dev"` and the PolicyQA questions of the
+train and calibration policies of `qa.train.split.split_squad_policies` (never its test policies, which
+`policyqa eval --squad ... --split test` reports).
 
 Uses the indexes `policyqa eval` builds (the project index for the golden set, the cached PolicyQA
 index), so run `policyqa index build` and `policyqa eval --squad ...` once first. Each setting is a
@@ -18,6 +23,7 @@ from qa.config import BuildSettings, RetrievalSettings
 from qa.eval.datasets import load_golden, load_squad
 from qa.eval.evaluation import evaluate
 from qa.search.engine import Engine
+from qa.train.split import split_squad_policies
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICYQA = ROOT.parent / "shared" / "data" / "policyqa" / "dev.json"
@@ -31,10 +37,15 @@ def main() -> None:
     args = parser.parse_args()
     golden_engine = Engine.open(ROOT / "index")
     golden, _ = load_golden(ROOT / "evals" / "golden.jsonl", golden_engine.policies)
+    golden = [q for q in golden if q.split == "dev"]
     policies, squad, _ = load_squad(POLICYQA, every=args.every)
+    split = split_squad_policies([p.id for p in policies])
+    tunable = set(split.train) | set(split.calibration)
+    squad = [q for q in squad if q.policy in tunable]
     squad_engine = Engine.open(temporary_index(policies, BuildSettings(), quiet=True),
                                embedder_factory=lambda model: golden_engine.embedder)
-    print("sentence_w hybrid_w | golden hit@1 hit@3 recall@5 mrr | policyqa hit@1 hit@5 mrr")
+    print(f"{len(golden)} golden dev questions, {len(squad)} PolicyQA questions of {len(tunable)} tuning policies")
+    print("sentence_w hybrid_w | golden dev hit@1 hit@3 recall@5 mrr | policyqa tuning hit@1 hit@5 mrr")
     for sw, hw in itertools.product(map(float, args.sentence.split(",")), map(float, args.hybrid.split(","))):
         settings = RetrievalSettings(sentence_weight=sw, hybrid_weight=hw)
         rows = []
