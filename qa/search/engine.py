@@ -8,6 +8,7 @@ from __future__ import annotations
 import gc
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
@@ -19,28 +20,72 @@ from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetrie
 
 if TYPE_CHECKING:  # imported where used: the answer path and the reranker are loaded on first use
     from qa.search.answer import Answer
+    from qa.search.evidence import EvidenceReader
+    from qa.search.practice import PracticeModel
     from qa.search.reranker import Reranker
 
+
+
+def practice_reads(model: PracticeModel, embedder: Embedder) -> bool:
+    """Whether `model` was trained on vectors of `embedder`'s model (same model id and dimension)."""
+    trained_on = model.config.get("embedding", {}).get("model") if isinstance(model.config.get("embedding"), dict) \
+        else model.config.get("embedding_model", model.config.get("model"))
+    same_model = trained_on is None or Path(str(embedder.model_id)).name == Path(str(trained_on)).name
+    return model.dimension == embedder.dimension and same_model
 
 
 class Engine:
     """An opened index with its embedder; retrievers are made on first use and kept."""
 
     def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: Reranker | None = None,
-                 scorer: Scorer | None = None, settings: RetrievalSettings | None = None):
+                 scorer: Scorer | None = None, settings: RetrievalSettings | None = None,
+                 practice: str | PracticeModel | None = None):
         """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
         another store passes its own with the same methods. `settings` are the query-time knobs (default:
-        `RetrievalSettings()`)."""
+        `RetrievalSettings()`). `practice` is the practice model or its name ("none": none; default: the
+        shipped one, or $POLICYQA_PRACTICE), loaded on first use."""
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
         self.scorer = scorer if scorer is not None else Scorer(index, embedder)
         self.settings = settings or RetrievalSettings()
         self._retrievers: dict[str, Retriever] = {}
+        self._practice = practice
+        self._practice_loaded = not isinstance(practice, str | None)
+        self._evidence: EvidenceReader | None = None
 
     def with_settings(self, settings: RetrievalSettings) -> Engine:
         """The same index, model, reranker and scorer (with its caches), answering with other `settings`."""
-        return Engine(self.index, self.embedder, self.reranker, scorer=self.scorer, settings=settings)
+        engine = Engine(self.index, self.embedder, self.reranker, scorer=self.scorer, settings=settings)
+        engine._practice, engine._practice_loaded, engine._evidence = (self._practice, self._practice_loaded,
+                                                                       self._evidence)
+        return engine
+
+    @property
+    def practice(self) -> PracticeModel | None:
+        """The practice model (`qa.search.practice`), or None: turned off, not shipped, or made for vectors
+        of another model than the index's (a fake embedder in tests, another sentence-transformers model)."""
+        if not self._practice_loaded:
+            from qa.search.practice import ENV_PRACTICE, load_practice_model, practice_folder
+
+            name = self._practice if isinstance(self._practice, str) else None
+            folder = practice_folder(name)
+            # Not shipped (an older checkout, a trimmed install) and not asked for: answer without it.
+            quiet = folder is None or (not folder.is_dir() and not name and not os.environ.get(ENV_PRACTICE))
+            model = None if quiet else load_practice_model(name)
+            self._practice = model if model is not None and practice_reads(model, self.embedder) else None
+            self._practice_loaded = True
+        return self._practice if not isinstance(self._practice, str) else None
+
+    @property
+    def evidence(self) -> EvidenceReader | None:
+        """What each policy's sentences state (`qa.search.evidence`), kept per opened index; None without a
+        practice model."""
+        if self._evidence is None and self.practice is not None:
+            from qa.search.evidence import EvidenceReader
+
+            self._evidence = EvidenceReader(self.scorer, self.practice)
+        return self._evidence
 
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,

@@ -158,6 +158,16 @@ class Scorer:
             return units, np.zeros(0, dtype=np.float32)
         return units, self.index.unit_vectors.reconstruct_batch(units) @ query[0]
 
+    def policy_sentences(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every indexed sentence of one policy: (spans (n, 2) as policy offsets, vectors (n, dimension)),
+        in text order. What the practice model reads to tell which practices a policy states."""
+        rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
+        units = self._unit_scope(rows)
+        if units is None or len(units) == 0:
+            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return (np.asarray(self.index.units[units, 1:3], dtype=np.int64),
+                np.asarray(self.index.unit_vectors.reconstruct_batch(units), dtype=np.float32))
+
     def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
         passage = self.passage_cosines(query, rows)
         if sentence_weight == 0 or len(rows) == 0:

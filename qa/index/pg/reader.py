@@ -622,6 +622,23 @@ class PgScorer:
         best = np.where(np.isnan(best), passage, best)  # a passage without sentences is its own best sentence
         return (1 - sentence_weight) * passage + sentence_weight * best
 
+    def policy_sentences(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every sentence of one policy's current version: (spans (n, 2), vectors (n, dimension)), in text
+        order (as `Scorer.policy_sentences`)."""
+        rows = self.index.rows_of([policy_id])
+        found = []
+        if rows is not None and len(rows):
+            store = self.index.store
+            with store.pool.connection() as conn:
+                found = conn.execute(store.q(
+                    "SELECT u.start_offset, u.end_offset, u.embedding FROM {s}.units u "
+                    "WHERE u.policy_id = ANY(%(pol)s) AND u.version_id = ANY(%(ver)s) ORDER BY u.ord"),
+                    self._scope_params(rows)).fetchall()
+        if not found:
+            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        return (np.array([(s, e) for s, e, _ in found], dtype=np.int64),
+                np.stack([np.asarray(v, dtype=np.float32) for _, _, v in found]))
+
     def token_rows(self, token: str) -> np.ndarray:
         """Rows of the generation holding the bm25s token `token`: its one row of `generation_postings`."""
         return self.index.postings(token)[0]

@@ -1,0 +1,133 @@
+"""Which sentences of a policy state which privacy practice, and whether they say the company does not.
+
+The practice model (`qa.search.practice`) reads the sentence vectors the index already holds, so knowing
+what a whole policy states costs one matrix product per policy, computed once per opened index and kept.
+`decide` turns that into the decision a verdict rests on: does the policy state the practice a question
+asks about, which sentence says so, and does it say the company does not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+# Key terms: the question's content words. Function words, the words of every privacy question and the
+# company's own names carry no evidence of an answer.
+_STOP = frozenset("""
+a about above after again all also am an and any are as at be been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers how i
+if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
+out over own same she should so some such than that the their theirs them then there these they this those
+through to too under until up very was we were what when where which while who whom why will with would you
+your yours yourself company companies policy policies privacy personal data information info details they
+them their ever still really please tell know let ok okay get got
+""".split())
+_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+
+
+def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:
+    """The question's content words, lower case, without stop words and the words of `names`."""
+    named = {w.lower() for n in names for w in _WORD.findall(n)}
+    return list(dict.fromkeys(w.lower() for w in _WORD.findall(question)
+                              if w.lower() not in _STOP and w.lower() not in named and len(w) > 2))
+
+
+def term_pattern(term: str) -> re.Pattern:
+    """`term` as a whole word with any ending ("sell" matches sells, selling; "recording" recordings)."""
+    stem = term[:-1] if len(term) > 4 and term.endswith("s") else term
+    stem = stem[:-1] if len(stem) > 5 and stem.endswith("e") else stem
+    return re.compile(rf"(?<!\w){re.escape(stem)}\w*", re.IGNORECASE)
+
+
+def terms_in(text: str, terms: Sequence[str]) -> float:
+    """The share of `terms` found in `text` (0 without terms)."""
+    if not terms:
+        return 0.0
+    return sum(1 for t in terms if term_pattern(t).search(text)) / len(terms)
+
+
+@dataclass(frozen=True)
+class PolicyEvidence:
+    """One policy's sentences with what the practice model reads in them.
+
+    `spans` (n, 2) are policy offsets; `vectors` (n, d) the index's sentence vectors; `topics` (n, T) the
+    probability that each sentence states each practice; `negated` (n,) that it says the company does not.
+    """
+
+    spans: np.ndarray
+    vectors: np.ndarray
+    topics: np.ndarray
+    negated: np.ndarray
+
+    def stating(self, topic: int, threshold: float) -> np.ndarray:
+        """Indices of the sentences that state practice `topic` (probability at or above `threshold`)."""
+        return np.flatnonzero(self.topics[:, topic] >= threshold) if len(self.spans) else np.zeros(0, dtype=np.int64)
+
+
+class EvidenceReader:
+    """Each policy's `PolicyEvidence`, computed on first use from the scorer's sentence vectors and kept
+    (the most recent `capacity` policies)."""
+
+    def __init__(self, scorer, model, capacity: int = 4096):
+        self.scorer = scorer
+        self.model = model
+        self.capacity = capacity
+        self._kept: OrderedDict[str, PolicyEvidence] = OrderedDict()
+
+    def of(self, policy_id: str) -> PolicyEvidence:
+        found = self._kept.get(policy_id)
+        if found is not None:
+            self._kept.move_to_end(policy_id)
+            return found
+        spans, vectors = self.scorer.policy_sentences(policy_id)
+        if len(spans):
+            topics = self.model.topic_probabilities(vectors)
+            negated = self.model.negated_probability(vectors)
+        else:
+            topics = np.zeros((0, len(self.model.topics)), dtype=np.float32)
+            negated = np.zeros(0, dtype=np.float32)
+        evidence = PolicyEvidence(spans, vectors, topics, negated)
+        self._kept[policy_id] = evidence
+        if len(self._kept) > self.capacity:
+            self._kept.popitem(last=False)
+        return evidence
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a policy states what was asked: `sentence` decides (policy offsets; None when not stated),
+    `negated` is the probability that it says the company does not, `strength` its practice probability."""
+
+    stated: bool
+    sentence: tuple[int, int] | None = None
+    negated: float = 0.0
+    strength: float = 0.0
+    topic: str = ""
+
+
+def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
+           query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
+           term_weight: float = 0.15, shown_weight: float = 0.3) -> Decision:
+    """Which sentence of the policy answers a question about the practices `asked` ({topic index:
+    threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
+    bonus for holding its key `terms` and for being marked in a passage the answer shows (`shown`: sentence
+    span -> that passage's probability of answering). Not stated when no sentence states an asked practice.
+    `text` is the policy text; `query` the question's vector (1, d)."""
+    best: tuple[float, int, int] | None = None
+    for topic, threshold in asked.items():
+        for i in evidence.stating(topic, threshold):
+            start, end = (int(x) for x in evidence.spans[i])
+            score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
+                     + shown_weight * shown.get((start, end), 0.0))
+            if best is None or score > best[0]:
+                best = (score, int(i), topic)
+    if best is None:
+        return Decision(False)
+    _, i, topic = best
+    start, end = (int(x) for x in evidence.spans[i])
+    return Decision(True, (start, end), float(evidence.negated[i]), float(evidence.topics[i, topic]),
+                    topic_ids[topic])
