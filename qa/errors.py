@@ -106,6 +106,15 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
 )
 
 
+def as_store_error(err: BaseException) -> BaseException:
+    """A failure of the PostgreSQL server or its driver (psycopg's OperationalError, AdminShutdown, a pool
+    timeout) as a one-line StoreError; anything else as it is. Checked by module, so psycopg is not imported."""
+    if type(err).__module__.split(".")[0] in ("psycopg", "psycopg_pool"):
+        reason = " ".join(str(err).split())[:300] or type(err).__name__
+        return StoreError(f"the store failed: {reason}")
+    return err
+
+
 def exit_code(err: BaseException) -> int | None:
     """The exit code for an error the user can act on; None for anything else (a bug)."""
     if isinstance(err, UserError):

@@ -87,3 +87,120 @@ def test_a_pdf_whose_text_holds_nul_is_refused_in_one_line_and_the_rest_indexed(
     assert "concero" in report.added and "nulcorp" not in report.added
     index = store.open_index()
     assert "concero" in index.policies and "nulcorp" not in index.policies
+
+
+def _server_pids(url_root: Path) -> list[int]:
+    """The postmaster of the server whose data is in `url_root`/data and every process it started."""
+    import subprocess
+
+    postmaster = int((url_root / "data" / "postmaster.pid").read_text().split()[0])
+    children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
+    return [postmaster, *map(int, children)]
+
+
+@pytest.fixture
+def own_server(tmp_path):
+    """A server of this test's own (it is frozen or stopped); yields (url, folder)."""
+    import os
+
+    from pg_fixture import local_server
+
+    folder = Path(os.environ.get("TMPDIR", "/tmp")) / f"policyqa-faults-{os.getpid()}-{id(tmp_path)}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with local_server(folder) as url:
+            yield url, folder
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _one_line_exit_1(capsys, code: int) -> str:
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_a_question_to_a_server_frozen_mid_question_is_one_line_within_30_s(own_server, seed_policies,
+                                                                             fake_embedder, capsys):
+    import os
+    import signal
+    import time
+
+    from qa.cli import report_error
+
+    url, folder = own_server
+    with PgStore(url) as built:
+        _build(built, seed_policies, fake_embedder)
+    engine = open_engine(url, embedder_factory=lambda _: fake_embedder, reranker="none")
+    engine.answer("How long do you keep call recordings?")
+    engine.index.store.statement_seconds = 5  # the default, 20 s, keeps a question under 30 s as well
+    pids = _server_pids(folder)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        with pytest.raises(Exception) as caught:
+            engine.answer("Do they sell my data to third parties?")
+        took = time.monotonic() - started
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+    err = _one_line_exit_1(capsys, report_error(caught.value))
+    assert "did not answer within 5 s" in err and took < 30
+    assert engine.answer("Do they sell my data to third parties?").rows  # the pool recovers with the server
+
+
+def test_ask_store_against_a_frozen_server_is_one_line_within_30_s(own_server, seed_policies, fake_embedder,
+                                                                  fake_model, capsys):
+    import os
+    import signal
+    import time
+
+    from qa.cli import main
+
+    url, folder = own_server
+    with PgStore(url) as built:
+        _build(built, seed_policies, fake_embedder)
+    pids = _server_pids(folder)
+    for pid in pids:
+        os.kill(pid, signal.SIGSTOP)
+    try:
+        started = time.monotonic()
+        code = main(["ask", "--store", url, "Do they sell my data to third parties?"])
+        took = time.monotonic() - started
+    finally:
+        for pid in pids:
+            os.kill(pid, signal.SIGCONT)
+    _one_line_exit_1(capsys, code)
+    assert took < 30
+
+
+def test_ask_store_after_the_server_stopped_is_one_line(own_server, seed_policies, fake_embedder, fake_model,
+                                                        capsys):
+    import subprocess
+
+    from qa.cli import main
+    from qa.index.pg import shared_store
+
+    url, folder = own_server
+    with PgStore(url) as built:
+        _build(built, seed_policies, fake_embedder)
+    assert main(["ask", "--store", url, "How long do you keep call recordings?"]) == 0
+    capsys.readouterr()
+    shared_store(url).statement_seconds = 5
+    shared_store(url).pool.timeout = 5
+    postmaster = _server_pids(folder)[0]
+    import os
+    import signal
+
+    os.kill(postmaster, signal.SIGINT)  # fast shutdown: sessions end with AdminShutdown
+    for _ in range(100):
+        if subprocess.run(["kill", "-0", str(postmaster)], capture_output=True).returncode:
+            break
+        import time
+
+        time.sleep(0.1)
+    err = _one_line_exit_1(capsys, main(["ask", "--store", url, "Do they sell my data to third parties?"]))
+    assert "store" in err

@@ -24,7 +24,7 @@ from qa.cli.eval import add_eval_parser
 from qa.cli.index import add_index_parser
 from qa.cli.output import terminal_safe
 from qa.cli.tune import add_tune_parser
-from qa.errors import EXIT_BUG, EXIT_FAILURE, UserError, exit_code
+from qa.errors import EXIT_BUG, EXIT_FAILURE, UserError, as_store_error, exit_code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +61,7 @@ def report_error(err: Exception) -> int:
     """One line and the exit code for an error the user can act on (those of qa.errors, and an OSError:
     a full disk, a read-only or missing folder, a permission); the traceback and EXIT_BUG for anything
     else, a plain ValueError included: that is a bug, not a bad input."""
+    err = as_store_error(err)  # a server that stopped or froze is a failure to report, not a bug
     code = exit_code(err)
     if code is not None:
         print(f"policyqa: error: {terminal_safe(err)}", file=sys.stderr)

@@ -124,7 +124,9 @@ def published_manifest(url: str) -> dict:
     """The manifest of the store's published index (shaped as a folder index's), read without loading the
     model; IndexUnavailable (one line) when nothing is published."""
     with _open(url) as store:
-        return store.open_index().manifest
+        index = store.open_index()
+        index.release()  # read once: this reader holds no generation
+        return index.manifest
 
 
 def open_eval_engine(url: str, folder, settings, reranker: str | None, model: str | None, built_for_eval: bool):

@@ -132,6 +132,39 @@ def _readers_ddl(schema: str) -> str:
 LEASE_SECONDS = 600  # a reader's lease lasts this long unless renewed (it is renewed at each question)
 
 
+STATEMENT_SECONDS = 20.0  # a reader's statement (or wait for a pooled connection) gets an answer within this
+BUILD_STATEMENT_SECONDS = 1800.0  # a builder's: a publish over a large store writes its postings in one statement
+CONNECT_SECONDS = 10  # libpq's connect_timeout
+
+
+def _guarded_connection_class():
+    """psycopg's Connection whose every wait on the server ends after its store's `statement_seconds`: a
+    server that is frozen (SIGSTOP, a stalled disk, a dead network) still has its kernel acknowledge TCP,
+    so neither keepalives nor `statement_timeout` (which the server itself enforces) would end the wait.
+    The connection is closed then (its protocol state is unknown) and OperationalError raised, one line."""
+    import psycopg
+    from psycopg import errors
+
+    class GuardedConnection(psycopg.Connection):
+        limits = None  # the PgStore whose statement_seconds bound each wait (None: unbounded)
+
+        def wait(self, gen, interval=0.1, timeout=None):  # type: ignore[override]
+            seconds = getattr(self.limits, "statement_seconds", None)
+            if timeout is not None or not seconds:
+                return super().wait(gen, interval, timeout)
+            try:
+                return super().wait(gen, interval, seconds)
+            except errors._WaitTimeout:
+                self.pgconn.finish()
+                raise psycopg.OperationalError(f"the server did not answer within {seconds:g} s") from None
+
+    return GuardedConnection
+
+
+def _one_line(err: BaseException) -> str:
+    return " ".join(str(err).split())[:300]
+
+
 class PgStore:
     """A pooled connection to one policyqa schema in a PostgreSQL database (psycopg 3, psycopg_pool).
 
@@ -147,19 +180,38 @@ class PgStore:
             raise StoreError(f"schema must be a lower-case identifier, got {schema!r}")
         self.url = url
         self.schema = schema
+        self.statement_seconds = STATEMENT_SECONDS  # builders raise it (BUILD_STATEMENT_SECONDS)
+        connection_class = _guarded_connection_class()
         try:
-            with psycopg.connect(url, autocommit=True, connect_timeout=10) as conn:
-                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+            with connection_class.connect(url, autocommit=True, connect_timeout=CONNECT_SECONDS) as conn:
+                conn.limits = self
+                self._create_extension(conn)
         except psycopg.Error as err:
-            raise StoreError(f"cannot use the store {_safe_url(url)}: {' '.join(str(err).split())[:200]}") from None
+            raise StoreError(f"cannot use the store {_safe_url(url)}: {_one_line(err)[:200]}") from None
         self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, configure=self._configure,
-                                   open=True, kwargs={"autocommit": True})
+                                   open=True, kwargs={"autocommit": True, "connect_timeout": CONNECT_SECONDS},
+                                   connection_class=connection_class, timeout=STATEMENT_SECONDS)
 
     @staticmethod
-    def _configure(conn) -> None:
+    def _create_extension(conn) -> None:
+        """pgvector, once per database: concurrent first builds (shard workers on a fresh database) would
+        otherwise race on the catalog (`duplicate key ... pg_extension_name_index`), so under a lock."""
+        import psycopg
+
+        if conn.execute("SELECT 1 FROM pg_extension WHERE extname = 'vector'").fetchone():
+            return
+        try:
+            with conn.transaction():
+                conn.execute("SELECT pg_advisory_xact_lock(%s, -3)", (LOCK_NAMESPACE,))
+                conn.execute("CREATE EXTENSION IF NOT EXISTS vector")
+        except psycopg.errors.UniqueViolation:  # created meanwhile by a policyqa older than this lock
+            pass
+
+    def _configure(self, conn) -> None:
         from pgvector.psycopg import register_vector
 
         register_vector(conn)
+        conn.limits = self  # its waits end after this store's statement_seconds, as it is at each wait
 
     def close(self) -> None:
         self.pool.close()
