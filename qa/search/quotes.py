@@ -1,0 +1,293 @@
+"""Quotes that never mislead: the spans of a policy an answer quotes, and what they leave out.
+
+`build_quotes` turns the sentences the answer path chose (policy offsets) into quotes that a reader can
+take at their word:
+
+- a quote is a span of whole sentences or whole list items (a passage that starts mid-sentence is read
+  from the start of that sentence);
+- a following sentence that limits or reverses it ("Unless there is an issue in which case we may keep
+  recordings for longer.", "however", "except", "subject to", "provided that") joins it;
+- a list is quoted from its lead-in ("We may share your personal data with:") through the last item
+  chosen (at least `ITEMS_SHOWN` items); the items left out are carried in `Quote.more`, so every
+  interface can say "+2 more items" and open them in place;
+- quoted sentences that are not adjacent are separate quotes, the later one with `gap_before`, shown with
+  "…" between them;
+- a heading, a bare number ("8.2") or an empty line is never quoted.
+
+Every quote's text is `policy.text[start:end]`: offsets are character positions into the policy text.
+The chat, Copy, the Markdown export, `policyqa ask` (text and JSON) and the compare grid all show these
+spans as they are; none of them extends or trims a quote again.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.search.highlight import split_sentences
+
+Span = tuple[int, int]
+
+ITEMS_SHOWN = 2  # list items a quoted list shows at least (more when a later item is the answer)
+WINDOW = 4000  # characters read around the passage: lists and qualifiers beyond it are still found
+GROW_LIMIT = 1200  # characters a quote may grow to by qualifiers and dangling clauses (lists excepted)
+MAX_ITEMS = 60  # items read into one list
+
+# A sentence that limits or reverses the one before it. Matched at its start ("Unless…", "However,…"),
+# or anywhere for the words that only ever qualify ("unless", "except where", "may keep … longer").
+_QUALIFIER_START = re.compile(
+    r"^\W*(?:unless|except|however|but|subject\s+to|provided\s+that|providing\s+that|otherwise|although|though|"
+    r"nevertheless|nonetheless|notwithstanding|save\s+(?:that|where|for)|this\s+does\s+not\s+apply|"
+    r"in\s+(?:some|certain|exceptional|limited|rare)\s+(?:cases|circumstances))\b", re.IGNORECASE)
+_QUALIFIER_ANYWHERE = re.compile(
+    r"\b(?:unless|except\s+(?:where|when|if|as|for|that|in)|subject\s+to|provided\s+that)\b"
+    r"|\bmay\s+(?:keep|retain|store|hold|need\s+to\s+keep)\b[^.]*\blonger\b", re.IGNORECASE)
+# A span ending like this goes on in the next sentence or line ("…destination country; or").
+_DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
+_BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One quoted span, verbatim: `text == policy_text[start:end]` (character offsets into the policy text).
+
+    `gap_before`: text of the policy is left out between the previous quote of the same answer and this
+    one (shown as "…"). `more`: the spans of the list items this quote's list goes on with, not shown
+    ("+2 more items"); empty when the quote is whole.
+    """
+
+    policy: str
+    name: str
+    section: str
+    start: int
+    end: int
+    text: str
+    gap_before: bool = False
+    more: tuple[Span, ...] = ()
+
+    @property
+    def more_items(self) -> int:
+        """How many list items the quote leaves out."""
+        return len(self.more)
+
+
+@dataclass(frozen=True)
+class _List:
+    lead_in: Span | None
+    items: tuple[Span, ...]
+
+
+def more_items_text(count: int) -> str:
+    """ "+2 more items" (or "+1 more item"): what a cut list says about the rest."""
+    return f"+{count} more item{'' if count == 1 else 's'}"
+
+
+def _lines(text: str, lo: int, hi: int) -> list[Span]:
+    """Non-blank lines of `text[lo:hi]` as stripped (start, end) spans."""
+    out = []
+    for match in re.finditer(r"[^\n]+", text[lo:hi]):
+        raw = match.group()
+        stripped = raw.strip()
+        if stripped:
+            start = lo + match.start() + (len(raw) - len(raw.lstrip()))
+            out.append((start, start + len(stripped)))
+    return out
+
+
+class _Reader:
+    """The sentences, lines, headings and lists of one window of a policy."""
+
+    def __init__(self, policy, lo: int, hi: int) -> None:
+        text = policy.text
+        self.text = text
+        self.lo = text.rfind("\n", 0, lo) + 1
+        end = text.find("\n", hi)
+        self.hi = len(text) if end < 0 else end
+        self.units = split_sentences(text[self.lo:self.hi], self.lo)
+        self.lines = _lines(text, self.lo, self.hi)
+        starts = {int(s) for s, _ in getattr(policy, "headings", ()) or ()}
+        self.heading_lines = [line for line in self.lines if line[0] in starts]
+
+    def is_heading(self, span: Span) -> bool:
+        return any(s <= span[0] and span[1] <= e for s, e in self.heading_lines)
+
+    def is_bare(self, span: Span) -> bool:
+        """No letter in it: a number ("8.2"), a rule, an empty line."""
+        return not _LETTER.search(self.text[span[0]:span[1]])
+
+    def quotable(self, span: Span) -> bool:
+        return not self.is_heading(span) and not self.is_bare(span)
+
+    def line_of(self, pos: int) -> int | None:
+        for i, (s, e) in enumerate(self.lines):
+            if s <= pos < e:
+                return i
+        return None
+
+    def list_at(self, span: Span) -> _List | None:
+        """The list `span` is the lead-in or an item of, if any."""
+        i = self.line_of(span[0])
+        if i is None:
+            return None
+        line = self.lines[i]
+        if self.text[line[0]:line[1]].rstrip().endswith(":") and span[1] >= line[1] - 1:
+            items = self._items_after(i)
+            return _List(self._lead_in(line), items) if items else None
+        # An item: walk back to its lead-in (or the start of a bulleted run).
+        j = i
+        bulleted = bool(_BULLET.match(self.text[line[0]:line[1]]))
+        while j > 0:
+            prev = self.lines[j - 1]
+            prev_text = self.text[prev[0]:prev[1]]
+            if self.is_heading(prev):
+                break
+            if prev_text.rstrip().endswith(":"):
+                items = self._items_after(j - 1)
+                if any(s <= span[0] < e for s, e in items):
+                    return _List(self._lead_in(prev), items)
+                break
+            if bulleted and not _BULLET.match(prev_text):
+                break
+            if not bulleted and i - j >= MAX_ITEMS:
+                break
+            j -= 1
+        if bulleted:
+            run = self._bullets_from(j)
+            return _List(None, run) if len(run) > 1 else None
+        return None
+
+    def _lead_in(self, line: Span) -> Span:
+        """The sentence of `line` that ends it with a colon: a list's lead-in, without what comes before."""
+        last = [u for u in self.units if line[0] <= u[0] and u[1] <= line[1]]
+        return (last[-1][0], line[1]) if last else line
+
+    def _items_after(self, lead: int) -> tuple[Span, ...]:
+        """The items of the list whose lead-in is line `lead`: bulleted lines (blank lines allowed between
+        them), or, when the first is not bulleted, every line up to a heading or the next lead-in;
+        bare numbers ("8.1") between items are skipped."""
+        items: list[Span] = []
+        bulleted = None
+        for line in self.lines[lead + 1:]:
+            line_text = self.text[line[0]:line[1]]
+            if self.is_heading(line) or len(items) >= MAX_ITEMS:
+                break
+            if self.is_bare(line):
+                continue
+            has_bullet = bool(_BULLET.match(line_text))
+            if bulleted is None:
+                bulleted = has_bullet
+            elif bulleted and not has_bullet:
+                break
+            if not bulleted and items and line_text.rstrip().endswith(":"):
+                break
+            items.append(line)
+        return tuple(items)
+
+    def _bullets_from(self, j: int) -> tuple[Span, ...]:
+        run: list[Span] = []
+        for line in self.lines[j:]:
+            if self.is_heading(line) or not _BULLET.match(self.text[line[0]:line[1]]) or len(run) >= MAX_ITEMS:
+                break
+            run.append(line)
+        return tuple(run)
+
+    def next_unit(self, end: int) -> Span | None:
+        """The sentence after position `end`, unless a heading comes first."""
+        for unit in self.units:
+            if unit[0] >= end:
+                if any(end <= s < unit[0] + 1 for s, _ in self.heading_lines) or self.is_heading(unit):
+                    return None
+                return unit
+        return None
+
+    def previous_unit(self, start: int) -> Span | None:
+        before = [u for u in self.units if u[1] <= start]
+        return before[-1] if before else None
+
+
+def _grow(reader: _Reader, span: Span) -> Span:
+    """`span` grown over a dangling clause, a hard-wrapped line and the qualifiers that follow it."""
+    text = reader.text
+    start, end = span
+    previous = reader.previous_unit(start)
+    # A sentence cut by a hard line wrap ("…which we\nkeep for 30 days."): read from its start.
+    while (previous is not None and text[start:start + 1].islower() and reader.quotable(previous)
+           and "\n\n" not in text[previous[1]:start] and not re.search(r"[.!?:]['\")\]”’]*$", text[:previous[1]])):
+        start = previous[0]
+        previous = reader.previous_unit(start)
+    while end - start < GROW_LIMIT:
+        nxt = reader.next_unit(end)
+        if nxt is None or not reader.quotable(nxt) or reader.list_at(nxt) is not None:
+            break
+        between = text[end:nxt[0]]
+        same_paragraph = "\n\n" not in between.replace(" ", "").replace("\t", "")
+        continues = same_paragraph and (_DANGLING.search(text[start:end]) is not None
+                                        or (text[nxt[0]:nxt[0] + 1].islower()
+                                            and not re.search(r"[.!?]['\")\]”’]*$", text[start:end])))
+        sentence = text[nxt[0]:nxt[1]]
+        qualifies = _QUALIFIER_START.search(sentence) is not None or _QUALIFIER_ANYWHERE.search(sentence) is not None
+        if not (continues or qualifies) or nxt[1] - start > GROW_LIMIT:
+            break
+        end = nxt[1]
+    return start, end
+
+
+def _chosen_units(reader: _Reader, chosen: Sequence[Span]) -> list[Span]:
+    return [u for u in reader.units if any(s < u[1] and u[0] < e for s, e in chosen)]
+
+
+def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
+    """The quotes for `hit` (a passage `Hit` of `policy`) that answer with the sentences `chosen`.
+
+    `policy` has `.id`, `.text` and `.headings` ((start, title) pairs); `hit` has `start`, `end`,
+    `name` and `section`; `chosen` are (start, end) spans, character offsets into the policy text (the
+    answer path passes the hit's highlights). Returns quotes in text order, each of whole sentences or
+    list items, grown by the rules in the module docstring; () when nothing quotable was chosen and the
+    passage has no sentence either.
+    """
+    text = policy.text
+    reader = _Reader(policy, max(0, min([hit.start, *(s for s, _ in chosen)]) - WINDOW),
+                     min(len(text), max([hit.end, *(e for _, e in chosen)]) + WINDOW))
+    units = [u for u in _chosen_units(reader, chosen) if reader.quotable(u)]
+    if not units:  # only a heading or a number was chosen: the passage's first sentence says more
+        units = [u for u in reader.units if hit.start <= u[0] < hit.end and reader.quotable(u)][:1]
+    groups: list[tuple[Span, tuple[Span, ...]]] = []
+    lists: dict[Span, tuple[_List, list[int]]] = {}
+    for unit in units:
+        found = reader.list_at(unit)
+        if found is None:
+            groups.append((_grow(reader, unit), ()))
+            continue
+        key = found.lead_in or found.items[0]
+        _, picked = lists.setdefault(key, (found, []))
+        picked += [i for i, (s, e) in enumerate(found.items) if s < unit[1] and unit[0] < e]
+    for found, picked in lists.values():
+        last = max([*picked, ITEMS_SHOWN - 1])
+        shown, rest = found.items[:last + 1], found.items[last + 1:]
+        start = found.lead_in[0] if found.lead_in else shown[0][0]
+        span = (start, shown[-1][1])
+        if not rest:
+            span = _grow(reader, span)
+        groups.append((span, rest))
+    return _as_quotes(policy, hit, groups)
+
+
+def _as_quotes(policy, hit, groups: list[tuple[Span, tuple[Span, ...]]]) -> tuple[Quote, ...]:
+    """Groups joined where they overlap or only white space separates them; the later of two quotes with
+    text between them gets `gap_before`."""
+    text = policy.text
+    merged: list[tuple[int, int, tuple[Span, ...]]] = []
+    for (start, end), more in sorted(groups):
+        if merged:
+            prev_start, prev_end, prev_more = merged[-1]
+            if start <= prev_end or not text[prev_end:start].strip():
+                new_end = max(prev_end, end)
+                kept = more if end >= prev_end else prev_more
+                merged[-1] = (prev_start, new_end, tuple(m for m in kept if m[0] >= new_end))
+                continue
+        merged.append((start, end, more))
+    return tuple(Quote(policy=policy.id, name=hit.name, section=hit.section, start=s, end=e, text=text[s:e],
+                       gap_before=i > 0, more=more)
+                 for i, (s, e, more) in enumerate(merged))
