@@ -91,6 +91,11 @@ class RerankerUnavailable(ModelLoadError):
     reports a model that cannot load reports this too."""
 
 
+class PracticeModelUnavailable(ModelLoadError):
+    """The practice model folder (qa.search.practice) is missing or unreadable (one line); a ModelLoadError,
+    so it leaves with the same exit code as RerankerUnavailable."""
+
+
 # The exit code of each error above that is not a UserError (which carries its own); the first base that
 # matches wins. Input errors are usage errors (2); the rest mean the work cannot be done (1).
 _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (

@@ -30,6 +30,9 @@ def add_tune_parser(commands) -> argparse.ArgumentParser:
     source = tune.add_mutually_exclusive_group(required=True)
     source.add_argument("--squad", type=Path, metavar="FILE.json", help="SQuAD-format data (e.g. PolicyQA)")
     source.add_argument("--dataset", type=Path, metavar="FILE.jsonl", help="golden-format questions over --policies")
+    source.add_argument("--practice", action="store_true",
+                        help="train the practice model (topics, 'does not' stance, question topics) on frozen "
+                             "vectors; see qa/cli/tune_practice.py")
     tune.add_argument("--policies", metavar="DIR",
                       help="policies folder for --dataset and --golden (default: $POLICYQA_POLICIES or ./policies)")
     tune.add_argument("--holdout-policies", type=int, metavar="N",
@@ -63,6 +66,12 @@ def add_tune_parser(commands) -> argparse.ArgumentParser:
                           help="calibrate 'not stated' to at most this share of answerable questions (default 0.05)")
     reranker.add_argument("--from-checkpoint", metavar="DIR",
                           help="skip training: export and calibrate a cross-encoder trained before")
+    practice = tune.add_argument_group("practice model (--practice)")
+    practice.add_argument("--data", type=Path, metavar="DIR",
+                          help="the shared data folder with opp115/, mapp/, tosdr/, piextract/, privacyqa-questions/ "
+                               "and policyqa/dev.json (default: ../shared/data)")
+    practice.add_argument("--hidden", type=int, default=0, metavar="H",
+                          help="hidden units of the heads (default 0: logistic regression per topic)")
     tune.set_defaults(func=cmd_tune)
     return tune
 
@@ -74,6 +83,10 @@ def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
     """
     if getattr(args, "reranker", False):
         return cmd_tune_reranker(args)
+    if getattr(args, "practice", False):
+        from qa.cli.tune_practice import cmd_tune_practice
+
+        return cmd_tune_practice(args)
     from tqdm import tqdm
 
     from qa.config import BuildSettings

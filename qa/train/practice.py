@@ -1,0 +1,346 @@
+"""Train and measure the practice model (qa.search.practice) on frozen MiniLM vectors.
+
+Rows come from qa.train.practice_data (OPP-115, MAPP, ToS;DR, PI-Extract, PrivacyQA and hand-written
+questions), embedded exactly as the index embeds them and cached under ~/.cache/policyqa/practice/. Each
+head is fitted with a masked binary cross-entropy: a row's unlabelled topics add nothing to the loss. With
+no hidden layer the topic head is one logistic regression per topic (the loss separates by topic); with
+`hidden` > 0 it is a one-hidden-layer MLP.
+
+Per-topic thresholds are chosen at policy level ("a policy states T iff some segment or sentence has
+P(T) >= threshold") on out-of-fold predictions for the OPP-115 training policies plus the calibration
+policies; the held-out OPP-115 policies are only measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from qa.search.practice import dense_forward
+from qa.train.opp115 import TOPICS, UNANNOTATED
+from qa.train.practice_data import Rows, question_rows, unit_rows
+
+CACHE = Path.home() / ".cache" / "policyqa" / "practice"
+EVALUATED = tuple(t for t in TOPICS if t not in UNANNOTATED)  # the topics OPP-115 gives a policy-level gold for
+Layers = list[tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class PracticeSettings:
+    hidden: int = 0  # 0: logistic regression per topic; > 0: an MLP with one hidden layer this wide
+    epochs: int = 60
+    l2: float = 1e-4  # weight decay, the same for every head
+    learning_rate: float = 3e-3
+    folds: int = 4  # out-of-fold predictions on the OPP-115 training policies pick the thresholds
+    seed: int = 0
+    sentence_weight: float = 1.0  # loss weight of an OPP-115 sentence row relative to a segment row
+
+
+def embed_cached(texts: list[str], name: str, embed: Callable[[list[str]], np.ndarray]) -> np.ndarray:
+    """Vectors of `texts`, from CACHE when the same texts were embedded by the same recipe before."""
+    from qa.embed.base import VECTOR_RECIPE
+
+    key = hashlib.sha256(f"{VECTOR_RECIPE}\0{name}\0".encode() + "\0".join(texts).encode()).hexdigest()[:16]
+    path = CACHE / f"{name}-{key}.npy"
+    if path.is_file():
+        return np.load(path)
+    vectors = np.asarray(embed(texts), dtype=np.float32)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def fit_head(x: np.ndarray, y: np.ndarray, settings: PracticeSettings, weights: np.ndarray | None = None) -> Layers:
+    """Fit one head on vectors `x` (n, D) and labels `y` (n, K) with NaN = unlabelled; returns its layers."""
+    import torch
+
+    torch.manual_seed(settings.seed)
+    known = ~np.isnan(y)
+    target = torch.tensor(np.nan_to_num(y), dtype=torch.float32)
+    mask = torch.tensor(known, dtype=torch.float32)
+    if weights is not None:
+        mask = mask * torch.tensor(weights, dtype=torch.float32)[:, None]
+    # Balance each output: positives are rare for most topics, and the thresholds are picked afterwards.
+    positives = (target * mask).sum(0)
+    negatives = ((1 - target) * mask).sum(0)
+    pos_weight = torch.clamp(negatives / positives.clamp(min=1.0), 1.0, 20.0).sqrt()
+    inputs = torch.tensor(x, dtype=torch.float32)
+    width = x.shape[1]
+    if settings.hidden:
+        net = torch.nn.Sequential(torch.nn.Linear(width, settings.hidden), torch.nn.ReLU(), torch.nn.Dropout(0.2),
+                                  torch.nn.Linear(settings.hidden, y.shape[1]))
+    else:
+        net = torch.nn.Sequential(torch.nn.Linear(width, y.shape[1]))
+    optimizer = torch.optim.AdamW(net.parameters(), lr=settings.learning_rate, weight_decay=settings.l2)
+    loss_fn = torch.nn.BCEWithLogitsLoss(reduction="none", pos_weight=pos_weight)
+    generator = torch.Generator().manual_seed(settings.seed)
+    batch = 256
+    for _ in range(settings.epochs):
+        order = torch.randperm(len(inputs), generator=generator)
+        for start in range(0, len(order), batch):
+            rows = order[start:start + batch]
+            loss = (loss_fn(net(inputs[rows]), target[rows]) * mask[rows]).sum() / mask[rows].sum().clamp(min=1.0)
+            optimizer.zero_grad()
+            loss.backward()
+            optimizer.step()
+    net.eval()
+    linear = [module for module in net if isinstance(module, torch.nn.Linear)]
+    return [(m.weight.detach().numpy().copy(), m.bias.detach().numpy().copy()) for m in linear]
+
+
+# -- policy-level evaluation -------------------------------------------------------------------------------
+
+def policy_scores(probabilities: np.ndarray, groups: np.ndarray, policies: list[str]) -> np.ndarray:
+    """Per policy, per topic: the highest P(topic) over its rows (segments and sentences)."""
+    return np.stack([probabilities[groups == policy].max(axis=0) for policy in policies])
+
+
+def pick_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
+    """The threshold with the best balanced accuracy (accuracy when one class is absent), the middle of the
+    best run of candidate cut points, so that a tie does not push it onto a training policy's score."""
+    candidates = np.unique(np.concatenate([scores, [0.0, 1.0]]))
+    cuts = (candidates[:-1] + candidates[1:]) / 2
+    values = np.array([balanced_accuracy(scores >= cut, gold) for cut in cuts])
+    best = np.flatnonzero(values >= values.max() - 1e-9)
+    return float(cuts[best[len(best) // 2]])
+
+
+def balanced_accuracy(predicted: np.ndarray, gold: np.ndarray) -> float:
+    """Mean of recall on stated and on not-stated cells; plain accuracy when only one kind is present."""
+    predicted, gold = np.asarray(predicted, bool), np.asarray(gold, bool)
+    recalls = [float((predicted[gold == kind] == kind).mean()) for kind in (True, False) if (gold == kind).any()]
+    return float(np.mean(recalls))
+
+
+def cell_report(predicted: np.ndarray, gold: np.ndarray) -> dict:
+    """Accuracy and balanced accuracy of policy x topic cells (arrays of the same shape)."""
+    return {"accuracy": round(float((predicted == gold).mean()), 4),
+            "balanced_accuracy": round(balanced_accuracy(predicted.ravel(), gold.ravel()), 4),
+            "cells": int(gold.size), "stated": int(gold.sum())}
+
+
+def binary_report(probability: np.ndarray, gold: np.ndarray, threshold: float) -> dict:
+    """Accuracy, precision, recall and F1 of `probability >= threshold` against 0/1 `gold`."""
+    predicted, gold = probability >= threshold, gold.astype(bool)
+    tp = float((predicted & gold).sum())
+    precision = tp / max(predicted.sum(), 1)
+    recall = tp / max(gold.sum(), 1)
+    f1 = 2 * precision * recall / max(precision + recall, 1e-9)
+    return {"n": int(gold.size), "positives": int(gold.sum()), "accuracy": round(float((predicted == gold).mean()), 4),
+            "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+
+
+@dataclass
+class UnitData:
+    """The embedded unit rows with their labels, as arrays."""
+
+    x: np.ndarray
+    topics: np.ndarray
+    negated: np.ndarray
+    source: np.ndarray
+    group: np.ndarray
+    part: np.ndarray
+    is_segment: np.ndarray
+
+    @classmethod
+    def of(cls, rows: Rows, x: np.ndarray) -> UnitData:
+        topics, negated = rows.arrays()
+        source = np.asarray(rows.source)
+        return cls(x, topics, negated, source, np.asarray(rows.group), np.asarray(rows.part),
+                   source == "opp115-segment")
+
+
+def _row_weights(units: UnitData, settings: PracticeSettings) -> np.ndarray:
+    return np.where(units.source == "opp115-sentence", settings.sentence_weight, 1.0).astype(np.float32)
+
+
+def policy_level(units: UnitData, fit: Callable[[np.ndarray], Layers], settings: PracticeSettings,
+                 opp_only_segments: bool = False) -> dict:
+    """Thresholds from out-of-fold OPP-115 training policies + calibration policies; cells on test policies.
+
+    `fit(train_mask)` fits the topic head on the rows of the mask. With `opp_only_segments` (the floor)
+    only OPP-115 segments are scored, otherwise segments and sentences.
+    """
+    scored = units.is_segment if opp_only_segments else np.isin(units.source, ("opp115-segment", "opp115-sentence"))
+    opp = np.isin(units.source, ("opp115-segment", "opp115-sentence"))
+    train_policies = sorted(set(units.group[opp & (units.part == "train")]))
+    folds = [train_policies[i::settings.folds] for i in range(settings.folds)]
+    columns = [TOPICS.index(t) for t in EVALUATED]
+    pick_scores, pick_gold = [], []
+    base = (units.part == "train") & (scored if opp_only_segments else np.ones_like(scored))
+    for fold in folds:
+        layers = fit(base & ~np.isin(units.group, fold))
+        rows = scored & np.isin(units.group, fold)
+        pick_scores.append(policy_scores(dense_forward(layers, units.x[rows]), units.group[rows], fold))
+        pick_gold.append(_policy_gold(units, fold))
+    final = fit(base)
+    calibration = sorted(set(units.group[opp & (units.part == "calibration")]))
+    test = sorted(set(units.group[opp & (units.part == "test")]))
+    rows = scored & (units.part == "calibration")
+    pick_scores.append(policy_scores(dense_forward(final, units.x[rows]), units.group[rows], calibration))
+    pick_gold.append(_policy_gold(units, calibration))
+    scores, gold = np.concatenate(pick_scores)[:, columns], np.concatenate(pick_gold)[:, columns]
+    thresholds = np.full(len(TOPICS), 0.5, dtype=np.float32)
+    for j, column in enumerate(columns):
+        thresholds[column] = pick_threshold(scores[:, j], gold[:, j])
+    rows = scored & (units.part == "test")
+    test_probabilities = dense_forward(final, units.x[rows])
+    test_scores = policy_scores(test_probabilities, units.group[rows], test)[:, columns]
+    test_gold = _policy_gold(units, test)[:, columns]
+    predicted = test_scores >= thresholds[columns]
+    report = {"policies": {"threshold_picking": len(np.concatenate(pick_gold)), "test": len(test)},
+              "overall": cell_report(predicted, test_gold),
+              "per_topic": {t: cell_report(predicted[:, j], test_gold[:, j]) for j, t in enumerate(EVALUATED)}}
+    if not opp_only_segments:
+        report["evidence_rate"] = _evidence_rate(units, test_probabilities, rows, test)
+    return {"layers": final, "thresholds": thresholds, "report": report}
+
+
+def _policy_gold(units: UnitData, policies: list[str]) -> np.ndarray:
+    """Per policy, per topic: stated iff some of its segments carries the topic."""
+    labels = np.nan_to_num(units.topics)
+    return np.stack([labels[units.is_segment & (units.group == p)].max(axis=0) > 0 for p in policies])
+
+
+def _evidence_rate(units: UnitData, probabilities: np.ndarray, rows: np.ndarray, policies: list[str]) -> dict:
+    """Share of (test policy, stated topic) whose highest-P sentence lies in a segment carrying the topic.
+
+    A sentence row carries its segment's topics through the segment row just before it (rows are in
+    policy order: a segment, then its sentences), which is how a sentence is located in its segment."""
+    index = np.flatnonzero(rows)
+    segment_of = np.maximum.accumulate(np.where(units.is_segment, np.arange(len(units.x)), -1))
+    hits: dict[str, list[bool]] = {t: [] for t in EVALUATED}
+    for policy in policies:
+        mine = (units.group[index] == policy) & ~units.is_segment[index]
+        gold = np.nan_to_num(units.topics[units.is_segment & (units.group == policy)]).max(axis=0) > 0
+        for topic in EVALUATED:
+            column = TOPICS.index(topic)
+            if not gold[column] or not mine.any():
+                continue
+            best = index[mine][np.argmax(probabilities[mine, column])]
+            hits[topic].append(bool(units.topics[segment_of[best], column] == 1.0))
+    everything = [hit for values in hits.values() for hit in values]
+    return {"overall": round(float(np.mean(everything)), 4), "cells": len(everything),
+            "per_topic": {t: round(float(np.mean(v)), 4) for t, v in hits.items() if v}}
+
+
+# -- training ----------------------------------------------------------------------------------------------
+
+def train_practice(out_dir: Path, data_dir: Path, topics_file: Path, settings: PracticeSettings | None = None,
+                   log: Callable[[str], None] = print) -> dict:
+    """Embed, train the three heads, measure on held-out data, write `out_dir`; returns the report.
+
+    Writes practice.safetensors and practice.json (qa.search.practice reads them). The report holds the
+    floor (segments + logistic regression) and the model's numbers side by side.
+    """
+    from safetensors.numpy import save_file
+
+    from qa.embed.base import VECTOR_RECIPE
+    from qa.embed.load import load_embedder
+    from qa.search.practice import CONFIG, FORMAT_VERSION, WEIGHTS
+
+    settings = settings or PracticeSettings()
+    started = time.time()
+    embedder = load_embedder("all-MiniLM-L6-v2")
+    rows = unit_rows(data_dir)
+    questions = question_rows(data_dir, topics_file)
+    log(f"{len(rows.texts)} sentence/passage rows, {len(questions.texts)} questions; embedding (cached)")
+    units = UnitData.of(rows, embed_cached(rows.texts, "units", lambda t: embedder.embed(t, batch_size=32)))
+    qx = embed_cached(questions.texts, "questions", embedder.embed_query)
+    embedded = time.time()
+    weights = _row_weights(units, settings)
+    log(f"embedded in {embedded - started:.0f} s; floor: OPP-115 segments + logistic regression per topic")
+    floor_settings = PracticeSettings(hidden=0, epochs=settings.epochs, l2=settings.l2,
+                                      learning_rate=settings.learning_rate, folds=settings.folds, seed=settings.seed)
+    opp_segments = units.is_segment
+
+    def fit_floor(mask: np.ndarray) -> Layers:
+        return fit_head(units.x[mask & opp_segments], units.topics[mask & opp_segments], floor_settings)
+
+    floor = policy_level(units, fit_floor, floor_settings, opp_only_segments=True)
+    log(f"floor: {floor['report']['overall']}")
+
+    def fit_topics(mask: np.ndarray) -> Layers:
+        return fit_head(units.x[mask], units.topics[mask], settings, weights[mask])
+
+    model = policy_level(units, fit_topics, settings)
+    log(f"model: {model['report']['overall']} evidence {model['report']['evidence_rate']['overall']}")
+    stance_layers, stance_report = _train_stance(units, settings)
+    question_layers, question_threshold, question_report = _train_questions(questions, qx, settings)
+    seconds = time.time() - started
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    for head, layers in (("topic", model["layers"]), ("negated", stance_layers), ("question", question_layers)):
+        for i, (weight, bias) in enumerate(layers):
+            tensors[f"{head}.{i}.weight"], tensors[f"{head}.{i}.bias"] = weight, bias
+    save_file(tensors, str(out_dir / WEIGHTS))
+    config = {
+        "format_version": FORMAT_VERSION, "topics": list(TOPICS), "dimension": int(units.x.shape[1]),
+        "thresholds": [round(float(t), 4) for t in model["thresholds"]],
+        "question_threshold": round(question_threshold, 4), "stance_threshold": 0.5,
+        "layers": {"topic": len(model["layers"]), "negated": len(stance_layers), "question": len(question_layers)},
+        "embedding_model": embedder.model_id, "vector_recipe": VECTOR_RECIPE,
+        "text_format": {"passage": "{policy_name} - {section}\\n{text} ({policy_name}\\n{text} without a section)",
+                        "sentence": "as a passage, with the sentence as text", "question": "embed_query([question])"},
+        "unannotated_thresholds": sorted(UNANNOTATED), "settings": asdict(settings),
+    }
+    import json
+
+    (out_dir / CONFIG).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
+    return {"settings": asdict(settings), "rows": len(rows.texts), "questions": len(questions.texts),
+            "seconds": round(seconds), "embedding_seconds": round(embedded - started),
+            "floor": floor["report"], "policy_level": model["report"], "stance": stance_report,
+            "questions_report": question_report, "thresholds": config["thresholds"],
+            "question_threshold": config["question_threshold"]}
+
+
+def _train_stance(units: UnitData, settings: PracticeSettings) -> tuple[Layers, dict]:
+    """The negated head, on every stance-labelled sentence of the training parts; reported per held-out source."""
+    labelled = ~np.isnan(units.negated)
+    train = labelled & (units.part == "train")
+    stance = PracticeSettings(hidden=settings.hidden, epochs=settings.epochs, l2=settings.l2,
+                              learning_rate=settings.learning_rate, seed=settings.seed)
+    layers = fit_head(units.x[train], units.negated[train, None], stance)
+    report = {}
+    for source in ("opp115-sentence", "piextract", "tosdr"):
+        rows = labelled & (units.part == "test") & (units.source == source)
+        report[source] = binary_report(dense_forward(layers, units.x[rows])[:, 0], units.negated[rows], 0.5)
+    return layers, report
+
+
+def _train_questions(questions: Rows, qx: np.ndarray, settings: PracticeSettings) -> tuple[Layers, float, dict]:
+    """The question head on training questions; its threshold from out-of-fold training apps; measured on
+    the held-out PrivacyQA apps: top topic among the flagged, and "about no practice" for the unflagged."""
+    labels, _ = questions.arrays()
+    part, group = np.asarray(questions.part), np.asarray(questions.group)
+    head = PracticeSettings(hidden=0, epochs=max(settings.epochs * 3, 150), l2=settings.l2,
+                            learning_rate=settings.learning_rate, seed=settings.seed)
+    train = part == "train"
+    apps = sorted(set(group[train & (np.asarray(questions.source) == "privacyqa")]))
+    out_of_fold = np.zeros_like(labels)
+    for i in range(settings.folds):
+        fold = np.isin(group, apps[i::settings.folds])
+        out_of_fold[fold] = dense_forward(fit_head(qx[train & ~fold], labels[train & ~fold], head), qx[fold])
+    any_topic = np.nansum(labels, axis=1) > 0
+    fold_rows = np.isin(group, apps) & (any_topic | ~np.isnan(labels).any(axis=1))
+    threshold = pick_threshold(out_of_fold[fold_rows].max(axis=1), any_topic[fold_rows])
+    layers = fit_head(qx[train], labels[train], head)
+    test = part == "test"
+    probabilities = dense_forward(layers, qx[test])
+    gold, flagged = labels[test], any_topic[test]
+    # A question flagged only "other" is neither about a mapped topic nor about none: left out of both.
+    about_none = ~np.isnan(gold).any(axis=1) & ~flagged
+    decided = flagged | about_none
+    top = probabilities.argmax(axis=1)
+    top_right = [gold[i, top[i]] == 1.0 for i in np.flatnonzero(flagged)]
+    above = probabilities.max(axis=1) >= threshold
+    return layers, threshold, {
+        "test_apps": len(set(group[test])), "questions": int(test.sum()), "with_topic": int(flagged.sum()),
+        "about_none": int(about_none.sum()), "top1_accuracy_with_topic": round(float(np.mean(top_right)), 4),
+        "about_a_practice_accuracy": round(float((above[decided] == flagged[decided]).mean()), 4),
+        "none_detected": round(float((~above[about_none]).mean()), 4), "threshold": round(threshold, 4)}

@@ -1,0 +1,187 @@
+"""The practice model: its folder format and loading (a tiny synthetic model), the OPP-115 topic mapping
+(hand-computed), the split by policy, and (integration) the shipped model on sentences written here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from safetensors.numpy import save_file
+
+from qa.errors import PracticeModelUnavailable, exit_code
+from qa.search import practice as practice_module
+from qa.search.practice import CONFIG, FORMAT_VERSION, WEIGHTS, dense_forward, load_practice_model
+from qa.train.opp115 import TOPICS, company_name, practice_negated, practice_topics
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DIM = 8
+
+
+def write_model(folder: Path, hidden: int = 0) -> Path:
+    """A random model of the shipped format: `hidden` > 0 gives the topic head two layers."""
+    rng = np.random.default_rng(0)
+    folder.mkdir(parents=True, exist_ok=True)
+    tensors = {}
+    if hidden:
+        tensors["topic.0.weight"] = rng.normal(size=(hidden, DIM)).astype(np.float32)
+        tensors["topic.0.bias"] = np.zeros(hidden, np.float32)
+        tensors["topic.1.weight"] = rng.normal(size=(len(TOPICS), hidden)).astype(np.float32)
+        tensors["topic.1.bias"] = np.zeros(len(TOPICS), np.float32)
+    else:
+        tensors["topic.0.weight"] = rng.normal(size=(len(TOPICS), DIM)).astype(np.float32)
+        tensors["topic.0.bias"] = np.zeros(len(TOPICS), np.float32)
+    tensors["negated.0.weight"] = rng.normal(size=(1, DIM)).astype(np.float32)
+    tensors["negated.0.bias"] = np.zeros(1, np.float32)
+    tensors["question.0.weight"] = rng.normal(size=(len(TOPICS), DIM)).astype(np.float32)
+    tensors["question.0.bias"] = np.zeros(len(TOPICS), np.float32)
+    save_file(tensors, str(folder / WEIGHTS))
+    config = {"format_version": FORMAT_VERSION, "topics": list(TOPICS), "dimension": DIM,
+              "thresholds": [0.5] * len(TOPICS), "question_threshold": 0.4, "stance_threshold": 0.5,
+              "layers": {"topic": 2 if hidden else 1, "negated": 1, "question": 1}}
+    (folder / CONFIG).write_text(json.dumps(config), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    practice_module._LOADED.clear()
+    yield
+    practice_module._LOADED.clear()
+
+
+@pytest.mark.parametrize("hidden", [0, 4])
+def test_synthetic_model_loads_and_gives_probabilities(tmp_path, hidden):
+    model = load_practice_model(str(write_model(tmp_path / "m", hidden)))
+    assert model is not None and model.topics == TOPICS
+    vectors = np.random.default_rng(1).normal(size=(5, DIM)).astype(np.float32)
+    topics = model.topic_probabilities(vectors)
+    assert topics.shape == (5, len(TOPICS)) and ((topics >= 0) & (topics <= 1)).all()
+    negated = model.negated_probability(vectors)
+    assert negated.shape == (5,) and ((negated >= 0) & (negated <= 1)).all()
+    question = model.question_topics(vectors[0])
+    assert question.shape == (len(TOPICS),)
+    assert model.threshold("sale") == 0.5 and model.thresholds.shape == (len(TOPICS),)
+    assert model.question_threshold == 0.4
+    assert load_practice_model(str(tmp_path / "m")) is model  # cached per process
+
+
+def test_dense_forward_matches_hand_computed_values():
+    layers = [(np.array([[1.0, -1.0]], np.float32), np.array([0.0], np.float32))]
+    assert dense_forward(layers, np.array([[2.0, 2.0]]))[0, 0] == pytest.approx(0.5)
+    hidden = [(np.array([[1.0], [-1.0]], np.float32), np.zeros(2, np.float32)),
+              (np.array([[1.0, 1.0]], np.float32), np.zeros(1, np.float32))]
+    # ReLU keeps 3 and drops -3: sigmoid(3)
+    assert dense_forward(hidden, np.array([[3.0]]))[0, 0] == pytest.approx(1 / (1 + np.exp(-3.0)))
+
+
+def test_wrong_vector_width_is_a_clear_error(tmp_path):
+    model = load_practice_model(str(write_model(tmp_path / "m")))
+    with pytest.raises(ValueError, match=r"shape \(n, 8\)"):
+        model.topic_probabilities(np.zeros((2, 3)))
+    with pytest.raises(KeyError, match="unknown topic"):
+        model.threshold("nonsense")
+
+
+def test_none_turns_the_model_off(monkeypatch):
+    assert load_practice_model("none") is None
+    monkeypatch.setenv("POLICYQA_PRACTICE", "none")
+    assert load_practice_model() is None
+
+
+@pytest.mark.parametrize("damage", ["missing-weights", "bad-json", "truncated-weights", "wrong-shape", "missing"])
+def test_damaged_folder_is_a_one_line_error(tmp_path, damage):
+    folder = write_model(tmp_path / "m")
+    if damage == "missing-weights":
+        (folder / WEIGHTS).unlink()
+    elif damage == "bad-json":
+        (folder / CONFIG).write_text("{not json", encoding="utf-8")
+    elif damage == "truncated-weights":
+        (folder / WEIGHTS).write_bytes((folder / WEIGHTS).read_bytes()[:40])
+    elif damage == "wrong-shape":
+        config = json.loads((folder / CONFIG).read_text())
+        config["dimension"] = 5
+        (folder / CONFIG).write_text(json.dumps(config))
+    else:
+        folder = tmp_path / "absent"
+    with pytest.raises(PracticeModelUnavailable) as caught:
+        load_practice_model(str(folder))
+    assert "\n" not in str(caught.value) and "practice model" in str(caught.value)
+    assert exit_code(caught.value) == 1
+
+
+def value(text: str, start: int = 0) -> dict:
+    return {"selectedText": text, "startIndexInSegment": start, "endIndexInSegment": start + len(text), "value": ""}
+
+
+def attrs(**values: str) -> dict:
+    return {name.replace("_", " "): {**value("x"), "value": v} for name, v in values.items()}
+
+
+def test_opp115_mapping_of_hand_made_rows():
+    first = {"Personal Information Type": {**value("cookies"), "value": "Cookies and tracking elements"},
+             "Purpose": {**value("ads"), "value": "Advertising"},
+             "Does/Does Not": {**value("we use"), "value": "Does"}}
+    assert practice_topics("First Party Collection/Use", first) == {"data-collected", "purposes", "cookies"}
+    assert not practice_negated(first)
+    unspecified = {"Purpose": {**value("x"), "value": "Unspecified"}}
+    assert practice_topics("First Party Collection/Use", unspecified) == {"data-collected"}
+    sale = {"Action Third Party": {**value("We will never sell or rent your data"), "value": "Receive/Shared with"},
+            "Does/Does Not": {**value("never"), "value": "Does Not"}}
+    assert practice_topics("Third Party Sharing/Collection", sale) == {"sharing", "sale"}
+    assert practice_negated(sale)
+    tracking = {"Action Third Party": {**value("advertisers place cookies"), "value": "Track on first party website/app"}}
+    assert practice_topics("Third Party Sharing/Collection", tracking) == {"sharing", "cookies"}
+    assert practice_topics("User Access, Edit and Deletion", {"Access Type": {**value("x"), "value": "Delete account (full)"}}) == {"erasure"}
+    assert practice_topics("User Access, Edit and Deletion", {"Access Type": {**value("update your profile"), "value": "Edit information"}}) == {"access"}
+    assert practice_topics("International and Specific Audiences", {"Audience Type": {**value("x"), "value": "Children"}}) == {"children"}
+    assert practice_topics("International and Specific Audiences", {"Audience Type": {**value("x"), "value": "Europeans"}}) == {"international-transfers"}
+    assert practice_topics("International and Specific Audiences", {"Audience Type": {**value("x"), "value": "Californians"}}) == frozenset()
+    assert practice_topics("Other", {"Other Type": {**value("x"), "value": "Privacy contact information"}}) == {"contact-dpo"}
+    assert practice_topics("Other", {"Other Type": {**value("x"), "value": "Introductory/Generic"}}) == frozenset()
+    assert practice_topics("Do Not Track", {}) == {"cookies"}
+    assert practice_topics("Data Retention", {}) == {"retention"}
+    assert practice_topics("Policy Change", {}) == {"policy-changes"}
+    assert practice_topics("User Choice/Control", {}) == {"objection-marketing"}
+    assert company_name("sci-news.com") == "Sci-News" and company_name("mlb.mlb.com") == "Mlb"
+
+
+def test_topics_are_the_compare_grid_ids():
+    ids = [json.loads(line)["id"] for line in (Path(__file__).resolve().parents[1] / "qa" / "compare" /
+                                                 "topics.jsonl").read_text().splitlines() if line.strip()]
+    assert tuple(ids) == TOPICS
+
+
+@pytest.mark.skipif(not (DATA / "opp115").is_dir(), reason="the shared OPP-115 data is not here")
+def test_split_is_by_policy_disjoint_and_holds_out_the_policyqa_test_policies():
+    from qa.train.opp115 import opp115_split, policy_stems
+
+    train, calibration, test = opp115_split(DATA)
+    assert not set(train) & set(test) and not set(train) & set(calibration) and not set(calibration) & set(test)
+    assert set(train) | set(calibration) | set(test) == set(policy_stems(DATA))
+    assert len(test) == 20 and len(calibration) == 3
+    domains = {stem.split("_", 1)[1] for stem in test}
+    assert {"ted.com", "yahoo.com", "walmart.com"} <= domains
+    assert opp115_split(DATA) == (train, calibration, test)  # deterministic
+
+
+@pytest.mark.integration
+def test_shipped_model_on_sentences_written_here():
+    from qa.embed.load import load_embedder
+
+    model = load_practice_model("policyqa-practice")
+    assert model is not None
+    embedder = load_embedder("all-MiniLM-L6-v2")
+    sentences = ["23Technology\n23Technology does not and will not sell personal information.",
+                 "Brightwave\nWe may sell your personal information to advertisers.",
+                 "Concero\nWe keep call recordings for 30 days."]
+    vectors = embedder.embed(sentences)
+    topics = model.topic_probabilities(vectors)
+    negated = model.negated_probability(vectors)
+    sale, retention = TOPICS.index("sale"), TOPICS.index("retention")
+    assert topics[0, sale] >= model.threshold("sale") and negated[0] > 0.5
+    assert topics[1, sale] >= model.threshold("sale") and negated[1] < 0.5
+    assert topics[2, retention] >= model.threshold("retention")
+    question = model.question_topics(embedder.embed_query(["Does Concero sell my data?"])[0])
+    assert TOPICS[int(np.argmax(question))] == "sale"
