@@ -43,11 +43,12 @@ CACHE_FORMAT = 1
 # Bump when the way a cell is made from an Answer changes. The answer path's own code is fingerprinted
 # as well (ANSWER_PATH_MODULES), so an improvement of retrieval or abstention invalidates the cache
 # without anyone remembering to bump this; a new module on the answer path belongs in that list.
-ANSWER_PATH_VERSION = "2"  # 2: evidence words decide a cell (cell_from_answer)
+ANSWER_PATH_VERSION = "3"  # 2: evidence words decide a cell (cell_from_answer); 3: the practice model, verdicts
 ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight",
                        "qa.search.reranker", "qa.search.conversation",
-                       "qa.search.names", "qa.embed.base", "qa.embed.sentence", "qa.embed.load", "qa.embed.onnx",
-                       "qa.embed.adapter")
+                       "qa.search.names", "qa.search.evidence", "qa.search.verdict", "qa.search.practice",
+                       "qa.search.quotes", "qa.config", "qa.compare.grid", "qa.embed.base", "qa.embed.sentence",
+                       "qa.embed.load", "qa.embed.onnx", "qa.embed.adapter")
 STATED, NOT_STATED = "stated", "not_stated"
 STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}
 SHORT_QUOTE_CHARS = 160
@@ -163,6 +164,11 @@ class Cell:
     confidence: float = 0.0
     passage: tuple[int, int] | None = None
     section: str = ""
+    verdict: str = ""  # the answer row's verdict ("yes", "no", "stated", "not_stated"); "" when not known
+
+    def __post_init__(self) -> None:
+        if not self.verdict:
+            object.__setattr__(self, "verdict", self.status)
 
     @property
     def stated(self) -> bool:
@@ -170,7 +176,7 @@ class Cell:
 
     def to_dict(self) -> dict:
         """The cell as `policyqa compare --json` prints it."""
-        return {"topic": self.topic, "policy": self.policy, "status": self.status,
+        return {"topic": self.topic, "policy": self.policy, "status": self.status, "verdict": self.verdict,
                 "quotes": [q.to_dict() for q in self.quotes], "confidence": round(self.confidence, 4)}
 
     def to_cache(self) -> dict:
@@ -186,7 +192,8 @@ class Cell:
                    quotes=tuple(CellQuote(int(q["start"]), int(q["end"]), q["text"], q["section"])
                                 for q in data["quotes"]),
                    confidence=float(data["confidence"]),
-                   passage=tuple(data["passage"]) if data.get("passage") else None, section=data.get("section", ""))
+                   passage=tuple(data["passage"]) if data.get("passage") else None, section=data.get("section", ""),
+                   verdict=str(data.get("verdict", "")))
 
     def changed_from(self, other: Cell) -> bool:
         """Whether the answer differs: its status or its quoted words (offsets move when text above changes)."""
@@ -196,6 +203,17 @@ class Cell:
 def _row_confidence(row) -> float:
     # PolicyAnswer.confidence (calibrated 0..1) is landing in qa.search.answer; until then the raw score.
     return float(getattr(row, "confidence", row.score))
+
+
+def practice_for(engine, topic: Topic) -> str | None:
+    """How the answer path decides a topic's cells: by the practice model's topic of the same id, else by
+    the practices the topic's question asks about (a user's own topic); None without a practice model."""
+    model = getattr(engine, "practice", None)
+    if model is None:
+        return None
+    from qa.search.answer import AUTO
+
+    return topic.id if topic.id in model.topics else AUTO
 
 
 def cell_from_answer(topic: Topic | str, policy_id: str, answer) -> Cell:
@@ -215,7 +233,12 @@ def cell_from_answer(topic: Topic | str, policy_id: str, answer) -> Cell:
     passage = (top.start, top.end) if top else None
     section = top.section if top else ""
     if row.abstained:
-        return Cell(topic_id, policy_id, NOT_STATED, (), _row_confidence(row), passage, section)
+        return Cell(topic_id, policy_id, NOT_STATED, (), _row_confidence(row), passage, section,
+                    verdict=row.verdict)
+    if getattr(answer, "topics", ()):  # decided by the practice model: its sentence states the topic
+        quotes = tuple(CellQuote(q.start, q.end, q.text, q.section) for q in row.quotes)
+        return Cell(topic_id, policy_id, STATED, quotes, _row_confidence(row), passage, section,
+                    verdict=row.verdict)
     if evidence:
         found = evidence_quotes(row.hits, evidence_pattern(evidence), row.name)
         if found is None:
@@ -531,7 +554,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
                     pass  # a damaged entry is answered again
             if engine is None:
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
-            answer = engine.answer(topic.question, policies=[pid])
+            answer = engine.answer(topic.question, policies=[pid], practice=practice_for(engine, topic))
             cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic, pid, answer)
             column["cells"][topic.key] = cell.to_cache()
             grid.computed += 1

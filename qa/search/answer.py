@@ -1,0 +1,376 @@
+"""The one answer path: from a question (and the conversation so far) to cited quotes or "not stated".
+
+Everything a user sees goes through `answer_question`: `policyqa ask`, the chat, the comparison grid,
+and `policyqa eval`, which judges the same `Answer`. In order:
+
+1. the question is resolved against earlier turns (`qa.search.conversation`): "and who do they share it with?"
+   becomes "Who does Core Office IT share my data with?";
+2. it is routed by the companies it names (`qa.search.names`): exact names and aliases, near misses
+   ("Cloudsentrik"), and organisations that have no policy here ("Facebook"), which get no answer;
+3. each policy in scope is searched on its own (the first-stage retriever, hybrid by default), so every
+   company gets its best evidence even when another company's policy dominates the overall ranking;
+4. the reranker (`qa.search.reranker`, a cross-encoder trained here) rescores each policy's candidates into a
+   calibrated probability that the passage answers the question; passages are ordered by it, and a
+   policy whose best passage falls below the calibrated threshold is "not stated", its nearest passage
+   kept only as a labelled nearest match. Without a reranker, the dense similarity and its threshold
+   decide instead.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+
+import numpy as np
+
+from qa.errors import QueryError
+from qa.search.conversation import resolve_question
+from qa.search.evidence import decide, key_terms, terms_in
+from qa.search.names import match_names, without_names
+from qa.search.quotes import Quote, build_quotes
+from qa.search.retrieval import Hit
+from qa.search.verdict import (
+    NOT_STATED,
+    NOT_STATED_LABEL,
+    OPEN,
+    STATES_IT,
+    label_for,
+    negated_by_words,
+    question_kind,
+    verdict_for,
+)
+
+__all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question"]  # Quote lives in qa.search.quotes
+
+MENTIONS_SHOWN = 3
+STATES_IT_AT = 0.5  # a calibrated probability at or above which an answered row "states it"
+QUESTION_TOPICS = 2  # at most this many practices are read from one question
+
+
+@dataclass(frozen=True)
+class PolicyAnswer:
+    """What one policy says about the question.
+
+    `quotes` is the short extractive answer (empty when abstained); `hits` are the passages behind it,
+    best first, each with `highlights`; when abstained, `hits` holds the nearest match only.
+    `confidence` is the probability (0-1) that the best passage answers the question (with a reranker;
+    without one, the dense similarity); `score` is the same number, kept for older callers.
+    """
+
+    policy: str
+    name: str
+    abstained: bool
+    score: float
+    quotes: tuple[Quote, ...] = ()
+    hits: tuple[Hit, ...] = ()
+    confidence: float = 0.0
+    ranked: tuple[Hit, ...] = field(default=(), repr=False)  # every candidate, best first (for evaluation)
+    # What the row amounts to (`qa.search.verdict`): "yes" / "no" / "not_stated" for a yes-no question,
+    # "stated" / "not_stated" for an open one, decided by `quotes[0]`; and the confidence label a user sees.
+    verdict: str = NOT_STATED
+    label: str = NOT_STATED_LABEL
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The answer to one question: one row per policy asked, answered rows first."""
+
+    question: str
+    rows: tuple[PolicyAnswer, ...]
+    scope: tuple[str, ...]  # policy ids searched
+    routed: tuple[str, ...] = ()  # policies named in the (interpreted) question
+    latency_ms: float = 0.0
+    interpreted_as: str = ""  # the question resolved against earlier turns ("" means: as asked)
+    not_indexed: tuple[str, ...] = ()  # organisations the question is about that have no policy here
+    corrections: tuple[tuple[str, str], ...] = ()  # (as typed, policy id) for names matched fuzzily
+    mentions: tuple[Hit, ...] = ()  # passages that mention a not-indexed organisation: never the answer
+    reranker: str = ""  # the reranker that ordered the passages ("" when none)
+    threshold: float = 0.0  # the confidence below which a policy is "not stated"
+    kind: str = OPEN  # YES_NO or OPEN (`qa.search.verdict.question_kind`)
+    topics: tuple[str, ...] = ()  # the privacy practices the question asks about (the practice model's ids)
+
+    def __post_init__(self) -> None:
+        if not self.interpreted_as:
+            object.__setattr__(self, "interpreted_as", self.question)
+
+    @property
+    def abstained(self) -> bool:
+        return all(row.abstained for row in self.rows)
+
+    @property
+    def answered(self) -> tuple[PolicyAnswer, ...]:
+        return tuple(row for row in self.rows if not row.abstained)
+
+    def hits(self) -> list[Hit]:
+        """Every passage shown, best first across policies."""
+        return sorted((h for row in self.rows for h in row.hits), key=lambda h: -h.score)
+
+    def ranking(self, include_abstained: bool = False) -> list[Hit]:
+        """The passages as the answer presents them: each answering policy's best passage first (in
+        confidence order), then their other passages by score. A "not stated" row contributes nothing
+        unless `include_abstained` (retrieval-only evaluation)."""
+        rows = [r for r in self.rows if include_abstained or not r.abstained]
+        rows.sort(key=lambda r: (r.abstained, -r.confidence))
+        passages = [r.ranked or r.hits for r in rows] if include_abstained else [r.hits for r in rows]
+        leaders = [hits[0] for hits in passages if hits]
+        rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.score)
+        return leaders + rest
+
+    def summary(self) -> dict[str, list[str]]:
+        """Policy names by verdict, in row order: {"no": [...], "not_stated": [...], "yes": [...], ...};
+        only verdicts some row has."""
+        out: dict[str, list[str]] = {}
+        for row in self.rows:
+            out.setdefault(row.verdict, []).append(row.name)
+        return out
+
+    def to_dict(self) -> dict:
+        """The JSON form (`policyqa ask --json`): every quote with its offsets into its policy's text."""
+        return {
+            "question": self.question,
+            "interpreted_as": self.interpreted_as,
+            "abstained": self.abstained,
+            "scope": list(self.scope),
+            "routed": list(self.routed),
+            "not_indexed": list(self.not_indexed),
+            "corrections": [{"typed": t, "policy": p} for t, p in self.corrections],
+            "reranker": self.reranker or None,
+            "threshold": round(self.threshold, 4),
+            "kind": self.kind,
+            "topics": list(self.topics),
+            "summary": self.summary(),
+            "answers": [{
+                "policy": row.policy, "name": row.name, "abstained": row.abstained,
+                "verdict": row.verdict, "label": row.label,
+                "confidence": round(row.confidence, 4),
+                "quotes": [asdict(q) for q in row.quotes],
+                "passages": [h.to_dict() for h in row.hits],
+            } for row in self.rows],
+            "mentions": [h.to_dict() for h in self.mentions],
+            "latency_ms": round(self.latency_ms, 2),
+        }
+
+
+def named_policies(question: str, policies: dict) -> list[str]:
+    """Ids of the policies the question names (exactly or by a near miss), in policy order."""
+    return list(match_names(question, policies).policies)
+
+
+def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN) -> tuple[Hit, ...]:
+    """Passages of indexed policies whose text names one of `organisations` (whole words)."""
+    patterns = [re.compile(rf"(?<!\w){re.escape(o)}(?!\w)", re.IGNORECASE) for o in organisations]
+    # Only rows whose BM25 tokens hold the name can name it (a scan of every passage took 0.3 s at 30,000
+    # passages, 1.5-2.4 s at 300,000); a name without tokens ("X") reads every row, in order.
+    candidates = [engine.scorer.rows_naming(o) for o in organisations]
+    passages: Iterable = engine.index.passages
+    if candidates and all(c is not None for c in candidates):
+        passages = _rows_of(engine.index.passages, np.unique(np.concatenate(candidates)))
+    found = []
+    for passage in passages:
+        spans = [(passage.start + m.start(), passage.start + m.end())
+                 for p in patterns for m in p.finditer(passage.text)]
+        if spans:
+            found.append(Hit(policy=passage.policy, name=engine.policies[passage.policy].name,
+                             section=passage.section, start=passage.start, end=passage.end, text=passage.text,
+                             score=0.0, passage_id=passage.id, highlights=tuple(spans[:3])))
+            if len(found) >= limit:
+                break
+    return tuple(found)
+
+
+def _rows_of(passages, rows: np.ndarray, chunk: int = 64) -> Iterator:
+    """The passages of `rows`, in order, read `chunk` at a time (a store reads each chunk in one query)."""
+    fetch = getattr(passages, "fetch", None)
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        yield from fetch(part) if fetch is not None else (passages[int(r)] for r in part)
+
+
+def _quotes(engine, policy_id: str, hit: Hit) -> tuple[Quote, ...]:
+    """The quotes of `hit`'s marked sentences, whole and with their qualifiers (`qa.search.quotes`)."""
+    return build_quotes(engine.policies[policy_id], hit, hit.highlights)
+
+
+def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] | None = None,
+                    retriever: str | None = None, history: Sequence[Answer] = (),
+                    rerank: bool = True, practice: str | None = None) -> Answer:
+    """Answer `question` from `engine`'s index (see the module docstring for every step).
+
+    `policies` restricts the search to those ids (the user's choice; no routing then). `history` holds
+    the earlier answers of the same conversation, oldest first. `rerank=False` skips the reranker even
+    when one is loaded (for measuring it). `practice` asks whether each policy states one practice and
+    nothing more (the compare grid): a topic id of the practice model, or AUTO for the practices the
+    question asks about; a policy is then stated exactly when one of its sentences states the practice.
+    Raises QueryError (a ValueError) for an empty question, k < 1 or an unknown policy id.
+    """
+    started = time.perf_counter()
+    if not question or not question.strip():
+        raise QueryError("question is empty")
+    if k < 1:
+        raise QueryError(f"k must be >= 1, got {k}")
+    interpreted = resolve_question(question, history, engine.policies) if history else question.strip()
+    match = match_names(interpreted, engine.policies)
+    kind = question_kind(interpreted)
+    if policies is not None:
+        unknown = [p for p in policies if p not in engine.policies]
+        if unknown:
+            raise QueryError(f"unknown policy id {', '.join(repr(u) for u in unknown)} "
+                             f"(known: {', '.join(sorted(engine.policies))})")
+        scope = list(dict.fromkeys(policies))
+        routed: list[str] = [p for p in match.policies if p in scope]
+        not_indexed: tuple[str, ...] = ()
+    else:
+        routed = list(match.policies)
+        not_indexed = match.not_indexed
+        scope = routed or ([] if not_indexed else list(engine.policies))
+    reranker = engine.reranker if rerank else None
+    settings = engine.settings
+    depth = max(k, settings.rerank_depth_single if len(scope) == 1 else settings.rerank_depth_multi) if reranker else (
+        k if len(scope) == 1 else max(1, min(k, 3)))
+    candidates: dict[str, list[Hit]] = {}
+    for policy_id in scope:
+        kwargs = {"retriever": retriever} if retriever else {}
+        candidates[policy_id] = engine.search(interpreted, k=depth, policies=[policy_id], **kwargs)
+    plain = without_names(interpreted, routed, engine.policies, [t for t, _ in match.corrections])
+    terms = key_terms(plain, [engine.policies[p].name for p in scope if p in engine.policies])
+    threshold = settings.abstain_below
+    if reranker is not None:
+        threshold = reranker.calibration.threshold
+        candidates = _keep_literal(candidates, _reranked(reranker, plain, candidates), terms)
+    asked = _asked(engine, interpreted, practice)
+    shown = k if len(scope) == 1 else max(1, min(k, 3))
+    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None)
+            for policy_id, hits in candidates.items()]
+    rows.sort(key=lambda r: (r.abstained, -r.confidence))
+    return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
+                  latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
+                  not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
+                  mentions=_mentions(engine, not_indexed) if not_indexed else (),
+                  reranker=reranker.name if reranker is not None else "", threshold=threshold, kind=kind,
+                  topics=tuple(asked.topics))
+
+
+AUTO = "auto"  # `practice=AUTO`: decide by the practices the question asks about, and by nothing else
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """The practices a question asks about: {topic index: the probability at which a sentence states it}.
+    `only`: they alone decide (the grid); else a policy must also hold a passage that answers."""
+
+    thresholds: dict[int, float] = field(default_factory=dict)
+    topics: tuple[str, ...] = ()
+    only: bool = False
+    query: np.ndarray | None = None
+
+
+def _asked(engine, question: str, practice: str | None) -> _Asked:
+    """Which practices `question` asks about, by the practice model (none without one)."""
+    model = engine.practice
+    if model is None:
+        return _Asked()
+    query = engine.scorer.embed(question)
+    if practice is not None and practice != AUTO:
+        if practice not in model.topics:
+            raise QueryError(f"unknown practice {practice!r} (known: {', '.join(model.topics)})")
+        chosen = [model.topics.index(practice)]
+    else:
+        probabilities = model.question_topics(query[0])
+        order = np.argsort(-probabilities)[:QUESTION_TOPICS]
+        chosen = [int(i) for i in order if probabilities[i] >= model.question_threshold]
+    return _Asked({i: float(model.thresholds[i]) for i in chosen}, tuple(model.topics[i] for i in chosen),
+                  practice is not None, query)
+
+
+def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
+         threshold: float, shown: int, reranked: bool) -> PolicyAnswer:
+    """One policy's answer: stated or not, its verdict, label, quotes and passages."""
+    name = engine.policies[policy_id].name
+    if not hits and not asked.thresholds:
+        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
+    confidence = (hits[0].score if reranked else max(h.similarity for h in hits)) if hits else 0.0
+    model, evidence = engine.practice, engine.evidence
+    if asked.thresholds and evidence is not None and asked.query is not None:
+        marked = {span: h.score for h in hits[:shown] for span in h.highlights}
+        decision = decide(evidence.of(policy_id), engine.policies[policy_id].text, asked.thresholds, model.topics,
+                          asked.query, terms, marked)
+        if decision.stated and decision.sentence is not None and (asked.only or confidence >= threshold):
+            lead = _hit_holding(engine, policy_id, hits, decision.sentence, confidence)
+            ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
+            return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
+                                quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
+                                ranked=ordered, label=STATES_IT,
+                                verdict=verdict_for(kind, True, decision.negated >= model.stance_threshold))
+        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
+                            confidence=confidence, ranked=tuple(hits[:shown]))
+    if confidence < threshold:
+        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence,
+                            hits=tuple(hits[:1]), confidence=confidence, ranked=tuple(hits[:shown]))
+    quotes = _quotes(engine, policy_id, hits[0])
+    return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
+                        quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
+                        verdict=verdict_for(kind, True, bool(quotes) and _negated(engine, policy_id, quotes[0])),
+                        label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _negated(engine, policy_id: str, quote: Quote) -> bool:
+    """Whether the quoted sentence says the company does not: by the practice model when it has read the
+    sentence, else by its words."""
+    evidence = engine.evidence
+    if evidence is not None:
+        found = evidence.of(policy_id)
+        inside = np.flatnonzero((found.spans[:, 0] >= quote.start) & (found.spans[:, 1] <= quote.end))
+        if len(inside):
+            return bool(found.negated[inside[0]] >= engine.practice.stance_threshold)
+    return negated_by_words(quote.text)
+
+
+def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], score: float) -> Hit:
+    """The passage holding `sentence` with that sentence marked: one of `hits` if it is there, else read
+    from the index (a sentence the practice model found outside the retrieved passages)."""
+    for hit in hits:
+        if hit.start <= sentence[0] and sentence[1] <= hit.end:
+            return replace(hit, highlights=(sentence,))
+    rows = engine.scorer.scope([policy_id])
+    for passage in _rows_of(engine.index.passages, rows if rows is not None else np.zeros(0, dtype=np.int64)):
+        if passage.start <= sentence[0] and sentence[1] <= passage.end:
+            return Hit(policy=policy_id, name=engine.policies[policy_id].name, section=passage.section,
+                       start=passage.start, end=passage.end, text=passage.text, score=score, passage_id=passage.id,
+                       highlights=(sentence,))
+    raise LookupError(f"no passage of {policy_id} holds {sentence}")  # sentences are cut from passages
+
+
+def _keep_literal(first: dict[str, list[Hit]], reranked: dict[str, list[Hit]],
+                  terms: Sequence[str]) -> dict[str, list[Hit]]:
+    """The reranked candidates, except that a policy's first-stage best passage holding every key term of
+    the question ("sell", "Google Analytics") stays first when the reranker's first does not hold them all:
+    a literal answer is never demoted below a paraphrase. It takes the best probability among them."""
+    if not terms:
+        return reranked
+    out = {}
+    for policy_id, hits in reranked.items():
+        top = first.get(policy_id, [])
+        if hits and top and terms_in(top[0].text, terms) == 1.0 and terms_in(hits[0].text, terms) < 1.0:
+            literal = next(h for h in hits if h.passage_id == top[0].passage_id)
+            hits = [replace(literal, score=hits[0].score), *[h for h in hits if h is not literal]]
+        out[policy_id] = hits
+    return out
+
+
+def _reranked(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """Each policy's candidates rescored by the reranker (one batch for all), best first; a hit's
+    `score` becomes the calibrated probability that it answers the question."""
+    flat = [h for hits in candidates.values() for h in hits]
+    if not flat:
+        return candidates
+    logits = reranker.score(question, flat)
+    probabilities = reranker.calibration.probability(logits, np.array([h.score for h in flat], dtype=np.float32))
+    rescored = iter(replace(h, score=float(p)) for h, p in zip(flat, probabilities))
+    out = {}
+    for policy_id, hits in candidates.items():
+        mine = [next(rescored) for _ in hits]
+        out[policy_id] = sorted(mine, key=lambda h: -h.score)
+    return out
+
