@@ -1,0 +1,158 @@
+"""Quote spans (`qa.search.quotes`) on the seed policies' real text: whole sentences and list items,
+qualifiers kept, cut lists and gaps said, never a heading or a bare number, always verbatim."""
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from qa.ingest.policies import load_policies
+from qa.search.highlight import split_sentences
+from qa.search.quotes import Quote, build_quotes, more_items_text
+from qa.search.retrieval import Hit
+
+POLICIES = Path(__file__).resolve().parent.parent / "policies"
+
+
+@pytest.fixture(scope="module")
+def seeds():
+    policies, errors = load_policies(POLICIES)
+    assert not errors
+    return {p.id: p for p in policies}
+
+
+def span_of(policy, sentence: str) -> tuple[int, int]:
+    start = policy.text.index(sentence)
+    return start, start + len(sentence)
+
+
+def hit_over(policy, spans, before: int = 0, after: int = 0) -> Hit:
+    start = max(0, min(s for s, _ in spans) - before)
+    end = min(len(policy.text), max(e for _, e in spans) + after)
+    return Hit(policy=policy.id, name=policy.name, section="§", start=start, end=end,
+               text=policy.text[start:end], score=1.0, highlights=tuple(spans))
+
+
+def quotes_for(policy, *sentences, **around) -> tuple[Quote, ...]:
+    spans = [span_of(policy, s) for s in sentences]
+    return build_quotes(policy, hit_over(policy, spans, **around), spans)
+
+
+def test_the_retention_qualifier_joins_the_quote(seeds):
+    concero = seeds["concero"]
+    [quote] = quotes_for(concero, "Only the telephone number is kept alongside the recording, and we keep the "
+                                  "recordings for 30 days in line with our Data Retention Policy.")
+    assert quote.text.endswith("30 days in line with our Data Retention Policy. "
+                               "Unless there is an issue in which case we may keep recordings for longer.")
+    assert quote.text == concero.text[quote.start:quote.end]
+    assert not quote.gap_before and not quote.more
+
+
+def test_a_cut_list_says_how_many_items_are_left_and_where_they_are(seeds):
+    ct1 = seeds["ct1-technologies"]
+    lead = "We may share your personal data with:"
+    regulators = "- Regulators, authorities and law enforcement where required by law or to protect our rights"
+    [quote] = quotes_for(ct1, lead, regulators)
+    assert quote.text.startswith(lead)
+    assert "- Service providers" in quote.text and "- Professional advisers" in quote.text  # items in between
+    assert quote.text.endswith("to protect our rights or those of others.")
+    assert quote.more_items == 1 and more_items_text(quote.more_items) == "+1 more item"
+    [(start, end)] = quote.more
+    assert ct1.text[start:end].startswith("- Business transferees")
+    assert ct1.text[start:end].endswith("subject to appropriate confidentiality protections.")
+    # The lead-in alone shows the first items and says the rest.
+    [alone] = quotes_for(ct1, lead)
+    assert alone.more_items == 2 and more_items_text(2) == "+2 more items"
+    assert alone.text.count("\n- ") == 2
+
+
+def test_a_list_item_alone_is_read_with_its_lead_in(seeds):
+    ct1 = seeds["ct1-technologies"]
+    [quote] = quotes_for(ct1, "- Business transferees – if we sell or transfer part of our business or assets")
+    assert quote.text.startswith("We may share your personal data with:")
+    assert quote.text.endswith("subject to appropriate confidentiality protections.")
+    assert not quote.more
+
+
+def test_sentences_that_are_not_adjacent_are_separated_by_a_gap(seeds):
+    concero = seeds["concero"]
+    first = "We know that wondering who has access to your data and how it will be used is always a worry."
+    last = "For your peace of mind, we have created this list below"
+    quotes = quotes_for(concero, first, last)
+    assert [q.gap_before for q in quotes] == [False, True]
+    assert quotes[0].text == first
+    between = concero.text[quotes[0].end:quotes[1].start]
+    assert "Rest assured, Concero will never share your data" in between  # what the "…" stands for
+
+
+def test_adjacent_sentences_are_one_quote(seeds):
+    concero = seeds["concero"]
+    first = "We know that wondering who has access to your data and how it will be used is always a worry."
+    second = "Rest assured, Concero will never share your data with anyone else"
+    [quote] = quotes_for(concero, first, second)
+    assert quote.text.startswith(first) and "we never sell it on for marketing" in quote.text
+
+
+def test_a_heading_is_never_quoted(seeds):
+    cloud = seeds["cloudsentric"]
+    heading = "2. What Types Of Personal Data Does CloudSentric Collect?"
+    start, end = span_of(cloud, heading)
+    hit = Hit(policy=cloud.id, name=cloud.name, section=heading, start=start, end=start + 500,
+              text=cloud.text[start:start + 500], score=1.0, highlights=((start, end),))
+    quotes = build_quotes(cloud, hit, [(start, end)])
+    assert quotes, "the passage's first sentence stands in for a heading"
+    assert all(heading not in q.text for q in quotes)
+    assert quotes[0].text.startswith("CloudSentric needs certain personal data")
+
+
+def test_a_bare_number_or_blank_lines_never_end_a_quote(seeds):
+    cloud = seeds["cloudsentric"]
+    number = cloud.text.index("\n8.2\n") + 1
+    quotes = build_quotes(cloud, hit_over(cloud, [(number, number + 3)], before=300, after=10),
+                          [(number, number + 3)])
+    for quote in quotes:
+        assert not re.fullmatch(r"[\d.\s]*", quote.text)
+        assert re.search(r"[^\W\d_]", quote.text[-40:]) and quote.text == quote.text.strip()
+
+
+def test_a_passage_starting_mid_sentence_is_quoted_from_the_sentence_start(seeds):
+    concero = seeds["concero"]
+    sentence = ("Only the telephone number is kept alongside the recording, and we keep the recordings for 30 days "
+                "in line with our Data Retention Policy.")
+    start, end = span_of(concero, sentence)
+    mid = start + 20  # a chunk boundary inside the sentence
+    hit = Hit(policy=concero.id, name=concero.name, section="Telephone Communications", start=mid, end=end,
+              text=concero.text[mid:end], score=1.0, highlights=((mid, end),))
+    [quote] = build_quotes(concero, hit, [(mid, end)])
+    assert quote.start == start
+
+
+@settings(deadline=None, max_examples=120)
+@given(data=st.data())
+def test_every_quote_is_verbatim_whole_and_never_a_heading(seeds, data):
+    policy = seeds[data.draw(st.sampled_from(sorted(seeds)), label="policy")]
+    sentences = split_sentences(policy.text)
+    first = data.draw(st.integers(0, len(sentences) - 1), label="sentence")
+    count = data.draw(st.integers(1, 3), label="count")
+    picked = sorted({sentences[min(len(sentences) - 1, first + data.draw(st.integers(0, 6)))] for _ in range(count)})
+    quotes = build_quotes(policy, hit_over(policy, picked, before=200, after=200), picked)
+    heading_lines = {s for s, _ in policy.headings}
+    previous_end = -1
+    for i, quote in enumerate(quotes):
+        assert quote.text == policy.text[quote.start:quote.end]
+        assert quote.text == quote.text.strip() and re.search(r"[^\W\d_]", quote.text)
+        assert quote.start not in heading_lines, quote.text[:80]
+        assert quote.start > previous_end
+        assert quote.gap_before == (i > 0)
+        if i:  # quotes are split only where the policy has text between them
+            assert policy.text[previous_end:quote.start].strip()
+        # Whole sentences or lines: the quote ends at a sentence end, a line end or the end of the text.
+        after = policy.text[quote.end:quote.end + 1]
+        assert after in ("", "\n", " ", "\t", "\r", "\xa0") or quote.text[-1] in ".!?:;)\"'”’", quote.text[-60:]
+        before = policy.text[quote.start - 1:quote.start] if quote.start else ""
+        assert before in ("", "\n", " ", "\t", "\xa0"), quote.text[:60]
+        for start, end in quote.more:
+            assert start >= quote.end and policy.text[start:end].strip()
+        previous_end = quote.end
