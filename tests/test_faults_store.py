@@ -204,3 +204,31 @@ def test_ask_store_after_the_server_stopped_is_one_line(own_server, seed_policie
         time.sleep(0.1)
     err = _one_line_exit_1(capsys, main(["ask", "--store", url, "Do they sell my data to third parties?"]))
     assert "store" in err
+
+
+OPEN_AT = """
+import sys, time
+from qa.index.pg import PgStore
+time.sleep(max(0.0, {at} - time.time()))  # every worker opens the fresh database at the same moment
+PgStore({url!r}).close()
+"""
+
+
+def test_workers_opening_a_fresh_database_together_all_succeed(pg_url):
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    for attempt in range(3):  # the race is narrow: a few fresh databases
+        name = f"fresh_{attempt}"
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name}")
+            conn.execute(f"CREATE DATABASE {name}")
+        url = pg_url.rsplit("/", 1)[0] + "/" + name
+        code = OPEN_AT.format(at=time.time() + 4, url=url)
+        workers = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE, text=True)
+                   for _ in range(6)]
+        errors = [w.communicate(timeout=60)[1] for w in workers]
+        assert [w.returncode for w in workers] == [0] * 6, [e[-300:] for e in errors if e]
