@@ -28,7 +28,7 @@ import numpy as np
 from qa.errors import QueryError
 from qa.search.conversation import resolve_question
 from qa.search.evidence import decide, key_terms, terms_in
-from qa.search.names import match_names, without_names
+from qa.search.names import match_names, subject_organisations, without_names
 from qa.search.quotes import Quote, build_quotes
 from qa.search.retrieval import Hit
 from qa.search.verdict import (
@@ -158,6 +158,29 @@ def named_policies(question: str, policies: dict) -> list[str]:
     return list(match_names(question, policies).policies)
 
 
+# An organisation is named beside a company when only "or", "and", a comma or a slash stands between them.
+_BESIDE = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:or|and|&|vs\.?|versus|nor)\s+|/\s*)\s*"
+
+
+def _named_beside(question: str, routed: Sequence[str], policies: dict, match) -> tuple[str, ...]:
+    """Organisations with no policy here that `question` names as its subject beside a company it routes to
+    ("Does Facebook or Concero sell my data?" -> ("Facebook",)); `match_names` reports them only when it
+    routes to none. A third party named elsewhere ("Does Concero share my data with Google?") is not one."""
+    names = [n for pid in routed for n in (policies[pid].name, pid, *policies[pid].aliases) if n]
+    names += [typed for typed, _ in match.corrections]
+    known = {n.lower() for p in policies.values() for n in (p.name, p.id, *p.aliases) if n}
+    found = []
+    for organisation in subject_organisations(question):
+        lowered = organisation.lower()
+        if any(lowered in k or k in lowered for k in known):
+            continue
+        org = re.escape(organisation)
+        if any(re.search(rf"(?<!\w){org}{_BESIDE}{re.escape(n)}(?!\w)|(?<!\w){re.escape(n)}{_BESIDE}{org}(?!\w)",
+                         question, re.IGNORECASE) for n in names):
+            found.append(organisation)
+    return tuple(found)
+
+
 def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN) -> tuple[Hit, ...]:
     """Passages of indexed policies whose text names one of `organisations` (whole words)."""
     patterns = [re.compile(rf"(?<!\w){re.escape(o)}(?!\w)", re.IGNORECASE) for o in organisations]
@@ -223,7 +246,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         not_indexed: tuple[str, ...] = ()
     else:
         routed = list(match.policies)
-        not_indexed = match.not_indexed
+        # Named beside an indexed company ("Does Facebook or Concero sell…"): not indexed either.
+        not_indexed = match.not_indexed or _named_beside(interpreted, routed, engine.policies, match)
         scope = routed or ([] if not_indexed else list(engine.policies))
     reranker = engine.reranker if rerank else None
     settings = engine.settings
