@@ -1,6 +1,7 @@
 """`policyqa eval` end to end with the fake embedder: table, JSON, report, misses, bad lines, Ctrl-C."""
 
 import json
+import re
 
 import pytest
 
@@ -22,11 +23,49 @@ def index(seed_policies, tmp_path, fake_model, capsys):
     return folder
 
 
-def test_table_has_a_row_per_retriever(index, capsys):
+def test_table_has_a_column_per_system_and_a_table_per_golden_part(index, capsys):
     assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--retriever", "dense"]) == 0
     out = capsys.readouterr().out
     assert "hit@1" in out and "MRR@10" in out and "nDCG@10" in out and "p95 ms" in out
-    assert any(line.startswith("dense ") for line in out.splitlines())
+    headers = [line.split() for line in out.splitlines() if line.startswith("metric ")]
+    assert headers == [["metric", "dense"], ["metric", "dense"]]  # dev, then test
+    lines = out.splitlines()
+    assert any(line.startswith("dev: ") for line in lines) and any(line.startswith("test: ") for line in lines)
+    hit1 = next(line for line in lines if line.startswith("hit@1 "))
+    assert re.search(r"\d\.\d{3} \[\d\.\d{3}, \d\.\d{3}\]$", hit1)  # the mean and its 95% interval
+    assert '"not stated": practice not addressed' in out and '"not stated": company not indexed' in out
+    assert "verdict and quote right" in out and "gold / given" in out
+
+
+def test_split_picks_one_golden_part_and_json_reports_both_with_intervals(index, tmp_path, capsys):
+    rows = [json.loads(line) for line in GOLDEN.read_text().splitlines()]
+    dev = sum(row["split"] == "dev" for row in rows)
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--retriever", "dense", "--json",
+                 "--split", "dev"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["retrievers"]["dense"]["questions"] == dev and "parts" not in report
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--retriever", "dense", "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    parts = report["parts"]
+    assert parts["dev"]["retrievers"]["dense"]["questions"] == dev
+    assert parts["test"]["retrievers"]["dense"]["questions"] == len(rows) - dev
+    metrics = parts["test"]["retrievers"]["dense"]
+    low, high = metrics["ci95"]["mrr@10"]
+    assert low <= metrics["mrr@10"] <= high
+    assert set(parts["test"]["verdict_confusion"]["dense"]) <= {"yes", "no", "stated", "not_stated"}
+    assert report["settings"]["intervals"].startswith("95%, bootstrap by policy, 1000 resamples")
+
+
+def test_split_is_checked_against_the_dataset(index, capsys):
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--split", "train"]) == 2
+    assert "--split train needs --squad" in capsys.readouterr().err
+
+
+def test_misses_of_the_test_part_are_not_shown(index, capsys):
+    assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--retriever", "dense",
+                 "--split", "test", "--show-misses", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "misses of the test part are not shown" in out and "Worst 3" not in out
 
 
 @pytest.mark.slow
@@ -50,9 +89,10 @@ def test_markdown_report_and_misses(index, tmp_path, capsys):
     assert main(["eval", "--dataset", str(GOLDEN), "--index", str(index), "--out", str(out),
                  "--show-misses", "3"]) == 0
     printed = capsys.readouterr().out
-    assert "Worst 3 questions for hybrid:" in printed
+    assert "Worst 3 questions for hybrid:" in printed  # of the dev part: the test part's misses are not read
     report = out.read_text()
-    assert report.startswith("# policyqa evaluation") and "| system |" in report and "## Misses" in report
+    assert report.startswith("# policyqa evaluation") and "| metric | hybrid | dense | bm25 |" in report
+    assert "## dev: " in report and "## test: " in report and "## Misses (hybrid, dev part" in report
     assert "fake-embedder" in report
 
 

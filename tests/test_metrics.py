@@ -54,3 +54,27 @@ def test_relevance_needs_half_the_evidence_in_the_same_policy():
     assert is_relevant("acme", 0, 1000, evidence)
     assert not is_relevant("other", 0, 1000, evidence)
     assert not is_relevant("acme", 120, 200, evidence)   # touching is not overlapping
+
+
+def test_bootstrap_by_policy_matches_the_hand_worked_distribution():
+    from qa.eval.metrics import bootstrap_interval
+
+    # Policy a holds two hits, policy b one miss. Drawing two policies: aa -> mean 1 (p 1/4), ab or ba ->
+    # 2/3 (p 1/2), bb -> 0 (p 1/4); the 2.5th and 97.5th percentiles of 1,000 draws are 0 and 1.
+    assert bootstrap_interval([1, 1, 0], ["a", "a", "b"]) == (0.0, 1.0)
+    assert bootstrap_interval([1, 1, 0], ["a", "a", "b"]) == bootstrap_interval([1, 1, 0], ["a", "a", "b"])
+    assert bootstrap_interval([0.5, 0.5, 0.5], ["a", "b", "c"]) == pytest.approx((0.5, 0.5))
+    assert bootstrap_interval([1, 0, 1], ["only", "only", "only"]) == pytest.approx((2 / 3, 2 / 3))
+    assert bootstrap_interval([], []) is None
+    with pytest.raises(ValueError):
+        bootstrap_interval([1.0], ["a", "b"])
+
+
+def test_bootstrap_interval_narrows_with_more_policies():
+    from qa.eval.metrics import bootstrap_interval
+
+    few = bootstrap_interval([1, 0] * 2, ["a", "b", "c", "d"])
+    many = bootstrap_interval([1, 0] * 50, [str(i) for i in range(100)])
+    assert few is not None and many is not None
+    assert few[0] <= 0.5 <= few[1] and many[0] <= 0.5 <= many[1]
+    assert many[1] - many[0] < few[1] - few[0]

@@ -23,9 +23,11 @@ def add_eval_parser(commands) -> argparse.ArgumentParser:
     source.add_argument("--squad", type=Path, metavar="FILE.json",
                         help="SQuAD-format data (e.g. PolicyQA); each article becomes a policy in a temporary index")
     ev.add_argument("--every", type=int, default=1, metavar="N", help="use every N-th question")
-    ev.add_argument("--split", choices=("train", "calibration", "test"),
-                    help="with --squad: only the questions of that part of the reranker's policy split "
-                         "(test: the held-out policies no model here was trained or calibrated on)")
+    ev.add_argument("--split", choices=("dev", "test", "train", "calibration"),
+                    help="golden set: only its dev part (tune on it) or its test part (report it; by default "
+                         "both are reported, separately); with --squad: only the questions of that part of the "
+                         "reranker's policy split (test: the held-out policies no model here was trained or "
+                         "calibrated on)")
     ev.add_argument("--retriever", default=",".join(retriever_names()), metavar="NAMES",
                     help=f"comma-separated retrievers to compare (default: {','.join(retriever_names())})")
     ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and recall@k (default 5)")
@@ -75,10 +77,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
         raise UserError(f"unknown retriever {', '.join(unknown) or '(none)'} (choose from {', '.join(RETRIEVERS)})")
     if args.every < 1:
         raise UserError(f"--every must be >= 1, got {args.every}")
+    if args.squad is not None and args.split == "dev":
+        raise UserError("--split dev is the golden set's; with --squad choose train, calibration or test")
+    if args.squad is None and args.split in ("train", "calibration"):
+        raise UserError(f"--split {args.split} needs --squad; the golden set's parts are dev and test")
     from qa.config import BuildSettings, policies_dir
-    from qa.eval.datasets import load_golden, load_squad
+    from qa.eval.datasets import SPLITS, load_golden, load_squad
     from qa.eval.evaluation import evaluate
-    from qa.eval.report import as_json, markdown_report, misses_text, text_table
+    from qa.eval.metrics import RESAMPLES, SEED
+    from qa.eval.report import as_json, markdown_report, misses_text, part_tables
     from qa.ingest.policies import load_policies
     from qa.search.engine import Engine
 
@@ -123,8 +130,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
     systems = run_names(retrievers, engine.reranker is not None)
     if args.no_baseline and engine.reranker is not None:
         systems = [s for s in systems if s.endswith("+rerank")]
+    parts: tuple[str, ...] = ()
     if args.squad is None:
         questions, problems = load_golden(args.dataset, engine.policies)
+        if args.split:
+            questions = [q for q in questions if q.split == args.split]
+            dataset += f" ({args.split} part)"
+        else:  # both parts, reported separately (a file without splits is reported whole)
+            parts = tuple(s for s in SPLITS if any(q.split == s for q in questions))
         questions = questions[args.every - 1::args.every] if args.every > 1 else questions
     for problem in problems:
         print(f"policyqa: dataset {dataset.split(' ')[0]}: {problem}", file=sys.stderr)
@@ -143,18 +156,24 @@ def cmd_eval(args: argparse.Namespace) -> int:
                     "retrievers": ",".join(systems), "model": engine.index.manifest["model"]["id"],
                     "reranker": engine.reranker.name if engine.reranker else None,
                     "chunk_size": engine.index.manifest["chunker"]["chunk_size"],
-                    "retrieval": engine.settings.to_dict()}
+                    "retrieval": engine.settings.to_dict(),
+                    "intervals": f"95%, bootstrap by policy, {RESAMPLES} resamples, seed {SEED}"}
     if args.json:
-        print(as_json(runs, args.k, run_settings))
+        print(as_json(runs, args.k, run_settings, parts))
     else:
-        print(f"{dataset}: {len(runs[0].results)} questions, k={args.k}, model {run_settings['model']}")
-        print(text_table(runs, args.k))
+        print(f"{dataset}: {len(runs[0].results)} questions, k={args.k}, model {run_settings['model']}; "
+              f"[95% interval, bootstrap by policy]")
+        print(part_tables(runs, args.k, parts))
         if args.show_misses:
             print()
-            print(misses_text(runs[0], args.show_misses))
+            if args.squad is None and args.split == "test":
+                print("misses of the test part are not shown: tune on the dev part only")
+            else:
+                print(misses_text(runs[0].part("dev") if parts else runs[0], args.show_misses))
     if args.out:
-        args.out.write_text(markdown_report(runs, args.k, run_settings, engine.index.manifest,
-                                            args.show_misses or 10, interrupted), encoding="utf-8")
+        misses = 0 if args.squad is None and args.split == "test" else args.show_misses or 10
+        args.out.write_text(markdown_report(runs, args.k, run_settings, engine.index.manifest, misses,
+                                            interrupted, parts), encoding="utf-8")
     return 130 if interrupted else (EXIT_FAILURE if problems else 0)
 
 

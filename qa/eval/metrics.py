@@ -4,6 +4,10 @@ Relevance is judged per passage (a passage is relevant to a question when it cov
 one of its evidence spans). hit@n (ir-measures `Success@n`), MRR@10 (`RR@10`) and nDCG@10 are standard;
 recall@k here is the share of a question's *answers* (evidence spans) that some top-k passage covers, so
 a two-company question that finds only one company scores 0.5 — no standard measure counts that.
+
+Every mean comes with a 95% interval from a bootstrap by policy (`bootstrap_interval`): questions about
+one policy are not independent (one policy's wording makes several of them easy or hard), so the unit
+resampled is the policy, not the question.
 """
 
 from __future__ import annotations
@@ -28,6 +32,11 @@ class Judged:
 
 def retrieval_metrics(judged: Sequence[Judged], k: int) -> dict[str, float]:
     """hit@1, hit@3, hit@k, recall@k, MRR@10 and nDCG@10 averaged over answerable questions."""
+    return {key: fmean(values) for key, values in retrieval_values(judged, k).items()}
+
+
+def retrieval_values(judged: Sequence[Judged], k: int) -> dict[str, list[float]]:
+    """The per-question values behind `retrieval_metrics`: for each metric, one value per `judged`, in order."""
     import ir_measures
     from ir_measures import RR, Qrel, ScoredDoc, Success, nDCG
 
@@ -41,10 +50,40 @@ def retrieval_metrics(judged: Sequence[Judged], k: int) -> dict[str, float]:
     for metric in ir_measures.iter_calc(measures, qrels, run):
         per_query[(metric.query_id, str(metric.measure))] = metric.value
     # A question with nothing retrieved is absent from ir-measures' output: it scores 0, not "skipped".
-    values = {str(m): fmean(per_query.get((j.qid, str(m)), 0.0) for j in judged) for m in measures}
-    recall = fmean(len(set().union(*j.covers[:k])) / j.answers for j in judged)
+    values = {str(m): [per_query.get((j.qid, str(m)), 0.0) for j in judged] for m in measures}
+    recall = [len(set().union(*j.covers[:k])) / j.answers for j in judged]
     return {"hit@1": values["Success@1"], "hit@3": values["Success@3"], f"hit@{k}": values[f"Success@{k}"],
             f"recall@{k}": recall, "mrr@10": values["RR@10"], "ndcg@10": values["nDCG@10"]}
+
+
+RESAMPLES = 1000
+SEED = 22
+
+
+def bootstrap_interval(values: Sequence[float], units: Sequence[str], resamples: int = RESAMPLES,
+                       seed: int = SEED, level: float = 0.95) -> tuple[float, float] | None:
+    """The `level` percentile interval of the mean of `values` when the units (policies) they belong to
+    are resampled with replacement: each resample draws as many units as there are, and its mean is over
+    every value of the drawn units (a unit drawn twice counts twice). None without values; a single unit
+    gives a zero-width interval. Fixed `seed`: the same data gives the same interval.
+    """
+    if len(values) != len(units):
+        raise ValueError(f"{len(values)} values for {len(units)} units")
+    if not values:
+        return None
+    names = sorted(set(units))
+    index = {name: i for i, name in enumerate(names)}
+    at = np.array([index[u] for u in units])
+    sums = np.bincount(at, weights=np.asarray(values, dtype=float), minlength=len(names))
+    counts = np.bincount(at, minlength=len(names)).astype(float)
+    rng = np.random.default_rng(seed)
+    drawn = rng.integers(0, len(names), size=(resamples, len(names)))
+    times = np.zeros((resamples, len(names)))
+    np.add.at(times, (np.arange(resamples)[:, None], drawn), 1.0)
+    means = (times @ sums) / (times @ counts)  # every unit holds at least one value: never 0 / 0
+    tail = (1 - level) / 2 * 100
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return float(low), float(high)
 
 
 def first_hit_rank(judged: Judged) -> int | None:
