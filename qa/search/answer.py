@@ -47,6 +47,13 @@ __all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question"]  # Quot
 MENTIONS_SHOWN = 3
 STATES_IT_AT = 0.5  # a calibrated probability at or above which an answered row "states it"
 QUESTION_TOPICS = 2  # at most this many practices are read from one question
+# A question naming no company, over more than MANY_POLICIES policies, starts from one search over all of
+# them (CORPUS_DEPTH passages) instead of one per policy; DECIDED_POLICIES are then searched, reranked and
+# decided each, and the practice model decides the rest alone (see `_leading`).
+MANY_POLICIES = 12
+DECIDED_POLICIES = 10
+CORPUS_DEPTH = 300
+EVIDENCE_ALL = 2000  # up to this many policies in scope, every one is checked for the practice asked about
 
 
 @dataclass(frozen=True)
@@ -118,6 +125,12 @@ class Answer:
         rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.score)
         return leaders + rest
 
+    @property
+    def unchecked(self) -> int:
+        """Policies searched that have no row: a question over many policies answers the strongest
+        DECIDED_POLICIES, and without a practice to check for, the others are not decided."""
+        return len(self.scope) - len(self.rows)
+
     def summary(self) -> dict[str, list[str]]:
         """Policy names by verdict, in row order: {"no": [...], "not_stated": [...], "yes": [...], ...};
         only verdicts some row has."""
@@ -141,6 +154,7 @@ class Answer:
             "kind": self.kind,
             "topics": list(self.topics),
             "summary": self.summary(),
+            "unchecked": self.unchecked,
             "answers": [{
                 "policy": row.policy, "name": row.name, "abstained": row.abstained,
                 "verdict": row.verdict, "label": row.label,
@@ -253,27 +267,68 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     settings = engine.settings
     depth = max(k, settings.rerank_depth_single if len(scope) == 1 else settings.rerank_depth_multi) if reranker else (
         k if len(scope) == 1 else max(1, min(k, 3)))
-    candidates: dict[str, list[Hit]] = {}
-    for policy_id in scope:
-        kwargs = {"retriever": retriever} if retriever else {}
-        candidates[policy_id] = engine.search(interpreted, k=depth, policies=[policy_id], **kwargs)
     plain = without_names(interpreted, routed, engine.policies, [t for t, _ in match.corrections])
     terms = key_terms(plain, [engine.policies[p].name for p in scope if p in engine.policies])
+    asked = _asked(engine, interpreted, practice)
+    kwargs = {"retriever": retriever} if retriever else {}
+    decided: Sequence[str] = scope
+    counted: list[PolicyAnswer] = []
+    if policies is None and not routed and len(scope) > MANY_POLICIES:
+        decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs)
+    candidates = {p: engine.search(interpreted, k=depth, policies=[p], **kwargs) for p in decided}
     threshold = settings.abstain_below
     if reranker is not None:
         threshold = reranker.calibration.threshold
         candidates = _keep_literal(candidates, _reranked(reranker, plain, candidates), terms)
-    asked = _asked(engine, interpreted, practice)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None)
             for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
+    rows += counted
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
                   mentions=_mentions(engine, not_indexed) if not_indexed else (),
                   reranker=reranker.name if reranker is not None else "", threshold=threshold, kind=kind,
                   topics=tuple(asked.topics))
+
+
+def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Asked, terms: list[str],
+             kwargs: dict) -> tuple[list[str], list[PolicyAnswer]]:
+    """For a question over many policies: the DECIDED_POLICIES policies to answer in full (search, rerank,
+    decide each), and rows for the others the practice model decided alone.
+
+    One search over every policy ranks them by their best passage. With a practice the question asks
+    about, every policy (past EVIDENCE_ALL policies, those the search found) is checked for a sentence
+    stating it: those that state it lead, by how well their sentence answers; the others are "not stated"
+    rows without a search. Without one, the policies the search ranks first are answered, and the others
+    get no row (`Answer.scope` still counts them)."""
+    pool = engine.search(question, k=CORPUS_DEPTH, policies=None, **kwargs)
+    order = list(dict.fromkeys(h.policy for h in pool))
+    evidence, model = engine.evidence, engine.practice
+    if not asked.thresholds or evidence is None or asked.query is None:
+        return order[:DECIDED_POLICIES], []
+    judged = list(scope) if len(scope) <= EVIDENCE_ALL else order
+    decisions = {p: decide(evidence.of(p), engine.policies[p].text, asked.thresholds, model.topics, asked.query,
+                           terms, {}) for p in judged}
+    stating = sorted((p for p in judged if decisions[p].stated), key=lambda p: -decisions[p].score)
+    leaders = list(dict.fromkeys([*stating, *order]))[:DECIDED_POLICIES]
+    chosen = set(leaders)
+    rows = []
+    for policy_id in judged:
+        if policy_id in chosen:
+            continue
+        decision, name = decisions[policy_id], engine.policies[policy_id].name
+        if not decision.stated or decision.sentence is None:
+            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
+            continue
+        lead = _hit_holding(engine, policy_id, (), decision.sentence, 0.0)
+        rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
+                                 quotes=_quotes(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
+                                 label=STATES_IT,
+                                 verdict=verdict_for(kind, True, decision.negated >= model.stance_threshold)))
+    rows.sort(key=lambda r: r.abstained)
+    return leaders, rows
 
 
 AUTO = "auto"  # `practice=AUTO`: decide by the practices the question asks about, and by nothing else

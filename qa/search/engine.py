@@ -90,12 +90,12 @@ class Engine:
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
              embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
-             settings: RetrievalSettings | None = None) -> Engine:
+             settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None) -> Engine:
         """Load the index (flag, $POLICYQA_INDEX or `index/`), the model that built it, and the reranker.
 
         `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is
         used. `reranker` (or $POLICYQA_RERANKER) names a reranker folder, "none" for none; without
-        either the shipped one. `embedder_factory(model id)` makes the embedder (default: `load_embedder`
+        either the shipped one. `practice`: see `Engine`. `embedder_factory(model id)` makes the embedder (default: `load_embedder`
         on the backend the index was built with; tests pass a fake). `settings`: see `RetrievalSettings`.
         Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
         """
@@ -107,7 +107,8 @@ class Engine:
             def embedder_factory(model_id: str) -> Embedder:
                 # Questions run on the backend the passages were embedded with.
                 return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
-        engine = cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker), settings=settings)
+        engine = cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker), settings=settings,
+                     practice=practice)
         # The index is millions of long-lived objects at 300,000 passages; each full pass of Python's cyclic
         # garbage collector over them paused a question for 100-150 ms (p95 23 -> 18 ms, `policyqa bench`).
         # Frozen, they are left out of those passes; they are still freed by reference counting when the
@@ -152,10 +153,11 @@ class Engine:
 
     def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
                retriever: str | None = None, history: Sequence[Answer] = (),
-               rerank: bool = True) -> Answer:
-        """Per-policy answers with highlighted, cited sentences, or "not stated" (see `qa.search.answer`)."""
+               rerank: bool = True, practice: str | None = None) -> Answer:
+        """Per-policy answers with highlighted, cited sentences and a verdict, or "not stated" (see
+        `qa.search.answer`; `practice` is for the compare grid)."""
         from qa.search.answer import answer_question
 
         self.refresh()
         return answer_question(self, question, k=k, policies=policies, retriever=retriever, history=history,
-                               rerank=rerank)
+                               rerank=rerank, practice=practice)

@@ -107,6 +107,7 @@ class Decision:
     negated: float = 0.0
     strength: float = 0.0
     topic: str = ""
+    score: float = 0.0  # how well the sentence answers the question (see `decide`), to order policies by
 
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
@@ -130,4 +131,4 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
     _, i, topic = best
     start, end = (int(x) for x in evidence.spans[i])
     return Decision(True, (start, end), float(evidence.negated[i]), float(evidence.topics[i, topic]),
-                    topic_ids[topic])
+                    topic_ids[topic], best[0])

@@ -1,0 +1,140 @@
+"""Verdicts on the answer path with a fake practice model: yes / no / not stated, the deciding sentence,
+the literal-answer guard, questions over many policies, and the compare grid's cells."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.config import BuildSettings, RetrievalSettings
+from qa.index.build import build_index
+from qa.search.engine import Engine
+from qa.search.practice import PracticeModel
+from qa.search.verdict import NO, NOT_STATED, OPEN, STATED, YES, YES_NO, question_kind
+from tests.conftest import FakeEmbedder
+from tests.fakes import word_slot
+
+DIM = 1024  # wide, so that no other word of these policies shares a slot with a head's words
+TOPICS = ("sale", "retention")
+WORDS = {"sale": ("sell", "sells", "sold"), "retention": ("keep", "retain", "days")}
+
+
+def wide(model: str = "fake-embedder") -> FakeEmbedder:
+    return FakeEmbedder(model, dimension=DIM)
+
+
+def fake_practice(dimension: int = DIM) -> PracticeModel:
+    """Topic heads that fire on their words, a stance head that fires on "not"/"never"; the question head
+    is the topic head (the fake embedder embeds questions and sentences alike)."""
+    topic = np.zeros((len(TOPICS), dimension), dtype=np.float32)
+    for i, name in enumerate(TOPICS):
+        for word in WORDS[name]:
+            topic[i, word_slot(word, dimension)] = 40.0
+    negated = np.zeros((1, dimension), dtype=np.float32)
+    for word in ("not", "never"):
+        negated[0, word_slot(word, dimension)] = 40.0
+    bias = np.full(len(TOPICS), -4.0, dtype=np.float32)
+    layers = {"topic": [(topic, bias)], "negated": [(negated, np.array([-4.0], dtype=np.float32))],
+              "question": [(topic, bias)]}
+    config = {"topics": list(TOPICS), "dimension": dimension, "thresholds": [0.5] * len(TOPICS),
+              "question_threshold": 0.5, "stance_threshold": 0.5, "embedding": {"model": "fake-embedder"}}
+    return PracticeModel(layers, config)
+
+
+POLICIES = {
+    "never": "Never Ltd Privacy Notice\n\nWe collect your name and email address.\n\n"
+             "Never Ltd does not sell personal information about our customers.\n\nWe keep records for 30 days.",
+    "seller": "Seller Inc Privacy Policy\n\nWe collect your name.\n\nWe sell your contact details to partners.\n",
+    "silent": "Silent Co Privacy Policy\n\nWe collect your name and postal address to deliver orders.\n",
+}
+
+
+def write_policies(folder, policies: dict[str, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for pid, text in policies.items():
+        (folder / f"{pid}.txt").write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def engine(tmp_path_factory):
+    root = tmp_path_factory.mktemp("verdicts")
+    write_policies(root / "policies", POLICIES)
+    build_index(root / "policies", root / "index", BuildSettings(model="fake-embedder"), wide)
+    # Without a reranker a policy must also pass the dense threshold; the fake's cosines are low, so none here.
+    return Engine.open(root / "index", embedder_factory=wide, reranker="none",
+                       practice=fake_practice(), settings=RetrievalSettings(abstain_below=0.0))
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("Does Concero sell my data?", YES_NO), ("Can I delete my account?", YES_NO),
+    ("Which companies sell my data?", YES_NO), ("Is my data transferred abroad?", YES_NO),
+    ("Concero looks after our network. Can their engineers read our files?", YES_NO),
+    ("How long do they keep call recordings?", OPEN), ("Who is the DPO?", OPEN),
+    ("What data do you collect?", OPEN), ("and who do they share it with?", OPEN),
+])
+def test_question_kind(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_yes_no_and_not_stated_per_policy(engine):
+    answer = engine.answer("Which companies sell my data?")
+    assert answer.kind == YES_NO and answer.topics == ("sale",)
+    verdicts = {row.policy: row.verdict for row in answer.rows}
+    assert verdicts == {"never": NO, "seller": YES, "silent": NOT_STATED}
+    never = next(r for r in answer.rows if r.policy == "never")
+    assert "does not sell" in never.quotes[0].text
+    text = engine.policies["never"].text
+    assert all(text[q.start:q.end] == q.text for q in never.quotes)
+    assert {v: sorted(names) for v, names in answer.summary().items()} == {
+        NO: [engine.policies["never"].name], YES: [engine.policies["seller"].name],
+        NOT_STATED: [engine.policies["silent"].name]}
+
+
+def test_open_question_is_stated_or_not(engine):
+    answer = engine.answer("How long do you keep records?", policies=["never", "silent"])
+    verdicts = {row.policy: row.verdict for row in answer.rows}
+    assert verdicts == {"never": STATED, "silent": NOT_STATED}
+    assert answer.to_dict()["answers"][0]["verdict"] in (STATED, NOT_STATED)
+
+
+def test_practice_decides_alone_for_the_grid(engine):
+    answer = engine.answer("Tell me about it", policies=["seller"], practice="sale")
+    assert answer.rows[0].verdict == STATED and "sell" in answer.rows[0].quotes[0].text
+    with pytest.raises(ValueError, match="unknown practice"):
+        engine.answer("Tell me about it", policies=["seller"], practice="cookies")
+
+
+def test_many_policies_start_from_one_search(tmp_path):
+    policies = {f"firm{i:02d}": f"Firm {i:02d} Privacy\n\nWe collect your name.\n\n" +
+                ("We never sell your data.\n" if i % 3 == 0 else "We sell your data to brokers.\n" if i % 3 == 1
+                 else "We use cookies.\n") for i in range(20)}
+    write_policies(tmp_path / "policies", policies)
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
+    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none",
+                         practice=fake_practice(), settings=RetrievalSettings(abstain_below=0.0))
+    calls = []
+    search = engine.search
+    engine.search = lambda *a, **kw: calls.append(kw.get("policies")) or search(*a, **kw)  # type: ignore[method-assign]
+    answer = engine.answer("Which companies sell my data?")
+    assert len(answer.scope) == 20 and len(answer.rows) == 20 and answer.unchecked == 0
+    assert calls[0] is None and len(calls) == 1 + 10  # one search over all, then the ten decided in full
+    expected = {pid: NO if i % 3 == 0 else YES if i % 3 == 1 else NOT_STATED
+                for i, pid in enumerate(sorted(policies))}
+    assert {row.policy: row.verdict for row in answer.rows} == expected
+
+
+def test_literal_first_stage_answer_stays_first(engine):
+    from qa.search.answer import _keep_literal
+    from qa.search.retrieval import Hit
+
+    def hit(pid, text, score):
+        return Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=score, passage_id=pid)
+
+    literal, paraphrase = hit("a", "We do not and will not sell personal information.", 0.9), \
+        hit("b", "You can opt out of promotional emails.", 0.8)
+    reranked = {"p": [hit("b", paraphrase.text, 0.3), hit("a", literal.text, 0.1)]}
+    kept = _keep_literal({"p": [literal, paraphrase]}, reranked, ["sell"])
+    assert [h.passage_id for h in kept["p"]] == ["a", "b"] and kept["p"][0].score == 0.3
+    # a reranker whose first passage holds the terms keeps its order
+    assert _keep_literal({"p": [literal]}, {"p": [hit("c", "We never sell data.", 0.5), literal]},
+                         ["sell"])["p"][0].passage_id == "c"
