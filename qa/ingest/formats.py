@@ -9,12 +9,14 @@ None whenever the file marks no headings, so the caller can detect them in the t
 from __future__ import annotations
 
 import codecs
+import ctypes
 import errno
 import io
 import logging
 import os
 import re
 import stat
+import threading
 import time
 import warnings
 import zipfile
@@ -98,22 +100,68 @@ def extract_data(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> Ex
     if not data.strip():
         raise PolicyFileError(path, "file is empty")
     budget = Budget(path, limits)
-    if suffix == ".pdf":
-        extracted = _extract_pdf(data, path, budget)
-    elif suffix == ".docx":
-        extracted = _extract_docx(data, path, budget)
-    else:
-        is_html = suffix in (".html", ".htm")
-        text = _decode_html(data, path) if is_html else _normalize_newlines(decode_bytes(data, path))
-        if not text.strip():
-            raise PolicyFileError(path, "file is empty")
-        budget.add_chars(0 if is_html else len(text))
-        if is_html:
-            extracted = _extract_html(text, path, budget)
-        else:
-            extracted = Extracted(text, _markdown_headings(text) if suffix in (".md", ".markdown") else None)
+    try:
+        with budget.watch():
+            if suffix == ".pdf":
+                extracted = _extract_pdf(data, path, budget)
+            elif suffix == ".docx":
+                extracted = _extract_docx(data, path, budget)
+            else:
+                is_html = suffix in (".html", ".htm")
+                text = _decode_html(data, path) if is_html else _normalize_newlines(decode_bytes(data, path))
+                if not text.strip():
+                    raise PolicyFileError(path, "file is empty")
+                budget.add_chars(0 if is_html else len(text))
+                if is_html:
+                    extracted = _extract_html(text, path, budget)
+                else:
+                    extracted = Extracted(text, _markdown_headings(text) if suffix in (".md", ".markdown") else None)
+    except _OverTime:  # delivered just as the block ended, inside the watchdog's own exit
+        raise budget.over_time() from None
     budget.add_chars(len(extracted.text) - budget.chars)
     return extracted
+
+
+class _OverTime(BaseException):
+    """Raised inside the reading thread by Budget's watchdog at the deadline. A BaseException, so the
+    parsers' own `except Exception` (pypdf recovers from much) cannot swallow it."""
+
+
+class _Watchdog:
+    """Interrupts the thread that entered it once `deadline` (time.monotonic()) passes, wherever it is in
+    Python code (a PDF page that draws one form 150 times never returns to the between-pages check):
+    a timer thread raises _OverTime in it (PyThreadState_SetAsyncExc), turned into PolicyFileError at
+    exit. C code (zlib, lxml) is interrupted when it returns to Python."""
+
+    def __init__(self, budget: "Budget"):
+        self.budget = budget
+        self.lock = threading.Lock()
+        self.active = False
+        self.fired = False
+
+    def __enter__(self):
+        self.thread = threading.get_ident()
+        self.active = True
+        self.timer = threading.Timer(max(0.0, self.budget.deadline - time.monotonic()), self._fire)
+        self.timer.daemon = True
+        self.timer.start()
+        return self
+
+    def _fire(self) -> None:
+        with self.lock:
+            if self.active:
+                self.fired = True
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(_OverTime))
+
+    def __exit__(self, kind, value, traceback) -> bool:
+        self.timer.cancel()
+        with self.lock:
+            self.active = False
+            if self.fired and kind is None:  # fired as the block ended: drop it if still pending
+                ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
+        if kind is not None and issubclass(kind, _OverTime):
+            raise self.budget.over_time() from None
+        return False
 
 
 class Budget:
@@ -124,10 +172,17 @@ class Budget:
         self.deadline = time.monotonic() + limits.seconds
         self.chars = 0
 
+    def over_time(self) -> PolicyFileError:
+        return PolicyFileError(self.path, f"reading the file took over {self.limits.seconds:g} s, "
+                                          "the per-file time limit")
+
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
-            raise PolicyFileError(self.path, f"reading the file took over {self.limits.seconds:g} s, "
-                                             "the per-file time limit")
+            raise self.over_time()
+
+    def watch(self) -> _Watchdog:
+        """A block that is interrupted at the deadline, even inside one page or paragraph (see _Watchdog)."""
+        return _Watchdog(self)
 
     def add_chars(self, count: int) -> None:
         self.chars += count
