@@ -95,9 +95,9 @@ class Engine:
 
         `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is
         used. `reranker` (or $POLICYQA_RERANKER) names a reranker folder, "none" for none; without
-        either the shipped one. `practice`: see `Engine`. `embedder_factory(model id)` makes the embedder (default: `load_embedder`
-        on the backend the index was built with; tests pass a fake). `settings`: see `RetrievalSettings`.
-        Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
+        either the shipped one. `practice`: see `Engine`. `embedder_factory(model id)` makes the embedder
+        (default: `load_embedder` on the backend the index was built with; tests pass a fake). `settings`:
+        see `RetrievalSettings`. Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
         """
         from qa.search.reranker import load_reranker
 
