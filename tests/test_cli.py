@@ -53,10 +53,63 @@ def test_ask_json_passages_quote_the_policy(index, seed_policies, capsys):
     assert text[top["start"]:top["end"]] == top["text"]
 
 
-def test_ask_human_output_cites_name_and_section(index, capsys):
+def test_ask_human_output_is_one_block_per_company_with_verdict_and_quotes(index, capsys):
     assert main(["ask", "Concero", "recordings", "30", "days", "--index", str(index), "--k", "1"]) == 0
     out = capsys.readouterr().out
-    assert "\n1. Concero Technology Services — Telephone Communications  [concero " in "\n" + out
+    # One company named: its block, headed by its verdict and label (or "Not stated"), no summary line.
+    assert "\nConcero Technology Services: " in "\n" + out and "Say they" not in out
+    head = next(line for line in out.splitlines() if line.startswith("Concero Technology Services: "))
+    assert head.split(": ", 1)[1] in ("Not stated", "Stated — states it", "Stated — related passage")
+    if head.endswith("Not stated"):
+        assert "“" not in out
+    else:  # each quote is cited with its section and offsets
+        assert "§ Telephone Communications  [concero " in out
+    assert ">>>" not in out and "Other passages" not in out  # passages only with --passages
+
+
+def test_ask_for_every_company_prints_a_summary_and_a_block_each(index, capsys):
+    assert main(["ask", "Which companies sell my data?", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    summary = out.splitlines()[0]
+    assert summary.startswith("Say they don't: ") and " · Don't say: " in summary and " · Say they do: " in summary
+    for name in ("CT1 Technologies", "Concero Technology Services", "Core Office IT", "CloudSentric"):
+        assert f"\n{name}: " in out  # answered or "Not stated", every company has its line
+
+
+def test_other_passages_only_with_the_flag_and_never_marked_as_answers(index, capsys):
+    assert main(["ask", "How long are call recordings kept?", "--index", str(index), "--passages"]) == 0
+    out = capsys.readouterr().out
+    assert "Other passages (not answers)" in out and ">>>" not in out and "<<<" not in out
+
+
+def test_an_organisation_named_beside_an_indexed_one_gets_its_line(index, capsys):
+    assert main(["ask", "Does Facebook or Concero sell my data?", "--index", str(index)]) == 0
+    out = capsys.readouterr().out
+    assert "Facebook: no policy indexed" in out and "\nConcero Technology Services: " in out
+    assert "No policy indexed: Facebook" in out.splitlines()[0]  # the summary accounts for it too
+    assert main(["ask", "Does Facebook or Concero sell my data?", "--index", str(index), "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["not_indexed"] == ["Facebook"] and [a["policy"] for a in result["answers"]] == ["concero"]
+
+
+def test_ask_warns_when_a_policy_changed_since_the_build_and_still_answers(index, seed_policies, capsys):
+    with open(seed_policies / "concero.txt", "a", encoding="utf-8") as fh:
+        fh.write("\nWe now keep recordings for ten years.\n")
+    argv = ["ask", "call recordings", "--index", str(index), "--policies", str(seed_policies)]
+    assert main(argv) == 0
+    captured = capsys.readouterr()
+    assert captured.err.strip() == ("warning: concero changed since the index was built; "
+                                    "run `policyqa index build`")
+    assert "Concero Technology Services: " in captured.out
+    assert main(argv + ["--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["changed_since_build"] == ["concero"]
+    assert main(["index", "status", "--index", str(index), "--policies", str(seed_policies)]) == 0
+    assert "[changed since build]" in capsys.readouterr().out  # the same check
+
+
+def test_an_untouched_policy_folder_gives_no_warning(index, seed_policies, capsys):
+    assert main(["ask", "call recordings", "--index", str(index), "--policies", str(seed_policies)]) == 0
+    assert capsys.readouterr().err == ""
 
 
 def test_batch_mode_keeps_input_order(index, tmp_path, capsys):

@@ -615,7 +615,9 @@ def test_control_characters_in_a_policy_are_escaped_on_the_terminal(seed_policie
     index = tmp_path / "index"
     assert _build_cli(seed_policies, index) == 0
     capsys.readouterr()
-    assert main(["ask", "cookies", "--policy", "evil", "--index", str(index), "--model", "fake-embedder"]) == 0
+    # --passages: the passage is printed whether or not the fake embedder's similarity answers.
+    assert main(["ask", "cookies", "--policy", "evil", "--index", str(index), "--model", "fake-embedder",
+                 "--passages"]) == 0
     out = capsys.readouterr().out
     assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
     assert "\\x1b[2J" in out and "\\u202e" in out

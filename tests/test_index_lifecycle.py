@@ -33,7 +33,8 @@ def test_add_and_remove_policies(seed_policies, tmp_path, fake_model, capsys):
     # Adding it again without --replace is refused and changes nothing.
     capsys.readouterr()
     assert cli("index", "add", str(new), *common) == 1
-    assert "already exists" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "already exists" in err and "use --replace" in err and "Replace existing" not in err  # the CLI's words
     assert cli("index", "remove", "acme-cloud-ltd", *common) == 0
     assert not (seed_policies / "acme-cloud-ltd.txt").exists()
     assert [p.name for p in (seed_policies / ".removed").glob("*/*")] == ["acme-cloud-ltd.txt"]  # recoverable

@@ -13,6 +13,8 @@ from qa.cli.options import index_option, model_option, reranker_option, retrieve
 from qa.cli.output import terminal_safe
 from qa.cli.store import add_store_option, known_policies, store_of
 from qa.errors import UserError
+from qa.search.quotes import more_items_text
+from qa.search.wording import not_indexed_line, stale_line, summary_line, verdict_line, wants_summary
 
 
 def add_ask_parser(commands) -> argparse.ArgumentParser:
@@ -25,6 +27,11 @@ def add_ask_parser(commands) -> argparse.ArgumentParser:
     ask.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
     ask.add_argument("--retriever", choices=retriever_names(), help="retrieval backend (default: hybrid)")
     ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--passages", action="store_true",
+                     help="also print the other passages behind the answer (labelled: not answers)")
+    ask.add_argument("--policies", type=Path, metavar="DIR",
+                     help="the policies folder, checked for files edited since the build "
+                          "(default: $POLICYQA_POLICIES or policies/)")
     reranker_option(ask)
     index_option(ask)
     model_option(ask, "the index was built with")
@@ -77,49 +84,74 @@ def _ask_one(engine, question: str, policies: list[str] | None, k: int, retrieve
     return result, answer
 
 
-def _marked(text: str, start: int, highlights: list[list[int]], color: bool) -> str:
-    """Passage text with its highlighted sentences between >>> <<< (or bold yellow on a terminal)."""
-    on, off = ("\033[1;33m", "\033[0m") if color else (">>>", "<<<")
-    out, cursor = [], 0
-    for s, e in sorted(highlights):
-        out += [terminal_safe(text[cursor:s - start], True), on, terminal_safe(text[s - start:e - start], True), off]
-        cursor = e - start
-    return "".join(out + [terminal_safe(text[cursor:], True)])
+def _wrapped(text: str, indent: str, width: int = 100) -> list[str]:
+    """Policy text for a terminal: made safe (`terminal_safe`), each of its lines wrapped and indented."""
+    return [textwrap.fill(line.strip(), width=width, initial_indent=indent, subsequent_indent=indent)
+            for line in terminal_safe(text, True).split("\n") if line.strip()]
 
 
-def _print_answer(result: dict, policies: dict) -> None:
-    """The answer for a terminal. Every piece of policy or user text goes through `terminal_safe`; the
-    marked passages are made safe piece by piece in `_marked`, around its own colour codes."""
-    color = sys.stdout.isatty()
+def _quote_lines(quote) -> list[str]:
+    """One quote as the chat shows it: verbatim between curly quotes, then its section and offsets, then
+    what a cut list leaves out."""
+    lines = _wrapped(f"“{quote.text}”", "   ")
+    section = f"§ {quote.section}  " if quote.section else ""
+    lines.append(terminal_safe(f"      {section}[{quote.policy} {quote.start}:{quote.end}]"))
+    if quote.more:
+        lines.append(terminal_safe(f"      {more_items_text(quote.more_items)} not shown  "
+                                   f"[{quote.policy} {quote.more[0][0]}:{quote.more[-1][1]}]"))
+    return lines
 
+
+def _other_passages(answer) -> list:
+    """The passages behind the answer that are not quoted: every row's, best row first."""
+    out = []
+    for row in answer.rows:
+        quoted = [(q.start, q.end) for q in row.quotes]
+        out += [h for h in row.hits if not any(h.start <= s and e <= h.end for s, e in quoted)]
+    return out
+
+
+def _print_answer(answer, policies: dict, passages: bool = False) -> None:
+    """The answer for a terminal, as the chat shows it: the summary by verdict for several companies, a line
+    per organisation with no policy here, then one block per company with its verdict, label and quotes.
+    Other passages only with `passages`, under a heading that says they are not answers. Every piece of
+    policy or user text goes through `terminal_safe`."""
     def say(line: str = "") -> None:
         print(terminal_safe(line))
 
-    if result["interpreted_as"] != result["question"]:
-        say(f"Interpreted as: {result['interpreted_as']}")
-    for correction in result["corrections"]:
-        say(f"Showing results for {policies[correction['policy']].name} (you typed \"{correction['typed']}\")")
-    if result["not_indexed"]:
+    if answer.interpreted_as != answer.question:
+        say(f"Interpreted as: {answer.interpreted_as}")
+    for typed, policy_id in answer.corrections:
+        say(f"Showing results for {policies[policy_id].name} (you typed \"{typed}\")")
+    if wants_summary(answer):
+        say(summary_line(answer))
+    for name in answer.not_indexed:
+        say(not_indexed_line(name))
+    if answer.not_indexed and not answer.rows:
         indexed = ", ".join(p.name for p in policies.values())
-        say(f"No policy of {', '.join(result['not_indexed'])} is indexed — indexed: {indexed}; "
-            "add one with `policyqa index add FILE`.")
-        for m in result["mentions"]:
-            say(f"  Mentioned in {m['name']} — {m['section']} [{m['policy']} {m['start']}:{m['end']}] (not an answer)")
-        return
-    if result["abstained"]:
-        say("Not stated: the policies searched do not appear to address this. Nearest matches (not answers):\n")
-    if not result["passages"]:
-        say("No passages found.")
-    for rank, p in enumerate(result["passages"], start=1):
-        section = f" — {p['section']}" if p["section"] else ""
-        score = f"confidence {p['score']:.0%}" if result["reranker"] else f"score {p['score']:.3f}"
-        say(f"{rank}. {p['name']}{section}  [{p['policy']} {p['start']}:{p['end']}, {score}]")
-        for paragraph in _marked(p["text"], p["start"], p["highlights"], color).split("\n"):
-            if paragraph.strip():
-                print(textwrap.fill(paragraph.strip(), width=100, initial_indent="   ", subsequent_indent="   "))
+        say(f"Indexed: {indexed}; add a policy with `policyqa index add FILE`.")
+    for m in answer.mentions:
+        say(f"  Mentioned in {m.name} — {m.section} [{m.policy} {m.start}:{m.end}] (not an answer)")
+    if not answer.rows and not answer.not_indexed:
+        say("No policy was searched.")
+    for row in answer.rows:
         print()
-    if result["not_stated"] and not result["abstained"]:
-        say(f"Not stated in: {', '.join(policies[p].name for p in result['not_stated'])}")
+        say(f"{row.name}: {verdict_line(row)}")
+        for quote in row.quotes if not row.abstained else ():
+            if quote.gap_before:
+                print("   …")
+            for line in _quote_lines(quote):
+                print(line)
+    others = _other_passages(answer) if passages else []
+    if passages:
+        print()
+        say("Other passages (not answers):" if others else "Other passages (not answers): none")
+        for rank, hit in enumerate(others, start=1):
+            section = f" — {hit.section}" if hit.section else ""
+            say(f"{rank}. {hit.name}{section}  [{hit.policy} {hit.start}:{hit.end}]")
+            for line in _wrapped(hit.text, "   "):
+                print(line)
+    print()
 
 
 def cmd_ask(args: argparse.Namespace) -> int:
@@ -136,7 +168,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
     store = store_of(args)
     # Arguments are checked against the manifest before the model loads, so a typo fails at once.
-    known = read_manifest(index_dir(args.index))["policies"] if store is None else known_policies(store)
+    manifest: dict | None = None
+    if store is None:
+        manifest = read_manifest(index_dir(args.index))
+        known = manifest["policies"]
+    else:
+        known = known_policies(store)
     for item in items:
         for policy_id in args.policy or ([item["policy"]] if item.get("policy") else ()):
             if policy_id not in known:
@@ -144,6 +181,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.index.pg import open_engine
 
     engine = open_engine(store, args.index, model=args.model, reranker=args.reranker)
+    changed = _changed_policies(manifest, args.policies)
+    if changed:  # still answered, from the text the index holds
+        print(f"warning: {terminal_safe(stale_line(changed))}", file=sys.stderr)
     conversations: dict[str, list] = {}  # "conversation" groups batch lines into the turns of one chat
     for item in items:
         scope = args.policy or ([item["policy"]] if item.get("policy") else None)
@@ -153,9 +193,21 @@ def cmd_ask(args: argparse.Namespace) -> int:
         if history is not None:
             history.append(answer)
         if args.json:
+            result["changed_since_build"] = changed
             print(json.dumps({"id": item.get("id"), **result}, ensure_ascii=False), flush=True)
         else:
             if len(items) > 1:
-                print(f"## {item['question']}")
-            _print_answer(result, engine.policies)
+                print(terminal_safe(f"## {item['question']}"))
+            _print_answer(answer, engine.policies, passages=args.passages)
     return 0
+
+
+def _changed_policies(manifest: dict | None, policies: Path | None) -> list[str]:
+    """Ids of the indexed policies whose file in the policies folder changed since the build (the check
+    `index status` makes); none for a PostgreSQL store, whose policies folder is its builders'."""
+    if manifest is None:
+        return []
+    from qa.config import policies_dir
+    from qa.index.freshness import changed_since_build
+
+    return changed_since_build(manifest, policies_dir(policies))

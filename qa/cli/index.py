@@ -106,7 +106,7 @@ def cmd_index_add(args: argparse.Namespace) -> int:
                             "limit", EXIT_FAILURE)
         uploads.append(Upload(name=path.name, data=path.read_bytes()))
     try:
-        written = save_uploads(uploads, folder, replace=args.replace, max_bytes=max_bytes)
+        written = save_uploads(uploads, folder, replace=args.replace, max_bytes=max_bytes, replace_hint="use --replace")
     except UploadRejected as err:
         for reason in err.reasons:
             print(f"error: {terminal_safe(reason)}", file=sys.stderr)
@@ -133,13 +133,9 @@ def cmd_index_remove(args: argparse.Namespace) -> int:
 
 
 def _policy_files_by_id(folder: Path) -> dict[str, Path]:
-    """The file of each policy id (case-folded) in `folder`, chosen as the build chooses (first by name)."""
-    from qa.ingest.policies import policy_files
+    from qa.index.freshness import policy_files_by_id
 
-    files: dict[str, Path] = {}
-    for path in policy_files(folder) if folder.is_dir() else []:
-        files.setdefault(path.stem.casefold(), path)
-    return files
+    return policy_files_by_id(folder)
 
 
 def _move_to_removed(folder: Path, path: Path) -> Path:
@@ -163,6 +159,7 @@ def _move_to_removed(folder: Path, path: Path) -> Path:
 
 def cmd_index_status(args: argparse.Namespace) -> int:
     from qa.config import index_dir, policies_dir
+    from qa.index.freshness import policy_file_states
     from qa.index.store import read_manifest
 
     store = store_of(args)  # --store / $POLICYQA_STORE: the index in PostgreSQL, whose manifest has this shape
@@ -182,21 +179,10 @@ def cmd_index_status(args: argparse.Namespace) -> int:
           f"overlap {chunker['chunk_overlap']}), FAISS {manifest['faiss_index']}")
     print(f"policies:  {len(manifest['policies'])}")
     on_disk = _policy_files_by_id(policies_dir(args.policies))
+    states = policy_file_states(manifest, policies_dir(args.policies))
     for policy_id, info in sorted(manifest["policies"].items()):
-        path = on_disk.get(policy_id.casefold())
-        state = ("file missing" if path is None
-                 else "changed since build" if _sha256_or_none(path) != info["sha256"] else "up to date")
-        print(terminal_safe(f"  {policy_id:<24} {info['passages']:>5} passages  {info['name']}  [{state}]"))
+        print(terminal_safe(f"  {policy_id:<24} {info['passages']:>5} passages  {info['name']}  [{states[policy_id]}]"))
     stale = sorted(p.stem for key, p in on_disk.items() if key not in {i.casefold() for i in manifest["policies"]})
     if stale:
         print(terminal_safe(f"not indexed yet: {', '.join(stale)} (run `policyqa index build`)"))
     return 0
-
-
-def _sha256_or_none(path: Path) -> str | None:
-    from qa.ingest.policies import file_sha256
-
-    try:
-        return file_sha256(path)
-    except OSError:
-        return None

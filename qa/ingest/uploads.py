@@ -146,13 +146,14 @@ def check_readable(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limit
 
 
 def save_uploads(uploads: Sequence[Upload], folder: Path, replace: bool = False,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> list[Path]:
+                 max_bytes: int = DEFAULT_MAX_BYTES, replace_hint: str = 'tick "Replace existing"') -> list[Path]:
     """Validate every upload, then write them all into `folder`; returns the paths written.
 
     A file whose policy id (file stem) is already in the folder is refused unless `replace`, in which
     case the new file takes the old one's place (an old file with another suffix is removed, since
     two files with one stem would be the same policy). If any upload is refused, UploadRejected is
-    raised and the folder is not touched.
+    raised and the folder is not touched. `replace_hint` says how to ask for `replace` in the caller's
+    interface (the chat's checkbox by default; the CLI's "use --replace").
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -171,7 +172,7 @@ def save_uploads(uploads: Sequence[Upload], folder: Path, replace: bool = False,
         clashes = existing_files(folder, filename)
         if clashes and not replace:
             reasons.append(f"{filename}: policy '{Path(filename).stem}' already exists "
-                           f"({', '.join(p.name for p in clashes)}); tick \"Replace existing\" to replace it")
+                           f"({', '.join(p.name for p in clashes)}); {replace_hint} to replace it")
             continue
         planned[filename] = upload.data
     if reasons or not planned:
