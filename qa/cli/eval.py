@@ -22,6 +22,9 @@ def add_eval_parser(commands) -> argparse.ArgumentParser:
                         help="golden questions (default evals/golden.jsonl)")
     source.add_argument("--squad", type=Path, metavar="FILE.json",
                         help="SQuAD-format data (e.g. PolicyQA); each article becomes a policy in a temporary index")
+    source.add_argument("--opp115", type=Path, metavar="DIR",
+                        help="score the compare grid against OPP-115 expert labels on its held-out policies "
+                             "(DIR: the OPP-115 folder, e.g. ../shared/data/opp115), beside a keyword rule")
     ev.add_argument("--every", type=int, default=1, metavar="N", help="use every N-th question")
     ev.add_argument("--split", choices=("dev", "test", "train", "calibration"),
                     help="golden set: only its dev part (tune on it) or its test part (report it; by default "
@@ -67,6 +70,8 @@ def temporary_index(policies: list, settings, quiet: bool, source_dir: Path | No
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
+    if args.opp115 is not None:
+        return cmd_eval_opp115(args)
     if args.compare:
         return cmd_eval_compare(args)
     retrievers = [r.strip() for r in args.retriever.split(",") if r.strip()]
@@ -238,3 +243,71 @@ def _squad_gold_index(squad: Path, gold: Path, args: argparse.Namespace) -> Path
     except ValueError as err:
         raise UserError(str(err)) from None
     return temporary_index(policies, settings, args.json)
+
+
+def cmd_eval_opp115(args: argparse.Namespace) -> int:
+    """`policyqa eval --opp115 DIR`: the grid's cells on OPP-115's held-out policies against the experts'
+    labels, and the keyword rule's on the same cells, overall and per topic, with 95% intervals."""
+    from qa.compare.grid import build_grid, load_topics
+    from qa.config import BuildSettings
+    from qa.eval.opp115 import by_topic, data_root, judge_cell, keyword_cell, segmented_policy
+    from qa.search.engine import Engine
+    from qa.train.opp115 import gold_practices, load_policies, opp115_split
+
+    root = data_root(args.opp115)
+    if not (root / "opp115" / "sanitized_policies").is_dir():
+        raise UserError(f"no OPP-115 data in {args.opp115} (expected sanitized_policies/ there)")
+    try:
+        _train, _calibration, test = opp115_split(root)
+        loaded = load_policies(root, test)
+        gold = gold_practices(root, test)
+    except (OSError, ValueError, KeyError) as err:
+        raise UserError(f"cannot read OPP-115 from {root}: {err}", EXIT_FAILURE) from None
+    policies = [segmented_policy(p.stem, p.name, [s.text for s in p.segments]) for p in loaded]
+    try:
+        settings = BuildSettings.from_env(model=args.model)
+    except ValueError as err:
+        raise UserError(str(err)) from None
+    folder = temporary_index([p.policy for p in policies], settings, args.json)
+    engine = Engine.open(folder, model=args.model, reranker=args.reranker)
+    covered = {topic for per_topic in gold.values() for topic in per_topic}
+    topics = [t for t in load_topics() if t.id in covered]
+    grid = build_grid(folder, topics, policies=[p.policy.id for p in policies], engine=engine,
+                      use_cache=not args.no_cache)
+    grid_cells, keyword_cells = [], []
+    for policy in policies:
+        for topic in topics:
+            segments = gold[policy.stem][topic.id]
+            cell = grid.cell(topic.id, policy.policy.id)
+            quote = (cell.quotes[0].start, cell.quotes[0].end) if cell.quotes else None
+            grid_cells.append(judge_cell(policy, topic.id, segments, cell.stated, quote))
+            keyword_cells.append(keyword_cell(policy, topic.id, segments))
+    ids = [t.id for t in topics]
+    result = {"grid": by_topic(grid_cells, ids), "keyword": by_topic(keyword_cells, ids)}
+    header = {"data": str(root / "opp115"), "policies": [p.stem for p in policies], "topics": ids,
+              "index": str(folder), "model": engine.index.manifest["model"]["id"],
+              "reranker": engine.reranker.name if engine.reranker else None, "seconds": round(grid.seconds, 2),
+              "intervals": "95%, bootstrap by policy, 1000 resamples, seed 22"}
+    if args.json:
+        print(json.dumps({**header, **result}, ensure_ascii=False, indent=1))
+        return 0
+    from qa.tables import table
+
+    def cell(block: dict, name: str) -> str:
+        got = block[name]
+        if got["value"] is None:
+            return "n/a"
+        return f"{got['value']:.3f}" + (f" [{got['ci95'][0]:.3f}, {got['ci95'][1]:.3f}]" if got["ci95"] else "")
+
+    labels = {t.id: t.label for t in topics}
+    rows = []
+    for key in ["all", *ids]:
+        g, k = result["grid"][key], result["keyword"][key]
+        rows.append([labels.get(key, "all topics"), str(g["cells"]), str(g["gold_stated"]),
+                     cell(g, "cell_accuracy"), cell(g, "balanced_accuracy"), cell(g, "evidence_rate"),
+                     cell(k, "cell_accuracy"), cell(k, "balanced_accuracy"), cell(k, "evidence_rate")])
+    print(f"OPP-115 held-out policies: {len(policies)} policies x {len(topics)} topics, model "
+          f"{header['model']}, grid in {grid.seconds:.1f} s; [95% interval, bootstrap by policy]")
+    print(table(["topic", "cells", "gold stated", "grid accuracy", "grid balanced acc.", "grid evidence",
+                 "keyword accuracy", "keyword balanced acc.", "keyword evidence"], rows))
+    return 0
