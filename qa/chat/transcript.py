@@ -41,6 +41,16 @@ def answer_spans(hit, answer, quote_spans) -> list[tuple[int, int]]:
     return list(quote_spans) + (list(hit.highlights) if clears else [])
 
 
+_MARKDOWN_INERT = {ord("\\"): "\\\\", ord("["): "\\[", ord("]"): "\\]", ord("&"): "&amp;", ord("<"): "&lt;",
+                   ord(">"): "&gt;"}
+
+
+def md_text(text: object) -> str:
+    """Text from a policy or a user as exported Markdown shows it literally: no raw HTML (<svg onload>,
+    <style>), no link or image syntax, as the chat escapes it; lists and emphasis stay (harmless)."""
+    return str(text).translate(_MARKDOWN_INERT)
+
+
 def _blockquote(text: str) -> str:
     return "\n".join("> " + line if line.strip() else ">" for line in text.splitlines())
 
@@ -54,30 +64,31 @@ def not_indexed_line(names: Sequence[str], indexed: Sequence[str]) -> str:
 
 def turn_markdown(turn, indexed: Sequence[str] = ()) -> str:
     """One question and its answer as Markdown: every quote (blockquoted, verbatim) with its citation."""
-    lines = [f"## {' '.join(turn.question.split())}", ""]
+    lines = [f"## {md_text(' '.join(turn.question.split()))}", ""]
     answer = turn.answer
     if answer is None:
-        return "\n".join(lines + [turn.problem or "No answer.", ""])
+        return "\n".join(lines + [md_text(turn.problem or "No answer."), ""])
     if answer.interpreted_as != answer.question:
-        lines += [f"*Interpreted as: {answer.interpreted_as}*", ""]
+        lines += [f"*Interpreted as: {md_text(answer.interpreted_as)}*", ""]
     if answer.not_indexed:
-        lines += [not_indexed_line(answer.not_indexed, indexed), ""]
+        lines += [md_text(not_indexed_line(answer.not_indexed, indexed)), ""]
     for row in answer.answered:
-        lines += [f"### {row.name}", ""]
+        lines += [f"### {md_text(row.name)}", ""]
         for quote in shown_quotes(row, turn.texts):
-            lines += [_blockquote(f"“{quote.text}”"), ">", f"> — {citation_text(quote.name, quote.section)}", ""]
+            lines += [_blockquote(f"“{md_text(quote.text)}”"), ">",
+                      f"> — {md_text(citation_text(quote.name, quote.section))}", ""]
     for row in answer.rows:
         if row.abstained:
-            lines += [f"Not stated in {row.name}.", ""]
+            lines += [f"Not stated in {md_text(row.name)}.", ""]
     if answer.mentions:
         lines += ["### Mentions (not answers)", ""]
         for hit in answer.mentions:
-            lines += [_blockquote(f"“{hit.text}”"), ">", f"> — {citation_text(hit.name, hit.section)}", ""]
+            lines += [_blockquote(f"“{md_text(hit.text)}”"), ">", f"> — {md_text(citation_text(hit.name, hit.section))}", ""]
     return "\n".join(lines)
 
 
 def conversation_markdown(turns: Sequence, indexed: Sequence[str] = (), title: str = "policyqa conversation") -> str:
     """The whole conversation as a Markdown document (what "Export" downloads)."""
-    parts = [f"# {title}", ""] + [turn_markdown(turn, indexed) for turn in turns]
+    parts = [f"# {md_text(title)}", ""] + [turn_markdown(turn, indexed) for turn in turns]
     return "\n".join(parts).rstrip() + "\n"
 

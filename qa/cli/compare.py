@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from qa.cli.output import terminal_safe
+from qa.cli.output import json_safe, terminal_safe
 from qa.cli.store import add_store_option, published_manifest, store_of
 from qa.compare.grid import Grid, build_grid, load_topics, plain_cell, shorten  # the standard library only
 from qa.errors import EXIT_FAILURE, TopicsError, UserError
@@ -54,22 +54,34 @@ def cmd_compare(args: argparse.Namespace) -> int:
                           use_cache=not args.no_cache, manifest=published_manifest(store),
                           engine_factory=lambda: open_engine(store))
     fmt = args.format or "text"
-    text = {"json": lambda: json.dumps(grid.to_dict(), ensure_ascii=False, indent=1) + "\n",
+    text = {"json": lambda: json_safe(json.dumps(grid.to_dict(), ensure_ascii=False, indent=1)) + "\n",
             "csv": grid.to_csv, "markdown": grid.to_markdown,
-            # Policy text on a terminal: control characters (ANSI escapes) shown, not obeyed.
-            "text": lambda: terminal_safe(text_grid(grid), keep_lines=True)}[fmt]()
+            "text": lambda: text_grid(grid)}[fmt]()
     if args.out is not None:
-        try:
-            args.out.write_text(text, encoding="utf-8")
-        except OSError as err:
-            raise UserError(f"cannot write {args.out}: {err.strerror or err}", EXIT_FAILURE) from None
-    else:
-        sys.stdout.write(text)
+        write_output(args.out, text)
+    else:  # policy text on standard output (a terminal): control characters (ANSI escapes) shown, not obeyed
+        sys.stdout.write(terminal_safe(text, keep_lines=True))
     for line in grid.changes:  # policies changed since the grid was last made (a rebuild from the chat)
         print(f"policyqa: {terminal_safe(line)}", file=sys.stderr)
     print(f"policyqa: {len(grid.topics)} topics × {len(grid.policies)} policies: {grid.cached} cells from the "
           f"cache, {grid.computed} answered, {grid.seconds:.1f} s", file=sys.stderr)
     return 0
+
+
+def write_output(path: Path, text: str) -> None:
+    """Write `text` to the --out file: a regular file (or a new one) is replaced in one rename, so a full
+    disk or a kill leaves the old file whole; anything else (/dev/stdout, a pipe) is written as it is."""
+    from qa.index.fsutil import atomic_write
+
+    try:
+        target = path.resolve() if path.is_symlink() else path  # the file a link names, not the link
+        if target.exists() and not target.is_file():
+            with open(target, "w", encoding="utf-8") as fh:
+                fh.write(text)
+        else:
+            atomic_write(target, text)
+    except OSError as err:
+        raise UserError(f"cannot write {path}: {err.strerror or err}", EXIT_FAILURE) from None
 
 
 def text_grid(grid: Grid) -> str:

@@ -20,6 +20,15 @@ def terminal_safe(text: object, keep_lines: bool = False) -> str:
     return str(text).translate(_TERMINAL_SAFE_LINES if keep_lines else _TERMINAL_SAFE)
 
 
+_JSON_SAFE = {c: f"\\u{c:04x}" for c in _UNSAFE_CHARS if c >= 0x20}  # json.dumps escapes C0 itself
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps) with C1 controls (U+009B starts a terminal sequence too) and
+    bidirectional overrides written as \\u escapes: the same JSON value, inert on a terminal."""
+    return text.translate(_JSON_SAFE)
+
+
 @contextmanager
 def progress_bar(desc: str, unit: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
     """A `progress(done, total)` callback that draws a tqdm bar on stderr from its first call (so a

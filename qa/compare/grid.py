@@ -372,9 +372,10 @@ class Grid:
         """A spreadsheet grid: one row per topic, one column per policy; a cell is its quotes or "Not stated"."""
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["Topic", "Question", *[p.name for p in self.policies]])
+        writer.writerow(map(csv_cell, ["Topic", "Question", *[p.name for p in self.policies]]))
         for t in self.topics:
-            writer.writerow([t.label, t.question, *[plain_cell(self.cells[(t.id, p.id)]) for p in self.policies]])
+            writer.writerow(map(csv_cell, [t.label, t.question,
+                                           *[plain_cell(self.cells[(t.id, p.id)]) for p in self.policies]]))
         return out.getvalue()
 
     def to_markdown(self) -> str:
@@ -392,6 +393,12 @@ class Grid:
                     cells.append("*Not stated*")
             lines.append(f"| **{_md(t.label)}** | " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
+
+
+def csv_cell(value: str) -> str:
+    """A CSV cell a spreadsheet shows as text: one starting with = + - @, a tab or CR (a formula to Excel,
+    LibreOffice, Sheets: `=HYPERLINK(...)`, `@SUM(...)`) gets a leading ' (OWASP's CSV injection advice)."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
 def plain_cell(cell: Cell) -> str:
