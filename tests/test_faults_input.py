@@ -69,3 +69,31 @@ def test_the_watchdog_leaves_nothing_pending_after_a_file_read_in_time(tmp_path)
     assert extract_text(path, limits=Limits(seconds=0.5)).text
     time.sleep(0.8)  # past the deadline: a timer that still fired would raise here
     assert sum(range(100_000)) > 0
+
+
+# -- store URLs: passwords are never printed -----------------------------------------------------------
+
+@pytest.mark.parametrize("url", [
+    "postgresql://u:s3cret@[::1/db",  # an unclosed IPv6 host: libpq quotes the whole URL
+    "postgresql://u:s3cret%@127.0.0.1:1/db",  # a bad % escape: libpq quotes the token, the password
+    "postgresql://u:s3cret@host:5432/db%zz",
+    "postgresql://u@127.0.0.1:1/db?password=s3cret",
+    "postgresql://u:s%33cret@127.0.0.1:1/db?sslmode=bogus&Password=s3cret",
+    "mysql://u:s3cret@h/db",
+])
+def test_a_store_url_with_a_password_is_never_printed(url, capsys):
+    from qa.cli import main
+
+    code = main(["index", "status", "--store", url])
+    err = capsys.readouterr().err
+    assert code in (1, 2) and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert "s3cret" not in err and "s%33cret" not in err and "***" in err, err
+
+
+def test_redact_url_keeps_everything_but_the_passwords():
+    from qa.index.pg.store import redact, redact_url
+
+    assert redact_url("postgresql://u:pw@h:5/db?sslmode=require&password=x") == \
+        "postgresql://u:***@h:5/db?sslmode=require&password=***"
+    assert redact_url("postgresql://u@h/db") == "postgresql://u@h/db"
+    assert redact("bad token \"pw%\"", "postgresql://u:pw%@h/db") == "bad token \"***\""

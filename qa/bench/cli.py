@@ -126,7 +126,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     sizes = [30_000] if args.quick and args.sizes == list(DEFAULT_SIZES) else args.sizes
     command = "policyqa " + " ".join(sys.argv[1:]) if sys.argv[1:2] == ["bench"] else "policyqa bench"
     if args.store and not args.store.startswith(("postgresql://", "postgres://")):
-        print(f"policyqa: error: --store must be a postgresql:// URL, got {args.store!r}", file=sys.stderr)
+        from qa.index.pg.store import redact_url
+
+        print(f"policyqa: error: --store must be a postgresql:// URL, got {redact_url(args.store)!r}", file=sys.stderr)
         return 2
     results = run_bench(args.out, folder, args.questions, sizes, work=args.work, cold_runs=1 if args.quick else 3,
                         server=not (args.quick or args.no_server), command=command, store=args.store)

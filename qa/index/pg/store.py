@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import TYPE_CHECKING
 
 from qa.errors import StoreError  # noqa: F401 - raised here; defined in qa.errors
@@ -26,22 +27,50 @@ def store_url(flag: str | None = None, index_flag: str | os.PathLike | None = No
     """
     url = flag or (None if index_flag else os.environ.get(ENV_STORE)) or None
     if url is not None and not url.startswith(("postgresql://", "postgres://")):
-        raise StoreError(f"--store must be a postgresql:// URL, got {url!r}")
+        raise StoreError(f"--store must be a postgresql:// URL, got {redact_url(url)!r}")
     return url
 
 
-def _safe_url(url: str) -> str:
-    """The URL without its password, for messages."""
-    from urllib.parse import urlsplit
+_QUERY_SECRET = re.compile(r"((?:^|[?&])(?:password|passwd|sslpassword)=)[^&#]*", re.IGNORECASE)
 
-    try:
-        parts = urlsplit(url)
-        if parts.password:
-            netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-            return parts._replace(netloc=netloc).geturl()
-    except ValueError:
-        return "postgresql://..."
-    return url
+
+def _url_secrets(url: str) -> list[str]:
+    """The passwords a store URL carries: in its user info (as written and %-decoded) and in its query."""
+    from urllib.parse import unquote
+
+    rest = url.split("://", 1)[-1]
+    userinfo = rest.rpartition("@")[0] if "@" in rest.split("?", 1)[0] else ""
+    found = [userinfo.split(":", 1)[1]] if ":" in userinfo else []
+    found += [m.group(0).split("=", 1)[1] for m in _QUERY_SECRET.finditer(url.split("?", 1)[1] if "?" in url else "")]
+    found = [f for f in found if f]
+    return sorted({*found, *(unquote(f) for f in found)} - {""}, key=len, reverse=True)
+
+
+def redact_url(url: str) -> str:
+    """`url` with every password replaced by *** (user info, `?password=`), for messages and status lines.
+    Never parses strictly: a URL that is malformed (an unclosed IPv6 host, a bad %-escape) is redacted too."""
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        scheme, rest = "", url
+    authority_end = len(rest.split("?", 1)[0])
+    at = rest.rfind("@", 0, authority_end)
+    if at >= 0 and ":" in rest[:at]:
+        rest = rest[:rest.index(":")] + ":***" + rest[at:]
+    redacted = (scheme + sep if sep else "") + rest
+    return _QUERY_SECRET.sub(r"\1***", redacted.split("?", 1)[0] + ("?" + redacted.split("?", 1)[1]
+                                                                     if "?" in redacted else ""))
+
+
+def redact(message: str, url: str) -> str:
+    """`message` (a driver's error, which may quote the URL or a part of it) with the URL's passwords
+    replaced by ***."""
+    message = message.replace(url, redact_url(url))
+    for secret in _url_secrets(url):
+        message = message.replace(secret, "***")
+    return message
+
+
+_safe_url = redact_url  # the name the store's modules import
 
 
 # -- connection and schema ------------------------------------------------------------------------------
@@ -187,7 +216,7 @@ class PgStore:
                 conn.limits = self
                 self._create_extension(conn)
         except psycopg.Error as err:
-            raise StoreError(f"cannot use the store {_safe_url(url)}: {_one_line(err)[:200]}") from None
+            raise StoreError(f"cannot use the store {redact_url(url)}: {redact(_one_line(err), url)[:200]}") from None
         self.pool = ConnectionPool(url, min_size=1, max_size=max_connections, configure=self._configure,
                                    open=True, kwargs={"autocommit": True, "connect_timeout": CONNECT_SECONDS},
                                    connection_class=connection_class, timeout=STATEMENT_SECONDS)
