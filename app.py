@@ -34,6 +34,8 @@ from qa.ingest.uploads import Upload, UploadRejected, save_uploads, validate_upl
 from qa.search.answer import Answer, PolicyAnswer
 from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
 from qa.search.names import suggest_aliases, validate_alias
+from qa.search.wording import not_indexed_line as no_policy_line
+from qa.search.wording import stale_line, summary_parts, verdict_word, wants_summary
 
 # (question, the policy it needs): an example is offered only when that policy is in the index.
 EXAMPLES = (
@@ -316,6 +318,20 @@ def search_options(engine: Engine) -> SearchOptions:
                          k=int(k), retriever=retriever)
 
 
+def stale_warning(engine: Engine) -> None:
+    """One line when a policy file changed since the index was built (the check `policyqa index status`
+    makes; a stat per file, a hash only for a file modified since the build). The chat still answers, from
+    the text the index holds. Not for a PostgreSQL store, whose policies folder is its builders'."""
+    if os.environ.get(ENV_STORE):
+        return
+    from qa.index.freshness import changed_since_build
+
+    changed = changed_since_build(engine.index.manifest, policies_dir())
+    if changed:
+        say("warning", stale_line(changed, "run `policyqa index build` (this chat picks the new index up on "
+                                           "the next question)"))
+
+
 def index_status(engine: Engine) -> None:
     st.header("Index")
     manifest = engine.index.manifest
@@ -449,16 +465,14 @@ def answer_parts(turn: Turn, engine: Engine) -> list[str]:
     for _typed, policy_id in answer.corrections:
         policy = engine.policies.get(policy_id)
         parts.append(render.note_html(f"Showing results for {policy.name if policy else policy_id}"))
-    if len(answer.rows) > 1:  # "Which companies…": the short answer per company first, the quotes below
-        from qa.compare.grid import STATUS_LABEL, summary_lines
-
-        parts.append(render.summary_html([(name, STATUS_LABEL[status], quote)
-                                          for name, status, quote in summary_lines(answer)]))
+    if wants_summary(answer) and answer.rows:  # several companies: who says what, by verdict, first
+        parts.append(render.summary_html(summary_parts(answer), answer.not_indexed))
     for row in answer.answered:
         parts.append(render.policy_name_html(row.name))
-        quotes = shown_quotes(row, turn.texts)
+        quotes = shown_quotes(row)
         if quotes:
-            parts.append(render.answer_html(quotes))
+            parts.append(render.answer_html(quotes, verdict=verdict_word(row), label=row.label,
+                                            policy_text=turn.texts.get(row.policy)))
     if answer.answered:
         parts += [render.muted_html(f"Not stated in {row.name}") for row in answer.rows if row.abstained]
     return parts
@@ -473,7 +487,7 @@ def show_sources(turn: Turn) -> None:
         return
     with box:
         for row in answer.answered:
-            spans = [(q.start, q.end) for q in shown_quotes(row, turn.texts)]
+            spans = [(q.start, q.end) for q in shown_quotes(row)]
             if len(answer.answered) > 1:
                 show_html(render.policy_name_html(row.name))
             if row.hits:
@@ -488,17 +502,14 @@ def show_sources(turn: Turn) -> None:
 
 
 def details_text(turn: Turn, answer: Answer) -> str:
-    """Retriever, passage count, time and scores, on the scale `policyqa ask` prints: a reranked answer's
-    scores are calibrated probabilities (shown as percentages), otherwise retrieval scores."""
-    def scale(value: float) -> str:
-        return f"confidence {value:.0%}" if answer.reranker else f"score {value:.3f}"
-
+    """Retriever, passage count and time, then each company's confidence label ("states it", "related
+    passage", "not stated"), the words `policyqa ask` prints: no raw percentages."""
     lines = [f"Advanced: retriever {turn.details.get('retriever', DEFAULT_RETRIEVER)}"
              + (f" · reranker {answer.reranker}" if answer.reranker else "")
              + f" · {turn.details.get('k', 5)} passages · {answer.latency_ms / 1000:.2f} s"]
     for row in answer.rows:
-        passages = "; ".join(scale(h.score) for h in row.hits)
-        lines.append(f"{row.name}: {scale(row.confidence)}" + (f" (passages: {passages})" if passages else ""))
+        count = len(row.hits)
+        lines.append(f"{row.name}: {row.label}" + (f" ({count} passage{'' if count == 1 else 's'})" if count else ""))
     return "\n".join(lines)
 
 
@@ -516,7 +527,11 @@ def show_nearest(turn: Turn, rows: list[PolicyAnswer]) -> None:
 def show_not_indexed(turn: Turn, engine: Engine) -> None:
     """Organisations with no policy here: one clear line, then passages that merely mention them."""
     answer = turn.answer
-    say("info", not_indexed_line(answer.not_indexed, policy_names(engine)))
+    if answer.rows:  # named beside indexed companies, which are answered: one line each
+        for name in answer.not_indexed:
+            say("info", no_policy_line(name))
+    else:
+        say("info", not_indexed_line(answer.not_indexed, policy_names(engine)))
     mentions = answer.mentions
     label = f"Mentions of {render.escape_text(' or '.join(answer.not_indexed))} in indexed policies (not answers)"
     if mentions and (box := lazy_expander(label, f"mentions-{turn.id}")):
@@ -610,6 +625,7 @@ def main() -> None:
     with notices:
         for kind, text in st.session_state.pop("flash", []):
             say(kind, text)
+        stale_warning(engine)
         if upload is not None:
             add_policies(engine, *upload)
 

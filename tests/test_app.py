@@ -27,6 +27,7 @@ QUOTES = re.compile(r'<div class="pq-quote pq-text">(.*?)</div>', re.S)
 CITED = re.compile(r'<div class="pq-cite"><strong>(.*?)</strong>')
 POLICY_NAMES = re.compile(r'<div class="pq-policy-name">(.*?)</div>')
 NOT_STATED = re.compile(r'<div class="pq-muted">Not stated in (.*?)</div>')
+SUMMARY = re.compile(r'<div class="pq-summary">(.*?)</div>')  # holds spans only: its first </div> is its own
 NEW_POLICY = (b"Acme Widgets Privacy Policy\n\nKeeping records\n\n"
               b"We keep your invoices for seven years, as tax law requires. We delete support tickets after "
               b"one year.\n\nContact\n\nWrite to privacy@acme.example to see the data we hold about you.\n")
@@ -118,7 +119,9 @@ def test_concero_question_quotes_30_days_and_cites_concero(start_app):
     # The other passages, in tabs named by their sections; the answer's own passage is not repeated.
     assert [t.label for t in at.tabs] and all(not t.label.startswith("Excerpt") for t in at.tabs)
     assert "Advanced: retriever hybrid" in html.unescape(page_html(at))
-    assert re.search(r"Concero Technology Services: (confidence \d+%|score \d\.\d{3})", html.unescape(page_html(at)))
+    # Confidence labels, the words `policyqa ask` prints; never a raw percentage.
+    assert re.search(r"Concero Technology Services: (states it|related passage)", html.unescape(page_html(at)))
+    assert not re.search(r"\d%", html.unescape(page_html(at)))
     open_expanders(at, "Show in policy")
     policy_views = [m.value for m in at.markdown if m.value.startswith('<div class="pq-policy pq-text">')]
     assert policy_views and all('<span class="pq-anchor"></span><span class="pq-passage">' in v
@@ -159,14 +162,36 @@ def test_a_question_nothing_addresses_is_not_stated_anywhere(start_app):
     assert not marks(at)  # a nearest match's best sentences are hints, never the answer's mark
 
 
-def test_a_question_about_every_company_starts_with_a_line_per_company(start_app):
+def test_a_question_about_every_company_starts_with_a_summary_by_verdict(start_app):
     at = ask(start_app(), "Which companies say they will never sell my data?")
-    summary = [m.value for m in at.markdown if 'class="pq-summary"' in m.value]
+    summary = SUMMARY.findall(page_html(at))
     assert len(summary) == 1
-    lines = re.findall(r'<div class="pq-summary-(stated|silent)">(.*?)</div>', summary[0])
-    assert len(lines) == 5  # one per indexed company
-    for kind, line in lines:  # a company that says it, with its short quote; one that does not, without
-        assert ("Stated — “" in html.unescape(line)) == (kind == "stated"), line
+    line = html.unescape(re.sub(r"<[^>]+>", "", summary[0]))
+    assert re.fullmatch(r"Say they don't: .+ · Don't say: .+ · Say they do: .+", line), line
+    names = ["23Technology / Centerprise International", "CloudSentric", "Concero Technology Services",
+             "Core Office IT", "CT1 Technologies"]
+    assert sum(line.count(name) for name in names) == 5  # every company, once
+    # Each answered company's block starts with its verdict word, in bold, before the quote.
+    verdicts = re.findall(r'<span class="pq-verdict">(.*?)</span> — “', page_html(at))
+    assert verdicts and set(verdicts) <= {"Yes", "No"}
+
+
+def test_an_organisation_named_beside_an_indexed_one_gets_its_line(start_app, monkeypatch):
+    fake_answer(monkeypatch, not_indexed=("Facebook",), kind="yes-no")
+    at = ask(start_app(), "Does Facebook or Concero sell my data?")
+    assert "Facebook: no policy indexed" in texts(at.info)
+    summary = SUMMARY.findall(page_html(at))
+    assert "No policy indexed: Facebook" in html.unescape(re.sub(r"<[^>]+>", "", summary[0]))
+    assert POLICY_NAMES.findall(page_html(at)) == ["Concero Technology Services"]  # and it is answered
+
+
+def test_a_policy_edited_since_the_build_is_warned_about_and_still_answered(start_app, seed_policies):
+    with open(seed_policies / "concero.txt", "a", encoding="utf-8") as fh:
+        fh.write("\nWe now keep recordings for ten years.\n")
+    at = ask(start_app(policies=seed_policies), CONCERO)
+    assert [w for w in texts(at.warning) if w.startswith("concero changed since the index was built; run "
+                                                          "`policyqa index build`")]
+    assert any("30 days" in q for q in quotes(at))
 
 
 def test_a_named_policy_that_does_not_say_is_not_stated_in_it(start_app):
@@ -184,7 +209,8 @@ def fake_answer(monkeypatch, **fields):
         calls.append({"question": question, "policies": policies, "history": list(history)})
         concero = self.search(question, k=1, policies=["concero"])[0]
         ct1 = self.search(question, k=1, policies=["ct1-technologies"])[0]
-        rows = (PolicyAnswer("concero", concero.name, False, concero.score, hits=(concero,), confidence=0.91),
+        rows = (PolicyAnswer("concero", concero.name, False, concero.score, hits=(concero,), confidence=0.91,
+                             verdict="yes", label="states it"),
                 PolicyAnswer("ct1-technologies", ct1.name, True, ct1.score, hits=(ct1,), confidence=0.12),
                 PolicyAnswer("cloudsentric", "CloudSentric", True, 0.0))
         return Answer(question, rows, scope=("concero", "ct1-technologies", "cloudsentric"), **fields)
@@ -205,9 +231,9 @@ def test_answered_and_not_stated_policies_are_told_apart(start_app, monkeypatch)
     assert "CT1 Technologies" in html.unescape(nearest.markdown[0].value)
     assert not at.info  # some policy answered: no "do not appear to address" banner
     open_expanders(at, "Sources, more passages and scores")
-    # One scale, as `policyqa ask` prints it: a reranked answer's probabilities as percentages.
-    assert re.search(r"Concero Technology Services: confidence 91% \(passages: confidence \d+%\)",
-                     html.unescape(page_html(at)))
+    # Labels, as `policyqa ask` prints them, instead of the reranker's probabilities as percentages.
+    page = html.unescape(page_html(at))
+    assert "Concero Technology Services: states it (1 passage)" in page and not re.search(r"\d%", page)
 
 
 def test_how_the_question_was_read_is_shown(start_app, monkeypatch):

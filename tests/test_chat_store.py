@@ -115,12 +115,11 @@ def test_reading_a_20_turn_conversation_is_fast(store):
 
 # -- what is shown, copied and exported ----------------------------------------------------------------
 
-def test_shown_quotes_are_completed_verbatim_from_the_policy_text():
+def test_shown_quotes_are_the_answers_own_unchanged():
+    # The answer path makes quotes whole (qa.search.quotes); the chat, Copy and the export show them as
+    # they are, so `policyqa ask` and the grid show the same spans.
     row = concero_answer().rows[0]
-    [quote] = shown_quotes(row, {"concero": POLICY})
-    assert quote.text == "We keep the recordings for 30 days; or\n- until a complaint about the call is closed."
-    assert POLICY[quote.start:quote.end] == quote.text
-    assert shown_quotes(row, {}) == list(row.quotes)  # without the text: as answered
+    assert shown_quotes(row, {"concero": POLICY}) == list(row.quotes) == shown_quotes(row)
 
 
 def test_a_lower_passage_is_marked_as_an_answer_only_when_it_clears_the_threshold():
@@ -141,8 +140,9 @@ def test_export_has_every_quote_with_its_citation_and_what_was_not_stated():
              Turn("Blank?", problem="No policy is selected: choose at least one in the sidebar.")]
     markdown = conversation_markdown(turns)
     assert markdown.startswith("# policyqa conversation\n\n## How long are calls kept?\n")
-    assert ("> “We keep the recordings for 30 days; or\n> - until a complaint about the call is closed.”\n>\n"
+    assert ("> “We keep the recordings for 30 days; or”\n>\n"
             "> — Concero Technology Services, § Telephone Communications\n") in markdown
+    assert "### Concero Technology Services\n\n**Not stated**\n" in markdown  # the row's verdict (default)
     assert "Not stated in CT1 Technologies." in markdown
     assert "## Blank?\n\nNo policy is selected" in markdown
 
@@ -203,3 +203,15 @@ def test_names_are_suggested_from_the_title():
     assert name_from_title("Acme Widgets – Privacy Notice") == "Acme Widgets"
     assert name_from_title("Privacy Policy") == "Privacy Policy"
     assert title_of("12\n---\n") == ""
+
+
+def test_export_says_the_verdict_the_gaps_and_what_a_cut_list_leaves_out():
+    quotes = (Quote("concero", "Concero", "S", 0, 15, "We record calls", more=((40, 50), (51, 60))),
+              Quote("concero", "Concero", "S", 30, 38, "We keep.", gap_before=True))
+    row = PolicyAnswer("concero", "Concero", False, 0.9, quotes=quotes, verdict="no", label="states it")
+    other = PolicyAnswer("ct1", "CT1", True, 0.1)
+    answer = Answer("Do they sell my data?", (row, other), scope=("concero", "ct1"), kind="yes-no")
+    markdown = conversation_markdown([Turn("Do they sell my data?", answer=answer)])
+    assert "Say they don't: Concero · Don't say: CT1 · Say they do: —" in markdown
+    assert "### Concero\n\n**No — states it**\n" in markdown
+    assert "> “We record calls”\n>\n> (+2 more items in the policy)\n>\n> — Concero, § S\n\n…\n\n> “We keep.”" in markdown

@@ -591,3 +591,20 @@ def test_compare_page_with_many_policies_answers_only_the_chosen_columns(seed_po
     assert not at.exception, at.exception
     assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 32
     assert any("32 answered now" in c.value for c in at.caption), [c.value for c in at.caption]
+
+
+def test_a_stated_cell_shows_its_verdict_word(index):
+    import dataclasses
+    import html
+
+    engine = Engine.open(index)
+    grid = build_grid(index, engine=engine)
+    stated = next(c for c in grid.cells.values() if c.stated)
+    if "verdict" not in {f.name for f in dataclasses.fields(stated)}:
+        pytest.skip("cells carry no verdict yet")
+    text = engine.policies[stated.policy].text
+    shown = cell_html(dataclasses.replace(stated, verdict="no"), "Name", text)
+    assert '<span class="pq-verdict">No</span>' in shown
+    assert '<span class="pq-verdict">Stated</span>' in cell_html(dataclasses.replace(stated, verdict="stated"),
+                                                                 "Name", text)
+    assert html.unescape(shown).count("Name") == 1

@@ -10,7 +10,6 @@ from qa.chat.render import (
     POLICY_WINDOW,
     answer_html,
     citation_html,
-    complete_span,
     escape_text,
     excerpt_html,
     layered_html,
@@ -39,7 +38,7 @@ HOSTILE = ("<script>alert(1)</script> [link](http://x) **bold** __u__ `code` $x^
            "\n    indented code\nwww.example.com me@example.com {x} +y =z !done")
 # Every tag qa.chat.render may write; anything else in its output must have come from user text. Attribute
 # values are escaped text (numeric references only), so `[^"<>]*` cannot run past the end of one.
-OUR_TAG = re.compile(r'</?(?:div|span|mark|strong|a|button)(?: class="pq-[a-z -]+")?'
+OUR_TAG = re.compile(r'</?(?:div|span|mark|strong|a|button|details|summary)(?: class="pq-[a-z -]+")?'
                      r'(?: (?:href|rel|target|type|title|data-copy|data-turn)="[^"<>]*")*>')
 COPY_BUTTON = re.compile(r'<button class="pq-copy"[^>]*>Copy</button>')
 RAW = set("<>*_[]`#$~|\\:!(){}+=^@\n\r")
@@ -99,9 +98,13 @@ def test_marked_fragment_is_escaped_too():
     lambda t: excerpt_html(hit(t, 0, [(5, 30)], name=t, section=t)),
     lambda t: policy_html(t, (10, 90), [(20, 40)]),
     lambda t: answer_html([Quote(policy="acme", name=t, section=t, start=0, end=len(t), text=t)]),
+    lambda t: answer_html([Quote(policy="acme", name=t, section=t, start=0, end=10, text=t[:10]),
+                           Quote(policy="acme", name=t, section=t, start=20, end=len(t) - 20, text=t[20:-20],
+                                 gap_before=True, more=((len(t) - 19, len(t)),))],
+                          verdict=t, label=t, policy_text=t),
     lambda t: note_html(t),
     lambda t: question_html(t, "turn-1"),
-    lambda t: summary_html([(t, "Stated", t), (t, "Not stated", "")]),
+    lambda t: summary_html([(t, [t, t]), (t, [])], not_indexed=[t]),
 ])
 def test_every_renderer_escapes_user_text(render):
     markup = render(HOSTILE)
@@ -277,41 +280,38 @@ def test_any_text_with_links_renders_inert_and_links_only_http_urls_it_contains(
         assert url.startswith(("http://", "https://")) and url in text and rel == LINK_REL
 
 
-# -- quotes: completed, copied ----------------------------------------------------------------------------
+# -- quotes: verdict, gaps, cut lists, copied ------------------------------------------------------------
 
-LIST_POLICY = ("We may transfer your data outside the UK where:\n"
-               "- the country has an adequacy decision; or\n"
-               "- we have put safeguards in place in the destination country; or\n"
-               "- you have consented.\n"
+LIST_POLICY = ("We may share your data with:\n"
+               "- processors who host it;\n"
+               "- advisers <such as> lawyers;\n"
+               "- regulators.\n"
                "Other text follows here.")
 
 
-def test_a_quote_ending_in_a_dangling_list_item_is_completed():
-    start = LIST_POLICY.index("- we have")
-    end = LIST_POLICY.index("; or\n- you") + len("; or")
-    s, e = complete_span(LIST_POLICY, start, end)
-    assert LIST_POLICY[s:e] == "- we have put safeguards in place in the destination country; or\n- you have consented."
-    lead = LIST_POLICY.index(":") + 1  # the lead-in ends with a colon: it runs to the end of the list
-    assert LIST_POLICY[slice(*complete_span(LIST_POLICY, 0, lead))].endswith("- you have consented.")
+def test_an_answer_says_its_verdict_then_the_quote_and_its_label_in_the_citation():
+    quote = Quote("23t", "23Technology", "Sharing", 0, 20, "We never sell data.")
+    markup = answer_html([quote], verdict="No", label="states it")
+    assert visible_text(markup) == "No — “We never sell data.”23Technology · § Sharing · states it"
+    assert '<span class="pq-verdict">No</span>' in markup
 
 
-def test_a_whole_sentence_is_left_alone_and_growth_is_capped():
-    text = "We keep calls for 30 days. Then we delete them."
-    assert complete_span(text, 0, 26) == (0, 26)
-    long = "We share data with: " + "partners, " * 200 + "end."
-    s, e = complete_span(long, 0, 19, limit=100)
-    assert e - s <= 100 and long[s:e].startswith("We share data with:")
+def test_quotes_that_are_not_adjacent_are_separated_by_an_ellipsis():
+    quotes = [Quote("acme", "Acme", "S", 0, 2, "A."), Quote("acme", "Acme", "S", 9, 11, "C.", gap_before=True)]
+    assert visible_text(answer_html(quotes)) == "“A.”…“C.”Acme · § S"
 
 
-@settings(max_examples=200, deadline=None)
-@given(words=st.lists(st.sampled_from(list("ab ;,:.\n") + [" or", " and", "- "]), max_size=40),
-       a=st.integers(0, 80), b=st.integers(0, 80))
-def test_a_completed_quote_contains_the_original_and_stays_in_the_text(words, a, b):
-    text = "".join(words)
-    start, end = sorted((min(a, len(text)), min(b, len(text))))
-    s, e = complete_span(text, start, end, limit=60)
-    assert s == start and end <= e <= len(text)
-    assert e == end or e - s <= 60
+def test_a_cut_list_says_how_many_items_are_left_and_opens_them_in_place():
+    end = LIST_POLICY.index("\n- advisers")
+    rest = (end + 1, LIST_POLICY.index("\nOther"))
+    quote = Quote("acme", "Acme", "S", 0, end, LIST_POLICY[:end],
+                  more=((rest[0], LIST_POLICY.index("\n- regulators")), (LIST_POLICY.index("- regulators"), rest[1])))
+    markup = answer_html([quote], policy_text=LIST_POLICY)
+    assert '<details class="pq-more"><summary>&#43;2 more items</summary>' in markup
+    assert visible_text(markup).endswith("+2 more items- advisers <such as> lawyers;\n- regulators.Acme · § S")
+    assert_inert(markup)
+    assert "+2 more items" in visible_text(answer_html([quote]))  # without the text: the count alone
+    assert quote_text(quote) == "“" + LIST_POLICY[:end] + "” (+2 more items) — Acme, § S"
 
 
 def test_copy_button_carries_the_quote_with_its_citation():
@@ -331,8 +331,8 @@ def test_scroll_script_and_permalink_cannot_be_steered_by_ids():
     assert "<script>" not in link and 'href="?chat&#61;a&#38;answer&#61;b&#34;&#62;&#60;script&#62;"' in link
 
 
-def test_summary_has_one_line_per_company_and_marks_the_silent_ones():
-    markup = summary_html([("Concero", "Stated", "We never sell your data"), ("CT1", "Not stated", "")])
-    assert markup.count('<div class="pq-summary-') == 2
-    assert "pq-summary-silent" in markup and "pq-summary-stated" in markup
-    assert visible_text(markup) == "Concero · Stated — “We never sell your data”CT1 · Not stated"
+def test_summary_names_the_companies_by_verdict_and_those_with_no_policy():
+    markup = summary_html([("Say they don't", ["23Technology", "Concero"]), ("Don't say", ["CT1"]),
+                           ("Say they do", [])], not_indexed=["Facebook"])
+    assert visible_text(markup) == ("Say they don't: 23Technology, Concero · Don't say: CT1 · Say they do: — · "
+                                    "No policy indexed: Facebook")

@@ -33,11 +33,6 @@ _URL = re.compile(r"https?://[^\s<>\"'`{}|\\^\[\]()]+", re.IGNORECASE)
 _URL_TAIL = ".,;:!?*_~-"
 LINK_REL = "noopener noreferrer nofollow"
 
-# A quote ending like this continues in the next list item or clause ("…destination country; or").
-_DANGLING = re.compile(r"(?:[;,:\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
-_SENTENCE_END = re.compile(r"[.!?][\"'\u201d\u2019)\]]*(?=\s|$)")
-QUOTE_LIMIT = 600  # characters a quote may grow to when completed
-
 # A policy is shown whole up to this many characters; a longer one is shown around the passage so one
 # answer cannot put megabytes on the page (every excerpt has its own "Show in policy" box).
 POLICY_WINDOW = 60_000
@@ -65,6 +60,13 @@ STYLESHEET = """<style>
 .pq-passage { background: rgba(59, 130, 246, 0.13); }
 .pq-anchor { display: inline-block; width: 0; height: 1em; scroll-initial-target: nearest; scroll-margin-top: 4.5em; }
 .pq-gap { opacity: 0.6; font-style: italic; }
+/* "…" between quoted sentences that are not adjacent in the policy. */
+.pq-elided { opacity: 0.65; margin: 0.1rem 0 0.1rem 0.2rem; }
+.pq-verdict { font-weight: 700; }
+/* The rest of a list a quote cuts short: "+2 more items", opened in place. */
+details.pq-more { margin: 0.15rem 0 0 0; font-size: 0.9rem; }
+details.pq-more summary { cursor: pointer; opacity: 0.8; }
+details.pq-more .pq-text { margin-top: 0.2rem; }
 mark.pq-mark { background: #fde68a; color: #111; padding: 0.05em 0.1em; border-radius: 0.2em; }
 /* Best sentences of passages that are not the answer: where to look, visibly not the answer. */
 mark.pq-hint { background: none; color: inherit; border-bottom: 2px dotted rgba(128, 128, 128, 0.7); }
@@ -266,47 +268,53 @@ def citation_text(name: str, section: str) -> str:
     return f"{name}, § {section}" if section else name
 
 
+def more_text(count: int) -> str:
+    """ "+2 more items" (or "+1 more item"): what a quote cut short in a list says."""
+    return f"+{count} more item{'' if count == 1 else 's'}"
+
+
 def quote_text(quote) -> str:
-    """A quote with its citation, as copied or exported: “…” — Name, § Section."""
-    return f"“{quote.text}” — {citation_text(quote.name, quote.section)}"
+    """A quote with its citation, as copied or exported: “…” — Name, § Section; a list cut short says so."""
+    more = f" ({more_text(len(quote.more))})" if getattr(quote, "more", ()) else ""
+    return f"“{quote.text}”{more} — {citation_text(quote.name, quote.section)}"
 
 
-def answer_html(quotes: Sequence) -> str:
-    """The short answer: each quote (a `qa.search.answer.Quote`) verbatim with a copy button, then its citation.
+def _more_html(quote, policy_text: str | None) -> str:
+    """The items a quote leaves out of its list: "+N more items", opening in place on the policy's own text
+    (escaped); without the text, the count alone."""
+    more = getattr(quote, "more", ())
+    if not more:
+        return ""
+    label = escape_text(more_text(len(more)))
+    if policy_text is None:
+        return f'<div class="pq-muted">{label}</div>'
+    rest = policy_text[more[0][0]:more[-1][1]]
+    return (f'<details class="pq-more"><summary>{label}</summary>'
+            f'<div class="pq-text">{mark_html(rest, ())}</div></details>')
 
-    Quotes from one section share one citation line; each copy button copies its quote with the
+
+def answer_html(quotes: Sequence, verdict: str = "", label: str = "", policy_text: str | None = None) -> str:
+    """The short answer: `verdict` in bold ("No"), then each quote (a `qa.search.quotes.Quote`) verbatim with
+    a copy button, then its citation with the confidence `label` ("states it").
+
+    Quotes that are not adjacent in the policy are separated by "…"; a quote cut short in a list ends with
+    "+N more items", which opens the rest in place (read from `policy_text`, the text the offsets point
+    into). Quotes from one section share one citation line; each copy button copies its quote with the
     citation (`quote_text`). URLs in a quote are links.
     """
-    lines = [f'<div class="pq-quote-row"><div class="pq-quote pq-text">“{mark_html(q.text, ())}”</div>'
-             f'<button class="pq-copy" type="button" title="Copy the quote with its citation" '
-             f'data-copy="{escape_text(quote_text(q))}">Copy</button></div>' for q in quotes]
+    lines = []
+    for i, q in enumerate(quotes):
+        if getattr(q, "gap_before", False):
+            lines.append('<div class="pq-elided">…</div>')
+        lead = f'<span class="pq-verdict">{escape_text(verdict)}</span> — ' if verdict and i == 0 else ""
+        lines.append(f'<div class="pq-quote-row"><div class="pq-quote pq-text">{lead}“{mark_html(q.text, ())}”'
+                     f'{_more_html(q, policy_text)}</div>'
+                     f'<button class="pq-copy" type="button" title="Copy the quote with its citation" '
+                     f'data-copy="{escape_text(quote_text(q))}">Copy</button></div>')
     sections = list(dict.fromkeys(q.section for q in quotes))
     # The citation comes after the quotes, as under a quotation in print.
-    cite = citation_html(quotes[0].name, " / ".join(s for s in sections if s)) if quotes else ""
+    cite = citation_html(quotes[0].name, " / ".join(s for s in sections if s), label) if quotes else ""
     return f'<div class="pq-answer">{"".join(lines)}{cite}</div>'
-
-
-def complete_span(text: str, start: int, end: int, limit: int = QUOTE_LIMIT) -> Span:
-    """`(start, end)` grown so `text[start:end]` does not end mid-list or mid-clause.
-
-    A span ending in "; or", ",", ":", "and" and the like is extended to the end of the next list item
-    (line) or sentence, repeatedly, while it stays under `limit` characters. Offsets are positions in
-    `text` (a policy's text, so the result still quotes it verbatim).
-    """
-    while end < len(text) and _DANGLING.search(text[start:end]) and end - start < limit:
-        nxt = end
-        while nxt < len(text) and text[nxt].isspace():
-            nxt += 1
-        if nxt >= len(text):
-            break
-        line_end = text.find("\n", nxt)
-        line_end = len(text) if line_end < 0 else line_end
-        sentence = _SENTENCE_END.search(text, nxt, line_end)
-        stop = sentence.end() if sentence else line_end
-        if stop - start > limit:
-            break
-        end = len(text[:stop].rstrip())
-    return start, end
 
 
 def excerpt_html(hit, note: str = "", nearest: bool = False, answer_spans: Iterable[Span] | None = None) -> str:
@@ -368,15 +376,16 @@ def muted_html(text: str) -> str:
     return f'<div class="pq-muted">{escape_text(text)}</div>'
 
 
-def summary_html(lines: Sequence[tuple[str, str, str]]) -> str:
-    """One line per company before a multi-company answer: (name, "Stated"/"Not stated", short quote)."""
-    items = []
-    for name, status, quote in lines:
-        cls = "pq-summary-stated" if quote else "pq-summary-silent"
-        said = f' — “{escape_text(quote)}”' if quote else ""
-        items.append(f'<div class="{cls}"><strong>{escape_text(name)}</strong> {escape_text("·")} '
-                     f'{escape_text(status)}{said}</div>')
-    return f'<div class="pq-summary">{"".join(items)}</div>'
+def summary_html(parts: Sequence[tuple[str, Sequence[str]]], not_indexed: Sequence[str] = ()) -> str:
+    """The line before a multi-company answer, by verdict: "Say they don't: A, B · Don't say: C · Say they
+    do: —" (`qa.search.wording.summary_parts`), then the organisations named that have no policy here."""
+    items = [f'<span class="{"pq-summary-silent" if not names else "pq-summary-stated"}"><strong>'
+             f'{escape_text(heading + ":")}</strong> {escape_text(", ".join(names) or "—")}</span>'
+             for heading, names in parts]
+    if not_indexed:
+        items.append(f'<span class="pq-summary-silent"><strong>{escape_text("No policy indexed:")}</strong> '
+                     f'{escape_text(", ".join(not_indexed))}</span>')
+    return f'<div class="pq-summary">{escape_text(" · ").join(items)}</div>'
 
 
 def note_html(text: str) -> str:

@@ -1,35 +1,22 @@
 """A conversation as the chat shows it, in words: the quotes it displays and the Markdown it exports.
 
 The chat and the export share `shown_quotes`, so what a user copies, reads and downloads is the same
-verbatim text: each answer quote grown to a whole list item or sentence (`qa.chat.render.complete_span`),
-still `policy_text[start:end]`.
+verbatim text: the answer's own quotes (`qa.search.quotes`: whole sentences or list items with their
+qualifiers), as `policyqa ask` and the grid show them, `policy_text[start:end]`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
-from qa.chat.render import citation_text, complete_span
+from qa.chat.render import citation_text, more_text
+from qa.search.wording import summary_line, verdict_line, wants_summary
 
 
-def shown_quotes(row, texts: Mapping[str, str]) -> list:
-    """The quotes of `row` (a `PolicyAnswer`) as shown: completed against the policy text, overlaps joined.
-
-    `texts` maps policy ids to the text the offsets point into; without it a quote is shown as it is.
-    """
-    text = texts.get(row.policy)
-    if text is None:
-        return list(row.quotes)
-    out: list = []
-    for quote in sorted(row.quotes, key=lambda q: q.start):
-        start, end = complete_span(text, quote.start, quote.end)
-        if out and out[-1].section == quote.section and start <= out[-1].end:
-            end = max(end, out[-1].end)
-            out[-1] = replace(out[-1], end=end, text=text[out[-1].start:end])
-        else:
-            out.append(replace(quote, start=start, end=end, text=text[start:end]))
-    return out
+def shown_quotes(row, texts: Mapping[str, str] | None = None) -> list:
+    """The quotes of `row` (a `PolicyAnswer`) as every interface shows them: the answer's own, unchanged
+    (`texts` is no longer needed; kept for callers)."""
+    return list(row.quotes)
 
 
 def answer_spans(hit, answer, quote_spans) -> list[tuple[int, int]]:
@@ -72,10 +59,15 @@ def turn_markdown(turn, indexed: Sequence[str] = ()) -> str:
         lines += [f"*Interpreted as: {md_text(answer.interpreted_as)}*", ""]
     if answer.not_indexed:
         lines += [md_text(not_indexed_line(answer.not_indexed, indexed)), ""]
+    if wants_summary(answer):
+        lines += [md_text(summary_line(answer)), ""]
     for row in answer.answered:
-        lines += [f"### {md_text(row.name)}", ""]
-        for quote in shown_quotes(row, turn.texts):
-            lines += [_blockquote(f"“{md_text(quote.text)}”"), ">",
+        lines += [f"### {md_text(row.name)}", "", f"**{md_text(verdict_line(row))}**", ""]
+        for quote in shown_quotes(row):
+            if quote.gap_before:
+                lines += ["…", ""]
+            more = [">", f"> ({more_text(len(quote.more))} in the policy)"] if quote.more else []
+            lines += [_blockquote(f"“{md_text(quote.text)}”"), *more, ">",
                       f"> — {md_text(citation_text(quote.name, quote.section))}", ""]
     for row in answer.rows:
         if row.abstained:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from qa.chat import render
 from qa.compare.grid import Cell
+from qa.search.verdict import VERDICT_WORDS
 
 # Context shown around the quoted sentences inside a cell, in characters (cut back to a word boundary).
 CONTEXT_BEFORE = 50
@@ -25,6 +26,7 @@ STYLESHEET = """<style>
 .pq-not-stated { border: 1px dashed rgba(128, 128, 128, 0.55); background: repeating-linear-gradient(
   -45deg, rgba(128, 128, 128, 0.06), rgba(128, 128, 128, 0.06) 6px, transparent 6px, transparent 12px); }
 .pq-not-stated .pq-status { font-weight: 650; opacity: 0.8; letter-spacing: 0.02em; }
+.pq-cell .pq-verdict { font-weight: 700; margin-right: 0.3rem; }
 .pq-topic { font-size: 1.08rem; font-weight: 650; margin: 1.1rem 0 0 0; }
 .pq-topic-question { font-size: 0.85rem; opacity: 0.7; margin: 0 0 0.35rem 0; }
 .pq-colhead { font-weight: 650; font-size: 0.95rem; border-bottom: 2px solid rgba(128, 128, 128, 0.35);
@@ -78,6 +80,10 @@ def cell_html(cell: Cell, policy_name: str, policy_text: str | None) -> str:
                 f'{render.citation_html(policy_name, "")}<div class="pq-status">Not stated</div></div>')
     section = cell.quotes[0].section if cell.quotes else cell.section
     head = render.citation_html(policy_name, section)
+    # The cell's verdict ("No": the policy says it does not), once the grid decides one.
+    word = VERDICT_WORDS.get(getattr(cell, "verdict", None) or "")
+    if word:
+        head += f'<span class="pq-verdict">{render.escape_text(word)}</span>'
     if policy_text is None or any(policy_text[q.start:q.end] != q.text for q in cell.quotes):
         body = " ".join(f"“{render.escape_text(q.text)}”" for q in cell.quotes)
         return f'<div class="pq-cell pq-stated">{head}<div class="pq-text">{body}</div></div>'
