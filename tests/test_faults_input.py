@@ -97,3 +97,88 @@ def test_redact_url_keeps_everything_but_the_passwords():
         "postgresql://u:***@h:5/db?sslmode=require&password=***"
     assert redact_url("postgresql://u@h/db") == "postgresql://u@h/db"
     assert redact("bad token \"pw%\"", "postgresql://u:pw%@h/db") == "bad token \"***\""
+
+
+# -- input files: bounded, one line each ---------------------------------------------------------------
+
+def _cli_one_line(args: list[str], code: int, capsys) -> str:
+    from qa.cli import main
+
+    got = main(args)
+    err = capsys.readouterr().err
+    assert got == code and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.slow
+def test_topics_from_dev_zero_are_refused_at_once():
+    done = _run_python("import sys; from qa.cli import main; sys.exit(main(sys.argv[1:]))",
+                       "compare", "--topics", "/dev/zero")
+    assert done.returncode == 2 and "topics file /dev/zero is over 10,000,000 bytes" in done.stderr, done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("line, reason", [
+    ('{"id": "a", "label": "A", "question": "Q?", "n": ' + "9" * 5000 + "}", "a number with over 4,300 digits"),
+    ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+])
+def test_a_hostile_topics_file_is_one_line(tmp_path, capsys, line, reason):
+    topics = tmp_path / "t.jsonl"
+    topics.write_text(line + "\n")
+    err = _cli_one_line(["compare", "--topics", str(topics)], 2, capsys)
+    assert f"t.jsonl:1: not JSON ({reason})" in err
+
+
+@pytest.mark.parametrize("line, reason", [
+    ('{"question": "Q?", "conversation": ' + "[" * 100_000 + "]" * 100_000 + "}", "nested too deeply"),
+    ('{"question": "Q?", "id": ' + "9" * 5000 + "}", "a number with over 4,300 digits"),
+    ('{"question": "Q?", "conversation": 0}', '"conversation" must be a non-empty string or a number >= 1, got 0'),
+    ('{"question": "Q?", "conversation": ""}', '"conversation" must be a non-empty string or a number >= 1'),
+])
+def test_a_hostile_questions_file_is_one_line(tmp_path, capsys, line, reason):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text(line + "\n")
+    err = _cli_one_line(["ask", "--questions", str(questions)], 2, capsys)
+    assert f"q.jsonl:1: {reason}" in err
+
+
+def test_a_questions_file_over_the_size_limit_is_one_line(tmp_path, capsys):
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "Q?"}\n' * 600_000)  # 11.4 MB
+    err = _cli_one_line(["ask", "--questions", str(questions)], 2, capsys)
+    assert "is over 10,000,000 bytes" in err
+
+
+@pytest.mark.parametrize("toml, reason", [
+    ('[concero]\nname = "Concero"\nsize = ' + "9" * 5000 + "\n", "a number with over 4,300 digits"),
+    ('[concero]\naliases = ' + "[" * 2000 + "]" * 2000 + "\n", "nested too deeply"),
+])
+def test_a_hostile_policies_toml_is_one_line(seed_policies, tmp_path, fake_model, capsys, toml, reason):
+    (seed_policies / "policies.toml").write_text(toml)
+    err = _cli_one_line(["index", "build", "--policies", str(seed_policies), "--index", str(tmp_path / "index"),
+                         "--model", "fake-embedder", "--quiet"], 1, capsys)
+    assert f"policies.toml: invalid metadata file ({reason})" in err
+
+
+@pytest.mark.parametrize("shard", ["0/99999999999999999999", "0/10001"])
+def test_a_huge_shard_count_is_a_usage_error(capsys, shard):
+    err = _cli_one_line(["index", "build", "--store", "postgresql://u@127.0.0.1:1/db", "--shard", shard], 2, capsys)
+    assert "--shard I/N needs N <= 10,000" in err
+
+
+@pytest.mark.slow
+def test_100000_aliases_are_read_in_linear_time_and_a_shared_alias_is_named(tmp_path):
+    folder = tmp_path / "policies"
+    folder.mkdir()
+    aliases = ", ".join(f'"Brand {i}"' for i in range(100_000))
+    (folder / "policies.toml").write_text(f'[acme]\naliases = [{aliases}, "Shared Co"]\n'
+                                          '[other]\naliases = ["Shared Co"]\n')
+    done = _run_python("import sys; from pathlib import Path\n"
+                       "from qa.ingest.policies import check_aliases, read_metadata\n"
+                       "warnings = []\nmeta = read_metadata(Path(sys.argv[1]), warnings)\n"
+                       "check_aliases(meta, ['acme', 'other'], warnings)\n"
+                       "print(len(meta['acme']['aliases'])); print(*warnings, sep='\\n')", str(folder))
+    lines = done.stdout.strip().splitlines()
+    assert lines[0] == "100001", done.stderr
+    assert lines[1:] == ["policies.toml: [other] alias 'Shared Co' is also an alias of [acme]: a question naming "
+                         "it is routed to both"]

@@ -51,6 +51,13 @@ def _question_problem(item) -> str | None:
         value = item.get(key)
         if value is not None and (isinstance(value, bool) or not isinstance(value, (str, int))):
             return f'"{key}" must be a string, a number or null, got {_json_shown(value)}'
+    return _conversation_problem(item.get("conversation"))
+
+
+def _conversation_problem(value) -> str | None:
+    """A conversation id that would be ignored (0, "") is refused rather than silently not grouped."""
+    if value is not None and not isinstance(value, bool) and (value == "" or (isinstance(value, int) and value < 1)):
+        return f'"conversation" must be a non-empty string or a number >= 1, got {_json_shown(value)}'
     return None
 
 
@@ -187,7 +194,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     conversations: dict[str, list] = {}  # "conversation" groups batch lines into the turns of one chat
     for item in items:
         scope = args.policy or ([item["policy"]] if item.get("policy") else None)
-        history = conversations.setdefault(str(item["conversation"]), []) if item.get("conversation") else None
+        conversation = item.get("conversation")  # 1 and "1" are two conversations (json.dumps keeps them apart)
+        history = conversations.setdefault(json.dumps(conversation), []) if conversation is not None else None
         # An empty question or an unknown id is a QueryError: one line and exit 2, from `main`.
         result, answer = _ask_one(engine, str(item["question"]), scope, args.k, args.retriever, history)
         if history is not None:

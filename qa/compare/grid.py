@@ -89,8 +89,8 @@ def parse_topics(text: str, source: str = "topics") -> list[Topic]:
         where = f"{source}:{number}"
         try:
             item = json.loads(line)
-        except json.JSONDecodeError as err:
-            raise TopicsError(f"{where}: not JSON ({err.msg})") from None
+        except (ValueError, RecursionError) as err:  # also a 5,000-digit number, nesting 100,000 deep
+            raise TopicsError(f"{where}: not JSON ({parse_problem(err)})") from None
         if not isinstance(item, dict):
             raise TopicsError(f"{where}: expected an object {{\"id\", \"label\", \"question\"}}, "
                               f"got {type(item).__name__}")
@@ -113,6 +113,9 @@ def parse_topics(text: str, source: str = "topics") -> list[Topic]:
     return topics
 
 
+from qa.inputs import InputTooLarge, parse_problem, read_input_text  # noqa: E402 - the standard library only
+
+
 def load_topics(path: str | os.PathLike | None = None) -> list[Topic]:
     """The topics in `path`, else the shipped list (`qa/compare/topics.jsonl`). Raises TopicsError."""
     if path is None:
@@ -120,7 +123,9 @@ def load_topics(path: str | os.PathLike | None = None) -> list[Topic]:
         return parse_topics(shipped, "qa/compare/topics.jsonl")
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_input_text(path, "topics file")  # at most 10 MB: `--topics /dev/zero` is refused at once
+    except InputTooLarge as err:
+        raise TopicsError(str(err)) from None
     except FileNotFoundError:
         raise TopicsError(f"topics file not found: {path}") from None
     except (OSError, UnicodeDecodeError) as err:

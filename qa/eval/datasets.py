@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import DatasetError
+from qa.inputs import InputTooLarge, parse_problem, read_input_text
 from qa.ingest.policies import Policy
 
 
@@ -93,7 +94,9 @@ def read_questions(path: Path) -> tuple[list[tuple[int, dict]], list[DatasetProb
     if not path.is_file():
         raise DatasetError(f"questions file not found: {path}")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = read_input_text(path, "questions file").splitlines()
+    except InputTooLarge as err:
+        raise DatasetError(str(err)) from None
     except (OSError, UnicodeDecodeError) as err:
         raise DatasetError(f"cannot read questions file {path}: {err}") from None
     rows: list[tuple[int, dict]] = []
@@ -103,8 +106,9 @@ def read_questions(path: Path) -> tuple[list[tuple[int, dict]], list[DatasetProb
             continue
         try:
             item = json.loads(line)
-        except ValueError as err:
-            problems.append(DatasetProblem(number, str(err)))
+        except (ValueError, RecursionError) as err:  # RecursionError: nested thousands deep
+            problems.append(DatasetProblem(number, parse_problem(err) if not isinstance(err, json.JSONDecodeError)
+                                           else str(err)))
             continue
         if not isinstance(item, dict):
             problems.append(DatasetProblem(number, f"expected a JSON object, got {type(item).__name__}"))

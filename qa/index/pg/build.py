@@ -18,6 +18,9 @@ from qa.index.pg.reader import bm25_document, bm25_tokens
 from qa.index.pg.store import BUILD_STATEMENT_SECONDS, LEASE_SECONDS, LOCK_NAMESPACE, PUBLISH_LOCK, PgStore, _readers_ddl, _safe_url
 
 
+MAX_SHARDS = 10_000
+
+
 def shard_of(policy_id: str, shards: int) -> int:
     """The shard (0 .. shards-1) a policy id belongs to: a stable hash, the same on every machine."""
     return int.from_bytes(hashlib.sha256(policy_id.encode()).digest()[:8], "big") % shards
@@ -31,6 +34,8 @@ def parse_shard(text: str) -> tuple[int, int]:
         raise ValueError(f"--shard must be I/N (e.g. 0/4), got {text!r}") from None
     if count < 1 or not 0 <= index < count:
         raise ValueError(f"--shard I/N needs 0 <= I < N, got {text!r}")
+    if count > MAX_SHARDS:  # the store keeps N and I as int4, and each shard is a worker
+        raise ValueError(f"--shard I/N needs N <= {MAX_SHARDS:,}, got {text!r}")
     return index, count
 
 
