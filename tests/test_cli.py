@@ -1,6 +1,7 @@
 """The CLI in-process with the fake embedder: output formats, one-line errors, exit codes."""
 
 import json
+import re
 
 import pytest
 
@@ -202,3 +203,15 @@ def test_a_squad_file_that_is_not_one_is_a_usage_error(tmp_path, capsys, content
     assert main(["eval", "--squad", str(path)]) == 2
     err = capsys.readouterr().err
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_ask_text_and_json_show_the_same_quote_spans(index, capsys):
+    question = ["ask", "Who do the companies share my data with?", "--index", str(index)]
+    assert main(question + ["--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert main(question) == 0
+    out = capsys.readouterr().out
+    spans = [f"[{a['policy']} {q['start']}:{q['end']}]" for a in result["answers"] for q in a["quotes"]]
+    shown = re.findall(r"\[[a-z0-9-]+ \d+:\d+\]", "\n".join(line for line in out.splitlines()
+                                                          if "§" in line or line.strip().startswith("[")))
+    assert spans and shown == spans

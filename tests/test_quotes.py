@@ -13,7 +13,8 @@ from qa.search.highlight import split_sentences
 from qa.search.quotes import Quote, build_quotes, more_items_text
 from qa.search.retrieval import Hit
 
-POLICIES = Path(__file__).resolve().parent.parent / "policies"
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = ROOT / "policies"
 
 
 @pytest.fixture(scope="module")
@@ -156,3 +157,33 @@ def test_every_quote_is_verbatim_whole_and_never_a_heading(seeds, data):
         for start, end in quote.more:
             assert start >= quote.end and policy.text[start:end].strip()
         previous_end = quote.end
+
+
+@pytest.mark.integration
+def test_golden_questions_quote_whole_sentences_and_never_a_heading(seed_index_dir, real_embedder):
+    """Issue 23's target on the golden set, through the real answer path: every quote verbatim, starting and
+    ending at a sentence or line boundary, never a heading or a bare number; `ask --json`'s quotes are the
+    answer's own (the chat, the export and the CLI text print the same objects)."""
+    import json
+
+    from qa.search.engine import Engine
+
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda _: real_embedder)
+    golden = ROOT / "evals" / "golden.jsonl"
+    questions = [q for q in (json.loads(line).get("question") for line in golden.open()) if isinstance(q, str)]
+    assert len(questions) > 100
+    quoted = 0
+    for question in questions:
+        answer = engine.answer(question)
+        for row, data in zip(answer.rows, answer.to_dict()["answers"], strict=True):
+            policy = engine.policies[row.policy]
+            ends = {e for _, e in split_sentences(policy.text)}
+            heading_lines = {s for s, _ in policy.headings}
+            assert [(q["start"], q["end"]) for q in data["quotes"]] == [(q.start, q.end) for q in row.quotes]
+            for quote in row.quotes:
+                quoted += 1
+                assert quote.text == policy.text[quote.start:quote.end]
+                assert quote.start not in heading_lines and re.search(r"[^\W\d_]", quote.text), (question, quote)
+                assert quote.end in ends or policy.text[quote.end:quote.end + 1] in ("", "\n"), (question, quote)
+                assert policy.text[quote.start - 1:quote.start] in ("", "\n", " ", "\t", "\xa0"), (question, quote)
+    assert quoted > 100
