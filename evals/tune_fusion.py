@@ -5,7 +5,9 @@ prints one row per setting.
 
 Only data that may be tuned on is read: golden lines of `"split": "dev"` and the PolicyQA questions of the
 train and calibration policies of `qa.train.split.split_squad_policies` (never its test policies, which
-`policyqa eval --squad ... --split test` reports).
+`policyqa eval --squad ... --split test` reports). The numbers are the first stage's ranking judged as if
+nothing were "not stated" (`retrieval_*`): the no-reranker threshold abstains on most PolicyQA questions,
+which would hide the fusion weights' effect.
 
 Uses the indexes `policyqa eval` builds (the project index for the golden set, the cached PolicyQA
 index), so run `policyqa index build` and `policyqa eval --squad ...` once first. Each setting is a
@@ -51,7 +53,8 @@ def main() -> None:
         rows = []
         for engine, questions in [(golden_engine, golden), (squad_engine, squad)]:
             runs, _ = evaluate(engine.with_settings(settings), questions, ["hybrid"], k=5)
-            rows.append(runs[0].metrics(5))
+            metrics = runs[0].metrics(5)
+            rows.append({key: metrics[f"retrieval_{key}"] for key in ("hit@1", "hit@3", "hit@5", "recall@5", "mrr@10")})
         g, p = rows
         print(f"{sw:10.2f} {hw:8.2f} | {g['hit@1']:.3f} {g['hit@3']:.3f} {g['recall@5']:.3f} {g['mrr@10']:.3f}"
               f" | {p['hit@1']:.3f} {p['hit@5']:.3f} {p['mrr@10']:.3f}", flush=True)
