@@ -570,6 +570,21 @@ def show_answer(turn: Turn, engine: Engine, chat_id: str | None) -> None:
     show_html(render.block_html(footer))
 
 
+def save_turn(store: ChatStore, chat_id: str, turn: Turn) -> None:
+    """Save an answer to the history; one that cannot be (a full disk, a read-only file) stays shown, and
+    the page says it is not saved."""
+    if not store.add_turn(chat_id, turn):
+        st.warning(store.problem, icon=":material/warning:")
+
+
+def history_notice(store: ChatStore) -> None:
+    """The history's problem (a damaged file moved aside and named, a folder that cannot be written),
+    once per browser session."""
+    if store.problem and st.session_state.get("history_notice") != store.problem:
+        st.session_state.history_notice = store.problem
+        st.warning(store.problem, icon=":material/warning:")
+
+
 def ask(engine: Engine, question: str, options: SearchOptions, earlier: list[Turn]) -> Turn:
     """Answer `question` with the sidebar's options, earlier answers of this chat as its context."""
     turn = Turn(question=question, details={"retriever": options.retriever, "k": options.k})
@@ -605,6 +620,7 @@ def main() -> None:
     if engine is None:
         st.stop()
     store = open_store(str(data_dir() / "chats.sqlite3"))
+    history_notice(store)
     chat_id, turns = current_chat(store)
     question = st.chat_input(PLACEHOLDER, max_chars=MAX_QUESTION_CHARS)
     question = question or st.session_state.pop("pending", None)
@@ -645,7 +661,7 @@ def main() -> None:
             answered.id = turn.id
             show_answer(answered, engine, chat_id)
         turns.append(answered)
-        store.add_turn(chat_id, answered)
+        save_turn(store, chat_id, answered)
         st.query_params.from_dict({"chat": chat_id})
         run_script(render.scroll_script(answered.id))
     elif st.query_params.get("answer") and st.session_state.get("scrolled_to") != st.query_params["answer"]:

@@ -145,10 +145,45 @@ class ChatStore:
     """
 
     def __init__(self, path: Path | None = None):
+        """Open (or create) the database, checked: a damaged file is moved aside (renamed beside it, never
+        deleted) and a new one started; a folder or file that cannot be written (read-only, full) leaves
+        the store answering without saving. Either way `problem` says so in one line for the chat."""
         self.path = Path(path) if path else data_dir() / DB_NAME
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
+        self.problem: str | None = None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._open_checked()
+        except sqlite3.DatabaseError as err:  # not a database, or damaged past quick_check
+            moved = self._move_aside()
+            self.problem = (f"The chat history {self.path} was damaged ({_reason(err)}); it was moved to "
+                            f"{moved.name} and a new history started.")
+            try:
+                self._open_checked()
+            except (sqlite3.Error, OSError) as again:
+                self.problem = f"Conversations cannot be saved: {self.path}: {_reason(again)}."
+        except (sqlite3.Error, OSError) as err:
+            self.problem = f"Conversations cannot be saved: {self.path}: {_reason(err)}."
+
+    def _open_checked(self) -> None:
+        with self._transaction() as db:
             db.executescript(_SCHEMA)
+            verdict = db.execute("PRAGMA quick_check").fetchone()[0]
+        if verdict != "ok":
+            raise sqlite3.DatabaseError(f"quick_check: {verdict}")
+
+    def _move_aside(self) -> Path:
+        """Rename the damaged database (and its journal files) to `<name>.damaged-<time>`; returns it."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        target = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        n = 1
+        while target.exists():
+            target = self.path.with_name(f"{self.path.name}.damaged-{stamp}-{n}")
+            n += 1
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            side = Path(f"{self.path}{suffix}")
+            if side.exists():
+                os.replace(side, f"{target}{suffix}")
+        return target
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=10)
@@ -159,8 +194,19 @@ class ChatStore:
         return _Transaction(self._connect())
 
     # -- writing -------------------------------------------------------------------------------------
-    def add_turn(self, chat_id: str, turn: Turn) -> None:
-        """Append `turn` to chat `chat_id`, creating the chat (titled by its first question) if new."""
+    def add_turn(self, chat_id: str, turn: Turn) -> bool:
+        """Append `turn` to chat `chat_id`, creating the chat (titled by its first question) if new.
+
+        False, with `problem` saying why, when it cannot be saved (a full disk, a read-only file): the
+        answer is still the caller's to show."""
+        try:
+            self._add_turn(chat_id, turn)
+        except (sqlite3.Error, OSError) as err:
+            self.problem = f"This answer could not be saved to {self.path} ({_reason(err)}); it is not in the history."
+            return False
+        return True
+
+    def _add_turn(self, chat_id: str, turn: Turn) -> None:
         now = time.time()
         hashes = {}
         with self._transaction() as db:
@@ -191,16 +237,24 @@ class ChatStore:
     # -- reading -------------------------------------------------------------------------------------
     def chats(self, limit: int = 30) -> list[ChatSummary]:
         """The most recently updated chats first."""
-        with self._transaction() as db:
-            rows = db.execute("SELECT c.id, c.title, c.updated, COUNT(t.id) FROM chats c "
-                              "LEFT JOIN turns t ON t.chat_id = c.id GROUP BY c.id "
-                              "ORDER BY c.updated DESC LIMIT ?", (limit,)).fetchall()
+        try:
+            with self._transaction() as db:
+                rows = db.execute("SELECT c.id, c.title, c.updated, COUNT(t.id) FROM chats c "
+                                  "LEFT JOIN turns t ON t.chat_id = c.id GROUP BY c.id "
+                                  "ORDER BY c.updated DESC LIMIT ?", (limit,)).fetchall()
+        except (sqlite3.Error, OSError) as err:
+            self.problem = self.problem or f"The chat history {self.path} cannot be read ({_reason(err)})."
+            return []
         return [ChatSummary(*row) for row in rows]
 
     def chat_of_turn(self, turn_id: str) -> str | None:
         """The chat a turn belongs to (for a permalink that names only the turn)."""
-        with self._transaction() as db:
-            row = db.execute("SELECT chat_id FROM turns WHERE id = ?", (turn_id,)).fetchone()
+        try:
+            with self._transaction() as db:
+                row = db.execute("SELECT chat_id FROM turns WHERE id = ?", (turn_id,)).fetchone()
+        except (sqlite3.Error, OSError) as err:
+            self.problem = self.problem or f"The chat history {self.path} cannot be read ({_reason(err)})."
+            return None
         return row[0] if row else None
 
     def turns(self, chat_id: str) -> list[Turn]:
@@ -209,12 +263,16 @@ class ChatStore:
         An answer that cannot be read back (saved by an incompatible version) becomes a turn with a
         `problem` saying so, rather than failing the whole conversation.
         """
-        with self._transaction() as db:
-            rows = db.execute("SELECT id, question, problem, answer, texts, details FROM turns "
-                              "WHERE chat_id = ? ORDER BY position", (chat_id,)).fetchall()
-            hashes = {sha for row in rows for sha in json.loads(row[4]).values()}
-            bodies = dict(db.execute(f"SELECT sha256, body FROM texts WHERE sha256 IN "
-                                     f"({','.join('?' * len(hashes))})", tuple(hashes)).fetchall()) if hashes else {}
+        try:
+            with self._transaction() as db:
+                rows = db.execute("SELECT id, question, problem, answer, texts, details FROM turns "
+                                  "WHERE chat_id = ? ORDER BY position", (chat_id,)).fetchall()
+                hashes = {sha for row in rows for sha in json.loads(row[4]).values()}
+                bodies = dict(db.execute(f"SELECT sha256, body FROM texts WHERE sha256 IN "
+                                         f"({','.join('?' * len(hashes))})", tuple(hashes)).fetchall()) if hashes else {}
+        except (sqlite3.Error, OSError, ValueError) as err:  # ValueError: a damaged JSON column
+            self.problem = self.problem or f"The chat history {self.path} cannot be read ({_reason(err)})."
+            return []
         turns = []
         for turn_id, question, problem, answer_json, texts, details in rows:
             turn = Turn(question=question, id=turn_id, problem=problem, details=json.loads(details),
@@ -245,6 +303,10 @@ class _Transaction:
                 self.db.rollback()
         finally:
             self.db.close()
+
+
+def _reason(err: BaseException) -> str:
+    return " ".join(str(err).split()) or type(err).__name__
 
 
 def _title(question: str) -> str:

@@ -1,0 +1,79 @@
+"""The chat's history under faults (issue #26): a damaged database is moved aside and named, never
+deleted; one that cannot be written leaves the answer shown and says it is not saved."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from qa.chat.history import ChatStore, Turn
+from tests.test_app import start_app  # noqa: F401 - the fixture
+
+
+def test_a_file_that_is_not_a_database_is_moved_aside_and_named(tmp_path):
+    path = tmp_path / "chats.sqlite3"
+    path.write_bytes(b"not a database, but someone's bytes " * 200)
+    store = ChatStore(path)
+    [moved] = [p for p in tmp_path.iterdir() if p.name.startswith("chats.sqlite3.damaged-")]
+    assert moved.read_bytes() == b"not a database, but someone's bytes " * 200  # kept, byte for byte
+    assert store.problem and moved.name in store.problem and "damaged" in store.problem
+    assert store.add_turn("c1", Turn("How long are calls kept?", problem="none"))
+    assert [t.question for t in ChatStore(path).turns("c1")] == ["How long are calls kept?"]
+
+
+def test_a_database_damaged_inside_is_moved_aside(tmp_path):
+    path = tmp_path / "chats.sqlite3"
+    store = ChatStore(path)
+    for i in range(200):
+        store.add_turn("c1", Turn(f"question {i} " + "x" * 2000, problem="none"))
+    data = bytearray(path.read_bytes())
+    data[8192:8192 + 4096] = b"\xff" * 4096  # a b-tree page overwritten
+    path.write_bytes(bytes(data))
+    again = ChatStore(path)
+    assert again.problem and "moved to chats.sqlite3.damaged-" in again.problem
+    assert any(p.name.startswith("chats.sqlite3.damaged-") for p in tmp_path.iterdir())
+    assert again.chats() == [] and again.add_turn("c2", Turn("new", problem="none"))
+
+
+def test_a_full_disk_keeps_the_answer_and_says_it_is_not_saved(tmp_path, monkeypatch):
+    store = ChatStore(tmp_path / "chats.sqlite3")
+
+    def full():
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "_connect", full)
+    assert store.add_turn("c1", Turn("How long?", problem="none")) is False
+    assert store.problem == (f"This answer could not be saved to {tmp_path / 'chats.sqlite3'} (database or disk "
+                             "is full); it is not in the history.")
+    assert store.turns("c1") == [] and store.chats() == []
+
+
+def test_a_history_folder_that_cannot_be_made_leaves_the_chat_answering(tmp_path):
+    blocker = tmp_path / "data"
+    blocker.write_text("a file where the folder should be")
+    store = ChatStore(blocker / "chats.sqlite3")
+    assert store.problem and store.problem.startswith(f"Conversations cannot be saved: {blocker / 'chats.sqlite3'}")
+    assert store.chats() == [] and store.turns("c") == [] and store.chat_of_turn("t") is None
+    assert store.add_turn("c", Turn("q", problem="none")) is False
+    assert blocker.read_text() == "a file where the folder should be"
+
+
+@pytest.mark.integration
+def test_the_chat_answers_over_a_damaged_then_unwritable_history(start_app, tmp_path, monkeypatch):
+    from tests.test_app import ask
+
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "chats.sqlite3").write_bytes(b"\x00garbage" * 500)
+    at = start_app()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "was damaged" in warnings and "chats.sqlite3.damaged-" in warnings
+
+    def full(self, chat_id, turn):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(ChatStore, "_add_turn", full)
+    ask(at, "How long does Concero keep phone call recordings?")
+    assert "could not be saved" in " ".join(w.value for w in at.warning)
+    assert any("pq-quote" in m.value for m in at.markdown)  # the answer is shown all the same
