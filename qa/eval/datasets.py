@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import DatasetError
-from qa.inputs import InputTooLarge, parse_problem, read_input_text
 from qa.ingest.policies import Policy
+from qa.inputs import InputTooLarge, parse_problem, read_input_text
 
 
 @dataclass(frozen=True)
