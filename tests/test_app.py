@@ -172,7 +172,7 @@ def test_a_question_about_every_company_starts_with_a_summary_by_verdict(start_a
              "Core Office IT", "CT1 Technologies"]
     assert sum(line.count(name) for name in names) == 5  # every company, once
     # Each answered company's block starts with its verdict word, in bold, before the quote.
-    verdicts = re.findall(r'<span class="pq-verdict">(.*?)</span> — “', page_html(at))
+    verdicts = re.findall(r'<span class="pq-verdict-lead"><strong>(.*?)</strong>', page_html(at))
     assert verdicts and set(verdicts) <= {"Yes", "No"}
 
 

@@ -293,7 +293,7 @@ def test_an_answer_says_its_verdict_then_the_quote_and_its_label_in_the_citation
     quote = Quote("23t", "23Technology", "Sharing", 0, 20, "We never sell data.")
     markup = answer_html([quote], verdict="No", label="states it")
     assert visible_text(markup) == "No — “We never sell data.”23Technology · § Sharing · states it"
-    assert '<span class="pq-verdict">No</span>' in markup
+    assert '<span class="pq-verdict-lead"><strong>No</strong> ' in markup
 
 
 def test_quotes_that_are_not_adjacent_are_separated_by_an_ellipsis():

@@ -62,7 +62,8 @@ STYLESHEET = """<style>
 .pq-gap { opacity: 0.6; font-style: italic; }
 /* "…" between quoted sentences that are not adjacent in the policy. */
 .pq-elided { opacity: 0.65; margin: 0.1rem 0 0.1rem 0.2rem; }
-.pq-verdict { font-weight: 700; }
+/* "No — " before a company's first quote, beside it (outside the quote: Copy takes the quote alone). */
+.pq-verdict-lead { flex: 0 0 auto; white-space: nowrap; margin-right: 0.3rem; }
 /* The rest of a list a quote cuts short: "+2 more items", opened in place. */
 details.pq-more { margin: 0.15rem 0 0 0; font-size: 0.9rem; }
 details.pq-more summary { cursor: pointer; opacity: 0.8; }
@@ -306,11 +307,11 @@ def answer_html(quotes: Sequence, verdict: str = "", label: str = "", policy_tex
     for i, q in enumerate(quotes):
         if getattr(q, "gap_before", False):
             lines.append('<div class="pq-elided">…</div>')
-        lead = f'<span class="pq-verdict">{escape_text(verdict)}</span> — ' if verdict and i == 0 else ""
-        lines.append(f'<div class="pq-quote-row"><div class="pq-quote pq-text">{lead}“{mark_html(q.text, ())}”'
-                     f'{_more_html(q, policy_text)}</div>'
+        lead = (f'<span class="pq-verdict-lead"><strong>{escape_text(verdict)}</strong> {escape_text("—")} </span>'
+                if verdict and i == 0 else "")
+        lines.append(f'<div class="pq-quote-row">{lead}<div class="pq-quote pq-text">“{mark_html(q.text, ())}”</div>'
                      f'<button class="pq-copy" type="button" title="Copy the quote with its citation" '
-                     f'data-copy="{escape_text(quote_text(q))}">Copy</button></div>')
+                     f'data-copy="{escape_text(quote_text(q))}">Copy</button></div>{_more_html(q, policy_text)}')
     sections = list(dict.fromkeys(q.section for q in quotes))
     # The citation comes after the quotes, as under a quotation in print.
     cite = citation_html(quotes[0].name, " / ".join(s for s in sections if s), label) if quotes else ""
