@@ -108,3 +108,30 @@ def test_compare_out_on_a_full_disk_leaves_the_old_file_whole(tmp_path, capsys):
     assert f"cannot write {out}" in done.stderr
     assert out.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".grid.csv")] == []
+
+
+@pytest.mark.parametrize("damage", [
+    {"quotes": []},  # a stated cell without its quote: IndexError in every view
+    {"status": "maybe"},
+    {"quotes": [{"start": 9, "end": 3, "text": "x", "section": ""}]},
+    {"quotes": "not a list"},
+])
+def test_a_damaged_cached_cell_is_answered_again(tmp_path, capsys, damage):
+    from qa.compare.grid import CACHE_FILE, build_grid
+    from qa.compare.view import cell_html
+
+    folder = tmp_path / "index"
+    assert main(["index", "build", "--policies", str(SEED_POLICIES), "--index", str(folder), "--model",
+                 "fake-embedder", "--quiet"]) == 0
+    first = build_grid(folder)
+    cache = json.loads((folder / CACHE_FILE).read_text())
+    column = next(iter(cache["columns"].values()))
+    key, cell = next((k, c) for k, c in column["cells"].items() if c["status"] == STATED)
+    column["cells"][key] = {**cell, **damage}
+    (folder / CACHE_FILE).write_text(json.dumps(cache))
+    again = build_grid(folder)
+    assert again.computed == 1 and again.cached == first.computed - 1
+    assert {k: c.to_dict() for k, c in again.cells.items()} == {k: c.to_dict() for k, c in first.cells.items()}
+    for (topic, policy), cell in again.cells.items():
+        cell_html(cell, policy, None)
+    again.to_markdown()

@@ -200,6 +200,15 @@ class Cell:
                    passage=tuple(data["passage"]) if data.get("passage") else None, section=data.get("section", ""),
                    verdict=str(data.get("verdict", "")))
 
+    def checked(self) -> Cell:
+        """The cell, or ValueError when a damaged cache made it one no view can draw (a stated cell without
+        quotes, an unknown status, offsets out of order): then it is answered again."""
+        if self.status not in STATUS_LABEL or (self.stated and not self.quotes) or any(
+                not 0 <= q.start <= q.end for q in self.quotes) or (
+                self.passage is not None and (len(self.passage) != 2 or not 0 <= self.passage[0] <= self.passage[1])):
+            raise ValueError(f"damaged cached cell for {self.policy}: {self.status!r}, {len(self.quotes)} quotes")
+        return self
+
     def changed_from(self, other: Cell) -> bool:
         """Whether the answer differs: its status or its quoted words (offsets move when text above changes)."""
         return self.status != other.status or [q.text for q in self.quotes] != [q.text for q in other.quotes]
@@ -559,10 +568,10 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
             data = column["cells"].get(topic.key)
             if data is not None:
                 try:
-                    grid.cells[(topic.id, pid)] = Cell.from_cache(topic.id, pid, data)
+                    grid.cells[(topic.id, pid)] = Cell.from_cache(topic.id, pid, data).checked()
                     grid.cached += 1
                     continue
-                except (KeyError, TypeError, ValueError):
+                except (KeyError, TypeError, ValueError, AttributeError):
                     pass  # a damaged entry is answered again
             if engine is None:
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
