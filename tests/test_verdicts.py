@@ -68,6 +68,7 @@ def engine(tmp_path_factory):
 @pytest.mark.parametrize("question, kind", [
     ("Does Concero sell my data?", YES_NO), ("Can I delete my account?", YES_NO),
     ("Which companies sell my data?", YES_NO), ("Is my data transferred abroad?", YES_NO),
+    ("And which of all these companies sell my data?", YES_NO), ("Which of them share my data?", YES_NO),
     ("Concero looks after our network. Can their engineers read our files?", YES_NO),
     ("How long do they keep call recordings?", OPEN), ("Who is the DPO?", OPEN),
     ("What data do you collect?", OPEN), ("and who do they share it with?", OPEN),

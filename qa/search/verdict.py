@@ -29,8 +29,10 @@ _AUXILIARY = (r"do|does|did|is|are|was|were|can|could|will|would|should|shall|ma
               r"am|isn't|aren't|doesn't|don't|won't|can't|didn't|wasn't|haven't|hasn't")
 _LEAD_IN = r"(?:(?:and|so|but|also|then|ok|okay|please|tell me|hi|hello)[,:]?\s+)*"
 _YES_NO_START = re.compile(rf"^\s*{_LEAD_IN}(?:{_AUXILIARY})\b", re.IGNORECASE)
-_WHICH_DO = re.compile(r"^\s*(?:which|what)\s+(?:of\s+(?:these|the|them)\s+)?(?:companies|company|firms|"
-                       r"providers|organisations|organizations|policies|ones|services)\b", re.IGNORECASE)
+_WHICH_DO = re.compile(rf"^\s*{_LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|these|those|the|them|your)\s+)*"
+                       r"(?:companies|company|firms|providers|organisations|organizations|policies|ones|services|"
+                       r"suppliers|vendors|businesses)\b|"
+                       rf"^\s*{_LEAD_IN}which\s+(?:one\s+)?of\s+(?:them|these|those)\b", re.IGNORECASE)
 _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
                             re.IGNORECASE)
 
