@@ -385,15 +385,11 @@ def upload_form(engine: Engine) -> tuple[list[NewPolicy], bool] | None:
 
 
 def _upload_text(upload: Upload, filename: str) -> str:
-    """The text of an upload that `validate_upload` accepted (read again from a temporary copy)."""
-    import tempfile
+    """The text of an upload that `validate_upload` accepted, as its child process read it (never parsed
+    in the server process)."""
+    from qa.ingest.uploads import upload_text
 
-    from qa.ingest.formats import extract_text
-
-    with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as tmp:
-        copy = Path(tmp) / filename
-        copy.write_bytes(upload.data)
-        return extract_text(copy).text
+    return upload_text(upload, filename)
 
 
 def chats_panel(store: ChatStore, chat_id: str | None, turns: list[Turn], engine: Engine) -> None:

@@ -77,3 +77,57 @@ def test_the_chat_answers_over_a_damaged_then_unwritable_history(start_app, tmp_
     ask(at, "How long does Concero keep phone call recordings?")
     assert "could not be saved" in " ".join(w.value for w in at.warning)
     assert any("pq-quote" in m.value for m in at.markdown)  # the answer is shown all the same
+
+
+# -- uploads: read once, in the child ------------------------------------------------------------------
+
+def _count_children(monkeypatch) -> list:
+    import qa.ingest.uploads as uploads
+
+    calls: list = []
+    real = uploads.subprocess.run
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(uploads.subprocess, "run", counted)
+    return calls
+
+
+@pytest.mark.slow
+def test_an_accepted_upload_is_never_parsed_in_the_server_process(tmp_path, monkeypatch):
+    import qa.ingest.formats as formats
+    from qa.ingest.formats import extract_text
+    from qa.ingest.uploads import Upload, upload_text, validate_upload
+    from tests.test_formats import make_pdf
+
+    data = make_pdf([["Acme Privacy Policy", "We keep invoices for seven years as tax law requires."]])
+    calls = _count_children(monkeypatch)
+    upload = Upload("Acme.pdf", data)
+    assert validate_upload(upload) == "acme.pdf"
+
+    def no_parsing(*args):
+        raise AssertionError("parsed in the server process")
+
+    monkeypatch.setattr(formats, "_extract_pdf", no_parsing)
+    assert "seven years" in upload_text(upload, "acme.pdf")  # the chat's name suggestion
+    assert validate_upload(upload) == "acme.pdf"  # a rerun of the page
+    saved = tmp_path / "acme.pdf"
+    saved.write_bytes(data)
+    assert "seven years" in extract_text(saved).text  # the index build in the server process
+    assert len(calls) == 1
+
+
+@pytest.mark.slow
+def test_a_refused_upload_is_not_read_again_on_every_rerun(monkeypatch):
+    from qa.ingest.formats import Limits, PolicyFileError
+    from qa.ingest.uploads import Upload, validate_upload
+    from tests.test_faults_input import xobject_pdf
+
+    calls = _count_children(monkeypatch)
+    upload = Upload("slow.pdf", xobject_pdf(150, 20_000))
+    for _ in range(3):
+        with pytest.raises(PolicyFileError, match=r"^slow.pdf: reading the file took over 2 s"):
+            validate_upload(upload, limits=Limits(seconds=2))
+    assert len(calls) == 1

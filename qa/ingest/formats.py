@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import ctypes
 import errno
+import hashlib
 import io
 import logging
 import os
@@ -20,6 +21,7 @@ import threading
 import time
 import warnings
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,6 +101,11 @@ def extract_data(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> Ex
     suffix = _check_suffix(path)
     if not data.strip():
         raise PolicyFileError(path, "file is empty")
+    if _PRECHECKED:  # read already, in the upload check's child process (qa.ingest.uploads)
+        with _PRECHECKED_LOCK:
+            known = _PRECHECKED.get((hashlib.sha256(data).hexdigest(), suffix, limits))
+        if known is not None:
+            return known
     budget = Budget(path, limits)
     try:
         with budget.watch():
@@ -120,6 +127,22 @@ def extract_data(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> Ex
         raise budget.over_time() from None
     budget.add_chars(len(extracted.text) - budget.chars)
     return extracted
+
+
+# What a child process extracted from bytes it checked (by sha256, suffix and limits), so the process that
+# asked (the chat server) never parses them itself: a PDF that takes 15 s costs the child, not the server.
+_PRECHECKED: OrderedDict[tuple[str, str, Limits], Extracted] = OrderedDict()
+_PRECHECKED_LOCK = threading.Lock()
+PRECHECKED_ENTRIES = 8  # each up to Limits.chars characters
+
+
+def remember_extracted(data: bytes, suffix: str, limits: Limits, extracted: Extracted) -> None:
+    """Make `extract_data` of these bytes (with this suffix and limits) return `extracted` without parsing."""
+    with _PRECHECKED_LOCK:
+        _PRECHECKED[(hashlib.sha256(data).hexdigest(), suffix.lower(), limits)] = extracted
+        _PRECHECKED.move_to_end((hashlib.sha256(data).hexdigest(), suffix.lower(), limits))
+        while len(_PRECHECKED) > PRECHECKED_ENTRIES:
+            _PRECHECKED.popitem(last=False)
 
 
 class _OverTime(BaseException):

@@ -11,20 +11,31 @@ returned to the system when it exits.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
 import subprocess
 import sys
 import tempfile
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import UploadRejected  # noqa: F401 - raised here; defined in qa.errors
 from qa.index.fsutil import atomic_write
-from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, Limits, PolicyFileError
+from qa.ingest.formats import (
+    DEFAULT_LIMITS,
+    DEFAULT_MAX_BYTES,
+    SUPPORTED_SUFFIXES,
+    Extracted,
+    Limits,
+    PolicyFileError,
+    remember_extracted,
+)
 from qa.ingest.policies import METADATA_FILE
 
 # Address space the reading child may use: far above what a 10 MB policy needs (~150 MB measured for
@@ -86,11 +97,51 @@ def validate_upload(upload: Upload, max_bytes: int = DEFAULT_MAX_BYTES, limits: 
     if len(upload.data) > max_bytes:  # checked before writing anything anywhere
         raise PolicyFileError(Path(filename), f"file is {len(upload.data):,} bytes, over the "
                                               f"{max_bytes:,} byte limit")
-    with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as tmp:
-        copy = Path(tmp) / filename
-        copy.write_bytes(upload.data)
-        check_readable(copy, max_bytes, limits)
+    verdict = checked_upload(upload.data, filename, max_bytes, limits)
+    if isinstance(verdict, PolicyFileError):
+        raise PolicyFileError(Path(filename), verdict.reason)
     return filename
+
+
+# Each upload's verdict, by content: the chat reruns its script at every click and keystroke with the
+# uploader's files still in it, and a refused 15 s PDF was read again each time (a question took 45 s).
+_VERDICTS: OrderedDict[tuple, Extracted | PolicyFileError] = OrderedDict()
+_VERDICTS_LOCK = threading.Lock()
+VERDICT_ENTRIES = 32
+
+
+def checked_upload(data: bytes, filename: str, max_bytes: int = DEFAULT_MAX_BYTES,
+                   limits: Limits = DEFAULT_LIMITS) -> Extracted | PolicyFileError:
+    """What reading `data` as `filename` gives, in a child process (`check_readable`) once per content:
+    the text and headings (kept, so neither the chat nor the build in this process parses it again), or
+    the PolicyFileError that refused it (kept, so it is not read again)."""
+    suffix = Path(filename).suffix.lower()
+    key = (hashlib.sha256(data).hexdigest(), suffix, max_bytes, limits)
+    with _VERDICTS_LOCK:
+        verdict = _VERDICTS.get(key)
+    if verdict is None:
+        with tempfile.TemporaryDirectory(prefix="policyqa-upload-") as tmp:
+            copy = Path(tmp) / filename
+            copy.write_bytes(data)
+            try:
+                verdict = check_readable(copy, max_bytes, limits)
+            except PolicyFileError as err:
+                verdict = err
+        with _VERDICTS_LOCK:
+            _VERDICTS[key] = verdict
+            while len(_VERDICTS) > VERDICT_ENTRIES:
+                _VERDICTS.popitem(last=False)
+    if isinstance(verdict, Extracted):
+        remember_extracted(data, suffix, limits, verdict)
+    return verdict
+
+
+def upload_text(upload: Upload, filename: str, limits: Limits = DEFAULT_LIMITS) -> str:
+    """The text of an upload `validate_upload` accepted, as its child process read it (not parsed here)."""
+    verdict = checked_upload(upload.data, filename, limits=limits)
+    if isinstance(verdict, PolicyFileError):
+        raise PolicyFileError(Path(filename), verdict.reason)
+    return verdict.text
 
 
 _CHILD = """
@@ -100,8 +151,8 @@ resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 from qa.ingest.formats import Limits, PolicyFileError, extract_text
 try:
-    text = extract_text(Path(sys.argv[1]), max_bytes=int(sys.argv[2]), limits=Limits(**json.loads(sys.argv[4]))).text
-    print(json.dumps({"chars": len(text)}))
+    got = extract_text(Path(sys.argv[1]), max_bytes=int(sys.argv[2]), limits=Limits(**json.loads(sys.argv[4])))
+    print(json.dumps({"chars": len(got.text), "text": got.text, "headings": got.headings}))
 except PolicyFileError as err:
     print(json.dumps({"error": err.reason}))
 except MemoryError:
@@ -110,7 +161,7 @@ except MemoryError:
 
 
 def check_readable(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limits = DEFAULT_LIMITS,
-                   memory_bytes: int = EXTRACT_MEMORY_BYTES) -> None:
+                   memory_bytes: int = EXTRACT_MEMORY_BYTES) -> Extracted:
     """Read the policy file at `path` in a child process limited to `memory_bytes` of address space and
     `limits.seconds` (plus its start-up); raises PolicyFileError naming the file and the limit hit.
 
@@ -135,7 +186,8 @@ def check_readable(path: Path, max_bytes: int = DEFAULT_MAX_BYTES, limits: Limit
     except ValueError:
         result = {}
     if "chars" in result and done.returncode == 0:
-        return
+        headings = result.get("headings")
+        return Extracted(result["text"], tuple((int(o), str(t)) for o, t in headings) if headings is not None else None)
     if result.get("error") == "memory" or "MemoryError" in done.stderr:
         raise PolicyFileError(path, f"reading the file needs over {memory_bytes / 1e9:g} GB of memory, the "
                                     "per-file limit")
