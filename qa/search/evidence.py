@@ -62,10 +62,24 @@ class PolicyEvidence:
     vectors: np.ndarray
     topics: np.ndarray
     negated: np.ndarray
+    # The same for whole passages (the model learnt practices from paragraph-sized segments): a passage
+    # stating a practice makes each of its sentences a candidate, at the passage's probability.
+    passage_spans: np.ndarray | None = None
+    passage_topics: np.ndarray | None = None
 
-    def stating(self, topic: int, threshold: float) -> np.ndarray:
-        """Indices of the sentences that state practice `topic` (probability at or above `threshold`)."""
-        return np.flatnonzero(self.topics[:, topic] >= threshold) if len(self.spans) else np.zeros(0, dtype=np.int64)
+    def stating(self, topic: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
+        """(indices, probabilities) of the sentences that state practice `topic`: their own probability,
+        or their passage's, is at or above `threshold`; the probability is the larger of the two."""
+        if not len(self.spans):
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
+        strength = self.topics[:, topic].copy()
+        if self.passage_spans is not None and self.passage_topics is not None and len(self.passage_spans):
+            for (start, end), p in zip(self.passage_spans, self.passage_topics[:, topic]):
+                if p >= threshold:
+                    inside = (self.spans[:, 0] >= start) & (self.spans[:, 1] <= end)
+                    strength[inside] = np.maximum(strength[inside], p)
+        chosen = np.flatnonzero(strength >= threshold)
+        return chosen, strength[chosen]
 
 
 class EvidenceReader:
@@ -84,13 +98,12 @@ class EvidenceReader:
             self._kept.move_to_end(policy_id)
             return found
         spans, vectors = self.scorer.policy_sentences(policy_id)
-        if len(spans):
-            topics = self.model.topic_probabilities(vectors)
-            negated = self.model.negated_probability(vectors)
-        else:
-            topics = np.zeros((0, len(self.model.topics)), dtype=np.float32)
-            negated = np.zeros(0, dtype=np.float32)
-        evidence = PolicyEvidence(spans, vectors, topics, negated)
+        passage_spans, passage_vectors = self.scorer.policy_passages(policy_id)
+        empty = np.zeros((0, len(self.model.topics)), dtype=np.float32)
+        topics = self.model.topic_probabilities(vectors) if len(spans) else empty
+        negated = self.model.negated_probability(vectors) if len(spans) else np.zeros(0, dtype=np.float32)
+        passage_topics = self.model.topic_probabilities(passage_vectors) if len(passage_spans) else empty
+        evidence = PolicyEvidence(spans, vectors, topics, negated, passage_spans, passage_topics)
         self._kept[policy_id] = evidence
         if len(self._kept) > self.capacity:
             self._kept.popitem(last=False)
@@ -112,23 +125,23 @@ class Decision:
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
-           term_weight: float = 0.15, shown_weight: float = 0.3) -> Decision:
+           term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3) -> Decision:
     """Which sentence of the policy answers a question about the practices `asked` ({topic index:
     threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
     bonus for holding its key `terms` and for being marked in a passage the answer shows (`shown`: sentence
     span -> that passage's probability of answering). Not stated when no sentence states an asked practice.
     `text` is the policy text; `query` the question's vector (1, d)."""
-    best: tuple[float, int, int] | None = None
+    best: tuple[float, int, int, float] | None = None
     for topic, threshold in asked.items():
-        for i in evidence.stating(topic, threshold):
+        chosen, strengths = evidence.stating(topic, threshold)
+        for i, strength in zip(chosen, strengths):
             start, end = (int(x) for x in evidence.spans[i])
             score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
-                     + shown_weight * shown.get((start, end), 0.0))
+                     + shown_weight * shown.get((start, end), 0.0) + strength_weight * float(strength))
             if best is None or score > best[0]:
-                best = (score, int(i), topic)
+                best = (score, int(i), topic, float(strength))
     if best is None:
         return Decision(False)
-    _, i, topic = best
+    score, i, topic, strength = best
     start, end = (int(x) for x in evidence.spans[i])
-    return Decision(True, (start, end), float(evidence.negated[i]), float(evidence.topics[i, topic]),
-                    topic_ids[topic], best[0])
+    return Decision(True, (start, end), float(evidence.negated[i]), strength, topic_ids[topic], score)

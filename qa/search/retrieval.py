@@ -168,6 +168,14 @@ class Scorer:
         return (np.asarray(self.index.units[units, 1:3], dtype=np.int64),
                 np.asarray(self.index.unit_vectors.reconstruct_batch(units), dtype=np.float32))
 
+    def policy_passages(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage of one policy: (spans (n, 2) as policy offsets, vectors (n, dimension)), in text order."""
+        rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
+        if len(rows) == 0:
+            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
+        spans = np.array([(self.index.passages[r].start, self.index.passages[r].end) for r in rows], dtype=np.int64)
+        return spans, np.asarray(self.index.vectors.reconstruct_batch(rows), dtype=np.float32)
+
     def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
         passage = self.passage_cosines(query, rows)
         if sentence_weight == 0 or len(rows) == 0:

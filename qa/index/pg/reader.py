@@ -625,13 +625,21 @@ class PgScorer:
     def policy_sentences(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every sentence of one policy's current version: (spans (n, 2), vectors (n, dimension)), in text
         order (as `Scorer.policy_sentences`)."""
+        return self._policy_vectors(policy_id, "units")
+
+    def policy_passages(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
+        """Every passage of one policy's current version: (spans (n, 2), vectors (n, dimension)), in text
+        order (as `Scorer.policy_passages`)."""
+        return self._policy_vectors(policy_id, "passages")
+
+    def _policy_vectors(self, policy_id: str, table: str) -> tuple[np.ndarray, np.ndarray]:
         rows = self.index.rows_of([policy_id])
         found = []
         if rows is not None and len(rows):
             store = self.index.store
             with store.pool.connection() as conn:
                 found = conn.execute(store.q(
-                    "SELECT u.start_offset, u.end_offset, u.embedding FROM {s}.units u "
+                    f"SELECT u.start_offset, u.end_offset, u.embedding FROM {{s}}.{table} u "
                     "WHERE u.policy_id = ANY(%(pol)s) AND u.version_id = ANY(%(ver)s) ORDER BY u.ord"),
                     self._scope_params(rows)).fetchall()
         if not found:
