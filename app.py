@@ -270,7 +270,12 @@ def open_engine() -> Engine | None:
     folder = index_dir()
     try:
         return load_engine(str(folder), index_signature(folder))
-    except (IndexUnavailable, ModelLoadError) as err:
+    except Exception as err:  # a store that stopped or froze (psycopg, pool timeout): one line, not a traceback
+        if not isinstance(err, (IndexUnavailable, ModelLoadError)):
+            if (failure := store_failure(err)) is None:
+                raise
+            say("error", failure)
+            return None
         say("error", str(err))  # one line, naming the fix
         if isinstance(err, IndexUnavailable) and os.environ.get(ENV_STORE):
             st.markdown(STORE_BUILD_HINT)  # a shared store is built by `policyqa index build`, not by a reader
@@ -595,9 +600,28 @@ def ask(engine: Engine, question: str, options: SearchOptions, earlier: list[Tur
     except ValueError as err:
         turn.problem = str(err)[:1].upper() + str(err)[1:] + "."
         return turn
+    except Exception as err:
+        if (failure := store_failure(err)) is None:
+            raise
+        turn.problem = failure
+        return turn
     shown = {row.policy for row in turn.answer.rows} | {h.policy for h in turn.answer.mentions}
-    turn.texts = {p: engine.policies[p].text for p in shown if p in engine.policies}
+    try:
+        turn.texts = {p: engine.policies[p].text for p in shown if p in engine.policies}
+    except Exception as err:
+        if (failure := store_failure(err)) is None:
+            raise
+        turn.answer, turn.problem = None, failure
     return turn
+
+
+def store_failure(err: Exception) -> str | None:
+    """One line for a store that stopped, froze or replaced its generation mid-question (the chat then
+    answers the next question when the server is back); None for anything else (a bug: its traceback)."""
+    from qa.errors import as_store_error
+
+    failure = as_store_error(err)
+    return str(failure) if failure is not err or isinstance(err, IndexUnavailable) else None
 
 
 def show_turn(turn: Turn, engine: Engine, chat_id: str | None) -> None:

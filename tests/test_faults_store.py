@@ -232,3 +232,37 @@ def test_workers_opening_a_fresh_database_together_all_succeed(pg_url):
                    for _ in range(6)]
         errors = [w.communicate(timeout=60)[1] for w in workers]
         assert [w.returncode for w in workers] == [0] * 6, [e[-300:] for e in errors if e]
+
+
+def test_the_chat_says_in_one_line_that_the_store_stopped(own_server, seed_policies, fake_embedder, fake_model,
+                                                           monkeypatch, tmp_path):
+    import os
+    import signal
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from qa.index.pg import shared_store
+    from tests.conftest import ROOT
+
+    url, folder = own_server
+    with PgStore(url) as built:
+        _build(built, seed_policies, fake_embedder)
+    monkeypatch.setenv("POLICYQA_STORE", url)
+    monkeypatch.setenv("POLICYQA_DATA", str(tmp_path / "chats"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    assert not at.exception, at.exception
+    shared_store(url).statement_seconds = 5
+    shared_store(url).pool.timeout = 5
+    postmaster = _server_pids(folder)[0]
+    os.kill(postmaster, signal.SIGINT)  # fast shutdown: every session ends with AdminShutdown
+    for _ in range(100):
+        try:
+            os.kill(postmaster, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    at.chat_input[0].set_value("How long does Concero keep phone call recordings?").run()
+    assert not at.exception, at.exception
+    shown = [e.value for e in at.error] + [m.value for m in at.markdown]
+    assert any("store" in s and ("failed" in s or "cannot use" in s) for s in shown), shown
