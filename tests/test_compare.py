@@ -190,8 +190,9 @@ def test_json_grid_has_the_issues_shape_and_verbatim_quotes(index, capsys):
     assert [(c["topic"], c["policy"]) for c in data["cells"]] == [(t.id, p) for t in topics for p in engine.policies]
     statuses = set()
     for cell in data["cells"]:
-        assert set(cell) == {"topic", "policy", "status", "quotes", "confidence"}
+        assert set(cell) == {"topic", "policy", "status", "verdict", "quotes", "confidence"}
         assert cell["status"] in (STATED, NOT_STATED) and isinstance(cell["confidence"], float)
+        assert (cell["verdict"] == NOT_STATED) == (cell["status"] == NOT_STATED)  # issue 22: a verdict per cell
         statuses.add(cell["status"])
         assert bool(cell["quotes"]) == (cell["status"] == STATED)
         text = engine.policies[cell["policy"]].text
