@@ -111,7 +111,7 @@ _EXIT_CODES: tuple[tuple[type[Exception], int], ...] = (
 )
 
 
-def as_store_error(err: BaseException) -> BaseException:
+def as_store_error(err: Exception) -> Exception:
     """A failure of the PostgreSQL server or its driver (psycopg's OperationalError, AdminShutdown, a pool
     timeout) as a one-line StoreError; anything else as it is. Checked by module, so psycopg is not imported."""
     if type(err).__module__.split(".")[0] in ("psycopg", "psycopg_pool"):

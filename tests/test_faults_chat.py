@@ -8,7 +8,9 @@ import sqlite3
 import pytest
 
 from qa.chat.history import ChatStore, Turn
-from tests.test_app import start_app  # noqa: F401 - the fixture
+from tests import test_app as _app_tests
+
+start_app = _app_tests.start_app  # the chat page fixture, for the test over a damaged history
 
 
 def test_a_file_that_is_not_a_database_is_moved_aside_and_named(tmp_path):

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import errno
 import io
 import json
 import os
@@ -15,7 +14,7 @@ import pytest
 from qa.chat.history import Turn
 from qa.chat.transcript import conversation_markdown
 from qa.cli import main
-from qa.compare.grid import STATED, csv_cell, Cell, CellQuote, Grid, PolicyColumn, Topic
+from qa.compare.grid import STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, csv_cell
 from qa.search.answer import Answer, PolicyAnswer, Quote
 from tests.conftest import SEED_POLICIES
 
@@ -132,6 +131,6 @@ def test_a_damaged_cached_cell_is_answered_again(tmp_path, capsys, damage):
     again = build_grid(folder)
     assert again.computed == 1 and again.cached == first.computed - 1
     assert {k: c.to_dict() for k, c in again.cells.items()} == {k: c.to_dict() for k, c in first.cells.items()}
-    for (topic, policy), cell in again.cells.items():
+    for (_, policy), cell in again.cells.items():
         cell_html(cell, policy, None)
     again.to_markdown()

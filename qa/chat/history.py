@@ -268,8 +268,9 @@ class ChatStore:
                 rows = db.execute("SELECT id, question, problem, answer, texts, details FROM turns "
                                   "WHERE chat_id = ? ORDER BY position", (chat_id,)).fetchall()
                 hashes = {sha for row in rows for sha in json.loads(row[4]).values()}
-                bodies = dict(db.execute(f"SELECT sha256, body FROM texts WHERE sha256 IN "
-                                         f"({','.join('?' * len(hashes))})", tuple(hashes)).fetchall()) if hashes else {}
+                marks = ",".join("?" * len(hashes))
+                bodies = dict(db.execute(f"SELECT sha256, body FROM texts WHERE sha256 IN ({marks})",
+                                         tuple(hashes)).fetchall()) if hashes else {}
         except (sqlite3.Error, OSError, ValueError) as err:  # ValueError: a damaged JSON column
             self.problem = self.problem or f"The chat history {self.path} cannot be read ({_reason(err)})."
             return []

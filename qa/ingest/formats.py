@@ -176,7 +176,7 @@ class _Watchdog:
                 self.fired = True
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(_OverTime))
 
-    def __exit__(self, kind, value, traceback) -> bool:
+    def __exit__(self, kind, value, traceback) -> None:
         self.timer.cancel()
         with self.lock:
             self.active = False
@@ -184,7 +184,6 @@ class _Watchdog:
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
         if kind is not None and issubclass(kind, _OverTime):
             raise self.budget.over_time() from None
-        return False
 
 
 class Budget:

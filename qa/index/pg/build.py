@@ -15,8 +15,15 @@ import numpy as np
 
 from qa.embed.base import Embedder
 from qa.index.pg.reader import bm25_document, bm25_tokens
-from qa.index.pg.store import BUILD_STATEMENT_SECONDS, LEASE_SECONDS, LOCK_NAMESPACE, PUBLISH_LOCK, PgStore, _readers_ddl, _safe_url
-
+from qa.index.pg.store import (
+    BUILD_STATEMENT_SECONDS,
+    LEASE_SECONDS,
+    LOCK_NAMESPACE,
+    PUBLISH_LOCK,
+    PgStore,
+    _readers_ddl,
+    _safe_url,
+)
 
 MAX_SHARDS = 10_000
 

@@ -10,9 +10,9 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from qa.ingest.chunking import Passage
 from qa.errors import IndexUnavailable
 from qa.index.pg.store import PgStore, _safe_url
+from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
 from qa.search.retrieval import Scorer
 

@@ -177,7 +177,7 @@ def _guarded_connection_class():
     class GuardedConnection(psycopg.Connection):
         limits = None  # the PgStore whose statement_seconds bound each wait (None: unbounded)
 
-        def wait(self, gen, interval=0.1, timeout=None):  # type: ignore[override]
+        def wait(self, gen, interval=0.1, timeout=None):
             seconds = getattr(self.limits, "statement_seconds", None)
             if timeout is not None or not seconds:
                 return super().wait(gen, interval, timeout)
