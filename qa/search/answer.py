@@ -27,7 +27,7 @@ import numpy as np
 
 from qa.errors import QueryError
 from qa.search.conversation import resolve_question
-from qa.search.evidence import decide, key_terms, terms_in
+from qa.search.evidence import cued_topics, decide, key_terms, named_things, terms_in, unwritten
 from qa.search.names import match_names, subject_organisations, without_names
 from qa.search.quotes import Quote, build_quotes
 from qa.search.retrieval import Hit
@@ -47,6 +47,9 @@ __all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question"]  # Quot
 MENTIONS_SHOWN = 3
 STATES_IT_AT = 0.5  # a calibrated probability at or above which an answered row "states it"
 QUESTION_TOPICS = 2  # at most this many practices are read from one question
+# Practices nearly every question touches ("collect", "share", "use"): named beside a specific one, they
+# are left out, so "Do they collect data about children?" is decided by what the policy says of children.
+GENERIC_TOPICS = frozenset({"data-collected", "purposes", "sharing"})
 # A question naming no company, over more than MANY_POLICIES policies, starts from one search over all of
 # them (CORPUS_DEPTH passages) instead of one per policy; DECIDED_POLICIES are then searched, reranked and
 # decided each, and the practice model decides the rest alone (see `_leading`).
@@ -281,7 +284,14 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         threshold = reranker.calibration.threshold
         candidates = _keep_literal(candidates, _reranked(reranker, plain, candidates), terms)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
-    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None)
+    if asked.only:
+        names: list[str] = []
+    else:  # what the question names, but not the companies it routes to nor those with no policy here
+        own = {w.lower() for p in routed for n in (engine.policies[p].name, *engine.policies[p].aliases)
+               for w in re.findall(r"\w+", n)}
+        elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
+        names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
+    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names)
             for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
@@ -358,18 +368,26 @@ def _asked(engine, question: str, practice: str | None) -> _Asked:
     else:
         probabilities = model.question_topics(query[0])
         order = np.argsort(-probabilities)[:QUESTION_TOPICS]
-        chosen = [int(i) for i in order if probabilities[i] >= model.question_threshold]
+        named = cued_topics(question, model.topics)
+        specific = [t for t in named if t not in GENERIC_TOPICS]  # "collect data about children": children
+        cued = [model.topics.index(t) for t in (specific or named)]
+        read = [int(i) for i in order if probabilities[i] >= model.question_threshold]
+        chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
     return _Asked({i: float(model.thresholds[i]) for i in chosen}, tuple(model.topics[i] for i in chosen),
                   practice is not None, query)
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
-         threshold: float, shown: int, reranked: bool) -> PolicyAnswer:
-    """One policy's answer: stated or not, its verdict, label, quotes and passages."""
+         threshold: float, shown: int, reranked: bool, names: Sequence[str] = ()) -> PolicyAnswer:
+    """One policy's answer: stated or not, its verdict, label, quotes and passages. `names` are what the
+    question names ("Google Analytics", "CCTV"): a policy that never writes one of them does not say."""
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
     confidence = (hits[0].score if reranked else max(h.similarity for h in hits)) if hits else 0.0
+    if names and unwritten(names, engine.policies[policy_id].text):
+        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
+                            confidence=confidence, ranked=tuple(hits[:shown]))
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
         marked = {span: h.score for h in hits[:shown] for span in h.highlights}
@@ -381,7 +399,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                 ranked=ordered, label=STATES_IT,
-                                verdict=verdict_for(kind, True, decision.negated >= model.stance_threshold))
+                                verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence)))
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
                             confidence=confidence, ranked=tuple(hits[:shown]))
     if confidence < threshold:
@@ -390,20 +408,22 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     quotes = _quotes(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
-                        verdict=verdict_for(kind, True, bool(quotes) and _negated(engine, policy_id, quotes[0])),
+                        verdict=verdict_for(kind, True, bool(hits[0].highlights)
+                                            and _negated(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
 
 
-def _negated(engine, policy_id: str, quote: Quote) -> bool:
-    """Whether the quoted sentence says the company does not: by the practice model when it has read the
-    sentence, else by its words."""
+def _negated(engine, policy_id: str, sentence: tuple[int, int]) -> bool:
+    """Whether the deciding sentence says the company does not: the practice model's stance head, or a
+    negation in its words ("none of your data is taken off site" is a no the head misses)."""
+    text = engine.policies[policy_id].text[sentence[0]:sentence[1]]
     evidence = engine.evidence
     if evidence is not None:
         found = evidence.of(policy_id)
-        inside = np.flatnonzero((found.spans[:, 0] >= quote.start) & (found.spans[:, 1] <= quote.end))
-        if len(inside):
-            return bool(found.negated[inside[0]] >= engine.practice.stance_threshold)
-    return negated_by_words(quote.text)
+        at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
+        if len(at) and found.negated[at[0]] >= engine.practice.stance_threshold:
+            return True
+    return negated_by_words(text)
 
 
 def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], score: float) -> Hit:

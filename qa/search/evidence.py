@@ -50,6 +50,75 @@ def terms_in(text: str, terms: Sequence[str]) -> float:
     return sum(1 for t in terms if term_pattern(t).search(text)) / len(terms)
 
 
+# Words that name a practice outright in a question ("Does X *sell*…", "*How long*…", "*children*"). The
+# question head learnt from a few hundred app-store questions and misses such plain cues in questions about
+# UK IT firms; a cue adds its practice to those the head reads. Keys are the practice model's topic ids.
+_CUES = {
+    "sale": r"\bsell\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*",
+    "retention": r"\bhow long\b|\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)",
+    "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
+    "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
+    "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
+              r"\bsee (?:my|what) (?:data|information)",
+    "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
+    "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b",
+    "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\boutside the (?:uk|eea|eu)\b|"
+                               r"\babroad\b|\boverseas\b|\bonly in the uk\b|\bother countries\b",
+    "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b",
+    "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
+    "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
+                   r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)",
+    "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
+    "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bmarketing\b|\bobject\w*|\bnewsletters?\b",
+    "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
+                      r"\bpolicy (?:is )?(?:changes?|updated?)\b",
+    "data-collected": r"\bcollect\w*|\bgather\w*|\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
+                      r"\bhold (?:\w+ ){0,2}about\b",
+    "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
+                r"\bwhy (?:do|does)\b",
+}
+_CUE_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in _CUES.items()}
+
+
+def cued_topics(question: str, known: Sequence[str]) -> list[str]:
+    """The practices (among `known`) a question names outright, in `known` order."""
+    return [t for t in known if t in _CUE_PATTERNS and _CUE_PATTERNS[t].search(question)]
+
+
+# Names a question may use for what a policy spells out (either side may be the one written).
+_SPELLED_OUT = {
+    "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
+    "eu": ("european union",), "uk": ("united kingdom", "britain"), "gdpr": ("general data protection regulation",),
+    "cctv": ("closed circuit", "closed-circuit", "camera"),
+}
+_NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
+
+
+def named_things(question: str) -> list[str]:
+    """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
+    the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
+    does not say anything about them. Company names are the caller's to remove first."""
+    found = []
+    for match in _NAME_TOKEN.finditer(question):
+        word = match.group()
+        before = question[:match.start()].rstrip()
+        if word == "I" or not before or before[-1] in ".?!:;\"'(" or word.lower() in _STOP:
+            continue
+        found.append(word)
+    return list(dict.fromkeys(found))
+
+
+def unwritten(names: Sequence[str], text: str) -> list[str]:
+    """The `names` that `text` never writes (whole words, any case; an acronym also counts as written when its
+    spelled-out form is)."""
+    missing = []
+    for name in names:
+        forms = (name, *_SPELLED_OUT.get(name.lower(), ()))
+        if not any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE) for form in forms):
+            missing.append(name)
+    return missing
+
+
 @dataclass(frozen=True)
 class PolicyEvidence:
     """One policy's sentences with what the practice model reads in them.
