@@ -133,3 +133,9 @@ def test_a_refused_upload_is_not_read_again_on_every_rerun(monkeypatch):
         with pytest.raises(PolicyFileError, match=r"^slow.pdf: reading the file took over 2 s"):
             validate_upload(upload, limits=Limits(seconds=2))
     assert len(calls) == 1
+
+
+def test_a_right_to_left_override_cannot_reverse_a_chat_title(tmp_path):
+    store = ChatStore(tmp_path / "chats.sqlite3")
+    store.add_turn("c1", Turn("what do you \u202eword\u202c keep\x1b[2J?", problem="none"))
+    assert [c.title for c in store.chats()] == ["what do you word keep [2J?"]

@@ -182,3 +182,21 @@ def test_100000_aliases_are_read_in_linear_time_and_a_shared_alias_is_named(tmp_
     assert lines[0] == "100001", done.stderr
     assert lines[1:] == ["policies.toml: [other] alias 'Shared Co' is also an alias of [acme]: a question naming "
                          "it is routed to both"]
+
+
+def test_a_manifest_with_a_wrong_passage_count_says_so(seed_policies, tmp_path, fake_model, capsys):
+    import json
+
+    from qa.cli import main
+    from qa.index.store import IndexUnavailable, load_index
+
+    index = tmp_path / "index"
+    assert main(["index", "build", "--policies", str(seed_policies), "--index", str(index), "--model",
+                 "fake-embedder", "--quiet"]) == 0
+    manifest_path = next(index.rglob("manifest.json"))
+    manifest = json.loads(manifest_path.read_text())
+    count = manifest["passage_count"]
+    manifest["passage_count"] = count + 1
+    manifest_path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexUnavailable, match=f"{count} passages where the manifest says {count + 1}"):
+        load_index(index)

@@ -310,6 +310,13 @@ def _reason(err: BaseException) -> str:
     return " ".join(str(err).split()) or type(err).__name__
 
 
+# Bidirectional controls (U+202E reverses what follows, the rest of the sidebar line included) and other
+# format and control characters have no place in a chat's title.
+_TITLE_DROPPED = dict.fromkeys([*range(0x00, 0x20), *range(0x7F, 0xA0), 0x061C, 0x200E, 0x200F,
+                                *range(0x202A, 0x202F), *range(0x2066, 0x206A)], " ")
+
+
 def _title(question: str) -> str:
-    words = " ".join(question.split())
+    """The chat's title in the sidebar: its first question on one line, without bidi or control characters."""
+    words = " ".join(question.translate(_TITLE_DROPPED).split())
     return words if len(words) <= TITLE_CHARS else words[:TITLE_CHARS - 1].rstrip() + "…"

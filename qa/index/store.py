@@ -300,10 +300,14 @@ def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
     except (OSError, ValueError, KeyError, TypeError, RuntimeError) as err:
         raise IndexUnavailable(f"index at {folder} is corrupt ({type(err).__name__}): {REBUILD_HINT}") from err
     problems = []
-    if vectors.ntotal != len(passages) or len(passages) != manifest.get("passage_count"):
+    if vectors.ntotal != len(passages):
         problems.append(f"{vectors.ntotal} vectors for {len(passages)} passages")
-    if unit_vectors.ntotal != len(units) or len(units) != manifest.get("unit_count"):
+    if len(passages) != manifest.get("passage_count"):  # named as such: "120 vectors for 120 passages" said nothing
+        problems.append(f"{len(passages)} passages where the manifest says {manifest.get('passage_count')!r}")
+    if unit_vectors.ntotal != len(units):
         problems.append(f"{unit_vectors.ntotal} unit vectors for {len(units)} units")
+    if len(units) != manifest.get("unit_count"):
+        problems.append(f"{len(units)} units where the manifest says {manifest.get('unit_count')!r}")
     if vectors.d != manifest["model"]["dimension"]:
         problems.append(f"vectors of dimension {vectors.d}, model has {manifest['model']['dimension']}")
     for passage in passages[:: max(1, len(passages) // 50)]:  # a sample: offsets still quote the text
