@@ -266,3 +266,21 @@ def test_the_chat_says_in_one_line_that_the_store_stopped(own_server, seed_polic
     assert not at.exception, at.exception
     shown = [e.value for e in at.error] + [m.value for m in at.markdown]
     assert any("store" in s and ("failed" in s or "cannot use" in s) for s in shown), shown
+
+
+def test_a_read_only_reader_without_a_lease_reopens_the_current_generation(store, seed_policies, fake_embedder):
+    _build(store, seed_policies, fake_embedder)
+    with store.pool.connection() as conn:
+        conn.execute("DROP ROLE IF EXISTS policyqa_reader")
+        conn.execute("CREATE ROLE policyqa_reader LOGIN")
+        conn.execute(f"GRANT USAGE ON SCHEMA {store.schema} TO policyqa_reader")
+        conn.execute(f"GRANT SELECT ON ALL TABLES IN SCHEMA {store.schema} TO policyqa_reader")
+    url = store.url.replace("postgres@", "policyqa_reader@")
+    engine = open_engine(url, embedder_factory=lambda _: fake_embedder, reranker="none", schema=store.schema)
+    assert not engine.index._leased  # INSERT into readers is not granted
+    engine.answer("How long do you keep call recordings?")
+    for n in range(3):
+        _change(seed_policies, n)
+        _build(store, seed_policies, fake_embedder)
+    assert engine.answer("How long do you keep call recordings?").rows
+    assert engine.index.generation == store.current_generation()

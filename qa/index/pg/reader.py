@@ -189,7 +189,10 @@ class PgIndex:
                     "DO UPDATE SET generation_id = EXCLUDED.generation_id, renewed_at = now()"),
                     (self.reader_id, generation))
                 self._leased, self._renewed = True, time.monotonic()
-            except psycopg.errors.UndefinedTable:  # made before leases: `refresh` checks at every question
+            except (psycopg.errors.UndefinedTable, psycopg.errors.ReadOnlySqlTransaction,
+                    psycopg.errors.InsufficientPrivilege):
+                # A store made before leases, a streaming replica, a read-only role: no lease, so `refresh`
+                # checks the generation at every question and reopens the current one when it is gone.
                 self._leased = False
             info = conn.execute(store.q(
                 "SELECT settings, model, published_at, build_seconds, passage_count, unit_count, token_total "
