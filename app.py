@@ -571,6 +571,16 @@ def show_answer(turn: Turn, engine: Engine, chat_id: str | None) -> None:
     show_html(render.block_html(footer))
 
 
+def within_length(question: str | None) -> str | None:
+    """The question, or None after saying why when it is over MAX_QUESTION_CHARS. Checked here rather than
+    by the input's max_chars, which let a longer pasted question vanish without a word."""
+    if question is not None and len(question) > MAX_QUESTION_CHARS:
+        st.warning(f"Questions are limited to {MAX_QUESTION_CHARS:,} characters; this one has {len(question):,}. "
+                   "Shorten it and ask again.", icon=":material/warning:")
+        return None
+    return question
+
+
 def save_turn(store: ChatStore, chat_id: str, turn: Turn) -> None:
     """Save an answer to the history; one that cannot be (a full disk, a read-only file) stays shown, and
     the page says it is not saved."""
@@ -642,7 +652,7 @@ def main() -> None:
     store = open_store(str(data_dir() / "chats.sqlite3"))
     history_notice(store)
     chat_id, turns = current_chat(store)
-    question = st.chat_input(PLACEHOLDER, max_chars=MAX_QUESTION_CHARS)
+    question = within_length(st.chat_input(PLACEHOLDER))
     question = question or st.session_state.pop("pending", None)
     if question is not None and not question.strip():
         question = None  # a blank question does nothing

@@ -139,3 +139,12 @@ def test_a_right_to_left_override_cannot_reverse_a_chat_title(tmp_path):
     store = ChatStore(tmp_path / "chats.sqlite3")
     store.add_turn("c1", Turn("what do you \u202eword\u202c keep\x1b[2J?", problem="none"))
     assert [c.title for c in store.chats()] == ["what do you word keep [2J?"]
+
+
+@pytest.mark.integration
+def test_a_question_over_the_length_limit_is_refused_with_a_message(start_app):
+    from tests.test_app import ask
+
+    at = ask(start_app(), "How long are recordings kept? " * 40)  # 1,200 characters
+    assert any("Questions are limited to 1,000 characters; this one has 1,200" in w.value for w in at.warning)
+    assert len(at.chat_message) == 0  # not asked, nothing saved
