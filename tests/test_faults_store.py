@@ -284,3 +284,36 @@ def test_a_read_only_reader_without_a_lease_reopens_the_current_generation(store
         _build(store, seed_policies, fake_embedder)
     assert engine.answer("How long do you keep call recordings?").rows
     assert engine.index.generation == store.current_generation()
+
+
+def test_a_server_stopped_mid_build_is_one_line_and_exit_1(own_server, seed_policies, fake_model, monkeypatch,
+                                                           capsys):
+    import os
+    import signal
+    import time
+
+    from qa.cli import main
+    from tests.fakes import FakeEmbedder
+
+    url, folder = own_server
+    postmaster = _server_pids(folder)[0]
+    real_embed = FakeEmbedder.embed
+
+    def embed_then_stop(self, texts, batch_size=64):
+        os.kill(postmaster, signal.SIGINT)  # fast shutdown while the build holds its connections
+        for _ in range(100):
+            try:
+                os.kill(postmaster, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.1)
+        return real_embed(self, texts, batch_size)
+
+    monkeypatch.setattr(FakeEmbedder, "embed", embed_then_stop)
+    monkeypatch.setattr("qa.index.pg.store.STATEMENT_SECONDS", 5.0)  # the pool's wait for a new connection
+    started = time.monotonic()
+    code = main(["index", "build", "--store", url, "--policies", str(seed_policies), "--model", "fake-embedder",
+                 "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert "store" in err and time.monotonic() - started < 60
