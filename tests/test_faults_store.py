@@ -317,3 +317,12 @@ def test_a_server_stopped_mid_build_is_one_line_and_exit_1(own_server, seed_poli
     err = capsys.readouterr().err
     assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
     assert "store" in err and time.monotonic() - started < 60
+
+
+def test_a_status_read_leaves_no_lease(store, seed_policies, fake_embedder):
+    from qa.index.pg.build import store_status
+
+    _build(store, seed_policies, fake_embedder)
+    assert store_status(store)["manifest"]["generation"] == store.current_generation()
+    with store.pool.connection() as conn:
+        assert conn.execute(store.q("SELECT count(*) FROM {s}.readers")).fetchone()[0] == 0

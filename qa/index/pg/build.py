@@ -508,7 +508,9 @@ def store_status(store: PgStore) -> dict:
     from qa.index.store import IndexUnavailable
 
     try:
-        manifest = store.open_index().manifest
+        index = store.open_index()
+        index.release()  # read once: a status holds no generation
+        manifest = index.manifest
     except IndexUnavailable:
         manifest = None
     building = []
