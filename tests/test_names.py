@@ -73,3 +73,73 @@ def test_alias_validation():
     assert "ordinary English word" in validate_alias("data", "x")
     assert "another policy's name" in validate_alias("CloudSentric", "x", ["CloudSentric"])
     assert "not a string" in validate_alias(["x"], "x")
+
+
+# --- names compiled once (issue 25): the same answers as one regex and one rapidfuzz pass per name ---
+
+def _reference_exact(question, policies):
+    """The routing `match_names` had before names were compiled: one regex per name of every policy."""
+    import re
+
+    def pattern(alias):
+        flags = 0 if (alias.isupper() and alias.isalpha() and len(alias) <= 4) else re.IGNORECASE
+        return re.compile(rf"(?<![\w/]){re.escape(alias)}(?![\w])", flags)
+
+    names = {pid: [n for n in dict.fromkeys([p.name, p.id, *p.aliases]) if n] for pid, p in policies.items()}
+    return [pid for pid in policies if any(pattern(n).search(question) for n in names[pid])]
+
+
+def _reference_nearest(typed, policies, matcher, threshold=85):
+    best, best_id = 0.0, None
+    for pid, policy in policies.items():
+        for name in dict.fromkeys([policy.name, policy.id, *policy.aliases]):
+            score = matcher._score(typed, name)
+            if score is not None and score > best:
+                best, best_id = score, pid
+    return best_id if best_id is not None and threshold <= best < 100 else None
+
+
+def test_compiled_names_match_one_regex_and_one_fuzzy_pass_per_name():
+    from qa.bench.routing import routing_questions, synthetic_policies
+    from qa.search.names import fuzzy_candidates, name_matcher
+
+    policies = synthetic_policies(150)
+    matcher = name_matcher(policies)
+    questions = routing_questions(policies, 60) + [
+        f"Is {p.aliases[0]} or {p.name} the one?" for p in list(policies.values())[:20]]
+    for question in questions:
+        assert matcher.exact(question) == _reference_exact(question, policies), question
+        for typed in fuzzy_candidates(question):
+            assert matcher.nearest(typed, 85) == _reference_nearest(typed, policies, matcher), typed
+
+
+def test_compiled_names_on_the_test_policies():
+    from qa.search.names import name_matcher
+
+    for question in ["Does CI share my data?", "circumstances of CI/CD", "what does ct1 collect?",
+                     "23Technology / Centerprise International and Concero", "core-office-it policy"]:
+        assert name_matcher(POLICIES).exact(question) == _reference_exact(question, POLICIES)
+
+
+def test_an_ordinary_word_routes_only_as_the_name_is_written():
+    policies = {"signal": Policy(id="signal", name="Signal", text=""),
+                "line": Policy(id="line", name="LINE", text=""),
+                "duckduckgo": Policy(id="duckduckgo", name="DuckDuckGo", text="")}
+    assert match_names("Does Signal sell my data?", policies).policies == ("signal",)
+    assert match_names("Can they signal my location to others?", policies).policies == ()
+    assert match_names("What is the bottom line on selling data?", policies).policies == ()
+    assert match_names("Does LINE read my chats?", policies).policies == ("line",)
+    assert match_names("does duckduckgo track me?", policies).policies == ("duckduckgo",)  # no English word
+
+
+def test_names_are_compiled_again_when_the_policies_change():
+    from qa.search.names import name_matcher
+
+    policies = dict(POLICIES)
+    first = name_matcher(policies)
+    assert name_matcher(policies) is first
+    policies["acme"] = Policy(id="acme", name="Acme Widgets", text="", aliases=("Acme",))
+    assert name_matcher(policies) is not first
+    assert match_names("Does Acme sell my data?", policies).policies == ("acme",)
+    policies["acme"] = Policy(id="acme", name="Zenbrook", text="")  # same id and size, another name
+    assert match_names("Does Zenbrook sell my data?", policies).policies == ("acme",)

@@ -32,6 +32,9 @@ from qa.ingest.sections import Heading, detect_headings
 from qa.inputs import parse_problem, read_input_text
 
 METADATA_FILE = "policies.toml"
+# Open Terms Archive's layout: a tab-separated manifest with a `slug` (the file's stem) and a `service` (its
+# display name) per policy, in the policies folder or, as the archive publishes it, beside it.
+MANIFEST_FILE = "manifest.tsv"
 REMOVED_FOLDER = ".removed"  # where `policyqa index remove` keeps removed files
 MIN_ALIAS_CHARS = 2
 # An alias is matched as words in every question, so a common word as an alias ("a", "data", "it")
@@ -107,8 +110,10 @@ def read_metadata(folder: Path, warnings: list[str] | None = None) -> dict[str, 
     `warnings`; `check_aliases` drops those that name another policy.
     """
     path = folder / METADATA_FILE
+    warnings = warnings if warnings is not None else []
+    manifest = read_manifest(folder, warnings)
     if not path.is_file():
-        return {}
+        return manifest
     try:
         raw = tomllib.loads(read_input_text(path, METADATA_FILE))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as err:
@@ -135,6 +140,47 @@ def read_metadata(folder: Path, warnings: list[str] | None = None) -> dict[str, 
                             "(an entry has name and aliases)")
         entries[key.casefold()] = {"name": " ".join(name.split()) if name else None,
                                    "aliases": _valid_aliases(key, entry.get("aliases", []), warnings)}
+    return manifest | entries  # policies.toml wins over the manifest for a policy in both
+
+
+def manifest_path(folder: Path) -> Path | None:
+    """The `manifest.tsv` naming this folder's policies: the folder's own, else its parent's when the
+    parent's names files of this folder (Open Terms Archive keeps it beside `current/`); None without one."""
+    own = folder / MANIFEST_FILE
+    if own.is_file():
+        return own
+    parent = folder.resolve().parent / MANIFEST_FILE
+    return parent if parent != own.resolve() and parent.is_file() else None
+
+
+def read_manifest(folder: Path, warnings: list[str]) -> dict[str, dict]:
+    """Names from a `manifest.tsv` (`slug` and `service` columns, a header row), as `read_metadata`'s entries:
+    the service is the display name, which routes questions as an alias would (so no alias repeats it: the
+    19 services archived twice would each warn that their alias names the other copy). Only rows whose slug
+    is a file in `folder` count; a manifest without those columns, or unreadable, is a warning, never fatal."""
+    path = manifest_path(folder)
+    if path is None:
+        return {}
+    try:
+        lines = path.read_text(encoding="utf-8-sig").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        warnings.append(f"{path.name}: not read ({err}); policies named after their files")
+        return {}
+    header = lines[0].split("\t") if lines else []
+    if "slug" not in header or "service" not in header:
+        warnings.append(f"{path.name}: no slug and service columns; policies named after their files")
+        return {}
+    slug_at, service_at = header.index("slug"), header.index("service")
+    stems = {p.stem.casefold() for p in scan_folder(folder)[0]}
+    entries: dict[str, dict] = {}
+    for line in lines[1:]:
+        cells = line.split("\t")
+        if len(cells) <= max(slug_at, service_at):
+            continue
+        slug, service = cells[slug_at].strip(), " ".join(cells[service_at].split())
+        if slug.casefold() not in stems or not service or _has_controls(service):
+            continue
+        entries[slug.casefold()] = {"name": service, "aliases": []}
     return entries
 
 
@@ -215,13 +261,13 @@ def scan_folder(folder: Path) -> tuple[list[Path], list[PolicyFileError]]:
 
     Skipped and named: hidden entries, folders (even one named `x.txt`), symbolic links (never
     followed: a `passwd.txt` link to /etc/passwd is not read) and other non-regular files. The
-    metadata file and the `.removed` folder are the project's own and pass silently.
+    metadata files (`policies.toml`, `manifest.tsv`) and the `.removed` folder pass silently.
     """
     files: list[Path] = []
     skipped: list[PolicyFileError] = []
     for entry in sorted(os.scandir(folder), key=lambda e: e.name):
         path = Path(entry.path)
-        if entry.name in (METADATA_FILE, REMOVED_FOLDER):
+        if entry.name in (METADATA_FILE, MANIFEST_FILE, REMOVED_FOLDER):
             continue
         try:
             mode = entry.stat(follow_symlinks=False).st_mode
