@@ -34,7 +34,7 @@ CONSOLIDATION = "consolidation/threshold-0.75-overlap-similarity"
 
 # Words in a third-party practice's selected text that make it about selling data: OPP-115 has no "sale"
 # value, but "we do not sell or rent your information" is annotated as Third Party Sharing/Collection.
-_SALE = re.compile(r"\b(sell|sells|selling|rent|rents|renting|lease)\b", re.IGNORECASE)
+SALE_WORDS = re.compile(r"\b(sell|sells|selling|rent|rents|renting|lease)\b", re.IGNORECASE)
 _DELETION = re.compile(r"\b(delet\w*|eras\w*|remov\w*)", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 
@@ -71,7 +71,7 @@ def practice_topics(category: str, attributes: dict) -> frozenset[str]:
         if (value.get("Personal Information Type") == "Cookies and tracking elements"
                 or value.get("Action Third Party") == "Track on first party website/app"):
             topics.add("cookies")
-        if _SALE.search(text):
+        if SALE_WORDS.search(text):
             topics.add("sale")
     elif category == "User Choice/Control":
         topics.add("objection-marketing")
@@ -205,7 +205,7 @@ def load_policy(data_dir: Path, stem: str) -> Opp115Policy:
             hits = [(topics, negated) for topics, negated, spans in own
                     if any(s < raw_end and e > raw_start for s, e in spans)]
             # A practice's spans can reach past the words about selling; sale needs them in the sentence.
-            drop = frozenset() if _SALE.search(text[start:end]) else frozenset({"sale"})
+            drop = frozenset() if SALE_WORDS.search(text[start:end]) else frozenset({"sale"})
             hits = [(topics - drop, negated) for topics, negated in hits]
             sentences.append(Sentence(
                 text=text[start:end],

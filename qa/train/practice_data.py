@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.train.opp115 import TOPICS, UNANNOTATED, load_policies, opp115_split
+from qa.train.opp115 import SALE_WORDS, TOPICS, UNANNOTATED, load_policies, opp115_split
 
 INDEX = {topic: i for i, topic in enumerate(TOPICS)}
 NAN = float("nan")
@@ -81,7 +81,7 @@ def opp115_rows(data_dir: Path, rows: Rows) -> None:
                          part[policy.stem], OPP_KNOWN)
 
 
-MAPP_KNOWN = frozenset({"data-collected", "purposes", "sharing", "legal-basis"})
+MAPP_KNOWN = frozenset({"data-collected", "purposes", "sharing", "legal-basis"})  # + sale when it says "sell"
 MAPP_TEST_SHARE = 0.2
 
 
@@ -110,6 +110,8 @@ def mapp_rows(data_dir: Path, rows: Rows) -> None:
                     topics["purposes"] = 1.0
                 if any(v.startswith("Legal Basis") for v in values):
                     topics["legal-basis"] = 1.0
+                if "Third Party" in categories and SALE_WORDS.search(lines[index]):
+                    topics["sale"] = 1.0  # as in OPP-115 (qa.train.opp115): sharing that speaks of selling
                 rows.add(heading_text(name, "", lines[index]), topics, NAN, "mapp", package, part, MAPP_KNOWN)
 
 
@@ -250,6 +252,8 @@ TOSDR_UNRELATED = frozenset({
     "Defend, indemnify, hold harmless; survives termination",
 })
 TOSDR_TEST_SHARE = 0.2
+# "your personal information may be sold": data sold, unlike "if the company is sold"
+DATA_SOLD = re.compile(r"\b(data|information|details)\b[^.]{0,40}\bsold\b", re.IGNORECASE)
 
 
 def tosdr_rows(data_dir: Path, rows: Rows) -> None:
@@ -262,7 +266,10 @@ def tosdr_rows(data_dir: Path, rows: Rows) -> None:
             part = "test" if held_out(service, TOSDR_TEST_SHARE) else "train"
             if case in TOSDR_CASES:
                 topics, stance = TOSDR_CASES[case]
-                rows.add(heading_text(service, "", quote), {t: 1.0 for t in topics}, stance, "tosdr", service, part)
+                labels = {t: 1.0 for t in topics}
+                if "sharing" in topics and (SALE_WORDS.search(quote) or DATA_SOLD.search(quote)):
+                    labels["sale"] = 1.0  # "may be sold or otherwise transferred", "we do not sell or share"
+                rows.add(heading_text(service, "", quote), labels, stance, "tosdr", service, part)
             elif case in TOSDR_UNRELATED:
                 rows.add(heading_text(service, "", quote), {}, NAN, "tosdr", service, part, frozenset(TOPICS))
 
@@ -316,11 +323,55 @@ def piextract_rows(data_dir: Path, rows: Rows) -> None:
         rows.add(_detokenize(words), topics, stance, "piextract", block, part)
 
 
+# Sentences written for this model, for the GDPR-era topics the corpora barely cover (OPP-115 is US 2015,
+# MAPP has 111 legal-basis segments, ToS;DR 52 complaint quotes) and for selling data, stated either way
+# (1.0: "does not"). Each is a positive for its topics only. None is a sentence of a test.
+HAND_SENTENCES: tuple[tuple[str, tuple[str, ...], float], ...] = (
+    ("You have the right to complain to the Information Commissioner's Office (ICO).", ("complaints",), 0.0),
+    ("If you are unhappy with how we handle your data, you can contact the supervisory authority.",
+     ("complaints",), 0.0),
+    ("You may lodge a complaint with your local data protection authority.", ("complaints",), 0.0),
+    ("You can report a concern to the ICO at ico.org.uk or by calling 0303 123 1113.", ("complaints",), 0.0),
+    ("We rely on your consent to send you marketing emails.", ("legal-basis",), 0.0),
+    ("The lawful basis for this processing is the performance of our contract with you.", ("legal-basis",), 0.0),
+    ("We process this information because it is necessary to comply with a legal obligation.", ("legal-basis",), 0.0),
+    ("Where we rely on legitimate interests, we balance them against your rights.", ("legal-basis",), 0.0),
+    ("Some of our suppliers are based outside the UK, so your data may be processed in other countries.",
+     ("international-transfers",), 0.0),
+    ("When we transfer data outside the European Economic Area we use standard contractual clauses.",
+     ("international-transfers",), 0.0),
+    ("Your information is stored on servers located only in the UK and is never sent abroad.",
+     ("international-transfers",), 1.0),
+    ("We do not transfer personal data to countries outside the EU.", ("international-transfers",), 1.0),
+    ("You can contact our Data Protection Officer by writing to the address below.", ("contact-dpo",), 0.0),
+    ("Questions about this notice can be emailed to privacy@example.com.", ("contact-dpo",), 0.0),
+    ("Our data protection lead can be reached at our registered office.", ("contact-dpo",), 0.0),
+    ("We do not sell your personal data to anyone.", ("sale",), 1.0),
+    ("Your details will never be sold or rented to other organisations.", ("sale", "sharing"), 1.0),
+    ("We will not sell, trade or rent your information to third parties.", ("sale", "sharing"), 1.0),
+    ("We may sell customer lists to carefully selected partners.", ("sale", "sharing"), 0.0),
+    ("Your information may be sold to data brokers and marketing companies.", ("sale", "sharing"), 0.0),
+    ("We sell aggregated and personal information to our business partners for a fee.", ("sale", "sharing"), 0.0),
+    ("We rent our mailing list to other companies whose products may interest you.", ("sale", "sharing"), 0.0),
+    ("We may sell the information we collect about you to advertising networks.", ("sale", "sharing"), 0.0),
+    ("Personal information is sold to third parties as described in the CCPA section.", ("sale", "sharing"), 0.0),
+    ("In the past 12 months we have sold identifiers and browsing history to partners.", ("sale", "sharing"), 0.0),
+    ("We share and sell contact details with sponsors of our events.", ("sale", "sharing"), 0.0),
+)
+
+
+def hand_rows(rows: Rows) -> None:
+    """HAND_SENTENCES, with no policy name (they belong to no policy); all "train"."""
+    for sentence, topics, stance in HAND_SENTENCES:
+        rows.add(sentence, {t: 1.0 for t in topics}, stance, "hand", "hand", "train")
+
+
 def unit_rows(data_dir: Path) -> Rows:
     """Every sentence/passage row of every source."""
     rows = Rows()
     for read in (opp115_rows, mapp_rows, tosdr_rows, piextract_rows):
         read(data_dir, rows)
+    hand_rows(rows)
     return rows
 
 
@@ -335,6 +386,15 @@ PRIVACYQA_FLAGS = {"first": "data-collected", "third": "sharing", "datasecurity"
 # except for a question with no flag at all, which is about no practice and a negative everywhere.
 PRIVACYQA_KNOWN = frozenset({*PRIVACYQA_FLAGS.values(), "access", "erasure"})
 PRIVACYQA_TEST_SHARE = 0.25
+QUESTION_KEYWORDS = {
+    "sale": re.compile(r"\b(sell|sells|selling|sold|rent|renting)\b", re.IGNORECASE),
+    # not "track": "do they track my location" is about data collected, not cookies
+    "cookies": re.compile(r"\b(cookies?|analytics|beacons?|pixels?)\b", re.IGNORECASE),
+    "children": re.compile(r"\b(child\w*|kids?|minors?|under 1[368]|parental)\b", re.IGNORECASE),
+    "international-transfers": re.compile(r"\b(abroad|overseas|countr\w+|international\w*)\b", re.IGNORECASE),
+    "contact-dpo": re.compile(r"\b(contact|e-?mail address|phone number of|dpo)\b.*\b(you|company|them|privacy)\b",
+                              re.IGNORECASE),
+}
 _ERASE = re.compile(r"\b(delet\w*|remov\w*|eras\w*|forget|forgotten)", re.IGNORECASE)
 
 # Paraphrases written for this model, mostly for topics PrivacyQA barely covers (sale, legal basis,
@@ -409,6 +469,12 @@ def question_rows(data_dir: Path, topics_file: Path) -> Rows:
                 topics["erasure" if _ERASE.search(record["Query"]) else "access"] = 1.0
             flagged = topics or record["other"].strip() == "1"
             part = "test" if held_out(record["DocID"], PRIVACYQA_TEST_SHARE) else "train"
+            if part == "train" and flagged:
+                # Keyword labels for topics PrivacyQA has no flag for ("does it sell my data" is flagged
+                # third party only); on training questions only, so the held-out numbers use the flags alone.
+                keywords = {topic: 1.0 for topic, words in QUESTION_KEYWORDS.items() if words.search(record["Query"])}
+                if keywords:  # "do they sell my data" should rank sale above the flag's sharing: unlabel the flag
+                    topics = {topic: NAN for topic in topics} | keywords
             rows.add(record["Query"].strip(), topics, NAN, "privacyqa", record["DocID"], part,
                      PRIVACYQA_KNOWN if flagged else frozenset(TOPICS))
     for line in Path(topics_file).read_text(encoding="utf-8").splitlines():
