@@ -326,3 +326,17 @@ def test_a_status_read_leaves_no_lease(store, seed_policies, fake_embedder):
     assert store_status(store)["manifest"]["generation"] == store.current_generation()
     with store.pool.connection() as conn:
         assert conn.execute(store.q("SELECT count(*) FROM {s}.readers")).fetchone()[0] == 0
+
+
+def test_the_server_ends_a_statement_past_the_bound_too(store, capsys):
+    import psycopg
+
+    from qa.cli import report_error
+
+    store.set_statement_seconds(1)
+    with pytest.raises(psycopg.errors.QueryCanceled) as caught, store.pool.connection() as conn:
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "1s"
+        store.statement_seconds = 10  # the client would wait longer: the server's statement_timeout acts first
+        conn.execute("SELECT pg_sleep(5)")
+    assert report_error(caught.value) == 1
+    assert "the store failed: canceling statement due to statement timeout" in capsys.readouterr().err

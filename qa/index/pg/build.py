@@ -95,7 +95,7 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
                              read_metadata, scan_folder)
 
     started = time.perf_counter()
-    store.statement_seconds = max(store.statement_seconds or 0, BUILD_STATEMENT_SECONDS)
+    store.set_statement_seconds(max(store.statement_seconds or 0, BUILD_STATEMENT_SECONDS))
     max_bytes = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     limits = DEFAULT_LIMITS if limits is None else limits
     max_passages = MAX_PASSAGES_PER_POLICY if max_passages is None else max_passages
@@ -405,7 +405,7 @@ def publish_store(store: PgStore) -> int:
     """
     from qa.index.build import BuildError
 
-    store.statement_seconds = max(store.statement_seconds or 0, BUILD_STATEMENT_SECONDS)
+    store.set_statement_seconds(max(store.statement_seconds or 0, BUILD_STATEMENT_SECONDS))
     if store.meta() is None:
         raise BuildError(f"no index in the store {_safe_url(store.url)}: run `policyqa index build --store URL`")
     with store.pool.connection() as conn, conn.transaction():

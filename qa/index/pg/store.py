@@ -241,6 +241,15 @@ class PgStore:
 
         register_vector(conn)
         conn.limits = self  # its waits end after this store's statement_seconds, as it is at each wait
+        # The server's own bound too: a statement the client gave up on does not run on in the server.
+        conn.execute("SELECT set_config('statement_timeout', %s, false)", (str(int(self.statement_seconds * 1000)),))
+
+    def set_statement_seconds(self, seconds: float) -> None:
+        """Bound every statement to `seconds` (client wait and server statement_timeout), from now on:
+        builders raise it (BUILD_STATEMENT_SECONDS), since a publish writes its postings in one statement."""
+        if seconds != self.statement_seconds:
+            self.statement_seconds = seconds
+            self.pool.drain()  # pooled connections are replaced, configured with the new bound
 
     def close(self) -> None:
         self.pool.close()
