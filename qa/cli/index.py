@@ -88,6 +88,11 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     changed = compare.changes_after_build(index_dir(args.index), grid_before)
     if not args.quiet:
         print("\n".join(terminal_safe(line) for line in changed), end="\n" if changed else "")
+    if changed and not args.quiet:  # what the changed cells said and say now (`policyqa compare --changes`)
+        from qa.compare.changes import change_from_dict, last_change_report
+
+        for item in (last_change_report(index_dir(args.index)) or {}).get("changes", []):
+            print(terminal_safe(change_from_dict(item).line(" — ")))
     return EXIT_FAILURE if report.errors else 0
 
 

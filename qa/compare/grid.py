@@ -663,7 +663,9 @@ def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
             return []
         if read_cache(index_folder) is None:  # the build replaced the folder: carry the old cells over
             write_cache(index_folder, previous)
-        return build_grid(index_folder, load_topics(), engine_factory=engine_factory).changes
+        from qa.compare.changes import record_changes  # old quote beside new, for `compare --changes`
+        grid = build_grid(index_folder, load_topics(), engine_factory=engine_factory)
+        return record_changes(index_folder, previous, grid)
     except (IndexUnavailable, ModelLoadError, OSError) as err:  # the index is built; only the grid is late
         print(f"policyqa: warning: compare grid not updated ({err}); it is made on first request", file=sys.stderr)
         return []
