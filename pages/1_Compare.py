@@ -80,6 +80,20 @@ def open_engine() -> Engine | None:
         if isinstance(err, IndexUnavailable):
             st.markdown(BUILD_HINT)
         return None
+    except Exception as err:  # a store that stopped or froze: one line, not a traceback
+        if (failure := store_failure(err)) is None:
+            raise
+        say("error", failure)
+        return None
+
+
+def store_failure(err: Exception) -> str | None:
+    """One line for a PostgreSQL server that stopped or froze (psycopg, pool timeout) or a generation
+    replaced mid-question; None for anything else (a bug: its traceback)."""
+    from qa.errors import as_store_error
+
+    failure = as_store_error(err)
+    return str(failure) if failure is not err or isinstance(err, IndexUnavailable) else None
 
 
 def filters(engine: Engine, topics) -> tuple[list[str], list[str]]:
@@ -134,7 +148,13 @@ def main() -> None:
         st.stop()
     with st.spinner("Asking every policy about every practice…"):
         # Only the chosen columns are answered (the cache keeps the others it holds).
-        grid = build_grid(grid_folder(), topics, policies=chosen_p, engine=engine)
+        try:
+            grid = build_grid(grid_folder(), topics, policies=chosen_p, engine=engine)
+        except Exception as err:
+            if (failure := store_failure(err)) is None:
+                raise
+            say("error", failure)
+            st.stop()
     shown = grid.select(chosen_p, chosen_t)
 
     left, right, note = st.columns([1, 1, 3])

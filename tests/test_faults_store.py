@@ -340,3 +340,35 @@ def test_the_server_ends_a_statement_past_the_bound_too(store, capsys):
         conn.execute("SELECT pg_sleep(5)")
     assert report_error(caught.value) == 1
     assert "the store failed: canceling statement due to statement timeout" in capsys.readouterr().err
+
+
+def test_the_compare_page_says_in_one_line_that_the_store_stopped(own_server, seed_policies, fake_embedder,
+                                                                  fake_model, monkeypatch, tmp_path):
+    import os
+    import signal
+    import time
+
+    from streamlit.testing.v1 import AppTest
+
+    from qa.index.pg import shared_store
+    from tests.conftest import ROOT
+
+    url, folder = own_server
+    with PgStore(url) as built:
+        _build(built, seed_policies, fake_embedder)
+    monkeypatch.setenv("POLICYQA_STORE", url)
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    shared_store(url).statement_seconds = 5
+    shared_store(url).pool.timeout = 5
+    postmaster = _server_pids(folder)[0]
+    page = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=120)
+    os.kill(postmaster, signal.SIGINT)
+    for _ in range(100):
+        try:
+            os.kill(postmaster, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    page.run()
+    assert not page.exception, page.exception
+    assert any("store" in e.value for e in page.error), [e.value for e in page.error]
