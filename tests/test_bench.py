@@ -207,6 +207,8 @@ def test_bench_phases_smoke_on_a_tiny_corpus(monkeypatch, fake_seed_index, tmp_p
               for label, folder in (("seed", fake_seed_index), ("1500", tmp_path / "synthetic"))}
     assert served["1500"]["passages"] == 1_500 and served["seed"]["answer_ms"]["n"] == 3
     assert served["seed"]["answer_ms"]["p50"] > 0 and served["seed"]["peak_rss_mb"] > 0
+    for key in ("routing_ms", "search_all_ms", "answer_unrouted_new_ms", "answer_unrouted_warm_ms"):
+        assert served["seed"][key]["n"] == len(serve.UNROUTED) and served["seed"][key]["p50"] > 0, key
     results = {"command": "policyqa bench", "started": "now", "machine": machine(), "sizes": [1_500],
                "serve": served, "synthetic": {"1500": synthetic}, "load_average_end": None, "total_s": 1.0,
                "seed_disk_bytes": folder_bytes(fake_seed_index)}

@@ -96,3 +96,18 @@ def test_every_archived_policy_is_named_after_its_service():
     check_aliases(metadata, [p.stem for p in policy_files(current)], warnings)
     assert len(metadata) == len(policy_files(current)) == 332 and warnings == []
     assert metadata["duckduckgo"]["name"] == "DuckDuckGo"
+
+
+@pytest.mark.slow
+def test_the_bench_builds_a_collection_and_reports_its_rate(tmp_path, fake_model, monkeypatch):
+    from qa.bench.collection import task_collection_build
+    from qa.index.build import BuildSettings as Settings
+
+    monkeypatch.setattr("qa.index.build.BuildSettings", lambda: Settings(model="fake-embedder"), raising=False)
+    folder = tmp_path / "current"
+    folder.mkdir()
+    for slug in ("acme", "zenbrook"):
+        (folder / f"{slug}.md").write_text(f"# {slug} privacy\n\nWe keep your data for two years.\n", encoding="utf-8")
+    result = task_collection_build(str(folder), str(tmp_path / "index"))
+    assert result["policies"] == 2 and result["errors"] == [] and result["passages"] >= 2
+    assert result["passages_per_s"] > 0 and result["peak_rss_mb"] > 0

@@ -20,10 +20,12 @@ DEFAULT_SIZES = (30_000, 300_000)
 
 def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int], work: Path | None = None,
               backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8"), cold_runs: int = 3,
-              server: bool = True, command: str = "policyqa bench", store: str | None = None) -> dict:
+              server: bool = True, command: str = "policyqa bench", store: str | None = None,
+              collection: Path | None = None) -> dict:
     """Run every phase and write report.md, report.json and latency.png into `out`; returns the results.
 
     `work`: where the scratch folder (seed builds, synthetic corpora; deleted afterwards) is made.
+    `collection`: a folder of real policies (Open Terms Archive's) built and served as one more size.
     """
     from qa.bench.child import run_child
     from qa.bench.coldstart import cold_start_cli, cold_start_server
@@ -48,6 +50,13 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
                           or next(b["index"] for b in built.values() if "index" in b))
         results["seed_disk_bytes"] = folder_bytes(seed_index)
         results["serve"] = {"seed": run_child("serve", index=str(seed_index), questions_file=str(questions_file))}
+        if collection is not None:
+            say(f"real collection: {collection}")
+            folder = work / "collection"
+            results["collection"] = run_child("collection_build", policies=str(collection), folder=str(folder))
+            results["serve"]["collection"] = run_child("serve", index=str(folder), questions_file=str(questions_file),
+                                                       baseline=False)
+            shutil.rmtree(folder, ignore_errors=True)
         results["synthetic"] = {}
         for size in sizes:
             folder = work / f"synthetic-{size}"
@@ -105,6 +114,9 @@ def add_bench_parser(commands) -> argparse.ArgumentParser:
                        metavar="FILE.jsonl", help="the fixed question list (default evals/golden.jsonl)")
     bench.add_argument("--no-server", action="store_true", help="skip the Streamlit cold start")
     bench.add_argument("--work", type=Path, metavar="DIR", help="scratch folder (default: the system's temp)")
+    bench.add_argument("--collection", metavar="DIR",
+                       help="a folder of real policies built and served as one more size (default: Open Terms "
+                            "Archive's current/ beside the checkout when present, not with --quick; 'none' skips)")
     bench.add_argument("--store", metavar="URL",
                        help="also measure the PostgreSQL store (postgresql://...) beside the folder (qa.bench.pg)")
     bench.set_defaults(func=cmd_bench)
@@ -130,8 +142,16 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         print(f"policyqa: error: --store must be a postgresql:// URL, got {redact_url(args.store)!r}", file=sys.stderr)
         return 2
+    from qa.bench.collection import DEFAULT_COLLECTION
+
+    if args.collection not in (None, "none"):
+        collection: Path | None = Path(args.collection)
+    else:
+        collection = DEFAULT_COLLECTION if (args.collection is None and not args.quick
+                                            and DEFAULT_COLLECTION.is_dir()) else None
     results = run_bench(args.out, folder, args.questions, sizes, work=args.work, cold_runs=1 if args.quick else 3,
-                        server=not (args.quick or args.no_server), command=command, store=args.store)
+                        server=not (args.quick or args.no_server), command=command, store=args.store,
+                        collection=collection)
     for row in results["targets"]:
         print(target_line(row))
     print(f"report: {args.out / 'report.md'}")

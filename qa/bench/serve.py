@@ -10,6 +10,10 @@ from qa.bench.plain import plain_latency
 from qa.eval.datasets import question_texts
 
 TIMED_SECONDS = 120.0  # a latency run stops after this long and reports the questions it timed
+# Questions that name no company: what the chat does when asked across every policy (issue 25).
+UNROUTED = ("Which companies sell my personal data?", "Who keeps my data the longest?",
+            "Which policies let me delete my account?", "Do they share my location with advertisers?",
+            "Which companies use cookies for advertising?")
 
 
 def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_factory=None) -> dict:
@@ -39,6 +43,7 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
     if engine.reranker is not None:  # the same questions without the reranker: what trust costs
         no_rerank_ms = _answer_ms(engine, questions[:len(answer_ms)], rerank=False)
     passage_ms, unit_ms = _bare_faiss_ms(engine, questions)
+    unrouted = _unrouted(engine)
     result = {"passages": manifest["passage_count"], "units": manifest["unit_count"],
               "faiss_index": manifest["faiss_index"], "unit_index": engine.index.unit_vectors.description,
               "backend": getattr(engine.embedder, "backend", "unknown"),
@@ -47,7 +52,7 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
               "reranker": engine.reranker.name if engine.reranker is not None else None,
               "answer_no_rerank_ms": summary_ms(no_rerank_ms) if no_rerank_ms else None,
               "faiss_passages_ms": summary_ms(passage_ms), "faiss_units_ms": summary_ms(unit_ms),
-              "peak_rss_mb": peak_rss_mb(), "faiss_threads": faiss.omp_get_max_threads()}
+              **unrouted, "peak_rss_mb": peak_rss_mb(), "faiss_threads": faiss.omp_get_max_threads()}
     if baseline:
         result["plain"] = plain_latency(engine, questions, TIMED_SECONDS)
     return result
@@ -66,6 +71,32 @@ def _answer_ms(engine, questions: list[str], seconds: float | None = None, **opt
         if deadline is not None and time.perf_counter() > deadline:
             break
     return timings
+
+
+def _unrouted(engine) -> dict:
+    """Questions naming no company, as the chat asks them: routing alone, `Engine.search` over every policy,
+    and `Engine.answer` (reranking and verdicts included) the first time each is asked (its embedding and
+    every policy's candidates new) and again (warm)."""
+    from qa.search.names import match_names
+
+    routing, search, cold, warm = [], [], [], []
+    for q in UNROUTED:
+        t = time.perf_counter()
+        match_names(q, engine.policies)
+        routing.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        engine.search(q, k=5)
+        search.append((time.perf_counter() - t) * 1000)
+    for q in UNROUTED:
+        engine.forget_queries()
+        t = time.perf_counter()
+        engine.answer(q)
+        cold.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        engine.answer(q)
+        warm.append((time.perf_counter() - t) * 1000)
+    return {"policies": len(engine.policies), "routing_ms": summary_ms(routing), "search_all_ms": summary_ms(search),
+            "answer_unrouted_new_ms": summary_ms(cold), "answer_unrouted_warm_ms": summary_ms(warm)}
 
 
 def _bare_faiss_ms(engine, questions: list[str]) -> tuple[list[float], list[float]]:
