@@ -293,7 +293,7 @@ def cmd_eval_opp115(args: argparse.Namespace) -> int:
         return 0
     from qa.tables import table
 
-    def cell(block: dict, name: str) -> str:
+    def shown(block: dict, name: str) -> str:
         got = block[name]
         if got["value"] is None:
             return "n/a"
@@ -304,8 +304,8 @@ def cmd_eval_opp115(args: argparse.Namespace) -> int:
     for key in ["all", *ids]:
         g, k = result["grid"][key], result["keyword"][key]
         rows.append([labels.get(key, "all topics"), str(g["cells"]), str(g["gold_stated"]),
-                     cell(g, "cell_accuracy"), cell(g, "balanced_accuracy"), cell(g, "evidence_rate"),
-                     cell(k, "cell_accuracy"), cell(k, "balanced_accuracy"), cell(k, "evidence_rate")])
+                     shown(g, "cell_accuracy"), shown(g, "balanced_accuracy"), shown(g, "evidence_rate"),
+                     shown(k, "cell_accuracy"), shown(k, "balanced_accuracy"), shown(k, "evidence_rate")])
     print(f"OPP-115 held-out policies: {len(policies)} policies x {len(topics)} topics, model "
           f"{header['model']}, grid in {grid.seconds:.1f} s; [95% interval, bootstrap by policy]")
     print(table(["topic", "cells", "gold stated", "grid accuracy", "grid balanced acc.", "grid evidence",

@@ -221,13 +221,12 @@ def _row_confidence(row) -> float:
 
 def practice_for(engine, topic: Topic) -> str | None:
     """How the answer path decides a topic's cells: by the practice model's topic of the same id, else by
-    the practices the topic's question asks about (a user's own topic); None without a practice model."""
-    model = getattr(engine, "practice", None)
-    if model is None:
-        return None
+    the practices the topic's question asks about (a user's own topic); without a practice model, AUTO still
+    tells the answer path that a grid asks (the topic's words are no user's names to look for)."""
     from qa.search.answer import AUTO
 
-    return topic.id if topic.id in model.topics else AUTO
+    model = getattr(engine, "practice", None)
+    return topic.id if model is not None and topic.id in model.topics else AUTO
 
 
 def cell_from_answer(topic: Topic | str, policy_id: str, answer) -> Cell:

@@ -359,7 +359,7 @@ def _asked(engine, question: str, practice: str | None) -> _Asked:
     """Which practices `question` asks about, by the practice model (none without one)."""
     model = engine.practice
     if model is None:
-        return _Asked()
+        return _Asked(only=practice is not None)
     query = engine.scorer.embed(question)
     if practice is not None and practice != AUTO:
         if practice not in model.topics:

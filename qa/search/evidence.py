@@ -62,7 +62,8 @@ _CUES = {
               r"\bsee (?:my|what) (?:data|information)",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b",
-    "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\boutside the (?:uk|eea|eu)\b|"
+    "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|"
+                               r"\boutside the (?:uk|eea|eu)\b|"
                                r"\babroad\b|\boverseas\b|\bonly in the uk\b|\bother countries\b",
     "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",

@@ -90,12 +90,16 @@ class StoredPolicy(Policy):
     def __init__(self, index: "PgIndex", policy_id: str, name: str, aliases: Sequence[str], source: str,
                  sha256: str, version_id: int):
         for key, value in (("id", policy_id), ("name", name), ("aliases", tuple(aliases)), ("source", source),
-                           ("sha256", sha256), ("headings", ()), ("_index", index), ("version_id", version_id)):
+                           ("sha256", sha256), ("_index", index), ("version_id", version_id)):
             object.__setattr__(self, key, value)
 
     @property
     def text(self) -> str:  # noqa: D401 - the dataclass field this replaces
         return self._index.policy_text(self.id, self.version_id)
+
+    @property
+    def headings(self) -> tuple[tuple[int, str], ...]:  # noqa: D401 - the dataclass field this replaces
+        return self._index.policy_headings(self.id, self.version_id)
 
 
 class GenerationGone(IndexUnavailable):
@@ -215,7 +219,7 @@ class PgIndex:
         self.policies: dict[str, Policy] = {
             r[0]: StoredPolicy(self, r[0], r[4], r[5], r[6], r[7], int(r[1])) for r in rows}
         self.passages = PassageRows(self)
-        self._texts: OrderedDict[tuple[str, int], str] = OrderedDict()
+        self._texts: OrderedDict[tuple[str, int], tuple[str, tuple[tuple[int, str], ...]]] = OrderedDict()
         self._postings: OrderedDict[str, tuple[np.ndarray, np.ndarray]] = OrderedDict()  # see `postings`
         from qa import __version__
         from qa.index.store import FORMAT_VERSION
@@ -275,14 +279,23 @@ class PgIndex:
         return BuildSettings(**self.manifest["settings"])
 
     def policy_text(self, policy_id: str, version_id: int) -> str:
+        return self._policy_body(policy_id, version_id)[0]
+
+    def policy_headings(self, policy_id: str, version_id: int) -> tuple[tuple[int, str], ...]:
+        """The policy's headings as (offset, title), as the folder's `Policy.headings` (quotes skip them)."""
+        return self._policy_body(policy_id, version_id)[1]
+
+    def _policy_body(self, policy_id: str, version_id: int) -> tuple[str, tuple[tuple[int, str], ...]]:
         key = (policy_id, version_id)
         if key not in self._texts:
             with self.store.pool.connection() as conn:
                 found = conn.execute(self.store.q(
-                    "SELECT text FROM {s}.policies WHERE policy_id = %s AND version_id = %s"), key).fetchone()
+                    "SELECT text, headings FROM {s}.policies WHERE policy_id = %s AND version_id = %s"),
+                    key).fetchone()
             if found is None:
                 raise GenerationGone(self.generation)
-            self._texts[key] = found[0]
+            headings = found[1] if isinstance(found[1], list) else []
+            self._texts[key] = (found[0], tuple((int(o), str(t)) for o, t in headings))
             while len(self._texts) > TEXT_CACHE:
                 self._texts.popitem(last=False)
         return self._texts[key]
