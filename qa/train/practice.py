@@ -96,15 +96,16 @@ def fit_head(x: np.ndarray, y: np.ndarray, settings: PracticeSettings, weights: 
         lbfgs = torch.optim.LBFGS(net.parameters(), lr=1.0, max_iter=300, history_size=20,
                                   line_search_fn="strong_wolfe")
         total = mask.sum().clamp(min=1.0)
+        layer = next(m for m in net if isinstance(m, torch.nn.Linear))
 
         def closure():
             lbfgs.zero_grad()
-            loss = (loss_fn(net(inputs), target) * mask).sum() / total + settings.l2 * (net[0].weight ** 2).sum()
+            loss = (loss_fn(net(inputs), target) * mask).sum() / total + settings.l2 * (layer.weight ** 2).sum()
             loss.backward()
             return loss
 
         lbfgs.step(closure)
-        return [(net[0].weight.detach().numpy().copy(), net[0].bias.detach().numpy().copy())]
+        return [(layer.weight.detach().numpy().copy(), layer.bias.detach().numpy().copy())]
     optimizer = torch.optim.AdamW(net.parameters(), lr=settings.learning_rate, weight_decay=settings.l2)
     generator = torch.Generator().manual_seed(settings.seed)
     batch = settings.batch_size
