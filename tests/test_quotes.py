@@ -9,6 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.ingest.policies import load_policies
+from qa.search import quotes
 from qa.search.highlight import split_sentences
 from qa.search.quotes import Quote, build_quotes, more_items_text
 from qa.search.retrieval import Hit
@@ -186,4 +187,6 @@ def test_golden_questions_quote_whole_sentences_and_never_a_heading(seed_index_d
                 assert quote.start not in heading_lines and re.search(r"[^\W\d_]", quote.text), (question, quote)
                 assert quote.end in ends or policy.text[quote.end:quote.end + 1] in ("", "\n"), (question, quote)
                 assert policy.text[quote.start - 1:quote.start] in ("", "\n", " ", "\t", "\xa0"), (question, quote)
+                # a quote is read, not scrolled: a section of paragraphs under a colon is no list to quote whole
+                assert len(quote.text) <= quotes.LIST_LIMIT + quotes.GROW_LIMIT, (question, len(quote.text))
     assert quoted > 100

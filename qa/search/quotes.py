@@ -33,6 +33,10 @@ ITEMS_SHOWN = 2  # list items a quoted list shows at least (more when a later it
 WINDOW = 4000  # characters read around the passage: lists and qualifiers beyond it are still found
 GROW_LIMIT = 1200  # characters a quote may grow to by qualifiers and dangling clauses (lists excepted)
 MAX_ITEMS = 60  # items read into one list
+# A "list" of paragraphs under a colon (a section listing services, each a paragraph) is no list to quote
+# whole; nor is one whose quoted part would run past LIST_LIMIT: the chosen sentence is quoted instead.
+ITEM_LIMIT = 300
+LIST_LIMIT = 1500
 
 # A sentence that limits or reverses the one before it. Matched at its start ("Unless…", "However,…"),
 # or anywhere for the words that only ever qualify ("unless", "except where", "may keep … longer").
@@ -257,6 +261,8 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     lists: dict[Span, tuple[_List, list[int]]] = {}
     for unit in units:
         found = reader.list_at(unit)
+        if found is not None and _too_long(found, unit):
+            found = None  # paragraphs under a colon, or the answer far down a long list: quote the sentence
         if found is None:
             groups.append((_grow(reader, unit), ()))
             continue
@@ -272,6 +278,18 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
             span = _grow(reader, span)
         groups.append((span, rest))
     return _as_quotes(policy, hit, groups)
+
+
+def _too_long(found: _List, unit: Span) -> bool:
+    """Whether quoting `found` from its lead-in through `unit` (at least ITEMS_SHOWN items) would run past
+    LIST_LIMIT characters, or its items are paragraphs rather than list items (ITEM_LIMIT on average)."""
+    if not found.items:
+        return False
+    average = sum(e - s for s, e in found.items) / len(found.items)
+    last = max([i for i, (s, e) in enumerate(found.items) if s < unit[1] and unit[0] < e] + [ITEMS_SHOWN - 1])
+    start = found.lead_in[0] if found.lead_in else found.items[0][0]
+    end = found.items[min(last, len(found.items) - 1)][1]
+    return average > ITEM_LIMIT or end - start > LIST_LIMIT
 
 
 def _as_quotes(policy, hit, groups: list[tuple[Span, tuple[Span, ...]]]) -> tuple[Quote, ...]:
