@@ -251,3 +251,18 @@ def test_targets_compare_each_measure_with_its_goal():
                    "warm latency p95, 300,000 passages, without the reranker": False,
                    "build throughput vs plain encode": True, "`policyqa ask`, cold process to first answer": True,
                    "`policyqa --help`": False, "ANN recall@10 vs exact (worst of all)": True}
+
+
+def test_a_synthetic_corpus_spreads_over_many_companies_and_keeps_the_seed_ones(fake_seed_index):
+    import numpy as np
+
+    from qa.bench.corpus import synthetic_corpus
+    from qa.index.store import load_index
+    from qa.search.names import match_names
+
+    seed = load_index(fake_seed_index)
+    policies, passages, _, vectors, _ = synthetic_corpus(seed, 2_000, np.random.default_rng(1), companies=100)
+    assert len(policies) == 100 and set(seed.policies) <= set(policies) and len(vectors) == 2_000
+    assert {p.policy for p in passages} == set(policies)
+    assert all(policies[pid].text[p.start:p.end] == p.text for pid, p in ((p.policy, p) for p in passages[::97]))
+    assert match_names("How long does Concero keep call recordings?", policies).policies == ("concero",)

@@ -21,11 +21,12 @@ DEFAULT_SIZES = (30_000, 300_000)
 def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int], work: Path | None = None,
               backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8"), cold_runs: int = 3,
               server: bool = True, command: str = "policyqa bench", store: str | None = None,
-              collection: Path | None = None) -> dict:
+              collection: Path | None = None, companies: int = 0) -> dict:
     """Run every phase and write report.md, report.json and latency.png into `out`; returns the results.
 
     `work`: where the scratch folder (seed builds, synthetic corpora; deleted afterwards) is made.
     `collection`: a folder of real policies (Open Terms Archive's) built and served as one more size.
+    `companies`: how many policies the synthetic corpora are spread over (0: the five seed policies).
     """
     from qa.bench.child import run_child
     from qa.bench.coldstart import cold_start_cli, cold_start_server
@@ -62,7 +63,8 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
             folder = work / f"synthetic-{size}"
             say(f"synthetic corpus of {size} passages")
             results["synthetic"][str(size)] = run_child("synthetic_build", seed_index=str(seed_index), size=size,
-                                                        folder=str(folder), questions_file=str(questions_file))
+                                                        folder=str(folder), questions_file=str(questions_file),
+                                                        companies=companies)
             try:
                 results["serve"][str(size)] = run_child("serve", index=str(folder), questions_file=str(questions_file))
             except RuntimeError as err:  # keep the other measurements; the report says what failed
@@ -114,6 +116,9 @@ def add_bench_parser(commands) -> argparse.ArgumentParser:
                        metavar="FILE.jsonl", help="the fixed question list (default evals/golden.jsonl)")
     bench.add_argument("--no-server", action="store_true", help="skip the Streamlit cold start")
     bench.add_argument("--work", type=Path, metavar="DIR", help="scratch folder (default: the system's temp)")
+    bench.add_argument("--companies", type=int, default=0, metavar="N",
+                       help="spread each synthetic corpus over N policies (made-up companies beside the seed's; "
+                            "default: the five seed policies)")
     bench.add_argument("--collection", metavar="DIR",
                        help="a folder of real policies built and served as one more size (default: Open Terms "
                             "Archive's current/ beside the checkout when present, not with --quick; 'none' skips)")
@@ -151,7 +156,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
                                             and DEFAULT_COLLECTION.is_dir()) else None
     results = run_bench(args.out, folder, args.questions, sizes, work=args.work, cold_runs=1 if args.quick else 3,
                         server=not (args.quick or args.no_server), command=command, store=args.store,
-                        collection=collection)
+                        collection=collection, companies=args.companies)
     for row in results["targets"]:
         print(target_line(row))
     print(f"report: {args.out / 'report.md'}")

@@ -24,8 +24,12 @@ SYNTHETIC_SEED = 7
 BLOCK_ROWS = 100_000  # passages whose vectors are made at once, so no second copy of a million rows is made
 
 
-def synthetic_corpus(seed, size: int, rng: np.random.Generator):
+def synthetic_corpus(seed, size: int, rng: np.random.Generator, companies: int = 0):
     """`size` passages recombined from the seed index's sentences, in the seed policies; with vectors.
+
+    `companies` above the seed's count spreads the passages over that many policies: the seed's, then
+    made-up companies (`qa.bench.routing.synthetic_policies`: names and aliases no English word matches),
+    as an index of many real policies would be; questions naming a seed company still route to it.
 
     Each section takes a seed section's heading, and its passages 2-6 of that seed section's sentences,
     so a passage keeps to one topic as real ones do (random sentences from anywhere would make every
@@ -36,7 +40,7 @@ def synthetic_corpus(seed, size: int, rng: np.random.Generator):
     import numpy as np
 
     sentences, sentence_rows, topics = _seed_sentences(seed)
-    policies, passages, units, picks, lengths = _recombine(seed, sentences, topics, size, rng)
+    policies, passages, units, picks, lengths = _recombine(seed, sentences, topics, size, rng, companies)
     clean = seed.unit_vectors.reconstruct_batch(np.array(sentence_rows, dtype=np.int64))
     unit_vectors = np.empty((len(picks), clean.shape[1]), dtype=np.float32)
     passage_vectors = np.empty((size, clean.shape[1]), dtype=np.float32)
@@ -65,7 +69,8 @@ def _seed_sentences(seed) -> tuple[list[str], list[int], dict[str, list[int]]]:
     return list(sentence_of), sentence_rows, topics
 
 
-def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: int, rng: np.random.Generator):
+def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: int, rng: np.random.Generator,
+               companies: int = 0):
     """The synthetic policies, passages and units (passage row, start, end); the sentence picked for each
     unit, in unit order, and how many each passage took."""
     import numpy as np
@@ -75,7 +80,13 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
 
     sections = sorted(topics)
     topic_ids = {section: np.array(ids, dtype=np.int64) for section, ids in topics.items()}
-    policy_ids = sorted(seed.policies)
+    from qa.bench.routing import synthetic_policies
+
+    templates = dict(seed.policies)
+    if companies > len(templates):
+        made_up = synthetic_policies(companies - len(templates))
+        templates.update({pid: p for pid, p in made_up.items() if pid not in templates})
+    policy_ids = sorted(templates)
     counts = [size // len(policy_ids) + (1 if i < size % len(policy_ids) else 0) for i in range(len(policy_ids))]
     low, high = SENTENCES_PER_PASSAGE
     wanted = rng.integers(low, high + 1, size)
@@ -110,7 +121,7 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
                                     section=section, start=offset, end=offset + len(text), text=text))
             parts.append(text + "\n\n")
             offset += len(text) + 2
-        policies[policy_id] = replace(seed.policies[policy_id], text="".join(parts),
+        policies[policy_id] = replace(templates[policy_id], text="".join(parts),
                                       source=f"{policy_id}-synthetic.txt", sha256="synthetic",
                                       headings=tuple(headings))
     return policies, passages, np.array(units, dtype=np.int64), np.concatenate(picks), lengths

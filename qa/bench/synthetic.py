@@ -14,11 +14,13 @@ if TYPE_CHECKING:
     import numpy as np
 
 
-def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file: str, embedder=None) -> dict:
+def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file: str, embedder=None,
+                         companies: int = 0) -> dict:
     """Make a synthetic corpus of `size` passages, index and save it into `folder`; recall of its index
     for real questions.
 
-    `embedder` embeds the questions (default: the product's embedder for the seed index's model).
+    `embedder` embeds the questions (default: the product's embedder for the seed index's model);
+    `companies`: spread the passages over that many policies (`synthetic_corpus`; 0: the seed's five).
     """
     import numpy as np
 
@@ -29,7 +31,7 @@ def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file
     seed = load_index(Path(seed_index))
     rng = np.random.default_rng(SYNTHETIC_SEED)
     started = time.perf_counter()
-    policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(seed, size, rng)
+    policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(seed, size, rng, companies)
     generate_s = time.perf_counter() - started
     say(f"{size} passages, {len(units)} sentences generated in {generate_s:.1f} s; indexing")
     started = time.perf_counter()
@@ -59,7 +61,7 @@ def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file
         "passages_one_policy": _recall(vectors, passage_vectors, queries, scope),
         "sentences_one_policy": _recall(unit_index, unit_vectors, queries, unit_scope),
     }
-    return {"size": size, "units": len(units), "generate_s": round(generate_s, 3),
+    return {"size": size, "policies": len(policies), "units": len(units), "generate_s": round(generate_s, 3),
             "faiss_index": kind, "unit_index": unit_kind,
             "index_passages_s": round(passages_index_s, 3), "index_units_s": round(units_index_s, 3),
             "save_s": round(save_s, 3), "disk_bytes": folder_bytes(Path(folder)), "recall_at_10": recall,
