@@ -180,6 +180,20 @@ class EvidenceReader:
         return evidence
 
 
+# A sentence whose practice probability reaches LITERAL_RELAX of the threshold states the practice when it
+# holds LITERAL_TERMS of the question's key terms and LITERAL_SHARE of them ("absolutely no data on your
+# pupils, students and parents" for a school asking about pupils and parents: the model reads "pupils" as
+# less than children).
+LITERAL_RELAX = 0.0
+LITERAL_TERMS = 2
+LITERAL_SHARE = 0.4
+
+
+def _literal(sentence: str, terms: Sequence[str]) -> bool:
+    found = sum(1 for t in terms if term_pattern(t).search(sentence))
+    return found >= LITERAL_TERMS and found / len(terms) >= LITERAL_SHARE
+
+
 @dataclass(frozen=True)
 class Decision:
     """Whether a policy states what was asked: `sentence` decides (policy offsets; None when not stated),
@@ -204,6 +218,13 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
     best: tuple[float, int, int, float] | None = None
     for topic, threshold in asked.items():
         chosen, strengths = evidence.stating(topic, threshold)
+        if len(terms) >= LITERAL_TERMS:  # a sentence holding the question's own words says it too
+            near, near_strengths = evidence.stating(topic, threshold * LITERAL_RELAX)
+            taken = set(chosen.tolist())
+            literal = [j for j, i in enumerate(near) if i not in taken and _literal(
+                text[int(evidence.spans[i][0]):int(evidence.spans[i][1])], terms)]
+            chosen = np.concatenate([chosen, near[literal]]).astype(np.int64)
+            strengths = np.concatenate([strengths, near_strengths[literal]])
         for i, strength in zip(chosen, strengths):
             start, end = (int(x) for x in evidence.spans[i])
             score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
