@@ -457,3 +457,10 @@ def test_markdown_headings_point_at_their_lines(tmp_path, text):
         assert line.lstrip(" ").startswith("#") and title in line and title == title.strip()
     starts = [start for start, _ in extracted.headings or ()]
     assert starts == sorted(set(starts))
+
+
+def test_markdown_setext_headings_as_open_terms_archive_publishes_them(tmp_path):
+    text = ("Privacy Policy\n==============\n\n**Overview**  \nWe keep data.\n\nYour rights\n-----------\n\n"
+            "- a list item\n---\n\nTwo line\nparagraph\n---\n\n* * *\n\n---\n")
+    extracted = extract_text(write(tmp_path, "p.md", text))
+    assert extracted.headings == ((0, "Privacy Policy"), (text.index("Your rights"), "Your rights"))

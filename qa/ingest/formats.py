@@ -309,12 +309,24 @@ def _strip_closing_hashes(title: str) -> str:
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})(.*)$")
 
 
+# A setext underline ("Privacy Policy" over "=====" or "-----"), as Open Terms Archive's Markdown has most of
+# its headings; the line above is the heading when it is a one-line paragraph.
+_SETEXT = re.compile(r" {0,3}(?:=+|-+)[ \t]*$")
+_NOT_SETEXT_TITLE = re.compile(r" {0,3}(?:[-*+>|#]|\d+[.)]\s)")
+
+
 def _markdown_headings(text: str) -> Headings | None:
     headings: list[tuple[int, str]] = []
     fence = ""  # the opening fence while inside a fenced code block
     offset = 0
+    above: list[tuple[int, str]] = [(0, ""), (0, "")]  # the two lines above: (offset, text)
     for line in text.split("\n"):
-        if fence:
+        if not fence and _SETEXT.match(line) and above[1][1].strip() and not above[0][1].strip() \
+                and not _NOT_SETEXT_TITLE.match(above[1][1]):
+            title = above[1][1].strip()
+            if len(title) <= MAX_HEADING_CHARS:
+                headings.append((above[1][0], title))
+        elif fence:
             m = _FENCE.match(line)
             if m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not m.group(2).strip():
                 fence = ""
@@ -324,6 +336,7 @@ def _markdown_headings(text: str) -> Headings | None:
             title = _strip_closing_hashes((m.group(2) or "").strip()).strip()
             if title and len(title) <= MAX_HEADING_CHARS:
                 headings.append((offset, title))
+        above = [above[1], (offset, line)]
         offset += len(line) + 1
     return tuple(headings) or None
 
