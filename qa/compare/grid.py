@@ -229,6 +229,15 @@ def practice_for(engine, topic: Topic) -> str | None:
     return topic.id if model is not None and topic.id in model.topics else AUTO
 
 
+def evidence_test(topic: Topic, name: str) -> Callable[[str], bool] | None:
+    """What a sentence deciding `topic`'s cell must hold: one of its evidence words outside the policy's own
+    `name`; None for a topic without evidence words."""
+    if not topic.evidence:
+        return None
+    pattern, own_name = evidence_pattern(topic.evidence), _name_pattern(name)
+    return lambda sentence: _evidence_count(sentence, pattern, own_name) > 0
+
+
 def cell_from_answer(topic: Topic | str, policy_id: str, answer) -> Cell:
     """The cell for `policy_id` in `answer` (a `qa.search.answer.Answer` asked of that policy).
 
@@ -574,7 +583,8 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
                     pass  # a damaged entry is answered again
             if engine is None:
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
-            answer = engine.answer(topic.question, policies=[pid], practice=practice_for(engine, topic))
+            answer = engine.answer(topic.question, policies=[pid], practice=practice_for(engine, topic),
+                                   accepts=evidence_test(topic, known[pid][0]))
             cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic, pid, answer)
             column["cells"][topic.key] = cell.to_cache()
             grid.computed += 1

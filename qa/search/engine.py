@@ -153,11 +153,11 @@ class Engine:
 
     def answer(self, question: str, k: int = 5, policies: Sequence[str] | None = None,
                retriever: str | None = None, history: Sequence[Answer] = (),
-               rerank: bool = True, practice: str | None = None) -> Answer:
+               rerank: bool = True, practice: str | None = None, accepts=None) -> Answer:
         """Per-policy answers with highlighted, cited sentences and a verdict, or "not stated" (see
-        `qa.search.answer`; `practice` is for the compare grid)."""
+        `qa.search.answer`; `practice` and `accepts` are for the compare grid)."""
         from qa.search.answer import answer_question
 
         self.refresh()
         return answer_question(self, question, k=k, policies=policies, retriever=retriever, history=history,
-                               rerank=rerank, practice=practice)
+                               rerank=rerank, practice=practice, accepts=accepts)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -209,7 +209,8 @@ class Decision:
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
-           term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3) -> Decision:
+           term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3,
+           accepts: Callable[[str], bool] | None = None) -> Decision:
     """Which sentence of the policy answers a question about the practices `asked` ({topic index:
     threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
     bonus for holding its key `terms` and for being marked in a passage the answer shows (`shown`: sentence
@@ -227,6 +228,8 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
             strengths = np.concatenate([strengths, near_strengths[literal]])
         for i, strength in zip(chosen, strengths):
             start, end = (int(x) for x in evidence.spans[i])
+            if accepts is not None and not accepts(text[start:end]):
+                continue
             score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
                      + shown_weight * shown.get((start, end), 0.0) + strength_weight * float(strength))
             if best is None or score > best[0]:
