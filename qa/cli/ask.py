@@ -9,7 +9,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from qa.cli.options import index_option, model_option, reranker_option, retriever_names
+from qa.cli.options import index_option, model_option, non_negative_int, positive_int, reranker_option, retriever_names
 from qa.cli.output import terminal_safe
 from qa.cli.store import add_store_option, known_policies, store_of
 from qa.errors import UserError
@@ -26,7 +26,11 @@ def add_ask_parser(commands) -> argparse.ArgumentParser:
     ask.add_argument("--policy", action="append", metavar="ID", help="search only this policy (repeatable)")
     ask.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
     ask.add_argument("--retriever", choices=retriever_names(), help="retrieval backend (default: hybrid)")
-    ask.add_argument("--json", action="store_true", help="one JSON object per question")
+    ask.add_argument("--json", action="store_true", help="one JSON object per question (every company's row)")
+    ask.add_argument("--limit", type=positive_int, default=20, metavar="N",
+                     help="companies shown in text mode, strongest first (default 20)")
+    ask.add_argument("--offset", type=non_negative_int, default=0, metavar="N",
+                     help="companies skipped in text mode before the first shown (paging)")
     ask.add_argument("--passages", action="store_true",
                      help="also print the other passages behind the answer (labelled: not answers)")
     ask.add_argument("--policies", type=Path, metavar="DIR",
@@ -118,7 +122,7 @@ def _other_passages(answer) -> list:
     return out
 
 
-def _print_answer(answer, policies: dict, passages: bool = False) -> None:
+def _print_answer(answer, policies: dict, passages: bool = False, limit: int = 20, offset: int = 0) -> None:
     """The answer for a terminal, as the chat shows it: the summary by verdict for several companies, a line
     per organisation with no policy here, then one block per company with its verdict, label and quotes.
     Other passages only with `passages`, under a heading that says they are not answers. Every piece of
@@ -141,7 +145,8 @@ def _print_answer(answer, policies: dict, passages: bool = False) -> None:
         say(f"  Mentioned in {m.name} — {m.section} [{m.policy} {m.start}:{m.end}] (not an answer)")
     if not answer.rows and not answer.not_indexed:
         say("No policy was searched.")
-    for row in answer.rows:
+    shown = answer.rows[offset:offset + limit]
+    for row in shown:
         print()
         say(f"{row.name}: {verdict_line(row)}")
         for quote in row.quotes if not row.abstained else ():
@@ -149,6 +154,11 @@ def _print_answer(answer, policies: dict, passages: bool = False) -> None:
                 print("   …")
             for line in _quote_lines(quote):
                 print(line)
+    if len(shown) < len(answer.rows):
+        print()
+        say(f"Showing companies {offset + 1}-{offset + len(shown)} of {len(answer.rows)}, strongest first; "
+            f"more with --offset {offset + len(shown)}" if offset + len(shown) < len(answer.rows) else
+            f"Showing companies {offset + 1}-{offset + len(shown)} of {len(answer.rows)}")
     others = _other_passages(answer) if passages else []
     if passages:
         print()
@@ -206,7 +216,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         else:
             if len(items) > 1:
                 print(terminal_safe(f"## {item['question']}"))
-            _print_answer(answer, engine.policies, passages=args.passages)
+            _print_answer(answer, engine.policies, passages=args.passages, limit=args.limit, offset=args.offset)
     return 0
 
 

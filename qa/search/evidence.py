@@ -142,11 +142,12 @@ class PolicyEvidence:
         or their passage's, is at or above `threshold`; the probability is the larger of the two."""
         if not len(self.spans):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
-        strength = self.topics[:, topic].copy()
+        own = self.topics[:, topic]
+        strength = own.copy()
         if self.passage_spans is not None and self.passage_topics is not None and len(self.passage_spans):
             for (start, end), p in zip(self.passage_spans, self.passage_topics[:, topic]):
-                if p >= threshold:
-                    inside = (self.spans[:, 0] >= start) & (self.spans[:, 1] <= end)
+                if p >= threshold:  # its sentences that lean to the practice themselves
+                    inside = (self.spans[:, 0] >= start) & (self.spans[:, 1] <= end) & (own >= threshold * LEAN)
                     strength[inside] = np.maximum(strength[inside], p)
         chosen = np.flatnonzero(strength >= threshold)
         return chosen, strength[chosen]
@@ -180,6 +181,10 @@ class EvidenceReader:
         return evidence
 
 
+# A passage that states a practice lends its probability to those of its sentences that reach LEAN of the
+# threshold themselves (a list's lead-in "We may share your personal data with:" is no statement of a sale
+# made in its fourth item).
+LEAN = 0.5
 # A sentence whose practice probability reaches LITERAL_RELAX of the threshold states the practice when it
 # holds LITERAL_TERMS of the question's key terms and LITERAL_SHARE of them ("absolutely no data on your
 # pupils, students and parents" for a school asking about pupils and parents: the model reads "pupils" as
@@ -207,6 +212,16 @@ class Decision:
     score: float = 0.0  # how well the sentence answers the question (see `decide`), to order policies by
 
 
+# A sentence about selling the *business* (a merger, an acquisition, selling assets) is no sale of personal
+# data, though it says "sell": the practice model, taught "sell" by keyword labels, reads it as one.
+_BUSINESS_SALE = re.compile(
+    r"\b(?:sell|sold|sale|transfer)\w*\s+(?:or\s+\w+\s+)?(?:of\s+)?(?:all\s+or\s+)?(?:(?:a\s+)?part\s+of\s+|"
+    r"substantially\s+all\s+(?:of\s+)?)?(?:our|the|its|their)\s+(?:\w+\s+)?(?:business|company|assets|shares)|"
+    r"\bmergers?\b|\bacquisitions?\b|\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]ation",
+    re.IGNORECASE)
+_VETOES = {"sale": _BUSINESS_SALE}
+
+
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
            term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3,
@@ -229,6 +244,9 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
         for i, strength in zip(chosen, strengths):
             start, end = (int(x) for x in evidence.spans[i])
             if accepts is not None and not accepts(text[start:end]):
+                continue
+            veto = _VETOES.get(topic_ids[topic])
+            if veto is not None and veto.search(text[start:end]):
                 continue
             score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
                      + shown_weight * shown.get((start, end), 0.0) + strength_weight * float(strength))
