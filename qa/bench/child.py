@@ -12,13 +12,14 @@ from collections.abc import Callable
 from qa.bench.backends import task_backends
 from qa.bench.collection import task_collection_build
 from qa.bench.pg import task_store_seed, task_store_serve
+from qa.bench.routing import task_routing
 from qa.bench.serve import task_serve
 from qa.bench.synthetic import task_synthetic_build
 from qa.config import PROJECT_ROOT
 
 TASKS: dict[str, Callable[..., dict]] = {
     "backends": task_backends, "serve": task_serve, "synthetic_build": task_synthetic_build,
-    "collection_build": task_collection_build,  # a real collection (qa.bench.collection)
+    "collection_build": task_collection_build, "routing": task_routing,  # a real collection (qa.bench.collection)
     "store_seed": task_store_seed, "store_serve": task_store_serve,  # the PostgreSQL store (qa.bench.pg)
 }
 

@@ -51,6 +51,8 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
                           or next(b["index"] for b in built.values() if "index" in b))
         results["seed_disk_bytes"] = folder_bytes(seed_index)
         results["serve"] = {"seed": run_child("serve", index=str(seed_index), questions_file=str(questions_file))}
+        say("routing by company names: 1,000 and 6,000 made-up companies")
+        results["routing"] = run_child("routing", sizes=[1000, 6000])
         if collection is not None:
             say(f"real collection: {collection}")
             folder = work / "collection"
