@@ -103,19 +103,21 @@ def named_things(question: str) -> list[str]:
     for match in _NAME_TOKEN.finditer(question):
         word = match.group()
         before = question[:match.start()].rstrip()
-        if word == "I" or not before or before[-1] in ".?!:;\"'(" or word.lower() in _STOP:
+        if word == "I" or word.startswith(("I'", "I’")) or not before or before[-1] in ".?!:;\"'(" \
+                or word.lower() in _STOP:
             continue
         found.append(word)
     return list(dict.fromkeys(found))
 
 
 def unwritten(names: Sequence[str], text: str) -> list[str]:
-    """The `names` that `text` never writes (whole words, any case; an acronym also counts as written when its
-    spelled-out form is)."""
+    """The `names` that `text` never writes (at the start of a word, any case; an acronym also counts as
+    written when its spelled-out form is)."""
     missing = []
     for name in names:
         forms = (name, *_SPELLED_OUT.get(name.lower(), ()))
-        if not any(re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text, re.IGNORECASE) for form in forms):
+        # a short form is written when a word starts with it ("Tech" in "Technology", "CT" in "CT1")
+        if not any(re.search(rf"(?<!\w){re.escape(form)}", text, re.IGNORECASE) for form in forms):
             missing.append(name)
     return missing
 

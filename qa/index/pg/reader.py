@@ -661,7 +661,8 @@ class PgScorer:
         if not found:
             return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
         return (np.array([(s, e) for s, e, _ in found], dtype=np.int64),
-                np.stack([np.asarray(v, dtype=np.float32) for _, _, v in found]))
+                np.stack([np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32)
+                          for _, _, v in found]))
 
     def token_rows(self, token: str) -> np.ndarray:
         """Rows of the generation holding the bm25s token `token`: its one row of `generation_postings`."""
