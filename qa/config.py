@@ -23,6 +23,7 @@ SHIPPED_DIR = PROJECT_ROOT / "models" if IN_CHECKOUT else PACKAGE_DIR / "_shippe
 ENV_POLICIES = "POLICYQA_POLICIES"
 ENV_INDEX = "POLICYQA_INDEX"
 ENV_MODEL = "POLICYQA_MODEL"
+ENV_STORE = "POLICYQA_STORE"  # a postgresql:// URL: the index in PostgreSQL instead of the folder (qa.index.open)
 
 
 @dataclass(frozen=True)

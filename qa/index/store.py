@@ -77,6 +77,11 @@ class PolicyIndex:
     def settings(self) -> BuildSettings:
         return BuildSettings(**self.manifest["settings"])
 
+    def refresh(self) -> bool:
+        """Always False: a loaded folder index never changes under its reader (a rebuild writes a new
+        generation, which a new `load_index` reads)."""
+        return False
+
 
 def _write_jsonl(path: Path, rows) -> None:
     with path.open("w", encoding="utf-8") as fh:

@@ -5,17 +5,16 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 
 from __future__ import annotations
 
-import gc
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
-from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
+from qa.config import DEFAULT_RETRIEVER, RETRIEVERS, RetrievalSettings, index_dir
 from qa.embed.base import Embedder
-from qa.embed.load import load_embedder
 from qa.errors import QueryError
-from qa.index.store import PolicyIndex, load_index
+from qa.index.base import IndexReader, IndexScorer
+from qa.index.store import PolicyIndex
 from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
 
 if TYPE_CHECKING:  # imported where used: the answer path and the reranker are loaded on first use
@@ -37,17 +36,18 @@ def practice_reads(model: PracticeModel, embedder: Embedder) -> bool:
 class Engine:
     """An opened index with its embedder; retrievers are made on first use and kept."""
 
-    def __init__(self, index: PolicyIndex, embedder: Embedder, reranker: Reranker | None = None,
-                 scorer: Scorer | None = None, settings: RetrievalSettings | None = None,
+    def __init__(self, index: IndexReader, embedder: Embedder, reranker: Reranker | None = None,
+                 scorer: IndexScorer | None = None, settings: RetrievalSettings | None = None,
                  practice: str | PracticeModel | None = None):
-        """`scorer` computes the retrieval scores (default: over the folder index's FAISS vectors and BM25);
-        another store passes its own with the same methods. `settings` are the query-time knobs (default:
-        `RetrievalSettings()`). `practice` is the practice model or its name ("none": none; default: the
-        shipped one, or $POLICYQA_PRACTICE), loaded on first use."""
+        """`index` and `scorer` are any backend's (`qa.index.base`; `qa.index.open.open_engine` pairs
+        them); without `scorer`, `index` must be a folder index, scored by `Scorer`. `settings` are the
+        query-time knobs (default: `RetrievalSettings()`). `practice` is the practice model or its name
+        ("none": none; default: the shipped one, or $POLICYQA_PRACTICE), loaded on first use."""
         self.index = index
         self.embedder = embedder
         self.reranker = reranker
-        self.scorer = scorer if scorer is not None else Scorer(index, embedder)
+        # Only a folder index comes without its scorer (tests, training and the bench make engines so).
+        self.scorer: IndexScorer = scorer if scorer is not None else Scorer(cast(PolicyIndex, index), embedder)
         self.settings = settings or RetrievalSettings()
         self._retrievers: dict[str, Retriever] = {}
         self._practice = practice
@@ -91,30 +91,14 @@ class Engine:
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
              embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
              settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None) -> Engine:
-        """Load the index (flag, $POLICYQA_INDEX or `index/`), the model that built it, and the reranker.
-
-        `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is
-        used. `reranker` (or $POLICYQA_RERANKER) names a reranker folder, "none" for none; without
-        either the shipped one. `practice`: see `Engine`. `embedder_factory(model id)` makes the embedder
-        (default: `load_embedder` on the backend the index was built with; tests pass a fake). `settings`:
-        see `RetrievalSettings`. Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
+        """Load the index folder (flag, $POLICYQA_INDEX or `index/`; never $POLICYQA_STORE), the model that
+        built it, and the reranker: `qa.index.open.open_engine` on that folder (see it for the arguments).
+        Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
         """
-        from qa.search.reranker import load_reranker
+        from qa.index.open import open_engine
 
-        requested = model or os.environ.get(ENV_MODEL)
-        index = load_index(index_dir(folder), model=requested)
-        if embedder_factory is None:
-            def embedder_factory(model_id: str) -> Embedder:
-                # Questions run on the backend the passages were embedded with.
-                return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
-        engine = cls(index, embedder_factory(index.manifest["model"]["id"]), load_reranker(reranker), settings=settings,
-                     practice=practice)
-        # The index is millions of long-lived objects at 300,000 passages; each full pass of Python's cyclic
-        # garbage collector over them paused a question for 100-150 ms (p95 23 -> 18 ms, `policyqa bench`).
-        # Frozen, they are left out of those passes; they are still freed by reference counting when the
-        # index is dropped (a reload after a rebuild), which is how this acyclic data is freed anyway.
-        gc.freeze()
-        return engine
+        return open_engine(index_dir(folder), model=model, embedder_factory=embedder_factory, reranker=reranker,
+                           settings=settings, practice=practice)
 
     def warm_up(self) -> None:
         """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""
@@ -125,7 +109,7 @@ class Engine:
         self.scorer.forget_queries()
 
     @property
-    def policies(self) -> dict:
+    def policies(self) -> Mapping:
         return self.index.policies
 
     def retriever(self, name: str = DEFAULT_RETRIEVER) -> Retriever:
@@ -140,8 +124,7 @@ class Engine:
     def refresh(self) -> None:
         """Before a question: an index that can lose its generation (the store's `PgIndex.refresh`) renews
         its hold on it, or reopens the current one, and then nothing derived from the old one is kept."""
-        refresh = getattr(self.index, "refresh", None)
-        if refresh is not None and refresh():
+        if self.index.refresh():
             self.scorer.forget_queries()
             self._retrievers.clear()
 

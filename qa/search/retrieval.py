@@ -21,6 +21,7 @@ import numpy as np
 from qa.config import RetrievalSettings
 from qa.embed.base import Embedder
 from qa.errors import QueryError
+from qa.index.base import IndexReader, IndexScorer, QueryCache
 from qa.index.store import PolicyIndex
 from qa.search.highlight import pick_highlights
 
@@ -69,7 +70,7 @@ class Retriever(Protocol):
     def search(self, question: str, k: int = 5, policies: Sequence[str] | None = None) -> list[Hit]: ...
 
 
-def validate_query(index: PolicyIndex, question: str, k: int, policies: Sequence[str] | None) -> list[str] | None:
+def validate_query(index: IndexReader, question: str, k: int, policies: Sequence[str] | None) -> list[str] | None:
     """Check a query against the index; returns the policy ids to search (None: all).
 
     Raises QueryError (a ValueError) naming the bad value: an empty question, k below 1, an unknown policy id.
@@ -88,8 +89,9 @@ def validate_query(index: PolicyIndex, question: str, k: int, policies: Sequence
     return wanted
 
 
-class Scorer:
-    """Exact scores for one index: dense (passage and sentence cosines) and BM25, computed on demand."""
+class Scorer(QueryCache):
+    """The folder index's `IndexScorer` (`qa.index.base`): exact dense (passage and sentence cosines) and
+    BM25 scores, computed on demand; `embed`, `forget_queries` and `rows_naming` are `QueryCache`'s."""
 
     def __init__(self, index: PolicyIndex, embedder: Embedder):
         self.index = index
@@ -110,10 +112,6 @@ class Scorer:
         self._query_cache: dict[str, np.ndarray] = {}
         self._bm25_cache: dict[str, np.ndarray] = {}
 
-    def forget_queries(self) -> None:
-        self._query_cache.clear()
-        self._bm25_cache.clear()
-
     # -- scope -------------------------------------------------------------------------------------
     def scope(self, policies: list[str] | None) -> np.ndarray | None:
         """Passage rows of `policies` (None: all rows)."""
@@ -131,14 +129,6 @@ class Scorer:
         return np.concatenate([self.units_of_row[r] for r in rows]) if len(rows) else np.zeros(0, dtype=np.int64)
 
     # -- dense -------------------------------------------------------------------------------------
-    def embed(self, question: str) -> np.ndarray:
-        """The question's vector; the last few are kept, since an answer searches each policy in turn."""
-        if question not in self._query_cache:
-            if len(self._query_cache) >= 32:
-                self._query_cache.pop(next(iter(self._query_cache)))
-            self._query_cache[question] = self.embedder.embed_query([question])
-        return self._query_cache[question]
-
     def dense_candidates(self, query: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
         """Passage rows whose own vector or one of whose sentences is among the nearest to the query."""
         by_passage = self.index.vectors.nearest(query, depth, rows)
@@ -227,21 +217,6 @@ class Scorer:
         return np.asarray(postings["indices"][postings["indptr"][column]:postings["indptr"][column + 1]],
                           dtype=np.int64)
 
-    def rows_naming(self, name: str) -> np.ndarray | None:
-        """Rows whose BM25 text (policy name, section, passage) holds every token of `name`, ascending: a
-        superset of the passages that name it, read from the postings (`token_rows`) instead of every
-        passage's text. None when `name` has no BM25 token (stop words, one-letter words): the caller reads
-        every row. The store's scorer shares this method over its own postings."""
-        from qa.index.lexical import tokenize
-
-        words = sorted(set(tokenize([name], return_ids=False)[0]))
-        if not words:
-            return None
-        rows = np.unique(self.token_rows(words[0]))
-        for word in words[1:]:
-            rows = np.intersect1d(rows, self.token_rows(word))
-        return rows
-
     # -- hits --------------------------------------------------------------------------------------
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
              similarities: np.ndarray) -> list[Hit]:
@@ -266,7 +241,7 @@ class Scorer:
 class _ScorerRetriever:
     """What each retriever holds: the scorer (index, embedder and caches) and the settings it searches with."""
 
-    def __init__(self, scorer: Scorer, settings: RetrievalSettings | None = None):
+    def __init__(self, scorer: IndexScorer, settings: RetrievalSettings | None = None):
         self.scorer = scorer
         self.settings = settings or RetrievalSettings()
 

@@ -24,7 +24,9 @@ reader sees the old generation or the new one, never half, and a builder killed 
 previous generation answering (a new build resumes where it stopped: committed versions are reused).
 A builder holds a session advisory lock per shard, which the server releases when its connection dies.
 
-Reading mirrors `qa.search.retrieval.Scorer` (the Engine's scorer seam): passage rows are numbered as the folder
+Readers are opened by `qa.index.open` (through `qa.index.pg.backend`), never by importing this package;
+`PgIndex` and `PgScorer` are its `IndexReader` and `IndexScorer` (`qa.index.base`). Reading mirrors the
+folder's `qa.search.retrieval.Scorer`: passage rows are numbered as the folder
 numbers them (policies by id, passages in order), dense candidates come from an exact scan of the
 policies in scope (HNSW with an iterative scan when the scope is every policy), and BM25 is scored in
 SQL over the rows that share a token with the question (GIN index on the token arrays), with bm25s's own
@@ -34,21 +36,21 @@ tokenisation and formula (Lucene idf, Robertson tf) over the generation's statis
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 # Light on purpose: the command line imports this package to build its parser (`--help` stays instant),
 # so the store's modules (numpy, psycopg) are imported only when a store is used.
-ENV_STORE = "POLICYQA_STORE"
+from qa.config import ENV_STORE  # re-exported: the store's modules and older callers read it here
+
 SCHEMA = "policyqa"
 
 if TYPE_CHECKING:
-    from qa.embed.base import Embedder
     from qa.index.pg.store import PgStore
 
 __all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "shared_store", "store_signature",
            "store_url"]
 
-_STORES: dict[tuple[str, str], "PgStore"] = {}
+_STORES: dict[tuple[str, str], PgStore] = {}
 
 
 def __getattr__(name: str):
@@ -59,7 +61,7 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'qa.index.pg' has no attribute {name!r}")
 
 
-def shared_store(url: str, schema: str = SCHEMA) -> "PgStore":
+def shared_store(url: str, schema: str = SCHEMA) -> PgStore:
     """One pooled PgStore per URL and schema in this process (engines reopened after a build share it)."""
     from qa.index.pg.store import PgStore
 
@@ -74,31 +76,10 @@ def store_signature(url: str, schema: str = SCHEMA) -> str:
     return f"{url}#{schema}#{shared_store(url, schema).current_generation()}"
 
 
-def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, model: str | None = None,
-                embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
-                schema: str = SCHEMA):
-    """An Engine over the store at URL `store` (else $POLICYQA_STORE unless `folder` is given), else over
-    the index folder, exactly as `Engine.open` does.
+def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, **options):
+    """Kept for callers of the old name (qa.bench): `qa.index.open.open_engine` over `locate(store, folder)`.
+    New code opens an engine through `qa.index.open`, which knows every backend."""
+    from qa.index.open import locate
+    from qa.index.open import open_engine as open_any
 
-    Raises IndexUnavailable, StoreError, ModelLoadError or RerankerUnavailable with a one-line message.
-    """
-    from qa.search.engine import Engine
-    from qa.index.pg.store import store_url
-    from qa.config import ENV_MODEL
-
-    url = store_url(store, folder)
-    if url is None:
-        return Engine.open(folder, model=model, embedder_factory=embedder_factory, reranker=reranker)
-    from qa.index.pg.reader import PgScorer
-    from qa.search.reranker import load_reranker
-
-    index = shared_store(url, schema).open_index(model=model or os.environ.get(ENV_MODEL))
-    if embedder_factory is None:
-        from qa.embed.load import load_embedder
-
-        def embedder_factory(model_id: str):
-            return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
-    embedder = embedder_factory(index.manifest["model"]["id"])
-    # PgIndex and PgScorer offer the folder index's and Scorer's interface (duck-typed, no shared base class).
-    return Engine(index, embedder, load_reranker(reranker),  # type: ignore[arg-type]
-                  scorer=PgScorer(index, embedder))  # type: ignore[arg-type]
+    return open_any(locate(store, folder), **options)

@@ -11,10 +11,10 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from qa.errors import IndexUnavailable
+from qa.index.base import QueryCache
 from qa.index.pg.store import PgStore, _safe_url
 from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
-from qa.search.retrieval import Scorer
 
 # bm25s's defaults (method "lucene": Lucene idf, Robertson tf), as qa.search.retrieval.Scorer uses them.
 BM25_K1 = 1.5
@@ -538,19 +538,16 @@ class _LazyBM25:
         return out
 
 
-class PgScorer:
-    """`qa.search.retrieval.Scorer`'s methods over a PgIndex: what the three retrievers call, nothing cached
-    but the last few questions' vectors and BM25 scores."""
+class PgScorer(QueryCache):
+    """The store's `IndexScorer` (`qa.index.base`) over a PgIndex: what the retrievers and the answer path
+    call, nothing cached but the last few questions' vectors and BM25 scores (`QueryCache`, as the folder's
+    scorer keeps them)."""
 
     def __init__(self, index: PgIndex, embedder):
         self.index = index
         self.embedder = embedder
         self._query_cache: dict[str, np.ndarray] = {}
         self._bm25_cache: dict[str, _LazyBM25] = {}
-
-    # The question's vector and the caches are kept exactly as the folder scorer keeps them.
-    embed = Scorer.embed
-    forget_queries = Scorer.forget_queries
 
     @property
     def rows_by_policy(self) -> dict[str, np.ndarray]:
@@ -667,8 +664,6 @@ class PgScorer:
     def token_rows(self, token: str) -> np.ndarray:
         """Rows of the generation holding the bm25s token `token`: its one row of `generation_postings`."""
         return self.index.postings(token)[0]
-
-    rows_naming = Scorer.rows_naming  # the rows holding every token of a name, over `token_rows`
 
     def bm25_scores(self, question: str) -> _LazyBM25:
         """BM25 of every row for `question` (read lazily: see _LazyBM25)."""

@@ -1,0 +1,169 @@
+"""Opening an index wherever it is: the one module that knows every backend.
+
+A location is an index folder (a path) or a URL whose scheme names a backend (`postgresql://...`). Shells
+(the chat, the Compare page, the command line) resolve it with `locate` (flags, else $POLICYQA_STORE, else
+the folder: `--index`, $POLICYQA_INDEX or `index/`) and open it with `open_engine`; they never import a
+backend. A backend is one module offering `open_reader`, `manifest` and `signature` (see
+`qa.index.folder`); a store that is built and published apart from its readers also offers `status`,
+`build`, `publish` and `parse_shard` (`qa.index.pg.backend`). Adding one is a module plus its line in
+BACKENDS. Backend modules are imported on first use, so `--help` never loads psycopg.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import os
+from collections.abc import Callable
+from pathlib import Path
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+from qa.config import ENV_MODEL, ENV_STORE, index_dir
+from qa.errors import StoreError
+from qa.index.base import OpenedIndex
+from qa.index.pg import SCHEMA  # the package is light: its modules load with the backend
+
+if TYPE_CHECKING:
+    from qa.config import RetrievalSettings
+    from qa.embed.base import Embedder
+    from qa.search.engine import Engine
+    from qa.search.practice import PracticeModel
+
+__all__ = ["BACKENDS", "ENV_STORE", "SCHEMA", "Location", "backend_name", "index_manifest", "index_signature",
+           "is_store", "locate", "open_engine", "open_index", "store_location"]
+
+# URL scheme (or "folder" for a path) -> the backend's module.
+BACKENDS = {
+    "folder": "qa.index.folder",
+    "postgresql": "qa.index.pg.backend",
+    "postgres": "qa.index.pg.backend",
+}
+
+Location = str | os.PathLike
+
+
+def backend_name(location: Location) -> str:
+    """"folder" for a path, else the URL's scheme; StoreError for a scheme no backend reads."""
+    text = os.fspath(location)
+    if "://" not in text:
+        return "folder"
+    scheme = text.split("://", 1)[0].lower()
+    if scheme not in BACKENDS:
+        from qa.index.pg.store import redact_url
+
+        raise StoreError(f"no index backend reads {scheme}:// (a folder, or one of "
+                         f"{', '.join(s + '://' for s in BACKENDS if s != 'folder')}), got {redact_url(text)!r}")
+    return scheme
+
+
+def _backend(location: Location) -> ModuleType:
+    return importlib.import_module(BACKENDS[backend_name(location)])
+
+
+def is_store(location: Location) -> bool:
+    """Whether `location` is a URL (an index in a server, built and published apart from its readers)."""
+    return backend_name(location) != "folder"
+
+
+def store_location(store: str | None = None, folder: str | os.PathLike | None = None) -> str | None:
+    """The store URL chosen: `store` (a flag), else $POLICYQA_STORE unless a `folder` (--index) was given;
+    None: the folder. StoreError for a value that is not a postgresql:// URL."""
+    url = store or (None if folder else os.environ.get(ENV_STORE)) or None
+    if url is not None and not url.startswith(("postgresql://", "postgres://")):
+        from qa.index.pg.store import redact_url
+
+        raise StoreError(f"--store must be a postgresql:// URL, got {redact_url(url)!r}")
+    return url
+
+
+def locate(store: str | None = None, folder: str | os.PathLike | None = None) -> Location:
+    """The index to open: `store_location(store, folder)`, else the folder (`folder`, $POLICYQA_INDEX or
+    `index/`)."""
+    return store_location(store, folder) or index_dir(folder)
+
+
+def open_index(location: Location, model: str | None = None, **options: Any) -> OpenedIndex:
+    """The index at `location` and its scorer's maker. `model` (a model id) must match the index's.
+
+    `options` go to the backend (the store's `schema`). Raises IndexUnavailable (one line, naming the
+    rebuild) or StoreError.
+    """
+    return _backend(location).open_reader(location, model=model, **options)
+
+
+def index_manifest(location: Location, **options: Any) -> dict[str, Any]:
+    """The index's manifest (shaped as a folder's `manifest.json`), read without loading the model.
+    IndexUnavailable (one line) when there is no index there."""
+    return _backend(location).manifest(location, **options)
+
+
+def index_signature(location: Location, **options: Any) -> str:
+    """What identifies the index now at `location` (cheap): a reader that saw another one reopens."""
+    return _backend(location).signature(location, **options)
+
+
+def open_engine(location: Location | None = None, *, model: str | None = None,
+                embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
+                settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None,
+                **options: Any) -> Engine:
+    """An Engine over the index at `location` (None: `locate()`), with the model that built it and the reranker.
+
+    `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is used.
+    `embedder_factory(model id)` makes the embedder (default: `load_embedder` on the runtime the index was
+    built with; tests pass a fake). `reranker`, `settings`, `practice`: see `Engine`. `options` go to the
+    backend (the store's `schema`). Raises IndexUnavailable, StoreError, ModelLoadError or
+    RerankerUnavailable with a one-line message.
+    """
+    from qa.search.engine import Engine
+    from qa.search.reranker import load_reranker
+
+    opened = open_index(locate() if location is None else location,
+                        model=model or os.environ.get(ENV_MODEL), **options)
+    index = opened.index
+    if embedder_factory is None:
+        from qa.embed.load import load_embedder
+
+        def embedder_factory(model_id: str) -> Embedder:
+            # Questions run on the backend the passages were embedded with.
+            return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
+    embedder = embedder_factory(index.manifest["model"]["id"])
+    engine = Engine(index, embedder, load_reranker(reranker), scorer=opened.scorer(embedder), settings=settings,
+                    practice=practice)
+    if opened.freeze:
+        # A folder index at 300,000 passages is millions of long-lived objects; each full pass of Python's
+        # cyclic garbage collector over them paused a question for 100-150 ms (p95 23 -> 18 ms, `policyqa
+        # bench`). Frozen, they are left out of those passes; they are still freed by reference counting
+        # when the index is dropped (a reload after a rebuild), which is how this acyclic data is freed anyway.
+        gc.freeze()
+    return engine
+
+
+def _store_backend(location: str) -> ModuleType:
+    backend = _backend(location)
+    if not hasattr(backend, "publish"):
+        raise StoreError(f"{location} is not a store: a folder index is built and published by `index build`")
+    return backend
+
+
+def store_status(location: str, **options: Any) -> dict[str, Any]:
+    """{"manifest": the published index's manifest or None, "building": builds in progress} of a store."""
+    return _store_backend(location).status(location, **options)
+
+
+def build_store(location: str, policies_dir: Path, settings, embedder_factory: Callable[[], object],
+                **options: Any):
+    """Bring the store at `location` up to date with `policies_dir`; a `qa.index.build.BuildReport`.
+    `options`: `schema`, `shard` (I, N), `full`, `publish`, `max_bytes`, `vectors_of` (a folder index whose
+    vectors are copied). BuildError when nothing can be indexed; the published index keeps answering."""
+    return _store_backend(location).build(location, policies_dir, settings, embedder_factory, **options)
+
+
+def publish_store(location: str, **options: Any) -> int:
+    """Publish the store's newest complete build; its generation id. BuildError naming missing shards."""
+    return _store_backend(location).publish(location, **options)
+
+
+def parse_shard(location: str, text: str) -> tuple[int, int]:
+    """A store build's `--shard I/N` -> (I, N); ValueError naming the bad value."""
+    return _store_backend(location).parse_shard(text)
