@@ -11,7 +11,6 @@ policy and user text; nothing else is passed to Streamlit with `unsafe_allow_htm
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,8 +25,10 @@ from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_
 from qa.config import BuildSettings, index_dir, policies_dir
 from qa.embed.base import ModelLoadError
 from qa.index.build import BuildError, BuildReport, build_index
-from qa.index.pg import ENV_STORE
-from qa.index.store import IndexUnavailable, read_manifest
+from qa.index.open import ENV_STORE, store_location
+from qa.index.open import index_signature as signature_at
+from qa.index.open import open_engine as open_index_engine
+from qa.index.store import IndexUnavailable
 from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
 from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
 from qa.ingest.uploads import Upload, UploadRejected, save_uploads, validate_upload
@@ -78,13 +79,8 @@ def index_signature(folder: Path) -> str:
     folder at a new generation) is picked up by the next question. `read_manifest` is the store's
     stable way in, whatever the folder's layout; raises IndexUnavailable like it.
     """
-    store = os.environ.get(ENV_STORE)
-    if store:  # the PostgreSQL store: its published generation, one small query
-        from qa.index.pg import store_signature
-
-        return store_signature(store)
-    manifest = read_manifest(folder)
-    return hashlib.sha256(json.dumps(manifest, sort_keys=True, default=str).encode()).hexdigest()[:16]
+    # $POLICYQA_STORE: the PostgreSQL store's published generation, one small query
+    return signature_at(store_location() or folder)
 
 
 @st.cache_resource(show_spinner="Loading the index…", max_entries=2)
@@ -94,14 +90,8 @@ def load_engine(folder: str, signature: str) -> Engine:
     Warmed up here (BM25 built), so the first question does not pay for it. Two entries: the index
     being replaced stays usable by a question already running on it.
     """
-    store = os.environ.get(ENV_STORE)
-    if store:  # PostgreSQL + pgvector ($POLICYQA_STORE), shared by many readers
-        from qa.index.pg import open_engine as open_store_engine
-
-        engine = open_store_engine(store)
-    else:
-        backend = read_manifest(Path(folder))["model"].get("backend")
-        engine = Engine.open(folder, embedder_factory=lambda model_id: load_embedder(model_id, backend))
+    # $POLICYQA_STORE (PostgreSQL + pgvector, shared by many readers), else the folder
+    engine = open_index_engine(store_location() or Path(folder), embedder_loader=load_embedder)
     engine.warm_up()
     return engine
 

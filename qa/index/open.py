@@ -104,14 +104,16 @@ def index_signature(location: Location, **options: Any) -> str:
 
 
 def open_engine(location: Location | None = None, *, model: str | None = None,
-                embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
+                embedder_factory: Callable[[str], Embedder] | None = None,
+                embedder_loader: Callable[[str, str | None], Embedder] | None = None, reranker: str | None = None,
                 settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None,
                 **options: Any) -> Engine:
     """An Engine over the index at `location` (None: `locate()`), with the model that built it and the reranker.
 
     `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is used.
-    `embedder_factory(model id)` makes the embedder (default: `load_embedder` on the runtime the index was
-    built with; tests pass a fake). `reranker`, `settings`, `practice`: see `Engine`. `options` go to the
+    `embedder_factory(model id)` makes the embedder (tests pass a fake); else `embedder_loader(model id,
+    runtime)` on the runtime the index was built with (default `qa.embed.load.load_embedder`; the chat
+    passes its cached one, so a reopened index keeps the model). `reranker`, `settings`, `practice`: see `Engine`. `options` go to the
     backend (the store's `schema`). Raises IndexUnavailable, StoreError, ModelLoadError or
     RerankerUnavailable with a one-line message.
     """
@@ -122,11 +124,13 @@ def open_engine(location: Location | None = None, *, model: str | None = None,
                         model=model or os.environ.get(ENV_MODEL), **options)
     index = opened.index
     if embedder_factory is None:
-        from qa.embed.load import load_embedder
+        if embedder_loader is None:
+            from qa.embed.load import load_embedder as embedder_loader
+        load = embedder_loader
 
         def embedder_factory(model_id: str) -> Embedder:
             # Questions run on the backend the passages were embedded with.
-            return load_embedder(model_id, backend=index.manifest["model"].get("backend"))
+            return load(model_id, index.manifest["model"].get("backend"))
     embedder = embedder_factory(index.manifest["model"]["id"])
     engine = Engine(index, embedder, load_reranker(reranker), scorer=opened.scorer(embedder), settings=settings,
                     practice=practice)
