@@ -18,7 +18,9 @@ from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics, 
 from qa.compare.view import STYLESHEET, cell_html, column_head_html, topic_html
 from qa.config import index_dir
 from qa.embed.base import ModelLoadError
-from qa.index.pg import ENV_STORE, SCHEMA, StoreError
+from qa.errors import StoreError
+from qa.index.open import ENV_STORE, SCHEMA, index_signature, store_location
+from qa.index.open import open_engine as open_index_engine
 from qa.index.store import IndexUnavailable, read_manifest
 from qa.search.engine import Engine
 
@@ -44,9 +46,7 @@ def load_engine(folder: str, built_at: str) -> Engine:
 def load_store_engine(signature: str) -> Engine:
     """The engine over $POLICYQA_STORE's published index; `signature` (its generation) makes a new
     publication load anew, as the chat does."""
-    from qa.index.pg import open_engine as open_store_engine
-
-    engine = open_store_engine(os.environ[ENV_STORE])
+    engine = open_index_engine(store_location())
     engine.warm_up()
     return engine
 
@@ -70,9 +70,7 @@ def open_engine() -> Engine | None:
     folder = index_dir()
     try:
         if os.environ.get(ENV_STORE):  # PostgreSQL + pgvector, as in the chat
-            from qa.index.pg import store_signature
-
-            return load_store_engine(store_signature(os.environ[ENV_STORE]))
+            return load_store_engine(index_signature(store_location()))
         manifest = read_manifest(folder)
         return load_engine(str(folder), str(manifest.get("built_at")))
     except (IndexUnavailable, StoreError, ModelLoadError) as err:
