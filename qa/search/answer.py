@@ -411,7 +411,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                             confidence=confidence, ranked=tuple(hits[:shown]))
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
-        marked = {span: h.score for h in hits[:shown] for span in h.highlights}
+        # The reranker's order counts: a sentence in its first passage is preferred, less so further down.
+        marked = {(h.start, h.end): 1.0 / (1 + rank) for rank, h in reversed(list(enumerate(hits[:shown])))}
         # A user's question: a sentence at the practice's threshold states it; short of that, one at
         # ABSENT_RELAX of it is a related passage, and only a policy with neither is "not stated" for it.
         levels = ((1.0, STATES_IT),) if asked.only else ((1.0, STATES_IT), (ABSENT_RELAX, RELATED))

@@ -224,14 +224,19 @@ _BUSINESS_SALE = re.compile(
 _VETOES = {"sale": _BUSINESS_SALE}
 
 
+def _shown_bonus(shown: Mapping[tuple[int, int], float], start: int, end: int) -> float:
+    """The largest weight of a span in `shown` that holds the sentence (start, end)."""
+    return max((w for (s, e), w in shown.items() if s <= start and end <= e), default=0.0)
+
+
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
            term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3,
            accepts: Callable[[str], bool] | None = None) -> Decision:
     """Which sentence of the policy answers a question about the practices `asked` ({topic index:
     threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
-    bonus for holding its key `terms` and for being marked in a passage the answer shows (`shown`: sentence
-    span -> that passage's probability of answering). Not stated when no sentence states an asked practice.
+    bonus for holding its key `terms` and for lying in a passage the answer shows (`shown`: passage span ->
+    its weight, 1 for the reranker's first, 1/2 for its second…). Not stated when no sentence states an asked practice.
     `text` is the policy text; `query` the question's vector (1, d)."""
     best: tuple[float, int, int, float] | None = None
     for topic, threshold in asked.items():
@@ -251,7 +256,7 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
             if veto is not None and veto.search(text[start:end]):
                 continue
             score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
-                     + shown_weight * shown.get((start, end), 0.0) + strength_weight * float(strength))
+                     + shown_weight * _shown_bonus(shown, start, end) + strength_weight * float(strength))
             if best is None or score > best[0]:
                 best = (score, int(i), topic, float(strength))
     if best is None:
