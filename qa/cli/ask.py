@@ -195,9 +195,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for policy_id in args.policy or ([item["policy"]] if item.get("policy") else ()):
             if policy_id not in known:
                 raise UserError(f"unknown policy id '{policy_id}' (known: {', '.join(sorted(known))})")
-    from qa.index.pg import open_engine
+    from qa.index.open import open_engine
 
-    engine = open_engine(store, args.index, model=args.model, reranker=args.reranker)
+    engine = open_engine(store or index_dir(args.index), model=args.model, reranker=args.reranker)
     changed = _changed_policies(manifest, args.policies)
     if changed:  # still answered, from the text the index holds
         print(f"warning: {terminal_safe(stale_line(changed))}", file=sys.stderr)

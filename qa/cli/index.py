@@ -54,7 +54,7 @@ def add_index_parser(commands) -> argparse.ArgumentParser:
 
 
 def cmd_index_build(args: argparse.Namespace) -> int:
-    if store_of(args):  # --store / $POLICYQA_STORE: the index in PostgreSQL (qa.index.pg)
+    if store_of(args):  # --store / $POLICYQA_STORE: the index in PostgreSQL, built and published apart
         return cmd_index_build_store(args)
     from qa.config import BuildSettings, index_dir, policies_dir
     from qa.embed.load import load_embedder

@@ -8,7 +8,7 @@ import sys
 
 from qa.cli.output import terminal_safe
 from qa.errors import EXIT_FAILURE, BuildError, IndexUnavailable, UserError
-from qa.index.pg import ENV_STORE  # the store's own modules are imported by the commands that use them
+from qa.index.open import ENV_STORE  # backends are imported by the commands that use them
 
 EVAL_SCHEMA = "policyqa_eval"  # eval --squad (or another model) indexes its corpus here, beside the product's
 
@@ -33,41 +33,35 @@ def add_publish_parser(index_sub) -> None:
 
 def store_of(args: argparse.Namespace) -> str | None:
     """The store URL the command uses: --store, else $POLICYQA_STORE unless --index was given; None: the folder."""
-    from qa.index.pg.store import StoreError, store_url
+    from qa.errors import StoreError
+    from qa.index.open import store_location
 
     try:
-        return store_url(getattr(args, "store", None), getattr(args, "index", None))
+        return store_location(getattr(args, "store", None), getattr(args, "index", None))
     except StoreError as err:
         raise UserError(str(err)) from None
-
-
-def _open(url: str, schema: str | None = None):
-    from qa.index.pg.store import SCHEMA, PgStore
-
-    return PgStore(url, schema or SCHEMA)
 
 
 def cmd_index_build_store(args: argparse.Namespace) -> int:
     """`index build|add|remove --store URL`: build the policies folder into the store."""
     from qa.config import BuildSettings, policies_dir
     from qa.embed.load import load_embedder
-    from qa.index.pg.build import build_store, parse_shard
+    from qa.index.open import build_store, parse_shard
 
     url = store_of(args)
     assert url is not None, "called only when a store is chosen"
     try:
         settings = BuildSettings.from_env(model=args.model, chunk_size=args.chunk_size,
                                           chunk_overlap=args.chunk_overlap)
-        shard = parse_shard(args.shard) if getattr(args, "shard", None) else (0, 1)
+        shard = parse_shard(url, args.shard) if getattr(args, "shard", None) else (0, 1)
     except ValueError as err:
         raise UserError(str(err)) from None
-    with _open(url) as store:
-        try:
-            report = build_store(store, policies_dir(args.policies), settings, lambda: load_embedder(settings.model),
-                                 shard=shard, full=args.full, publish=not getattr(args, "no_publish", False),
-                                 max_bytes=int(args.max_mb * 1_000_000))
-        except BuildError as err:
-            raise UserError(str(err), EXIT_FAILURE) from None
+    try:
+        report = build_store(url, policies_dir(args.policies), settings, lambda: load_embedder(settings.model),
+                             shard=shard, full=args.full, publish=not getattr(args, "no_publish", False),
+                             max_bytes=int(args.max_mb * 1_000_000))
+    except BuildError as err:
+        raise UserError(str(err), EXIT_FAILURE) from None
     lines = [f"warning: {w}" for w in report.warnings] + [f"note: {s}" for s in report.skipped] + [
         f"error: {e}" + (" (kept its previously indexed version)" if e.path.stem in report.kept_previous else "")
         for e in report.errors]
@@ -85,32 +79,29 @@ def store_manifest(url: str) -> dict:
 
     Raises IndexUnavailable (one line) when the store has nothing published.
     """
-    from qa.index.pg.build import store_status
-    from qa.index.pg.store import _safe_url
+    from qa.index.open import redact_url, store_status
     from qa.index.store import REBUILD_HINT
 
-    with _open(url) as store:
-        status = store_status(store)
+    status = store_status(url)
     for build in status["building"]:
         done = ", ".join(str(s) for s in build["done"]) or "none"
         print(terminal_safe(f"note: generation {build['generation']} is {build['state']}: shards done {done} "
                             f"of {build['shards']}"), file=sys.stderr)
     if status["manifest"] is None:
-        raise IndexUnavailable(f"no index in the store {_safe_url(url)}: {REBUILD_HINT} --store URL")
+        raise IndexUnavailable(f"no index in the store {redact_url(url)}: {REBUILD_HINT} --store URL")
     return {**status["manifest"], "building": status["building"]}
 
 
 def cmd_index_publish(args: argparse.Namespace) -> int:
-    from qa.index.pg.build import publish_store
+    from qa.index.open import publish_store
 
     url = store_of(args)
     if url is None:
         raise UserError(f"publish needs --store URL (or ${ENV_STORE}); a folder index is published by its build")
-    with _open(url) as store:
-        try:
-            generation = publish_store(store)
-        except BuildError as err:
-            raise UserError(str(err), EXIT_FAILURE) from None
+    try:
+        generation = publish_store(url)
+    except BuildError as err:
+        raise UserError(str(err), EXIT_FAILURE) from None
     print(f"published generation {generation}")
     return 0
 
@@ -123,22 +114,18 @@ def known_policies(url: str) -> dict:
 def published_manifest(url: str) -> dict:
     """The manifest of the store's published index (shaped as a folder index's), read without loading the
     model; IndexUnavailable (one line) when nothing is published."""
-    with _open(url) as store:
-        index = store.open_index()
-        index.release()  # read once: this reader holds no generation
-        return index.manifest
+    from qa.index.open import index_manifest
+
+    return index_manifest(url)
 
 
 def open_eval_engine(url: str, folder, settings, reranker: str | None, model: str | None, built_for_eval: bool):
     """The engine `policyqa eval --store` measures: the store itself, or, when eval built a folder index of
     its own corpus (--squad, --model, --chunk-size), that corpus built into the schema `policyqa_eval` of
     the same database, reusing the folder's vectors so both stores are measured on the same embeddings."""
-    from qa.index.pg import open_engine
+    from qa.index.open import build_store, open_engine
 
     if not built_for_eval:
         return open_engine(url, model=model, reranker=reranker)
-    from qa.index.pg.build import FolderVectors, build_store
-
-    with _open(url, EVAL_SCHEMA) as store:
-        build_store(store, folder.parent / "policies", settings, lambda: FolderVectors(folder, settings))
+    build_store(url, folder.parent / "policies", settings, None, schema=EVAL_SCHEMA, vectors_of=folder)
     return open_engine(url, model=model, reranker=reranker, schema=EVAL_SCHEMA)

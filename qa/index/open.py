@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from qa.search.practice import PracticeModel
 
 __all__ = ["BACKENDS", "ENV_STORE", "SCHEMA", "Location", "backend_name", "index_manifest", "index_signature",
-           "is_store", "locate", "open_engine", "open_index", "store_location"]
+           "is_store", "locate", "open_engine", "open_index", "store_location", "store_status", "build_store",
+           "publish_store", "parse_shard", "redact_url"]
 
 # URL scheme (or "folder" for a path) -> the backend's module.
 BACKENDS = {
@@ -113,8 +114,8 @@ def open_engine(location: Location | None = None, *, model: str | None = None,
     `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is used.
     `embedder_factory(model id)` makes the embedder (tests pass a fake); else `embedder_loader(model id,
     runtime)` on the runtime the index was built with (default `qa.embed.load.load_embedder`; the chat
-    passes its cached one, so a reopened index keeps the model). `reranker`, `settings`, `practice`: see `Engine`. `options` go to the
-    backend (the store's `schema`). Raises IndexUnavailable, StoreError, ModelLoadError or
+    passes its cached one, so a reopened index keeps the model). `reranker`, `settings`, `practice`: see
+    `Engine`. `options` go to the backend (the store's `schema`). Raises IndexUnavailable, StoreError, ModelLoadError or
     RerankerUnavailable with a one-line message.
     """
     from qa.search.engine import Engine
@@ -155,17 +156,25 @@ def store_status(location: str, **options: Any) -> dict[str, Any]:
     return _store_backend(location).status(location, **options)
 
 
-def build_store(location: str, policies_dir: Path, settings, embedder_factory: Callable[[], object],
+def build_store(location: str, policies_dir: Path, settings, embedder_factory: Callable[[], object] | None,
                 **options: Any):
     """Bring the store at `location` up to date with `policies_dir`; a `qa.index.build.BuildReport`.
     `options`: `schema`, `shard` (I, N), `full`, `publish`, `max_bytes`, `vectors_of` (a folder index whose
-    vectors are copied). BuildError when nothing can be indexed; the published index keeps answering."""
+    vectors are copied; then `embedder_factory` may be None). BuildError when nothing can be indexed; the
+    published index keeps answering."""
     return _store_backend(location).build(location, policies_dir, settings, embedder_factory, **options)
 
 
 def publish_store(location: str, **options: Any) -> int:
     """Publish the store's newest complete build; its generation id. BuildError naming missing shards."""
     return _store_backend(location).publish(location, **options)
+
+
+def redact_url(location: str) -> str:
+    """`location` with any password it carries replaced, fit for messages and logs."""
+    from qa.index.pg.store import redact_url as redact
+
+    return redact(location)
 
 
 def parse_shard(location: str, text: str) -> tuple[int, int]:

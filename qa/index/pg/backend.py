@@ -46,7 +46,7 @@ def status(location: str, schema: str = SCHEMA) -> dict[str, Any]:
         return store_status(store)
 
 
-def build(location: str, policies_dir: Path, settings, embedder_factory: Callable[[], object], *,
+def build(location: str, policies_dir: Path, settings, embedder_factory: Callable[[], object] | None, *,
           schema: str = SCHEMA, shard: tuple[int, int] = (0, 1), full: bool = False, publish: bool = True,
           max_bytes: int | None = None, vectors_of: Path | None = None):
     """Bring the store up to date with `policies_dir` (`qa.index.pg.build.build_store`); a BuildReport.
@@ -60,6 +60,8 @@ def build(location: str, policies_dir: Path, settings, embedder_factory: Callabl
     if vectors_of is not None:
         folder = vectors_of
         embedder_factory = lambda: FolderVectors(folder, settings)  # noqa: E731
+    if embedder_factory is None:
+        raise ValueError("build needs an embedder_factory or vectors_of")
     with PgStore(location, schema) as store:
         return build_store(store, policies_dir, settings, embedder_factory, shard=shard, full=full,
                            publish=publish, max_bytes=max_bytes)
