@@ -344,9 +344,10 @@ class NameMatcher:
 
 
 # The matchers of the last few policy dicts; an entry holds its dict's keys and values, so a dict changed in
-# place (or a new dict at the same address) is compiled again.
+# place (or a new dict at the same address) is compiled again. Holding the values keeps an older index's
+# policy texts alive until KEPT other dicts have been routed: few, as a reopened index has a new dict.
 _MATCHERS: dict[int, tuple[tuple, tuple, NameMatcher]] = {}
-_MATCHERS_KEPT = 8
+_MATCHERS_KEPT = 4
 
 
 def name_matcher(policies: Mapping[str, object]) -> NameMatcher:
