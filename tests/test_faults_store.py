@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from qa.config import BuildSettings
-from qa.index.pg import PgStore, open_engine
+from qa.index.open import open_engine
+from qa.index.pg import PgStore
 from qa.index.pg.build import build_store
 
 pytestmark = pytest.mark.slow  # a real PostgreSQL server

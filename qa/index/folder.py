@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -34,3 +35,13 @@ def manifest(location: str | os.PathLike) -> dict[str, Any]:
 def signature(location: str | os.PathLike) -> str:
     """A hash of the manifest (about a millisecond): a rebuild writes a new one."""
     return hashlib.sha256(json.dumps(manifest(location), sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def build(location: str | os.PathLike, policies_dir: Path, settings, embedder_factory: Callable[[], Any], *,
+          full: bool = False, max_bytes: int | None = None, progress=None):
+    """Build (or bring up to date) the index folder from `policies_dir` (`qa.index.build.build_index`)."""
+    from qa.index.build import build_index
+    from qa.ingest.formats import DEFAULT_MAX_BYTES
+
+    return build_index(policies_dir, Path(location), settings, embedder_factory, full=full,
+                       max_bytes=DEFAULT_MAX_BYTES if max_bytes is None else max_bytes, progress=progress)

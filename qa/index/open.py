@@ -3,9 +3,9 @@
 A location is an index folder (a path) or a URL whose scheme names a backend (`postgresql://...`). Shells
 (the chat, the Compare page, the command line) resolve it with `locate` (flags, else $POLICYQA_STORE, else
 the folder: `--index`, $POLICYQA_INDEX or `index/`) and open it with `open_engine`; they never import a
-backend. A backend is one module offering `open_reader`, `manifest` and `signature` (see
+backend. A backend is one module offering `open_reader`, `manifest`, `signature` and `build` (see
 `qa.index.folder`); a store that is built and published apart from its readers also offers `status`,
-`build`, `publish` and `parse_shard` (`qa.index.pg.backend`). Adding one is a module plus its line in
+`publish` and `parse_shard` (`qa.index.pg.backend`). Adding one is a module plus its line in
 BACKENDS. Backend modules are imported on first use, so `--help` never loads psycopg.
 """
 
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["BACKENDS", "ENV_STORE", "SCHEMA", "Location", "backend_name", "index_manifest", "index_signature",
            "is_store", "locate", "open_engine", "open_index", "store_location", "store_status", "build_store",
-           "publish_store", "parse_shard", "redact_url"]
+           "publish_store", "parse_shard", "redact_url", "build_at"]
 
 # URL scheme (or "folder" for a path) -> the backend's module.
 BACKENDS = {
@@ -154,6 +154,14 @@ def _store_backend(location: str) -> ModuleType:
 def store_status(location: str, **options: Any) -> dict[str, Any]:
     """{"manifest": the published index's manifest or None, "building": builds in progress} of a store."""
     return _store_backend(location).status(location, **options)
+
+
+def build_at(location: Location, policies_dir: Path, settings, embedder_factory: Callable[[], object] | None,
+             **options: Any):
+    """Build (or bring up to date) the index at `location` from `policies_dir`; a `qa.index.build.BuildReport`.
+    `options`: `full`, `max_bytes`, and the backend's own (a store's: see `build_store`). BuildError when
+    nothing can be indexed; the index already there keeps answering."""
+    return _backend(location).build(location, policies_dir, settings, embedder_factory, **options)
 
 
 def build_store(location: str, policies_dir: Path, settings, embedder_factory: Callable[[], object] | None,
