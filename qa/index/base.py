@@ -35,7 +35,7 @@ class IndexReader(Protocol):
         ...
 
     @property
-    def policies(self) -> Mapping[str, Policy]:
+    def policies(self) -> dict[str, Policy]:
         """The indexed policies by id (name, aliases, text)."""
         ...
 

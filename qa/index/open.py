@@ -125,9 +125,9 @@ def open_engine(location: Location | None = None, *, model: str | None = None,
                         model=model or os.environ.get(ENV_MODEL), **options)
     index = opened.index
     if embedder_factory is None:
-        if embedder_loader is None:
-            from qa.embed.load import load_embedder as embedder_loader
-        load = embedder_loader
+        from qa.embed.load import load_embedder
+
+        load: Callable[[str, str | None], Embedder] = embedder_loader or load_embedder
 
         def embedder_factory(model_id: str) -> Embedder:
             # Questions run on the backend the passages were embedded with.

@@ -6,9 +6,9 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Generic, TypeVar, cast
 
 from qa.config import DEFAULT_RETRIEVER, RETRIEVERS, RetrievalSettings, index_dir
 from qa.embed.base import Embedder
@@ -33,10 +33,16 @@ def practice_reads(model: PracticeModel, embedder: Embedder) -> bool:
     return model.dimension == embedder.dimension and same_model
 
 
-class Engine:
-    """An opened index with its embedder; retrievers are made on first use and kept."""
+IndexT = TypeVar("IndexT", bound=IndexReader)
 
-    def __init__(self, index: IndexReader, embedder: Embedder, reranker: Reranker | None = None,
+
+class Engine(Generic[IndexT]):
+    """An opened index with its embedder; retrievers are made on first use and kept.
+
+    Typed by its index: any backend's `IndexReader` (`qa.index.base`); `Engine.open` gives an
+    `Engine[PolicyIndex]`, whose folder-only parts (vectors) a benchmark may read."""
+
+    def __init__(self, index: IndexT, embedder: Embedder, reranker: Reranker | None = None,
                  scorer: IndexScorer | None = None, settings: RetrievalSettings | None = None,
                  practice: str | PracticeModel | None = None):
         """`index` and `scorer` are any backend's (`qa.index.base`; `qa.index.open.open_engine` pairs
@@ -54,7 +60,7 @@ class Engine:
         self._practice_loaded = not isinstance(practice, str | None)
         self._evidence: EvidenceReader | None = None
 
-    def with_settings(self, settings: RetrievalSettings) -> Engine:
+    def with_settings(self, settings: RetrievalSettings) -> Engine[IndexT]:
         """The same index, model, reranker and scorer (with its caches), answering with other `settings`."""
         engine = Engine(self.index, self.embedder, self.reranker, scorer=self.scorer, settings=settings)
         engine._practice, engine._practice_loaded, engine._evidence = (self._practice, self._practice_loaded,
@@ -90,15 +96,17 @@ class Engine:
     @classmethod
     def open(cls, folder: str | os.PathLike | None = None, model: str | None = None,
              embedder_factory: Callable[[str], Embedder] | None = None, reranker: str | None = None,
-             settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None) -> Engine:
+             settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None,
+             ) -> Engine[PolicyIndex]:
         """Load the index folder (flag, $POLICYQA_INDEX or `index/`; never $POLICYQA_STORE), the model that
         built it, and the reranker: `qa.index.open.open_engine` on that folder (see it for the arguments).
         Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
         """
         from qa.index.open import open_engine
 
-        return open_engine(index_dir(folder), model=model, embedder_factory=embedder_factory, reranker=reranker,
-                           settings=settings, practice=practice)
+        engine = open_engine(index_dir(folder), model=model, embedder_factory=embedder_factory, reranker=reranker,
+                             settings=settings, practice=practice)
+        return cast("Engine[PolicyIndex]", engine)  # a folder location opens a PolicyIndex
 
     def warm_up(self) -> None:
         """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""
@@ -109,7 +117,7 @@ class Engine:
         self.scorer.forget_queries()
 
     @property
-    def policies(self) -> Mapping:
+    def policies(self) -> dict:
         return self.index.policies
 
     def retriever(self, name: str = DEFAULT_RETRIEVER) -> Retriever:
