@@ -229,6 +229,24 @@ def practice_for(engine, topic: Topic) -> str | None:
     return topic.id if model is not None and topic.id in model.topics else AUTO
 
 
+def decided_as(engine, topic: Topic) -> tuple[str | None, Topic]:
+    """How `topic`'s cells are decided: the practice passed to the answer path, and the topic whose evidence
+    words guard the deciding sentence. A user's topic without evidence words that the practice model reads
+    as one shipped practice is decided as that practice, guarded by the shipped topic's words (its own
+    question still searches): "Where can I lodge a complaint?" needs a sentence naming a regulator."""
+    from qa.search.answer import AUTO, practices_asked
+
+    practice = practice_for(engine, topic)
+    if topic.evidence or getattr(engine, "practice", None) is None or practice != AUTO:
+        return practice, topic
+
+    asked = practices_asked(engine, topic.question)
+    shipped = {t.id: t for t in load_topics()}
+    if not asked or asked[0] not in shipped:
+        return practice, topic
+    return asked[0], shipped[asked[0]]
+
+
 def evidence_test(topic: Topic, name: str) -> Callable[[str], bool] | None:
     """What a sentence deciding `topic`'s cell must hold: one of its evidence words outside the policy's own
     `name`; None for a topic without evidence words."""
@@ -583,8 +601,9 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
                     pass  # a damaged entry is answered again
             if engine is None:
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
-            answer = engine.answer(topic.question, policies=[pid], practice=practice_for(engine, topic),
-                                   accepts=evidence_test(topic, known[pid][0]))
+            practice, guard = decided_as(engine, topic)
+            answer = engine.answer(topic.question, policies=[pid], practice=practice,
+                                   accepts=evidence_test(guard, known[pid][0]))
             cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic, pid, answer)
             column["cells"][topic.key] = cell.to_cache()
             grid.computed += 1

@@ -43,7 +43,8 @@ from qa.search.verdict import (
     verdict_for,
 )
 
-__all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question"]  # Quote lives in qa.search.quotes
+# Quote lives in qa.search.quotes; it is re-exported here, where callers have always found it.
+__all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question", "practices_asked"]
 
 MENTIONS_SHOWN = 3
 STATES_IT_AT = 0.5  # a calibrated probability at or above which an answered row "states it"
@@ -372,6 +373,11 @@ class _Asked:
     only: bool = False
     query: np.ndarray | None = None
     accepts: Callable[[str], bool] | None = None  # what the deciding sentence must pass (see answer_question)
+
+
+def practices_asked(engine, question: str) -> tuple[str, ...]:
+    """The practice model's topic ids `question` asks about, most likely first; () without a model."""
+    return _asked(engine, question.strip(), AUTO).topics if engine.practice is not None else ()
 
 
 def _asked(engine, question: str, practice: str | None, accepts: Callable[[str], bool] | None = None) -> _Asked:
