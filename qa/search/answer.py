@@ -72,6 +72,7 @@ ABSENT_RELAX = 0.8
 MANY_POLICIES = 12
 DECIDED_POLICIES = 10
 CORPUS_DEPTH = 300
+MANY_DEPTH = 4  # candidates reranked per decided policy there (the reranker embeds each unseen one)
 EVIDENCE_ALL = 2000  # up to this many policies in scope, every one is checked for the practice asked about
 
 
@@ -296,6 +297,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     counted: list[PolicyAnswer] = []
     if policies is None and not routed and len(scope) > MANY_POLICIES:
         decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs)
+        depth = min(depth, MANY_DEPTH)
     candidates = {p: engine.search(interpreted, k=depth, policies=[p], **kwargs) for p in decided}
     threshold = settings.abstain_below
     if reranker is not None:
@@ -339,7 +341,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         return order[:DECIDED_POLICIES], []
     judged = list(scope) if len(scope) <= EVIDENCE_ALL else order
     decisions = {p: decide(evidence.of(p), engine.policies[p].text, asked.thresholds, model.topics, asked.query,
-                           terms, {}) for p in judged}
+                           terms, {}, literal=False) for p in judged}
     stating = sorted((p for p in judged if decisions[p].stated), key=lambda p: -decisions[p].score)
     leaders = list(dict.fromkeys([*stating, *order]))[:DECIDED_POLICIES]
     chosen = set(leaders)

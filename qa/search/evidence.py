@@ -8,6 +8,7 @@ asks about, which sentence says so, and does it say the company does not.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -36,11 +37,15 @@ def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:
                               if w.lower() not in _STOP and w.lower() not in named and len(w) > 2))
 
 
+def _stem(term: str) -> str:
+    stem = term[:-1] if len(term) > 4 and term.endswith("s") else term
+    return stem[:-1] if len(stem) > 5 and stem.endswith("e") else stem
+
+
+@functools.lru_cache(maxsize=1024)
 def term_pattern(term: str) -> re.Pattern:
     """`term` as a whole word with any ending ("sell" matches sells, selling; "recording" recordings)."""
-    stem = term[:-1] if len(term) > 4 and term.endswith("s") else term
-    stem = stem[:-1] if len(stem) > 5 and stem.endswith("e") else stem
-    return re.compile(rf"(?<!\w){re.escape(stem)}\w*", re.IGNORECASE)
+    return re.compile(rf"(?<!\w){re.escape(_stem(term))}\w*", re.IGNORECASE)
 
 
 def terms_in(text: str, terms: Sequence[str]) -> float:
@@ -138,21 +143,39 @@ class PolicyEvidence:
     # stating a practice makes each of its sentences a candidate, at the passage's probability.
     passage_spans: np.ndarray | None = None
     passage_topics: np.ndarray | None = None
+    # For each sentence, the best probability of each practice among the passages holding it (passages
+    # overlap), (n, T); computed once, so `stating` is array arithmetic.
+    held_by: np.ndarray | None = None
 
     def stating(self, topic: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """(indices, probabilities) of the sentences that state practice `topic`: their own probability,
-        or their passage's, is at or above `threshold`; the probability is the larger of the two."""
+        or their passage's, is at or above `threshold` (a passage's counts for those of its sentences that
+        reach LEAN of it themselves); the probability is the larger of the two."""
         if not len(self.spans):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         own = self.topics[:, topic]
-        strength = own.copy()
-        if self.passage_spans is not None and self.passage_topics is not None and len(self.passage_spans):
-            for (start, end), p in zip(self.passage_spans, self.passage_topics[:, topic]):
-                if p >= threshold:  # its sentences that lean to the practice themselves
-                    inside = (self.spans[:, 0] >= start) & (self.spans[:, 1] <= end) & (own >= threshold * LEAN)
-                    strength[inside] = np.maximum(strength[inside], p)
+        strength = own
+        if self.held_by is not None:
+            lent = self.held_by[:, topic]
+            strength = np.where((lent >= threshold) & (own >= threshold * LEAN), np.maximum(own, lent), own)
         chosen = np.flatnonzero(strength >= threshold)
         return chosen, strength[chosen]
+
+
+def _held_by(spans: np.ndarray, passage_spans: np.ndarray, passage_topics: np.ndarray) -> np.ndarray | None:
+    """Per sentence, the largest probability of each practice over the passages that hold it."""
+    if not len(spans) or not len(passage_spans):
+        return None
+    out = np.zeros((len(spans), passage_topics.shape[1]), dtype=np.float32)
+    # passages are in text order: those that can hold sentence i start at or before it
+    first = np.searchsorted(passage_spans[:, 0], spans[:, 0], side="right")
+    for i, (start, end) in enumerate(spans):
+        for j in range(first[i] - 1, -1, -1):
+            if passage_spans[j, 1] < start:
+                break
+            if passage_spans[j, 0] <= start and end <= passage_spans[j, 1]:
+                np.maximum(out[i], passage_topics[j], out=out[i])
+    return out
 
 
 class EvidenceReader:
@@ -176,7 +199,8 @@ class EvidenceReader:
         topics = self.model.topic_probabilities(vectors) if len(spans) else empty
         negated = self.model.negated_probability(vectors) if len(spans) else np.zeros(0, dtype=np.float32)
         passage_topics = self.model.topic_probabilities(passage_vectors) if len(passage_spans) else empty
-        evidence = PolicyEvidence(spans, vectors, topics, negated, passage_spans, passage_topics)
+        evidence = PolicyEvidence(spans, vectors, topics, negated, passage_spans, passage_topics,
+                                  _held_by(spans, passage_spans, passage_topics))
         self._kept[policy_id] = evidence
         if len(self._kept) > self.capacity:
             self._kept.popitem(last=False)
@@ -187,18 +211,30 @@ class EvidenceReader:
 # threshold themselves (a list's lead-in "We may share your personal data with:" is no statement of a sale
 # made in its fourth item).
 LEAN = 0.5
-# A sentence whose practice probability reaches LITERAL_RELAX of the threshold states the practice when it
-# holds LITERAL_TERMS of the question's key terms and LITERAL_SHARE of them ("absolutely no data on your
+# A sentence states the practice asked about, whatever its practice probability, when it holds
+# LITERAL_TERMS of the question's key terms and LITERAL_SHARE of them ("absolutely no data on your
 # pupils, students and parents" for a school asking about pupils and parents: the model reads "pupils" as
 # less than children).
-LITERAL_RELAX = 0.0
 LITERAL_TERMS = 2
 LITERAL_SHARE = 0.4
 
 
-def _literal(sentence: str, terms: Sequence[str]) -> bool:
-    found = sum(1 for t in terms if term_pattern(t).search(sentence))
-    return found >= LITERAL_TERMS and found / len(terms) >= LITERAL_SHARE
+def literal_sentences(text: str, spans: np.ndarray, terms: Sequence[str]) -> np.ndarray:
+    """Indices of the sentences (`spans` into `text`, in text order) that hold LITERAL_TERMS of `terms` and
+    LITERAL_SHARE of them. Each term is looked for once in the whole text, not sentence by sentence."""
+    if len(terms) < LITERAL_TERMS or not len(spans):
+        return np.zeros(0, dtype=np.int64)
+    lower = text.lower()  # a plain substring test first: most policies hold too few of the terms at all
+    present = [t for t in terms if _stem(t).lower() in lower]
+    if len(present) < LITERAL_TERMS or len(present) / len(terms) < LITERAL_SHARE:
+        return np.zeros(0, dtype=np.int64)
+    holding = np.zeros(len(spans), dtype=np.int64)
+    for term in present:
+        starts = np.fromiter((m.start() for m in term_pattern(term).finditer(text)), dtype=np.int64)
+        at = np.searchsorted(spans[:, 0], starts, side="right") - 1
+        inside = (at >= 0) & (starts < spans[np.clip(at, 0, None), 1])
+        holding[np.unique(at[inside])] += 1
+    return np.flatnonzero((holding >= LITERAL_TERMS) & (holding / len(terms) >= LITERAL_SHARE))
 
 
 @dataclass(frozen=True)
@@ -232,22 +268,21 @@ def _shown_bonus(shown: Mapping[tuple[int, int], float], start: int, end: int) -
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
            term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3,
-           accepts: Callable[[str], bool] | None = None) -> Decision:
+           accepts: Callable[[str], bool] | None = None, literal: bool = True) -> Decision:
     """Which sentence of the policy answers a question about the practices `asked` ({topic index:
     threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
     bonus for holding its key `terms` and for lying in a passage the answer shows (`shown`: passage span ->
     its weight, 1 for the reranker's first, 1/2 for its second…). Not stated when no sentence states an asked practice.
     `text` is the policy text; `query` the question's vector (1, d)."""
     best: tuple[float, int, int, float] | None = None
+    holding: np.ndarray | None = None if literal else np.zeros(0, dtype=np.int64)
     for topic, threshold in asked.items():
         chosen, strengths = evidence.stating(topic, threshold)
-        if len(terms) >= LITERAL_TERMS:  # a sentence holding the question's own words says it too
-            near, near_strengths = evidence.stating(topic, threshold * LITERAL_RELAX)
-            taken = set(chosen.tolist())
-            literal = [j for j, i in enumerate(near) if i not in taken and _literal(
-                text[int(evidence.spans[i][0]):int(evidence.spans[i][1])], terms)]
-            chosen = np.concatenate([chosen, near[literal]]).astype(np.int64)
-            strengths = np.concatenate([strengths, near_strengths[literal]])
+        if holding is None:  # a sentence holding the question's own words says it too, whatever its practice
+            holding = literal_sentences(text, evidence.spans, terms)
+        extra = np.setdiff1d(holding, chosen)
+        chosen = np.concatenate([chosen, extra]).astype(np.int64)
+        strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
         for i, strength in zip(chosen, strengths):
             start, end = (int(x) for x in evidence.spans[i])
             if accepts is not None and not accepts(text[start:end]):

@@ -191,7 +191,8 @@ def _is_short_upper(name: str) -> bool:
 
 
 # Where a name may start and end in a question: not after a word character or "/" (a name after "and/" is
-# part of a path or a pair, not the name), not before a word character. Short upper-case names match with case (`_is_short_upper`).
+# part of a path or a pair, not the name), not before a word character. Short upper-case names match with
+# case (`_is_short_upper`).
 _NAME_START = re.compile(r"(?<![\w/])")
 _NAME_END = re.compile(r"(?!\w)")
 
