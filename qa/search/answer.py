@@ -1,4 +1,5 @@
-"""The one answer path: from a question (and the conversation so far) to cited quotes or "not stated".
+"""The one answer path: from a question (and the conversation so far) to a verdict per policy, proven by
+cited quotes, or "not stated".
 
 Everything a user sees goes through `answer_question`: `policyqa ask`, the chat, the comparison grid,
 and `policyqa eval`, which judges the same `Answer`. In order:
@@ -8,12 +9,19 @@ and `policyqa eval`, which judges the same `Answer`. In order:
 2. it is routed by the companies it names (`qa.search.names`): exact names and aliases, near misses
    ("Cloudsentrik"), and organisations that have no policy here ("Facebook"), which get no answer;
 3. each policy in scope is searched on its own (the first-stage retriever, hybrid by default), so every
-   company gets its best evidence even when another company's policy dominates the overall ranking;
-4. the reranker (`qa.search.reranker`, a cross-encoder trained here) rescores each policy's candidates into a
-   calibrated probability that the passage answers the question; passages are ordered by it, and a
-   policy whose best passage falls below the calibrated threshold is "not stated", its nearest passage
-   kept only as a labelled nearest match. Without a reranker, the dense similarity and its threshold
-   decide instead.
+   company gets its best evidence even when another company's policy dominates the overall ranking; over
+   more than MANY_POLICIES policies, one search over all of them picks the policies to decide in full
+   (`_leading`);
+4. the reranker (`qa.search.reranker`, a bi-encoder MiniLM fine-tuned here) rescores each policy's candidates
+   into a calibrated probability that the passage answers the question, and orders them by it, except that
+   a first-stage best passage holding every key term of the question stays first (`_keep_literal`);
+5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
+   whose sentences states a practice the question asks about, or that never writes a name the question
+   uses, is "not stated"; otherwise the sentence that states it, nearest the question, is quoted first
+   (`qa.search.quotes`: whole sentences with their qualifiers) and its stance makes the verdict
+   (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one). A question about no
+   practice of the model is decided by the reranker's calibrated threshold, as is every question when no
+   practice model is loaded; without a reranker, by the dense similarity and its threshold.
 """
 
 from __future__ import annotations
