@@ -258,6 +258,10 @@ _BUSINESS_SALE = re.compile(
     r"\bmergers?\b|\bacquisitions?\b|\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]ation",
     re.IGNORECASE)
 _VETOES = {"sale": _BUSINESS_SALE}
+# A practice named by an act that a sentence stating it must name: "we do not share this type of data with
+# third parties" says nothing of selling it.
+_REQUIRED = {"sale": re.compile(r"\b(?:sell\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
+                                re.IGNORECASE)}
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], start: int, end: int) -> float:
@@ -287,8 +291,9 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
             start, end = (int(x) for x in evidence.spans[i])
             if accepts is not None and not accepts(text[start:end]):
                 continue
-            veto = _VETOES.get(topic_ids[topic])
-            if veto is not None and veto.search(text[start:end]):
+            veto, required = _VETOES.get(topic_ids[topic]), _REQUIRED.get(topic_ids[topic])
+            if (veto is not None and veto.search(text[start:end])) or \
+                    (required is not None and not required.search(text[start:end])):
                 continue
             score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
                      + shown_weight * _shown_bonus(shown, start, end) + strength_weight * float(strength))
