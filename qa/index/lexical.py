@@ -33,7 +33,9 @@ def build_bm25(corpus: Sequence[str]):
     """A bm25s index of `corpus` (an empty corpus gives an index that scores nothing)."""
     import bm25s
 
-    bm25 = bm25s.BM25()
+    from qa.index.bm25 import B, K1, METHOD
+
+    bm25 = bm25s.BM25(k1=K1, b=B, method=METHOD)  # the parameters the store's formula reads (qa.index.bm25)
     if corpus:
         bm25.index(tokenize(corpus), show_progress=False)
     return bm25

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import time
 import uuid
 from collections import OrderedDict
@@ -11,14 +10,13 @@ from typing import Iterator, Sequence
 import numpy as np
 
 from qa.errors import IndexUnavailable
+from qa.index import bm25
 from qa.index.base import QueryCache
+from qa.index.bm25 import tf_part
 from qa.index.pg.store import PgStore, _safe_url
 from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
 
-# bm25s's defaults (method "lucene": Lucene idf, Robertson tf), as qa.search.retrieval.Scorer uses them.
-BM25_K1 = 1.5
-BM25_B = 0.75
 # HNSW candidates scanned for a search over every policy; the candidates are re-scored exactly anyway.
 EF_SEARCH = 200
 # Up to this many passages in scope, dense candidates come from an exact scan, so a question routed to
@@ -73,12 +71,6 @@ def _arrays(sent: bytes, counts: np.ndarray) -> np.ndarray:
 POSTINGS_SQL = ("SELECT array_agg(t.policy_id), array_agg(t.term), array_agg(t.df), "
                 "string_agg(array_send(t.ords), ''::bytea), string_agg(array_send(t.tfs), ''::bytea), "
                 "string_agg(array_send(t.lengths), ''::bytea) FROM {s}.terms t ")
-
-
-def tf_part(tf: np.ndarray, length: np.ndarray, average_length: float) -> np.ndarray:
-    """Robertson's tf part of BM25 (float32, as bm25s): what a token adds to a passage, divided by its idf."""
-    return tf / (tf + np.float32(BM25_K1) * (1 - np.float32(BM25_B) + np.float32(BM25_B) * length
-                                             / np.float32(average_length)))
 
 
 class StoredPolicy(Policy):
@@ -394,14 +386,12 @@ class _LazyBM25:
                     counts[token] = counts.get(token, 0) + 1
             for term, repeats in counts.items():
                 df, max_tf, min_ratio = stats[term]
-                idf = np.float32(math.log(1 + (n - df + 0.5) / (df + 0.5)))
+                idf = bm25.idf(n, df)
                 self.terms.append(term)
                 self.df.append(int(df))
                 self.weights.append(float(idf) * repeats)
-                # Robertson's tf part, tf / (tf + k1 (1 - b + b len / avgdl)), is at most this for any of
-                # the token's passages: tf at most max_tf, len / tf at least min_ratio.
-                most = 1 / (1 + BM25_K1 * (1 - BM25_B) / max_tf
-                            + BM25_K1 * BM25_B * min_ratio / max(index.average_length, 1e-9))
+                # The most a token adds to any of its passages: tf at most max_tf, len / tf at least min_ratio.
+                most = bm25.tf_part_bound(max_tf, min_ratio, index.average_length)
                 self.bounds.append(self.weights[-1] * most)
 
     def __len__(self) -> int:
