@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 
@@ -253,9 +254,22 @@ def _rows_of(passages, rows: np.ndarray, chunk: int = 64) -> Iterator:
         yield from fetch(part) if fetch is not None else (passages[int(r)] for r in part)
 
 
+_QUOTED: OrderedDict[tuple, tuple[Quote, ...]] = OrderedDict()
+QUOTES_KEPT = 20_000  # quotes made are kept: a question over many policies quotes the same sentences again
+
+
 def _quotes(engine, policy_id: str, hit: Hit) -> tuple[Quote, ...]:
-    """The quotes of `hit`'s marked sentences, whole and with their qualifiers (`qa.search.quotes`)."""
-    return build_quotes(engine.policies[policy_id], hit, hit.highlights)
+    """The quotes of `hit`'s marked sentences, whole and with their qualifiers (`qa.search.quotes`); kept per
+    policy version (its sha256), passage and sentences."""
+    policy = engine.policies[policy_id]
+    key = (policy_id, getattr(policy, "sha256", ""), len(policy.text), hit.name, hit.section, hit.start, hit.end,
+           tuple(hit.highlights))
+    found = _QUOTED.get(key)
+    if found is None:
+        found = _QUOTED[key] = build_quotes(policy, hit, hit.highlights)
+        if len(_QUOTED) > QUOTES_KEPT:
+            _QUOTED.popitem(last=False)
+    return found
 
 
 def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] | None = None,

@@ -219,22 +219,29 @@ LITERAL_TERMS = 2
 LITERAL_SHARE = 0.4
 
 
-def literal_sentences(text: str, spans: np.ndarray, terms: Sequence[str]) -> np.ndarray:
-    """Indices of the sentences (`spans` into `text`, in text order) that hold LITERAL_TERMS of `terms` and
-    LITERAL_SHARE of them. Each term is looked for once in the whole text, not sentence by sentence."""
-    if len(terms) < LITERAL_TERMS or not len(spans):
-        return np.zeros(0, dtype=np.int64)
-    lower = text.lower()  # a plain substring test first: most policies hold too few of the terms at all
-    present = [t for t in terms if _stem(t).lower() in lower]
-    if len(present) < LITERAL_TERMS or len(present) / len(terms) < LITERAL_SHARE:
-        return np.zeros(0, dtype=np.int64)
-    holding = np.zeros(len(spans), dtype=np.int64)
-    for term in present:
+def term_counts(text: str, spans: np.ndarray, terms: Sequence[str]) -> np.ndarray:
+    """How many of `terms` each sentence (`spans` into `text`, in text order) holds, shape (n,). Each term is
+    looked for once in the whole text (after a plain substring test), not sentence by sentence."""
+    counts = np.zeros(len(spans), dtype=np.int64)
+    if not terms or not len(spans):
+        return counts
+    lower = text.lower()
+    for term in terms:
+        if _stem(term).lower() not in lower:
+            continue
         starts = np.fromiter((m.start() for m in term_pattern(term).finditer(text)), dtype=np.int64)
         at = np.searchsorted(spans[:, 0], starts, side="right") - 1
         inside = (at >= 0) & (starts < spans[np.clip(at, 0, None), 1])
-        holding[np.unique(at[inside])] += 1
-    return np.flatnonzero((holding >= LITERAL_TERMS) & (holding / len(terms) >= LITERAL_SHARE))
+        counts[np.unique(at[inside])] += 1
+    return counts
+
+
+def literal_sentences(counts: np.ndarray, terms: Sequence[str]) -> np.ndarray:
+    """Indices of the sentences holding LITERAL_TERMS of `terms` and LITERAL_SHARE of them (`counts` from
+    `term_counts`)."""
+    if len(terms) < LITERAL_TERMS:
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero((counts >= LITERAL_TERMS) & (counts / len(terms) >= LITERAL_SHARE))
 
 
 @dataclass(frozen=True)
@@ -264,9 +271,13 @@ _REQUIRED = {"sale": re.compile(r"\b(?:sell\w*|sold|sale|rent\w*|trade|trading|m
                                 re.IGNORECASE)}
 
 
-def _shown_bonus(shown: Mapping[tuple[int, int], float], start: int, end: int) -> float:
-    """The largest weight of a span in `shown` that holds the sentence (start, end)."""
-    return max((w for (s, e), w in shown.items() if s <= start and end <= e), default=0.0)
+def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
+    """Per sentence (`spans`, (n, 2)), the largest weight of a span in `shown` that holds it."""
+    bonus = np.zeros(len(spans), dtype=np.float32)
+    for (start, end), weight in shown.items():
+        inside = (spans[:, 0] >= start) & (spans[:, 1] <= end)
+        bonus[inside] = np.maximum(bonus[inside], weight)
+    return bonus
 
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
@@ -279,26 +290,32 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
     its weight, 1 for the reranker's first, 1/2 for its second…). Not stated when no sentence states an asked practice.
     `text` is the policy text; `query` the question's vector (1, d)."""
     best: tuple[float, int, int, float] | None = None
-    holding: np.ndarray | None = None if literal else np.zeros(0, dtype=np.int64)
+    counts: np.ndarray | None = None
     for topic, threshold in asked.items():
         chosen, strengths = evidence.stating(topic, threshold)
-        if holding is None:  # a sentence holding the question's own words says it too, whatever its practice
-            holding = literal_sentences(text, evidence.spans, terms)
-        extra = np.setdiff1d(holding, chosen)
-        chosen = np.concatenate([chosen, extra]).astype(np.int64)
-        strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
-        for i, strength in zip(chosen, strengths):
-            start, end = (int(x) for x in evidence.spans[i])
-            if accepts is not None and not accepts(text[start:end]):
+        if counts is None:  # the quick judgement over many policies leaves the question's words aside
+            counts = term_counts(text, evidence.spans, terms) if literal else \
+                np.zeros(len(evidence.spans), dtype=np.int64)
+        if literal:  # a sentence holding the question's own words says it too, whatever its practice
+            extra = np.setdiff1d(literal_sentences(counts, terms), chosen)
+            chosen = np.concatenate([chosen, extra]).astype(np.int64)
+            strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
+        if not len(chosen):
+            continue
+        spans = evidence.spans[chosen]
+        scores = (evidence.vectors[chosen] @ query[0]
+                  + term_weight * (counts[chosen] / len(terms) if terms else 0.0)
+                  + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths)
+        veto, required = _VETOES.get(topic_ids[topic]), _REQUIRED.get(topic_ids[topic])
+        for k in np.argsort(-scores, kind="stable"):  # the best sentence that passes every check on its words
+            if best is not None and scores[k] <= best[0]:
+                break
+            sentence = text[int(spans[k][0]):int(spans[k][1])]
+            if (accepts is not None and not accepts(sentence)) or (veto is not None and veto.search(sentence)) \
+                    or (required is not None and not required.search(sentence)):
                 continue
-            veto, required = _VETOES.get(topic_ids[topic]), _REQUIRED.get(topic_ids[topic])
-            if (veto is not None and veto.search(text[start:end])) or \
-                    (required is not None and not required.search(text[start:end])):
-                continue
-            score = (float(evidence.vectors[i] @ query[0]) + term_weight * terms_in(text[start:end], terms)
-                     + shown_weight * _shown_bonus(shown, start, end) + strength_weight * float(strength))
-            if best is None or score > best[0]:
-                best = (score, int(i), topic, float(strength))
+            best = (float(scores[k]), int(chosen[k]), topic, float(strengths[k]))
+            break
     if best is None:
         return Decision(False)
     score, i, topic, strength = best
