@@ -9,13 +9,28 @@ from `qa.chat.render` / `qa.compare.view`, which escape all policy text.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
 
 from qa.chat import render
-from qa.compare.grid import TopicsError, build_grid, last_changes, load_topics, store_cache_folder
-from qa.compare.view import STYLESHEET, cell_html, column_head_html, topic_html
+from qa.compare.grid import Grid, TopicsError, build_grid, last_changes, load_topics, store_cache_folder
+from qa.compare.view import (
+    SORTS,
+    STYLESHEET,
+    VERDICT_FILTER_LABELS,
+    cell_html,
+    column_head_html,
+    page_of,
+    policy_rows,
+    row_head_html,
+    row_html,
+    rows_csv,
+    topic_html,
+    topic_rows,
+    verdict_counts,
+)
 from qa.config import index_dir
 from qa.embed.base import ModelLoadError
 from qa.errors import StoreError
@@ -26,7 +41,6 @@ from qa.search.engine import Engine
 
 BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reload this page."
 POLICY_WINDOW = 4_000  # characters of the policy around a cell's passage in its "Open in policy" box
-MANY_POLICIES = 12  # more than this, and the policy filter starts empty: the user picks the columns
 
 st.set_page_config(page_title="Compare · policyqa", page_icon="🔎", layout="wide")
 
@@ -94,33 +108,187 @@ def store_failure(err: Exception) -> str | None:
     return str(failure) if failure is not err or isinstance(err, IndexUnavailable) else None
 
 
-def filters(engine: Engine, topics) -> tuple[list[str], list[str]]:
-    """Policy and topic filters (in the sidebar, out of the way on a phone); returns the chosen ids."""
-    policies = engine.policies
+# One topic × every policy, one company × every topic, or a few companies side by side (short: one line on a phone).
+VIEWS = {"topic": "By topic", "company": "By company", "grid": "Side by side"}
+GRID_MAX = 6  # the side-by-side grid's columns: past six, each is too narrow to read at 1280 px
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """What the page shows before any engine is needed: the policies' names (id -> name), in index order,
+    and how to get the cells (`build_grid` arguments); an engine is opened only for cells not cached yet
+    and for "Open in policy"."""
+
+    names: dict[str, str]
+    grid_args: dict
+
+
+def open_corpus() -> Corpus | None:
+    """The index's policies from its manifest (a folder), or from the engine (a PostgreSQL store)."""
+    if os.environ.get(ENV_STORE):
+        engine = open_engine()
+        if engine is None:
+            return None
+        return Corpus({pid: p.name for pid, p in engine.policies.items()}, {"engine": engine})
+    try:
+        manifest = read_manifest(index_dir())
+    except IndexUnavailable as err:
+        say("error", str(err))
+        st.markdown(BUILD_HINT)
+        return None
+    names = {pid: str(info.get("name") or pid) for pid, info in manifest["policies"].items()}
+    return Corpus(names, {"manifest": manifest, "engine_factory": engine_or_stop})
+
+
+def engine_or_stop() -> Engine:
+    engine = open_engine()
+    if engine is None:
+        st.stop()
+    assert engine is not None
+    return engine
+
+
+def cells(corpus: Corpus, topics, policies: list[str] | None = None) -> Grid:
+    """The grid of `policies` (None: all) from the cache, answering (with a spinner) what it lacks."""
+    with st.spinner("Asking the policies about every practice…"):
+        try:
+            return build_grid(grid_folder(), topics, policies=policies, **corpus.grid_args)
+        except Exception as err:
+            if (failure := store_failure(err)) is None:
+                raise
+            say("error", failure)
+            st.stop()
+    raise AssertionError("unreachable")
+
+
+def open_in_policy(policy_id: str, name: str, topic_label: str, cell) -> None:
+    """The cell's passage in its policy, in a full-width dialog: the quotes marked, the text escaped."""
+
+    def body() -> None:
+        engine = engine_or_stop()
+        policy = engine.policies.get(policy_id)
+        if policy is None or cell.passage is None:
+            say("info", f"{name} is no longer in the index.")
+            return
+        what = "the answer marked" if cell.stated else "the nearest passage (not an answer)"
+        show_html(render.muted_html(f"{topic_label}: {what}"))
+        highlights = [(q.start, q.end) for q in cell.quotes]
+        show_html(render.policy_html(policy.text, cell.passage, highlights, window=POLICY_WINDOW))
+
+    st.dialog(render.escape_text(name), width="large")(body)()
+
+
+def open_button(key: str, policy_id: str, name: str, topic_label: str, cell) -> None:
+    if cell.passage is None:
+        return
+    label = "Open in policy" if cell.stated else "Nearest passage"
+    if st.button(label, key=key, icon=":material/description:", type="tertiary"):
+        open_in_policy(policy_id, name, topic_label, cell)
+
+
+def show_rows(rows, first: str, opener) -> None:
+    """Table rows (`qa.compare.view.row_html`), each with its "Open in policy" button."""
+    show_html(row_head_html(first))
+    for row in rows:
+        text, button = st.columns([12, 2], vertical_alignment="center", gap="small")
+        with text:
+            show_html(row_html(row, is_company=first == "Company"))
+        with button:
+            opener(row)
+
+
+def downloads(csv_text: str, name: str, markdown: str | None = None) -> None:
+    st.download_button("CSV", csv_text, file_name=name, mime="text/csv", icon=":material/download:",
+                       key="download-csv")
+    if markdown is not None:
+        st.download_button("Markdown", markdown, file_name=name.replace(".csv", ".md"), mime="text/markdown",
+                           icon=":material/download:", key="download-md")
+
+
+def topic_view(corpus: Corpus, topics) -> None:
+    """One topic × every policy: a table filtered by verdict and company, sorted, 50 rows a page."""
+    labels = {t.id: t.label for t in topics}
+    topic_id = st.selectbox("Topic", list(labels), format_func=lambda t: labels.get(t, t), key="compare-topic")
+    topic = next(t for t in topics if t.id == topic_id)
+    grid = cells(corpus, [topic])
+    counts = verdict_counts(grid, topic_id)
+    # Labels folded into placeholders and options: on a phone the three stack, and stay three short lines.
+    search_col, verdict_col, sort_col = st.columns([3, 4, 2])
+    search = search_col.text_input("Company", key="compare-search", placeholder="Search companies",
+                                   label_visibility="collapsed")
+    verdicts = verdict_col.multiselect("Verdict", list(counts), key="compare-verdicts", placeholder="Every verdict",
+                                       format_func=lambda v: f"{VERDICT_FILTER_LABELS[v]} ({counts[v]:,})",
+                                       label_visibility="collapsed")
+    sort = sort_col.selectbox("Sort", SORTS, key="compare-sort", format_func=lambda s: f"Sort by {s}",
+                              label_visibility="collapsed")
+    rows = topic_rows(grid, topic_id, verdicts, search, sort)
+    state = f"compare-page-{topic_id}-{'/'.join(verdicts)}-{search}-{sort}"
+    shown, page, pages = page_of(rows, st.session_state.get(state, 1))
+    summary = " · ".join(f"{n:,} {VERDICT_FILTER_LABELS[v].lower()}" for v, n in counts.items())
+    note, download = st.columns([6, 1], vertical_alignment="center")
+    note.caption(f"{topic.question} — {len(grid.policies):,} policies: {summary}. "
+                 f"{len(rows):,} shown{f', page {page} of {pages}' if pages > 1 else ''}.")
+    with download:
+        downloads(rows_csv(rows, "Company"), f"policyqa-{topic_id}.csv")
+    show_rows(shown, "Company", lambda r: open_button(f"open-{topic_id}-{r.key}", r.key, r.label, topic.label, r.cell))
+    if pages > 1:
+        prev, where, nxt = st.columns([1, 2, 1], vertical_alignment="center")
+        if prev.button("Previous", key="compare-prev", disabled=page <= 1, icon=":material/chevron_left:"):
+            st.session_state[state] = page - 1
+            st.rerun()
+        where.caption(f"Page {page} of {pages}")
+        if nxt.button("Next", key="compare-next", disabled=page >= pages, icon=":material/chevron_right:"):
+            st.session_state[state] = page + 1
+            st.rerun()
+
+
+def company_view(corpus: Corpus, topics) -> None:
+    """One company × every topic: its verdict and quote on each practice."""
+    names = corpus.names
+    policy_id = st.selectbox("Company", list(names), format_func=lambda p: names.get(p, p), key="compare-company")
+    grid = cells(corpus, topics, [policy_id])
+    rows = policy_rows(grid, policy_id)
+    stated = sum(r.cell.stated for r in rows)
+    st.caption(f"{names[policy_id]}: {stated} of {len(rows)} practices stated.")
+    downloads(rows_csv(rows, "Topic"), f"policyqa-{policy_id}.csv")
+    show_rows(rows, "Topic", lambda r: open_button(f"open-{policy_id}-{r.key}", policy_id, names[policy_id],
+                                                   r.label, r.cell))
+
+
+def grid_view(corpus: Corpus, topics) -> None:
+    """A few companies side by side (at most GRID_MAX columns): topics as rows, companies as columns."""
+    names = corpus.names
     with st.sidebar:
-        st.header("Compare")
-        # Many policies (a PostgreSQL store holds thousands): each column costs 16 answers, so the user picks.
-        many = len(policies) > MANY_POLICIES
-        chosen_p = st.multiselect("Policies", list(policies), default=[] if many else list(policies),
-                                  key="compare-policies",
-                                  format_func=lambda p: policies[p].name if p in policies else p,
-                                  placeholder=f"Choose from {len(policies):,} policies" if many else "Choose policies")
+        chosen_p = st.multiselect("Policies side by side", list(names), key="compare-policies",
+                                  default=list(names) if len(names) <= GRID_MAX else [],
+                                  max_selections=GRID_MAX, format_func=lambda p: names.get(p, p),
+                                  placeholder=f"Choose up to {GRID_MAX} of {len(names):,}")
         labels = {t.id: t.label for t in topics}
         chosen_t = st.multiselect("Topics", list(labels), default=list(labels), key="compare-topics",
                                   format_func=lambda t: labels.get(t, t))
-    return chosen_p, chosen_t
-
-
-def show_cell(engine: Engine, cell, name: str) -> None:
-    policy = engine.policies.get(cell.policy)
-    text = policy.text if policy is not None else None
-    show_html(cell_html(cell, name, text))
-    if text is None or cell.passage is None:
+    if not chosen_p or not chosen_t:
+        say("info", f"Choose up to {GRID_MAX} policies and at least one topic in the sidebar to see them side by "
+                    "side; the other views show every policy.")
         return
-    label = "Open in policy" if cell.stated else "Nearest passage (not an answer)"
-    with st.expander(label, icon=":material/description:"):
-        highlights = [(q.start, q.end) for q in cell.quotes]
-        show_html(render.policy_html(text, cell.passage, highlights, window=POLICY_WINDOW))
+    grid = cells(corpus, topics, chosen_p)
+    shown = grid.select(chosen_p, chosen_t)
+    stated = sum(c.stated for c in shown.cells.values())
+    st.caption(f"{len(shown.topics)} topics × {len(shown.policies)} policies · {stated} stated · "
+               f"{grid.cached} cells from the cache, {grid.computed} answered now ({grid.seconds:.1f} s)")
+    downloads(shown.to_csv(), "policyqa-compare.csv", shown.to_markdown())
+    engine = engine_or_stop()  # the cells show their quote in its sentence: the policy texts
+    with st.container(key="compare-head"):  # sticky; hidden on a phone (compare_view.STYLESHEET)
+        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
+            with column:
+                show_html(column_head_html(policy.name))
+    for topic in shown.topics:
+        show_html(topic_html(topic.label, topic.question))
+        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
+            with column:
+                cell = shown.cell(topic.id, policy.id)
+                known = engine.policies.get(policy.id)
+                show_html(cell_html(cell, policy.name, known.text if known is not None else None))
+                open_button(f"open-{topic.id}-{policy.id}", policy.id, policy.name, topic.label, cell)
 
 
 def main() -> None:
@@ -129,56 +297,25 @@ def main() -> None:
     st.title("Compare policies")
     st.caption("Every practice, every policy: the sentence that says it, quoted word for word, or “Not stated” "
                "when the policy is silent.")
-    engine = open_engine()
-    if engine is None:
+    corpus = open_corpus()
+    if corpus is None:
         st.stop()
+    assert corpus is not None
     try:
         topics = load_topics()
     except TopicsError as err:
         say("error", str(err))
         st.stop()
-    chosen_p, chosen_t = filters(engine, topics)
-    if not chosen_p or not chosen_t:
-        many = len(engine.policies) > MANY_POLICIES
-        say("info" if many and not chosen_p else "warning",
-            f"{len(engine.policies):,} policies are indexed: choose the ones to compare in the sidebar." if many
-            and not chosen_p else "Choose at least one policy and one topic in the sidebar.")
-        st.stop()
-    with st.spinner("Asking every policy about every practice…"):
-        # Only the chosen columns are answered (the cache keeps the others it holds).
-        try:
-            grid = build_grid(grid_folder(), topics, policies=chosen_p, engine=engine)
-        except Exception as err:
-            if (failure := store_failure(err)) is None:
-                raise
-            say("error", failure)
-            st.stop()
-    shown = grid.select(chosen_p, chosen_t)
-
-    left, right, note = st.columns([1, 1, 3])
-    left.download_button("CSV", shown.to_csv(), file_name="policyqa-compare.csv", mime="text/csv",
-                         icon=":material/download:", key="download-csv")
-    right.download_button("Markdown", shown.to_markdown(), file_name="policyqa-compare.md", mime="text/markdown",
-                          icon=":material/download:", key="download-md")
-    stated = sum(c.stated for c in shown.cells.values())
-    note.caption(f"{len(shown.topics)} topics × {len(shown.policies)} policies · {stated} stated · "
-                 f"{grid.cached} cells from the cache, {grid.computed} answered now ({grid.seconds:.1f} s)")
+    default = "grid" if len(corpus.names) <= GRID_MAX else "topic"
+    view = st.segmented_control("View", list(VIEWS), default=default, key="compare-view",
+                                format_func=lambda v: VIEWS[v], label_visibility="collapsed") or default
     changed = last_changes(grid_folder())
     if changed and changed[1]:
         when, lines = changed
         with st.expander(f"What changed when the policies were last updated ({len(lines)})",
                          icon=":material/difference:"):
             show_html(render.muted_html("\n".join([f"Updated {when}", *lines])))
-
-    with st.container(key="compare-head"):  # hidden on a phone (compare_view.STYLESHEET)
-        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
-            with column:
-                show_html(column_head_html(policy.name))
-    for topic in shown.topics:
-        show_html(topic_html(topic.label, topic.question))
-        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
-            with column:
-                show_cell(engine, shown.cell(topic.id, policy.id), policy.name)
+    {"topic": topic_view, "company": company_view, "grid": grid_view}[view](corpus, topics)
 
 
 main()
