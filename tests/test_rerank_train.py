@@ -1,5 +1,5 @@
 """The reranker's training loop, calibration and threshold, on a tiny torch model (no MiniLM, no training
-of the shipped model: that runs only by hand, `policyqa tune --reranker`)."""
+of the shipped model: that runs only by hand, `policyqa tune reranker`)."""
 
 import random
 

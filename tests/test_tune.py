@@ -1,4 +1,4 @@
-"""`policyqa tune` and the query adapter: training end to end on a tiny generated dataset with the fake
+"""`policyqa tune` (its subcommands and their defaults) and the query adapter: training end to end on a tiny generated dataset with the fake
 embedder, the adapter's files, the embedder factory, the index manifest, and the shipped adapter."""
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def tiny_squad(path, articles: int = 5) -> None:
 def parse(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="policyqa")
     add_tune_parser(parser.add_subparsers(dest="command", required=True))
-    return parser.parse_args(["tune", *argv])
+    return parser.parse_args(["tune", "adapter", *argv])
 
 
 @pytest.fixture(autouse=True)
@@ -163,7 +163,7 @@ def test_tune_end_to_end_on_a_tiny_dataset(squad, tmp_path, capsys):
     out.parent.mkdir()
     args = parse(["--squad", str(squad), "--holdout-policies", "2", "--epochs", "3", "--out", str(out),
                   "--model", "fake-embedder", "--quiet"])
-    assert qa.cli.tune.cmd_tune(args, base=FakeEmbedder()) == 0
+    assert qa.cli.tune.cmd_tune_adapter(args, base=FakeEmbedder()) == 0
     printed = capsys.readouterr().out
     assert "held-out policies: 10 questions" in printed
     assert any(line.startswith("hybrid") and " adapted " in line for line in printed.splitlines())
@@ -185,7 +185,7 @@ def test_tune_on_a_golden_set_with_seed_policies(seed_policies, tmp_path, capsys
     args = parse(["--dataset", str(ROOT / "evals" / "golden.jsonl"), "--policies", str(seed_policies),
                   "--holdout-policies", "2", "--epochs", "2", "--out", str(out), "--model", "fake-embedder",
                   "--quiet", "--retriever", "dense"])
-    assert qa.cli.tune.cmd_tune(args, base=FakeEmbedder()) == 0
+    assert qa.cli.tune.cmd_tune_adapter(args, base=FakeEmbedder()) == 0
     config = json.loads((out / CONFIG).read_text())
     assert config["data"]["heldout_policies"] == ["core-office-it", "ct1-technologies"]
     assert config["training"]["questions"] > 0
@@ -207,7 +207,7 @@ def test_ctrl_c_during_training_writes_nothing(squad, tmp_path, monkeypatch, cap
     out = tmp_path / "never"
     args = parse(["--squad", str(squad), "--holdout-policies", "2", "--epochs", "50", "--batch-size", "4",
                   "--out", str(out), "--model", "fake-embedder", "--quiet"])
-    assert qa.cli.tune.cmd_tune(args, base=FakeEmbedder()) == 130
+    assert qa.cli.tune.cmd_tune_adapter(args, base=FakeEmbedder()) == 130
     assert "interrupted after 0 of 50 epochs; nothing written" in capsys.readouterr().err
     assert not out.exists() and not list(tmp_path.glob(".never*"))
 
@@ -216,15 +216,59 @@ def test_bad_arguments_are_one_line_errors(squad, tmp_path):
     from qa.errors import UserError
 
     with pytest.raises(UserError, match="between 1 and 4"):
-        qa.cli.tune.cmd_tune(parse(["--squad", str(squad), "--holdout-policies", "5", "--out", str(tmp_path / "x")]),
+        qa.cli.tune.cmd_tune_adapter(parse(["--squad", str(squad), "--holdout-policies", "5", "--out", str(tmp_path / "x")]),
                          base=FakeEmbedder())
     (tmp_path / "busy").mkdir()
     (tmp_path / "busy" / "notes.txt").write_text("mine")
     with pytest.raises(UserError, match="not an adapter folder"):
-        qa.cli.tune.cmd_tune(parse(["--squad", str(squad), "--out", str(tmp_path / "busy")]), base=FakeEmbedder())
+        qa.cli.tune.cmd_tune_adapter(parse(["--squad", str(squad), "--out", str(tmp_path / "busy")]), base=FakeEmbedder())
     with pytest.raises(UserError, match="rank must be >= 1"):
-        qa.cli.tune.cmd_tune(parse(["--squad", str(squad), "--rank", "0", "--out", str(tmp_path / "y")]),
+        qa.cli.tune.cmd_tune_adapter(parse(["--squad", str(squad), "--rank", "0", "--out", str(tmp_path / "y")]),
                          base=FakeEmbedder())
+
+
+def tune_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="policyqa")
+    add_tune_parser(parser.add_subparsers(dest="command", required=True))
+    return parser
+
+
+def test_each_tune_subcommand_defaults_to_the_shipped_models_settings(tmp_path):
+    parser = tune_parser()
+    reranker = parser.parse_args(["tune", "reranker", "--squad", "dev.json", "--out", "r"])
+    assert (reranker.kind, reranker.epochs, reranker.minutes, reranker.max_abstain) == ("bi-encoder", 2, 40.0, 0.05)
+    card = (PROJECT_ROOT / "models" / "policyqa-reranker" / "README.md").read_text()
+    assert "policyqa tune reranker --kind bi-encoder --squad ../shared/data/policyqa/dev.json " \
+           "--out models/policyqa-reranker --golden evals/golden.jsonl --minutes 40 --epochs 2" in card
+    adapter = parser.parse_args(["tune", "adapter", "--squad", "dev.json", "--out", "a"])
+    shipped = json.loads((PROJECT_ROOT / "models" / SHIPPED / CONFIG).read_text())["training"]["settings"]
+    assert {name: getattr(adapter, name) for name in ("rank", "epochs", "batch_size", "learning_rate", "seed")} \
+        == {name: shipped[name] for name in ("rank", "epochs", "batch_size", "learning_rate", "seed")}
+    practice = parser.parse_args(["tune", "practice", "--out", "p"])
+    assert (practice.hidden, practice.seed, practice.data) == (0, 0, None)
+
+
+@pytest.mark.parametrize("kind, foreign", [("reranker", ["--rank", "4"]), ("reranker", ["--learning-rate", "1e-3"]),
+                                           ("reranker", ["--holdout-policies", "3"]), ("practice", ["--epochs", "3"]),
+                                           ("adapter", ["--minutes", "5"]), ("adapter", ["--hidden", "8"])])
+def test_a_subcommand_refuses_another_ones_flags(kind, foreign, capsys):
+    with pytest.raises(SystemExit) as stop:
+        required = ["--out", "x"] if kind == "practice" else ["--squad", "dev.json", "--out", "x"]
+        tune_parser().parse_args(["tune", kind, *required, *foreign])
+    assert stop.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("argv, subcommand", [(["--reranker", "--squad", "d.json", "--out", "x"], "reranker"),
+                                              (["--practice", "--out", "x"], "practice"),
+                                              (["--squad", "d.json", "--out", "x"], "adapter")])
+def test_the_old_flag_forms_name_their_subcommand(argv, subcommand, capsys):
+    from qa.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["tune", *argv])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and len(err.strip().splitlines()) == 1
+    assert f"is now `policyqa tune {subcommand}`" in err
 
 
 # -- the shipped adapter -------------------------------------------------------------------------------------

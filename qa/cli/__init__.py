@@ -23,7 +23,7 @@ from qa.cli.compare import add_compare_parser
 from qa.cli.eval import add_eval_parser
 from qa.cli.index import add_index_parser
 from qa.cli.output import terminal_safe
-from qa.cli.tune import add_tune_parser
+from qa.cli.tune import add_tune_parser, old_tune_form
 from qa.errors import EXIT_BUG, EXIT_FAILURE, UserError, as_store_error, exit_code
 
 
@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    old_form = old_tune_form(sys.argv[1:] if argv is None else argv)
+    if old_form:
+        parser.exit(2, f"policyqa: error: {old_form}\n")
     args = parser.parse_args(argv)
     try:
         if getattr(args, "k", 1) < 1:

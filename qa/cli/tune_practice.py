@@ -1,4 +1,4 @@
-"""`policyqa tune --practice`: train the practice model (qa.train.practice) and write its folder with a
+"""`policyqa tune practice`: train the practice model (qa.train.practice) and write its folder with a
 model card. Training imports torch, so it is imported here, when the command runs."""
 
 from __future__ import annotations
@@ -33,8 +33,9 @@ def cmd_tune_practice(args: argparse.Namespace) -> int:
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
     topics_file = PROJECT_ROOT / "qa" / "compare" / "topics.jsonl"
     report = train_practice(out, data, topics_file, PracticeSettings(hidden=args.hidden, seed=args.seed), log=say)
-    command = f"policyqa tune --practice --out {out} --data {data}"
+    command = f"policyqa tune practice --out {out} --data {data}"
     command += f" --hidden {args.hidden}" if args.hidden else ""
+    command += f" --seed {args.seed}" if args.seed else ""
     report["command"] = command
     report["machine"] = machine_line()
     (out / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")

@@ -3,7 +3,7 @@ company does NOT do it; which practice a question asks about. Numpy only, no tor
 
 It reads the MiniLM vectors the index already stores (L2-normalised, embedded as `qa.index.build` embeds a
 passage or sentence: policy name, section, text) and question vectors from `embedder.embed_query`. A model
-folder (`models/policyqa-practice`, trained by `policyqa tune --practice`, see its MODEL_CARD.md) holds
+folder (`models/policyqa-practice`, trained by `policyqa tune practice`, see its MODEL_CARD.md) holds
 `practice.safetensors` and `practice.json`. Each of its three heads is a stack of dense layers, ReLU
 between them and a sigmoid at the end: one layer is a logistic regression, two a small MLP.
 

@@ -1,6 +1,6 @@
 """The reranker at answer time: int8 ONNX, no torch, shipped in `models/`.
 
-A reranker folder holds `model-int8.onnx` (a MiniLM trained here by `policyqa tune --reranker`, see its
+A reranker folder holds `model-int8.onnx` (a MiniLM trained here by `policyqa tune reranker`, see its
 README.md model card), `tokenizer.json`, and `reranker.json`: its kind, the maximum input length and the
 calibration fitted on held-out policies, which turns the model's score and the first-stage retrieval
 score of a passage into the probability that the passage answers the question. That probability orders

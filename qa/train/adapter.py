@@ -1,4 +1,4 @@
-"""`policyqa tune`: learn a query-side adapter from question -> evidence-passage pairs, and measure it.
+"""`policyqa tune adapter`: learn a query-side adapter from question -> evidence-passage pairs, and measure it.
 
 Whole policies are held out: the last N policy ids in sorted order are never trained on, and the
 before/after numbers are measured on them alone, through the same `Engine` and `evaluate` that

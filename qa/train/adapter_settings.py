@@ -1,4 +1,4 @@
-"""How a query adapter is trained: `TrainSettings` and the defaults `policyqa tune` shows.
+"""How a query adapter is trained: `TrainSettings` and the defaults `policyqa tune adapter` shows.
 
 Apart from the training code (numpy, torch) so the command line can list its defaults without
 importing it.
