@@ -58,6 +58,20 @@ def test_a_pdf_page_drawing_one_form_150_times_is_stopped_at_the_deadline(tmp_pa
     assert done.stdout.strip() == "xobjects.pdf: reading the file took over 3 s, the per-file time limit", done.stderr
 
 
+def test_a_file_whose_reading_grows_memory_past_the_limit_is_refused_in_one_line(tmp_path):
+    """Issue 26: a memory limit that holds inside a file. The limit is set to 1 byte of growth, so the first
+    look of the watchdog (every WATCH_EVERY s) after the PDF's parser allocates stops it, long before the
+    time limit."""
+    path = tmp_path / "xobjects.pdf"
+    path.write_bytes(xobject_pdf(150, 20_000))
+    done = _run_python("import sys; from pathlib import Path; from qa.ingest.formats import Limits, extract_text\n"
+                       "from qa.errors import PolicyFileError\n"
+                       "try:\n    extract_text(Path(sys.argv[1]), limits=Limits(seconds=60, memory=1))\n"
+                       "except PolicyFileError as err:\n    print(err)\n", str(path))
+    assert done.stdout.strip() == ("xobjects.pdf: reading the file took over 0 MB of memory, the per-file memory "
+                                   "limit"), done.stderr
+
+
 def test_the_watchdog_leaves_nothing_pending_after_a_file_read_in_time(tmp_path):
     import time
 

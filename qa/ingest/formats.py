@@ -40,6 +40,9 @@ class Limits:
     """
 
     seconds: float = 30.0  # wall-clock time to extract the text (checked between pages, paragraphs)
+    # Growth of this process's resident memory while the file is read, checked every WATCH_EVERY seconds by
+    # the watchdog (a PDF whose page expands into gigabytes); 0 turns the check off.
+    memory: int = 1_000_000_000
     chars: int = 2_000_000  # text extracted; about 2,800 passages of 800 characters
     docx_members: int = 2_000  # files inside a .docx archive (a real one has tens)
     docx_inflated: int = 256_000_000  # bytes, all members of a .docx together, as its directory declares
@@ -124,7 +127,7 @@ def extract_data(data: bytes, path: Path, limits: Limits = DEFAULT_LIMITS) -> Ex
                 else:
                     extracted = Extracted(text, _markdown_headings(text) if suffix in (".md", ".markdown") else None)
     except _OverTime:  # delivered just as the block ended, inside the watchdog's own exit
-        raise budget.over_time() from None
+        raise budget.over_time() from None  # the watchdog fires on memory only while the block runs
     budget.add_chars(len(extracted.text) - budget.chars)
     return extracted
 
@@ -150,40 +153,62 @@ class _OverTime(BaseException):
     parsers' own `except Exception` (pypdf recovers from much) cannot swallow it."""
 
 
-class _Watchdog:
-    """Interrupts the thread that entered it once `deadline` (time.monotonic()) passes, wherever it is in
-    Python code (a PDF page that draws one form 150 times never returns to the between-pages check):
-    a timer thread raises _OverTime in it (PyThreadState_SetAsyncExc), turned into PolicyFileError at
-    exit. C code (zlib, lxml) is interrupted when it returns to Python."""
+WATCH_EVERY = 0.05  # seconds between the watchdog's looks at the clock and at the process's memory
 
-    def __init__(self, budget: "Budget"):
+
+def resident_bytes() -> int:
+    """This process's resident memory in bytes (Linux /proc; 0 where it cannot be read)."""
+    try:
+        with open("/proc/self/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
+class _Watchdog:
+    """Interrupts the thread that entered it once `deadline` (time.monotonic()) passes, or once the process's
+    resident memory has grown by more than the memory limit, wherever it is in Python code (a PDF page that
+    draws one form 150 times never returns to the between-pages check): a watching thread raises _OverTime
+    in it (PyThreadState_SetAsyncExc), turned into PolicyFileError at exit. C code (zlib, lxml) is
+    interrupted when it returns to Python. Memory is process-wide, so the limit is generous."""
+
+    def __init__(self, budget: Budget):
         self.budget = budget
         self.lock = threading.Lock()
         self.active = False
-        self.fired = False
+        self.fired = ""  # "time" or "memory" once fired
+        self.stop = threading.Event()
 
     def __enter__(self):
         self.thread = threading.get_ident()
         self.active = True
-        self.timer = threading.Timer(max(0.0, self.budget.deadline - time.monotonic()), self._fire)
-        self.timer.daemon = True
-        self.timer.start()
+        self.baseline = resident_bytes() if self.budget.limits.memory else 0
+        self.watcher = threading.Thread(target=self._watch, daemon=True, name="policyqa-read-watchdog")
+        self.watcher.start()
         return self
 
-    def _fire(self) -> None:
+    def _watch(self) -> None:
+        while not self.stop.wait(min(WATCH_EVERY, max(0.0, self.budget.deadline - time.monotonic()))):
+            if time.monotonic() >= self.budget.deadline:
+                return self._fire("time")
+            limit = self.budget.limits.memory
+            if limit and self.baseline and resident_bytes() - self.baseline > limit:
+                return self._fire("memory")
+
+    def _fire(self, reason: str) -> None:
         with self.lock:
             if self.active:
-                self.fired = True
+                self.fired = reason
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), ctypes.py_object(_OverTime))
 
     def __exit__(self, kind, value, traceback) -> None:
-        self.timer.cancel()
+        self.stop.set()
         with self.lock:
             self.active = False
             if self.fired and kind is None:  # fired as the block ended: drop it if still pending
                 ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(self.thread), None)
         if kind is not None and issubclass(kind, _OverTime):
-            raise self.budget.over_time() from None
+            raise (self.budget.over_memory() if self.fired == "memory" else self.budget.over_time()) from None
 
 
 class Budget:
@@ -197,6 +222,10 @@ class Budget:
     def over_time(self) -> PolicyFileError:
         return PolicyFileError(self.path, f"reading the file took over {self.limits.seconds:g} s, "
                                           "the per-file time limit")
+
+    def over_memory(self) -> PolicyFileError:
+        return PolicyFileError(self.path, f"reading the file took over {self.limits.memory / 1e6:,.0f} MB of "
+                                          "memory, the per-file memory limit")
 
     def check_time(self) -> None:
         if time.monotonic() > self.deadline:
