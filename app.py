@@ -35,8 +35,8 @@ from qa.ingest.uploads import Upload, UploadRejected, save_uploads, validate_upl
 from qa.search.answer import Answer, PolicyAnswer
 from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine
 from qa.search.names import suggest_aliases, validate_alias
+from qa.search.wording import NAMES_LISTED, stale_line, summary_line, summary_parts, verdict_word, wants_summary
 from qa.search.wording import not_indexed_line as no_policy_line
-from qa.search.wording import stale_line, summary_parts, verdict_word, wants_summary
 
 # (question, the policy it needs): an example is offered only when that policy is in the index.
 EXAMPLES = (
@@ -457,16 +457,49 @@ def answer_parts(turn: Turn, engine: Engine) -> list[str]:
         policy = engine.policies.get(policy_id)
         parts.append(render.note_html(f"Showing results for {policy.name if policy else policy_id}"))
     if wants_summary(answer) and answer.rows:  # several companies: who says what, by verdict, first
-        parts.append(render.summary_html(summary_parts(answer), answer.not_indexed))
-    for row in answer.answered:
+        summary = summary_parts(answer)
+        if any(len(names) > NAMES_LISTED for _, names in summary):  # many: counted, not listed
+            parts.append(render.summary_line_html(summary_line(answer)))
+        else:
+            parts.append(render.summary_html(summary, answer.not_indexed))
+    for row in shown_rows(turn):
         parts.append(render.policy_name_html(row.name))
         quotes = shown_quotes(row)
         if quotes:
             parts.append(render.answer_html(quotes, verdict=verdict_word(row), label=row.label,
                                             policy_text=turn.texts.get(row.policy)))
-    if answer.answered:
-        parts += [render.muted_html(f"Not stated in {row.name}") for row in answer.rows if row.abstained]
+    silent = [row.name for row in answer.rows if row.abstained]
+    if answer.answered and len(silent) > NAMES_LISTED:  # the summary counted them: one line, not hundreds
+        parts.append(render.muted_html(f"Not stated in {len(silent):,} other policies"))
+    elif answer.answered:
+        parts += [render.muted_html(f"Not stated in {name}") for name in silent]
     return parts
+
+
+# -- paging: a question over many policies shows its strongest companies, ten more at a time -------------
+
+COMPANIES_A_PAGE = 10
+
+
+def companies_shown(turn: Turn) -> int:
+    """How many answering companies this turn shows now (kept per answer in the session)."""
+    return int(st.session_state.get(f"companies-{turn.id}", COMPANIES_A_PAGE))
+
+
+def shown_rows(turn: Turn) -> tuple[PolicyAnswer, ...]:
+    """The answering rows shown: the strongest first (the answer's order), as many as `companies_shown`."""
+    return turn.answer.answered[:companies_shown(turn)]
+
+
+def more_companies(turn: Turn) -> None:
+    """A "Show more companies" button under an answer that has more answering companies than it shows."""
+    shown, total = companies_shown(turn), len(turn.answer.answered)
+    if total <= shown:
+        return
+    label = f"Show more companies ({min(COMPANIES_A_PAGE, total - shown)} of {total - shown:,} more)"
+    if st.button(label, key=f"more-companies-{turn.id}", icon=":material/expand_more:"):
+        st.session_state[f"companies-{turn.id}"] = shown + COMPANIES_A_PAGE
+        st.rerun()
 
 
 def show_sources(turn: Turn) -> None:
@@ -477,7 +510,7 @@ def show_sources(turn: Turn) -> None:
     if box is None:
         return
     with box:
-        for row in answer.answered:
+        for row in shown_rows(turn):
             spans = [(q.start, q.end) for q in shown_quotes(row)]
             if len(answer.answered) > 1:
                 show_html(render.policy_name_html(row.name))
@@ -541,6 +574,7 @@ def show_answer(turn: Turn, engine: Engine, chat_id: str | None) -> None:
     parts = answer_parts(turn, engine)
     if parts:
         show_html(render.block_html(parts))
+    more_companies(turn)
     if not_indexed:
         show_not_indexed(turn, engine)
     if answer.answered:

@@ -465,3 +465,43 @@ def test_with_many_policies_the_filter_starts_empty_and_searches_every_policy(st
     assert cited(at) == {"Concero Technology Services"}
     ask(at, "Which companies never sell my email address?")
     assert "Searched 13 policies" in page_html(at)
+
+
+def test_an_answer_over_many_companies_shows_ten_at_a_time_strongest_first(monkeypatch, tmp_path, fake_model):
+    """30 policies (fake embedder): the counted summary, the 10 strongest companies, then 10 more a click."""
+    from tests.fakes import FakeEmbedder
+    from tests.many_policies import write_many_policies
+
+    monkeypatch.setenv("POLICYQA_RERANKER", "none")
+    names = write_many_policies(tmp_path / "policies", 30)
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model=fake_model), lambda: FakeEmbedder())
+    for variable, folder in (("INDEX", "index"), ("POLICIES", "policies"), ("DATA", "data")):
+        monkeypatch.setenv(f"POLICYQA_{variable}", str(tmp_path / folder))
+    question = "What personal data do you collect about me?"
+    # 29 of the 30 chosen: a chosen set is answered policy by policy in full (all 30 would mean "every
+    # policy", whose first stage decides only the strongest), so there are more than 10 to page through.
+    chosen = list(names)[1:]
+    expected = Engine.open(tmp_path / "index").answer(question, policies=chosen)
+    strongest = [row.name for row in expected.answered]
+    assert len(strongest) > 20  # three pages: 10, 20, the rest
+
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run()
+    at.sidebar.multiselect[0].set_value(chosen).run()
+    ask(at, question)
+
+    def shown() -> list[str]:
+        return [html.unescape(n) for n in POLICY_NAMES.findall(page_html(at))]
+
+    def more_button():
+        return [b for b in at.button if b.label.startswith("Show more companies")]
+
+    summary = html.unescape(SUMMARY.search(page_html(at)).group(1))
+    assert summary == f"Checked 29 policies: {len(strongest)} states it · {29 - len(strongest)} not stated"
+    assert shown() == strongest[:10]
+    assert more_button()[0].label == f"Show more companies (10 of {len(strongest) - 10} more)"
+    more_button()[0].click().run()
+    assert not at.exception, at.exception
+    assert shown() == strongest[:20]
+    more_button()[0].click().run()
+    assert shown() == strongest and not more_button()

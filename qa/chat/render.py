@@ -389,6 +389,12 @@ def summary_html(parts: Sequence[tuple[str, Sequence[str]]], not_indexed: Sequen
     return f'<div class="pq-summary">{escape_text(" · ").join(items)}</div>'
 
 
+def summary_line_html(line: str) -> str:
+    """The summary of an answer over many policies, counted ("Checked 330 policies: 41 say they don't · …",
+    `qa.search.wording.summary_line`), in the summary's place and style."""
+    return f'<div class="pq-summary">{escape_text(line)}</div>'
+
+
 def note_html(text: str) -> str:
     """A line about how the question was read ("Interpreted as: …", "Showing results for …")."""
     return f'<div class="pq-note">{escape_text(text)}</div>'
