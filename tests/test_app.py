@@ -415,7 +415,7 @@ def test_an_upload_is_named_indexed_and_answered(start_app, own_index, seed_poli
     at.text_input[1].set_value("Acme Widgets, Acme, data, Concero").run()
     # An ordinary word or another policy's name would misroute questions: left out, and said so.
     assert [w for w in texts(at.warning) if w.startswith("Left out: ")] == [
-        "Left out: alias 'data' of acme-widgets is an ordinary English word.",
+        "Left out: alias 'data' of acme-widgets is a common word, it would match most questions.",
         "Left out: alias 'Concero' of acme-widgets is another policy's name."]
     add(at)
     assert (seed_policies / "acme-widgets.txt").read_bytes() == NEW_POLICY

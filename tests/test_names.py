@@ -70,7 +70,7 @@ def test_suggested_aliases():
 def test_alias_validation():
     assert validate_alias("Concero", "concero") is None
     assert "2 characters" in validate_alias("a", "x")
-    assert "ordinary English word" in validate_alias("data", "x")
+    assert "a common word" in validate_alias("data", "x")
     assert "another policy's name" in validate_alias("CloudSentric", "x", ["CloudSentric"])
     assert "not a string" in validate_alias(["x"], "x")
 

@@ -37,6 +37,13 @@ def add_index_parser(commands) -> argparse.ArgumentParser:
     add = index_sub.add_parser("add", help="copy policy files into the policies folder and update the index")
     add.add_argument("files", nargs="+", type=Path, metavar="FILE")
     add.add_argument("--replace", action="store_true", help="replace a policy with the same id")
+    add.add_argument("--name", metavar="NAME",
+                     help="the policy's display name, written into policies.toml (one FILE only; default: from its "
+                          "title, as the chat's upload form suggests)")
+    add.add_argument("--alias", action="append", default=[], metavar="ALIAS",
+                     help="another name people use for it (repeatable; one FILE only; default: suggested from its "
+                          "title). The rule of policies.toml and the upload form: no common word, no other "
+                          "policy's name")
     build_options(add)
     add.set_defaults(func=cmd_index_add)
     remove = index_sub.add_parser("remove", help="remove policies (files move to .removed/) and update the index")
@@ -110,6 +117,7 @@ def cmd_index_add(args: argparse.Namespace) -> int:
             raise UserError(f"{path.name}: file is {path.stat().st_size:,} bytes, over the {max_bytes:,} byte "
                             "limit", EXIT_FAILURE)
         uploads.append(Upload(name=path.name, data=path.read_bytes()))
+    names = _names_of_uploads(folder, uploads, args.name, args.alias)  # before writing: a refused alias adds nothing
     try:
         written = save_uploads(uploads, folder, replace=args.replace, max_bytes=max_bytes, replace_hint="use --replace")
     except UploadRejected as err:
@@ -118,7 +126,65 @@ def cmd_index_add(args: argparse.Namespace) -> int:
         raise UserError("nothing was added", EXIT_FAILURE) from None
     for path in written:
         print(f"added {path.name} to {folder}")
+    from qa.ingest.policy_toml import write_policy_entry
+
+    for policy_id, (name, aliases) in names.items():
+        try:
+            write_policy_entry(folder, policy_id, name, aliases)
+        except ValueError as err:  # a policies.toml that is not TOML: the build names it too
+            print(f"warning: {policy_id}: the name was not saved ({terminal_safe(err)})", file=sys.stderr)
+            continue
+        listed = ", ".join(aliases) if aliases else "none"
+        print(terminal_safe(f"named {policy_id} {name!r}, aliases: {listed} (policies.toml)"))
     return cmd_index_build(args)
+
+
+def _names_of_uploads(folder: Path, uploads: list, name: str | None,
+                      aliases: list[str]) -> dict[str, tuple[str, list[str]]]:
+    """The display name and aliases to write for each upload, by policy id: `name` and `aliases` when given
+    (one upload), else those suggested from its title as the chat's upload form does. A policy that already
+    has a policies.toml entry keeps it unless `name` or `aliases` are given. Raises UserError for an alias
+    the one rule (qa.ingest.aliases) refuses or for more than one upload with names."""
+    from qa.ingest.aliases import has_controls, normal_alias, suggested_names, validate_alias
+    from qa.ingest.formats import PolicyFileError
+    from qa.ingest.policies import policy_aliases, policy_name, read_metadata
+    from qa.ingest.uploads import safe_filename, upload_text
+
+    given = name is not None or bool(aliases)
+    if given and len(uploads) != 1:
+        raise UserError("--name and --alias name one policy: give exactly one FILE")
+    if name is not None and (not name.strip() or has_controls(name)):
+        raise UserError(f"--name must be a non-empty name without control characters, got {name!r}")
+    try:
+        metadata = read_metadata(folder, [])
+    except PolicyFileError as err:
+        raise UserError(str(err), EXIT_FAILURE) from None
+    stems = [path.stem for path in _policy_files_by_id(folder).values()]
+    names: dict[str, tuple[str, list[str]]] = {}
+    for upload in uploads:
+        try:
+            policy_id = Path(safe_filename(upload.name)).stem
+        except ValueError:
+            continue  # save_uploads refuses it, with the reason
+        if not given and policy_id.casefold() in metadata:
+            continue
+        taken = [n for stem in stems if stem.casefold() != policy_id.casefold()
+                 for n in (stem, policy_name(stem, metadata), *policy_aliases(stem, metadata))]
+        problems = [problem for alias in aliases if (problem := validate_alias(alias, policy_id, taken))]
+        if problems:
+            raise UserError(f"{problems[0]}; nothing was added")
+        suggested_name: str = ""
+        suggested: list[str] = []
+        if name is None or not aliases:
+            try:
+                suggested_name, suggested = suggested_names(upload_text(upload, safe_filename(upload.name)), taken)
+            except PolicyFileError:
+                continue  # not readable: save_uploads refuses it, with the reason
+        if not given and not suggested_name:
+            continue  # no title: the policy is named after its file, as without an entry
+        names[policy_id] = (normal_alias(name) if name is not None else suggested_name or policy_id,
+                            [normal_alias(a) for a in aliases] if aliases else suggested)
+    return names
 
 
 def cmd_index_remove(args: argparse.Namespace) -> int:

@@ -13,12 +13,11 @@ import hashlib
 import os
 import stat
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
+from qa.ingest.aliases import alias_problem, has_controls, normal_alias
 from qa.ingest.formats import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_BYTES,
@@ -36,31 +35,6 @@ METADATA_FILE = "policies.toml"
 # display name) per policy, in the policies folder or, as the archive publishes it, beside it.
 MANIFEST_FILE = "manifest.tsv"
 REMOVED_FOLDER = ".removed"  # where `policyqa index remove` keeps removed files
-MIN_ALIAS_CHARS = 2
-# An alias is matched as words in every question, so a common word as an alias ("a", "data", "it")
-# would route nearly every question to one policy. Function words, and the words privacy questions
-# are made of.
-_PRIVACY_WORDS = frozenset("""
-    data information info personal privacy policy policies notice cookie cookies email e-mail mail phone
-    address name names company companies business service services site website web app apps online user
-    users customer customers client clients account accounts contact right rights security secure time
-    year years day days month months people person keep kept share shared sell sold use used collect
-    collected delete deleted store stored retain retention how long third party parties marketing consent
-    law legal child children location payment payments card cards credit tech technology technologies
-    cloud office ltd limited inc group team support help us uk eu gdpr ico dpo yes ok please thanks
-    also may might must shall would could one two new old good all any many much every
-""".split())
-
-
-@lru_cache(maxsize=1)
-def common_words() -> frozenset[str]:
-    """Function words (bm25s's English list, imported on first use: it pulls in scipy) and the words
-    privacy questions are made of."""
-    from bm25s.stopwords import STOPWORDS_EN_PLUS
-
-    return frozenset(STOPWORDS_EN_PLUS) | _PRIVACY_WORDS
-
-
 @dataclass(frozen=True)
 class Policy:
     """One policy: its text (what every passage offset points into) and how people name it."""
@@ -132,7 +106,7 @@ def read_metadata(folder: Path, warnings: list[str] | None = None) -> dict[str, 
         name = entry.get("name")
         if name is not None and (not isinstance(name, str) or not name.strip()):
             raise PolicyFileError(path, f"{where} name must be a non-empty string, got {_shown(name)}")
-        if name is not None and _has_controls(name):
+        if name is not None and has_controls(name):
             raise PolicyFileError(path, f"{where} name {_shown(name)} contains control characters")
         unknown = sorted(set(entry) - {"name", "aliases"})
         if unknown:
@@ -178,15 +152,10 @@ def read_manifest(folder: Path, warnings: list[str]) -> dict[str, dict]:
         if len(cells) <= max(slug_at, service_at):
             continue
         slug, service = cells[slug_at].strip(), " ".join(cells[service_at].split())
-        if slug.casefold() not in stems or not service or _has_controls(service):
+        if slug.casefold() not in stems or not service or has_controls(service):
             continue
         entries[slug.casefold()] = {"name": service, "aliases": []}
     return entries
-
-
-def _has_controls(text: str) -> bool:
-    """Control characters (ESC of terminal escape codes among them) have no place in a name."""
-    return any(unicodedata.category(ch) == "Cc" for ch in text)
 
 
 def _shown(value) -> str:
@@ -205,17 +174,14 @@ def _valid_aliases(key: str, aliases, warnings: list[str]) -> list[str]:
     kept: list[str] = []
     seen: set[str] = set()  # `alias in kept` made 100,000 aliases take 98 s
     for alias in aliases:
-        if not isinstance(alias, str):
-            warnings.append(f"{where} alias {_shown(alias)} dropped: not a string")
+        # Other policies' names are checked once the folder's ids are known (check_aliases).
+        problem = alias_problem(alias)
+        if problem is not None:
+            shown = normal_alias(alias) if isinstance(alias, str) else alias
+            warnings.append(f"{where} alias {_shown(shown)} dropped: {problem}")
             continue
-        alias = " ".join(alias.split())
-        if _has_controls(alias):
-            warnings.append(f"{where} alias {_shown(alias)} dropped: it contains control characters")
-        elif len(alias) < MIN_ALIAS_CHARS:
-            warnings.append(f"{where} alias {_shown(alias)} dropped: shorter than {MIN_ALIAS_CHARS} characters")
-        elif alias.casefold() in common_words():
-            warnings.append(f"{where} alias {_shown(alias)} dropped: a common word, it would match most questions")
-        elif alias not in seen:
+        alias = normal_alias(alias)
+        if alias not in seen:
             seen.add(alias)
             kept.append(alias)
     return kept

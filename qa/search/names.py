@@ -17,16 +17,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+
+# The upload form imports the alias rule and the suggestions from here; they live in qa.ingest.aliases,
+# one rule for policies.toml, `index add` and the form.
+from qa.ingest.aliases import is_common_word, suggest_aliases, validate_alias  # noqa: F401
 
 # rapidfuzz ratio (0-100) a typed word (or pair of words) must reach against a name. Measured on the
 # golden set (186 questions, 12 misspelled or shortened names; evals/README.md): at 85 every question
 # routes to the policy it is about and none of the others is misrouted.
 FUZZY_THRESHOLD = 85
 FUZZY_MIN_LENGTH = 4  # shorter words are too easy to match by accident ("CI", "IT")
-# A word at or above this wordfreq Zipf frequency is ordinary English ("data" 5.3, "cloud" 4.5), never a
-# company name on its own; "Concero" and "CT1" are rare (0.0, 1.4).
-COMMON_WORD_ZIPF = 3.5
 
 # Capitalised words that are about privacy, not organisations a question could be about.
 _NOT_ORGANISATIONS = {
@@ -61,14 +61,6 @@ class NameMatch:
     policies: tuple[str, ...] = ()  # policy ids, in policy order
     corrections: tuple[tuple[str, str], ...] = ()  # (as typed, policy id) for fuzzy matches
     not_indexed: tuple[str, ...] = ()  # organisations the question is about, with no policy here
-
-
-@lru_cache(maxsize=4096)
-def is_common_word(word: str) -> bool:
-    """Whether `word` is ordinary English (wordfreq Zipf >= COMMON_WORD_ZIPF)."""
-    from wordfreq import zipf_frequency
-
-    return zipf_frequency(word.lower(), "en") >= COMMON_WORD_ZIPF
 
 
 def _names_of(policy) -> list[str]:
@@ -364,45 +356,3 @@ def name_matcher(policies: Mapping[str, object]) -> NameMatcher:
         _MATCHERS.pop(next(iter(_MATCHERS)))
     _MATCHERS[id(policies)] = (keys, values, matcher)
     return matcher
-
-
-_LEGAL_SUFFIXES = re.compile(r"[\s,]+(?:ltd\.?|limited|llc|inc\.?|incorporated|plc|gmbh|corp\.?|corporation|co\.?|"
-                             r"llp|lp|ag|sa|s\.a\.|pty|group|holdings)$", re.IGNORECASE)
-
-
-def suggest_aliases(title: str, taken: Iterable[str] = ()) -> list[str]:
-    """Names people would use for a company called `title`: "Acme Widgets Ltd" -> ["Acme Widgets", "Acme"].
-
-    Legal suffixes are dropped, then the first word is offered when it is not ordinary English and at
-    least two characters long; names in `taken` (other policies' names, lower case or not) are left out.
-    """
-    taken_lower = {t.lower() for t in taken}
-    name = re.sub(r"\s+", " ", title).strip(" -–—:")
-    name = re.sub(r"\s+(?:privacy\s+(?:policy|notice)|cookie\s+policy)$", "", name, flags=re.IGNORECASE)
-    out: list[str] = []
-    while True:
-        shorter = _LEGAL_SUFFIXES.sub("", name).strip()
-        if shorter == name:
-            break
-        name = shorter
-    if name and name != title.strip():
-        out.append(name)
-    first = name.split()[0] if name.split() else ""
-    if len(name.split()) > 1 and len(first) >= 2 and not is_common_word(first):
-        out.append(first)
-    return [a for a in dict.fromkeys(out)
-            if a.lower() not in taken_lower and validate_alias(a, "", ()) is None]
-
-
-def validate_alias(alias: object, policy_id: str, other_names: Iterable[str] = ()) -> str | None:
-    """Why `alias` cannot route questions to `policy_id` (None when it can): not a string, under two
-    characters, an ordinary English word, or another policy's name."""
-    if not isinstance(alias, str):
-        return f"alias {alias!r} of {policy_id} is not a string"
-    if len(alias.strip()) < 2:
-        return f"alias {alias!r} of {policy_id} is shorter than 2 characters"
-    if " " not in alias.strip() and is_common_word(alias.strip()):
-        return f"alias {alias!r} of {policy_id} is an ordinary English word"
-    if alias.strip().lower() in {n.lower() for n in other_names}:
-        return f"alias {alias!r} of {policy_id} is another policy's name"
-    return None
