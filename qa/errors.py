@@ -25,6 +25,21 @@ class UserError(Exception):
         self.code = code
 
 
+class MissingExtra(UserError):
+    """A feature whose packages are an optional extra of policyqa that is not installed."""
+
+
+def require_extra(extra: str, *modules: str, feature: str) -> None:
+    """Raise MissingExtra naming `pip install "policyqa[extra]"` when one of `modules` (import names) is not
+    installed; `feature` says what needs them. Looks the modules up without importing them."""
+    from importlib.util import find_spec
+
+    missing = [name for name in modules if find_spec(name) is None]
+    if missing:
+        raise MissingExtra(f"{feature} needs {', '.join(missing)}, which is not installed: "
+                           f"pip install \"policyqa[{extra}]\"", EXIT_FAILURE)
+
+
 # -- input the user gave -----------------------------------------------------------------------------------
 
 class DatasetError(ValueError):

@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.bench.report import TARGETS
+from qa.errors import require_extra
 
 
 def plot(results: dict, path: Path) -> None:
     """Latency (p50 and p95) against corpus size: policyqa end to end, bare FAISS, and the plain baseline."""
+    require_extra("bench", "matplotlib", feature="the bench's latency plot")
     import matplotlib
 
     matplotlib.use("Agg")

@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from qa.errors import UserError
+from qa.errors import UserError, require_extra
 from qa.tables import machine_line
 
 
@@ -32,6 +32,7 @@ SHIPPED = ShippedReranker()
 def cmd_tune_reranker(args) -> int:
     """`policyqa tune reranker`: hard negatives, training, int8 export, calibration on held-out
     policies, measurement on other held-out policies (and the golden set), model card. Writes --out."""
+    require_extra("train", "sklearn", feature="policyqa tune reranker (its calibration)")
     import tempfile
 
     from qa.config import BuildSettings

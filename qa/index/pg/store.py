@@ -7,7 +7,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from qa.errors import StoreError  # noqa: F401 - raised here; defined in qa.errors
+from qa.errors import StoreError, require_extra  # noqa: F401 - StoreError raised here; defined in qa.errors
 
 if TYPE_CHECKING:
     from qa.index.pg.reader import PgIndex
@@ -202,6 +202,7 @@ class PgStore:
     """
 
     def __init__(self, url: str, schema: str = SCHEMA, max_connections: int = 4):
+        require_extra("postgres", "psycopg", "psycopg_pool", "pgvector", feature="an index in PostgreSQL")
         import psycopg
         from psycopg_pool import ConnectionPool
 
