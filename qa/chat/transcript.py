@@ -75,7 +75,8 @@ def turn_markdown(turn, indexed: Sequence[str] = ()) -> str:
     if answer.mentions:
         lines += ["### Mentions (not answers)", ""]
         for hit in answer.mentions:
-            lines += [_blockquote(f"“{md_text(hit.text)}”"), ">", f"> — {md_text(citation_text(hit.name, hit.section))}", ""]
+            cited = md_text(citation_text(hit.name, hit.section))
+            lines += [_blockquote(f"“{md_text(hit.text)}”"), ">", f"> — {cited}", ""]
     return "\n".join(lines)
 
 

@@ -16,26 +16,43 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Self, Sequence
+from typing import Self
 
 import numpy as np
 
-from qa.ingest.chunking import Passage, chunk_policy
-from qa.embed.base import VECTOR_RECIPE, Embedder
-from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
-from qa.search.highlight import split_sentences
-from qa.index.lexical import build_bm25, passage_corpus
-from qa.ingest.policies import (Policy, check_aliases, file_sha256, policy_aliases, policy_candidates, policy_name,
-                                read_metadata, read_policy, scan_folder)
 from qa.config import BuildSettings
-from qa.index.fsutil import FileLock, LockHeld
-from qa.index.store import (MANIFEST, IndexUnavailable, PolicyIndex, load_index, make_manifest,
-                            remove_old_generations, save_index)
-from qa.index.vectors import VectorIndex
+from qa.embed.base import VECTOR_RECIPE, Embedder
 from qa.errors import BuildError, BuildLocked  # noqa: F401 - raised here; defined in qa.errors
+from qa.index.fsutil import FileLock, LockHeld
+from qa.index.lexical import build_bm25, passage_corpus
+from qa.index.store import (
+    MANIFEST,
+    IndexUnavailable,
+    PolicyIndex,
+    load_index,
+    make_manifest,
+    remove_old_generations,
+    save_index,
+)
+from qa.index.vectors import VectorIndex
+from qa.ingest.chunking import Passage, chunk_policy
+from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
+from qa.ingest.policies import (
+    Policy,
+    check_aliases,
+    file_sha256,
+    policy_aliases,
+    policy_candidates,
+    policy_name,
+    read_metadata,
+    read_policy,
+    scan_folder,
+)
+from qa.search.highlight import split_sentences
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 
@@ -65,8 +82,9 @@ class BuildReport:
 
     def summary(self) -> str:
         skipped = f"; skipped {len(self.skipped)} entries that are not policy files" if self.skipped else ""
+        policies = len(self.added) + len(self.updated) + len(self.unchanged) + len(self.kept_previous)
         return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
-                f"unchanged {len(self.unchanged)}; {len(self.added) + len(self.updated) + len(self.unchanged) + len(self.kept_previous)} "
+                f"unchanged {len(self.unchanged)}; {policies} "
                 f"policies, {self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s{skipped}")
 
 
@@ -319,7 +337,7 @@ class _Rows:
     unit_keys: list[str]
 
     @classmethod
-    def of(cls, policies: dict[str, Policy], passages: dict[str, list[Passage]], settings: BuildSettings) -> "_Rows":
+    def of(cls, policies: dict[str, Policy], passages: dict[str, list[Passage]], settings: BuildSettings) -> _Rows:
         ordered = [p for pid in sorted(policies) for p in passages[pid]]
         units = [(row, *span) for row, p in enumerate(ordered) for span in passage_units(policies[p.policy], p)]
         texts = [embedding_text(policies[p.policy], p, settings) for p in ordered]
@@ -382,7 +400,7 @@ def _make_index(index_dir: Path, policies: dict[str, Policy], rows: _Rows, vecto
     generation and kept on the index for the build's callers)."""
     passage_vectors = VectorIndex.build(_matrix([vectors[k] for k in rows.keys], dimension))
     unit_vectors = VectorIndex.build(_matrix([vectors[k] for k in rows.unit_keys], dimension))
-    built_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    built_at = datetime.now(UTC).isoformat(timespec="seconds")
     policy_list = [policies[pid] for pid in sorted(policies)]
     manifest = make_manifest(settings, dimension, policy_list, rows.passages, len(rows.units), built_at,
                              time.perf_counter() - started, passage_vectors.description,

@@ -9,8 +9,8 @@ first use, the same way.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 BM25_FOLDER = "bm25"
 
@@ -33,7 +33,7 @@ def build_bm25(corpus: Sequence[str]):
     """A bm25s index of `corpus` (an empty corpus gives an index that scores nothing)."""
     import bm25s
 
-    from qa.index.bm25 import B, K1, METHOD
+    from qa.index.bm25 import K1, METHOD, B
 
     bm25 = bm25s.BM25(k1=K1, b=B, method=METHOD)  # the parameters the store's formula reads (qa.index.bm25)
     if corpus:

@@ -29,19 +29,19 @@ import re
 import secrets
 import shutil
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from qa import __version__
-from qa.ingest.chunking import Passage
-from qa.ingest.policies import Policy
 from qa.config import BuildSettings
 from qa.embed.base import VECTOR_RECIPE
 from qa.errors import IndexUnavailable  # noqa: F401 - raised here; defined in qa.errors
 from qa.index.fsutil import atomic_write, fsync_path
 from qa.index.vectors import VectorIndex
+from qa.ingest.chunking import Passage
+from qa.ingest.policies import Policy
 
 FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
@@ -55,9 +55,10 @@ REBUILD_HINT = "run `policyqa index build`"
 GENERATION = re.compile(r"gen-\d{8}T\d{6}-\d+-[0-9a-f]{6}")
 LEGACY_GENERATION = "."  # an index written before generations: its files beside the manifest
 # Keys every manifest has; a missing one is a corrupt index (rebuild), never a KeyError later.
-_REQUIRED: dict[str, type | tuple[type, ...]] = {"format_version": int, "package_version": str, "model": dict, "chunker": dict, "settings": dict,
-             "faiss_index": str, "policies": dict, "passage_count": int, "unit_count": int, "built_at": str,
-             "build_seconds": (int, float)}
+_REQUIRED: dict[str, type | tuple[type, ...]] = {
+    "format_version": int, "package_version": str, "model": dict, "chunker": dict, "settings": dict,
+    "faiss_index": str, "policies": dict, "passage_count": int, "unit_count": int, "built_at": str,
+    "build_seconds": (int, float)}
 
 
 @dataclass
@@ -120,7 +121,7 @@ def save_index(index: PolicyIndex, folder: Path) -> str:
     """
     folder.mkdir(parents=True, exist_ok=True)
     previous = current_generation(folder)
-    name = f"gen-{datetime.now(timezone.utc):%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(3)}"
+    name = f"gen-{datetime.now(UTC):%Y%m%dT%H%M%S}-{os.getpid()}-{secrets.token_hex(3)}"
     generation = folder / name
     try:
         generation.mkdir()

@@ -7,9 +7,9 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import numpy as np
 
@@ -88,11 +88,18 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
     Raises BuildLocked when another builder holds this shard, BuildError when nothing can be indexed; in
     every case the current generation keeps answering.
     """
-    from qa.index.build import MAX_PASSAGES_PER_POLICY, BuildError, BuildLocked, BuildReport
     from qa.embed.base import requested_backend
+    from qa.index.build import MAX_PASSAGES_PER_POLICY, BuildError, BuildLocked, BuildReport
     from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, PolicyFileError
-    from qa.ingest.policies import (check_aliases, file_sha256, policy_aliases, policy_candidates, policy_name,
-                             read_metadata, scan_folder)
+    from qa.ingest.policies import (
+        check_aliases,
+        file_sha256,
+        policy_aliases,
+        policy_candidates,
+        policy_name,
+        read_metadata,
+        scan_folder,
+    )
 
     started = time.perf_counter()
     store.set_statement_seconds(max(store.statement_seconds or 0, BUILD_STATEMENT_SECONDS))
@@ -238,7 +245,8 @@ def _open_generation(store: PgStore, plan_key: str, shards: int, settings, model
     """The building generation of this plan (created, or the one a killed worker or a sibling shard began)."""
     with store.pool.connection() as conn, conn.transaction():
         row = conn.execute(store.q(
-            "INSERT INTO {s}.generations (plan_key, shards, state, settings, model) VALUES (%s, %s, 'building', %s, %s) "
+            "INSERT INTO {s}.generations (plan_key, shards, state, settings, model) "
+            "VALUES (%s, %s, 'building', %s, %s) "
             "ON CONFLICT (plan_key, shards) WHERE state <> 'published' DO UPDATE SET plan_key = EXCLUDED.plan_key "
             "RETURNING generation_id"),
             (plan_key, shards, json.dumps(settings.to_dict()), json.dumps(model))).fetchone()
@@ -246,8 +254,9 @@ def _open_generation(store: PgStore, plan_key: str, shards: int, settings, model
 
 
 def _record(store: PgStore, conn, generation: int, policy_id: str, version: int) -> None:
-    from qa.index.build import BuildError
     import psycopg
+
+    from qa.index.build import BuildError
 
     try:
         conn.execute(store.q(
@@ -337,9 +346,11 @@ def write_version(store: PgStore, generation: int, policy, key: str, passages: l
             conn.execute(store.q(f"DELETE FROM {{s}}.{table} WHERE policy_id = %s AND version_id = %s"),
                          (policy.id, version))
         with conn.cursor() as cur:
-            with cur.copy(store.q("COPY {s}.passages (policy_id, version_id, ord, passage_id, section, start_offset, "
-                                  "end_offset, text, token_count, ekey, embedding) FROM STDIN (FORMAT BINARY)")) as copy:
-                copy.set_types(["text", "int8", "int4", "text", "text", "int4", "int4", "text", "int4", "text", "vector"])
+            with cur.copy(store.q("COPY {s}.passages (policy_id, version_id, ord, passage_id, section, "
+                                  "start_offset, end_offset, text, token_count, ekey, embedding) "
+                                  "FROM STDIN (FORMAT BINARY)")) as copy:
+                copy.set_types(["text", "int8", "int4", "text", "text", "int4", "int4", "text", "int4", "text",
+                                "vector"])
                 for i, p in enumerate(passages):
                     copy.write_row((policy.id, version, i, p.id, p.section, p.start, p.end, p.text, len(tokens[i]),
                                     keys[i], passage_vectors[i]))
@@ -414,7 +425,8 @@ def publish_store(store: PgStore) -> int:
             "FOR UPDATE")).fetchone()
         if row is None:
             building = conn.execute(store.q(
-                "SELECT g.generation_id, g.shards, array_agg(s.shard ORDER BY s.shard) FILTER (WHERE s.shard IS NOT NULL) "
+                "SELECT g.generation_id, g.shards, "
+                "array_agg(s.shard ORDER BY s.shard) FILTER (WHERE s.shard IS NOT NULL) "
                 "FROM {s}.generations g LEFT JOIN {s}.generation_shards s USING (generation_id) "
                 "WHERE g.state = 'building' GROUP BY g.generation_id ORDER BY g.generation_id DESC LIMIT 1")).fetchone()
             if building is None:

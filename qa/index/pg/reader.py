@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections import OrderedDict
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -79,7 +79,7 @@ class StoredPolicy(Policy):
     _index: PgIndex
     version_id: int
 
-    def __init__(self, index: "PgIndex", policy_id: str, name: str, aliases: Sequence[str], source: str,
+    def __init__(self, index: PgIndex, policy_id: str, name: str, aliases: Sequence[str], source: str,
                  sha256: str, version_id: int):
         for key, value in (("id", policy_id), ("name", name), ("aliases", tuple(aliases)), ("source", source),
                            ("sha256", sha256), ("_index", index), ("version_id", version_id)):
@@ -105,7 +105,7 @@ class GenerationGone(IndexUnavailable):
 class PassageRows(Sequence):
     """The generation's passages in row order, read from the store on demand (a few thousand kept)."""
 
-    def __init__(self, index: "PgIndex"):
+    def __init__(self, index: PgIndex):
         self._pg = index  # not `index`: Sequence has an index() method
         self._cache: OrderedDict[int, Passage] = OrderedDict()
 
@@ -132,7 +132,8 @@ class PassageRows(Sequence):
             with self._pg.store.pool.connection() as conn:
                 found = conn.execute(self._pg.store.q(
                     "SELECT p.policy_id, p.ord, p.passage_id, p.section, p.start_offset, p.end_offset, p.text "
-                    "FROM {s}.passages p JOIN unnest(%s::text[], %s::bigint[], %s::int[]) AS r(policy_id, version_id, ord) "
+                    "FROM {s}.passages p "
+                    "JOIN unnest(%s::text[], %s::bigint[], %s::int[]) AS r(policy_id, version_id, ord) "
                     "USING (policy_id, version_id, ord)"), (policies, versions, ords)).fetchall()
             for policy_id, ord_, pid, section, start, end, text in found:
                 row = self._pg.first_row[policy_id] + ord_
@@ -366,7 +367,7 @@ class _LazyBM25:
     one below those: see `_best_everywhere`.
     """
 
-    def __init__(self, scorer: "PgScorer", question: str):
+    def __init__(self, scorer: PgScorer, question: str):
         self.scorer = scorer
         index = scorer.index
         self.by_policy: dict[int, np.ndarray] = {}  # policy position -> exact scores of its rows
@@ -479,8 +480,9 @@ class _LazyBM25:
     def _settle(self, partial: np.ndarray, unread: list[int], rest: float, depth: int, next_postings: int) -> bool:
         """Score exactly the policies whose rows can still reach the best `depth` (True), unless a row no
         token read so far holds still could, or that would read more `terms` rows than reading the next
-        token whole (its `next_postings`, each costing 1 / ROW_POSTINGS of a `terms` row): False, read the next token first. `unread`: the tokens not read whole,
-        which can add at most `rest` to a row's `partial` score."""
+        token whole (its `next_postings`, each costing 1 / ROW_POSTINGS of a `terms` row): False, read the
+        next token first. `unread`: the tokens not read whole, which can add at most `rest` to a row's
+        `partial` score."""
         index = self.scorer.index
         if len(partial) < depth:
             return False

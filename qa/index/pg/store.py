@@ -92,7 +92,8 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
         f"CREATE TABLE IF NOT EXISTS {s}.units ("
         " policy_id text NOT NULL, version_id bigint NOT NULL, ord int NOT NULL, passage_ord int NOT NULL,"
-        f" start_offset int NOT NULL, end_offset int NOT NULL, ekey text NOT NULL, embedding vector({dimension}) NOT NULL,"
+        " start_offset int NOT NULL, end_offset int NOT NULL, ekey text NOT NULL,"
+        f" embedding vector({dimension}) NOT NULL,"
         " PRIMARY KEY (policy_id, version_id, ord),"
         f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
         # BM25's inverted index, one row per policy version and token: the passages holding it, how often,
@@ -255,7 +256,7 @@ class PgStore:
     def close(self) -> None:
         self.pool.close()
 
-    def __enter__(self) -> "PgStore":
+    def __enter__(self) -> PgStore:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -310,7 +311,7 @@ class PgStore:
         row = conn.execute(self.q("SELECT generation_id FROM {s}.current")).fetchone()
         return row[0] if row else None
 
-    def open_index(self, model: str | None = None) -> "PgIndex":
+    def open_index(self, model: str | None = None) -> PgIndex:
         """The current generation as an index the answer path reads (see PgIndex).
 
         Raises IndexUnavailable (one line) when nothing is published yet or `model` is not the store's.
