@@ -110,7 +110,11 @@ def store_failure(err: Exception) -> str | None:
 
 # One topic × every policy, one company × every topic, or a few companies side by side (short: one line on a phone).
 VIEWS = {"topic": "By topic", "company": "By company", "grid": "Side by side"}
-GRID_MAX = 6  # the side-by-side grid's columns: past six, each is too narrow to read at 1280 px
+# The side-by-side grid's columns, at most. Each column is at least GRID_COLUMN_REM wide (an 18-letter word
+# such as "Telecommunications" in a name fits); when the page is narrower than that (6 columns at 1280 px beside
+# the sidebar would be 123 px each), the grid scrolls sideways in its own box instead of breaking words.
+GRID_MAX = 6
+GRID_COLUMN_REM = 12.5
 
 
 @dataclass(frozen=True)
@@ -277,18 +281,22 @@ def grid_view(corpus: Corpus, topics) -> None:
                f"{grid.cached} cells from the cache, {grid.computed} answered now ({grid.seconds:.1f} s)")
     downloads(shown.to_csv(), "policyqa-compare.csv", shown.to_markdown())
     engine = engine_or_stop()  # the cells show their quote in its sentence: the policy texts
-    with st.container(key="compare-head"):  # sticky; hidden on a phone (compare_view.STYLESHEET)
-        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
-            with column:
-                show_html(column_head_html(policy.name))
-    for topic in shown.topics:
-        show_html(topic_html(topic.label, topic.question))
-        for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
-            with column:
-                cell = shown.cell(topic.id, policy.id)
-                known = engine.policies.get(policy.id)
-                show_html(cell_html(cell, policy.name, known.text if known is not None else None))
-                open_button(f"open-{topic.id}-{policy.id}", policy.id, policy.name, topic.label, cell)
+    # The grid's own scroll box: rows at least this wide (a number, no policy text in it).
+    show_html(f"<style>.st-key-compare-grid [data-testid='stHorizontalBlock'] "
+              f"{{ min-width: {len(shown.policies) * GRID_COLUMN_REM:.1f}rem; }}</style>")
+    with st.container(key="compare-grid"):
+        with st.container(key="compare-head"):  # sticky in the box; hidden on a phone (compare_view.STYLESHEET)
+            for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
+                with column:
+                    show_html(column_head_html(policy.name))
+        for topic in shown.topics:
+            show_html(topic_html(topic.label, topic.question))
+            for column, policy in zip(st.columns(len(shown.policies)), shown.policies):
+                with column:
+                    cell = shown.cell(topic.id, policy.id)
+                    known = engine.policies.get(policy.id)
+                    show_html(cell_html(cell, policy.name, known.text if known is not None else None))
+                    open_button(f"open-{topic.id}-{policy.id}", policy.id, policy.name, topic.label, cell)
 
 
 def main() -> None:

@@ -43,9 +43,15 @@ STYLESHEET = """<style>
 .pq-topic-question { font-size: 0.85rem; opacity: 0.7; margin: 0 0 0.35rem 0; }
 .pq-colhead { font-weight: 650; font-size: 0.95rem; border-bottom: 2px solid rgba(128, 128, 128, 0.35);
   padding-bottom: 0.2rem; }
-/* The names stay in view while the grid scrolls under them (below Streamlit's 3.75rem header). */
-.st-key-compare-head { position: sticky; top: 3.75rem; z-index: 5; background: var(--background-color, #fff);
-  padding-top: 0.25rem; }
+/* The side-by-side grid scrolls in its own box, both ways: columns keep a readable width (the page sets
+   the rows' min-width) and the names stay in view at its top while the cells scroll under them. */
+.st-key-compare-grid { overflow: auto; max-height: 78vh; }
+.st-key-compare-grid > [data-testid="stLayoutWrapper"]:has(> .st-key-compare-head), .st-key-compare-head {
+  position: sticky; top: 0; z-index: 50; background: var(--background-color, #fff); padding-top: 0.25rem; }
+.st-key-compare-head [data-testid="stHorizontalBlock"], .st-key-compare-head .pq-colhead {
+  background: var(--background-color, #fff); }
+@media (max-width: 640px) { .st-key-compare-grid { max-height: none; overflow: visible; }
+  .st-key-compare-grid [data-testid="stHorizontalBlock"] { min-width: 0 !important; } }
 /* A long quote shows its first lines; a click on it (a <details>, no script) shows the rest. */
 .pq-clamp > summary { list-style: none; cursor: pointer; }
 .pq-clamp > summary::-webkit-details-marker { display: none; }
@@ -66,7 +72,7 @@ STYLESHEET = """<style>
 .pq-row-head { font-size: 0.78rem; text-transform: uppercase; letter-spacing: 0.04em; opacity: 0.65;
   padding-bottom: 0.2rem; }
 @media (max-width: 640px) {
-  .pq-colhead, .st-key-compare-head { display: none; }
+  .pq-colhead, .st-key-compare-head, [data-testid="stLayoutWrapper"]:has(> .st-key-compare-head) { display: none; }
   .pq-row { grid-template-columns: minmax(0, 1fr) auto; }
   .pq-row > .pq-quote-col { grid-column: 1 / -1; }
   .pq-row-head { display: none; }
