@@ -447,8 +447,9 @@ def section_labels(hits) -> list[str]:
     return labels
 
 
-def answer_parts(turn: Turn, engine: Engine) -> list[str]:
-    """The answer itself, as HTML: how the question was read, each company's quotes, who does not say."""
+def answer_parts(turn: Turn, engine: Engine) -> tuple[list[str], list[str]]:
+    """The answer itself, as HTML: how the question was read and each shown company's quotes; then, apart
+    (after the "Show more companies" button), who does not say."""
     answer = turn.answer
     parts = []
     if answer.interpreted_as != answer.question:
@@ -470,10 +471,8 @@ def answer_parts(turn: Turn, engine: Engine) -> list[str]:
                                             policy_text=turn.texts.get(row.policy)))
     silent = [row.name for row in answer.rows if row.abstained]
     if answer.answered and len(silent) > NAMES_LISTED:  # the summary counted them: one line, not hundreds
-        parts.append(render.muted_html(f"Not stated in {len(silent):,} other policies"))
-    elif answer.answered:
-        parts += [render.muted_html(f"Not stated in {name}") for name in silent]
-    return parts
+        return parts, [render.muted_html(f"Not stated in {len(silent):,} other policies")]
+    return parts, [render.muted_html(f"Not stated in {name}") for name in silent] if answer.answered else []
 
 
 # -- paging: a question over many policies shows its strongest companies, ten more at a time -------------
@@ -571,10 +570,12 @@ def show_answer(turn: Turn, engine: Engine, chat_id: str | None) -> None:
         return
     answer = turn.answer
     not_indexed = answer.not_indexed
-    parts = answer_parts(turn, engine)
+    parts, silent = answer_parts(turn, engine)
     if parts:
         show_html(render.block_html(parts))
     more_companies(turn)
+    if silent:
+        show_html(render.block_html(silent))
     if not_indexed:
         show_not_indexed(turn, engine)
     if answer.answered:
