@@ -16,8 +16,18 @@ import pytest
 
 from qa.cli import main
 from qa.compare import grid as compare
-from qa.compare.grid import (NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, build_grid, csv_cell,
-                             load_topics)
+from qa.compare.grid import (
+    NOT_STATED,
+    STATED,
+    Cell,
+    CellQuote,
+    Grid,
+    PolicyColumn,
+    Topic,
+    build_grid,
+    csv_cell,
+    load_topics,
+)
 from qa.compare.view import cell_html
 from qa.eval.compare import GoldCell, load_gold, score
 from qa.search.engine import Engine
