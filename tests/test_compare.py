@@ -585,8 +585,9 @@ def test_compare_page_shows_every_cell_and_a_policys_markup_as_text(seed_policie
 
 def test_compare_page_with_many_policies_answers_only_the_chosen_columns(seed_policies, tmp_path, capsys,
                                                                          monkeypatch):
-    """Past MANY_POLICIES (a store holds thousands) the page asks which policies to compare, and the grid
-    answers only their columns: 16 answers a column."""
+    """Past GRID_MAX policies (a store holds thousands) the page opens on one topic across every policy, so
+    it answers one topic's cells, not every topic of every policy; side by side answers only the chosen
+    policies' columns: 16 answers a column."""
     from streamlit.testing.v1 import AppTest
 
     for n in range(8):
@@ -597,13 +598,19 @@ def test_compare_page_with_many_policies_answers_only_the_chosen_columns(seed_po
     monkeypatch.setenv("POLICYQA_INDEX", str(folder))
     at = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=60).run()
     assert not at.exception, at.exception
-    assert at.sidebar.multiselect[0].value == []
-    assert any("13 policies are indexed" in i.value for i in at.info)
+    assert any("13 policies:" in c.value for c in at.caption), [c.value for c in at.caption]
+    cache = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
+    assert sum(len(col["cells"]) for col in cache["columns"].values()) == 13  # one topic x 13 policies
+    at.session_state["compare-view"] = "grid"
+    at.run()
+    assert not at.exception, at.exception
+    assert at.sidebar.multiselect(key="compare-policies").value == []  # nothing chosen: nothing answered
     assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 0
-    at.sidebar.multiselect[0].set_value(["concero", "acme-3"]).run()
+    at.sidebar.multiselect(key="compare-policies").set_value(["concero", "acme-3"]).run()
     assert not at.exception, at.exception
     assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 32
-    assert any("32 answered now" in c.value for c in at.caption), [c.value for c in at.caption]
+    assert any("2 cells from the cache, 30 answered now" in c.value for c in at.caption), \
+        [c.value for c in at.caption]
 
 
 def test_a_stated_cell_shows_its_verdict_word(index):
