@@ -35,10 +35,12 @@ browser:
 test: install browser lint
 	$(BIN)/python -m pytest
 
-# ruff (errors, import order, 3.11 idioms) and mypy over qa/, both configured in pyproject.toml.
+# ruff (errors, import order, 3.11 idioms), mypy over qa/ and import-linter's layer contracts, all three
+# configured in pyproject.toml.
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The core and the unit tests, no model, no browser, no slow ones: under 30 s on a 2-core machine.
 test-fast: install

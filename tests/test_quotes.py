@@ -9,8 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.ingest.policies import load_policies
+from qa.ingest.sentences import split_sentences
 from qa.search import quotes
-from qa.search.highlight import split_sentences
 from qa.search.quotes import Quote, build_quotes, more_items_text
 from qa.search.retrieval import Hit
 

@@ -65,7 +65,7 @@ def test_policy_without_metadata_is_named_after_its_file(tmp_path):
 
 
 def test_sentences_have_exact_offsets_and_keep_section_numbers_whole():
-    from qa.search.highlight import split_sentences
+    from qa.ingest.sentences import split_sentences
 
     text = "5. Who we share data with\nWe share it. We never sell it!  Ask us? Yes.\n- a bullet"
     spans = split_sentences(text, offset=100)

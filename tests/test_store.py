@@ -202,7 +202,7 @@ def test_vector_index_searches_within_the_rows_given_best_first_and_survives_sav
 def test_atomic_write_replaces_whole_or_not_at_all(tmp_path):
     import stat
 
-    from qa.index.fsutil import atomic_write
+    from qa.files import atomic_write
 
     target = tmp_path / "data.json"
     atomic_write(target, "first\n")

@@ -181,7 +181,7 @@ def print_changes(args: argparse.Namespace) -> int:
 def write_output(path: Path, text: str) -> None:
     """Write `text` to the --out file: a regular file (or a new one) is replaced in one rename, so a full
     disk or a kill leaves the old file whole; anything else (/dev/stdout, a pipe) is written as it is."""
-    from qa.index.fsutil import atomic_write
+    from qa.files import atomic_write
 
     try:
         target = path.resolve() if path.is_symlink() else path  # the file a link names, not the link

@@ -90,7 +90,7 @@ def record_changes(index_folder: str | os.PathLike, previous: dict | None, grid)
     whenever the grid answered cells again (an empty report when no cell changed); returns `grid.changes`
     (the lines the build prints)."""
     from qa.compare.grid import _now, read_cache
-    from qa.index.fsutil import atomic_write
+    from qa.files import atomic_write
 
     after = read_cache(index_folder)
     changes = diff_caches(previous, after, grid.topics)

@@ -316,7 +316,7 @@ def evidence_quotes(hits: Sequence[Hit], pattern: re.Pattern,
     Words inside the policy's `name` are not evidence ("Centerprise International" says nothing about
     international transfers).
     """
-    from qa.search.highlight import split_sentences
+    from qa.ingest.sentences import split_sentences
 
     own_name = _name_pattern(name)
     for hit in hits:
@@ -521,7 +521,7 @@ def read_cache(index_folder: str | os.PathLike) -> dict | None:
 
 def write_cache(index_folder: str | os.PathLike, data: dict) -> None:
     """Write the cache into `index_folder` atomically (temporary file, then os.replace)."""
-    from qa.index.fsutil import atomic_write
+    from qa.files import atomic_write
 
     atomic_write(Path(index_folder) / CACHE_FILE, json.dumps(data, ensure_ascii=False), mode=0o600)
 

@@ -96,7 +96,7 @@ def export(model_dir: Path, folder: Path, quantized: bool) -> Path:
     if not int8.is_file():
         import logging
 
-        from qa.index.fsutil import atomic_write
+        from qa.files import atomic_write
 
         # Importing the quantizer runs logging.basicConfig(level=INFO) (one of its modules does, at import)
         # and it advises pre-processing on the root logger; measured, not needed. Both are undone after, or
@@ -153,7 +153,7 @@ def _export_fp32(model_dir: Path, target: Path) -> None:
                               output_names=["last_hidden_state"], dynamic_axes=axes, opset_version=17,
                               dynamo=False, do_constant_folding=True)
 
-    from qa.index.fsutil import atomic_write
+    from qa.files import atomic_write
 
     atomic_write(target, write)
 

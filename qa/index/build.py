@@ -27,7 +27,7 @@ import numpy as np
 from qa.config import BuildSettings
 from qa.embed.base import VECTOR_RECIPE, Embedder
 from qa.errors import BuildError, BuildLocked  # noqa: F401 - raised here; defined in qa.errors
-from qa.index.fsutil import FileLock, LockHeld
+from qa.files import FileLock, LockHeld
 from qa.index.lexical import build_bm25, passage_corpus
 from qa.index.store import (
     MANIFEST,
@@ -52,7 +52,7 @@ from qa.ingest.policies import (
     read_policy,
     scan_folder,
 )
-from qa.search.highlight import split_sentences
+from qa.ingest.sentences import split_sentences
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 
@@ -115,7 +115,7 @@ def _embedding_key(model: str, text: str) -> str:
 # -- locking -----------------------------------------------------------------------------------------
 
 class BuildLock(FileLock):
-    """The build lock: an flock on LOCK_FILE in the index folder (see `qa.index.fsutil.FileLock`); one
+    """The build lock: an flock on LOCK_FILE in the index folder (see `qa.files.FileLock`); one
     build at a time, released by the kernel however its holder dies. BuildLocked names the holder."""
 
     def __init__(self, index_dir: Path):

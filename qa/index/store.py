@@ -38,7 +38,7 @@ from qa import __version__
 from qa.config import BuildSettings
 from qa.embed.base import VECTOR_RECIPE
 from qa.errors import IndexUnavailable  # noqa: F401 - raised here; defined in qa.errors
-from qa.index.fsutil import atomic_write, fsync_path
+from qa.files import atomic_write, fsync_path
 from qa.index.vectors import VectorIndex
 from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy

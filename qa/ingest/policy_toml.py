@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
-from qa.index.fsutil import atomic_write
+from qa.files import atomic_write
 from qa.ingest.policies import METADATA_FILE
 
 _TABLE = re.compile(r'^\s*\[\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$')

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import UploadRejected  # noqa: F401 - raised here; defined in qa.errors
-from qa.index.fsutil import atomic_write
+from qa.files import atomic_write
 from qa.ingest.formats import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_BYTES,

@@ -25,7 +25,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from qa.search.highlight import split_sentences
+from qa.ingest.sentences import split_sentences
 
 Span = tuple[int, int]
 

@@ -22,7 +22,7 @@ from functools import cache
 from pathlib import Path
 
 from qa.errors import DatasetError
-from qa.search.highlight import split_sentences
+from qa.ingest.sentences import split_sentences
 from qa.train.split import split_squad_policies
 
 TOPICS = ("data-collected", "purposes", "legal-basis", "sharing", "sale", "international-transfers", "retention",
