@@ -628,3 +628,16 @@ def test_a_stated_cell_shows_its_verdict_word(index):
     assert '<span class="pq-verdict">Stated</span>' in cell_html(dataclasses.replace(stated, verdict="stated"),
                                                                  "Name", text)
     assert html.unescape(shown).count("Name") == 1
+
+
+def test_the_cache_fingerprint_covers_every_answer_path_module_and_the_models(monkeypatch):
+    """Issue 24: the grid cache keys on the answer path's source found by walking its packages (a new module
+    cannot be left out of a list), on the settings module and the grid itself, and on the models loaded."""
+    qa_root = ROOT / "qa"
+    files = set(compare.answer_path_files())
+    for package in ("search", "embed", "index", "ingest"):
+        assert set((qa_root / package).rglob("*.py")) <= files
+    assert {qa_root / "config.py", qa_root / "compare" / "grid.py", qa_root / "index" / "pg" / "reader.py"} <= files
+    shipped = compare.answer_path_version()
+    monkeypatch.setenv("POLICYQA_PRACTICE", "none")
+    assert compare.answer_path_version() != shipped  # answering without the practice model: other cells

@@ -84,11 +84,11 @@ def _read_questions(path: Path) -> list[dict]:
 def _ask_one(engine, question: str, policies: list[str] | None, k: int, retriever: str | None,
              history: list | None = None) -> tuple[dict, object]:
     """One question through `Engine.answer` (the product's one answer path); returns its JSON form and
-    the `Answer`. "passages" lists the answering policies' passages best first, or, when every policy
-    is "not stated", the nearest matches (with "abstained": true)."""
+    the `Answer`. "passages" lists the answering policies' passages in the order `policyqa eval` judges
+    (`Answer.ranking`: each answering policy's leading passage, then the rest), or, when every policy is
+    "not stated", the nearest matches (with "abstained": true)."""
     answer = engine.answer(question, k=k, policies=policies, retriever=retriever, history=history or ())
-    rows = answer.answered or answer.rows
-    hits = sorted((h for row in rows for h in row.hits), key=lambda h: -h.score)[:k]
+    hits = (answer.ranking() or answer.ranking(include_abstained=True))[:k]
     result = answer.to_dict()
     result["passages"] = [h.to_dict() for h in hits]
     result["not_stated"] = [row.policy for row in answer.rows if row.abstained]

@@ -41,14 +41,12 @@ if TYPE_CHECKING:
 CACHE_FILE = "compare.json"
 CACHE_FORMAT = 1
 # Bump when the way a cell is made from an Answer changes. The answer path's own code is fingerprinted
-# as well (ANSWER_PATH_MODULES), so an improvement of retrieval or abstention invalidates the cache
-# without anyone remembering to bump this; a new module on the answer path belongs in that list.
+# as well (every module of ANSWER_PATH_PACKAGES and the files of ANSWER_PATH_FILES, found by walking them,
+# so a new module on the answer path cannot be forgotten), and so are the reranker and practice model the
+# engine would load: an improvement of retrieval or of the decision invalidates the cache without a bump.
 ANSWER_PATH_VERSION = "3"  # 2: evidence words decide a cell (cell_from_answer); 3: the practice model, verdicts
-ANSWER_PATH_MODULES = ("qa.search.answer", "qa.search.engine", "qa.search.retrieval", "qa.search.highlight",
-                       "qa.search.reranker", "qa.search.conversation",
-                       "qa.search.names", "qa.search.evidence", "qa.search.verdict", "qa.search.practice",
-                       "qa.search.quotes", "qa.config", "qa.compare.grid", "qa.embed.base", "qa.embed.sentence",
-                       "qa.embed.load", "qa.embed.onnx", "qa.embed.adapter")
+ANSWER_PATH_PACKAGES = ("search", "embed", "index", "ingest")  # under qa/, every .py file, pg/ included
+ANSWER_PATH_FILES = ("config.py", "files.py", "compare/grid.py", "compare/topics.jsonl")
 STATED, NOT_STATED = "stated", "not_stated"
 STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}
 SHORT_QUOTE_CHARS = 160
@@ -463,17 +461,38 @@ def _digest(text: str) -> str:
 
 
 def answer_path_version() -> str:
-    """ANSWER_PATH_VERSION plus a fingerprint of the answer path's source: what cached cells depend on."""
-    import importlib.util
-
+    """ANSWER_PATH_VERSION plus a fingerprint of the answer path's source and of the models it loads: what
+    cached cells depend on. Read as files (no import), so a grid served from the cache loads nothing."""
+    root = Path(__file__).resolve().parent.parent  # the qa package
     digest = hashlib.sha256(ANSWER_PATH_VERSION.encode())
-    for name in ANSWER_PATH_MODULES:
-        spec = importlib.util.find_spec(name)  # the source file, without importing torch and friends
-        if spec is None or not spec.origin:  # not (or no longer) part of this version
-            continue
-        digest.update(f"{name}\0".encode() + Path(spec.origin).read_bytes())
+    for path in answer_path_files():
+        if path.is_file():
+            digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes())
     digest.update(_reranker_identity().encode())
+    digest.update(_practice_identity().encode())
     return f"{ANSWER_PATH_VERSION}+{digest.hexdigest()[:12]}"
+
+
+def answer_path_files() -> list[Path]:
+    """The source files cached cells depend on: every module of ANSWER_PATH_PACKAGES, and ANSWER_PATH_FILES."""
+    root = Path(__file__).resolve().parent.parent
+    files = [f for package in ANSWER_PATH_PACKAGES for f in sorted((root / package).rglob("*.py"))]
+    return files + [root / name for name in ANSWER_PATH_FILES]
+
+
+def _practice_identity() -> str:
+    """Which practice model the engine would load (its folder, settings and weights' size), "" when none."""
+    try:
+        from qa.search.practice import CONFIG, WEIGHTS, practice_folder
+
+        folder = practice_folder()
+    except Exception:  # noqa: BLE001 - a bad setting fails when the engine opens, with its own message
+        return "unresolved"
+    if folder is None or not (folder / CONFIG).is_file():
+        return ""
+    weights = folder / WEIGHTS
+    return (f"{folder.resolve()}\0{(folder / CONFIG).read_text(encoding='utf-8')}\0"
+            f"{weights.stat().st_size if weights.is_file() else 0}")
 
 
 def _reranker_identity() -> str:

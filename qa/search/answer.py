@@ -139,10 +139,6 @@ class Answer:
     def answered(self) -> tuple[PolicyAnswer, ...]:
         return tuple(row for row in self.rows if not row.abstained)
 
-    def hits(self) -> list[Hit]:
-        """Every passage shown, best first across policies."""
-        return sorted((h for row in self.rows for h in row.hits), key=lambda h: -h.score)
-
     def ranking(self, include_abstained: bool = False) -> list[Hit]:
         """The passages as the answer presents them: each answering policy's best passage first (in
         confidence order), then their other passages by score. A "not stated" row contributes nothing
