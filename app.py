@@ -20,14 +20,13 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from qa.chat import render
+from qa.chat.engines import index_signature, load_embedder, load_engine
 from qa.chat.history import ChatStore, Turn, data_dir, new_id
 from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
 from qa.config import BuildSettings, index_dir, policies_dir
 from qa.embed.base import ModelLoadError
 from qa.index.build import BuildError, BuildReport, build_index
-from qa.index.open import ENV_STORE, store_location
-from qa.index.open import index_signature as signature_at
-from qa.index.open import open_engine as open_index_engine
+from qa.index.open import ENV_STORE
 from qa.index.store import IndexUnavailable
 from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
 from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
@@ -60,41 +59,6 @@ st.set_page_config(page_title="policyqa", page_icon="🔎")
 
 
 # -- loading, once per server (and again when the index changes) ------------------------------------
-
-@st.cache_resource(show_spinner="Loading the embedding model…")
-def load_embedder(model_id: str, backend: str | None = None):
-    """The sentence embedder, shared by every index and session: reloading the index keeps it.
-
-    `backend`: the runtime the index was built with (None: the default), so questions match passages.
-    """
-    from qa.embed.load import load_embedder as load
-
-    return load(model_id, backend=backend)
-
-
-def index_signature(folder: Path) -> str:
-    """What identifies the index now in `folder`: a hash of its manifest (about a millisecond).
-
-    Checked on every run, so a rebuild from the CLI (which swaps in a new manifest, or points the
-    folder at a new generation) is picked up by the next question. `read_manifest` is the store's
-    stable way in, whatever the folder's layout; raises IndexUnavailable like it.
-    """
-    # $POLICYQA_STORE: the PostgreSQL store's published generation, one small query
-    return signature_at(store_location() or folder)
-
-
-@st.cache_resource(show_spinner="Loading the index…", max_entries=2)
-def load_engine(folder: str, signature: str) -> Engine:
-    """The engine for the index in `folder` as `signature` identifies it; a new signature loads anew.
-
-    Warmed up here (BM25 built), so the first question does not pay for it. Two entries: the index
-    being replaced stays usable by a question already running on it.
-    """
-    # $POLICYQA_STORE (PostgreSQL + pgvector, shared by many readers), else the folder
-    engine = open_index_engine(store_location() or Path(folder), embedder_loader=load_embedder)
-    engine.warm_up()
-    return engine
-
 
 @st.cache_resource
 def open_store(path: str) -> ChatStore:

@@ -15,6 +15,7 @@ from pathlib import Path
 import streamlit as st
 
 from qa.chat import render
+from qa.chat.engines import current_engine
 from qa.compare.grid import Grid, TopicsError, build_grid, last_changes, load_topics, store_cache_folder
 from qa.compare.view import (
     SORTS,
@@ -34,8 +35,7 @@ from qa.compare.view import (
 from qa.config import index_dir
 from qa.embed.base import ModelLoadError
 from qa.errors import StoreError
-from qa.index.open import ENV_STORE, SCHEMA, index_signature, store_location
-from qa.index.open import open_engine as open_index_engine
+from qa.index.open import ENV_STORE, SCHEMA
 from qa.index.store import IndexUnavailable, read_manifest
 from qa.search.engine import Engine
 
@@ -43,26 +43,6 @@ BUILD_HINT = "Build it with `policyqa index build` (or `make index`), then reloa
 POLICY_WINDOW = 4_000  # characters of the policy around a cell's passage in its "Open in policy" box
 
 st.set_page_config(page_title="Compare · policyqa", page_icon="🔎", layout="wide")
-
-
-@st.cache_resource(show_spinner="Loading the index…", max_entries=1)
-def load_engine(folder: str, built_at: str) -> Engine:
-    """The engine for the index in `folder`; `built_at` (from its manifest) makes a rebuilt index load anew.
-
-    The chat's loader lives in app.py, which runs its page when imported, so this page keeps its own.
-    """
-    engine = Engine.open(folder)
-    engine.warm_up()
-    return engine
-
-
-@st.cache_resource(show_spinner="Loading the index…", max_entries=1)
-def load_store_engine(signature: str) -> Engine:
-    """The engine over $POLICYQA_STORE's published index; `signature` (its generation) makes a new
-    publication load anew, as the chat does."""
-    engine = open_index_engine(store_location())
-    engine.warm_up()
-    return engine
 
 
 def grid_folder() -> Path:
@@ -83,10 +63,7 @@ def say(kind: str, text: str) -> None:
 def open_engine() -> Engine | None:
     folder = index_dir()
     try:
-        if os.environ.get(ENV_STORE):  # PostgreSQL + pgvector, as in the chat
-            return load_store_engine(index_signature(store_location()))
-        manifest = read_manifest(folder)
-        return load_engine(str(folder), str(manifest.get("built_at")))
+        return current_engine(folder)  # the chat's own engine ($POLICYQA_STORE first): one per server
     except (IndexUnavailable, StoreError, ModelLoadError) as err:
         say("error", str(err))
         if isinstance(err, IndexUnavailable):

@@ -641,3 +641,32 @@ def test_the_cache_fingerprint_covers_every_answer_path_module_and_the_models(mo
     shipped = compare.answer_path_version()
     monkeypatch.setenv("POLICYQA_PRACTICE", "none")
     assert compare.answer_path_version() != shipped  # answering without the practice model: other cells
+
+
+def test_the_chat_and_the_compare_page_share_one_engine(index, monkeypatch):
+    """Issue 24: one engine per chat server. Both pages load it through qa.chat.engines (Streamlit caches a
+    resource per function), so asking in the chat and then opening the Compare page opens the index once."""
+    from streamlit.testing.v1 import AppTest
+
+    from qa.chat import engines
+    from qa.index import store
+
+    opened = []  # every index read from disk, whichever page or loader asks
+    real = store.load_index
+
+    def counting(*args, **kwargs):
+        opened.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "load_index", counting)
+    engines.load_engine.clear()
+    monkeypatch.setenv("POLICYQA_INDEX", str(index))
+    chat = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not chat.exception, chat.exception
+    chat.chat_input[0].set_value("How long does Concero keep phone call recordings?").run()
+    assert not chat.exception, chat.exception
+    page = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=60).run()
+    assert not page.exception, page.exception
+    assert "pq-cell" in "\n".join(m.value for m in page.markdown)  # the grid was answered from that engine
+    assert len(opened) == 1, opened
+    engines.load_engine.clear()
