@@ -603,6 +603,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     columns = _usable_columns(cache, config, version)
     grid = Grid(topics, [PolicyColumn(pid, known[pid][0]) for pid in wanted], {})
     fresh: dict[str, dict] = {}
+    ways: dict[str, tuple[str | None, Topic]] = {}  # topic id -> how its cells are decided (decided_as)
     for pid in wanted:
         key = column_key(known[pid][1], known[pid][0])
         prior = columns.get(pid)
@@ -620,7 +621,9 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
                     pass  # a damaged entry is answered again
             if engine is None:
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
-            practice, guard = decided_as(engine, topic)
+            if topic.id not in ways:  # the same for every policy: asked once per topic, not once per cell
+                ways[topic.id] = decided_as(engine, topic)
+            practice, guard = ways[topic.id]
             answer = engine.answer(topic.question, policies=[pid], practice=practice,
                                    accepts=evidence_test(guard, known[pid][0]))
             cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic, pid, answer)

@@ -329,7 +329,6 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                for w in re.findall(r"\w+", n)}
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
-    asked = replace(asked, accepts=accepts) if accepts is not None else asked
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names)
             for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
@@ -375,7 +374,8 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
                                  quotes=_quotes(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
-                                 verdict=verdict_for(kind, True, decision.negated >= model.stance_threshold)))
+                                 verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
+                                                                          decision.negated))))
     rows.sort(key=lambda r: r.abstained)
     return leaders, rows
 
@@ -405,7 +405,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
     probability at which a sentence states it (lower when `accepts` also guards the deciding sentence)."""
     model = engine.practice
     if model is None:
-        return _Asked(only=practice is not None)
+        return _Asked(only=practice is not None, accepts=accepts)
     query = engine.scorer.embed(question)
     if practice is not None and practice != AUTO:
         if practice not in model.topics:
@@ -421,7 +421,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
         chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
     scale = EVIDENCE_RELAX if practice is not None and accepts is not None else 1.0
     return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, tuple(model.topics[i] for i in chosen),
-                  practice is not None, query)
+                  practice is not None, query, accepts)
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
@@ -432,9 +432,11 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
     confidence = (hits[0].score if reranked else max(h.similarity for h in hits)) if hits else 0.0
+    # "Not stated": the nearest passage kept only as a labelled nearest match, the candidates for evaluation.
+    not_stated = PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
+                              confidence=confidence, ranked=tuple(hits[:shown]))
     if names and unwritten(names, engine.policies[policy_id].text):
-        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
-                            confidence=confidence, ranked=tuple(hits[:shown]))
+        return not_stated
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
         # The reranker's order counts: a sentence in its first passage is preferred, less so further down.
@@ -453,12 +455,11 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                     quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                     ranked=ordered, label=label,
-                                    verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence)))
-        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
-                            confidence=confidence, ranked=tuple(hits[:shown]))
+                                    verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
+                                                                             decision.negated)))
+        return not_stated
     if confidence < threshold:
-        return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence,
-                            hits=tuple(hits[:1]), confidence=confidence, ranked=tuple(hits[:shown]))
+        return not_stated
     quotes = _quotes(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
@@ -467,17 +468,18 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
 
 
-def _negated(engine, policy_id: str, sentence: tuple[int, int]) -> bool:
+def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None) -> bool:
     """Whether the deciding sentence says the company does not: the practice model's stance head, or a
-    negation in its words ("none of your data is taken off site" is a no the head misses)."""
-    text = engine.policies[policy_id].text[sentence[0]:sentence[1]]
+    negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
+    the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
     evidence = engine.evidence
-    if evidence is not None:
+    if probability is None and evidence is not None:
         found = evidence.of(policy_id)
         at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
-        if len(at) and found.negated[at[0]] >= engine.practice.stance_threshold:
-            return True
-    return negated_by_words(text)
+        probability = float(found.negated[at[0]]) if len(at) else None
+    if probability is not None and probability >= engine.practice.stance_threshold:
+        return True
+    return negated_by_words(engine.policies[policy_id].text[sentence[0]:sentence[1]])
 
 
 def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], score: float) -> Hit:
