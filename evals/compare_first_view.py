@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from qa.bench.server import launch_chromium, stop, wait_healthy  # noqa: E402
+from qa.bench.server import chromium_browser, stop, wait_healthy  # noqa: E402
 from tests.test_compare_scale_e2e import BIG_DESKTOP, PHONE, ROWS_A_PAGE, corpus_index, start_fake_server  # noqa: E402
 
 
@@ -32,7 +32,6 @@ def main() -> None:
     parser.add_argument("--policies", type=int, default=330)
     args = parser.parse_args()
     os.environ["POLICYQA_RERANKER"] = "none"
-    from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -43,8 +42,7 @@ def main() -> None:
         try:
             if not wait_healthy(url, process, 90):
                 sys.exit("streamlit did not start")
-            with sync_playwright() as playwright:
-                chromium = launch_chromium(playwright)
+            with chromium_browser() as chromium:
                 times: dict[int, list[float]] = {}
                 for n in range(args.loads * 2 + 1):
                     viewport = (BIG_DESKTOP, PHONE)[n % 2]

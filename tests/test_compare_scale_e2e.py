@@ -124,16 +124,10 @@ def big_server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def big_browser(big_server):
-    from playwright.sync_api import sync_playwright
+    from qa.bench.server import chromium_browser
 
-    from qa.bench.server import launch_chromium
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 @pytest.mark.parametrize("viewport", [BIG_DESKTOP, PHONE], ids=["1280", "390"])

@@ -18,8 +18,8 @@ import pytest
 from qa.bench.server import (
     ANSWERED,
     CHROMIUM,
+    chromium_browser,
     free_port,
-    launch_chromium,
     start,
     stop,
     streamlit_command,
@@ -87,14 +87,8 @@ def server(seed_index_dir, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 def new_page(browser, server, viewport=VIEWPORT):

@@ -3,6 +3,7 @@ start and the browser tests (tests/test_e2e.py), so both start, probe and stop t
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -76,3 +78,16 @@ def stop(process: subprocess.Popen) -> None:
 def launch_chromium(playwright):
     """CHROMIUM launched headless through a started Playwright (`sync_playwright().start()` or its `with`)."""
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+@contextlib.contextmanager
+def chromium_browser() -> Iterator:
+    """CHROMIUM, headless, for the length of a `with`: Playwright started for it, both closed at its end."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            yield browser
+        finally:
+            browser.close()
