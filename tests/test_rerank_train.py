@@ -40,6 +40,18 @@ def test_training_stops_at_its_time_budget():
     assert info["stopped_by"] == "time budget" and info["steps"] == 1
 
 
+def test_training_stops_after_max_steps_whatever_the_clock():
+    """The shipped reranker's command stops by steps, so a loaded machine trains the same model."""
+    import torch
+
+    model = torch.nn.Linear(1, 1)
+    groups = [{"x": 1.0}] * 8
+    settings = TrainSettings(epochs=2, minutes=60.0, max_steps=5)
+    info = _train(model, groups, 2, lambda batch: model(torch.ones(1, 1)).sum() ** 2, settings,
+                  random.Random(0), log=lambda m: None, log_every=1)
+    assert info["stopped_by"] == "steps" and info["steps"] == 5 and info["epochs"] == 1.25
+
+
 def test_calibration_separates_and_the_threshold_keeps_its_share():
     rng = np.random.default_rng(0)
     labels = rng.integers(0, 2, 400)

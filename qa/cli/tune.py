@@ -100,8 +100,11 @@ def _add_reranker_parser(kinds) -> None:
                           help=f"what to train (default {SHIPPED.kind}: measured better here, see evals/README.md)")
     reranker.add_argument("--epochs", type=int, default=SHIPPED.epochs, metavar="E",
                           help=f"passes over the training questions (default {SHIPPED.epochs})")
+    reranker.add_argument("--max-steps", type=int, default=SHIPPED.max_steps, metavar="N",
+                          help=f"stop after N training steps (16 questions each for the bi-encoder); the "
+                               f"learning-rate schedule spans --epochs (default {SHIPPED.max_steps}; 0: no limit)")
     reranker.add_argument("--minutes", type=float, default=SHIPPED.minutes,
-                          help=f"training time budget, whichever of it and --epochs ends first "
+                          help=f"safety cap on training time; a run it stops is not reproducible "
                                f"(default {SHIPPED.minutes:g})")
     reranker.add_argument("--max-abstain", type=float, default=SHIPPED.max_abstain, metavar="SHARE",
                           help=f"calibrate 'not stated' to at most this share of answerable questions "

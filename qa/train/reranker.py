@@ -1,10 +1,13 @@
-"""Training the cross-encoder reranker: MiniLM's weights, a fresh scoring head, listwise loss.
+"""Training the reranker from MiniLM's weights: the shipped bi-encoder, or a cross-encoder with a fresh head.
 
 Each training step shows the model a few questions, each with its relevant passage and same-policy
 hard negatives (passages the hybrid retriever ranked high that do not hold the answer); the loss is
-the cross-entropy of the positive among its group, so the model learns to put the answer above exactly
-the near misses the product makes. Training stops at a wall-clock budget and at whole epochs,
-whichever comes first. Heavy imports (torch, transformers) live here only; answering never imports them.
+the cross-entropy of the positive among the step's passages (the bi-encoder: the batch's; the
+cross-encoder: its own group's), so the model learns to put the answer above the near misses the
+product makes. Training stops after `max_steps` steps (the learning-rate schedule still spans all
+`epochs`, so a run stopped early is the same run as far as it goes), at the end of `epochs`, or at a
+wall-clock safety budget, whichever comes first. Heavy imports (torch, transformers) live here only;
+answering never imports them.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ CANDIDATE_DEPTH = 30  # first-stage passages per question the hard negatives are
 class TrainSettings:
     epochs: int = 2
     minutes: float = 45.0
+    max_steps: int | None = None  # stop after this many steps; the schedule is still laid out over `epochs`
     questions_per_step: int = 2
     negatives: int = 7
     learning_rate: float = 4e-5
@@ -49,7 +53,8 @@ def _train(model, groups: Sequence[dict], per_step: int, batch_loss: Callable, s
            rng: random.Random, log: Callable[[str], None], log_every: int) -> dict:
     """The loop both rerankers train with: shuffled groups, `per_step` questions a step, the loss of a
     batch from `batch_loss(batch)`, gradient clipping, the schedule of `_optimizer`; stops after
-    `settings.epochs` or at `settings.minutes`, whichever comes first. Returns what happened."""
+    `settings.max_steps` steps, after `settings.epochs` or at `settings.minutes`, whichever comes first
+    (the schedule spans all epochs either way). Returns what happened."""
     import torch
 
     model.train()
@@ -73,6 +78,9 @@ def _train(model, groups: Sequence[dict], per_step: int, batch_loss: Callable, s
             if step % log_every == 0:
                 log(f"epoch {epoch + 1} step {step}/{total_steps} loss {sum(losses[-log_every:]) / log_every:.4f} "
                     f"{(time.perf_counter() - started) / 60:.1f} min")
+            if settings.max_steps is not None and step >= settings.max_steps:
+                stopped = "steps"
+                break
             if time.perf_counter() - started > settings.minutes * 60:
                 stopped = "time budget"
                 break
