@@ -28,8 +28,9 @@ from qa.embed.base import ModelLoadError
 from qa.index.build import BuildError, BuildReport, build_index
 from qa.index.open import ENV_STORE
 from qa.index.store import IndexUnavailable
+from qa.ingest.aliases import name_from_title, title_of
 from qa.ingest.formats import DEFAULT_MAX_BYTES, SUPPORTED_SUFFIXES, PolicyFileError
-from qa.ingest.policy_toml import name_from_title, title_of, write_policy_entry
+from qa.ingest.policy_toml import write_policy_entry
 from qa.ingest.uploads import Upload, UploadRejected, save_uploads, validate_upload
 from qa.search.answer import Answer, PolicyAnswer
 from qa.search.engine import DEFAULT_RETRIEVER, RETRIEVERS, Engine

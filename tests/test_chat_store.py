@@ -10,7 +10,8 @@ import pytest
 
 from qa.chat.history import ChatStore, Turn, answer_from_record, answer_record, data_dir
 from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
-from qa.ingest.policy_toml import entry_text, name_from_title, title_of, write_policy_entry
+from qa.ingest.aliases import name_from_title, title_of
+from qa.ingest.policy_toml import entry_text, write_policy_entry
 from qa.search.answer import Answer, PolicyAnswer, Quote
 from qa.search.retrieval import Hit
 

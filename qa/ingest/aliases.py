@@ -113,10 +113,26 @@ def suggest_aliases(title: str, taken: Iterable[str] = ()) -> list[str]:
     return [a for a in dict.fromkeys(out) if a.lower() not in taken_lower and alias_problem(a) is None]
 
 
+_TITLE_TAIL = re.compile(r"[\s:–—-]*(?:website\s+|online\s+)?(?:privacy|data\s+protection|cookie)\s+"
+                         r"(?:policy|notice|statement)\s*$", re.IGNORECASE)
+
+
+def title_of(text: str) -> str:
+    """The first line of a policy's text that has a letter in it (its title, usually); "" if none."""
+    for line in text.splitlines():
+        line = " ".join(line.split()).strip("#*_ ")
+        if any(ch.isalpha() for ch in line):
+            return line[:120]
+    return ""
+
+
+def name_from_title(title: str) -> str:
+    """A display name from a policy's title: "Acme Widgets Ltd Privacy Policy" -> "Acme Widgets Ltd"."""
+    return _TITLE_TAIL.sub("", title).strip(" -–—:") or title.strip()
+
+
 def suggested_names(text: str, taken: Iterable[str] = ()) -> tuple[str, list[str]]:
     """A display name and aliases for a new policy from its title (its text's first line with a letter);
     `taken`: other policies' names and aliases, never suggested."""
-    from qa.ingest.policy_toml import name_from_title, title_of
-
     title = title_of(text)
     return name_from_title(title), suggest_aliases(title, taken=taken)

@@ -18,8 +18,6 @@ from qa.ingest.policies import METADATA_FILE
 
 _TABLE = re.compile(r'^\s*\[\s*(?:"((?:[^"\\]|\\.)*)"|([A-Za-z0-9_-]+))\s*\]\s*(?:#.*)?$')
 _ANY_TABLE = re.compile(r"^\s*\[")
-_TITLE_TAIL = re.compile(r"[\s:–—-]*(?:website\s+|online\s+)?(?:privacy|data\s+protection|cookie)\s+"
-                         r"(?:policy|notice|statement)\s*$", re.IGNORECASE)
 
 
 def _toml_string(value: str) -> str:
@@ -79,17 +77,3 @@ def _is_table(line: str, policy_id: str) -> bool:
         return False
     quoted, bare = match.groups()
     return (bare or json.loads(f'"{quoted}"')) == policy_id
-
-
-def title_of(text: str) -> str:
-    """The first line of a policy's text that has a letter in it (its title, usually); "" if none."""
-    for line in text.splitlines():
-        line = " ".join(line.split()).strip("#*_ ")
-        if any(ch.isalpha() for ch in line):
-            return line[:120]
-    return ""
-
-
-def name_from_title(title: str) -> str:
-    """A display name from a policy's title: "Acme Widgets Ltd Privacy Policy" -> "Acme Widgets Ltd"."""
-    return _TITLE_TAIL.sub("", title).strip(" -–—:") or title.strip()
