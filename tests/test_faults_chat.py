@@ -99,7 +99,7 @@ def _count_children(monkeypatch) -> list:
 
 @pytest.mark.slow
 def test_an_accepted_upload_is_never_parsed_in_the_server_process(tmp_path, monkeypatch):
-    import qa.ingest.formats as formats
+    import qa.ingest.formats.pdf as pdf
     from qa.ingest.formats import extract_text
     from qa.ingest.uploads import Upload, upload_text, validate_upload
     from tests.test_formats import make_pdf
@@ -112,7 +112,7 @@ def test_an_accepted_upload_is_never_parsed_in_the_server_process(tmp_path, monk
     def no_parsing(*args):
         raise AssertionError("parsed in the server process")
 
-    monkeypatch.setattr(formats, "_extract_pdf", no_parsing)
+    monkeypatch.setattr(pdf, "extract_pdf", no_parsing)
     assert "seven years" in upload_text(upload, "acme.pdf")  # the chat's name suggestion
     assert validate_upload(upload) == "acme.pdf"  # a rerun of the page
     saved = tmp_path / "acme.pdf"

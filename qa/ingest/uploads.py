@@ -144,12 +144,15 @@ def upload_text(upload: Upload, filename: str, limits: Limits = DEFAULT_LIMITS) 
     return verdict.text
 
 
+# The dispatch is imported before the limit is set: the limit is for reading the file (the parsers are
+# imported under it, as the file needs them), and where a tight limit stops Python's own start-up (a shared
+# library that cannot be mapped is an ImportError, not a MemoryError) depends on the import order.
 _CHILD = """
 import json, resource, sys
-limit = int(sys.argv[3])
-resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 from pathlib import Path
 from qa.ingest.formats import Limits, PolicyFileError, extract_text
+limit = int(sys.argv[3])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 try:
     got = extract_text(Path(sys.argv[1]), max_bytes=int(sys.argv[2]), limits=Limits(**json.loads(sys.argv[4])))
     print(json.dumps({"chars": len(got.text), "text": got.text, "headings": got.headings}))
