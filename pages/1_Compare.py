@@ -16,7 +16,9 @@ import streamlit as st
 
 from qa.chat import render
 from qa.chat.engines import current_engine
-from qa.compare.grid import Grid, TopicsError, build_grid, last_changes, load_topics, store_cache_folder
+from qa.compare.cache import last_changes, store_cache_folder
+from qa.compare.grid import Grid, build_grid
+from qa.compare.topics import load_topics
 from qa.compare.view import (
     SORTS,
     STYLESHEET,
@@ -34,7 +36,7 @@ from qa.compare.view import (
 )
 from qa.config import index_dir
 from qa.embed.base import ModelLoadError
-from qa.errors import StoreError
+from qa.errors import StoreError, TopicsError
 from qa.index.open import ENV_STORE, SCHEMA
 from qa.index.store import IndexUnavailable, read_manifest
 from qa.search.engine import Engine

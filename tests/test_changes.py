@@ -11,7 +11,8 @@ import pytest
 
 from qa.cli import main
 from qa.compare.changes import CellChange, diff_caches
-from qa.compare.grid import build_grid, load_topics
+from qa.compare.grid import build_grid
+from qa.compare.topics import load_topics
 
 HISTORY = Path(__file__).resolve().parents[2] / "shared" / "data" / "open-terms-archive" / "history"
 

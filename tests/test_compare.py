@@ -15,20 +15,23 @@ from pathlib import Path
 import pytest
 
 from qa.cli import main
-from qa.compare import grid as compare
-from qa.compare.grid import (
+from qa.compare import cache as grid_cache
+from qa.compare.cells import (
+    MAX_EVIDENCE_QUOTES,
     NOT_STATED,
+    SHORT_QUOTE_CHARS,
     STATED,
     Cell,
     CellQuote,
-    Grid,
-    PolicyColumn,
-    Topic,
-    build_grid,
-    csv_cell,
-    load_topics,
+    cell_from_answer,
+    evidence_pattern,
+    practice_for,
+    summary_lines,
 )
+from qa.compare.grid import Grid, PolicyColumn, build_grid, csv_cell
+from qa.compare.topics import Topic, load_topics, parse_topics
 from qa.compare.view import cell_html
+from qa.errors import TopicsError
 from qa.eval.compare import GoldCell, load_gold, score
 from qa.search.engine import Engine
 from tests.conftest import ROOT, SEED_POLICIES, FakeEmbedder
@@ -107,7 +110,7 @@ def test_shipped_topics_cover_the_practices_the_issue_lists():
 def test_a_bad_topics_file_is_one_line_naming_the_line(tmp_path, index, capsys, text, message):
     path = tmp_path / "my.jsonl"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(compare.TopicsError, match=re.escape(message)):
+    with pytest.raises(TopicsError, match=re.escape(message)):
         load_topics(path)
     assert main(["compare", "--index", str(index), "--topics", str(path)]) == 2
     err = capsys.readouterr().err
@@ -124,7 +127,7 @@ def test_own_topics_make_their_own_rows(tmp_path, index, capsys):
 
 
 def test_evidence_words_are_optional_lower_cased_and_part_of_a_cells_cache_key():
-    plain, sale = compare.parse_topics('{"id": "a", "label": "A", "question": "Q?"}\n'
+    plain, sale = parse_topics('{"id": "a", "label": "A", "question": "Q?"}\n'
                                        '{"id": "s", "label": "S", "question": "Q?", "evidence": ["Sell*", " sold "]}\n')
     assert plain.evidence == () and sale.evidence == ("sell*", "sold")
     assert plain.key != sale.key != replace(sale, evidence=("sell*",)).key  # new words, the cell is answered again
@@ -138,7 +141,7 @@ def test_evidence_words_are_optional_lower_cased_and_part_of_a_cells_cache_key()
     (["u.s.", "@"], "servers in the U.S. and dpo@example.com", ["U.S.", "@"]),
 ])
 def test_evidence_pattern_matches_whole_words_and_phrases(words, text, found):
-    assert compare.evidence_pattern(words).findall(text) == found
+    assert evidence_pattern(words).findall(text) == found
 
 
 def _hit(policy_text: str, passage: str, highlight: str, score: float):
@@ -171,18 +174,18 @@ def test_a_cell_with_evidence_is_stated_by_the_first_shown_passage_that_holds_a_
         return PolicyAnswer(policy="acme", name="Acme Sales", abstained=abstained, score=0.5, confidence=0.5,
                             quotes=() if abstained else (quote,), hits=tuple(hits))
 
-    cell = compare.cell_from_answer(sale, "acme", _answer([row([first, named, second])]))
+    cell = cell_from_answer(sale, "acme", _answer([row([first, named, second])]))
     # the marked sentence has no evidence word; the passage's sentences that do are quoted, in text order
     assert cell.status == STATED and cell.passage == (second.start, second.end)
     assert [q.text for q in cell.quotes] == ["We never sell your data.", "We do not rent it either."]
     assert all(text[q.start:q.end] == q.text for q in cell.quotes)
     # "Sales" in the company's own name is not evidence; no shown passage with a word: not stated
-    cell = compare.cell_from_answer(sale, "acme", _answer([row([first, named])]))
+    cell = cell_from_answer(sale, "acme", _answer([row([first, named])]))
     assert cell.status == NOT_STATED and cell.quotes == () and cell.passage == (first.start, first.end)
     # an abstained row stays not stated, whatever its nearest passage says
-    assert compare.cell_from_answer(sale, "acme", _answer([row([second], abstained=True)])).status == NOT_STATED
+    assert cell_from_answer(sale, "acme", _answer([row([second], abstained=True)])).status == NOT_STATED
     # without evidence words the answer's own quote is the cell
-    cell = compare.cell_from_answer(replace(sale, evidence=()), "acme", _answer([row([first, named])]))
+    cell = cell_from_answer(replace(sale, evidence=()), "acme", _answer([row([first, named])]))
     assert cell.status == STATED and [q.text for q in cell.quotes] == ["We share data with partners."]
 
 
@@ -232,18 +235,18 @@ def test_a_cell_with_evidence_words_quotes_a_shown_passage_that_holds_one(index)
     grid = build_grid(index, topics, engine=engine, use_cache=False)
     outcomes = set()
     for topic in topics:
-        pattern = compare.evidence_pattern(topic.evidence)
+        pattern = evidence_pattern(topic.evidence)
         for policy in grid.policies:
             # asked as the grid asks it (a grid's topic words are not names to look for in the policy)
             row = engine.answer(topic.question, policies=[policy.id],
-                                practice=compare.practice_for(engine, topic)).rows[0]
+                                practice=practice_for(engine, topic)).rows[0]
             cell = grid.cell(topic.id, policy.id)
             with_words = [h for h in row.hits if pattern.search(h.text)]
             if row.abstained or not with_words:
                 assert cell.status == NOT_STATED and not cell.quotes
                 outcomes.add("abstained" if row.abstained else "no evidence")
                 continue
-            assert cell.status == STATED and 1 <= len(cell.quotes) <= compare.MAX_EVIDENCE_QUOTES
+            assert cell.status == STATED and 1 <= len(cell.quotes) <= MAX_EVIDENCE_QUOTES
             first = with_words[0]  # the best shown passage with an evidence word is the one quoted
             assert cell.passage == (first.start, first.end)
             for quote in cell.quotes:
@@ -349,13 +352,13 @@ def test_summary_lines_give_name_status_and_a_short_verbatim_quote(index):
     engine = Engine.open(index)
     answer = engine.answer("Which companies say how long they keep my personal data?",
                            policies=list(engine.policies))
-    lines = compare.summary_lines(answer)
+    lines = summary_lines(answer)
     assert [name for name, _, _ in lines] == [row.name for row in answer.rows]
     for (_, status, quote), row in zip(lines, answer.rows):
         assert status == (NOT_STATED if row.abstained else STATED)
         if status == STATED:
             assert quote and quote.rstrip("…") in " ".join(row.quotes[0].text.split())
-            assert len(quote) <= compare.SHORT_QUOTE_CHARS + 1
+            assert len(quote) <= SHORT_QUOTE_CHARS + 1
         else:
             assert quote == ""
 
@@ -365,7 +368,7 @@ def test_summary_lines_give_name_status_and_a_short_verbatim_quote(index):
 def test_second_grid_comes_from_the_cache_without_opening_the_engine(index, capsys, monkeypatch):
     first = build_grid(index)
     assert first.computed == len(first.cells) and first.cached == 0
-    assert (index / compare.CACHE_FILE).is_file()
+    assert (index / grid_cache.CACHE_FILE).is_file()
     assert [p.name for p in index.iterdir() if p.name.startswith(".compare")] == []  # no temporary file left
     second = build_grid(index, engine_factory=no_engine)
     assert second.cached == len(second.cells) and second.computed == 0
@@ -378,9 +381,9 @@ def test_second_grid_comes_from_the_cache_without_opening_the_engine(index, caps
 def test_a_changed_answer_path_or_a_damaged_cache_recomputes(index, monkeypatch, counted):
     build_grid(index)
     calls = len(counted)
-    monkeypatch.setattr(compare, "ANSWER_PATH_VERSION", "test-next")
+    monkeypatch.setattr(grid_cache, "ANSWER_PATH_VERSION", "test-next")
     assert build_grid(index).computed == calls
-    (index / compare.CACHE_FILE).write_text("{not json", encoding="utf-8")
+    (index / grid_cache.CACHE_FILE).write_text("{not json", encoding="utf-8")
     assert build_grid(index).computed == calls
 
 
@@ -407,7 +410,7 @@ def test_a_changed_policy_recomputes_only_its_column_and_the_build_lists_changed
     assert expected, "the edit should change at least the retention cell"
     listed = [line for line in out.splitlines() if " · " in line]
     assert [re.sub(r" \(now .*\)$", "", line) for line in listed] == expected
-    assert compare.last_changes(folder)[1] == listed  # what the Compare page shows
+    assert grid_cache.last_changes(folder)[1] == listed  # what the Compare page shows
     for t in after.topics:
         for p in after.policies:
             if p.id != "ct1-technologies":
@@ -436,7 +439,7 @@ def test_a_rebuild_outside_the_cli_is_caught_up_on_the_next_request(seed_policie
 def test_a_build_without_a_previous_grid_computes_nothing(seed_policies, tmp_path, capsys, counted):
     folder = tmp_path / "index"
     out = build(seed_policies, folder, capsys)
-    assert counted == [] and not (folder / compare.CACHE_FILE).exists() and " · " not in out
+    assert counted == [] and not (folder / grid_cache.CACHE_FILE).exists() and " · " not in out
 
 
 def test_a_new_policy_is_reported_once_not_cell_by_cell(seed_policies, tmp_path, capsys):
@@ -452,7 +455,7 @@ def test_a_new_policy_is_reported_once_not_cell_by_cell(seed_policies, tmp_path,
 def test_cache_write_is_atomic_and_keeps_other_policies_columns(index):
     build_grid(index)
     build_grid(index, policies=["concero"], use_cache=False)
-    data = json.loads((index / compare.CACHE_FILE).read_text(encoding="utf-8"))
+    data = json.loads((index / grid_cache.CACHE_FILE).read_text(encoding="utf-8"))
     assert set(data["columns"]) == {"23technology", "cloudsentric", "concero", "core-office-it", "ct1-technologies"}
 
 
@@ -630,17 +633,39 @@ def test_a_stated_cell_shows_its_verdict_word(index):
     assert html.unescape(shown).count("Name") == 1
 
 
+def compare_modules_of(path: Path) -> set[Path]:
+    """`path` and every qa.compare module it imports, directly or through another (lazy imports included)."""
+    import ast
+
+    package = path.parent
+    found, todo = set(), [path]
+    while todo:
+        module = todo.pop()
+        if module in found or not module.is_file():
+            continue
+        found.add(module)
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else []
+            if isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+            todo += [package / f"{name.removeprefix('qa.compare.')}.py" for name in names
+                     if name.startswith("qa.compare.")]
+    return found
+
+
 def test_the_cache_fingerprint_covers_every_answer_path_module_and_the_models(monkeypatch):
     """Issue 24: the grid cache keys on the answer path's source found by walking its packages (a new module
     cannot be left out of a list), on the settings module and the grid itself, and on the models loaded."""
     qa_root = ROOT / "qa"
-    files = set(compare.answer_path_files())
+    files = set(grid_cache.answer_path_files())
     for package in ("search", "embed", "index", "ingest"):
         assert set((qa_root / package).rglob("*.py")) <= files
     assert {qa_root / "config.py", qa_root / "compare" / "grid.py", qa_root / "index" / "pg" / "reader.py"} <= files
-    shipped = compare.answer_path_version()
+    assert compare_modules_of(qa_root / "compare" / "grid.py") <= files  # topics, cells, cache: all that makes cells
+    assert qa_root / "compare" / "view.py" not in files  # how cells are shown does not make them stale
+    shipped = grid_cache.answer_path_version()
     monkeypatch.setenv("POLICYQA_PRACTICE", "none")
-    assert compare.answer_path_version() != shipped  # answering without the practice model: other cells
+    assert grid_cache.answer_path_version() != shipped  # answering without the practice model: other cells
 
 
 def test_the_chat_and_the_compare_page_share_one_engine(index, monkeypatch):

@@ -7,7 +7,9 @@ import io
 
 import pytest
 
-from qa.compare.grid import NOT_STATED, STATED, Cell, CellQuote, Grid, PolicyColumn, Topic
+from qa.compare.cells import NOT_STATED, STATED, Cell, CellQuote
+from qa.compare.grid import Grid, PolicyColumn
+from qa.compare.topics import Topic
 from qa.compare.view import (
     PAGE_SIZE,
     clamp_html,

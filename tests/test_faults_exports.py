@@ -14,7 +14,9 @@ import pytest
 from qa.chat.history import Turn
 from qa.chat.transcript import conversation_markdown
 from qa.cli import main
-from qa.compare.grid import STATED, Cell, CellQuote, Grid, PolicyColumn, Topic, csv_cell
+from qa.compare.cells import STATED, Cell, CellQuote
+from qa.compare.grid import Grid, PolicyColumn, csv_cell
+from qa.compare.topics import Topic
 from qa.search.answer import Answer, PolicyAnswer, Quote
 from tests.conftest import SEED_POLICIES
 
@@ -116,7 +118,8 @@ def test_compare_out_on_a_full_disk_leaves_the_old_file_whole(tmp_path, capsys):
     {"quotes": "not a list"},
 ])
 def test_a_damaged_cached_cell_is_answered_again(tmp_path, capsys, damage):
-    from qa.compare.grid import CACHE_FILE, build_grid
+    from qa.compare.cache import CACHE_FILE
+    from qa.compare.grid import build_grid
     from qa.compare.view import cell_html
 
     folder = tmp_path / "index"

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from qa.cli.output import json_safe, terminal_safe
 from qa.cli.store import add_store_option, published_manifest, store_of
-from qa.compare.grid import Grid, build_grid, load_topics, plain_cell, shorten  # the standard library only
+from qa.compare.cells import shorten  # qa.compare: the standard library only
+from qa.compare.grid import Grid, build_grid, plain_cell
+from qa.compare.topics import load_topics
 from qa.errors import EXIT_FAILURE, TopicsError, UserError
 
 
@@ -57,7 +59,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
         folder, manifest, factory = index_dir(args.index), None, None
         known = list(read_manifest(folder)["policies"])
     else:  # the store's published index; the cells are cached on this machine (no model loaded if all are)
-        from qa.compare.grid import store_cache_folder
+        from qa.compare.cache import store_cache_folder
         from qa.index.open import SCHEMA, open_engine
 
         folder, manifest = store_cache_folder(store, SCHEMA), published_manifest(store)

@@ -184,7 +184,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 def cmd_eval_compare(args: argparse.Namespace) -> int:
     """`policyqa eval --compare [GOLD]`: cell accuracy of the compare grid on the index, with the misses."""
-    from qa.compare.grid import build_grid, load_topics
+    from qa.compare.grid import build_grid
+    from qa.compare.topics import load_topics
     from qa.config import index_dir
     from qa.eval.compare import load_gold, misses_text, score
     from qa.search.engine import Engine
@@ -248,7 +249,8 @@ def _squad_gold_index(squad: Path, gold: Path, args: argparse.Namespace) -> Path
 def cmd_eval_opp115(args: argparse.Namespace) -> int:
     """`policyqa eval --opp115 DIR`: the grid's cells on OPP-115's held-out policies against the experts'
     labels, and the keyword rule's on the same cells, overall and per topic, with 95% intervals."""
-    from qa.compare.grid import build_grid, load_topics
+    from qa.compare.grid import build_grid
+    from qa.compare.topics import load_topics
     from qa.config import BuildSettings
     from qa.eval.opp115 import by_topic, data_root, judge_cell, keyword_cell, segmented_policy
     from qa.search.engine import Engine

@@ -72,9 +72,11 @@ def cmd_index_build(args: argparse.Namespace) -> int:
                                           chunk_overlap=args.chunk_overlap)
     except ValueError as err:
         raise UserError(str(err)) from None
-    from qa.compare import grid as compare  # the compare grid: its cells before the build, to report what changed
+    # The compare grid: its cells before the build, to report what changed.
+    from qa.compare.cache import read_cache
+    from qa.compare.changes import change_from_dict, changes_after_build, last_change_report
 
-    grid_before = compare.read_cache(index_dir(args.index))
+    grid_before = read_cache(index_dir(args.index))
     try:
         with progress_bar("embedding", "passage", args.quiet) as progress:
             report = build_index(policies_dir(args.policies), index_dir(args.index), settings,
@@ -92,12 +94,10 @@ def cmd_index_build(args: argparse.Namespace) -> int:
     if not args.quiet or report.errors:
         print(report.summary())
         print(f"index: {index_dir(args.index)}")
-    changed = compare.changes_after_build(index_dir(args.index), grid_before)
+    changed = changes_after_build(index_dir(args.index), grid_before)
     if not args.quiet:
         print("\n".join(terminal_safe(line) for line in changed), end="\n" if changed else "")
     if changed and not args.quiet:  # what the changed cells said and say now (`policyqa compare --changes`)
-        from qa.compare.changes import change_from_dict, last_change_report
-
         for item in (last_change_report(index_dir(args.index)) or {}).get("changes", []):
             print(terminal_safe(change_from_dict(item).line(" — ")))
     return EXIT_FAILURE if report.errors else 0

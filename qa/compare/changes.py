@@ -1,7 +1,7 @@
 """What changed when a policy was indexed again: per topic, the cells whose verdict or quote changed, the
 old quote beside the new ("Retention: was 'we keep … 2 years', now 'we keep … 5 years'").
 
-The report compares the compare grid's cache before a build with the cache after it (`qa.compare.grid`
+The report compares the compare grid's cache before a build with the cache after it (`qa.compare.cache`
 keeps one column of cells per policy, keyed by the policy file's hash and name): only columns whose key
 changed are read, so a policy that did not change reports nothing, and a new policy is the grid's own
 "new policy" line. It is saved beside the grid's cache (`compare-changes.json`) for `policyqa compare
@@ -12,8 +12,14 @@ from __future__ import annotations
 
 import json
 import os
+import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from qa.compare.cache import answer_path_version, index_config, now, read_cache, usable_columns, write_cache
+from qa.compare.grid import build_grid
+from qa.compare.topics import load_topics
 
 CHANGES_FILE = "compare-changes.json"
 QUOTE_CHARS = 120  # how much of a quote a change line shows
@@ -89,18 +95,43 @@ def record_changes(index_folder: str | os.PathLike, previous: dict | None, grid)
     """Save what changed between `previous` (the grid cache before a build) and the cache `grid` left,
     whenever the grid answered cells again (an empty report when no cell changed); returns `grid.changes`
     (the lines the build prints)."""
-    from qa.compare.grid import _now, read_cache
     from qa.files import atomic_write
 
     after = read_cache(index_folder)
     changes = diff_caches(previous, after, grid.topics)
     if previous and grid.computed:  # cells were answered again: this build's report replaces the last one
-        report = {"at": _now(), "changes": [c.to_dict() for c in changes], "lines": [c.line() for c in changes]}
+        report = {"at": now(), "changes": [c.to_dict() for c in changes], "lines": [c.line() for c in changes]}
         try:
             atomic_write(Path(index_folder) / CHANGES_FILE, json.dumps(report, ensure_ascii=False, indent=1) + "\n")
         except OSError:
             pass  # a read-only index folder: the build's own lines still say what changed
     return grid.changes
+
+
+def changes_after_build(index_folder: str | os.PathLike, previous: dict | None,
+                        engine_factory: Callable[[], object] | None = None) -> list[str]:
+    """Bring the grid of a rebuilt index up to date and say which cells' answers changed.
+
+    `previous` is `read_cache(index_folder)` taken before the build (in case a build replaces the
+    folder, and the file with it). Without a previous grid, or when the model, settings or answer path
+    changed, nothing is computed (the grid is made on first request) and nothing is reported. Otherwise
+    the columns of unchanged policies are kept, those of changed and new policies answered again, and
+    the lines returned read "CT1 Technologies · Retention: changed".
+    """
+    from qa.embed.base import ModelLoadError
+    from qa.index.store import IndexUnavailable, read_manifest
+
+    try:
+        manifest = read_manifest(Path(index_folder))
+        if previous is None or not usable_columns(previous, index_config(manifest), answer_path_version()):
+            return []
+        if read_cache(index_folder) is None:  # the build replaced the folder: carry the old cells over
+            write_cache(index_folder, previous)
+        grid = build_grid(index_folder, load_topics(), engine_factory=engine_factory)
+        return record_changes(index_folder, previous, grid)  # old quote beside new
+    except (IndexUnavailable, ModelLoadError, OSError) as err:  # the index is built; only the grid is late
+        print(f"policyqa: warning: compare grid not updated ({err}); it is made on first request", file=sys.stderr)
+        return []
 
 
 def change_from_dict(data: dict) -> CellChange:

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.chat import render
-from qa.compare.grid import STATUS_LABEL, Cell, Grid, csv_cell, plain_cell
+from qa.compare.cells import STATUS_LABEL, Cell
+from qa.compare.grid import Grid, csv_cell, plain_cell
 from qa.search.verdict import VERDICT_WORDS
 
 # Context shown around the quoted sentences inside a cell, in characters (cut back to a word boundary).

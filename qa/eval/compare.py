@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from qa.compare.grid import NOT_STATED, STATED, STATUS_LABEL, Cell, Grid, shorten
+from qa.compare.cells import NOT_STATED, STATED, STATUS_LABEL, Cell, shorten
+from qa.compare.grid import Grid
 
 Span = tuple[int, int]
 
