@@ -29,6 +29,7 @@ from qa.index.pg import PgStore, store_signature
 from qa.index.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
 from qa.index.pg.reader import tf_part
 from qa.search.engine import Engine
+from qa.search.retrieval import top_stable
 
 pytestmark = pytest.mark.slow  # a real PostgreSQL server (left out by `make test-fast`)
 
@@ -229,6 +230,52 @@ def test_bm25_over_every_policy_finds_the_exact_best_without_reading_every_posti
         assert skipped >= 3  # the bound spared the common tokens' postings for most of these questions
     else:
         assert skipped == 0  # at seed size every token's postings are cheaper read whole
+
+
+def _many_small_policies(folder: Path, policies: int = 40, paragraphs: int = 60) -> Path:
+    """Policies of made-up text (about 1,200 rows, more than BM25_EXACT_TOP), each drawing its rare words
+    from a few of its own and its common ones from every policy's, so a question's rare words sit in a few
+    policies and MaxScore leaves the others unscored."""
+    rng = random.Random(5)
+    common = ["data", "share", "keep", "partner", "cookie", "account"]
+    rare = [f"{a}{b}" for a in ("zor", "vel", "qua", "mip", "tesk", "brun") for b in ("ant", "ix", "ode", "ure")]
+    folder.mkdir()
+    for i in range(policies):
+        mine = rng.sample(rare, 6)
+        text = []
+        for _ in range(paragraphs):
+            words = [rng.choice(common) if rng.random() < 0.4 else rng.choice(mine)
+                     for _ in range(rng.randint(20, 70))]
+            text.append(" ".join(words).capitalize() + ".")
+        (folder / f"policy-{i:02d}.txt").write_text("\n\n".join(text) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_bm25_over_every_policy_is_exact_for_any_k(store, tmp_path, fake_embedder, monkeypatch):
+    """`ask --k` is not bounded: a BM25 search over every policy asking for more than BM25_EXACT_TOP rows
+    gets the rows and scores of scoring every posting, and the scores of bm25s over the folder."""
+    from qa.index.pg import reader
+    from qa.index.pg.reader import _LazyBM25
+
+    policies = _many_small_policies(tmp_path / "policies")
+    build_index(policies, tmp_path / "index", SETTINGS, lambda: fake_embedder)
+    folder = Engine.open(tmp_path / "index", embedder_factory=lambda _: fake_embedder, reranker="none")
+    build_store(store, policies, SETTINGS, lambda: fake_embedder)
+    pg = _engine(store, fake_embedder)
+    assert len(pg.index.passages) > 2 * reader.BM25_EXACT_TOP + 50
+    monkeypatch.setattr(reader, "ROW_POSTINGS", 1)  # score policies one by one: the others' rows stay partial
+    for question in ("zorant velix data", "share data with quaode partner", "brunure keep cookie account"):
+        full = _LazyBM25(pg.scorer, question)  # every policy scored on its own: every posting read
+        every = full[np.arange(len(full))[::-1]][::-1]
+        bm25s = np.sort(folder.scorer.bm25_scores(question))[::-1]
+        for k in (5, reader.BM25_EXACT_TOP + 100, 2 * reader.BM25_EXACT_TOP + 50):
+            got = pg.search(question, k=k, retriever="bm25")
+            best = top_stable(every, k)  # ties in row order, as the store's search breaks them
+            assert [h.passage_id for h in got] == [pg.index.passages[r].id for r in best], (question, k)
+            scores = [h.score for h in got]
+            np.testing.assert_allclose(scores, every[best], rtol=1e-6)
+            np.testing.assert_allclose(scores, bm25s[:k], rtol=1e-5)  # near-ties may order apart: values only
+        assert not pg.scorer.bm25_scores(question, depth=1).complete  # MaxScore left postings unread
 
 
 def test_a_store_of_older_tables_is_refused_with_one_line(store, fake_embedder):

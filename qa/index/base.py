@@ -92,8 +92,10 @@ class IndexScorer(Protocol):
         """Passage cosine blended with its best sentence's, per row of `rows`."""
         ...
 
-    def bm25_scores(self, question: str) -> RowScores:
-        """BM25 of every row for `question`, indexed by row arrays."""
+    def bm25_scores(self, question: str, depth: int) -> RowScores:
+        """BM25 of every row for `question`, indexed by row arrays: exact for the rows asked for, except
+        that asked for every row at once, a backend may give only the best `depth` rows their exact scores
+        (ties in row order) and the others lower ones below those, so the best `depth` are right."""
         ...
 
     def token_rows(self, token: str) -> np.ndarray:

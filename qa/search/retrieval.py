@@ -189,8 +189,9 @@ class Scorer(QueryCache):
             self._bm25 = self.index.bm25 if self.index.bm25 is not None else build_bm25(passage_corpus(self.index))
         return self._bm25
 
-    def bm25_scores(self, question: str) -> np.ndarray:
-        """BM25 score of every passage (name, section and text) for `question`; the index's saved BM25
+    def bm25_scores(self, question: str, depth: int = 0) -> np.ndarray:
+        """BM25 score of every passage (name, section and text) for `question`, every one exact (`depth`,
+        what another backend computes exactly, does not matter here); the index's saved BM25
         (qa.index.lexical) when it has one, else built here once."""
         from qa.index.lexical import tokenize
 
@@ -268,7 +269,7 @@ class BM25Retriever(_ScorerRetriever):
         wanted = validate_query(self.scorer.index, question, k, policies)
         scope = self.scorer.scope(wanted)
         rows = np.arange(len(self.scorer.index.passages)) if scope is None else scope
-        scores = self.scorer.bm25_scores(question)[rows]
+        scores = self.scorer.bm25_scores(question, depth=k)[rows]
         shown = top_stable(scores, k)  # the dense score (a hit's similarity) only for the rows shown
         query = self.scorer.embed(question)
         dense = self.scorer.dense_scores(query, rows[shown], self.settings.sentence_weight)
@@ -284,9 +285,9 @@ class HybridRetriever(_ScorerRetriever):
         wanted = validate_query(self.scorer.index, question, k, policies)
         scope = self.scorer.scope(wanted)
         query = self.scorer.embed(question)
-        bm25 = self.scorer.bm25_scores(question)
-        in_scope = np.arange(len(bm25)) if scope is None else scope
         depth = max(k, self.settings.candidates)
+        bm25 = self.scorer.bm25_scores(question, depth=depth)
+        in_scope = np.arange(len(bm25)) if scope is None else scope
         top_bm25 = in_scope[top_stable(bm25[in_scope], depth)]
         rows = np.unique(np.concatenate([self.scorer.dense_candidates(query, scope, depth), top_bm25]))
         dense = self.scorer.dense_scores(query, rows, self.settings.sentence_weight)

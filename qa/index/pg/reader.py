@@ -30,8 +30,8 @@ PASSAGE_CACHE = 4096
 # BM25 over every policy: the question's rarest tokens' postings are read whole, the common ones' only
 # where they can still matter (MaxScore: a token adds at most its weight, since Robertson's tf part is
 # below 1), so "How long do you keep my data?" need not read the 535,000 postings of "you", "data", "how".
-# The best BM25_EXACT_TOP rows over every policy are exact (ties in row order, as the folder's top_stable
-# breaks them); hybrid and BM25 retrievers take the best max(k, candidates) of them (50 by default).
+# The best max(BM25_EXACT_TOP, depth) rows over every policy are exact (ties in row order, as the folder's
+# top_stable breaks them), where depth is what the retriever asks for: max(k, candidates), 50 by default.
 BM25_EXACT_TOP = 200
 # A reader keeps the postings it read whole over every policy (a row and a tf part each, 8 bytes), up to
 # this many, most recently used first: common tokens ("data", "you") recur in question after question.
@@ -363,8 +363,9 @@ class _LazyBM25:
     Stands in for the array `Scorer.bm25_scores` returns: `len()` and indexing by row arrays, which is
     all the retrievers do with it. A question routed to a few policies scores, and keeps, only those
     policies' rows. Asked for every row (a search over every policy), it returns an array whose best
-    BM25_EXACT_TOP rows are exact, ties included, and whose other rows hold their exact score or a partial
-    one below those: see `_best_everywhere`.
+    `depth` rows are exact, ties included, and whose other rows hold their exact score or a partial one
+    below those: see `_best_everywhere`. `depth` is the most any caller asked for (`deepen`), at least
+    BM25_EXACT_TOP, so a retriever that takes its best k rows gets them exact for any k.
     """
 
     def __init__(self, scorer: PgScorer, question: str):
@@ -373,6 +374,7 @@ class _LazyBM25:
         self.by_policy: dict[int, np.ndarray] = {}  # policy position -> exact scores of its rows
         self.every_row: np.ndarray | None = None  # all rows, once a search over every policy asked for them
         self.complete = False  # whether every_row is exact for every row (every posting was read)
+        self.depth = BM25_EXACT_TOP  # every_row is exact for its best `depth` rows
         tokens = bm25_tokens([question])[0]
         self.terms, self.weights, self.bounds, self.df = [], [], [], []
         if tokens:
@@ -397,6 +399,13 @@ class _LazyBM25:
 
     def __len__(self) -> int:
         return self.scorer.index.passage_count
+
+    def deepen(self, depth: int) -> None:
+        """Make the every-row array exact for the best `depth` rows (it never gets shallower)."""
+        if depth > self.depth:
+            self.depth = depth
+            if not self.complete:
+                self.every_row = None  # recomputed at the next read; the policies scored exactly are kept
 
     def _postings(self, positions: list[int], terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, BM25 part) of every posting of `terms` (the question's) in the policies at `positions`; a
@@ -517,7 +526,7 @@ class _LazyBM25:
         if not self.terms:
             return np.zeros(len(rows), dtype=np.float32)
         if len(rows) == index.passage_count and np.array_equal(rows, np.arange(len(rows))):
-            return self._best_everywhere(BM25_EXACT_TOP) if self.every_row is None else self.every_row
+            return self._best_everywhere(self.depth) if self.every_row is None else self.every_row
         if self.complete and self.every_row is not None:
             return self.every_row[rows]
         positions = index.policies_of(rows)
@@ -657,13 +666,16 @@ class PgScorer(QueryCache):
         """Rows of the generation holding the bm25s token `token`: its one row of `generation_postings`."""
         return self.index.postings(token)[0]
 
-    def bm25_scores(self, question: str) -> _LazyBM25:
-        """BM25 of every row for `question` (read lazily: see _LazyBM25)."""
+    def bm25_scores(self, question: str, depth: int = BM25_EXACT_TOP) -> _LazyBM25:
+        """BM25 of every row for `question`, exact for the best `depth` rows over every policy and for any
+        rows asked for by name (read lazily: see _LazyBM25)."""
         if question not in self._bm25_cache:
             if len(self._bm25_cache) >= 8:
                 self._bm25_cache.pop(next(iter(self._bm25_cache)))
             self._bm25_cache[question] = _LazyBM25(self, question)
-        return self._bm25_cache[question]
+        scores = self._bm25_cache[question]
+        scores.deepen(depth)
+        return scores
 
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
              similarities: np.ndarray) -> list:
