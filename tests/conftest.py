@@ -13,8 +13,10 @@ from tests.fakes import FAKE_MODEL, FakeEmbedder
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# No per-example deadline for property tests: speed is measured by `policyqa bench`, never asserted in tests,
-# and on a loaded 2-core CI machine one example took 701 ms against hypothesis' default 200 ms.
+# No per-example deadline for property tests: speed is measured by `policyqa bench`, never asserted in tests
+# (on a loaded 2-core CI machine one example took 701 ms against hypothesis' default 200 ms). Tests bound
+# work instead (statements run, memory, rows read); a clock appears only as a hang guard far above what the
+# code takes (a frozen server given 30 s against its 5 s statement timeout, quadratic parsing given 60 s).
 settings.register_profile("policyqa", deadline=None)
 settings.load_profile("policyqa")
 SEED_POLICIES = ROOT / "policies"

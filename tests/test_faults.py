@@ -123,37 +123,37 @@ def docx_bomb(inflated_mb: float, paragraph: bytes = b"<w:p><w:r><w:t>" + b"a" *
 
 
 _MEASURE = """
-import json, resource, sys, time
+import json, resource, sys
 from pathlib import Path
 from qa.ingest.formats import PolicyFileError, extract_text
-started = time.perf_counter()
 try:
     extract_text(Path(sys.argv[1]))
     outcome = "read"
 except PolicyFileError as err:
     outcome = str(err)
-seconds = time.perf_counter() - started
 # Peak resident memory of this process since its exec (interpreter and imports included), in MB. Not
 # ru_maxrss: Linux keeps it across exec, so it would start at the forking parent's (pytest's) size.
 status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
 peak = int(status["VmHWM"].split()[0]) / 1024 if "VmHWM" in status else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"outcome": outcome, "seconds": seconds, "maxrss_mb": peak}))
+print(json.dumps({"outcome": outcome, "maxrss_mb": peak}))
 """
 
 
 def _measure_extraction(path) -> dict:
+    """The outcome and peak memory of extracting `path` in a child process. Its time is not asserted (speed
+    is `policyqa bench`'s); the child's 60 s timeout only guards against a hang."""
     done = _run_python(_MEASURE, str(path))
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
 
-def test_a_150_kb_docx_bomb_is_refused_in_2_s_within_200_mb(tmp_path):
+def test_a_150_kb_docx_bomb_is_refused_within_200_mb(tmp_path):
     bomb = tmp_path / "bomb.docx"
     bomb.write_bytes(docx_bomb(110))
     assert 130_000 < bomb.stat().st_size < 170_000  # ~150 KB on disk, 110 MB of XML inside
     measured = _measure_extraction(bomb)
     assert "inflates to 110 MB, over the 32 MB limit" in measured["outcome"]
-    assert measured["seconds"] <= 2.0 and measured["maxrss_mb"] <= 200, measured
+    assert measured["maxrss_mb"] <= 200, measured
 
 
 def test_a_docx_bomb_under_the_size_cap_is_stopped_by_the_element_cap_in_bounded_memory(tmp_path):
@@ -161,7 +161,7 @@ def test_a_docx_bomb_under_the_size_cap_is_stopped_by_the_element_cap_in_bounded
     bomb.write_bytes(docx_bomb(25, paragraph=b"<w:p><w:r><w:t/></w:r></w:p>"))  # ~3.4 M tiny elements
     measured = _measure_extraction(bomb)
     assert "over 600,000 XML elements" in measured["outcome"]
-    assert measured["seconds"] <= 2.0 and measured["maxrss_mb"] <= 200, measured
+    assert measured["maxrss_mb"] <= 200, measured
 
 
 def test_a_docx_whose_directory_lies_about_sizes_never_inflates_more_than_declared(tmp_path):
@@ -175,7 +175,6 @@ def test_a_docx_whose_directory_lies_about_sizes_never_inflates_more_than_declar
     path.write_bytes(bytes(data))
     measured = _measure_extraction(path)
     assert measured["outcome"].startswith("liar.docx: ") and measured["maxrss_mb"] <= 200, measured
-    assert measured["seconds"] <= 2.0
 
 
 def test_xml_entities_are_not_expanded(tmp_path):
@@ -188,7 +187,7 @@ def test_xml_entities_are_not_expanded(tmp_path):
     path = tmp_path / "laughs.docx"
     path.write_bytes(buffer.getvalue())
     measured = _measure_extraction(path)
-    assert measured["seconds"] <= 2.0 and measured["maxrss_mb"] <= 200, measured
+    assert measured["maxrss_mb"] <= 200, measured  # a billion laughs expanded would be gigabytes
 
 
 def test_too_many_docx_members_are_refused_from_the_directory(tmp_path):
@@ -243,10 +242,8 @@ def test_the_per_file_time_limit_names_itself(tmp_path, name, content):
 def test_text_over_the_length_limit_is_refused_before_chunking(tmp_path):
     path = tmp_path / "huge.txt"
     path.write_text(" ".join(f"word{i}" for i in range(400_000)))  # ~3.6 MB of unique text
-    started = time.perf_counter()
     with pytest.raises(PolicyFileError, match=r"over 2,000,000 characters, the per-file text limit"):
-        extract_text(path)
-    assert time.perf_counter() - started < 2
+        extract_text(path)  # extraction, which every build and upload runs before chunking
 
 
 def test_a_policy_over_the_passage_cap_is_refused_and_the_others_indexed(seed_policies, tmp_path):
@@ -262,28 +259,30 @@ def test_a_policy_over_the_passage_cap_is_refused_and_the_others_indexed(seed_po
 
 # -- quadratic parsing -------------------------------------------------------------------------------
 
+# Quadratic parsing of 1 MB is about 10^12 steps, hours: the 60 s timeouts below guard against that hang
+# and time nothing (speed is `policyqa bench`'s, never asserted here).
+
+@pytest.mark.timeout(60)
 @pytest.mark.parametrize("name", ["heading.md", "heading.txt"])
-def test_a_1_mb_markdown_heading_of_spaces_reads_in_2_s(tmp_path, name):
+def test_a_1_mb_markdown_heading_of_spaces_reads_without_quadratic_parsing(tmp_path, name):
     path = tmp_path / name
     path.write_text("# a" + " " * 1_000_000 + "b\n\nSome text.\n")
-    started = time.perf_counter()
     extracted = extract_text(path)
     if extracted.headings is None:
         from qa.ingest.sections import detect_headings
 
         detect_headings(extracted.text)
-    assert time.perf_counter() - started <= 2.0
     assert not extracted.headings  # a 1 MB "heading" is not one: its title would head every passage
 
 
-def test_a_1_mb_heading_of_spaces_indexes_in_bounded_time(tmp_path):
+@pytest.mark.timeout(60)
+def test_a_1_mb_heading_of_spaces_indexes_without_quadratic_parsing(tmp_path):
     policies = tmp_path / "policies"
     policies.mkdir()
     (policies / "heading.md").write_text("# a" + " " * 1_000_000 + "b\n\nSome text.\n")
     (policies / "word.txt").write_text("Intro.\n\n" + "x" * 1_000_000)  # one 1 MB token
-    started = time.perf_counter()
     report = build_index(policies, tmp_path / "index", BuildSettings(model="fake-embedder"), FakeEmbedder)
-    assert time.perf_counter() - started <= 5.0 and report.errors == []
+    assert report.errors == []
     index = load_index(tmp_path / "index")
     assert all(index.policies[p.policy].text[p.start:p.end] == p.text and len(p.text) <= 800 for p in index.passages)
 
