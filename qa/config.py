@@ -63,18 +63,19 @@ class RetrievalSettings:
     """How a question is answered from an index: the query-time knobs of retrieval and abstention.
 
     Nothing in the index depends on them, so an engine can answer with other values (`Engine(settings=)`,
-    `evals/tune_fusion.py`); evaluation reports record them. The defaults were tuned with `policyqa eval`
-    on the golden set and PolicyQA dev (evals/README.md).
+    `evals/tune_fusion.py`); evaluation reports record them. What chose each default, and on which data, is
+    evals/README.md's provenance table: the two weights by `evals/tune_fusion.py`'s sweep, `abstain_below`
+    by `evals/abstention_curve.py`'s; `candidates` and the rerank depths were not tuned.
     """
 
     sentence_weight: float = 0.5  # dense score = (1 - w) * passage cosine + w * best sentence cosine
     hybrid_weight: float = 0.8  # hybrid score = a * dense score + (1 - a) * BM25 scaled to [0, 1] in scope
-    candidates: int = 50  # passages taken from each candidate source (FAISS, BM25) before exact scoring
+    candidates: int = 50  # passages taken from each candidate source (FAISS or pgvector, BM25) before exact scoring
     # Without a reranker, a policy whose best dense score is below this is "not stated"; calibrated on
     # the golden set (evals/abstention_curve.py, int8 ONNX).
     abstain_below: float = 0.49
-    # First-stage candidates the reranker sees per policy: all of them when one policy is asked, fewer
-    # each when several are (the reranker's cost grows with pairs; evals/README.md has the depth sweep).
+    # First-stage candidates the reranker sees per policy (or k, when larger): 20 when one policy is asked, 8
+    # each when several are (its cost grows with pairs). Set for that cost; no sweep of their quality is recorded.
     rerank_depth_single: int = 20
     rerank_depth_multi: int = 8
 

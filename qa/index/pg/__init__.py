@@ -5,17 +5,20 @@ $POLICYQA_STORE. It holds what the folder holds, built by the folder build's own
 (`qa.ingest.chunking.chunk_policy`, `qa.index.build.embedding_text`, `passage_units`, `unit_embedding_text`), so both
 stores index and score the same passages the same way.
 
-Tables (in the schema `policyqa`; every one keyed by policy id first, the column a Citus cluster
-distributes by, see docs/scaling.md):
+Tables (in the schema `policyqa`; those of a policy's rows keyed by policy id first, the column a Citus
+cluster distributes by, see docs/scaling.md):
 
     policies             one row per *version* of a policy (its text, name, aliases), content-addressed by
                          `version_key` (file sha256, name, aliases, build settings, embedding runtime)
-    passages             a version's passages: offsets, text, bm25s tokens, vector
+    passages             a version's passages: offsets, section, text, token count, vector
     units                a version's sentences (headings left out): offsets, passage, vector
-    terms                a version's document frequency per bm25s token
+    terms                a version's BM25 postings, one row per bm25s token: its passages, their tf and
+                         lengths, and the token's bounds (largest tf, least length/tf)
     generations          a set of policy versions readers may answer from; `current` points at one
     generation_policies  which version of each policy a generation holds, and its first row number
-    generation_terms     document frequencies over a whole generation (BM25's idf)
+    generation_terms     document frequencies and bounds over a whole generation (BM25's idf, MaxScore)
+    generation_postings  a generation's postings of one token over every policy, in row order (written at
+                         publish; what a question over every policy reads)
     generation_shards    the shards (`--shard I/N`) of a building generation that have finished
 
 A build writes versions one policy per transaction (a vector whose embedding text is stored already is
@@ -28,9 +31,11 @@ Readers are opened by `qa.index.open` (through `qa.index.pg.backend`), never by 
 `PgIndex` and `PgScorer` are its `IndexReader` and `IndexScorer` (`qa.index.base`). Reading mirrors the
 folder's `qa.search.retrieval.Scorer`: passage rows are numbered as the folder
 numbers them (policies by id, passages in order), dense candidates come from an exact scan of the
-policies in scope (HNSW with an iterative scan when the scope is every policy), and BM25 is scored in
-SQL over the rows that share a token with the question (GIN index on the token arrays), with bm25s's own
-tokenisation and formula (Lucene idf, Robertson tf) over the generation's statistics.
+policies in scope (HNSW with an iterative scan when the scope is every policy or over
+`reader.EXACT_MAX_ROWS` passages), and BM25 reads the question's tokens' postings (a scoped question:
+its policies' `terms` rows by primary key; one over every policy: `generation_postings`, pruned by
+MaxScore, see `reader._LazyBM25`) and scores them with numpy, with bm25s's own tokenisation and the
+formula both stores read from `qa.index.bm25` (Lucene idf, Robertson tf) over the generation's statistics.
 """
 
 from __future__ import annotations
