@@ -1,1 +1,2 @@
-"""What the Streamlit chat needs besides Streamlit: escaped rendering, the history store, transcripts."""
+"""The Streamlit chat: the page's parts (`app.py` puts them together) and what they need besides Streamlit
+(escaped rendering, the history store, transcripts)."""

@@ -2,7 +2,9 @@
 
 Streamlit keeps a cached resource per function, so the two pages share an engine only when they call the
 same function: these. (Each page had its own loader, and a server showing both pages held two engines,
-two copies of the index in memory.) This is the one module of `qa.chat` that uses Streamlit.
+two copies of the index in memory.) With the chat page's parts (`elements`, `chats`, `sidebar`, `indexing`,
+`policy_upload`, `answers`), one of the modules of `qa.chat` that use Streamlit; `render`, `history` and
+`transcript` do not.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import streamlit as st
 from qa.index.open import index_signature as signature_at
 from qa.index.open import open_engine as open_index_engine
 from qa.index.open import store_location
+from qa.index.store import IndexUnavailable
 from qa.search.engine import Engine
 
 
@@ -47,3 +50,12 @@ def load_engine(folder: str, signature: str) -> Engine:
 def current_engine(folder: Path) -> Engine:
     """The engine for the index now in `folder` (or the store): loaded once per index, for every page."""
     return load_engine(str(folder), index_signature(folder))
+
+
+def store_failure(err: Exception) -> str | None:
+    """One line for a store that stopped, froze or replaced its generation mid-question (the chat then
+    answers the next question when the server is back); None for anything else (a bug: its traceback)."""
+    from qa.errors import as_store_error
+
+    failure = as_store_error(err)
+    return str(failure) if failure is not err or isinstance(err, IndexUnavailable) else None
