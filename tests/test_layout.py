@@ -1,0 +1,41 @@
+"""The code's shape: no module over 500 lines (issue 24, item 8), and the query path loads no file parser."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+MAX_LINES = 500
+# Being split by their owners as this test lands (issue 24, item 8). While only these are over, the test is an
+# expected failure; any other module over the limit fails it. Empty this set once they are split.
+BEING_SPLIT = {"qa/index/pg/reader.py", "qa/index/pg/build.py"}
+
+
+def modules() -> list[str]:
+    """Every Python module of the library, the chat page and its other pages, relative to the repository."""
+    paths = [*(ROOT / "qa").rglob("*.py"), ROOT / "app.py", *(ROOT / "pages").glob("*.py")]
+    return sorted(p.relative_to(ROOT).as_posix() for p in paths)
+
+
+def test_no_module_is_over_500_lines():
+    lines = {path: len((ROOT / path).read_text(encoding="utf-8").splitlines()) for path in modules()}
+    assert "app.py" in lines and "qa/ingest/formats/__init__.py" in lines
+    over = {path: count for path, count in lines.items() if count > MAX_LINES}
+    if over and set(over) <= BEING_SPLIT:
+        pytest.xfail(f"still being split: {over}")
+    assert over == {}, f"modules over {MAX_LINES} lines (split them along their seams): {over}"
+
+
+def test_asking_a_question_loads_no_file_parser():
+    """Policy (qa.ingest.policies) imports the format dispatch; the readers and their parsers load only when a
+    file of their kind is read, never on the query path."""
+    code = ("import sys\nimport qa.search.engine, qa.search.answer, qa.index.open\n"
+            "print(' '.join(m for m in sys.modules if m.startswith('qa.ingest.formats.') or m.split('.')[0] in "
+            "('bs4', 'pypdf', 'lxml')))")
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert set(done.stdout.split()) == {"qa.ingest.formats.limits", "qa.ingest.formats.text"}
