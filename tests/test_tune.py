@@ -236,10 +236,11 @@ def tune_parser() -> argparse.ArgumentParser:
 def test_each_tune_subcommand_defaults_to_the_shipped_models_settings(tmp_path):
     parser = tune_parser()
     reranker = parser.parse_args(["tune", "reranker", "--squad", "dev.json", "--out", "r"])
-    assert (reranker.kind, reranker.epochs, reranker.minutes, reranker.max_abstain) == ("bi-encoder", 2, 40.0, 0.05)
+    assert (reranker.kind, reranker.epochs, reranker.max_steps, reranker.minutes, reranker.max_abstain) \
+        == ("bi-encoder", 2, 176, 180.0, 0.05)  # stopped by steps; the minutes are a safety cap
     card = (PROJECT_ROOT / "models" / "policyqa-reranker" / "README.md").read_text()
     assert "policyqa tune reranker --kind bi-encoder --squad ../shared/data/policyqa/dev.json " \
-           "--out models/policyqa-reranker --golden evals/golden.jsonl --minutes 40 --epochs 2" in card
+           "--out models/policyqa-reranker --golden evals/golden.jsonl --epochs 2 --max-steps 176 --minutes 180" in card
     adapter = parser.parse_args(["tune", "adapter", "--squad", "dev.json", "--out", "a"])
     shipped = json.loads((PROJECT_ROOT / "models" / SHIPPED / CONFIG).read_text())["training"]["settings"]
     assert {name: getattr(adapter, name) for name in ("rank", "epochs", "batch_size", "learning_rate", "seed")} \

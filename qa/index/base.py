@@ -17,9 +17,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
-import numpy as np
+if TYPE_CHECKING:  # numpy too: the CLI's parser imports this module, and `policyqa --help` loads no numpy
+    import numpy as np
 
-if TYPE_CHECKING:
     from qa.embed.base import Embedder
     from qa.ingest.chunking import Passage
     from qa.ingest.policies import Policy
@@ -151,6 +151,8 @@ class QueryCache:
         superset of the passages that name it, read from the postings (`token_rows`) instead of every
         passage's text. None when `name` has no BM25 token (stop words, one-letter words): the caller reads
         every row."""
+        import numpy as np
+
         from qa.index.lexical import tokenize
 
         words = sorted(set(tokenize([name], return_ids=False)[0]))

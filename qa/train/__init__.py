@@ -1,1 +1,2 @@
-"""Training run here (never in the tests): query adapters and the reranker, and the policy split."""
+"""Training the shipped models (run by hand; the tests run the loops on toy data only): query adapters, the
+reranker, the practice model, and the policy split."""
