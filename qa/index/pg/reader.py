@@ -374,7 +374,8 @@ class _LazyBM25:
         self.by_policy: dict[int, np.ndarray] = {}  # policy position -> exact scores of its rows
         self.every_row: np.ndarray | None = None  # all rows, once a search over every policy asked for them
         self.complete = False  # whether every_row is exact for every row (every posting was read)
-        self.depth = BM25_EXACT_TOP  # every_row is exact for its best `depth` rows
+        self.depth = BM25_EXACT_TOP  # the most best rows any caller needs exact (`deepen`)
+        self.every_depth = 0  # how many of every_row's best rows are exact (set with it)
         tokens = bm25_tokens([question])[0]
         self.terms, self.weights, self.bounds, self.df = [], [], [], []
         if tokens:
@@ -401,11 +402,9 @@ class _LazyBM25:
         return self.scorer.index.passage_count
 
     def deepen(self, depth: int) -> None:
-        """Make the every-row array exact for the best `depth` rows (it never gets shallower)."""
-        if depth > self.depth:
-            self.depth = depth
-            if not self.complete:
-                self.every_row = None  # recomputed at the next read; the policies scored exactly are kept
+        """Make the every-row array exact for the best `depth` rows from the next read on (it never gets
+        shallower; an array kept for fewer rows is recomputed then, reusing the policies scored exactly)."""
+        self.depth = max(self.depth, depth)
 
     def _postings(self, positions: list[int], terms: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """(row, BM25 part) of every posting of `terms` (the question's) in the policies at `positions`; a
@@ -474,7 +473,7 @@ class _LazyBM25:
             unread = order[step + 1:]
             if not unread:  # every token read: the partial scores are the scores, every row's
                 self.complete = True
-                self.every_row = partial
+                self.every_row, self.every_depth = partial, len(partial)
                 return partial
             if index.holds(self.terms[unread[0]]):
                 continue
@@ -483,7 +482,7 @@ class _LazyBM25:
                 break
         for p, scores in self.by_policy.items():
             partial[index.first_rows[p]:index.first_rows[p] + len(scores)] = scores
-        self.every_row = partial
+        self.every_row, self.every_depth = partial, depth
         return partial
 
     def _settle(self, partial: np.ndarray, unread: list[int], rest: float, depth: int, next_postings: int) -> bool:
@@ -526,7 +525,10 @@ class _LazyBM25:
         if not self.terms:
             return np.zeros(len(rows), dtype=np.float32)
         if len(rows) == index.passage_count and np.array_equal(rows, np.arange(len(rows))):
-            return self._best_everywhere(self.depth) if self.every_row is None else self.every_row
+            every, exact = self.every_row, self.every_depth
+            if every is None or (exact < self.depth and not self.complete):
+                return self._best_everywhere(self.depth)
+            return every
         if self.complete and self.every_row is not None:
             return self.every_row[rows]
         positions = index.policies_of(rows)
