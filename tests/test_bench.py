@@ -30,19 +30,19 @@ pytestmark = pytest.mark.slow  # the bench harness and ANN recall on synthetic c
 GOLDEN = ROOT / "evals" / "golden.jsonl"
 
 
-def unit_rows(matrix: np.ndarray) -> np.ndarray:
+def normalised_rows(matrix: np.ndarray) -> np.ndarray:
     return (matrix / np.linalg.norm(matrix, axis=1, keepdims=True)).astype(np.float32)
 
 
-def random_unit(n: int, d: int = 384, seed: int = 0) -> np.ndarray:
-    return unit_rows(np.random.default_rng(seed).standard_normal((n, d)))
+def random_normalised(n: int, d: int = 384, seed: int = 0) -> np.ndarray:
+    return normalised_rows(np.random.default_rng(seed).standard_normal((n, d)))
 
 
-def clustered_unit(n: int, d: int = 384, centres: int = 300, seed: int = 0) -> np.ndarray:
-    """Random unit vectors around random centres: structure an IVF index can exploit, as real embeddings have."""
+def clustered_normalised(n: int, d: int = 384, centres: int = 300, seed: int = 0) -> np.ndarray:
+    """Random normalised vectors around random centres: structure an IVF index can exploit, as real embeddings have."""
     rng = np.random.default_rng(seed)
-    base = random_unit(centres, d, seed + 1)
-    return unit_rows(base[rng.integers(0, centres, n)] + 0.6 * unit_rows(rng.standard_normal((n, d))))
+    base = random_normalised(centres, d, seed + 1)
+    return normalised_rows(base[rng.integers(0, centres, n)] + 0.6 * normalised_rows(rng.standard_normal((n, d))))
 
 
 def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
@@ -56,7 +56,7 @@ def recall_at(found: np.ndarray, exact: np.ndarray) -> float:
 # -- index selection -------------------------------------------------------------------------------------
 
 def test_below_the_threshold_the_index_is_exact_flat():
-    vectors = random_unit(500, 32)
+    vectors = random_normalised(500, 32)
     index, kind = make_faiss_index(vectors)
     assert kind == "IndexFlatIP" and isinstance(index, faiss.IndexFlatIP) and index.ntotal == 500
     empty, kind = make_faiss_index(np.zeros((0, 32), dtype=np.float32))
@@ -65,7 +65,7 @@ def test_below_the_threshold_the_index_is_exact_flat():
 
 def test_above_the_threshold_the_index_is_ivf_with_reconstruct(monkeypatch):
     monkeypatch.setattr(vectors_module, "FLAT_MAX_VECTORS", 1_000)
-    vectors = clustered_unit(3_000, 64)
+    vectors = clustered_normalised(3_000, 64)
     index, kind = make_faiss_index(vectors)
     assert isinstance(index, faiss.IndexIVFFlat) and kind.startswith("IndexIVFFlat(")
     assert f"nprobe={index.nprobe}" in kind and 1 <= index.nprobe <= index.nlist
@@ -76,11 +76,11 @@ def test_above_the_threshold_the_index_is_ivf_with_reconstruct(monkeypatch):
 
 def test_threshold_boundary_is_inclusive(monkeypatch):
     monkeypatch.setattr(vectors_module, "FLAT_MAX_VECTORS", 1_000)
-    assert make_faiss_index(random_unit(1_000, 16))[1] == "IndexFlatIP"
-    assert make_faiss_index(random_unit(1_001, 16))[1].startswith("IndexIVFFlat")
+    assert make_faiss_index(random_normalised(1_000, 16))[1] == "IndexFlatIP"
+    assert make_faiss_index(random_normalised(1_001, 16))[1].startswith("IndexIVFFlat")
 
 
-@pytest.mark.parametrize("make", [random_unit, clustered_unit], ids=["uniform", "clustered"])
+@pytest.mark.parametrize("make", [random_normalised, clustered_normalised], ids=["uniform", "clustered"])
 def test_ann_recall_at_10_against_exact_is_at_least_098(monkeypatch, make):
     monkeypatch.setattr(vectors_module, "FLAT_MAX_VECTORS", 10_000)
     vectors = make(20_000, 128, seed=3)
@@ -90,18 +90,18 @@ def test_ann_recall_at_10_against_exact_is_at_least_098(monkeypatch, make):
     # Queries near stored vectors, as a question is near its answer (cosine ~0.7); uniformly random
     # ones only for uniform data, where they are the same thing: on clustered data they would ask
     # for neighbours spread over every cluster, which no question about these texts does.
-    queries = unit_rows(vectors[rng.integers(0, len(vectors), 200)] + unit_rows(rng.standard_normal((200, 128))))
-    if make is random_unit:
-        queries = np.concatenate([queries, random_unit(100, 128, seed=12)])
+    queries = normalised_rows(vectors[rng.integers(0, len(vectors), 200)] + normalised_rows(rng.standard_normal((200, 128))))
+    if make is random_normalised:
+        queries = np.concatenate([queries, random_normalised(100, 128, seed=12)])
     _, found = index.search(queries, 10)
     assert recall_at(found, exact_top(vectors, queries, 10)) >= 0.98
-    if make is clustered_unit:
+    if make is clustered_normalised:
         assert index.nprobe < index.nlist  # structure lets it scan a fraction of the cells
 
 
 def test_ivf_index_keeps_nprobe_and_direct_map_through_save_and_load(monkeypatch, tmp_path):
     monkeypatch.setattr(vectors_module, "FLAT_MAX_VECTORS", 1_000)
-    vectors = clustered_unit(4_000, 32)
+    vectors = clustered_normalised(4_000, 32)
     index, _ = make_faiss_index(vectors)
     faiss.write_index(index, str(tmp_path / "v.faiss"))
     loaded = faiss.read_index(str(tmp_path / "v.faiss"))
@@ -111,7 +111,7 @@ def test_ivf_index_keeps_nprobe_and_direct_map_through_save_and_load(monkeypatch
 
 def test_search_parameters_restrict_to_the_rows_given(monkeypatch):
     monkeypatch.setattr(vectors_module, "FLAT_MAX_VECTORS", 1_000)
-    vectors = clustered_unit(5_000, 32)
+    vectors = clustered_normalised(5_000, 32)
     ivf, _ = make_faiss_index(vectors)
     flat, _ = make_faiss_index(vectors[:900])
     query = vectors[:1]
@@ -133,7 +133,7 @@ def test_build_records_the_ann_type_in_the_manifest(monkeypatch, tmp_path):
     assert report.index.manifest["faiss_index"].startswith("IndexIVFFlat(")
     loaded = load_index(tmp_path / "index", model="fake-embedder")
     assert json.loads((tmp_path / "index" / "manifest.json").read_text())["faiss_index"].startswith("IndexIVFFlat")
-    assert isinstance(loaded.vectors.faiss, faiss.IndexIVFFlat) and isinstance(loaded.unit_vectors.faiss, faiss.IndexIVFFlat)
+    assert isinstance(loaded.vectors.faiss, faiss.IndexIVFFlat) and isinstance(loaded.sentence_vectors.faiss, faiss.IndexIVFFlat)
     np.testing.assert_allclose(loaded.vectors.reconstruct(3), report.index.vectors.reconstruct(3))
 
 
@@ -167,26 +167,26 @@ def fake_seed_index(tmp_path_factory):
 def test_disk_size_counts_the_generation_folder(fake_seed_index):
     """The index's files live in its generation folder (the bench once reported 0.00 MB: only manifest.json)."""
     sizes = folder_bytes(fake_seed_index)
-    assert {"manifest.json", "vectors.faiss", "units.faiss", "passages.jsonl", "bm25/"} <= set(sizes)
+    assert {"manifest.json", "vectors.faiss", "sentences.faiss", "passages.jsonl", "bm25/"} <= set(sizes)
     assert sizes["total"] == sum(p.stat().st_size for p in fake_seed_index.rglob("*") if p.is_file())
     assert sizes["vectors.faiss"] > 0 and sizes["bm25/"] > 0
 
 
 def test_synthetic_corpus_quotes_its_own_text_and_keeps_the_seed_policies(fake_seed_index):
     seed = load_index(fake_seed_index)
-    policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(
+    policies, passages, spans, passage_vectors, sentence_vectors = synthetic_corpus(
         seed, 2_000, np.random.default_rng(0))
     assert len(passages) == 2_000 and set(policies) == set(seed.policies)
     assert {p.name for p in policies.values()} == {p.name for p in seed.policies.values()}
     for passage in passages[::37]:
         assert policies[passage.policy].text[passage.start:passage.end] == passage.text
-    seed_sentences = {seed.policies[seed.passages[r].policy].text[s:e] for r, s, e in seed.units.tolist()}
-    for row, start, end in units[::53].tolist():
+    seed_sentences = {seed.policies[seed.passages[r].policy].text[s:e] for r, s, e in seed.sentences.tolist()}
+    for row, start, end in spans[::53].tolist():
         sentence = policies[passages[row].policy].text[start:end]
         assert sentence in seed_sentences and passages[row].start <= start < end <= passages[row].end
-    assert np.all(np.diff(units[:, 0]) >= 0)  # sentences in passage order, as a build writes them
-    assert passage_vectors.shape == (2_000, seed.vectors.d) and unit_vectors.shape == (len(units), seed.vectors.d)
-    np.testing.assert_allclose(np.linalg.norm(unit_vectors, axis=1), 1.0, atol=1e-5)
+    assert np.all(np.diff(spans[:, 0]) >= 0)  # sentences in passage order, as a build writes them
+    assert passage_vectors.shape == (2_000, seed.vectors.d) and sentence_vectors.shape == (len(spans), seed.vectors.d)
+    np.testing.assert_allclose(np.linalg.norm(sentence_vectors, axis=1), 1.0, atol=1e-5)
     np.testing.assert_allclose(np.linalg.norm(passage_vectors, axis=1), 1.0, atol=1e-5)
     assert len({p.id for p in passages}) == len(passages)
 

@@ -81,7 +81,7 @@ def test_one_new_policy_embeds_only_its_passages(seed_policies, tmp_path, fake_e
     (seed_policies / "acme.txt").write_text("Acme Privacy\n\nWe keep your email address for 3 years.\n")
     fake_embedder.calls.clear()
     report = build(seed_policies, index, fake_embedder)
-    # Its one passage and its one sentence (the heading is not a sentence unit); nothing else.
+    # Its one passage and its one sentence (the heading is not an indexed sentence); nothing else.
     assert report.added == ["acme"] and report.embedded == 2 and sum(fake_embedder.calls) == 2
     assert "acme" in load_index(index).policies
 

@@ -4,7 +4,7 @@ Every expected number here is worked out by hand from the texts below. With `emb
 embedder's vector of a text is its word counts scaled to unit length, so a cosine is (shared words) /
 sqrt(|a| |b|), with |x| the sum of squared word counts (the fixture checks that no two words share a slot).
 
-    row  policy  offsets  passage (sentences, the units, as offsets)
+    row  policy  offsets  passage (its indexed sentences, as offsets)
     0    acme    0-103    "Acme Privacy Policy / Retention / We keep call recordings for 30 days.  (32, 68)
                            Invoices are kept for seven years."                                      (69, 103)
     1    acme    105-150  "Sharing / We share your address with carriers."                         (114, 150)

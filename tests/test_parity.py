@@ -12,7 +12,7 @@ from qa.index.vectors import VectorIndex
 from qa.search.retrieval import Scorer
 
 
-def unit_rows(rng: np.random.Generator, count: int, dimension: int) -> np.ndarray:
+def random_vectors(rng: np.random.Generator, count: int, dimension: int) -> np.ndarray:
     vectors = rng.normal(size=(count, dimension)).astype(np.float32)
     return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
 
@@ -28,15 +28,17 @@ def test_torch_dense_score_matches_the_retrievers(sentence_weight):
     # Sentences in passage order, 0 to 4 each: passages 3 and 7 have none (they count their own cosine).
     counts = [2, 1, 3, 0, 4, 1, 2, 0, 1, 3, 2, 1]
     owners = np.repeat(np.arange(passages), counts)
-    units = np.stack([owners, np.arange(len(owners)), np.arange(len(owners)) + 1], axis=1).astype(np.int64)
-    passage_vectors, unit_vectors = unit_rows(rng, passages, dimension), unit_rows(rng, len(owners), dimension)
-    index = SimpleNamespace(passages=[SimpleNamespace(policy="p")] * passages, units=units,
-                            vectors=VectorIndex.build(passage_vectors), unit_vectors=VectorIndex.build(unit_vectors))
+    sentences = np.stack([owners, np.arange(len(owners)), np.arange(len(owners)) + 1], axis=1).astype(np.int64)
+    passage_vectors = random_vectors(rng, passages, dimension)
+    sentence_vectors = random_vectors(rng, len(owners), dimension)
+    index = SimpleNamespace(passages=[SimpleNamespace(policy="p")] * passages, sentences=sentences,
+                            vectors=VectorIndex.build(passage_vectors),
+                            sentence_vectors=VectorIndex.build(sentence_vectors))
     scorer = Scorer(index, embedder=None)
-    queries = unit_rows(rng, 5, dimension)
+    queries = random_vectors(rng, 5, dimension)
     expected = np.stack([scorer.dense_scores(q[None, :], np.arange(passages), sentence_weight) for q in queries])
     got = dense_scores_torch(torch.from_numpy(queries), torch.from_numpy(passage_vectors),
-                             torch.from_numpy(unit_vectors), torch.from_numpy(owners).unsqueeze(0), sentence_weight)
+                             torch.from_numpy(sentence_vectors), torch.from_numpy(owners).unsqueeze(0), sentence_weight)
     assert got.shape == (5, passages)
     np.testing.assert_allclose(got.numpy(), expected, atol=1e-6)
     # Not trivially equal: the sentences move the scores (and a passage without any keeps its own cosine).

@@ -114,15 +114,15 @@ def _contents(store: PgStore) -> dict:
             "SELECT g.policy_id, g.first_row, p.ord, p.passage_id, p.start_offset, p.end_offset, p.token_count, "
             "p.embedding::text FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
             "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (generation,)).fetchall()
-        units = conn.execute(store.q(
-            "SELECT g.policy_id, u.ord, u.passage_ord, u.start_offset, u.end_offset, u.embedding::text "
-            "FROM {s}.generation_policies g JOIN {s}.units u USING (policy_id, version_id) "
-            "WHERE g.generation_id = %s ORDER BY g.policy_id, u.ord"), (generation,)).fetchall()
+        sentences = conn.execute(store.q(
+            "SELECT g.policy_id, x.ord, x.passage_ord, x.start_offset, x.end_offset, x.embedding::text "
+            "FROM {s}.generation_policies g JOIN {s}.sentences x USING (policy_id, version_id) "
+            "WHERE g.generation_id = %s ORDER BY g.policy_id, x.ord"), (generation,)).fetchall()
         terms = conn.execute(store.q("SELECT term, df FROM {s}.generation_terms WHERE generation_id = %s "
                                      "ORDER BY term"), (generation,)).fetchall()
-        totals = conn.execute(store.q("SELECT passage_count, unit_count, token_total FROM {s}.generations "
+        totals = conn.execute(store.q("SELECT passage_count, sentence_count, token_total FROM {s}.generations "
                                       "WHERE generation_id = %s"), (generation,)).fetchone()
-    return {"passages": rows, "units": units, "terms": terms, "totals": totals}
+    return {"passages": rows, "sentences": sentences, "terms": terms, "totals": totals}
 
 
 def _same_hits(a, b) -> None:
@@ -175,7 +175,7 @@ def test_routed_question_reads_only_its_policys_rows(store, fake_embedder, monke
     answer = pg.answer("How long does Concero keep phone call recordings?")
     monkeypatch.undo()
     assert answer.routed == ("concero",) and answer.rows[0].hits
-    reads = [(q, p) for q, p in sent if ".passages" in q or ".units" in q]
+    reads = [(q, p) for q, p in sent if ".passages" in q or ".sentences" in q]
     assert reads
     for query, params in reads:  # every read of passages or sentences names concero's rows, and only those
         assert "policy_id = ANY" in query or "r(policy_id" in query, query
@@ -534,15 +534,15 @@ def test_a_store_built_with_the_real_model_holds_the_folder_index_vectors(store,
         passages = conn.execute(store.q(
             "SELECT p.embedding::text FROM {s}.generation_policies g JOIN {s}.passages p USING (policy_id, version_id) "
             "WHERE g.generation_id = %s ORDER BY g.first_row, p.ord"), (generation,)).fetchall()
-        units = conn.execute(store.q(
-            "SELECT u.embedding::text FROM {s}.generation_policies g JOIN {s}.units u USING (policy_id, version_id) "
-            "WHERE g.generation_id = %s ORDER BY g.first_row, u.ord"), (generation,)).fetchall()
+        sentences = conn.execute(store.q(
+            "SELECT x.embedding::text FROM {s}.generation_policies g JOIN {s}.sentences x USING (policy_id, version_id) "
+            "WHERE g.generation_id = %s ORDER BY g.first_row, x.ord"), (generation,)).fetchall()
 
     def matrix(rows) -> np.ndarray:
         return np.array([json.loads(text) for (text,) in rows], dtype=np.float32)
 
     np.testing.assert_array_equal(matrix(passages), folder.index.vectors.reconstruct_n())
-    np.testing.assert_array_equal(matrix(units), folder.index.unit_vectors.reconstruct_n())
+    np.testing.assert_array_equal(matrix(sentences), folder.index.sentence_vectors.reconstruct_n())
     for question in QUESTIONS:
         expected, got = folder.answer(question), pg.answer(question)
         assert [(r.policy, r.abstained, r.quotes) for r in got.rows] == \

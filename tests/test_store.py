@@ -35,7 +35,8 @@ def test_index_folder_holds_plain_files_and_a_manifest(built, fake_embedder):
     manifest = json.loads((built / "manifest.json").read_text())
     assert sorted(p.name for p in built.iterdir()) == sorted(["manifest.json", manifest["generation"]])
     assert sorted(p.name for p in generation(built).iterdir()) == [
-        "bm25", "manifest.json", "passages.jsonl", "policies.jsonl", "units.faiss", "units.jsonl", "vectors.faiss"]
+        "bm25", "manifest.json", "passages.jsonl", "policies.jsonl", "sentences.faiss", "sentences.jsonl",
+        "vectors.faiss"]
     assert not [p for p in (generation(built) / "bm25").iterdir() if p.suffix not in (".npy", ".json")]  # no pickle
     assert json.loads((generation(built) / "manifest.json").read_text()) == {
         k: v for k, v in manifest.items() if k != "generation"}
@@ -97,6 +98,30 @@ def test_other_format_version_is_refused(built):
     (built / "manifest.json").write_text(json.dumps(manifest))
     with pytest.raises(IndexUnavailable, match="policyqa index build"):
         load_index(built)
+
+
+def test_an_index_of_format_2_is_refused_and_a_build_replaces_it(built, seed_policies, fake_embedder):
+    """Format 2 kept the sentences in units.faiss / units.jsonl and counted them as unit_count: such an
+    index is refused in one line that names the rebuild, and a build over it indexes everything anew."""
+    old = generation(built)
+    for suffix in ("faiss", "jsonl"):
+        (old / f"sentences.{suffix}").rename(old / f"units.{suffix}")
+    for path in (built / "manifest.json", old / "manifest.json"):
+        manifest = json.loads(path.read_text())
+        manifest["format_version"] = 2
+        manifest["unit_count"] = manifest.pop("sentence_count")
+        manifest["unit_index"] = manifest.pop("sentence_index")
+        path.write_text(json.dumps(manifest))
+    with pytest.raises(IndexUnavailable) as refused:
+        load_index(built)
+    message = str(refused.value)
+    assert f"has format 2, this policyqa reads format {FORMAT_VERSION}: run `policyqa index build`" in message
+    assert "\n" not in message
+    report = build_index(seed_policies, built, BuildSettings(model=fake_embedder.model_id), lambda: fake_embedder)
+    assert len(report.added) == 5 and not report.unchanged  # nothing of the old format is reused
+    rebuilt = load_index(built)
+    assert rebuilt.manifest["format_version"] == FORMAT_VERSION
+    assert rebuilt.manifest["sentence_count"] == len(rebuilt.sentences) > 0
 
 
 @pytest.mark.parametrize("damage", ["manifest", "vectors", "passages", "truncate"])

@@ -4,7 +4,7 @@ The text is the seed policies' sentences recombined into the five seed policies 
 aliases, so each golden question is routed as on the seed corpus), 2-6 sentences a passage. Embedding
 300,000 passages and 1.2 million sentences would take hours here, so the vectors are synthetic: each
 sentence's real vector from the seed index (and for a passage, the mean of its sentences'), plus Gaussian
-noise of length VECTOR_NOISE, at unit length. Purely random vectors would not do: no question is near any
+noise of length VECTOR_NOISE, normalised. Purely random vectors would not do: no question is near any
 of them, and every approximate index would have to scan everything to find their arbitrary nearest
 neighbours. Questions are always embedded for real.
 """
@@ -35,14 +35,15 @@ def synthetic_corpus(seed, size: int, rng: np.random.Generator, companies: int =
     so a passage keeps to one topic as real ones do (random sentences from anywhere would make every
     passage vector an average of unrelated topics, spread evenly over the sphere as no real corpus is).
 
-    Returns (policies, passages, units, passage vectors, unit vectors); see the module docstring.
+    Returns (policies, passages, sentence spans (passage row, start, end), passage vectors, sentence vectors);
+    see the module docstring.
     """
     import numpy as np
 
     sentences, sentence_rows, topics = _seed_sentences(seed)
-    policies, passages, units, picks, lengths = _recombine(seed, sentences, topics, size, rng, companies)
-    clean = seed.unit_vectors.reconstruct_batch(np.array(sentence_rows, dtype=np.int64))
-    unit_vectors = np.empty((len(picks), clean.shape[1]), dtype=np.float32)
+    policies, passages, spans, picks, lengths = _recombine(seed, sentences, topics, size, rng, companies)
+    clean = seed.sentence_vectors.reconstruct_batch(np.array(sentence_rows, dtype=np.int64))
+    sentence_vectors = np.empty((len(picks), clean.shape[1]), dtype=np.float32)
     passage_vectors = np.empty((size, clean.shape[1]), dtype=np.float32)
     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
     for first in range(0, size, BLOCK_ROWS):
@@ -50,29 +51,29 @@ def synthetic_corpus(seed, size: int, rng: np.random.Generator, companies: int =
         lo, hi = int(starts[first]), int(starts[last] if last < size else len(picks))
         block = clean[picks[lo:hi]]
         passage_vectors[first:last] = _noisy(np.add.reduceat(block, starts[first:last] - lo, axis=0), rng)
-        unit_vectors[lo:hi] = _noisy(block, rng)
-    return policies, passages, units, passage_vectors, unit_vectors
+        sentence_vectors[lo:hi] = _noisy(block, rng)
+    return policies, passages, spans, passage_vectors, sentence_vectors
 
 
 def _seed_sentences(seed) -> tuple[list[str], list[int], dict[str, list[int]]]:
-    """The seed index's distinct sentences, the unit row of each, and each seed section's sentences."""
+    """The seed index's distinct sentences, the sentence row of each, and each seed section's sentences."""
     sentence_of: dict[str, int] = {}
     sentence_rows: list[int] = []
     topics: dict[str, list[int]] = {}  # seed section -> its sentences: a passage stays on one topic
-    for unit, (row, start, end) in enumerate(seed.units.tolist()):
+    for sentence_row, (row, start, end) in enumerate(seed.sentences.tolist()):
         passage = seed.passages[row]
         text = seed.policies[passage.policy].text[start:end]
         if text not in sentence_of:
             sentence_of[text] = len(sentence_rows)
-            sentence_rows.append(unit)
+            sentence_rows.append(sentence_row)
             topics.setdefault(passage.section or "Policy", []).append(sentence_of[text])
     return list(sentence_of), sentence_rows, topics
 
 
 def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: int, rng: np.random.Generator,
                companies: int = 0):
-    """The synthetic policies, passages and units (passage row, start, end); the sentence picked for each
-    unit, in unit order, and how many each passage took."""
+    """The synthetic policies, passages and sentence spans (passage row, start, end); the seed sentence
+    picked for each span, in span order, and how many each passage took."""
     import numpy as np
 
     from qa.ingest.chunking import Passage, passage_id
@@ -94,7 +95,7 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
     picks: list[np.ndarray] = []
     policies: dict[str, Policy] = {}
     passages: list[Passage] = []
-    units: list[tuple[int, int, int]] = []
+    spans: list[tuple[int, int, int]] = []
     for policy_id, count in zip(policy_ids, counts):
         parts: list[str] = []
         offset = 0
@@ -115,7 +116,7 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
             text = " ".join(chosen)
             position = offset
             for sentence in chosen:
-                units.append((row, position, position + len(sentence)))
+                spans.append((row, position, position + len(sentence)))
                 position += len(sentence) + 1
             passages.append(Passage(id=passage_id(policy_id, f"{row}\0{text}"), policy=policy_id,
                                     section=section, start=offset, end=offset + len(text), text=text))
@@ -124,11 +125,11 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
         policies[policy_id] = replace(templates[policy_id], text="".join(parts),
                                       source=f"{policy_id}-synthetic.txt", sha256="synthetic",
                                       headings=tuple(headings))
-    return policies, passages, np.array(units, dtype=np.int64), np.concatenate(picks), lengths
+    return policies, passages, np.array(spans, dtype=np.int64), np.concatenate(picks), lengths
 
 
 def _noisy(matrix: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """`matrix`'s rows at unit length plus Gaussian noise of length VECTOR_NOISE, renormalised (in place)."""
+    """`matrix`'s rows normalised, plus Gaussian noise of length VECTOR_NOISE, renormalised (in place)."""
     import numpy as np
 
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)

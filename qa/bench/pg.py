@@ -156,7 +156,7 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
     import numpy as np
 
     from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
-    from qa.index.build import _embedding_key, embedding_text, unit_embedding_text
+    from qa.index.build import _embedding_key, embedding_text, sentence_embedding_text
     from qa.index.pg import PgStore
     from qa.index.pg.build import _finish_shard, _open_generation, write_version
     from qa.index.pg.reader import bm25_document, bm25_tokens
@@ -166,34 +166,35 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
     seed = load_index(seed_index)
     settings = seed.settings
     started = time.perf_counter()
-    policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(
+    policies, passages, sentences, passage_vectors, sentence_vectors = synthetic_corpus(
         seed, size, np.random.default_rng(SYNTHETIC_SEED))
     if per_policy:
-        policies, passages, units = split_policies(policies, passages, units, per_policy)
+        policies, passages, sentences = split_policies(policies, passages, sentences, per_policy)
     generate_s = time.perf_counter() - started
     with PgStore(url, schema) as store:
         store.ensure_schema(seed.manifest["model"])
         generation = _open_generation(store, f"synthetic-{size}-{time.time()}", 1, settings, seed.manifest["model"])
         with store.pool.connection() as conn:  # a bulk load: HNSW built once afterwards, not row by row
-            conn.execute(f"DROP INDEX IF EXISTS {schema}.passages_embedding, {schema}.units_embedding")
+            conn.execute(f"DROP INDEX IF EXISTS {schema}.passages_embedding, {schema}.sentences_embedding")
         started = time.perf_counter()
-        owners = [p.policy for p in passages]  # each policy's passages are one run, its units too
+        owners = [p.policy for p in passages]  # each policy's passages are one run, its sentences too
         starts = {owner: row for row, owner in reversed(list(enumerate(owners)))}
         ends = {owner: row + 1 for row, owner in enumerate(owners)}
-        unit_bounds = np.searchsorted(units[:, 0], np.arange(len(passages) + 1))
+        sentence_bounds = np.searchsorted(sentences[:, 0], np.arange(len(passages) + 1))
         for policy_id in sorted(policies):
             policy = policies[policy_id]
             mine = np.arange(starts[policy_id], ends[policy_id])
             first = int(mine[0])
             chunks = [passages[r] for r in mine]
-            unit_rows = np.arange(unit_bounds[first], unit_bounds[int(mine[-1]) + 1])
-            spans = [(int(r) - first, int(s), int(e)) for r, s, e in units[unit_rows].tolist()]
+            sentence_rows = np.arange(sentence_bounds[first], sentence_bounds[int(mine[-1]) + 1])
+            spans = [(int(r) - first, int(s), int(e)) for r, s, e in sentences[sentence_rows].tolist()]
             keys = [_embedding_key(settings.model, embedding_text(policy, p, settings)) for p in chunks]
-            unit_keys = [_embedding_key(settings.model, unit_embedding_text(policy, chunks[o], (s, e), settings))
-                         for o, s, e in spans]
+            sentence_keys = [_embedding_key(settings.model,
+                                            sentence_embedding_text(policy, chunks[o], (s, e), settings))
+                             for o, s, e in spans]
             tokens = bm25_tokens([bm25_document(policy.name, p) for p in chunks])
             write_version(store, generation, policy, f"synthetic-{size}", chunks, spans, passage_vectors[mine],
-                          unit_vectors[unit_rows], keys, unit_keys, tokens)
+                          sentence_vectors[sentence_rows], keys, sentence_keys, tokens)
         write_s = time.perf_counter() - started
         say(f"store: {size} synthetic passages written in {write_s:.0f} s; building HNSW")
         started = time.perf_counter()
@@ -208,14 +209,14 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
         _finish_shard(store, generation, 0, 1, True, write_s)
         publish_s = time.perf_counter() - started
         with store.pool.connection() as conn:
-            for table in ("passages", "units", "terms"):
+            for table in ("passages", "sentences", "terms"):
                 conn.execute(f"VACUUM ANALYZE {schema}.{table}")
-    return {"size": size, "units": len(units), "policies": len(policies), "generate_s": round(generate_s, 1),
+    return {"size": size, "sentences": len(sentences), "policies": len(policies), "generate_s": round(generate_s, 1),
             "write_s": round(write_s, 1), "write_passages_per_s": round(size / write_s, 1),
             "hnsw_s": round(hnsw_s, 1), "publish_s": round(publish_s, 1)}
 
 
-def split_policies(policies: dict, passages: list, units, per_policy: int):
+def split_policies(policies: dict, passages: list, sentences, per_policy: int):
     """The synthetic corpus cut into policies of `per_policy` passages (as real policies are: tens of
     passages), each with its own text and offsets: ids '<seed id>-<n>', the seed policy's name plus n."""
     import numpy as np
@@ -224,8 +225,8 @@ def split_policies(policies: dict, passages: list, units, per_policy: int):
 
     out_policies: dict = {}
     out_passages: list[Passage] = []
-    out_units: list[tuple[int, int, int]] = []
-    order = np.searchsorted(units[:, 0], np.arange(len(passages) + 1))
+    out_sentences: list[tuple[int, int, int]] = []
+    order = np.searchsorted(sentences[:, 0], np.arange(len(passages) + 1))
     for first in range(0, len(passages), per_policy):
         chunk = list(passages[first:first + per_policy])
         chunk = [p for p in chunk if p.policy == chunk[0].policy]
@@ -233,8 +234,8 @@ def split_policies(policies: dict, passages: list, units, per_policy: int):
         policy_id = f"{seed.id}-{first // per_policy:06d}"
         parts, offset = [], 0
         for i, p in enumerate(chunk):
-            for _, s, e in units[order[first + i]:order[first + i + 1]].tolist():
-                out_units.append((len(out_passages), offset + s - p.start, offset + e - p.start))
+            for _, s, e in sentences[order[first + i]:order[first + i + 1]].tolist():
+                out_sentences.append((len(out_passages), offset + s - p.start, offset + e - p.start))
             out_passages.append(Passage(id=f"{policy_id}-{i}", policy=policy_id, section=p.section, start=offset,
                                         end=offset + len(p.text), text=p.text))
             parts.append(p.text + "\n\n")
@@ -242,7 +243,7 @@ def split_policies(policies: dict, passages: list, units, per_policy: int):
         out_policies[policy_id] = type(seed)(id=policy_id, name=f"{seed.name} {first // per_policy}",
                                              text="".join(parts), aliases=(), source=f"{policy_id}.txt",
                                              sha256="synthetic", headings=())
-    return out_policies, out_passages, np.array(out_units, dtype=np.int64)
+    return out_policies, out_passages, np.array(out_sentences, dtype=np.int64)
 
 
 def bench_store(url: str, seed_index: Path, policies: Path, questions_file: Path, sizes: list[int],

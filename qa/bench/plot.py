@@ -24,7 +24,7 @@ def plot(results: dict, path: Path) -> None:
     series = [("policyqa answer", lambda s: s["answer_ms"], "C0"),
               ("plain: PyTorch encode + flat search", lambda s: s.get("plain", {}).get("answer_ms", {}), "C3"),
               ("bare FAISS, passage index", lambda s: s["faiss_passages_ms"], "C2"),
-              ("bare FAISS, sentence index", lambda s: s["faiss_units_ms"], "C1")]
+              ("bare FAISS, sentence index", lambda s: s["faiss_sentences_ms"], "C1")]
     for label, get, color in series:
         p50 = [get(s).get("p50") for s in serve.values()]
         p95 = [get(s).get("p95") for s in serve.values()]

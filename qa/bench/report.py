@@ -103,19 +103,20 @@ def targets(results: dict) -> list[dict]:
     return rows
 
 
-def _target(target: str, op: str, bound: float, unit: str, measured: float | None,
+def _target(target: str, op: str, bound: float, suffix: str, measured: float | None,
             baseline: float | None = None) -> dict:
-    """One row of `targets`: `op` ("<=" or ">=") `bound` is the goal, met is None when nothing was measured."""
+    """One row of `targets`: `op` ("<=" or ">=") `bound` is the goal, met is None when nothing was measured;
+    `suffix` is what follows a value ("ms", "s", "x", "" for a ratio)."""
     # The goal reads as the issue wrote it: "<= 10 ms", ">= 2x", "<= 0.5 s", ">= 0.98".
-    goal = f"{op} {bound:g}{unit}" if unit == "x" else f"{op} {bound:g} {unit}".rstrip()
+    goal = f"{op} {bound:g}{suffix}" if suffix == "x" else f"{op} {bound:g} {suffix}".rstrip()
     met = None if measured is None else (measured <= bound if op == "<=" else measured >= bound)
-    return {"target": target, "goal": goal, "measured": measured, "unit": unit, "baseline": baseline, "met": met}
+    return {"target": target, "goal": goal, "measured": measured, "suffix": suffix, "baseline": baseline, "met": met}
 
 
 def target_line(row: dict) -> str:
     """One target as `policyqa bench` prints it: goal, measured value, ok / MISSED / - (not measured)."""
     met = "ok" if row["met"] else ("MISSED" if row["met"] is False else "-")
-    return f"{row['target']:<48} {row['goal']:>10}  measured {fmt(row['measured'], 2)} {row['unit']}  {met}"
+    return f"{row['target']:<48} {row['goal']:>10}  measured {fmt(row['measured'], 2)} {row['suffix']}  {met}"
 
 
 def markdown(results: dict) -> str:
@@ -143,8 +144,8 @@ def _machine(results: dict) -> list[str]:
 
 def _targets(results: dict) -> list[str]:
     met = {None: "–", True: "yes", False: "**no**"}
-    rows = [[row["target"], row["goal"], f"{fmt(row['measured'], 2)} {row['unit']}",
-             f"{fmt(row['baseline'], 2)} {row['unit'] if row['baseline'] is not None else ''}", met[row["met"]]]
+    rows = [[row["target"], row["goal"], f"{fmt(row['measured'], 2)} {row['suffix']}",
+             f"{fmt(row['baseline'], 2)} {row['suffix'] if row['baseline'] is not None else ''}", met[row["met"]]]
             for row in results["targets"]]
     return ["", "## Targets", "",
             table(["target", "goal", "measured", "plain baseline, same run", "met"], rows, markdown=True)]
@@ -182,11 +183,11 @@ def _latency(serve: dict) -> list[str]:
     rows = []
     for label, s in serve.items():
         plain = s.get("plain", {})
-        rows.append([label, fmt(s["passages"]), fmt(s["units"]),
+        rows.append([label, fmt(s["passages"]), fmt(s["sentences"]),
                      "real" if label in ("seed", "collection") else "synthetic",
-                     s["faiss_index"], s["unit_index"], _pair(s["answer_ms"]),
+                     s["faiss_index"], s["sentence_index"], _pair(s["answer_ms"]),
                      _pair(s.get("answer_no_rerank_ms") or s["answer_ms"]), _pair(s["faiss_passages_ms"]),
-                     _pair(s["faiss_units_ms"]), _pair(plain.get("answer_ms", {})),
+                     _pair(s["faiss_sentences_ms"]), _pair(plain.get("answer_ms", {})),
                      fmt(plain.get("flat_search_ms", {}).get("p50"), 2), fmt(s["peak_rss_mb"]), fmt(s["open_s"], 2),
                      fmt(s["first_answer_s"], 2)])
     return ["", "## Warm per-question latency", "",
@@ -247,9 +248,9 @@ def _synthetic(results: dict) -> list[str]:
     rows = []
     for s in synthetic.values():
         r = s["recall_at_10"]
-        estimate = (s["size"] + s["units"]) / rate / 3600 if rate else None
-        rows.append([fmt(s["size"]), fmt(s["units"]), fmt(s["generate_s"]), fmt(s["index_passages_s"]),
-                     fmt(s["index_units_s"]), fmt(s["save_s"]), fmt(s["disk_bytes"]["total"] / 1e6),
+        estimate = (s["size"] + s["sentences"]) / rate / 3600 if rate else None
+        rows.append([fmt(s["size"]), fmt(s["sentences"]), fmt(s["generate_s"]), fmt(s["index_passages_s"]),
+                     fmt(s["index_sentences_s"]), fmt(s["save_s"]), fmt(s["disk_bytes"]["total"] / 1e6),
                      f"{r['passages']:.3f} / {r['sentences']:.3f}",
                      f"{r['passages_one_policy']:.3f} / {r['sentences_one_policy']:.3f}", fmt(s["peak_rss_mb"]),
                      fmt(estimate, 2)])
@@ -258,7 +259,7 @@ def _synthetic(results: dict) -> list[str]:
             "FAISS construction and saving. Embedding that many texts for real would take the time in "
             "the last column, at the default backend's measured rate.", "",
             table(header, rows, markdown=True), "",
-            "Index types chosen: " + "; ".join(f"{size}: passages {s['faiss_index']}, sentences {s['unit_index']}"
+            "Index types chosen: " + "; ".join(f"{size}: passages {s['faiss_index']}, sentences {s['sentence_index']}"
                                                for size, s in synthetic.items())]
 
 

@@ -42,16 +42,16 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
     no_rerank_ms: list[float] = []
     if engine.reranker is not None:  # the same questions without the reranker: what trust costs
         no_rerank_ms = _answer_ms(engine, questions[:len(answer_ms)], rerank=False)
-    passage_ms, unit_ms = _bare_faiss_ms(engine, questions)
+    passage_ms, sentence_ms = _bare_faiss_ms(engine, questions)
     unrouted = _unrouted(engine)
-    result = {"passages": manifest["passage_count"], "units": manifest["unit_count"],
-              "faiss_index": manifest["faiss_index"], "unit_index": engine.index.unit_vectors.description,
+    result = {"passages": manifest["passage_count"], "sentences": manifest["sentence_count"],
+              "faiss_index": manifest["faiss_index"], "sentence_index": engine.index.sentence_vectors.description,
               "backend": getattr(engine.embedder, "backend", "unknown"),
               "open_s": round(open_s, 3), "first_answer_s": round(warm_up_s, 3),
               "answer_ms": summary_ms(answer_ms), "questions_timed": len(answer_ms),
               "reranker": engine.reranker.name if engine.reranker is not None else None,
               "answer_no_rerank_ms": summary_ms(no_rerank_ms) if no_rerank_ms else None,
-              "faiss_passages_ms": summary_ms(passage_ms), "faiss_units_ms": summary_ms(unit_ms),
+              "faiss_passages_ms": summary_ms(passage_ms), "faiss_sentences_ms": summary_ms(sentence_ms),
               **unrouted, "peak_rss_mb": peak_rss_mb(), "faiss_threads": faiss.omp_get_max_threads()}
     if baseline:
         result["plain"] = plain_latency(engine, questions, TIMED_SECONDS)
@@ -102,15 +102,15 @@ def _unrouted(engine) -> dict:
 def _bare_faiss_ms(engine, questions: list[str]) -> tuple[list[float], list[float]]:
     """Milliseconds of one unrestricted top-10 search of the passage index and of the sentence index."""
     vectors = engine.embedder.embed_query(questions)
-    passage_ms, unit_ms = [], []
+    passage_ms, sentence_ms = [], []
     for row in range(len(vectors)):
         query = vectors[row:row + 1]
         t = time.perf_counter()
         engine.index.vectors.search(query, 10)
         passage_ms.append((time.perf_counter() - t) * 1000)
         t = time.perf_counter()
-        engine.index.unit_vectors.search(query, 10)
-        unit_ms.append((time.perf_counter() - t) * 1000)
-    return passage_ms, unit_ms
+        engine.index.sentence_vectors.search(query, 10)
+        sentence_ms.append((time.perf_counter() - t) * 1000)
+    return passage_ms, sentence_ms
 
 

@@ -31,22 +31,23 @@ def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file
     seed = load_index(Path(seed_index))
     rng = np.random.default_rng(SYNTHETIC_SEED)
     started = time.perf_counter()
-    policies, passages, units, passage_vectors, unit_vectors = synthetic_corpus(seed, size, rng, companies)
+    policies, passages, sentences, passage_vectors, sentence_vectors = synthetic_corpus(seed, size, rng, companies)
     generate_s = time.perf_counter() - started
-    say(f"{size} passages, {len(units)} sentences generated in {generate_s:.1f} s; indexing")
+    say(f"{size} passages, {len(sentences)} sentences generated in {generate_s:.1f} s; indexing")
     started = time.perf_counter()
     vectors = VectorIndex.build(passage_vectors)
     passages_index_s = time.perf_counter() - started
     started = time.perf_counter()
-    unit_index = VectorIndex.build(unit_vectors)
-    units_index_s = time.perf_counter() - started
-    kind, unit_kind = vectors.description, unit_index.description
+    sentence_index = VectorIndex.build(sentence_vectors)
+    sentences_index_s = time.perf_counter() - started
+    kind, sentence_kind = vectors.description, sentence_index.description
     manifest = make_manifest(seed.settings, seed.manifest["model"]["dimension"], list(policies.values()),
-                             passages, len(units), time.strftime("%Y-%m-%dT%H:%M:%S"),
-                             passages_index_s + units_index_s, kind, unit_index=unit_kind)
+                             passages, len(sentences), time.strftime("%Y-%m-%dT%H:%M:%S"),
+                             passages_index_s + sentences_index_s, kind, sentence_index=sentence_kind)
     index = PolicyIndex(path=None, manifest=manifest, policies=policies, passages=passages, vectors=vectors,
-                        units=units, unit_vectors=unit_index)
-    say(f"passages: {kind} in {passages_index_s:.1f} s; sentences: {unit_kind} in {units_index_s:.1f} s; saving")
+                        sentences=sentences, sentence_vectors=sentence_index)
+    say(f"passages: {kind} in {passages_index_s:.1f} s; sentences: {sentence_kind} in {sentences_index_s:.1f} s; "
+        "saving")
     started = time.perf_counter()
     save_index(index, Path(folder))
     save_s = time.perf_counter() - started
@@ -54,16 +55,16 @@ def task_synthetic_build(seed_index: str, size: int, folder: str, questions_file
     queries = embedder.embed_query(question_texts(Path(questions_file)))
     first_policy = min(policies)
     scope = np.array([row for row, p in enumerate(passages) if p.policy == first_policy], dtype=np.int64)
-    unit_scope = np.flatnonzero(np.isin(units[:, 0], scope))
+    sentence_scope = np.flatnonzero(np.isin(sentences[:, 0], scope))
     recall = {
         "passages": _recall(vectors, passage_vectors, queries),
-        "sentences": _recall(unit_index, unit_vectors, queries),
+        "sentences": _recall(sentence_index, sentence_vectors, queries),
         "passages_one_policy": _recall(vectors, passage_vectors, queries, scope),
-        "sentences_one_policy": _recall(unit_index, unit_vectors, queries, unit_scope),
+        "sentences_one_policy": _recall(sentence_index, sentence_vectors, queries, sentence_scope),
     }
-    return {"size": size, "policies": len(policies), "units": len(units), "generate_s": round(generate_s, 3),
-            "faiss_index": kind, "unit_index": unit_kind,
-            "index_passages_s": round(passages_index_s, 3), "index_units_s": round(units_index_s, 3),
+    return {"size": size, "policies": len(policies), "sentences": len(sentences), "generate_s": round(generate_s, 3),
+            "faiss_index": kind, "sentence_index": sentence_kind,
+            "index_passages_s": round(passages_index_s, 3), "index_sentences_s": round(sentences_index_s, 3),
             "save_s": round(save_s, 3), "disk_bytes": folder_bytes(Path(folder)), "recall_at_10": recall,
             "peak_rss_mb": peak_rss_mb()}
 

@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from qa.cli.output import json_safe, terminal_safe
+from qa.cli.output import json_safe, stderr_bar, terminal_safe
 from qa.cli.store import add_store_option, published_manifest, store_of
 from qa.compare.cells import shorten  # qa.compare: the standard library only
 from qa.compare.grid import Grid, build_grid, plain_cell
@@ -120,9 +120,7 @@ def grid_by_column(folder, topics, wanted: list[str], known: list[str], use_cach
     grid = Grid(list(topics), [], {})
     bar = None
     if not quiet and len(wanted) > 1:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(wanted), unit="policy", desc="compare", file=sys.stderr, leave=False)
+        bar = stderr_bar(len(wanted), "compare", "policy")
     try:
         for pid in wanted:
             part = build_grid(folder, topics, policies=[pid], use_cache=use_cache, manifest=manifest,

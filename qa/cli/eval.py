@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from qa.cli.options import index_option, model_option, positive_int, reranker_option, retriever_names
-from qa.cli.output import progress_bar
+from qa.cli.output import progress_bar, stderr_bar
 from qa.cli.store import add_store_option, open_eval_engine, store_of
 from qa.errors import EXIT_FAILURE, BuildError, UserError
 
@@ -149,10 +149,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if not questions:
         raise UserError("no usable questions in the dataset")
 
-    from tqdm import tqdm
-
-    with tqdm(total=len(questions) * len(systems), unit="q", desc="evaluating", file=sys.stderr,
-              disable=args.json or None, leave=False) as bar:
+    with stderr_bar(len(questions) * len(systems), "evaluating", "q", disable=args.json or None) as bar:
         runs, interrupted = evaluate(engine, questions, systems, args.k, progress=lambda: bar.update())
     if interrupted:
         print(f"policyqa: interrupted: {len(runs[0].results)} of {len(questions)} questions measured",

@@ -29,8 +29,17 @@ def json_safe(text: str) -> str:
     return text.translate(_JSON_SAFE)
 
 
+def stderr_bar(total: int, desc: str, counting: str, disable: bool | None = False):
+    """A tqdm bar on stderr that is cleared when closed, counting `counting` ("q", "policy", "passage");
+    `disable` as tqdm takes it (None: drawn only on a terminal). Every bar of the CLI is made here."""
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, file=sys.stderr, leave=False, disable=disable,
+                unit=counting)  # tqdm's keyword for what a bar counts
+
+
 @contextmanager
-def progress_bar(desc: str, unit: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(desc: str, counting: str, quiet: bool) -> Iterator[Callable[[int, int], None]]:
     """A `progress(done, total)` callback that draws a tqdm bar on stderr from its first call (so a
     build with nothing to embed draws none); nothing with `quiet`. The bar is closed on exit."""
     bar = None
@@ -40,9 +49,7 @@ def progress_bar(desc: str, unit: str, quiet: bool) -> Iterator[Callable[[int, i
         if quiet:
             return
         if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit=unit, desc=desc, file=sys.stderr, leave=False)
+            bar = stderr_bar(total, desc, counting)
         bar.update(done - bar.n)
 
     try:

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.cli.output import stderr_bar
 from qa.cli.tune_practice import cmd_tune_practice
 from qa.cli.tune_reranker import SHIPPED, cmd_tune_reranker
 from qa.config import DEFAULT_MODEL
@@ -131,7 +132,7 @@ def _add_practice_parser(kinds) -> None:
                           help="the shared data folder with opp115/, mapp/, tosdr/, piextract/, privacyqa-questions/ "
                                "and policyqa/dev.json (default: ../shared/data)")
     practice.add_argument("--hidden", type=int, default=0, metavar="H",
-                          help="hidden units of the heads (default 0: logistic regression per topic)")
+                          help="width of the heads' hidden layer (default 0: logistic regression per topic)")
     practice.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     _add_common(practice, "practice model")
     practice.set_defaults(func=cmd_tune_practice)
@@ -143,8 +144,6 @@ def cmd_tune_adapter(args: argparse.Namespace, base: Embedder | None = None) -> 
 
     `base` replaces the loaded base model (tests pass a fake one).
     """
-    from tqdm import tqdm
-
     from qa.config import BuildSettings
     from qa.embed.adapter import CONFIG, AdaptedEmbedder
     from qa.train.adapter import (
@@ -204,8 +203,7 @@ def cmd_tune_adapter(args: argparse.Namespace, base: Embedder | None = None) -> 
         say(f"training pairs: {len(data.questions)} questions, {len(data.passages)} passages "
             f"({data.skipped} questions skipped: no passage covers their evidence)")
         started = time.perf_counter()
-        with tqdm(total=train_settings.epochs, unit="epoch", desc="training", file=sys.stderr,
-                  disable=quiet or None, leave=False) as bar:
+        with stderr_bar(train_settings.epochs, "training", "epoch", disable=quiet or None) as bar:
             def on_epoch(epoch: int, loss: float) -> None:
                 bar.set_postfix(loss=f"{loss:.3f}")
                 bar.update()
@@ -287,8 +285,6 @@ def _measure(args: argparse.Namespace, base: Embedder, adapted: Embedder, settin
              checks: list) -> list | None:
     """Plain against adapted on each check (title, policy ids, questions, policies, folder), plus the golden
     set with --golden; the comparisons, printed as they finish, or None when interrupted."""
-    from tqdm import tqdm
-
     from qa.config import policies_dir
     from qa.eval.datasets import load_golden
     from qa.ingest.policies import load_policies
@@ -306,8 +302,8 @@ def _measure(args: argparse.Namespace, base: Embedder, adapted: Embedder, settin
     for title, ids, check_questions, pool, folder in checks:
         by_id = {p.id: p for p in pool}
         index_folder = index_policies([by_id[i] for i in ids], settings, base, folder)
-        with tqdm(total=2 * len(check_questions) * len(retrievers), unit="q", desc=f"evaluating {title}",
-                  file=sys.stderr, disable=args.quiet or None, leave=False) as bar:
+        with stderr_bar(2 * len(check_questions) * len(retrievers), f"evaluating {title}", "q",
+                        disable=args.quiet or None) as bar:
             comparison = compare(index_folder, check_questions, base, adapted, retrievers, args.k, title,
                                  progress=lambda: bar.update())
         if comparison.interrupted:

@@ -66,7 +66,7 @@ class QueryAdapter:
         return cls(base_model, down, np.zeros((rank, dimension)))
 
     def apply(self, vectors: np.ndarray) -> np.ndarray:
-        """Map unit query vectors (rows) to unit adapted vectors, float32."""
+        """Map normalised query vectors (rows) to normalised adapted vectors, float32."""
         vectors = np.asarray(vectors, dtype=np.float32)
         if vectors.ndim != 2 or vectors.shape[1] != self.dimension:
             raise AdapterError(f"adapter expects vectors of dimension {self.dimension}, got shape {vectors.shape}")
@@ -157,5 +157,5 @@ class AdaptedEmbedder:
         return self.base.embed(texts, batch_size=batch_size)
 
     def embed_query(self, texts: Sequence[str]) -> np.ndarray:
-        """Questions: the base model's vectors mapped by the adapter (unit length)."""
+        """Questions: the base model's vectors mapped by the adapter (normalised to length 1)."""
         return self.adapter.apply(self.base.embed_query(texts))

@@ -210,7 +210,7 @@ class OnnxEncoder:
 
     def encode(self, texts: Sequence[str], batch_size: int = 64, normalize_embeddings: bool = True,
                convert_to_numpy: bool = True, show_progress_bar: bool = False) -> np.ndarray:
-        """Mean-pooled (and, by default, unit-length) float32 vectors, one row per text, in input order.
+        """Mean-pooled (and, by default, normalised to length 1) float32 vectors, one row per text, in input order.
 
         Texts are run in order of length so a batch pads little, as sentence-transformers does.
         """

@@ -56,7 +56,7 @@ class SentenceEmbedder:
         self.dimension = int(dimension())
 
     def embed(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Embed `texts` as rows of a (len(texts), dimension) float32 array with unit length."""
+        """Embed `texts` as rows of a (len(texts), dimension) float32 array, each row of length 1."""
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,

@@ -24,11 +24,11 @@ if TYPE_CHECKING:
 
 RANK_DEPTH = 10  # MRR@10 and nDCG@10 need ten passages whatever k is
 LITERAL_AT = 5  # literal_kept@5
-NO_SINGLE_POLICY = "(no single policy)"  # the bootstrap unit of multi-company and unindexed-company questions
+NO_SINGLE_POLICY = "(no single policy)"  # the bootstrap cluster of multi-company and unindexed-company questions
 
 
-def unit_of(question: EvalQuestion) -> str:
-    """The unit a bootstrap resamples: the question's policy; questions of no single policy form one more unit."""
+def cluster_of(question: EvalQuestion) -> str:
+    """The cluster a bootstrap resamples: the question's policy; questions of no single policy form one more."""
     return question.policy or NO_SINGLE_POLICY
 
 
@@ -122,7 +122,7 @@ class RetrieverRun:
             base = first.get(result.question.id)
             if base is None or not result.question.answerable or base.answer is None:
                 continue
-            case = literal_case(result.question.id, unit_of(result.question),
+            case = literal_case(result.question.id, cluster_of(result.question),
                                 base.answer.ranking(include_abstained=True), result.hits,
                                 result.question.evidence, result.key_terms)
             if case is not None:
@@ -145,19 +145,19 @@ class RetrieverRun:
         answerable = [r for r in self.results if r.judged is not None]
         unanswerable = [r for r in self.results if r.judged is None]
         values: dict = {"questions": len(self.results), "answerable": len(answerable)}
-        per: dict[str, tuple[list[float], list[str]]] = {}  # metric -> per-question values, their units
-        answer_units = [unit_of(r.question) for r in answerable]
+        per: dict[str, tuple[list[float], list[str]]] = {}  # metric -> per-question values, their clusters
+        answer_clusters = [cluster_of(r.question) for r in answerable]
         if answerable:
             for key, got in retrieval_values([r.judged for r in answerable if r.judged is not None], k).items():
-                per[key] = (got, answer_units)
+                per[key] = (got, answer_clusters)
         if answerable and all(r.retrieval is not None for r in answerable):
             for key, got in retrieval_values([r.retrieval for r in answerable if r.retrieval is not None], k).items():
-                per[f"retrieval_{key}"] = (got, answer_units)
+                per[f"retrieval_{key}"] = (got, answer_clusters)
         unaddressed = [r for r in unanswerable if not r.question.not_indexed]
         unindexed = [r for r in unanswerable if r.question.not_indexed]
         for key, group in [("abstain_unanswerable", unanswerable), ("abstain_answerable", answerable),
                            ("not_stated_unaddressed", unaddressed), ("not_stated_unindexed", unindexed)]:
-            per[key] = ([float(r.abstained) for r in group], [unit_of(r.question) for r in group])
+            per[key] = ([float(r.abstained) for r in group], [cluster_of(r.question) for r in group])
         cells = self.verdict_cells()
         values["verdict_cells"] = len(cells)
         per["verdict_accuracy"] = ([float(c.right) for c in cells], [c.policy for c in cells])
@@ -166,11 +166,11 @@ class RetrieverRun:
         values["literal_questions"] = len(cases) if self.first_stage is not None else None
         for at in (1, LITERAL_AT):
             per[f"literal_kept@{at}"] = ([float(c.kept_at is not None and c.kept_at <= at) for c in cases],
-                                         [c.unit for c in cases])
+                                         [c.cluster for c in cases])
         intervals: dict[str, list[float] | None] = {}
-        for key, (got, units) in per.items():
+        for key, (got, clusters) in per.items():
             values[key] = fmean(got) if got else None
-            interval = bootstrap_interval(got, units)
+            interval = bootstrap_interval(got, clusters)
             intervals[key] = list(interval) if interval else None
         lengths = [h.end - h.start for r in self.results for h in r.hits[:k]]
         values["passage_chars"] = fmean(lengths) if lengths else None

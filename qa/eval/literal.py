@@ -67,14 +67,14 @@ class LiteralCase:
     """One question whose first stage ranked a literal answer first, and whether the answer path kept one."""
 
     qid: str
-    unit: str  # the bootstrap unit (the question's policy)
+    cluster: str  # the bootstrap cluster (the question's policy)
     kept_at: int | None  # 1-based rank of the first literal answer the answer path shows; None when lost
 
 
-def literal_case(qid: str, unit: str, first_stage: Sequence[Hit], shown: Sequence[Hit],
+def literal_case(qid: str, cluster: str, first_stage: Sequence[Hit], shown: Sequence[Hit],
                  evidence: Sequence[Evidence], terms: Sequence[str]) -> LiteralCase | None:
     """A LiteralCase when `first_stage[0]` is a literal answer, else None (the question does not count)."""
     if not first_stage or not is_literal(first_stage[0], evidence, terms):
         return None
     rank = next((i for i, hit in enumerate(shown, start=1) if is_literal(hit, evidence, terms)), None)
-    return LiteralCase(qid, unit, rank)
+    return LiteralCase(qid, cluster, rank)

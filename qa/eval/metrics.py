@@ -6,8 +6,8 @@ recall@k here is the share of a question's *answers* (evidence spans) that some 
 a two-company question that finds only one company scores 0.5 — no standard measure counts that.
 
 Every mean comes with a 95% interval from a bootstrap by policy (`bootstrap_interval`): questions about
-one policy are not independent (one policy's wording makes several of them easy or hard), so the unit
-resampled is the policy, not the question.
+one policy are not independent (one policy's wording makes several of them easy or hard), so what is
+resampled is the policy (a cluster of questions), not the question.
 """
 
 from __future__ import annotations
@@ -60,27 +60,27 @@ RESAMPLES = 1000
 SEED = 22
 
 
-def bootstrap_interval(values: Sequence[float], units: Sequence[str], resamples: int = RESAMPLES,
+def bootstrap_interval(values: Sequence[float], clusters: Sequence[str], resamples: int = RESAMPLES,
                        seed: int = SEED, level: float = 0.95) -> tuple[float, float] | None:
-    """The `level` percentile interval of the mean of `values` when the units (policies) they belong to
-    are resampled with replacement: each resample draws as many units as there are, and its mean is over
-    every value of the drawn units (a unit drawn twice counts twice). None without values; a single unit
-    gives a zero-width interval. Fixed `seed`: the same data gives the same interval.
+    """The `level` percentile interval of the mean of `values` when the clusters (policies) they belong to
+    are resampled with replacement: each resample draws as many clusters as there are, and its mean is over
+    every value of the drawn clusters (a cluster drawn twice counts twice). None without values; a single
+    cluster gives a zero-width interval. Fixed `seed`: the same data gives the same interval.
     """
-    if len(values) != len(units):
-        raise ValueError(f"{len(values)} values for {len(units)} units")
+    if len(values) != len(clusters):
+        raise ValueError(f"{len(values)} values for {len(clusters)} clusters")
     if not values:
         return None
-    names = sorted(set(units))
+    names = sorted(set(clusters))
     index = {name: i for i, name in enumerate(names)}
-    at = np.array([index[u] for u in units])
+    at = np.array([index[c] for c in clusters])
     sums = np.bincount(at, weights=np.asarray(values, dtype=float), minlength=len(names))
     counts = np.bincount(at, minlength=len(names)).astype(float)
     rng = np.random.default_rng(seed)
     drawn = rng.integers(0, len(names), size=(resamples, len(names)))
     times = np.zeros((resamples, len(names)))
     np.add.at(times, (np.arange(resamples)[:, None], drawn), 1.0)
-    means = (times @ sums) / (times @ counts)  # every unit holds at least one value: never 0 / 0
+    means = (times @ sums) / (times @ counts)  # every cluster holds at least one value: never 0 / 0
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(means, [tail, 100 - tail])
     return float(low), float(high)

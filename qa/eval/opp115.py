@@ -132,11 +132,12 @@ def scores(cells: Sequence[CellResult], resamples: int = RESAMPLES, seed: int = 
     The interval resamples policies with replacement (`resamples` times, fixed `seed`), every cell of a drawn
     policy counting as often as it is drawn. A rate with no cell to judge is None.
     """
-    units = sorted({c.policy for c in cells})
-    at = np.array([units.index(c.policy) for c in cells])
+    policies = sorted({c.policy for c in cells})
+    at = np.array([policies.index(c.policy) for c in cells])
     statistics = _weighted(cells)
     rng = np.random.default_rng(seed)
-    draws = [np.bincount(rng.integers(0, len(units), len(units)), minlength=len(units))[at].astype(float)
+    n = len(policies)
+    draws = [np.bincount(rng.integers(0, n, n), minlength=n)[at].astype(float)
              for _ in range(resamples)] if cells else []
     out: dict = {"cells": len(cells), "gold_stated": sum(c.gold for c in cells),
                  "evidence_judged": sum(c.evidence is not None for c in cells)}

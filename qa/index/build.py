@@ -96,13 +96,15 @@ def embedding_text(policy: Policy, passage: Passage, settings: BuildSettings) ->
     return f"{heading}\n{passage.text}"
 
 
-def passage_units(policy: Policy, passage: Passage) -> list[tuple[int, int]]:
+def passage_sentences(policy: Policy, passage: Passage) -> list[tuple[int, int]]:
     """The sentences of a passage as (start, end) policy offsets, headings left out (they are no answer)."""
     headings = {(start, start + len(title)) for start, title in policy.headings}
     return [span for span in split_sentences(passage.text, offset=passage.start) if span not in headings]
 
 
-def unit_embedding_text(policy: Policy, passage: Passage, span: tuple[int, int], settings: BuildSettings) -> str:
+def sentence_embedding_text(policy: Policy, passage: Passage, span: tuple[int, int], settings: BuildSettings) -> str:
+    """What is embedded for the sentence at `span` (policy offsets) of `passage`: as `embedding_text`, the
+    sentence in place of the passage's text."""
     sentence = policy.text[span[0]:span[1]]
     return embedding_text(policy, replace(passage, text=sentence), settings)
 
@@ -158,12 +160,12 @@ def _reusable_vectors(old: PolicyIndex | None, settings: BuildSettings) -> dict[
     matrix = old.vectors.reconstruct_n()
     for i, p in enumerate(old.passages):
         cache[_embedding_key(settings.model, embedding_text(old.policies[p.policy], p, settings))] = matrix[i]
-    if old.unit_vectors.ntotal:
-        units = old.unit_vectors.reconstruct_n()
-        for i, (row, start, end) in enumerate(old.units.tolist()):
+    if old.sentence_vectors.ntotal:
+        sentence_matrix = old.sentence_vectors.reconstruct_n()
+        for i, (row, start, end) in enumerate(old.sentences.tolist()):
             passage = old.passages[row]
-            text = unit_embedding_text(old.policies[passage.policy], passage, (start, end), settings)
-            cache[_embedding_key(settings.model, text)] = units[i]
+            text = sentence_embedding_text(old.policies[passage.policy], passage, (start, end), settings)
+            cache[_embedding_key(settings.model, text)] = sentence_matrix[i]
     return cache
 
 
@@ -232,7 +234,7 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
             old = _previous_index(index_dir, settings, full)
             policies, passages = _read_policies(policies_dir, old, settings, max_bytes, limits, max_passages, report)
             rows = _Rows.of(policies, passages, settings)
-            vectors, dimension, backend = _embed(rows.keys + rows.unit_keys, rows.texts + rows.unit_texts, old,
+            vectors, dimension, backend = _embed(rows.keys + rows.sentence_keys, rows.texts + rows.sentence_texts, old,
                                                  settings, embedder_factory, progress, report)
             index = _make_index(index_dir, policies, rows, vectors, dimension, backend, settings, started)
             save_index(index, index_dir)
@@ -327,24 +329,25 @@ def _chunks(policy: Policy, path: Path, settings: BuildSettings, max_passages: i
 @dataclass
 class _Rows:
     """What an index holds, in row order: passages (policies sorted by id, each in text order), their
-    units (passage row, start, end), the text each embeds and that text's embedding key."""
+    sentences (passage row, start, end), the text each embeds and that text's embedding key."""
 
     passages: list[Passage]
-    units: list[tuple[int, int, int]]
+    sentences: list[tuple[int, int, int]]
     texts: list[str]
-    unit_texts: list[str]
+    sentence_texts: list[str]
     keys: list[str]
-    unit_keys: list[str]
+    sentence_keys: list[str]
 
     @classmethod
     def of(cls, policies: dict[str, Policy], passages: dict[str, list[Passage]], settings: BuildSettings) -> _Rows:
         ordered = [p for pid in sorted(policies) for p in passages[pid]]
-        units = [(row, *span) for row, p in enumerate(ordered) for span in passage_units(policies[p.policy], p)]
+        sentences = [(row, *span) for row, p in enumerate(ordered)
+                     for span in passage_sentences(policies[p.policy], p)]
         texts = [embedding_text(policies[p.policy], p, settings) for p in ordered]
-        unit_texts = [unit_embedding_text(policies[ordered[row].policy], ordered[row], (s, e), settings)
-                      for row, s, e in units]
-        return cls(ordered, units, texts, unit_texts, [_embedding_key(settings.model, t) for t in texts],
-                   [_embedding_key(settings.model, t) for t in unit_texts])
+        sentence_texts = [sentence_embedding_text(policies[ordered[row].policy], ordered[row], (s, e), settings)
+                          for row, s, e in sentences]
+        return cls(ordered, sentences, texts, sentence_texts, [_embedding_key(settings.model, t) for t in texts],
+                   [_embedding_key(settings.model, t) for t in sentence_texts])
 
 
 EMBED_BATCH = 64
@@ -399,16 +402,16 @@ def _make_index(index_dir: Path, policies: dict[str, Policy], rows: _Rows, vecto
     """The index of `rows`: its vector indexes, its manifest and its BM25 (built once here, saved with the
     generation and kept on the index for the build's callers)."""
     passage_vectors = VectorIndex.build(_matrix([vectors[k] for k in rows.keys], dimension))
-    unit_vectors = VectorIndex.build(_matrix([vectors[k] for k in rows.unit_keys], dimension))
+    sentence_vectors = VectorIndex.build(_matrix([vectors[k] for k in rows.sentence_keys], dimension))
     built_at = datetime.now(UTC).isoformat(timespec="seconds")
     policy_list = [policies[pid] for pid in sorted(policies)]
-    manifest = make_manifest(settings, dimension, policy_list, rows.passages, len(rows.units), built_at,
+    manifest = make_manifest(settings, dimension, policy_list, rows.passages, len(rows.sentences), built_at,
                              time.perf_counter() - started, passage_vectors.description,
-                             backend=backend, unit_index=unit_vectors.description)
+                             backend=backend, sentence_index=sentence_vectors.description)
     index = PolicyIndex(path=index_dir, manifest=manifest, policies={p.id: p for p in policy_list},
                         passages=rows.passages, vectors=passage_vectors,
-                        units=np.array(rows.units, dtype=np.int64).reshape(len(rows.units), 3),
-                        unit_vectors=unit_vectors)
+                        sentences=np.array(rows.sentences, dtype=np.int64).reshape(len(rows.sentences), 3),
+                        sentence_vectors=sentence_vectors)
     if rows.passages:
         index.bm25 = build_bm25(passage_corpus(index))
     return index

@@ -9,8 +9,8 @@
         vectors.faiss      one vector per passage, row i <-> line i of passages.jsonl
         passages.jsonl     the passages (policy, section, start, end, text)
         policies.jsonl     each policy's text as indexed (what offsets point into), name, aliases, headings
-        units.faiss        one vector per sentence of each passage (headings left out), row i <-> line i of
-        units.jsonl        [passage row, start, end]: finer units that score passages and pick highlights
+        sentences.faiss    one vector per sentence of each passage (headings left out), row i <-> line i of
+        sentences.jsonl    [passage row, start, end]: the sentences that score passages and pick highlights
 
 A reader resolves the pointer once and reads only that generation's files. A build keeps the
 generation it replaced (a reader may have just resolved it) and deletes older ones; a reader that was
@@ -43,21 +43,21 @@ from qa.index.vectors import VectorIndex
 from qa.ingest.chunking import Passage
 from qa.ingest.policies import Policy
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: the sentence files and keys named for sentences; an index of format 2 is rebuilt
 MANIFEST = "manifest.json"
 VECTORS = "vectors.faiss"
 PASSAGES = "passages.jsonl"
 POLICIES = "policies.jsonl"
-UNIT_VECTORS = "units.faiss"
-UNITS = "units.jsonl"
-DATA_FILES = (VECTORS, PASSAGES, POLICIES, UNIT_VECTORS, UNITS)
+SENTENCE_VECTORS = "sentences.faiss"
+SENTENCES = "sentences.jsonl"
+DATA_FILES = (VECTORS, PASSAGES, POLICIES, SENTENCE_VECTORS, SENTENCES)
 REBUILD_HINT = "run `policyqa index build`"
 GENERATION = re.compile(r"gen-\d{8}T\d{6}-\d+-[0-9a-f]{6}")
 LEGACY_GENERATION = "."  # an index written before generations: its files beside the manifest
 # Keys every manifest has; a missing one is a corrupt index (rebuild), never a KeyError later.
 _REQUIRED: dict[str, type | tuple[type, ...]] = {
     "format_version": int, "package_version": str, "model": dict, "chunker": dict, "settings": dict,
-    "faiss_index": str, "policies": dict, "passage_count": int, "unit_count": int, "built_at": str,
+    "faiss_index": str, "policies": dict, "passage_count": int, "sentence_count": int, "built_at": str,
     "build_seconds": (int, float)}
 
 
@@ -70,8 +70,8 @@ class PolicyIndex:
     policies: dict[str, Policy]
     passages: list[Passage]
     vectors: VectorIndex  # one per passage, row i <-> passages[i]
-    units: np.ndarray  # (n, 3) int64: passage row, start, end (offsets into the policy text)
-    unit_vectors: VectorIndex  # one per unit, row i <-> units[i]
+    sentences: np.ndarray  # (n, 3) int64: passage row, start, end (offsets into the policy text)
+    sentence_vectors: VectorIndex  # one per sentence, row i <-> sentences[i]
     bm25: object | None = None  # the saved bm25s index (qa.index.lexical), memory-mapped; None: built on first use
 
     @property
@@ -128,8 +128,8 @@ def save_index(index: PolicyIndex, folder: Path) -> str:
         index.vectors.save(generation / VECTORS)
         _write_jsonl(generation / PASSAGES, (p.to_dict() for p in index.passages))
         _write_jsonl(generation / POLICIES, (p.to_dict() for p in index.policies.values()))
-        index.unit_vectors.save(generation / UNIT_VECTORS)
-        _write_jsonl(generation / UNITS, (row.tolist() for row in index.units))
+        index.sentence_vectors.save(generation / SENTENCE_VECTORS)
+        _write_jsonl(generation / SENTENCES, (row.tolist() for row in index.sentences))
         _write_json_atomically(generation / MANIFEST, index.manifest)
         if index.passages:
             from qa.index.lexical import BM25_FOLDER, build_bm25, passage_corpus, save_bm25
@@ -178,9 +178,9 @@ def remove_old_generations(folder: Path) -> list[str]:
 
 
 def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy], passages: list[Passage],
-                  unit_count: int, built_at: str, build_seconds: float, faiss_index: str, unit_index: str,
+                  sentence_count: int, built_at: str, build_seconds: float, faiss_index: str, sentence_index: str,
                   backend: str | None = None) -> dict:
-    """The manifest of an index; `faiss_index` and `unit_index` describe its two vector indexes
+    """The manifest of an index; `faiss_index` and `sentence_index` describe its two vector indexes
     (`VectorIndex.description`), `backend` the runtime that embedded it (None: an embedder without runtimes)."""
     counts: dict[str, int] = {}
     for passage in passages:
@@ -193,11 +193,11 @@ def make_manifest(settings: BuildSettings, dimension: int, policies: list[Policy
                     "chunk_overlap": settings.chunk_overlap, "embed_context": settings.embed_context},
         "settings": settings.to_dict(),
         "faiss_index": faiss_index,
-        "unit_index": unit_index,
+        "sentence_index": sentence_index,
         "policies": {p.id: {"name": p.name, "source": p.source, "sha256": p.sha256,
                             "passages": counts.get(p.id, 0)} for p in policies},
         "passage_count": len(passages),
-        "unit_count": unit_count,
+        "sentence_count": sentence_count,
         "built_at": built_at,
         "build_seconds": round(build_seconds, 3),
     }
@@ -297,9 +297,9 @@ def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
         passages = [Passage(**row) for row in _read_jsonl(data / PASSAGES)]
         policies = {row["id"]: Policy.from_dict(row) for row in _read_jsonl(data / POLICIES)}
         vectors = VectorIndex.load(data / VECTORS)
-        unit_rows = _read_jsonl(data / UNITS)
-        units = np.array(unit_rows, dtype=np.int64).reshape(len(unit_rows), 3)
-        unit_vectors = VectorIndex.load(data / UNIT_VECTORS)
+        sentence_rows = _read_jsonl(data / SENTENCES)
+        sentences = np.array(sentence_rows, dtype=np.int64).reshape(len(sentence_rows), 3)
+        sentence_vectors = VectorIndex.load(data / SENTENCE_VECTORS)
         from qa.index.lexical import load_bm25
 
         bm25 = load_bm25(data)
@@ -310,10 +310,10 @@ def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
         problems.append(f"{vectors.ntotal} vectors for {len(passages)} passages")
     if len(passages) != manifest.get("passage_count"):  # named as such: "120 vectors for 120 passages" said nothing
         problems.append(f"{len(passages)} passages where the manifest says {manifest.get('passage_count')!r}")
-    if unit_vectors.ntotal != len(units):
-        problems.append(f"{unit_vectors.ntotal} unit vectors for {len(units)} units")
-    if len(units) != manifest.get("unit_count"):
-        problems.append(f"{len(units)} units where the manifest says {manifest.get('unit_count')!r}")
+    if sentence_vectors.ntotal != len(sentences):
+        problems.append(f"{sentence_vectors.ntotal} sentence vectors for {len(sentences)} sentences")
+    if len(sentences) != manifest.get("sentence_count"):
+        problems.append(f"{len(sentences)} sentences where the manifest says {manifest.get('sentence_count')!r}")
     if vectors.d != manifest["model"]["dimension"]:
         problems.append(f"vectors of dimension {vectors.d}, model has {manifest['model']['dimension']}")
     for passage in passages[:: max(1, len(passages) // 50)]:  # a sample: offsets still quote the text
@@ -327,4 +327,4 @@ def _load_generation(folder: Path, manifest: dict) -> PolicyIndex:
         raise IndexUnavailable(f"index at {folder} is inconsistent (BM25 index of {bm25.scores['num_docs']} "
                                f"passages for {len(passages)}): {REBUILD_HINT}")
     return PolicyIndex(path=folder, manifest=manifest, policies=policies, passages=passages, vectors=vectors,
-                       units=units, unit_vectors=unit_vectors, bm25=bm25)
+                       sentences=sentences, sentence_vectors=sentence_vectors, bm25=bm25)

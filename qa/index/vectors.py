@@ -1,4 +1,4 @@
-"""Vector search over unit vectors by inner product (cosine similarity): the one module that owns FAISS.
+"""Vector search over normalised vectors by inner product (cosine similarity): the one module that owns FAISS.
 
 `VectorIndex.build` picks the index by size (exact up to FLAT_MAX_VECTORS rows, an inverted file above,
 its `nprobe` tuned on the data to ANN_TARGET_RECALL), `save`/`load` keep it in one FAISS file (nprobe and
@@ -80,7 +80,7 @@ def _tune_nprobe(index, vectors: np.ndarray, rng: np.random.Generator, k: int = 
 
 
 def make_faiss_index(vectors: np.ndarray) -> tuple[faiss.Index, str]:
-    """An inner-product FAISS index over unit vectors (cosine similarity), and its description for the manifest.
+    """An inner-product FAISS index over normalised vectors (cosine similarity), and its description for the manifest.
 
     Up to FLAT_MAX_VECTORS rows an exact IndexFlatIP; above, an IndexIVFFlat with about 2*sqrt(n) cells,
     a direct map (so `reconstruct` works) and `nprobe` tuned on the data to ANN_TARGET_RECALL recall@10
@@ -140,7 +140,7 @@ def search_parameters(index, ids: np.ndarray | None):
 
 
 class VectorIndex:
-    """Unit vectors searched by inner product; row i is the i-th vector given to `build`.
+    """Normalised vectors searched by inner product; row i is the i-th vector given to `build`.
 
     `faiss` is the FAISS index itself; `description` says which (for the manifest): as built, with the
     tuned recall, or, for a loaded index, its type and IVF cells and nprobe.
@@ -160,7 +160,7 @@ class VectorIndex:
 
     @classmethod
     def build(cls, vectors: np.ndarray) -> VectorIndex:
-        """The index `make_faiss_index` picks for `vectors` (an (n, dimension) float32 array of unit rows)."""
+        """The index `make_faiss_index` picks for `vectors` (an (n, dimension) float32 array of rows of length 1)."""
         return cls(*make_faiss_index(vectors))
 
     @classmethod

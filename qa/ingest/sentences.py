@@ -1,4 +1,4 @@
-"""Cutting a policy's text into sentences: the units the index embeds one by one and the answer quotes.
+"""Cutting a policy's text into sentences: what the index embeds one by one and the answer quotes.
 
 Sentences are found by punctuation and line breaks; offsets are character positions into the policy text.
 """

@@ -109,7 +109,7 @@ class _Reader:
         self.lo = text.rfind("\n", 0, lo) + 1
         end = text.find("\n", hi)
         self.hi = len(text) if end < 0 else end
-        self.units = split_sentences(text[self.lo:self.hi], self.lo)
+        self.sentences = split_sentences(text[self.lo:self.hi], self.lo)
         self.lines = _lines(text, self.lo, self.hi)
         starts = {int(s) for s, _ in getattr(policy, "headings", ()) or ()}
         self.heading_lines = [line for line in self.lines if line[0] in starts]
@@ -164,7 +164,7 @@ class _Reader:
 
     def _lead_in(self, line: Span) -> Span:
         """The sentence of `line` that ends it with a colon: a list's lead-in, without what comes before."""
-        last = [u for u in self.units if line[0] <= u[0] and u[1] <= line[1]]
+        last = [u for u in self.sentences if line[0] <= u[0] and u[1] <= line[1]]
         return (last[-1][0], line[1]) if last else line
 
     def _items_after(self, lead: int) -> tuple[Span, ...]:
@@ -197,17 +197,17 @@ class _Reader:
             run.append(line)
         return tuple(run)
 
-    def next_unit(self, end: int) -> Span | None:
+    def next_sentence(self, end: int) -> Span | None:
         """The sentence after position `end`, unless a heading comes first."""
-        for unit in self.units:
-            if unit[0] >= end:
-                if any(end <= s < unit[0] + 1 for s, _ in self.heading_lines) or self.is_heading(unit):
+        for sentence in self.sentences:
+            if sentence[0] >= end:
+                if any(end <= s < sentence[0] + 1 for s, _ in self.heading_lines) or self.is_heading(sentence):
                     return None
-                return unit
+                return sentence
         return None
 
-    def previous_unit(self, start: int) -> Span | None:
-        before = [u for u in self.units if u[1] <= start]
+    def previous_sentence(self, start: int) -> Span | None:
+        before = [u for u in self.sentences if u[1] <= start]
         return before[-1] if before else None
 
 
@@ -215,14 +215,14 @@ def _grow(reader: _Reader, span: Span) -> Span:
     """`span` grown over a dangling clause, a hard-wrapped line and the qualifiers that follow it."""
     text = reader.text
     start, end = span
-    previous = reader.previous_unit(start)
+    previous = reader.previous_sentence(start)
     # A sentence cut by a hard line wrap ("…which we\nkeep for 30 days."): read from its start.
     while (previous is not None and text[start:start + 1].islower() and reader.quotable(previous)
            and "\n\n" not in text[previous[1]:start] and not re.search(r"[.!?:]['\")\]”’]*$", text[:previous[1]])):
         start = previous[0]
-        previous = reader.previous_unit(start)
+        previous = reader.previous_sentence(start)
     while end - start < GROW_LIMIT:
-        nxt = reader.next_unit(end)
+        nxt = reader.next_sentence(end)
         if nxt is None or not reader.quotable(nxt) or reader.list_at(nxt) is not None:
             break
         between = text[end:nxt[0]]
@@ -238,8 +238,8 @@ def _grow(reader: _Reader, span: Span) -> Span:
     return start, end
 
 
-def _chosen_units(reader: _Reader, chosen: Sequence[Span]) -> list[Span]:
-    return [u for u in reader.units if any(s < u[1] and u[0] < e for s, e in chosen)]
+def _chosen_sentences(reader: _Reader, chosen: Sequence[Span]) -> list[Span]:
+    return [u for u in reader.sentences if any(s < u[1] and u[0] < e for s, e in chosen)]
 
 
 def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
@@ -254,21 +254,21 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     text = policy.text
     reader = _Reader(policy, max(0, min([hit.start, *(s for s, _ in chosen)]) - WINDOW),
                      min(len(text), max([hit.end, *(e for _, e in chosen)]) + WINDOW))
-    units = [u for u in _chosen_units(reader, chosen) if reader.quotable(u)]
-    if not units:  # only a heading or a number was chosen: the passage's first sentence says more
-        units = [u for u in reader.units if hit.start <= u[0] < hit.end and reader.quotable(u)][:1]
+    sentences = [u for u in _chosen_sentences(reader, chosen) if reader.quotable(u)]
+    if not sentences:  # only a heading or a number was chosen: the passage's first sentence says more
+        sentences = [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)][:1]
     groups: list[tuple[Span, tuple[Span, ...]]] = []
     lists: dict[Span, tuple[_List, list[int]]] = {}
-    for unit in units:
-        found = reader.list_at(unit)
-        if found is not None and _too_long(found, unit):
+    for sentence in sentences:
+        found = reader.list_at(sentence)
+        if found is not None and _too_long(found, sentence):
             found = None  # paragraphs under a colon, or the answer far down a long list: quote the sentence
         if found is None:
-            groups.append((_grow(reader, unit), ()))
+            groups.append((_grow(reader, sentence), ()))
             continue
         key = found.lead_in or found.items[0]
         _, picked = lists.setdefault(key, (found, []))
-        picked += [i for i, (s, e) in enumerate(found.items) if s < unit[1] and unit[0] < e]
+        picked += [i for i, (s, e) in enumerate(found.items) if s < sentence[1] and sentence[0] < e]
     for found, picked in lists.values():
         last = max([*picked, ITEMS_SHOWN - 1])
         shown, rest = found.items[:last + 1], found.items[last + 1:]
@@ -280,13 +280,13 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     return _as_quotes(policy, hit, groups)
 
 
-def _too_long(found: _List, unit: Span) -> bool:
-    """Whether quoting `found` from its lead-in through `unit` (at least ITEMS_SHOWN items) would run past
+def _too_long(found: _List, sentence: Span) -> bool:
+    """Whether quoting `found` from its lead-in through `sentence` (at least ITEMS_SHOWN items) would run past
     LIST_LIMIT characters, or its items are paragraphs rather than list items (ITEM_LIMIT on average)."""
     if not found.items:
         return False
     average = sum(e - s for s, e in found.items) / len(found.items)
-    last = max([i for i, (s, e) in enumerate(found.items) if s < unit[1] and unit[0] < e] + [ITEMS_SHOWN - 1])
+    last = max([i for i, (s, e) in enumerate(found.items) if s < sentence[1] and sentence[0] < e] + [ITEMS_SHOWN - 1])
     start = found.lead_in[0] if found.lead_in else found.items[0][0]
     end = found.items[min(last, len(found.items) - 1)][1]
     return average > ITEM_LIMIT or end - start > LIST_LIMIT

@@ -100,14 +100,14 @@ class Scorer(QueryCache):
         for row, passage in enumerate(index.passages):
             rows_by_policy.setdefault(passage.policy, []).append(row)
         self.rows_by_policy = {k: np.array(v, dtype=np.int64) for k, v in rows_by_policy.items()}
-        unit_rows = index.units[:, 0] if len(index.units) else np.zeros(0, dtype=np.int64)
-        self.units_of_row: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(index.passages)
-        order = np.argsort(unit_rows, kind="stable")
-        bounds = np.searchsorted(unit_rows[order], np.arange(len(index.passages) + 1))
+        owners = index.sentences[:, 0] if len(index.sentences) else np.zeros(0, dtype=np.int64)
+        self.sentences_of_row: list[np.ndarray] = [np.zeros(0, dtype=np.int64)] * len(index.passages)
+        order = np.argsort(owners, kind="stable")
+        bounds = np.searchsorted(owners[order], np.arange(len(index.passages) + 1))
         for row in range(len(index.passages)):
-            self.units_of_row[row] = order[bounds[row]:bounds[row + 1]]
+            self.sentences_of_row[row] = order[bounds[row]:bounds[row + 1]]
         # Sentences are stored in passage order, so a run of passages owns a run of sentences.
-        self._unit_bounds = bounds if np.all(order == np.arange(len(order))) else None
+        self._sentence_bounds = bounds if np.all(order == np.arange(len(order))) else None
         self._bm25: Any = None  # a bm25s.BM25, made or read on first use
         self._query_cache: dict[str, np.ndarray] = {}
         self._bm25_cache: dict[str, np.ndarray] = {}
@@ -120,20 +120,22 @@ class Scorer(QueryCache):
         parts = [self.rows_by_policy.get(p, np.zeros(0, dtype=np.int64)) for p in policies]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    def _unit_scope(self, rows: np.ndarray | None) -> np.ndarray | None:
+    def _sentence_scope(self, rows: np.ndarray | None) -> np.ndarray | None:
+        """The sentence ids (rows of `index.sentences`) of passage `rows` (None: all)."""
         if rows is None:
             return None
-        if (self._unit_bounds is not None and len(rows)
+        if (self._sentence_bounds is not None and len(rows)
                 and int(rows.max()) - int(rows.min()) + 1 == len(rows)):  # a run of passages: a slice
-            return np.arange(self._unit_bounds[rows.min()], self._unit_bounds[rows.max() + 1], dtype=np.int64)
-        return np.concatenate([self.units_of_row[r] for r in rows]) if len(rows) else np.zeros(0, dtype=np.int64)
+            return np.arange(self._sentence_bounds[rows.min()], self._sentence_bounds[rows.max() + 1], dtype=np.int64)
+        return (np.concatenate([self.sentences_of_row[r] for r in rows]) if len(rows)
+                else np.zeros(0, dtype=np.int64))
 
     # -- dense -------------------------------------------------------------------------------------
     def dense_candidates(self, query: np.ndarray, rows: np.ndarray | None, depth: int) -> np.ndarray:
         """Passage rows whose own vector or one of whose sentences is among the nearest to the query."""
         by_passage = self.index.vectors.nearest(query, depth, rows)
-        units = self.index.unit_vectors.nearest(query, depth * 2, self._unit_scope(rows))
-        by_sentence = self.index.units[units, 0] if len(units) else np.zeros(0, dtype=np.int64)
+        ids = self.index.sentence_vectors.nearest(query, depth * 2, self._sentence_scope(rows))
+        by_sentence = self.index.sentences[ids, 0] if len(ids) else np.zeros(0, dtype=np.int64)
         return np.unique(np.concatenate([by_passage, by_sentence]))
 
     def passage_cosines(self, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -142,21 +144,21 @@ class Scorer(QueryCache):
         return self.index.vectors.reconstruct_batch(rows) @ query[0]
 
     def sentence_cosines(self, query: np.ndarray, row: int) -> tuple[np.ndarray, np.ndarray]:
-        """(unit ids, cosines) of the sentences of passage `row`."""
-        units = self.units_of_row[row]
-        if len(units) == 0:
-            return units, np.zeros(0, dtype=np.float32)
-        return units, self.index.unit_vectors.reconstruct_batch(units) @ query[0]
+        """(sentence ids, cosines) of the sentences of passage `row`."""
+        ids = self.sentences_of_row[row]
+        if len(ids) == 0:
+            return ids, np.zeros(0, dtype=np.float32)
+        return ids, self.index.sentence_vectors.reconstruct_batch(ids) @ query[0]
 
     def policy_sentences(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every indexed sentence of one policy: (spans (n, 2) as policy offsets, vectors (n, dimension)),
         in text order. What the practice model reads to tell which practices a policy states."""
         rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
-        units = self._unit_scope(rows)
-        if units is None or len(units) == 0:
+        ids = self._sentence_scope(rows)
+        if ids is None or len(ids) == 0:
             return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return (np.asarray(self.index.units[units, 1:3], dtype=np.int64),
-                np.asarray(self.index.unit_vectors.reconstruct_batch(units), dtype=np.float32))
+        return (np.asarray(self.index.sentences[ids, 1:3], dtype=np.int64),
+                np.asarray(self.index.sentence_vectors.reconstruct_batch(ids), dtype=np.float32))
 
     def policy_passages(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every passage of one policy: (spans (n, 2) as policy offsets, vectors (n, dimension)), in text order."""
@@ -170,11 +172,11 @@ class Scorer(QueryCache):
         passage = self.passage_cosines(query, rows)
         if sentence_weight == 0 or len(rows) == 0:
             return passage
-        units = [self.units_of_row[r] for r in rows]
-        counts = np.array([len(u) for u in units])
+        ids = [self.sentences_of_row[r] for r in rows]
+        counts = np.array([len(i) for i in ids])
         best = passage.copy()  # a passage without sentences scores as its own best sentence
         if counts.sum():
-            cosines = self.index.unit_vectors.reconstruct_batch(np.concatenate(units)) @ query[0]
+            cosines = self.index.sentence_vectors.reconstruct_batch(np.concatenate(ids)) @ query[0]
             has = counts > 0
             starts = np.concatenate([[0], np.cumsum(counts)[:-1]])[has]
             best[has] = np.maximum.reduceat(cosines, starts)  # max over each passage's run of sentences
@@ -229,8 +231,8 @@ class Scorer(QueryCache):
         for rank, i in enumerate(order):
             row = int(rows[i])
             passage = self.index.passages[row]
-            units, cosines = self.sentence_cosines(query, row)
-            spans = [(int(self.index.units[u, 1]), int(self.index.units[u, 2])) for u in units]
+            ids, cosines = self.sentence_cosines(query, row)
+            spans = [(int(self.index.sentences[j, 1]), int(self.index.sentences[j, 2])) for j in ids]
             out.append(Hit(policy=passage.policy, name=self.index.policies[passage.policy].name,
                            section=passage.section, start=passage.start, end=passage.end, text=passage.text,
                            score=float(scores[i]), passage_id=passage.id,

@@ -99,8 +99,8 @@ class TrainingSet:
 
     questions: np.ndarray  # (n, d) question vectors (base model, `embed_query`)
     passages: np.ndarray  # (m, d) passage vectors, index rows
-    units: np.ndarray  # (u, d) sentence vectors
-    unit_rows: np.ndarray  # (u,) the passage row of each sentence
+    sentences: np.ndarray  # (u, d) sentence vectors
+    sentence_rows: np.ndarray  # (u,) the passage row of each sentence
     positives: list[np.ndarray]  # per question, the rows relevant to its evidence
     question_policy: np.ndarray  # (n,) policy number of each question
     passage_policy: np.ndarray  # (m,) policy number of each passage
@@ -127,13 +127,13 @@ def training_set(index_folder: Path, questions: Sequence[EvalQuestion], embedder
             kept.append(question)
             positives.append(np.array(rows, dtype=np.int64))
     vectors = embedder.embed_query([q.question for q in kept]) if kept else np.zeros((0, embedder.dimension))
-    units = index.units[:, 0] if len(index.units) else np.zeros(0, dtype=np.int64)
+    owners = index.sentences[:, 0] if len(index.sentences) else np.zeros(0, dtype=np.int64)
     return TrainingSet(
         questions=np.asarray(vectors, dtype=np.float32),
         passages=index.vectors.reconstruct_n(0, index.vectors.ntotal),
-        units=(index.unit_vectors.reconstruct_n(0, index.unit_vectors.ntotal) if index.unit_vectors.ntotal
-               else np.zeros((0, embedder.dimension), dtype=np.float32)),
-        unit_rows=np.asarray(units, dtype=np.int64),
+        sentences=(index.sentence_vectors.reconstruct_n(0, index.sentence_vectors.ntotal)
+                   if index.sentence_vectors.ntotal else np.zeros((0, embedder.dimension), dtype=np.float32)),
+        sentence_rows=np.asarray(owners, dtype=np.int64),
         positives=positives,
         question_policy=np.array([policy_numbers[str(q.policy)] for q in kept], dtype=np.int64),
         passage_policy=np.array([policy_numbers[p.policy] for p in index.passages], dtype=np.int64),
@@ -143,7 +143,7 @@ def training_set(index_folder: Path, questions: Sequence[EvalQuestion], embedder
 
 # -- training ------------------------------------------------------------------------------------------
 
-def dense_scores_torch(queries, passages, units, unit_rows, sentence_weight: float):
+def dense_scores_torch(queries, passages, sentences, sentence_rows, sentence_weight: float):
     """The dense retriever's score of every passage for every query, in torch (differentiable).
 
     (1 - w) * passage cosine + w * best sentence cosine; a passage without sentences counts its own.
@@ -151,11 +151,11 @@ def dense_scores_torch(queries, passages, units, unit_rows, sentence_weight: flo
     import torch
 
     passage = queries @ passages.T
-    if sentence_weight == 0 or units.shape[0] == 0:
+    if sentence_weight == 0 or sentences.shape[0] == 0:
         return passage
-    sentence = queries @ units.T
+    sentence = queries @ sentences.T
     best = torch.full_like(passage, float("-inf")).scatter_reduce(
-        1, unit_rows.expand(queries.shape[0], -1), sentence, reduce="amax", include_self=True)
+        1, sentence_rows.expand(queries.shape[0], -1), sentence, reduce="amax", include_self=True)
     best = torch.where(torch.isinf(best), passage, best)
     return (1 - sentence_weight) * passage + sentence_weight * best
 
@@ -183,8 +183,8 @@ def train_adapter(data: TrainingSet, base_model: str, settings: TrainSettings,
     optimiser = torch.optim.AdamW([down, up], lr=settings.learning_rate, weight_decay=settings.weight_decay)
     questions = torch.from_numpy(data.questions)
     passages = torch.from_numpy(np.ascontiguousarray(data.passages))
-    units = torch.from_numpy(np.ascontiguousarray(data.units))
-    unit_rows = torch.from_numpy(data.unit_rows).unsqueeze(0)
+    sentences = torch.from_numpy(np.ascontiguousarray(data.sentences))
+    sentence_rows = torch.from_numpy(data.sentence_rows).unsqueeze(0)
     question_policy = torch.from_numpy(data.question_policy)
     same_policy = question_policy[:, None] == torch.from_numpy(data.passage_policy)[None, :]  # (n, m)
     positive = torch.zeros_like(same_policy)
@@ -203,15 +203,16 @@ def train_adapter(data: TrainingSet, base_model: str, settings: TrainSettings,
                 batch = order[begin:begin + settings.batch_size]
                 q = questions[batch]
                 mapped = torch.nn.functional.normalize(q + (q @ down) @ up, dim=1)
-                scores = dense_scores_torch(mapped, passages, units, unit_rows, sentence_weight) * settings.scale
+                scores = dense_scores_torch(mapped, passages, sentences, sentence_rows,
+                                            sentence_weight) * settings.scale
                 # Candidates: the question's own policy (hard negatives) and the batch's positives.
                 candidates = same_policy[batch] | positive[batch].any(dim=0, keepdim=True)
                 wanted = positive[batch]
                 all_terms = torch.logsumexp(scores.masked_fill(~candidates, float("-inf")), dim=1)
                 positive_terms = torch.logsumexp(scores.masked_fill(~wanted, float("-inf")), dim=1)
-                drift = (mapped - q).pow(2).sum(dim=1)  # 2 * (1 - cosine) for unit vectors
+                drift = (mapped - q).pow(2).sum(dim=1)  # 2 * (1 - cosine) for vectors of length 1
                 with torch.no_grad():
-                    plain = dense_scores_torch(q, passages, units, unit_rows, sentence_weight)
+                    plain = dense_scores_torch(q, passages, sentences, sentence_rows, sentence_weight)
                     plain_best = plain.masked_fill(~wanted, float("-inf")).max(dim=1).values
                 adapted_best = (scores / settings.scale).masked_fill(~wanted, float("-inf")).max(dim=1).values
                 sink = torch.relu(plain_best - adapted_best)

@@ -23,7 +23,7 @@ import numpy as np
 
 from qa.search.practice import dense_forward
 from qa.train.opp115 import TOPICS, UNANNOTATED
-from qa.train.practice_data import PRIVACYQA_KNOWN, Rows, question_rows, unit_rows
+from qa.train.practice_data import PRIVACYQA_KNOWN, Rows, question_rows, training_rows
 
 CACHE = Path.home() / ".cache" / "policyqa" / "practice"
 EVALUATED = tuple(t for t in TOPICS if t not in UNANNOTATED)  # the topics OPP-115 gives a policy-level gold for
@@ -165,8 +165,8 @@ def binary_report(probability: np.ndarray, gold: np.ndarray, threshold: float) -
 
 
 @dataclass
-class UnitData:
-    """The embedded unit rows with their labels, as arrays."""
+class EmbeddedRows:
+    """The training rows (sentences and segments) embedded, with their labels, as arrays."""
 
     x: np.ndarray
     topics: np.ndarray
@@ -177,81 +177,81 @@ class UnitData:
     is_segment: np.ndarray
 
     @classmethod
-    def of(cls, rows: Rows, x: np.ndarray) -> UnitData:
+    def of(cls, rows: Rows, x: np.ndarray) -> EmbeddedRows:
         topics, negated = rows.arrays()
         source = np.asarray(rows.source)
         return cls(x, topics, negated, source, np.asarray(rows.group), np.asarray(rows.part),
                    source == "opp115-segment")
 
 
-def _row_weights(units: UnitData, settings: PracticeSettings) -> np.ndarray:
-    return np.where(units.source == "opp115-sentence", settings.sentence_weight, 1.0).astype(np.float32)
+def _row_weights(data: EmbeddedRows, settings: PracticeSettings) -> np.ndarray:
+    return np.where(data.source == "opp115-sentence", settings.sentence_weight, 1.0).astype(np.float32)
 
 
-def policy_level(units: UnitData, fit: Callable[[np.ndarray], Layers], scored: np.ndarray, trained: np.ndarray,
+def policy_level(data: EmbeddedRows, fit: Callable[[np.ndarray], Layers], scored: np.ndarray, trained: np.ndarray,
                  settings: PracticeSettings) -> dict:
     """Thresholds from out-of-fold OPP-115 training policies + calibration policies; cells on test policies.
 
     `fit(mask)` fits the topic head on the rows of the mask, always a subset of `trained & part == "train"`;
     a policy's score for a topic is the highest P over its `scored` rows (OPP-115 segments and/or sentences).
     """
-    opp = np.isin(units.source, ("opp115-segment", "opp115-sentence"))
-    train_policies = sorted(set(units.group[opp & (units.part == "train")]))
+    opp = np.isin(data.source, ("opp115-segment", "opp115-sentence"))
+    train_policies = sorted(set(data.group[opp & (data.part == "train")]))
     folds = [train_policies[i::settings.folds] for i in range(settings.folds)]
     columns = [TOPICS.index(t) for t in EVALUATED]
     pick_scores, pick_gold = [], []
-    base = (units.part == "train") & trained
+    base = (data.part == "train") & trained
     for fold in folds:
-        layers = fit(base & ~np.isin(units.group, fold))
-        rows = scored & np.isin(units.group, fold)
-        pick_scores.append(policy_scores(dense_forward(layers, units.x[rows]), units.group[rows], fold))
-        pick_gold.append(_policy_gold(units, fold))
+        layers = fit(base & ~np.isin(data.group, fold))
+        rows = scored & np.isin(data.group, fold)
+        pick_scores.append(policy_scores(dense_forward(layers, data.x[rows]), data.group[rows], fold))
+        pick_gold.append(_policy_gold(data, fold))
     final = fit(base)
-    calibration = sorted(set(units.group[opp & (units.part == "calibration")]))
-    test = sorted(set(units.group[opp & (units.part == "test")]))
-    rows = scored & (units.part == "calibration")
-    pick_scores.append(policy_scores(dense_forward(final, units.x[rows]), units.group[rows], calibration))
-    pick_gold.append(_policy_gold(units, calibration))
+    calibration = sorted(set(data.group[opp & (data.part == "calibration")]))
+    test = sorted(set(data.group[opp & (data.part == "test")]))
+    rows = scored & (data.part == "calibration")
+    pick_scores.append(policy_scores(dense_forward(final, data.x[rows]), data.group[rows], calibration))
+    pick_gold.append(_policy_gold(data, calibration))
     scores, gold = np.concatenate(pick_scores)[:, columns], np.concatenate(pick_gold)[:, columns]
     thresholds = np.full(len(TOPICS), 0.5, dtype=np.float32)
     for j, column in enumerate(columns):
         thresholds[column] = pick_threshold(scores[:, j], gold[:, j])
-    rows = scored & (units.part == "test")
-    test_probabilities = dense_forward(final, units.x[rows])
-    test_scores = policy_scores(test_probabilities, units.group[rows], test)[:, columns]
-    test_gold = _policy_gold(units, test)[:, columns]
+    rows = scored & (data.part == "test")
+    test_probabilities = dense_forward(final, data.x[rows])
+    test_scores = policy_scores(test_probabilities, data.group[rows], test)[:, columns]
+    test_gold = _policy_gold(data, test)[:, columns]
     predicted = test_scores >= thresholds[columns]
     report = {"policies": {"threshold_picking": len(np.concatenate(pick_gold)), "test": len(test)},
               "overall": cell_report(predicted, test_gold),
               "per_topic": {t: cell_report(predicted[:, j], test_gold[:, j]) for j, t in enumerate(EVALUATED)}}
-    sentences = opp & ~units.is_segment & (units.part == "test")  # evidence is a sentence, however scored
-    report["evidence_rate"] = _evidence_rate(units, dense_forward(final, units.x[sentences]), sentences, test)
+    sentences = opp & ~data.is_segment & (data.part == "test")  # evidence is a sentence, however scored
+    report["evidence_rate"] = _evidence_rate(data, dense_forward(final, data.x[sentences]), sentences, test)
     return {"layers": final, "thresholds": thresholds, "report": report}
 
 
-def _policy_gold(units: UnitData, policies: list[str]) -> np.ndarray:
+def _policy_gold(data: EmbeddedRows, policies: list[str]) -> np.ndarray:
     """Per policy, per topic: stated iff some of its segments carries the topic."""
-    labels = np.nan_to_num(units.topics)
-    return np.stack([labels[units.is_segment & (units.group == p)].max(axis=0) > 0 for p in policies])
+    labels = np.nan_to_num(data.topics)
+    return np.stack([labels[data.is_segment & (data.group == p)].max(axis=0) > 0 for p in policies])
 
 
-def _evidence_rate(units: UnitData, probabilities: np.ndarray, rows: np.ndarray, policies: list[str]) -> dict:
+def _evidence_rate(data: EmbeddedRows, probabilities: np.ndarray, rows: np.ndarray, policies: list[str]) -> dict:
     """Share of (test policy, stated topic) whose highest-P sentence lies in a segment carrying the topic.
 
     A sentence row carries its segment's topics through the segment row just before it (rows are in
     policy order: a segment, then its sentences), which is how a sentence is located in its segment."""
     index = np.flatnonzero(rows)
-    segment_of = np.maximum.accumulate(np.where(units.is_segment, np.arange(len(units.x)), -1))
+    segment_of = np.maximum.accumulate(np.where(data.is_segment, np.arange(len(data.x)), -1))
     hits: dict[str, list[bool]] = {t: [] for t in EVALUATED}
     for policy in policies:
-        mine = (units.group[index] == policy) & ~units.is_segment[index]
-        gold = np.nan_to_num(units.topics[units.is_segment & (units.group == policy)]).max(axis=0) > 0
+        mine = (data.group[index] == policy) & ~data.is_segment[index]
+        gold = np.nan_to_num(data.topics[data.is_segment & (data.group == policy)]).max(axis=0) > 0
         for topic in EVALUATED:
             column = TOPICS.index(topic)
             if not gold[column] or not mine.any():
                 continue
             best = index[mine][np.argmax(probabilities[mine, column])]
-            hits[topic].append(bool(units.topics[segment_of[best], column] == 1.0))
+            hits[topic].append(bool(data.topics[segment_of[best], column] == 1.0))
     everything = [hit for values in hits.values() for hit in values]
     return {"overall": round(float(np.mean(everything)), 4), "cells": len(everything),
             "per_topic": {t: round(float(np.mean(v)), 4) for t, v in hits.items() if v}}
@@ -275,31 +275,31 @@ def train_practice(out_dir: Path, data_dir: Path, topics_file: Path, settings: P
     settings = settings or PracticeSettings()
     started = time.time()
     embedder = load_embedder("all-MiniLM-L6-v2")
-    rows = unit_rows(data_dir)
+    rows = training_rows(data_dir)
     questions = question_rows(data_dir, topics_file)
     log(f"{len(rows.texts)} sentence/passage rows, {len(questions.texts)} questions; embedding (cached)")
-    units = UnitData.of(rows, embed_cached(rows.texts, "units", lambda t: embedder.embed(t, batch_size=32)))
+    data = EmbeddedRows.of(rows, embed_cached(rows.texts, "rows", lambda t: embedder.embed(t, batch_size=32)))
     qx = embed_cached(questions.texts, "questions", embedder.embed_query)
     embedded = time.time()
-    weights = _row_weights(units, settings)
+    weights = _row_weights(data, settings)
     log(f"embedded in {embedded - started:.0f} s; floor: OPP-115 segments + logistic regression per topic")
     floor_settings = replace(settings, hidden=0)
-    opp_segments = units.is_segment
+    opp_segments = data.is_segment
 
     def fit_floor(mask: np.ndarray) -> Layers:
-        return fit_head(units.x[mask & opp_segments], units.topics[mask & opp_segments], floor_settings)
+        return fit_head(data.x[mask & opp_segments], data.topics[mask & opp_segments], floor_settings)
 
-    floor = policy_level(units, fit_floor, opp_segments, opp_segments, floor_settings)
+    floor = policy_level(data, fit_floor, opp_segments, opp_segments, floor_settings)
     log(f"floor: {floor['report']['overall']}")
 
     def fit_topics(mask: np.ndarray) -> Layers:
-        return fit_head(units.x[mask], units.topics[mask], settings, weights[mask])
+        return fit_head(data.x[mask], data.topics[mask], settings, weights[mask])
 
-    opp = np.isin(units.source, ("opp115-segment", "opp115-sentence"))
-    model = policy_level(units, fit_topics, opp if settings.score_sentences else opp_segments,
+    opp = np.isin(data.source, ("opp115-segment", "opp115-sentence"))
+    model = policy_level(data, fit_topics, opp if settings.score_sentences else opp_segments,
                          np.ones_like(opp), settings)
     log(f"model: {model['report']['overall']} evidence {model['report']['evidence_rate']['overall']}")
-    stance_layers, stance_report = _train_stance(units, settings)
+    stance_layers, stance_report = _train_stance(data, settings)
     question_layers, question_threshold, question_report = _train_questions(questions, qx, settings)
     seconds = time.time() - started
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -309,7 +309,7 @@ def train_practice(out_dir: Path, data_dir: Path, topics_file: Path, settings: P
             tensors[f"{head}.{i}.weight"], tensors[f"{head}.{i}.bias"] = weight, bias
     save_file(tensors, str(out_dir / WEIGHTS))
     config = {
-        "format_version": FORMAT_VERSION, "topics": list(TOPICS), "dimension": int(units.x.shape[1]),
+        "format_version": FORMAT_VERSION, "topics": list(TOPICS), "dimension": int(data.x.shape[1]),
         "thresholds": [round(float(t), 4) for t in model["thresholds"]],
         "question_threshold": round(question_threshold, 4), "stance_threshold": 0.5,
         "layers": {"topic": len(model["layers"]), "negated": len(stance_layers), "question": len(question_layers)},
@@ -328,15 +328,15 @@ def train_practice(out_dir: Path, data_dir: Path, topics_file: Path, settings: P
             "question_threshold": config["question_threshold"]}
 
 
-def _train_stance(units: UnitData, settings: PracticeSettings) -> tuple[Layers, dict]:
+def _train_stance(data: EmbeddedRows, settings: PracticeSettings) -> tuple[Layers, dict]:
     """The negated head, on every stance-labelled sentence of the training parts; reported per held-out source."""
-    labelled = ~np.isnan(units.negated)
-    train = labelled & (units.part == "train")
-    layers = fit_head(units.x[train], units.negated[train, None], settings)
+    labelled = ~np.isnan(data.negated)
+    train = labelled & (data.part == "train")
+    layers = fit_head(data.x[train], data.negated[train, None], settings)
     report = {}
     for source in ("opp115-sentence", "piextract", "tosdr"):
-        rows = labelled & (units.part == "test") & (units.source == source)
-        report[source] = binary_report(dense_forward(layers, units.x[rows])[:, 0], units.negated[rows], 0.5)
+        rows = labelled & (data.part == "test") & (data.source == source)
+        report[source] = binary_report(dense_forward(layers, data.x[rows])[:, 0], data.negated[rows], 0.5)
     return layers, report
 
 

@@ -59,7 +59,7 @@ def held_out(group: str, share: float) -> bool:
 
 
 def heading_text(name: str, section: str, text: str) -> str:
-    """The text embedded for a unit, exactly as the index embeds it (`qa.index.build.embedding_text`)."""
+    """The text embedded for a sentence or passage, exactly as the index embeds it (`qa.index.build.embedding_text`)."""
     return f"{name} - {section}\n{text}" if section else f"{name}\n{text}"
 
 
@@ -366,7 +366,7 @@ def hand_rows(rows: Rows) -> None:
         rows.add(sentence, {t: 1.0 for t in topics}, stance, "hand", "hand", "train")
 
 
-def unit_rows(data_dir: Path) -> Rows:
+def training_rows(data_dir: Path) -> Rows:
     """Every sentence/passage row of every source."""
     rows = Rows()
     for read in (opp115_rows, mapp_rows, tosdr_rows, piextract_rows):

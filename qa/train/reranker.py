@@ -130,7 +130,7 @@ def train_cross_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, se
 
 def train_bi_encoder(base_dir: str, groups: Sequence[dict], out_dir: Path, settings: TrainSettings,
                      batch_questions: int = 16, scale: float = 20.0, log: Callable[[str], None] = print) -> dict:
-    """Fine-tune every weight of the sentence-transformers model in `base_dir` (mean pooling, unit vectors)
+    """Fine-tune every weight of the sentence-transformers model in `base_dir` (mean pooling, normalised vectors)
     with in-batch negatives plus one hard negative per question (MultipleNegativesRankingLoss: softmax
     over scaled cosines); saves a complete sentence-transformers folder to `out_dir`."""
     import shutil

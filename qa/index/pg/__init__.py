@@ -2,8 +2,8 @@
 
 The folder index (`qa.index.store`) stays the default; this store is chosen by `--store postgresql://...` or
 $POLICYQA_STORE. It holds what the folder holds, built by the folder build's own pure functions
-(`qa.ingest.chunking.chunk_policy`, `qa.index.build.embedding_text`, `passage_units`, `unit_embedding_text`), so both
-stores index and score the same passages the same way.
+(`qa.ingest.chunking.chunk_policy`, `qa.index.build.embedding_text`, `passage_sentences`,
+`sentence_embedding_text`), so both stores index and score the same passages the same way.
 
 Tables (in the schema `policyqa`; those of a policy's rows keyed by policy id first, the column a Citus
 cluster distributes by, see docs/scaling.md):
@@ -11,7 +11,7 @@ cluster distributes by, see docs/scaling.md):
     policies             one row per *version* of a policy (its text, name, aliases), content-addressed by
                          `version_key` (file sha256, name, aliases, build settings, embedding runtime)
     passages             a version's passages: offsets, section, text, token count, vector
-    units                a version's sentences (headings left out): offsets, passage, vector
+    sentences            a version's sentences (headings left out): offsets, passage, vector
     terms                a version's BM25 postings, one row per bm25s token: its passages, their tf and
                          lengths, and the token's bounds (largest tf, least length/tf)
     generations          a set of policy versions readers may answer from; `current` points at one

@@ -276,7 +276,13 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     Vectors this policy's earlier versions hold for the same embedding text are copied, not embedded.
     Raises PolicyFileError for a file that cannot be indexed.
     """
-    from qa.index.build import _embedding_key, embed_missing, embedding_text, passage_units, unit_embedding_text
+    from qa.index.build import (
+        _embedding_key,
+        embed_missing,
+        embedding_text,
+        passage_sentences,
+        sentence_embedding_text,
+    )
     from qa.ingest.chunking import chunk_policy
     from qa.ingest.formats import PolicyFileError
     from qa.ingest.policies import read_policy
@@ -287,16 +293,16 @@ def _index_policy(store: PgStore, generation: int, path: Path, key: str, metadat
     if len(chunks) > max_passages:
         raise PolicyFileError(path, f"{len(chunks):,} passages, over the limit of {max_passages:,} per "
                                     "policy (it would take too long to embed); split the file")
-    units = [(ord_, *span) for ord_, p in enumerate(chunks) for span in passage_units(policy, p)]
+    sentences = [(ord_, *span) for ord_, p in enumerate(chunks) for span in passage_sentences(policy, p)]
     texts = [embedding_text(policy, p, settings) for p in chunks]
-    unit_texts = [unit_embedding_text(policy, chunks[o], (s, e), settings) for o, s, e in units]
+    sentence_texts = [sentence_embedding_text(policy, chunks[o], (s, e), settings) for o, s, e in sentences]
     keys = [_embedding_key(settings.model, t) for t in texts]
-    unit_keys = [_embedding_key(settings.model, t) for t in unit_texts]
+    sentence_keys = [_embedding_key(settings.model, t) for t in sentence_texts]
     tokens = bm25_tokens([bm25_document(policy.name, p) for p in chunks])
-    vectors = _stored_vectors(store, policy.id, list(set(keys + unit_keys)))
-    report.embedded += embed_missing(keys + unit_keys, texts + unit_texts, vectors, get_embedder, progress)
-    return write_version(store, generation, policy, key, chunks, units, [vectors[k] for k in keys],
-                         [vectors[k] for k in unit_keys], keys, unit_keys, tokens)
+    vectors = _stored_vectors(store, policy.id, list(set(keys + sentence_keys)))
+    report.embedded += embed_missing(keys + sentence_keys, texts + sentence_texts, vectors, get_embedder, progress)
+    return write_version(store, generation, policy, key, chunks, sentences, [vectors[k] for k in keys],
+                         [vectors[k] for k in sentence_keys], keys, sentence_keys, tokens)
 
 
 # What a PostgreSQL text (or jsonb) value cannot hold: NUL, and lone surrogates (not UTF-8). A policy is
@@ -317,11 +323,12 @@ def refuse_unstorable(path: Path, policy) -> None:
                                         f"{found.start():,}, which PostgreSQL cannot store; remove it from the file")
 
 
-def write_version(store: PgStore, generation: int, policy, key: str, passages: list, units: list,
-                  passage_vectors, unit_vectors, keys: list[str], unit_keys: list[str], tokens: list[list[str]]) -> int:
+def write_version(store: PgStore, generation: int, policy, key: str, passages: list, sentences: list,
+                  passage_vectors, sentence_vectors, keys: list[str], sentence_keys: list[str],
+                  tokens: list[list[str]]) -> int:
     """Store one policy version and put it in `generation`, in one transaction; returns its version id.
 
-    `units` are (passage number, start, end); the vectors are rows in the order of `passages` and `units`;
+    `sentences` are (passage number, start, end); the vectors are rows in the order of `passages` and `sentences`;
     `keys` their embedding keys; `tokens` each passage's bm25s tokens. Rows go in by binary COPY.
     """
     postings: dict[str, tuple[list[int], list[int], list[int]]] = {}  # term -> passages, counts, lengths
@@ -337,12 +344,12 @@ def write_version(store: PgStore, generation: int, policy, key: str, passages: l
     with store.pool.connection() as conn, conn.transaction():
         version = conn.execute(store.q(
             "INSERT INTO {s}.policies (policy_id, version_key, name, aliases, source, sha256, headings, text, "
-            "passage_count, unit_count, token_count) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
+            "passage_count, sentence_count, token_count) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) "
             "ON CONFLICT (policy_id, version_key) DO UPDATE SET name = EXCLUDED.name RETURNING version_id"),
             (policy.id, key, policy.name, list(policy.aliases), policy.source, policy.sha256,
-             json.dumps([list(h) for h in policy.headings]), policy.text, len(passages), len(units),
+             json.dumps([list(h) for h in policy.headings]), policy.text, len(passages), len(sentences),
              sum(len(t) for t in tokens))).fetchone()[0]
-        for table in ("passages", "units", "terms"):  # a version a killed builder began is written again
+        for table in ("passages", "sentences", "terms"):  # a version a killed builder began is written again
             conn.execute(store.q(f"DELETE FROM {{s}}.{table} WHERE policy_id = %s AND version_id = %s"),
                          (policy.id, version))
         with conn.cursor() as cur:
@@ -354,11 +361,11 @@ def write_version(store: PgStore, generation: int, policy, key: str, passages: l
                 for i, p in enumerate(passages):
                     copy.write_row((policy.id, version, i, p.id, p.section, p.start, p.end, p.text, len(tokens[i]),
                                     keys[i], passage_vectors[i]))
-            with cur.copy(store.q("COPY {s}.units (policy_id, version_id, ord, passage_ord, start_offset, end_offset, "
-                                  "ekey, embedding) FROM STDIN (FORMAT BINARY)")) as copy:
+            with cur.copy(store.q("COPY {s}.sentences (policy_id, version_id, ord, passage_ord, start_offset, "
+                                  "end_offset, ekey, embedding) FROM STDIN (FORMAT BINARY)")) as copy:
                 copy.set_types(["text", "int8", "int4", "int4", "int4", "int4", "text", "vector"])
-                for i, (o, start, end) in enumerate(units):
-                    copy.write_row((policy.id, version, i, o, start, end, unit_keys[i], unit_vectors[i]))
+                for i, (o, start, end) in enumerate(sentences):
+                    copy.write_row((policy.id, version, i, o, start, end, sentence_keys[i], sentence_vectors[i]))
             with cur.copy(store.q("COPY {s}.terms (policy_id, version_id, term, df, ords, tfs, lengths, max_tf, "
                                   "min_ratio) FROM STDIN (FORMAT BINARY)")) as copy:
                 copy.set_types(["text", "int8", "text", "int4", "int4[]", "int4[]", "int4[]", "int4", "float4"])
@@ -383,7 +390,7 @@ def _stored_vectors(store: PgStore, policy_id: str, keys: list[str]) -> dict[str
         rows = conn.execute(store.q(
             "SELECT DISTINCT ON (ekey) ekey, embedding FROM ("
             "SELECT ekey, embedding FROM {s}.passages WHERE policy_id = %(p)s AND ekey = ANY(%(k)s) UNION ALL "
-            "SELECT ekey, embedding FROM {s}.units WHERE policy_id = %(p)s AND ekey = ANY(%(k)s)) x"),
+            "SELECT ekey, embedding FROM {s}.sentences WHERE policy_id = %(p)s AND ekey = ANY(%(k)s)) x"),
             {"p": policy_id, "k": keys}).fetchall()
     return {k: v.to_numpy().astype(np.float32) for k, v in rows}
 
@@ -469,8 +476,8 @@ def _publish(store: PgStore, conn, generation: int) -> None:
     write_postings(store, conn, generation)
     conn.execute(store.q(
         "UPDATE {s}.generations g SET state = 'published', published_at = now(), passage_count = t.passages, "
-        "unit_count = t.units, token_total = t.tokens FROM (SELECT coalesce(sum(p.passage_count), 0) AS passages, "
-        "coalesce(sum(p.unit_count), 0) AS units, coalesce(sum(p.token_count), 0) AS tokens "
+        "sentence_count = t.sentences, token_total = t.tokens FROM (SELECT coalesce(sum(p.passage_count), 0) "
+        "AS passages, coalesce(sum(p.sentence_count), 0) AS sentences, coalesce(sum(p.token_count), 0) AS tokens "
         "FROM {s}.generation_policies gp JOIN {s}.policies p USING (policy_id, version_id) "
         "WHERE gp.generation_id = %(g)s) t WHERE g.generation_id = %(g)s"), {"g": generation})
     conn.execute(store.q("UPDATE {s}.current SET previous_generation_id = generation_id, generation_id = %s"),

@@ -192,7 +192,7 @@ class PgIndex:
                 # checks the generation at every question and reopens the current one when it is gone.
                 self._leased = False
             info = conn.execute(store.q(
-                "SELECT settings, model, published_at, build_seconds, passage_count, unit_count, token_total "
+                "SELECT settings, model, published_at, build_seconds, passage_count, sentence_count, token_total "
                 "FROM {s}.generations WHERE generation_id = %s AND state = 'published'"), (generation,)).fetchone()
             if info is None:
                 raise GenerationGone(generation)
@@ -200,8 +200,8 @@ class PgIndex:
                 "SELECT g.policy_id, g.version_id, g.first_row, p.passage_count, p.name, p.aliases, p.source, p.sha256 "
                 "FROM {s}.generation_policies g JOIN {s}.policies p USING (policy_id, version_id) "
                 "WHERE g.generation_id = %s ORDER BY g.first_row, g.policy_id"), (generation,)).fetchall()
-        settings, model, published_at, build_seconds, passages, units, tokens = info
-        self.passage_count, self.unit_count = int(passages), int(units)
+        settings, model, published_at, build_seconds, passages, sentences, tokens = info
+        self.passage_count, self.sentence_count = int(passages), int(sentences)
         self.average_length = tokens / passages if passages else 0.0
         self.policy_ids = [r[0] for r in rows]
         self.version_ids = np.array([r[1] for r in rows], dtype=np.int64)
@@ -221,9 +221,9 @@ class PgIndex:
             "format_version": FORMAT_VERSION, "package_version": __version__, "model": model,
             "chunker": {"splitter": "RecursiveCharacterTextSplitter", "chunk_size": settings["chunk_size"],
                         "chunk_overlap": settings["chunk_overlap"], "embed_context": settings["embed_context"]},
-            "settings": settings, "faiss_index": "none: pgvector HNSW in PostgreSQL", "unit_index": "pgvector HNSW",
+            "settings": settings, "faiss_index": "none: pgvector HNSW in PostgreSQL", "sentence_index": "pgvector HNSW",
             "policies": {r[0]: {"name": r[4], "source": r[6], "sha256": r[7], "passages": int(r[3])} for r in rows},
-            "passage_count": self.passage_count, "unit_count": self.unit_count,
+            "passage_count": self.passage_count, "sentence_count": self.sentence_count,
             "built_at": published_at.isoformat(timespec="seconds") if published_at else "",
             "build_seconds": float(build_seconds or 0.0), "store": _safe_url(store.url), "generation": generation,
         }
@@ -587,7 +587,7 @@ class PgScorer(QueryCache):
         with store.pool.connection() as conn, conn.transaction():
             conn.execute("SELECT set_config('hnsw.ef_search', %s, true), "
                          "set_config('hnsw.iterative_scan', 'relaxed_order', true)", (str(max(EF_SEARCH, depth * 4)),))
-            for table, column, limit in (("passages", "ord", depth), ("units", "passage_ord", depth * 2)):
+            for table, column, limit in (("passages", "ord", depth), ("sentences", "passage_ord", depth * 2)):
                 distance = "(x.embedding <#> %(q)s) + 0" if exact else "x.embedding <#> %(q)s"
                 order = "d, x.policy_id, x.ord" if exact else "d"  # ties as in row order; HNSW takes one key
                 found += conn.execute(store.q(
@@ -602,14 +602,15 @@ class PgScorer(QueryCache):
             out = out[np.isin(out, rows)]
         return np.unique(out)
 
-    def _cosines(self, query: np.ndarray, rows: np.ndarray, with_units: bool) -> tuple[np.ndarray, np.ndarray, list]:
+    def _cosines(self, query: np.ndarray, rows: np.ndarray,
+                 with_sentences: bool) -> tuple[np.ndarray, np.ndarray, list]:
         """(passage cosines, best sentence cosines (NaN: no sentence), each row's [(start, end, cosine)])."""
         n = len(rows)
         passage = np.zeros(n, dtype=np.float32)
         best = np.full(n, np.nan, dtype=np.float32)
-        units: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
+        sentences: list[list[tuple[int, int, float]]] = [[] for _ in range(n)]
         if n == 0:
-            return passage, best, units
+            return passage, best, sentences
         policies, versions, ords = self.index.locate(rows)
         position = {(p, o): i for i, (p, o) in enumerate(zip(policies, ords))}
         store, q = self.index.store, np.asarray(query[0], dtype=np.float32)
@@ -621,18 +622,18 @@ class PgScorer(QueryCache):
                     "USING (policy_id, version_id, ord)"), params):
                 passage[position[(p, o)]] = cosine
             for p, o, start, end, cosine in conn.execute(store.q(
-                    "SELECT u.policy_id, u.passage_ord, u.start_offset, u.end_offset, -(u.embedding <#> %(q)s) "
-                    "FROM {s}.units u JOIN unnest(%(pol)s::text[], %(ver)s::bigint[], %(ord)s::int[]) "
+                    "SELECT x.policy_id, x.passage_ord, x.start_offset, x.end_offset, -(x.embedding <#> %(q)s) "
+                    "FROM {s}.sentences x JOIN unnest(%(pol)s::text[], %(ver)s::bigint[], %(ord)s::int[]) "
                     "AS r(policy_id, version_id, passage_ord) USING (policy_id, version_id, passage_ord) "
-                    "ORDER BY u.policy_id, u.version_id, u.ord"), params):
+                    "ORDER BY x.policy_id, x.version_id, x.ord"), params):
                 i = position[(p, o)]
                 best[i] = cosine if np.isnan(best[i]) else max(best[i], cosine)
-                if with_units:
-                    units[i].append((start, end, cosine))
-        return passage, best, units
+                if with_sentences:
+                    sentences[i].append((start, end, cosine))
+        return passage, best, sentences
 
     def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
-        passage, best, _ = self._cosines(query, np.asarray(rows, dtype=np.int64), with_units=False)
+        passage, best, _ = self._cosines(query, np.asarray(rows, dtype=np.int64), with_sentences=False)
         if sentence_weight == 0 or len(rows) == 0:
             return passage
         best = np.where(np.isnan(best), passage, best)  # a passage without sentences is its own best sentence
@@ -641,7 +642,7 @@ class PgScorer(QueryCache):
     def policy_sentences(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every sentence of one policy's current version: (spans (n, 2), vectors (n, dimension)), in text
         order (as `Scorer.policy_sentences`)."""
-        return self._policy_vectors(policy_id, "units")
+        return self._policy_vectors(policy_id, "sentences")
 
     def policy_passages(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every passage of one policy's current version: (spans (n, 2), vectors (n, dimension)), in text
@@ -655,8 +656,8 @@ class PgScorer(QueryCache):
             store = self.index.store
             with store.pool.connection() as conn:
                 found = conn.execute(store.q(
-                    f"SELECT u.start_offset, u.end_offset, u.embedding FROM {{s}}.{table} u "
-                    "WHERE u.policy_id = ANY(%(pol)s) AND u.version_id = ANY(%(ver)s) ORDER BY u.ord"),
+                    f"SELECT x.start_offset, x.end_offset, x.embedding FROM {{s}}.{table} x "
+                    "WHERE x.policy_id = ANY(%(pol)s) AND x.version_id = ANY(%(ver)s) ORDER BY x.ord"),
                     self._scope_params(rows)).fetchall()
         if not found:
             return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
@@ -687,12 +688,12 @@ class PgScorer(QueryCache):
 
         order = top_stable(scores, k)
         chosen = np.asarray(rows, dtype=np.int64)[order]
-        _, _, units = self._cosines(query, chosen, with_units=True)
+        _, _, sentences = self._cosines(query, chosen, with_sentences=True)
         similarities = similarities[order]
         out = []
         for rank, (i, passage_row) in enumerate(zip(order, self.index.passages.fetch(chosen))):
-            spans = [(s, e) for s, e, _ in units[rank]]
-            cosines = np.array([c for _, _, c in units[rank]], dtype=np.float32)
+            spans = [(s, e) for s, e, _ in sentences[rank]]
+            cosines = np.array([c for _, _, c in sentences[rank]], dtype=np.float32)
             out.append(Hit(policy=passage_row.policy, name=self.index.policies[passage_row.policy].name,
                            section=passage_row.section, start=passage_row.start, end=passage_row.end,
                            text=passage_row.text, score=float(scores[i]), passage_id=passage_row.id,

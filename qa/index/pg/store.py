@@ -14,8 +14,9 @@ if TYPE_CHECKING:
 
 from qa.index.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
 
-SCHEMA_VERSION = 4  # 4: each generation's postings token by token (`generation_postings`); 3: BM25 bounds
-# (max_tf, min_ratio) in `terms` and `generation_terms`; 2: BM25 postings in `terms` (1 scored token arrays)
+SCHEMA_VERSION = 5  # 5: a version's sentences in `sentences`, counted in `sentence_count`; 4: each
+# generation's postings token by token (`generation_postings`); 3: BM25 bounds (max_tf, min_ratio) in `terms`
+# and `generation_terms`; 2: BM25 postings in `terms` (1 scored token arrays)
 LOCK_NAMESPACE = 0x50514958  # first key of every advisory lock this store takes ("PQIX")
 PUBLISH_LOCK = -1  # second key of the lock that serialises publishing; shards use their number
 
@@ -81,7 +82,7 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f"CREATE TABLE IF NOT EXISTS {s}.policies ("
         " policy_id text NOT NULL, version_id bigint GENERATED ALWAYS AS IDENTITY, version_key text NOT NULL,"
         " name text NOT NULL, aliases text[] NOT NULL, source text NOT NULL, sha256 text NOT NULL,"
-        " headings jsonb NOT NULL, text text NOT NULL, passage_count int NOT NULL, unit_count int NOT NULL,"
+        " headings jsonb NOT NULL, text text NOT NULL, passage_count int NOT NULL, sentence_count int NOT NULL,"
         " token_count bigint NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),"
         " PRIMARY KEY (policy_id, version_id), UNIQUE (policy_id, version_key))",
         f"CREATE TABLE IF NOT EXISTS {s}.passages ("
@@ -90,7 +91,7 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f" token_count int NOT NULL, ekey text NOT NULL, embedding vector({dimension}) NOT NULL,"
         " PRIMARY KEY (policy_id, version_id, ord),"
         f" FOREIGN KEY (policy_id, version_id) REFERENCES {s}.policies ON DELETE CASCADE)",
-        f"CREATE TABLE IF NOT EXISTS {s}.units ("
+        f"CREATE TABLE IF NOT EXISTS {s}.sentences ("
         " policy_id text NOT NULL, version_id bigint NOT NULL, ord int NOT NULL, passage_ord int NOT NULL,"
         " start_offset int NOT NULL, end_offset int NOT NULL, ekey text NOT NULL,"
         f" embedding vector({dimension}) NOT NULL,"
@@ -111,7 +112,7 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         " generation_id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, plan_key text NOT NULL,"
         " shards int NOT NULL, state text NOT NULL CHECK (state IN ('building', 'complete', 'published')),"
         " settings jsonb NOT NULL, model jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),"
-        " published_at timestamptz, build_seconds float8, passage_count bigint, unit_count bigint,"
+        " published_at timestamptz, build_seconds float8, passage_count bigint, sentence_count bigint,"
         " token_total bigint)",
         f"CREATE UNIQUE INDEX IF NOT EXISTS generations_building ON {s}.generations (plan_key, shards)"
         " WHERE state <> 'published'",
@@ -143,11 +144,11 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         f" generation_id bigint REFERENCES {s}.generations, previous_generation_id bigint)",
         # HNSW for searches over every policy; a scoped search reads its policies' rows by primary key.
         f"CREATE INDEX IF NOT EXISTS passages_embedding ON {s}.passages USING hnsw (embedding vector_ip_ops)",
-        f"CREATE INDEX IF NOT EXISTS units_embedding ON {s}.units USING hnsw (embedding vector_ip_ops)",
+        f"CREATE INDEX IF NOT EXISTS sentences_embedding ON {s}.sentences USING hnsw (embedding vector_ip_ops)",
         f"CREATE INDEX IF NOT EXISTS terms_term ON {s}.terms (term)",  # a question over every policy
         f"CREATE INDEX IF NOT EXISTS passages_ekey ON {s}.passages (policy_id, ekey)",  # a policy's vectors reused
-        f"CREATE INDEX IF NOT EXISTS units_ekey ON {s}.units (policy_id, ekey)",
-        f"CREATE INDEX IF NOT EXISTS units_passage ON {s}.units (policy_id, version_id, passage_ord)",
+        f"CREATE INDEX IF NOT EXISTS sentences_ekey ON {s}.sentences (policy_id, ekey)",
+        f"CREATE INDEX IF NOT EXISTS sentences_passage ON {s}.sentences (policy_id, version_id, passage_ord)",
     ]
 
 
