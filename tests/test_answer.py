@@ -67,9 +67,9 @@ def test_reranker_orders_passages_by_calibrated_probability(index):
     answer = engine_with(index, reranker).answer("Does Concero record telephone calls for training and monitoring?")
     row = answer.rows[0]
     assert reranker.calls == 1 and answer.reranker == "overlap"
-    scores = [h.score for h in row.hits]
-    assert scores == sorted(scores, reverse=True) and all(0 < s < 1 for s in scores)
-    assert row.confidence == pytest.approx(scores[0])
+    probabilities = [h.probability for h in row.hits]
+    assert probabilities == sorted(probabilities, reverse=True) and all(0 < p < 1 for p in probabilities)
+    assert row.confidence == pytest.approx(probabilities[0])
 
 
 def test_below_the_threshold_is_not_stated_with_a_nearest_match(index):

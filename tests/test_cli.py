@@ -48,7 +48,7 @@ def test_ask_json_passages_quote_the_policy(index, seed_policies, capsys):
     assert isinstance(result["abstained"], bool) and len(result["passages"]) >= 1 and result["latency_ms"] >= 0
     top = result["passages"][0]
     assert set(top) == {"policy", "name", "section", "start", "end", "text", "score", "highlights", "passage_id",
-                        "similarity"}
+                        "similarity", "probability"}
     assert all(top["start"] <= s < e <= top["end"] for s, e in top["highlights"])
     text = (seed_policies / f"{top['policy']}.txt").read_text(encoding="utf-8")
     assert text[top["start"]:top["end"]] == top["text"]

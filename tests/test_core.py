@@ -182,7 +182,10 @@ def test_reranked_answer_rows_quotes_and_not_stated(engine):
     globex, acme = answer.rows  # answered rows first
     assert (globex.policy, globex.abstained, acme.policy, acme.abstained) == ("globex", False, "acme", True)
     assert globex.confidence == pytest.approx(sigmoid(3.0)) and acme.confidence == pytest.approx(sigmoid(1.0))
-    assert [h.score for h in globex.hits] == pytest.approx([sigmoid(3.0), sigmoid(-0.5)])
+    assert [h.probability for h in globex.hits] == pytest.approx([sigmoid(3.0), sigmoid(-0.5)])
+    # the retrieval score is kept beside the probability, not replaced by it
+    assert [h.score for h in globex.hits] == [h.score for h in engine.search("keep call recordings", k=2,
+                                                                            policies=["globex"])]
     assert [(q.start, q.end, q.text) for q in globex.quotes] == [(34, 70, "We keep call recordings for 90 days.")]
     assert rows(acme.hits) == [("acme", 0)] and acme.quotes == ()  # "not stated": the nearest match only
     assert not answer.abstained and answer.threshold == 0.8 and answer.reranker == "fixed"

@@ -128,14 +128,16 @@ def test_literal_first_stage_answer_stays_first(engine):
     from qa.search.answer import _keep_literal
     from qa.search.retrieval import Hit
 
-    def hit(pid, text, score):
-        return Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=score, passage_id=pid)
+    def hit(pid, text, score, probability=None):
+        return Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=score, passage_id=pid,
+                   probability=probability)
 
     literal, paraphrase = hit("a", "We do not and will not sell personal information.", 0.9), \
         hit("b", "You can opt out of promotional emails.", 0.8)
-    reranked = {"p": [hit("b", paraphrase.text, 0.3), hit("a", literal.text, 0.1)]}
+    reranked = {"p": [hit("b", paraphrase.text, 0.8, 0.3), hit("a", literal.text, 0.9, 0.1)]}
     kept = _keep_literal({"p": [literal, paraphrase]}, reranked, ["sell"])
-    assert [h.passage_id for h in kept["p"]] == ["a", "b"] and kept["p"][0].score == 0.3
+    assert [h.passage_id for h in kept["p"]] == ["a", "b"] and kept["p"][0].probability == 0.3
+    assert kept["p"][0].score == 0.9  # its retrieval score stays its own
     # a reranker whose first passage holds the terms keeps its order
-    assert _keep_literal({"p": [literal]}, {"p": [hit("c", "We never sell data.", 0.5), literal]},
+    assert _keep_literal({"p": [literal]}, {"p": [hit("c", "We never sell data.", 0.7, 0.5), literal]},
                          ["sell"])["p"][0].passage_id == "c"

@@ -23,7 +23,7 @@ def answer_spans(hit, answer, quote_spans) -> list[tuple[int, int]]:
     """The spans of `hit` (policy offsets) to mark as the answer: the shown quotes, plus the passage's
     best sentences when the passage itself clears the answer's threshold (on the scale it abstains by:
     the reranker's probability, else the dense similarity). Other best sentences are only hints."""
-    value = hit.score if answer.reranker else hit.similarity
+    value = hit.rank_score if answer.reranker else hit.similarity
     clears = answer.threshold > 0 and value >= answer.threshold  # 0: no threshold recorded
     return list(quote_spans) + (list(hit.highlights) if clears else [])
 

@@ -97,7 +97,7 @@ def describe_miss(result: QuestionResult, width: int = 110) -> list[str]:
     for rank, hit in enumerate(result.hits[:3], start=1):
         snippet = " ".join(hit.text.split())
         snippet = snippet if len(snippet) <= width else snippet[:width - 1] + "…"
-        lines.append(f"    {rank}. {hit.policy} / {hit.section or '-'} ({hit.score:.3f}): {snippet}")
+        lines.append(f"    {rank}. {hit.policy} / {hit.section or '-'} ({hit.rank_score:.3f}): {snippet}")
     return lines
 
 

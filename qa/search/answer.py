@@ -262,7 +262,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         if not decision.stated or decision.sentence is None:
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
-        lead = _hit_holding(engine, policy_id, (), decision.sentence, 0.0)
+        lead = _hit_holding(engine, policy_id, (), decision.sentence, 0.0, reranked=False)
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
                                  quotes=_quotes(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
@@ -323,7 +323,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
-    confidence = (hits[0].score if reranked else max(h.similarity for h in hits)) if hits else 0.0
+    confidence = (hits[0].rank_score if reranked else max(h.similarity for h in hits)) if hits else 0.0
     # "Not stated": the nearest passage kept only as a labelled nearest match, the candidates for evaluation.
     not_stated = PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
                               confidence=confidence, ranked=tuple(hits[:shown]))
@@ -342,7 +342,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                               asked.query, terms, marked, accepts=asked.accepts,
                               strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
             if decision.stated and decision.sentence is not None and (asked.only or confidence >= threshold):
-                lead = _hit_holding(engine, policy_id, hits, decision.sentence, confidence)
+                lead = _hit_holding(engine, policy_id, hits, decision.sentence, confidence, reranked)
                 ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
                 return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                     quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -374,9 +374,11 @@ def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: flo
     return negated_by_words(engine.policies[policy_id].text[sentence[0]:sentence[1]])
 
 
-def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], score: float) -> Hit:
+def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], confidence: float,
+                 reranked: bool) -> Hit:
     """The passage holding `sentence` with that sentence marked: one of `hits` if it is there, else read
-    from the index (a sentence the practice model found outside the retrieved passages)."""
+    from the index (a sentence the practice model found outside the retrieved passages), ranked at the
+    row's `confidence`: its probability when `reranked` (it has no retrieval score then), else its score."""
     for hit in hits:
         if hit.start <= sentence[0] and sentence[1] <= hit.end:
             return replace(hit, highlights=(sentence,))
@@ -384,8 +386,9 @@ def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[in
     for passage in _rows_of(engine.index.passages, rows if rows is not None else np.zeros(0, dtype=np.int64)):
         if passage.start <= sentence[0] and sentence[1] <= passage.end:
             return Hit(policy=policy_id, name=engine.policies[policy_id].name, section=passage.section,
-                       start=passage.start, end=passage.end, text=passage.text, score=score, passage_id=passage.id,
-                       highlights=(sentence,))
+                       start=passage.start, end=passage.end, text=passage.text,
+                       score=0.0 if reranked else confidence, passage_id=passage.id, highlights=(sentence,),
+                       probability=confidence if reranked else None)
     raise LookupError(f"no passage of {policy_id} holds {sentence}")  # sentences are cut from passages
 
 
@@ -401,23 +404,23 @@ def _keep_literal(first: dict[str, list[Hit]], reranked: dict[str, list[Hit]],
         top = first.get(policy_id, [])
         if hits and top and terms_in(top[0].text, terms) == 1.0 and terms_in(hits[0].text, terms) < 1.0:
             literal = next(h for h in hits if h.passage_id == top[0].passage_id)
-            hits = [replace(literal, score=hits[0].score), *[h for h in hits if h is not literal]]
+            hits = [replace(literal, probability=hits[0].probability), *[h for h in hits if h is not literal]]
         out[policy_id] = hits
     return out
 
 
 def _reranked(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
-    """Each policy's candidates rescored by the reranker (one batch for all), best first; a hit's
-    `score` becomes the calibrated probability that it answers the question."""
+    """Each policy's candidates rescored by the reranker (one batch for all), best first; each hit gets its
+    `probability`, calibrated, that it answers the question (its retrieval `score` stays as it was)."""
     flat = [h for hits in candidates.values() for h in hits]
     if not flat:
         return candidates
     logits = reranker.score(question, flat)
     probabilities = reranker.calibration.probability(logits, np.array([h.score for h in flat], dtype=np.float32))
-    rescored = iter(replace(h, score=float(p)) for h, p in zip(flat, probabilities))
+    rescored = iter(replace(h, probability=float(p)) for h, p in zip(flat, probabilities))
     out = {}
     for policy_id, hits in candidates.items():
         mine = [next(rescored) for _ in hits]
-        out[policy_id] = sorted(mine, key=lambda h: -h.score)
+        out[policy_id] = sorted(mine, key=lambda h: -h.rank_score)
     return out
 

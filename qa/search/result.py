@@ -66,13 +66,13 @@ class Answer:
 
     def ranking(self, include_abstained: bool = False) -> list[Hit]:
         """The passages as the answer presents them: each answering policy's best passage first (in
-        confidence order), then their other passages by score. A "not stated" row contributes nothing
+        confidence order), then their other passages by `Hit.rank_score`. A "not stated" row contributes nothing
         unless `include_abstained` (retrieval-only evaluation)."""
         rows = [r for r in self.rows if include_abstained or not r.abstained]
         rows.sort(key=lambda r: (r.abstained, -r.confidence))
         passages = [r.ranked or r.hits for r in rows] if include_abstained else [r.hits for r in rows]
         leaders = [hits[0] for hits in passages if hits]
-        rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.score)
+        rest = sorted((h for hits in passages for h in hits[1:]), key=lambda h: -h.rank_score)
         return leaders + rest
 
     @property

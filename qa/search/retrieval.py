@@ -30,7 +30,9 @@ from qa.search.highlight import pick_highlights
 class Hit:
     """A retrieved passage; `start`/`end` (and each highlight) are character offsets into the policy text.
 
-    `similarity` is the dense score whatever the backend, so one abstention threshold serves all.
+    `score` is what the retriever ranked it by (hybrid, dense or BM25), never replaced later. `similarity`
+    is the dense score whatever the backend, so one abstention threshold serves all. `probability` is the
+    reranker's calibrated probability that the passage answers the question (None: not reranked).
     """
 
     policy: str
@@ -43,6 +45,12 @@ class Hit:
     passage_id: str = ""
     highlights: tuple[tuple[int, int], ...] = field(default=())
     similarity: float = 0.0
+    probability: float | None = None
+
+    @property
+    def rank_score(self) -> float:
+        """What the answer path orders hits by: the reranker's probability when there is one, else `score`."""
+        return self.score if self.probability is None else self.probability
 
     def to_dict(self) -> dict:
         data = asdict(self)
