@@ -185,3 +185,76 @@ def test_shipped_model_on_sentences_written_here():
     assert topics[2, retention] >= model.threshold("retention")
     question = model.question_topics(embedder.embed_query(["Does Concero sell my data?"])[0])
     assert TOPICS[int(np.argmax(question))] == "sale"
+
+
+def _held_by_reference(spans, passage_spans, passage_topics):
+    """The definition, one sentence and one passage at a time."""
+    out = np.zeros((len(spans), passage_topics.shape[1]), dtype=np.float32)
+    for i, (start, end) in enumerate(spans):
+        for j, (p_start, p_end) in enumerate(passage_spans):
+            if p_start <= start and end <= p_end:
+                out[i] = np.maximum(out[i], passage_topics[j])
+    return out
+
+
+def test_held_by_is_the_best_probability_over_the_passages_holding_each_sentence():
+    from qa.search.evidence import _held_by
+
+    rng = np.random.default_rng(7)
+    for _ in range(200):  # overlapping passages in text order (as the chunker makes them), sentences anywhere
+        m, n = int(rng.integers(1, 25)), int(rng.integers(1, 50))
+        starts = np.sort(rng.integers(0, 2000, m))
+        passage_spans = np.stack([starts, starts + np.sort(rng.integers(50, 400, m))], axis=1)
+        passage_spans[:, 1] = np.maximum.accumulate(passage_spans[:, 1])
+        topics = rng.random((m, 4)).astype(np.float32)
+        sentence_starts = np.sort(rng.integers(0, 2400, n))
+        spans = np.stack([sentence_starts, sentence_starts + rng.integers(1, 120, n)], axis=1)
+        assert np.array_equal(_held_by(spans, passage_spans, topics), _held_by_reference(spans, passage_spans, topics))
+
+
+class _Sentences:
+    """A scorer's two reads for three policies of random sentence and passage vectors (one has none)."""
+
+    def __init__(self):
+        rng = np.random.default_rng(3)
+        self.data = {}
+        for policy, (n, m) in {"a": (7, 3), "b": (0, 0), "c": (12, 5)}.items():
+            spans = np.array([[10 * i, 10 * i + 8] for i in range(n)], dtype=np.int64).reshape(n, 2)
+            passages = np.array([[25 * j, 25 * j + 40] for j in range(m)], dtype=np.int64).reshape(m, 2)
+            self.data[policy] = ((spans, rng.normal(size=(n, DIM)).astype(np.float32)),
+                                 (passages, rng.normal(size=(m, DIM)).astype(np.float32)))
+        self.reads = 0
+
+    def policy_sentences(self, policy):
+        self.reads += 1
+        return self.data[policy][0]
+
+    def policy_passages(self, policy):
+        return self.data[policy][1]
+
+
+def test_evidence_read_together_equals_one_policy_at_a_time(tmp_path):
+    from qa.search import evidence as evidence_module
+    from qa.search.evidence import EvidenceReader
+
+    model = load_practice_model(str(write_model(tmp_path / "m")))
+    one_by_one = EvidenceReader(_Sentences(), model)
+    singles = {p: one_by_one.of(p) for p in "abc"}
+    scorer = _Sentences()
+    together = EvidenceReader(scorer, model)
+    evidence_module.READ_TOGETHER, kept = 2, evidence_module.READ_TOGETHER  # two stacks: c+a, then b
+    try:
+        read = together.read(["c", "a", "b", "a"])
+    finally:
+        evidence_module.READ_TOGETHER = kept
+    assert list(read) == ["c", "a", "b"] and scorer.reads == 3
+    for policy, single in singles.items():
+        mine = read[policy]
+        assert np.array_equal(mine.spans, single.spans)
+        np.testing.assert_allclose(mine.topics, single.topics, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(mine.negated, single.negated, rtol=1e-5, atol=1e-6)
+        if single.held_by is None:
+            assert mine.held_by is None
+        else:
+            np.testing.assert_allclose(mine.held_by, single.held_by, rtol=1e-5, atol=1e-6)
+    assert together.of("c") is read["c"] and scorer.reads == 3  # kept: not read again

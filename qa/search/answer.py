@@ -249,7 +249,8 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     if not asked.thresholds or evidence is None or asked.query is None:
         return order[:DECIDED_POLICIES], []
     judged = list(scope) if len(scope) <= EVIDENCE_ALL else order
-    decisions = {p: decide(evidence.of(p), engine.policies[p].text, asked.thresholds, model.topics, asked.query,
+    found = evidence.read(judged)
+    decisions = {p: decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, asked.query,
                            terms, {}, literal=False) for p in judged}
     stating = sorted((p for p in judged if decisions[p].stated), key=lambda p: -decisions[p].score)
     leaders = list(dict.fromkeys([*stating, *order]))[:DECIDED_POLICIES]

@@ -163,19 +163,28 @@ class PolicyEvidence:
 
 
 def _held_by(spans: np.ndarray, passage_spans: np.ndarray, passage_topics: np.ndarray) -> np.ndarray | None:
-    """Per sentence, the largest probability of each practice over the passages that hold it."""
+    """Per sentence, the largest probability of each practice over the passages that hold it.
+
+    Passages are in text order: those that can hold sentence i start at or before it, and walking back from
+    the last of them ends at the first passage that ends before the sentence starts. Every sentence takes
+    that walk one step at a time, all sentences at once."""
     if not len(spans) or not len(passage_spans):
         return None
     out = np.zeros((len(spans), passage_topics.shape[1]), dtype=np.float32)
-    # passages are in text order: those that can hold sentence i start at or before it
-    first = np.searchsorted(passage_spans[:, 0], spans[:, 0], side="right")
-    for i, (start, end) in enumerate(spans):
-        for j in range(first[i] - 1, -1, -1):
-            if passage_spans[j, 1] < start:
-                break
-            if passage_spans[j, 0] <= start and end <= passage_spans[j, 1]:
-                np.maximum(out[i], passage_topics[j], out=out[i])
+    at = np.searchsorted(passage_spans[:, 0], spans[:, 0], side="right") - 1  # each sentence's next passage
+    walking = np.flatnonzero(at >= 0)
+    while len(walking):
+        j = at[walking]
+        ended = passage_spans[j, 1] < spans[walking, 0]
+        walking, j = walking[~ended], j[~ended]
+        holds = (passage_spans[j, 0] <= spans[walking, 0]) & (spans[walking, 1] <= passage_spans[j, 1])
+        out[walking[holds]] = np.maximum(out[walking[holds]], passage_topics[j[holds]])
+        at[walking] -= 1
+        walking = walking[at[walking] >= 0]
     return out
+
+
+READ_TOGETHER = 256  # policies whose vectors are stacked for one pass of the practice model (memory-bound)
 
 
 class EvidenceReader:
@@ -188,23 +197,54 @@ class EvidenceReader:
         self.capacity = capacity
         self._kept: OrderedDict[str, PolicyEvidence] = OrderedDict()
 
+    def missing(self, policy_ids: Sequence[str]) -> list[str]:
+        """Those of `policy_ids` whose evidence is not held yet (a store reads their vectors ahead at once)."""
+        return [p for p in policy_ids if p not in self._kept]
+
     def of(self, policy_id: str) -> PolicyEvidence:
         found = self._kept.get(policy_id)
         if found is not None:
             self._kept.move_to_end(policy_id)
             return found
-        spans, vectors = self.scorer.policy_sentences(policy_id)
-        passage_spans, passage_vectors = self.scorer.policy_passages(policy_id)
-        empty = np.zeros((0, len(self.model.topics)), dtype=np.float32)
-        topics = self.model.topic_probabilities(vectors) if len(spans) else empty
-        negated = self.model.negated_probability(vectors) if len(spans) else np.zeros(0, dtype=np.float32)
-        passage_topics = self.model.topic_probabilities(passage_vectors) if len(passage_spans) else empty
-        evidence = PolicyEvidence(spans, vectors, topics, negated, passage_spans, passage_topics,
-                                  _held_by(spans, passage_spans, passage_topics))
-        self._kept[policy_id] = evidence
-        if len(self._kept) > self.capacity:
+        return self.read([policy_id])[policy_id]
+
+    def read(self, policy_ids: Sequence[str]) -> dict[str, PolicyEvidence]:
+        """`of` for many policies: those not kept are read READ_TOGETHER at a time, the practice model run once
+        over all their sentences and passages (run per policy, its small matrix products cost more in
+        overhead than in arithmetic: 2.7 s against 0.06 s for the 332 policies of a real collection)."""
+        out = {p: self._kept[p] for p in dict.fromkeys(policy_ids) if p in self._kept}
+        missing = [p for p in dict.fromkeys(policy_ids) if p not in out]
+        for first in range(0, len(missing), READ_TOGETHER):
+            out.update(self._read(missing[first:first + READ_TOGETHER]))
+        for policy_id in policy_ids:
+            self._kept[policy_id] = out[policy_id]
+            self._kept.move_to_end(policy_id)
+        while len(self._kept) > self.capacity:
             self._kept.popitem(last=False)
-        return evidence
+        return out
+
+    def _read(self, missing: Sequence[str]) -> dict[str, PolicyEvidence]:
+        out = {}
+        if missing:
+            sentences = [self.scorer.policy_sentences(p) for p in missing]
+            passages = [self.scorer.policy_passages(p) for p in missing]
+            dimension = self.model.dimension
+            sentence_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in sentences])
+            passage_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in passages])
+            topics = self.model.topic_probabilities(sentence_vectors) if len(sentence_vectors) else \
+                np.zeros((0, len(self.model.topics)), dtype=np.float32)
+            negated = self.model.negated_probability(sentence_vectors) if len(sentence_vectors) else \
+                np.zeros(0, dtype=np.float32)
+            passage_topics = self.model.topic_probabilities(passage_vectors) if len(passage_vectors) else \
+                np.zeros((0, len(self.model.topics)), dtype=np.float32)
+            at = pat = 0
+            for policy_id, (spans, vectors), (passage_spans, _) in zip(missing, sentences, passages, strict=True):
+                n, m = len(spans), len(passage_spans)
+                mine = passage_topics[pat:pat + m]
+                out[policy_id] = PolicyEvidence(spans, vectors, topics[at:at + n], negated[at:at + n], passage_spans,
+                                                mine, _held_by(spans, passage_spans, mine))
+                at, pat = at + n, pat + m
+        return out
 
 
 # A passage that states a practice lends its probability to those of its sentences that reach LEAN of the
