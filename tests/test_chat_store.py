@@ -12,8 +12,8 @@ from qa.chat.history import ChatStore, Turn, answer_from_record, answer_record, 
 from qa.chat.transcript import answer_spans, conversation_markdown, not_indexed_line, shown_quotes
 from qa.ingest.aliases import name_from_title, title_of
 from qa.ingest.policy_toml import entry_text, write_policy_entry
-from qa.search.answer import Answer, PolicyAnswer, Quote
-from qa.search.retrieval import Hit
+from qa.search.answer import Answer, PolicyAnswer
+from qa.types import Hit, Quote
 
 POLICY = ("Telephone Communications\n\nWe record calls. We keep the recordings for 30 days; or\n"
           "- until a complaint about the call is closed.\nSee https://concero.example/privacy.\n")

@@ -2,8 +2,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qa.ingest.chunking import chunk_policy
-from qa.ingest.policies import Policy, load_policies
+from qa.ingest.policies import load_policies
 from qa.ingest.sections import detect_headings
+from qa.types import Policy
 from tests.conftest import SEED_POLICIES
 
 

@@ -145,7 +145,7 @@ def test_evidence_pattern_matches_whole_words_and_phrases(words, text, found):
 
 
 def _hit(policy_text: str, passage: str, highlight: str, score: float):
-    from qa.search.retrieval import Hit
+    from qa.types import Hit
 
     start = policy_text.index(passage)
     mark = policy_text.index(highlight)
@@ -160,7 +160,8 @@ def _answer(rows):
 
 
 def test_a_cell_with_evidence_is_stated_by_the_first_shown_passage_that_holds_a_word():
-    from qa.search.answer import PolicyAnswer, Quote
+    from qa.search.answer import PolicyAnswer
+    from qa.types import Quote
 
     text = ("We share data with partners. Partners help us.\n\nWe never sell your data. We do not rent it either. "
             "Thanks.\n\nAcme Sales keeps records.")

@@ -1,7 +1,7 @@
 import json
 
 from qa.eval.datasets import QuoteFinder, load_golden, load_squad
-from qa.ingest.policies import Policy
+from qa.types import Policy
 
 POLICY = Policy(id="acme", name="Acme", text="Intro.\n\nWe keep the\n  recordings for 30 days.\nThe End.")
 

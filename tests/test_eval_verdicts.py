@@ -5,8 +5,8 @@ import pytest
 from qa.eval.datasets import EvalQuestion, Evidence
 from qa.eval.evaluation import QuestionResult, RetrieverRun
 from qa.eval.literal import holds_terms, key_terms, literal_case
-from qa.search.answer import Answer, PolicyAnswer, Quote
-from qa.search.retrieval import Hit
+from qa.search.answer import Answer, PolicyAnswer
+from qa.types import Hit, Quote
 
 
 def hit(policy: str, start: int, end: int, text: str, pid: str = "") -> Hit:

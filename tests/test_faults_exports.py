@@ -17,7 +17,8 @@ from qa.cli import main
 from qa.compare.cells import STATED, Cell, CellQuote
 from qa.compare.grid import Grid, PolicyColumn, csv_cell
 from qa.compare.topics import Topic
-from qa.search.answer import Answer, PolicyAnswer, Quote
+from qa.search.answer import Answer, PolicyAnswer
+from qa.types import Quote
 from tests.conftest import SEED_POLICIES
 
 

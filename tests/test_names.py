@@ -2,8 +2,8 @@
 
 import pytest
 
-from qa.ingest.policies import Policy
 from qa.search.names import match_names, suggest_aliases, validate_alias
+from qa.types import Policy
 
 POLICIES = {
     "23technology": Policy(id="23technology", name="23Technology / Centerprise International", text="",

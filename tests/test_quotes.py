@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from qa.ingest.policies import load_policies
 from qa.ingest.sentences import split_sentences
 from qa.search import quotes
-from qa.search.quotes import Quote, build_quotes, more_items_text
-from qa.search.retrieval import Hit
+from qa.search.quotes import build_quotes, more_items_text
+from qa.types import Hit, Quote
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"

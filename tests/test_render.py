@@ -27,8 +27,7 @@ from qa.chat.render import (
     text_html,
     url_spans,
 )
-from qa.search.answer import Quote
-from qa.search.retrieval import Hit
+from qa.types import Hit, Quote
 
 MARK = '<mark class="pq-mark">'
 HINT = '<mark class="pq-hint">'

@@ -1,5 +1,6 @@
-from qa.ingest.policies import Policy, load_policies
+from qa.ingest.policies import load_policies
 from qa.ingest.sections import detect_headings, section_at
+from qa.types import Policy
 from tests.conftest import SEED_POLICIES
 
 

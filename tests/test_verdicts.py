@@ -126,7 +126,7 @@ def test_many_policies_start_from_one_search(tmp_path):
 
 def test_literal_first_stage_answer_stays_first(engine):
     from qa.search.answer import _keep_literal
-    from qa.search.retrieval import Hit
+    from qa.types import Hit
 
     def hit(pid, text, score, probability=None):
         return Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=score, passage_id=pid,

@@ -76,8 +76,8 @@ def _recombine(seed, sentences: list[str], topics: dict[str, list[int]], size: i
     picked for each span, in span order, and how many each passage took."""
     import numpy as np
 
-    from qa.ingest.chunking import Passage, passage_id
-    from qa.ingest.policies import Policy
+    from qa.ingest.chunking import passage_id
+    from qa.types import Passage, Policy
 
     sections = sorted(topics)
     topic_ids = {section: np.array(ids, dtype=np.int64) for section, ids in topics.items()}

@@ -221,7 +221,7 @@ def split_policies(policies: dict, passages: list, sentences, per_policy: int):
     passages), each with its own text and offsets: ids '<seed id>-<n>', the seed policy's name plus n."""
     import numpy as np
 
-    from qa.ingest.chunking import Passage
+    from qa.types import Passage
 
     out_policies: dict = {}
     out_passages: list[Passage] = []

@@ -20,7 +20,7 @@ _TOPICS = ("keep my data", "sell my personal data", "use cookies", "share my loc
 
 def synthetic_policies(count: int, seed: int = ROUTING_SEED) -> dict:
     """`count` policies with made-up names and 2-3 aliases each (text empty: routing reads names only)."""
-    from qa.ingest.policies import Policy
+    from qa.types import Policy
 
     rng = random.Random(seed)
     policies: dict = {}

@@ -8,7 +8,7 @@ so `escape_text` turns every character Markdown (or Streamlit's extensions to it
 directives) gives a meaning to into an HTML character reference, and line breaks into `&#10;`. The
 output is then one line starting with `<div`, which CommonMark takes as a single raw HTML block, so
 Markdown never runs on it; the character references are the second line of defence. Offsets are
-character positions into the policy text throughout, as in `qa.search.retrieval.Hit`. Two fixed scripts
+character positions into the policy text throughout, as in `qa.types.Hit`. Two fixed scripts
 (`COPY_SCRIPT`, `scroll_script`) are the only JavaScript; they never contain policy or user text.
 """
 
@@ -295,7 +295,7 @@ def _more_html(quote, policy_text: str | None) -> str:
 
 
 def answer_html(quotes: Sequence, verdict: str = "", label: str = "", policy_text: str | None = None) -> str:
-    """The short answer: `verdict` in bold ("No"), then each quote (a `qa.search.quotes.Quote`) verbatim with
+    """The short answer: `verdict` in bold ("No"), then each quote (a `qa.types.Quote`) verbatim with
     a copy button, then its citation with the confidence `label` ("states it").
 
     Quotes that are not adjacent in the policy are separated by "…"; a quote cut short in a list ends with
@@ -319,7 +319,7 @@ def answer_html(quotes: Sequence, verdict: str = "", label: str = "", policy_tex
 
 
 def excerpt_html(hit, note: str = "", nearest: bool = False, answer_spans: Iterable[Span] | None = None) -> str:
-    """One retrieved passage (a `qa.search.retrieval.Hit`): its citation, then its text with highlights marked.
+    """One retrieved passage (a `qa.types.Hit`): its citation, then its text with highlights marked.
 
     `answer_spans` (policy offsets) are the sentences that answer: marked as the answer wherever they
     fall in the passage; the hit's other highlights are only hinted (a weaker mark). None: every

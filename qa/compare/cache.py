@@ -24,7 +24,7 @@ CACHE_FORMAT = 1
 ANSWER_PATH_VERSION = "3"  # 2: evidence words decide a cell (cell_from_answer); 3: the practice model, verdicts
 ANSWER_PATH_PACKAGES = ("search", "embed", "index", "ingest")  # under qa/, every .py file, pg/ included
 # The grid and every qa.compare module it imports (the test of the fingerprint walks its imports to check).
-ANSWER_PATH_FILES = ("config.py", "files.py", "compare/grid.py", "compare/topics.py", "compare/cells.py",
+ANSWER_PATH_FILES = ("config.py", "files.py", "types.py", "compare/grid.py", "compare/topics.py", "compare/cells.py",
                      "compare/cache.py", "compare/topics.jsonl")
 
 

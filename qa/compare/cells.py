@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from qa.compare.topics import Topic, load_topics
 
 if TYPE_CHECKING:
-    from qa.search.retrieval import Hit
+    from qa.types import Hit
 
 STATED, NOT_STATED = "stated", "not_stated"
 STATUS_LABEL = {STATED: "Stated", NOT_STATED: "Not stated"}

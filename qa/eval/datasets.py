@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import DatasetError
-from qa.ingest.policies import Policy
 from qa.inputs import InputTooLarge, parse_problem, read_input_text
+from qa.types import Policy
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 from qa.eval.datasets import EvalQuestion, Evidence, is_relevant
 from qa.eval.literal import LiteralCase, key_terms, literal_case
 from qa.eval.metrics import Judged, bootstrap_interval, first_hit_rank, percentile, retrieval_values
-from qa.search.retrieval import Hit
 from qa.search.verdict import NOT_STATED, VERDICTS
+from qa.types import Hit
 
 if TYPE_CHECKING:
     from qa.search.answer import Answer

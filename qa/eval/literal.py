@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qa.eval.datasets import Evidence, is_relevant
-from qa.search.retrieval import Hit
+from qa.types import Hit
 
 STOP_WORDS = frozenset("""
 a about above after again against all also am an and any are aren't as at be because been before being below

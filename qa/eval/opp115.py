@@ -23,7 +23,7 @@ import numpy as np
 
 from qa.eval.datasets import slug
 from qa.eval.metrics import RESAMPLES, SEED
-from qa.ingest.policies import Policy
+from qa.types import Policy
 
 Span = tuple[int, int]
 

@@ -21,9 +21,7 @@ if TYPE_CHECKING:  # numpy too: the CLI's parser imports this module, and `polic
     import numpy as np
 
     from qa.embed.base import Embedder
-    from qa.ingest.chunking import Passage
-    from qa.ingest.policies import Policy
-    from qa.search.retrieval import Hit
+    from qa.types import Hit, Passage, Policy
 
 
 class IndexReader(Protocol):

@@ -39,10 +39,9 @@ from qa.index.store import (
     save_index,
 )
 from qa.index.vectors import VectorIndex
-from qa.ingest.chunking import Passage, chunk_policy
+from qa.ingest.chunking import chunk_policy
 from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
 from qa.ingest.policies import (
-    Policy,
     check_aliases,
     file_sha256,
     policy_aliases,
@@ -53,6 +52,7 @@ from qa.ingest.policies import (
     scan_folder,
 )
 from qa.ingest.sentences import split_sentences
+from qa.types import Passage, Policy
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
 

@@ -40,8 +40,7 @@ from qa.embed.base import VECTOR_RECIPE
 from qa.errors import IndexUnavailable  # noqa: F401 - raised here; defined in qa.errors
 from qa.files import atomic_write, fsync_path
 from qa.index.vectors import VectorIndex
-from qa.ingest.chunking import Passage
-from qa.ingest.policies import Policy
+from qa.types import Passage, Policy
 
 FORMAT_VERSION = 3  # 3: the sentence files and keys named for sentences; an index of format 2 is rebuilt
 MANIFEST = "manifest.json"

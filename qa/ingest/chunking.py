@@ -10,31 +10,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from dataclasses import asdict, dataclass
 
-from qa.ingest.policies import Policy
 from qa.ingest.sections import section_at
+from qa.types import Passage, Policy
 
 # Paragraphs first, then lines, sentences and clauses, so passages end where the prose does. No "" (one
 # character at a time) last: langchain would make a Python string of every character of a long token
 # (seconds for a 1 MB one); a token longer than a passage is cut into windows here instead.
 _SEPARATORS = ["\n\n", "\n", ". ", "? ", "! ", "; ", ", ", " "]
 _WHITESPACE = re.compile(r"\s+")
-
-
-@dataclass(frozen=True)
-class Passage:
-    """A verbatim excerpt of one policy; `start`/`end` are character offsets into the policy text."""
-
-    id: str
-    policy: str
-    section: str
-    start: int
-    end: int
-    text: str
-
-    def to_dict(self) -> dict:
-        return asdict(self)
 
 
 def passage_id(policy_id: str, text: str) -> str:

@@ -14,7 +14,6 @@ import os
 import stat
 import tomllib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from qa.ingest.aliases import alias_problem, has_controls, normal_alias
@@ -27,37 +26,15 @@ from qa.ingest.formats import (
     extract_data,
     read_file,
 )
-from qa.ingest.sections import Heading, detect_headings
+from qa.ingest.sections import detect_headings
 from qa.inputs import parse_problem, read_input_text
+from qa.types import Policy
 
 METADATA_FILE = "policies.toml"
 # Open Terms Archive's layout: a tab-separated manifest with a `slug` (the file's stem) and a `service` (its
 # display name) per policy, in the policies folder or, as the archive publishes it, beside it.
 MANIFEST_FILE = "manifest.tsv"
 REMOVED_FOLDER = ".removed"  # where `policyqa index remove` keeps removed files
-@dataclass(frozen=True)
-class Policy:
-    """One policy: its text (what every passage offset points into) and how people name it."""
-
-    id: str
-    name: str
-    text: str
-    aliases: tuple[str, ...] = ()
-    source: str = ""  # the file it came from, relative to the policies folder
-    sha256: str = ""  # of the source file's bytes
-    headings: tuple[Heading, ...] = field(default=(), repr=False)
-
-    def to_dict(self) -> dict:
-        return {"id": self.id, "name": self.name, "aliases": list(self.aliases), "source": self.source,
-                "sha256": self.sha256, "headings": [list(h) for h in self.headings], "text": self.text}
-
-    @classmethod
-    def from_dict(cls, data: dict) -> Policy:
-        return cls(id=data["id"], name=data["name"], text=data["text"], aliases=tuple(data["aliases"]),
-                   source=data["source"], sha256=data["sha256"],
-                   headings=tuple((int(s), str(t)) for s, t in data["headings"]))
-
-
 def name_from_id(policy_id: str) -> str:
     """A readable name for a policy with no metadata: "acme-cloud_ltd" -> "Acme Cloud Ltd"."""
     words = policy_id.replace("_", " ").replace("-", " ").split()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 import re
 
-Heading = tuple[int, str]  # (offset of the heading line in the policy text, heading title)
+from qa.types import Heading
 
 _NUMBERED = re.compile(r"^(\d{1,2}(?:\.\d{1,2})*\.?)\s+(?=[A-Za-z'\"‘“(])\S.*$")
 _MAX_TITLE_CHARS = 80

@@ -38,9 +38,8 @@ from qa.errors import QueryError
 from qa.search.conversation import resolve_question
 from qa.search.evidence import cued_topics, decide, key_terms, named_things, terms_in, unwritten
 from qa.search.names import match_names, subject_organisations, without_names
-from qa.search.quotes import Quote, build_quotes
+from qa.search.quotes import build_quotes
 from qa.search.result import Answer, PolicyAnswer
-from qa.search.retrieval import Hit
 from qa.search.verdict import (
     RELATED,
     STATES_IT,
@@ -49,8 +48,9 @@ from qa.search.verdict import (
     question_kind,
     verdict_for,
 )
+from qa.types import Hit, Quote
 
-# Quote (qa.search.quotes), Answer and PolicyAnswer (qa.search.result) are re-exported here, where callers
+# Quote (qa.types), Answer and PolicyAnswer (qa.search.result) are re-exported here, where callers
 # have always found them.
 __all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question", "practices_asked"]
 

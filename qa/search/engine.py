@@ -15,7 +15,8 @@ from qa.embed.base import Embedder
 from qa.errors import QueryError
 from qa.index.base import IndexReader, IndexScorer
 from qa.index.store import PolicyIndex
-from qa.search.retrieval import BM25Retriever, DenseRetriever, Hit, HybridRetriever, Retriever, Scorer
+from qa.search.retrieval import BM25Retriever, DenseRetriever, HybridRetriever, Retriever, Scorer
+from qa.types import Hit
 
 if TYPE_CHECKING:  # imported where used: the answer path and the reranker are loaded on first use
     from qa.search.answer import Answer

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-Span = tuple[int, int]
+from qa.types import Span
 
 
 def pick_highlights(spans: Sequence[Span], scores: np.ndarray, max_count: int = 2, margin: float = 0.08) -> list[Span]:

@@ -26,8 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from qa.ingest.sentences import split_sentences
-
-Span = tuple[int, int]
+from qa.types import Quote, Span
 
 ITEMS_SHOWN = 2  # list items a quoted list shows at least (more when a later item is the answer)
 WINDOW = 4000  # characters read around the passage: lists and qualifiers beyond it are still found
@@ -51,30 +50,6 @@ _QUALIFIER_ANYWHERE = re.compile(
 _DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")
 _LETTER = re.compile(r"[^\W\d_]")
-
-
-@dataclass(frozen=True)
-class Quote:
-    """One quoted span, verbatim: `text == policy_text[start:end]` (character offsets into the policy text).
-
-    `gap_before`: text of the policy is left out between the previous quote of the same answer and this
-    one (shown as "…"). `more`: the spans of the list items this quote's list goes on with, not shown
-    ("+2 more items"); empty when the quote is whole.
-    """
-
-    policy: str
-    name: str
-    section: str
-    start: int
-    end: int
-    text: str
-    gap_before: bool = False
-    more: tuple[Span, ...] = ()
-
-    @property
-    def more_items(self) -> int:
-        """How many list items the quote leaves out."""
-        return len(self.more)
 
 
 @dataclass(frozen=True)

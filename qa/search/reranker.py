@@ -111,7 +111,7 @@ class Reranker:
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def score(self, question: str, hits: Sequence) -> np.ndarray:
-        """One score per hit (a `qa.search.retrieval.Hit`: name, section, text), in input order."""
+        """One score per hit (a `qa.types.Hit`: name, section, text), in input order."""
         if not hits:
             return np.zeros(0, dtype=np.float32)
         if self.kind == "bi-encoder":

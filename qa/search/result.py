@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from qa.search.quotes import Quote
-from qa.search.retrieval import Hit
 from qa.search.verdict import NOT_STATED, NOT_STATED_LABEL, OPEN
+from qa.types import Hit, Quote
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ exactly. Every backend returns `Hit`s, best first, whose `highlights` are the pa
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
 
 import numpy as np
@@ -24,38 +23,7 @@ from qa.errors import QueryError
 from qa.index.base import IndexReader, IndexScorer, QueryCache
 from qa.index.store import PolicyIndex
 from qa.search.highlight import pick_highlights
-
-
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved passage; `start`/`end` (and each highlight) are character offsets into the policy text.
-
-    `score` is what the retriever ranked it by (hybrid, dense or BM25), never replaced later. `similarity`
-    is the dense score whatever the backend, so one abstention threshold serves all. `probability` is the
-    reranker's calibrated probability that the passage answers the question (None: not reranked).
-    """
-
-    policy: str
-    name: str
-    section: str
-    start: int
-    end: int
-    text: str
-    score: float
-    passage_id: str = ""
-    highlights: tuple[tuple[int, int], ...] = field(default=())
-    similarity: float = 0.0
-    probability: float | None = None
-
-    @property
-    def rank_score(self) -> float:
-        """What the answer path orders hits by: the reranker's probability when there is one, else `score`."""
-        return self.score if self.probability is None else self.probability
-
-    def to_dict(self) -> dict:
-        data = asdict(self)
-        data["highlights"] = [list(h) for h in self.highlights]
-        return data
+from qa.types import Hit
 
 
 def top_stable(scores: np.ndarray, k: int) -> np.ndarray:

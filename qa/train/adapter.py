@@ -32,9 +32,9 @@ from qa.config import BuildSettings
 from qa.embed.adapter import WEIGHTS, QueryAdapter
 from qa.embed.base import Embedder
 from qa.eval.datasets import EvalQuestion, is_relevant
-from qa.ingest.policies import Policy
 from qa.tables import table
 from qa.train.adapter_settings import HELD_OUT_SHARE, TrainSettings
+from qa.types import Policy
 
 CARD = "MODEL_CARD.md"
 

@@ -14,8 +14,7 @@ from qa.index import bm25
 from qa.index.base import QueryCache
 from qa.index.bm25 import tf_part
 from qa.index.pg.store import PgStore, _safe_url
-from qa.ingest.chunking import Passage
-from qa.ingest.policies import Policy
+from qa.types import Passage, Policy
 
 # HNSW candidates scanned for a search over every policy; the candidates are re-scored exactly anyway.
 EF_SEARCH = 200
@@ -684,7 +683,8 @@ class PgScorer(QueryCache):
              similarities: np.ndarray) -> list:
         """The `k` best rows as hits, each with its best sentences marked (as `Scorer.hits`)."""
         from qa.search.highlight import pick_highlights
-        from qa.search.retrieval import Hit, top_stable
+        from qa.search.retrieval import top_stable
+        from qa.types import Hit
 
         order = top_stable(scores, k)
         chosen = np.asarray(rows, dtype=np.int64)[order]
