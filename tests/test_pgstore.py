@@ -26,7 +26,8 @@ from qa.config import BuildSettings
 from qa.index.build import BuildLocked, build_index
 from qa.index.open import open_engine
 from qa.index.pg import PgStore, store_signature
-from qa.index.pg.build import LOCK_NAMESPACE, build_store, publish_store, shard_of
+from qa.index.pg.build import LOCK_NAMESPACE, build_store, shard_of
+from qa.index.pg.publish import publish_store
 from qa.index.pg.reader import tf_part
 from qa.search.engine import Engine
 from qa.search.retrieval import top_stable

@@ -158,9 +158,11 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
     from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
     from qa.index.build import _embedding_key, embedding_text, sentence_embedding_text
     from qa.index.pg import PgStore
-    from qa.index.pg.build import _finish_shard, _open_generation, write_version
+    from qa.index.pg.build import _open_generation
+    from qa.index.pg.publish import finish_shard
     from qa.index.pg.reader import bm25_document, bm25_tokens
     from qa.index.pg.store import _ddl
+    from qa.index.pg.versions import write_version
     from qa.index.store import load_index
 
     seed = load_index(seed_index)
@@ -206,7 +208,7 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
                     conn.execute(statement)
         hnsw_s = time.perf_counter() - started
         started = time.perf_counter()
-        _finish_shard(store, generation, 0, 1, True, write_s)
+        finish_shard(store, generation, 0, 1, True, write_s)
         publish_s = time.perf_counter() - started
         with store.pool.connection() as conn:
             for table in ("passages", "sentences", "terms"):

@@ -69,7 +69,7 @@ def build(location: str, policies_dir: Path, settings, embedder_factory: Callabl
 
 def publish(location: str, schema: str = SCHEMA) -> int:
     """Publish the newest complete generation; its id. BuildError naming the shards still missing."""
-    from qa.index.pg.build import publish_store
+    from qa.index.pg.publish import publish_store
     from qa.index.pg.store import PgStore
 
     with PgStore(location, schema) as store:
