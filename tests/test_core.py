@@ -29,9 +29,9 @@ import pytest
 
 from qa.config import BuildSettings, RetrievalSettings
 from qa.index.build import build_index
+from qa.index.scoring import top_stable
 from qa.search.engine import Engine
 from qa.search.reranker import Calibration
-from qa.search.retrieval import top_stable
 from tests.fakes import FakeEmbedder, word_slot
 
 DIMENSION = 4096  # wide enough that the toy's words each get a slot of their own (checked below)

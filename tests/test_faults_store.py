@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from qa.config import BuildSettings
-from qa.index.open import open_engine
-from qa.index.pg import PgStore
 from qa.index.pg.build import build_store
+from qa.index.pg.store import PgStore
+from qa.search.engine import open_engine
 
 pytestmark = pytest.mark.slow  # a real PostgreSQL server
 
@@ -183,7 +183,7 @@ def test_ask_store_after_the_server_stopped_is_one_line(own_server, seed_policie
     import subprocess
 
     from qa.cli import main
-    from qa.index.pg import shared_store
+    from qa.index.pg.store import shared_store
 
     url, folder = own_server
     with PgStore(url) as built:
@@ -209,7 +209,7 @@ def test_ask_store_after_the_server_stopped_is_one_line(own_server, seed_policie
 
 OPEN_AT = """
 import sys, time
-from qa.index.pg import PgStore
+from qa.index.pg.store import PgStore
 time.sleep(max(0.0, {at} - time.time()))  # every worker opens the fresh database at the same moment
 PgStore({url!r}).close()
 """
@@ -243,7 +243,7 @@ def test_the_chat_says_in_one_line_that_the_store_stopped(own_server, seed_polic
 
     from streamlit.testing.v1 import AppTest
 
-    from qa.index.pg import shared_store
+    from qa.index.pg.store import shared_store
     from tests.conftest import ROOT
 
     url, folder = own_server
@@ -351,7 +351,7 @@ def test_the_compare_page_says_in_one_line_that_the_store_stopped(own_server, se
 
     from streamlit.testing.v1 import AppTest
 
-    from qa.index.pg import shared_store
+    from qa.index.pg.store import shared_store
     from tests.conftest import ROOT
 
     url, folder = own_server

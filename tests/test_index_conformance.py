@@ -1,7 +1,7 @@
 """Every index backend through one lifecycle: build -> open -> search (each retriever) -> answer -> rebuild with a
 changed policy -> the new text is answered; and every backend answers as the folder does.
 
-Only `qa.index.open` is called (`build_at`, `open_engine`), as the shells call it. A backend is one entry of
+Only `qa.index.open` (`build_at`) and `qa.search.engine.open_engine` are called, as the shells call them. A backend is one entry of
 LOCATIONS: how a test gets an empty location of that kind. Adding a backend to the factory (a module plus
 its line in `qa.index.open.BACKENDS`) and its entry here runs every test below on it.
 """
@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from qa.config import RETRIEVERS, BuildSettings
-from qa.index.open import backend_name, build_at, open_engine
+from qa.index.open import backend_name, build_at
+from qa.search.engine import open_engine
 
 pytestmark = pytest.mark.slow  # the store's case needs a real PostgreSQL server
 

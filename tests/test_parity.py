@@ -8,8 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from qa.index.folder import Scorer
 from qa.index.vectors import VectorIndex
-from qa.search.retrieval import Scorer
 
 
 def random_vectors(rng: np.random.Generator, count: int, dimension: int) -> np.ndarray:

@@ -24,13 +24,12 @@ from conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
 from qa.config import BuildSettings
 from qa.index.build import BuildLocked, build_index
-from qa.index.open import open_engine
-from qa.index.pg import PgStore, store_signature
 from qa.index.pg.build import LOCK_NAMESPACE, build_store, shard_of
 from qa.index.pg.publish import publish_store
 from qa.index.pg.reader import tf_part
-from qa.search.engine import Engine
-from qa.search.retrieval import top_stable
+from qa.index.pg.store import PgStore, store_signature
+from qa.index.scoring import top_stable
+from qa.search.engine import Engine, open_engine
 
 pytestmark = pytest.mark.slow  # a real PostgreSQL server (left out by `make test-fast`)
 
@@ -45,7 +44,7 @@ import sys, time
 sys.path.insert(0, {tests!r})
 from pathlib import Path
 from conftest import FakeEmbedder
-from qa.index.pg import PgStore
+from qa.index.pg.store import PgStore
 from qa.index.pg.build import build_store
 from qa.config import BuildSettings
 
@@ -193,7 +192,7 @@ def test_bm25_over_every_policy_finds_the_exact_best_without_reading_every_posti
     the default (measured at 300,000 passages), five small policies' tokens are cheaper read whole."""
     from qa.index.pg import reader
     from qa.index.pg.reader import PgIndex, _LazyBM25
-    from qa.search.retrieval import top_stable
+    from qa.index.scoring import top_stable
 
     build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)
     pg = _engine(store, fake_embedder)
@@ -280,7 +279,7 @@ def test_bm25_over_every_policy_is_exact_for_any_k(store, tmp_path, fake_embedde
 
 
 def test_a_store_of_older_tables_is_refused_with_one_line(store, fake_embedder):
-    from qa.index.pg import StoreError
+    from qa.errors import StoreError
     from qa.index.pg.store import SCHEMA_VERSION
 
     build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)

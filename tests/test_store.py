@@ -186,8 +186,8 @@ def test_old_generations_are_collected_and_nothing_else_is_touched(seed_policies
 def test_bm25_is_saved_at_build_time_and_scores_as_one_built_on_first_use(built, fake_embedder):
     import numpy as np
 
+    from qa.index.folder import Scorer
     from qa.index.lexical import build_bm25, passage_corpus
-    from qa.search.retrieval import Scorer
 
     index = load_index(built)
     assert index.bm25 is not None  # memory-mapped from the generation folder, not rebuilt

@@ -14,10 +14,10 @@ from pathlib import Path
 import streamlit as st
 
 from qa.index.open import index_signature as signature_at
-from qa.index.open import open_engine as open_index_engine
 from qa.index.open import store_location
 from qa.index.store import IndexUnavailable
 from qa.search.engine import Engine
+from qa.search.engine import open_engine as open_index_engine
 
 
 @st.cache_resource(show_spinner="Loading the embedding model…")

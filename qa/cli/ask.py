@@ -195,7 +195,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
         for policy_id in args.policy or ([item["policy"]] if item.get("policy") else ()):
             if policy_id not in known:
                 raise UserError(f"unknown policy id '{policy_id}' (known: {', '.join(sorted(known))})")
-    from qa.index.open import open_engine
+    from qa.search.engine import open_engine
 
     engine = open_engine(store or index_dir(args.index), model=args.model, reranker=args.reranker)
     changed = _changed_policies(manifest, args.policies)

@@ -60,7 +60,8 @@ def cmd_compare(args: argparse.Namespace) -> int:
         known = list(read_manifest(folder)["policies"])
     else:  # the store's published index; the cells are cached on this machine (no model loaded if all are)
         from qa.compare.cache import store_cache_folder
-        from qa.index.open import SCHEMA, open_engine
+        from qa.index.open import SCHEMA
+        from qa.search.engine import open_engine
 
         folder, manifest = store_cache_folder(store, SCHEMA), published_manifest(store)
         factory = lambda: open_engine(store)  # noqa: E731

@@ -123,7 +123,8 @@ def open_eval_engine(url: str, folder, settings, reranker: str | None, model: st
     """The engine `policyqa eval --store` measures: the store itself, or, when eval built a folder index of
     its own corpus (--squad, --model, --chunk-size), that corpus built into the schema `policyqa_eval` of
     the same database, reusing the folder's vectors so both stores are measured on the same embeddings."""
-    from qa.index.open import build_store, open_engine
+    from qa.index.open import build_store
+    from qa.search.engine import open_engine
 
     if not built_for_eval:
         return open_engine(url, model=model, reranker=reranker)

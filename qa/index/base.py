@@ -1,6 +1,6 @@
 """What the answer path needs from an index, whatever holds it: the reader and scorer protocols.
 
-Every backend (the folder, `qa.index.store` with `qa.search.retrieval.Scorer`; PostgreSQL, `qa.index.pg`)
+Every backend (the folder, `qa.index.store` with `qa.index.folder.Scorer`; PostgreSQL, `qa.index.pg`)
 offers an `IndexReader` and an `IndexScorer`; `qa.search.engine.Engine` is typed against these, and
 `qa.index.open` is the one place that picks a backend for a location. The protocols name exactly what
 `Engine`, the retrievers (`qa.search.retrieval`), the answer path (`qa.search.answer`) and the evidence

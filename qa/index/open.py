@@ -2,36 +2,30 @@
 
 A location is an index folder (a path) or a URL whose scheme names a backend (`postgresql://...`). Shells
 (the chat, the Compare page, the command line) resolve it with `locate` (flags, else $POLICYQA_STORE, else
-the folder: `--index`, $POLICYQA_INDEX or `index/`) and open it with `open_engine`; they never import a
-backend. A backend is one module offering `open_reader`, `manifest`, `signature` and `build` (see
-`qa.index.folder`); a store that is built and published apart from its readers also offers `status`,
-`publish` and `parse_shard` (`qa.index.pg.backend`). Adding one is a module plus its line in
+the folder: `--index`, $POLICYQA_INDEX or `index/`) and open an engine on it with
+`qa.search.engine.open_engine`, which reads it through `open_index`; they never import a backend. A backend
+is one module offering `open_reader`, `manifest`, `signature` and `build` (see `qa.index.folder`, which
+also holds the folder's scorer); a store that is built and published apart from its readers also offers
+`status`, `publish` and `parse_shard` (`qa.index.pg.backend`). Adding one is a module plus its line in
 BACKENDS. Backend modules are imported on first use, so `--help` never loads psycopg.
 """
 
 from __future__ import annotations
 
-import gc
 import importlib
 import os
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from qa.config import ENV_MODEL, ENV_STORE, index_dir
+from qa.config import ENV_STORE, index_dir
 from qa.errors import StoreError
 from qa.index.base import OpenedIndex
 from qa.index.pg import SCHEMA  # the package is light: its modules load with the backend
 
-if TYPE_CHECKING:
-    from qa.config import RetrievalSettings
-    from qa.embed.base import Embedder
-    from qa.search.engine import Engine
-    from qa.search.practice import PracticeModel
-
 __all__ = ["BACKENDS", "ENV_STORE", "SCHEMA", "Location", "backend_name", "index_manifest", "index_signature",
-           "is_store", "locate", "open_engine", "open_index", "store_location", "store_status", "build_store",
+           "is_store", "locate", "open_index", "store_location", "store_status", "build_store",
            "publish_store", "parse_shard", "redact_url", "build_at"]
 
 # URL scheme (or "folder" for a path) -> the backend's module.
@@ -102,46 +96,6 @@ def index_manifest(location: Location, **options: Any) -> dict[str, Any]:
 def index_signature(location: Location, **options: Any) -> str:
     """What identifies the index now at `location` (cheap): a reader that saw another one reopens."""
     return _backend(location).signature(location, **options)
-
-
-def open_engine(location: Location | None = None, *, model: str | None = None,
-                embedder_factory: Callable[[str], Embedder] | None = None,
-                embedder_loader: Callable[[str, str | None], Embedder] | None = None, reranker: str | None = None,
-                settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None,
-                **options: Any) -> Engine:
-    """An Engine over the index at `location` (None: `locate()`), with the model that built it and the reranker.
-
-    `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is used.
-    `embedder_factory(model id)` makes the embedder (tests pass a fake); else `embedder_loader(model id,
-    runtime)` on the runtime the index was built with (default `qa.embed.load.load_embedder`; the chat
-    passes its cached one, so a reopened index keeps the model). `reranker`, `settings`, `practice`: see
-    `Engine`. `options` go to the backend (the store's `schema`). Raises IndexUnavailable, StoreError, ModelLoadError or
-    RerankerUnavailable with a one-line message.
-    """
-    from qa.search.engine import Engine
-    from qa.search.reranker import load_reranker
-
-    opened = open_index(locate() if location is None else location,
-                        model=model or os.environ.get(ENV_MODEL), **options)
-    index = opened.index
-    if embedder_factory is None:
-        from qa.embed.load import load_embedder
-
-        load: Callable[[str, str | None], Embedder] = embedder_loader or load_embedder
-
-        def embedder_factory(model_id: str) -> Embedder:
-            # Questions run on the backend the passages were embedded with.
-            return load(model_id, index.manifest["model"].get("backend"))
-    embedder = embedder_factory(index.manifest["model"]["id"])
-    engine = Engine(index, embedder, load_reranker(reranker), scorer=opened.scorer(embedder), settings=settings,
-                    practice=practice)
-    if opened.freeze:
-        # A folder index at 300,000 passages is millions of long-lived objects; each full pass of Python's
-        # cyclic garbage collector over them paused a question for 100-150 ms (p95 23 -> 18 ms, `policyqa
-        # bench`). Frozen, they are left out of those passes; they are still freed by reference counting
-        # when the index is dropped (a reload after a rebuild), which is how this acyclic data is freed anyway.
-        gc.freeze()
-    return engine
 
 
 def _store_backend(location: str) -> ModuleType:

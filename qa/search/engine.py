@@ -5,17 +5,19 @@ The CLI, the chat page and the evaluation all go through `Engine`, so they answe
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Generic, TypeVar, cast
 
-from qa.config import DEFAULT_RETRIEVER, RETRIEVERS, RetrievalSettings, index_dir
+from qa.config import DEFAULT_RETRIEVER, ENV_MODEL, RETRIEVERS, RetrievalSettings, index_dir
 from qa.embed.base import Embedder
 from qa.errors import QueryError
 from qa.index.base import IndexReader, IndexScorer
+from qa.index.folder import Scorer
 from qa.index.store import PolicyIndex
-from qa.search.retrieval import BM25Retriever, DenseRetriever, HybridRetriever, Retriever, Scorer
+from qa.search.retrieval import BM25Retriever, DenseRetriever, HybridRetriever, Retriever
 from qa.types import Hit
 
 if TYPE_CHECKING:  # imported where used: the answer path and the reranker are loaded on first use
@@ -46,7 +48,7 @@ class Engine(Generic[IndexT]):
     def __init__(self, index: IndexT, embedder: Embedder, reranker: Reranker | None = None,
                  scorer: IndexScorer | None = None, settings: RetrievalSettings | None = None,
                  practice: str | PracticeModel | None = None):
-        """`index` and `scorer` are any backend's (`qa.index.base`; `qa.index.open.open_engine` pairs
+        """`index` and `scorer` are any backend's (`qa.index.base`; `open_engine` pairs
         them); without `scorer`, `index` must be a folder index, scored by `Scorer`. `settings` are the
         query-time knobs (default: `RetrievalSettings()`). `practice` is the practice model or its name
         ("none": none; default: the shipped one, or $POLICYQA_PRACTICE), loaded on first use."""
@@ -100,11 +102,9 @@ class Engine(Generic[IndexT]):
              settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None,
              ) -> Engine[PolicyIndex]:
         """Load the index folder (flag, $POLICYQA_INDEX or `index/`; never $POLICYQA_STORE), the model that
-        built it, and the reranker: `qa.index.open.open_engine` on that folder (see it for the arguments).
+        built it, and the reranker: `open_engine` on that folder (see it for the arguments).
         Raises IndexUnavailable, ModelLoadError or RerankerUnavailable with a one-line message.
         """
-        from qa.index.open import open_engine
-
         engine = open_engine(index_dir(folder), model=model, embedder_factory=embedder_factory, reranker=reranker,
                              settings=settings, practice=practice)
         return cast("Engine[PolicyIndex]", engine)  # a folder location opens a PolicyIndex
@@ -153,3 +153,43 @@ class Engine(Generic[IndexT]):
         self.refresh()
         return answer_question(self, question, k=k, policies=policies, retriever=retriever, history=history,
                                rerank=rerank, practice=practice, accepts=accepts)
+
+
+def open_engine(location: str | os.PathLike | None = None, *, model: str | None = None,
+                embedder_factory: Callable[[str], Embedder] | None = None,
+                embedder_loader: Callable[[str, str | None], Embedder] | None = None, reranker: str | None = None,
+                settings: RetrievalSettings | None = None, practice: str | PracticeModel | None = None,
+                **options: Any) -> Engine:
+    """An Engine over the index at `location` (None: `locate()`), with the model that built it and the reranker.
+
+    `model` (or $POLICYQA_MODEL) must match the index's model; without either the index's own is used.
+    `embedder_factory(model id)` makes the embedder (tests pass a fake); else `embedder_loader(model id,
+    runtime)` on the runtime the index was built with (default `qa.embed.load.load_embedder`; the chat
+    passes its cached one, so a reopened index keeps the model). `reranker`, `settings`, `practice`: see
+    `Engine`. `options` go to the backend (the store's `schema`). Raises IndexUnavailable, StoreError, ModelLoadError or
+    RerankerUnavailable with a one-line message.
+    """
+    from qa.index.open import locate, open_index
+    from qa.search.reranker import load_reranker
+
+    opened = open_index(locate() if location is None else location,
+                        model=model or os.environ.get(ENV_MODEL), **options)
+    index = opened.index
+    if embedder_factory is None:
+        from qa.embed.load import load_embedder
+
+        load: Callable[[str, str | None], Embedder] = embedder_loader or load_embedder
+
+        def embedder_factory(model_id: str) -> Embedder:
+            # Questions run on the backend the passages were embedded with.
+            return load(model_id, index.manifest["model"].get("backend"))
+    embedder = embedder_factory(index.manifest["model"]["id"])
+    engine = Engine(index, embedder, load_reranker(reranker), scorer=opened.scorer(embedder), settings=settings,
+                    practice=practice)
+    if opened.freeze:
+        # A folder index at 300,000 passages is millions of long-lived objects; each full pass of Python's
+        # cyclic garbage collector over them paused a question for 100-150 ms (p95 23 -> 18 ms, `policyqa
+        # bench`). Frozen, they are left out of those passes; they are still freed by reference counting
+        # when the index is dropped (a reload after a rebuild), which is how this acyclic data is freed anyway.
+        gc.freeze()
+    return engine

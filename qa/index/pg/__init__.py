@@ -29,7 +29,7 @@ A builder holds a session advisory lock per shard, which the server releases whe
 
 Readers are opened by `qa.index.open` (through `qa.index.pg.backend`), never by importing this package;
 `PgIndex` and `PgScorer` are its `IndexReader` and `IndexScorer` (`qa.index.base`). Reading mirrors the
-folder's `qa.search.retrieval.Scorer`: passage rows are numbered as the folder
+folder's `qa.index.folder.Scorer`: passage rows are numbered as the folder
 numbers them (policies by id, passages in order), dense candidates come from an exact scan of the
 policies in scope (HNSW with an iterative scan when the scope is every policy or over
 `reader.EXACT_MAX_ROWS` passages), and BM25 reads the question's tokens' postings (a scoped question:
@@ -40,51 +40,10 @@ formula both stores read from `qa.index.bm25` (Lucene idf, Robertson tf) over th
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING
-
 # Light on purpose: the command line imports this package to build its parser (`--help` stays instant),
 # so the store's modules (numpy, psycopg) are imported only when a store is used.
 from qa.config import ENV_STORE  # re-exported: the store's modules and older callers read it here
 
 SCHEMA = "policyqa"
 
-if TYPE_CHECKING:
-    from qa.index.pg.store import PgStore
-
-__all__ = ["ENV_STORE", "SCHEMA", "PgStore", "StoreError", "open_engine", "shared_store", "store_signature",
-           "store_url"]
-
-_STORES: dict[tuple[str, str], PgStore] = {}
-
-
-def __getattr__(name: str):
-    if name in ("PgStore", "StoreError", "store_url"):
-        from qa.index.pg import store
-
-        return getattr(store, name)
-    raise AttributeError(f"module 'qa.index.pg' has no attribute {name!r}")
-
-
-def shared_store(url: str, schema: str = SCHEMA) -> PgStore:
-    """One pooled PgStore per URL and schema in this process (engines reopened after a build share it)."""
-    from qa.index.pg.store import PgStore
-
-    if (url, schema) not in _STORES:
-        _STORES[(url, schema)] = PgStore(url, schema)
-    return _STORES[(url, schema)]
-
-
-def store_signature(url: str, schema: str = SCHEMA) -> str:
-    """What identifies the store's published index now (its generation), for a reader that reopens when
-    it changes, as the chat does with a folder's manifest; one small query."""
-    return f"{url}#{schema}#{shared_store(url, schema).current_generation()}"
-
-
-def open_engine(store: str | None = None, folder: str | os.PathLike | None = None, **options):
-    """Kept for callers of the old name (qa.bench): `qa.index.open.open_engine` over `locate(store, folder)`.
-    New code opens an engine through `qa.index.open`, which knows every backend."""
-    from qa.index.open import locate
-    from qa.index.open import open_engine as open_any
-
-    return open_any(locate(store, folder), **options)
+__all__ = ["ENV_STORE", "SCHEMA"]

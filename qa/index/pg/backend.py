@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from qa.index.base import OpenedIndex
-from qa.index.pg import SCHEMA, shared_store, store_signature
+from qa.index.pg import SCHEMA
+from qa.index.pg.store import shared_store, store_signature
 
 
 def open_reader(location: str, model: str | None = None, schema: str = SCHEMA) -> OpenedIndex:

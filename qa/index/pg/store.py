@@ -346,3 +346,19 @@ class PgStore:
             raise IndexUnavailable(f"the store {where} was built with model '{built_with}', not '{model}': "
                                    f"run `policyqa index build --store URL --model {model}`")
         return index
+
+
+_STORES: dict[tuple[str, str], PgStore] = {}
+
+
+def shared_store(url: str, schema: str = SCHEMA) -> PgStore:
+    """One pooled PgStore per URL and schema in this process (engines reopened after a build share it)."""
+    if (url, schema) not in _STORES:
+        _STORES[(url, schema)] = PgStore(url, schema)
+    return _STORES[(url, schema)]
+
+
+def store_signature(url: str, schema: str = SCHEMA) -> str:
+    """What identifies the store's published index now (its generation), for a reader that reopens when
+    it changes, as the chat does with a folder's manifest; one small query."""
+    return f"{url}#{schema}#{shared_store(url, schema).current_generation()}"
