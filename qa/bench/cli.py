@@ -75,7 +75,7 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
         if store:  # the PostgreSQL store beside the folder, at the same sizes (qa.bench.pg)
             from qa.bench.pg import bench_store
 
-            results["store"] = bench_store(store, seed_index, policies, questions_file, sizes)
+            results["store"] = bench_store(store, seed_index, policies, questions_file, sizes, companies=companies)
         say("cold start: policyqa --help, ask")
         results["cold_start"] = {"cli": cold_start_cli(seed_index, question, cold_runs)}
         if server:

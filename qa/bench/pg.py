@@ -10,9 +10,14 @@ functions and adds the halfvec comparison):
   each question embedded every time;
 - size: the schema's tables, indexes and TOAST;
 - synthetic sizes: `qa.bench.corpus.synthetic_corpus` cut into policies of `per_policy` passages (as real
-  policies are: tens of passages), written by COPY (`write_version`), HNSW built once afterwards. Such a
-  schema (`bench_<size>_<per_policy>`) stays in the server: a later run of the same size serves it again
-  instead of writing it (`reuse`), since writing 300,000 passages and their HNSW takes a quarter of an hour.
+  policies are: tens of passages), or spread over `companies` made-up companies beside the seed's (as the
+  folder's synthetic corpora are with `--companies`, so a question naming a seed company is routed to it),
+  written by COPY (`write_version`), HNSW built once afterwards. Such a schema (`bench_<size>_<per_policy>`,
+  `bench_<size>_c<companies>`) stays in the server: a later run of the same size serves it again instead of
+  writing it (`reuse`), since writing 300,000 passages and their HNSW takes a quarter of an hour;
+- what the chat does on a synthetic store (`task_store_answer`): `Engine.answer` with the reranker and
+  verdicts, for questions naming one company and for questions naming none, new and warm, beside
+  `Engine.search`, as `qa.bench.serve` times it on the folder.
 """
 
 from __future__ import annotations
@@ -66,12 +71,11 @@ def task_store_serve(url: str | None, schema: str, seed_index: str, questions_fi
     one); on a synthetic store `Engine.search` over one random policy and over every policy at once (what
     a question over a whole sector asks). Reranker off: it costs the same on both stores.
     """
-    from qa.index.open import locate
-    from qa.search.engine import open_engine
+    from qa.index.pg import open_engine
 
     routed, everywhere = questions(Path(seed_index), Path(questions_file))
     started = time.perf_counter()
-    engine = open_engine(locate(url, folder), reranker="none", schema=schema)
+    engine = open_engine(url, folder, reranker="none", schema=schema)
     open_s = time.perf_counter() - started
     started = time.perf_counter()
     engine.answer(routed[0]) if not synthetic else engine.search(routed[0], k=5, policies=[engine.index.policy_ids[0]])
@@ -96,13 +100,39 @@ def task_store_serve(url: str | None, schema: str, seed_index: str, questions_fi
     return out
 
 
+def task_store_answer(url: str, schema: str, seed_index: str, questions_file: str,
+                      reranker: str | None = None, embedder_factory=None) -> dict:
+    """Child process: open the store as the chat does (the reranker and the practice model loaded) and time
+    `Engine.answer` beside `Engine.search`: questions naming no company (`qa.bench.serve.UNROUTED`) and the
+    golden questions naming one seed company, each the first time it is asked and again; peak RSS.
+
+    `reranker` and `embedder_factory` are `open_engine`'s (tests pass "none" and a fake embedder)."""
+    from qa.bench.serve import routed_timings, unrouted_timings
+    from qa.index.pg import open_engine
+
+    routed, _ = questions(Path(seed_index), Path(questions_file))
+    started = time.perf_counter()
+    engine = open_engine(url, None, reranker=reranker, schema=schema, embedder_factory=embedder_factory)
+    open_s = time.perf_counter() - started
+    started = time.perf_counter()
+    engine.warm_up()
+    engine.answer(routed[0])
+    first_answer_s = time.perf_counter() - started
+    say(f"store {schema}: {len(engine.policies)} policies opened in {open_s:.1f} s, first answer after "
+        f"{first_answer_s:.1f} s more; timing questions naming none and one company")
+    return {"open_s": round(open_s, 3), "first_answer_s": round(first_answer_s, 3),
+            "passages": engine.index.manifest["passage_count"],
+            "reranker": engine.reranker.name if engine.reranker is not None else None,
+            **unrouted_timings(engine), **routed_timings(engine, routed), "peak_rss_mb": peak_rss_mb()}
+
+
 def task_store_seed(url: str, schema: str, policies: str, seed_index: str) -> dict:
     """Child process: build the seed policies into `schema` with the real model, then into `schema`_writes
     with the seed index's vectors (the store's own cost); passages per second and seconds of each."""
     from qa.config import BuildSettings
     from qa.embed.load import load_embedder
+    from qa.index.pg import PgStore
     from qa.index.pg.build import FolderVectors, build_store
-    from qa.index.pg.store import PgStore
 
     settings = BuildSettings()
     embedder = load_embedder(settings.model)
@@ -143,24 +173,27 @@ def drop_schemas(url: str, schemas: list[str]) -> None:
 
 def published(url: str, schema: str) -> bool:
     """Whether `schema` holds a store of this policyqa's table version with a published generation."""
-    from qa.index.pg.store import SCHEMA_VERSION, PgStore
+    from qa.index.pg import PgStore
+    from qa.index.pg.store import SCHEMA_VERSION
 
     with PgStore(url, schema) as store:
         return store.meta() is not None and store.schema_version() == SCHEMA_VERSION \
             and store.current_generation() is not None
 
 
-def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, schema: str) -> dict:
-    """`size` synthetic passages in policies of `per_policy` passages, written into `schema` by COPY and
-    published; HNSW built once after the rows. Seconds and passages per second of each step."""
+def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, schema: str, companies: int = 0) -> dict:
+    """`size` synthetic passages in policies of `per_policy` passages (with `companies`: over that many
+    companies, `synthetic_corpus`'s), written into `schema` by COPY and published; HNSW built once after the
+    rows. Seconds and passages per second of each step."""
     import numpy as np
 
     from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
     from qa.index.build import _embedding_key, embedding_text, sentence_embedding_text
+    from qa.index.pg import PgStore
     from qa.index.pg.build import _open_generation
     from qa.index.pg.publish import finish_shard
     from qa.index.pg.reader import bm25_document, bm25_tokens
-    from qa.index.pg.store import PgStore, _ddl
+    from qa.index.pg.store import BUILD_STATEMENT_SECONDS, _ddl
     from qa.index.pg.versions import write_version
     from qa.index.store import load_index
 
@@ -168,11 +201,12 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
     settings = seed.settings
     started = time.perf_counter()
     policies, passages, sentences, passage_vectors, sentence_vectors = synthetic_corpus(
-        seed, size, np.random.default_rng(SYNTHETIC_SEED))
-    if per_policy:
+        seed, size, np.random.default_rng(SYNTHETIC_SEED), companies)
+    if per_policy and not companies:
         policies, passages, sentences = split_policies(policies, passages, sentences, per_policy)
     generate_s = time.perf_counter() - started
     with PgStore(url, schema) as store:
+        store.set_statement_seconds(BUILD_STATEMENT_SECONDS)  # a builder's bound: HNSW is one long statement
         store.ensure_schema(seed.manifest["model"])
         generation = _open_generation(store, f"synthetic-{size}-{time.time()}", 1, settings, seed.manifest["model"])
         with store.pool.connection() as conn:  # a bulk load: HNSW built once afterwards, not row by row
@@ -248,8 +282,9 @@ def split_policies(policies: dict, passages: list, sentences, per_policy: int):
 
 
 def bench_store(url: str, seed_index: Path, policies: Path, questions_file: Path, sizes: list[int],
-                per_policy: int = PER_POLICY, reuse: bool = True) -> dict:
-    """Every store measurement of `policyqa bench --store URL` (see the module docstring)."""
+                per_policy: int = PER_POLICY, reuse: bool = True, companies: int = 0) -> dict:
+    """Every store measurement of `policyqa bench --store URL` (see the module docstring); `companies` > 0
+    spreads each synthetic size over that many companies instead of cutting it into `per_policy` passages."""
     from qa.bench.child import run_child
 
     seed_schema = f"bench_seed_{os.getpid()}"  # this run's own, dropped after
@@ -263,15 +298,17 @@ def bench_store(url: str, seed_index: Path, policies: Path, questions_file: Path
     finally:
         drop_schemas(url, [seed_schema, f"{seed_schema}_writes"])
     for size in sizes:
-        schema = f"bench_{size}_{per_policy}"
+        schema = f"bench_{size}_c{companies}" if companies else f"bench_{size}_{per_policy}"
         if reuse and published(url, schema):
             say(f"store: serving the {size} synthetic passages an earlier run wrote into {schema}")
             entry: dict = {"size": size, "reused": True}
         else:
             drop_schemas(url, [schema])  # a schema of an older table version, or a write cut short
             say(f"store: writing {size} synthetic passages into {schema}")
-            entry = {**write_synthetic(url, seed_index, size, per_policy, schema), "reused": False}
+            entry = {**write_synthetic(url, seed_index, size, per_policy, schema, companies), "reused": False}
         entry["disk_bytes"] = schema_bytes(url, schema)
         entry["serve"] = run_child("store_serve", url=url, schema=schema, synthetic=True, **serve)
+        say(f"store: Engine.answer on the {size} synthetic passages, with the reranker")
+        entry["answer"] = run_child("store_answer", url=url, schema=schema, **serve)
         results[str(size)] = entry
     return results

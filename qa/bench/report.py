@@ -24,6 +24,9 @@ TARGETS = {
     # warm, at 1,000 policies (folder), reranker and verdicts included; the real collection's embedding rate.
     "routing_6000_p95_ms": 5.0,
     "unrouted_1000_p95_ms": 300.0,
+    # ... and at 6,000 policies on the PostgreSQL store, with a question naming one company beside it.
+    "store_unrouted_6000_p95_ms": 500.0,
+    "store_routed_6000_p95_ms": 50.0,
     "collection_passages_per_s": 100.0,
 }
 
@@ -82,6 +85,15 @@ def targets(results: dict) -> list[dict]:
     if many:
         rows.append(_target("unrouted answer, warm p95, >= 1,000 policies", "<=", TARGETS["unrouted_1000_p95_ms"],
                             "ms", many[0].get("answer_unrouted_warm_ms", {}).get("p95")))
+    many_pg = [e["answer"] for e in results.get("store", {}).values()
+               if isinstance(e, dict) and e.get("answer", {}).get("policies", 0) >= 6000]
+    if many_pg:
+        rows += [_target("store: unrouted answer, warm p95, >= 6,000 policies", "<=",
+                         TARGETS["store_unrouted_6000_p95_ms"], "ms",
+                         many_pg[0].get("answer_unrouted_warm_ms", {}).get("p95")),
+                 _target("store: routed answer, warm p95, >= 6,000 policies", "<=",
+                         TARGETS["store_routed_6000_p95_ms"], "ms",
+                         many_pg[0].get("answer_routed_warm_ms", {}).get("p95"))]
     collection = results.get("collection")
     if collection:
         rows.append(_target("real collection: passages embedded per second", ">=",
@@ -206,18 +218,16 @@ def _where_users_are(results: dict) -> list[str]:
     collection's build; routing alone over many made-up companies."""
     lines: list[str] = []
     serve = {label: s for label, s in results.get("serve", {}).items() if "answer_unrouted_warm_ms" in s}
+    serve.update({f"{label}, PostgreSQL": e["answer"] for label, e in results.get("store", {}).items()
+                  if isinstance(e, dict) and "answer_unrouted_warm_ms" in e.get("answer", {})})
     if serve:
-        header = ["corpus", "policies", "passages", "routing p50 / p95 ms", "Engine.search, every policy p50 / p95 ms",
-                  "Engine.answer, new question p50 / p95 ms", "Engine.answer, warm p50 / p95 ms", "first answer s"]
-        rows = [[label, fmt(s.get("policies")), fmt(s["passages"]), _pair(s["routing_ms"]), _pair(s["search_all_ms"]),
-                 _pair(s["answer_unrouted_new_ms"]), _pair(s["answer_unrouted_warm_ms"]),
-                 fmt(s["open_s"] + s["first_answer_s"], 2)] for label, s in serve.items()]
         lines += ["", "## Where users are: questions naming no company", "",
                   "Five questions that name no company (qa.bench.serve.UNROUTED), as the chat asks them: routing "
                   "alone, `Engine.search` over every policy (what the README's latencies time), and "
                   "`Engine.answer` with the reranker and verdicts, the first time each is asked (its vector "
-                  "new) and again. \"first answer s\": from opening the index to its first answer.", "",
-                  table(header, rows, markdown=True)]
+                  "new) and again. Then the golden questions naming one company, routed to it: `Engine.search` "
+                  "over that policy and `Engine.answer`, new and warm. \"first answer s\": from opening the "
+                  "index to its first answer.", "", answer_table(serve)]
     collection = results.get("collection")
     if collection:
         lines += ["", "## A real collection", "",
@@ -235,6 +245,21 @@ def _where_users_are(results: dict) -> list[str]:
                   "named exactly, misspelt, a company with no policy, none. The first call compiles the names.", "",
                   table(["policies", "first call ms", "p50 / p95 ms"], rows, markdown=True)]
     return lines
+
+
+def answer_table(serve: dict) -> str:
+    """`Engine.answer` beside `Engine.search` per corpus (`qa.bench.serve.unrouted_timings` and
+    `routed_timings`, a folder's or the store's), as a Markdown table."""
+    header = ["corpus", "policies", "passages", "routing p50 / p95 ms", "Engine.search, every policy p50 / p95 ms",
+              "Engine.answer, new question p50 / p95 ms", "Engine.answer, warm p50 / p95 ms",
+              "routed: Engine.search p50 / p95 ms", "routed: Engine.answer, new p50 / p95 ms",
+              "routed: Engine.answer, warm p50 / p95 ms", "first answer s"]
+    rows = [[label, fmt(s.get("policies")), fmt(s["passages"]), _pair(s["routing_ms"]), _pair(s["search_all_ms"]),
+             _pair(s["answer_unrouted_new_ms"]), _pair(s["answer_unrouted_warm_ms"]),
+             *(_pair(s[key]) if s.get(key) else "–"
+               for key in ("search_routed_ms", "answer_routed_new_ms", "answer_routed_warm_ms")),
+             fmt(s["open_s"] + s["first_answer_s"], 2)] for label, s in serve.items()]
+    return table(header, rows, markdown=True)
 
 
 def _synthetic(results: dict) -> list[str]:
@@ -286,12 +311,14 @@ def _store(store: dict, serve: dict) -> list[str]:
     built = seed.get("store", {})
     writes = seed.get("store_writes_only", {})
     lines = ["", "## PostgreSQL store (`--store`), beside the folder", "",
-             "Each reader is a fresh process (`qa.search.engine.open_engine`, reranker off: it costs the same on "
+             "Each reader is a fresh process (`qa.index.pg.open_engine`, reranker off: it costs the same on "
              "both stores). Seed: `Engine.answer`, questions naming one company routed to it, the others over "
-             "every policy. Synthetic (the same corpora as above, cut into policies of 50 passages, written "
-             "once by COPY and kept in the server between runs): `Engine.search` over one random policy and "
-             "over every policy; the first pass over the questions reads from disk what the server does "
-             "not hold yet, the second is warm.", "",
+             "every policy. Synthetic (the same corpora as above, cut into policies of 50 passages, or with "
+             "`--companies` spread over that many companies as the folder's are, written once by COPY and "
+             "kept in the server between runs): `Engine.search` over one random policy and over every "
+             "policy; the first pass over the questions reads from disk what the server does not hold yet, "
+             "the second is warm. `Engine.answer` with the reranker on the store: the table of questions "
+             "naming no company, above.", "",
              table(header, rows, markdown=True)]
     if built:
         lines += ["", f"Seed build into the store with the model: {fmt(built.get('passages_per_s'))} passages/s "

@@ -24,6 +24,7 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
     import faiss
 
     from qa.search.engine import Engine
+    from qa.search.names import match_names
 
     questions = question_texts(Path(questions_file))
     started = time.perf_counter()
@@ -43,7 +44,9 @@ def task_serve(index: str, questions_file: str, baseline: bool = True, embedder_
     if engine.reranker is not None:  # the same questions without the reranker: what trust costs
         no_rerank_ms = _answer_ms(engine, questions[:len(answer_ms)], rerank=False)
     passage_ms, sentence_ms = _bare_faiss_ms(engine, questions)
-    unrouted = _unrouted(engine)
+    unrouted = unrouted_timings(engine)
+    routed = [q for q in questions if len(match_names(q, engine.policies).policies) == 1]
+    unrouted.update(routed_timings(engine, routed, TIMED_SECONDS / 4))
     result = {"passages": manifest["passage_count"], "sentences": manifest["sentence_count"],
               "faiss_index": manifest["faiss_index"], "sentence_index": engine.index.sentence_vectors.description,
               "backend": getattr(engine.embedder, "backend", "unknown"),
@@ -73,7 +76,7 @@ def _answer_ms(engine, questions: list[str], seconds: float | None = None, **opt
     return timings
 
 
-def _unrouted(engine) -> dict:
+def unrouted_timings(engine) -> dict:
     """Questions naming no company, as the chat asks them: routing alone, `Engine.search` over every policy,
     and `Engine.answer` (reranking and verdicts included) the first time each is asked (its embedding and
     every policy's candidates new) and again (warm)."""
@@ -97,6 +100,32 @@ def _unrouted(engine) -> dict:
         warm.append((time.perf_counter() - t) * 1000)
     return {"policies": len(engine.policies), "routing_ms": summary_ms(routing), "search_all_ms": summary_ms(search),
             "answer_unrouted_new_ms": summary_ms(cold), "answer_unrouted_warm_ms": summary_ms(warm)}
+
+
+def routed_timings(engine, questions: list[str], seconds: float = TIMED_SECONDS / 2) -> dict:
+    """Questions naming one company (`questions`, each routed to one policy), as the chat asks them:
+    `Engine.search` over that policy, and `Engine.answer` the first time each is asked and again (warm);
+    stops after `seconds`."""
+    from qa.search.names import match_names
+
+    search, cold, warm = [], [], []
+    deadline = time.perf_counter() + seconds
+    for q in questions:
+        named = list(match_names(q, engine.policies).policies)
+        t = time.perf_counter()
+        engine.search(q, k=5, policies=named)
+        search.append((time.perf_counter() - t) * 1000)
+        engine.forget_queries()
+        t = time.perf_counter()
+        engine.answer(q)
+        cold.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        engine.answer(q)
+        warm.append((time.perf_counter() - t) * 1000)
+        if time.perf_counter() > deadline:
+            break
+    return {"search_routed_ms": summary_ms(search), "answer_routed_new_ms": summary_ms(cold),
+            "answer_routed_warm_ms": summary_ms(warm)}
 
 
 def _bare_faiss_ms(engine, questions: list[str]) -> tuple[list[float], list[float]]:

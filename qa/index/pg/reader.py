@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import time
 import uuid
 from collections import OrderedDict
@@ -18,14 +19,21 @@ from qa.types import Passage, Policy
 
 # HNSW candidates scanned for a search over every policy; the candidates are re-scored exactly anyway.
 EF_SEARCH = 200
+# pgvector refuses a larger hnsw.ef_search; the iterative scan goes on past it until LIMIT rows are found
+# (a question over many policies asks for 300 passages and 600 sentences, `qa.search.answer.CORPUS_DEPTH`).
+EF_SEARCH_MAX = 1000
 # Up to this many passages in scope, dense candidates come from an exact scan, so a question routed to
 # one policy (at most qa.index.build.MAX_PASSAGES_PER_POLICY passages) gets the folder's candidates exactly; a
 # larger scope searches HNSW. Measured at 30,000 synthetic passages: an exact scan of 6,000 passages and
 # their 18,000 sentences took 52-62 ms.
 EXACT_MAX_ROWS = 2_000
 RENEW_SECONDS = 30  # a reader renews its lease at most this often (it lasts qa.index.pg.store.LEASE_SECONDS)
-TEXT_CACHE = 256  # policy texts a reader keeps (the rest stay in the database)
-PASSAGE_CACHE = 4096
+# Policy texts and passages a reader keeps (the rest stay in the database): a question over many policies
+# reads the texts of the up to CORPUS_DEPTH (300) policies its first search found, and the passages of
+# those that state the practice asked about (`qa.search.answer._leading`); fewer kept, every question
+# read them all again.
+TEXT_CACHE = 1024
+PASSAGE_CACHE = 16384
 # BM25 over every policy: the question's rarest tokens' postings are read whole, the common ones' only
 # where they can still matter (MaxScore: a token adds at most its weight, since Robertson's tf part is
 # below 1), so "How long do you keep my data?" need not read the 535,000 postings of "you", "data", "how".
@@ -137,11 +145,14 @@ class PassageRows(Sequence):
             for policy_id, ord_, pid, section, start, end, text in found:
                 row = self._pg.first_row[policy_id] + ord_
                 self._cache[row] = Passage(id=pid, policy=policy_id, section=section, start=start, end=end, text=text)
-            while len(self._cache) > PASSAGE_CACHE:
-                self._cache.popitem(last=False)
-        if any(int(r) not in self._cache for r in rows):  # its versions were collected mid-question
+        out = [self._cache.get(int(r)) for r in rows]
+        if any(p is None for p in out):  # its versions were collected mid-question
             raise GenerationGone(self._pg.generation)
-        return [self._cache[int(r)] for r in rows]
+        for row in rows.tolist():  # most recently used last: what is evicted below is none of these
+            self._cache.move_to_end(int(row))
+        while len(self._cache) > PASSAGE_CACHE:
+            self._cache.popitem(last=False)
+        return [p for p in out if p is not None]  # every one, checked above
 
     def __iter__(self) -> Iterator[Passage]:
         """Every passage in row order, streamed (a server-side cursor), not kept."""
@@ -280,17 +291,28 @@ class PgIndex:
     def _policy_body(self, policy_id: str, version_id: int) -> tuple[str, tuple[tuple[int, str], ...]]:
         key = (policy_id, version_id)
         if key not in self._texts:
-            with self.store.pool.connection() as conn:
-                found = conn.execute(self.store.q(
-                    "SELECT text, headings FROM {s}.policies WHERE policy_id = %s AND version_id = %s"),
-                    key).fetchone()
-            if found is None:
+            self.read_texts([policy_id])
+            if key not in self._texts:
                 raise GenerationGone(self.generation)
-            headings = found[1] if isinstance(found[1], list) else []
-            self._texts[key] = (found[0], tuple((int(o), str(t)) for o, t in headings))
-            while len(self._texts) > TEXT_CACHE:
-                self._texts.popitem(last=False)
+        self._texts.move_to_end(key)
         return self._texts[key]
+
+    def read_texts(self, policy_ids: Sequence[str]) -> None:
+        """Read the texts and headings of those of `policy_ids` not held yet, in one query."""
+        keys = [(p, int(self.version_ids[self.position[p]])) for p in dict.fromkeys(policy_ids) if p in self.position]
+        keys = [key for key in keys if key not in self._texts][-TEXT_CACHE:]
+        if not keys:
+            return
+        with self.store.pool.connection() as conn:
+            found = conn.execute(self.store.q(
+                "SELECT p.policy_id, p.version_id, p.text, p.headings FROM {s}.policies p "
+                "JOIN unnest(%s::text[], %s::bigint[]) AS r(policy_id, version_id) USING (policy_id, version_id)"),
+                ([p for p, _ in keys], [v for _, v in keys])).fetchall()
+        for policy_id, version_id, text, headings in found:
+            headings = headings if isinstance(headings, list) else []
+            self._texts[(policy_id, int(version_id))] = (text, tuple((int(o), str(t)) for o, t in headings))
+        while len(self._texts) > TEXT_CACHE:
+            self._texts.popitem(last=False)
 
     def holds(self, term: str) -> bool:
         """Whether `postings(term)` is in memory."""
@@ -550,6 +572,26 @@ class PgScorer(QueryCache):
         self.embedder = embedder
         self._query_cache: dict[str, np.ndarray] = {}
         self._bm25_cache: dict[str, _LazyBM25] = {}
+        # (table, policy id) -> (spans, vectors) read ahead by `prefetch`, each taken by its first use
+        self._read_ahead: dict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = {}
+        # the last `_cosines`: (question vector's bytes, {row: [(start, end, cosine)] of its sentences})
+        self._last_sentences: tuple[bytes, dict[int, list]] = (b"", {})
+
+    def prefetch(self, policy_ids: Sequence[str], vectors: Sequence[str] = (), passages: bool = False) -> None:
+        """Read ahead, in a few queries, what answering over many policies reads one policy at a time: the
+        texts of `policy_ids`, the sentence and passage vectors of `vectors` (those whose evidence the
+        caller does not hold: `policy_sentences` and `policy_passages` then answer from memory, once) and,
+        with `passages`, the passages of `policy_ids`."""
+        self.index.read_texts(policy_ids)
+        if vectors:
+            self._read_ahead = {}
+            for table in ("sentences", "passages"):
+                for policy_id, found in self._vectors_of(list(dict.fromkeys(vectors)), table).items():
+                    self._read_ahead[(table, policy_id)] = found
+        if passages:
+            rows = self.index.rows_of(list(policy_ids))
+            if rows is not None and len(rows):
+                self.index.passages.fetch(rows[-PASSAGE_CACHE:])
 
     @property
     def rows_by_policy(self) -> dict[str, np.ndarray]:
@@ -583,9 +625,13 @@ class PgScorer(QueryCache):
             where = "x.policy_id = ANY(%(pol)s) AND x.version_id = ANY(%(ver)s)"
             params = {"q": q, **self._scope_params(rows)}
         found = []
-        with store.pool.connection() as conn, conn.transaction():
-            conn.execute("SELECT set_config('hnsw.ef_search', %s, true), "
-                         "set_config('hnsw.iterative_scan', 'relaxed_order', true)", (str(max(EF_SEARCH, depth * 4)),))
+        ef_search = str(min(EF_SEARCH_MAX, max(EF_SEARCH, depth * 4)))
+        # An exact scan uses no HNSW setting, so it needs no transaction to scope them to: three round trips
+        # fewer for a question routed to one policy.
+        with store.pool.connection() as conn, (contextlib.nullcontext() if exact else conn.transaction()):
+            if not exact:
+                conn.execute("SELECT set_config('hnsw.ef_search', %s, true), "
+                             "set_config('hnsw.iterative_scan', 'relaxed_order', true)", (ef_search,))
             for table, column, limit in (("passages", "ord", depth), ("sentences", "passage_ord", depth * 2)):
                 distance = "(x.embedding <#> %(q)s) + 0" if exact else "x.embedding <#> %(q)s"
                 order = "d, x.policy_id, x.ord" if exact else "d"  # ties as in row order; HNSW takes one key
@@ -601,8 +647,7 @@ class PgScorer(QueryCache):
             out = out[np.isin(out, rows)]
         return np.unique(out)
 
-    def _cosines(self, query: np.ndarray, rows: np.ndarray,
-                 with_sentences: bool) -> tuple[np.ndarray, np.ndarray, list]:
+    def _cosines(self, query: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, list]:
         """(passage cosines, best sentence cosines (NaN: no sentence), each row's [(start, end, cosine)])."""
         n = len(rows)
         passage = np.zeros(n, dtype=np.float32)
@@ -627,12 +672,13 @@ class PgScorer(QueryCache):
                     "ORDER BY x.policy_id, x.version_id, x.ord"), params):
                 i = position[(p, o)]
                 best[i] = cosine if np.isnan(best[i]) else max(best[i], cosine)
-                if with_sentences:
-                    sentences[i].append((start, end, cosine))
+                sentences[i].append((start, end, cosine))
+        # `hits` marks sentences of rows scored here for the same question: kept, it reads none again.
+        self._last_sentences = (q.tobytes(), dict(zip(rows.tolist(), sentences)))
         return passage, best, sentences
 
     def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
-        passage, best, _ = self._cosines(query, np.asarray(rows, dtype=np.int64), with_sentences=False)
+        passage, best, _ = self._cosines(query, np.asarray(rows, dtype=np.int64))
         if sentence_weight == 0 or len(rows) == 0:
             return passage
         best = np.where(np.isnan(best), passage, best)  # a passage without sentences is its own best sentence
@@ -649,20 +695,33 @@ class PgScorer(QueryCache):
         return self._policy_vectors(policy_id, "passages")
 
     def _policy_vectors(self, policy_id: str, table: str) -> tuple[np.ndarray, np.ndarray]:
-        rows = self.index.rows_of([policy_id])
-        found = []
-        if rows is not None and len(rows):
-            store = self.index.store
-            with store.pool.connection() as conn:
-                found = conn.execute(store.q(
-                    f"SELECT x.start_offset, x.end_offset, x.embedding FROM {{s}}.{table} x "
-                    "WHERE x.policy_id = ANY(%(pol)s) AND x.version_id = ANY(%(ver)s) ORDER BY x.ord"),
-                    self._scope_params(rows)).fetchall()
-        if not found:
-            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return (np.array([(s, e) for s, e, _ in found], dtype=np.int64),
-                np.stack([np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v, dtype=np.float32)
-                          for _, _, v in found]))
+        ahead = self._read_ahead.pop((table, policy_id), None)
+        return ahead if ahead is not None else self._vectors_of([policy_id], table)[policy_id]
+
+    def _vectors_of(self, policy_ids: list[str], table: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """{policy id: (spans (n, 2), vectors (n, dimension))} of `table`'s rows of each policy's current
+        version, in text order; one query (vectors in binary: parsing their text took longer than reading)."""
+        out = {p: (np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32))
+               for p in policy_ids}
+        known = [p for p in policy_ids if p in self.index.position]
+        if not known:
+            return out
+        store = self.index.store
+        versions = [int(self.index.version_ids[self.index.position[p]]) for p in known]
+        with store.pool.connection() as conn, conn.cursor(binary=True) as cursor:
+            found = cursor.execute(store.q(
+                f"SELECT x.policy_id, x.start_offset, x.end_offset, x.embedding FROM {{s}}.{table} x "
+                "JOIN unnest(%s::text[], %s::bigint[]) AS r(policy_id, version_id) USING (policy_id, version_id) "
+                "ORDER BY x.policy_id, x.ord"), (known, versions)).fetchall()
+        first = 0
+        for last in range(1, len(found) + 1):
+            if last == len(found) or found[last][0] != found[first][0]:
+                mine = found[first:last]
+                out[mine[0][0]] = (np.array([(s, e) for _, s, e, _ in mine], dtype=np.int64),
+                                   np.stack([np.asarray(v.to_numpy() if hasattr(v, "to_numpy") else v,
+                                                        dtype=np.float32) for _, _, _, v in mine]))
+                first = last
+        return out
 
     def token_rows(self, token: str) -> np.ndarray:
         """Rows of the generation holding the bm25s token `token`: its one row of `generation_postings`."""
@@ -682,12 +741,17 @@ class PgScorer(QueryCache):
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
              similarities: np.ndarray) -> list:
         """The `k` best rows as hits, each with its best sentences marked (as `Scorer.hits`)."""
-        from qa.index.scoring import pick_highlights, top_stable
+        from qa.search.highlight import pick_highlights
+        from qa.search.retrieval import top_stable
         from qa.types import Hit
 
         order = top_stable(scores, k)
         chosen = np.asarray(rows, dtype=np.int64)[order]
-        _, _, sentences = self._cosines(query, chosen, with_sentences=True)
+        key, held = self._last_sentences
+        if key == np.asarray(query[0], dtype=np.float32).tobytes() and all(r in held for r in chosen.tolist()):
+            sentences = [held[r] for r in chosen.tolist()]
+        else:
+            _, _, sentences = self._cosines(query, chosen)
         similarities = similarities[order]
         out = []
         for rank, (i, passage_row) in enumerate(zip(order, self.index.passages.fetch(chosen))):
