@@ -162,3 +162,36 @@ def test_an_opened_index_embeds_questions_on_the_backend_it_was_built_with(seed_
     finally:
         unregister_embedder(fake_embedder.model_id)
     assert asked == [(fake_embedder.model_id, "onnx")]
+
+
+def test_one_plan_and_one_change_rule_for_both_builds(seed_policies, tmp_path, fake_embedder):
+    """`qa.index.pipeline` plans for the folder and the store alike: its errors come in file order, the
+    folder keeps a policy whose file identity (id, sha256, file name, name, aliases) is unchanged, and the
+    store's version key hashes that same identity, exactly as the store has always keyed its versions."""
+    import hashlib
+
+    from qa.index.pipeline import PlannedFile, is_unchanged, plan_folder, version_key
+    from qa.ingest.formats import PolicyFileError
+
+    (seed_policies / "aaa.exe").write_bytes(b"MZ")
+    (seed_policies / "zzz.exe").write_bytes(b"MZ")
+    plan = plan_folder(seed_policies, [])
+    names = [e.path.name for e in plan.entries]
+    assert names == sorted(names) and {type(e) for e in plan.entries} == {PlannedFile, PolicyFileError}
+    planned = {e.policy_id: e for e in plan.entries if isinstance(e, PlannedFile)}
+
+    index = tmp_path / "index"
+    build(seed_policies, index, fake_embedder)
+    old = load_index(index).policies["concero"]
+    assert is_unchanged(old, planned["concero"])
+    (seed_policies / "policies.toml").write_text('[concero]\nname = "Concero Ltd"\n')
+    renamed = {e.policy_id: e for e in plan_folder(seed_policies, []).entries if isinstance(e, PlannedFile)}
+    assert not is_unchanged(old, renamed["concero"])  # a new name is a new version, for both builds
+
+    settings = BuildSettings(model=fake_embedder.model_id)
+    entry = planned["concero"]
+    legacy = hashlib.sha256(json.dumps([entry.policy_id, entry.sha256, entry.path.name, entry.name,
+                                        list(entry.aliases), settings.to_dict(), "onnx-int8",
+                                        VECTOR_RECIPE]).encode()).hexdigest()
+    assert version_key(entry, settings, "onnx-int8") == legacy
+    assert version_key(renamed["concero"], settings, "onnx-int8") != legacy

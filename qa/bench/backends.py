@@ -78,7 +78,7 @@ def _measure_backend(embedder, policies: Path, folder: Path, questions_file: Pat
 
 def _embedded_texts(index, settings) -> list[str]:
     """The texts a full build embeds: every passage, then every sentence, as the build words them."""
-    from qa.index.build import embedding_text, sentence_embedding_text
+    from qa.index.pipeline import embedding_text, sentence_embedding_text
 
     texts = [embedding_text(index.policies[p.policy], p, settings) for p in index.passages]
     return texts + [sentence_embedding_text(index.policies[index.passages[row].policy], index.passages[row],

@@ -188,13 +188,13 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
     import numpy as np
 
     from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
-    from qa.index.build import _embedding_key, embedding_text, sentence_embedding_text
     from qa.index.pg import PgStore
     from qa.index.pg.build import _open_generation
     from qa.index.pg.publish import finish_shard
     from qa.index.pg.reader import bm25_document, bm25_tokens
     from qa.index.pg.store import BUILD_STATEMENT_SECONDS, _ddl
     from qa.index.pg.versions import write_version
+    from qa.index.pipeline import embedding_key, embedding_text, sentence_embedding_text
     from qa.index.store import load_index
 
     seed = load_index(seed_index)
@@ -223,9 +223,8 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
             chunks = [passages[r] for r in mine]
             sentence_rows = np.arange(sentence_bounds[first], sentence_bounds[int(mine[-1]) + 1])
             spans = [(int(r) - first, int(s), int(e)) for r, s, e in sentences[sentence_rows].tolist()]
-            keys = [_embedding_key(settings.model, embedding_text(policy, p, settings)) for p in chunks]
-            sentence_keys = [_embedding_key(settings.model,
-                                            sentence_embedding_text(policy, chunks[o], (s, e), settings))
+            keys = [embedding_key(settings.model, embedding_text(policy, p, settings)) for p in chunks]
+            sentence_keys = [embedding_key(settings.model, sentence_embedding_text(policy, chunks[o], (s, e), settings))
                              for o, s, e in spans]
             tokens = bm25_tokens([bm25_document(policy.name, p) for p in chunks])
             write_version(store, generation, policy, f"synthetic-{size}", chunks, spans, passage_vectors[mine],

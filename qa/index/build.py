@@ -1,11 +1,13 @@
 """Building the index from the policies folder: incremental, atomic, one build at a time.
 
-A build reuses what the current index already has: a policy whose file is unchanged keeps its passages,
-and a passage whose embedding text was embedded before keeps its vector, so only new or changed text is
-embedded. It writes a complete new generation inside the index folder and then switches the folder's
-manifest to it in one atomic rename (`qa.index.store.save_index`), so a reader (or a build killed at any
-moment) only ever sees a whole index. One build at a time: an OS lock (flock) on a file in the index
-folder, which the kernel releases when its holder dies, so nothing stale is ever left to take over.
+A build runs the pipeline both backends share (`qa.index.pipeline`: plan, read, chunk, embedding texts
+and keys) into a generation of the folder. It reuses what the current index already has: a policy whose
+file is unchanged keeps its passages, and a passage whose embedding text was embedded before keeps its
+vector, so only new or changed text is embedded. It writes a complete new generation inside the index
+folder and then switches the folder's manifest to it in one atomic rename (`qa.index.store.save_index`),
+so a reader (or a build killed at any moment) only ever sees a whole index. One build at a time: an OS
+lock (flock) on a file in the index folder, which the kernel releases when its holder dies, so nothing
+stale is ever left to take over.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ import os
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Self
@@ -29,6 +31,20 @@ from qa.embed.base import VECTOR_RECIPE, Embedder
 from qa.errors import BuildError, BuildLocked  # noqa: F401 - raised here; defined in qa.errors
 from qa.files import FileLock, LockHeld
 from qa.index.lexical import build_bm25, passage_corpus
+from qa.index.pipeline import (
+    MAX_PASSAGES_PER_POLICY,
+    EmbeddingRows,
+    Progress,
+    check_policies_dir,
+    embed_missing,
+    embedding_key,
+    embedding_text,
+    is_unchanged,
+    nothing_indexed,
+    plan_folder,
+    read_and_chunk,
+    sentence_embedding_text,
+)
 from qa.index.store import (
     MANIFEST,
     IndexUnavailable,
@@ -39,27 +55,9 @@ from qa.index.store import (
     save_index,
 )
 from qa.index.vectors import VectorIndex
-from qa.ingest.chunking import chunk_policy
 from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, Limits, PolicyFileError
-from qa.ingest.policies import (
-    check_aliases,
-    file_sha256,
-    policy_aliases,
-    policy_candidates,
-    policy_name,
-    read_metadata,
-    read_policy,
-    scan_folder,
-)
-from qa.ingest.sentences import split_sentences
 from qa.types import Passage, Policy
 
-Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
-
-# Passages one policy may have: each costs its embedding and its sentences' (about 6 texts), so 2,000
-# passages (~1.5 MB of text) embed in about a minute on 2 cores, where a 10 MB file of unique text took
-# over 20 minutes. No real privacy policy comes near: the longest here has under 100.
-MAX_PASSAGES_PER_POLICY = 2_000
 LOCK_FILE = ".policyqa.lock"  # in the index folder; its presence also marks a folder a first build started
 
 
@@ -86,32 +84,6 @@ class BuildReport:
         return (f"added {len(self.added)}, updated {len(self.updated)}, removed {len(self.removed)}, "
                 f"unchanged {len(self.unchanged)}; {policies} "
                 f"policies, {self.passages} passages ({self.embedded} embedded) in {self.seconds:.1f} s{skipped}")
-
-
-def embedding_text(policy: Policy, passage: Passage, settings: BuildSettings) -> str:
-    """What is embedded for a passage: with `embed_context`, its policy name and section come first."""
-    if not settings.embed_context:
-        return passage.text
-    heading = f"{policy.name} - {passage.section}" if passage.section else policy.name
-    return f"{heading}\n{passage.text}"
-
-
-def passage_sentences(policy: Policy, passage: Passage) -> list[tuple[int, int]]:
-    """The sentences of a passage as (start, end) policy offsets, headings left out (they are no answer)."""
-    headings = {(start, start + len(title)) for start, title in policy.headings}
-    return [span for span in split_sentences(passage.text, offset=passage.start) if span not in headings]
-
-
-def sentence_embedding_text(policy: Policy, passage: Passage, span: tuple[int, int], settings: BuildSettings) -> str:
-    """What is embedded for the sentence at `span` (policy offsets) of `passage`: as `embedding_text`, the
-    sentence in place of the passage's text."""
-    sentence = policy.text[span[0]:span[1]]
-    return embedding_text(policy, replace(passage, text=sentence), settings)
-
-
-def _embedding_key(model: str, text: str) -> str:
-    """The identity of a vector: the model, how it is run (VECTOR_RECIPE) and the embedded text."""
-    return hashlib.sha256(f"{model}\0{VECTOR_RECIPE}\0{text}".encode()).hexdigest()
 
 
 # -- locking -----------------------------------------------------------------------------------------
@@ -159,13 +131,13 @@ def _reusable_vectors(old: PolicyIndex | None, settings: BuildSettings) -> dict[
     cache = {}
     matrix = old.vectors.reconstruct_n()
     for i, p in enumerate(old.passages):
-        cache[_embedding_key(settings.model, embedding_text(old.policies[p.policy], p, settings))] = matrix[i]
+        cache[embedding_key(settings.model, embedding_text(old.policies[p.policy], p, settings))] = matrix[i]
     if old.sentence_vectors.ntotal:
         sentence_matrix = old.sentence_vectors.reconstruct_n()
         for i, (row, start, end) in enumerate(old.sentences.tolist()):
             passage = old.passages[row]
             text = sentence_embedding_text(old.policies[passage.policy], passage, (start, end), settings)
-            cache[_embedding_key(settings.model, text)] = sentence_matrix[i]
+            cache[embedding_key(settings.model, text)] = sentence_matrix[i]
     return cache
 
 
@@ -222,8 +194,7 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
     running. In every case the previous index is left as it was.
     """
     started = time.perf_counter()
-    if not policies_dir.is_dir():
-        raise BuildError(f"policies folder not found: {policies_dir}")
+    check_policies_dir(policies_dir)
     check_index_target(index_dir, policies_dir)
     report = BuildReport()
     created = not index_dir.exists()
@@ -233,9 +204,9 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
             remove_old_generations(index_dir)  # killed builds' half-written generations
             old = _previous_index(index_dir, settings, full)
             policies, passages = _read_policies(policies_dir, old, settings, max_bytes, limits, max_passages, report)
-            rows = _Rows.of(policies, passages, settings)
-            vectors, dimension, backend = _embed(rows.keys + rows.sentence_keys, rows.texts + rows.sentence_texts, old,
-                                                 settings, embedder_factory, progress, report)
+            rows = EmbeddingRows.of(policies, passages, settings)
+            vectors, dimension, backend = _embed(rows.all_keys, rows.all_texts, old, settings, embedder_factory,
+                                                 progress, report)
             index = _make_index(index_dir, policies, rows, vectors, dimension, backend, settings, started)
             save_index(index, index_dir)
             report.index, report.passages = index, len(rows.passages)
@@ -249,44 +220,38 @@ def build_index(policies_dir: Path, index_dir: Path, settings: BuildSettings,
     return report
 
 
-def _unchanged(previous: Policy, path: Path, sha: str, metadata: dict) -> bool:
-    return (previous.sha256 == sha and previous.source == path.name
-            and previous.name == policy_name(previous.id, metadata)
-            and tuple(previous.aliases) == policy_aliases(previous.id, metadata))
-
-
 def _read_policies(policies_dir: Path, old: PolicyIndex | None, settings: BuildSettings, max_bytes: int,
                    limits: Limits, max_passages: int,
                    report: BuildReport) -> tuple[dict[str, Policy], dict[str, list[Passage]]]:
-    """Each policy file read (or its previous version reused): policies and passages by id.
+    """Each policy file read (or its previous version reused, when `is_unchanged`): policies and passages by id.
 
     A file that cannot be indexed goes to `report.errors`; a policy whose file went bad keeps its
     previous version (`kept_previous`), one whose file is gone is `removed`.
     """
-    try:
-        metadata = read_metadata(policies_dir, report.warnings)
-    except PolicyFileError as err:
-        raise BuildError(str(err)) from None
     from qa.ingest.uploads import remove_stale_parts
 
     remove_stale_parts(policies_dir)  # temporary files of an `index add` that was killed
-    files, report.skipped = scan_folder(policies_dir)
-    check_aliases(metadata, [p.stem for p in files], report.warnings)
+    plan = plan_folder(policies_dir, report.warnings)
+    report.skipped = plan.skipped
     old_meta = old.manifest["policies"] if old else {}
     old_passages: dict[str, list[Passage]] = {}
     for passage in old.passages if old else ():
         old_passages.setdefault(passage.policy, []).append(passage)
     policies: dict[str, Policy] = {}
     passages: dict[str, list[Passage]] = {}
-    for path in policy_candidates(files, report.errors):
-        previous = old.policies.get(path.stem) if old else None
-        try:
-            policy = _read_policy_file(path, previous, metadata, max_bytes, limits)
-            chunks = (old_passages.get(policy.id, []) if policy is previous
-                      else _chunks(policy, path, settings, max_passages))
-        except PolicyFileError as err:
-            report.errors.append(err)
+    for entry in plan.entries:
+        if isinstance(entry, PolicyFileError):
+            report.errors.append(entry)
             continue
+        previous = old.policies.get(entry.policy_id) if old else None
+        if previous is not None and is_unchanged(previous, entry):
+            policy, chunks = previous, old_passages.get(previous.id, [])
+        else:
+            try:
+                policy, chunks = read_and_chunk(entry.path, plan.metadata, settings, max_bytes, limits, max_passages)
+            except PolicyFileError as err:
+                report.errors.append(err)
+                continue
         policies[policy.id], passages[policy.id] = policy, chunks
         (report.unchanged if policy is previous else report.updated if policy.id in old_meta
          else report.added).append(policy.id)
@@ -301,74 +266,8 @@ def _read_policies(policies_dir: Path, old: PolicyIndex | None, settings: BuildS
         else:
             report.removed.append(policy_id)
     if not policies:
-        reasons = "; ".join(str(e) for e in report.errors[:3]) or "no policy files"
-        raise BuildError(f"no policy could be indexed from {policies_dir} ({reasons})")
+        raise nothing_indexed(policies_dir, report.errors)
     return policies, passages
-
-
-def _read_policy_file(path: Path, previous: Policy | None, metadata: dict, max_bytes: int, limits: Limits) -> Policy:
-    """The policy in `path`: `previous` itself when the file and its metadata are unchanged (so its
-    passages and vectors are reused), else read anew. Raises PolicyFileError."""
-    try:
-        sha = file_sha256(path)
-    except OSError as err:
-        raise PolicyFileError(path, f"cannot read file ({err.strerror or err})") from None
-    if previous is not None and _unchanged(previous, path, sha, metadata):
-        return previous
-    return read_policy(path, metadata, max_bytes, limits)
-
-
-def _chunks(policy: Policy, path: Path, settings: BuildSettings, max_passages: int) -> list[Passage]:
-    chunks = chunk_policy(policy, settings.chunk_size, settings.chunk_overlap)
-    if len(chunks) > max_passages:
-        raise PolicyFileError(path, f"{len(chunks):,} passages, over the limit of {max_passages:,} per "
-                                    "policy (it would take too long to embed); split the file")
-    return chunks
-
-
-@dataclass
-class _Rows:
-    """What an index holds, in row order: passages (policies sorted by id, each in text order), their
-    sentences (passage row, start, end), the text each embeds and that text's embedding key."""
-
-    passages: list[Passage]
-    sentences: list[tuple[int, int, int]]
-    texts: list[str]
-    sentence_texts: list[str]
-    keys: list[str]
-    sentence_keys: list[str]
-
-    @classmethod
-    def of(cls, policies: dict[str, Policy], passages: dict[str, list[Passage]], settings: BuildSettings) -> _Rows:
-        ordered = [p for pid in sorted(policies) for p in passages[pid]]
-        sentences = [(row, *span) for row, p in enumerate(ordered)
-                     for span in passage_sentences(policies[p.policy], p)]
-        texts = [embedding_text(policies[p.policy], p, settings) for p in ordered]
-        sentence_texts = [sentence_embedding_text(policies[ordered[row].policy], ordered[row], (s, e), settings)
-                          for row, s, e in sentences]
-        return cls(ordered, sentences, texts, sentence_texts, [_embedding_key(settings.model, t) for t in texts],
-                   [_embedding_key(settings.model, t) for t in sentence_texts])
-
-
-EMBED_BATCH = 64
-
-
-def embed_missing(keys: Sequence[str], texts: Sequence[str], vectors: dict[str, np.ndarray],
-                  get_embedder: Callable[[], Embedder], progress: Progress | None = None) -> int:
-    """Embed each text whose key `vectors` lacks, once, shortest first, EMBED_BATCH at a time, into
-    `vectors` (float32); `get_embedder` is called only when something is missing. Returns how many were
-    embedded. The folder build and the PostgreSQL build both embed through here."""
-    missing = sorted({k: t for k, t in zip(keys, texts) if k not in vectors}.items(), key=lambda kt: len(kt[1]))
-    if not missing:
-        return 0
-    embedder = get_embedder()
-    for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i:i + EMBED_BATCH]
-        for (key, _), vector in zip(batch, embedder.embed([t for _, t in batch], batch_size=EMBED_BATCH)):
-            vectors[key] = np.asarray(vector, dtype=np.float32)
-        if progress:
-            progress(min(i + EMBED_BATCH, len(missing)), len(missing))
-    return len(missing)
 
 
 def _embed(keys: list[str], texts: list[str], old: PolicyIndex | None, settings: BuildSettings,
@@ -397,7 +296,7 @@ def _embed(keys: list[str], texts: list[str], old: PolicyIndex | None, settings:
     return vectors, dimension, backend
 
 
-def _make_index(index_dir: Path, policies: dict[str, Policy], rows: _Rows, vectors: dict[str, np.ndarray],
+def _make_index(index_dir: Path, policies: dict[str, Policy], rows: EmbeddingRows, vectors: dict[str, np.ndarray],
                 dimension: int, backend: str | None, settings: BuildSettings, started: float) -> PolicyIndex:
     """The index of `rows`: its vector indexes, its manifest and its BM25 (built once here, saved with the
     generation and kept on the index for the build's callers)."""

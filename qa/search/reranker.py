@@ -26,7 +26,7 @@ RUN_BATCH = 16  # pairs per inference call; sorted by length, so a batch pads li
 
 
 def bi_encoder_input(name: str, section: str, text: str) -> str:
-    """What the bi-encoder reranker embeds of a passage: as the index embeds it (`qa.index.build.embedding_text`)."""
+    """What the bi-encoder reranker embeds of a passage: as the index embeds it (`qa.index.pipeline.embedding_text`)."""
     return f"{name} - {section}\n{text}" if section else f"{name}\n{text}"
 
 

@@ -59,7 +59,8 @@ def held_out(group: str, share: float) -> bool:
 
 
 def heading_text(name: str, section: str, text: str) -> str:
-    """The text embedded for a sentence or passage, exactly as the index embeds it (`qa.index.build.embedding_text`)."""
+    """The text embedded for a sentence or passage, exactly as the index embeds it
+    (`qa.index.pipeline.embedding_text`)."""
     return f"{name} - {section}\n{text}" if section else f"{name}\n{text}"
 
 

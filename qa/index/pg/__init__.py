@@ -1,9 +1,9 @@
 """The index in PostgreSQL with pgvector: many readers, many builders, past one machine.
 
 The folder index (`qa.index.store`) stays the default; this store is chosen by `--store postgresql://...` or
-$POLICYQA_STORE. It holds what the folder holds, built by the folder build's own pure functions
-(`qa.ingest.chunking.chunk_policy`, `qa.index.build.embedding_text`, `passage_sentences`,
-`sentence_embedding_text`), so both stores index and score the same passages the same way.
+$POLICYQA_STORE. It holds what the folder holds, built by the pipeline both builds run
+(`qa.index.pipeline`: plan, read, chunk, embedding texts and keys), so both stores index and score the
+same passages the same way.
 
 Tables (in the schema `policyqa`; those of a policy's rows keyed by policy id first, the column a Citus
 cluster distributes by, see docs/scaling.md):

@@ -8,7 +8,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,14 +49,6 @@ class _Current:
     versions: dict[str, tuple[int, str]]  # policy id -> (version id, version key)
 
 
-def _version_key(policy_id: str, sha: str, source: str, name: str, aliases: Sequence[str], settings, backend) -> str:
-    """The identity of an indexed policy version: same file, names and settings give the same rows."""
-    from qa.embed.base import VECTOR_RECIPE
-
-    data = json.dumps([policy_id, sha, source, name, list(aliases), settings.to_dict(), backend, VECTOR_RECIPE])
-    return hashlib.sha256(data.encode()).hexdigest()
-
-
 def _read_current(store: PgStore, conn) -> _Current:
     generation = store.current_generation(conn)
     if generation is None:
@@ -83,17 +75,9 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
     every case the current generation keeps answering.
     """
     from qa.embed.base import requested_backend
-    from qa.index.build import MAX_PASSAGES_PER_POLICY, BuildError, BuildLocked, BuildReport
+    from qa.index.build import BuildError, BuildLocked, BuildReport
+    from qa.index.pipeline import MAX_PASSAGES_PER_POLICY, plan_folder, version_key
     from qa.ingest.formats import DEFAULT_LIMITS, DEFAULT_MAX_BYTES, PolicyFileError
-    from qa.ingest.policies import (
-        check_aliases,
-        file_sha256,
-        policy_aliases,
-        policy_candidates,
-        policy_name,
-        read_metadata,
-        scan_folder,
-    )
 
     started = time.perf_counter()
     store.set_statement_seconds(max(store.statement_seconds or 0, BUILD_STATEMENT_SECONDS))
@@ -104,27 +88,18 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
     if full and shards > 1:
         raise BuildError("--full cannot be split into shards (each worker would start its own index); "
                          "run it as one worker")
-    if not policies_dir.is_dir():
-        raise BuildError(f"policies folder not found: {policies_dir}")
     report = BuildReport()
-    try:
-        metadata = read_metadata(policies_dir, report.warnings)
-    except PolicyFileError as err:
-        raise BuildError(str(err)) from None
-    files, report.skipped = scan_folder(policies_dir)
-    check_aliases(metadata, [p.stem for p in files], report.warnings)
-    backend = requested_backend()
     # Every worker plans the whole folder (hashing files is cheap next to embedding them), so all N
     # agree on one generation without talking to each other.
+    folder = plan_folder(policies_dir, report.warnings)
+    report.skipped, metadata = folder.skipped, folder.metadata
+    backend = requested_backend()
     plan: dict[str, tuple[Path, str | None]] = {}
-    for path in policy_candidates(files, report.errors):
-        try:
-            sha = file_sha256(path)
-        except OSError as err:
-            report.errors.append(PolicyFileError(path, f"cannot read file ({err.strerror or err})"))
-            continue
-        plan[path.stem] = (path, _version_key(path.stem, sha, path.name, policy_name(path.stem, metadata),
-                                              policy_aliases(path.stem, metadata), settings, backend))
+    for entry in folder.entries:
+        if isinstance(entry, PolicyFileError):
+            report.errors.append(entry)
+        else:
+            plan[entry.policy_id] = (entry.path, version_key(entry, settings, backend))
     plan_key = hashlib.sha256(json.dumps(
         [sorted((p, k) for p, (_, k) in plan.items()), sorted(e.path.name for e in report.errors),
          settings.to_dict(), os.urandom(8).hex() if full else ""]).encode()).hexdigest()
@@ -144,7 +119,7 @@ def build_store(store: PgStore, policies_dir: Path, settings, embedder_factory: 
 
 def _build_shard(store, policies_dir, settings, embedder_factory, plan, plan_key, metadata, index_no, shards,
                  full, publish, max_bytes, limits, max_passages, progress, report, started, backend) -> None:
-    from qa.index.build import BuildError
+    from qa.index.pipeline import nothing_indexed
     from qa.ingest.formats import PolicyFileError
 
     meta = store.meta()
@@ -196,7 +171,7 @@ def _build_shard(store, policies_dir, settings, embedder_factory, plan, plan_key
     for policy_id, path, key in todo:
         try:
             index_policy(store, generation, path, key, metadata, settings, get_embedder, max_bytes, limits,
-                          max_passages, report, progress)
+                         max_passages, report, progress)
         except PolicyFileError as err:
             report.errors.append(err)
             rejected.add(policy_id)
@@ -220,8 +195,7 @@ def _build_shard(store, policies_dir, settings, embedder_factory, plan, plan_key
             report.passages = _passages_of(store, current.generation)
             return
     if shards == 1 and not held:
-        reasons = "; ".join(str(e) for e in report.errors[:3]) or "no policy files"
-        raise BuildError(f"no policy could be indexed from {policies_dir} ({reasons})")
+        raise nothing_indexed(policies_dir, report.errors)
     published = finish_shard(store, generation, index_no, shards, publish, time.perf_counter() - started)
     report.passages = _passages_of(store, published) if published else 0
 
@@ -287,9 +261,9 @@ class FolderVectors:
         self._model: Embedder | None = None
 
     def embed(self, texts, batch_size: int = 64) -> np.ndarray:
-        from qa.index.build import _embedding_key
+        from qa.index.pipeline import embedding_key
 
-        keys = [_embedding_key(self.settings.model, t) for t in texts]
+        keys = [embedding_key(self.settings.model, t) for t in texts]
         missing = [(k, t) for k, t in zip(keys, texts) if k not in self.vectors]
         if missing:
             from qa.embed.load import load_embedder

@@ -33,38 +33,20 @@ def record_version(store: PgStore, conn, generation: int, policy_id: str, versio
 def index_policy(store: PgStore, generation: int, path: Path, key: str, metadata: dict, settings, get_embedder,
                  max_bytes, limits, max_passages, report, progress) -> int:
     """Read, chunk and embed one policy file into a new version of `generation` (one transaction); returns
-    its version id.
+    its version id: the shared pipeline (`qa.index.pipeline`) into the store's sink, `write_version`.
 
     Vectors this policy's earlier versions hold for the same embedding text are copied, not embedded.
     Raises PolicyFileError for a file that cannot be indexed.
     """
-    from qa.index.build import (
-        _embedding_key,
-        embed_missing,
-        embedding_text,
-        passage_sentences,
-        sentence_embedding_text,
-    )
-    from qa.ingest.chunking import chunk_policy
-    from qa.ingest.formats import PolicyFileError
-    from qa.ingest.policies import read_policy
+    from qa.index.pipeline import EmbeddingRows, embed_missing, read_and_chunk
 
-    policy = read_policy(path, metadata, max_bytes, limits)
-    refuse_unstorable(path, policy)
-    chunks = chunk_policy(policy, settings.chunk_size, settings.chunk_overlap)
-    if len(chunks) > max_passages:
-        raise PolicyFileError(path, f"{len(chunks):,} passages, over the limit of {max_passages:,} per "
-                                    "policy (it would take too long to embed); split the file")
-    sentences = [(ord_, *span) for ord_, p in enumerate(chunks) for span in passage_sentences(policy, p)]
-    texts = [embedding_text(policy, p, settings) for p in chunks]
-    sentence_texts = [sentence_embedding_text(policy, chunks[o], (s, e), settings) for o, s, e in sentences]
-    keys = [_embedding_key(settings.model, t) for t in texts]
-    sentence_keys = [_embedding_key(settings.model, t) for t in sentence_texts]
+    policy, chunks = read_and_chunk(path, metadata, settings, max_bytes, limits, max_passages, check=refuse_unstorable)
+    rows = EmbeddingRows.of({policy.id: policy}, {policy.id: chunks}, settings)  # rows: the passages' numbers
     tokens = bm25_tokens([bm25_document(policy.name, p) for p in chunks])
-    vectors = stored_vectors(store, policy.id, list(set(keys + sentence_keys)))
-    report.embedded += embed_missing(keys + sentence_keys, texts + sentence_texts, vectors, get_embedder, progress)
-    return write_version(store, generation, policy, key, chunks, sentences, [vectors[k] for k in keys],
-                         [vectors[k] for k in sentence_keys], keys, sentence_keys, tokens)
+    vectors = stored_vectors(store, policy.id, list(set(rows.all_keys)))
+    report.embedded += embed_missing(rows.all_keys, rows.all_texts, vectors, get_embedder, progress)
+    return write_version(store, generation, policy, key, chunks, rows.sentences, [vectors[k] for k in rows.keys],
+                         [vectors[k] for k in rows.sentence_keys], rows.keys, rows.sentence_keys, tokens)
 
 
 # What a PostgreSQL text (or jsonb) value cannot hold: NUL, and lone surrogates (not UTF-8). A policy is
