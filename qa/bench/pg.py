@@ -71,11 +71,12 @@ def task_store_serve(url: str | None, schema: str, seed_index: str, questions_fi
     one); on a synthetic store `Engine.search` over one random policy and over every policy at once (what
     a question over a whole sector asks). Reranker off: it costs the same on both stores.
     """
-    from qa.index.pg import open_engine
+    from qa.index.open import locate
+    from qa.search.engine import open_engine
 
     routed, everywhere = questions(Path(seed_index), Path(questions_file))
     started = time.perf_counter()
-    engine = open_engine(url, folder, reranker="none", schema=schema)
+    engine = open_engine(locate(url, folder), reranker="none", schema=schema)
     open_s = time.perf_counter() - started
     started = time.perf_counter()
     engine.answer(routed[0]) if not synthetic else engine.search(routed[0], k=5, policies=[engine.index.policy_ids[0]])
@@ -108,11 +109,12 @@ def task_store_answer(url: str, schema: str, seed_index: str, questions_file: st
 
     `reranker` and `embedder_factory` are `open_engine`'s (tests pass "none" and a fake embedder)."""
     from qa.bench.serve import routed_timings, unrouted_timings
-    from qa.index.pg import open_engine
+    from qa.index.open import locate
+    from qa.search.engine import open_engine
 
     routed, _ = questions(Path(seed_index), Path(questions_file))
     started = time.perf_counter()
-    engine = open_engine(url, None, reranker=reranker, schema=schema, embedder_factory=embedder_factory)
+    engine = open_engine(locate(url, None), reranker=reranker, schema=schema, embedder_factory=embedder_factory)
     open_s = time.perf_counter() - started
     started = time.perf_counter()
     engine.warm_up()
@@ -131,8 +133,8 @@ def task_store_seed(url: str, schema: str, policies: str, seed_index: str) -> di
     with the seed index's vectors (the store's own cost); passages per second and seconds of each."""
     from qa.config import BuildSettings
     from qa.embed.load import load_embedder
-    from qa.index.pg import PgStore
     from qa.index.pg.build import FolderVectors, build_store
+    from qa.index.pg.store import PgStore
 
     settings = BuildSettings()
     embedder = load_embedder(settings.model)
@@ -173,8 +175,7 @@ def drop_schemas(url: str, schemas: list[str]) -> None:
 
 def published(url: str, schema: str) -> bool:
     """Whether `schema` holds a store of this policyqa's table version with a published generation."""
-    from qa.index.pg import PgStore
-    from qa.index.pg.store import SCHEMA_VERSION
+    from qa.index.pg.store import SCHEMA_VERSION, PgStore
 
     with PgStore(url, schema) as store:
         return store.meta() is not None and store.schema_version() == SCHEMA_VERSION \
@@ -188,11 +189,10 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
     import numpy as np
 
     from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
-    from qa.index.pg import PgStore
     from qa.index.pg.build import _open_generation
     from qa.index.pg.publish import finish_shard
     from qa.index.pg.reader import bm25_document, bm25_tokens
-    from qa.index.pg.store import BUILD_STATEMENT_SECONDS, _ddl
+    from qa.index.pg.store import BUILD_STATEMENT_SECONDS, PgStore, _ddl
     from qa.index.pg.versions import write_version
     from qa.index.pipeline import embedding_key, embedding_text, sentence_embedding_text
     from qa.index.store import load_index

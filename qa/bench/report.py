@@ -311,7 +311,7 @@ def _store(store: dict, serve: dict) -> list[str]:
     built = seed.get("store", {})
     writes = seed.get("store_writes_only", {})
     lines = ["", "## PostgreSQL store (`--store`), beside the folder", "",
-             "Each reader is a fresh process (`qa.index.pg.open_engine`, reranker off: it costs the same on "
+             "Each reader is a fresh process (`qa.search.engine.open_engine`, reranker off: it costs the same on "
              "both stores). Seed: `Engine.answer`, questions naming one company routed to it, the others over "
              "every policy. Synthetic (the same corpora as above, cut into policies of 50 passages, or with "
              "`--companies` spread over that many companies as the folder's are, written once by COPY and "

@@ -741,8 +741,7 @@ class PgScorer(QueryCache):
     def hits(self, query: np.ndarray, rows: np.ndarray, scores: np.ndarray, k: int,
              similarities: np.ndarray) -> list:
         """The `k` best rows as hits, each with its best sentences marked (as `Scorer.hits`)."""
-        from qa.search.highlight import pick_highlights
-        from qa.search.retrieval import top_stable
+        from qa.index.scoring import pick_highlights, top_stable
         from qa.types import Hit
 
         order = top_stable(scores, k)
