@@ -5,14 +5,9 @@ from __future__ import annotations
 import subprocess
 import sys
 
-import pytest
-
 from tests.conftest import ROOT
 
 MAX_LINES = 500
-# Being split by their owners as this test lands (issue 24, item 8). While only these are over, the test is an
-# expected failure; any other module over the limit fails it. Empty this set once they are split.
-BEING_SPLIT = {"qa/index/pg/reader.py"}
 
 
 def modules() -> list[str]:
@@ -25,8 +20,6 @@ def test_no_module_is_over_500_lines():
     lines = {path: len((ROOT / path).read_text(encoding="utf-8").splitlines()) for path in modules()}
     assert "app.py" in lines and "qa/ingest/formats/__init__.py" in lines
     over = {path: count for path, count in lines.items() if count > MAX_LINES}
-    if over and set(over) <= BEING_SPLIT:
-        pytest.xfail(f"still being split: {over}")
     assert over == {}, f"modules over {MAX_LINES} lines (split them along their seams): {over}"
 
 

@@ -23,10 +23,10 @@ import pytest
 from conftest import ROOT, SEED_POLICIES, FakeEmbedder
 
 from qa.config import BuildSettings
+from qa.index.bm25 import tf_part
 from qa.index.build import BuildLocked, build_index
 from qa.index.pg.build import LOCK_NAMESPACE, build_store, shard_of
 from qa.index.pg.publish import publish_store
-from qa.index.pg.reader import tf_part
 from qa.index.pg.store import PgStore, store_signature
 from qa.index.scoring import top_stable
 from qa.search.engine import Engine, open_engine
@@ -190,8 +190,9 @@ def test_bm25_over_every_policy_finds_the_exact_best_without_reading_every_posti
     """MaxScore's best rows are exact. With ROW_POSTINGS 1 (a policy's `terms` row costs as much as a posting
     read whole), it scores policies one by one as soon as that reads fewer rows, sparing common tokens; with
     the default (measured at 300,000 passages), five small policies' tokens are cheaper read whole."""
-    from qa.index.pg import reader
-    from qa.index.pg.reader import PgIndex, _LazyBM25
+    from qa.index.pg import lexical
+    from qa.index.pg.lexical import LazyBM25
+    from qa.index.pg.reader import PgIndex
     from qa.index.scoring import top_stable
 
     build_store(store, SEED_POLICIES, SETTINGS, lambda: fake_embedder)
@@ -206,15 +207,15 @@ def test_bm25_over_every_policy_finds_the_exact_best_without_reading_every_posti
     skipped = 0
     for question in QUESTIONS + ["How long do you keep my data?", "What do you share with advertisers?",
                                  "data data data", "Does Acme sell personal information?"]:
-        full = _LazyBM25(pg.scorer, question)  # every policy scored on its own: every posting read
+        full = LazyBM25(pg.scorer, question)  # every policy scored on its own: every posting read
         every = full[np.arange(len(full))[::-1]][::-1]
         assert len(full.by_policy) == len(pg.policies)
         pg.index._postings.clear()  # nothing held from the last question
-        lazy = _LazyBM25(pg.scorer, question)
+        lazy = LazyBM25(pg.scorer, question)
         read_whole.clear()
         monkeypatch.setattr(PgIndex, "postings", spying)
         if row_postings is not None:
-            monkeypatch.setattr(reader, "ROW_POSTINGS", row_postings)
+            monkeypatch.setattr(lexical, "ROW_POSTINGS", row_postings)
         got = lazy._best_everywhere(depth=5)
         monkeypatch.undo()
         for k in (1, 3, 5):  # the same rows, ties in row order, the same scores
@@ -254,21 +255,21 @@ def _many_small_policies(folder: Path, policies: int = 40, paragraphs: int = 60)
 def test_bm25_over_every_policy_is_exact_for_any_k(store, tmp_path, fake_embedder, monkeypatch):
     """`ask --k` is not bounded: a BM25 search over every policy asking for more than BM25_EXACT_TOP rows
     gets the rows and scores of scoring every posting, and the scores of bm25s over the folder."""
-    from qa.index.pg import reader
-    from qa.index.pg.reader import _LazyBM25
+    from qa.index.pg import lexical
+    from qa.index.pg.lexical import LazyBM25
 
     policies = _many_small_policies(tmp_path / "policies")
     build_index(policies, tmp_path / "index", SETTINGS, lambda: fake_embedder)
     folder = Engine.open(tmp_path / "index", embedder_factory=lambda _: fake_embedder, reranker="none")
     build_store(store, policies, SETTINGS, lambda: fake_embedder)
     pg = _engine(store, fake_embedder)
-    assert len(pg.index.passages) > 2 * reader.BM25_EXACT_TOP + 50
-    monkeypatch.setattr(reader, "ROW_POSTINGS", 1)  # score policies one by one: the others' rows stay partial
+    assert len(pg.index.passages) > 2 * lexical.BM25_EXACT_TOP + 50
+    monkeypatch.setattr(lexical, "ROW_POSTINGS", 1)  # score policies one by one: the others' rows stay partial
     for question in ("zorant velix data", "share data with quaode partner", "brunure keep cookie account"):
-        full = _LazyBM25(pg.scorer, question)  # every policy scored on its own: every posting read
+        full = LazyBM25(pg.scorer, question)  # every policy scored on its own: every posting read
         every = full[np.arange(len(full))[::-1]][::-1]
         bm25s = np.sort(folder.scorer.bm25_scores(question))[::-1]
-        for k in (5, reader.BM25_EXACT_TOP + 100, 2 * reader.BM25_EXACT_TOP + 50):
+        for k in (5, lexical.BM25_EXACT_TOP + 100, 2 * lexical.BM25_EXACT_TOP + 50):
             got = pg.search(question, k=k, retriever="bm25")
             best = top_stable(every, k)  # ties in row order, as the store's search breaks them
             assert [h.passage_id for h in got] == [pg.index.passages[r].id for r in best], (question, k)

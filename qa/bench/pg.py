@@ -190,8 +190,8 @@ def write_synthetic(url: str, seed_index: Path, size: int, per_policy: int, sche
 
     from qa.bench.corpus import SYNTHETIC_SEED, synthetic_corpus
     from qa.index.pg.build import _open_generation
+    from qa.index.pg.lexical import bm25_document, bm25_tokens
     from qa.index.pg.publish import finish_shard
-    from qa.index.pg.reader import bm25_document, bm25_tokens
     from qa.index.pg.store import BUILD_STATEMENT_SECONDS, PgStore, _ddl
     from qa.index.pg.versions import write_version
     from qa.index.pipeline import embedding_key, embedding_text, sentence_embedding_text

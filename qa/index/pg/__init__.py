@@ -32,9 +32,9 @@ Readers are opened by `qa.index.open` (through `qa.index.pg.backend`), never by 
 folder's `qa.index.folder.Scorer`: passage rows are numbered as the folder
 numbers them (policies by id, passages in order), dense candidates come from an exact scan of the
 policies in scope (HNSW with an iterative scan when the scope is every policy or over
-`reader.EXACT_MAX_ROWS` passages), and BM25 reads the question's tokens' postings (a scoped question:
+`scorer.EXACT_MAX_ROWS` passages), and BM25 reads the question's tokens' postings (a scoped question:
 its policies' `terms` rows by primary key; one over every policy: `generation_postings`, pruned by
-MaxScore, see `reader._LazyBM25`) and scores them with numpy, with bm25s's own tokenisation and the
+MaxScore, see `lexical.LazyBM25`) and scores them with numpy, with bm25s's own tokenisation and the
 formula both stores read from `qa.index.bm25` (Lucene idf, Robertson tf) over the generation's statistics.
 """
 

@@ -17,7 +17,7 @@ from qa.index.pg.store import shared_store, store_signature
 
 def open_reader(location: str, model: str | None = None, schema: str = SCHEMA) -> OpenedIndex:
     """The store's published generation (`model` must match its model) and its `PgScorer`."""
-    from qa.index.pg.reader import PgScorer
+    from qa.index.pg.scorer import PgScorer
 
     index = shared_store(location, schema).open_index(model=model)
     return OpenedIndex(index, lambda embedder: PgScorer(index, embedder))

@@ -101,7 +101,7 @@ def _ddl(schema: str, dimension: int) -> list[str]:
         # and their lengths in tokens (a GIN index over each passage's token array, measured first, took
         # 170 ms to score a routed question over 6,000 passages, since every matching row was re-counted).
         # max_tf and min_ratio (the least length / tf) bound what the token adds to any passage's score
-        # (see qa.index.pg.reader._LazyBM25), so a question over every policy need not read every posting.
+        # (see qa.index.pg.lexical.LazyBM25), so a question over every policy need not read every posting.
         f"CREATE TABLE IF NOT EXISTS {s}.terms ("
         " policy_id text NOT NULL, version_id bigint NOT NULL, term text NOT NULL, df int NOT NULL,"
         " ords int[] NOT NULL, tfs int[] NOT NULL, lengths int[] NOT NULL, max_tf int NOT NULL,"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.index.pg.reader import bm25_document, bm25_tokens
+from qa.index.pg.lexical import bm25_document, bm25_tokens
 from qa.index.pg.store import PgStore
 
 
