@@ -505,6 +505,19 @@ def test_eval_compare_reports_accuracy_and_misses(index, capsys):
     assert main(["eval", "--compare", str(index / "missing.jsonl"), "--index", str(index)]) == 2
 
 
+@pytest.mark.slow
+def test_eval_compare_answers_with_the_reranker_asked_for_and_caches_per_reranker(index, capsys):
+    def run(*extra):
+        assert main(["eval", "--compare", "--index", str(index), *extra]) == 0
+        return capsys.readouterr().out.splitlines()[0]
+
+    assert "reranker none" in run() and "(80 answered, 0 cached)" in run("--no-cache")  # $POLICYQA_RERANKER
+    assert "(0 answered, 80 cached)" in run()
+    shipped = run("--reranker", "policyqa-reranker")
+    assert "reranker policyqa-reranker" in shipped and "(80 answered, 0 cached)" in shipped  # not none's cells
+    assert "(0 answered, 80 cached)" in run("--reranker", "policyqa-reranker")
+
+
 def test_eval_compare_scores_held_out_gold_on_a_temporary_index_of_its_policies(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
     contexts = {"Acme": ["We use cookies on our website.", "We never sell your personal data."],

@@ -190,8 +190,17 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     path: Path = args.compare
     if not path.is_file():
         raise UserError(f"gold file not found: {path}")
-    folder = _squad_gold_index(args.squad, path, args) if args.squad is not None else index_dir(args.index)
-    engine = Engine.open(folder, model=args.model)
+    store = store_of(args) if args.squad is None else None
+    if store is not None:  # the store's published index; its cells are cached on this machine
+        from qa.compare.cache import store_cache_folder
+        from qa.index.open import SCHEMA
+        from qa.search.engine import open_engine
+
+        folder = store_cache_folder(store, SCHEMA)
+        engine = open_engine(store, model=args.model, reranker=args.reranker)
+    else:
+        folder = _squad_gold_index(args.squad, path, args) if args.squad is not None else index_dir(args.index)
+        engine = Engine.open(folder, model=args.model, reranker=args.reranker)
     topics = load_topics()
     texts = {pid: p.text for pid, p in engine.policies.items()}
     gold, problems = load_gold(path, texts, {t.id for t in topics})
@@ -203,13 +212,18 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     grid = build_grid(folder, topics, policies=policies, engine=engine, use_cache=not args.no_cache)
     result = score(grid, gold)
     if args.json:
-        print(json.dumps({"gold": str(path), "index": str(folder), "model": engine.index.manifest["model"]["id"],
+        from qa.index.open import redact_url
+
+        print(json.dumps({"gold": str(path), "index": redact_url(store) if store else str(folder),
+                          "reranker": engine.reranker.name if engine.reranker else None,
+                          "model": engine.index.manifest["model"]["id"],
                           "seconds": round(grid.seconds, 2), **result.to_dict()}, ensure_ascii=False, indent=1))
     else:
         names = {p.id: p.name for p in grid.policies}
         labels = {t.id: t.label for t in topics}
         print(f"{path}: {result.cells} cells ({result.gold_stated} stated, {result.gold_not_stated} not stated), "
-              f"model {engine.index.manifest['model']['id']}, grid in {grid.seconds:.1f} s "
+              f"model {engine.index.manifest['model']['id']}, reranker "
+              f"{engine.reranker.name if engine.reranker else 'none'}, grid in {grid.seconds:.1f} s "
               f"({grid.computed} answered, {grid.cached} cached)")
         print(f"cell accuracy                {result.accuracy:.3f}  ({result.correct}/{result.cells})")
         print(f"status accuracy              {result.status_correct / result.cells:.3f}")

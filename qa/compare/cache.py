@@ -28,15 +28,17 @@ ANSWER_PATH_FILES = ("config.py", "files.py", "types.py", "compare/grid.py", "co
                      "compare/cache.py", "compare/topics.jsonl")
 
 
-def answer_path_version() -> str:
+def answer_path_version(reranker: Path | None | str = "default") -> str:
     """ANSWER_PATH_VERSION plus a fingerprint of the answer path's source and of the models it loads: what
-    cached cells depend on. Read as files (no import), so a grid served from the cache loads nothing."""
+    cached cells depend on. Read as files (no import), so a grid served from the cache loads nothing.
+    `reranker`: the folder of the reranker an opened engine uses (None: it uses none); by default the one
+    an engine would load ($POLICYQA_RERANKER or the shipped one)."""
     root = Path(__file__).resolve().parent.parent  # the qa package
     digest = hashlib.sha256(ANSWER_PATH_VERSION.encode())
     for path in answer_path_files():
         if path.is_file():
             digest.update(f"{path.relative_to(root).as_posix()}\0".encode() + path.read_bytes())
-    digest.update(_reranker_identity().encode())
+    digest.update(_reranker_identity(reranker).encode())
     digest.update(_practice_identity().encode())
     return f"{ANSWER_PATH_VERSION}+{digest.hexdigest()[:12]}"
 
@@ -63,19 +65,20 @@ def _practice_identity() -> str:
             f"{weights.stat().st_size if weights.is_file() else 0}")
 
 
-def _reranker_identity() -> str:
-    """Which reranker the engine would load (its folder and settings file), "" when none is in use.
-
-    Found without loading it, so a grid served from the cache never loads a model.
+def _reranker_identity(folder: Path | None | str = "default") -> str:
+    """Which reranker answers (its folder and settings file), "" when none is in use: `folder`, else the
+    one the engine would load, found without loading it, so a grid served from the cache loads no model.
     """
-    try:
-        from qa.search.reranker import reranker_folder
-    except ImportError:
-        return ""
-    try:
-        folder = reranker_folder()
-    except Exception:  # noqa: BLE001 - a bad setting fails when the engine opens, with its own message
-        return "unresolved"
+    if folder == "default":
+        try:
+            from qa.search.reranker import reranker_folder
+        except ImportError:
+            return ""
+        try:
+            folder = reranker_folder()
+        except Exception:  # noqa: BLE001 - a bad setting fails when the engine opens, with its own message
+            return "unresolved"
+    folder = Path(folder) if isinstance(folder, str) else folder
     if folder is None or not (folder / "reranker.json").is_file():
         return ""
     model = folder / "model-int8.onnx"

@@ -151,7 +151,10 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     unknown = [p for p in wanted if p not in known]
     if unknown:
         raise QueryError(f"unknown policy id {', '.join(repr(u) for u in unknown)} (known: {', '.join(sorted(known))})")
-    version = answer_path_version()
+    # An opened engine answers with its own reranker (`eval --compare --reranker`): the cache keys on it.
+    reranker = getattr(engine, "reranker", None)
+    version = answer_path_version(getattr(reranker, "folder", "default") if reranker is not None else None) \
+        if engine is not None else answer_path_version()
     cache = read_cache(index_folder)
     columns = usable_columns(cache, config, version)
     grid = Grid(topics, [PolicyColumn(pid, known[pid][0]) for pid in wanted], {})
