@@ -68,6 +68,7 @@ class PlannedFile:
 
     @property
     def identity(self) -> tuple:
+        """(id, sha256, file name, name, aliases): what tells a changed policy, for both builds."""
         return (self.policy_id, self.sha256, self.path.name, self.name, self.aliases)
 
 
