@@ -10,6 +10,7 @@ import pytest
 
 from qa.config import BuildSettings
 from qa.index.pg.build import build_store
+from qa.index.pg.reader import open_published
 from qa.index.pg.store import PgStore
 from qa.search.engine import open_engine
 
@@ -86,7 +87,7 @@ def test_a_pdf_whose_text_holds_nul_is_refused_in_one_line_and_the_rest_indexed(
     assert [str(e) for e in report.errors] == [
         "nulcorp.pdf: its text holds U+0000 at character 51, which PostgreSQL cannot store; remove it from the file"]
     assert "concero" in report.added and "nulcorp" not in report.added
-    index = store.open_index()
+    index = open_published(store)
     assert "concero" in index.policies and "nulcorp" not in index.policies
 
 

@@ -32,3 +32,19 @@ def test_asking_a_question_loads_no_file_parser():
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == []
+
+
+def test_the_import_graph_of_qa_has_no_cycle():
+    """No module of qa/ imports, directly or through others, a module that imports it back (function-level
+    imports included, `if TYPE_CHECKING:` ones not): import-linter's layers keep packages in order, this keeps
+    modules inside a package from leaning on each other."""
+    import grimp
+
+    graph = grimp.build_graph("qa", exclude_type_checking_imports=True)
+    cycles = []
+    for module in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(module)):
+            path = graph.find_shortest_chain(importer=imported, imported=module)
+            if path:
+                cycles.append(" -> ".join((module, *path)))
+    assert cycles == [], "import cycles:\n" + "\n".join(cycles)

@@ -17,18 +17,20 @@ from qa.index.pg.store import shared_store, store_signature
 
 def open_reader(location: str, model: str | None = None, schema: str = SCHEMA) -> OpenedIndex:
     """The store's published generation (`model` must match its model) and its `PgScorer`."""
+    from qa.index.pg.reader import open_published
     from qa.index.pg.scorer import PgScorer
 
-    index = shared_store(location, schema).open_index(model=model)
+    index = open_published(shared_store(location, schema), model=model)
     return OpenedIndex(index, lambda embedder: PgScorer(index, embedder))
 
 
 def manifest(location: str, schema: str = SCHEMA) -> dict[str, Any]:
     """The published generation's manifest, read without loading the model (this reader holds no lease)."""
+    from qa.index.pg.reader import open_published
     from qa.index.pg.store import PgStore
 
     with PgStore(location, schema) as store:
-        index = store.open_index()
+        index = open_published(store)
         index.release()
         return index.manifest
 

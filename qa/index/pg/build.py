@@ -223,10 +223,11 @@ def _open_generation(store: PgStore, plan_key: str, shards: int, settings, model
 
 def store_status(store: PgStore) -> dict:
     """The current generation's manifest plus the builds in progress: {"building": [{generation, shards, done}]}."""
+    from qa.index.pg.reader import open_published
     from qa.index.store import IndexUnavailable
 
     try:
-        index = store.open_index()
+        index = open_published(store)
         index.release()  # read once: a status holds no generation
         manifest = index.manifest
     except IndexUnavailable:

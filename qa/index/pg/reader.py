@@ -10,9 +10,9 @@ from collections.abc import Iterator, Sequence
 
 import numpy as np
 
-from qa.errors import IndexUnavailable
+from qa.errors import IndexUnavailable, StoreError
 from qa.index.bm25 import tf_part
-from qa.index.pg.store import PgStore, _safe_url
+from qa.index.pg.store import SCHEMA_VERSION, PgStore, _safe_url
 from qa.types import Passage, Policy
 
 RENEW_SECONDS = 30  # a reader renews its lease at most this often (it lasts qa.index.pg.store.LEASE_SECONDS)
@@ -339,3 +339,37 @@ class PgIndex:
     def is_current(self) -> bool:
         """Whether this is still the store's current generation (a reader may reopen when not)."""
         return self.store.current_generation() == self.generation
+
+
+def open_published(store: PgStore, model: str | None = None) -> PgIndex:
+    """The current generation as an index the answer path reads (see PgIndex).
+
+    Raises IndexUnavailable (one line) when nothing is published yet or `model` is not the store's.
+    """
+    from qa.index.store import REBUILD_HINT, IndexUnavailable
+
+    where = _safe_url(store.url)
+    meta = store.meta()
+    version = store.schema_version() if meta else None
+    if version is not None and version != SCHEMA_VERSION:
+        raise StoreError(f"the store {where} has tables of version {version}, this policyqa reads version "
+                         f"{SCHEMA_VERSION}: rebuild it with `policyqa index build --store URL` into a new "
+                         "database or schema")
+    generation = store.current_generation() if meta else None
+    if generation is None:
+        raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL")
+    for _ in range(5):  # a publish between reading `current` and the lease may collect it: read again
+        try:
+            index = PgIndex(store, generation)
+            break
+        except GenerationGone:
+            generation = store.current_generation()
+            if generation is None:
+                raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL") from None
+    else:
+        raise StoreError(f"the store {where} changed five times while opening it: try again")
+    built_with = index.manifest["model"]["id"]
+    if model is not None and built_with != model:
+        raise IndexUnavailable(f"the store {where} was built with model '{built_with}', not '{model}': "
+                               f"run `policyqa index build --store URL --model {model}`")
+    return index

@@ -5,13 +5,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import TYPE_CHECKING
 
 from qa.errors import StoreError, require_extra  # noqa: F401 - StoreError raised here; defined in qa.errors
-
-if TYPE_CHECKING:
-    from qa.index.pg.reader import PgIndex
-
 from qa.index.pg import ENV_STORE, SCHEMA  # noqa: E402 - defined in the package, light for the parser
 
 SCHEMA_VERSION = 5  # 5: a version's sentences in `sentences`, counted in `sentence_count`; 4: each
@@ -312,40 +307,6 @@ class PgStore:
         row = conn.execute(self.q("SELECT generation_id FROM {s}.current")).fetchone()
         return row[0] if row else None
 
-    def open_index(self, model: str | None = None) -> PgIndex:
-        """The current generation as an index the answer path reads (see PgIndex).
-
-        Raises IndexUnavailable (one line) when nothing is published yet or `model` is not the store's.
-        """
-        from qa.index.store import REBUILD_HINT, IndexUnavailable
-
-        where = _safe_url(self.url)
-        meta = self.meta()
-        version = self.schema_version() if meta else None
-        if version is not None and version != SCHEMA_VERSION:
-            raise StoreError(f"the store {where} has tables of version {version}, this policyqa reads version "
-                             f"{SCHEMA_VERSION}: rebuild it with `policyqa index build --store URL` into a new "
-                             "database or schema")
-        generation = self.current_generation() if meta else None
-        if generation is None:
-            raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL")
-        from qa.index.pg.reader import GenerationGone, PgIndex
-
-        for _ in range(5):  # a publish between reading `current` and the lease may collect it: read again
-            try:
-                index = PgIndex(self, generation)
-                break
-            except GenerationGone:
-                generation = self.current_generation()
-                if generation is None:
-                    raise IndexUnavailable(f"no index in the store {where}: {REBUILD_HINT} --store URL") from None
-        else:
-            raise StoreError(f"the store {where} changed five times while opening it: try again")
-        built_with = index.manifest["model"]["id"]
-        if model is not None and built_with != model:
-            raise IndexUnavailable(f"the store {where} was built with model '{built_with}', not '{model}': "
-                                   f"run `policyqa index build --store URL --model {model}`")
-        return index
 
 
 _STORES: dict[tuple[str, str], PgStore] = {}
