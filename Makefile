@@ -36,11 +36,12 @@ test: install browser lint
 	$(BIN)/python -m pytest
 
 # ruff (errors, import order, 3.11 idioms), mypy over qa/ and import-linter's layer contracts, all three
-# configured in pyproject.toml.
+# configured in pyproject.toml; then no import cycle between modules of qa/ (tests/test_layout.py).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/test_layout.py::test_the_import_graph_of_qa_has_no_cycle
 
 # The core and the unit tests, no model, no browser, no slow ones: under 30 s on a 2-core machine.
 test-fast: install
