@@ -141,3 +141,51 @@ def test_literal_first_stage_answer_stays_first(engine):
     # a reranker whose first passage holds the terms keeps its order
     assert _keep_literal({"p": [literal]}, {"p": [hit("c", "We never sell data.", 0.7, 0.5), literal]},
                          ["sell"])["p"][0].passage_id == "c"
+
+
+@pytest.mark.parametrize("question, details", [
+    ("How long does Concero keep phone call recordings?", ["time"]),
+    ("How many days does CT1 have to respond to my subject access request?", ["time"]),
+    ("how quickly will they deal with it?", ["time"]),
+    ("What's 23T's postal address if I want to write to them about my data?", ["address"]),
+    ("What is CloudSentric's registered office address?", ["address"]),
+    ("Will 23T charge me for a copy of my personal data?", ["fee"]),
+    ("Does Core Office charge a fee for a subject access request?", ["fee"]),
+    ("Does 23T use my data for automated decision-making or profiling?", ["automated decisions"]),
+    ("Can I object to CT1 profiling me?", ["automated decisions"]),
+    ("Does Concero sell my data?", []), ("Who is the DPO at Centerprise?", []),
+    ("What's their email address?", []), ("Do they keep my data safe?", []),
+])
+def test_the_details_a_question_asks_for(question, details):
+    from qa.search.verdict import DETAILS, demanded
+
+    asked = demanded(question)
+    assert [name for name, _, gives in DETAILS if gives in asked] == details
+
+
+@pytest.mark.parametrize("passage, gives", [
+    ("we keep the recordings for 30 days", True), ("for as long as necessary to provide services", True),
+    ("within one calendar month of receiving the request", True), ("It may take up to one week", True),
+    ("We keep your records safely on our servers.", False), ("Contact us at privacy@example.com.", False),
+])
+def test_a_passage_gives_a_length_of_time(passage, gives):
+    from qa.search.verdict import DETAILS
+
+    time = next(pattern for name, _, pattern in DETAILS if name == "time")
+    assert bool(time.search(passage)) is gives
+
+
+def test_a_question_asking_for_a_detail_is_not_stated_where_no_passage_gives_it(tmp_path):
+    """Both policies state retention (the practice model reads "keep"); only one says for how long."""
+    write_policies(tmp_path / "policies", {
+        "timed": "Timed Ltd Privacy Notice\n\nWe keep call records for 30 days.\n",
+        "vague": "Vague Ltd Privacy Notice\n\nWe keep call records safely on our own servers.\n"})
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
+    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
+                         settings=RetrievalSettings(abstain_below=0.0))
+    verdicts = {row.policy: row.verdict for row in engine.answer("How long do you keep call records?").rows}
+    assert verdicts == {"timed": STATED, "vague": NOT_STATED}
+    said = {row.policy: row.verdict for row in engine.answer("Do you keep call records?").rows}
+    assert said == {"timed": YES, "vague": YES}  # asked whether, not how long: both say so
+    grid = engine.answer("How long do you keep call records?", policies=["vague"], practice="retention")
+    assert grid.rows[0].verdict == STATED  # a grid's cell asks whether the practice is stated, nothing more

@@ -16,9 +16,11 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    into a calibrated probability that the passage answers the question, and orders them by it, except that
    a first-stage best passage holding every key term of the question stays first (`_keep_literal`);
 5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
-   whose sentences states a practice the question asks about, or that never writes a name the question
-   uses, is "not stated"; otherwise the sentence that states it, nearest the question, is quoted first
-   (`qa.search.quotes`: whole sentences with their qualifiers) and its stance makes the verdict
+   whose sentences states a practice the question asks about, that never writes a name the question
+   uses, or none of whose passages shown gives the detail the question asks for (a length of time, an
+   address, a fee, automated decisions: `qa.search.verdict.DETAILS`), is "not stated"; otherwise the
+   sentence that states it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences
+   with their qualifiers) and its stance makes the verdict
    (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one). A question about no
    practice of the model is decided by the reranker's calibrated threshold, as is every question when no
    practice model is loaded; without a reranker, by the dense similarity and its threshold.
@@ -43,6 +45,7 @@ from qa.search.result import Answer, PolicyAnswer
 from qa.search.verdict import (
     RELATED,
     STATES_IT,
+    demanded,
     label_for,
     negated_by_words,
     question_kind,
@@ -270,6 +273,9 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
         lead = _hit_holding(engine, policy_id, (), decision.sentence, 0.0, reranked=False)
+        if any(not detail.search(lead.text) for detail in asked.demands):  # as `_row` decides
+            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
+            continue
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
                                  quotes=_quotes(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
@@ -292,6 +298,7 @@ class _Asked:
     only: bool = False
     query: np.ndarray | None = None
     accepts: Callable[[str], bool] | None = None  # what the deciding sentence must pass (see answer_question)
+    demands: tuple[re.Pattern, ...] = ()  # details a user's question asks for (`verdict.demanded`; never a grid's)
 
 
 def practices_asked(engine, question: str) -> tuple[str, ...]:
@@ -304,7 +311,8 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
     probability at which a sentence states it (lower when `accepts` also guards the deciding sentence)."""
     model = engine.practice
     if model is None:
-        return _Asked(only=practice is not None, accepts=accepts)
+        return _Asked(only=practice is not None, accepts=accepts,
+                      demands=demanded(question) if practice is None else ())
     query = engine.scorer.embed(question)
     if practice is not None and practice != AUTO:
         if practice not in model.topics:
@@ -320,7 +328,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
         chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
     scale = EVIDENCE_RELAX if practice is not None and accepts is not None else 1.0
     return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, tuple(model.topics[i] for i in chosen),
-                  practice is not None, query, accepts)
+                  practice is not None, query, accepts, demanded(question) if practice is None else ())
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
@@ -336,6 +344,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                               confidence=confidence, ranked=tuple(hits[:shown]))
     if names and unwritten(names, engine.policies[policy_id].text):
         return not_stated
+    if any(not any(detail.search(h.text) for h in hits[:shown]) for detail in asked.demands):
+        return not_stated  # "how long…?", "what's their postal address?" and no passage shown gives one
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
         # The reranker's order counts: a sentence in its first passage is preferred, less so further down.

@@ -77,3 +77,43 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n't\b|\bwi
 def negated_by_words(sentence: str) -> bool:
     """Whether `sentence` contains a negation ("does not", "never", "no data"): the fallback stance."""
     return bool(_NEGATION.search(sentence))
+
+
+# A question that asks for a particular detail is answered only by a passage that gives one: "How long do they
+# keep it?" / "How many days do they have to reply?" by a length of time (a number of days, weeks, months or
+# years, or the words policies use instead: "as long as necessary", "a standard period", "promptly"); "What's
+# their postal address?" by an address; "Do they charge a fee?" by a passage about fees or charges;
+# "Do they use automated decision-making / profiling?" by one that speaks of it. A passage on the topic
+# without the detail ("we keep your data securely", "contact us at privacy@…") is related, no answer.
+_NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
+           r"twenty|thirty|forty|sixty|ninety|several|few)")
+DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
+    ("time",
+     re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
+                r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b", re.IGNORECASE),
+     re.compile(rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
+                r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b|\bas\s+long\s+as\b|"
+                r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
+                r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
+                r"\byears\b", re.IGNORECASE)),
+    ("address",
+     re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
+                r"i\s+(?:write|send\s+(?:a\s+)?letter)", re.IGNORECASE),
+     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d+\w?\s+\w+(?:\s+\w+)?\s+(?:Road|Street|Lane|Avenue|"
+                r"Way|Drive|Park|Place|Court|Square|Close|Gardens)\b|\b(?:House|Building|Floor|Suite|Unit)\b\s*"
+                r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
+    ("fee",
+     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid|payment)\b.{0,60}\b(?:request|copy|access|"
+                r"data|information|SAR)\b|\b(?:request|copy|access|SAR)\b.{0,60}\b(?:charge|fee|cost|free)\b",
+                re.IGNORECASE),
+     re.compile(r"\b(?:charg\w*|fees?|free\s+of\s+charge|costs?|at\s+no\s+cost|payment)\b", re.IGNORECASE)),
+    ("automated decisions",
+     re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
+                re.IGNORECASE),
+     re.compile(r"\bautomat\w*|\bprofil(?:e|es|ing)\b", re.IGNORECASE)),
+)
+
+
+def demanded(question: str) -> tuple[re.Pattern, ...]:
+    """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
+    return tuple(gives for _, asks, gives in DETAILS if asks.search(question))
