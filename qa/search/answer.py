@@ -17,7 +17,7 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    a first-stage best passage holding every key term of the question stays first (`_keep_literal`);
 5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
    whose sentences states a practice the question asks about, that never writes a name the question
-   uses, or none of whose passages shown gives the detail the question asks for (a length of time, an
+   uses, or whose answering passage lacks the detail the question asks for (a length of time, an
    address, a fee, automated decisions: `qa.search.verdict.DETAILS`), is "not stated"; otherwise the
    sentence that states it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences
    with their qualifiers) and its stance makes the verdict
@@ -273,7 +273,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
         lead = _hit_holding(engine, policy_id, (), decision.sentence, 0.0, reranked=False)
-        if any(not detail.search(lead.text) for detail in asked.demands):  # as `_row` decides
+        if not _gives(lead, asked.demands):  # as `_row` decides
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
@@ -344,8 +344,6 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                               confidence=confidence, ranked=tuple(hits[:shown]))
     if names and unwritten(names, engine.policies[policy_id].text):
         return not_stated
-    if any(not any(detail.search(h.text) for h in hits[:shown]) for detail in asked.demands):
-        return not_stated  # "how long…?", "what's their postal address?" and no passage shown gives one
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
         # The reranker's order counts: a sentence in its first passage is preferred, less so further down.
@@ -360,6 +358,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                               strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
             if decision.stated and decision.sentence is not None and (asked.only or confidence >= threshold):
                 lead = _hit_holding(engine, policy_id, hits, decision.sentence, confidence, reranked)
+                if not _gives(lead, asked.demands):
+                    return not_stated  # "how long…?" and the passage that answers gives no length of time
                 ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
                 return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                     quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -367,7 +367,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                                     verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
                                                                              decision.negated)))
         return not_stated
-    if confidence < threshold:
+    if confidence < threshold or not _gives(hits[0], asked.demands):
         return not_stated
     quotes = _quotes(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
@@ -375,6 +375,11 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and _negated(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
+    """Whether the passage that answers holds every detail the question asks for (`verdict.DETAILS`)."""
+    return all(detail.search(passage.text) for detail in details)
 
 
 def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None) -> bool:
