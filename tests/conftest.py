@@ -80,3 +80,16 @@ def seed_index_dir(tmp_path_factory, real_embedder) -> Path:
     report = build_index(SEED_POLICIES, folder, BuildSettings(), lambda: real_embedder)
     assert not report.errors, report.errors
     return folder
+
+
+@pytest.fixture(scope="module")
+def pg_url():
+    """A real PostgreSQL server with pgvector (tests/pg_fixture.py), one per test module that asks; its URL."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset
+        from pg_fixture import local_server
+
+        with local_server() as url:
+            yield url

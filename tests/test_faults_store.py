@@ -19,16 +19,6 @@ pytestmark = pytest.mark.slow  # a real PostgreSQL server
 SETTINGS = BuildSettings(model="fake-embedder")
 
 
-@pytest.fixture(scope="module")
-def pg_url():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        from pg_fixture import local_server
-
-        with local_server() as url:
-            yield url
-
-
 @pytest.fixture
 def store(pg_url, request):
     schema = "f_" + request.node.name.lower().replace("[", "_").replace("]", "").replace("-", "_")[:50]
@@ -98,6 +88,22 @@ def _server_pids(url_root: Path) -> list[int]:
     postmaster = int((url_root / "data" / "postmaster.pid").read_text().split()[0])
     children = subprocess.run(["pgrep", "-P", str(postmaster)], capture_output=True, text=True).stdout.split()
     return [postmaster, *map(int, children)]
+
+
+def stop_server(postmaster: int) -> None:
+    """Stop the server of process `postmaster` with a fast shutdown (every session ends with AdminShutdown)
+    and wait, up to 10 s, until the process is gone."""
+    import os
+    import signal
+    import time
+
+    os.kill(postmaster, signal.SIGINT)
+    for _ in range(100):
+        try:
+            os.kill(postmaster, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -238,10 +244,6 @@ def test_workers_opening_a_fresh_database_together_all_succeed(pg_url):
 
 def test_the_chat_says_in_one_line_that_the_store_stopped(own_server, seed_policies, fake_embedder, fake_model,
                                                            monkeypatch, tmp_path):
-    import os
-    import signal
-    import time
-
     from streamlit.testing.v1 import AppTest
 
     from qa.index.pg.store import shared_store
@@ -257,13 +259,7 @@ def test_the_chat_says_in_one_line_that_the_store_stopped(own_server, seed_polic
     shared_store(url).statement_seconds = 5
     shared_store(url).pool.timeout = 5
     postmaster = _server_pids(folder)[0]
-    os.kill(postmaster, signal.SIGINT)  # fast shutdown: every session ends with AdminShutdown
-    for _ in range(100):
-        try:
-            os.kill(postmaster, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
+    stop_server(postmaster)  # fast shutdown: every session ends with AdminShutdown
     at.chat_input[0].set_value("How long does Concero keep phone call recordings?").run()
     assert not at.exception, at.exception
     shown = [e.value for e in at.error] + [m.value for m in at.markdown]
@@ -290,8 +286,6 @@ def test_a_read_only_reader_without_a_lease_reopens_the_current_generation(store
 
 def test_a_server_stopped_mid_build_is_one_line_and_exit_1(own_server, seed_policies, fake_model, monkeypatch,
                                                            capsys):
-    import os
-    import signal
     import time
 
     from qa.cli import main
@@ -302,13 +296,7 @@ def test_a_server_stopped_mid_build_is_one_line_and_exit_1(own_server, seed_poli
     real_embed = FakeEmbedder.embed
 
     def embed_then_stop(self, texts, batch_size=64):
-        os.kill(postmaster, signal.SIGINT)  # fast shutdown while the build holds its connections
-        for _ in range(100):
-            try:
-                os.kill(postmaster, 0)
-            except ProcessLookupError:
-                break
-            time.sleep(0.1)
+        stop_server(postmaster)  # fast shutdown while the build holds its connections
         return real_embed(self, texts, batch_size)
 
     monkeypatch.setattr(FakeEmbedder, "embed", embed_then_stop)
@@ -346,10 +334,6 @@ def test_the_server_ends_a_statement_past_the_bound_too(store, capsys):
 
 def test_the_compare_page_says_in_one_line_that_the_store_stopped(own_server, seed_policies, fake_embedder,
                                                                   fake_model, monkeypatch, tmp_path):
-    import os
-    import signal
-    import time
-
     from streamlit.testing.v1 import AppTest
 
     from qa.index.pg.store import shared_store
@@ -364,13 +348,7 @@ def test_the_compare_page_says_in_one_line_that_the_store_stopped(own_server, se
     shared_store(url).pool.timeout = 5
     postmaster = _server_pids(folder)[0]
     page = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=120)
-    os.kill(postmaster, signal.SIGINT)
-    for _ in range(100):
-        try:
-            os.kill(postmaster, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.1)
+    stop_server(postmaster)
     page.run()
     assert not page.exception, page.exception
     assert any("store" in e.value for e in page.error), [e.value for e in page.error]

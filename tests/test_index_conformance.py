@@ -8,7 +8,6 @@ its line in `qa.index.open.BACKENDS`) and its entry here runs every test below o
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -25,16 +24,6 @@ QUESTIONS = ["How long does Concero keep phone call recordings?", "Do they sell 
              "Who is the data protection officer?"]
 NEW_TEXT = "Concero keeps zebra enclosure logs for seventeen fortnights."
 NEW_QUESTION = "How long are zebra enclosure logs kept?"
-
-
-@pytest.fixture(scope="module")
-def pg_url():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset
-        from pg_fixture import local_server
-
-        with local_server() as url:
-            yield url
 
 
 def _folder(tmp_path: Path, request: pytest.FixtureRequest) -> str:

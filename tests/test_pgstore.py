@@ -15,7 +15,6 @@ import signal
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -57,16 +56,6 @@ store = PgStore({url!r}, {schema!r})
 report = build_store(store, Path({policies!r}), BuildSettings(model="fake-embedder"), Slow, shard={shard})
 print(report.summary(), flush=True)
 """
-
-
-@pytest.fixture(scope="session")
-def pg_url():
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # platformdirs warns that XDG_RUNTIME_DIR is unset
-        from pg_fixture import local_server
-
-        with local_server() as url:
-            yield url
 
 
 @pytest.fixture
