@@ -76,13 +76,27 @@ def _answer_ms(engine, questions: list[str], seconds: float | None = None, **opt
     return timings
 
 
+def _answer_new_then_warm(engine, question: str, new: list[float], warm: list[float]) -> None:
+    """Time `Engine.answer(question)` with its vector forgotten (appended to `new`), then again (`warm`), in ms."""
+    engine.forget_queries()
+    t = time.perf_counter()
+    engine.answer(question)
+    new.append((time.perf_counter() - t) * 1000)
+    t = time.perf_counter()
+    engine.answer(question)
+    warm.append((time.perf_counter() - t) * 1000)
+
+
 def unrouted_timings(engine) -> dict:
     """Questions naming no company, as the chat asks them: routing alone, `Engine.search` over every policy,
     and `Engine.answer` (reranking and verdicts included) the first time each is asked (its embedding and
     every policy's candidates new) and again (warm)."""
     from qa.search.names import match_names
 
-    routing, search, cold, warm = [], [], [], []
+    routing: list[float] = []
+    search: list[float] = []
+    cold: list[float] = []
+    warm: list[float] = []
     for q in UNROUTED:
         t = time.perf_counter()
         match_names(q, engine.policies)
@@ -91,13 +105,7 @@ def unrouted_timings(engine) -> dict:
         engine.search(q, k=5)
         search.append((time.perf_counter() - t) * 1000)
     for q in UNROUTED:
-        engine.forget_queries()
-        t = time.perf_counter()
-        engine.answer(q)
-        cold.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        engine.answer(q)
-        warm.append((time.perf_counter() - t) * 1000)
+        _answer_new_then_warm(engine, q, cold, warm)
     return {"policies": len(engine.policies), "routing_ms": summary_ms(routing), "search_all_ms": summary_ms(search),
             "answer_unrouted_new_ms": summary_ms(cold), "answer_unrouted_warm_ms": summary_ms(warm)}
 
@@ -108,20 +116,16 @@ def routed_timings(engine, questions: list[str], seconds: float = TIMED_SECONDS 
     stops after `seconds`."""
     from qa.search.names import match_names
 
-    search, cold, warm = [], [], []
+    search: list[float] = []
+    cold: list[float] = []
+    warm: list[float] = []
     deadline = time.perf_counter() + seconds
     for q in questions:
         named = list(match_names(q, engine.policies).policies)
         t = time.perf_counter()
         engine.search(q, k=5, policies=named)
         search.append((time.perf_counter() - t) * 1000)
-        engine.forget_queries()
-        t = time.perf_counter()
-        engine.answer(q)
-        cold.append((time.perf_counter() - t) * 1000)
-        t = time.perf_counter()
-        engine.answer(q)
-        warm.append((time.perf_counter() - t) * 1000)
+        _answer_new_then_warm(engine, q, cold, warm)
         if time.perf_counter() > deadline:
             break
     return {"search_routed_ms": summary_ms(search), "answer_routed_new_ms": summary_ms(cold),
