@@ -144,7 +144,10 @@ def test_literal_first_stage_answer_stays_first(engine):
 
 
 @pytest.mark.parametrize("question, details", [
-    ("How long does Concero keep phone call recordings?", ["time"]),
+    ("How long does Concero keep phone call recordings?", ["time", "call recording"]),
+    ("When I ring CloudSentric to place an order, is the call recorded?", ["call recording"]),
+    ("Will CT1 tell me if my data is caught up in a data breach?", ["breach notification"]),
+    ("Who is Core Office's data protection officer?", ["data protection officer"]),
     ("How many days does CT1 have to respond to my subject access request?", ["time"]),
     ("how quickly will they deal with it?", ["time"]),
     ("What's 23T's postal address if I want to write to them about my data?", ["address"]),
@@ -153,7 +156,8 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Does Core Office charge a fee for a subject access request?", ["fee"]),
     ("Does 23T use my data for automated decision-making or profiling?", ["automated decisions"]),
     ("Can I object to CT1 profiling me?", ["automated decisions"]),
-    ("Does Concero sell my data?", []), ("Who is the DPO at Centerprise?", []),
+    ("Does Concero sell my data?", []), ("Who is the DPO at Centerprise?", ["data protection officer"]),
+    ("How do you protect my data against a breach?", []), ("Can I record what data you hold?", []),
     ("What's their email address?", []), ("Do they keep my data safe?", []),
 ])
 def test_the_details_a_question_asks_for(question, details):
@@ -189,3 +193,40 @@ def test_a_question_asking_for_a_detail_is_not_stated_where_no_passage_gives_it(
     assert said == {"timed": YES, "vague": YES}  # asked whether, not how long: both say so
     grid = engine.answer("How long do you keep call records?", policies=["vague"], practice="retention")
     assert grid.rows[0].verdict == STATED  # a grid's cell asks whether the practice is stated, nothing more
+
+
+def test_a_sentence_repeating_the_questions_words_answers_below_the_threshold(tmp_path):
+    """A question about no practice of the model: with a threshold no passage reaches, a policy is still
+    answered by a sentence holding 2 of its 3 key terms ("size", "sector"), and not by one holding 1."""
+    write_policies(tmp_path / "policies", {
+        "sized": "Sized Ltd Privacy Notice\n\nWe collect your company name, company size and sector.\n",
+        "other": "Other Ltd Privacy Notice\n\nWe collect the size of your order.\n"})
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
+    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
+                         settings=RetrievalSettings(abstain_below=0.99))
+    rows = {row.policy: row for row in engine.answer("Do they record what size and sector my company is?").rows}
+    assert rows["sized"].verdict == YES and "company size and sector" in rows["sized"].quotes[0].text
+    assert rows["other"].verdict == NOT_STATED
+
+
+@pytest.mark.parametrize("term, text, found", [
+    ("sharing", "We may share it.", True), ("accepting", "constitutes your acceptance", True),
+    ("policy", "our policies", True), ("companies", "the company", True), ("sells", "we sold", False),
+    ("recorded", "call recordings", True), ("emails", "by email", True),
+])
+def test_a_key_term_matches_the_other_forms_of_its_word(term, text, found):
+    from qa.search.evidence import terms_in
+
+    assert (terms_in(text, [term]) == 1.0) is found
+
+
+@pytest.mark.parametrize("sentence, vetoed", [
+    ("If we learn that a child under the age of 13 has provided us with personal information, we will delete it.",
+     True),
+    ("Parents may request that we delete the personal information of their children.", False),
+    ("You can ask us to delete your personal data.", False),
+])
+def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoed):
+    from qa.search.evidence import _VETOES
+
+    assert bool(_VETOES["erasure"].search(sentence)) is vetoed

@@ -18,11 +18,13 @@ and `policyqa eval`, which judges the same `Answer`. In order:
 5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
    whose sentences states a practice the question asks about, that never writes a name the question
    uses, or whose answering passage lacks the detail the question asks for (a length of time, an
-   address, a fee, automated decisions: `qa.search.verdict.DETAILS`), is "not stated"; otherwise the
+   address, a fee, automated decisions, a data protection officer, call recording, breach notification:
+   `qa.search.verdict.DETAILS`), is "not stated"; otherwise the
    sentence that states it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences
    with their qualifiers) and its stance makes the verdict
    (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one). A question about no
-   practice of the model is decided by the reranker's calibrated threshold, as is every question when no
+   practice of the model is decided by the reranker's calibrated threshold (below it, a sentence repeating
+   most of the question's key terms still answers: `_literal_sentence`), as is every question when no
    practice model is loaded; without a reranker, by the dense similarity and its threshold.
 """
 
@@ -38,7 +40,7 @@ import numpy as np
 
 from qa.errors import QueryError
 from qa.search.conversation import resolve_question
-from qa.search.evidence import cued_topics, decide, key_terms, named_things, terms_in, unwritten
+from qa.search.evidence import cued_topics, decide, key_terms, named_things, term_counts, terms_in, unwritten
 from qa.search.names import match_names, name_matcher, subject_organisations, without_names
 from qa.search.quotes import build_quotes
 from qa.search.result import Answer, PolicyAnswer
@@ -80,6 +82,10 @@ ABSENT_RELAX = 0.8
 # A question naming no company, over more than MANY_POLICIES policies, starts from one search over all of
 # them (CORPUS_DEPTH passages) instead of one per policy; DECIDED_POLICIES are then searched, reranked and
 # decided each, and the practice model decides the rest alone (see `_leading`).
+# A question about no practice of the model is answered below the reranker's threshold by a sentence holding
+# LITERAL_ANSWER_TERMS of its key terms and LITERAL_ANSWER_SHARE of them (`_literal_sentence`).
+LITERAL_ANSWER_TERMS = 2
+LITERAL_ANSWER_SHARE = 0.6
 MANY_POLICIES = 12
 DECIDED_POLICIES = 10
 CORPUS_DEPTH = 300
@@ -367,7 +373,13 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                                     verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
                                                                              decision.negated)))
         return not_stated
-    if confidence < threshold or not _gives(hits[0], asked.demands):
+    if confidence < threshold:
+        literal = _literal_sentence(engine, policy_id, terms)
+        if literal is None:
+            return not_stated
+        lead = _hit_holding(engine, policy_id, hits, literal, confidence, reranked)
+        hits = [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
+    if not _gives(hits[0], asked.demands):
         return not_stated
     quotes = _quotes(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
@@ -375,6 +387,24 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and _negated(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:
+    """The sentence of the policy that holds the most of the question's key `terms`, when it holds at least
+    LITERAL_ANSWER_TERMS of them and LITERAL_ANSWER_SHARE of all: a question about no practice of the model
+    whose words a sentence repeats ("Does CloudSentric record what size and sector my company is?" and "company
+    name, company size and sector") is answered by it, whatever the reranker's probability. None otherwise."""
+    evidence = engine.evidence
+    if evidence is None or len(terms) < LITERAL_ANSWER_TERMS:
+        return None
+    found = evidence.of(policy_id)
+    counts = term_counts(engine.policies[policy_id].text, found.spans, terms)
+    if not len(counts):
+        return None
+    best = int(np.argmax(counts))
+    if counts[best] < LITERAL_ANSWER_TERMS or counts[best] / len(terms) < LITERAL_ANSWER_SHARE:
+        return None
+    return int(found.spans[best][0]), int(found.spans[best][1])
 
 
 def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:

@@ -37,9 +37,21 @@ def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:
                               if w.lower() not in _STOP and w.lower() not in named and len(w) > 2))
 
 
+@functools.lru_cache(maxsize=4096)
 def _stem(term: str) -> str:
-    stem = term[:-1] if len(term) > 4 and term.endswith("s") else term
-    return stem[:-1] if len(stem) > 5 and stem.endswith("e") else stem
+    """The start every form of `term` shares: the part of its Snowball stem that spells the word itself, less
+    a closing "i" ("sharing" -> "shar", "accepting" -> "accept", "policy" -> "polic", "companies" -> "compan"),
+    so that a word-start match finds share, shared, acceptance, policies."""
+    import Stemmer  # PyStemmer, the stemmer the BM25 index uses
+
+    word = term.lower()
+    stem = Stemmer.Stemmer("english").stemWord(word)
+    shared = len(word) if stem == word else next((i for i, (a, b) in enumerate(zip(word, stem)) if a != b),
+                                                 min(len(word), len(stem)))
+    prefix = word[:shared]
+    if prefix.endswith("i") and len(prefix) > 4:
+        prefix = prefix[:-1]
+    return prefix if len(prefix) >= 3 else word
 
 
 @functools.lru_cache(maxsize=1024)
@@ -66,7 +78,8 @@ _CUES = {
     "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
               r"\bsee (?:my|what) (?:data|information)",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
-    "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b",
+    "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b|"
+               r"\bhand\w* (?:\w+ ){0,3}over\b",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|"
                                r"\boutside the (?:uk|eea|eu)\b|"
                                r"\babroad\b|\boverseas\b|\bonly in the uk\b|\bother countries\b",
@@ -304,7 +317,12 @@ _BUSINESS_SALE = re.compile(
     r"substantially\s+all\s+(?:of\s+)?)?(?:our|the|its|their)\s+(?:\w+\s+)?(?:business|company|assets|shares)|"
     r"\bmergers?\b|\bacquisitions?\b|\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]ation",
     re.IGNORECASE)
-_VETOES = {"sale": _BUSINESS_SALE}
+# A company deleting what it finds it holds about a child ("If we learn we collected information from a child
+# under 13, we will delete it") is no right of the user's to have data erased; a parent's request is.
+_CHILD_DELETION = re.compile(
+    r"^(?=.*\b(?:child\w*|minors?|under (?:the age of )?1[0-9]|(?:age|aged) (?:of )?1[0-9])\b)"
+    r"(?!.*\b(?:request\w*|ask\w*|contact\w*|you (?:may|can)|right)\b)", re.IGNORECASE | re.DOTALL)
+_VETOES = {"sale": _BUSINESS_SALE, "erasure": _CHILD_DELETION}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
 _REQUIRED = {"sale": re.compile(r"\b(?:sell\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
