@@ -362,16 +362,24 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                               {t: scale * p for t, p in asked.thresholds.items()}, model.topics,
                               asked.query, terms, marked, accepts=asked.accepts,
                               strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
-            if decision.stated and decision.sentence is not None and (asked.only or confidence >= threshold):
-                lead = _hit_holding(engine, policy_id, hits, decision.sentence, confidence, reranked)
-                if not _gives(lead, asked.demands):
-                    return not_stated  # "how long…?" and the passage that answers gives no length of time
-                ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
-                return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
-                                    quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
-                                    ranked=ordered, label=label,
-                                    verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
-                                                                             decision.negated)))
+            if not decision.stated or decision.sentence is None:
+                continue
+            sentence: tuple[int, int] = decision.sentence
+            negated: float | None = decision.negated
+            if not asked.only and confidence < threshold:
+                # below the reranker's threshold only a sentence repeating the question's words answers
+                literal = _literal_sentence(engine, policy_id, terms)
+                if literal is None:
+                    continue
+                sentence, negated = literal, None
+            lead = _hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
+            if not _gives(lead, asked.demands):
+                return not_stated  # "how long…?" and the passage that answers gives no length of time
+            ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
+            return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
+                                quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
+                                ranked=ordered, label=label,
+                                verdict=verdict_for(kind, True, _negated(engine, policy_id, sentence, negated)))
         return not_stated
     if confidence < threshold:
         literal = _literal_sentence(engine, policy_id, terms)

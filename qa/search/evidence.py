@@ -340,7 +340,7 @@ def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> n
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
-           term_weight: float = 0.15, shown_weight: float = 0.3, strength_weight: float = 0.3,
+           term_weight: float = 0.5, shown_weight: float = 0.3, strength_weight: float = 0.3,
            accepts: Callable[[str], bool] | None = None, literal: bool = True) -> Decision:
     """Which sentence of the policy answers a question about the practices `asked` ({topic index:
     threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
