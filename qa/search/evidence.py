@@ -24,7 +24,8 @@ can could did do does doing down during each few for from further had has have h
 if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
 out over own same she should so some such than that the their theirs them then there these they this those
 through to too under until up very was we were what when where which while who whom why will with would you
-your yours yourself company companies policy policies privacy personal data information info details they
+your yours yourself company companies policy policies privacy personal personally data information info details they
+identifiable identifying identify pii app apps easily
 them their ever still really please tell know let ok okay get got
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
