@@ -258,3 +258,21 @@ def test_evidence_read_together_equals_one_policy_at_a_time(tmp_path):
         else:
             np.testing.assert_allclose(mine.held_by, single.held_by, rtol=1e-5, atol=1e-6)
     assert together.of("c") is read["c"] and scorer.reads == 3  # kept: not read again
+
+
+def test_a_row_of_another_source_quoting_a_held_out_policy_is_not_trained_on():
+    """PI-Extract's sentences are OPP-115's own: a row quoting a calibration or test policy's sentence (60+
+    characters, case and spaces aside) is excluded; one quoting a training policy, or a short one, is not."""
+    from qa.train.practice_data import EXCLUDED, Rows, exclude_quotes_of_held_out
+
+    held = "We will never sell your personal information to any third party for their marketing."
+    trained = "We keep your account details for as long as your account stays open with us here."
+    rows = Rows()
+    rows.add(f"Acme\n{held}", {}, 0.0, "opp115-sentence", "1_acme.com", "test")
+    rows.add(f"Beta\n{trained}", {}, 0.0, "opp115-sentence", "2_beta.com", "train")
+    rows.add("Gamma\n" + held.upper().replace(" ", "  "), {}, 1.0, "piextract", "block-1", "train")
+    rows.add(f"Delta\nIn short: {held} Thanks.", {}, 1.0, "tosdr", "delta", "train")
+    rows.add(f"Gamma\n{trained}", {}, 0.0, "piextract", "block-2", "train")
+    rows.add("Gamma\nWe will never sell it.", {}, 1.0, "piextract", "block-3", "train")
+    assert exclude_quotes_of_held_out(rows) == 2
+    assert rows.part == ["test", "train", EXCLUDED, EXCLUDED, "train", "train"]
