@@ -230,3 +230,16 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     from qa.search.evidence import _VETOES
 
     assert bool(_VETOES["erasure"].search(sentence)) is vetoed
+
+
+@pytest.mark.parametrize("sentence, denies", [
+    ("We will not sell your data.", True), ("No personal data is transferred outside the UK.", True),
+    ("We may share it with partners, including but not limited to payment processors.", False),
+    ("If you do not want to receive marketing, you can unsubscribe at any time.", False),
+    ("Please do not hesitate to contact us.", False), ("We delete it when it is no longer needed.", False),
+    ("If you do not want emails, tell us; we will not pass your address on.", True),
+])
+def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
+    from qa.search.verdict import negated_by_words
+
+    assert negated_by_words(sentence) is denies

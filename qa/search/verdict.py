@@ -74,9 +74,20 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n't\b|\bwi
                        r"(?:consent|permission)", re.IGNORECASE)
 
 
+# Negative words that deny nothing the company does: "including but not limited to", "not only", "whether or
+# not", "do not hesitate", "when it is no longer needed", and a condition on what the user does not do ("if
+# you do not want to receive marketing, …", up to its comma).
+_NOT_A_DENIAL = re.compile(
+    r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
+    r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
+    r"\b(?:if|unless|should|where|when)\s+you\s+(?:do\s+not|don't|don’t|have\s+not|haven't|haven’t|no\s+longer|"
+    r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*", re.IGNORECASE)
+
+
 def negated_by_words(sentence: str) -> bool:
-    """Whether `sentence` contains a negation ("does not", "never", "no data"): the fallback stance."""
-    return bool(_NEGATION.search(sentence))
+    """Whether `sentence` contains a negation ("does not", "never", "no data") that denies something: the
+    fallback stance. Phrases that only look negative (`_NOT_A_DENIAL`) are left out first."""
+    return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence)))
 
 
 # A question that asks for a particular detail is answered only by a passage that gives one: "How long do they
