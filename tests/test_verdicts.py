@@ -71,6 +71,8 @@ def engine(tmp_path_factory):
     ("And which of all these companies sell my data?", YES_NO), ("Which of them share my data?", YES_NO),
     ("Concero looks after our network. Can their engineers read our files?", YES_NO),
     ("How long do they keep call recordings?", OPEN), ("Who is the DPO?", OPEN),
+    ("when I log a support call with CI, might they pull diagnostic info off my system?", YES_NO),
+    ("When will they reply, do you know?", OPEN),
     ("What data do you collect?", OPEN), ("and who do they share it with?", OPEN),
 ])
 def test_question_kind(question, kind):
@@ -156,9 +158,14 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Does Core Office charge a fee for a subject access request?", ["fee"]),
     ("Does 23T use my data for automated decision-making or profiling?", ["automated decisions"]),
     ("Can I object to CT1 profiling me?", ["automated decisions"]),
+    ("Is there a phone number I can ring 23T on about my personal data?", ["phone number"]),
+    ("What email address can I use to contact Core Office about privacy?", ["email address"]),
+    ("Does Concero sell my phone number to third parties?", []), ("Does CT1 collect my email address?", []),
+    ("Do they look into our credit history before taking us on?", ["credit check"]),
+    ("Does Core Office say when its preference cookies expire?", ["time"]),
     ("Does Concero sell my data?", []), ("Who is the DPO at Centerprise?", ["data protection officer"]),
     ("How do you protect my data against a breach?", []), ("Can I record what data you hold?", []),
-    ("What's their email address?", []), ("Do they keep my data safe?", []),
+    ("What's their email address?", ["email address"]), ("Do they keep my data safe?", []),
 ])
 def test_the_details_a_question_asks_for(question, details):
     from qa.search.verdict import DETAILS, demanded
@@ -243,3 +250,30 @@ def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words
 
     assert negated_by_words(sentence) is denies
+
+
+@pytest.mark.parametrize("question, unlimited", [
+    ("Can Core Office share my personal info with any third party it likes?", True),
+    ("can ct1's subcontractors do whatever they want with my data?", True),
+    ("Can anyone who works at CloudSentric look at my personal data?", True),
+    ("Are my data protection rights with CT1 absolute?", True),
+    ("Does Concero sell my data?", False), ("Can I delete any data I want?", False), ("Who can see my data?", False),
+])
+def test_a_question_whether_the_company_may_do_as_it_likes(question, unlimited):
+    from qa.search.verdict import asks_unlimited
+
+    assert asks_unlimited(question) is unlimited
+
+
+def test_a_sentence_that_limits_it_answers_no_to_doing_as_it_likes(tmp_path):
+    write_policies(tmp_path / "policies", {
+        "limited": "Limited Ltd Privacy Notice\n\nWe keep your records. We keep them only for the purposes of billing.\n",
+        "open": "Open Ltd Privacy Notice\n\nWe keep your records on our servers.\n"})
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
+    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
+                         settings=RetrievalSettings(abstain_below=0.0))
+    rows = {r.policy: r for r in engine.answer("Can they keep my records for anything they want?").rows}
+    assert rows["limited"].verdict == NO and "only for the purposes of billing" in rows["limited"].quotes[0].text
+    assert rows["open"].verdict == YES
+    plain = {r.policy: r.verdict for r in engine.answer("Do they keep my records?").rows}
+    assert plain == {"limited": YES, "open": YES}

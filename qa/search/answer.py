@@ -39,14 +39,19 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.errors import QueryError
+from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
 from qa.search.evidence import cued_topics, decide, key_terms, named_things, term_counts, terms_in, unwritten
 from qa.search.names import match_names, name_matcher, subject_organisations, without_names
 from qa.search.quotes import build_quotes
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.verdict import (
+    LIMITING,
+    NO,
     RELATED,
     STATES_IT,
+    YES,
+    asks_unlimited,
     demanded,
     label_for,
     negated_by_words,
@@ -231,6 +236,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names)
             for policy_id, hits in candidates.items()]
+    if asks_unlimited(interpreted):
+        rows = [_limited(engine, row, terms, reranker is not None) for row in rows]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
@@ -413,6 +420,32 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
     if counts[best] < LITERAL_ANSWER_TERMS or counts[best] / len(terms) < LITERAL_ANSWER_SHARE:
         return None
     return int(found.spans[best][0]), int(found.spans[best][1])
+
+
+def _limited(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool) -> PolicyAnswer:
+    """A "yes" to a question whether the company may do as it likes (`verdict.asks_unlimited`) becomes "no",
+    quoting the sentence of the passages shown that limits it (`verdict.LIMITING`): the first holding one of
+    the question's key terms, else the first in the answering passage. Unchanged when none does."""
+    if row.abstained or row.verdict != YES or not row.hits:
+        return row
+    text = engine.policies[row.policy].text
+    found: tuple[int, int] | None = None
+    for rank, hit in enumerate(row.hits):
+        for start, end in split_sentences(hit.text, hit.start):
+            sentence = text[start:end]
+            if LIMITING.search(sentence) and (terms_in(sentence, terms) > 0 or (rank == 0 and found is None)):
+                if terms_in(sentence, terms) > 0:
+                    found = (start, end)
+                    break
+                found = found or (start, end)
+        else:
+            continue
+        break
+    if found is None:
+        return row
+    lead = _hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
+    ordered = (lead, *[h for h in row.hits if h.passage_id != lead.passage_id])
+    return replace(row, quotes=_quotes(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
 
 
 def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:

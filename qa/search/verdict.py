@@ -46,7 +46,10 @@ def question_kind(question: str) -> str:
     last = re.split(r"(?<=[.!?])\s+", text)[-1] if text else text
     if last is not text and _YES_NO_START.match(last):
         return YES_NO
-    if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|when|why|which)\b", text, re.I):
+    # "When I log a call, might they pull diagnostics off my system?": a clause first, then the question; a
+    # question word asks only when it opens the question itself ("When will they reply, do you know?" is rare).
+    if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|why|which)\b", text, re.I) and \
+            not re.match(r"^\s*when\s+(?:will|would|do|does|did|is|are|can|could|should)\b", text, re.I):
         return YES_NO
     return OPEN
 
@@ -101,7 +104,8 @@ _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
-                r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b", re.IGNORECASE),
+                r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
+                r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b", re.IGNORECASE),
      re.compile(rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
                 r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b|\bas\s+long\s+as\b|"
                 r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
@@ -118,6 +122,23 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"data|information|SAR)\b|\b(?:request|copy|access|SAR)\b.{0,60}\b(?:charge|fee|cost|free)\b",
                 re.IGNORECASE),
      re.compile(r"\b(?:charg\w*|fees?|free\s+of\s+charge|costs?|at\s+no\s+cost|payment)\b", re.IGNORECASE)),
+    ("phone number",
+     re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
+                r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
+                r"\bwhat(?:'s|’s|\s+is)\s+(?:their|its|the)\s+(?:\w+\s+)?(?:phone|telephone)\s+number\b",
+                re.IGNORECASE),
+     re.compile(r"(?<![\d-])(?:\+\d{1,3}[\s.-]?)?\(?0?\d{2,5}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\d-])|"
+                r"\b1-\d{3}-[\dA-Za-z-]{7,}")),
+    ("email address",
+     re.compile(r"\be-?mail\s+address\b.{0,40}\b(?:write|contact|reach|send|email)\b|"
+                r"\b(?:write|contact|reach|send)\b.{0,40}\be-?mail\s+address\b|"
+                r"\bwhat(?:'s|’s|\s+is)\s+(?:their|its|the)\s+(?:\w+\s+)?e-?mail(?:\s+address)?\b", re.IGNORECASE),
+     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("credit check",
+     re.compile(r"\bcredit\s*(?:check|history|histories|score|rating|reference|search)\w*|\bcreditworth\w*",
+                re.IGNORECASE),
+     re.compile(r"\bcredit\s*(?:check|history|score|rating|reference|search|agenc|terms|limit|risk)\w*|\bcreditworth\w*",
+                re.IGNORECASE)),
     ("data protection officer",
      re.compile(r"\bdpo\b|\bdata\s+protection\s+officer\b", re.IGNORECASE),
      re.compile(r"\bdpo\b|\bdata\s+protection\s+officer\b|\bprivacy\s+officer\b", re.IGNORECASE)),
@@ -139,3 +160,21 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
 def demanded(question: str) -> tuple[re.Pattern, ...]:
     """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
     return tuple(gives for _, asks, gives in DETAILS if asks.search(question))
+
+
+# A question whether the company may do as it likes ("share my data with any third party it likes", "do
+# whatever they want with it", "can anyone who works there see it", "are my rights absolute") is answered
+# "no" by a sentence that limits it ("only for specified purposes", "except as described", "restrict access").
+_UNLIMITED = re.compile(
+    r"\b(?:whatever|whoever|wherever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b(?:it|they|he|she)\s+"
+    r"(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\banyone\s+(?:who\s+works|at|in)\b|"
+    r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b", re.IGNORECASE)
+LIMITING = re.compile(r"\bonly\b|\blimited\s+to\b|\brestrict\w*|\bexcept\b|\bsolely\b|\bstrictly\b|"
+                      r"\bnot\s+absolute\b|\bsubject\s+to\s+(?:certain\s+)?(?:conditions|limits|restrictions)\b|"
+                      r"\bneed[- ]to[- ]know\b", re.IGNORECASE)
+
+
+def asks_unlimited(question: str) -> bool:
+    """Whether a yes-no `question` asks if the company may do something without limit (see `_UNLIMITED`)."""
+    return question_kind(question) == YES_NO and bool(_UNLIMITED.search(question))
+
