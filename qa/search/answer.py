@@ -236,10 +236,10 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names)
             for policy_id, hits in candidates.items()]
-    if asks_unlimited(interpreted):
-        rows = [_limited(engine, row, terms, reranker is not None) for row in rows]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
+    if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
+        rows = [_limited(engine, row, terms, reranker is not None) for row in rows]
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
