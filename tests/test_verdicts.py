@@ -148,6 +148,7 @@ def test_literal_first_stage_answer_stays_first(engine):
 @pytest.mark.parametrize("question, details", [
     ("How long does Concero keep phone call recordings?", ["time", "call recording"]),
     ("When I ring CloudSentric to place an order, is the call recorded?", ["call recording"]),
+    ("When a Concero engineer remotes onto my PC, is that session recorded?", ["call recording"]),
     ("Will CT1 tell me if my data is caught up in a data breach?", ["breach notification"]),
     ("Who is Core Office's data protection officer?", ["data protection officer"]),
     ("How many days does CT1 have to respond to my subject access request?", ["time"]),
@@ -277,3 +278,18 @@ def test_a_sentence_that_limits_it_answers_no_to_doing_as_it_likes(tmp_path):
     assert rows["open"].verdict == YES
     plain = {r.policy: r.verdict for r in engine.answer("Do they keep my records?").rows}
     assert plain == {"limited": YES, "open": YES}
+
+
+@pytest.mark.parametrize("question, text, missing", [
+    ("Does the Concero portal use two-factor authentication?", "We keep your data secure.", True),
+    ("Does the Concero portal use two-factor authentication?", "Logins need 2FA.", False),
+    ("Does CT1 carry out penetration testing?", "We run regular vulnerability scans.", False),
+    ("Does Core Office encrypt my passwords?", "Data is sent over TLS.", False),
+    ("Does Core Office encrypt my passwords?", "We protect your passwords.", True),
+    ("Do they use my data to train AI models?", "We use your data to provide the service.", True),
+    ("Do they keep my data secure?", "We keep your data secure.", False),
+])
+def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
+    from qa.search.evidence import unmentioned
+
+    assert unmentioned(question, text) is missing

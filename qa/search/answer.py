@@ -41,7 +41,16 @@ import numpy as np
 from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
-from qa.search.evidence import cued_topics, decide, key_terms, named_things, term_counts, terms_in, unwritten
+from qa.search.evidence import (
+    cued_topics,
+    decide,
+    key_terms,
+    named_things,
+    term_counts,
+    terms_in,
+    unmentioned,
+    unwritten,
+)
 from qa.search.names import match_names, name_matcher, subject_organisations, without_names
 from qa.search.quotes import build_quotes
 from qa.search.result import Answer, PolicyAnswer
@@ -234,8 +243,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                for w in re.findall(r"\w+", n)}
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
-    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names)
-            for policy_id, hits in candidates.items()]
+    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names,
+                 "" if asked.only else plain) for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
@@ -345,7 +354,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
-         threshold: float, shown: int, reranked: bool, names: Sequence[str] = ()) -> PolicyAnswer:
+         threshold: float, shown: int, reranked: bool, names: Sequence[str] = (), specific: str = "") -> PolicyAnswer:
     """One policy's answer: stated or not, its verdict, label, quotes and passages. `names` are what the
     question names ("Google Analytics", "CCTV"): a policy that never writes one of them does not say."""
     name = engine.policies[policy_id].name
@@ -357,6 +366,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                               confidence=confidence, ranked=tuple(hits[:shown]))
     if names and unwritten(names, engine.policies[policy_id].text):
         return not_stated
+    if specific and unmentioned(specific, engine.policies[policy_id].text):
+        return not_stated  # "Do they use two-factor authentication?" of a policy that never says it
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
         # The reranker's order counts: a sentence in its first passage is preferred, less so further down.

@@ -129,6 +129,36 @@ def named_things(question: str) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
+# authentication?" of a policy with a security section): like a name, one the policy never writes in any of
+# its forms is not stated there. Each entry: what a question says, and what a policy writes for it.
+_SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
+    (re.compile(asked, re.IGNORECASE), re.compile(written, re.IGNORECASE)) for asked, written in (
+        (r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b",
+         r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),
+        (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
+        (r"\bencrypt\w*", r"\bencrypt\w*|\bcrypt\w*|\bTLS\b|\bSSL\b|\bHTTPS\b"),
+        (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
+         r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
+        (r"\bhealth\b|\bmedical\b", r"\bhealth\w*|\bmedical\b|\bspecial\s+categor\w*"),
+        (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history)\b|\btrack\w*\s+(?:my|our)\s+location\b",
+         r"\bgps\b|\bgeo-?locat\w*|\blocation\b"),
+        (r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blarge\s+language\s+models?\b|\bLLMs?\b",
+         r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blanguage\s+models?\b|\bLLMs?\b|"
+         r"\balgorithm\w*"),
+        (r"\bsms\b|\btext\s+messag\w*|\btexts\b", r"\bsms\b|\btext\s+messag\w*|\btexts?\b|\bmobile\s+messag\w*"),
+        (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b",
+         r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
+         r"\bby\s+(?:tele)?phone\b"),
+        (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
+    ))
+
+
+def unmentioned(question: str, text: str) -> bool:
+    """Whether `question` asks about one of the specific things of `_SPECIFIC` that `text` never writes."""
+    return any(asked.search(question) and not written.search(text) for asked, written in _SPECIFIC)
+
+
 def unwritten(names: Sequence[str], text: str) -> list[str]:
     """The `names` that `text` never writes (at the start of a word, any case; an acronym also counts as
     written when its spelled-out form is)."""

@@ -143,8 +143,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bdpo\b|\bdata\s+protection\s+officer\b", re.IGNORECASE),
      re.compile(r"\bdpo\b|\bdata\s+protection\s+officer\b|\bprivacy\s+officer\b", re.IGNORECASE)),
     ("call recording",
-     re.compile(r"\b(?:calls?|phone|telephone|ring)\b.{0,40}\brecord\w*|\brecord\w*\b.{0,40}\b(?:calls?|phone|"
-                r"telephone)\b", re.IGNORECASE),
+     re.compile(r"\b(?:calls?|phone|telephone|ring|sessions?|chats?|meetings?|webinars?)\b.{0,40}\brecord\w*|"
+                r"\brecord\w*\b.{0,40}\b(?:calls?|phone|telephone|sessions?|chats?|meetings?|webinars?)\b",
+                re.IGNORECASE),
      re.compile(r"\brecord(?:s|ed|ing|ings)?\b", re.IGNORECASE)),
     ("breach notification",
      re.compile(r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,60}\bbreach\w*|\bbreach\w*.{0,40}\bnotif\w*",
