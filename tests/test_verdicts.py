@@ -293,3 +293,27 @@ def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, mi
     from qa.search.evidence import unmentioned
 
     assert unmentioned(question, text) is missing
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("When Core Office transfers my data to its suppliers, is that done without any agreement in place?", True),
+    ("Will they share more than a contact at our school without asking us first?", True),
+    ("Do they share my data without my consent?", True),
+    ("Can I make them stop using it without deleting it?", False), ("Can I use the site without cookies?", False),
+])
+def test_a_question_whether_they_act_without_a_safeguard(question, asks):
+    from qa.search.verdict import asks_without
+
+    assert asks_without(question) is asks
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    ("These transfers are covered by appropriate transfer agreements.", NO),
+    ("Concero will never share your data with anyone else, without explicit permission.", NO),
+    ("We will not share it without your consent.", NO),
+    ("We may disclose your data without your consent where the law requires it.", YES),
+])
+def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verdict):
+    from qa.search.verdict import without_verdict
+
+    assert without_verdict(sentence) == verdict

@@ -61,11 +61,13 @@ from qa.search.verdict import (
     STATES_IT,
     YES,
     asks_unlimited,
+    asks_without,
     demanded,
     label_for,
     negated_by_words,
     question_kind,
     verdict_for,
+    without_verdict,
 )
 from qa.types import Hit, Quote
 
@@ -249,6 +251,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
         rows = [_limited(engine, row, terms, reranker is not None) for row in rows]
+    if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
+        rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
+                if row.verdict in (YES, NO) and row.quotes else row for row in rows]
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),

@@ -179,3 +179,27 @@ def asks_unlimited(question: str) -> bool:
     """Whether a yes-no `question` asks if the company may do something without limit (see `_UNLIMITED`)."""
     return question_kind(question) == YES_NO and bool(_UNLIMITED.search(question))
 
+
+# A question whether the company does something *without* a safeguard ("without any agreement", "without
+# asking us first", "without telling me") is answered "no" by a sentence that names the safeguard ("covered
+# by appropriate transfer agreements", "we will always seek your permission first") or denies doing it
+# without one ("never ... without explicit permission"); "yes" only by one that says it does it without.
+_WITHOUT = re.compile(
+    r"\bwithout\s+(?:(?:any|my|our|your|their|a|an|the|first)\s+)*(?:\w+\s+){0,2}?(?:agreements?|consent|permission|"
+    r"asking|telling|notice|notif\w*|contracts?|safeguards?|protections?|legal\s+basis|basis|confidentiality|"
+    r"approval|authori[sz]ation|warning|checks?)\b", re.IGNORECASE)
+
+
+def asks_without(question: str) -> bool:
+    """Whether a yes-no `question` asks if the company does something without a safeguard (`_WITHOUT`)."""
+    return question_kind(question) == YES_NO and bool(_WITHOUT.search(question))
+
+
+def without_verdict(sentence: str) -> str:
+    """The verdict of the deciding `sentence` for a question `asks_without`: YES only when it says the company
+    acts without a safeguard and denies nothing, else NO."""
+    if not re.search(r"\bwithout\b", sentence, re.IGNORECASE):
+        return NO
+    rest = re.sub(r"\bwithout\s+your\s+(?:prior\s+)?(?:consent|permission)", " ", sentence, flags=re.IGNORECASE)
+    return NO if negated_by_words(rest) else YES
+
