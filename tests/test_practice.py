@@ -263,7 +263,8 @@ def test_evidence_read_together_equals_one_policy_at_a_time(tmp_path):
 def test_a_row_of_another_source_quoting_a_held_out_policy_is_not_trained_on():
     """PI-Extract's sentences are OPP-115's own: a row quoting a calibration or test policy's sentence (60+
     characters, case and spaces aside) is excluded; one quoting a training policy, or a short one, is not."""
-    from qa.train.practice_data import EXCLUDED, Rows, exclude_quotes_of_held_out
+    from qa.train.held_out import EXCLUDED, exclude_quotes_of_held_out
+    from qa.train.practice_data import Rows
 
     held = "We will never sell your personal information to any third party for their marketing."
     trained = "We keep your account details for as long as your account stays open with us here."

@@ -32,8 +32,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -52,7 +51,7 @@ from qa.search.evidence import (
     unwritten,
 )
 from qa.search.names import match_names, name_matcher, subject_organisations, without_names
-from qa.search.quotes import build_quotes
+from qa.search.passages import hit_holding, quotes_of, rows_of
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.verdict import (
     LIMITING,
@@ -144,7 +143,7 @@ def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN)
     candidates = [engine.scorer.rows_naming(o) for o in organisations]
     passages: Iterable = engine.index.passages
     if candidates and all(c is not None for c in candidates):
-        passages = _rows_of(engine.index.passages, np.unique(np.concatenate(candidates)))
+        passages = rows_of(engine.index.passages, np.unique(np.concatenate(candidates)))
     found = []
     for passage in passages:
         spans = [(passage.start + m.start(), passage.start + m.end())
@@ -156,32 +155,6 @@ def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN)
             if len(found) >= limit:
                 break
     return tuple(found)
-
-
-def _rows_of(passages, rows: np.ndarray, chunk: int = 64) -> Iterator:
-    """The passages of `rows`, in order, read `chunk` at a time (a store reads each chunk in one query)."""
-    fetch = getattr(passages, "fetch", None)
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        yield from fetch(part) if fetch is not None else (passages[int(r)] for r in part)
-
-
-_QUOTED: OrderedDict[tuple, tuple[Quote, ...]] = OrderedDict()
-QUOTES_KEPT = 20_000  # quotes made are kept: a question over many policies quotes the same sentences again
-
-
-def _quotes(engine, policy_id: str, hit: Hit) -> tuple[Quote, ...]:
-    """The quotes of `hit`'s marked sentences, whole and with their qualifiers (`qa.search.quotes`); kept per
-    policy version (its sha256), passage and sentences."""
-    policy = engine.policies[policy_id]
-    key = (policy_id, getattr(policy, "sha256", ""), len(policy.text), hit.name, hit.section, hit.start, hit.end,
-           tuple(hit.highlights))
-    found = _QUOTED.get(key)
-    if found is None:
-        found = _QUOTED[key] = build_quotes(policy, hit, hit.highlights)
-        if len(_QUOTED) > QUOTES_KEPT:
-            _QUOTED.popitem(last=False)
-    return found
 
 
 def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] | None = None,
@@ -299,12 +272,12 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         if not decision.stated or decision.sentence is None:
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
-        lead = _hit_holding(engine, policy_id, (), decision.sentence, 0.0, reranked=False)
+        lead = hit_holding(engine, policy_id, (), decision.sentence, 0.0, reranked=False)
         if not _gives(lead, asked.demands):  # as `_row` decides
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
-                                 quotes=_quotes(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
+                                 quotes=quotes_of(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
                                  verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
                                                                           decision.negated))))
@@ -395,12 +368,12 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 if literal is None:
                     continue
                 sentence, negated = literal, None
-            lead = _hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
+            lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
             if not _gives(lead, asked.demands):
                 return not_stated  # "how long…?" and the passage that answers gives no length of time
             ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
-                                quotes=_quotes(engine, policy_id, lead), hits=ordered, confidence=confidence,
+                                quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                 ranked=ordered, label=label,
                                 verdict=verdict_for(kind, True, _negated(engine, policy_id, sentence, negated)))
         return not_stated
@@ -408,11 +381,11 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         literal = _literal_sentence(engine, policy_id, terms)
         if literal is None:
             return not_stated
-        lead = _hit_holding(engine, policy_id, hits, literal, confidence, reranked)
+        lead = hit_holding(engine, policy_id, hits, literal, confidence, reranked)
         hits = [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
     if not _gives(hits[0], asked.demands):
         return not_stated
-    quotes = _quotes(engine, policy_id, hits[0])
+    quotes = quotes_of(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
@@ -459,9 +432,9 @@ def _limited(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool) ->
         break
     if found is None:
         return row
-    lead = _hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
+    lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
     ordered = (lead, *[h for h in row.hits if h.passage_id != lead.passage_id])
-    return replace(row, quotes=_quotes(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
+    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
 
 
 def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
@@ -481,24 +454,6 @@ def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: flo
     if probability is not None and probability >= engine.practice.stance_threshold:
         return True
     return negated_by_words(engine.policies[policy_id].text[sentence[0]:sentence[1]])
-
-
-def _hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], confidence: float,
-                 reranked: bool) -> Hit:
-    """The passage holding `sentence` with that sentence marked: one of `hits` if it is there, else read
-    from the index (a sentence the practice model found outside the retrieved passages), ranked at the
-    row's `confidence`: its probability when `reranked` (it has no retrieval score then), else its score."""
-    for hit in hits:
-        if hit.start <= sentence[0] and sentence[1] <= hit.end:
-            return replace(hit, highlights=(sentence,))
-    rows = engine.scorer.scope([policy_id])
-    for passage in _rows_of(engine.index.passages, rows if rows is not None else np.zeros(0, dtype=np.int64)):
-        if passage.start <= sentence[0] and sentence[1] <= passage.end:
-            return Hit(policy=policy_id, name=engine.policies[policy_id].name, section=passage.section,
-                       start=passage.start, end=passage.end, text=passage.text,
-                       score=0.0 if reranked else confidence, passage_id=passage.id, highlights=(sentence,),
-                       probability=confidence if reranked else None)
-    raise LookupError(f"no passage of {policy_id} holds {sentence}")  # sentences are cut from passages
 
 
 def _keep_literal(first: dict[str, list[Hit]], reranked: dict[str, list[Hit]],

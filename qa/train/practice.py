@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.search.practice import dense_forward
+from qa.train.held_out import EXCLUDED
 from qa.train.opp115 import TOPICS, UNANNOTATED
 from qa.train.practice_data import PRIVACYQA_KNOWN, Rows, question_rows, training_rows
 
@@ -322,7 +323,7 @@ def train_practice(out_dir: Path, data_dir: Path, topics_file: Path, settings: P
 
     (out_dir / CONFIG).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
     return {"settings": asdict(settings), "rows": len(rows.texts), "questions": len(questions.texts),
-            "excluded": rows.part.count("excluded"),
+            "excluded": rows.part.count(EXCLUDED),
             "seconds": round(seconds), "embedding_seconds": round(embedded - started),
             "floor": floor["report"], "policy_level": model["report"], "stance": stance_report,
             "questions_report": question_report, "thresholds": config["thresholds"],

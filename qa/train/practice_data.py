@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.train.held_out import exclude_quotes_of_held_out
 from qa.train.opp115 import SALE_WORDS, TOPICS, UNANNOTATED, load_policies, opp115_split
 
 INDEX = {topic: i for i, topic in enumerate(TOPICS)}
@@ -378,37 +379,6 @@ def training_rows(data_dir: Path) -> Rows:
     return rows
 
 
-QUOTE_CHARS = 60  # an OPP-115 sentence this long found word for word in another row is a quotation of it
-EXCLUDED = "excluded"  # the part of a row no head trains on and no report counts
-
-
-def _plain(text: str) -> str:
-    body = text.split("\n", 1)[1] if "\n" in text else text  # the embedded text's first line is the name
-    return re.sub(r"\s+", " ", body.lower()).strip()
-
-
-def exclude_quotes_of_held_out(rows: Rows) -> int:
-    """Mark EXCLUDED every training row of another source (PI-Extract, MAPP, ToS;DR) that holds, word for word
-    (case and white space aside), a sentence of QUOTE_CHARS or more of an OPP-115 calibration or test policy:
-    PI-Extract's sentences are OPP-115's own, so without this a held-out policy's sentences were trained on.
-    Returns how many rows were excluded."""
-    held = [_plain(t) for t, s, p in zip(rows.texts, rows.source, rows.part)
-            if s == "opp115-sentence" and p != "train"]
-    by_start: dict[str, list[str]] = {}
-    for sentence in {h for h in held if len(h) >= QUOTE_CHARS}:
-        by_start.setdefault(sentence[:30], []).append(sentence)
-    excluded = 0
-    for i, (text, source, part) in enumerate(zip(rows.texts, rows.source, rows.part)):
-        if source.startswith("opp115") or part != "train":
-            continue
-        body = _plain(text)
-        for at in range(len(body) - QUOTE_CHARS + 1):
-            found = by_start.get(body[at:at + 30])
-            if found and any(body.startswith(sentence, at) for sentence in found):
-                rows.part[i] = EXCLUDED
-                excluded += 1
-                break
-    return excluded
 
 
 # -- questions -----------------------------------------------------------------------------------------
