@@ -150,6 +150,8 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("When I ring CloudSentric to place an order, is the call recorded?", ["call recording"]),
     ("When a Concero engineer remotes onto my PC, is that session recorded?", ["call recording"]),
     ("Will CT1 tell me if my data is caught up in a data breach?", ["breach notification"]),
+    ("Do any of these companies say what they'll do if they have a data breach?", ["breach notification"]),
+    ("when was concero's privacy notice last updated?", ["date"]),
     ("Who is Core Office's data protection officer?", ["data protection officer"]),
     ("How many days does CT1 have to respond to my subject access request?", ["time"]),
     ("how quickly will they deal with it?", ["time"]),
@@ -287,6 +289,7 @@ def test_a_sentence_that_limits_it_answers_no_to_doing_as_it_likes(tmp_path):
     ("Does Core Office encrypt my passwords?", "Data is sent over TLS.", False),
     ("Does Core Office encrypt my passwords?", "We protect your passwords.", True),
     ("Do they use my data to train AI models?", "We use your data to provide the service.", True),
+    ("Do they collect my details at their events?", "We collect your name.", True),
     ("Do they keep my data secure?", "We keep your data secure.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):

@@ -77,7 +77,8 @@ _CUES = {
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
-              r"\bsee (?:my|what) (?:data|information)",
+              r"\bsee (?:my|what) (?:data|information)|\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
+              r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b|"
                r"\bhand\w* (?:\w+ ){0,3}over\b",
@@ -151,6 +152,8 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
+        (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b",
+         r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b"),
     ))
 
 

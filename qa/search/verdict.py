@@ -148,9 +148,16 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 re.IGNORECASE),
      re.compile(r"\brecord(?:s|ed|ing|ings)?\b", re.IGNORECASE)),
     ("breach notification",
-     re.compile(r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,60}\bbreach\w*|\bbreach\w*.{0,40}\bnotif\w*",
+     re.compile(r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,60}\bbreach\w*|\bbreach\w*.{0,40}\bnotif\w*|"
+                r"\b(?:if|when|after|once|in\s+(?:the\s+)?(?:event|case))\s+(?:of\s+)?(?:\w+\s+){0,4}breach\w*",
                 re.IGNORECASE),
      re.compile(r"\bbreach\w*", re.IGNORECASE)),
+    ("date",
+     re.compile(r"\bwhen\s+(?:was|were|did)\b.{0,50}\b(?:updated|revised|changed|written|published|amended|issued)\b|"
+                r"\blast\s+(?:updated|revised|changed|amended)\b|\beffective\s+date\b|\bwhat\s+date\b", re.IGNORECASE),
+     re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*,?\s+\d{4}\b|"
+                r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b|"
+                r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)),
     ("automated decisions",
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
                 re.IGNORECASE),
