@@ -320,3 +320,26 @@ def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verd
     from qa.search.verdict import without_verdict
 
     assert without_verdict(sentence) == verdict
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Does 23Technology only use session cookies?", True), ("is the privacy statement only about their website?", True),
+    ("Is this the only policy?", False), ("Do they not only sell but also share my data?", False),
+    ("What do they use my data for?", False),
+])
+def test_a_question_whether_something_is_so_only(question, asks):
+    from qa.search.verdict import asks_only
+
+    assert asks_only(question) is asks
+
+
+def test_a_sentence_saying_it_is_broader_answers_no_to_only(tmp_path):
+    write_policies(tmp_path / "policies", {
+        "both": "Both Ltd Privacy Notice\n\nWe keep session records. We keep both session and account records.\n",
+        "plain": "Plain Ltd Privacy Notice\n\nWe keep session records on our servers.\n"})
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
+    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
+                         settings=RetrievalSettings(abstain_below=0.0))
+    rows = {r.policy: r for r in engine.answer("Do they only keep session records?").rows}
+    assert rows["both"].verdict == NO and "both session and account" in rows["both"].quotes[0].text
+    assert rows["plain"].verdict == YES

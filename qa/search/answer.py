@@ -54,11 +54,13 @@ from qa.search.names import match_names, name_matcher, subject_organisations, wi
 from qa.search.passages import hit_holding, quotes_of, rows_of
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.verdict import (
+    BROADER,
     LIMITING,
     NO,
     RELATED,
     STATES_IT,
     YES,
+    asks_only,
     asks_unlimited,
     asks_without,
     demanded,
@@ -223,7 +225,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
-        rows = [_limited(engine, row, terms, reranker is not None) for row in rows]
+        rows = [_answered_no_by(engine, row, terms, reranker is not None, LIMITING, True) for row in rows]
+    if asks_only(interpreted):  # "do they only use session cookies?" and "we use both types"
+        rows = [_answered_no_by(engine, row, terms, reranker is not None, BROADER, False) for row in rows]
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
@@ -411,10 +415,12 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
     return int(found.spans[best][0]), int(found.spans[best][1])
 
 
-def _limited(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool) -> PolicyAnswer:
-    """A "yes" to a question whether the company may do as it likes (`verdict.asks_unlimited`) becomes "no",
-    quoting the sentence of the passages shown that limits it (`verdict.LIMITING`): the first holding one of
-    the question's key terms, else the first in the answering passage. Unchanged when none does."""
+def _answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool, pattern: re.Pattern,
+                    first_passage: bool) -> PolicyAnswer:
+    """A "yes" that a sentence of the passages shown turns into "no" (it limits what was asked, or says it is
+    broader than the "only" asked): the first such sentence (`pattern`) holding one of the question's key
+    terms, else, with `first_passage`, the first in the answering passage, becomes the quote. Unchanged when
+    none does."""
     if row.abstained or row.verdict != YES or not row.hits:
         return row
     text = engine.policies[row.policy].text
@@ -422,11 +428,13 @@ def _limited(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool) ->
     for rank, hit in enumerate(row.hits):
         for start, end in split_sentences(hit.text, hit.start):
             sentence = text[start:end]
-            if LIMITING.search(sentence) and (terms_in(sentence, terms) > 0 or (rank == 0 and found is None)):
-                if terms_in(sentence, terms) > 0:
-                    found = (start, end)
-                    break
-                found = found or (start, end)
+            if not pattern.search(sentence):
+                continue
+            if terms_in(sentence, terms) > 0:
+                found = (start, end)
+                break
+            if first_passage and rank == 0 and found is None:
+                found = (start, end)
         else:
             continue
         break

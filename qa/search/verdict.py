@@ -210,3 +210,16 @@ def without_verdict(sentence: str) -> str:
     rest = re.sub(r"\bwithout\s+your\s+(?:prior\s+)?(?:consent|permission)", " ", sentence, flags=re.IGNORECASE)
     return NO if negated_by_words(rest) else YES
 
+
+# "Do they only use session cookies?", "Is the statement only about their website?": a sentence saying it is
+# broader ("we use both types", "it also applies to … as well as …") answers "no".
+_ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
+_NOT_RESTRICTING = re.compile(r"\bnot\s+only\b|\bthe\s+only\b|\bonly\s+if\b|\bif\s+only\b", re.IGNORECASE)
+BROADER = re.compile(r"\bboth\b|\bas\s+well\s+as\b|\balso\b|\bin\s+addition\b|\bas\s+well\b", re.IGNORECASE)
+
+
+def asks_only(question: str) -> bool:
+    """Whether a yes-no `question` asks if something is so *only* (of one kind, place or use)."""
+    return question_kind(question) == YES_NO and bool(_ONLY.search(question)) and \
+        not _NOT_RESTRICTING.search(question)
+
