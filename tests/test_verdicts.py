@@ -127,7 +127,7 @@ def test_many_policies_start_from_one_search(tmp_path):
 
 
 def test_literal_first_stage_answer_stays_first(engine):
-    from qa.search.answer import _keep_literal
+    from qa.search.reranker import keep_literal as _keep_literal
     from qa.types import Hit
 
     def hit(pid, text, score, probability=None):
@@ -343,3 +343,16 @@ def test_a_sentence_saying_it_is_broader_answers_no_to_only(tmp_path):
     rows = {r.policy: r for r in engine.answer("Do they only keep session records?").rows}
     assert rows["both"].verdict == NO and "both session and account" in rows["both"].quotes[0].text
     assert rows["plain"].verdict == YES
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Can I stop Concero sending me marketing?",
+     "If you have not opted in to our marketing process, we will not contact you with any marketing material.", YES),
+    ("Can I delete my account?", "You cannot delete your account while a contract is open.", NO),
+    ("Can I opt out?", "It is not possible to opt out of service emails.", NO),
+    ("Does Concero sell my data?", "We will not sell your data.", NO),
+])
+def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence, verdict):
+    from qa.search.verdict import user_can_verdict
+
+    assert user_can_verdict(question, NO, sentence) == verdict

@@ -14,7 +14,7 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    (`_leading`);
 4. the reranker (`qa.search.reranker`, a bi-encoder MiniLM fine-tuned here) rescores each policy's candidates
    into a calibrated probability that the passage answers the question, and orders them by it, except that
-   a first-stage best passage holding every key term of the question stays first (`_keep_literal`);
+   a first-stage best passage holding every key term of the question stays first (`qa.search.reranker.keep_literal`);
 5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
    whose sentences states a practice the question asks about, that never writes a name the question
    uses, or whose answering passage lacks the detail the question asks for (a length of time, an
@@ -52,6 +52,7 @@ from qa.search.evidence import (
 )
 from qa.search.names import match_names, name_matcher, subject_organisations, without_names
 from qa.search.passages import hit_holding, quotes_of, rows_of
+from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.verdict import (
     BROADER,
@@ -67,6 +68,7 @@ from qa.search.verdict import (
     label_for,
     negated_by_words,
     question_kind,
+    user_can_verdict,
     verdict_for,
     without_verdict,
 )
@@ -211,7 +213,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     threshold = settings.abstain_below
     if reranker is not None:
         threshold = reranker.calibration.threshold
-        candidates = _keep_literal(candidates, _reranked(reranker, plain, candidates), terms)
+        candidates = keep_literal(candidates, rerank_candidates(reranker, plain, candidates), terms)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
     if asked.only:
         names: list[str] = []
@@ -231,6 +233,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
+    rows = [replace(row, verdict=user_can_verdict(interpreted, row.verdict, row.quotes[0].text))
+            if row.verdict == NO and row.quotes else row for row in rows]  # "can I…?": the company's "not" is no denial
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
@@ -462,37 +466,3 @@ def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: flo
     if probability is not None and probability >= engine.practice.stance_threshold:
         return True
     return negated_by_words(engine.policies[policy_id].text[sentence[0]:sentence[1]])
-
-
-def _keep_literal(first: dict[str, list[Hit]], reranked: dict[str, list[Hit]],
-                  terms: Sequence[str]) -> dict[str, list[Hit]]:
-    """The reranked candidates, except that a policy's first-stage best passage holding every key term of
-    the question ("sell", "Google Analytics") stays first when the reranker's first does not hold them all:
-    a literal answer is never demoted below a paraphrase. It takes the best probability among them."""
-    if not terms:
-        return reranked
-    out = {}
-    for policy_id, hits in reranked.items():
-        top = first.get(policy_id, [])
-        if hits and top and terms_in(top[0].text, terms) == 1.0 and terms_in(hits[0].text, terms) < 1.0:
-            literal = next(h for h in hits if h.passage_id == top[0].passage_id)
-            hits = [replace(literal, probability=hits[0].probability), *[h for h in hits if h is not literal]]
-        out[policy_id] = hits
-    return out
-
-
-def _reranked(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
-    """Each policy's candidates rescored by the reranker (one batch for all), best first; each hit gets its
-    `probability`, calibrated, that it answers the question (its retrieval `score` stays as it was)."""
-    flat = [h for hits in candidates.values() for h in hits]
-    if not flat:
-        return candidates
-    logits = reranker.score(question, flat)
-    probabilities = reranker.calibration.probability(logits, np.array([h.score for h in flat], dtype=np.float32))
-    rescored = iter(replace(h, probability=float(p)) for h, p in zip(flat, probabilities))
-    out = {}
-    for policy_id, hits in candidates.items():
-        mine = [next(rescored) for _ in hits]
-        out[policy_id] = sorted(mine, key=lambda h: -h.rank_score)
-    return out
-

@@ -12,13 +12,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from qa.embed.adapter import SHIPPED_DIR
 from qa.errors import RerankerUnavailable  # noqa: F401 - raised here; defined in qa.errors
+from qa.search.evidence import terms_in
+from qa.types import Hit
 
 DEFAULT_RERANKER = "policyqa-reranker"
 ENV_RERANKER = "POLICYQA_RERANKER"  # a folder or a name under models/; "none" turns reranking off
@@ -169,3 +171,35 @@ def load_reranker(name: str | None = None) -> Reranker | None:
         _LOADED[key] = Reranker(folder)
     return _LOADED[key]
 
+
+def keep_literal(first: dict[str, list[Hit]], reranked: dict[str, list[Hit]],
+                  terms: Sequence[str]) -> dict[str, list[Hit]]:
+    """The reranked candidates, except that a policy's first-stage best passage holding every key term of
+    the question ("sell", "Google Analytics") stays first when the reranker's first does not hold them all:
+    a literal answer is never demoted below a paraphrase. It takes the best probability among them."""
+    if not terms:
+        return reranked
+    out = {}
+    for policy_id, hits in reranked.items():
+        top = first.get(policy_id, [])
+        if hits and top and terms_in(top[0].text, terms) == 1.0 and terms_in(hits[0].text, terms) < 1.0:
+            literal = next(h for h in hits if h.passage_id == top[0].passage_id)
+            hits = [replace(literal, probability=hits[0].probability), *[h for h in hits if h is not literal]]
+        out[policy_id] = hits
+    return out
+
+
+def rerank_candidates(reranker, question: str, candidates: dict[str, list[Hit]]) -> dict[str, list[Hit]]:
+    """Each policy's candidates rescored by the reranker (one batch for all), best first; each hit gets its
+    `probability`, calibrated, that it answers the question (its retrieval `score` stays as it was)."""
+    flat = [h for hits in candidates.values() for h in hits]
+    if not flat:
+        return candidates
+    logits = reranker.score(question, flat)
+    probabilities = reranker.calibration.probability(logits, np.array([h.score for h in flat], dtype=np.float32))
+    rescored = iter(replace(h, probability=float(p)) for h, p in zip(flat, probabilities))
+    out = {}
+    for policy_id, hits in candidates.items():
+        mine = [next(rescored) for _ in hits]
+        out[policy_id] = sorted(mine, key=lambda h: -h.rank_score)
+    return out

@@ -223,3 +223,22 @@ def asks_only(question: str) -> bool:
     return question_kind(question) == YES_NO and bool(_ONLY.search(question)) and \
         not _NOT_RESTRICTING.search(question)
 
+
+# "Can I stop Concero sending me marketing?" beside "If you have not opted in to our marketing process, we will
+# not contact you": the company's "not" is the user's freedom. A question about what the user can do is "no"
+# only beside a sentence that denies the user it ("you cannot", "it is not possible", "unable to").
+_USER_CAN = re.compile(rf"^\s*{_LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{_LEAD_IN}(?:am\s+i|are\s+we)\s+able\b|"
+                       rf"^\s*{_LEAD_IN}(?:do|does)\s+(?:i|we)\s+have\s+(?:the|a|any)\s+right\b|"
+                       rf"^\s*{_LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b", re.IGNORECASE)
+_DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
+                          r"are\s+not\s+(?:able|entitled|permitted)|will\s+not\s+be\s+able|have\s+no\s+right)\b|"
+                          r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)
+
+
+def user_can_verdict(question: str, verdict: str, sentence: str) -> str:
+    """`verdict` for a question about what the user can do (`_USER_CAN`): a NO stands only when `sentence`
+    denies the user it, else it is YES; any other question or verdict is returned as it is."""
+    if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
+        return verdict
+    return YES
+
