@@ -55,6 +55,15 @@ def write_policies(folder, policies: dict[str, str]) -> None:
         (folder / f"{pid}.txt").write_text(text, encoding="utf-8")
 
 
+def engine_over(tmp_path, policies: dict[str, str], abstain_below: float = 0.0) -> Engine:
+    """An engine over `policies` (id -> text) built in `tmp_path` with the fake embedder and practice model,
+    no reranker; the dense threshold `abstain_below` (0: every policy passes it)."""
+    write_policies(tmp_path / "policies", policies)
+    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
+    return Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
+                       settings=RetrievalSettings(abstain_below=abstain_below))
+
+
 @pytest.fixture(scope="module")
 def engine(tmp_path_factory):
     root = tmp_path_factory.mktemp("verdicts")
@@ -111,10 +120,7 @@ def test_many_policies_start_from_one_search(tmp_path):
     policies = {f"firm{i:02d}": f"Firm {i:02d} Privacy\n\nWe collect your name.\n\n" +
                 ("We never sell your data.\n" if i % 3 == 0 else "We sell your data to brokers.\n" if i % 3 == 1
                  else "We use cookies.\n") for i in range(20)}
-    write_policies(tmp_path / "policies", policies)
-    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
-    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none",
-                         practice=fake_practice(), settings=RetrievalSettings(abstain_below=0.0))
+    engine = engine_over(tmp_path, policies)
     calls = []
     search = engine.search
     engine.search = lambda *a, **kw: calls.append(kw.get("policies")) or search(*a, **kw)  # type: ignore[method-assign]
@@ -191,12 +197,9 @@ def test_a_passage_gives_a_length_of_time(passage, gives):
 
 def test_a_question_asking_for_a_detail_is_not_stated_where_no_passage_gives_it(tmp_path):
     """Both policies state retention (the practice model reads "keep"); only one says for how long."""
-    write_policies(tmp_path / "policies", {
+    engine = engine_over(tmp_path, {
         "timed": "Timed Ltd Privacy Notice\n\nWe keep call records for 30 days.\n",
         "vague": "Vague Ltd Privacy Notice\n\nWe keep call records safely on our own servers.\n"})
-    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
-    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
-                         settings=RetrievalSettings(abstain_below=0.0))
     verdicts = {row.policy: row.verdict for row in engine.answer("How long do you keep call records?").rows}
     assert verdicts == {"timed": STATED, "vague": NOT_STATED}
     said = {row.policy: row.verdict for row in engine.answer("Do you keep call records?").rows}
@@ -208,12 +211,9 @@ def test_a_question_asking_for_a_detail_is_not_stated_where_no_passage_gives_it(
 def test_a_sentence_repeating_the_questions_words_answers_below_the_threshold(tmp_path):
     """A question about no practice of the model: with a threshold no passage reaches, a policy is still
     answered by a sentence holding 2 of its 3 key terms ("size", "sector"), and not by one holding 1."""
-    write_policies(tmp_path / "policies", {
+    engine = engine_over(tmp_path, {
         "sized": "Sized Ltd Privacy Notice\n\nWe collect your company name, company size and sector.\n",
-        "other": "Other Ltd Privacy Notice\n\nWe collect the size of your order.\n"})
-    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
-    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
-                         settings=RetrievalSettings(abstain_below=0.99))
+        "other": "Other Ltd Privacy Notice\n\nWe collect the size of your order.\n"}, abstain_below=0.99)
     rows = {row.policy: row for row in engine.answer("Do they record what size and sector my company is?").rows}
     assert rows["sized"].verdict == YES and "company size and sector" in rows["sized"].quotes[0].text
     assert rows["other"].verdict == NOT_STATED
@@ -255,30 +255,37 @@ def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     assert negated_by_words(sentence) is denies
 
 
-@pytest.mark.parametrize("question, unlimited", [
-    ("Can Core Office share my personal info with any third party it likes?", True),
-    ("can ct1's subcontractors do whatever they want with my data?", True),
-    ("Can anyone who works at CloudSentric look at my personal data?", True),
-    ("Are my data protection rights with CT1 absolute?", True),
-    ("Does Concero sell my data?", False), ("Can I delete any data I want?", False), ("Who can see my data?", False),
+@pytest.mark.parametrize("check, question, asks", [
+    ("asks_unlimited", "Can Core Office share my personal info with any third party it likes?", True),
+    ("asks_unlimited", "can ct1's subcontractors do whatever they want with my data?", True),
+    ("asks_unlimited", "Can anyone who works at CloudSentric look at my personal data?", True),
+    ("asks_unlimited", "Are my data protection rights with CT1 absolute?", True),
+    ("asks_unlimited", "Does Concero sell my data?", False), ("asks_unlimited", "Can I delete any data I want?", False),
+    ("asks_unlimited", "Who can see my data?", False),
+    ("asks_only", "Does 23Technology only use session cookies?", True),
+    ("asks_only", "is the privacy statement only about their website?", True),
+    ("asks_only", "Is this the only policy?", False), ("asks_only", "Do they not only sell but also share my data?", False),
+    ("asks_only", "What do they use my data for?", False),
 ])
-def test_a_question_whether_the_company_may_do_as_it_likes(question, unlimited):
-    from qa.search.verdict import asks_unlimited
+def test_questions_whether_the_company_may_do_as_it_likes_or_does_it_only(check, question, asks):
+    from qa.search import verdict
 
-    assert asks_unlimited(question) is unlimited
+    assert getattr(verdict, check)(question) is asks
 
 
-def test_a_sentence_that_limits_it_answers_no_to_doing_as_it_likes(tmp_path):
-    write_policies(tmp_path / "policies", {
-        "limited": "Limited Ltd Privacy Notice\n\nWe keep your records. We keep them only for the purposes of billing.\n",
-        "open": "Open Ltd Privacy Notice\n\nWe keep your records on our servers.\n"})
-    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
-    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
-                         settings=RetrievalSettings(abstain_below=0.0))
-    rows = {r.policy: r for r in engine.answer("Can they keep my records for anything they want?").rows}
-    assert rows["limited"].verdict == NO and "only for the purposes of billing" in rows["limited"].quotes[0].text
+@pytest.mark.parametrize("question, sentence, quoted", [
+    ("Can they keep my records for anything they want?", "We keep them only for the purposes of billing.",
+     "only for the purposes of billing"),
+    ("Do they only keep session records?", "We keep both session and account records.", "both session and account"),
+])
+def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, question, sentence, quoted):
+    engine = engine_over(tmp_path, {
+        "limited": f"Limited Ltd Privacy Notice\n\nWe keep session records. {sentence}\n",
+        "open": "Open Ltd Privacy Notice\n\nWe keep session records on our servers.\n"})
+    rows = {r.policy: r for r in engine.answer(question).rows}
+    assert rows["limited"].verdict == NO and quoted in rows["limited"].quotes[0].text
     assert rows["open"].verdict == YES
-    plain = {r.policy: r.verdict for r in engine.answer("Do they keep my records?").rows}
+    plain = {r.policy: r.verdict for r in engine.answer("Do they keep session records?").rows}
     assert plain == {"limited": YES, "open": YES}
 
 
@@ -322,27 +329,6 @@ def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verd
     assert without_verdict(sentence) == verdict
 
 
-@pytest.mark.parametrize("question, asks", [
-    ("Does 23Technology only use session cookies?", True), ("is the privacy statement only about their website?", True),
-    ("Is this the only policy?", False), ("Do they not only sell but also share my data?", False),
-    ("What do they use my data for?", False),
-])
-def test_a_question_whether_something_is_so_only(question, asks):
-    from qa.search.verdict import asks_only
-
-    assert asks_only(question) is asks
-
-
-def test_a_sentence_saying_it_is_broader_answers_no_to_only(tmp_path):
-    write_policies(tmp_path / "policies", {
-        "both": "Both Ltd Privacy Notice\n\nWe keep session records. We keep both session and account records.\n",
-        "plain": "Plain Ltd Privacy Notice\n\nWe keep session records on our servers.\n"})
-    build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
-    engine = Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
-                         settings=RetrievalSettings(abstain_below=0.0))
-    rows = {r.policy: r for r in engine.answer("Do they only keep session records?").rows}
-    assert rows["both"].verdict == NO and "both session and account" in rows["both"].quotes[0].text
-    assert rows["plain"].verdict == YES
 
 
 @pytest.mark.parametrize("question, sentence, verdict", [
