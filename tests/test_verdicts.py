@@ -297,6 +297,8 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Does Core Office encrypt my passwords?", "We protect your passwords.", True),
     ("Do they use my data to train AI models?", "We use your data to provide the service.", True),
     ("Do they collect my details at their events?", "We collect your name.", True),
+    ("Do they share my data to prevent fraud?", "We share it with our payment processor.", True),
+    ("Might they collect my details if I visit their offices?", "Visitors to our offices sign in.", False),
     ("Do they keep my data secure?", "We keep your data secure.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
@@ -342,3 +344,15 @@ def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence,
     from qa.search.verdict import user_can_verdict
 
     assert user_can_verdict(question, NO, sentence) == verdict
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Does CT1 follow the e-privacy rules (PECR) for marketing emails?", ["CT1", "PECR"]),
+    ("Does 23T use Google Analytics?", ["Google", "Analytics"]),
+    ("(Sorry) Does it sell data?", []),
+])
+def test_an_acronym_is_a_name_even_in_brackets(question, names):
+    from qa.search.evidence import named_things, unwritten
+
+    assert named_things(question) == names
+    assert unwritten(["PECR"], "permitted to do so under e-privacy rules") == []

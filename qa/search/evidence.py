@@ -111,6 +111,7 @@ _SPELLED_OUT = {
     "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
     "eu": ("european union",), "uk": ("united kingdom", "britain"), "gdpr": ("general data protection regulation",),
     "cctv": ("closed circuit", "closed-circuit", "camera"),
+    "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
 }
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
 
@@ -123,7 +124,8 @@ def named_things(question: str) -> list[str]:
     for match in _NAME_TOKEN.finditer(question):
         word = match.group()
         before = question[:match.start()].rstrip()
-        if word == "I" or word.startswith(("I'", "I’")) or not before or before[-1] in ".?!:;\"'(" \
+        acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
+        if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
                 or word.lower() in _STOP:
             continue
         found.append(word)
@@ -152,6 +154,9 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
+        (r"\bfraud\w*", r"\bfraud\w*"),
+        (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
+         r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b",
          r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b"),
     ))
