@@ -298,6 +298,8 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Do they use my data to train AI models?", "We use your data to provide the service.", True),
     ("Do they collect my details at their events?", "We collect your name.", True),
     ("Do they share my data to prevent fraud?", "We share it with our payment processor.", True),
+    ("Do they keep my bank details?", "We collect billing information.", False),
+    ("Do they collect my date of birth?", "We collect your name and email address.", True),
     ("Might they collect my details if I visit their offices?", "Visitors to our offices sign in.", False),
     ("Do they keep my data secure?", "We keep your data secure.", False),
 ])

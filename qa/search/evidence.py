@@ -155,6 +155,21 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
         (r"\bfraud\w*", r"\bfraud\w*"),
+        # kinds of personal data a policy lists when it collects them
+        (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
+         r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
+        (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b",
+         r"\bbank\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|\bfinancial\b"),
+        (r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b",
+         r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b|"
+         r"\bidentity\s+documents?\b|\bproof\s+of\s+identity\b|\bidentification\b"),
+        (r"\bphoto\w*|\bpictures?\b|\bwebcam\b|\bvideo\s+(?:footage|recordings?)\b",
+         r"\bphoto\w*|\bpictures?\b|\bimages?\b|\bvideo\w*|\bcamera\w*|\bcctv\b"),
+        (r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b",
+         r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b|\bsex\b|"
+         r"\bspecial\s+categor\w*|\bsensitive\b"),
+        (r"\bcriminal\s+(?:records?|convictions?|history)\b|\bdbs\b|\bbackground\s+checks?\b",
+         r"\bcriminal\w*|\bconvictions?\b|\bdbs\b|\bbackground\s+checks?\b|\boffen[cs]es?\b"),
         (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
          r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b",
