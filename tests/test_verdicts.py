@@ -358,3 +358,15 @@ def test_an_acronym_is_a_name_even_in_brackets(question, names):
 
     assert named_things(question) == names
     assert unwritten(["PECR"], "permitted to do so under e-privacy rules") == []
+
+
+@pytest.mark.parametrize("sentence, excepted", [
+    ("We do not share your personal information with third parties except as described in this privacy policy.",
+     True),
+    ("We will never sell your data.", False),
+    ("We hold no data other than outlined above on your staff and absolutely no data on your pupils.", False),
+])
+def test_a_denial_with_an_exception_is_no_no(sentence, excepted):
+    from qa.search.verdict import excepts
+
+    assert excepts(sentence) is excepted

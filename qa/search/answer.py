@@ -65,6 +65,7 @@ from qa.search.verdict import (
     asks_unlimited,
     asks_without,
     demanded,
+    excepts,
     label_for,
     negated_by_words,
     question_kind,
@@ -288,7 +289,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
                                  quotes=quotes_of(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
                                  verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
-                                                                          decision.negated))))
+                                                                          decision.negated, asked.topics))))
     rows.sort(key=lambda r: r.abstained)
     return leaders, rows
 
@@ -383,7 +384,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                 ranked=ordered, label=label,
-                                verdict=verdict_for(kind, True, _negated(engine, policy_id, sentence, negated)))
+                                verdict=verdict_for(kind, True, _negated(engine, policy_id, sentence, negated,
+                                                                             asked.topics)))
         return not_stated
     if confidence < threshold:
         literal = _literal_sentence(engine, policy_id, terms)
@@ -454,10 +456,13 @@ def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
     return all(detail.search(passage.text) for detail in details)
 
 
-def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None) -> bool:
+def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None,
+             topics: Sequence[str] = ()) -> bool:
     """Whether the deciding sentence says the company does not: the practice model's stance head, or a
     negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
     the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
+    if "sale" not in topics and excepts(engine.policies[policy_id].text[sentence[0]:sentence[1]]):
+        return False  # "we do not share it except as described here": it does, as described (a sale it denies)
     evidence = engine.evidence
     if probability is None and evidence is not None:
         found = evidence.of(policy_id)

@@ -87,6 +87,15 @@ _NOT_A_DENIAL = re.compile(
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*", re.IGNORECASE)
 
 
+_EXCEPT = re.compile(r"\b(?:except|excepting|save\s+as)\b", re.IGNORECASE)
+
+
+def excepts(sentence: str) -> bool:
+    """Whether `sentence` makes an exception ("we do not share it except as described"): a denial with an
+    exception says the company does it in the excepted cases, so it is no "no"."""
+    return bool(_EXCEPT.search(sentence))
+
+
 def negated_by_words(sentence: str) -> bool:
     """Whether `sentence` contains a negation ("does not", "never", "no data") that denies something: the
     fallback stance. Phrases that only look negative (`_NOT_A_DENIAL`) are left out first."""
