@@ -48,6 +48,7 @@ from qa.search.evidence import (
     decide,
     key_terms,
     named_things,
+    specific_things,
     term_counts,
     terms_in,
     unmentioned,
@@ -226,8 +227,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                for w in re.findall(r"\w+", n)}
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
+    specific = () if asked.only else specific_things(plain)
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names,
-                 "" if asked.only else plain) for policy_id, hits in candidates.items()]
+                 specific) for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
@@ -344,9 +346,11 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
-         threshold: float, shown: int, reranked: bool, names: Sequence[str] = (), specific: str = "") -> PolicyAnswer:
+         threshold: float, shown: int, reranked: bool, names: Sequence[str] = (),
+         specific: Sequence[re.Pattern] = ()) -> PolicyAnswer:
     """One policy's answer: stated or not, its verdict, label, quotes and passages. `names` are what the
-    question names ("Google Analytics", "CCTV"): a policy that never writes one of them does not say."""
+    question names ("Google Analytics", "CCTV"), `specific` the specific things it asks about
+    (`evidence.specific_things`): a policy that never writes one of them does not say."""
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
@@ -365,6 +369,11 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         # A user's question: a sentence at the practice's threshold states it; short of that, one at
         # ABSENT_RELAX of it is a related passage, and only a policy with neither is "not stated" for it.
         levels = ((1.0, STATES_IT),) if asked.only else ((1.0, STATES_IT), (ABSENT_RELAX, RELATED))
+        # below the reranker's threshold only a sentence repeating the question's words answers
+        below = not asked.only and confidence < threshold
+        literal = _literal_sentence(engine, policy_id, terms) if below else None
+        if below and literal is None:
+            return not_stated
         for scale, label in levels:
             decision = decide(evidence.of(policy_id), engine.policies[policy_id].text,
                               {t: scale * p for t, p in asked.thresholds.items()}, model.topics,
@@ -374,11 +383,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 continue
             sentence: tuple[int, int] = decision.sentence
             negated: float | None = decision.negated
-            if not asked.only and confidence < threshold:
-                # below the reranker's threshold only a sentence repeating the question's words answers
-                literal = _literal_sentence(engine, policy_id, terms)
-                if literal is None:
-                    continue
+            if literal is not None:
                 sentence, negated = literal, None
             lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
             if not _gives(lead, asked.demands):
@@ -433,20 +438,11 @@ def _answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: b
     if row.abstained or row.verdict != YES or not row.hits:
         return row
     text = engine.policies[row.policy].text
-    found: tuple[int, int] | None = None
-    for rank, hit in enumerate(row.hits):
-        for start, end in split_sentences(hit.text, hit.start):
-            sentence = text[start:end]
-            if not pattern.search(sentence):
-                continue
-            if terms_in(sentence, terms) > 0:
-                found = (start, end)
-                break
-            if first_passage and rank == 0 and found is None:
-                found = (start, end)
-        else:
-            continue
-        break
+    matching = [(rank, span) for rank, hit in enumerate(row.hits) for span in split_sentences(hit.text, hit.start)
+                if pattern.search(text[span[0]:span[1]])]
+    found = next((span for _, span in matching if terms_in(text[span[0]:span[1]], terms) > 0), None)
+    if found is None and first_passage:
+        found = next((span for rank, span in matching if rank == 0), None)
     if found is None:
         return row
     lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
@@ -464,7 +460,8 @@ def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: flo
     """Whether the deciding sentence says the company does not: the practice model's stance head, or a
     negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
     the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
-    if "sale" not in topics and excepts(engine.policies[policy_id].text[sentence[0]:sentence[1]]):
+    words = engine.policies[policy_id].text[sentence[0]:sentence[1]]
+    if "sale" not in topics and excepts(words):
         return False  # "we do not share it except as described here": it does, as described (a sale it denies)
     evidence = engine.evidence
     if probability is None and evidence is not None:
@@ -473,4 +470,4 @@ def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: flo
         probability = float(found.negated[at[0]]) if len(at) else None
     if probability is not None and probability >= engine.practice.stance_threshold:
         return True
-    return negated_by_words(engine.policies[policy_id].text[sentence[0]:sentence[1]])
+    return negated_by_words(words)

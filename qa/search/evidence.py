@@ -9,6 +9,7 @@ asks about, which sentence says so, and does it say the company does not.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -38,18 +39,20 @@ def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:
                               if w.lower() not in _STOP and w.lower() not in named and len(w) > 2))
 
 
+@functools.cache
+def _snowball():
+    import Stemmer  # PyStemmer, the stemmer the BM25 index uses
+
+    return Stemmer.Stemmer("english")
+
+
 @functools.lru_cache(maxsize=4096)
 def _stem(term: str) -> str:
     """The start every form of `term` shares: the part of its Snowball stem that spells the word itself, less
     a closing "i" ("sharing" -> "shar", "accepting" -> "accept", "policy" -> "polic", "companies" -> "compan"),
     so that a word-start match finds share, shared, acceptance, policies."""
-    import Stemmer  # PyStemmer, the stemmer the BM25 index uses
-
     word = term.lower()
-    stem = Stemmer.Stemmer("english").stemWord(word)
-    shared = len(word) if stem == word else next((i for i, (a, b) in enumerate(zip(word, stem)) if a != b),
-                                                 min(len(word), len(stem)))
-    prefix = word[:shared]
+    prefix = os.path.commonprefix([word, _snowball().stemWord(word)])
     if prefix.endswith("i") and len(prefix) > 4:
         prefix = prefix[:-1]
     return prefix if len(prefix) >= 3 else word
@@ -177,9 +180,15 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     ))
 
 
-def unmentioned(question: str, text: str) -> bool:
-    """Whether `question` asks about one of the specific things of `_SPECIFIC` that `text` never writes."""
-    return any(asked.search(question) and not written.search(text) for asked, written in _SPECIFIC)
+def specific_things(question: str) -> tuple[re.Pattern, ...]:
+    """How a policy writes each specific thing of `_SPECIFIC` that `question` asks about (read once per
+    question, as `named_things` is; `unmentioned` checks each policy)."""
+    return tuple(written for asked, written in _SPECIFIC if asked.search(question))
+
+
+def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
+    """Whether `text` never writes one of `things` (from `specific_things`) in any of its forms."""
+    return any(not written.search(text) for written in things)
 
 
 def unwritten(names: Sequence[str], text: str) -> list[str]:
