@@ -219,6 +219,30 @@ def test_a_sentence_repeating_the_questions_words_answers_below_the_threshold(tm
     assert rows["other"].verdict == NOT_STATED
 
 
+def test_below_the_threshold_a_sentence_stating_the_practice_answers_as_a_related_passage(tmp_path):
+    """No passage reaches the dense threshold and no sentence repeats the question's words ("retain",
+    "anything"); a sentence stating the practice asked about (retention: "keep") still answers, labelled a
+    related passage, and a policy stating no such practice stays "not stated"."""
+    engine = engine_over(tmp_path, {"keeper": "Keeper Ltd Privacy Notice\n\nWe keep records for 30 days.\n",
+                                    "silent": POLICIES["silent"]}, abstain_below=0.99)
+    rows = {row.policy: row for row in engine.answer("Do they retain anything about me?").rows}
+    assert rows["keeper"].verdict == YES and rows["keeper"].label == "related passage"
+    assert "We keep records for 30 days." in rows["keeper"].quotes[0].text
+    assert rows["silent"].verdict == NOT_STATED
+
+
+@pytest.mark.parametrize("sentence, names_it", [
+    ("We use cookies and similar technologies on our website.", True),
+    ("Google Analytics helps us understand how visitors use the site.", True),
+    ("We may also keep details of your visit to our websites, such as traffic and location data.", False),
+    ("Or through your Zendesk portal control panel found here.", False),
+])
+def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, names_it):
+    from qa.search.evidence import _REQUIRED
+
+    assert bool(_REQUIRED["cookies"].search(sentence)) is names_it
+
+
 @pytest.mark.parametrize("term, text, found", [
     ("sharing", "We may share it.", True), ("accepting", "constitutes your acceptance", True),
     ("policy", "our policies", True), ("companies", "the company", True), ("sells", "we sold", False),

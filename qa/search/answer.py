@@ -369,11 +369,13 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         # A user's question: a sentence at the practice's threshold states it; short of that, one at
         # ABSENT_RELAX of it is a related passage, and only a policy with neither is "not stated" for it.
         levels = ((1.0, STATES_IT),) if asked.only else ((1.0, STATES_IT), (ABSENT_RELAX, RELATED))
-        # below the reranker's threshold only a sentence repeating the question's words answers
+        # Below the reranker's threshold a sentence repeating the question's words answers, and otherwise only
+        # a sentence stating the practice at its full threshold, as a related passage ("How secure is my
+        # data?" of a policy whose security section the reranker scores low).
         below = not asked.only and confidence < threshold
         literal = _literal_sentence(engine, policy_id, terms) if below else None
         if below and literal is None:
-            return not_stated
+            levels = ((1.0, RELATED),)
         for scale, label in levels:
             decision = decide(evidence.of(policy_id), engine.policies[policy_id].text,
                               {t: scale * p for t, p in asked.thresholds.items()}, model.topics,

@@ -389,7 +389,10 @@ _VETOES = {"sale": _BUSINESS_SALE, "erasure": _CHILD_DELETION}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
 _REQUIRED = {"sale": re.compile(r"\b(?:sell\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
-                                re.IGNORECASE)}
+                                re.IGNORECASE),
+             "cookies": re.compile(r"\bcookie|\btrack\w*|\bbeacons?\b|\bpixels?\b|\btags?\b|\bsdks?\b|"
+                                   r"\banalytics\b|\blocal\s+storage\b|\bflash\b|\bfingerprint\w*|"
+                                   r"\bsimilar\s+technolog\w*|\bweb\s+storage\b", re.IGNORECASE)}
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
