@@ -505,6 +505,28 @@ def test_eval_compare_reports_accuracy_and_misses(index, capsys):
     assert main(["eval", "--compare", str(index / "missing.jsonl"), "--index", str(index)]) == 2
 
 
+def test_eval_compare_scores_your_own_topics_and_one_split_of_the_gold(index, tmp_path, capsys):
+    topics = tmp_path / "topics.jsonl"
+    topics.write_text(json.dumps({"id": "calls", "label": "Call recording", "question": "Do you record calls?"})
+                      + "\n" + json.dumps({"id": "drones", "label": "Drones", "question": "Do you fly drones?"})
+                      + "\n", encoding="utf-8")
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(line) + "\n" for line in (
+        {"topic": "calls", "policy": "concero", "status": "stated", "split": "dev",
+         "quotes": ["All our phone calls are recorded for training and monitoring purposes."]},
+        {"topic": "drones", "policy": "concero", "status": "not_stated", "quotes": [], "split": "test"},
+        {"topic": "drones", "policy": "cloudsentric", "status": "not_stated", "quotes": [], "split": "test"})),
+        encoding="utf-8")
+    args = ["eval", "--compare", str(gold), "--topics", str(topics), "--index", str(index), "--json"]
+    assert main(args) == 0
+    assert json.loads(capsys.readouterr().out)["cells"] == 3
+    assert main([*args, "--split", "test"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["cells"] == 2 and set(result["by_topic"]) == {"drones"}
+    assert main(["eval", "--compare", str(gold), "--index", str(index)]) == 1  # the shipped topics know neither
+    assert "unknown topic 'calls'" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_eval_compare_answers_with_the_reranker_asked_for_and_caches_per_reranker(index, capsys):
     def run(*extra):

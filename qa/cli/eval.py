@@ -30,7 +30,7 @@ def add_eval_parser(commands) -> argparse.ArgumentParser:
                     help="golden set: only its dev part (tune on it) or its test part (report it; by default "
                          "both are reported, separately); with --squad: only the questions of that part of the "
                          "reranker's policy split (test: the held-out policies no model here was trained or "
-                         "calibrated on)")
+                         "calibrated on); with --compare: the gold cells of that part")
     ev.add_argument("--retriever", default=",".join(retriever_names()), metavar="NAMES",
                     help=f"comma-separated retrievers to compare (default: {','.join(retriever_names())})")
     ev.add_argument("--k", type=int, default=5, help="cut-off for hit@k and recall@k (default 5)")
@@ -43,6 +43,9 @@ def add_eval_parser(commands) -> argparse.ArgumentParser:
     ev.add_argument("--compare", nargs="?", const=Path("evals/compare_gold.jsonl"), type=Path, metavar="GOLD.jsonl",
                     help="measure the compare grid's cells against gold (default evals/compare_gold.jsonl); with "
                          "--squad, against a temporary index of the gold's policies taken from that file")
+    ev.add_argument("--topics", type=Path, metavar="TOPICS.jsonl",
+                    help="with --compare: the grid's topics (your own, as `policyqa compare --topics`; default the "
+                         "shipped list)")
     ev.add_argument("--no-cache", action="store_true",
                     help="with --compare: answer every cell again (the grid's time from no cache)")
     index_option(ev)
@@ -184,6 +187,7 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     from qa.compare.grid import build_grid
     from qa.compare.topics import load_topics
     from qa.config import index_dir
+    from qa.errors import TopicsError
     from qa.eval.compare import load_gold, misses_text, score
     from qa.search.engine import Engine
 
@@ -201,13 +205,19 @@ def cmd_eval_compare(args: argparse.Namespace) -> int:
     else:
         folder = _squad_gold_index(args.squad, path, args) if args.squad is not None else index_dir(args.index)
         engine = Engine.open(folder, model=args.model, reranker=args.reranker)
-    topics = load_topics()
+    try:
+        topics = load_topics(args.topics)
+    except TopicsError as err:
+        raise UserError(str(err)) from None
     texts = {pid: p.text for pid, p in engine.policies.items()}
     gold, problems = load_gold(path, texts, {t.id for t in topics})
     for problem in problems:
         print(f"policyqa: gold {problem}", file=sys.stderr)
+    if args.split is not None:
+        gold = [g for g in gold if g.split == args.split]
     if not gold:
-        raise UserError(f"no usable gold cells in {path}", EXIT_FAILURE)
+        raise UserError(f"no usable gold cells in {path}" + (f" (split {args.split})" if args.split else ""),
+                        EXIT_FAILURE)
     policies = sorted({g.policy for g in gold})
     grid = build_grid(folder, topics, policies=policies, engine=engine, use_cache=not args.no_cache)
     result = score(grid, gold)

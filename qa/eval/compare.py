@@ -2,7 +2,8 @@
 
 Gold is JSON lines `{"topic", "policy", "status": "stated" | "not_stated", "quotes": [...]}`, one per
 topic × policy, each quote a verbatim passage of the policy that states the practice (any of them will
-do). A cell is right when its status is, and, when stated, one of its quotes overlaps an expected one
+do), and optionally `"split": "dev" | "test"` (`policyqa eval --compare GOLD --split dev`: the part that may
+be tuned on). A cell is right when its status is, and, when stated, one of its quotes overlaps an expected one
 (character offsets into the policy text).
 """
 
@@ -25,6 +26,7 @@ class GoldCell:
     status: str
     spans: tuple[Span, ...]  # where the expected quotes are in the policy text (every occurrence)
     quotes: tuple[str, ...]
+    split: str | None = None  # "dev" (tune on it) or "test" (report it), when the gold file says
 
 
 @dataclass
@@ -96,6 +98,7 @@ def load_gold(path: Path, texts: dict[str, str], topic_ids: set[str]) -> tuple[l
         try:
             item = json.loads(line)
             topic, policy, status, quotes = item["topic"], item["policy"], item["status"], item.get("quotes", [])
+            split = item.get("split")
         except (ValueError, KeyError, TypeError) as err:
             problems.append(f"{where}: needs \"topic\", \"policy\", \"status\" ({type(err).__name__})")
             continue
@@ -118,7 +121,7 @@ def load_gold(path: Path, texts: dict[str, str], topic_ids: set[str]) -> tuple[l
                 problems.append(f"{where}: quote not verbatim in {policy}: {shorten(quote, 60)!r}")
             spans += found
         seen.add((topic, policy))
-        cells.append(GoldCell(topic, policy, status, tuple(spans), tuple(quotes)))
+        cells.append(GoldCell(topic, policy, status, tuple(spans), tuple(quotes), split))
     return cells, problems
 
 
