@@ -590,6 +590,36 @@ def test_real_model_grid_accuracy_on_gold_stays_above_the_floor(seed_index_dir, 
     assert result.accuracy >= GOLD_ACCURACY_FLOOR, result.to_dict()["misses"]
 
 
+# Topics a user writes (evals/user_topics.jsonl: 20 topics, no evidence words) against gold read by hand
+# (evals/compare_gold_user.jsonl, 98 cells): each cell answered as `ask` answers the topic's question, 0.663
+# (65/98; dev 36/50, test 29/48), `policyqa eval --compare evals/compare_gold_user.jsonl --topics
+# evals/user_topics.jsonl`. Two cells below it.
+USER_TOPICS = ROOT / "evals" / "user_topics.jsonl"
+USER_GOLD = ROOT / "evals" / "compare_gold_user.jsonl"
+USER_ACCURACY_FLOOR = 0.64
+
+
+@pytest.mark.integration
+def test_real_model_grid_of_your_own_topics_is_asks_answer_and_stays_above_the_floor(seed_index_dir, tmp_path):
+    folder = tmp_path / "index"
+    shutil.copytree(seed_index_dir, folder)
+    engine = Engine.open(folder)
+    topics = load_topics(USER_TOPICS)
+    assert not any(t.evidence for t in topics)
+    gold, problems = load_gold(USER_GOLD, {pid: p.text for pid, p in engine.policies.items()}, {t.id for t in topics})
+    assert problems == [] and {g.split for g in gold} == {"dev", "test"}
+    grid = build_grid(folder, topics, engine=engine)
+    for topic in topics[:4]:  # a cell is what `ask` says of that policy: status, verdict and quotes
+        for policy in grid.policies:
+            row = engine.answer(topic.question, policies=[policy.id]).rows[0]
+            cell = grid.cell(topic.id, policy.id)
+            assert (cell.status == NOT_STATED) == row.abstained and cell.verdict == row.verdict
+            assert [(q.start, q.end) for q in cell.quotes] == [(q.start, q.end) for q in row.quotes]
+    result = score(grid, gold)
+    print(f"\nuser-topic gold: cell accuracy {result.accuracy:.3f}")
+    assert result.accuracy >= USER_ACCURACY_FLOOR, result.to_dict()["misses"]
+
+
 @pytest.mark.integration
 @pytest.mark.skipif(not POLICYQA_DEV.is_file(), reason="PolicyQA dev set not on this machine")
 def test_real_model_grid_accuracy_on_held_out_gold_stays_above_the_floor(tmp_path, monkeypatch, capsys):
