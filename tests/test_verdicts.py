@@ -243,6 +243,31 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     assert bool(_REQUIRED["cookies"].search(sentence)) is names_it
 
 
+@pytest.mark.parametrize("question, retention", [
+    ("How long do you keep my data?", True), ("how long is information saved", True),
+    ("Once I stop being a customer, how long do you hang on to my information?", True),
+    ("how long do they have to reply?", False), ("How long will it take you to respond to my request?", False),
+    ("how long will it take to delete my account", False),
+])
+def test_how_long_to_act_on_a_request_is_no_retention_question(question, retention):
+    from qa.search.evidence import cued_topics
+
+    assert ("retention" in cued_topics(question, ["retention"])) is retention
+
+
+@pytest.mark.parametrize("text, mentioned", [
+    ("In the event that you contact us we retain any correspondence.", False),
+    ("In the unfortunate event of a data breach we shall tell you.", False),
+    ("We will inform you of our latest events and services.", True),
+    ("when you attend a meeting, webinar or event organised by us", True),
+])
+def test_in_the_event_that_names_no_event_a_person_attends(text, mentioned):
+    from qa.search.evidence import specific_things, unmentioned
+
+    asked = specific_things("If I go to one of your events, what do you do with my details?")
+    assert unmentioned(asked, text) is not mentioned
+
+
 @pytest.mark.parametrize("term, text, found", [
     ("sharing", "We may share it.", True), ("accepting", "constitutes your acceptance", True),
     ("policy", "our policies", True), ("companies", "the company", True), ("sells", "we sold", False),

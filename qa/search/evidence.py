@@ -76,7 +76,9 @@ def terms_in(text: str, terms: Sequence[str]) -> float:
 # UK IT firms; a cue adds its practice to those the head reads. Keys are the practice model's topic ids.
 _CUES = {
     "sale": r"\bsell\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*",
-    "retention": r"\bhow long\b|\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)",
+    # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
+    "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
+                 r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)",
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
@@ -175,8 +177,10 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcriminal\w*|\bconvictions?\b|\bdbs\b|\bbackground\s+checks?\b|\boffen[cs]es?\b"),
         (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
          r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
-        (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b",
-         r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b"),
+        # "in the event that", "in the unfortunate event of" name no event a person attends
+        (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
+         r"\bevents\b|(?<!\bin\sthe\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
+         r"\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b"),
     ))
 
 
