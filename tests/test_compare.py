@@ -591,8 +591,8 @@ def test_real_model_grid_accuracy_on_gold_stays_above_the_floor(seed_index_dir, 
 
 
 # Topics a user writes (evals/user_topics.jsonl: 20 topics, no evidence words) against gold read by hand
-# (evals/compare_gold_user.jsonl, 98 cells): each cell answered as `ask` answers the topic's question, 0.663
-# (65/98; dev 36/50, test 29/48), `policyqa eval --compare evals/compare_gold_user.jsonl --topics
+# (evals/compare_gold_user.jsonl, 98 cells): each cell answered as `ask` answers the topic's question, 0.673
+# (66/98; dev 36/50, test 30/48), `policyqa eval --compare evals/compare_gold_user.jsonl --topics
 # evals/user_topics.jsonl`. Two cells below it.
 USER_TOPICS = ROOT / "evals" / "user_topics.jsonl"
 USER_GOLD = ROOT / "evals" / "compare_gold_user.jsonl"
