@@ -13,6 +13,12 @@ number that counts is "not stated" on each side: high for unaddressed, low for a
 Tune on `dev` only: its questions trained the practice model's question head and its policies the topic
 heads, so it is optimistic; `test` is neither and is reported, never tuned on. Each question is asked of
 `--per-question` policies picked by a hash of its text.
+
+`--labels evals/privacyqa_labels.jsonl` asks instead the (question, policy) pairs labelled by hand from the
+policy texts: "answerable" when a sentence answers the question either way, "unanswerable" when none
+does (120 pairs drawn from the "addressed" side of both parts; a question is named by the sha256 of its
+text, so no data set's text is copied here). That measures what the categories cannot: "not stated" for
+answerable questions (the error that costs trust) against unanswerable ones.
 """
 from __future__ import annotations
 
@@ -51,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--per-question", type=int, default=3, help="policies each question is asked of")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, help="write every answer here (JSON)")
+    parser.add_argument("--labels", type=Path, help="ask only the hand-labelled pairs of this file (JSON lines)")
     args = parser.parse_args(argv)
     train, _, test = opp115_split(args.data)
     stems = list(test if args.part == "test" else train)
@@ -59,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     policies = [segmented_policy(p.stem, p.name, [s.text for s in p.segments]) for p in loaded]
     folder = temporary_index([p.policy for p in policies], BuildSettings.from_env(), True)
     engine = Engine.open(folder)
+    if args.labels:
+        return labelled(args, engine, {p.stem: p.policy.id for p in policies})
     rows = []
     for question, topics in questions(args.data, args.part == "test"):
         digest = int(hashlib.sha256(question.encode()).hexdigest(), 16)
@@ -80,6 +89,27 @@ def main(argv: list[str] | None = None) -> int:
         chosen = [r for r in rows if r["addressed"] is side]
         said = sum(r["not_stated"] for r in chosen)
         print(f'"not stated", {name}: {said}/{len(chosen)} = {said / max(1, len(chosen)):.3f}')
+    return 0
+
+
+def labelled(args: argparse.Namespace, engine: Engine, ids: dict[str, str]) -> int:
+    """"Not stated" on the labelled pairs of `args.part` (`ids`: OPP-115 file stem -> policy id), for
+    answerable and for unanswerable ones."""
+    by_hash = {hashlib.sha256(q.encode()).hexdigest(): q for q, _ in questions(args.data, args.part == "test")}
+    said: dict[str, list[bool]] = {}
+    rows = []
+    for line in args.labels.read_text(encoding="utf-8").splitlines():
+        item = json.loads(line)
+        if item["part"] != args.part:
+            continue
+        question = by_hash[item["question_sha256"]]
+        row = engine.answer(question, policies=[ids[item["policy"]]]).rows[0]
+        said.setdefault(item["label"], []).append(row.abstained)
+        rows.append({**item, "question": question, "not_stated": row.abstained, "verdict": row.verdict})
+    if args.out:
+        args.out.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    for label, flags in sorted(said.items()):
+        print(f'{args.part}, {label}: "not stated" {sum(flags)}/{len(flags)} = {sum(flags) / len(flags):.3f}')
     return 0
 
 

@@ -243,6 +243,28 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     assert bool(_REQUIRED["cookies"].search(sentence)) is names_it
 
 
+@pytest.mark.parametrize("question, policy_text, said", [
+    ("Does this track my location?", "We will share your order with a franchised location near you.", False),
+    ("Does this track my location?", "We may collect your device's location with your permission.", True),
+    ("do u share my location with anyone", "Our offices are in the same location as our warehouse.", False),
+    ("Will my GPS data be shared?", "We use location data to show nearby stores.", True),
+    ("Are my photos secure?", "Web beacons are small images embedded in pages.", False),
+    ("Can it turn on my camera?", "We never access your camera.", True),
+])
+def test_a_persons_location_or_photos_are_not_a_stores_location_or_a_beacons_image(question, policy_text, said):
+    from qa.search.evidence import specific_things, unmentioned
+
+    assert unmentioned(specific_things(question), policy_text) is not said
+
+
+def test_has_it_ever_been_hacked_asks_for_a_breach():
+    from qa.search.verdict import demanded
+
+    gives = demanded("has this system ever been hacked in the past?")
+    assert gives and any(g.search("We had a security incident in 2019.") for g in gives)
+    assert not any(g.search("We protect your data against unauthorised access.") for g in gives)
+
+
 @pytest.mark.parametrize("question, retention", [
     ("How long do you keep my data?", True), ("how long is information saved", True),
     ("Once I stop being a customer, how long do you hang on to my information?", True),

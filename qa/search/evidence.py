@@ -149,8 +149,12 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
         (r"\bhealth\b|\bmedical\b", r"\bhealth\w*|\bmedical\b|\bspecial\s+categor\w*"),
-        (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history)\b|\btrack\w*\s+(?:my|our)\s+location\b",
-         r"\bgps\b|\bgeo-?locat\w*|\blocation\b"),
+        # a location a person is at; "a franchised location", "the location of our offices" are none
+        (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
+         r"\b(?:my|our|exact|precise|current|physical)\s+location\b",
+         r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|information|services|based|tracking|history)\b|"
+         r"\b(?:your|user'?s?|device'?s?|precise|approximate|physical|geographic\w*|current|general|real-time)\s+"
+         r"location\b|\blocation\s+of\s+(?:your|the)\s+(?:device|computer|phone)\b"),
         (r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blarge\s+language\s+models?\b|\bLLMs?\b",
          r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blanguage\s+models?\b|\bLLMs?\b|"
          r"\balgorithm\w*"),
@@ -168,8 +172,10 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b",
          r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b|"
          r"\bidentity\s+documents?\b|\bproof\s+of\s+identity\b|\bidentification\b"),
-        (r"\bphoto\w*|\bpictures?\b|\bwebcam\b|\bvideo\s+(?:footage|recordings?)\b",
-         r"\bphoto\w*|\bpictures?\b|\bimages?\b|\bvideo\w*|\bcamera\w*|\bcctv\b"),
+        # what a person's camera takes ("images" alone are often a web beacon's)
+        (r"\bphoto\w*|\bpictures?\b|\bwebcam\b|\bcameras?\b|\bvideo\s+(?:footage|recordings?)\b",
+         r"\bphoto\w*|\bpictures?\b|\b(?:your|profile|uploaded?|personal)\s+images?\b|\bcamera\w*|\bcctv\b|"
+         r"\bvideo\s+(?:footage|recordings?)\b|\bvideos\s+you\b"),
         (r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b",
          r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b|\bsex\b|"
          r"\bspecial\s+categor\w*|\bsensitive\b"),

@@ -158,9 +158,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\brecord(?:s|ed|ing|ings)?\b", re.IGNORECASE)),
     ("breach notification",
      re.compile(r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,60}\bbreach\w*|\bbreach\w*.{0,40}\bnotif\w*|"
-                r"\b(?:if|when|after|once|in\s+(?:the\s+)?(?:event|case))\s+(?:of\s+)?(?:\w+\s+){0,4}breach\w*",
+                r"\b(?:if|when|after|once|in\s+(?:the\s+)?(?:event|case))\s+(?:of\s+)?(?:\w+\s+){0,4}breach\w*|"
+                r"\bever\s+(?:been\s+)?(?:hacked|breached|compromised)\b|\b(?:hacked|breached)\s+(?:before|in\s+the\s+past)\b",
                 re.IGNORECASE),
-     re.compile(r"\bbreach\w*", re.IGNORECASE)),
+     re.compile(r"\bbreach\w*|\bhack(?:ed|s)\b|\bsecurity\s+incidents?\b", re.IGNORECASE)),
     ("date",
      re.compile(r"\bwhen\s+(?:was|were|did)\b.{0,50}\b(?:updated|revised|changed|written|published|amended|issued)\b|"
                 r"\blast\s+(?:updated|revised|changed|amended)\b|\beffective\s+date\b|\bwhat\s+date\b", re.IGNORECASE),
