@@ -16,9 +16,13 @@ heads, so it is optimistic; `test` is neither and is reported, never tuned on. E
 
 `--labels evals/privacyqa_labels.jsonl` asks instead the (question, policy) pairs labelled by hand from the
 policy texts: "answerable" when a sentence answers the question either way, "unanswerable" when none
-does (120 pairs drawn from the "addressed" side of both parts; a question is named by the sha256 of its
+does (120 pairs drawn from the "addressed" side of dev and test; a question is named by the sha256 of its
 text, so no data set's text is copied here). That measures what the categories cannot: "not stated" for
-answerable questions (the error that costs trust) against unanswerable ones.
+answerable questions (the error that costs trust) against unanswerable ones. `--part ota` asks 100
+labelled pairs of training apps' questions of 25 Open Terms Archive policies, which no model here was
+trained or tuned on: dev data on policies unlike OPP-115's training ones.
+
+    .venv/bin/python evals/privacyqa_proxy.py --part ota --labels evals/privacyqa_labels.jsonl
 """
 from __future__ import annotations
 
@@ -53,12 +57,17 @@ def questions(data: Path, test: bool) -> list[tuple[str, set[str]]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--part", choices=("dev", "test"), default="dev")
+    parser.add_argument("--part", choices=("dev", "test", "ota"), default="dev",
+                        help="ota: Open Terms Archive policies, with --labels only")
     parser.add_argument("--per-question", type=int, default=3, help="policies each question is asked of")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, help="write every answer here (JSON)")
     parser.add_argument("--labels", type=Path, help="ask only the hand-labelled pairs of this file (JSON lines)")
     args = parser.parse_args(argv)
+    if args.part == "ota":
+        if not args.labels:
+            parser.error("--part ota needs --labels")
+        return ota(args)
     train, _, test = opp115_split(args.data)
     stems = list(test if args.part == "test" else train)
     loaded = load_policies(args.data, stems)
@@ -92,10 +101,23 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def ota(args: argparse.Namespace) -> int:
+    """The labelled pairs of `--part ota`: their Open Terms Archive policies, read in place and indexed."""
+    from qa.ingest.policies import read_policy
+
+    slugs = sorted({json.loads(line)["policy"] for line in args.labels.read_text(encoding="utf-8").splitlines()
+                    if json.loads(line)["part"] == "ota"})
+    folder = args.data / "open-terms-archive" / "current"
+    policies = [read_policy(folder / f"{slug}.md", {}) for slug in slugs]
+    engine = Engine.open(temporary_index(policies, BuildSettings.from_env(), True))
+    return labelled(args, engine, {p.id: p.id for p in policies})
+
+
 def labelled(args: argparse.Namespace, engine: Engine, ids: dict[str, str]) -> int:
     """"Not stated" on the labelled pairs of `args.part` (`ids`: OPP-115 file stem -> policy id), for
     answerable and for unanswerable ones."""
     by_hash = {hashlib.sha256(q.encode()).hexdigest(): q for q, _ in questions(args.data, args.part == "test")}
+    print(f"{args.part}: {len(ids)} policies", file=sys.stderr)
     said: dict[str, list[bool]] = {}
     rows = []
     for line in args.labels.read_text(encoding="utf-8").splitlines():

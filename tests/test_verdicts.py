@@ -250,6 +250,10 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     ("Will my GPS data be shared?", "We use location data to show nearby stores.", True),
     ("Are my photos secure?", "Web beacons are small images embedded in pages.", False),
     ("Can it turn on my camera?", "We never access your camera.", True),
+    ("do you record anything via my mic?", "When you call us, calls may be recorded.", False),
+    ("Will this app use my microphone?", "Voice commands are processed on your device.", True),
+    ("Does it read my contacts list?", "We collect your name and email address.", False),
+    ("Why do they need my contacts information?", "We collect your name and email address.", True),
 ])
 def test_a_persons_location_or_photos_are_not_a_stores_location_or_a_beacons_image(question, policy_text, said):
     from qa.search.evidence import specific_things, unmentioned

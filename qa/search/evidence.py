@@ -164,6 +164,11 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
         (r"\bfraud\w*", r"\bfraud\w*"),
+        # what a device hears or holds
+        (r"\bmicrophones?\b|\bmic\b", r"\bmicrophones?\b|\bmic\b|\baudio\b|\bvoice\b|\bsound\s+recordings?\b"),
+        (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
+         r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
+         r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b|\bcontacts\s+(?:on|from)\b"),
         # kinds of personal data a policy lists when it collects them
         (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
          r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
