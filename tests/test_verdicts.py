@@ -269,6 +269,16 @@ def test_has_it_ever_been_hacked_asks_for_a_breach():
     assert not any(g.search("We protect your data against unauthorised access.") for g in gives)
 
 
+@pytest.mark.parametrize("question, security", [
+    ("are my invoices safe.", True), ("Is my data kept safely?", True), ("How secure is my data?", True),
+    ("would they hand over my info to protect someone else's safety?", False),
+])
+def test_is_it_safe_asks_about_security(question, security):
+    from qa.search.evidence import cued_topics
+
+    assert ("security" in cued_topics(question, ["security"])) is security
+
+
 @pytest.mark.parametrize("question, retention", [
     ("How long do you keep my data?", True), ("how long is information saved", True),
     ("Once I stop being a customer, how long do you hang on to my information?", True),

@@ -90,7 +90,7 @@ _CUES = {
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|"
                                r"\boutside the (?:uk|eea|eu)\b|"
                                r"\babroad\b|\boverseas\b|\bonly in the uk\b|\bother countries\b",
-    "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b",
+    "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)",
