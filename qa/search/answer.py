@@ -23,7 +23,9 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    stated"; otherwise the
    sentence that states it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences
    with their qualifiers) and its stance makes the verdict
-   (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one). A question about no
+   (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one); below the reranker's
+   threshold only a sentence at the practice's full threshold (a related passage) or one repeating the
+   question's words answers. A question about no
    practice of the model is decided by the reranker's calibrated threshold (below it, a sentence repeating
    most of the question's key terms still answers: `_literal_sentence`), as is every question when no
    practice model is loaded; without a reranker, by the dense similarity and its threshold;
