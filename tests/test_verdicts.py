@@ -254,6 +254,8 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     ("Will this app use my microphone?", "Voice commands are processed on your device.", True),
     ("Does it read my contacts list?", "We collect your name and email address.", False),
     ("Why do they need my contacts information?", "We collect your name and email address.", True),
+    ("what permissions does the app require?", "We share data only with your permission.", False),
+    ("does it require any special permissions?", "The app asks for permission to access your camera.", True),
 ])
 def test_a_persons_location_or_photos_are_not_a_stores_location_or_a_beacons_image(question, policy_text, said):
     from qa.search.evidence import specific_things, unmentioned

@@ -169,6 +169,12 @@ _SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
          r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
          r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b|\bcontacts\s+(?:on|from)\b"),
+        # an app's permissions on a device ("with your permission" is consent, no device permission)
+        (r"\b(?:app|special|device|phone|android|ios)\s+permissions?\b|"
+         r"\bpermissions?\s+(?:does|do|is|are|will|must)\b.{0,40}\b(?:app|need|require|use|request|give|grant)\w*",
+         r"\b(?:app|device|phone|system|android|ios|operating\s+system)\s+permissions?\b|"
+         r"\bpermissions?\s+(?:settings|to\s+access|you\s+(?:grant|give))\b|\bpermission\s+to\s+access\b|"
+         r"\baccess\s+to\s+(?:your|the)\s+(?:device'?s?\s+)?(?:camera|microphone|contacts|photos|location|storage)\b"),
         # kinds of personal data a policy lists when it collects them
         (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
          r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
