@@ -17,8 +17,8 @@ import streamlit as st
 from qa.chat import render
 from qa.chat.engines import current_engine
 from qa.compare.cache import last_changes, store_cache_folder
-from qa.compare.grid import Grid, build_grid
-from qa.compare.topics import load_topics
+from qa.compare.grid import Grid, answered_grid, build_grid, joined
+from qa.compare.topics import Topic, load_topics
 from qa.compare.view import (
     SORTS,
     STYLESHEET,
@@ -94,6 +94,10 @@ VIEWS = {"topic": "By topic", "company": "By company", "grid": "Side by side"}
 # the sidebar would be 123 px each), the grid scrolls sideways in its own box instead of breaking words.
 GRID_MAX = 6
 GRID_COLUMN_REM = 12.5
+# Topics typed on this page: asked of every policy, never cached, at most OWN_MAX a session.
+OWN = "own-"
+OWN_MAX = 5
+OWN_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -132,16 +136,50 @@ def engine_or_stop() -> Engine:
 
 
 def cells(corpus: Corpus, topics, policies: list[str] | None = None) -> Grid:
-    """The grid of `policies` (None: all) from the cache, answering (with a spinner) what it lacks."""
+    """The grid of `policies` (None: all) from the cache, answering (with a spinner) what it lacks; topics
+    typed on this page are answered now, never cached (`answered_grid`)."""
+    shipped = [t for t in topics if not t.id.startswith(OWN)]
+    own = [t for t in topics if t.id.startswith(OWN)]
     with st.spinner("Asking the policies about every practice…"):
         try:
-            return build_grid(grid_folder(), topics, policies=policies, **corpus.grid_args)
+            grid = build_grid(grid_folder(), shipped, policies=policies, **corpus.grid_args)
+            if own:  # the user's own topics first
+                grid = joined(answered_grid(engine_or_stop(), own, grid.policies), grid)
+            return grid
         except Exception as err:
             if (failure := store_failure(err)) is None:
                 raise
             say("error", failure)
             st.stop()
     raise AssertionError("unreachable")
+
+
+def own_topics() -> list[Topic]:
+    """The topics typed in the sidebar this session, each asked of every policy as `ask` asks it."""
+    saved: list[str] = st.session_state.setdefault("compare-own-saved", [])
+    with st.sidebar.form("compare-own-form", clear_on_submit=True, border=False):
+        question = st.text_input("Your own topic", key="compare-own-question", max_chars=OWN_CHARS,
+                                 placeholder="e.g. Do you record my phone calls?")
+        added = st.form_submit_button("Ask every policy", icon=":material/add:")
+    question = " ".join((question or "").split())
+    if added and question:
+        if question in saved:
+            pass
+        elif len(saved) >= OWN_MAX:
+            st.sidebar.warning(f"At most {OWN_MAX} topics of your own; clear them to ask others.")
+        else:
+            saved.append(question)
+            chosen = st.session_state.get("compare-topics")
+            if isinstance(chosen, list):  # the side-by-side view shows a new topic at once
+                st.session_state["compare-topics"] = [*chosen, f"{OWN}{len(saved)}"]
+    if saved and st.sidebar.button("Clear your topics", key="compare-own-clear", type="tertiary"):
+        chosen = st.session_state.get("compare-topics")
+        if isinstance(chosen, list):
+            st.session_state["compare-topics"] = [t for t in chosen if not t.startswith(OWN)]
+        saved.clear()
+        st.rerun()
+    return [Topic(f"{OWN}{i}", question if len(question) <= 60 else question[:59] + "…", question)
+            for i, question in enumerate(saved, start=1)]
 
 
 def open_in_policy(policy_id: str, name: str, topic_label: str, cell) -> None:
@@ -247,7 +285,9 @@ def grid_view(corpus: Corpus, topics) -> None:
                                   max_selections=GRID_MAX, format_func=lambda p: names.get(p, p),
                                   placeholder=f"Choose up to {GRID_MAX} of {len(names):,}")
         labels = {t.id: t.label for t in topics}
-        chosen_t = st.multiselect("Topics", list(labels), default=list(labels), key="compare-topics",
+        # Once chosen, the session keeps the choice (a topic typed in the sidebar is added to it there).
+        chosen_t = st.multiselect("Topics", list(labels), key="compare-topics",
+                                  default=None if "compare-topics" in st.session_state else list(labels),
                                   format_func=lambda t: labels.get(t, t))
     if not chosen_p or not chosen_t:
         say("info", f"Choose up to {GRID_MAX} policies and at least one topic in the sidebar to see them side by "
@@ -289,7 +329,7 @@ def main() -> None:
         st.stop()
     assert corpus is not None
     try:
-        topics = load_topics()
+        topics = own_topics() + load_topics()
     except TopicsError as err:
         say("error", str(err))
         st.stop()

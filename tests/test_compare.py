@@ -652,6 +652,32 @@ def test_compare_page_shows_every_cell_and_a_policys_markup_as_text(seed_policie
     assert "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ') == 16
 
 
+def test_a_topic_typed_on_the_compare_page_is_asked_of_every_policy_escaped_and_never_cached(
+        seed_policies, tmp_path, capsys, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    folder = tmp_path / "index"
+    build(seed_policies, folder, capsys)
+    monkeypatch.setenv("POLICYQA_INDEX", str(folder))
+    at = AppTest.from_file(str(ROOT / "pages" / "1_Compare.py"), default_timeout=60).run()
+    assert not at.exception, at.exception
+
+    def cells_shown() -> int:
+        return "\n".join(m.value for m in at.markdown).count('<div class="pq-cell ')
+
+    assert cells_shown() == 16 * 5
+    at.sidebar.text_input(key="compare-own-question").input("Do you record my <b>calls</b>?")
+    at.sidebar.button[0].click().run()  # the form's "Ask every policy"
+    assert not at.exception, at.exception
+    html = "\n".join(m.value for m in at.markdown)
+    assert cells_shown() == 17 * 5 and "<b>" not in html and "&#60;b&#62;calls&#60;/b&#62;" in html
+    cache = json.loads((folder / "compare.json").read_text(encoding="utf-8"))
+    assert {len(col["cells"]) for col in cache["columns"].values()} == {16}  # typed topics are not cached
+    at.sidebar.button(key="compare-own-clear").click().run()
+    assert not at.exception, at.exception
+    assert cells_shown() == 16 * 5 and at.session_state["compare-own-saved"] == []
+
+
 def test_compare_page_with_many_policies_answers_only_the_chosen_columns(seed_policies, tmp_path, capsys,
                                                                          monkeypatch):
     """Past GRID_MAX policies (a store holds thousands) the page opens on one topic across every policy, so

@@ -92,3 +92,20 @@ def test_grid_is_usable_on_a_390_px_phone(browser, server):  # noqa: F811
     finally:
         context.close()
 
+
+
+def test_a_topic_typed_in_the_sidebar_gets_a_row_of_answers(browser, server):  # noqa: F811
+    """The real model answers a user's own topic for every policy: Concero's cell quotes its call recording."""
+    context, page, dialogs = open_compare(browser, server, DESKTOP)
+    try:
+        page.get_by_label("Your own topic").fill("Do you record my phone calls?")
+        page.get_by_role("button", name="Ask every policy").click()
+        page.locator(".pq-cell").nth(CELLS + 4).wait_for(state="attached", timeout=GRID_MS)
+        assert page.locator(".pq-cell").count() == CELLS + 5
+        assert page.get_by_text("Do you record my phone calls?").first.is_visible()
+        recorded = page.locator(".pq-cell", has_text="All our phone calls are recorded")
+        assert recorded.count() >= 1
+        screenshot(page, "compare-own-topic.png")
+        assert not dialogs
+    finally:
+        context.close()

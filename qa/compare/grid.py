@@ -203,6 +203,30 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
     return grid
 
 
+def answered_grid(engine, topics: Sequence[Topic], policies: Sequence[PolicyColumn]) -> Grid:
+    """`topics` x `policies` answered now by `engine`, as `build_grid` answers a cell, and never cached: for
+    topics typed on the Compare page (the cache keeps a column's cells for every topic it was asked, and
+    would grow with each one typed)."""
+    started = time.perf_counter()
+    grid = Grid(list(topics), list(policies), {})
+    for topic in topics:
+        practice, guard = decided_as(engine, topic)
+        for policy in policies:
+            answer = engine.answer(topic.question, policies=[policy.id], practice=practice,
+                                   accepts=evidence_test(guard, policy.name))
+            grid.cells[(topic.id, policy.id)] = cell_from_answer(topic, policy.id, answer)
+            grid.computed += 1
+    grid.seconds = time.perf_counter() - started
+    return grid
+
+
+def joined(first: Grid, second: Grid) -> Grid:
+    """`first`'s topics then `second`'s, over `first`'s policies (`second` has at least those)."""
+    return Grid([*first.topics, *second.topics], first.policies, {**first.cells, **second.cells},
+                first.computed + second.computed, first.cached + second.cached, first.seconds + second.seconds,
+                first.changes)
+
+
 def _column_changes(grid: Grid, pid: str, prior: dict | None, key: str) -> list[str]:
     """What a column answered again says differently from its cached predecessor (a changed policy)."""
     name = next(p.name for p in grid.policies if p.id == pid)
