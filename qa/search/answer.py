@@ -49,6 +49,7 @@ from qa.search.evidence import (
     cued_topics,
     decide,
     key_terms,
+    literal_sentences,
     named_things,
     specific_things,
     term_counts,
@@ -425,11 +426,10 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
         return None
     found = evidence.of(policy_id)
     counts = term_counts(engine.policies[policy_id].text, found.spans, terms)
-    if not len(counts):
+    passing = literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
+    if not len(passing):
         return None
-    best = int(np.argmax(counts))
-    if counts[best] < LITERAL_ANSWER_TERMS or counts[best] / len(terms) < LITERAL_ANSWER_SHARE:
-        return None
+    best = int(passing[np.argmax(counts[passing])])  # the first of those holding the most
     return int(found.spans[best][0]), int(found.spans[best][1])
 
 

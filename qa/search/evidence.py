@@ -373,12 +373,12 @@ def term_counts(text: str, spans: np.ndarray, terms: Sequence[str]) -> np.ndarra
     return counts
 
 
-def literal_sentences(counts: np.ndarray, terms: Sequence[str]) -> np.ndarray:
-    """Indices of the sentences holding LITERAL_TERMS of `terms` and LITERAL_SHARE of them (`counts` from
-    `term_counts`)."""
-    if len(terms) < LITERAL_TERMS:
+def literal_sentences(counts: np.ndarray, terms: Sequence[str], least: int = LITERAL_TERMS,
+                      share: float = LITERAL_SHARE) -> np.ndarray:
+    """Indices of the sentences holding `least` of `terms` and `share` of them (`counts` from `term_counts`)."""
+    if len(terms) < least:
         return np.zeros(0, dtype=np.int64)
-    return np.flatnonzero((counts >= LITERAL_TERMS) & (counts / len(terms) >= LITERAL_SHARE))
+    return np.flatnonzero((counts >= least) & (counts / len(terms) >= share))
 
 
 @dataclass(frozen=True)
