@@ -179,10 +179,7 @@ def build_grid(index_folder: str | os.PathLike, topics: Sequence[Topic] | None =
                 engine = engine_factory() if engine_factory else _open_engine(index_folder)
             if topic.id not in ways:  # the same for every policy: asked once per topic, not once per cell
                 ways[topic.id] = decided_as(engine, topic)
-            practice, guard = ways[topic.id]
-            answer = engine.answer(topic.question, policies=[pid], practice=practice,
-                                   accepts=evidence_test(guard, known[pid][0]))
-            cell = grid.cells[(topic.id, pid)] = cell_from_answer(topic, pid, answer)
+            cell = grid.cells[(topic.id, pid)] = answer_cell(engine, topic, ways[topic.id], pid, known[pid][0])
             column["cells"][topic.key] = cell.to_cache()
             grid.computed += 1
         if grid.computed > computed_before and columns:
@@ -210,14 +207,20 @@ def answered_grid(engine, topics: Sequence[Topic], policies: Sequence[PolicyColu
     started = time.perf_counter()
     grid = Grid(list(topics), list(policies), {})
     for topic in topics:
-        practice, guard = decided_as(engine, topic)
+        way = decided_as(engine, topic)
         for policy in policies:
-            answer = engine.answer(topic.question, policies=[policy.id], practice=practice,
-                                   accepts=evidence_test(guard, policy.name))
-            grid.cells[(topic.id, policy.id)] = cell_from_answer(topic, policy.id, answer)
+            grid.cells[(topic.id, policy.id)] = answer_cell(engine, topic, way, policy.id, policy.name)
             grid.computed += 1
     grid.seconds = time.perf_counter() - started
     return grid
+
+
+def answer_cell(engine, topic: Topic, way: tuple[str | None, Topic], policy_id: str, name: str) -> Cell:
+    """One cell: `topic`'s question asked of the policy as `way` (from `decided_as`) says."""
+    practice, guard = way
+    answer = engine.answer(topic.question, policies=[policy_id], practice=practice,
+                           accepts=evidence_test(guard, name))
+    return cell_from_answer(topic, policy_id, answer)
 
 
 def joined(first: Grid, second: Grid) -> Grid:
