@@ -105,8 +105,8 @@ def ota(args: argparse.Namespace) -> int:
     """The labelled pairs of `--part ota`: their Open Terms Archive policies, read in place and indexed."""
     from qa.ingest.policies import read_policy
 
-    slugs = sorted({json.loads(line)["policy"] for line in args.labels.read_text(encoding="utf-8").splitlines()
-                    if json.loads(line)["part"] == "ota"})
+    items = map(json.loads, args.labels.read_text(encoding="utf-8").splitlines())
+    slugs = sorted({item["policy"] for item in items if item["part"] == "ota"})
     folder = args.data / "open-terms-archive" / "current"
     policies = [read_policy(folder / f"{slug}.md", {}) for slug in slugs]
     engine = Engine.open(temporary_index(policies, BuildSettings.from_env(), True))

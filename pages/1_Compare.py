@@ -162,10 +162,8 @@ def own_topics() -> list[Topic]:
                                  placeholder="e.g. Do you record my phone calls?")
         added = st.form_submit_button("Ask every policy", icon=":material/add:")
     question = " ".join((question or "").split())
-    if added and question:
-        if question in saved:
-            pass
-        elif len(saved) >= OWN_MAX:
+    if added and question and question not in saved:
+        if len(saved) >= OWN_MAX:
             st.sidebar.warning(f"At most {OWN_MAX} topics of your own; clear them to ask others.")
         else:
             saved.append(question)
