@@ -171,12 +171,12 @@ def test_shipped_model_on_sentences_written_here():
     from qa.embed.load import load_embedder
 
     model = load_practice_model("policyqa-practice")
-    assert model is not None
+    assert model is not None and model.reads_text  # its own encoder reads the bare text
     embedder = load_embedder("all-MiniLM-L6-v2")
-    sentences = ["23Technology\n23Technology does not and will not sell personal information.",
-                 "Brightwave\nWe may sell your personal information to advertisers.",
-                 "Concero\nWe keep call recordings for 30 days."]
-    vectors = embedder.embed(sentences)
+    sentences = ["23Technology does not and will not sell personal information.",
+                 "We may sell your personal information to advertisers.",
+                 "We retain your personal data for six years after the end of our contract."]
+    vectors = model.encode(sentences)  # ("We keep call recordings for 30 days." alone reads 0.50 for retention)
     topics = model.topic_probabilities(vectors)
     negated = model.negated_probability(vectors)
     sale, retention = TOPICS.index("sale"), TOPICS.index("retention")
@@ -185,6 +185,19 @@ def test_shipped_model_on_sentences_written_here():
     assert topics[2, retention] >= model.threshold("retention")
     question = model.question_topics(embedder.embed_query(["Does Concero sell my data?"])[0])
     assert TOPICS[int(np.argmax(question))] == "sale"
+
+
+def test_shipped_model_is_within_the_size_limit_and_says_its_data_is_research_only():
+    folder = practice_module.SHIPPED_DIR / "policyqa-practice"
+    for path in folder.rglob("*"):
+        assert path.stat().st_size <= 30_000_000, path
+    card = (folder / "MODEL_CARD.md").read_text(encoding="utf-8")
+    assert "not cleared for commercial use" in card and "OPP-115" in card and "MAPP" in card
+    config = json.loads((folder / CONFIG).read_text(encoding="utf-8"))
+    import hashlib
+
+    onnx = folder / config["encoder"]["folder"] / "model-int8.onnx"
+    assert hashlib.sha256(onnx.read_bytes()).hexdigest() == config["encoder"]["sha256"]
 
 
 def _held_by_reference(spans, passage_spans, passage_topics):
@@ -277,3 +290,106 @@ def test_a_row_of_another_source_quoting_a_held_out_policy_is_not_trained_on():
     rows.add("Gamma\nWe will never sell it.", {}, 1.0, "piextract", "block-3", "train")
     assert exclude_quotes_of_held_out(rows) == 2
     assert rows.part == ["test", "train", EXCLUDED, EXCLUDED, "train", "train"]
+
+
+def _with_encoder(folder: Path) -> Path:
+    """`write_model`'s folder made a model that reads text: an `encoder` entry and a (never run) ONNX file."""
+    config = json.loads((folder / CONFIG).read_text(encoding="utf-8"))
+    config["encoder"] = {"folder": "encoder", "max_length": 32, "sha256": "f" * 64, "text": "bare"}
+    (folder / CONFIG).write_text(json.dumps(config), encoding="utf-8")
+    (folder / "encoder").mkdir()
+    (folder / "encoder" / "model-int8.onnx").write_bytes(b"not run in these tests")
+    return folder
+
+
+def _fake_encode(model, calls: list):
+    """Replace the model's ONNX encoder by a deterministic function of each text (its length and letters)."""
+    def encode(texts):
+        calls.append(list(texts))
+        return np.stack([np.resize(np.frombuffer(t.encode().ljust(DIM, b"."), np.uint8)[:DIM] / 255.0, DIM)
+                         for t in texts]).astype(np.float32)
+    model.encode = encode
+
+
+def test_model_with_encoder_needs_its_onnx_file(tmp_path):
+    folder = _with_encoder(write_model(tmp_path / "m"))
+    assert load_practice_model(str(folder)).reads_text
+    practice_module._LOADED.clear()
+    (folder / "encoder" / "model-int8.onnx").unlink()
+    with pytest.raises(PracticeModelUnavailable, match="model-int8.onnx is missing"):
+        load_practice_model(str(folder))
+
+
+def test_encoded_vectors_are_kept_on_disk_exactly(tmp_path, monkeypatch):
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    model = load_practice_model(str(_with_encoder(write_model(tmp_path / "m"))))
+    calls: list = []
+    _fake_encode(model, calls)
+    first = model.encode_cached(["We do not sell your data.", "Cookies"])
+    again = model.encode_cached(["We do not sell your data.", "Cookies"])
+    assert len(calls) == 1 and again.dtype == np.float32 and np.array_equal(first, again)
+    other = model.encode_cached(["Cookies"])  # other texts: another entry
+    assert len(calls) == 2 and np.array_equal(other[0], first[1])
+    for path in (tmp_path / "cache" / "practice-vectors").rglob("*.npy"):
+        path.write_bytes(b"damaged")
+    assert np.array_equal(model.encode_cached(["We do not sell your data.", "Cookies"]), first)
+    assert len(calls) == 3  # a damaged file is encoded again
+
+
+def test_evidence_of_a_model_that_reads_text_comes_from_the_policy_text(tmp_path, monkeypatch):
+    from qa.search.evidence import EvidenceReader
+
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    model = load_practice_model(str(_with_encoder(write_model(tmp_path / "m"))))
+    calls: list = []
+    _fake_encode(model, calls)
+    text = "".join(chr(65 + i % 26) for i in range(400))
+    scorer = _Sentences()
+    reader = EvidenceReader(scorer, model, text_of=lambda policy: text)
+    read = reader.of("c")
+    spans, vectors = scorer.data["c"][0]
+    passages = scorer.data["c"][1][0]
+    assert calls == [[text[a:b] for a, b in np.concatenate([spans, passages])]]
+    assert np.array_equal(read.vectors, vectors)  # the index's vectors still rank sentences by the question
+    expected = model.topic_probabilities(np.stack([model.encode([text[a:b]])[0] for a, b in spans]))
+    np.testing.assert_allclose(read.topics, expected, rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="text_of"):
+        EvidenceReader(_Sentences(), model).of("a")
+
+
+def test_the_encoder_fine_tunes_on_a_few_rows_and_saves_a_model_folder(tmp_path):
+    """The training loop of `tune practice --encoder` (toy rows, two steps): a head of topics + stance with
+    the scale folded in, and a sentence-transformers folder the int8 export can read."""
+    from qa.embed.base import resolve_model_path
+    from qa.train.practice_encoder import SCALE, EncoderSettings, _fine_tune
+
+    texts = ["We do not sell your data.", "We keep logs for 30 days.", "Cookies track visits.", "Contact our DPO."]
+    y = np.full((4, len(TOPICS) + 1), np.nan, dtype=np.float32)
+    y[0, TOPICS.index("sale")], y[0, -1] = 1.0, 1.0
+    y[1, TOPICS.index("retention")], y[2, TOPICS.index("cookies")] = 1.0, 1.0
+    said: list[str] = []
+    weight, bias, info = _fine_tune(texts, y, np.arange(4), EncoderSettings(epochs=1, batch_size=2),
+                                    Path(resolve_model_path("all-MiniLM-L6-v2")), tmp_path / "out", said.append)
+    assert weight.shape == (len(TOPICS) + 1, 384) and bias.shape == (len(TOPICS) + 1,)
+    assert info["steps"] == 2 and info["stopped_by"] == "epochs"
+    assert np.isfinite(weight).all() and np.abs(weight).max() > SCALE * 1e-3
+    for name in ("config.json", "model.safetensors", "tokenizer.json", "modules.json"):
+        assert (tmp_path / "out" / name).is_file(), name
+    assert (tmp_path / "out" / "1_Pooling" / "config.json").is_file()
+
+
+def test_tune_practice_encoder_refuses_bad_numbers(tmp_path, capsys):
+    from qa.cli import main
+
+    for flags in (["--epochs", "0"], ["--minutes", "0"]):
+        assert main(["tune", "practice", "--encoder", "--out", str(tmp_path / "m"), *flags]) != 0
+        assert "--epochs must be >= 1 and --minutes > 0" in capsys.readouterr().err
+    assert not (tmp_path / "m").exists()
+
+
+def test_a_damaged_encoder_is_a_one_line_error(tmp_path):
+    model = load_practice_model(str(_with_encoder(write_model(tmp_path / "m"))))  # its ONNX file is junk
+    (tmp_path / "m" / "encoder" / "tokenizer.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(PracticeModelUnavailable, match="its encoder cannot be opened") as caught:
+        model.encode(["We do not sell your data."])
+    assert "\n" not in str(caught.value) and exit_code(caught.value) is not None

@@ -250,7 +250,7 @@ def test_each_tune_subcommand_defaults_to_the_shipped_models_settings(tmp_path):
 
 
 @pytest.mark.parametrize("kind, foreign", [("reranker", ["--rank", "4"]), ("reranker", ["--learning-rate", "1e-3"]),
-                                           ("reranker", ["--holdout-policies", "3"]), ("practice", ["--epochs", "3"]),
+                                           ("reranker", ["--holdout-policies", "3"]), ("practice", ["--holdout-policies", "3"]),
                                            ("adapter", ["--minutes", "5"]), ("adapter", ["--hidden", "8"])])
 def test_a_subcommand_refuses_another_ones_flags(kind, foreign, capsys):
     with pytest.raises(SystemExit) as stop:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from qa.cli.options import index_option, model_option, positive_int
 from qa.cli.output import progress_bar, terminal_safe
+from qa.cli.read_ahead import read_practices_after_build
 from qa.cli.store import add_publish_parser, add_store_option, cmd_index_build_store, store_manifest, store_of
 from qa.errors import EXIT_FAILURE, BuildError, UserError
 
@@ -84,6 +85,7 @@ def cmd_index_build(args: argparse.Namespace) -> int:
                                  max_bytes=int(args.max_mb * 1_000_000), progress=progress)
     except BuildError as err:
         raise UserError(str(err), EXIT_FAILURE) from None
+    read_practices_after_build(index_dir(args.index), args.quiet)
     for warning in report.warnings:
         print(f"warning: {terminal_safe(warning)}", file=sys.stderr)
     for skipped in report.skipped:

@@ -62,6 +62,10 @@ def cmd_index_build_store(args: argparse.Namespace) -> int:
                              max_bytes=int(args.max_mb * 1_000_000))
     except BuildError as err:
         raise UserError(str(err), EXIT_FAILURE) from None
+    if not getattr(args, "no_publish", False) and shard[1] == 1:  # this machine's cache; each answering one has its own
+        from qa.cli.read_ahead import read_practices_after_build
+
+        read_practices_after_build(url, args.quiet)
     lines = [f"warning: {w}" for w in report.warnings] + [f"note: {s}" for s in report.skipped] + [
         f"error: {e}" + (" (kept its previously indexed version)" if e.path.stem in report.kept_previous else "")
         for e in report.errors]

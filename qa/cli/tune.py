@@ -134,6 +134,13 @@ def _add_practice_parser(kinds) -> None:
     practice.add_argument("--hidden", type=int, default=0, metavar="H",
                           help="width of the heads' hidden layer (default 0: logistic regression per topic)")
     practice.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    practice.add_argument("--encoder", action="store_true",
+                          help="fine-tune MiniLM itself on the practice labels and ship it (int8 ONNX) with heads "
+                               "that read its vectors of the bare sentence text (qa.train.practice_encoder; "
+                               "~20 min on 2 cores)")
+    practice.add_argument("--epochs", type=int, default=2, help="with --encoder: passes over the rows (default 2)")
+    practice.add_argument("--minutes", type=float, default=60.0,
+                          help="with --encoder: a cap on fine-tuning time (default 60)")
     _add_common(practice, "practice model")
     practice.set_defaults(func=cmd_tune_practice)
 

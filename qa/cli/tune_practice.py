@@ -21,6 +21,8 @@ def cmd_tune_practice(args: argparse.Namespace) -> int:
     from qa.search.practice import CONFIG
     from qa.train.practice import PracticeSettings, train_practice
 
+    if getattr(args, "encoder", False) and (args.epochs < 1 or args.minutes <= 0):
+        raise UserError("--epochs must be >= 1 and --minutes > 0")
     data: Path = args.data or DEFAULT_DATA
     missing = [name for name in SOURCES if not (data / name).is_dir()]
     if missing:
@@ -32,6 +34,8 @@ def cmd_tune_practice(args: argparse.Namespace) -> int:
         raise UserError(f"--out {out} exists and is not a practice model folder; choose another")
     say = (lambda message: None) if args.quiet else (lambda message: print(message, file=sys.stderr))
     topics_file = PROJECT_ROOT / "qa" / "compare" / "topics.jsonl"
+    if getattr(args, "encoder", False):
+        return _tune_encoder(args, out, data, topics_file, say)
     report = train_practice(out, data, topics_file, PracticeSettings(hidden=args.hidden, seed=args.seed), log=say)
     command = f"policyqa tune practice --out {out} --data {data}"
     command += f" --hidden {args.hidden}" if args.hidden else ""
@@ -204,5 +208,90 @@ def model_card(report: dict) -> str:
         f"cookies, children...): {questions['top1_among_privacyqa_topics']:.3f}.",
         "",
         *ATTEMPTS,
+    ]
+    return "\n".join(lines)
+
+
+def _tune_encoder(args: argparse.Namespace, out: Path, data: Path, topics_file: Path, say) -> int:
+    """`tune practice --encoder`: the fine-tuned encoder and its heads (qa.train.practice_encoder)."""
+    from qa.train.practice_encoder import EncoderSettings, train_practice_encoder
+
+    report = train_practice_encoder(out, data, topics_file,
+                                    EncoderSettings(epochs=args.epochs, minutes=args.minutes, seed=args.seed), log=say)
+    report["command"] = f"policyqa tune practice --encoder --out {out} --data {data} --epochs {args.epochs}"
+    report["machine"] = machine_line()
+    (out / "report.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    (out / "MODEL_CARD.md").write_text(encoder_model_card(report), encoding="utf-8")
+    print(f"practice model with encoder: {out}; policy level on held-out OPP-115: "
+          f"{report['policy_level']['overall']}, evidence {report['policy_level']['evidence_rate']['overall']}; "
+          f"{report['seconds']} s")
+    return 0
+
+
+def encoder_model_card(report: dict) -> str:
+    """The MODEL_CARD.md of a practice model with its own encoder, from the training report."""
+    level, training, stance = report["policy_level"], report["training"], report["stance"]["opp115-sentence"]
+    questions = report["questions_report"]
+    lines = [
+        "# policyqa-practice: which privacy practice a sentence states, and whether it says \"does not\"",
+        "",
+        "all-MiniLM-L6-v2 fine-tuned end to end on the practice labels (`encoder/model-int8.onnx`, int8 ONNX,",
+        f"{report['encoder_mb']} MB, sha256 {report['encoder_sha256'][:16]}…), read by `qa.search.practice`: the",
+        "encoder embeds a sentence's or passage's bare text (no policy name, no section heading: OPP-115's headings",
+        "name the practice, and a model that learnt them read headings rather than sentences), and two linear heads",
+        "read that vector:",
+        "",
+        "- **topic**: P(topic) for the 16 topics of `qa/compare/topics.jsonl` (multi-label);",
+        "- **negated**: P(the sentence says the company does NOT do the practice).",
+        "",
+        "The **question** head is a logistic regression on the index model's question vector (`embed_query`), as",
+        "before. The encoder's vectors of a policy are computed once and kept under the cache root",
+        "(`practice-vectors/`, keyed by the encoder's sha256 and the texts).",
+        "",
+        "## Trained on research-only data",
+        "",
+        "The rows of `qa.train.practice_data` (OPP-115 segments and sentences, MAPP, ToS;DR case quotes, PI-Extract,",
+        "30 hand-written sentences), the questions of PrivacyQA's training apps and this project's paraphrases.",
+        "OPP-115 and MAPP are licensed for research and teaching only (CMU, in the spirit of CC BY-NC); ToS;DR",
+        "and PI-Extract state no licence. **This model is not cleared for commercial use.**",
+        "",
+        "## Split",
+        "",
+        "By whole policy (`qa.train.opp115.opp115_split`): 20 OPP-115 test policies are only measured; the 3",
+        f"calibration policies and {len(report['pick_policies'])} of the training policies (1 in 4 by sha256 of the",
+        "name) are held out of fine-tuning and pick each topic's threshold at policy level with the int8 encoder;",
+        f"the encoder and heads train on the remaining {report['rows']} rows.",
+        "",
+        "## Command and time",
+        "",
+        f"`{report['command']}` — {report['seconds']} s on {report['machine']}: fine-tuning",
+        f"{training['steps']} of {training['planned_steps']} steps ({training['stopped_by']}) in "
+        f"{training['minutes']} min,",
+        f"final loss {training['final_loss']}; then the int8 export and encoding the held-out rows.",
+        "",
+        "## Held-out numbers (20 OPP-115 test policies x 14 topics)",
+        "",
+        "| | accuracy | balanced accuracy | evidence rate |",
+        "|---|---|---|---|",
+        f"| this model | {level['overall']['accuracy']} | {level['overall']['balanced_accuracy']} | "
+        f"{level['evidence_rate']['overall']} |",
+        "",
+        "| topic | threshold | accuracy | balanced acc. | evidence rate | stated cells |",
+        "|---|---|---|---|---|---|",
+    ]
+    from qa.train.opp115 import TOPICS
+
+    for topic, cells in level["per_topic"].items():
+        lines.append(f"| {topic} | {report['thresholds'][TOPICS.index(topic)]:.3f} | {cells['accuracy']:.3f} | "
+                     f"{cells['balanced_accuracy']:.3f} | {level['evidence_rate']['per_topic'].get(topic, '–')} | "
+                     f"{cells['stated']}/{cells['cells']} |")
+    lines += [
+        "",
+        f"Stance on held-out OPP-115 sentences ({stance['n']}, {stance['positives']} \"does not\"): accuracy "
+        f"{stance['accuracy']:.3f}, precision {float(stance['precision']):.3f}, recall {float(stance['recall']):.3f}, "
+        f"F1 {float(stance['f1']):.3f}.",
+        f"Questions, held-out PrivacyQA apps: top topic a flagged one for {questions['top1_accuracy_with_topic']}; "
+        f"\"about a practice or not\" accuracy {questions['about_a_practice_accuracy']}.",
+        "",
     ]
     return "\n".join(lines)

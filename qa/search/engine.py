@@ -39,6 +39,9 @@ def practice_reads(model: PracticeModel, embedder: Embedder) -> bool:
 IndexT = TypeVar("IndexT", bound=IndexReader)
 
 
+WARM_POLICIES = 50  # `warm_up` reads the practices of a collection this small; a larger one at build time
+
+
 class Engine(Generic[IndexT]):
     """An opened index with its embedder; retrievers are made on first use and kept.
 
@@ -93,7 +96,8 @@ class Engine(Generic[IndexT]):
         if self._evidence is None and self.practice is not None:
             from qa.search.evidence import EvidenceReader
 
-            self._evidence = EvidenceReader(self.scorer, self.practice)
+            self._evidence = EvidenceReader(self.scorer, self.practice,
+                                            text_of=lambda policy_id: self.policies[policy_id].text)
         return self._evidence
 
     @classmethod
@@ -110,8 +114,26 @@ class Engine(Generic[IndexT]):
         return cast("Engine[PolicyIndex]", engine)  # a folder location opens a PolicyIndex
 
     def warm_up(self) -> None:
-        """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it."""
+        """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it;
+        with a practice model that reads text, what it reads in up to WARM_POLICIES policies (encoded once,
+        then kept on disk: `PracticeModel.encode_cached`)."""
         self.scorer.bm25_scores("warm up", depth=1)
+        practice = self.practice
+        if practice is not None and practice.reads_text and self.evidence is not None \
+                and len(self.policies) <= WARM_POLICIES:
+            self.evidence.read(sorted(self.policies))
+
+    def read_practices(self, progress=None) -> None:
+        """Encode what a practice model that reads text reads in every policy (after a build, so that no
+        question pays for it); `progress(done, total)` after each batch. Nothing to do for other models."""
+        practice, evidence = self.practice, self.evidence
+        if practice is None or not practice.reads_text or evidence is None:
+            return
+        policies = sorted(self.policies)
+        for first in range(0, len(policies), 16):
+            evidence.read(policies[first:first + 16])
+            if progress is not None:
+                progress(min(first + 16, len(policies)), len(policies))
 
     def forget_queries(self) -> None:
         """Drop cached question vectors (so a benchmark times the embedding of every question)."""

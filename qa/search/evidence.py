@@ -288,10 +288,11 @@ class EvidenceReader:
     """Each policy's `PolicyEvidence`, computed on first use from the scorer's sentence vectors and kept
     (the most recent `capacity` policies)."""
 
-    def __init__(self, scorer, model, capacity: int = 4096):
+    def __init__(self, scorer, model, capacity: int = 4096, text_of: Callable[[str], str] | None = None):
         self.scorer = scorer
         self.model = model
         self.capacity = capacity
+        self.text_of = text_of  # a policy's text, for a model that reads text (`PracticeModel.reads_text`)
         self._kept: OrderedDict[str, PolicyEvidence] = OrderedDict()
 
     def missing(self, policy_ids: Sequence[str]) -> list[str]:
@@ -326,8 +327,14 @@ class EvidenceReader:
             sentences = [self.scorer.policy_sentences(p) for p in missing]
             passages = [self.scorer.policy_passages(p) for p in missing]
             dimension = self.model.dimension
-            sentence_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in sentences])
-            passage_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in passages])
+            if getattr(self.model, "reads_text", False):  # the model's own encoder reads the texts
+                read = [self._encoded(p, spans, passage_spans)
+                        for p, (spans, _), (passage_spans, _) in zip(missing, sentences, passages, strict=True)]
+                sentence_vectors = np.concatenate([s for s, _ in read]).reshape(-1, dimension)
+                passage_vectors = np.concatenate([ps for _, ps in read]).reshape(-1, dimension)
+            else:
+                sentence_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in sentences])
+                passage_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in passages])
             topics = self.model.topic_probabilities(sentence_vectors) if len(sentence_vectors) else \
                 np.zeros((0, len(self.model.topics)), dtype=np.float32)
             negated = self.model.negated_probability(sentence_vectors) if len(sentence_vectors) else \
@@ -342,6 +349,17 @@ class EvidenceReader:
                                                 mine, _held_by(spans, passage_spans, mine))
                 at, pat = at + n, pat + m
         return out
+
+
+    def _encoded(self, policy_id: str, spans: np.ndarray, passage_spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The practice encoder's vectors of a policy's sentences and passages (their bare text), read from the
+        cache when this text was encoded before by the same encoder (`PracticeModel.encode_cached`)."""
+        if self.text_of is None:
+            raise ValueError("a practice model that reads text needs the policies' texts (text_of)")
+        text = self.text_of(policy_id)
+        texts = [text[int(a):int(b)] for a, b in np.concatenate([spans.reshape(-1, 2), passage_spans.reshape(-1, 2)])]
+        vectors = self.model.encode_cached(texts)
+        return vectors[:len(spans)], vectors[len(spans):]
 
 
 # A passage that states a practice lends its probability to those of its sentences that reach LEAN of the

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -48,7 +49,8 @@ def dense_forward(layers: list[tuple[np.ndarray, np.ndarray]], vectors: np.ndarr
 class PracticeModel:
     """The three heads and their thresholds; see the module docstring for how the thresholds are used."""
 
-    def __init__(self, layers: dict[str, list[tuple[np.ndarray, np.ndarray]]], config: dict):
+    def __init__(self, layers: dict[str, list[tuple[np.ndarray, np.ndarray]]], config: dict,
+                 folder: Path | None = None):
         self.topics: tuple[str, ...] = tuple(config["topics"])
         self.dimension = int(config["dimension"])
         self.thresholds = np.asarray(config["thresholds"], dtype=np.float32)  # one per topic, in `topics` order
@@ -56,12 +58,76 @@ class PracticeModel:
         self.stance_threshold = float(config["stance_threshold"])
         self.config = config
         self._layers = layers
+        # A model with its own encoder (a MiniLM fine-tuned on the practice labels, int8 ONNX in `encoder/`)
+        # reads a sentence's text: its topic and stance heads take that encoder's vectors of the bare text,
+        # not the index's. The question head always reads the index model's question vector.
+        self.encoder_config: dict | None = config.get("encoder")
+        self.folder = folder
+        self._encoder: Any = None  # qa.embed.onnx.OnnxEncoder, opened on first use
+
+    @property
+    def reads_text(self) -> bool:
+        """Whether the topic and stance heads take `encode(texts)` (True) or the index's vectors."""
+        return self.encoder_config is not None
+
+    @property
+    def identity(self) -> str:
+        """What a cached encoder vector depends on: the encoder's weights (their sha256, from practice.json)."""
+        config = self.encoder_config or {}
+        return f"{config.get('sha256', '')}:{config.get('max_length', '')}"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """The practice encoder's vectors of `texts` (bare sentence or passage text), (n, dimension)."""
+        if self.encoder_config is None or self.folder is None:
+            raise PracticeModelUnavailable("this practice model has no encoder; it reads the index's vectors")
+        if self._encoder is None:
+            from qa.embed.onnx import OnnxEncoder
+
+            folder = self.folder / self.encoder_config["folder"]
+            try:
+                self._encoder = OnnxEncoder(folder, folder / "model-int8.onnx", int(self.encoder_config["max_length"]),
+                                            self.dimension, with_types=True, one_per_run=True)
+            except Exception as err:  # onnxruntime's and tokenizers' own errors for a damaged file
+                message = str(err).splitlines()[0] if str(err) else type(err).__name__
+                raise PracticeModelUnavailable(f"practice model {self.folder}: its encoder cannot be opened "
+                                               f"({type(err).__name__}: {message[:200]})") from err
+        return self._encoder.encode(texts)
 
     def threshold(self, topic: str) -> float:
         """The P(topic) at or above which a passage or sentence states `topic` (KeyError for an unknown id)."""
         if topic not in self.topics:
             raise KeyError(f"unknown topic {topic!r}; the model knows {', '.join(self.topics)}")
         return float(self.thresholds[self.topics.index(topic)])
+
+    def encode_cached(self, texts: list[str]) -> np.ndarray:
+        """`encode(texts)`, kept on disk under the cache root by the encoder's identity and the texts (one file
+        per call: a policy's sentences and passages): encoding a policy's few hundred texts takes seconds,
+        reading them back milliseconds. A damaged file is encoded again; float32, so a vector read back
+        decides exactly as a fresh one."""
+        import hashlib
+        import io
+
+        from qa.config import cache_root
+        from qa.files import atomic_write
+
+        key = hashlib.sha256("\0".join([self.identity, *texts]).encode()).hexdigest()
+        path = cache_root() / "practice-vectors" / key[:2] / f"{key}.npy"
+        if path.is_file():
+            try:
+                vectors = np.load(path, allow_pickle=False)
+                if vectors.shape == (len(texts), self.dimension):
+                    return vectors.astype(np.float32, copy=False)
+            except (OSError, ValueError):
+                pass
+        vectors = np.asarray(self.encode(texts), dtype=np.float32).reshape(len(texts), self.dimension)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            buffer = io.BytesIO()
+            np.save(buffer, vectors, allow_pickle=False)
+            atomic_write(path, buffer.getvalue())
+        except OSError:
+            pass  # a read-only cache: encoded again next time
+        return vectors
 
     def _check(self, vectors: np.ndarray) -> np.ndarray:
         vectors = np.asarray(vectors, dtype=np.float32)
@@ -112,7 +178,9 @@ def read_practice_model(folder: Path) -> PracticeModel:
             count = int(config["layers"][head])
             layers[head] = [(tensors[f"{head}.{i}.weight"].astype(np.float32),
                              tensors[f"{head}.{i}.bias"].astype(np.float32)) for i in range(count)]
-        model = PracticeModel(layers, config)
+        model = PracticeModel(layers, config, folder)
+        if model.reads_text and not (folder / str(config["encoder"]["folder"]) / "model-int8.onnx").is_file():
+            raise FileNotFoundError(2, "missing", str(folder / str(config["encoder"]["folder"]) / "model-int8.onnx"))
         expected = {"topic": len(model.topics), "negated": 1, "question": len(model.topics)}
         for head, (weight, _) in ((h, layers[h][-1]) for h in HEADS):
             if layers[head][0][0].shape[1] != model.dimension or weight.shape[0] != expected[head]:
