@@ -393,3 +393,28 @@ def test_a_damaged_encoder_is_a_one_line_error(tmp_path):
     with pytest.raises(PracticeModelUnavailable, match="its encoder cannot be opened") as caught:
         model.encode(["We do not sell your data."])
     assert "\n" not in str(caught.value) and exit_code(caught.value) is not None
+
+
+@pytest.mark.integration
+def test_warm_up_reads_a_small_collection_once_and_the_disk_keeps_it(seed_index_dir, real_embedder, tmp_path,
+                                                                     monkeypatch):
+    """The shipped model reads text: warming the seed index encodes every policy once; a second engine
+    reads the same vectors back from the cache root, and decides exactly as the first."""
+    from qa.search import engine as engine_module
+    from qa.search.engine import Engine
+
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    first = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    first.warm_up()
+    assert set(first.evidence.missing(list(first.policies))) == set()
+    files = list((tmp_path / "cache" / "practice-vectors").rglob("*.npy"))
+    assert len(files) == len(first.policies)
+    second = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    second.practice.encode = None  # reading back must not encode
+    again = second.evidence.read(sorted(second.policies))  # read as warm_up reads: the same stacked products
+    for policy in first.policies:
+        np.testing.assert_array_equal(again[policy].topics, first.evidence.of(policy).topics)
+    monkeypatch.setattr(engine_module, "WARM_PASSAGES", 10)  # too large a collection: left to its build
+    third = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    third.warm_up()
+    assert set(third.evidence.missing(list(third.policies))) == set(third.policies)

@@ -39,7 +39,9 @@ def practice_reads(model: PracticeModel, embedder: Embedder) -> bool:
 IndexT = TypeVar("IndexT", bound=IndexReader)
 
 
-WARM_POLICIES = 50  # `warm_up` reads the practices of a collection this small; a larger one at build time
+# `warm_up` reads the practices of a collection this small (the seed's 5 policies and 120 passages: about 1 s
+# once, then read back from disk); a larger one is read by its build (`policyqa index build`).
+WARM_POLICIES, WARM_PASSAGES = 50, 5_000
 
 
 class Engine(Generic[IndexT]):
@@ -115,12 +117,13 @@ class Engine(Generic[IndexT]):
 
     def warm_up(self) -> None:
         """Build what retrieval otherwise builds on first use (the BM25 index), so no question pays for it;
-        with a practice model that reads text, what it reads in up to WARM_POLICIES policies (encoded once,
-        then kept on disk: `PracticeModel.encode_cached`)."""
+        with a practice model that reads text, what it reads in a small collection (WARM_POLICIES,
+        WARM_PASSAGES; encoded once, then kept on disk: `PracticeModel.encode_cached`)."""
         self.scorer.bm25_scores("warm up", depth=1)
         practice = self.practice
+        passages = int((getattr(self.index, "manifest", None) or {}).get("passage_count", 0))
         if practice is not None and practice.reads_text and self.evidence is not None \
-                and len(self.policies) <= WARM_POLICIES:
+                and len(self.policies) <= WARM_POLICIES and passages <= WARM_PASSAGES:
             self.evidence.read(sorted(self.policies))
 
     def read_practices(self, progress=None) -> None:
