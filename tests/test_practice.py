@@ -418,3 +418,14 @@ def test_warm_up_reads_a_small_collection_once_and_the_disk_keeps_it(seed_index_
     third = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
     third.warm_up()
     assert set(third.evidence.missing(list(third.policies))) == set(third.policies)
+
+
+def test_the_chat_says_in_one_line_that_the_practice_encoder_cannot_be_opened():
+    from qa.chat.chats import SearchOptions, ask
+
+    class Broken:
+        def answer(self, *args, **kwargs):
+            raise PracticeModelUnavailable("practice model m: its encoder cannot be opened (InvalidProtobuf: x)")
+
+    turn = ask(Broken(), "Do they sell my data?", SearchOptions(["a"], True, 5, "hybrid"), [])
+    assert turn.answer is None and turn.problem.startswith("practice model m: its encoder cannot be opened")

@@ -11,6 +11,7 @@ import streamlit as st
 
 from qa.chat.engines import store_failure
 from qa.chat.history import ChatStore, Turn
+from qa.errors import ModelLoadError
 from qa.search.engine import Engine
 
 HISTORY_TURNS = 6  # earlier answers passed to the engine, so follow-ups resolve against recent turns
@@ -91,6 +92,9 @@ def ask(engine: Engine, question: str, options: SearchOptions, earlier: list[Tur
                                     retriever=options.retriever, history=history)
     except ValueError as err:
         turn.problem = str(err)[:1].upper() + str(err)[1:] + "."
+        return turn
+    except ModelLoadError as err:  # a practice encoder opened at its first use, damaged since the index loaded
+        turn.problem = str(err)
         return turn
     except Exception as err:
         if (failure := store_failure(err)) is None:
