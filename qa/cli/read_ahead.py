@@ -20,8 +20,6 @@ def read_practices_after_build(location, quiet: bool) -> None:
         if practice is None or not practice.reads_text:  # it reads the index's own vectors: nothing to do
             return
         engine = open_engine(location)
-        if engine.practice is None or not engine.practice.reads_text:
-            return
         with progress_bar("reading practices", "policy", quiet) as progress:
             engine.read_practices(progress)
     except Exception as err:  # noqa: BLE001 - a read-ahead: whatever stops it, the build stands

@@ -42,6 +42,7 @@ IndexT = TypeVar("IndexT", bound=IndexReader)
 # `warm_up` reads the practices of a collection this small (the seed's 5 policies and 120 passages: about 1 s
 # once, then read back from disk); a larger one is read by its build (`policyqa index build`).
 WARM_POLICIES, WARM_PASSAGES = 50, 5_000
+READ_AHEAD_STEP = 16  # policies read between two progress reports of `read_practices`
 
 
 class Engine(Generic[IndexT]):
@@ -120,11 +121,9 @@ class Engine(Generic[IndexT]):
         with a practice model that reads text, what it reads in a small collection (WARM_POLICIES,
         WARM_PASSAGES; encoded once, then kept on disk: `PracticeModel.encode_cached`)."""
         self.scorer.bm25_scores("warm up", depth=1)
-        practice = self.practice
         passages = int((getattr(self.index, "manifest", None) or {}).get("passage_count", 0))
-        if practice is not None and practice.reads_text and self.evidence is not None \
-                and len(self.policies) <= WARM_POLICIES and passages <= WARM_PASSAGES:
-            self.evidence.read(sorted(self.policies))
+        if len(self.policies) <= WARM_POLICIES and passages <= WARM_PASSAGES:
+            self.read_practices()
 
     def read_practices(self, progress=None) -> None:
         """Encode what a practice model that reads text reads in every policy (after a build, so that no
@@ -133,10 +132,10 @@ class Engine(Generic[IndexT]):
         if practice is None or not practice.reads_text or evidence is None:
             return
         policies = sorted(self.policies)
-        for first in range(0, len(policies), 16):
-            evidence.read(policies[first:first + 16])
+        for first in range(0, len(policies), READ_AHEAD_STEP):
+            evidence.read(policies[first:first + READ_AHEAD_STEP])
             if progress is not None:
-                progress(min(first + 16, len(policies)), len(policies))
+                progress(min(first + READ_AHEAD_STEP, len(policies)), len(policies))
 
     def forget_queries(self) -> None:
         """Drop cached question vectors (so a benchmark times the embedding of every question)."""

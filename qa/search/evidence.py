@@ -327,7 +327,7 @@ class EvidenceReader:
             sentences = [self.scorer.policy_sentences(p) for p in missing]
             passages = [self.scorer.policy_passages(p) for p in missing]
             dimension = self.model.dimension
-            if getattr(self.model, "reads_text", False):  # the model's own encoder reads the texts
+            if self.model.reads_text:  # the model's own encoder reads the texts
                 read = [self._encoded(p, spans, passage_spans)
                         for p, (spans, _), (passage_spans, _) in zip(missing, sentences, passages, strict=True)]
                 sentence_vectors = np.concatenate([s for s, _ in read]).reshape(-1, dimension)
@@ -349,7 +349,6 @@ class EvidenceReader:
                                                 mine, _held_by(spans, passage_spans, mine))
                 at, pat = at + n, pat + m
         return out
-
 
     def _encoded(self, policy_id: str, spans: np.ndarray, passage_spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """The practice encoder's vectors of a policy's sentences and passages (their bare text), read from the

@@ -67,17 +67,27 @@ def picked(policy: str, share: int) -> bool:
     return int(hashlib.sha256(policy.encode()).hexdigest()[:8], 16) % share == 0
 
 
-def _split_rows(data_dir: Path, settings: EncoderSettings) -> tuple[list[str], EmbeddedRows, np.ndarray, list[str],
-                                                                   np.ndarray]:
+@dataclass(frozen=True)
+class RowSplit:
     """The rows' bare texts, the rows (without vectors), which are OPP-115's, the training policies that pick
     the thresholds, and the indices of the rows fine-tuned on."""
+
+    texts: list[str]
+    data: EmbeddedRows
+    opp: np.ndarray
+    pick: list[str]
+    fit: np.ndarray
+
+
+def split_rows(data_dir: Path, settings: EncoderSettings) -> RowSplit:
+    """Read the training rows once and split them (see `RowSplit`)."""
     rows = training_rows(data_dir)
     texts = [bare(t) for t in rows.texts]
     data = EmbeddedRows.of(rows, np.zeros((len(texts), 1), dtype=np.float32))
     opp = np.isin(data.source, ("opp115-segment", "opp115-sentence"))
     train_policies = sorted(set(data.group[opp & (data.part == "train")]))
     pick = [p for p in train_policies if picked(p, settings.pick_share)]
-    return texts, data, opp, pick, np.flatnonzero((data.part == "train") & ~np.isin(data.group, pick))
+    return RowSplit(texts, data, opp, pick, np.flatnonzero((data.part == "train") & ~np.isin(data.group, pick)))
 
 
 def _fine_tune(texts: list[str], y: np.ndarray, rows: np.ndarray, settings: EncoderSettings, base_dir: Path,
@@ -158,19 +168,20 @@ def train_practice_encoder(out_dir: Path, data_dir: Path, topics_file: Path, set
 
     settings = settings or EncoderSettings()
     started = time.time()
-    texts, data, opp, pick, fit = _split_rows(data_dir, settings)
-    y = np.concatenate([data.topics, data.negated[:, None]], axis=1)  # the topics, then "does not"
-    log(f"{len(fit)} training rows; {len(pick)} training policies pick the thresholds; fine-tuning")
+    split = split_rows(data_dir, settings)
+    y = np.concatenate([split.data.topics, split.data.negated[:, None]], axis=1)  # the topics, then "does not"
+    log(f"{len(split.fit)} training rows; {len(split.pick)} training policies pick the thresholds; fine-tuning")
     base_dir = Path(resolve_model_path(BASE))
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
-        weight, bias, info = _fine_tune(texts, y, fit, settings, base_dir, Path(tmp), log)
+        weight, bias, info = _fine_tune(split.texts, y, split.fit, settings, base_dir, Path(tmp), log)
         onnx = export_bi_encoder_int8(Path(tmp), out_dir / ENCODER_FOLDER)
-    return finish_model(out_dir, onnx, weight, bias, info, data_dir, topics_file, settings, log, started)
+    return finish_model(out_dir, onnx, weight, bias, info, split, data_dir, topics_file, settings, log, started)
 
 
-def finish_model(out_dir: Path, onnx: Path, weight: np.ndarray, bias: np.ndarray, info: dict, data_dir: Path,
-                 topics_file: Path, settings: EncoderSettings, log: Callable[[str], None], started: float) -> dict:
+def finish_model(out_dir: Path, onnx: Path, weight: np.ndarray, bias: np.ndarray, info: dict, split: RowSplit,
+                 data_dir: Path, topics_file: Path, settings: EncoderSettings, log: Callable[[str], None],
+                 started: float) -> dict:
     """With the int8 encoder exported to `onnx` (in `out_dir`/encoder) and the head (`weight`, `bias`,
     SCALE folded in): thresholds on the held-out training and calibration policies, the test report, the
     question head, and the folder's files."""
@@ -178,7 +189,7 @@ def finish_model(out_dir: Path, onnx: Path, weight: np.ndarray, bias: np.ndarray
 
     from qa.embed.load import load_embedder
 
-    texts, data, opp, pick, fit = _split_rows(data_dir, settings)
+    texts, data, opp, pick = split.texts, split.data, split.opp, split.pick
     calibration = sorted(set(data.group[opp & (data.part == "calibration")]))
     test = sorted(set(data.group[opp & (data.part == "test")]))
     sha = hashlib.sha256(onnx.read_bytes()).hexdigest()
@@ -229,7 +240,7 @@ def finish_model(out_dir: Path, onnx: Path, weight: np.ndarray, bias: np.ndarray
         "unannotated_thresholds": ["complaints", "legal-basis"], "settings": asdict(settings),
     }
     (out_dir / CONFIG).write_text(json.dumps(config, indent=1) + "\n", encoding="utf-8")
-    return {"settings": asdict(settings), "training": info, "rows": len(fit), "pick_policies": pick,
+    return {"settings": asdict(settings), "training": info, "rows": len(split.fit), "pick_policies": pick,
             "seconds": round(time.time() - started), "policy_level": report, "stance": stance,
             "questions_report": question_report, "thresholds": config["thresholds"],
             "question_threshold": config["question_threshold"], "encoder_sha256": sha,
