@@ -334,6 +334,9 @@ def test_encoded_vectors_are_kept_on_disk_exactly(tmp_path, monkeypatch):
         path.write_bytes(b"damaged")
     assert np.array_equal(model.encode_cached(["We do not sell your data.", "Cookies"]), first)
     assert len(calls) == 3  # a damaged file is encoded again
+    twice = model.encode_cached(["Cookies", "We keep it.", "Cookies"])  # a text met twice is encoded once
+    assert calls[-1] == ["Cookies", "We keep it."] and twice.shape == (3, DIM)
+    assert np.array_equal(twice[0], first[1]) and np.array_equal(twice[2], first[1])
 
 
 def test_evidence_of_a_model_that_reads_text_comes_from_the_policy_text(tmp_path, monkeypatch):

@@ -119,7 +119,11 @@ class PracticeModel:
                     return vectors.astype(np.float32, copy=False)
             except (OSError, ValueError):
                 pass
-        vectors = np.asarray(self.encode(texts), dtype=np.float32).reshape(len(texts), self.dimension)
+        # A text met twice in one call (a one-sentence passage is also its sentence; a policy repeats its
+        # boilerplate) is encoded once: the encoder runs one text at a time, so its vector is the same.
+        unique = {text: i for i, text in enumerate(dict.fromkeys(texts))}
+        read = np.asarray(self.encode(list(unique)), dtype=np.float32).reshape(len(unique), self.dimension)
+        vectors = read[np.fromiter((unique[t] for t in texts), dtype=np.int64, count=len(texts))]
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             buffer = io.BytesIO()
