@@ -360,6 +360,25 @@ def test_evidence_of_a_model_that_reads_text_comes_from_the_policy_text(tmp_path
         EvidenceReader(_Sentences(), model).of("a")
 
 
+
+def test_a_read_over_many_policies_encodes_at_most_the_first_few(tmp_path, monkeypatch):
+    """A question over hundreds of policies never waits for all to be encoded: past `encode_at_most`,
+    policies whose vectors are not on disk are left out; those on disk (a build read them) always count."""
+    from qa.search.evidence import EvidenceReader
+
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    model = load_practice_model(str(_with_encoder(write_model(tmp_path / "m"))))
+    calls: list = []
+    _fake_encode(model, calls)
+    texts = {"a": "".join(chr(65 + i % 26) for i in range(400)), "c": "".join(chr(97 + i % 26) for i in range(400))}
+    reader = EvidenceReader(_Sentences(), model, text_of=texts.get)
+    assert list(reader.read(["c", "a"], encode_at_most=1)) == ["c"] and len(calls) == 1
+    assert list(reader.read(["c", "a"], encode_at_most=0)) == ["c"] and len(calls) == 1  # "c" is kept
+    assert sorted(reader.read(["c", "a"], encode_at_most=1)) == ["a", "c"] and len(calls) == 2
+    again = EvidenceReader(_Sentences(), model, text_of=texts.get)  # another process: both are on disk
+    assert sorted(again.read(["a", "c"], encode_at_most=0)) == ["a", "c"] and len(calls) == 2
+    np.testing.assert_allclose(again.of("a").topics, reader.of("a").topics, rtol=1e-5, atol=1e-6)
+
 def test_the_encoder_fine_tunes_on_a_few_rows_and_saves_a_model_folder(tmp_path):
     """The training loop of `tune practice --encoder` (toy rows, two steps): a head of topics + stance with
     the scale folded in, and a sentence-transformers folder the int8 export can read."""

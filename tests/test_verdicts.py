@@ -132,6 +132,36 @@ def test_many_policies_start_from_one_search(tmp_path):
     assert {row.policy: row.verdict for row in answer.rows} == expected
 
 
+
+def test_over_many_policies_a_model_that_reads_text_encodes_only_the_first_ones(tmp_path, monkeypatch):
+    """A cold cache never makes one question encode every policy: the ten answered in full are encoded, the
+    others are not decided (and the summary says so) until their practices are read, as a build does."""
+    from qa.search.wording import summary_line
+
+    monkeypatch.setenv("POLICYQA_CACHE", str(tmp_path / "cache"))
+    policies = {f"firm{i:02d}": f"Firm {i:02d} Privacy\n\nWe collect your name.\n\n" +
+                ("We never sell your data.\n" if i % 2 else "We sell your data to brokers.\n") for i in range(20)}
+    engine = engine_over(tmp_path, policies)
+    encoded: list[str] = []
+    model = engine.practice
+    model.encoder_config, model.folder = {"sha256": "fake", "max_length": 32}, tmp_path  # reads bare text
+
+    def encode(texts):
+        encoded.extend(texts)
+        return wide().embed(list(texts))
+    model.encode = encode
+    answer = engine.answer("Which companies sell my data?")
+    assert len(answer.scope) == 20 and len(answer.rows) == 10 and answer.unchecked == 10
+    assert summary_line(answer).endswith(" · 10 not decided")
+    assert len({t[:7] for t in encoded if t.startswith("Firm ")}) == 10  # the texts of ten policies, no more
+    engine.read_practices()
+    again = engine_over(tmp_path / "again", policies)
+    again.practice.encoder_config, again.practice.folder, again.practice.encode = model.encoder_config, tmp_path, encode
+    settled = again.answer("Which companies sell my data?")
+    assert len(settled.rows) == 20 and settled.unchecked == 0
+    assert {row.policy: row.verdict for row in settled.rows} == {
+        pid: NO if i % 2 else YES for i, pid in enumerate(sorted(policies))}
+
 def test_literal_first_stage_answer_stays_first(engine):
     from qa.search.reranker import keep_literal as _keep_literal
     from qa.types import Hit
@@ -460,3 +490,15 @@ def test_a_denial_with_an_exception_is_no_no(sentence, excepted):
     from qa.search.verdict import excepts
 
     assert excepts(sentence) is excepted
+
+
+def test_a_listed_summary_says_how_many_policies_were_not_decided():
+    from types import SimpleNamespace
+
+    from qa.search.wording import summary_line
+
+    answer = SimpleNamespace(kind=YES_NO, scope=tuple(f"p{i}" for i in range(30)), not_indexed=(), unchecked=27,
+                             summary=lambda: {NO: ["Gofile"], NOT_STATED: ["GitLab"], YES: ["Allrecipes"]})
+    assert summary_line(answer) == ("Say they don't: Gofile · Don't say: GitLab · Say they do: Allrecipes · "
+                                    "27 of 30 policies not decided")
+    assert summary_line(SimpleNamespace(**{**vars(answer), "unchecked": 0})).endswith("Say they do: Allrecipes")

@@ -15,7 +15,7 @@ from qa.chat.history import Turn
 from qa.chat.transcript import answer_spans, not_indexed_line, shown_quotes
 from qa.search.engine import DEFAULT_RETRIEVER, Engine
 from qa.search.result import Answer, PolicyAnswer
-from qa.search.wording import NAMES_LISTED, summary_line, summary_parts, verdict_word, wants_summary
+from qa.search.wording import NAMES_LISTED, summary_line, summary_parts, unchecked_line, verdict_word, wants_summary
 from qa.search.wording import not_indexed_line as no_policy_line
 
 
@@ -81,6 +81,8 @@ def answer_parts(turn: Turn, engine: Engine) -> tuple[list[str], list[str]]:
             parts.append(render.summary_line_html(summary_line(answer)))
         else:
             parts.append(render.summary_html(summary, answer.not_indexed))
+            if answer.unchecked:
+                parts.append(render.muted_html(unchecked_line(answer)))
     for row in shown_rows(turn):
         parts.append(render.policy_name_html(row.name))
         quotes = shown_quotes(row)

@@ -261,19 +261,22 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     about, every policy (past EVIDENCE_ALL policies, those the search found) is checked for a sentence
     stating it: those that state it lead, by how well their sentence answers; the others are "not stated"
     rows without a search. Without one, the policies the search ranks first are answered, and the others
-    get no row (`Answer.scope` still counts them)."""
+    get no row (`Answer.scope` still counts them), as do those a model that reads text has not read yet."""
     pool = engine.search(question, k=CORPUS_DEPTH, policies=None, **kwargs)
     order = list(dict.fromkeys(h.policy for h in pool))
     evidence, model = engine.evidence, engine.practice
     if not asked.thresholds or evidence is None or asked.query is None:
         return order[:DECIDED_POLICIES], []
-    judged = list(scope) if len(scope) <= EVIDENCE_ALL else order
+    judged = list(dict.fromkeys([*order, *scope])) if len(scope) <= EVIDENCE_ALL else order
     # A store reads what deciding these policies reads one policy at a time (texts, the vectors of the
     # evidence not held) in a few queries: one query per policy was most of the time at 6,000 policies.
     read_ahead = getattr(engine.scorer, "prefetch", None)
     if read_ahead is not None:
         read_ahead(judged, vectors=evidence.missing(judged))
-    found = evidence.read(judged)
+    # A model that reads text encodes only the policies the search ranks first (answered in full below, they
+    # are encoded anyway); the others count when a build has read them ahead, else get no row.
+    found = evidence.read(judged, encode_at_most=DECIDED_POLICIES)
+    judged = [p for p in judged if p in found]
     decisions = {p: decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, asked.query,
                            terms, {}, literal=False) for p in judged}
     stating = sorted((p for p in judged if decisions[p].stated), key=lambda p: -decisions[p].score)

@@ -306,32 +306,48 @@ class EvidenceReader:
             return found
         return self.read([policy_id])[policy_id]
 
-    def read(self, policy_ids: Sequence[str]) -> dict[str, PolicyEvidence]:
+    def read(self, policy_ids: Sequence[str], encode_at_most: int | None = None) -> dict[str, PolicyEvidence]:
         """`of` for many policies: those not kept are read READ_TOGETHER at a time, the practice model run once
-        over all their sentences and passages (run per policy, its small matrix products cost more in
-        overhead than in arithmetic: 2.7 s against 0.06 s for the 332 policies of a real collection)."""
+        over all their sentences and passages (run per policy: 2.7 s against 0.06 s for 332 real policies).
+
+        `encode_at_most`: with a model that reads text, at most that many policies whose vectors are not on
+        disk are encoded (the first given), the others left out: a question over hundreds of policies never
+        waits for all to be encoded (about 10 s each on two cores); `policyqa index build` reads them ahead."""
         out = {p: self._kept[p] for p in dict.fromkeys(policy_ids) if p in self._kept}
         missing = [p for p in dict.fromkeys(policy_ids) if p not in out]
+        left = encode_at_most
         for first in range(0, len(missing), READ_TOGETHER):
-            out.update(self._read(missing[first:first + READ_TOGETHER]))
-        for policy_id in policy_ids:
+            found, encoded = self._read(missing[first:first + READ_TOGETHER], left)
+            out.update(found)
+            left = None if left is None else left - encoded
+        for policy_id in (p for p in policy_ids if p in out):
             self._kept[policy_id] = out[policy_id]
             self._kept.move_to_end(policy_id)
         while len(self._kept) > self.capacity:
             self._kept.popitem(last=False)
         return out
 
-    def _read(self, missing: Sequence[str]) -> dict[str, PolicyEvidence]:
-        out = {}
+    def _read(self, missing: Sequence[str], encode_at_most: int | None = None) -> tuple[dict[str, PolicyEvidence], int]:
+        """The evidence of `missing` (past `encode_at_most` policies to encode, left out), and how many were."""
+        out: dict[str, PolicyEvidence] = {}
+        encoded = 0
         if missing:
             sentences = [self.scorer.policy_sentences(p) for p in missing]
             passages = [self.scorer.policy_passages(p) for p in missing]
             dimension = self.model.dimension
             if self.model.reads_text:  # the model's own encoder reads the texts
-                read = [self._encoded(p, spans, passage_spans)
-                        for p, (spans, _), (passage_spans, _) in zip(missing, sentences, passages, strict=True)]
-                sentence_vectors = np.concatenate([s for s, _ in read]).reshape(-1, dimension)
-                passage_vectors = np.concatenate([ps for _, ps in read]).reshape(-1, dimension)
+                texts = [self._texts(p, spans, passage_spans)
+                         for p, (spans, _), (passage_spans, _) in zip(missing, sentences, passages, strict=True)]
+                chosen: list[int] = []
+                for i, policy_texts in enumerate(texts):
+                    fresh = not self.model.is_cached(policy_texts)
+                    if not fresh or encode_at_most is None or encoded < encode_at_most:
+                        encoded, chosen = encoded + fresh, [*chosen, i]
+                missing, sentences, passages = ([part[i] for i in chosen] for part in (missing, sentences, passages))
+                read = [(self.model.encode_cached(texts[i]), len(sentences[j][0])) for j, i in enumerate(chosen)]
+                empty = np.zeros((0, dimension), dtype=np.float32)
+                sentence_vectors = np.concatenate([empty, *(r[:n] for r, n in read)])
+                passage_vectors = np.concatenate([empty, *(r[n:] for r, n in read)])
             else:
                 sentence_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in sentences])
                 passage_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in passages])
@@ -348,17 +364,16 @@ class EvidenceReader:
                 out[policy_id] = PolicyEvidence(spans, vectors, topics[at:at + n], negated[at:at + n], passage_spans,
                                                 mine, _held_by(spans, passage_spans, mine))
                 at, pat = at + n, pat + m
-        return out
+        return out, encoded
 
-    def _encoded(self, policy_id: str, spans: np.ndarray, passage_spans: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The practice encoder's vectors of a policy's sentences and passages (their bare text), read from the
-        cache when this text was encoded before by the same encoder (`PracticeModel.encode_cached`)."""
+    def _texts(self, policy_id: str, spans: np.ndarray, passage_spans: np.ndarray) -> list[str]:
+        """The bare texts of a policy's sentences, then its passages: what the practice encoder reads (its
+        vectors read from the cache when this text was encoded before by the same encoder,
+        `PracticeModel.encode_cached`)."""
         if self.text_of is None:
             raise ValueError("a practice model that reads text needs the policies' texts (text_of)")
         text = self.text_of(policy_id)
-        texts = [text[int(a):int(b)] for a, b in np.concatenate([spans.reshape(-1, 2), passage_spans.reshape(-1, 2)])]
-        vectors = self.model.encode_cached(texts)
-        return vectors[:len(spans)], vectors[len(spans):]
+        return [text[int(a):int(b)] for a, b in np.concatenate([spans.reshape(-1, 2), passage_spans.reshape(-1, 2)])]
 
 
 # A passage that states a practice lends its probability to those of its sentences that reach LEAN of the

@@ -104,14 +104,11 @@ class PracticeModel:
         per call: a policy's sentences and passages): encoding a policy's few hundred texts takes seconds,
         reading them back milliseconds. A damaged file is encoded again; float32, so a vector read back
         decides exactly as a fresh one."""
-        import hashlib
         import io
 
-        from qa.config import cache_root
         from qa.files import atomic_write
 
-        key = hashlib.sha256("\0".join([self.identity, *texts]).encode()).hexdigest()
-        path = cache_root() / "practice-vectors" / key[:2] / f"{key}.npy"
+        path = self._cache_path(texts)
         if path.is_file():
             try:
                 vectors = np.load(path, allow_pickle=False)
@@ -132,6 +129,18 @@ class PracticeModel:
         except OSError:
             pass  # a read-only cache: encoded again next time
         return vectors
+
+    def is_cached(self, texts: list[str]) -> bool:
+        """Whether `encode_cached(texts)` would read its vectors from disk rather than encode them."""
+        return self._cache_path(texts).is_file()
+
+    def _cache_path(self, texts: list[str]) -> Path:
+        import hashlib
+
+        from qa.config import cache_root
+
+        key = hashlib.sha256("\0".join([self.identity, *texts]).encode()).hexdigest()
+        return cache_root() / "practice-vectors" / key[:2] / f"{key}.npy"
 
     def _check(self, vectors: np.ndarray) -> np.ndarray:
         vectors = np.asarray(vectors, dtype=np.float32)

@@ -54,7 +54,13 @@ def summary_line(answer) -> str:
     line = " · ".join(f"{heading}: {', '.join(names) or NONE}" for heading, names in parts)
     if answer.not_indexed:
         line += f" · No policy indexed: {', '.join(answer.not_indexed)}"
-    return line
+    return line + (f" · {unchecked_line(answer)}" if answer.unchecked else "")
+
+
+def unchecked_line(answer) -> str:
+    """How many policies searched a listed summary leaves undecided (e.g. those whose practices no build has
+    read yet, `qa.search.evidence.EvidenceReader.read`): "322 of 332 policies not decided"."""
+    return f"{answer.unchecked} of {len(answer.scope)} policies not decided"
 
 
 def wants_summary(answer) -> bool:
