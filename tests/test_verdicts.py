@@ -342,7 +342,7 @@ def test_in_the_event_that_names_no_event_a_person_attends(text, mentioned):
     ("recorded", "call recordings", True), ("emails", "by email", True),
 ])
 def test_a_key_term_matches_the_other_forms_of_its_word(term, text, found):
-    from qa.search.evidence import terms_in
+    from qa.search.terms import terms_in
 
     assert (terms_in(text, [term]) == 1.0) is found
 

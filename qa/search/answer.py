@@ -48,12 +48,9 @@ from qa.search.conversation import resolve_question
 from qa.search.evidence import (
     cued_topics,
     decide,
-    key_terms,
     literal_sentences,
     named_things,
     specific_things,
-    term_counts,
-    terms_in,
     unmentioned,
     unwritten,
 )
@@ -61,6 +58,7 @@ from qa.search.names import match_names, name_matcher, subject_organisations, wi
 from qa.search.passages import hit_holding, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
+from qa.search.terms import key_terms, term_counts, terms_in
 from qa.search.verdict import (
     BROADER,
     LIMITING,

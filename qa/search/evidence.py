@@ -8,8 +8,6 @@ asks about, which sentence says so, and does it say the company does not.
 
 from __future__ import annotations
 
-import functools
-import os
 import re
 from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
@@ -17,59 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Key terms: the question's content words. Function words, the words of every privacy question and the
-# company's own names carry no evidence of an answer.
-_STOP = frozenset("""
-a about above after again all also am an and any are as at be been before being below between both but by
-can could did do does doing down during each few for from further had has have having he her here hers how i
-if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
-out over own same she should so some such than that the their theirs them then there these they this those
-through to too under until up very was we were what when where which while who whom why will with would you
-your yours yourself company companies policy policies privacy personal personally data information info details they
-identifiable identifying identify pii app apps easily
-them their ever still really please tell know let ok okay get got
-""".split())
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
-
-
-def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:
-    """The question's content words, lower case, without stop words and the words of `names`."""
-    named = {w.lower() for n in names for w in _WORD.findall(n)}
-    return list(dict.fromkeys(w.lower() for w in _WORD.findall(question)
-                              if w.lower() not in _STOP and w.lower() not in named and len(w) > 2))
-
-
-@functools.cache
-def _snowball():
-    import Stemmer  # PyStemmer, the stemmer the BM25 index uses
-
-    return Stemmer.Stemmer("english")
-
-
-@functools.lru_cache(maxsize=4096)
-def _stem(term: str) -> str:
-    """The start every form of `term` shares: the part of its Snowball stem that spells the word itself, less
-    a closing "i" ("sharing" -> "shar", "accepting" -> "accept", "policy" -> "polic", "companies" -> "compan"),
-    so that a word-start match finds share, shared, acceptance, policies."""
-    word = term.lower()
-    prefix = os.path.commonprefix([word, _snowball().stemWord(word)])
-    if prefix.endswith("i") and len(prefix) > 4:
-        prefix = prefix[:-1]
-    return prefix if len(prefix) >= 3 else word
-
-
-@functools.lru_cache(maxsize=1024)
-def term_pattern(term: str) -> re.Pattern:
-    """`term` as a whole word with any ending ("sell" matches sells, selling; "recording" recordings)."""
-    return re.compile(rf"(?<!\w){re.escape(_stem(term))}\w*", re.IGNORECASE)
-
-
-def terms_in(text: str, terms: Sequence[str]) -> float:
-    """The share of `terms` found in `text` (0 without terms)."""
-    if not terms:
-        return 0.0
-    return sum(1 for t in terms if term_pattern(t).search(text)) / len(terms)
-
+from qa.search.terms import _STOP, term_counts
 
 # Words that name a practice outright in a question ("Does X *sell*…", "*How long*…", "*children*"). The
 # question head learnt from a few hundred app-store questions and misses such plain cues in questions about
@@ -386,23 +332,6 @@ LEAN = 0.5
 # less than children).
 LITERAL_TERMS = 2
 LITERAL_SHARE = 0.4
-
-
-def term_counts(text: str, spans: np.ndarray, terms: Sequence[str]) -> np.ndarray:
-    """How many of `terms` each sentence (`spans` into `text`, in text order) holds, shape (n,). Each term is
-    looked for once in the whole text (after a plain substring test), not sentence by sentence."""
-    counts = np.zeros(len(spans), dtype=np.int64)
-    if not terms or not len(spans):
-        return counts
-    lower = text.lower()
-    for term in terms:
-        if _stem(term).lower() not in lower:
-            continue
-        starts = np.fromiter((m.start() for m in term_pattern(term).finditer(text)), dtype=np.int64)
-        at = np.searchsorted(spans[:, 0], starts, side="right") - 1
-        inside = (at >= 0) & (starts < spans[np.clip(at, 0, None), 1])
-        counts[np.unique(at[inside])] += 1
-    return counts
 
 
 def literal_sentences(counts: np.ndarray, terms: Sequence[str], least: int = LITERAL_TERMS,

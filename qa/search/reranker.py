@@ -19,7 +19,7 @@ import numpy as np
 
 from qa.embed.adapter import SHIPPED_DIR
 from qa.errors import RerankerUnavailable  # noqa: F401 - raised here; defined in qa.errors
-from qa.search.evidence import terms_in
+from qa.search.terms import terms_in
 from qa.types import Hit
 
 DEFAULT_RERANKER = "policyqa-reranker"
