@@ -55,3 +55,25 @@ def test_counts_equal_a_pattern_per_term_on_any_text(pieces, terms):
 def test_a_text_that_case_folding_treats_apart_is_searched_term_by_term():
     assert _word_index("We never ſell it.", np.array([[0, 17]], dtype=np.int64).tobytes()) is None
     assert term_counts("We never ſell it.", np.array([[0, 17]]), ["sell"]).tolist() == [1]  # as re matches it
+
+
+def test_the_passage_holding_a_sentence_is_found_by_bisecting_as_by_reading_every_one():
+    from types import SimpleNamespace
+
+    from qa.search.passages import _first_holding
+
+    # overlapping passages in text order, as the splitter cuts them: 0-100, 80-180, 160-260, ...
+    passages = [SimpleNamespace(start=80 * i, end=80 * i + 100) for i in range(50)]
+    reads: list[int] = []
+
+    class Counted(list):
+        def __getitem__(self, row):
+            reads.append(row)
+            return list.__getitem__(self, row)
+
+    rows = np.arange(len(passages), dtype=np.int64)
+    for sentence in [(0, 10), (85, 95), (90, 170), (95, 185), (3990, 4000), (150, 400), (3995, 4100)]:
+        first = next((p for p in passages if p.start <= sentence[0] and sentence[1] <= p.end), None)
+        reads.clear()
+        assert _first_holding(Counted(passages), rows, sentence) is first, sentence
+        assert len(reads) <= 8  # a bisection, not a read of all 50

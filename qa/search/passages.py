@@ -50,10 +50,31 @@ def hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int
         if hit.start <= sentence[0] and sentence[1] <= hit.end:
             return replace(hit, highlights=(sentence,))
     rows = engine.scorer.scope([policy_id])
-    for passage in rows_of(engine.index.passages, rows if rows is not None else np.zeros(0, dtype=np.int64)):
-        if passage.start <= sentence[0] and sentence[1] <= passage.end:
-            return Hit(policy=policy_id, name=engine.policies[policy_id].name, section=passage.section,
-                       start=passage.start, end=passage.end, text=passage.text,
-                       score=0.0 if reranked else confidence, passage_id=passage.id, highlights=(sentence,),
-                       probability=confidence if reranked else None)
-    raise LookupError(f"no passage of {policy_id} holds {sentence}")  # sentences are cut from passages
+    rows = rows if rows is not None else np.zeros(0, dtype=np.int64)
+    found = _first_holding(engine.index.passages, rows, sentence)
+    if found is None:  # passages not in text order (none built here): every one is read
+        found = next((p for p in rows_of(engine.index.passages, rows)
+                      if p.start <= sentence[0] and sentence[1] <= p.end), None)
+    if found is None:
+        raise LookupError(f"no passage of {policy_id} holds {sentence}")  # sentences are cut from passages
+    return Hit(policy=policy_id, name=engine.policies[policy_id].name, section=found.section, start=found.start,
+               end=found.end, text=found.text, score=0.0 if reranked else confidence, passage_id=found.id,
+               highlights=(sentence,), probability=confidence if reranked else None)
+
+
+def _first_holding(passages, rows: np.ndarray, sentence: tuple[int, int]):
+    """The first passage of `rows` (one policy's, in text order) that holds `sentence`, found by bisecting
+    on where passages end (a few reads, not the policy's thousands); None when it is not found that way."""
+    lo, hi = 0, len(rows)
+    while lo < hi:  # the first passage ending at or after the sentence's end
+        mid = (lo + hi) // 2
+        if passages[int(rows[mid])].end < sentence[1]:
+            lo = mid + 1
+        else:
+            hi = mid
+    if lo == len(rows):
+        return None
+    passage = passages[int(rows[lo])]
+    earlier = passages[int(rows[lo - 1])] if lo else None
+    in_order = earlier is None or (earlier.end < sentence[1] and earlier.start <= passage.start)
+    return passage if in_order and passage.start <= sentence[0] and sentence[1] <= passage.end else None
