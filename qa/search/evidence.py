@@ -285,10 +285,12 @@ class EvidenceReader:
                 texts = [self._texts(p, spans, passage_spans)
                          for p, (spans, _), (passage_spans, _) in zip(missing, sentences, passages, strict=True)]
                 chosen: list[int] = []
-                for i, policy_texts in enumerate(texts):
-                    fresh = not self.model.is_cached(policy_texts)
-                    if not fresh or encode_at_most is None or encoded < encode_at_most:
-                        encoded, chosen = encoded + fresh, [*chosen, i]
+                for i, policy_texts in enumerate(texts):  # a budget asks which are on disk; none, no one
+                    fresh = encode_at_most is not None and not self.model.is_cached(policy_texts)
+                    if fresh and encoded >= (encode_at_most or 0):
+                        continue
+                    encoded += fresh
+                    chosen.append(i)
                 missing, sentences, passages = ([part[i] for i in chosen] for part in (missing, sentences, passages))
                 read = [(self.model.encode_cached(texts[i]), len(sentences[j][0])) for j, i in enumerate(chosen)]
                 empty = np.zeros((0, dimension), dtype=np.float32)
