@@ -52,6 +52,39 @@ def test_the_retention_qualifier_joins_the_quote(seeds):
     assert not quote.gap_before and not quote.more
 
 
+def test_a_qualifier_chosen_alone_is_quoted_with_the_sentence_it_limits(seeds):
+    concero = seeds["concero"]
+    [quote] = quotes_for(concero, "Unless there is an issue in which case we may keep recordings for longer.")
+    assert quote.text == ("Only the telephone number is kept alongside the recording, and we keep the recordings "
+                          "for 30 days in line with our Data Retention Policy. Unless there is an issue in which "
+                          "case we may keep recordings for longer.")
+    assert quote.text == concero.text[quote.start:quote.end]
+
+
+class _Text:
+    id, name, headings = "p", "P", ()
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+
+@pytest.mark.parametrize(("text", "chosen", "quoted"), [
+    ("We keep logs for 90 days. However, backups are kept for a year.", "However, backups are kept for a year.",
+     "We keep logs for 90 days. However, backups are kept for a year."),
+    ("We keep logs for 90 days.\n\nHowever, backups are kept for a year.", "However, backups are kept for a year.",
+     "However, backups are kept for a year."),  # another paragraph: not the sentence it limits
+    ("We keep logs for 90 days. Although rare, backups are kept for a year.",
+     "Although rare, backups are kept for a year.", "Although rare, backups are kept for a year."),
+])
+def test_only_a_sentence_opening_with_a_limit_takes_the_one_before_it(text, chosen, quoted):
+    policy = _Text(text)
+    start = text.index(chosen)
+    hit = Hit(policy="p", name="P", section="§", start=0, end=len(text), text=text, score=1.0,
+              highlights=((start, start + len(chosen)),))
+    [quote] = build_quotes(policy, hit, [(start, start + len(chosen))])
+    assert quote.text == quoted == text[quote.start:quote.end]
+
+
 def test_a_cut_list_says_how_many_items_are_left_and_where_they_are(seeds):
     ct1 = seeds["ct1-technologies"]
     lead = "We may share your personal data with:"

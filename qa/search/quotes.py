@@ -6,7 +6,9 @@ take at their word:
 - a quote is a span of whole sentences or whole list items (a passage that starts mid-sentence is read
   from the start of that sentence);
 - a following sentence that limits or reverses it ("Unless there is an issue in which case we may keep
-  recordings for longer.", "however", "except", "subject to", "provided that") joins it;
+  recordings for longer.", "however", "except", "subject to", "provided that") joins it; a chosen sentence
+  that opens by limiting the one before it ("Unless…", "However,…", "Otherwise…") is quoted with that one
+  (alone, "we may keep recordings for longer" hides the 30 days it is the exception to);
 - a list is quoted from its lead-in ("We may share your personal data with:") through the last item
   chosen (at least `ITEMS_SHOWN` items); the items left out are carried in `Quote.more`, so every
   interface can say "+2 more items" and open them in place;
@@ -46,6 +48,11 @@ _QUALIFIER_START = re.compile(
 _QUALIFIER_ANYWHERE = re.compile(
     r"\b(?:unless|except\s+(?:where|when|if|as|for|that|in)|subject\s+to|provided\s+that)\b"
     r"|\bmay\s+(?:keep|retain|store|hold|need\s+to\s+keep)\b[^.]*\blonger\b", re.IGNORECASE)
+# A sentence that makes no sense without the one before it: it opens by limiting or reversing it.
+_LIMITS_PREVIOUS = re.compile(
+    r"^\W*(?:unless|however|but|otherwise|nevertheless|nonetheless|save\s+(?:that|where|for)|"
+    r"this\s+does\s+not\s+apply|in\s+(?:some|certain|exceptional|limited|rare|such)\s+(?:cases|circumstances))\b",
+    re.IGNORECASE)
 # A span ending like this goes on in the next sentence or line ("…destination country; or").
 _DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")
@@ -187,7 +194,8 @@ class _Reader:
 
 
 def _grow(reader: _Reader, span: Span) -> Span:
-    """`span` grown over a dangling clause, a hard-wrapped line and the qualifiers that follow it."""
+    """`span` grown over a dangling clause, a hard-wrapped line, the sentence it limits (when it opens with
+    "Unless…", "However,…") and the qualifiers that follow it."""
     text = reader.text
     start, end = span
     previous = reader.previous_sentence(start)
@@ -196,6 +204,11 @@ def _grow(reader: _Reader, span: Span) -> Span:
            and "\n\n" not in text[previous[1]:start] and not re.search(r"[.!?:]['\")\]”’]*$", text[:previous[1]])):
         start = previous[0]
         previous = reader.previous_sentence(start)
+    # "Unless there is an issue…" limits the sentence before it (same paragraph): quote that one with it.
+    if (previous is not None and _LIMITS_PREVIOUS.search(text[start:end]) and reader.quotable(previous)
+            and reader.list_at(previous) is None and "\n\n" not in text[previous[1]:start].replace(" ", "")
+            and end - previous[0] <= GROW_LIMIT):
+        start = previous[0]
     while end - start < GROW_LIMIT:
         nxt = reader.next_sentence(end)
         if nxt is None or not reader.quotable(nxt) or reader.list_at(nxt) is not None:
