@@ -20,6 +20,18 @@ def test_concero_recordings_question_finds_30_days_in_top_3(seed_index_dir, real
     assert any(h.policy == "concero" and "30 days" in h.text for h in hits), [(h.policy, h.text[:60]) for h in hits]
 
 
+def test_how_long_marks_the_sentence_giving_the_time_and_quotes_its_exception(seed_index_dir, real_embedder):
+    """"call recordings" (not "phone call recordings"): the practice model's nearest retention sentence is
+    "Unless there is an issue…we may keep recordings for longer"; the answer marks the 30 days instead, and
+    its quote carries the exception."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("How long does Concero keep call recordings?").rows
+    assert row.policy == "concero" and not row.abstained
+    marked = [row.hits[0].text[s - row.hits[0].start:e - row.hits[0].start] for s, e in row.hits[0].highlights]
+    assert marked and all("30 days" in sentence for sentence in marked), marked
+    assert "30 days" in row.quotes[0].text and row.quotes[0].text.endswith("keep recordings for longer.")
+
+
 def test_cli_ask_json_quotes_are_exact(seed_index_dir, tmp_path):
     questions = tmp_path / "q.jsonl"
     questions.write_text(json.dumps({"id": "q1", "question": QUESTION}) + "\n"

@@ -394,6 +394,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
             if not _gives(lead, asked.demands):
                 return not_stated  # "how long…?" and the passage that answers gives no length of time
+            if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
+                sentence, negated = _giving(engine, policy_id, asked, scale, terms, marked, lead, (sentence, negated))
+                lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
             ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -415,6 +418,24 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and _negated(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _giving(engine, policy_id: str, asked: _Asked, scale: float, terms: Sequence[str],
+            marked: dict[tuple[int, int], float], lead: Hit,
+            chosen: tuple[tuple[int, int], float | None]) -> tuple[tuple[int, int], float | None]:
+    """(sentence, negated) marking `lead` for a question asking a detail ("how long…?"): a sentence of that
+    passage stating the practice and giving it ("we keep the recordings for 30 days", not "Unless there is an
+    issue…we may keep recordings for longer") when the `chosen` one does not; else `chosen`."""
+    text = engine.policies[policy_id].text
+    if asked.query is None or all(detail.search(text[chosen[0][0]:chosen[0][1]]) for detail in asked.demands):
+        return chosen
+    first = asked.accepts
+    giving = decide(engine.evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
+                    engine.practice.topics, asked.query, terms, marked, strength_weight=STRENGTH_WEIGHT,
+                    accepts=lambda s: (first is None or first(s)) and all(d.search(s) for d in asked.demands))
+    if giving.sentence is None or not lead.start <= giving.sentence[0] < giving.sentence[1] <= lead.end:
+        return chosen
+    return giving.sentence, giving.negated
 
 
 def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:
