@@ -451,3 +451,73 @@ def test_the_chat_says_in_one_line_that_the_practice_encoder_cannot_be_opened():
 
     turn = ask(Broken(), "Do they sell my data?", SearchOptions(["a"], True, 5, "hybrid"), [])
     assert turn.answer is None and turn.problem.startswith("practice model m: its encoder cannot be opened")
+
+
+class _StoredSentences(_Sentences):
+    """`_Sentences` whose vectors a vector index holds, read on use (`policy_sentence_rows`), as the folder's."""
+
+    def __init__(self):
+        from qa.index.vectors import StoredRows, VectorIndex
+
+        super().__init__()
+        rows: dict = {}
+        for part in (0, 1):
+            stacked = np.concatenate([self.data[p][part][1] for p in "abc"])
+            index, first = VectorIndex.build(stacked / np.linalg.norm(stacked, axis=1, keepdims=True)), 0
+            for p in "abc":
+                n = len(self.data[p][part][0])
+                self.data[p] = tuple((spans, index.reconstruct_n(first, n) if k == part else vectors)
+                                     for k, (spans, vectors) in enumerate(self.data[p]))
+                rows[(part, p)] = (self.data[p][part][0], StoredRows(index, np.arange(first, first + n)))
+                first += n
+        self.rows = rows
+
+    def policy_sentence_rows(self, policy):
+        return self.rows[(0, policy)]
+
+    def policy_passage_rows(self, policy):
+        return self.rows[(1, policy)]
+
+
+def test_evidence_reads_the_vectors_an_index_holds_on_use_and_decides_as_with_a_copy(tmp_path):
+    """Over a scorer whose index holds the vectors, the evidence keeps none of them (`StoredRows`) and decides
+    exactly as from the copies; `stating` kept per (topic, threshold) equals a fresh read."""
+    from qa.index.vectors import StoredRows
+    from qa.search.evidence import STATING_KEPT, EvidenceReader, decide
+
+    model = load_practice_model(str(write_model(tmp_path / "m")))
+    stored = _StoredSentences()
+    copied = _Sentences()
+    copied.data = stored.data  # the same vectors, as arrays
+    on_use, copies = EvidenceReader(stored, model).of("c"), EvidenceReader(copied, model).of("c")
+    assert isinstance(on_use.vectors, StoredRows) and isinstance(copies.vectors, np.ndarray)
+    assert np.array_equal(on_use.vectors[np.arange(len(copies.vectors))], copies.vectors)
+    assert np.array_equal(on_use.topics, copies.topics) and np.array_equal(on_use.negated, copies.negated)
+    text = "".join(chr(97 + i % 26) for i in range(400))
+    query = stored.data["c"][0][1][:1]
+    for topic in range(len(model.topics)):
+        asked = {topic: 0.3}
+        assert decide(on_use, text, asked, model.topics, query, [], {}) == \
+            decide(copies, text, asked, model.topics, query, [], {})
+    for topic, threshold in [(0, 0.5), (1, 0.2), (0, 0.5), (2, 0.9)]:
+        kept = on_use.stating(topic, threshold)
+        fresh = on_use._stating(topic, threshold)
+        assert all(np.array_equal(a, b) for a, b in zip(kept, fresh)) and kept[0].dtype == fresh[0].dtype
+        assert on_use.stating(topic, threshold) is kept and not kept[0].flags.writeable
+    for topic in range(len(model.topics)):
+        for threshold in (0.1, 0.2, 0.3):
+            on_use.stating(topic, threshold)
+    assert 0 < len(on_use._stated) <= STATING_KEPT
+
+
+def test_the_helpers_of_decide_equal_the_numpy_calls_they_replace():
+    from qa.search.evidence import _best_first, _not_among
+
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        n = int(rng.integers(1, 40))
+        found = np.flatnonzero(rng.random(n) < 0.4)
+        chosen = rng.permutation(n)[:int(rng.integers(0, n + 1))]
+        assert np.array_equal(_not_among(found, chosen, n), np.setdiff1d(found, chosen))
+        scores = rng.integers(0, 4, size=n).astype(np.float32)  # ties, kept in position order
+        assert list(_best_first(scores)) == np.argsort(-scores, kind="stable").tolist()

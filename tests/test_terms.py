@@ -77,3 +77,15 @@ def test_the_passage_holding_a_sentence_is_found_by_bisecting_as_by_reading_ever
         reads.clear()
         assert _first_holding(Counted(passages), rows, sentence) is first, sentence
         assert len(reads) <= 8  # a bisection, not a read of all 50
+
+
+def test_a_term_the_word_index_cannot_answer_is_searched_once_and_kept():
+    """"we're" is looked for in the whole text; the sentences found are kept by stem, and a later count (a
+    term of the same stem: "were" is not one) gives what a fresh search does."""
+    text = "We're here. Were we? WE'RE SURE. We’re curly. we'rein."
+    spans = sentences_of(text)
+    index = _word_index(text, np.ascontiguousarray(spans, dtype=np.int64).tobytes())
+    first = term_counts(text, spans, ["we're"])
+    assert "we'r" in index.searched
+    assert np.array_equal(term_counts(text, spans, ["we're"]), first)
+    assert np.array_equal(first, by_pattern(text, spans, ["we're"]))

@@ -19,6 +19,7 @@ from qa.embed.base import Embedder
 from qa.index.base import OpenedIndex, QueryCache
 from qa.index.scoring import pick_highlights, top_stable
 from qa.index.store import PolicyIndex
+from qa.index.vectors import StoredRows
 from qa.types import Hit
 
 
@@ -130,6 +131,21 @@ class Scorer(QueryCache):
             return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
         spans = np.array([(self.index.passages[r].start, self.index.passages[r].end) for r in rows], dtype=np.int64)
         return spans, np.asarray(self.index.vectors.reconstruct_batch(rows), dtype=np.float32)
+
+    def policy_sentence_rows(self, policy_id: str) -> tuple[np.ndarray, StoredRows]:
+        """`policy_sentences` with the vectors left in the sentence index, read on use (`StoredRows`): a caller
+        that keeps them holds no copy of what the index holds already."""
+        rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
+        ids = self._sentence_scope(rows)
+        ids = np.zeros(0, dtype=np.int64) if ids is None else ids
+        return np.asarray(self.index.sentences[ids, 1:3], dtype=np.int64).reshape(-1, 2), \
+            StoredRows(self.index.sentence_vectors, ids)
+
+    def policy_passage_rows(self, policy_id: str) -> tuple[np.ndarray, StoredRows]:
+        """`policy_passages` with the vectors left in the passage index, read on use (`StoredRows`)."""
+        rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
+        spans = np.array([(self.index.passages[r].start, self.index.passages[r].end) for r in rows], dtype=np.int64)
+        return spans.reshape(-1, 2), StoredRows(self.index.vectors, rows)
 
     def dense_scores(self, query: np.ndarray, rows: np.ndarray, sentence_weight: float) -> np.ndarray:
         passage = self.passage_cosines(query, rows)

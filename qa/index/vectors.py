@@ -37,6 +37,24 @@ ANN_SEED = 1234  # training sample and tuning queries are drawn with it, so a re
 EXHAUSTIVE_SHARE = 0.01
 
 
+class StoredRows:
+    """Some rows of a `VectorIndex`, read from it on use: `rows[i]` is `index.reconstruct_batch(ids[i])` as
+    float32 (the stored vectors exactly), for a caller that would otherwise keep a copy of them."""
+
+    def __init__(self, index: VectorIndex, ids: np.ndarray):
+        self.index = index
+        self.ids = np.asarray(ids, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __getitem__(self, rows) -> np.ndarray:
+        ids = np.atleast_1d(self.ids[rows])
+        if not len(ids):
+            return np.zeros((0, self.index.d), dtype=np.float32)
+        return np.asarray(self.index.reconstruct_batch(ids), dtype=np.float32)
+
+
 def exact_top(vectors: np.ndarray, queries: np.ndarray, k: int) -> np.ndarray:
     """Row numbers of the `k` highest inner products of each query, best first, by exhaustive search."""
     import faiss

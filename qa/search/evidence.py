@@ -1,17 +1,21 @@
 """Which sentences of a policy state which privacy practice, and whether they say the company does not.
 
-The practice model (`qa.search.practice`) reads the sentence vectors the index already holds, so knowing
-what a whole policy states costs one matrix product per policy, computed once per opened index and kept.
+The practice model (`qa.search.practice`) reads the sentence vectors the index already holds (or, for a model
+that reads text, its own encoder's vectors of the sentences), so knowing what a whole policy states costs one
+matrix product per policy, computed once per opened index and kept; the index's vectors themselves are read
+from the index when a question needs some (`PolicyEvidence.vectors`), never copied whole.
 `decide` turns that into the decision a verdict rests on: does the policy state the practice a question
 asks about, which sentence says so, and does it say the company does not.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import OrderedDict
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 
@@ -164,22 +168,40 @@ def unwritten(names: Sequence[str], text: str) -> list[str]:
     missing = []
     for name in names:
         forms = (name, *_SPELLED_OUT.get(name.lower(), ()))
-        # a short form is written when a word starts with it ("Tech" in "Technology", "CT" in "CT1")
-        if not any(re.search(rf"(?<!\w){re.escape(form)}", text, re.IGNORECASE) for form in forms):
+        if not any(_writes(text, form) for form in forms):
             missing.append(name)
     return missing
+
+
+@functools.lru_cache(maxsize=1024)
+def _writes(text: str, form: str) -> bool:
+    """Whether a word of `text` starts with `form`, any case ("Tech" in "Technology", "CT" in "CT1"). Kept (the
+    texts too, as the engine holds them): a name a large policy never writes is searched for in all of it (0.1 s
+    at 23 million characters)."""
+    return re.search(rf"(?<!\w){re.escape(form)}", text, re.IGNORECASE) is not None
+
+
+class VectorRows(Protocol):
+    """A policy's n sentence vectors by row: `rows[chosen]` is their (len(chosen), d) float32 array. An array,
+    or the rows as the index stores them, read on use (`qa.index.vectors.StoredRows`)."""
+    def __len__(self) -> int: ...
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray: ...
+
+
+STATING_KEPT = 32  # `PolicyEvidence.stating` results kept per policy: each of 16 practices at 2 levels
 
 
 @dataclass(frozen=True)
 class PolicyEvidence:
     """One policy's sentences with what the practice model reads in them.
 
-    `spans` (n, 2) are policy offsets; `vectors` (n, d) the index's sentence vectors; `topics` (n, T) the
-    probability that each sentence states each practice; `negated` (n,) that it says the company does not.
+    `spans` (n, 2) are policy offsets; `vectors` the index's sentence vectors (`VectorRows`: read by row, as
+    `vectors[chosen]`); `topics` (n, T) the probability that each sentence states each practice; `negated` (n,)
+    that it says the company does not.
     """
 
     spans: np.ndarray
-    vectors: np.ndarray
+    vectors: VectorRows
     topics: np.ndarray
     negated: np.ndarray
     # The same for whole passages (the model learnt practices from paragraph-sized segments): a passage
@@ -189,11 +211,28 @@ class PolicyEvidence:
     # For each sentence, the best probability of each practice among the passages holding it (passages
     # overlap), (n, T); computed once, so `stating` is array arithmetic.
     held_by: np.ndarray | None = None
+    # The last STATING_KEPT results of `stating`, by (topic, threshold): they depend on the policy alone, and
+    # reading two columns of a large policy's (n, T) arrays took 3 ms a call at 180,000 sentences.
+    _stated: dict[tuple[int, float], tuple[np.ndarray, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def stating(self, topic: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         """(indices, probabilities) of the sentences that state practice `topic`: their own probability,
         or their passage's, is at or above `threshold` (a passage's counts for those of its sentences that
-        reach LEAN of it themselves); the probability is the larger of the two."""
+        reach LEAN of it themselves); the probability is the larger of the two. Kept per (topic, threshold)
+        (STATING_KEPT of them), so both arrays are read-only."""
+        key = (topic, threshold)
+        found = self._stated.get(key)
+        if found is None:
+            found = self._stating(topic, threshold)
+            for array in found:
+                array.flags.writeable = False
+            if len(self._stated) >= STATING_KEPT:
+                self._stated.clear()  # not evicted one by one: another thread may be adding to it
+            self._stated[key] = found
+        return found
+
+    def _stating(self, topic: int, threshold: float) -> tuple[np.ndarray, np.ndarray]:
         if not len(self.spans):
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float32)
         own = self.topics[:, topic]
@@ -278,8 +317,7 @@ class EvidenceReader:
         out: dict[str, PolicyEvidence] = {}
         encoded = 0
         if missing:
-            sentences = [self.scorer.policy_sentences(p) for p in missing]
-            passages = [self.scorer.policy_passages(p) for p in missing]
+            sentences, passages = self._rows(missing)
             dimension = self.model.dimension
             if self.model.reads_text:  # the model's own encoder reads the texts
                 texts = [self._texts(p, spans, passage_spans)
@@ -292,13 +330,18 @@ class EvidenceReader:
                     encoded += fresh
                     chosen.append(i)
                 missing, sentences, passages = ([part[i] for i in chosen] for part in (missing, sentences, passages))
-                read = [(self.model.encode_cached(texts[i]), len(sentences[j][0])) for j, i in enumerate(chosen)]
-                empty = np.zeros((0, dimension), dtype=np.float32)
-                sentence_vectors = np.concatenate([empty, *(r[:n] for r, n in read)])
-                passage_vectors = np.concatenate([empty, *(r[n:] for r, n in read)])
+                # filled one policy at a time: all policies' vectors held twice (read, then joined) was most
+                # of the peak memory of a first answer over a large corpus
+                sentence_vectors = np.empty((sum(len(s) for s, _ in sentences), dimension), dtype=np.float32)
+                passage_vectors = np.empty((sum(len(s) for s, _ in passages), dimension), dtype=np.float32)
+                at = pat = 0
+                for j, i in enumerate(chosen):
+                    read, n, m = self.model.encode_cached(texts[i]), len(sentences[j][0]), len(passages[j][0])
+                    sentence_vectors[at:at + n], passage_vectors[pat:pat + m] = read[:n], read[n:]
+                    at, pat = at + n, pat + m
             else:
-                sentence_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in sentences])
-                passage_vectors = np.concatenate([v.reshape(-1, dimension) for _, v in passages])
+                sentence_vectors, passage_vectors = (np.concatenate([v[np.arange(len(v))].reshape(-1, dimension)
+                                                                     for _, v in p]) for p in (sentences, passages))
             topics = self.model.topic_probabilities(sentence_vectors) if len(sentence_vectors) else \
                 np.zeros((0, len(self.model.topics)), dtype=np.float32)
             negated = self.model.negated_probability(sentence_vectors) if len(sentence_vectors) else \
@@ -313,6 +356,13 @@ class EvidenceReader:
                                                 mine, _held_by(spans, passage_spans, mine))
                 at, pat = at + n, pat + m
         return out, encoded
+
+    def _rows(self, policy_ids: Sequence[str]) -> tuple[list, list]:
+        """Each policy's (sentence spans, vectors) and (passage spans, vectors): the vectors left in the index
+        and read on use where the scorer can (`policy_sentence_rows`: 1.4 GB of copies at 900,000 sentences)."""
+        sentences = getattr(self.scorer, "policy_sentence_rows", None) or self.scorer.policy_sentences
+        passages = getattr(self.scorer, "policy_passage_rows", None) or self.scorer.policy_passages
+        return [sentences(p) for p in policy_ids], [passages(p) for p in policy_ids]
 
     def _texts(self, policy_id: str, spans: np.ndarray, passage_spans: np.ndarray) -> list[str]:
         """The bare texts of a policy's sentences, then its passages: what the practice encoder reads (its
@@ -388,6 +438,25 @@ def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> n
     return bonus
 
 
+def _not_among(found: np.ndarray, chosen: np.ndarray, n: int) -> np.ndarray:
+    """`np.setdiff1d(found, chosen)` for `found` ascending and distinct, of sentences 0..n-1, by a mask
+    (setdiff1d sorted both: 15 ms for 50,000 sentences chosen)."""
+    if not len(found) or not len(chosen):
+        return found
+    among = np.zeros(n, dtype=bool)
+    among[chosen] = True
+    return found[~among[found]]
+
+
+def _best_first(scores: np.ndarray) -> Iterator[int]:
+    """Positions in `scores`, highest first and ties in position order (a stable argsort of -scores); the
+    whole order is sorted only when the caller passes over the first, which deciding seldom does."""
+    first = int(np.argmax(scores))
+    yield first
+    for k in np.argsort(-scores, kind="stable")[1:]:
+        yield int(k)
+
+
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
            term_weight: float = 0.5, shown_weight: float = 0.3, strength_weight: float = 0.3,
@@ -405,7 +474,7 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
             counts = term_counts(text, evidence.spans, terms) if literal else \
                 np.zeros(len(evidence.spans), dtype=np.int64)
         if literal:  # a sentence holding the question's own words says it too, whatever its practice
-            extra = np.setdiff1d(literal_sentences(counts, terms), chosen)
+            extra = _not_among(literal_sentences(counts, terms), chosen, len(evidence.spans))
             chosen = np.concatenate([chosen, extra]).astype(np.int64)
             strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
         if not len(chosen):
@@ -415,7 +484,7 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
                   + term_weight * (counts[chosen] / len(terms) if terms else 0.0)
                   + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths)
         veto, required = _VETOES.get(topic_ids[topic]), _REQUIRED.get(topic_ids[topic])
-        for k in np.argsort(-scores, kind="stable"):  # the best sentence that passes every check on its words
+        for k in _best_first(scores):  # the best sentence that passes every check on its words
             if best is not None and scores[k] <= best[0]:
                 break
             sentence = text[int(spans[k][0]):int(spans[k][1])]
