@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from qa.bench import serve
-from qa.bench.cli import add_bench_parser, cmd_bench
+from qa.bench.cli import add_bench_parser, cmd_bench, scratch_folder
 from qa.bench.corpus import synthetic_corpus
 from qa.bench.measure import folder_bytes, summary_ms
 from qa.bench.plot import plot
@@ -266,3 +266,12 @@ def test_a_synthetic_corpus_spreads_over_many_companies_and_keeps_the_seed_ones(
     assert {p.policy for p in passages} == set(policies)
     assert all(policies[pid].text[p.start:p.end] == p.text for pid, p in ((p.policy, p) for p in passages[::97]))
     assert match_names("How long does Concero keep call recordings?", policies).policies == ("concero",)
+
+
+def test_the_scratch_folder_is_made_inside_a_work_folder_that_does_not_exist_yet(tmp_path):
+    work = tmp_path / "not" / "yet"
+    first, second = scratch_folder(work), scratch_folder(work)
+    assert first.parent == second.parent == work and first != second and first.is_dir()
+    (tmp_path / "a-file").write_text("x")
+    with pytest.raises(OSError):  # a file where the folder should be: the CLI's one-line error
+        scratch_folder(tmp_path / "a-file")

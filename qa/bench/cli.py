@@ -18,6 +18,14 @@ from qa.config import PROJECT_ROOT
 DEFAULT_SIZES = (30_000, 300_000)
 
 
+def scratch_folder(parent: Path | None) -> Path:
+    """A new scratch folder for one run, inside `parent` (made if missing: `--work` names where scratch goes,
+    not a folder that must exist) or the system's temp."""
+    if parent is not None:
+        parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="policyqa-bench-", dir=parent))
+
+
 def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int], work: Path | None = None,
               backends: tuple[str, ...] = ("torch", "onnx", "onnx-int8"), cold_runs: int = 3,
               server: bool = True, command: str = "policyqa bench", store: str | None = None,
@@ -39,7 +47,7 @@ def run_bench(out: Path, policies: Path, questions_file: Path, sizes: list[int],
 
     results: dict = {"command": command, "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"), "machine": machine(),
                      "sizes": sizes}
-    work = Path(tempfile.mkdtemp(prefix="policyqa-bench-", dir=work))
+    work = scratch_folder(work)
     question = question_texts(questions_file)[0]
     try:
         order = [b for b in backends if b != DEFAULT_BACKEND] + [b for b in backends if b == DEFAULT_BACKEND]
