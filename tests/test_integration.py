@@ -47,3 +47,11 @@ def test_cli_ask_json_quotes_are_exact(seed_index_dir, tmp_path):
             text = (ROOT / "policies" / f"{p['policy']}.txt").read_text(encoding="utf-8")
             assert text[p["start"]:p["end"]] == p["text"]
     assert {p["policy"] for p in rows[1]["passages"]} == {"ct1-technologies"}
+
+
+def test_a_company_named_international_is_not_taken_to_send_data_abroad(seed_index_dir, real_embedder):
+    """23Technology's policy never says where data goes; its own name ("Centerprise International") and an
+    ISO certification ("International Organization for Standardization") are no transfer."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Does 23Technology send my data abroad?").rows
+    assert row.policy == "23technology" and row.verdict == "not_stated", [q.text for q in row.quotes]

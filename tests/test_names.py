@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.search.names import match_names, suggest_aliases, validate_alias
+from qa.search.names import match_names, own_name_guard, suggest_aliases, validate_alias
 from qa.types import Policy
 
 POLICIES = {
@@ -143,3 +143,25 @@ def test_names_are_compiled_again_when_the_policies_change():
     assert match_names("Does Acme sell my data?", policies).policies == ("acme",)
     policies["acme"] = Policy(id="acme", name="Zenbrook", text="")  # same id and size, another name
     assert match_names("Does Zenbrook sell my data?", policies).policies == ("acme",)
+
+
+@pytest.mark.parametrize("sentence, passes", [
+    ("As part of the Centerprise International Group, 23Technology is committed to protecting your data.", False),
+    ("Centerprise International is certified to the International Organization for Standardization (ISO).", False),
+    ("Centerprise International may transfer your data outside the UK.", True),  # a transfer, written out
+    ("Our servers are located in the European Economic Area.", True),  # no name at all
+    ("International transfers are covered by standard contractual clauses.", True),
+    ("We work with partners around the world.", True),  # not inside a name: left to the practice model
+])
+def test_a_practice_word_only_inside_a_name_states_no_transfer(sentence, passes):
+    guard = own_name_guard(None, POLICIES["23technology"], ["international-transfers"])
+    assert guard is not None and guard(sentence) is passes
+
+
+def test_the_name_guard_keeps_the_callers_test_and_is_absent_for_other_practices():
+    policy = POLICIES["23technology"]
+    assert own_name_guard(None, policy, ["sale", "retention"]) is None
+    first = len  # any test: here, a non-empty sentence
+    assert own_name_guard(first, policy, ["sale"]) is first
+    guard = own_name_guard(lambda s: "UK" not in s, policy, ["international-transfers"])
+    assert not guard("We transfer data outside the UK.") and guard("We transfer data to the USA.")

@@ -15,7 +15,7 @@ Three outcomes for a name in a question:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 # The upload form imports the alias rule and the suggestions from here; they live in qa.ingest.aliases,
@@ -356,3 +356,43 @@ def name_matcher(policies: Mapping[str, object]) -> NameMatcher:
         _MATCHERS.pop(next(iter(_MATCHERS)))
     _MATCHERS[id(policies)] = (keys, values, matcher)
     return matcher
+
+
+
+# Words of a practice a company's own name may hold ("Centerprise International", "Global Data Ltd"), and the
+# words that state the practice outside a name: a sentence that writes the practice's word only inside the
+# policy's own name ("As part of the Centerprise International Group, 23Technology is committed to…") does not
+# state it, though the practice model reads it so. The grid's evidence words leave own names out the same way.
+_NAMED_PRACTICES = {
+    "international-transfers": (
+        re.compile(r"\b(?:international\w*|global\w*|worldwide|world)\b", re.IGNORECASE),
+        re.compile(r"\b(?:outside|abroad|overseas|countr\w*|cross-border|eea|european|united states|u\.s\.|usa|"
+                   r"privacy shield|safe harbou?r|standard contractual|adequacy|transfer\w*|"
+                   r"(?:held|stored|located|based|hosted|processed) in)\b", re.IGNORECASE)),
+}
+
+# A capitalised run of words holding one of those words: a name ("International Organization for Standardization").
+_PROPER_NAME = re.compile(r"(?:\b[A-Z][\w&.-]*\s+(?:(?:for|of|and|the)\s+)?)*\b(?:International|Global|Worldwide)\b"
+                          r"(?:\s+(?:(?:for|of|and|the)\s+)?[A-Z][\w&.-]*)*")
+
+
+def own_name_guard(accepts: Callable[[str], bool] | None, policy,
+                   topics: Iterable[str]) -> Callable[[str], bool] | None:
+    """`accepts` (a test the deciding sentence must pass, or None) and, for the practices of `topics` a name
+    may hold (`_NAMED_PRACTICES`), one more: a sentence whose words of the practice all lie inside names (the
+    policy's own, or a capitalised one), with no other word stating it, fails. `accepts` when none is asked."""
+    named = [_NAMED_PRACTICES[t] for t in topics if t in _NAMED_PRACTICES]
+    parts = sorted({part.strip() for name in _names_of(policy) for part in re.split(r"\s*/\s*", name)
+                    if len(part.strip()) >= 3}, key=len, reverse=True)
+    if not named or not parts:
+        return accepts
+    own = re.compile("|".join(rf"(?<!\w){re.escape(part)}(?!\w)" for part in parts), re.IGNORECASE)
+
+    def guarded(sentence: str) -> bool:
+        if accepts is not None and not accepts(sentence):
+            return False
+        rest = own.sub(" ", sentence)
+        unnamed = _PROPER_NAME.sub(" ", rest)  # "International Organization for Standardization" is a name too
+        return not any(in_name.search(sentence) and not in_name.search(unnamed) and not states.search(rest)
+                       for in_name, states in named)
+    return guarded
