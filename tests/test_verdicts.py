@@ -502,3 +502,17 @@ def test_a_listed_summary_says_how_many_policies_were_not_decided():
     assert summary_line(answer) == ("Say they don't: Gofile · Don't say: GitLab · Say they do: Allrecipes · "
                                     "27 of 30 policies not decided")
     assert summary_line(SimpleNamespace(**{**vars(answer), "unchecked": 0})).endswith("Say they do: Allrecipes")
+
+
+@pytest.mark.parametrize("question, verdict, quote, expected", [
+    ("Which companies keep my data only in the UK?", YES,
+     "Some of our service providers or their sub-processors may be located outside the UK.", NO),
+    ("Is my data stored only within the EEA?", YES, "We use servers in the UK, EEA and USA.", NO),
+    ("Which companies keep my data only in the UK?", YES, "The data is held in the UK only.", YES),  # says "only"
+    ("Do they send my data abroad?", YES, "We may transfer your data outside the UK.", YES),  # no "only" asked
+])
+def test_a_yes_to_only_here_is_a_no_beside_a_sentence_sending_data_beyond(question, verdict, quote, expected):
+    from qa.search.verdict import only_here_verdict
+
+    assert only_here_verdict(question, ("international-transfers",), verdict, quote) == expected
+    assert only_here_verdict(question, ("retention",), verdict, quote) == verdict  # another practice asked

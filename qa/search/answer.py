@@ -70,9 +70,9 @@ from qa.search.verdict import (
     asks_unlimited,
     asks_without,
     demanded,
-    excepts,
     label_for,
-    negated_by_words,
+    negated_sentence,
+    only_here_verdict,
     question_kind,
     user_can_verdict,
     verdict_for,
@@ -234,6 +234,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
         rows = [_answered_no_by(engine, row, terms, reranker is not None, LIMITING, True) for row in rows]
+    # "only in the UK?" beside "located outside the UK": no
+    rows = [replace(row, verdict=only_here_verdict(interpreted, asked.topics, row.verdict, row.quotes[0].text))
+            if row.quotes else row for row in rows]
     if asks_only(interpreted):  # "do they only use session cookies?" and "we use both types"
         rows = [_answered_no_by(engine, row, terms, reranker is not None, BROADER, False) for row in rows]
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
@@ -297,7 +300,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
                                  quotes=quotes_of(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
-                                 verdict=verdict_for(kind, True, _negated(engine, policy_id, decision.sentence,
+                                 verdict=verdict_for(kind, True, negated_sentence(engine, policy_id, decision.sentence,
                                                                           decision.negated, asked.topics))))
     rows.sort(key=lambda r: r.abstained)
     return leaders, rows
@@ -402,7 +405,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                 ranked=ordered, label=label,
-                                verdict=verdict_for(kind, True, _negated(engine, policy_id, sentence, negated,
+                                verdict=verdict_for(kind, True, negated_sentence(engine, policy_id, sentence, negated,
                                                                              asked.topics)))
         return not_stated
     if confidence < threshold:
@@ -417,7 +420,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
-                                            and _negated(engine, policy_id, hits[0].highlights[0])),
+                                            and negated_sentence(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
 
 
@@ -481,20 +484,3 @@ def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
     """Whether the passage that answers holds every detail the question asks for (`verdict.DETAILS`)."""
     return all(detail.search(passage.text) for detail in details)
 
-
-def _negated(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None,
-             topics: Sequence[str] = ()) -> bool:
-    """Whether the deciding sentence says the company does not: the practice model's stance head, or a
-    negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
-    the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
-    words = engine.policies[policy_id].text[sentence[0]:sentence[1]]
-    if "sale" not in topics and excepts(words):
-        return False  # "we do not share it except as described here": it does, as described (a sale it denies)
-    evidence = engine.evidence
-    if probability is None and evidence is not None:
-        found = evidence.of(policy_id)
-        at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
-        probability = float(found.negated[at[0]]) if len(at) else None
-    if probability is not None and probability >= engine.practice.stance_threshold:
-        return True
-    return negated_by_words(words)

@@ -13,6 +13,9 @@ may not answer it) and "not stated".
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+
+import numpy as np
 
 YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
 VERDICTS = (YES, NO, STATED, NOT_STATED)
@@ -256,3 +259,40 @@ def user_can_verdict(question: str, verdict: str, sentence: str) -> str:
         return verdict
     return YES
 
+
+def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None,
+             topics: Sequence[str] = ()) -> bool:
+    """Whether the deciding sentence says the company does not: the practice model's stance head, or a
+    negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
+    the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
+    words = engine.policies[policy_id].text[sentence[0]:sentence[1]]
+    if "sale" not in topics and excepts(words):
+        return False  # "we do not share it except as described here": it does, as described (a sale it denies)
+    evidence = engine.evidence
+    if probability is None and evidence is not None:
+        found = evidence.of(policy_id)
+        at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
+        probability = float(found.negated[at[0]]) if len(at) else None
+    if probability is not None and probability >= engine.practice.stance_threshold:
+        return True
+    return negated_by_words(words)
+
+
+# "Is my data kept only in the UK?" beside a sentence that sends it beyond ("Some of our service providers may be
+# located outside the UK") is a "no", though that sentence states the practice asked about (a transfer) plainly.
+_ONLY_HERE = re.compile(
+    r"\bonly\s+(?:be\s+)?(?:kept\s+|stored\s+|held\s+|processed\s+)?(?:in|within|inside)\s+(?:the\s+)?"
+    r"(?:uk|united\s+kingdom|britain|great\s+britain|england|eea|eu|european\s+(?:union|economic\s+area)|europe)\b|"
+    r"\b(?:in|within|inside)\s+(?:the\s+)?(?:uk|united\s+kingdom|britain|england|eea|eu|europe)\s+only\b",
+    re.IGNORECASE)
+_BEYOND = re.compile(r"\boutside\b|\bout\s+side\b|\babroad\b|\boverseas\b|\bother\s+countries\b|\bthird\s+countr\w*|"
+                     r"\bUSA\b|\bUnited\s+States\b|\bU\.S\.", re.IGNORECASE)
+_ONLY_WORD = re.compile(r"\bonly\b|\bsolely\b|\bexclusively\b", re.IGNORECASE)
+
+
+def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote: str) -> str:
+    """"no" for a "yes" to whether data stays *only* in a place (`_ONLY_HERE`, the first practice asked being
+    international transfers) whose `quote` sends it beyond (`_BEYOND`) and says no "only" itself; else `verdict`."""
+    if verdict != YES or tuple(topics[:1]) != ("international-transfers",) or not _ONLY_HERE.search(question):
+        return verdict
+    return NO if _BEYOND.search(quote) and not _ONLY_WORD.search(quote) else verdict
