@@ -2,8 +2,8 @@
 
 The practice model (`qa.search.practice`) reads the sentence vectors the index already holds (or, for a model
 that reads text, its own encoder's vectors of the sentences), so knowing what a whole policy states costs one
-matrix product per policy, computed once per opened index and kept; the index's vectors themselves are read
-from the index when a question needs some (`PolicyEvidence.vectors`), never copied whole.
+matrix product per policy, computed once per opened index and kept; a folder index's vectors are read from it
+when a question needs some (`PolicyEvidence.vectors`), not copied (a PostgreSQL store's scorer hands copies).
 `decide` turns that into the decision a verdict rests on: does the policy state the practice a question
 asks about, which sentence says so, and does it say the company does not.
 """
