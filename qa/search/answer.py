@@ -300,8 +300,8 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
                                  quotes=quotes_of(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
                                  label=STATES_IT,
-                                 verdict=verdict_for(kind, True, negated_sentence(engine, policy_id, decision.sentence,
-                                                                          decision.negated, asked.topics))))
+                                 verdict=verdict_for(kind, True, negated_sentence(
+                                     engine, policy_id, decision.sentence, decision.negated, asked.topics))))
     rows.sort(key=lambda r: r.abstained)
     return leaders, rows
 
@@ -406,7 +406,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                 ranked=ordered, label=label,
                                 verdict=verdict_for(kind, True, negated_sentence(engine, policy_id, sentence, negated,
-                                                                             asked.topics)))
+                                                                                 asked.topics)))
         return not_stated
     if confidence < threshold:
         literal = _literal_sentence(engine, policy_id, terms)

@@ -261,7 +261,7 @@ def user_can_verdict(question: str, verdict: str, sentence: str) -> str:
 
 
 def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None,
-             topics: Sequence[str] = ()) -> bool:
+                     topics: Sequence[str] = ()) -> bool:
     """Whether the deciding sentence says the company does not: the practice model's stance head, or a
     negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
     the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
