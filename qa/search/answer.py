@@ -35,6 +35,7 @@ and `policyqa eval`, which judges the same `Answer`. In order:
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -46,6 +47,7 @@ from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
 from qa.search.evidence import (
+    Decision,
     cued_topics,
     decide,
     literal_sentences,
@@ -384,11 +386,15 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         if below and literal is None:
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
+        query, text = asked.query, engine.policies[policy_id].text
+
+        def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
+            return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
+                          model.topics, query, terms, marked, accepts=test,
+                          strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
+
         for scale, label in levels:
-            decision = decide(evidence.of(policy_id), engine.policies[policy_id].text,
-                              {t: scale * p for t, p in asked.thresholds.items()}, model.topics,
-                              asked.query, terms, marked, accepts=accepts,
-                              strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
+            decision = decided(scale, accepts)
             if not decision.stated or decision.sentence is None:
                 continue
             sentence: tuple[int, int] = decision.sentence
@@ -399,7 +405,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if not _gives(lead, asked.demands):
                 return not_stated  # "how long…?" and the passage that answers gives no length of time
             if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
-                sentence, negated = _giving(engine, policy_id, asked, scale, terms, marked, lead, (sentence, negated))
+                sentence, negated = _giving(text, lead, (sentence, negated), asked.demands, accepts,
+                                            functools.partial(decided, scale))
                 lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
             ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
@@ -424,19 +431,16 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
 
 
-def _giving(engine, policy_id: str, asked: _Asked, scale: float, terms: Sequence[str],
-            marked: dict[tuple[int, int], float], lead: Hit,
-            chosen: tuple[tuple[int, int], float | None]) -> tuple[tuple[int, int], float | None]:
+def _giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],
+            accepts: Callable[[str], bool] | None,
+            decided: Callable[[Callable[[str], bool]], Decision]) -> tuple[tuple[int, int], float | None]:
     """(sentence, negated) marking `lead` for a question asking a detail ("how long…?"): a sentence of that
     passage stating the practice and giving it ("we keep the recordings for 30 days", not "Unless there is an
-    issue…we may keep recordings for longer") when the `chosen` one does not; else `chosen`."""
-    text = engine.policies[policy_id].text
-    if asked.query is None or all(detail.search(text[chosen[0][0]:chosen[0][1]]) for detail in asked.demands):
+    issue…we may keep recordings for longer") when the `chosen` one does not; else `chosen`. `decided(test)`
+    decides the policy again as the row did, among the sentences passing `test`."""
+    if all(detail.search(text[chosen[0][0]:chosen[0][1]]) for detail in demands):
         return chosen
-    first = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)
-    giving = decide(engine.evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
-                    engine.practice.topics, asked.query, terms, marked, strength_weight=STRENGTH_WEIGHT,
-                    accepts=lambda s: (first is None or first(s)) and all(d.search(s) for d in asked.demands))
+    giving = decided(lambda s: (accepts is None or accepts(s)) and all(d.search(s) for d in demands))
     if giving.sentence is None or not lead.start <= giving.sentence[0] < giving.sentence[1] <= lead.end:
         return chosen
     return giving.sentence, giving.negated
