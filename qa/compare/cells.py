@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from qa.compare.topics import Topic
+from qa.search.names import name_parts, whole_words
 
 if TYPE_CHECKING:
     from qa.types import Hit
@@ -132,7 +133,7 @@ def evidence_test(topic: Topic, name: str) -> Callable[[str], bool] | None:
     `name`; None for a topic without evidence words."""
     if not topic.evidence:
         return None
-    pattern, own_name = evidence_pattern(topic.evidence), _name_pattern(name)
+    pattern, own_name = evidence_pattern(topic.evidence), whole_words(name_parts([name]))
     return lambda sentence: _evidence_count(sentence, pattern, own_name) > 0
 
 
@@ -198,7 +199,7 @@ def evidence_quotes(hits: Sequence[Hit], pattern: re.Pattern,
     """
     from qa.ingest.sentences import split_sentences
 
-    own_name = _name_pattern(name)
+    own_name = whole_words(name_parts([name]))
     for hit in hits:
         if not _evidence_count(hit.text, pattern, own_name):
             continue
@@ -213,12 +214,6 @@ def evidence_quotes(hits: Sequence[Hit], pattern: re.Pattern,
         chosen = sorted(sorted(matching)[:MAX_EVIDENCE_QUOTES], key=lambda m: m[2])
         return hit, tuple(CellQuote(s, e, hit.text[s - hit.start:e - hit.start], hit.section) for _, _, s, e in chosen)
     return None
-
-
-def _name_pattern(name: str) -> re.Pattern | None:
-    """The parts of a policy's display name ("23Technology / Centerprise International"), as whole words."""
-    parts = [re.escape(part) for part in re.split(r"\s*/\s*", name.strip()) if len(part) >= 3]
-    return re.compile(r"(?<!\w)(?:" + "|".join(parts) + r")(?!\w)", re.IGNORECASE) if parts else None
 
 
 def _evidence_count(text: str, pattern: re.Pattern, own_name: re.Pattern | None) -> int:

@@ -15,7 +15,7 @@ Three outcomes for a name in a question:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 # The upload form imports the alias rule and the suggestions from here; they live in qa.ingest.aliases,
@@ -358,7 +358,6 @@ def name_matcher(policies: Mapping[str, object]) -> NameMatcher:
     return matcher
 
 
-
 # Words of a practice a company's own name may hold ("Centerprise International", "Global Data Ltd"), and the
 # words that state the practice outside a name: a sentence that writes the practice's word only inside the
 # policy's own name ("As part of the Centerprise International Group, 23Technology is committed to…") does not
@@ -382,11 +381,11 @@ def own_name_guard(accepts: Callable[[str], bool] | None, policy,
     may hold (`_NAMED_PRACTICES`), one more: a sentence whose words of the practice all lie inside names (the
     policy's own, or a capitalised one), with no other word stating it, fails. `accepts` when none is asked."""
     named = [_NAMED_PRACTICES[t] for t in topics if t in _NAMED_PRACTICES]
-    parts = sorted({part.strip() for name in _names_of(policy) for part in re.split(r"\s*/\s*", name)
-                    if len(part.strip()) >= 3}, key=len, reverse=True)
-    if not named or not parts:
+    if not named:  # most questions: no pattern made
         return accepts
-    own = re.compile("|".join(rf"(?<!\w){re.escape(part)}(?!\w)" for part in parts), re.IGNORECASE)
+    own = whole_words(sorted(name_parts(_names_of(policy)), key=len, reverse=True))  # "Centerprise International" whole
+    if own is None:
+        return accepts
 
     def guarded(sentence: str) -> bool:
         if accepts is not None and not accepts(sentence):
@@ -396,3 +395,15 @@ def own_name_guard(accepts: Callable[[str], bool] | None, policy,
         return not any(in_name.search(sentence) and not in_name.search(unnamed) and not states.search(rest)
                        for in_name, states in named)
     return guarded
+
+
+def name_parts(names: Iterable[str]) -> list[str]:
+    """The parts of a policy's names, in order ("23Technology / Centerprise International": both), of 3
+    characters or more: words inside them are no evidence of a practice (the grid's evidence words and
+    `own_name_guard` leave them out)."""
+    return list(dict.fromkeys(part for name in names for part in re.split(r"\s*/\s*", name.strip()) if len(part) >= 3))
+
+
+def whole_words(parts: Sequence[str]) -> re.Pattern | None:
+    """Any of `parts` as a whole word, any case, tried in the order given; None without parts."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, parts)) + r")(?!\w)", re.IGNORECASE) if parts else None
