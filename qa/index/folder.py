@@ -117,20 +117,13 @@ class Scorer(QueryCache):
     def policy_sentences(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every indexed sentence of one policy: (spans (n, 2) as policy offsets, vectors (n, dimension)),
         in text order. What the practice model reads to tell which practices a policy states."""
-        rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
-        ids = self._sentence_scope(rows)
-        if ids is None or len(ids) == 0:
-            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        return (np.asarray(self.index.sentences[ids, 1:3], dtype=np.int64),
-                np.asarray(self.index.sentence_vectors.reconstruct_batch(ids), dtype=np.float32))
+        spans, rows = self.policy_sentence_rows(policy_id)
+        return spans, rows[np.arange(len(rows))]
 
     def policy_passages(self, policy_id: str) -> tuple[np.ndarray, np.ndarray]:
         """Every passage of one policy: (spans (n, 2) as policy offsets, vectors (n, dimension)), in text order."""
-        rows = self.rows_by_policy.get(policy_id, np.zeros(0, dtype=np.int64))
-        if len(rows) == 0:
-            return np.zeros((0, 2), dtype=np.int64), np.zeros((0, self.embedder.dimension), dtype=np.float32)
-        spans = np.array([(self.index.passages[r].start, self.index.passages[r].end) for r in rows], dtype=np.int64)
-        return spans, np.asarray(self.index.vectors.reconstruct_batch(rows), dtype=np.float32)
+        spans, rows = self.policy_passage_rows(policy_id)
+        return spans, rows[np.arange(len(rows))]
 
     def policy_sentence_rows(self, policy_id: str) -> tuple[np.ndarray, StoredRows]:
         """`policy_sentences` with the vectors left in the sentence index, read on use (`StoredRows`): a caller
