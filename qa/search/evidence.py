@@ -19,7 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.search.terms import _STOP, term_counts
+from qa.search.terms import STOP_WORDS, term_counts
 
 # Words that name a practice outright in a question ("Does X *sell*…", "*How long*…", "*children*"). The
 # question head learnt from a few hundred app-store questions and misses such plain cues in questions about
@@ -81,7 +81,7 @@ def named_things(question: str) -> list[str]:
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
         if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
-                or word.lower() in _STOP:
+                or word.lower() in STOP_WORDS:
             continue
         found.append(word)
     return list(dict.fromkeys(found))

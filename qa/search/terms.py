@@ -20,7 +20,7 @@ import numpy as np
 
 # Key terms: the question's content words. Function words, the words of every privacy question and the
 # company's own names carry no evidence of an answer.
-_STOP = frozenset("""
+STOP_WORDS = frozenset("""
 a about above after again all also am an and any are as at be been before being below between both but by
 can could did do does doing down during each few for from further had has have having he her here hers how i
 if in into is it its itself just me more most my myself no nor not now of off on once only or other our ours
@@ -37,7 +37,7 @@ def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:
     """The question's content words, lower case, without stop words and the words of `names`."""
     named = {w.lower() for n in names for w in _WORD.findall(n)}
     return list(dict.fromkeys(w.lower() for w in _WORD.findall(question)
-                              if w.lower() not in _STOP and w.lower() not in named and len(w) > 2))
+                              if w.lower() not in STOP_WORDS and w.lower() not in named and len(w) > 2))
 
 
 @functools.cache
