@@ -55,3 +55,14 @@ def test_a_company_named_international_is_not_taken_to_send_data_abroad(seed_ind
     engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
     [row] = engine.answer("Does 23Technology send my data abroad?").rows
     assert row.policy == "23technology" and row.verdict == "not_stated", [q.text for q in row.quotes]
+
+
+def test_only_in_the_uk_is_read_from_what_each_quote_says_of_sending_data_beyond(seed_index_dir, real_embedder):
+    """CT1's and Concero's service providers or third parties may be outside the UK / EEA: "no"; CloudSentric
+    holds data "in the UK only": "yes". ("in the UK only" asked no practice before, and every company read "yes".)"""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    answer = engine.answer("Which companies keep my data in the UK only?")
+    verdicts = {row.policy: row.verdict for row in answer.rows}
+    assert answer.topics[:1] == ("international-transfers",)
+    assert (verdicts["ct1-technologies"], verdicts["concero"], verdicts["cloudsentric"]) == ("no", "no", "yes"), verdicts
+    assert [row.abstained for row in answer.rows] == sorted(row.abstained for row in answer.rows)  # answered first

@@ -323,6 +323,17 @@ def test_how_long_to_act_on_a_request_is_no_retention_question(question, retenti
     assert ("retention" in cued_topics(question, ["retention"])) is retention
 
 
+@pytest.mark.parametrize("question, transfers", [
+    ("Which companies keep my data only in the EU?", True), ("Is my data stored only within the EEA?", True),
+    ("Is my data kept in the UK only?", True), ("Do they send my data abroad?", True),
+    ("Do they only keep my data for a year?", False), ("Is it only in some cases?", False),
+])
+def test_only_in_the_uk_or_eu_asks_about_international_transfers(question, transfers):
+    from qa.search.evidence import cued_topics
+
+    assert ("international-transfers" in cued_topics(question, ["international-transfers"])) is transfers
+
+
 @pytest.mark.parametrize("text, mentioned", [
     ("In the event that you contact us we retain any correspondence.", False),
     ("In the unfortunate event of a data breach we shall tell you.", False),
@@ -510,8 +521,30 @@ def test_a_listed_summary_says_how_many_policies_were_not_decided():
     ("Is my data stored only within the EEA?", YES, "We use servers in the UK, EEA and USA.", NO),
     ("Which companies keep my data only in the UK?", YES, "The data is held in the UK only.", YES),  # says "only"
     ("Do they send my data abroad?", YES, "We may transfer your data outside the UK.", YES),  # no "only" asked
+    # a denial of sending it beyond says it stays
+    ("Which companies keep my data only in the UK?", NO, "We never transfer your personal data outside the UK.", YES),
+    ("Is my data kept only in the EEA?", NO, "Your data is not stored overseas.", YES),
+    ("Is my data kept only in the EEA?", NO,
+     "We do not transfer your data outside the EEA except where adequate safeguards are in place.", NO),  # except
+    ("Is my data kept only in the UK?", NO, "We do not use cookies.", NOT_STATED),  # says neither where nor beyond
+    ("Is my data stored only in the EEA?", YES, "If you are located in the EEA, you have certain rights.",
+     NOT_STATED),  # where the user is, not the data
+    ("Is my data kept only in the UK?", YES, "All data is stored in our data centres which are located within the UK.",
+     YES),
+    ("Is my data kept only in the EEA?", NO,
+     "The laws in countries outside the EEA may not be able to protect your data.", NO),  # denies no sending
+    ("Do they send my data abroad?", NO, "We never transfer your personal data outside the UK.", NO),  # no "only"
+    # "only" about where outside it goes is no "only here"
+    ("Which companies keep my data only in the EU?", YES,
+     "We transfer your personal data only to a country considered to have an adequate level of protection.", NO),
+    ("Which companies keep my data only in the EU?", YES,
+     "If applicable, we will only transfer your personal data outside the UK/EEA to an adequate country.", NO),
+    ("Is my data stored only in the EEA?", NO, "We store and process your data only within the EU/EEA and do not "
+     "transfer it to any country outside the EU/EEA.", YES),  # the quote says it stays
+    ("Is my data stored only in the EEA?", YES, "Any personal data is stored in our data centres located within the "
+     "EEA.", YES),  # says nothing of beyond
 ])
-def test_a_yes_to_only_here_is_a_no_beside_a_sentence_sending_data_beyond(question, verdict, quote, expected):
+def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quote, expected):
     from qa.search.verdict import only_here_verdict
 
     assert only_here_verdict(question, ("international-transfers",), verdict, quote) == expected

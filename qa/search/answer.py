@@ -16,19 +16,17 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    into a calibrated probability that the passage answers the question, and orders them by it, except that
    a first-stage best passage holding every key term of the question stays first (`qa.search.reranker.keep_literal`);
 5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
-   whose sentences states a practice the question asks about, that never writes a name the question
-   uses or a specific thing it asks about (two-factor authentication, a date of birth…:
-   `qa.search.evidence.unmentioned`), or whose answering passage lacks the detail the question asks for
-   (a length of time, an address, a fee, a phone number, a date…: `qa.search.verdict.DETAILS`), is "not
-   stated"; otherwise the
-   sentence that states it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences
-   with their qualifiers) and its stance makes the verdict
-   (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one); below the reranker's
-   threshold only a sentence at the practice's full threshold (a related passage) or one repeating the
-   question's words answers. A question about no
-   practice of the model is decided by the reranker's calibrated threshold (below it, a sentence repeating
-   most of the question's key terms still answers: `_literal_sentence`), as is every question when no
-   practice model is loaded; without a reranker, by the dense similarity and its threshold;
+   whose sentences states a practice the question asks about, that never writes a name the question uses or a
+   specific thing it asks about (two-factor authentication, a date of birth…: `qa.search.evidence.unmentioned`),
+   or whose answering passage lacks the detail the question asks for (a length of time, an address, a fee, a
+   phone number, a date…: `qa.search.verdict.DETAILS`), is "not stated"; otherwise the sentence that states
+   it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and
+   its stance makes the verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one);
+   below the reranker's threshold only a sentence at the practice's full threshold (a related passage) or one
+   repeating the question's words answers. A question about no practice of the model is decided by the
+   reranker's calibrated threshold (below it, a sentence repeating most of the question's key terms still
+   answers: `_literal_sentence`), as is every question when no practice model is loaded; without a reranker,
+   by the dense similarity and its threshold;
 6. questions whose wording turns the stance ("may they do as they like?", "do they only…?", "without my
    consent?", "can I…?") get their verdict checked against the sentences shown (`qa.search.verdict`).
 """
@@ -65,6 +63,8 @@ from qa.search.verdict import (
     BROADER,
     LIMITING,
     NO,
+    NOT_STATED,
+    NOT_STATED_LABEL,
     RELATED,
     STATES_IT,
     YES,
@@ -236,9 +236,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
         rows = [_answered_no_by(engine, row, terms, reranker is not None, LIMITING, True) for row in rows]
-    # "only in the UK?" beside "located outside the UK": no
-    rows = [replace(row, verdict=only_here_verdict(interpreted, asked.topics, row.verdict, row.quotes[0].text))
-            if row.quotes else row for row in rows]
+    # "only in the UK?" beside "located outside the UK": no; beside "we never transfer it outside the UK": yes
+    rows = sorted((_only_here(row, interpreted, asked.topics) for row in rows), key=lambda r: r.abstained)
     if asks_only(interpreted):  # "do they only use session cookies?" and "we use both types"
         rows = [_answered_no_by(engine, row, terms, reranker is not None, BROADER, False) for row in rows]
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
@@ -429,6 +428,17 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and negated_sentence(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> PolicyAnswer:
+    """`row` with `verdict.only_here_verdict`'s verdict for "is my data kept only in the UK?"; "not stated" when its
+    quote says neither where the data is kept nor that it goes beyond ("EEA residents have certain rights")."""
+    if not row.quotes:
+        return row
+    verdict = only_here_verdict(question, topics, row.verdict, row.quotes[0].text)
+    if verdict != NOT_STATED:
+        return replace(row, verdict=verdict)
+    return replace(row, abstained=True, quotes=(), hits=row.hits[:1], verdict=NOT_STATED, label=NOT_STATED_LABEL)
 
 
 def _giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],

@@ -37,9 +37,9 @@ _CUES = {
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b|"
                r"\bhand\w* (?:\w+ ){0,3}over\b",
-    "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|"
-                               r"\boutside the (?:uk|eea|eu)\b|"
-                               r"\babroad\b|\boverseas\b|\bonly in the uk\b|\bother countries\b",
+    "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
+                               r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
+                               r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b",
     "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"

@@ -278,21 +278,42 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
     return negated_by_words(words)
 
 
-# "Is my data kept only in the UK?" beside a sentence that sends it beyond ("Some of our service providers may be
-# located outside the UK") is a "no", though that sentence states the practice asked about (a transfer) plainly.
+# "Is my data kept only in the UK?" is answered by what the quote says of sending data beyond: "Some of our service
+# providers may be located outside the UK" (a transfer, stated plainly) is a "no"; "we never transfer it outside the
+# UK" (a denial) and "the data is held in the UK only" are a "yes".
 _ONLY_HERE = re.compile(
     r"\bonly\s+(?:be\s+)?(?:kept\s+|stored\s+|held\s+|processed\s+)?(?:in|within|inside)\s+(?:the\s+)?"
     r"(?:uk|united\s+kingdom|britain|great\s+britain|england|eea|eu|european\s+(?:union|economic\s+area)|europe)\b|"
     r"\b(?:in|within|inside)\s+(?:the\s+)?(?:uk|united\s+kingdom|britain|england|eea|eu|europe)\s+only\b",
     re.IGNORECASE)
 _BEYOND = re.compile(r"\boutside\b|\bout\s+side\b|\babroad\b|\boverseas\b|\bother\s+countries\b|\bthird\s+countr\w*|"
-                     r"\bUSA\b|\bUnited\s+States\b|\bU\.S\.", re.IGNORECASE)
-_ONLY_WORD = re.compile(r"\bonly\b|\bsolely\b|\bexclusively\b", re.IGNORECASE)
+                     r"\bto\s+(?:a\s+|any\s+|another\s+)?countr(?:y|ies)\b|\bbetween\s+countries\b|\bUSA\b|(?-i:\bUS\b)|"
+                     r"\bUnited\s+States\b|\bU\.S\.",
+                     re.IGNORECASE)
+# A denial of sending data beyond: the negation bears on the sending ("we never transfer your data outside the UK",
+# "it is not stored overseas"), not on something else in the sentence ("laws outside the EEA may not protect it").
+_NOT_BEYOND = re.compile(
+    r"(?:\b(?:not|never)\b|n't\b|n’t\b)(?:\s+\w+){0,2}?\s+(?:transfer|send|sent|stor|mov|process|keep|kept|hold|held|"
+    r"host)\w*\b[^.;]{0,80}?(?:" + _BEYOND.pattern + ")", re.IGNORECASE)
+
+# Where a quote says the data stays: "hosted in the European Union", "stored in our data centres in the EEA" (not
+# "if you are located in the EEA", which is where the user is).
+_STAYS = re.compile(r"\b(?:stor|kept|keep|held|hold|host|process|sav)\w*\s+(?:[\w,]+\s+){0,8}?(?:in|within|inside)\s+"
+                    r"(?:the\s+)?(?:uk|united\s+kingdom|britain|england|eea|eu|european\s+(?:union|economic\s+area)|"
+                    r"europe)\b", re.IGNORECASE)
 
 
 def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote: str) -> str:
-    """"no" for a "yes" to whether data stays *only* in a place (`_ONLY_HERE`, the first practice asked being
-    international transfers) whose `quote` sends it beyond (`_BEYOND`) and says no "only" itself; else `verdict`."""
-    if verdict != YES or tuple(topics[:1]) != ("international-transfers",) or not _ONLY_HERE.search(question):
+    """The verdict on whether data stays *only* in a place (`_ONLY_HERE`, the first practice asked being
+    international transfers), read from the `quote`: "yes" when it says the data stays there (`_ONLY_HERE`) or
+    denies sending it beyond with no exception (`_NOT_BEYOND`); else "no" when it sends it beyond (`_BEYOND`,
+    "we transfer it only to countries with adequate protection" included); else "yes" only when it says where the
+    data is kept (`_STAYS`), and "not_stated" for a quote that says neither ("EEA residents have certain rights").
+    Any other question, or a verdict neither "yes" nor "no": `verdict`."""
+    if verdict not in (YES, NO) or tuple(topics[:1]) != ("international-transfers",) or not _ONLY_HERE.search(question):
         return verdict
-    return NO if _BEYOND.search(quote) and not _ONLY_WORD.search(quote) else verdict
+    if _ONLY_HERE.search(quote) or (_NOT_BEYOND.search(quote) and not excepts(quote)):
+        return YES
+    if _BEYOND.search(quote):
+        return NO
+    return YES if _STAYS.search(quote) else NOT_STATED
