@@ -133,6 +133,20 @@ def test_many_policies_start_from_one_search(tmp_path):
 
 
 
+def test_over_many_policies_one_that_never_writes_a_name_asked_does_not_say(tmp_path):
+    """18 sellers, 3 naming Acme: "…sell my data to Acme?" is "yes" for those 3 and "not stated" for the
+    others, the 10 decided in full and the 8 the practice model decides alone (before: "yes" for those 8)."""
+    policies = {f"firm{i:02d}": f"Firm {i:02d} Privacy\n\nWe collect your name.\n\n" +
+                ("We use cookies.\n" if i % 4 == 0 else "We sell your data to brokers such as Acme.\n" if i < 4
+                 else "We sell your data to brokers.\n") for i in range(24)}
+    engine = engine_over(tmp_path, policies)
+    answer = engine.answer("Which companies sell my data to Acme?")
+    assert len(answer.rows) == 24
+    assert {row.policy for row in answer.rows if row.verdict == YES} == {"firm01", "firm02", "firm03"}
+    assert all(row.verdict == NOT_STATED and row.abstained for row in answer.rows if row.policy not in
+               {"firm01", "firm02", "firm03"})
+
+
 def test_over_many_policies_a_model_that_reads_text_encodes_only_the_first_ones(tmp_path, monkeypatch):
     """A cold cache never makes one question encode every policy: the ten answered in full are encoded, the
     others are not decided (and the summary says so) until their practices are read, as a build does."""

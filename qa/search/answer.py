@@ -82,8 +82,7 @@ from qa.search.verdict import (
 )
 from qa.types import Hit, Quote
 
-# Quote (qa.types), Answer and PolicyAnswer (qa.search.result) are re-exported here, where callers
-# have always found them.
+# Quote (qa.types), Answer and PolicyAnswer (qa.search.result) are re-exported here, where callers always found them.
 __all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question", "practices_asked"]
 
 MENTIONS_SHOWN = 3
@@ -211,17 +210,6 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     terms = key_terms(plain, [engine.policies[p].name for p in scope if p in engine.policies])
     asked = _asked(engine, interpreted, practice, accepts)
     kwargs = {"retriever": retriever} if retriever else {}
-    decided: Sequence[str] = scope
-    counted: list[PolicyAnswer] = []
-    if policies is None and not routed and len(scope) > MANY_POLICIES:
-        decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs)
-        depth = min(depth, MANY_DEPTH)
-    candidates = {p: engine.search(interpreted, k=depth, policies=[p], **kwargs) for p in decided}
-    threshold = settings.abstain_below
-    if reranker is not None:
-        threshold = reranker.calibration.threshold
-        candidates = keep_literal(candidates, rerank_candidates(reranker, plain, candidates), terms)
-    shown = k if len(scope) == 1 else max(1, min(k, 3))
     if asked.only:
         names: list[str] = []
     else:  # what the question names, but not the companies it routes to nor those with no policy here
@@ -230,6 +218,17 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
     specific = () if asked.only else specific_things(plain)
+    decided: Sequence[str] = scope
+    counted: list[PolicyAnswer] = []
+    if policies is None and not routed and len(scope) > MANY_POLICIES:
+        decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs, names, specific)
+        depth = min(depth, MANY_DEPTH)
+    candidates = {p: engine.search(interpreted, k=depth, policies=[p], **kwargs) for p in decided}
+    threshold = settings.abstain_below
+    if reranker is not None:
+        threshold = reranker.calibration.threshold
+        candidates = keep_literal(candidates, rerank_candidates(reranker, plain, candidates), terms)
+    shown = k if len(scope) == 1 else max(1, min(k, 3))
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names,
                  specific) for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
@@ -254,15 +253,17 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
 
 
 def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Asked, terms: list[str],
-             kwargs: dict) -> tuple[list[str], list[PolicyAnswer]]:
+             kwargs: dict, names: Sequence[str] = (), specific: Sequence[re.Pattern] = ()
+             ) -> tuple[list[str], list[PolicyAnswer]]:
     """For a question over many policies: the DECIDED_POLICIES policies to answer in full (search, rerank,
     decide each), and rows for the others the practice model decided alone.
 
     One search over every policy ranks them by their best passage. With a practice the question asks
     about, every policy (past EVIDENCE_ALL policies, those the search found) is checked for a sentence
     stating it: those that state it lead, by how well their sentence answers; the others are "not stated"
-    rows without a search. Without one, the policies the search ranks first are answered, and the others
-    get no row (`Answer.scope` still counts them), as do those a model that reads text has not read yet."""
+    rows without a search, as are those that never write a name or specific thing the question asks about.
+    Without one, the policies the search ranks first are answered, and the others get no row (`Answer.scope`
+    still counts them), as do those a model that reads text has not read yet."""
     pool = engine.search(question, k=CORPUS_DEPTH, policies=None, **kwargs)
     order = list(dict.fromkeys(h.policy for h in pool))
     evidence, model = engine.evidence, engine.practice
@@ -278,31 +279,30 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     # are encoded anyway); the others count when a build has read them ahead, else get no row.
     found = evidence.read(judged, encode_at_most=DECIDED_POLICIES)
     judged = [p for p in judged if p in found]
+    silent = {p for p in judged if (names and unwritten(names, engine.policies[p].text))
+              or (specific and unmentioned(specific, engine.policies[p].text))}
     decisions = {p: decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, asked.query, terms, {},
                            literal=False, accepts=own_name_guard(None, engine.policies[p], asked.topics))
-                 for p in judged}
-    stating = sorted((p for p in judged if decisions[p].stated), key=lambda p: -decisions[p].score)
+                 for p in judged if p not in silent}
+    stating = sorted((p for p, d in decisions.items() if d.stated), key=lambda p: -decisions[p].score)
     leaders = list(dict.fromkeys([*stating, *order]))[:DECIDED_POLICIES]
     chosen = set(leaders)
     if read_ahead is not None:  # the passages holding the sentences quoted below
-        read_ahead([p for p in judged if p not in chosen and decisions[p].stated], passages=True)
+        read_ahead([p for p in stating if p not in chosen], passages=True)
     rows = []
     for policy_id in judged:
         if policy_id in chosen:
             continue
-        decision, name = decisions[policy_id], engine.policies[policy_id].name
-        if not decision.stated or decision.sentence is None:
-            rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
-            continue
-        lead = hit_holding(engine, policy_id, (), decision.sentence, 0.0, reranked=False)
-        if not _gives(lead, asked.demands):  # as `_row` decides
+        decision, name = decisions.get(policy_id), engine.policies[policy_id].name
+        sentence = decision.sentence if decision is not None and decision.stated else None
+        lead = None if sentence is None else hit_holding(engine, policy_id, (), sentence, 0.0, reranked=False)
+        if decision is None or sentence is None or lead is None or not _gives(lead, asked.demands):  # as `_row`
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
                                  quotes=quotes_of(engine, policy_id, lead), hits=(lead,), ranked=(lead,),
-                                 label=STATES_IT,
-                                 verdict=verdict_for(kind, True, negated_sentence(
-                                     engine, policy_id, decision.sentence, decision.negated, asked.topics))))
+                                 label=STATES_IT, verdict=verdict_for(kind, True, negated_sentence(
+                                     engine, policy_id, sentence, decision.negated, asked.topics))))
     rows.sort(key=lambda r: r.abstained)
     return leaders, rows
 
