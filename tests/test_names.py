@@ -33,6 +33,23 @@ def test_routing(question, routed):
     assert match_names(question, POLICIES).policies == routed
 
 
+@pytest.mark.parametrize("question, routed, not_indexed", [
+    # a company named only as the other party, beside another subject, is no subject
+    ("Does Concero share my data with CloudSentric?", ("concero",), ()),
+    ("Which companies share my data with Concero?", (), ()),
+    ("Who sells data to CT1?", (), ()),
+    ("Does Facebook pass my details to Concero?", (), ("Facebook",)),
+    # alone, it is what the question is about
+    ("How do I get in touch with Concero?", ("concero",), ()),
+    ("Is my data safe with CloudSentric?", ("cloudsentric",), ()),
+    ("Can I sign up to Core Office without an email address?", ("core-office-it",), ()),
+    ("Do Concero and CT1 sell my data?", ("concero", "ct1-technologies"), ()),
+])
+def test_a_company_named_as_the_other_party_is_not_routed_to(question, routed, not_indexed):
+    match = match_names(question, POLICIES)
+    assert (match.policies, match.not_indexed) == (routed, not_indexed)
+
+
 def test_near_misses_are_reported_as_corrections():
     match = match_names("Does Cloudsentrik sell my data?", POLICIES)
     assert match.corrections == (("Cloudsentrik", "cloudsentric"),)

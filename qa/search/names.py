@@ -52,6 +52,12 @@ _VERB_AFTER = (r"(?:'s\b|’s\b|(?<=s)'(?=\s)|(?<=s)’(?=\s)|"
 _AUX_BEFORE = (r"(?i:\b(?:does|do|did|can|could|will|would|is|are|was|has|have|should|may|might|about|get|ask|make|"
                r"tell|trust|(?:safe|secure|account|accounts|customer|signed\s+up)\s+(?:with|at))\s+)")
 _NAME = r"((?:[A-Z0-9][\w&.\-]*[\w])(?:\s+(?:[A-Z0-9][\w&.\-]*[\w]))*)"
+# A name right after these is the other party of what the question asks about, not its subject.
+_OTHER_PARTY = re.compile(r"\b(?:with|to|from|by|via|through|using|use|uses|like|such\s+as|including)\s+(?:the\s+)?$",
+                          re.IGNORECASE)
+_ANY_COMPANY = re.compile(r"\b(?:which|what|any|all|these|those|other|the)\s+(?:of\s+(?:the|these|them|those)\s+)?"
+                          r"(?:companies|firms|providers|services|apps|sites|websites|organi[sz]ations|businesses|"
+                          r"policies)\b|\b(?:who|anyone|anybody|any\s+of\s+them|which\s+of\s+them)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -163,7 +169,18 @@ def match_names(question: str, policies: Mapping[str, object]) -> NameMatch:
     for 5 policies as for 6,000.
     """
     matcher = name_matcher(policies)
-    exact = matcher.exact(question)
+    spans = matcher.exact_spans(question)
+    exact = sorted({pid for _, pid in spans}, key=matcher.order.__getitem__)
+    # A company named only as the other party ("…share my data with Facebook?", "…use Google Analytics?") beside
+    # another subject (a company, one with no policy here, "which companies", "who") is what the answer must
+    # mention, not whom it is about.
+    others = {pid for pid in exact if all(_OTHER_PARTY.search(question[:at]) for at, p in spans if p == pid)}
+    if others and len(others) == len(exact):
+        unknown = tuple(name for name in subject_organisations(question) if not matcher.is_known(name))
+        if unknown or _ANY_COMPANY.search(question):
+            return NameMatch(not_indexed=unknown)
+    elif others:
+        exact = [pid for pid in exact if pid not in others]
     fuzzy = [] if exact else _fuzzy(matcher, question)
     routed = exact or [pid for _, pid in fuzzy]
     routed = sorted(set(routed), key=matcher.order.__getitem__)
@@ -245,9 +262,13 @@ class NameMatcher:
     def exact(self, question: str) -> list[str]:
         """Ids of the policies `question` names exactly, in policy order: whole words, as one regex per
         name did (tests/test_names.py keeps that regex as the reference)."""
+        return sorted({pid for _, pid in self.exact_spans(question)}, key=self.order.__getitem__)
+
+    def exact_spans(self, question: str) -> list[tuple[int, str]]:
+        """(start, policy id) of every exact name in `question` (see `exact`)."""
         starts = [m.start() for m in _NAME_START.finditer(question)]
         ends = [m.start() for m in _NAME_END.finditer(question)]
-        found: set[str] = set()
+        found: list[tuple[int, str]] = []
         lengths = self.lengths
         end_from = 0
         for start in starts:
@@ -262,11 +283,11 @@ class NameMatcher:
                 span = question[start:end]
                 owners = self.folded.get(span.lower())
                 if owners and not self._ordinary_word(span):
-                    found.update(owners)
+                    found.extend((start, pid) for pid in owners)
                 owners = self.cased.get(span)
                 if owners:
-                    found.update(owners)
-        return sorted(found, key=self.order.__getitem__)
+                    found.extend((start, pid) for pid in owners)
+        return found
 
     def _ordinary_word(self, span: str) -> bool:
         """Whether `span`, found as a one-word name in another case than the name's, is ordinary English:
