@@ -66,3 +66,13 @@ def test_only_in_the_uk_is_read_from_what_each_quote_says_of_sending_data_beyond
     assert answer.topics[:1] == ("international-transfers",)
     assert (verdicts["ct1-technologies"], verdicts["concero"], verdicts["cloudsentric"]) == ("no", "no", "yes"), verdicts
     assert [row.abstained for row in answer.rows] == sorted(row.abstained for row in answer.rows)  # answered first
+
+
+def test_the_sentence_quoted_writes_what_the_question_names(seed_index_dir, real_embedder):
+    """Core Office's "share" buttons sentence states the practice; the next one names the IP address asked
+    about ("These features may collect your IP address…") and is the one quoted."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Could the social media share buttons on Core Office IT's website pick up my IP "
+                          "address?").rows
+    assert row.policy == "core-office-it" and row.verdict == "yes"
+    assert "IP address" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -45,6 +45,7 @@ from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
 from qa.search.evidence import (
+    SPELLED_OUT,
     Decision,
     cued_topics,
     decide,
@@ -54,6 +55,7 @@ from qa.search.evidence import (
     unmentioned,
     unwritten,
 )
+from qa.search.marking import both, giving, naming, naming_decision
 from qa.search.names import match_names, name_matcher, own_name_guard, subject_organisations, without_names
 from qa.search.passages import hit_holding, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
@@ -281,9 +283,17 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     judged = [p for p in judged if p in found]
     silent = {p for p in judged if (names and unwritten(names, engine.policies[p].text))
               or (specific and unmentioned(specific, engine.policies[p].text))}
-    decisions = {p: decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, asked.query, terms, {},
-                           literal=False, accepts=own_name_guard(None, engine.policies[p], asked.topics))
-                 for p in judged if p not in silent}
+
+    def judged_by(p: str, test: Callable[[str], bool] | None = None, query: np.ndarray = asked.query) -> Decision:
+        return decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, query, terms, {},
+                      literal=False, accepts=both(own_name_guard(None, engine.policies[p], asked.topics), test)
+                      if test is not None else own_name_guard(None, engine.policies[p], asked.topics))
+
+    named = naming(names, specific, SPELLED_OUT)  # the sentence writing what the question names is quoted
+    decisions = {p: judged_by(p) for p in judged if p not in silent}
+    if named is not None:
+        decisions = {p: naming_decision(d, engine.policies[p].text, named, functools.partial(judged_by, p))
+                     for p, d in decisions.items()}
     stating = sorted((p for p, d in decisions.items() if d.stated), key=lambda p: -decisions[p].score)
     leaders = list(dict.fromkeys([*stating, *order]))[:DECIDED_POLICIES]
     chosen = set(leaders)
@@ -385,7 +395,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         if below and literal is None:
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
-        query, text = asked.query, engine.policies[policy_id].text
+        query, text, named = asked.query, engine.policies[policy_id].text, naming(names, specific, SPELLED_OUT)
 
         def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
             return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
@@ -394,6 +404,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
 
         for scale, label in levels:
             decision = decided(scale, accepts)
+            if named is not None and literal is None:  # the sentence writing what the question names
+                again = functools.partial(lambda s, test: decided(s, both(accepts, test)), scale)
+                decision = naming_decision(decision, text, named, again)
             if not decision.stated or decision.sentence is None:
                 continue
             sentence: tuple[int, int] = decision.sentence
@@ -404,8 +417,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if not _gives(lead, asked.demands):
                 return not_stated  # "how long…?" and the passage that answers gives no length of time
             if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
-                sentence, negated = _giving(text, lead, (sentence, negated), asked.demands, accepts,
-                                            functools.partial(decided, scale))
+                sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
+                                           functools.partial(decided, scale))
                 lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
             ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
@@ -439,21 +452,6 @@ def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> Polic
     if verdict != NOT_STATED:
         return replace(row, verdict=verdict)
     return replace(row, abstained=True, quotes=(), hits=row.hits[:1], verdict=NOT_STATED, label=NOT_STATED_LABEL)
-
-
-def _giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],
-            accepts: Callable[[str], bool] | None,
-            decided: Callable[[Callable[[str], bool]], Decision]) -> tuple[tuple[int, int], float | None]:
-    """(sentence, negated) marking `lead` for a question asking a detail ("how long…?"): a sentence of that
-    passage stating the practice and giving it ("we keep the recordings for 30 days", not "Unless there is an
-    issue…we may keep recordings for longer") when the `chosen` one does not; else `chosen`. `decided(test)`
-    decides the policy again as the row did, among the sentences passing `test`."""
-    if all(detail.search(text[chosen[0][0]:chosen[0][1]]) for detail in demands):
-        return chosen
-    giving = decided(lambda s: (accepts is None or accepts(s)) and all(d.search(s) for d in demands))
-    if giving.sentence is None or not lead.start <= giving.sentence[0] < giving.sentence[1] <= lead.end:
-        return chosen
-    return giving.sentence, giving.negated
 
 
 def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:

@@ -62,7 +62,7 @@ def cued_topics(question: str, known: Sequence[str]) -> list[str]:
 
 
 # Names a question may use for what a policy spells out (either side may be the one written).
-_SPELLED_OUT = {
+SPELLED_OUT = {
     "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
     "eu": ("european union",), "uk": ("united kingdom", "britain"), "gdpr": ("general data protection regulation",),
     "cctv": ("closed circuit", "closed-circuit", "camera"),
@@ -167,7 +167,7 @@ def unwritten(names: Sequence[str], text: str) -> list[str]:
     written when its spelled-out form is)."""
     missing = []
     for name in names:
-        forms = (name, *_SPELLED_OUT.get(name.lower(), ()))
+        forms = (name, *SPELLED_OUT.get(name.lower(), ()))
         if not any(_writes(text, form) for form in forms):
             missing.append(name)
     return missing

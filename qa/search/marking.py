@@ -1,0 +1,56 @@
+"""Which sentence of an answering policy is marked: among those stating the practice asked about, one that gives
+the detail the question asks for ("how long…?": the time) or writes what it names ("…with Facebook?": Facebook).
+
+Each choice only ever moves the mark to another sentence that states the same practice at the same threshold:
+whether the policy says anything stays the row's own decision (`qa.search.answer`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+
+from qa.search.evidence import Decision
+from qa.types import Hit
+
+Test = Callable[[str], bool]
+
+
+def both(first: Test | None, second: Test) -> Test:
+    """A test passed by the sentences passing `first` (none: every sentence) and `second`."""
+    return second if first is None else (lambda sentence: first(sentence) and second(sentence))
+
+
+def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[str, Sequence[str]]) -> Test | None:
+    """A test that a sentence writes every one of `names` (at the start of a word, any case, or a spelled-out
+    form of `spelled`: "DPO", "data protection officer") and every specific thing of `things`
+    (`evidence.specific_things`); None when the question names nothing."""
+    if not names and not things:
+        return None
+    forms = [re.compile("|".join(rf"(?<!\w){re.escape(form)}" for form in (name, *spelled.get(name.lower(), ()))),
+                        re.IGNORECASE) for name in names]
+    return lambda sentence: all(f.search(sentence) for f in forms) and all(t.search(sentence) for t in things)
+
+
+def naming_decision(decision: Decision, text: str, named: Test, again: Callable[[Test], Decision]) -> Decision:
+    """`decision`, or, when its sentence does not write what the question names (`named`), the decision
+    `again(named)` reaches among the sentences that do, if one states the practice ("Which companies use Google
+    Analytics?": "We use Google Analytics to analyse traffic", not "We use cookies and similar technologies")."""
+    if not decision.stated or decision.sentence is None or named(text[decision.sentence[0]:decision.sentence[1]]):
+        return decision
+    found = again(named)
+    return found if found.stated and found.sentence is not None else decision
+
+
+def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],
+           accepts: Test | None, decided: Callable[[Test], Decision]) -> tuple[tuple[int, int], float | None]:
+    """(sentence, negated) marking `lead` for a question asking a detail ("how long…?"): a sentence of that
+    passage stating the practice and giving it ("we keep the recordings for 30 days", not "Unless there is an
+    issue…we may keep recordings for longer") when the `chosen` one does not; else `chosen`. `decided(test)`
+    decides the policy again as the row did, among the sentences passing `test`."""
+    if all(detail.search(text[chosen[0][0]:chosen[0][1]]) for detail in demands):
+        return chosen
+    found = decided(both(accepts, lambda s: all(d.search(s) for d in demands)))
+    if found.sentence is None or not lead.start <= found.sentence[0] < found.sentence[1] <= lead.end:
+        return chosen
+    return found.sentence, found.negated

@@ -1,0 +1,43 @@
+"""Which sentence is marked (qa.search.marking): the one writing what the question names, or giving its detail."""
+
+import re
+
+from qa.search.evidence import SPELLED_OUT, Decision
+from qa.search.marking import both, naming, naming_decision
+
+TEXT = "We use cookies and similar technologies. We use Google Analytics to count visits. Our DPO is Ann."
+COOKIES = (0, TEXT.index(".") + 1)
+ANALYTICS = (TEXT.index("We use Google"), TEXT.index("visits.") + len("visits."))
+
+
+def test_naming_needs_every_name_and_specific_thing_in_any_case_or_spelled_out():
+    named = naming(["Google Analytics"], (), SPELLED_OUT)
+    assert named("we use google analytics.") and not named("We use Google Tag Manager.")
+    assert not named("We use XGoogle Analytics.")  # at the start of a word
+    assert naming(["DPO"], (), SPELLED_OUT)("Contact our data protection officer.")
+    location = re.compile(r"\blocation\b")
+    both_asked = naming(["Google"], (location,), SPELLED_OUT)
+    assert both_asked("Google reads your location.") and not both_asked("Google reads your IP address.")
+    assert naming([], (), SPELLED_OUT) is None
+
+
+def test_a_decision_moves_to_a_sentence_writing_the_name_when_one_states_the_practice():
+    named = naming(["Google Analytics"], (), SPELLED_OUT)
+    tried = []
+
+    def again(test):
+        tried.append(test)
+        return Decision(True, ANALYTICS, 0.1)
+    first = Decision(True, COOKIES, 0.2)
+    assert naming_decision(first, TEXT, named, again).sentence == ANALYTICS
+    assert tried == [named]
+    assert naming_decision(Decision(True, ANALYTICS), TEXT, named, again).sentence == ANALYTICS  # already names it
+    assert len(tried) == 1
+    assert naming_decision(first, TEXT, named, lambda test: Decision(False)) is first  # none states it: kept
+    assert naming_decision(Decision(False), TEXT, named, again) == Decision(False)  # not stated stays so
+
+
+def test_both_passes_what_both_pass():
+    assert both(None, str.isupper)("ABC")
+    combined = both(lambda s: "x" in s, str.islower)
+    assert combined("ax") and not combined("AX") and not combined("ab")
