@@ -302,7 +302,7 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     ("does it require any special permissions?", "The app asks for permission to access your camera.", True),
 ])
 def test_a_persons_location_or_photos_are_not_a_stores_location_or_a_beacons_image(question, policy_text, said):
-    from qa.search.evidence import specific_things, unmentioned
+    from qa.search.specific import specific_things, unmentioned
 
     assert unmentioned(specific_things(question), policy_text) is not said
 
@@ -355,7 +355,7 @@ def test_only_in_the_uk_or_eu_asks_about_international_transfers(question, trans
     ("when you attend a meeting, webinar or event organised by us", True),
 ])
 def test_in_the_event_that_names_no_event_a_person_attends(text, mentioned):
-    from qa.search.evidence import specific_things, unmentioned
+    from qa.search.specific import specific_things, unmentioned
 
     asked = specific_things("If I go to one of your events, what do you do with my details?")
     assert unmentioned(asked, text) is not mentioned
@@ -449,7 +449,7 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Do they keep my data secure?", "We keep your data secure.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
-    from qa.search.evidence import specific_things, unmentioned
+    from qa.search.specific import specific_things, unmentioned
 
     assert unmentioned(specific_things(question), text) is missing
 

@@ -17,7 +17,7 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    a first-stage best passage holding every key term of the question stays first (`qa.search.reranker.keep_literal`);
 5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
    whose sentences states a practice the question asks about, that never writes a name the question uses or a
-   specific thing it asks about (two-factor authentication, a date of birth…: `qa.search.evidence.unmentioned`),
+   specific thing it asks about (two-factor authentication, a date of birth…: `qa.search.specific.unmentioned`),
    or whose answering passage lacks the detail the question asks for (a length of time, an address, a fee, a
    phone number, a date…: `qa.search.verdict.DETAILS`), is "not stated"; otherwise the sentence that states
    it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and
@@ -51,8 +51,6 @@ from qa.search.evidence import (
     decide,
     literal_sentences,
     named_things,
-    specific_things,
-    unmentioned,
     unwritten,
 )
 from qa.search.marking import both, giving, naming, naming_decision
@@ -60,6 +58,7 @@ from qa.search.names import match_names, name_matcher, own_name_guard, subject_o
 from qa.search.passages import hit_holding, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
+from qa.search.specific import specific_things, unmentioned
 from qa.search.terms import key_terms, term_counts, terms_in
 from qa.search.verdict import (
     BROADER,
@@ -368,7 +367,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
          specific: Sequence[re.Pattern] = ()) -> PolicyAnswer:
     """One policy's answer: stated or not, its verdict, label, quotes and passages. `names` are what the
     question names ("Google Analytics", "CCTV"), `specific` the specific things it asks about
-    (`evidence.specific_things`): a policy that never writes one of them does not say."""
+    (`specific.specific_things`): a policy that never writes one of them does not say."""
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)

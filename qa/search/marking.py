@@ -24,7 +24,7 @@ def both(first: Test | None, second: Test) -> Test:
 def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[str, Sequence[str]]) -> Test | None:
     """A test that a sentence writes every one of `names` (at the start of a word, any case, or a spelled-out
     form of `spelled`: "DPO", "data protection officer") and every specific thing of `things`
-    (`evidence.specific_things`); None when the question names nothing."""
+    (`qa.search.specific`); None when the question names nothing."""
     if not names and not things:
         return None
     forms = [re.compile("|".join(rf"(?<!\w){re.escape(form)}" for form in (name, *spelled.get(name.lower(), ()))),

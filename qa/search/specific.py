@@ -1,0 +1,82 @@
+"""Specific things a question may ask about inside a practice a policy addresses (two-factor login, a precise
+location, photos, the police…): like a name, one a policy never writes in any of its forms is not stated there
+(`unmentioned`), and a sentence that writes it is the one quoted (`qa.search.marking`)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+# Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
+# authentication?" of a policy with a security section): like a name, one the policy never writes in any of
+# its forms is not stated there. Each entry: what a question says, and what a policy writes for it.
+SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
+    (re.compile(asked, re.IGNORECASE), re.compile(written, re.IGNORECASE)) for asked, written in (
+        (r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b",
+         r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),
+        (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
+        (r"\bencrypt\w*", r"\bencrypt\w*|\bcrypt\w*|\bTLS\b|\bSSL\b|\bHTTPS\b"),
+        (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
+         r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
+        (r"\bhealth\b|\bmedical\b", r"\bhealth\w*|\bmedical\b|\bspecial\s+categor\w*"),
+        # a location a person is at; "a franchised location", "the location of our offices" are none
+        (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
+         r"\b(?:my|our|exact|precise|current|physical)\s+location\b",
+         r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|information|services|based|tracking|history)\b|"
+         r"\b(?:your|user'?s?|device'?s?|precise|approximate|physical|geographic\w*|current|general|real-time)\s+"
+         r"location\b|\blocation\s+of\s+(?:your|the)\s+(?:device|computer|phone)\b"),
+        (r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blarge\s+language\s+models?\b|\bLLMs?\b",
+         r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blanguage\s+models?\b|\bLLMs?\b|"
+         r"\balgorithm\w*"),
+        (r"\bsms\b|\btext\s+messag\w*|\btexts\b", r"\bsms\b|\btext\s+messag\w*|\btexts?\b|\bmobile\s+messag\w*"),
+        (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b",
+         r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
+         r"\bby\s+(?:tele)?phone\b"),
+        (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
+        (r"\bfraud\w*", r"\bfraud\w*"),
+        # what a device hears or holds
+        (r"\bmicrophones?\b|\bmic\b", r"\bmicrophones?\b|\bmic\b|\baudio\b|\bvoice\b|\bsound\s+recordings?\b"),
+        (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
+         r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
+         r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b|\bcontacts\s+(?:on|from)\b"),
+        # an app's permissions on a device ("with your permission" is consent, no device permission)
+        (r"\b(?:app|special|device|phone|android|ios)\s+permissions?\b|"
+         r"\bpermissions?\s+(?:does|do|is|are|will|must)\b.{0,40}\b(?:app|need|require|use|request|give|grant)\w*",
+         r"\b(?:app|device|phone|system|android|ios|operating\s+system)\s+permissions?\b|"
+         r"\bpermissions?\s+(?:settings|to\s+access|you\s+(?:grant|give))\b|\bpermission\s+to\s+access\b|"
+         r"\baccess\s+to\s+(?:your|the)\s+(?:device'?s?\s+)?(?:camera|microphone|contacts|photos|location|storage)\b"),
+        # kinds of personal data a policy lists when it collects them
+        (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
+         r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
+        (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b",
+         r"\bbank\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|\bfinancial\b"),
+        (r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b",
+         r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b|"
+         r"\bidentity\s+documents?\b|\bproof\s+of\s+identity\b|\bidentification\b"),
+        # what a person's camera takes ("images" alone are often a web beacon's)
+        (r"\bphoto\w*|\bpictures?\b|\bwebcam\b|\bcameras?\b|\bvideo\s+(?:footage|recordings?)\b",
+         r"\bphoto\w*|\bpictures?\b|\b(?:your|profile|uploaded?|personal)\s+images?\b|\bcamera\w*|\bcctv\b|"
+         r"\bvideo\s+(?:footage|recordings?)\b|\bvideos\s+you\b"),
+        (r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b",
+         r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b|\bsex\b|"
+         r"\bspecial\s+categor\w*|\bsensitive\b"),
+        (r"\bcriminal\s+(?:records?|convictions?|history)\b|\bdbs\b|\bbackground\s+checks?\b",
+         r"\bcriminal\w*|\bconvictions?\b|\bdbs\b|\bbackground\s+checks?\b|\boffen[cs]es?\b"),
+        (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
+         r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
+        # "in the event that", "in the unfortunate event of" name no event a person attends
+        (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
+         r"\bevents\b|(?<!\bin\sthe\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
+         r"\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b"),
+    ))
+
+
+def specific_things(question: str) -> tuple[re.Pattern, ...]:
+    """How a policy writes each specific thing of `SPECIFIC` that `question` asks about (read once per
+    question, as `named_things` is; `unmentioned` checks each policy)."""
+    return tuple(written for asked, written in SPECIFIC if asked.search(question))
+
+
+def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
+    """Whether `text` never writes one of `things` (from `specific_things`) in any of its forms."""
+    return any(not written.search(text) for written in things)
