@@ -447,6 +447,10 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Do they collect my date of birth?", "We collect your name and email address.", True),
     ("Might they collect my details if I visit their offices?", "Visitors to our offices sign in.", False),
     ("Do they keep my data secure?", "We keep your data secure.", False),
+    ("Do they give my data to the police?", "We share it with our payment processor.", True),
+    ("Which companies share my data with law enforcement?", "We disclose it when required by law.", False),
+    ("Will they hand my data to the government?", "We respond to requests from public authorities.", False),
+    ("Do they work with government customers?", "We share it with our payment processor.", False),  # none asked
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -64,6 +64,13 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcriminal\w*|\bconvictions?\b|\bdbs\b|\bbackground\s+checks?\b|\boffen[cs]es?\b"),
         (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
          r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
+        # the police and other authorities; a policy says it as a disclosure the law requires
+        (r"\b(?:police|law\s+enforcement|subpoena\w*|court\s+orders?|warrants?)\b|\b(?:to|with)\s+(?:the\s+|other\s+)?"
+         r"authorities\b|\bgovernments?\b(?!\s+(?:sector|department|customers?|clients?|contracts?|bodies))",
+         r"\blaw\s+enforcement\b|\bpolice\b|\bgovernment\w*|\bauthorit(?:y|ies)\b|\bregulators?\b|\bsubpoena\w*|"
+         r"\bcourt\s+orders?\b|\bwarrants?\b|\blegal\s+(?:process|proceedings|requests?|obligations?|requirements?)\b|"
+         r"\brequired\s+by\s+(?:the\s+|applicable\s+)?law\b|\bcompl(?:y|ying|iance)\s+with\s+(?:\w+\s+){0,3}"
+         r"(?:laws?|legal|regulations?)\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b|(?<!\bin\sthe\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
