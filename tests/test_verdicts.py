@@ -287,6 +287,18 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     assert bool(_REQUIRED["cookies"].search(sentence)) is names_it
 
 
+@pytest.mark.parametrize("text, names_it", [
+    ("We do not sell your personal information.", True), ("We may have sold data in the past year.", True),
+    ("We share Purchase Information with sellers and service providers to deliver your order.", False),
+    ("Contact the seller about your order.", False),
+])
+def test_a_sale_is_named_by_selling_not_by_sellers(text, names_it):
+    from qa.search.evidence import _REQUIRED, cued_topics
+
+    assert bool(_REQUIRED["sale"].search(text)) is names_it
+    assert ("sale" in cued_topics(text, ["sale"])) is names_it
+
+
 @pytest.mark.parametrize("question, policy_text, said", [
     ("Does this track my location?", "We will share your order with a franchised location near you.", False),
     ("Does this track my location?", "We may collect your device's location with your permission.", True),

@@ -25,7 +25,7 @@ from qa.search.terms import STOP_WORDS, term_counts
 # question head learnt from a few hundred app-store questions and misses such plain cues in questions about
 # UK IT firms; a cue adds its practice to those the head reads. Keys are the practice model's topic ids.
 _CUES = {
-    "sale": r"\bsell\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*",
+    "sale": r"\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
     "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
                  r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)",
@@ -347,7 +347,7 @@ _CHILD_DELETION = re.compile(
 _VETOES = {"sale": _BUSINESS_SALE, "erasure": _CHILD_DELETION}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
-_REQUIRED = {"sale": re.compile(r"\b(?:sell\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
+_REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
                                 re.IGNORECASE),
              "cookies": re.compile(r"\bcookie|\btrack\w*|\bbeacons?\b|\bpixels?\b|\btags?\b|\bsdks?\b|"
                                    r"\banalytics\b|\blocal\s+storage\b|\bflash\b|\bfingerprint\w*|"
