@@ -50,6 +50,16 @@ def test_a_company_named_as_the_other_party_is_not_routed_to(question, routed, n
     assert (match.policies, match.not_indexed) == (routed, not_indexed)
 
 
+def test_an_organisation_is_known_only_by_whole_words_of_a_name():
+    """A one-letter name ("X") or a short alias ("CI") inside another word does not make that organisation
+    known: "Dropbox" and "Citrix" have no policy here."""
+    policies = {**POLICIES, "x": Policy(id="x", name="X", text="")}
+    assert match_names("Is my data safe with Dropbox?", policies).not_indexed == ("Dropbox",)
+    assert match_names("Does Citrix sell my data?", POLICIES).not_indexed == ("Citrix",)
+    assert match_names("Does Concero Group sell my data?", POLICIES).policies == ("concero",)
+    assert match_names("Does Centerprise International Ltd sell my data?", POLICIES).policies == ("23technology",)
+
+
 def test_near_misses_are_reported_as_corrections():
     match = match_names("Does Cloudsentrik sell my data?", POLICIES)
     assert match.corrections == (("Cloudsentrik", "cloudsentric"),)

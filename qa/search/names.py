@@ -255,7 +255,6 @@ class NameMatcher:
             self.by_length[spaced] = ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows])
         self.longest = max(self.lengths, default=0)
         self.known = {n.lower() for n, _ in self.entries}
-        self.known_lengths = {len(n) for n in self.known}
         # One string holding every known name, so "is this organisation part of a known name" is one search.
         self._joined = "\x00".join(sorted(self.known))
 
@@ -347,14 +346,15 @@ class NameMatcher:
         return self.entries[best_seq][1]
 
     def is_known(self, name: str) -> bool:
-        """Whether `name` is, contains or is contained in a known name (any case): then it is no
-        organisation without a policy."""
+        """Whether `name` is, contains or is contained in a known name, as whole words (any case): then it is
+        no organisation without a policy."""
         lowered = name.lower()
-        if lowered in self.known or ("\x00" not in lowered and lowered in self._joined):
+        if lowered in self.known or ("\x00" not in lowered and re.search(
+                rf"(?<![^\W_]){re.escape(lowered)}(?![^\W_])", self._joined)):  # whole words of a known name
             return True
-        sizes = self.known_lengths
-        return any(lowered[i:j] in self.known for i in range(len(lowered))
-                   for j in range(i + 1, len(lowered) + 1) if j - i in sizes)
+        # holds a known name as whole words ("X" is known, "Dropbox" is not it)
+        words = re.findall(r"[^\W_]+(?:['’.&-][^\W_]+)*", lowered)
+        return any(" ".join(words[i:j]) in self.known for i in range(len(words)) for j in range(i + 1, len(words) + 1))
 
 
 # The matchers of the last few policy dicts; an entry holds its dict's keys and values, so a dict changed in
