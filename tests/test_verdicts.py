@@ -353,6 +353,8 @@ def test_how_long_to_act_on_a_request_is_no_retention_question(question, retenti
     ("Which companies keep my data only in the EU?", True), ("Is my data stored only within the EEA?", True),
     ("Is my data kept in the UK only?", True), ("Do they send my data abroad?", True),
     ("Do they only keep my data for a year?", False), ("Is it only in some cases?", False),
+    ("Where is my data stored?", True), ("Where does Discord keep my data?", True),
+    ("Which countries does Zoom send my data to?", True), ("is the information about where i go stored?", False),
 ])
 def test_only_in_the_uk_or_eu_asks_about_international_transfers(question, transfers):
     from qa.search.evidence import cued_topics

@@ -39,7 +39,10 @@ _CUES = {
                r"\bhand\w* (?:\w+ ){0,3}over\b",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
-                               r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b",
+                               r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b|"
+                               # "where is my data stored?", "where do they keep it?": in which country
+                               r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|host|process|located)\w*|"
+                               r"\bwhich\s+countr\w*|\bwhat\s+countr\w*",
     "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
