@@ -60,6 +60,16 @@ def test_an_organisation_is_known_only_by_whole_words_of_a_name():
     assert match_names("Does Centerprise International Ltd sell my data?", POLICIES).policies == ("23technology",)
 
 
+def test_a_name_that_starts_several_policies_names_routes_to_them():
+    policies = {**POLICIES, "amazon-com": Policy(id="amazon-com", name="Amazon.com", text=""),
+                "aws": Policy(id="aws", name="Amazon Web Services", text=""),
+                "amazonia": Policy(id="amazonia", name="Amazonia Travel", text="")}
+    assert match_names("Does Amazon send me marketing emails?", policies).policies == ("amazon-com", "aws")
+    assert match_names("Is my data safe with Amazon?", policies).policies == ("amazon-com", "aws")
+    assert match_names("Does Amazon Web Services sell my data?", policies).policies == ("aws",)  # exact first
+    assert match_names("Does Core sell my data?", POLICIES).policies == ("core-office-it",)  # a shortened name
+
+
 def test_near_misses_are_reported_as_corrections():
     match = match_names("Does Cloudsentrik sell my data?", POLICIES)
     assert match.corrections == (("Cloudsentrik", "cloudsentric"),)

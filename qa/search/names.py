@@ -186,7 +186,10 @@ def match_names(question: str, policies: Mapping[str, object]) -> NameMatch:
     routed = sorted(set(routed), key=matcher.order.__getitem__)
     not_indexed: list[str] = []
     if not routed:
-        not_indexed = [name for name in subject_organisations(question) if not matcher.is_known(name)]
+        subjects = subject_organisations(question)
+        not_indexed = [name for name in subjects if not matcher.is_known(name)]
+        if not not_indexed:  # "Does Amazon…?": the policies whose name starts with it (Amazon.com, Amazon Ads…)
+            routed = sorted({pid for name in subjects for pid in matcher.starting(name)}, key=matcher.order.__getitem__)
     return NameMatch(tuple(routed), tuple(fuzzy), tuple(not_indexed))
 
 
@@ -248,6 +251,7 @@ class NameMatcher:
                 if len(name) >= FUZZY_MIN_LENGTH:
                     (self.spaced if " " in name else self.unspaced).append(seq)
         self.spaced_sorted = sorted((self.entries[i][0].lower(), i) for i in self.spaced)
+        self.by_name = sorted((name.lower(), pid) for name, pid in self.entries)
         # By length, so a near miss is compared only with names of a length that can reach the threshold.
         self.by_length = {}
         for spaced, seqs in ((True, self.spaced), (False, self.unspaced)):
@@ -344,6 +348,20 @@ class NameMatcher:
         if best_seq < 0 or best < threshold or best >= 100:
             return None
         return self.entries[best_seq][1]
+
+    def starting(self, name: str) -> list[str]:
+        """Ids of the policies with a name that starts with `name` as whole words ("Amazon": "Amazon.com",
+        "Amazon Web Services"; not "Amazonia")."""
+        from bisect import bisect_left
+
+        lowered, found = name.lower(), []
+        at = bisect_left(self.by_name, (lowered,))
+        while at < len(self.by_name) and self.by_name[at][0].startswith(lowered):
+            written, pid = self.by_name[at]
+            if len(written) == len(lowered) or not written[len(lowered)].isalnum():
+                found.append(pid)
+            at += 1
+        return found
 
     def is_known(self, name: str) -> bool:
         """Whether `name` is, contains or is contained in a known name, as whole words (any case): then it is
