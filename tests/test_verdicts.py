@@ -462,6 +462,9 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Might they collect my details if I visit their offices?", "Visitors to our offices sign in.", False),
     ("Do they keep my data secure?", "We keep your data secure.", False),
     ("Do they give my data to the police?", "We share it with our payment processor.", True),
+    ("Does Netflix encrypt my data?", "See [our help centre](https://help.netflix.com/legal).", True),  # a link
+    ("Does Coinbase encrypt my data?", "We hold cryptocurrency for you.", True),
+    ("Does Netflix encrypt my data?", "Connections use HTTPS.", False),
     ("Which companies share my data with law enforcement?", "We disclose it when required by law.", False),
     ("Will they hand my data to the government?", "We respond to requests from public authorities.", False),
     ("Do they work with government customers?", "We share it with our payment processor.", False),  # none asked

@@ -15,7 +15,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b",
          r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
-        (r"\bencrypt\w*", r"\bencrypt\w*|\bcrypt\w*|\bTLS\b|\bSSL\b|\bHTTPS\b"),
+        (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),  # no link, no crypto
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
         (r"\bhealth\b|\bmedical\b", r"\bhealth\w*|\bmedical\b|\bspecial\s+categor\w*"),
