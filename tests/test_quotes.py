@@ -223,3 +223,17 @@ def test_golden_questions_quote_whole_sentences_and_never_a_heading(seed_index_d
                 # a quote is read, not scrolled: a section of paragraphs under a colon is no list to quote whole
                 assert len(quote.text) <= quotes.LIST_LIMIT + quotes.GROW_LIMIT, (question, len(quote.text))
     assert quoted > 100
+
+
+def test_the_lead_in_of_a_list_item_is_found_and_a_plain_sentence_has_none():
+    from types import SimpleNamespace
+
+    from qa.search.quotes import lead_in_of
+
+    text = "Intro line.\n\nWe do not collect any of the following:\n\n*   biometric information;\n*   health data.\n"
+    policy = SimpleNamespace(text=text, headings=())
+    item = (text.index("biometric"), text.index("information;") + len("information;"))
+    lead = lead_in_of(policy, item)
+    assert lead is not None and text[lead[0]:lead[1]] == "We do not collect any of the following:"
+    assert lead_in_of(policy, (0, len("Intro line."))) is None
+    assert lead_in_of(policy, lead) is None  # the lead-in itself

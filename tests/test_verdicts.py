@@ -116,6 +116,19 @@ def test_practice_decides_alone_for_the_grid(engine):
         engine.answer("Tell me about it", policies=["seller"], practice="cookies")
 
 
+def test_a_list_item_says_what_its_lead_in_says_of_it(tmp_path):
+    """The item "sell your data to brokers;" decides a sale; its lead-in denies it ("We do not do any of the
+    following:"), so the verdict is "no"; a lead-in with an exception denies nothing."""
+    engine = engine_over(tmp_path / "a", {
+        "lister": "Lister Ltd Privacy\n\nWe do not do any of the following:\n\n* sell your data to brokers;\n"
+                  "* publish your name.\n",
+        "excepter": "Excepter Ltd Privacy\n\nWe do not share your data except as follows:\n\n"
+                    "* we sell your data to brokers;\n* we publish your name.\n"})
+    rows = {row.policy: row for row in engine.answer("Do they sell my data?").rows}
+    assert "sell your data to brokers" in rows["lister"].quotes[0].text
+    assert (rows["lister"].verdict, rows["excepter"].verdict) == (NO, YES)
+
+
 def test_many_policies_start_from_one_search(tmp_path):
     policies = {f"firm{i:02d}": f"Firm {i:02d} Privacy\n\nWe collect your name.\n\n" +
                 ("We never sell your data.\n" if i % 3 == 0 else "We sell your data to brokers.\n" if i % 3 == 1

@@ -193,6 +193,14 @@ class _Reader:
         return before[-1] if before else None
 
 
+def lead_in_of(policy, span: Span) -> Span | None:
+    """The lead-in of the list `span` is an item of ("We do not collect the following categories:"), if any."""
+    found = _Reader(policy, max(0, span[0] - WINDOW // 2), span[1]).list_at(span)
+    if found is None or found.lead_in is None or found.lead_in[0] <= span[0] < found.lead_in[1]:
+        return None
+    return found.lead_in
+
+
 def _grow(reader: _Reader, span: Span) -> Span:
     """`span` grown over a dangling clause, a hard-wrapped line, the sentence it limits (when it opens with
     "Unless…", "However,…") and the qualifiers that follow it."""

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from qa.search.quotes import lead_in_of
+
 YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
 VERDICTS = (YES, NO, STATED, NOT_STATED)
 VERDICT_WORDS = {YES: "Yes", NO: "No", STATED: "Stated", NOT_STATED: "Not stated"}
@@ -263,8 +265,9 @@ def user_can_verdict(question: str, verdict: str, sentence: str) -> str:
 def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probability: float | None = None,
                      topics: Sequence[str] = ()) -> bool:
     """Whether the deciding sentence says the company does not: the practice model's stance head, or a
-    negation in its words ("none of your data is taken off site" is a no the head misses). `probability`:
-    the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
+    negation in its words ("none of your data is taken off site" is a no the head misses), or, for a list's
+    item, in its lead-in's ("We do not collect the following categories: … biometric information").
+    `probability`: the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
     words = engine.policies[policy_id].text[sentence[0]:sentence[1]]
     if "sale" not in topics and excepts(words):
         return False  # "we do not share it except as described here": it does, as described (a sale it denies)
@@ -275,7 +278,12 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
         probability = float(found.negated[at[0]]) if len(at) else None
     if probability is not None and probability >= engine.practice.stance_threshold:
         return True
-    return negated_by_words(words)
+    if negated_by_words(words):
+        return True
+    # A list's item says what its lead-in says of it: "We do not collect the following: … biometric data"
+    lead = lead_in_of(engine.policies[policy_id], sentence)
+    leading = engine.policies[policy_id].text[lead[0]:lead[1]] if lead is not None else ""
+    return bool(leading) and negated_by_words(leading) and not excepts(leading)
 
 
 # "Is my data kept only in the UK?" is answered by what the quote says of sending data beyond: "Some of our service
