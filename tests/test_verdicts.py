@@ -597,3 +597,25 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
 
     assert only_here_verdict(question, ("international-transfers",), verdict, quote) == expected
     assert only_here_verdict(question, ("retention",), verdict, quote) == verdict  # another practice asked
+
+
+@pytest.mark.parametrize("sentence, vetoed", [
+    ("If we sell, merge or reorganize our company, your data will be transferred.", True),
+    ("As we continue to develop our business, we might sell or buy other businesses or services.", True),
+    ("We may choose to buy or sell assets.", True),
+    ("MediaNews Group affiliates may buy or sell various assets.", True),
+    ("In connection with a sale of all or part of our business.", True),
+    ("If we merge with another company, data may move.", True),
+    ("We do not sell data to companies.", False),
+    ("We never sell your personal information to third-party companies.", False),
+    ("We may sell your data to advertising companies.", False),
+    ("If we choose to sell, transfer, or merge parts of our business or our assets, data would be shared.", True),
+    ("We sell premium Services that provide our customers with search tools.", True),
+    ("We also offer services or sell product lines jointly with third-party businesses.", True),
+    ("SPE or any of its assets may be sold, and your Personal Data may be one of the assets.", True),
+    ("We sell your browsing data to advertisers.", False),
+])
+def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
+    from qa.search.evidence import _VETOES
+
+    assert bool(_VETOES["sale"].search(sentence)) is vetoed

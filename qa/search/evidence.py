@@ -338,9 +338,14 @@ class Decision:
 # A sentence about selling the *business* (a merger, an acquisition, selling assets) is no sale of personal
 # data, though it says "sell": the practice model, taught "sell" by keyword labels, reads it as one.
 _BUSINESS_SALE = re.compile(
-    r"\b(?:sell|sold|sale|transfer)\w*\s+(?:or\s+\w+\s+)?(?:of\s+)?(?:all\s+or\s+)?(?:(?:a\s+)?part\s+of\s+|"
-    r"substantially\s+all\s+(?:of\s+)?)?(?:our|the|its|their)\s+(?:\w+\s+)?(?:business|company|assets|shares)|"
-    r"\bmergers?\b|\bacquisitions?\b|\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]ation",
+    r"\b(?:sell|sold|sale|transfer)\w*(?:\s*,\s*(?:or\s+|and\s+)?\w+)*(?:\s+(?:or|and)\s+\w+)?\s+(?:of\s+)?(?:all\s+or\s+)?(?:(?:a\s+)?"
+    r"parts?\s+of\s+|line\s+of\s+|substantially\s+all\s+(?:of\s+)?)?(?:(?:our|the|its|their|other|another|any)\s+)?"
+    r"(?:(?!(?:to|with|for|by|your|my|their|third|partner|advertis\w*)\b)\w+\s+)?"
+    r"(?:business(?:es)?|compan(?:y|ies)|assets|shares|divisions?)\b|"
+    r"\bmergers?\b|\bmerge[sd]?\s+with\b|\bacquisitions?\b|\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|"
+    # selling what the company makes ("we sell premium Services", "product lines", "advertising space")
+    r"\bsell(?:s|ing)?\s+(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|subscriptions?|advertising|"
+    r"ad\s+space|ads|merchandise)\b|\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
     re.IGNORECASE)
 # A company deleting what it finds it holds about a child ("If we learn we collected information from a child
 # under 13, we will delete it") is no right of the user's to have data erased; a parent's request is.
