@@ -237,3 +237,15 @@ def test_the_lead_in_of_a_list_item_is_found_and_a_plain_sentence_has_none():
     assert lead is not None and text[lead[0]:lead[1]] == "We do not collect any of the following:"
     assert lead_in_of(policy, (0, len("Intro line."))) is None
     assert lead_in_of(policy, lead) is None  # the lead-in itself
+
+
+def test_a_lead_in_in_markdown_emphasis_is_a_lead_in():
+    from types import SimpleNamespace
+
+    from qa.search.quotes import lead_in_of
+
+    text = "Retention text.\n\n**Windstream does not:**\n\nSell any customer data to third parties.\n\nCollect PII.\n"
+    policy = SimpleNamespace(text=text, headings=())
+    item = (text.index("Sell"), text.index("parties.") + len("parties."))
+    lead = lead_in_of(policy, item)
+    assert lead is not None and text[lead[0]:lead[1]] == "**Windstream does not:**"

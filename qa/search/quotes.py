@@ -118,7 +118,7 @@ class _Reader:
         if i is None:
             return None
         line = self.lines[i]
-        if self.text[line[0]:line[1]].rstrip().endswith(":") and span[1] >= line[1] - 1:
+        if _ends_lead_in(self.text[line[0]:line[1]]) and span[1] >= line[1] - 1:
             items = self._items_after(i)
             return _List(self._lead_in(line), items) if items else None
         # An item: walk back to its lead-in (or the start of a bulleted run).
@@ -129,7 +129,7 @@ class _Reader:
             prev_text = self.text[prev[0]:prev[1]]
             if self.is_heading(prev):
                 break
-            if prev_text.rstrip().endswith(":"):
+            if _ends_lead_in(prev_text):
                 items = self._items_after(j - 1)
                 if any(s <= span[0] < e for s, e in items):
                     return _List(self._lead_in(prev), items)
@@ -166,7 +166,7 @@ class _Reader:
                 bulleted = has_bullet
             elif bulleted and not has_bullet:
                 break
-            if not bulleted and items and line_text.rstrip().endswith(":"):
+            if not bulleted and items and _ends_lead_in(line_text):
                 break
             items.append(line)
         return tuple(items)
@@ -191,6 +191,11 @@ class _Reader:
     def previous_sentence(self, start: int) -> Span | None:
         before = [u for u in self.sentences if u[1] <= start]
         return before[-1] if before else None
+
+
+def _ends_lead_in(line: str) -> bool:
+    """Whether `line` ends with a colon, Markdown emphasis around it aside ("**Windstream does not:**")."""
+    return line.rstrip().rstrip("*_ ").endswith(":")
 
 
 def lead_in_of(policy, span: Span) -> Span | None:
