@@ -614,6 +614,13 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     ("We also offer services or sell product lines jointly with third-party businesses.", True),
     ("SPE or any of its assets may be sold, and your Personal Data may be one of the assets.", True),
     ("We sell your browsing data to advertisers.", False),
+    # a definition states no sale either way
+    ("Under the laws of California, “sell” means exchanging your Personal Information for value.", True),
+    ("By sell, we mean exchanging your data with another party for financial compensation.", True),
+    ("CCPA also defines the term “sell” broadly.", True),
+    ("We have sold these categories of personal information in the past 12 months.", False),
+    ("We may disclose your information to a third party if we decide to sell a line of business to it.", True),
+    ("| Purchasers of our business | User Data | If we were to sell our business |", True),
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
     from qa.search.evidence import _VETOES

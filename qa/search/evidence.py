@@ -339,10 +339,11 @@ class Decision:
 # data, though it says "sell": the practice model, taught "sell" by keyword labels, reads it as one.
 _BUSINESS_SALE = re.compile(
     r"\b(?:sell|sold|sale|transfer)\w*(?:\s*,\s*(?:or\s+|and\s+)?\w+)*(?:\s+(?:or|and)\s+\w+)?\s+(?:of\s+)?(?:all\s+or\s+)?(?:(?:a\s+)?"
-    r"parts?\s+of\s+|line\s+of\s+|substantially\s+all\s+(?:of\s+)?)?(?:(?:our|the|its|their|other|another|any)\s+)?"
+    r"(?:parts?|line)\s+of\s+|substantially\s+all\s+(?:of\s+)?)?(?:(?:our|the|its|their|other|another|any)\s+)?"
     r"(?:(?!(?:to|with|for|by|your|my|their|third|partner|advertis\w*)\b)\w+\s+)?"
     r"(?:business(?:es)?|compan(?:y|ies)|assets|shares|divisions?)\b|"
-    r"\bmergers?\b|\bmerge[sd]?\s+with\b|\bacquisitions?\b|\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|"
+    r"\bmergers?\b|\bmerge[sd]?\s+with\b|\b(?:purchas|buy)ers?\s+of\s+(?:our|the|its)\s+business|\bacquisitions?\b|"
+    r"\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|"
     # selling what the company makes ("we sell premium Services", "product lines", "advertising space")
     r"\bsell(?:s|ing)?\s+(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|subscriptions?|advertising|"
     r"ad\s+space|ads|merchandise)\b|\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
@@ -352,7 +353,13 @@ _BUSINESS_SALE = re.compile(
 _CHILD_DELETION = re.compile(
     r"^(?=.*\b(?:child\w*|minors?|under (?:the age of )?1[0-9]|(?:age|aged) (?:of )?1[0-9])\b)"
     r"(?!.*\b(?:request\w*|ask\w*|contact\w*|you (?:may|can)|right)\b)", re.IGNORECASE | re.DOTALL)
-_VETOES = {"sale": _BUSINESS_SALE, "erasure": _CHILD_DELETION}
+# A definition of "sell" ("“sell” means exchanging…", "By sell, we mean…", "CCPA defines the term “sell”
+# broadly") states no sale either way.
+_SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+defined|refers|when)\b|"
+                    r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
+                    r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
+_VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}", re.IGNORECASE),
+           "erasure": _CHILD_DELETION}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
 _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
