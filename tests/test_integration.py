@@ -76,3 +76,14 @@ def test_the_sentence_quoted_writes_what_the_question_names(seed_index_dir, real
                           "address?").rows
     assert row.policy == "core-office-it" and row.verdict == "yes"
     assert "IP address" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_where_is_my_data_stored_quotes_a_sentence_giving_a_place(seed_index_dir, real_embedder):
+    """Concero's nearest sentence was "All data stored by Concero is kept and transported in an encrypted
+    format." (no place); one of its sentences stating transfers names the EEA, and is quoted."""
+    from qa.search.verdict import PLACE
+
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {row.policy: row for row in engine.answer("Where is my data stored?").rows}
+    assert not rows["concero"].abstained and PLACE.search(rows["concero"].quotes[0].text), rows["concero"].quotes
+    assert "outside the UK" in rows["ct1-technologies"].quotes[0].text

@@ -626,3 +626,14 @@ def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence
     from qa.search.evidence import _VETOES
 
     assert bool(_VETOES["sale"].search(sentence)) is vetoed
+
+
+@pytest.mark.parametrize("question, place", [
+    ("Where is my data stored?", True), ("Which countries does Zoom send my data to?", True),
+    ("Where does Discord keep my data?", True), ("Where can I write to them?", False), ("What data is stored?", False),
+])
+def test_where_is_it_stored_asks_for_a_place(question, place):
+    from qa.search.verdict import PLACE, demanded
+
+    assert (PLACE in demanded(question)) is place
+    assert PLACE.search("servers located in Canada") and not PLACE.search("kept in an encrypted format")

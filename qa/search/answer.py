@@ -66,6 +66,7 @@ from qa.search.verdict import (
     NO,
     NOT_STATED,
     NOT_STATED_LABEL,
+    PLACE,
     RELATED,
     STATES_IT,
     YES,
@@ -394,7 +395,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         if below and literal is None:
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
-        query, text, named = asked.query, engine.policies[policy_id].text, naming(names, specific, SPELLED_OUT)
+        query, text = asked.query, engine.policies[policy_id].text
+        # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
+        named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT)
 
         def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
             return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
@@ -445,9 +448,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
 def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> PolicyAnswer:
     """`row` with `verdict.only_here_verdict`'s verdict for "is my data kept only in the UK?"; "not stated" when its
     quote says neither where the data is kept nor that it goes beyond ("EEA residents have certain rights")."""
-    if not row.quotes:
-        return row
-    verdict = only_here_verdict(question, topics, row.verdict, row.quotes[0].text)
+    verdict = only_here_verdict(question, topics, row.verdict, row.quotes[0].text) if row.quotes else row.verdict
     if verdict != NOT_STATED:
         return replace(row, verdict=verdict)
     return replace(row, abstained=True, quotes=(), hits=row.hits[:1], verdict=NOT_STATED, label=NOT_STATED_LABEL)

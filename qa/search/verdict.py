@@ -113,6 +113,10 @@ def negated_by_words(sentence: str) -> bool:
 # their postal address?" by an address; "Do they charge a fee?" by a passage about fees or charges;
 # "Do they use automated decision-making / profiling?" by one that speaks of it. A passage on the topic
 # without the detail ("we keep your data securely", "contact us at privacy@…") is related, no answer.
+PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*|\bBritain\b|"
+                   r"\bcountr(?:y|ies)\b|\babroad\b|\boverseas\b|\boutside\b|\bdata\s+cent(?:re|er)s?\b|\bservers?\b|"
+                   r"\bregions?\b|\b(?:Ireland|Germany|France|Netherlands|Switzerland|Canada|India|Singapore|Japan|"
+                   r"Australia|China)\b")
 _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
            r"twenty|thirty|forty|sixty|ninety|several|few)")
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
@@ -173,6 +177,12 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*,?\s+\d{4}\b|"
                 r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b|"
                 r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)),
+    # "Where is my data stored?" / "which countries…?" by a place: a country or region, or the words for beyond
+    # (`PLACE`: the sentence quoted is one that gives it, where one states the practice: `qa.search.marking`)
+    ("place",
+     re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|host|"
+                r"process|located)\w*|\b(?:which|what)\s+countr\w*", re.IGNORECASE),
+     PLACE),
     ("automated decisions",
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
                 re.IGNORECASE),
