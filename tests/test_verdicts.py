@@ -520,6 +520,10 @@ def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verd
     ("Can I delete my account?", "You cannot delete your account while a contract is open.", NO),
     ("Can I opt out?", "It is not possible to opt out of service emails.", NO),
     ("Does Concero sell my data?", "We will not sell your data.", NO),
+    ("Which companies let me delete my data?", "Please note these requests will not extend to copies held by "
+     "others.", YES),
+    ("Does Spotify allow me to download my data?", "The right to have us delete the data we maintain.", YES),
+    ("Which companies let me delete my data?", "It may not be possible to completely delete all of it.", NO),
 ])
 def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence, verdict):
     from qa.search.verdict import user_can_verdict

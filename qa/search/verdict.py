@@ -258,7 +258,10 @@ def asks_only(question: str) -> bool:
 # only beside a sentence that denies the user it ("you cannot", "it is not possible", "unable to").
 _USER_CAN = re.compile(rf"^\s*{_LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{_LEAD_IN}(?:am\s+i|are\s+we)\s+able\b|"
                        rf"^\s*{_LEAD_IN}(?:do|does)\s+(?:i|we)\s+have\s+(?:the|a|any)\s+right\b|"
-                       rf"^\s*{_LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b", re.IGNORECASE)
+                       rf"^\s*{_LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b|"
+                       # "Which companies let me delete my data?", "Does X allow me to opt out?"
+                       r"\b(?:let|lets)\s+(?:me|us)\b|\ballows?\s+(?:me|us)\s+to\b|\b(?:am\s+i|are\s+we)\s+allowed\b",
+                       re.IGNORECASE)
 _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
                           r"are\s+not\s+(?:able|entitled|permitted)|will\s+not\s+be\s+able|have\s+no\s+right)\b|"
                           r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)
