@@ -289,7 +289,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
                       literal=False, accepts=both(own_name_guard(None, engine.policies[p], asked.topics), test)
                       if test is not None else own_name_guard(None, engine.policies[p], asked.topics))
 
-    named = naming(names, specific, SPELLED_OUT)  # the sentence writing what the question names is quoted
+    named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT)  # as `_row` quotes
     decisions = {p: judged_by(p) for p in judged if p not in silent}
     if named is not None:
         decisions = {p: naming_decision(d, engine.policies[p].text, named, functools.partial(judged_by, p))
