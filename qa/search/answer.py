@@ -281,8 +281,6 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     # are encoded anyway); the others count when a build has read them ahead, else get no row.
     found = evidence.read(judged, encode_at_most=DECIDED_POLICIES)
     judged = [p for p in judged if p in found]
-    silent = {p for p in judged if (names and unwritten(names, engine.policies[p].text))
-              or (specific and unmentioned(specific, engine.policies[p].text))}
 
     def judged_by(p: str, test: Callable[[str], bool] | None = None, query: np.ndarray = asked.query) -> Decision:
         return decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, query, terms, {},
@@ -290,7 +288,11 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
                       if test is not None else own_name_guard(None, engine.policies[p], asked.topics))
 
     named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT)  # as `_row` quotes
-    decisions = {p: judged_by(p) for p in judged if p not in silent}
+    decisions = {p: judged_by(p) for p in judged}
+    # As `_row`: a policy that never writes a name or specific thing asked does not say (read where one states it)
+    decisions = {p: d for p, d in decisions.items() if not d.stated or not (
+        (names and unwritten(names, engine.policies[p].text))
+        or (specific and unmentioned(specific, engine.policies[p].text)))}
     if named is not None:
         decisions = {p: naming_decision(d, engine.policies[p].text, named, functools.partial(judged_by, p))
                      for p, d in decisions.items()}

@@ -4,6 +4,7 @@ location, photos, the police…): like a name, one a policy never writes in any 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -86,4 +87,11 @@ def specific_things(question: str) -> tuple[re.Pattern, ...]:
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
     """Whether `text` never writes one of `things` (from `specific_things`) in any of its forms."""
-    return any(not written.search(text) for written in things)
+    return any(not _writes(written, text) for written in things)
+
+
+@functools.lru_cache(maxsize=4096)
+def _writes(written: re.Pattern, text: str) -> bool:
+    """Whether `text` writes `written` (kept: a question over hundreds of policies reads every text, and the
+    same question is asked again)."""
+    return written.search(text) is not None
