@@ -37,3 +37,12 @@ def test_no_history_or_no_company_leaves_the_question_alone():
 def test_the_latest_turn_decides():
     history = [CORE, turn("Does Concero record calls?", ("concero",))]
     assert resolve_question("how long do they keep them?", history, POLICIES).startswith("How long does Concero")
+
+
+def test_two_policies_of_one_name_are_named_once():
+    from qa.types import Policy
+
+    policies = {**POLICIES, "spotify": Policy(id="spotify", name="Spotify", text=""),
+                "spotify-contrib": Policy(id="spotify-contrib", name="Spotify", text="")}
+    asked = turn("Does Spotify sell my data?", ("spotify", "spotify-contrib"))
+    assert resolve_question("how long do they keep it?", [asked], policies) == "How long does Spotify keep my data?"

@@ -31,7 +31,7 @@ _MY_DATA = re.compile(r"\bmy (?:personal )?(?:data|information|details|info)\b",
 
 
 def _display(policy_ids: Sequence[str], policies: Mapping[str, Any]) -> str:
-    names = [policies[p].name for p in policy_ids if p in policies]
+    names = list(dict.fromkeys(policies[p].name for p in policy_ids if p in policies))  # two policies, one name
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
