@@ -625,6 +625,7 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     ("We have sold these categories of personal information in the past 12 months.", False),
     ("We may disclose your information to a third party if we decide to sell a line of business to it.", True),
     ("| Purchasers of our business | User Data | If we were to sell our business |", True),
+    ("If you sell or return a computer or Netflix supported device, be sure to first log out.", True),
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
     from qa.search.evidence import _VETOES

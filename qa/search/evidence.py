@@ -344,9 +344,10 @@ _BUSINESS_SALE = re.compile(
     r"(?:business(?:es)?|compan(?:y|ies)|assets|shares|divisions?)\b|"
     r"\bmergers?\b|\bmerge[sd]?\s+with\b|\b(?:purchas|buy)ers?\s+of\s+(?:our|the|its)\s+business|\bacquisitions?\b|"
     r"\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|"
-    # selling what the company makes ("we sell premium Services", "product lines", "advertising space")
-    r"\bsell(?:s|ing)?\s+(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|subscriptions?|advertising|"
-    r"ad\s+space|ads|merchandise)\b|\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
+    # selling what the company makes ("we sell premium Services", "product lines", "advertising space"), or a
+    # device ("if you sell or return a computer…, first log out")
+    r"\bsell(?:s|ing)?\s+(?:or\s+\w+\s+)?(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|"
+    r"subscriptions?|advertising|ad\s+space|ads|merchandise|devices?|computers?|phones?|vehicles?|cars?)\b|\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
     re.IGNORECASE)
 # A company deleting what it finds it holds about a child ("If we learn we collected information from a child
 # under 13, we will delete it") is no right of the user's to have data erased; a parent's request is.
