@@ -200,7 +200,11 @@ def _ends_lead_in(line: str) -> bool:
 
 def lead_in_of(policy, span: Span) -> Span | None:
     """The lead-in of the list `span` is an item of ("We do not collect the following categories:"), if any."""
-    found = _Reader(policy, max(0, span[0] - WINDOW // 2), span[1]).list_at(span)
+    text, lo = policy.text, max(0, span[0] - WINDOW // 2)
+    line = text.rfind("\n", 0, span[0]) + 1
+    if _LETTER.search(text[line:span[0]]) or ":" not in text[lo:span[0]]:
+        return None  # not the start of its line (an item starts one), or no colon before it: no list item
+    found = _Reader(policy, lo, span[1]).list_at(span)
     if found is None or found.lead_in is None or found.lead_in[0] <= span[0] < found.lead_in[1]:
         return None
     return found.lead_in
