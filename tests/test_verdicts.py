@@ -642,3 +642,23 @@ def test_where_is_it_stored_asks_for_a_place(question, place):
 
     assert (PLACE in demanded(question)) is place
     assert PLACE.search("servers located in Canada") and not PLACE.search("kept in an encrypted format")
+
+
+def test_a_heading_says_nothing_either_way_the_sentence_after_it_is_read():
+    """The deciding sentence may be a heading ("7. Personal information of children"); its quote starts with
+    the sentence after it, and that sentence's stance is the verdict's."""
+    from types import SimpleNamespace
+
+    from qa.search.verdict import negated_sentence
+    from qa.types import Policy
+
+    text = "Intro.\n\n7. Personal information of children\n\nWe do not knowingly collect data from children under 13.\n"
+    heading = text.index("7.")
+    denial = (text.index("We do not"), text.index("13.") + 3)
+    spans = np.array([(0, 6), (heading, heading + len("7. Personal information of children")), denial])
+    engine = SimpleNamespace(
+        policies={"p": Policy(id="p", name="P", text=text, headings=((heading, "7. Personal information of children"),))},
+        evidence=SimpleNamespace(of=lambda pid: SimpleNamespace(spans=spans, negated=np.array([0.0, 0.0, 0.0]))),
+        practice=SimpleNamespace(stance_threshold=0.5))
+    assert negated_sentence(engine, "p", tuple(spans[1])) is True  # the heading: read as the denial after it
+    assert negated_sentence(engine, "p", (0, 6)) is False

@@ -280,8 +280,14 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
     """Whether the deciding sentence says the company does not: the practice model's stance head, or a
     negation in its words ("none of your data is taken off site" is a no the head misses), or, for a list's
     item, in its lead-in's ("We do not collect the following categories: … biometric information").
-    `probability`: the head's, when the caller has it already (a `Decision`); else looked up for the sentence."""
-    words = engine.policies[policy_id].text[sentence[0]:sentence[1]]
+    `probability`: the head's, when the caller has it already (a `Decision`); else looked up for the sentence.
+    A heading ("Personal information of children") says nothing either way: the sentence after it, the one
+    its quote starts with, is read instead."""
+    policy = engine.policies[policy_id]
+    after = _after_heading(engine, policy, sentence)
+    if after is not None:
+        sentence, probability = after, None
+    words = policy.text[sentence[0]:sentence[1]]
     if "sale" not in topics and excepts(words):
         return False  # "we do not share it except as described here": it does, as described (a sale it denies)
     evidence = engine.evidence
@@ -297,6 +303,19 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
     lead = lead_in_of(engine.policies[policy_id], sentence)
     leading = engine.policies[policy_id].text[lead[0]:lead[1]] if lead is not None else ""
     return bool(leading) and negated_by_words(leading) and not excepts(leading)
+
+
+def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int] | None:
+    """The first sentence after `sentence` when `sentence` lies on a heading's line, else None."""
+    text = policy.text
+    line = text.rfind("\n", 0, sentence[0]) + 1
+    headings = getattr(policy, "headings", ()) or ()
+    if engine.evidence is None or not any(line <= int(h[0]) <= sentence[0] for h in headings):
+        return None
+    spans = engine.evidence.of(policy.id).spans
+    end = text.find("\n", sentence[1] - 1)
+    later = np.flatnonzero(spans[:, 0] >= (len(text) if end < 0 else end))
+    return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
 
 
 # "Is my data kept only in the UK?" is answered by what the quote says of sending data beyond: "Some of our service
