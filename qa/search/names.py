@@ -53,9 +53,8 @@ _AUX_BEFORE = (r"(?i:\b(?:does|do|did|can|could|will|would|is|are|was|has|have|s
                r"tell|trust|(?:safe|secure|account|accounts|customer|signed\s+up)\s+(?:with|at))\s+)")
 _NAME = r"((?:[A-Z0-9][\w&.\-]*[\w])(?:\s+(?:[A-Z0-9][\w&.\-]*[\w]))*)"
 # A name right after these is the other party of what the question asks about, not its subject.
-# ("…host my data on AWS or Microsoft Azure?": a name joined by "or" / "and" to such a name is one too)
-_OTHER_PARTY = re.compile(r"\b(?:with|to|from|by|via|through|using|use|uses|like|such\s+as|including|on)\s+(?:the\s+)?"
-                          r"(?:[\w.&-]+\s*,?\s+(?:or|and)\s+)?$", re.IGNORECASE)
+_OTHER_PARTY = re.compile(r"\b(?:with|to|from|by|via|through|using|use|uses|like|such\s+as|including)\s+(?:the\s+)?$",
+                          re.IGNORECASE)
 _ANY_COMPANY = re.compile(r"\b(?:which|what|any|all|these|those|other|the)\s+(?:of\s+(?:the|these|them|those)\s+)?"
                           r"(?:companies|firms|providers|services|apps|sites|websites|organi[sz]ations|businesses|"
                           r"policies)\b|\b(?:who|anyone|anybody|any\s+of\s+them|which\s+of\s+them)\b", re.IGNORECASE)
