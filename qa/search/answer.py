@@ -212,18 +212,19 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     terms = key_terms(plain, [engine.policies[p].name for p in scope if p in engine.policies])
     asked = _asked(engine, interpreted, practice, accepts)
     kwargs = {"retriever": retriever} if retriever else {}
-    if asked.only:
-        names: list[str] = []
-    else:  # what the question names, but not the companies it routes to nor those with no policy here
+    if not asked.only:  # what the question names, but not the companies it routes to nor those with no policy here
         own = {w.lower() for p in routed for n in (engine.policies[p].name, *engine.policies[p].aliases)
                for w in re.findall(r"\w+", n)}
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
-        names = [n for n in named_things(plain) if n.lower() not in own | elsewhere]
-    specific = () if asked.only else specific_things(plain)
+        names = tuple(n for n in named_things(plain) if n.lower() not in own | elsewhere)
+        specific = specific_things(plain)
+        # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
+        asked = replace(asked, names=names, specific=specific, named=naming(
+            names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT))
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
     if policies is None and not routed and len(scope) > MANY_POLICIES:
-        decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs, names, specific)
+        decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs)
         depth = min(depth, MANY_DEPTH)
     candidates = {p: engine.search(interpreted, k=depth, policies=[p], **kwargs) for p in decided}
     threshold = settings.abstain_below
@@ -231,8 +232,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         threshold = reranker.calibration.threshold
         candidates = keep_literal(candidates, rerank_candidates(reranker, plain, candidates), terms)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
-    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None, names,
-                 specific) for policy_id, hits in candidates.items()]
+    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None)
+            for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
@@ -255,8 +256,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
 
 
 def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Asked, terms: list[str],
-             kwargs: dict, names: Sequence[str] = (), specific: Sequence[re.Pattern] = ()
-             ) -> tuple[list[str], list[PolicyAnswer]]:
+             kwargs: dict) -> tuple[list[str], list[PolicyAnswer]]:
     """For a question over many policies: the DECIDED_POLICIES policies to answer in full (search, rerank,
     decide each), and rows for the others the practice model decided alone.
 
@@ -281,20 +281,17 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     # are encoded anyway); the others count when a build has read them ahead, else get no row.
     found = evidence.read(judged, encode_at_most=DECIDED_POLICIES)
     judged = [p for p in judged if p in found]
+    query = asked.query
 
-    def judged_by(p: str, test: Callable[[str], bool] | None = None, query: np.ndarray = asked.query) -> Decision:
+    def judged_by(p: str, test: Callable[[str], bool] | None = None) -> Decision:
         return decide(found[p], engine.policies[p].text, asked.thresholds, model.topics, query, terms, {},
-                      literal=False, accepts=both(own_name_guard(None, engine.policies[p], asked.topics), test)
-                      if test is not None else own_name_guard(None, engine.policies[p], asked.topics))
+                      literal=False, accepts=own_name_guard(test, engine.policies[p], asked.topics))
 
-    named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT)  # as `_row` quotes
     decisions = {p: judged_by(p) for p in judged}
     # As `_row`: a policy that never writes a name or specific thing asked does not say (read where one states it)
-    decisions = {p: d for p, d in decisions.items() if not d.stated or not (
-        (names and unwritten(names, engine.policies[p].text))
-        or (specific and unmentioned(specific, engine.policies[p].text)))}
-    if named is not None:
-        decisions = {p: naming_decision(d, engine.policies[p].text, named, functools.partial(judged_by, p))
+    decisions = {p: d for p, d in decisions.items() if not d.stated or not _unsaid(asked, engine.policies[p].text)}
+    if asked.named is not None:  # as `_row` quotes
+        decisions = {p: naming_decision(d, engine.policies[p].text, asked.named, functools.partial(judged_by, p))
                      for p, d in decisions.items()}
     stating = sorted((p for p, d in decisions.items() if d.stated), key=lambda p: -decisions[p].score)
     leaders = list(dict.fromkeys([*stating, *order]))[:DECIDED_POLICIES]
@@ -333,6 +330,10 @@ class _Asked:
     query: np.ndarray | None = None
     accepts: Callable[[str], bool] | None = None  # what the deciding sentence must pass (see answer_question)
     demands: tuple[re.Pattern, ...] = ()  # details a user's question asks for (`verdict.demanded`; never a grid's)
+    # a user's question: what it names ("CCTV"), the specific things it asks about, the test of a sentence writing them
+    names: tuple[str, ...] = ()
+    specific: tuple[re.Pattern, ...] = ()
+    named: Callable[[str], bool] | None = None
 
 
 def practices_asked(engine, question: str) -> tuple[str, ...]:
@@ -366,11 +367,8 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
-         threshold: float, shown: int, reranked: bool, names: Sequence[str] = (),
-         specific: Sequence[re.Pattern] = ()) -> PolicyAnswer:
-    """One policy's answer: stated or not, its verdict, label, quotes and passages. `names` are what the
-    question names ("Google Analytics", "CCTV"), `specific` the specific things it asks about
-    (`specific.specific_things`): a policy that never writes one of them does not say."""
+         threshold: float, shown: int, reranked: bool) -> PolicyAnswer:
+    """One policy's answer: stated or not, its verdict, label, quotes and passages."""
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
@@ -378,9 +376,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     # "Not stated": the nearest passage kept only as a labelled nearest match, the candidates for evaluation.
     not_stated = PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
                               confidence=confidence, ranked=tuple(hits[:shown]))
-    if names and unwritten(names, engine.policies[policy_id].text):
-        return not_stated
-    if specific and unmentioned(specific, engine.policies[policy_id].text):
+    if _unsaid(asked, engine.policies[policy_id].text):
         return not_stated  # "Do they use two-factor authentication?" of a policy that never says it
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
@@ -397,9 +393,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         if below and literal is None:
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
-        query, text = asked.query, engine.policies[policy_id].text
-        # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
-        named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT)
+        query, text, named = asked.query, engine.policies[policy_id].text, asked.named
 
         def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
             return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
@@ -454,6 +448,12 @@ def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> Polic
     if verdict != NOT_STATED:
         return replace(row, verdict=verdict)
     return replace(row, abstained=True, quotes=(), hits=row.hits[:1], verdict=NOT_STATED, label=NOT_STATED_LABEL)
+
+
+def _unsaid(asked: _Asked, text: str) -> bool:
+    """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
+    not say (`evidence.unwritten`, `specific.unmentioned`)."""
+    return bool(unwritten(asked.names, text)) or unmentioned(asked.specific, text)
 
 
 def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:
