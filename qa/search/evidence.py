@@ -20,6 +20,7 @@ from typing import Protocol
 import numpy as np
 
 from qa.search.terms import STOP_WORDS, term_counts
+from qa.search.verdict import ASKS_PLACE
 
 # Words that name a practice outright in a question ("Does X *sell*…", "*How long*…", "*children*"). The
 # question head learnt from a few hundred app-store questions and misses such plain cues in questions about
@@ -41,8 +42,7 @@ _CUES = {
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b|"
                                # "where is my data stored?", "where do they keep it?": in which country
-                               r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|host|process|located)\w*|"
-                               r"\bwhich\s+countr\w*|\bwhat\s+countr\w*",
+                               + ASKS_PLACE.pattern,
     "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
@@ -338,8 +338,9 @@ class Decision:
 # A sentence about selling the *business* (a merger, an acquisition, selling assets) is no sale of personal
 # data, though it says "sell": the practice model, taught "sell" by keyword labels, reads it as one.
 _BUSINESS_SALE = re.compile(
-    r"\b(?:sell|sold|sale|transfer)\w*(?:\s*,\s*(?:or\s+|and\s+)?\w+)*(?:\s+(?:or|and)\s+\w+)?\s+(?:of\s+)?(?:all\s+or\s+)?(?:(?:a\s+)?"
-    r"(?:parts?|line)\s+of\s+|substantially\s+all\s+(?:of\s+)?)?(?:(?:our|the|its|their|other|another|any)\s+)?"
+    r"\b(?:sell|sold|sale|transfer)\w*(?:\s*,\s*(?:or\s+|and\s+)?\w+)*(?:\s+(?:or|and)\s+\w+)?\s+(?:of\s+)?"
+    r"(?:all\s+or\s+)?(?:(?:a\s+)?(?:parts?|line)\s+of\s+|substantially\s+all\s+(?:of\s+)?)?"
+    r"(?:(?:our|the|its|their|other|another|any)\s+)?"
     r"(?:(?!(?:to|with|for|by|your|my|their|third|partner|advertis\w*)\b)\w+\s+)?"
     r"(?:business(?:es)?|compan(?:y|ies)|assets|shares|divisions?)\b|"
     r"\bmergers?\b|\bmerge[sd]?\s+with\b|\b(?:purchas|buy)ers?\s+of\s+(?:our|the|its)\s+business|\bacquisitions?\b|"
@@ -347,7 +348,8 @@ _BUSINESS_SALE = re.compile(
     # selling what the company makes ("we sell premium Services", "product lines", "advertising space"), or a
     # device ("if you sell or return a computer…, first log out")
     r"\bsell(?:s|ing)?\s+(?:or\s+\w+\s+)?(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|"
-    r"subscriptions?|advertising|ad\s+space|ads|merchandise|devices?|computers?|phones?|vehicles?|cars?)\b|\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
+    r"subscriptions?|advertising|ad\s+space|ads|merchandise|devices?|computers?|phones?|vehicles?|cars?)\b|"
+    r"\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
     re.IGNORECASE)
 # A company deleting what it finds it holds about a child ("If we learn we collected information from a child
 # under 13, we will delete it") is no right of the user's to have data erased; a parent's request is.

@@ -113,6 +113,10 @@ def negated_by_words(sentence: str) -> bool:
 # their postal address?" by an address; "Do they charge a fee?" by a passage about fees or charges;
 # "Do they use automated decision-making / profiling?" by one that speaks of it. A passage on the topic
 # without the detail ("we keep your data securely", "contact us at privacy@…") is related, no answer.
+# "Where is my data stored?", "which countries…?": a question asking for a place (and, in `evidence`, about
+# international transfers)
+ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|"
+                        r"host|process|located)\w*|\b(?:which|what)\s+countr\w*", re.IGNORECASE)
 PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*|\bBritain\b|"
                    r"\bcountr(?:y|ies)\b|\babroad\b|\boverseas\b|\boutside\b|\bdata\s+cent(?:re|er)s?\b|\bservers?\b|"
                    r"\bregions?\b|\b(?:Ireland|Germany|France|Netherlands|Switzerland|Canada|India|Singapore|Japan|"
@@ -179,10 +183,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)),
     # "Where is my data stored?" / "which countries…?" by a place: a country or region, or the words for beyond
     # (`PLACE`: the sentence quoted is one that gives it, where one states the practice: `qa.search.marking`)
-    ("place",
-     re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|host|"
-                r"process|located)\w*|\b(?:which|what)\s+countr\w*", re.IGNORECASE),
-     PLACE),
+    ("place", ASKS_PLACE, PLACE),
     ("automated decisions",
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
                 re.IGNORECASE),
@@ -300,8 +301,8 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
     if negated_by_words(words):
         return True
     # A list's item says what its lead-in says of it: "We do not collect the following: … biometric data"
-    lead = lead_in_of(engine.policies[policy_id], sentence)
-    leading = engine.policies[policy_id].text[lead[0]:lead[1]] if lead is not None else ""
+    lead = lead_in_of(policy, sentence)
+    leading = policy.text[lead[0]:lead[1]] if lead is not None else ""
     return bool(leading) and negated_by_words(leading) and not excepts(leading)
 
 
