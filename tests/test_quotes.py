@@ -225,27 +225,20 @@ def test_golden_questions_quote_whole_sentences_and_never_a_heading(seed_index_d
     assert quoted > 100
 
 
-def test_the_lead_in_of_a_list_item_is_found_and_a_plain_sentence_has_none():
+@pytest.mark.parametrize("text, item, lead_in", [
+    ("Intro line.\n\nWe do not collect any of the following:\n\n*   biometric information;\n*   health data.\n",
+     "biometric information;", "We do not collect any of the following:"),
+    # a lead-in in Markdown emphasis
+    ("Retention text.\n\n**Windstream does not:**\n\nSell any customer data to third parties.\n\nCollect PII.\n",
+     "Sell any customer data to third parties.", "**Windstream does not:**"),
+])
+def test_the_lead_in_of_a_list_item_is_found_and_a_plain_sentence_has_none(text, item, lead_in):
     from types import SimpleNamespace
 
     from qa.search.quotes import lead_in_of
 
-    text = "Intro line.\n\nWe do not collect any of the following:\n\n*   biometric information;\n*   health data.\n"
     policy = SimpleNamespace(text=text, headings=())
-    item = (text.index("biometric"), text.index("information;") + len("information;"))
-    lead = lead_in_of(policy, item)
-    assert lead is not None and text[lead[0]:lead[1]] == "We do not collect any of the following:"
-    assert lead_in_of(policy, (0, len("Intro line."))) is None
+    lead = lead_in_of(policy, (text.index(item), text.index(item) + len(item)))
+    assert lead is not None and text[lead[0]:lead[1]] == lead_in
+    assert lead_in_of(policy, (0, text.index("\n"))) is None  # the first sentence: no list item
     assert lead_in_of(policy, lead) is None  # the lead-in itself
-
-
-def test_a_lead_in_in_markdown_emphasis_is_a_lead_in():
-    from types import SimpleNamespace
-
-    from qa.search.quotes import lead_in_of
-
-    text = "Retention text.\n\n**Windstream does not:**\n\nSell any customer data to third parties.\n\nCollect PII.\n"
-    policy = SimpleNamespace(text=text, headings=())
-    item = (text.index("Sell"), text.index("parties.") + len("parties."))
-    lead = lead_in_of(policy, item)
-    assert lead is not None and text[lead[0]:lead[1]] == "**Windstream does not:**"
