@@ -362,6 +362,18 @@ def test_how_long_to_act_on_a_request_is_no_retention_question(question, retenti
     assert ("retention" in cued_topics(question, ["retention"])) is retention
 
 
+@pytest.mark.parametrize("question, purposes", [
+    ("Do any of these companies use my personal data to detect fraud?", True),
+    ("Does Core Office use the data it collects for research?", True),
+    ("Which companies use my data to improve their services?", True), ("What do they use my data for?", True),
+    ("Who uses my data?", False), ("Does Concero use cookies to track me?", False),
+])
+def test_using_data_to_do_something_asks_about_purposes(question, purposes):
+    from qa.search.evidence import cued_topics
+
+    assert ("purposes" in cued_topics(question, ["purposes"])) is purposes
+
+
 @pytest.mark.parametrize("question, transfers", [
     ("Which companies keep my data only in the EU?", True), ("Is my data stored only within the EEA?", True),
     ("Is my data kept in the UK only?", True), ("Do they send my data abroad?", True),

@@ -54,7 +54,9 @@ _CUES = {
     "data-collected": r"\bcollect\w*|\bgather\w*|\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b",
     "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
-                r"\bwhy (?:do|does)\b",
+                r"\bwhy (?:do|does)\b|"
+                # "do they use my personal data to detect fraud?", "…the data it collects for research?"
+                r"\bus(?:e|es|ed|ing) (?:\w+ ){0,3}?(?:data|information|details|info)\b(?: \w+){0,3}? (?:to|for)\b",
 }
 _CUE_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in _CUES.items()}
 
