@@ -429,6 +429,11 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("If you do not want to receive marketing, you can unsubscribe at any time.", False),
     ("Please do not hesitate to contact us.", False), ("We delete it when it is no longer needed.", False),
     ("If you do not want emails, tell us; we will not pass your address on.", True),
+    ("As you may or may not be aware the Data Protection Law will change on 25th May 2018.", False),
+    ("These rights are not absolute and may be subject to certain conditions, but they typically include:", False),
+    ("You have the right to ask us to not process your information for marketing purposes.", False),
+    ("You have the right not to be subject to a decision based solely on automated processing.", False),
+    ("You can ask us to stop sending emails, but we will not delete your data.", True),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words

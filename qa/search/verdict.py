@@ -89,7 +89,15 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
     r"\b(?:if|unless|should|where|when)\s+you\s+(?:do\s+not|don't|don’t|have\s+not|haven't|haven’t|no\s+longer|"
-    r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*", re.IGNORECASE)
+    r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
+    # "you may or may not be aware", "these rights are not absolute", "the list is not exhaustive"
+    r"\b(?:may|might|can|could|will|do|does)\s+or\s+(?:may|might|can|could|will|do|does)\s+not\b|"
+    r"\bnot\s+(?:absolute|unlimited|exhaustive|an\s+exhaustive)\b|"
+    # what the user may ask of the company: "the right to ask us to not process it for marketing", "the right
+    # not to be subject to…", "you can tell us not to…", up to its comma
+    r"\bright\s+not\s+to\b[^,;.]*|"
+    r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they)\s+"
+    r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*", re.IGNORECASE)
 
 
 _EXCEPT = re.compile(r"\b(?:except|excepting|save\s+as)\b", re.IGNORECASE)
