@@ -41,3 +41,37 @@ def test_both_passes_what_both_pass():
     assert both(None, str.isupper)("ABC")
     combined = both(lambda s: "x" in s, str.islower)
     assert combined("ax") and not combined("AX") and not combined("ab")
+
+
+RIGHTS = "We may share your data with service providers. Our rights list follows.\n- Right to data portability – to receive it."
+
+
+def _hit(text: str, start: int, end: int, passage_id: str, highlight: tuple[int, int]):
+    from qa.types import Hit
+
+    return Hit(policy="p", name="P", section="", start=start, end=end, text=text[start:end], score=0.0,
+               passage_id=passage_id, highlights=(highlight,))
+
+
+def test_without_a_practice_the_passage_writing_what_is_named_leads_with_that_sentence_marked():
+    from dataclasses import replace
+
+    from qa.search.marking import writing_first
+    from qa.search.specific import specific_things
+
+    split = RIGHTS.index("Our")
+    first = _hit(RIGHTS, 0, split, "a", (0, RIGHTS.index(".") + 1))
+    second = _hit(RIGHTS, split, len(RIGHTS), "b", (split, RIGHTS.index("follows.") + len("follows.")))
+    named = naming([], specific_things("Which companies let me move my data to another provider?"), SPELLED_OUT)
+    held = []
+
+    def hold(sentence):
+        held.append(sentence)
+        return replace(second, highlights=(sentence,))
+    led = writing_first(RIGHTS, [first, second], named, hold)
+    assert [h.passage_id for h in led] == ["b", "a"]
+    assert "portability" in RIGHTS[led[0].highlights[0][0]:led[0].highlights[0][1]]
+    assert writing_first(RIGHTS, [first, second], None, hold) == [first, second]  # nothing named
+    assert writing_first(RIGHTS, [first], named, hold) == [first]  # no passage writes it
+    marked = replace(second, highlights=held[:1])
+    assert writing_first(RIGHTS, [marked, first], named, hold)[0] is marked  # its marked sentence writes it already

@@ -498,6 +498,20 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Which companies share my data with law enforcement?", "We disclose it when required by law.", False),
     ("Will they hand my data to the government?", "We respond to requests from public authorities.", False),
     ("Do they work with government customers?", "We share it with our payment processor.", False),  # none asked
+    ("Which companies record phone calls?", "We collect your phone number.", True),
+    ("Which companies record phone calls?", "All our phone calls are recorded for training.", False),
+    ("Can they keep a call recording for longer than 30 days?", "We keep the recordings for 30 days.", False),
+    ("Which companies keep data about job applicants?", "We collect your name and job title.", True),
+    ("Which companies keep data about job applicants?", "If you apply for a vacancy we keep your CV.", False),
+    ("Which companies carry out credit checks?", "We process card payments.", True),
+    ("Do they buy data about me from other companies?", "We share data with our partners.", True),
+    ("Do they buy data about me from other companies?", "…third parties from whom we have purchased data.", False),
+    ("Can I move my data to another provider?", "- Right to data portability", False),
+    ("Can I restrict processing of my data?", "Access to our systems is restricted.", True),
+    ("Do they rely on legitimate interests?", "We process it to improve our service.", True),
+    ("Do they share my data with their group companies?", "We share it with our payment processor.", True),
+    ("Can they pass my data to a company they are not affiliated with?", "We share it with processors.", False),
+    ("Which companies use CCTV?", "We monitor our premises with CCTV.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -53,7 +53,7 @@ from qa.search.evidence import (
     named_things,
     unwritten,
 )
-from qa.search.marking import both, giving, naming, naming_decision
+from qa.search.marking import both, gives, giving, naming, naming_decision, writing_first
 from qa.search.names import match_names, name_matcher, own_name_guard, subject_organisations, without_names
 from qa.search.passages import hit_holding, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
@@ -305,7 +305,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
         decision, name = decisions.get(policy_id), engine.policies[policy_id].name
         sentence = decision.sentence if decision is not None and decision.stated else None
         lead = None if sentence is None else hit_holding(engine, policy_id, (), sentence, 0.0, reranked=False)
-        if decision is None or sentence is None or lead is None or not _gives(lead, asked.demands):  # as `_row`
+        if decision is None or sentence is None or lead is None or not gives(lead, asked.demands):  # as `_row`
             rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0))
             continue
         rows.append(PolicyAnswer(policy=policy_id, name=name, abstained=False, score=0.0,
@@ -412,7 +412,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if literal is not None:
                 sentence, negated = literal, None
             lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
-            if not _gives(lead, asked.demands):
+            if not gives(lead, asked.demands):
                 return not_stated  # "how long…?" and the passage that answers gives no length of time
             if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
                 sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
@@ -431,7 +431,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             return not_stated
         lead = hit_holding(engine, policy_id, hits, literal, confidence, reranked)
         hits = [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
-    if not _gives(hits[0], asked.demands):
+    hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
+    hits = writing_first(engine.policies[policy_id].text, hits, asked.named, hold)
+    if not gives(hits[0], asked.demands):
         return not_stated
     quotes = quotes_of(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
@@ -493,8 +495,4 @@ def _answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: b
     ordered = (lead, *[h for h in row.hits if h.passage_id != lead.passage_id])
     return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
 
-
-def _gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
-    """Whether the passage that answers holds every detail the question asks for (`verdict.DETAILS`)."""
-    return all(detail.search(passage.text) for detail in details)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 
+from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
 from qa.types import Hit
 
@@ -54,3 +55,25 @@ def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], d
     if found.sentence is None or not lead.start <= found.sentence[0] < found.sentence[1] <= lead.end:
         return chosen
     return found.sentence, found.negated
+
+
+def gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
+    """Whether the passage that answers holds every detail the question asks for (`verdict.DETAILS`)."""
+    return all(detail.search(passage.text) for detail in details)
+
+
+def writing_first(text: str, hits: Sequence[Hit], named: Test | None,
+                  hold: Callable[[tuple[int, int]], Hit]) -> list[Hit]:
+    """`hits` (a question about no practice, answered by the reranker's order) led by the passage holding the
+    first sentence that writes what the question names, that sentence marked ("Which companies let me move my
+    data to another provider?": "- Right to data portability – …", not the first passage's "We may share…");
+    unchanged when the first passage's marked sentence writes it, or no passage's sentence does. `hold(sentence)`:
+    the passage holding a sentence, marked (`passages.hit_holding`)."""
+    if named is None or not hits or any(named(text[a:b]) for a, b in hits[0].highlights[:1]):
+        return list(hits)
+    for hit in hits:
+        found = next((span for span in split_sentences(hit.text, hit.start) if named(text[span[0]:span[1]])), None)
+        if found is not None:
+            lead = hold(found)
+            return [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
+    return list(hits)

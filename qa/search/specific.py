@@ -72,6 +72,35 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcourt\s+orders?\b|\bwarrants?\b|\blegal\s+(?:process|proceedings|requests?|obligations?|requirements?)\b|"
          r"\brequired\s+by\s+(?:the\s+|applicable\s+)?law\b|\bcompl(?:y|ying|iance)\s+with\s+(?:\w+\s+){0,3}"
          r"(?:laws?|legal|regulations?)\b"),
+        # recording a call; CCTV; a job applicant's data; credit checks; buying data about people ("the cloud" is
+        # none: a user's "my data in the cloud" is what a policy calls stored data)
+        (r"\brecord\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?"
+         r"record\w*|\bcall\s+recordings?\b",
+         r"\brecord\w*\b[^.;]{0,60}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,60}\brecord\w*|"
+         r"\brecordings\b"),
+        (r"\bcctv\b|\b(?:security|surveillance)\s+cameras?\b",
+         r"\bcctv\b|\bcameras?\b|\bsurveillance\b"),
+        (r"\bjob\s+applic\w*|\bapplicants?\b|\brecruit\w*|\bcandidates?\b|\bcvs?\b|\br[ée]sum[ée]s?\b",
+         r"\bjob\s+applic\w*|\bapplicants?\b|\brecruit\w*|\bcandidates?\b|\bcvs?\b|\bcurriculum\s+vitae\b|"
+         r"\br[ée]sum[ée]s?\b|\bvacanc\w*|\bcareers?\b|\bemployment\s+applications?\b"),
+        (r"\bcredit\s+(?:checks?|references?|scor\w*|ratings?|history|agenc\w*|searches?)\b|\bcreditworth\w*",
+         r"\bcredit\s+(?:checks?|reference\w*|scor\w*|ratings?|history|agenc\w*|searches?|reports?)\b|"
+         r"\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
+        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
+         r"\b(?:buy|bought|purchas\w*)\b[^.;]{0,60}\b(?:data|information|lists?)\b|"
+         r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b"),
+        # rights a policy names when it grants them
+        (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\b|\bmachine[- ]readable\b",
+         r"\bportab\w*|\bmachine[- ]readable\b|"
+         r"\banother\s+(?:data\s+)?(?:controller|provider|organi[sz]ation|service)\b"),
+        (r"\brestrict\w*\s+(?:the\s+)?(?:\w+\s+){0,2}?process\w*|\brestriction\s+of\b",
+         r"\brestrict\w*\s+(?:\w+\s+){0,3}?process\w*|\brestriction\s+(?:of|on)\s+(?:\w+\s+){0,2}?process\w*|"
+         r"\bright\s+to\s+restrict\w*"),
+        (r"\blegitimate\s+interests?\b", r"\blegitimate\s+(?:business\s+)?interests?\b"),
+        (r"\bgroup\s+compan\w*|\baffiliates\b|\baffiliated\s+(?:compan|organi[sz]ation|entit)\w*|\bsubsidiar\w*|"
+         r"\bsister\s+compan\w*|\bparent\s+compan\w*",
+         r"\bgroup\b|\baffiliat\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|"
+         r"\bassociated\s+compan\w*"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b|(?<!\bin\sthe\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
