@@ -512,6 +512,10 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Do they share my data with their group companies?", "We share it with our payment processor.", True),
     ("Can they pass my data to a company they are not affiliated with?", "We share it with processors.", False),
     ("Which companies use CCTV?", "We monitor our premises with CCTV.", False),
+    ("Does Concero keep my data for 7 years?", "We keep the recordings for 30 days.", True),
+    ("Does Concero keep my data for 7 years?", "We keep invoices for seven (7) years.", False),
+    ("Does 23T keep my data for more than ten years?", "We keep it for 10 years.", False),
+    ("Does CT1 keep enquiry data for 2 years?", "Enquiry data is retained for up to 2 years.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -108,10 +108,27 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     ))
 
 
+# A length of time a question names ("Do they keep my data for 7 years?"): a policy that never writes it, in
+# digits or words, does not say so ("we keep the recordings for 30 days" is no answer to it).
+_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+_PERIOD = re.compile(rf"\b(\d+|{'|'.join(_NUMBERS)})[\s-]*(day|week|month|year)s?\b", re.IGNORECASE)
+
+
+def _periods(question: str) -> tuple[re.Pattern, ...]:
+    """How a policy writes each length of time `question` names: "7 years" as "7 years", "seven (7) years"…"""
+    found = []
+    for number, unit in _PERIOD.findall(question):
+        number = number.lower()
+        digits = str(_NUMBERS.index(number)) if number in _NUMBERS else number
+        words = _NUMBERS[int(digits)] if digits.isdigit() and int(digits) < len(_NUMBERS) else digits
+        found.append(re.compile(rf"\b(?:{digits}|{words})(?:\s*\(\d+\))?[\s-]*{unit.lower()}s?\b", re.IGNORECASE))
+    return tuple(found)
+
+
 def specific_things(question: str) -> tuple[re.Pattern, ...]:
-    """How a policy writes each specific thing of `SPECIFIC` that `question` asks about (read once per
-    question, as `named_things` is; `unmentioned` checks each policy)."""
-    return tuple(written for asked, written in SPECIFIC if asked.search(question))
+    """How a policy writes each specific thing of `SPECIFIC` that `question` asks about, and each length of
+    time it names (read once per question, as `named_things` is; `unmentioned` checks each policy)."""
+    return tuple(written for asked, written in SPECIFIC if asked.search(question)) + _periods(question)
 
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
