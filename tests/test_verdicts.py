@@ -83,6 +83,8 @@ def engine(tmp_path_factory):
     ("when I log a support call with CI, might they pull diagnostic info off my system?", YES_NO),
     ("When will they reply, do you know?", OPEN),
     ("What data do you collect?", OPEN), ("and who do they share it with?", OPEN),
+    ("if i ring concero will they record the call?", YES_NO), ("If I leave how long will they keep it?", OPEN),
+    ("If I delete my account what happens to my data?", OPEN), ("When do they delete it?", OPEN),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind
@@ -434,6 +436,9 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("You have the right to ask us to not process your information for marketing purposes.", False),
     ("You have the right not to be subject to a decision based solely on automated processing.", False),
     ("You can ask us to stop sending emails, but we will not delete your data.", True),
+    ("While we use reasonable efforts, no transmission of data over the internet can be guaranteed as completely "
+     "secure.", False),
+    ("We cannot be held responsible for your own security measures.", True),  # it denies responsibility
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words
@@ -516,6 +521,9 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Does Concero keep my data for 7 years?", "We keep invoices for seven (7) years.", False),
     ("Does 23T keep my data for more than ten years?", "We keep it for 10 years.", False),
     ("Does CT1 keep enquiry data for 2 years?", "Enquiry data is retained for up to 2 years.", False),
+    ("Will Concero want ID from me when I send in a request?", "We will handle your request in 28 days.", True),
+    ("Does CT1 check my identity before handing over my data?", "We may need to verify your identity.", False),
+    ("do you track personal identification", "We collect your name.", False),  # identifying data: none asked
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

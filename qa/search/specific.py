@@ -89,6 +89,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
          r"\b(?:buy|bought|purchas\w*)\b[^.;]{0,60}\b(?:data|information|lists?)\b|"
          r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b"),
+        # checking who a person is before acting on a request ("Will Concero want ID from me?")
+        (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
+         r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
+         r"\bidentity\b|\bidentification\b|\bverif\w*|\bproof\s+of\b|\bID\b"),
         # rights a policy names when it grants them
         (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\b|\bmachine[- ]readable\b",
          r"\bportab\w*|\bmachine[- ]readable\b|"

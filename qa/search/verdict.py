@@ -40,6 +40,12 @@ _WHICH_DO = re.compile(rf"^\s*{_LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|the
                        rf"^\s*{_LEAD_IN}which\s+(?:one\s+)?of\s+(?:them|these|those)\b", re.IGNORECASE)
 _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
                             re.IGNORECASE)
+# "if i ring concero will they record the call?": a condition with no comma, then the question (no question
+# word between: "if I leave how long will they keep it?" asks how long)
+_CONDITION_YES_NO = re.compile(
+    rf"^\s*(?:if|when|once|after|before|whenever)\s+(?:i|we|you|my|our|a|an|the|someone)\b"
+    rf"(?:(?!\b(?:how|what|who|where|why|which|when)\b)[^?,;:])*?\s(?:{_AUXILIARY})\s+"
+    r"(?:they|it|you|we|i|he|she|there|my|the|this|that)\b", re.IGNORECASE)
 
 
 def question_kind(question: str) -> str:
@@ -56,7 +62,7 @@ def question_kind(question: str) -> str:
     if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|why|which)\b", text, re.I) and \
             not re.match(r"^\s*when\s+(?:will|would|do|does|did|is|are|can|could|should)\b", text, re.I):
         return YES_NO
-    return OPEN
+    return YES_NO if _CONDITION_YES_NO.match(text) else OPEN
 
 
 def verdict_for(kind: str, stated: bool, negated: bool) -> str:
@@ -96,6 +102,10 @@ _NOT_A_DENIAL = re.compile(
     # what the user may ask of the company: "the right to ask us to not process it for marketing", "the right
     # not to be subject to…", "you can tell us not to…", up to its comma
     r"\bright\s+not\s+to\b[^,;.]*|"
+    # a disclaimer of perfect security: "no transmission of data over the internet can be guaranteed as completely
+    # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
+    r"\bno\s+(?:transmission|method|means|system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|100\s*%|"
+    r"(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they)\s+"
     r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*", re.IGNORECASE)
 
