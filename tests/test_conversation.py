@@ -23,6 +23,9 @@ CORE = turn("What does Core Office collect about me?", ("core-office-it",))
     ("How long is it kept?", "How long is it kept (Core Office IT)?"),
     ("Which of these companies sell my data?", "Which of these companies sell my data?"),
     ("Does Concero record calls?", "Does Concero record calls?"),  # names its own company: stands alone
+    ("same for CT1?", "What does CT1 Technologies collect about me?"),
+    ("Is it the same for Concero?", "What does Concero Technology Services collect about me?"),
+    ("Does Concero sell it?", "Does Concero sell it?"),  # a question of its own
 ])
 def test_follow_ups(question, expected):
     assert resolve_question(question, [CORE], POLICIES) == expected
@@ -46,3 +49,10 @@ def test_two_policies_of_one_name_are_named_once():
                 "spotify-contrib": Policy(id="spotify-contrib", name="Spotify", text="")}
     asked = turn("Does Spotify sell my data?", ("spotify", "spotify-contrib"))
     assert resolve_question("how long do they keep it?", [asked], policies) == "How long does Spotify keep my data?"
+
+
+def test_does_another_company_have_one_asks_the_earlier_question_of_it():
+    dpo = turn("Who is 23T's DPO?", ("23technology",))
+    assert resolve_question("does CloudSentric have one?", [dpo], POLICIES) == "Who is CloudSentric's DPO?"
+    expected = "Who is Concero Technology Services's DPO?"
+    assert resolve_question("and Concero, do they have one too?", [dpo], POLICIES) == expected

@@ -66,7 +66,16 @@ def _company_only(question: str, named: Sequence[str], typed: Sequence[str], pol
     for name in [n for pid in named for n in (policies[pid].name, pid, *policies[pid].aliases)] + list(typed):
         rest = re.sub(re.escape(name), " ", rest, flags=re.IGNORECASE)
     rest = re.sub(r"[^\w]+", " ", rest).strip().lower()
-    return rest in {"", "then", "too", "as well", "instead", "s policy", "s", "for", "for them"}
+    return rest in {"", "then", "too", "as well", "instead", "s policy", "s", "for", "for them"} or \
+        bool(_SAME_AGAIN.match(rest))
+
+
+# The earlier question asked again of another company in other words: "does CloudSentric have one?" (a DPO),
+# "same for CT1?", "is it the same for Concero?", "CT1 too?"
+_SAME_AGAIN = re.compile(r"^(?:and\s+)?(?:(?:(?:does|do|did|has|is|was)\s+)?(?:(?:they|it)\s+)?"
+                         r"(?:have|has)\s+(?:one|any|them|it)|"
+                         r"(?:is\s+it\s+|it\s+s\s+|and\s+)?(?:the\s+)?same(?:\s+(?:question\s+)?(?:for|with|at))?)"
+                         r"(?:\s+(?:too|as\s+well|also|then|instead))?$")
 
 
 def resolve_question(question: str, history: Sequence[Any], policies: Mapping[str, Any]) -> str:
