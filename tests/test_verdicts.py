@@ -505,6 +505,7 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Do they work with government customers?", "We share it with our payment processor.", False),  # none asked
     ("Which companies record phone calls?", "We collect your phone number.", True),
     ("Which companies record phone calls?", "All our phone calls are recorded for training.", False),
+    ("Which companies record phone calls?", "…communications with our team (including voice recording).", False),
     ("Can they keep a call recording for longer than 30 days?", "We keep the recordings for 30 days.", False),
     ("Which companies keep data about job applicants?", "We collect your name and job title.", True),
     ("Which companies keep data about job applicants?", "If you apply for a vacancy we keep your CV.", False),

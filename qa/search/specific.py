@@ -77,7 +77,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\brecord\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?"
          r"record\w*|\bcall\s+recordings?\b",
          r"\brecord\w*\b[^.;]{0,60}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,60}\brecord\w*|"
-         r"\brecordings\b"),
+         r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*"),
         (r"\bcctv\b|\b(?:security|surveillance)\s+cameras?\b",
          r"\bcctv\b|\bcameras?\b|\bsurveillance\b"),
         (r"\bjob\s+applic\w*|\bapplicants?\b|\brecruit\w*|\bcandidates?\b|\bcvs?\b|\br[ée]sum[ée]s?\b",
