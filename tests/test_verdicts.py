@@ -376,6 +376,20 @@ def test_using_data_to_do_something_asks_about_purposes(question, purposes):
     assert ("purposes" in cued_topics(question, ["purposes"])) is purposes
 
 
+@pytest.mark.parametrize("question, topic", [
+    ("Who does Concero pass my details to when they set up our internet?", "sharing"),
+    ("Which professional advisers might CT1 show my data to?", "sharing"),
+    ("Does Concero send my details to its training suppliers?", "sharing"),
+    ("Can I find out from CloudSentric what they hold on me?", "access"),
+    ("Can I tell CloudSentric to stop sending me stuff about their new products?", "objection-marketing"),
+])
+def test_handing_data_on_seeing_what_is_held_and_stopping_mail_are_cued(question, topic):
+    from qa.search.evidence import cued_topics
+
+    assert topic in cued_topics(question, [topic])
+    assert not cued_topics("Does Concero send engineers to our school?", ["sharing"])
+
+
 @pytest.mark.parametrize("question, transfers", [
     ("Which companies keep my data only in the EU?", True), ("Is my data stored only within the EEA?", True),
     ("Is my data kept in the UK only?", True), ("Do they send my data abroad?", True),

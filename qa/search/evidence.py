@@ -34,10 +34,16 @@ _CUES = {
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
               r"\bsee (?:my|what) (?:data|information)|\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
-              r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b",
+              r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
+              # "what they hold on me", "what data do you have about me"
+              r"\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|keeps) "
+              r"(?:on|about) me\b",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b|"
-               r"\bhand\w* (?:\w+ ){0,3}over\b",
+               r"\bhand\w* (?:\w+ ){0,3}over\b|"
+               # "pass my details to", "send my data to its suppliers", "show my data to", "hand my data to"
+               r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
+               r" (?:\w+ )?(?:to|onto|with)\b",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b|"
@@ -48,7 +54,8 @@ _CUES = {
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)",
     "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
-    "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bmarketing\b|\bobject\w*|\bnewsletters?\b",
+    "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bmarketing\b|\bobject\w*|\bnewsletters?\b|"
+                           r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b",
     "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
                       r"\bpolicy (?:is )?(?:changes?|updated?)\b",
     "data-collected": r"\bcollect\w*|\bgather\w*|\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
