@@ -539,6 +539,10 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Will Concero want ID from me when I send in a request?", "We will handle your request in 28 days.", True),
     ("Does CT1 check my identity before handing over my data?", "We may need to verify your identity.", False),
     ("do you track personal identification", "We collect your name.", False),  # identifying data: none asked
+    ("how long do they have to reply?", "Enquiry data is retained for up to 2 years.", True),
+    ("how long do they have to reply?", "We will respond to any request to access or delete your personal data as "
+     "soon as possible, certainly within 1 calendar month.", False),
+    ("How quickly will they respond to my request?", "We respond within 28 days.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -93,6 +93,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
          r"\bidentity\b|\bidentification\b|\bverif\w*|\bproof\s+of\b|\bID\b"),
+        # how soon a request is answered: a time to reply, not how long data is kept
+        (r"\bhow\s+(?:long|quickly|soon|fast)\b(?:\s+\w+){0,6}?\s+(?:reply|replies|respond\w*|response|answer\w*)\b|"
+         r"\b(?:reply|response)\s+times?\b|\brespond\w*\s+within\b",
+         r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle)\b[^.;]{0,120}?\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
+         r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),
         # rights a policy names when it grants them
         (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\b|\bmachine[- ]readable\b",
          r"\bportab\w*|\bmachine[- ]readable\b|"
