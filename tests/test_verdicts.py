@@ -357,6 +357,9 @@ def test_is_it_safe_asks_about_security(question, security):
     ("Once I stop being a customer, how long do you hang on to my information?", True),
     ("how long do they have to reply?", False), ("How long will it take you to respond to my request?", False),
     ("how long will it take to delete my account", False),
+    ("Which companies say they might keep my data because the law requires them to?", True),
+    ("Once I leave, will you hang on to my information?", True), ("Do they keep my data safe?", False),
+    ("Is it up to me to keep my contact details up to date?", False),
 ])
 def test_how_long_to_act_on_a_request_is_no_retention_question(question, retention):
     from qa.search.evidence import cued_topics

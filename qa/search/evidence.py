@@ -29,7 +29,11 @@ _CUES = {
     "sale": r"\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
     "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
-                 r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)",
+                 r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)|"
+                 # "keep my data because the law requires it", "hang on to my information"; not "keep my data safe"
+                 r"\b(?:keep\w*|hang\w* on to|hold\w* on to) (?:my|our|your|the|this) (?:\w+ )?"
+                 r"(?:data|information|details|info|records?)\b(?! (?:safe|secure|private|confidential|up to date|"
+                 r"accurate|updated|correct))",
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
