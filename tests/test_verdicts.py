@@ -345,6 +345,7 @@ def test_has_it_ever_been_hacked_asks_for_a_breach():
 @pytest.mark.parametrize("question, security", [
     ("are my invoices safe.", True), ("Is my data kept safely?", True), ("How secure is my data?", True),
     ("would they hand over my info to protect someone else's safety?", False),
+    ("Which companies train their staff on data protection?", True),
 ])
 def test_is_it_safe_asks_about_security(question, security):
     from qa.search.evidence import cued_topics
@@ -391,6 +392,7 @@ def test_handing_data_on_seeing_what_is_held_and_stopping_mail_are_cued(question
 
     assert topic in cued_topics(question, [topic])
     assert not cued_topics("Does Concero send engineers to our school?", ["sharing"])
+    assert not cued_topics("Can I send my data to you by post?", ["sharing"])  # to the company itself
 
 
 @pytest.mark.parametrize("question, transfers", [
@@ -398,6 +400,8 @@ def test_handing_data_on_seeing_what_is_held_and_stopping_mail_are_cued(question
     ("Is my data kept in the UK only?", True), ("Do they send my data abroad?", True),
     ("Do they only keep my data for a year?", False), ("Is it only in some cases?", False),
     ("Where is my data stored?", True), ("Where does Discord keep my data?", True),
+    ("Which companies send my data to the United States?", True), ("Is my data stored in the US?", True),
+    ("Do they send my data to us?", False),
     ("Which countries does Zoom send my data to?", True), ("is the information about where i go stored?", False),
 ])
 def test_only_in_the_uk_or_eu_asks_about_international_transfers(question, transfers):

@@ -47,13 +47,18 @@ _CUES = {
                r"\bhand\w* (?:\w+ ){0,3}over\b|"
                # "pass my details to", "send my data to its suppliers", "show my data to", "hand my data to"
                r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
-               r" (?:\w+ )?(?:to|onto|with)\b",
+               r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b|"
+                               # "do they send my data to the US?"
+                               r"\b(?:send|transfer|move|stor|host|process|keep)\w* (?:\w+ ){0,4}(?:to|in) (?:the )?"
+                               r"(?:(?-i:US|USA|U\.S\.)|united states|america|india|china|canada|australia|"
+                               r"another country|other countries|third countries)\b|"
                                # "where is my data stored?", "where do they keep it?": in which country
                                + ASKS_PLACE.pattern,
-    "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b",
+    "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
+                r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\bstaff training\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)",
