@@ -550,6 +550,8 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("how long do they have to reply?", "We will respond to any request to access or delete your personal data as "
      "soon as possible, certainly within 1 calendar month.", False),
     ("How quickly will they respond to my request?", "We respond within 28 days.", False),
+    ("Which companies train their staff on data protection?", "Our training suppliers issue certificates.", True),
+    ("Which companies train their staff on data protection?", "Measures include backups and staff training.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -93,6 +93,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
          r"\bidentity\b|\bidentification\b|\bverif\w*|\bproof\s+of\b|\bID\b"),
+        # training staff in data protection
+        (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
+         r"\b(?:staff|employees?|personnel|workforce)\b[^.;]{0,40}?\btrain\w*|"
+         r"\btrain\w*\b[^.;]{0,40}?\b(?:staff|employees?|personnel|workforce)\b"),
         # how soon a request is answered: a time to reply, not how long data is kept
         (r"\bhow\s+(?:long|quickly|soon|fast)\b(?:\s+\w+){0,6}?\s+(?:reply|replies|respond\w*|response|answer\w*)\b|"
          r"\b(?:reply|response)\s+times?\b|\brespond\w*\s+within\b",
