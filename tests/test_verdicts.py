@@ -218,7 +218,8 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Do any of these companies say what they'll do if they have a data breach?", ["breach notification"]),
     ("when was concero's privacy notice last updated?", ["date"]),
     ("Who is Core Office's data protection officer?", ["data protection officer"]),
-    ("How many days does CT1 have to respond to my subject access request?", ["time"]),
+    ("How many days does CT1 have to respond to my subject access request?", ["time", "number of days"]),
+    ("How many years does Concero keep my details after I stop being a customer?", ["time", "number of days"]),
     ("how quickly will they deal with it?", ["time"]),
     ("What's 23T's postal address if I want to write to them about my data?", ["address"]),
     ("What is CloudSentric's registered office address?", ["address"]),
@@ -252,6 +253,17 @@ def test_a_passage_gives_a_length_of_time(passage, gives):
 
     time = next(pattern for name, _, pattern in DETAILS if name == "time")
     assert bool(time.search(passage)) is gives
+
+
+@pytest.mark.parametrize("passage, gives", [
+    ("we keep the recordings for 30 days", True), ("for seven (7) years after the contract ends", True),
+    ("for as long as necessary to provide services", False), ("until you close your account", False),
+])
+def test_how_many_years_is_answered_by_a_number_of_them(passage, gives):
+    from qa.search.verdict import DETAILS
+
+    number = next(pattern for name, _, pattern in DETAILS if name == "number of days")
+    assert bool(number.search(passage)) is gives
 
 
 def test_a_question_asking_for_a_detail_is_not_stated_where_no_passage_gives_it(tmp_path):

@@ -151,6 +151,11 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
                 r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
                 r"\byears\b", re.IGNORECASE)),
+    # "how many years…?" asks for a number of them: "as long as necessary" gives none
+    ("number of days",
+     re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b", re.IGNORECASE),
+     re.compile(rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
+                r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b", re.IGNORECASE)),
     ("address",
      re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
                 r"i\s+(?:write|send\s+(?:a\s+)?letter)", re.IGNORECASE),
