@@ -227,6 +227,7 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Does Core Office charge a fee for a subject access request?", ["fee"]),
     ("Does 23T use my data for automated decision-making or profiling?", ["automated decisions"]),
     ("Can I object to CT1 profiling me?", ["automated decisions"]),
+    ("Does CT1 use my data for automated decision making?", ["automated decisions"]),
     ("Is there a phone number I can ring 23T on about my personal data?", ["phone number"]),
     ("What email address can I use to contact Core Office about privacy?", ["email address"]),
     ("Does Concero sell my phone number to third parties?", []), ("Does CT1 collect my email address?", []),
@@ -264,6 +265,17 @@ def test_how_many_years_is_answered_by_a_number_of_them(passage, gives):
 
     number = next(pattern for name, _, pattern in DETAILS if name == "number of days")
     assert bool(number.search(passage)) is gives
+
+
+@pytest.mark.parametrize("passage, gives", [
+    ("Decisions about you are never made by automated means.", True), ("We do not profile you.", True),
+    ("We may automatically collect technical and usage data using cookies.", False),
+])
+def test_automatically_collecting_data_is_no_automated_decision(passage, gives):
+    from qa.search.verdict import DETAILS
+
+    automated = next(pattern for name, _, pattern in DETAILS if name == "automated decisions")
+    assert bool(automated.search(passage)) is gives
 
 
 def test_a_question_asking_for_a_detail_is_not_stated_where_no_passage_gives_it(tmp_path):
@@ -489,6 +501,7 @@ def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     ("asks_unlimited", "Could they pass my details on for a reason that isn't in their privacy statement?", True),
     ("asks_unlimited", "Does it ignore any restrictions the source put on my data?", True),
     ("asks_unlimited", "Is my data in their privacy policy?", False),
+    ("asks_unlimited", "Does CT1 keep my data forever?", True), ("asks_unlimited", "Is my data kept indefinitely?", True),
     ("asks_only", "Does 23Technology only use session cookies?", True),
     ("asks_only", "is the privacy statement only about their website?", True),
     ("asks_only", "Is this the only policy?", False), ("asks_only", "Do they not only sell but also share my data?", False),
@@ -504,6 +517,8 @@ def test_questions_whether_the_company_may_do_as_it_likes_or_does_it_only(check,
     ("Can they keep my records for anything they want?", "We keep them only for the purposes of billing.",
      "only for the purposes of billing"),
     ("Do they only keep session records?", "We keep both session and account records.", "both session and account"),
+    ("Do they keep session records forever?", "We keep them for as long as necessary to provide the service.",
+     "as long as necessary"),
 ])
 def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, question, sentence, quoted):
     engine = engine_over(tmp_path, {
@@ -678,6 +693,11 @@ def test_a_listed_summary_says_how_many_policies_were_not_decided():
      "transfer it to any country outside the EU/EEA.", YES),  # the quote says it stays
     ("Is my data stored only in the EEA?", YES, "Any personal data is stored in our data centres located within the "
      "EEA.", YES),  # says nothing of beyond
+    # beyond asked, without "only": a quote keeping the data here, and sending none beyond, says no
+    ("Does CloudSentric send my data outside the UK?", YES,
+     "As CloudSentric is a UK only based organisation the data is held in the UK only.", NO),
+    ("Does CloudSentric send my data outside the UK?", YES,
+     "The data is held in the UK only, but backups are stored outside the UK.", YES),
 ])
 def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quote, expected):
     from qa.search.verdict import only_here_verdict

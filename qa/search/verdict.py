@@ -210,7 +210,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("automated decisions",
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
                 re.IGNORECASE),
-     re.compile(r"\bautomat\w*|\bprofil(?:e|es|ing)\b", re.IGNORECASE)),
+     # "automatically collect technical data" is no automated decision
+     re.compile(r"\bautomated\b|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
+                re.IGNORECASE)),
 )
 
 
@@ -226,13 +228,15 @@ _UNLIMITED = re.compile(
     r"\b(?:whatever|whoever|wherever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b(?:it|they|he|she)\s+"
     r"(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\banyone\s+(?:who\s+works|at|in)\b|"
     r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b|"
+    r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b|"  # "do they keep my data forever?"
     # "for a reason that isn't in their privacy statement", "does it ignore the restrictions…"
     r"\b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:in|covered\s+by|described\s+in|listed\s+in|set\s+out\s+in)\s+"
     r"(?:their|the|its|this|our)\s+(?:\w+\s+)?(?:policy|statement|notice)\b|\b(?:ignore|disregard|override)\w*\b",
     re.IGNORECASE)
 LIMITING = re.compile(r"\bonly\b|\blimited\s+to\b|\brestrict\w*|\bexcept\b|\bsolely\b|\bstrictly\b|"
                       r"\bnot\s+absolute\b|\bsubject\s+to\s+(?:certain\s+)?(?:conditions|limits|restrictions)\b|"
-                      r"\bneed[- ]to[- ]know\b", re.IGNORECASE)
+                      r"\bneed[- ]to[- ]know\b|\bno\s+longer\s+than\b|\bas\s+long\s+as\s+(?:is\s+)?(?:\w+\s+)?"
+                      r"(?:necessary|needed|required)\b", re.IGNORECASE)
 
 
 def asks_unlimited(question: str) -> bool:
@@ -373,9 +377,14 @@ def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote:
     denies sending it beyond with no exception (`_NOT_BEYOND`); else "no" when it sends it beyond (`_BEYOND`,
     "we transfer it only to countries with adequate protection" included); else "yes" only when it says where the
     data is kept (`_STAYS`), and "not_stated" for a quote that says neither ("EEA residents have certain rights").
+    The other way round, "is my data sent outside the UK?" (beyond, not "only") answered "yes" by a quote that
+    says the data stays there and sends none beyond ("the data is held in the UK only") is a "no".
     Any other question, or a verdict neither "yes" nor "no": `verdict`."""
-    if verdict not in (YES, NO) or tuple(topics[:1]) != ("international-transfers",) or not _ONLY_HERE.search(question):
+    if verdict not in (YES, NO) or tuple(topics[:1]) != ("international-transfers",):
         return verdict
+    if not _ONLY_HERE.search(question):
+        beyond = verdict == YES and _BEYOND.search(question) and _ONLY_HERE.search(quote) and not _BEYOND.search(quote)
+        return NO if beyond else verdict
     if _ONLY_HERE.search(quote) or (_NOT_BEYOND.search(quote) and not excepts(quote)):
         return YES
     if _BEYOND.search(quote):
