@@ -419,6 +419,18 @@ def test_handing_data_on_seeing_what_is_held_and_stopping_mail_are_cued(question
     assert not cued_topics("Can I send my data to you by post?", ["sharing"])  # to the company itself
 
 
+@pytest.mark.parametrize("question, topics", [
+    ("What happens to my data if Core Office is sold?", ["sharing"]),
+    ("If the company gets bought, is my data sold?", ["sharing"]),
+    ("will my data be sold to advertisers?", ["sale"]), ("if my data is sold who gets it?", ["sale"]),
+    ("What does CloudSentric do with my email address?", []), ("What's their email address?", ["contact-dpo"]),
+])
+def test_the_company_sold_is_a_business_transfer_and_my_email_address_no_contact(question, topics):
+    from qa.search.evidence import cued_topics
+
+    assert cued_topics(question, ["sale", "sharing", "contact-dpo"]) == topics
+
+
 @pytest.mark.parametrize("question, transfers", [
     ("Which companies keep my data only in the EU?", True), ("Is my data stored only within the EEA?", True),
     ("Is my data kept in the UK only?", True), ("Do they send my data abroad?", True),
@@ -579,6 +591,9 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("How quickly will they respond to my request?", "We respond within 28 days.", False),
     ("Which companies train their staff on data protection?", "Our training suppliers issue certificates.", True),
     ("Which companies train their staff on data protection?", "Measures include backups and staff training.", False),
+    ("What happens to my data if CloudSentric is sold or merged?", "We share data with our processors.", True),
+    ("What happens to my data if Core Office is sold?", "As part of a sale or merger, customer data transfers.", False),
+    ("will my data be sold to advertisers?", "We share data with our processors.", False),  # a sale of data
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

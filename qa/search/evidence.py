@@ -19,6 +19,7 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.search.specific import COMPANY_SOLD
 from qa.search.terms import STOP_WORDS, term_counts
 from qa.search.verdict import ASKS_PLACE
 
@@ -26,7 +27,8 @@ from qa.search.verdict import ASKS_PLACE
 # question head learnt from a few hundred app-store questions and misses such plain cues in questions about
 # UK IT firms; a cue adds its practice to those the head reads. Keys are the practice model's topic ids.
 _CUES = {
-    "sale": r"\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*",
+    # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
+    "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*)",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
     "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
                  r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)|"
@@ -43,8 +45,8 @@ _CUES = {
               r"\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|keeps) "
               r"(?:on|about) me\b",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
-    "sharing": r"\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|\bgive (?:\w+ ){0,3}to\b|"
-               r"\bhand\w* (?:\w+ ){0,3}over\b|"
+    "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|\bthird[- ]part\w*|"
+               r"\bgive (?:\w+ ){0,3}to\b|\bhand\w* (?:\w+ ){0,3}over\b|"
                # "pass my details to", "send my data to its suppliers", "show my data to", "hand my data to"
                r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
                r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)",
@@ -60,7 +62,9 @@ _CUES = {
     "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
                 r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\bstaff training\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
-    "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|\bemail address\b|"
+    # "their email address", not "what do they do with my email address?"
+    "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|"
+                   r"\b(?:their|its|what|which|an?|the)\s+(?:contact\s+)?e-?mail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)",
     "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
     "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bmarketing\b|\bobject\w*|\bnewsletters?\b|"

@@ -8,6 +8,13 @@ import functools
 import re
 from collections.abc import Sequence
 
+# A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
+# is sold?"), not about selling data ("will my data be sold?"): a business transfer.
+COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|that|their|any|it|data)\b)"
+                r"(?:[\w&.'-]+\s+){1,4}?(?:is|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
+                r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
+                r"(?:sold|bought|acquired|taken\s+over)\b|\bmerge[sd]?\b|\bmergers?\b|\bacquisitions?\b|\btakeover\b")
+
 # Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
 # authentication?" of a policy with a security section): like a name, one the policy never writes in any of
 # its forms is not stated there. Each entry: what a question says, and what a policy writes for it.
@@ -93,6 +100,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
          r"\bidentity\b|\bidentification\b|\bverif\w*|\bproof\s+of\b|\bID\b"),
+        # the company itself sold, merged or taken over: a policy says so as a business transfer
+        (COMPANY_SOLD,
+         r"\bmerg\w*|\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,4}?\s+(?:business|company|assets)\b|"
+         r"\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|\btakeover\b|\btaken\s+over\b|"
+         r"\bchange\s+(?:of|in)\s+(?:control|ownership)\b|\bbusiness\s+transfers?\b"),
         # training staff in data protection
         (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
          r"\b(?:staff|employees?|personnel|workforce)\b[^.;]{0,40}?\btrain\w*|"
