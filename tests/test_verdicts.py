@@ -104,6 +104,32 @@ def test_yes_no_and_not_stated_per_policy(engine):
         NOT_STATED: [engine.policies["silent"].name]}
 
 
+@pytest.mark.parametrize("question", ["Which companies don't sell my data?", "Which companies never sell my data?",
+                                      "Which companies say they will never sell my data?"])
+def test_a_question_asking_who_does_not_is_answered_as_its_affirmative(engine, question):
+    """Each verdict is about the practice: "No" is a company that does not sell, as the summary says."""
+    answer = engine.answer(question)
+    assert answer.interpreted_as != question and "n't" not in answer.interpreted_as
+    assert "never" not in answer.interpreted_as
+    assert {row.policy: row.verdict for row in answer.rows} == {"never": NO, "seller": YES, "silent": NOT_STATED}
+
+
+@pytest.mark.parametrize("question, read", [
+    ("Does Concero not sell my data?", "Does Concero sell my data?"), ("Don't they sell my data?", "Do they sell my data?"),
+    ("Won't CT1 tell me about a breach?", "Will CT1 tell me about a breach?"),
+    ("Which companies do not honour Do Not Track?", "Which companies honour Do Not Track?"),
+    ("Can I not receive marketing?", "Can I not receive marketing?"),  # the user's own "not"
+    ("Can cloudsentric pass my data to a company it isn't affiliated with?",
+     "Can cloudsentric pass my data to a company it isn't affiliated with?"),  # not the main verb's
+    ("Does 23T honour do not track?", "Does 23T honour do not track?"), ("What data do they not collect?",
+                                                                         "What data do they not collect?"),  # open
+])
+def test_only_the_main_verbs_negation_is_turned(question, read):
+    from qa.search.verdict import affirmative
+
+    assert affirmative(question) == read
+
+
 def test_open_question_is_stated_or_not(engine):
     answer = engine.answer("How long do you keep records?", policies=["never", "silent"])
     verdicts = {row.policy: row.verdict for row in answer.rows}

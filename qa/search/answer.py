@@ -70,6 +70,7 @@ from qa.search.verdict import (
     RELATED,
     STATES_IT,
     YES,
+    affirmative,
     asks_only,
     asks_unlimited,
     asks_without,
@@ -188,7 +189,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         raise QueryError("question is empty")
     if k < 1:
         raise QueryError(f"k must be >= 1, got {k}")
-    interpreted = resolve_question(question, history, engine.policies) if history else question.strip()
+    interpreted = affirmative(resolve_question(question, history, engine.policies) if history else question.strip())
     match = match_names(interpreted, engine.policies)
     kind = question_kind(interpreted)
     if policies is not None:

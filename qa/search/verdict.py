@@ -65,6 +65,33 @@ def question_kind(question: str) -> str:
     return YES_NO if _CONDITION_YES_NO.match(text) else OPEN
 
 
+# A question asking whether a company does NOT do something ("Which companies don't sell my data?", "Does Concero
+# not sell…?", "Which companies say they will never sell…?") is answered as its affirmative: every verdict is about
+# the practice ("No — “we do not and will not sell…”" is one that does not), so the question the answer shows
+# ("Interpreted as: Which companies sell my data?") must ask it the same way. Only the main verb's negation is
+# turned: "a company it isn't affiliated with", "Do Not Track" and "can I not…" keep theirs.
+_WHICH_NOT = re.compile(
+    r"^(\s*(?:and\s+|so\s+)?(?:which|what)\s+(?:of\s+)?(?:(?:these|those|the|them|all|your)\s+)*(?:companies|company|"
+    r"firms|providers|ones|policies|of\s+them)\s+(?:say\s+(?:that\s+)?they\s+)?)(?:(?:do|does|did)(?:n't|n’t|\s+not)|"
+    r"never|(?P<will>won't|won’t|will\s+not|will\s+never))\s+(?!track\b)", re.IGNORECASE)
+_AUX_NOT = re.compile(rf"^(\s*(?:{_AUXILIARY})\s+(?!(?:i|we)\s)(?:[\w'’&.-]+\s+){{1,4}}?)(?:not|never)\s+(?!track\b)",
+                      re.IGNORECASE)
+_NOT_AUX = re.compile(r"^(\s*)(do|does|did|is|are|was|were|has|have|wo|would|can|could|should)(?:n't|n’t)\s+"
+                      r"(?!(?:i|we)\s)", re.IGNORECASE)
+
+
+def affirmative(question: str) -> str:
+    """`question` with its main verb's negation taken out, when it is a yes-no question that has one; else as is."""
+    if question_kind(question) != YES_NO:
+        return question
+    turned = _WHICH_NOT.sub(lambda m: m.group(1) + ("will " if m.group("will") else ""), question, count=1)
+    turned = _AUX_NOT.sub(r"\1", turned, count=1)
+    def aux(m: re.Match) -> str:
+        word = "will" if m.group(2).lower() == "wo" else m.group(2).lower()
+        return m.group(1) + (word.capitalize() if m.group(2)[0].isupper() else word) + " "
+    return _NOT_AUX.sub(aux, turned, count=1)
+
+
 def verdict_for(kind: str, stated: bool, negated: bool) -> str:
     """The verdict of one policy: NOT_STATED unless `stated`; for a yes-no question NO when the deciding
     sentence says the company does not (`negated`), else YES; for an open question STATED."""
