@@ -411,6 +411,7 @@ def test_is_it_safe_asks_about_security(question, security):
     ("Which companies say they might keep my data because the law requires them to?", True),
     ("Once I leave, will you hang on to my information?", True), ("Do they keep my data safe?", False),
     ("Is it up to me to keep my contact details up to date?", False),
+    ("Which companies keep my data in the UK?", False), ("Which companies keep my data only in the EU?", False),
 ])
 def test_how_long_to_act_on_a_request_is_no_retention_question(question, retention):
     from qa.search.evidence import cued_topics
@@ -463,7 +464,7 @@ def test_the_company_sold_is_a_business_transfer_and_my_email_address_no_contact
     ("Do they only keep my data for a year?", False), ("Is it only in some cases?", False),
     ("Where is my data stored?", True), ("Where does Discord keep my data?", True),
     ("Which companies send my data to the United States?", True), ("Is my data stored in the US?", True),
-    ("Do they send my data to us?", False),
+    ("Do they send my data to us?", False), ("Which companies keep my data in the UK?", True),
     ("Which countries does Zoom send my data to?", True), ("is the information about where i go stored?", False),
 ])
 def test_only_in_the_uk_or_eu_asks_about_international_transfers(question, transfers):
@@ -734,6 +735,9 @@ def test_a_listed_summary_says_how_many_policies_were_not_decided():
      "transfer it to any country outside the EU/EEA.", YES),  # the quote says it stays
     ("Is my data stored only in the EEA?", YES, "Any personal data is stored in our data centres located within the "
      "EEA.", YES),  # says nothing of beyond
+    # "kept in the UK?" asks it as "only in the UK?" does
+    ("Which companies keep my data in the UK?", NO, "The data is held in the UK only.", YES),
+    ("Which companies keep my data in the UK?", YES, "Our providers may be located outside the UK.", NO),
     # beyond asked, without "only": a quote keeping the data here, and sending none beyond, says no
     ("Does CloudSentric send my data outside the UK?", YES,
      "As CloudSentric is a UK only based organisation the data is held in the UK only.", NO),

@@ -35,7 +35,7 @@ _CUES = {
                  # "keep my data because the law requires it", "hang on to my information"; not "keep my data safe"
                  r"\b(?:keep\w*|hang\w* on to|hold\w* on to) (?:my|our|your|the|this) (?:\w+ )?"
                  r"(?:data|information|details|info|records?)\b(?! (?:safe|secure|private|confidential|up to date|"
-                 r"accurate|updated|correct))",
+                 r"accurate|updated|correct|in|within|inside|outside|on|only)\b)",
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
@@ -53,6 +53,9 @@ _CUES = {
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b|"
+                               # "do they keep my data in the UK?"
+                               r"\b(?:keep|kept|stor|hold|held|host|process)\w* (?:\w+ ){0,4}?(?:in|within|inside) (?:the )?"
+                               r"(?:uk|eea|eu|europe|united kingdom|britain|great britain|england)\b|"
                                # "do they send my data to the US?"
                                r"\b(?:send|transfer|move|stor|host|process|keep)\w* (?:\w+ ){0,4}(?:to|in) (?:the )?"
                                r"(?:(?-i:US|USA|U\.S\.)|united states|america|india|china|canada|australia|"

@@ -409,7 +409,7 @@ def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote:
     Any other question, or a verdict neither "yes" nor "no": `verdict`."""
     if verdict not in (YES, NO) or tuple(topics[:1]) != ("international-transfers",):
         return verdict
-    if not _ONLY_HERE.search(question):
+    if not (_ONLY_HERE.search(question) or _STAYS.search(question)):  # "…only in the UK?", "…kept in the UK?"
         beyond = verdict == YES and _BEYOND.search(question) and _ONLY_HERE.search(quote) and not _BEYOND.search(quote)
         return NO if beyond else verdict
     if _ONLY_HERE.search(quote) or (_NOT_BEYOND.search(quote) and not excepts(quote)):
