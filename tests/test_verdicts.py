@@ -114,6 +114,20 @@ def test_a_question_asking_who_does_not_is_answered_as_its_affirmative(engine, q
     assert {row.policy: row.verdict for row in answer.rows} == {"never": NO, "seller": YES, "silent": NOT_STATED}
 
 
+@pytest.mark.parametrize("question, verdict, sentence, expected", [
+    ("Which companies let me access my data for free?", YES, "obtain from CloudSentric, for a prescribed fee, "
+     "confirmation that personal data is held", NO),
+    ("Can I get a copy of my data for free?", NO, "We will not charge you for a copy of your data.", YES),
+    ("Can I get a copy of my data for free?", YES, "Feel free to contact us for a copy.", YES),  # no fee named
+    ("Can I get a copy of my data?", NO, "You cannot obtain a copy of marketing data.", NO),  # denies the user it
+    ("Can I get a copy of my data?", NO, "We do not keep paper copies; you can ask for a digital one.", YES),
+])
+def test_a_fee_answers_whether_it_is_free(question, verdict, sentence, expected):
+    from qa.search.verdict import user_can_verdict
+
+    assert user_can_verdict(question, verdict, sentence) == expected
+
+
 @pytest.mark.parametrize("question, read", [
     ("Does Concero not sell my data?", "Does Concero sell my data?"), ("Don't they sell my data?", "Do they sell my data?"),
     ("Won't CT1 tell me about a breach?", "Will CT1 tell me about a breach?"),

@@ -247,7 +247,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
     rows = [replace(row, verdict=user_can_verdict(interpreted, row.verdict, row.quotes[0].text))
-            if row.verdict == NO and row.quotes else row for row in rows]  # "can I…?": the company's "not" is no denial
+            if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),

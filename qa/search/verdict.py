@@ -322,9 +322,22 @@ _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:can
                           r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)
 
 
+# "Can I get a copy of my data for free?": a quote naming a fee ("for a prescribed fee") says no, one saying it is
+# free ("free of charge", "we do not charge") yes.
+_ASKS_FREE = re.compile(r"\bfor\s+free\b|\bfree\s+of\s+charge\b|\bwithout\s+(?:paying|(?:a|any)\s+fee|charge)\b"
+                        r"|\bat\s+no\s+cost\b|\bis\s+(?:it|that|this)\s+free\b", re.IGNORECASE)
+_SAYS_FREE = re.compile(r"\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|"
+                        r"\bwithout\s+(?:a\s+|any\s+)?(?:fee|charge)\b|\bat\s+no\s+cost\b|\b(?:not|never)\s+(?:\w+\s+)?(?:charge|ask\s+you\s+to\s+pay)\b|"
+                        r"\bfor\s+free\b", re.IGNORECASE)  # not "feel free to contact us"
+_NAMES_FEE = re.compile(r"\bfees?\b|\bcharg\w*|\bcosts?\b|\bpay\b", re.IGNORECASE)
+
+
 def user_can_verdict(question: str, verdict: str, sentence: str) -> str:
     """`verdict` for a question about what the user can do (`_USER_CAN`): a NO stands only when `sentence`
-    denies the user it, else it is YES; any other question or verdict is returned as it is."""
+    denies the user it, else it is YES. For a question whether it is free (`_ASKS_FREE`), the `sentence`'s
+    fee decides: free YES, a fee NO. Any other question or verdict is returned as it is."""
+    if verdict in (YES, NO) and _ASKS_FREE.search(question):
+        return YES if _SAYS_FREE.search(sentence) else NO if _NAMES_FEE.search(sentence) else verdict
     if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
         return verdict
     return YES
