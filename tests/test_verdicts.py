@@ -123,9 +123,24 @@ def test_a_question_asking_who_does_not_is_answered_as_its_affirmative(engine, q
     ("Can I get a copy of my data?", NO, "We do not keep paper copies; you can ask for a digital one.", YES),
 ])
 def test_a_fee_answers_whether_it_is_free(question, verdict, sentence, expected):
-    from qa.search.verdict import user_can_verdict
+    from qa.search.verdict import asked_verdict
 
-    assert user_can_verdict(question, verdict, sentence) == expected
+    assert asked_verdict(question, verdict, sentence) == expected
+
+
+@pytest.mark.parametrize("question, verdict, sentence, expected", [
+    ("Does CT1 keep my data forever?", YES, "We keep personal data only for as long as is reasonably necessary.", NO),
+    ("Do they keep my data forever?", YES, "Your data may be kept for a maximum period of five (5) years.", NO),
+    ("Do they keep my data forever?", YES, "We delete it once the retention period expires.", NO),
+    ("Do they keep my data forever?", NO, "Anonymised data may be retained indefinitely.", YES),
+    ("Do they keep my data forever?", YES, "We keep your records on our servers.", YES),  # neither: as it was
+    ("Do they keep my data forever?", YES, "Your account will be permanently deleted after inactivity.", NO),
+    ("Do they keep my data forever?", YES, "We are under no obligation to store such information indefinitely.", NO),
+])
+def test_kept_forever_is_read_from_the_bound_the_quote_gives(question, verdict, sentence, expected):
+    from qa.search.verdict import asked_verdict
+
+    assert asked_verdict(question, verdict, sentence) == expected
 
 
 @pytest.mark.parametrize("question, read", [
@@ -554,7 +569,6 @@ def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     ("asks_unlimited", "Could they pass my details on for a reason that isn't in their privacy statement?", True),
     ("asks_unlimited", "Does it ignore any restrictions the source put on my data?", True),
     ("asks_unlimited", "Is my data in their privacy policy?", False),
-    ("asks_unlimited", "Does CT1 keep my data forever?", True), ("asks_unlimited", "Is my data kept indefinitely?", True),
     ("asks_only", "Does 23Technology only use session cookies?", True),
     ("asks_only", "is the privacy statement only about their website?", True),
     ("asks_only", "Is this the only policy?", False), ("asks_only", "Do they not only sell but also share my data?", False),
@@ -570,8 +584,6 @@ def test_questions_whether_the_company_may_do_as_it_likes_or_does_it_only(check,
     ("Can they keep my records for anything they want?", "We keep them only for the purposes of billing.",
      "only for the purposes of billing"),
     ("Do they only keep session records?", "We keep both session and account records.", "both session and account"),
-    ("Do they keep session records forever?", "We keep them for as long as necessary to provide the service.",
-     "as long as necessary"),
 ])
 def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, question, sentence, quoted):
     engine = engine_over(tmp_path, {
@@ -680,9 +692,9 @@ def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verd
     ("Which companies let me delete my data?", "It may not be possible to completely delete all of it.", NO),
 ])
 def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence, verdict):
-    from qa.search.verdict import user_can_verdict
+    from qa.search.verdict import asked_verdict
 
-    assert user_can_verdict(question, NO, sentence) == verdict
+    assert asked_verdict(question, NO, sentence) == verdict
 
 
 @pytest.mark.parametrize("question, names", [

@@ -71,6 +71,7 @@ from qa.search.verdict import (
     STATES_IT,
     YES,
     affirmative,
+    asked_verdict,
     asks_only,
     asks_unlimited,
     asks_without,
@@ -79,7 +80,6 @@ from qa.search.verdict import (
     negated_sentence,
     only_here_verdict,
     question_kind,
-    user_can_verdict,
     verdict_for,
     without_verdict,
 )
@@ -246,7 +246,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
-    rows = [replace(row, verdict=user_can_verdict(interpreted, row.verdict, row.quotes[0].text))
+    rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,

@@ -172,7 +172,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
-                r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b", re.IGNORECASE),
+                r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b|"
+                # "do they keep my data forever?": a passage giving no time says nothing either way
+                r"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{0,40}\b(?:forever|for\s+ever|indefinitely|permanently)\b",
+                re.IGNORECASE),
      re.compile(rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
                 r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b|\bas\s+long\s+as\b|"
                 r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
@@ -255,7 +258,6 @@ _UNLIMITED = re.compile(
     r"\b(?:whatever|whoever|wherever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b(?:it|they|he|she)\s+"
     r"(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\banyone\s+(?:who\s+works|at|in)\b|"
     r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b|"
-    r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b|"  # "do they keep my data forever?"
     # "for a reason that isn't in their privacy statement", "does it ignore the restrictions…"
     r"\b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:in|covered\s+by|described\s+in|listed\s+in|set\s+out\s+in)\s+"
     r"(?:their|the|its|this|our)\s+(?:\w+\s+)?(?:policy|statement|notice)\b|\b(?:ignore|disregard|override)\w*\b",
@@ -327,17 +329,37 @@ _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:can
 _ASKS_FREE = re.compile(r"\bfor\s+free\b|\bfree\s+of\s+charge\b|\bwithout\s+(?:paying|(?:a|any)\s+fee|charge)\b"
                         r"|\bat\s+no\s+cost\b|\bis\s+(?:it|that|this)\s+free\b", re.IGNORECASE)
 _SAYS_FREE = re.compile(r"\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|"
-                        r"\bwithout\s+(?:a\s+|any\s+)?(?:fee|charge)\b|\bat\s+no\s+cost\b|\b(?:not|never)\s+(?:\w+\s+)?(?:charge|ask\s+you\s+to\s+pay)\b|"
+                        r"\bwithout\s+(?:a\s+|any\s+)?(?:fee|charge)\b|\bat\s+no\s+cost\b|"
+                        r"\b(?:not|never)\s+(?:\w+\s+)?(?:charge|ask\s+you\s+to\s+pay)\b|"
                         r"\bfor\s+free\b", re.IGNORECASE)  # not "feel free to contact us"
 _NAMES_FEE = re.compile(r"\bfees?\b|\bcharg\w*|\bcosts?\b|\bpay\b", re.IGNORECASE)
+# "Do they keep my data forever?": only a quote keeping it without end says yes ("may be retained indefinitely");
+# one that bounds it (a period, "as long as necessary", "until", deletion) says no.
+_ASKS_FOREVER = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b", re.IGNORECASE)
+_WITHOUT_END = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bno\s+(?:time\s+)?limit\b|\bin\s+perpetuity\b|"
+                          # not "permanently deleted"
+                          r"\bpermanently\b(?!\s+(?:delet|eras|remov|destroy))", re.IGNORECASE)
+_BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup\s+to\b|\bmaximum\b|\bperiods?\b|"
+                      r"\bduration\b|\bnecessary\b|\bdelet\w*|\berase\w*|\bexpir\w*|\banonymi[sz]\w*|"
+                      r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\(\d+\)\s+)?"
+                      r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 
 
-def user_can_verdict(question: str, verdict: str, sentence: str) -> str:
-    """`verdict` for a question about what the user can do (`_USER_CAN`): a NO stands only when `sentence`
-    denies the user it, else it is YES. For a question whether it is free (`_ASKS_FREE`), the `sentence`'s
-    fee decides: free YES, a fee NO. Any other question or verdict is returned as it is."""
-    if verdict in (YES, NO) and _ASKS_FREE.search(question):
+def asked_verdict(question: str, verdict: str, sentence: str) -> str:
+    """`verdict` as the question's wording reads the deciding `sentence`, for a "yes" or "no":
+    - whether it is free (`_ASKS_FREE`): free YES, a fee named NO;
+    - whether data is kept forever (`_ASKS_FOREVER`): kept without end YES, bounded NO (a passage giving no
+      time answers no such question: `DETAILS`);
+    - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES.
+    Any other question or verdict is returned as it is."""
+    if verdict not in (YES, NO):
+        return verdict
+    if _ASKS_FREE.search(question):
         return YES if _SAYS_FREE.search(sentence) else NO if _NAMES_FEE.search(sentence) else verdict
+    if _ASKS_FOREVER.search(question) and question_kind(question) == YES_NO:
+        if _WITHOUT_END.search(sentence):  # "…retained indefinitely", not "no obligation to store it indefinitely"
+            return NO if negated_by_words(sentence) else YES
+        return NO if _BOUNDED.search(sentence) else verdict
     if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
         return verdict
     return YES
