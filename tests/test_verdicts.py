@@ -647,6 +647,9 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("What happens to my data if CloudSentric is sold or merged?", "We share data with our processors.", True),
     ("What happens to my data if Core Office is sold?", "As part of a sale or merger, customer data transfers.", False),
     ("will my data be sold to advertisers?", "We share data with our processors.", False),  # a sale of data
+    ("Which companies use my data to train AI?", "We use AI tools to help provide customer support.", True),
+    ("Which companies use my data to train AI?", "Public information may help train Google's AI models.", False),
+    ("Is my data used for model training?", "We never use your data to train our models.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

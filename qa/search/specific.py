@@ -105,6 +105,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bmerg\w*|\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,4}?\s+(?:business|company|assets)\b|"
          r"\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|\btakeover\b|\btaken\s+over\b|"
          r"\bchange\s+(?:of|in)\s+(?:control|ownership)\b|\bbusiness\s+transfers?\b"),
+        # training AI on people's data: a policy writes training and a model (or AI) together
+        (r"\btrain\w*\b(?:\s+\w+){0,4}?\s+(?:AI|artificial\s+intelligence|(?:\w+\s+)?models?|machine\s+learning|"
+         r"algorithms?|LLMs?|chatbots?)\b|\b(?:AI|machine\s+learning|model)\s+training\b",
+         r"\btrain\w*\b[^.;]{0,80}?\b(?:AI|artificial\s+intelligence|models?|machine\s+learning|algorithms?|LLMs?)\b|"
+         r"\b(?:AI|artificial\s+intelligence|models?|machine\s+learning|algorithms?|LLMs?)\b[^.;]{0,80}?\btrain\w*"),
         # training staff in data protection
         (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
          r"\b(?:staff|employees?|personnel|workforce)\b[^.;]{0,40}?\btrain\w*|"
