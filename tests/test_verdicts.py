@@ -650,6 +650,12 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Which companies use my data to train AI?", "We use AI tools to help provide customer support.", True),
     ("Which companies use my data to train AI?", "Public information may help train Google's AI models.", False),
     ("Is my data used for model training?", "We never use your data to train our models.", False),
+    ("Does Concero act as a data processor for my school?", "Concero may be both Data Controller and Data "
+     "Processor.", False),
+    ("Does Concero act as a data processor for my school?", "Your data is your own.", True),
+    ("Does Core Office use Facebook pixels?", "Social media features may set a cookie.", True),
+    ("Is Concero registered with the ICO?", "Concero are a registered company, company number 06673066.", True),
+    ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

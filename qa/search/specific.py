@@ -110,6 +110,14 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"algorithms?|LLMs?|chatbots?)\b|\b(?:AI|machine\s+learning|model)\s+training\b",
          r"\btrain\w*\b[^.;]{0,80}?\b(?:AI|artificial\s+intelligence|models?|machine\s+learning|algorithms?|LLMs?)\b|"
          r"\b(?:AI|artificial\s+intelligence|models?|machine\s+learning|algorithms?|LLMs?)\b[^.;]{0,80}?\btrain\w*"),
+        # roles under data protection law, tracking pixels, registration with the ICO
+        (r"\bdata\s+(?:processor|controller)s?\b|\b(?:act|acting|acts)\s+as\s+(?:an?|the|my|our)\s+(?:\w+\s+)?"
+         r"(?:processor|controller)\b|\b(?:processor|controller)\s+(?:for|of)\s+(?:my|our|your)\b",
+         r"\bprocessors?\b|\bcontrollers?\b"),
+        (r"\bpixels?\b|\bweb\s+beacons?\b", r"\bpixels?\b|\bbeacons?\b|\bclear\s+gifs?\b|\bspotlight\s+tags?\b"),
+        (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
+         r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner)|"
+         r"\b(?:ICO|Information\s+Commissioner\w*)\b[^.;]{0,60}\bregist\w*"),
         # training staff in data protection
         (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
          r"\b(?:staff|employees?|personnel|workforce)\b[^.;]{0,40}?\btrain\w*|"
