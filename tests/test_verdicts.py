@@ -572,6 +572,7 @@ def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     ("asks_only", "Does 23Technology only use session cookies?", True),
     ("asks_only", "is the privacy statement only about their website?", True),
     ("asks_only", "Is this the only policy?", False), ("asks_only", "Do they not only sell but also share my data?", False),
+    ("asks_only", "Which companies keep my data only as long as necessary?", False),  # a limit, not a kind
     ("asks_only", "What do they use my data for?", False),
 ])
 def test_questions_whether_the_company_may_do_as_it_likes_or_does_it_only(check, question, asks):
@@ -656,6 +657,8 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Does Core Office use Facebook pixels?", "Social media features may set a cookie.", True),
     ("Is Concero registered with the ICO?", "Concero are a registered company, company number 06673066.", True),
     ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),
+    ("Which companies share my data with courier companies?", "We share data with our processors.", True),
+    ("Which companies share my data with courier companies?", "Vendors carry out shipping for us.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

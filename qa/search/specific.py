@@ -118,6 +118,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
          r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner)|"
          r"\b(?:ICO|Information\s+Commissioner\w*)\b[^.;]{0,60}\bregist\w*"),
+        # couriers and delivery firms
+        (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
+         r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
         # training staff in data protection
         (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
          r"\b(?:staff|employees?|personnel|workforce)\b[^.;]{0,40}?\btrain\w*|"

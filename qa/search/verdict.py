@@ -300,7 +300,10 @@ def without_verdict(sentence: str) -> str:
 # "Do they only use session cookies?", "Is the statement only about their website?": a sentence saying it is
 # broader ("we use both types", "it also applies to … as well as …") answers "no".
 _ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
-_NOT_RESTRICTING = re.compile(r"\bnot\s+only\b|\bthe\s+only\b|\bonly\s+if\b|\bif\s+only\b", re.IGNORECASE)
+# "only if", and "only (for) as long as necessary", "only when…": a condition or a limit, no "only this kind"
+_NOT_RESTRICTING = re.compile(r"\bnot\s+only\b|\bthe\s+only\b|\bonly\s+if\b|\bif\s+only\b|"
+                              r"\bonly\s+(?:for\s+)?as\s+long\s+as\b|\bonly\s+(?:when|where|while|until|after|to\s+the\s+extent)\b",
+                              re.IGNORECASE)
 BROADER = re.compile(r"\bboth\b|\bas\s+well\s+as\b|\balso\b|\bin\s+addition\b|\bas\s+well\b", re.IGNORECASE)
 
 
