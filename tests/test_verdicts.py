@@ -659,6 +659,9 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),
     ("Which companies share my data with courier companies?", "We share data with our processors.", True),
     ("Which companies share my data with courier companies?", "Vendors carry out shipping for us.", False),
+    ("Which companies collect my job title?", "We collect your name and email address.", True),
+    ("Which companies collect my job title?", "We collect your name, job title and company name.", False),
+    ("Does CT1 collect my IP address?", "We collect Internet Protocol (IP) Addresses.", False),
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -118,6 +118,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
          r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner)|"
          r"\b(?:ICO|Information\s+Commissioner\w*)\b[^.;]{0,60}\bregist\w*"),
+        # kinds of data a policy names when it collects them: a job title, an IP address (browsing and purchase
+        # history were tried: policies that address them in other words went "not stated")
+        (r"\bjob\s+titles?\b|\bposition\s+at\s+work\b", r"\bjob\s+titles?\b|\bposition\b|\broles?\b"),
+        (r"\bip\s+address\w*|\binternet\s+protocol\b", r"\bIP\b|\binternet\s+protocol\b"),
         # couriers and delivery firms
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
