@@ -662,6 +662,12 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Which companies collect my job title?", "We collect your name and email address.", True),
     ("Which companies collect my job title?", "We collect your name, job title and company name.", False),
     ("Does CT1 collect my IP address?", "We collect Internet Protocol (IP) Addresses.", False),
+    ("Which companies let me withdraw my consent at any time?", "You can opt out of marketing emails.", True),
+    ("Which companies let me withdraw my consent at any time?", "You can withdraw that consent at any time.", False),
+    ("Does Core Office keep a log of who accesses my data?", "We collect your login details.", True),
+    ("Does CT1 keep logs and audit trails?", "We maintain logs and audit trails for security.", False),
+    ("is there 2-step verification in case somebody logs in from a new device?", "We offer 2-step verification.",
+     False),  # logging in is no log
 ])
 def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, missing):
     from qa.search.specific import specific_things, unmentioned

@@ -122,6 +122,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # history were tried: policies that address them in other words went "not stated")
         (r"\bjob\s+titles?\b|\bposition\s+at\s+work\b", r"\bjob\s+titles?\b|\bposition\b|\broles?\b"),
         (r"\bip\s+address\w*|\binternet\s+protocol\b", r"\bIP\b|\binternet\s+protocol\b"),
+        # withdrawing consent; logs of access (being told of a change to the policy was tried: "will you notify me if
+        # the policy changes?" is answered by "we will post any changes on this page" too)
+        (r"\bwithdraw\w*\s+(?:my\s+|your\s+|our\s+)?consent\b",
+         r"\bwithdraw\w*\b[^.;]{0,40}?\bconsent\b|\bconsent\b[^.;]{0,40}?\bwithdraw\w*|\brevok\w*"),
+        (r"\blogs\b(?!\s+(?:in|on|into)\b)|\blog\s+(?:of|files?)\b|\baudit\s+(?:trails?|logs?)\b|\bkeep\s+a\s+log\b",
+         r"\blog(?:s|ging|ged)?\b(?!\s*-?\s*in\b)|\baudit\w*|\blog\s+files?\b"),
         # couriers and delivery firms
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
