@@ -654,6 +654,7 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Does Concero act as a data processor for my school?", "Concero may be both Data Controller and Data "
      "Processor.", False),
     ("Does Concero act as a data processor for my school?", "Your data is your own.", True),
+    ("Does Netflix act as a data controller?", "Connect a Netflix Game Controller to play.", True),  # a game's
     ("Does Core Office use Facebook pixels?", "Social media features may set a cookie.", True),
     ("Is Concero registered with the ICO?", "Concero are a registered company, company number 06673066.", True),
     ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),

@@ -113,7 +113,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # roles under data protection law, tracking pixels, registration with the ICO
         (r"\bdata\s+(?:processor|controller)s?\b|\b(?:act|acting|acts)\s+as\s+(?:an?|the|my|our)\s+(?:\w+\s+)?"
          r"(?:processor|controller)\b|\b(?:processor|controller)\s+(?:for|of)\s+(?:my|our|your)\b",
-         r"\bprocessors?\b|\bcontrollers?\b"),
+         # a data controller, not a game controller
+         r"\bdata\s+(?:processors?|controllers?)\b|\b(?:processors?|controllers?)\s+(?:of|for|on\s+behalf)\b|"
+         r"\b(?:the|a|an|as|joint|independent|sub-?)\s*(?:processors?|controllers?)\b"),
         (r"\bpixels?\b|\bweb\s+beacons?\b", r"\bpixels?\b|\bbeacons?\b|\bclear\s+gifs?\b|\bspotlight\s+tags?\b"),
         (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
          r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner)|"
