@@ -655,6 +655,11 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
      "Processor.", False),
     ("Does Concero act as a data processor for my school?", "Your data is your own.", True),
     ("Does Netflix act as a data controller?", "Connect a Netflix Game Controller to play.", True),  # a game's
+    # one of two things joined by "or" need not be written, unless both are forms of one thing
+    ("Does the website use cookies or web beacons to collect my information?", "We use cookies.", False),
+    ("Do you keep track of my IP address or device IDs?", "We collect device identifiers.", False),
+    ("Will they hand my data to the police or other authorities?", "We share it with our payment processor.", True),
+    ("Do they use biometrics or facial recognition?", "We collect your name.", True),
     ("Does Core Office use Facebook pixels?", "Social media features may set a cookie.", True),
     ("Is Concero registered with the ICO?", "Concero are a registered company, company number 06673066.", True),
     ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),

@@ -178,10 +178,25 @@ def _periods(question: str) -> tuple[re.Pattern, ...]:
     return tuple(found)
 
 
+# One of two things asked ("cookies or web beacons", "my IP address or device IDs"): either answers, so neither is
+# a thing the policy must write, unless the other is a form of the same thing ("the police or other authorities").
+_OR_BEFORE = re.compile(r"((?:\S+\s+){1,4})or\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
+_OR_AFTER = re.compile(r"^\s*(?:,\s*)?or\s+((?:\S+\s*){1,4})", re.IGNORECASE)
+
+
+def _asks(asked: re.Pattern, written: re.Pattern, question: str) -> bool:
+    """Whether `question` asks about the thing `asked` / `written`, other than as one of two things joined by "or"."""
+    for m in asked.finditer(question):
+        other = _OR_BEFORE.search(question[:m.start()]) or _OR_AFTER.match(question[m.end():])
+        if other is None or asked.search(other.group(1)) or written.search(other.group(1)):
+            return True
+    return False
+
+
 def specific_things(question: str) -> tuple[re.Pattern, ...]:
     """How a policy writes each specific thing of `SPECIFIC` that `question` asks about, and each length of
     time it names (read once per question, as `named_things` is; `unmentioned` checks each policy)."""
-    return tuple(written for asked, written in SPECIFIC if asked.search(question)) + _periods(question)
+    return tuple(written for asked, written in SPECIFIC if _asks(asked, written, question)) + _periods(question)
 
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
