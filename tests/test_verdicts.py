@@ -736,6 +736,18 @@ def test_an_acronym_is_a_name_even_in_brackets(question, names):
     assert unwritten(["PECR"], "permitted to do so under e-privacy rules") == []
 
 
+def test_names_joined_by_or_need_one_of_them_written():
+    from qa.search.evidence import named_things, unwritten
+    from qa.search.marking import naming
+
+    names = named_things("Do they share my data with Facebook or Google?")
+    assert names == ["Facebook|Google"]
+    assert unwritten(names, "We use Google services.") == []
+    assert unwritten(names, "We use Twitter.") == names
+    assert naming(names, (), {})("Google reads it.") and not naming(names, (), {})("Twitter reads it.")
+    assert named_things("Does CT1 host data on AWS or Microsoft Azure?") == ["CT1", "AWS|Microsoft", "Azure"]
+
+
 @pytest.mark.parametrize("sentence, excepted", [
     ("We do not share your personal information with third parties except as described in this privacy policy.",
      True),

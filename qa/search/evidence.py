@@ -103,7 +103,8 @@ def named_things(question: str) -> list[str]:
     """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
     does not say anything about them. Company names are the caller's to remove first."""
-    found = []
+    found: list[str] = []
+    last = 0
     for match in _NAME_TOKEN.finditer(question):
         word = match.group()
         before = question[:match.start()].rstrip()
@@ -111,16 +112,22 @@ def named_things(question: str) -> list[str]:
         if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
                 or word.lower() in STOP_WORDS:
             continue
-        found.append(word)
+        # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,
+        # "Facebook|Google"
+        if found and re.fullmatch(r"\s*(?:,\s*)?or\s+(?:the\s+|an?\s+)?", question[last:match.start()]):
+            found[-1] += "|" + word
+        else:
+            found.append(word)
+        last = match.end()
     return list(dict.fromkeys(found))
 
 
 def unwritten(names: Sequence[str], text: str) -> list[str]:
     """The `names` that `text` never writes (at the start of a word, any case; an acronym also counts as
-    written when its spelled-out form is)."""
+    written when its spelled-out form is; "A|B" when it writes neither)."""
     missing = []
     for name in names:
-        forms = (name, *SPELLED_OUT.get(name.lower(), ()))
+        forms = [form for part in name.split("|") for form in (part, *SPELLED_OUT.get(part.lower(), ()))]
         if not any(_writes(text, form) for form in forms):
             missing.append(name)
     return missing

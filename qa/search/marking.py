@@ -24,12 +24,12 @@ def both(first: Test | None, second: Test) -> Test:
 
 def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[str, Sequence[str]]) -> Test | None:
     """A test that a sentence writes every one of `names` (at the start of a word, any case, or a spelled-out
-    form of `spelled`: "DPO", "data protection officer") and every specific thing of `things`
+    form of `spelled`: "DPO", "data protection officer"; one of "A|B") and every specific thing of `things`
     (`qa.search.specific`); None when the question names nothing."""
     if not names and not things:
         return None
-    forms = [re.compile("|".join(rf"(?<!\w){re.escape(form)}" for form in (name, *spelled.get(name.lower(), ()))),
-                        re.IGNORECASE) for name in names]
+    forms = [re.compile("|".join(rf"(?<!\w){re.escape(form)}" for part in name.split("|")
+                                 for form in (part, *spelled.get(part.lower(), ()))), re.IGNORECASE) for name in names]
     return lambda sentence: all(f.search(sentence) for f in forms) and all(t.search(sentence) for t in things)
 
 
