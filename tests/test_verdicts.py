@@ -660,6 +660,13 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("Do you keep track of my IP address or device IDs?", "We collect device identifiers.", False),
     ("Will they hand my data to the police or other authorities?", "We share it with our payment processor.", True),
     ("Do they use biometrics or facial recognition?", "We collect your name.", True),
+    # what a policy writes for them, in other words
+    ("Which companies use CCTV?", "Our offices are covered by closed-circuit television.", False),
+    ("Which companies keep data about job applicants?", "If you apply for a job with us we keep your details.", False),
+    ("Do they buy data about me from other companies?", "We obtain information about you from third parties.", False),
+    ("how long do they have to reply?", "We will complete your request within one month.", False),
+    ("Which companies train their staff on data protection?", "All team members are trained in GDPR.", False),
+    ("Does Core Office use Facebook pixels?", "We use web bugs to count visits.", False),
     ("Does Core Office use Facebook pixels?", "Social media features may set a cookie.", True),
     ("Is Concero registered with the ICO?", "Concero are a registered company, company number 06673066.", True),
     ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),

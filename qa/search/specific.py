@@ -86,16 +86,19 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\brecord\w*\b[^.;]{0,60}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,60}\brecord\w*|"
          r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*"),
         (r"\bcctv\b|\b(?:security|surveillance)\s+cameras?\b",
-         r"\bcctv\b|\bcameras?\b|\bsurveillance\b"),
+         r"\bcctv\b|\bcameras?\b|\bsurveillance\b|\bclosed[- ]circuit\b|\bvideo\s+monitoring\b"),
         (r"\bjob\s+applic\w*|\bapplicants?\b|\brecruit\w*|\bcandidates?\b|\bcvs?\b|\br[ée]sum[ée]s?\b",
          r"\bjob\s+applic\w*|\bapplicants?\b|\brecruit\w*|\bcandidates?\b|\bcvs?\b|\bcurriculum\s+vitae\b|"
-         r"\br[ée]sum[ée]s?\b|\bvacanc\w*|\bcareers?\b|\bemployment\s+applications?\b"),
+         r"\br[ée]sum[ée]s?\b|\bvacanc\w*|\bcareers?\b|\bemployment\s+applications?\b|\bhiring\b|"
+         r"\bapply\w*\s+for\s+(?:a\s+|an\s+)?(?:job|role|position|vacancy)\b"),
         (r"\bcredit\s+(?:checks?|references?|scor\w*|ratings?|history|agenc\w*|searches?)\b|\bcreditworth\w*",
          r"\bcredit\s+(?:checks?|reference\w*|scor\w*|ratings?|history|agenc\w*|searches?|reports?)\b|"
          r"\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
         (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
          r"\b(?:buy|bought|purchas\w*)\b[^.;]{0,60}\b(?:data|information|lists?)\b|"
-         r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b"),
+         r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b|\bdata\s+brokers?\b|"
+         r"\b(?:receive|obtain|acquire)\w*\b[^.;]{0,60}?\bfrom\s+(?:third[- ]part|other\s+(?:companies|sources|"
+         r"organi[sz]ations)|data\s+brokers|list\s+(?:providers|brokers))"),
         # checking who a person is before acting on a request ("Will Concero want ID from me?")
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
@@ -116,7 +119,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          # a data controller, not a game controller
          r"\bdata\s+(?:processors?|controllers?)\b|\b(?:processors?|controllers?)\s+(?:of|for|on\s+behalf)\b|"
          r"\b(?:the|a|an|as|joint|independent|sub-?)\s*(?:processors?|controllers?)\b"),
-        (r"\bpixels?\b|\bweb\s+beacons?\b", r"\bpixels?\b|\bbeacons?\b|\bclear\s+gifs?\b|\bspotlight\s+tags?\b"),
+        (r"\bpixels?\b|\bweb\s+beacons?\b",
+         r"\bpixels?\b|\bbeacons?\b|\bclear\s+gifs?\b|\bspotlight\s+tags?\b|\bweb\s+bugs?\b|\btracking\s+tags?\b"),
         (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
          r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner)|"
          r"\b(?:ICO|Information\s+Commissioner\w*)\b[^.;]{0,60}\bregist\w*"),
@@ -135,12 +139,13 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
         # training staff in data protection
         (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
-         r"\b(?:staff|employees?|personnel|workforce)\b[^.;]{0,40}?\btrain\w*|"
-         r"\btrain\w*\b[^.;]{0,40}?\b(?:staff|employees?|personnel|workforce)\b"),
+         r"\b(?:staff|employees?|personnel|workforce|team\s+members|colleagues)\b[^.;]{0,40}?\btrain\w*|"
+         r"\btrain\w*\b[^.;]{0,40}?\b(?:staff|employees?|personnel|workforce|team\s+members|colleagues)\b"),
         # how soon a request is answered: a time to reply, not how long data is kept
         (r"\bhow\s+(?:long|quickly|soon|fast)\b(?:\s+\w+){0,6}?\s+(?:reply|replies|respond\w*|response|answer\w*)\b|"
          r"\b(?:reply|response)\s+times?\b|\brespond\w*\s+within\b",
-         r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle)\b[^.;]{0,120}?\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
+         r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle|complete|fulfil\w*|action)\b[^.;]{0,120}?"
+         r"\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
          r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),
         # rights a policy names when it grants them
         (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\b|\bmachine[- ]readable\b",
