@@ -667,6 +667,7 @@ def test_a_sentence_that_limits_it_or_says_it_is_broader_answers_no(tmp_path, qu
     ("how long do they have to reply?", "We will complete your request within one month.", False),
     ("Which companies train their staff on data protection?", "All team members are trained in GDPR.", False),
     ("Does Core Office use Facebook pixels?", "We use web bugs to count visits.", False),
+    ("Which companies carry out credit checks?", "…to assess its risks in granting credit terms.", False),
     ("Does Core Office use Facebook pixels?", "Social media features may set a cookie.", True),
     ("Is Concero registered with the ICO?", "Concero are a registered company, company number 06673066.", True),
     ("Is Concero registered with the ICO?", "We are registered with the ICO under number Z123.", False),
