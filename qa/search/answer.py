@@ -55,7 +55,7 @@ from qa.search.evidence import (
 )
 from qa.search.marking import both, gives, giving, naming, naming_decision, writing_first
 from qa.search.names import match_names, name_matcher, own_name_guard, subject_organisations, without_names
-from qa.search.passages import hit_holding, quotes_of, rows_of
+from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import specific_things, unmentioned
@@ -419,7 +419,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
                                            functools.partial(decided, scale))
                 lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
-            ordered = (lead, *[h for h in hits if h.passage_id != lead.passage_id])[:shown]
+            ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
                                 ranked=ordered, label=label,
@@ -431,7 +431,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         if literal is None:
             return not_stated
         lead = hit_holding(engine, policy_id, hits, literal, confidence, reranked)
-        hits = [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
+        hits = led_by(lead, hits)
     hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
     hits = writing_first(engine.policies[policy_id].text, hits, asked.named, hold)
     if not gives(hits[0], asked.demands):
@@ -493,7 +493,7 @@ def _answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: b
     if found is None:
         return row
     lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
-    ordered = (lead, *[h for h in row.hits if h.passage_id != lead.passage_id])
+    ordered = tuple(led_by(lead, row.hits))
     return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
+from qa.search.passages import led_by
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -75,5 +76,5 @@ def writing_first(text: str, hits: Sequence[Hit], named: Test | None,
         found = next((span for span in split_sentences(hit.text, hit.start) if named(text[span[0]:span[1]])), None)
         if found is not None:
             lead = hold(found)
-            return [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
+            return led_by(lead, hits)
     return list(hits)

@@ -41,6 +41,11 @@ def quotes_of(engine, policy_id: str, hit: Hit) -> tuple[Quote, ...]:
     return found
 
 
+def led_by(lead: Hit, hits: Sequence[Hit]) -> list[Hit]:
+    """`lead` first, then the other `hits` in their order (the one holding `lead`'s passage left out)."""
+    return [lead, *[h for h in hits if h.passage_id != lead.passage_id]]
+
+
 def hit_holding(engine, policy_id: str, hits: Sequence[Hit], sentence: tuple[int, int], confidence: float,
                  reranked: bool) -> Hit:
     """The passage holding `sentence` with that sentence marked: one of `hits` if it is there, else read
