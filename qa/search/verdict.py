@@ -168,24 +168,26 @@ PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)
                    r"Australia|China)\b")
 _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
            r"twenty|thirty|forty|sixty|ninety|several|few)")
+_LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
+                   r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b")  # "30 days", "seven (7) years"
+# "forever", "indefinitely": a question asking whether data is kept without end (see `asked_verdict`)
+_FOREVER = r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b"
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
                 r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b|"
                 # "do they keep my data forever?": a passage giving no time says nothing either way
-                r"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{0,40}\b(?:forever|for\s+ever|indefinitely|permanently)\b",
+                rf"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{{0,40}}(?:{_FOREVER})",
                 re.IGNORECASE),
-     re.compile(rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
-                r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b|\bas\s+long\s+as\b|"
+     re.compile(rf"{_LENGTH_OF_TIME}|\bas\s+long\s+as\b|"
                 r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
                 r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
                 r"\byears\b", re.IGNORECASE)),
     # "how many years…?" asks for a number of them: "as long as necessary" gives none
     ("number of days",
      re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b", re.IGNORECASE),
-     re.compile(rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
-                r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b", re.IGNORECASE)),
+     re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
      re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
                 r"i\s+(?:write|send\s+(?:a\s+)?letter)", re.IGNORECASE),
@@ -338,7 +340,7 @@ _SAYS_FREE = re.compile(r"\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|"
 _NAMES_FEE = re.compile(r"\bfees?\b|\bcharg\w*|\bcosts?\b|\bpay\b", re.IGNORECASE)
 # "Do they keep my data forever?": only a quote keeping it without end says yes ("may be retained indefinitely");
 # one that bounds it (a period, "as long as necessary", "until", deletion) says no.
-_ASKS_FOREVER = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b", re.IGNORECASE)
+_ASKS_FOREVER = re.compile(_FOREVER, re.IGNORECASE)
 _WITHOUT_END = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bno\s+(?:time\s+)?limit\b|\bin\s+perpetuity\b|"
                           # not "permanently deleted"
                           r"\bpermanently\b(?!\s+(?:delet|eras|remov|destroy))", re.IGNORECASE)
