@@ -121,14 +121,7 @@ def test_a_question_asking_who_does_not_is_answered_as_its_affirmative(engine, q
     ("Can I get a copy of my data for free?", YES, "Feel free to contact us for a copy.", YES),  # no fee named
     ("Can I get a copy of my data?", NO, "You cannot obtain a copy of marketing data.", NO),  # denies the user it
     ("Can I get a copy of my data?", NO, "We do not keep paper copies; you can ask for a digital one.", YES),
-])
-def test_a_fee_answers_whether_it_is_free(question, verdict, sentence, expected):
-    from qa.search.verdict import asked_verdict
-
-    assert asked_verdict(question, verdict, sentence) == expected
-
-
-@pytest.mark.parametrize("question, verdict, sentence, expected", [
+    # kept forever: read from the bound the quote gives
     ("Does CT1 keep my data forever?", YES, "We keep personal data only for as long as is reasonably necessary.", NO),
     ("Do they keep my data forever?", YES, "Your data may be kept for a maximum period of five (5) years.", NO),
     ("Do they keep my data forever?", YES, "We delete it once the retention period expires.", NO),
@@ -137,7 +130,8 @@ def test_a_fee_answers_whether_it_is_free(question, verdict, sentence, expected)
     ("Do they keep my data forever?", YES, "Your account will be permanently deleted after inactivity.", NO),
     ("Do they keep my data forever?", YES, "We are under no obligation to store such information indefinitely.", NO),
 ])
-def test_kept_forever_is_read_from_the_bound_the_quote_gives(question, verdict, sentence, expected):
+def test_the_questions_wording_reads_the_quote_a_fee_a_bound_or_a_denial_of_the_user(question, verdict, sentence,
+                                                                                     expected):
     from qa.search.verdict import asked_verdict
 
     assert asked_verdict(question, verdict, sentence) == expected
