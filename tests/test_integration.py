@@ -87,3 +87,42 @@ def test_where_is_my_data_stored_quotes_a_sentence_giving_a_place(seed_index_dir
     rows = {row.policy: row for row in engine.answer("Where is my data stored?").rows}
     assert not rows["concero"].abstained and PLACE.search(rows["concero"].quotes[0].text), rows["concero"].quotes
     assert "outside the UK" in rows["ct1-technologies"].quotes[0].text
+
+
+def test_sent_outside_the_eea_is_answered_by_where_the_policy_keeps_data(seed_index_dir, real_embedder):
+    """CloudSentric's rights sentence ("The law in certain jurisdictions (including countries within the European
+    Economic Area)…") was quoted, and read "yes"; the sentence saying where its data is held answers "no"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Does CloudSentric transfer my data outside the EEA?").rows
+    assert row.verdict == "no" and "held in the UK only" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("Does CloudSentric move my data outside Europe?").rows  # no "move my data" portability
+    assert row.verdict == "no", [q.text for q in row.quotes]
+
+
+def test_the_united_states_is_the_usa_and_us_a_policy_writes(seed_index_dir, real_embedder):
+    """Concero keeps data on servers in the "USA" and transfers it to "the US"; no other policy names the country
+    (CT1's "Usage data" no longer writes "USA")."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    verdicts = {row.policy: row.verdict for row in engine.answer("Which companies transfer data to the United States?").rows}
+    assert verdicts == {"concero": "yes", "ct1-technologies": "not_stated", "cloudsentric": "not_stated",
+                        "core-office-it": "not_stated", "23technology": "not_stated"}, verdicts
+
+
+def test_disowning_the_users_own_security_is_no_denial_of_the_companys(seed_index_dir, real_embedder):
+    """"…follows generally accepted standards to protect the personal information…, however, we cannot be held
+    responsible for your own security measures": "yes" to keeping data secure, "no" to taking responsibility."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Does Core Office IT keep my data secure?").rows
+    assert row.verdict == "yes" and "generally accepted standards" in row.quotes[0].text
+    [row] = engine.answer("If my own systems get hacked, will Core Office IT take responsibility?").rows
+    assert row.verdict == "no"
+    [row] = engine.answer("Does Core Office IT process data on behalf of its clients?").rows
+    assert row.verdict == "yes", [q.text for q in row.quotes]  # "we may not have a direct relationship…" denies nothing
+
+
+def test_a_marketing_question_is_not_answered_by_a_cookie_opt_out(seed_index_dir, real_embedder):
+    """Core Office's "Google Analytics opt-out browser add-on" answered "How do I stop marketing emails?"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {row.policy: row for row in engine.answer("How do I stop marketing emails from each of these companies?").rows}
+    assert rows["core-office-it"].verdict == "not_stated", [q.text for q in rows["core-office-it"].quotes]
+    assert rows["ct1-technologies"].verdict == "stated"

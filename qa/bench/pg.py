@@ -38,7 +38,7 @@ def questions(seed_index: Path, questions_file: Path) -> tuple[list[str], list[s
     """The questions that name one company of the seed index, and those that name none or several."""
     from qa.eval.datasets import question_texts
     from qa.index.store import load_index
-    from qa.search.answer import named_policies
+    from qa.search.names import named_policies
 
     policies = load_index(seed_index).policies
     routed: list[str] = []

@@ -50,6 +50,7 @@ from qa.search.evidence import (
     cued_topics,
     decide,
     literal_sentences,
+    marketing_guard,
     named_things,
     unwritten,
 )
@@ -75,6 +76,7 @@ from qa.search.verdict import (
     asks_only,
     asks_unlimited,
     asks_without,
+    border_words,
     demanded,
     label_for,
     negated_sentence,
@@ -119,11 +121,6 @@ DECIDED_POLICIES = 10
 CORPUS_DEPTH = 300
 MANY_DEPTH = 4  # candidates reranked per decided policy there (the reranker embeds each unseen one)
 EVIDENCE_ALL = 2000  # up to this many policies in scope, every one is checked for the practice asked about
-
-
-def named_policies(question: str, policies: dict) -> list[str]:
-    """Ids of the policies the question names (exactly or by a near miss), in policy order."""
-    return list(match_names(question, policies).policies)
 
 
 # An organisation is named beside a company when only "or", "and", a comma or a slash stands between them.
@@ -220,8 +217,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         names = tuple(n for n in named_things(plain) if n.lower() not in own | elsewhere)
         specific = specific_things(plain)
         # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
-        asked = replace(asked, names=names, specific=specific, named=naming(
-            names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT))
+        asked = replace(asked, names=names, specific=specific, named=naming(names, (*specific, *(
+            d for d in asked.demands if d is PLACE)), SPELLED_OUT, border_words(interpreted, asked.topics)))
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
     if policies is None and not routed and len(scope) > MANY_POLICIES:
@@ -363,8 +360,10 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
         read = [int(i) for i in order if probabilities[i] >= model.question_threshold]
         chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
     scale = EVIDENCE_RELAX if practice is not None and accepts is not None else 1.0
-    return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, tuple(model.topics[i] for i in chosen),
-                  practice is not None, query, accepts, demanded(question) if practice is None else ())
+    topics = tuple(model.topics[i] for i in chosen)  # a user's question on marketing: no cookie opt-out answers
+    guard = accepts if practice is not None else marketing_guard(question, topics)
+    return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, topics, practice is not None, query, guard,
+                  demanded(question) if practice is None else ())
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],

@@ -52,14 +52,16 @@ _CUES = {
                r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
-                               r"\bin the (?:uk|eea|eu) only\b|\boutside the (?:uk|eea|eu)\b|\bother countries\b|"
+                               r"\bin the (?:uk|eea|eu) only\b|\bother countries\b|"
+                               # "outside Europe", "move my data out of the UK"
+                               r"\b(?:outside|out of|beyond) (?:the )?(?:uk|eea|eu|europe\w*|united kingdom|britain)\b|"
                                # "do they keep my data in the UK?"
                                r"\b(?:keep|kept|stor|hold|held|host|process)\w* (?:\w+ ){0,4}?(?:in|within|inside) "
                                r"(?:the )?(?:uk|eea|eu|europe|united kingdom|britain|great britain|england)\b|"
                                # "do they send my data to the US?"
-                               r"\b(?:send|transfer|move|stor|host|process|keep)\w* (?:\w+ ){0,4}(?:to|in) (?:the )?"
-                               r"(?:(?-i:US|USA|U\.S\.)|united states|america|india|china|canada|australia|"
-                               r"another country|other countries|third countries)\b|"
+                               r"\b(?:send|sent|transfer|move|stor|host|process|keep)\w* (?:\w+ ){0,4}(?:to|in) "
+                               r"(?:the )?(?:u\.s\.|(?:(?-i:US|USA|U\.S\.)|united states|america|india|china|canada|"
+                               r"australia|another country|other countries|third countries)\b)|"
                                # "where is my data stored?", "where do they keep it?": in which country
                                + ASKS_PLACE.pattern,
     "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
@@ -92,10 +94,16 @@ def cued_topics(question: str, known: Sequence[str]) -> list[str]:
 # Names a question may use for what a policy spells out (either side may be the one written).
 SPELLED_OUT = {
     "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
-    "eu": ("european union",), "uk": ("united kingdom", "britain"), "gdpr": ("general data protection regulation",),
+    "eu": ("european union", "europe"), "uk": ("united kingdom", "britain"), "europe": ("eea", "eu"),
+    "usa": ("united states", "america", "u.s."), "id": ("identity", "identification"),
+    "gdpr": ("general data protection regulation",),
     "cctv": ("closed circuit", "closed-circuit", "camera"),
     "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
 }
+# Places a question may name in several words, read as one name (its key in SPELLED_OUT)
+_PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),
+           (re.compile(r"\bUnited\s+Kingdom\b|\bGreat\s+Britain\b"), "UK"),
+           (re.compile(r"\bEuropean\s+Union\b"), "EU"), (re.compile(r"\bEuropean\s+Economic\s+Area\b"), "EEA"))
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
 
 
@@ -105,6 +113,8 @@ def named_things(question: str) -> list[str]:
     does not say anything about them. Company names are the caller's to remove first."""
     found: list[str] = []
     last = 0
+    for place, name in _PLACES:
+        question = place.sub(name, question)
     for match in _NAME_TOKEN.finditer(question):
         word = match.group()
         before = question[:match.start()].rstrip()
@@ -138,7 +148,13 @@ def _writes(text: str, form: str) -> bool:
     """Whether a word of `text` starts with `form`, any case ("Tech" in "Technology", "CT" in "CT1"). Kept (the
     texts too, as the engine holds them): a name a large policy never writes is searched for in all of it (0.1 s
     at 23 million characters)."""
-    return re.search(rf"(?<!\w){re.escape(form)}", text, re.IGNORECASE) is not None
+    return re.search(written_form(form), text, re.IGNORECASE) is not None
+
+
+def written_form(form: str) -> str:
+    """A pattern for `form` written in a text: at the start of a word ("Tech" in "Technology"), except an acronym,
+    written whole ("USA", "ICOs", "CT1"; not "usage")."""
+    return rf"(?<!\w){re.escape(form)}" + (r"s?(?![^\W\d])" if re.fullmatch(r"[A-Z]{2,4}", form) else "")
 
 
 class VectorRows(Protocol):
@@ -430,6 +446,21 @@ def _best_first(scores: np.ndarray) -> Iterator[int]:
     yield first
     for k in np.argsort(-scores, kind="stable")[1:]:
         yield int(k)
+
+
+# A question about marketing ("Can I opt out of marketing emails?") is not answered by a way to refuse cookies or
+# analytics ("install the Google Analytics opt-out browser add-on"), which its practice also covers.
+_MARKETING = re.compile(r"\bmarketing\b|\be-?mails?\b|\bnewsletters?\b|\bpromotion\w*|\bmailing\b|\bunsubscrib\w*|"
+                        r"\bspam\b|\badverts?\b", re.IGNORECASE)
+
+
+def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
+    """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
+    cookie, tracker or analytics (`_REQUIRED["cookies"]`); else None."""
+    if "objection-marketing" not in topics or "cookies" in topics or not _MARKETING.search(question) or \
+            _REQUIRED["cookies"].search(question):
+        return None
+    return lambda sentence: not _REQUIRED["cookies"].search(sentence)
 
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],

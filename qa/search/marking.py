@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from qa.ingest.sentences import split_sentences
-from qa.search.evidence import Decision
+from qa.search.evidence import Decision, written_form
 from qa.search.passages import led_by
+from qa.search.verdict import PLACE
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -23,15 +24,32 @@ def both(first: Test | None, second: Test) -> Test:
     return second if first is None else (lambda sentence: first(sentence) and second(sentence))
 
 
-def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[str, Sequence[str]]) -> Test | None:
+def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[str, Sequence[str]],
+           border: Sequence[re.Pattern] = ()) -> Test | None:
     """A test that a sentence writes every one of `names` (at the start of a word, any case, or a spelled-out
     form of `spelled`: "DPO", "data protection officer"; one of "A|B") and every specific thing of `things`
-    (`qa.search.specific`); None when the question names nothing."""
+    (`qa.search.specific`); None when the question names nothing. Asked whether data leaves a place ("…outside
+    the EEA?"), the words saying where it goes too (`border`: `verdict.border_words`), and the places named only
+    where a sentence writes them: else "the data is held in the UK only" answers it."""
+    if border:  # the places named written too, where a sentence does (else `looser`, without them)
+        strict, looser = naming(names, (*things, *border), spelled), naming(
+            [n for n in names if not PLACE.fullmatch(n)], (*things, *border), spelled)
+        return _Looser(strict, looser) if strict is not None and looser is not None else strict or looser
     if not names and not things:
         return None
-    forms = [re.compile("|".join(rf"(?<!\w){re.escape(form)}" for part in name.split("|")
+    forms = [re.compile("|".join(written_form(form) for part in name.split("|")
                                  for form in (part, *spelled.get(part.lower(), ()))), re.IGNORECASE) for name in names]
     return lambda sentence: all(f.search(sentence) for f in forms) and all(t.search(sentence) for t in things)
+
+
+class _Looser:
+    """A test, and `looser`, the one a decision falls back to when no sentence passes it (`naming_decision`)."""
+
+    def __init__(self, test: Test, looser: Test):
+        self.test, self.looser = test, looser
+
+    def __call__(self, sentence: str) -> bool:
+        return self.test(sentence)
 
 
 def naming_decision(decision: Decision, text: str, named: Test, again: Callable[[Test], Decision]) -> Decision:
@@ -41,6 +59,8 @@ def naming_decision(decision: Decision, text: str, named: Test, again: Callable[
     if not decision.stated or decision.sentence is None or named(text[decision.sentence[0]:decision.sentence[1]]):
         return decision
     found = again(named)
+    if not (found.stated and found.sentence is not None) and isinstance(named, _Looser):
+        found = again(named.looser)
     return found if found.stated and found.sentence is not None else decision
 
 

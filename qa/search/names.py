@@ -446,3 +446,8 @@ def name_parts(names: Iterable[str]) -> list[str]:
 def whole_words(parts: Sequence[str]) -> re.Pattern | None:
     """Any of `parts` as a whole word, any case, tried in the order given; None without parts."""
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, parts)) + r")(?!\w)", re.IGNORECASE) if parts else None
+
+
+def named_policies(question: str, policies: dict) -> list[str]:
+    """Ids of the policies the question names (exactly or by a near miss), in policy order."""
+    return list(match_names(question, policies).policies)

@@ -37,6 +37,7 @@ MAX_ITEMS = 60  # items read into one list
 # A "list" of paragraphs under a colon (a section listing services, each a paragraph) is no list to quote
 # whole; nor is one whose quoted part would run past LIST_LIMIT: the chosen sentence is quoted instead.
 ITEM_LIMIT = 300
+LABEL, LABEL_AFTER = 40, 4  # unbulleted items this short end before a line LABEL_AFTER times as long as the longest
 LIST_LIMIT = 1500
 
 # A sentence that limits or reverses the one before it. Matched at its start ("Unless…", "However,…"),
@@ -167,6 +168,10 @@ class _Reader:
             elif bulleted and not has_bullet:
                 break
             if not bulleted and items and _ends_lead_in(line_text):
+                break
+            # a paragraph after a run of short labels ("[Safari](#)", "[Firefox](#)") is no item of theirs
+            if not bulleted and len(items) >= 2 and len(line_text) > LABEL_AFTER * max(e - s for s, e in items) and \
+                    max(e - s for s, e in items) <= LABEL:
                 break
             items.append(line)
         return tuple(items)

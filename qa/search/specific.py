@@ -26,7 +26,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),  # no link, no crypto
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
-        (r"\bhealth\b|\bmedical\b", r"\bhealth\w*|\bmedical\b|\bspecial\s+categor\w*"),
+        # not a sector a company sells to ("the Healthcare sectors")
+        (r"\bhealth\b|\bmedical\b", r"\bhealth(?!care\s+(?:sectors?|industry|providers?|organi[sz]ations?)\b)\w*|"
+         r"\bmedical\b|\bspecial\s+categor\w*"),
         # a location a person is at; "a franchised location", "the location of our offices" are none
         (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
          r"\b(?:my|our|exact|precise|current|physical)\s+location\b",
@@ -149,7 +151,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
          r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),
         # rights a policy names when it grants them
-        (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\b|\bmachine[- ]readable\b",
+        (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\s+(?:to|between)\s+(?:an?\s+)?"
+         r"(?:another|new|different|other)\b|\bmachine[- ]readable\b",  # not "move my data outside Europe"
          r"\bportab\w*|\bmachine[- ]readable\b|"
          r"\banother\s+(?:data\s+)?(?:controller|provider|organi[sz]ation|service)\b"),
         (r"\brestrict\w*\s+(?:the\s+)?(?:\w+\s+){0,2}?process\w*|\brestriction\s+of\b",

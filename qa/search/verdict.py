@@ -133,6 +133,8 @@ _NOT_A_DENIAL = re.compile(
     # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
     r"\bno\s+(?:transmission|method|means|system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|100\s*%|"
     r"(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
+    # "we may not have a direct relationship with the individuals whose data is processed"
+    r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they)\s+"
     r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*", re.IGNORECASE)
 
@@ -350,15 +352,26 @@ _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup
                       r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 
 
+# "we cannot be held responsible for your own security measures": the company disowns what the user does, which
+# answers a question on responsibility ("will they take responsibility if my systems are hacked?") and no other.
+_YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\s+for\s+"
+                       r"(?:your|the\s+user'?s?|customers'?)\s+own\b[^;.]*", re.IGNORECASE)
+_ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
+
+
 def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     """`verdict` as the question's wording reads the deciding `sentence`, for a "yes" or "no":
     - whether it is free (`_ASKS_FREE`): free YES, a fee named NO;
     - whether data is kept forever (`_ASKS_FOREVER`): kept without end YES, bounded NO (a passage giving no
       time answers no such question: `DETAILS`);
-    - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES.
+    - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES;
+    - a NO whose only denial disowns what the user does (`_YOUR_OWN`) is a YES unless responsibility is asked.
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
+    if verdict == NO and _YOUR_OWN.search(sentence) and not _ASKS_RESPONSIBLE.search(question) and \
+            not negated_by_words(_YOUR_OWN.sub(" ", sentence)):
+        return YES
     if _ASKS_FREE.search(question):
         return YES if _SAYS_FREE.search(sentence) else NO if _NAMES_FEE.search(sentence) else verdict
     if _ASKS_FOREVER.search(question) and question_kind(question) == YES_NO:
@@ -390,7 +403,9 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
         found = evidence.of(policy_id)
         at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
         probability = float(found.negated[at[0]]) if len(at) else None
-    if probability is not None and probability >= engine.practice.stance_threshold:
+    # negative words that all deny nothing ("we may not have a direct relationship with you") outweigh the head
+    explained = _NEGATION.search(words) is not None and not negated_by_words(words)
+    if probability is not None and probability >= engine.practice.stance_threshold and not explained:
         return True
     if negated_by_words(words):
         return True
@@ -436,6 +451,18 @@ _NOT_BEYOND = re.compile(
 _STAYS = re.compile(r"\b(?:stor|kept|keep|held|hold|host|process|sav)\w*\s+(?:[\w,]+\s+){0,8}?(?:in|within|inside)\s+"
                     r"(?:the\s+)?(?:uk|united\s+kingdom|britain|england|eea|eu|european\s+(?:union|economic\s+area)|"
                     r"europe)\b", re.IGNORECASE)
+
+
+# What a quote must say to answer whether data leaves a place or stays in it: where it is kept or sent.
+_SAYS_WHERE = re.compile("|".join(p.pattern for p in (_ONLY_HERE, _BEYOND, _STAYS)), re.IGNORECASE)
+
+
+def border_words(question: str, topics: Sequence[str]) -> tuple[re.Pattern, ...]:
+    """For a yes-no question whether data leaves a place ("…sent outside the EEA?") or stays in it, the words the
+    quote must have (`_SAYS_WHERE`: "the data is held in the UK only", not "EEA law gives you rights"); else ()."""
+    if tuple(topics[:1]) != ("international-transfers",) or question_kind(question) != YES_NO:
+        return ()
+    return (_SAYS_WHERE,) if _BEYOND.search(question) or _ONLY_HERE.search(question) or _STAYS.search(question) else ()
 
 
 def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote: str) -> str:

@@ -1,0 +1,115 @@
+"""How a question's places, acronyms and wording are read (unit tests; the seed policies' answers are in
+tests/test_integration.py)."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from qa.search.evidence import SPELLED_OUT, Decision, cued_topics, marketing_guard, named_things, unwritten
+from qa.search.marking import naming, naming_decision
+from qa.search.specific import specific_things, unmentioned
+from qa.search.verdict import NO, YES, asked_verdict, border_words, negated_by_words, negated_sentence
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Does Concero send my data to the United States?", ["Concero", "USA"]),
+    ("Is my data sent to the U.S. by CT1?", ["USA", "CT1"]),
+    ("Do they store it in the United Kingdom or the European Union?", ["UK|EU"]),
+])
+def test_places_in_several_words_are_one_name(question, names):
+    assert named_things(question) == names
+
+
+def test_an_acronym_is_written_whole_and_its_spelled_out_forms_count():
+    assert unwritten(["USA"], "Usage data – how you use our website") == ["USA"]
+    assert unwritten(["USA"], "servers based in the UK, EEA and USA") == []
+    assert unwritten(["USA"], "transferred to the United States") == []
+    assert unwritten(["CT"], "CT1 Technologies Limited") == []  # a digit may follow
+    assert unwritten(["ID"], "We may ask you for proof of identity.") == []
+    assert unwritten(["EU"], "within the European Economic Area") == []
+    assert unwritten(["DPO"], "contact the DPO@centerprise.co.uk") == []
+
+
+@pytest.mark.parametrize("question", [
+    "Does CloudSentric move my data outside Europe?", "Is my data sent to the U.S. by CT1?",
+    "Will they take my data out of the UK?",
+])
+def test_a_place_beyond_asks_about_international_transfers(question):
+    assert cued_topics(question, ["international-transfers", "sharing"]) == ["international-transfers"]
+
+
+def test_moving_data_abroad_is_no_portability_but_moving_it_to_another_provider_is():
+    text = "You may receive your data in a machine-readable format."
+    assert not unmentioned(specific_things("Does CloudSentric move my data outside Europe?"), "held in the UK only")
+    assert unmentioned(specific_things("Can I move my data to another provider?"), "held in the UK only")
+    assert not unmentioned(specific_things("Can I move my data to another provider?"), text)
+
+
+def test_a_sector_served_is_no_health_data():
+    asked = specific_things("Do they collect health information?")
+    assert unmentioned(asked, "a supplier within the Education and Healthcare sectors")
+    assert not unmentioned(asked, "We may collect health data when you ask for it.")
+
+
+def test_a_yes_no_question_on_leaving_a_place_needs_a_quote_saying_where_data_goes():
+    [where] = border_words("Does CloudSentric transfer my data outside the EEA?", ["international-transfers"])
+    assert where.search("the data is held in the UK only") and where.search("servers located outside the UK")
+    assert not where.search("The law in certain jurisdictions (including countries within the EEA) gives you rights")
+    assert border_words("What safeguards protect my data when it goes abroad?", ["international-transfers"]) == ()
+    assert border_words("Does Concero send my data abroad?", ["sharing"]) == ()
+
+
+def test_the_places_named_are_preferred_then_dropped_for_where_the_data_goes():
+    border = border_words("Is my data sent outside the EEA?", ["international-transfers"])
+    test = naming(["EEA"], (), SPELLED_OUT, border)
+    rights, held, outside = "EEA law gives you rights.", "The data is held in the UK only.", "Some sit outside the EEA."
+    text = f"{rights} {held} {outside}"
+    spans = {s: (text.index(s), text.index(s) + len(s)) for s in (rights, held, outside)}
+    first = Decision(True, spans[rights], 0.0, 1.0, "international-transfers", 1.0)
+
+    def again(passing):
+        found = [s for s in (held, outside) if passing(s)]
+        return Decision(True, spans[found[0]], 0.0, 1.0, "international-transfers", 1.0) if found else Decision(False)
+
+    assert naming_decision(first, text, test, again).sentence == spans[outside]  # writes the EEA, and where
+    assert naming_decision(first, text, test, lambda passing: again(lambda s: s != outside and passing(s))
+                           ).sentence == spans[held]  # none writes both: where the data goes
+
+
+def test_a_marketing_question_turns_away_cookie_sentences():
+    guard = marketing_guard("Can I opt out of marketing emails?", ["objection-marketing"])
+    assert guard is not None and not guard("Install the Google Analytics opt-out browser add-on.")
+    assert guard("You can unsubscribe from our emails at any time.")
+    assert marketing_guard("Can I opt out of marketing cookies?", ["objection-marketing"]) is None
+    assert marketing_guard("Can I opt out?", ["objection-marketing"]) is None
+    assert marketing_guard("Do they email me?", ["sharing"]) is None
+
+
+DISOWNING = ("We follow accepted standards to protect it, however, we cannot be held responsible for your own "
+             "security measures.")
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Does Core Office keep my data secure?", YES), ("Is my data safe with them?", YES),
+    ("If my systems get hacked, will they take responsibility?", NO), ("Are they liable for a breach?", NO),
+])
+def test_disowning_what_the_user_does_denies_only_responsibility(question, verdict):
+    assert asked_verdict(question, NO, DISOWNING) == verdict
+    assert asked_verdict(question, NO, "We do not protect it, and cannot be held responsible for your own.") == NO
+
+
+def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a_no():
+    sentence = ("We may also collect information on behalf of our customers, and we may not have a direct "
+                "relationship with the individuals whose personal data is processed.")
+    assert not negated_by_words(sentence)
+    text = f"{sentence} We do not sell it."
+    spans = np.array([(0, len(sentence)), (len(sentence) + 1, len(text))])
+    engine = SimpleNamespace(
+        policies={"p": SimpleNamespace(id="p", text=text, headings=())},
+        evidence=SimpleNamespace(of=lambda pid: SimpleNamespace(spans=spans, negated=np.array([0.81, 0.9]))),
+        practice=SimpleNamespace(stance_threshold=0.5))
+    assert negated_sentence(engine, "p", tuple(spans[0])) is False  # its only negative words deny nothing
+    assert negated_sentence(engine, "p", tuple(spans[1])) is True
