@@ -8,9 +8,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from qa.search.evidence import SPELLED_OUT, Decision, cued_topics, marketing_guard, named_things, unwritten
+from qa.search.evidence import Decision, cued_topics, marketing_guard
 from qa.search.marking import naming, naming_decision
-from qa.search.specific import specific_things, unmentioned
+from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
 from qa.search.verdict import NO, YES, asked_verdict, border_words, negated_by_words, negated_sentence
 
 

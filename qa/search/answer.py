@@ -45,21 +45,18 @@ from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
 from qa.search.evidence import (
-    SPELLED_OUT,
     Decision,
     cued_topics,
     decide,
     literal_sentences,
     marketing_guard,
-    named_things,
-    unwritten,
 )
 from qa.search.marking import both, gives, giving, naming, naming_decision, writing_first
 from qa.search.names import match_names, name_matcher, own_name_guard, subject_organisations, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
-from qa.search.specific import specific_things, unmentioned
+from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
 from qa.search.terms import key_terms, term_counts, terms_in
 from qa.search.verdict import (
     BROADER,
@@ -454,7 +451,7 @@ def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> Polic
 
 def _unsaid(asked: _Asked, text: str) -> bool:
     """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
-    not say (`evidence.unwritten`, `specific.unmentioned`)."""
+    not say (`specific.unwritten`, `specific.unmentioned`)."""
     return bool(unwritten(asked.names, text)) or unmentioned(asked.specific, text)
 
 

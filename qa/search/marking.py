@@ -11,8 +11,9 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 
 from qa.ingest.sentences import split_sentences
-from qa.search.evidence import Decision, written_form
+from qa.search.evidence import Decision
 from qa.search.passages import led_by
+from qa.search.specific import written_form
 from qa.search.verdict import PLACE
 from qa.types import Hit
 

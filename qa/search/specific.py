@@ -1,12 +1,15 @@
 """Specific things a question may ask about inside a practice a policy addresses (two-factor login, a precise
 location, photos, the police…): like a name, one a policy never writes in any of its forms is not stated there
-(`unmentioned`), and a sentence that writes it is the one quoted (`qa.search.marking`)."""
+(`unmentioned`), and a sentence that writes it is the one quoted (`qa.search.marking`). The names a question uses
+("Google Analytics", "CCTV", "the United States": `named_things`) are read the same way (`unwritten`)."""
 
 from __future__ import annotations
 
 import functools
 import re
 from collections.abc import Sequence
+
+from qa.search.terms import STOP_WORDS
 
 # A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
 # is sold?"), not about selling data ("will my data be sold?"): a business transfer.
@@ -218,3 +221,69 @@ def _writes(written: re.Pattern, text: str) -> bool:
     """Whether `text` writes `written` (kept: a question over hundreds of policies reads every text, and the
     same question is asked again)."""
     return written.search(text) is not None
+
+
+# Names a question may use for what a policy spells out (either side may be the one written).
+SPELLED_OUT = {
+    "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
+    "eu": ("european union", "europe"), "uk": ("united kingdom", "britain"), "europe": ("eea", "eu"),
+    "usa": ("united states", "america", "u.s."), "id": ("identity", "identification"),
+    "gdpr": ("general data protection regulation",),
+    "cctv": ("closed circuit", "closed-circuit", "camera"),
+    "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
+}
+# Places a question may name in several words, read as one name (its key in SPELLED_OUT)
+_PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),
+           (re.compile(r"\bUnited\s+Kingdom\b|\bGreat\s+Britain\b"), "UK"),
+           (re.compile(r"\bEuropean\s+Union\b"), "EU"), (re.compile(r"\bEuropean\s+Economic\s+Area\b"), "EEA"))
+_NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
+
+
+def named_things(question: str) -> list[str]:
+    """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
+    the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
+    does not say anything about them. Company names are the caller's to remove first."""
+    found: list[str] = []
+    last = 0
+    for place, name in _PLACES:
+        question = place.sub(name, question)
+    for match in _NAME_TOKEN.finditer(question):
+        word = match.group()
+        before = question[:match.start()].rstrip()
+        acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
+        if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
+                or word.lower() in STOP_WORDS:
+            continue
+        # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,
+        # "Facebook|Google"
+        if found and re.fullmatch(r"\s*(?:,\s*)?or\s+(?:the\s+|an?\s+)?", question[last:match.start()]):
+            found[-1] += "|" + word
+        else:
+            found.append(word)
+        last = match.end()
+    return list(dict.fromkeys(found))
+
+
+def unwritten(names: Sequence[str], text: str) -> list[str]:
+    """The `names` that `text` never writes (at the start of a word, any case; an acronym also counts as
+    written when its spelled-out form is; "A|B" when it writes neither)."""
+    missing = []
+    for name in names:
+        forms = [form for part in name.split("|") for form in (part, *SPELLED_OUT.get(part.lower(), ()))]
+        if not any(_writes_form(text, form) for form in forms):
+            missing.append(name)
+    return missing
+
+
+@functools.lru_cache(maxsize=1024)
+def _writes_form(text: str, form: str) -> bool:
+    """Whether a word of `text` starts with `form`, any case ("Tech" in "Technology", "CT" in "CT1"). Kept (the
+    texts too, as the engine holds them): a name a large policy never writes is searched for in all of it (0.1 s
+    at 23 million characters)."""
+    return re.search(written_form(form), text, re.IGNORECASE) is not None
+
+
+def written_form(form: str) -> str:
+    """A pattern for `form` written in a text: at the start of a word ("Tech" in "Technology"), except an acronym,
+    written whole ("USA", "ICOs", "CT1"; not "usage")."""
+    return rf"(?<!\w){re.escape(form)}" + (r"s?(?![^\W\d])" if re.fullmatch(r"[A-Z]{2,4}", form) else "")
