@@ -126,3 +126,16 @@ def test_a_marketing_question_is_not_answered_by_a_cookie_opt_out(seed_index_dir
     rows = {row.policy: row for row in engine.answer("How do I stop marketing emails from each of these companies?").rows}
     assert rows["core-office-it"].verdict == "not_stated", [q.text for q in rows["core-office-it"].quotes]
     assert rows["ct1-technologies"].verdict == "stated"
+
+
+def test_a_reply_time_and_a_business_sale_are_read_in_the_practices_that_state_them(seed_index_dir, real_embedder):
+    """"…how quickly they answer a data request?" was read as sharing (every company "not stated"); "…if they are
+    sold?" as no business transfer ("are" was not read as the company being sold)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which companies say how quickly they answer a data request?").rows}
+    assert "1 calendar month" in rows["23technology"].quotes[0].text, rows["23technology"].quotes
+    assert "28 days" in rows["concero"].quotes[0].text and "30 calendar days" in rows["core-office-it"].quotes[0].text
+    verdicts = {r.policy: r.verdict for r in
+                engine.answer("Which companies say my data may go to another company if they are sold?").rows}
+    assert verdicts == {"23technology": "yes", "core-office-it": "yes", "ct1-technologies": "yes",
+                        "concero": "not_stated", "cloudsentric": "not_stated"}, verdicts

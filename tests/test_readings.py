@@ -113,3 +113,40 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
         practice=SimpleNamespace(stance_threshold=0.5))
     assert negated_sentence(engine, "p", tuple(spans[0])) is False  # its only negative words deny nothing
     assert negated_sentence(engine, "p", tuple(spans[1])) is True
+
+
+TOPICS = ["sale", "sharing", "access", "objection-marketing", "purposes", "international-transfers"]
+
+
+@pytest.mark.parametrize("question, topics", [
+    ("Which companies say my data may go to another company if they are sold?", ["sharing"]),
+    ("Which companies say how quickly they answer a data request?", ["access"]),
+    ("How long do they take to respond to my request?", ["access"]),
+    ("Which companies use my data for marketing?", ["purposes"]),  # sending marketing is a purpose
+    ("Which companies send newsletters?", ["purposes"]),
+    ("Can I opt out of marketing?", ["objection-marketing", "purposes"]),
+    ("Which companies use service providers to process my data?", ["sharing"]),
+    ("Is Concero a data processor?", []),
+])
+def test_what_a_question_names_cues_its_practice(question, topics):
+    assert cued_topics(question, TOPICS) == topics
+
+
+def test_selling_part_of_the_business_is_a_business_transfer_written():
+    asked = specific_things("What happens to my data if they are sold?")
+    assert not unmentioned(asked, "Business transferees – if we sell or transfer part of our business or assets, data "
+                                  "may be disclosed to prospective or actual buyers")
+    assert unmentioned(asked, "We never sell your data.")
+
+
+def test_a_fee_for_requests_is_a_detail_asked():
+    from qa.search.verdict import demanded
+
+    [fee] = [d for d in demanded("Which companies say they may charge a fee for requests?")]
+    assert fee.search("obtain from CloudSentric, for a prescribed fee, confirmation") and not fee.search("contact us")
+
+
+def test_professional_advisers_must_be_written():
+    asked = specific_things("Which companies share data with professional advisers like lawyers?")
+    assert not unmentioned(asked, "Professional advisers such as solicitors, auditors, accountants and insurers")
+    assert unmentioned(asked, "We may share non-personal information with our partners.")

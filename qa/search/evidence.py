@@ -37,7 +37,10 @@ _CUES = {
                  r"accurate|updated|correct|in|within|inside|outside|on|only)\b)",
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
-    "access": r"\bcopy of\b|\bsubject access\b|\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
+    # "how quickly do they answer a data request?": a request about one's data is made under the access rights
+    "access": r"\bcopy of\b|\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar)\s+requests?\b|"
+              r"\b(?:answer|respond\w*|reply|replies|deal\w*)\s+(?:to\s+|with\s+)?(?:my|a|your|our)\s+requests?\b|"
+              r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
               r"\bsee (?:my|what) (?:data|information)|\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
               r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
               # "what they hold on me", "what data do you have about me"
@@ -48,7 +51,9 @@ _CUES = {
                r"\bgive (?:\w+ ){0,3}to\b|\bhand\w* (?:\w+ ){0,3}over\b|"
                # "pass my details to", "send my data to its suppliers", "show my data to", "hand my data to"
                r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
-               r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)",
+               r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)|"
+               # "do they use service providers / subcontractors to process my data?" (not "a data processor")
+               r"\b(?:service providers?|sub-?contractors?|sub-?processors?|(?<!data )processors|vendors|suppliers)\b",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\bother countries\b|"
@@ -71,13 +76,15 @@ _CUES = {
                    r"\b(?:their|its|what|which|an?|the)\s+(?:contact\s+)?e-?mail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)",
     "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
-    "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bmarketing\b|\bobject\w*|\bnewsletters?\b|"
+    # sending marketing is a purpose ("Do they use my data for marketing?"); refusing it is an objection
+    "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bobject\w*|"
                            r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b",
     "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
                       r"\bpolicy (?:is )?(?:changes?|updated?)\b",
     "data-collected": r"\bcollect\w*|\bgather\w*|\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b",
     "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
+                r"\bmarketing\b|\bnewsletters?\b|"
                 r"\bwhy (?:do|does)\b|"
                 # "do they use my personal data to detect fraud?", "…the data it collects for research?"
                 r"\bus(?:e|es|ed|ing) (?:\w+ ){0,3}?(?:data|information|details|info)\b(?: \w+){0,3}? (?:to|for)\b",

@@ -14,7 +14,7 @@ from qa.search.terms import STOP_WORDS
 # A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
 # is sold?"), not about selling data ("will my data be sold?"): a business transfer.
 COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|that|their|any|it|data)\b)"
-                r"(?:[\w&.'-]+\s+){1,4}?(?:is|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
+                r"(?:[\w&.'-]+\s+){1,4}?(?:is|are|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
                 r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
                 r"(?:sold|bought|acquired|taken\s+over)\b|\bmerge[sd]?\b|\bmergers?\b|\bacquisitions?\b|\btakeover\b")
 
@@ -111,7 +111,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bidentity\b|\bidentification\b|\bverif\w*|\bproof\s+of\b|\bID\b"),
         # the company itself sold, merged or taken over: a policy says so as a business transfer
         (COMPANY_SOLD,
-         r"\bmerg\w*|\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,4}?\s+(?:business|company|assets)\b|"
+         r"\bmerg\w*|\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,5}?\s+(?:business|company|assets)\b|"
          r"\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|\btakeover\b|\btaken\s+over\b|"
          r"\bchange\s+(?:of|in)\s+(?:control|ownership)\b|\bbusiness\s+transfers?\b"),
         # training AI on people's data: a policy writes training and a model (or AI) together
@@ -140,6 +140,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bwithdraw\w*\b[^.;]{0,40}?\bconsent\b|\bconsent\b[^.;]{0,40}?\bwithdraw\w*|\brevok\w*"),
         (r"\blogs\b(?!\s+(?:in|on|into)\b)|\blog\s+(?:of|files?)\b|\baudit\s+(?:trails?|logs?)\b|\bkeep\s+a\s+log\b",
          r"\blog(?:s|ging|ged)?\b(?!\s*-?\s*in\b)|\baudit\w*|\blog\s+files?\b"),
+        # professional advisers a company discloses data to
+        (r"\b(?:professional|legal)\s+advis[eo]rs?\b|\blawyers?\b|\bsolicitors?\b|\baccountants?\b|\bauditors?\b",
+         r"\badvis[eo]rs?\b|\blawyers?\b|\bsolicitors?\b|\baccountants?\b|\bauditors?\b|\blegal\s+counsel\b|"
+         r"\bprofessional\s+(?:services?|firms?)\b"),
         # couriers and delivery firms
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
