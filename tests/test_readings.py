@@ -150,3 +150,13 @@ def test_professional_advisers_must_be_written():
     asked = specific_things("Which companies share data with professional advisers like lawyers?")
     assert not unmentioned(asked, "Professional advisers such as solicitors, auditors, accountants and insurers")
     assert unmentioned(asked, "We may share non-personal information with our partners.")
+
+
+def test_checking_who_i_am_is_an_identity_check_and_a_period_in_years_a_number_asked():
+    from qa.search.verdict import demanded
+
+    asked = specific_things("does core office check who I am before giving me my data?")
+    assert unmentioned(asked, "We keep your data secure.")
+    assert not unmentioned(asked, "We will always check the identity of the individual making the request.")
+    [number] = [d for d in demanded("Which companies give a retention period in years?")]
+    assert number.search("retained for up to 2 years") and not number.search("actual retention periods can vary")

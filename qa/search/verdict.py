@@ -188,7 +188,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\byears\b", re.IGNORECASE)),
     # "how many years…?" asks for a number of them: "as long as necessary" gives none
     ("number of days",
-     re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b", re.IGNORECASE),
+     re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b|"
+                r"\b(?:period|time|length|limit)\s+(?:in|of)\s+(?:days|weeks|months|years)\b", re.IGNORECASE),
      re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
      re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
