@@ -160,3 +160,23 @@ def test_checking_who_i_am_is_an_identity_check_and_a_period_in_years_a_number_a
     assert not unmentioned(asked, "We will always check the identity of the individual making the request.")
     [number] = [d for d in demanded("Which companies give a retention period in years?")]
     assert number.search("retained for up to 2 years") and not number.search("actual retention periods can vary")
+
+
+@pytest.mark.parametrize("question, topics", [
+    ("How does 23Technology use my personal information?", ["purposes"]),
+    ("How will CT1 use my data?", ["purposes"]),
+    ("How do I use my account?", []),
+])
+def test_how_a_company_uses_my_data_asks_its_purposes(question, topics):
+    assert cued_topics(question, ["purposes"]) == topics
+
+
+@pytest.mark.parametrize("question, unlimited", [
+    ("Does 23T keep my data longer than necessary?", True), ("Does CT1 keep my data longer than it needs to?", True),
+    ("Do they keep it for more than a year?", False), ("How long do they keep my data?", False),
+])
+def test_longer_than_necessary_asks_about_a_limit(question, unlimited):
+    from qa.search.verdict import LIMITING, asks_unlimited
+
+    assert asks_unlimited(question) is unlimited
+    assert LIMITING.search("We keep personal data only for as long as is reasonably necessary.")

@@ -86,6 +86,9 @@ _CUES = {
     "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
                 r"\bmarketing\b|\bnewsletters?\b|"
                 r"\bwhy (?:do|does)\b|"
+                # "How does 23Technology use my personal information?"
+                r"\bhow (?:do|does|will|would|can|could) (?:\w+ ){1,3}?use (?:my|our|your|the|this|their) (?:\w+ )?"
+                r"(?:data|information|details|info)\b|"
                 # "do they use my personal data to detect fraud?", "…the data it collects for research?"
                 r"\bus(?:e|es|ed|ing) (?:\w+ ){0,3}?(?:data|information|details|info)\b(?: \w+){0,3}? (?:to|for)\b",
 }
