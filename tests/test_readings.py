@@ -180,3 +180,13 @@ def test_longer_than_necessary_asks_about_a_limit(question, unlimited):
 
     assert asks_unlimited(question) is unlimited
     assert LIMITING.search("We keep personal data only for as long as is reasonably necessary.")
+
+
+def test_insurers_must_be_written_and_a_fixed_period_is_a_length_of_time_asked():
+    from qa.search.verdict import demanded
+
+    asked = specific_things("Does Core Office IT share my data with insurance companies?")
+    assert unmentioned(asked, "We do not share your personal information with third parties except as described.")
+    assert not unmentioned(asked, "Professional advisers such as solicitors, auditors, accountants and insurers")
+    [time] = [d for d in demanded("Does CloudSentric keep my data for a fixed period?")][:1]
+    assert time.search("enquiry data is retained for up to 2 years") and not time.search("rights to access data")

@@ -145,6 +145,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:professional|legal)\s+advis[eo]rs?\b|\blawyers?\b|\bsolicitors?\b|\baccountants?\b|\bauditors?\b",
          r"\badvis[eo]rs?\b|\blawyers?\b|\bsolicitors?\b|\baccountants?\b|\bauditors?\b|\blegal\s+counsel\b|"
          r"\bprofessional\s+(?:services?|firms?)\b"),
+        (r"\binsurers?\b|\binsurance\s+(?:compan\w*|providers?|firms?)\b", r"\binsur\w*"),
         # couriers and delivery firms
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),

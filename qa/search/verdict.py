@@ -179,6 +179,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
                 r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b|"
+                r"\b(?:fixed|set|specific|particular|defined)\s+(?:period|time|term|length)\b|"
                 # "do they keep my data forever?": a passage giving no time says nothing either way
                 rf"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{{0,40}}(?:{_FOREVER})",
                 re.IGNORECASE),
