@@ -25,6 +25,8 @@ CORE = turn("What does Core Office collect about me?", ("core-office-it",))
     ("Does Concero record calls?", "Does Concero record calls?"),  # names its own company: stands alone
     ("same for CT1?", "What does CT1 Technologies collect about me?"),
     ("Is it the same for Concero?", "What does Concero Technology Services collect about me?"),
+    ("is that the same at CT1?", "What does CT1 Technologies collect about me?"),
+    ("that's the same for Concero?", "What does Concero Technology Services collect about me?"),
     ("Does Concero sell it?", "Does Concero sell it?"),  # a question of its own
 ])
 def test_follow_ups(question, expected):

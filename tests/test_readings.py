@@ -190,3 +190,12 @@ def test_insurers_must_be_written_and_a_fixed_period_is_a_length_of_time_asked()
     assert not unmentioned(asked, "Professional advisers such as solicitors, auditors, accountants and insurers")
     [time] = [d for d in demanded("Does CloudSentric keep my data for a fixed period?")][:1]
     assert time.search("enquiry data is retained for up to 2 years") and not time.search("rights to access data")
+
+
+@pytest.mark.parametrize("question", [
+    "How quickly will 23Technology / Centerprise International respond to me?",
+    "How long will Concero take to reply to my request?", "Does CloudSentric charge for access requests?",
+])
+def test_how_soon_a_request_is_answered_and_access_requests_ask_about_access(question):
+    assert cued_topics(question, ["access", "retention"]) == ["access"]
+    assert cued_topics("How long do they keep my data?", ["access", "retention"]) == ["retention"]

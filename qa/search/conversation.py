@@ -71,10 +71,11 @@ def _company_only(question: str, named: Sequence[str], typed: Sequence[str], pol
 
 
 # The earlier question asked again of another company in other words: "does CloudSentric have one?" (a DPO),
-# "same for CT1?", "is it the same for Concero?", "CT1 too?"
+# "same for CT1?", "is it the same for Concero?", "is that the same at CT1?", "CT1 too?"
 _SAME_AGAIN = re.compile(r"^(?:and\s+)?(?:(?:(?:does|do|did|has|is|was)\s+)?(?:(?:they|it)\s+)?"
                          r"(?:have|has)\s+(?:one|any|them|it)|"
-                         r"(?:is\s+it\s+|it\s+s\s+|and\s+)?(?:the\s+)?same(?:\s+(?:question\s+)?(?:for|with|at))?)"
+                         r"(?:is\s+(?:it|that|this)\s+|(?:it|that|this)\s+s\s+|and\s+)?(?:the\s+)?same"
+                         r"(?:\s+(?:question\s+)?(?:for|with|at))?)"
                          r"(?:\s+(?:too|as\s+well|also|then|instead))?$")
 
 

@@ -38,7 +38,9 @@ _CUES = {
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
-    "access": r"\bcopy of\b|\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar)\s+requests?\b|"
+    "access": r"\bcopy of\b|\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"
+              # "how quickly will they respond to me?": how soon a request about one's data is dealt with
+              r"\bhow\s+(?:quickly|soon|fast|long)\b.{0,80}?\b(?:respond|reply|replies|answer|get\s+back)\w*|"
               r"\b(?:answer|respond\w*|reply|replies|deal\w*)\s+(?:to\s+|with\s+)?(?:my|a|your|our)\s+requests?\b|"
               r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
               r"\bsee (?:my|what) (?:data|information)|\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
