@@ -199,3 +199,10 @@ def test_insurers_must_be_written_and_a_fixed_period_is_a_length_of_time_asked()
 def test_how_soon_a_request_is_answered_and_access_requests_ask_about_access(question):
     assert cued_topics(question, ["access", "retention"]) == ["access"]
     assert cued_topics("How long do they keep my data?", ["access", "retention"]) == ["retention"]
+
+
+def test_payment_information_is_data_collected_no_fee_asked():
+    from qa.search.verdict import demanded
+
+    assert demanded("Which ones collect payment information?") == ()
+    assert demanded("Do they charge for a copy of my data?") != ()

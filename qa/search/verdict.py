@@ -199,7 +199,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"Way|Drive|Park|Place|Court|Square|Close|Gardens)\b|\b(?:House|Building|Floor|Suite|Unit)\b\s*"
                 r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
     ("fee",
-     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid|payment)\b.{0,60}\b(?:requests?|cop(?:y|ies)|"
+     # "payment information" is data collected, no charge
+     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid)\b.{0,60}\b(?:requests?|cop(?:y|ies)|"
                 r"access|data|information|SARs?)\b|\b(?:requests?|cop(?:y|ies)|access|SARs?)\b.{0,60}\b(?:charge|fee|cost|"
                 r"free)\b",
                 re.IGNORECASE),
