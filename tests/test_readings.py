@@ -206,3 +206,11 @@ def test_payment_information_is_data_collected_no_fee_asked():
 
     assert demanded("Which ones collect payment information?") == ()
     assert demanded("Do they charge for a copy of my data?") != ()
+
+
+@pytest.mark.parametrize("question", [
+    "How do I stop marketing emails from each of these companies?", "How do I get off CT1's mailing list?",
+    "I want to no longer receive their newsletters",
+])
+def test_stopping_marketing_mail_is_an_objection(question):
+    assert "objection-marketing" in cued_topics(question, ["objection-marketing", "purposes"])

@@ -80,7 +80,10 @@ _CUES = {
     "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
     # sending marketing is a purpose ("Do they use my data for marketing?"); refusing it is an objection
     "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bobject\w*|"
-                           r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b",
+                           r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b|"
+                           # "how do I stop marketing emails?", "get off their mailing list"
+                           r"\bstop (?:\w+ ){0,2}(?:e-?mails?|marketing|newsletters?|messages|mailings?|texts|calls)\b|"
+                           r"\b(?:mailing|marketing) lists?\b|\bno longer (?:receive|get)\b",
     "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
                       r"\bpolicy (?:is )?(?:changes?|updated?)\b",
     "data-collected": r"\bcollect\w*|\bgather\w*|\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
