@@ -214,3 +214,21 @@ def test_payment_information_is_data_collected_no_fee_asked():
 ])
 def test_stopping_marketing_mail_is_an_objection(question):
     assert "objection-marketing" in cued_topics(question, ["objection-marketing", "purposes"])
+
+
+def test_what_a_company_has_is_no_subject_unless_has_opens_the_question():
+    from qa.search.names import subject_organisations
+
+    assert subject_organisations("Which companies say they have ISO certification?") == []
+    assert subject_organisations("Which companies have Facebook pixels?") == []
+    assert subject_organisations("Has Facebook sold my data?") == ["Facebook"]
+    assert subject_organisations("Does Facebook sell my data?") == ["Facebook"]
+
+
+def test_trained_staff_and_restricted_access_are_read():
+    asked = specific_things("Which companies say their staff are trained in data protection?")
+    assert unmentioned(asked, "We use a variety of security technologies.")
+    assert not unmentioned(asked, "These measures may include access controls, encryption and staff training.")
+    topics = ["access", "security"]
+    assert cued_topics("Which companies say they restrict access to my data internally?", topics) == ["security"]
+    assert cued_topics("Can I get access to my data?", topics) == ["access"]

@@ -42,6 +42,8 @@ _CUES = {
               # "how quickly will they respond to me?": how soon a request about one's data is dealt with
               r"\bhow\s+(?:quickly|soon|fast|long)\b.{0,80}?\b(?:respond|reply|replies|answer|get\s+back)\w*|"
               r"\b(?:answer|respond\w*|reply|replies|deal\w*)\s+(?:to\s+|with\s+)?(?:my|a|your|our)\s+requests?\b|"
+              # not who in the company may get at it ("do they restrict access to my data internally?": security)
+              r"(?<!restrict )(?<!restricts )(?<!limit )(?<!limits )(?<!control )"
               r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
               r"\bsee (?:my|what) (?:data|information)|\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
               r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
@@ -70,7 +72,8 @@ _CUES = {
                                r"australia|another country|other countries|third countries)\b)|"
                                # "where is my data stored?", "where do they keep it?": in which country
                                + ASKS_PLACE.pattern,
-    "security": r"\bsecur\w*|\bprotect\w* my\b|\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
+    "security": r"\bsecur\w*|\bprotect\w* my\b|\b(?:restrict|limit|control)\w* (?:\w+ )?access\b|"
+                r"\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
                 r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\bstaff training\b",
     "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
     # "their email address", not "what do they do with my email address?"

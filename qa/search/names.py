@@ -49,8 +49,10 @@ _VERB_AFTER = (r"(?:'s\b|’s\b|(?<=s)'(?=\s)|(?<=s)’(?=\s)|"
                r"\s+(?:collects?|keeps?|stores?|sells?|shares?|uses?|holds?|retains?|process(?:es)?|"
                r"do(?:es)?|did|knows?|tracks?|gathers?|gets?|sends?|protects?|deletes?|handles?|says?|"
                r"privacy|policy|policies)\b)")
-_AUX_BEFORE = (r"(?i:\b(?:does|do|did|can|could|will|would|is|are|was|has|have|should|may|might|about|get|ask|make|"
-               r"tell|trust|(?:safe|secure|account|accounts|customer|signed\s+up)\s+(?:with|at))\s+)")
+# "has" / "have" before a subject only when it opens the question ("Has Facebook sold…?"); elsewhere what follows is
+# what they have ("Which companies have Facebook pixels?", "Do they have ISO certification?")
+_AUX_BEFORE = (r"(?i:(?:\b(?:does|do|did|can|could|will|would|is|are|was|should|may|might|about|get|ask|make|"
+               r"tell|trust|(?:safe|secure|account|accounts|customer|signed\s+up)\s+(?:with|at))|^\s*(?:has|have))\s+)")
 _NAME = r"((?:[A-Z0-9][\w&.\-]*[\w])(?:\s+(?:[A-Z0-9][\w&.\-]*[\w]))*)"
 # A name right after these is the other party of what the question asks about, not its subject.
 _OTHER_PARTY = re.compile(r"\b(?:with|to|from|by|via|through|using|use|uses|like|such\s+as|including)\s+(?:the\s+)?$",

@@ -150,7 +150,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
         # training staff in data protection
-        (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b",
+        (r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\b(?:staff|employee|personnel) training\b|"
+         r"\b(?:staff|employees|personnel)\s+(?:are|is|get|gets|being|been)\s+(?:\w+\s+)?trained\b",
          r"\b(?:staff|employees?|personnel|workforce|team\s+members|colleagues)\b[^.;]{0,40}?\btrain\w*|"
          r"\btrain\w*\b[^.;]{0,40}?\b(?:staff|employees?|personnel|workforce|team\s+members|colleagues)\b"),
         # how soon a request is answered: a time to reply, not how long data is kept
