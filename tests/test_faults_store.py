@@ -90,6 +90,21 @@ def _server_pids(url_root: Path) -> list[int]:
     return [postmaster, *map(int, children)]
 
 
+def _signal_each(pids: list[int], signal_number: int) -> list[int]:
+    """Send `signal_number` to each of `pids`; a child that ended since it was listed (a backend closing) is skipped.
+    Returns the pids signalled."""
+    import os
+
+    sent = []
+    for pid in pids:
+        try:
+            os.kill(pid, signal_number)
+        except ProcessLookupError:
+            continue
+        sent.append(pid)
+    return sent
+
+
 def stop_server(postmaster: int) -> None:
     """Stop the server of process `postmaster` with a fast shutdown (every session ends with AdminShutdown)
     and wait, up to 10 s, until the process is gone."""
@@ -132,7 +147,6 @@ def _one_line_exit_1(capsys, code: int) -> str:
 
 def test_a_question_to_a_server_frozen_mid_question_is_one_line_within_30_s(own_server, seed_policies,
                                                                              fake_embedder, capsys):
-    import os
     import signal
     import time
 
@@ -144,17 +158,14 @@ def test_a_question_to_a_server_frozen_mid_question_is_one_line_within_30_s(own_
     engine = open_engine(url, embedder_factory=lambda _: fake_embedder, reranker="none")
     engine.answer("How long do you keep call recordings?")
     engine.index.store.statement_seconds = 5  # the default, 20 s, keeps a question under 30 s as well
-    pids = _server_pids(folder)
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
+    pids = _signal_each(_server_pids(folder), signal.SIGSTOP)
     try:
         started = time.monotonic()
         with pytest.raises(Exception) as caught:
             engine.answer("Do they sell my data to third parties?")
         took = time.monotonic() - started
     finally:
-        for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+        _signal_each(pids, signal.SIGCONT)
     err = _one_line_exit_1(capsys, report_error(caught.value))
     assert "did not answer within 5 s" in err and took < 30
     assert engine.answer("Do they sell my data to third parties?").rows  # the pool recovers with the server
@@ -162,7 +173,6 @@ def test_a_question_to_a_server_frozen_mid_question_is_one_line_within_30_s(own_
 
 def test_ask_store_against_a_frozen_server_is_one_line_within_30_s(own_server, seed_policies, fake_embedder,
                                                                   fake_model, capsys):
-    import os
     import signal
     import time
 
@@ -171,16 +181,13 @@ def test_ask_store_against_a_frozen_server_is_one_line_within_30_s(own_server, s
     url, folder = own_server
     with PgStore(url) as built:
         _build(built, seed_policies, fake_embedder)
-    pids = _server_pids(folder)
-    for pid in pids:
-        os.kill(pid, signal.SIGSTOP)
+    pids = _signal_each(_server_pids(folder), signal.SIGSTOP)
     try:
         started = time.monotonic()
         code = main(["ask", "--store", url, "Do they sell my data to third parties?"])
         took = time.monotonic() - started
     finally:
-        for pid in pids:
-            os.kill(pid, signal.SIGCONT)
+        _signal_each(pids, signal.SIGCONT)
     _one_line_exit_1(capsys, code)
     assert took < 30
 
