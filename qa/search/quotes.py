@@ -170,8 +170,8 @@ class _Reader:
             if not bulleted and items and _ends_lead_in(line_text):
                 break
             # a paragraph after a run of short labels ("[Safari](#)", "[Firefox](#)") is no item of theirs
-            if not bulleted and len(items) >= 2 and len(line_text) > LABEL_AFTER * max(e - s for s, e in items) and \
-                    max(e - s for s, e in items) <= LABEL:
+            longest = max((e - s for s, e in items), default=0)
+            if not bulleted and len(items) >= 2 and longest <= LABEL and len(line_text) > LABEL_AFTER * longest:
                 break
             items.append(line)
         return tuple(items)

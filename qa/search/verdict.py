@@ -410,10 +410,11 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
         at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
         probability = float(found.negated[at[0]]) if len(at) else None
     # negative words that all deny nothing ("we may not have a direct relationship with you") outweigh the head
-    explained = _NEGATION.search(words) is not None and not negated_by_words(words)
+    denies = negated_by_words(words)
+    explained = not denies and _NEGATION.search(words) is not None
     if probability is not None and probability >= engine.practice.stance_threshold and not explained:
         return True
-    if negated_by_words(words):
+    if denies:
         return True
     # A list's item says what its lead-in says of it: "We do not collect the following: … biometric data"
     lead = lead_in_of(policy, sentence)
@@ -468,7 +469,7 @@ def border_words(question: str, topics: Sequence[str]) -> tuple[re.Pattern, ...]
     quote must have (`_SAYS_WHERE`: "the data is held in the UK only", not "EEA law gives you rights"); else ()."""
     if tuple(topics[:1]) != ("international-transfers",) or question_kind(question) != YES_NO:
         return ()
-    return (_SAYS_WHERE,) if _BEYOND.search(question) or _ONLY_HERE.search(question) or _STAYS.search(question) else ()
+    return (_SAYS_WHERE,) if _SAYS_WHERE.search(question) else ()
 
 
 def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote: str) -> str:
