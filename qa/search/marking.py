@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
 from qa.search.passages import led_by
-from qa.search.specific import written_form
+from qa.search.specific import written_name
 from qa.search.verdict import PLACE
 from qa.types import Hit
 
@@ -38,8 +38,7 @@ def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[
         return _Looser(strict, looser) if strict is not None and looser is not None else strict or looser
     if not names and not things:
         return None
-    forms = [re.compile("|".join(written_form(form) for part in name.split("|")
-                                 for form in (part, *spelled.get(part.lower(), ()))), re.IGNORECASE) for name in names]
+    forms = [written_name(name, spelled) for name in names]
     return lambda sentence: all(f.search(sentence) for f in forms) and all(t.search(sentence) for t in things)
 
 
