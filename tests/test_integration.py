@@ -139,3 +139,18 @@ def test_a_reply_time_and_a_business_sale_are_read_in_the_practices_that_state_t
                 engine.answer("Which companies say my data may go to another company if they are sold?").rows}
     assert verdicts == {"23technology": "yes", "core-office-it": "yes", "ct1-technologies": "yes",
                         "concero": "not_stated", "cloudsentric": "not_stated"}, verdicts
+
+
+def test_words_of_refusing_marketing_and_a_change_to_the_policy_itself_decide(seed_index_dir, real_embedder):
+    """CloudSentric's "…whether or not they wish to receive such information…" read below the objection threshold
+    ("not stated"); Concero's "Notify you about changes to our services" was quoted for a change to its policy."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("How can I stop CloudSentric sending me marketing?").rows
+    assert row.verdict == "stated" and "wish to receive" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("Will Concero tell me if the policy changes?").rows
+    assert "this policy will change and evolve" in row.quotes[0].text, [q.text for q in row.quotes]
+    verdicts = {r.policy: r.verdict for r in engine.answer("Which companies let me download my data?").rows}
+    assert verdicts == {"ct1-technologies": "yes", "concero": "not_stated", "cloudsentric": "not_stated",
+                        "core-office-it": "not_stated", "23technology": "not_stated"}, verdicts
+    [row] = engine.answer("Does Concero need my consent to contact me?").rows
+    assert row.verdict == "yes" and "opted in" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -10,8 +10,9 @@ import pytest
 
 from qa.search.evidence import Decision, cued_topics, marketing_guard
 from qa.search.marking import naming, naming_decision
+from qa.search.readings import asked_verdict
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
-from qa.search.verdict import NO, YES, asked_verdict, border_words, negated_by_words, negated_sentence
+from qa.search.verdict import NO, YES, border_words, negated_by_words, negated_sentence
 
 
 @pytest.mark.parametrize("question, names", [
@@ -232,3 +233,60 @@ def test_trained_staff_and_restricted_access_are_read():
     topics = ["access", "security"]
     assert cued_topics("Which companies say they restrict access to my data internally?", topics) == ["security"]
     assert cued_topics("Can I get access to my data?", topics) == ["access"]
+
+
+@pytest.mark.parametrize("topic, sentence, states_it", [
+    ("policy-changes", "However, this policy will change and evolve, so please check this on a regular basis.", True),
+    ("policy-changes", "We will post any changes on this page.", True),
+    ("policy-changes", "- Notify you about changes to our services;", False),
+    ("policy-changes", "As you may be aware the Data Protection Law will change on 25th May 2018.", False),
+    ("retention", "We keep the recordings for 30 days.", True),
+    ("retention", "Data is retained for as long as necessary.", True),
+    ("retention", "Enquiry data is deleted after 2 years.", True),
+    ("retention", "CloudSentric needs certain personal data to enable it to provide its products and services.", False),
+])
+def test_a_sentence_stating_a_change_to_the_policy_or_keeping_data_says_so(topic, sentence, states_it):
+    """A change to the policy itself, not to "our services" or the law; keeping data: how long, until when."""
+    from qa.search.evidence import _REQUIRED
+
+    assert bool(_REQUIRED[topic].search(sentence)) is states_it
+
+
+def test_downloading_my_data_asks_for_a_copy_to_take_away_not_data_sent_abroad():
+    asked = specific_things("Which companies let me download my data?")
+    assert cued_topics("Which companies let me download my data?", ["access", "sharing"]) == ["access"]
+    assert unmentioned(asked, "Right of access – to obtain a copy of your personal data.")
+    assert not unmentioned(asked, "Right to data portability – in a machine-readable format.")
+    assert not unmentioned(specific_things("Does CT1 export my data to the US?"), "held in the UK only")
+    assert "access" not in cued_topics("Does CT1 export my data to the US?", ["access", "sharing"])
+
+
+def test_a_backup_must_be_written():
+    asked = specific_things("Does Concero back up my data?")
+    assert unmentioned(asked, "All data stored by Concero is kept in an encrypted format.")
+    assert not unmentioned(asked, "cloud platforms, backup and monitoring providers")
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    ("If you have not opted in to our marketing process, we will not contact you with any marketing material.", YES),
+    ("We will never contact you without your permission.", YES),
+    ("We do not need your consent to contact you about your orders.", NO),
+])
+def test_a_denial_hinging_on_consent_says_consent_is_needed(sentence, verdict):
+    assert asked_verdict("Does Concero need my consent to contact me?", NO, sentence) == verdict
+    assert asked_verdict("Does Concero contact me?", NO, sentence) == NO
+
+
+@pytest.mark.parametrize("question", ["Does Concero need my consent to contact me?",
+                                      "Do they ask my permission before emailing me?"])
+def test_consent_to_be_contacted_is_a_marketing_choice(question):
+    assert "objection-marketing" in cued_topics(question, ["objection-marketing", "purposes"])
+
+
+def test_words_of_refusing_marketing_state_the_objection_whatever_the_model_reads():
+    from qa.search.evidence import _SUFFICIENT, _writing
+
+    text = ("We may send you news. Customers may indicate whether or not they wish to receive such information. "
+            "You may object to any unsolicited information. We keep your data.")
+    spans = np.array([[0, 21], [22, 102], [103, 147], [148, 166]], dtype=np.int64)
+    assert _writing(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [1, 2]

@@ -132,7 +132,7 @@ def test_a_question_asking_who_does_not_is_answered_as_its_affirmative(engine, q
 ])
 def test_the_questions_wording_reads_the_quote_a_fee_a_bound_or_a_denial_of_the_user(question, verdict, sentence,
                                                                                      expected):
-    from qa.search.verdict import asked_verdict
+    from qa.search.readings import asked_verdict
 
     assert asked_verdict(question, verdict, sentence) == expected
 
@@ -570,9 +570,9 @@ def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     ("asks_only", "What do they use my data for?", False),
 ])
 def test_questions_whether_the_company_may_do_as_it_likes_or_does_it_only(check, question, asks):
-    from qa.search import verdict
+    from qa.search import readings, verdict
 
-    assert getattr(verdict, check)(question) is asks
+    assert getattr(readings if check == "asks_only" else verdict, check)(question) is asks
 
 
 @pytest.mark.parametrize("question, sentence, quoted", [
@@ -690,7 +690,7 @@ def test_a_specific_thing_a_policy_never_writes_is_not_stated(question, text, mi
     ("Can I make them stop using it without deleting it?", False), ("Can I use the site without cookies?", False),
 ])
 def test_a_question_whether_they_act_without_a_safeguard(question, asks):
-    from qa.search.verdict import asks_without
+    from qa.search.readings import asks_without
 
     assert asks_without(question) is asks
 
@@ -702,7 +702,7 @@ def test_a_question_whether_they_act_without_a_safeguard(question, asks):
     ("We may disclose your data without your consent where the law requires it.", YES),
 ])
 def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verdict):
-    from qa.search.verdict import without_verdict
+    from qa.search.readings import without_verdict
 
     assert without_verdict(sentence) == verdict
 
@@ -721,7 +721,7 @@ def test_without_a_safeguard_is_yes_only_where_a_sentence_says_so(sentence, verd
     ("Which companies let me delete my data?", "It may not be possible to completely delete all of it.", NO),
 ])
 def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence, verdict):
-    from qa.search.verdict import asked_verdict
+    from qa.search.readings import asked_verdict
 
     assert asked_verdict(question, NO, sentence) == verdict
 

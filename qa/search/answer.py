@@ -54,12 +54,12 @@ from qa.search.evidence import (
 from qa.search.marking import both, gives, giving, naming, naming_decision, writing_first
 from qa.search.names import match_names, name_matcher, own_name_guard, subject_organisations, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
+from qa.search.readings import BROADER, asked_verdict, asks_only, asks_without, without_verdict
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
 from qa.search.terms import key_terms, term_counts, terms_in
 from qa.search.verdict import (
-    BROADER,
     LIMITING,
     NO,
     NOT_STATED,
@@ -69,10 +69,7 @@ from qa.search.verdict import (
     STATES_IT,
     YES,
     affirmative,
-    asked_verdict,
-    asks_only,
     asks_unlimited,
-    asks_without,
     border_words,
     demanded,
     label_for,
@@ -80,7 +77,6 @@ from qa.search.verdict import (
     only_here_verdict,
     question_kind,
     verdict_for,
-    without_verdict,
 )
 from qa.types import Hit, Quote
 

@@ -45,7 +45,11 @@ _CUES = {
               # not who in the company may get at it ("do they restrict access to my data internally?": security)
               r"(?<!restrict )(?<!restricts )(?<!limit )(?<!limits )(?<!control )"
               r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
-              r"\bsee (?:my|what) (?:data|information)|\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
+              r"\bsee (?:my|what) (?:data|information)|"
+              # "download my data", "export all of my data" (not "export my data to the US")
+              r"\b(?:download|export)\w* (?:a copy of )?(?:all )?(?:of )?(?:my|our|the) (?:\w+ )?"
+              r"(?:data|information|details|records)\b(?! (?:to|outside|abroad|overseas|out)\b)|"
+              r"\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
               r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
               # "what they hold on me", "what data do you have about me"
               r"\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|keeps) "
@@ -86,7 +90,10 @@ _CUES = {
                            r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b|"
                            # "how do I stop marketing emails?", "get off their mailing list"
                            r"\bstop (?:\w+ ){0,2}(?:e-?mails?|marketing|newsletters?|messages|mailings?|texts|calls)\b|"
-                           r"\b(?:mailing|marketing) lists?\b|\bno longer (?:receive|get)\b",
+                           r"\b(?:mailing|marketing) lists?\b|\bno longer (?:receive|get)\b|"
+                           # "do they need my consent to contact me?": agreeing to be sent marketing
+                           r"\b(?:consent|permission|opt(?:ed)?[- ]?in)\b[^?]{0,40}?"
+                           r"\b(?:contact|e-?mail|call|text|phon|market)\w*",
     "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
                       r"\bpolicy (?:is )?(?:changes?|updated?)\b",
     "data-collected": r"\bcollect\w*|\bgather\w*|\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
@@ -368,7 +375,27 @@ _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade
                                 re.IGNORECASE),
              "cookies": re.compile(r"\bcookie|\btrack\w*|\bbeacons?\b|\bpixels?\b|\btags?\b|\bsdks?\b|"
                                    r"\banalytics\b|\blocal\s+storage\b|\bflash\b|\bfingerprint\w*|"
-                                   r"\bsimilar\s+technolog\w*|\bweb\s+storage\b", re.IGNORECASE)}
+                                   r"\bsimilar\s+technolog\w*|\bweb\s+storage\b", re.IGNORECASE),
+             # keeping data: how long, where, or until when ("CloudSentric needs certain personal data to enable it to
+             # provide its products" keeps nothing)
+             "retention": re.compile(r"\bretain\w*|\bretention\b|\bkeep\w*|\bkept\b|\bstor(?:e|es|ed|ing|age)\b|"
+                                     r"\bhold\w*|\bheld\b|\bmaintain\w*|\barchiv\w*|\bdelet\w*|\beras\w*|\bdestr\w*|"
+                                     r"\bdispos\w*|\bpurg\w*|\bremov\w*|\banonymi[sz]\w*|\bperiods?\b|\blong\s+as\b|"
+                                     r"\bdays?\b|\bmonths?\b|\byears?\b|\bpersist\w*|\bdurations?\b|\blonger\b|"
+                                     r"\brecords?\b|\blogs?\b|\bpermanent\w*|\bindefinite\w*", re.IGNORECASE),
+             # a change to the policy itself, not to "our services", prices or the law
+             "policy-changes": re.compile(r"\bpolic(?:y|ies)\b|\bnotice\b|\bstatement\b|\bprivacy\b|"
+                                          r"\bthis\s+(?:page|document)\b|\bterms\s+of\s+(?:use|service)\b",
+                                          re.IGNORECASE)}
+
+
+# Words that state a practice whatever the practice model reads: "may indicate … whether or not they wish to receive
+# such information", "to object to any unsolicited information … regarding promotions" (CloudSentric) state a way to
+# refuse marketing. A sentence writing them states the practice at least FLOOR of its threshold.
+_SUFFICIENT = {"objection-marketing": re.compile(
+    r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+(?:no\s+longer\s+)?receive\b|"
+    r"\bstop\s+receiving\b|\bno\s+longer\s+(?:wish|want)\s+to\s+receive\b|\bremove\w*\s+(?:\w+\s+){0,3}?from\s+"
+    r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b", re.IGNORECASE)}
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
@@ -388,6 +415,16 @@ def _not_among(found: np.ndarray, chosen: np.ndarray, n: int) -> np.ndarray:
     among = np.zeros(n, dtype=bool)
     among[chosen] = True
     return found[~among[found]]
+
+
+def _writing(text: str, spans: np.ndarray, words: re.Pattern) -> np.ndarray:
+    """Indices (ascending) of the sentences (`spans` into `text`, text order) in which `words` match."""
+    starts = np.fromiter((m.start() for m in words.finditer(text)), dtype=np.int64)
+    if not len(starts) or not len(spans):
+        return np.zeros(0, dtype=np.int64)
+    at = np.searchsorted(spans[:, 0], starts, side="right") - 1
+    inside = (at >= 0) & (starts < spans[np.clip(at, 0, None), 1])
+    return np.unique(at[inside]).astype(np.int64)
 
 
 def _best_first(scores: np.ndarray) -> Iterator[int]:
@@ -432,6 +469,11 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
                 np.zeros(len(evidence.spans), dtype=np.int64)
         if literal:  # a sentence holding the question's own words says it too, whatever its practice
             extra = _not_among(literal_sentences(counts, terms), chosen, len(evidence.spans))
+            chosen = np.concatenate([chosen, extra]).astype(np.int64)
+            strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
+        if topic_ids[topic] in _SUFFICIENT:  # a sentence in the practice's own words states it
+            extra = _not_among(_writing(text, evidence.spans, _SUFFICIENT[topic_ids[topic]]), chosen,
+                               len(evidence.spans))
             chosen = np.concatenate([chosen, extra]).astype(np.int64)
             strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
         if not len(chosen):

@@ -146,6 +146,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\badvis[eo]rs?\b|\blawyers?\b|\bsolicitors?\b|\baccountants?\b|\bauditors?\b|\blegal\s+counsel\b|"
          r"\bprofessional\s+(?:services?|firms?)\b"),
         (r"\binsurers?\b|\binsurance\s+(?:compan\w*|providers?|firms?)\b", r"\binsur\w*"),
+        # backups of data
+        (r"\bback(?:ed|ing|s)?[- ]?ups?\b", r"\bback(?:ed|ing|s)?[- ]?ups?\b|\bdisaster\s+recovery\b|\breplicat\w*"),
         # couriers and delivery firms
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
          r"\bcouriers?\b|\bdeliver(?:y|ies)\b|\bshipping\b|\blogistics\b|\bpostal\s+services?\b|\bcarriers?\b"),
@@ -162,8 +164,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),
         # rights a policy names when it grants them
         (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\s+(?:to|between)\s+(?:an?\s+)?"
-         r"(?:another|new|different|other)\b|\bmachine[- ]readable\b",  # not "move my data outside Europe"
-         r"\bportab\w*|\bmachine[- ]readable\b|"
+         r"(?:another|new|different|other)\b|\bmachine[- ]readable\b|"
+         # a copy to keep and take elsewhere; not data moved or exported abroad ("move my data outside
+         # Europe", "export my data to the US?")
+         r"\bdownload\w*\b|\bexport\w* (?:a copy of )?(?:all )?(?:of )?(?:my|our) (?:\w+ )?"
+         r"(?:data|information|details)\b(?! (?:to|outside|abroad|overseas|out)\b)",
+         r"\bportab\w*|\bmachine[- ]readable\b|\bdownload\w*|\bexport\w*|"
          r"\banother\s+(?:data\s+)?(?:controller|provider|organi[sz]ation|service)\b"),
         (r"\brestrict\w*\s+(?:the\s+)?(?:\w+\s+){0,2}?process\w*|\brestriction\s+of\b",
          r"\brestrict\w*\s+(?:\w+\s+){0,3}?process\w*|\brestriction\s+(?:of|on)\s+(?:\w+\s+){0,2}?process\w*|"

@@ -1,0 +1,132 @@
+"""How a question's own wording reads the sentence that decides it, when its stance alone would mislead.
+
+"Do they do it *without* my consent?", "Do they *only* use session cookies?", "*Can I* stop them?", "Is it
+*free*?", "Do they keep it *forever*?", "Do they *need my consent*?": each asks something a plain "does" or "does
+not" of the deciding sentence does not answer the way the question means it (`qa.search.verdict` reads the stance;
+`qa.search.answer` applies these readings to its rows).
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
+
+# A question whether the company does something *without* a safeguard ("without any agreement", "without
+# asking us first", "without telling me") is answered "no" by a sentence that names the safeguard ("covered
+# by appropriate transfer agreements", "we will always seek your permission first") or denies doing it
+# without one ("never ... without explicit permission"); "yes" only by one that says it does it without.
+_WITHOUT = re.compile(
+    r"\bwithout\s+(?:(?:any|my|our|your|their|a|an|the|first)\s+)*(?:\w+\s+){0,2}?(?:agreements?|consent|permission|"
+    r"asking|telling|notice|notif\w*|contracts?|safeguards?|protections?|legal\s+basis|basis|confidentiality|"
+    r"approval|authori[sz]ation|warning|checks?)\b", re.IGNORECASE)
+
+
+def asks_without(question: str) -> bool:
+    """Whether a yes-no `question` asks if the company does something without a safeguard (`_WITHOUT`)."""
+    return question_kind(question) == YES_NO and bool(_WITHOUT.search(question))
+
+
+def without_verdict(sentence: str) -> str:
+    """The verdict of the deciding `sentence` for a question `asks_without`: YES only when it says the company
+    acts without a safeguard and denies nothing, else NO."""
+    if not re.search(r"\bwithout\b", sentence, re.IGNORECASE):
+        return NO
+    rest = re.sub(r"\bwithout\s+your\s+(?:prior\s+)?(?:consent|permission)", " ", sentence, flags=re.IGNORECASE)
+    return NO if negated_by_words(rest) else YES
+
+
+# "Do they only use session cookies?", "Is the statement only about their website?": a sentence saying it is
+# broader ("we use both types", "it also applies to … as well as …") answers "no".
+_ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
+# "only if", and "only (for) as long as necessary", "only when…": a condition or a limit, no "only this kind"
+_NOT_RESTRICTING = re.compile(r"\bnot\s+only\b|\bthe\s+only\b|\bonly\s+if\b|\bif\s+only\b|"
+                              r"\bonly\s+(?:for\s+)?as\s+long\s+as\b|\bonly\s+(?:when|where|while|until|after|to\s+the\s+extent)\b",
+                              re.IGNORECASE)
+BROADER = re.compile(r"\bboth\b|\bas\s+well\s+as\b|\balso\b|\bin\s+addition\b|\bas\s+well\b", re.IGNORECASE)
+
+
+def asks_only(question: str) -> bool:
+    """Whether a yes-no `question` asks if something is so *only* (of one kind, place or use)."""
+    return question_kind(question) == YES_NO and bool(_ONLY.search(question)) and \
+        not _NOT_RESTRICTING.search(question)
+
+
+# "Can I stop Concero sending me marketing?" beside "If you have not opted in to our marketing process, we will
+# not contact you": the company's "not" is the user's freedom. A question about what the user can do is "no"
+# only beside a sentence that denies the user it ("you cannot", "it is not possible", "unable to").
+_USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_IN}(?:am\s+i|are\s+we)\s+able\b|"
+                       rf"^\s*{LEAD_IN}(?:do|does)\s+(?:i|we)\s+have\s+(?:the|a|any)\s+right\b|"
+                       rf"^\s*{LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b|"
+                       # "Which companies let me delete my data?", "Does X allow me to opt out?"
+                       r"\b(?:let|lets)\s+(?:me|us)\b|\ballows?\s+(?:me|us)\s+to\b|\b(?:am\s+i|are\s+we)\s+allowed\b",
+                       re.IGNORECASE)
+_DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
+                          r"are\s+not\s+(?:able|entitled|permitted)|will\s+not\s+be\s+able|have\s+no\s+right)\b|"
+                          r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)
+
+
+# "Can I get a copy of my data for free?": a quote naming a fee ("for a prescribed fee") says no, one saying it is
+# free ("free of charge", "we do not charge") yes.
+_ASKS_FREE = re.compile(r"\bfor\s+free\b|\bfree\s+of\s+charge\b|\bwithout\s+(?:paying|(?:a|any)\s+fee|charge)\b"
+                        r"|\bat\s+no\s+cost\b|\bis\s+(?:it|that|this)\s+free\b", re.IGNORECASE)
+_SAYS_FREE = re.compile(r"\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|"
+                        r"\bwithout\s+(?:a\s+|any\s+)?(?:fee|charge)\b|\bat\s+no\s+cost\b|"
+                        r"\b(?:not|never)\s+(?:\w+\s+)?(?:charge|ask\s+you\s+to\s+pay)\b|"
+                        r"\bfor\s+free\b", re.IGNORECASE)  # not "feel free to contact us"
+_NAMES_FEE = re.compile(r"\bfees?\b|\bcharg\w*|\bcosts?\b|\bpay\b", re.IGNORECASE)
+# "Do they keep my data forever?": only a quote keeping it without end says yes ("may be retained indefinitely");
+# one that bounds it (a period, "as long as necessary", "until", deletion) says no.
+_ASKSFOREVER = re.compile(FOREVER, re.IGNORECASE)
+_WITHOUT_END = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bno\s+(?:time\s+)?limit\b|\bin\s+perpetuity\b|"
+                          # not "permanently deleted"
+                          r"\bpermanently\b(?!\s+(?:delet|eras|remov|destroy))", re.IGNORECASE)
+_BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup\s+to\b|\bmaximum\b|\bperiods?\b|"
+                      r"\bduration\b|\bnecessary\b|\bdelet\w*|\berase\w*|\bexpir\w*|\banonymi[sz]\w*|"
+                      r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\(\d+\)\s+)?"
+                      r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
+
+# "we cannot be held responsible for your own security measures": the company disowns what the user does, which
+# answers a question on responsibility ("will they take responsibility if my systems are hacked?") and no other.
+_YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\s+for\s+"
+                       r"(?:your|the\s+user'?s?|customers'?)\s+own\b[^;.]*", re.IGNORECASE)
+_ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
+
+
+# "Does Concero need my consent to contact me?" beside "If you have not opted in to our marketing process, we will not
+# contact you": a denial that hinges on consent says consent is needed, unless it says none is ("we do not need your
+# consent to…").
+_ASKS_CONSENT = re.compile(r"\b(?:need|require|ask|get|obtain|seek)\w*\s+(?:\w+\s+){0,2}?(?:consent|permission)\b|"
+                           r"\b(?:have|need)\s+to\s+opt[- ]?in\b", re.IGNORECASE)
+_NAMES_CONSENT = re.compile(r"\bconsent\w*|\bpermission\b|\bopt(?:s|ed)?[- ]?in\b", re.IGNORECASE)
+_NO_CONSENT_NEEDED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:need|require|ask|seek|obtain)\w*\s+"
+                                r"(?:\w+\s+){0,2}?(?:consent|permission)\b", re.IGNORECASE)
+
+
+def asked_verdict(question: str, verdict: str, sentence: str) -> str:
+    """`verdict` as the question's wording reads the deciding `sentence`, for a "yes" or "no":
+    - whether it is free (`_ASKS_FREE`): free YES, a fee named NO;
+    - whether data is kept forever (`_ASKSFOREVER`): kept without end YES, bounded NO (a passage giving no
+      time answers no such question: `DETAILS`);
+    - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES;
+    - a NO whose only denial disowns what the user does (`_YOUR_OWN`) is a YES unless responsibility is asked;
+    - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES.
+    Any other question or verdict is returned as it is."""
+    if verdict not in (YES, NO):
+        return verdict
+    if verdict == NO and _YOUR_OWN.search(sentence) and not _ASKS_RESPONSIBLE.search(question) and \
+            not negated_by_words(_YOUR_OWN.sub(" ", sentence)):
+        return YES
+    if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
+            not _NO_CONSENT_NEEDED.search(sentence):
+        return YES
+    if _ASKS_FREE.search(question):
+        return YES if _SAYS_FREE.search(sentence) else NO if _NAMES_FEE.search(sentence) else verdict
+    if _ASKSFOREVER.search(question) and question_kind(question) == YES_NO:
+        if _WITHOUT_END.search(sentence):  # "…retained indefinitely", not "no obligation to store it indefinitely"
+            return NO if negated_by_words(sentence) else YES
+        return NO if _BOUNDED.search(sentence) else verdict
+    if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
+        return verdict
+    return YES
