@@ -154,3 +154,31 @@ def test_words_of_refusing_marketing_and_a_change_to_the_policy_itself_decide(se
                         "core-office-it": "not_stated", "23technology": "not_stated"}, verdicts
     [row] = engine.answer("Does Concero need my consent to contact me?").rows
     assert row.verdict == "yes" and "opted in" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_a_phone_number_is_the_companys_own_and_a_reply_within_a_month_is_read(seed_index_dir, real_embedder):
+    """"What is CT1's phone number?" quoted "Company number: 16827653"; Concero's "0333 111 0004" was missed for its
+    company number; "respond to requests within a month" was read as no practice (security and cookie quotes)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("What is CT1's phone number?").rows
+    assert row.verdict == "not_stated", [q.text for q in row.quotes]  # only the ICO's helpline is given
+    [row] = engine.answer("What is the phone number for Concero?").rows
+    assert row.verdict == "stated" and "0333 111 0004" in row.quotes[0].text, [q.text for q in row.quotes]
+    rows = {r.policy: r for r in engine.answer("Which companies respond to requests within a month?").rows}
+    assert "30 calendar days" in rows["core-office-it"].quotes[0].text, [q.text for q in rows["core-office-it"].quotes]
+    assert rows["cloudsentric"].verdict == "not_stated"
+
+
+def test_questions_in_the_users_own_words_are_answered_from_the_right_sentence(seed_index_dir, real_embedder):
+    """A company named in a sentence before the question ("…from 23T. Who do they…?") was read as no subject (all
+    five answered); "How do I stop them?" after a marketing email quoted how CloudSentric obtains data; "Was the call
+    recorded?" read no practice ("not stated" beside 23T's "(including voice recording)")."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = engine.answer("I bought a laptop from 23T. Who do they share my address with?").rows
+    assert [r.policy for r in rows] == ["23technology"]
+    [row] = engine.answer("I got a marketing email from CloudSentric. How do I stop them?").rows
+    assert "wish to receive" in row.quotes[0].text or "object to" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("I called 23T's support line. Was the call recorded?").rows
+    assert row.verdict == "yes" and "voice recording" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("Will Core Office IT tell me if they lose my data?").rows
+    assert row.verdict == "not_stated", [q.text for q in row.quotes]

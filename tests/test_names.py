@@ -28,6 +28,9 @@ POLICIES = {
     ("what does ct1 collect?", ("ct1-technologies",)),  # a name with a digit, in lower case
     ("Does CT 1 use cookies?", ("ct1-technologies",)),  # spaces moved
     ("Does it sell my data?", ()),  # "IT" is case-sensitive
+    # a company named in a sentence before the question is whom it is about, even after "from"
+    ("I bought a laptop from 23T. Who do they share my address with?", ("23technology",)),
+    ("Which companies share data with 23T?", ()),
 ])
 def test_routing(question, routed):
     assert match_names(question, POLICIES).policies == routed

@@ -242,3 +242,12 @@ def test_the_lead_in_of_a_list_item_is_found_and_a_plain_sentence_has_none(text,
     assert lead is not None and text[lead[0]:lead[1]] == lead_in
     assert lead_in_of(policy, (0, text.index("\n"))) is None  # the first sentence: no list item
     assert lead_in_of(policy, lead) is None  # the lead-in itself
+
+
+def test_a_phone_number_on_its_own_line_is_quoted_with_its_lead_in(seeds):
+    """Concero's "…contact us with the details below:" lists an email address and "0333 111 0004": the number has
+    no letter, yet is no bare section number ("8.1") to skip."""
+    concero = seeds["concero"]
+    [quote] = quotes_for(concero, "0333 111 0004")
+    assert quote.text.startswith("If you would like to talk to us") and quote.text.endswith("0333 111 0004")
+    assert quote.text == concero.text[quote.start:quote.end]

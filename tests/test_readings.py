@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from qa.search.evidence import Decision, cued_topics, marketing_guard
+from qa.search.cues import cued_topics
+from qa.search.evidence import Decision, marketing_guard
 from qa.search.marking import naming, naming_decision
 from qa.search.readings import asked_verdict
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
@@ -290,3 +291,65 @@ def test_words_of_refusing_marketing_state_the_objection_whatever_the_model_read
             "You may object to any unsolicited information. We keep your data.")
     spans = np.array([[0, 21], [22, 102], [103, 147], [148, 166]], dtype=np.int64)
     assert _writing(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [1, 2]
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("Does CloudSentric get financial information about me from third parties?", "data-collected"),
+    ("Do they buy my details from data brokers?", "data-collected"),
+    ("Does Concero charge for extra copies of my data?", "access"),
+    ("Is there a fee for a subject access request?", "access"),
+])
+def test_where_data_comes_from_and_a_fee_for_a_copy_are_read(question, topic):
+    topics = ["data-collected", "sharing", "access", "retention"]
+    assert cued_topics(question, topics) == [topic]
+
+
+def test_an_exception_introduced_by_unless_is_no_denial_but_a_condition_is():
+    from qa.search.verdict import excepts
+
+    assert excepts("We will never share your data with a third party, unless we need to use one to provide our service.")
+    assert excepts("It is not shared with third parties unless required by law.")
+    assert not excepts("We will not send you marketing unless you consent to it.")
+    assert not excepts("We do not retain personal information unless you choose to provide it.")
+    assert not excepts("It is not shared with third parties unless we give prior notice and choice.")
+
+
+def test_without_a_court_order_asks_for_a_safeguard():
+    from qa.search.readings import asks_without
+
+    assert asks_without("Will CT1 disclose my data to the police without a court order?")
+    assert asks_without("Do they hand data to the police without a warrant?")
+
+
+def test_a_company_number_is_no_phone_number_and_a_named_company_asks_for_one():
+    from qa.search.verdict import demanded
+
+    [phone] = demanded("What is CT1's phone number?")
+    assert not phone.search("Company number: 16827653") and not phone.search("company number: 06673066")
+    assert phone.search("0333 111 0004") and phone.search("by calling 01404 384483") and phone.search("+44 1404384483")
+    assert "contact-dpo" in cued_topics("What is CT1's phone number?", ["contact-dpo", "data-collected"])
+    assert "contact-dpo" not in cued_topics("Does CT1 collect my phone number?", ["contact-dpo", "data-collected"])
+
+
+def test_a_way_to_reach_the_company_is_looked_for_beyond_the_first_passage_but_not_in_the_regulators():
+    from qa.search.marking import reaching
+    from qa.search.verdict import demanded
+    from qa.types import Hit
+
+    demands = demanded("What is the phone number for Concero?")
+    own = Hit("p", "P", "Contact us", 0, 40, "Contact us\n\n 0333 111 0004", 1.0, "a")
+    regulators = Hit("p", "P", "Complaints", 50, 99, "Information Commissioner's Office\nTel: 0303 123 1113", 1.0, "b")
+    found = Decision(True, (13, 26), 0.0, 0.9, "contact-dpo", 1.0)
+    assert reaching(demands, lambda test: found, lambda sentence: own) == (own, found)
+    assert reaching(demands, lambda test: found, lambda sentence: regulators) is None
+    assert reaching(demanded("How long do they keep it?"), lambda test: found, lambda sentence: own) is None
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("I got a marketing email from CloudSentric. How do I stop them?", "objection-marketing"),
+    ("I called 23T's support line. Was the call recorded?", "data-collected"),
+    ("Will Core Office IT tell me if they lose my data?", "security"),
+    ("I emailed them last year. Do they still have it?", "retention"),
+])
+def test_a_question_in_the_users_own_words_is_read(question, topic):
+    assert topic in cued_topics(question, ["objection-marketing", "data-collected", "security", "retention"])

@@ -381,7 +381,8 @@ def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, nam
     ("Contact the seller about your order.", False),
 ])
 def test_a_sale_is_named_by_selling_not_by_sellers(text, names_it):
-    from qa.search.evidence import _REQUIRED, cued_topics
+    from qa.search.cues import cued_topics
+    from qa.search.evidence import _REQUIRED
 
     assert bool(_REQUIRED["sale"].search(text)) is names_it
     assert ("sale" in cued_topics(text, ["sale"])) is names_it
@@ -421,7 +422,7 @@ def test_has_it_ever_been_hacked_asks_for_a_breach():
     ("Which companies train their staff on data protection?", True),
 ])
 def test_is_it_safe_asks_about_security(question, security):
-    from qa.search.evidence import cued_topics
+    from qa.search.cues import cued_topics
 
     assert ("security" in cued_topics(question, ["security"])) is security
 
@@ -437,7 +438,7 @@ def test_is_it_safe_asks_about_security(question, security):
     ("Which companies keep my data in the UK?", False), ("Which companies keep my data only in the EU?", False),
 ])
 def test_how_long_to_act_on_a_request_is_no_retention_question(question, retention):
-    from qa.search.evidence import cued_topics
+    from qa.search.cues import cued_topics
 
     assert ("retention" in cued_topics(question, ["retention"])) is retention
 
@@ -449,7 +450,7 @@ def test_how_long_to_act_on_a_request_is_no_retention_question(question, retenti
     ("Who uses my data?", False), ("Does Concero use cookies to track me?", False),
 ])
 def test_using_data_to_do_something_asks_about_purposes(question, purposes):
-    from qa.search.evidence import cued_topics
+    from qa.search.cues import cued_topics
 
     assert ("purposes" in cued_topics(question, ["purposes"])) is purposes
 
@@ -462,7 +463,7 @@ def test_using_data_to_do_something_asks_about_purposes(question, purposes):
     ("Can I tell CloudSentric to stop sending me stuff about their new products?", "objection-marketing"),
 ])
 def test_handing_data_on_seeing_what_is_held_and_stopping_mail_are_cued(question, topic):
-    from qa.search.evidence import cued_topics
+    from qa.search.cues import cued_topics
 
     assert topic in cued_topics(question, [topic])
     assert not cued_topics("Does Concero send engineers to our school?", ["sharing"])
@@ -476,7 +477,7 @@ def test_handing_data_on_seeing_what_is_held_and_stopping_mail_are_cued(question
     ("What does CloudSentric do with my email address?", []), ("What's their email address?", ["contact-dpo"]),
 ])
 def test_the_company_sold_is_a_business_transfer_and_my_email_address_no_contact(question, topics):
-    from qa.search.evidence import cued_topics
+    from qa.search.cues import cued_topics
 
     assert cued_topics(question, ["sale", "sharing", "contact-dpo"]) == topics
 
@@ -491,7 +492,7 @@ def test_the_company_sold_is_a_business_transfer_and_my_email_address_no_contact
     ("Which countries does Zoom send my data to?", True), ("is the information about where i go stored?", False),
 ])
 def test_only_in_the_uk_or_eu_asks_about_international_transfers(question, transfers):
-    from qa.search.evidence import cued_topics
+    from qa.search.cues import cued_topics
 
     assert ("international-transfers" in cued_topics(question, ["international-transfers"])) is transfers
 

@@ -44,15 +44,10 @@ import numpy as np
 from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
-from qa.search.evidence import (
-    Decision,
-    cued_topics,
-    decide,
-    literal_sentences,
-    marketing_guard,
-)
-from qa.search.marking import both, gives, giving, naming, naming_decision, writing_first
-from qa.search.names import match_names, name_matcher, own_name_guard, subject_organisations, without_names
+from qa.search.cues import cued_topics
+from qa.search.evidence import Decision, decide, literal_sentences, marketing_guard
+from qa.search.marking import both, gives, giving, naming, naming_decision, reaching, writing_first
+from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.readings import BROADER, asked_verdict, asks_only, asks_without, without_verdict
 from qa.search.reranker import keep_literal, rerank_candidates
@@ -116,28 +111,6 @@ MANY_DEPTH = 4  # candidates reranked per decided policy there (the reranker emb
 EVIDENCE_ALL = 2000  # up to this many policies in scope, every one is checked for the practice asked about
 
 
-# An organisation is named beside a company when only "or", "and", a comma or a slash stands between them.
-_BESIDE = r"\s*(?:,\s*(?:and\s+|or\s+)?|\s(?:or|and|&|vs\.?|versus|nor)\s+|/\s*)\s*"
-
-
-def _named_beside(question: str, routed: Sequence[str], policies: dict, match) -> tuple[str, ...]:
-    """Organisations with no policy here that `question` names as its subject beside a company it routes to
-    ("Does Facebook or Concero sell my data?" -> ("Facebook",)); `match_names` reports them only when it
-    routes to none. A third party named elsewhere ("Does Concero share my data with Google?") is not one."""
-    names = [n for pid in routed for n in (policies[pid].name, pid, *policies[pid].aliases) if n]
-    names += [typed for typed, _ in match.corrections]
-    matcher = name_matcher(policies)  # compiled once per index: a set of every name per question took 25 ms at 6,000
-    found = []
-    for organisation in subject_organisations(question):
-        if matcher.is_known(organisation):
-            continue
-        org = re.escape(organisation)
-        if any(re.search(rf"(?<!\w){org}{_BESIDE}{re.escape(n)}(?!\w)|(?<!\w){re.escape(n)}{_BESIDE}{org}(?!\w)",
-                         question, re.IGNORECASE) for n in names):
-            found.append(organisation)
-    return tuple(found)
-
-
 def _mentions(engine, organisations: Sequence[str], limit: int = MENTIONS_SHOWN) -> tuple[Hit, ...]:
     """Passages of indexed policies whose text names one of `organisations` (whole words)."""
     patterns = [re.compile(rf"(?<!\w){re.escape(o)}(?!\w)", re.IGNORECASE) for o in organisations]
@@ -193,7 +166,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     else:
         routed = list(match.policies)
         # Named beside an indexed company ("Does Facebook or Concero sell…"): not indexed either.
-        not_indexed = match.not_indexed or _named_beside(interpreted, routed, engine.policies, match)
+        not_indexed = match.not_indexed or named_beside(interpreted, routed, engine.policies, match)
         scope = routed or ([] if not_indexed else list(engine.policies))
     reranker = engine.reranker if rerank else None
     settings = engine.settings
@@ -404,9 +377,14 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             negated: float | None = decision.negated
             if literal is not None:
                 sentence, negated = literal, None
-            lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
-            if not gives(lead, asked.demands):
-                return not_stated  # "how long…?" and the passage that answers gives no length of time
+            hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
+            lead = hold(sentence)
+            if not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
+                found = reaching(asked.demands, functools.partial(lambda s, test: decided(s, both(accepts, test)),
+                                                                  scale), hold)
+                if found is None:
+                    return not_stated
+                lead, sentence, negated = found[0], found[1].sentence or sentence, found[1].negated
             if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
                 sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
                                            functools.partial(decided, scale))

@@ -14,7 +14,7 @@ from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
 from qa.search.passages import led_by
 from qa.search.specific import written_name
-from qa.search.verdict import PLACE
+from qa.search.verdict import CONTACT_DETAILS, PLACE
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -76,6 +76,28 @@ def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], d
     if found.sentence is None or not lead.start <= found.sentence[0] < found.sentence[1] <= lead.end:
         return chosen
     return found.sentence, found.negated
+
+
+# A regulator's contact block ("Information Commissioner's Office … Helpline: 0303 123 1113") gives no way to reach
+# the company.
+_REGULATOR = re.compile(r"\bInformation\s+Commissioner|\bICO\b|\bsupervisory\s+authorit\w*|\bdata\s+protection\s+"
+                        r"(?:authority|regulator)\b", re.IGNORECASE)
+
+
+def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
+             hold: Callable[[tuple[int, int]], Hit]) -> tuple[Hit, Decision] | None:
+    """For a question asking only how to reach the company (`verdict.CONTACT_DETAILS`: "What is the phone number
+    for Concero?"), whose chosen passage gives no such detail ("…company number: 06673066…"): the passage and
+    decision of the sentence stating the practice that gives it ("0333 111 0004"), unless that passage is a
+    regulator's; else None. `decided(test)` decides the policy again among the sentences passing `test`;
+    `hold(sentence)` is the passage holding a sentence."""
+    if not demands or not all(d in CONTACT_DETAILS for d in demands):
+        return None
+    found = decided(lambda sentence: all(d.search(sentence) for d in demands))
+    if not found.stated or found.sentence is None:
+        return None
+    lead = hold(found.sentence)
+    return None if _REGULATOR.search(lead.text) or not gives(lead, demands) else (lead, found)
 
 
 def gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:

@@ -58,6 +58,8 @@ _LIMITS_PREVIOUS = re.compile(
 _DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")
 _LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+PHONE_DIGITS = 7  # a line of no letters with this many digits is a phone number, not a bare number ("8.2")
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,9 @@ class _Reader:
         return any(s <= span[0] and span[1] <= e for s, e in self.heading_lines)
 
     def is_bare(self, span: Span) -> bool:
-        """No letter in it: a number ("8.2"), a rule, an empty line."""
-        return not _LETTER.search(self.text[span[0]:span[1]])
+        """No letter in it: a number ("8.2"), a rule, an empty line; not a phone number ("0333 111 0004")."""
+        words = self.text[span[0]:span[1]]
+        return not _LETTER.search(words) and len(_DIGIT.findall(words)) < PHONE_DIGITS
 
     def quotable(self, span: Span) -> bool:
         return not self.is_heading(span) and not self.is_bare(span)

@@ -19,7 +19,7 @@ from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_word
 _WITHOUT = re.compile(
     r"\bwithout\s+(?:(?:any|my|our|your|their|a|an|the|first)\s+)*(?:\w+\s+){0,2}?(?:agreements?|consent|permission|"
     r"asking|telling|notice|notif\w*|contracts?|safeguards?|protections?|legal\s+basis|basis|confidentiality|"
-    r"approval|authori[sz]ation|warning|checks?)\b", re.IGNORECASE)
+    r"approval|authori[sz]ation|warning|checks?|(?:court\s+)?orders?|warrants?|subpoenas?)\b", re.IGNORECASE)
 
 
 def asks_without(question: str) -> bool:

@@ -158,7 +158,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\btrain\w*\b[^.;]{0,40}?\b(?:staff|employees?|personnel|workforce|team\s+members|colleagues)\b"),
         # how soon a request is answered: a time to reply, not how long data is kept
         (r"\bhow\s+(?:long|quickly|soon|fast)\b(?:\s+\w+){0,6}?\s+(?:reply|replies|respond\w*|response|answer\w*)\b|"
-         r"\b(?:reply|response)\s+times?\b|\brespond\w*\s+within\b",
+         r"\b(?:reply|response)\s+times?\b|\b(?:respond|reply|replies|answer)\w*\b(?:\s+\w+){0,3}?\s+within\b",
          r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle|complete|fulfil\w*|action)\b[^.;]{0,120}?"
          r"\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
          r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),

@@ -139,7 +139,12 @@ _NOT_A_DENIAL = re.compile(
     r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*", re.IGNORECASE)
 
 
-_EXCEPT = re.compile(r"\b(?:except|excepting|save\s+as)\b", re.IGNORECASE)
+# "unless we need to use a third party to help provide our service", "unless required by law" except a case in which
+# the company does it; "unless you choose to provide it", "unless we give prior notice" are conditions, no exception
+_EXCEPT = re.compile(r"\b(?:except|excepting|save\s+as)\b|"
+                     r"\bunless\s+(?:we\s+(?:need|have\s+to|are\s+(?:required|obliged))|"
+                     r"(?:it\s+is\s+|we\s+are\s+|legally\s+|otherwise\s+)?(?:required|necessary|obliged|compelled))\b",
+                     re.IGNORECASE)
 
 
 def excepts(sentence: str) -> bool:
@@ -208,14 +213,16 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("phone number",
      re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
                 r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
-                r"\bwhat(?:'s|’s|\s+is)\s+(?:their|its|the)\s+(?:\w+\s+)?(?:phone|telephone)\s+number\b",
+                r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?:phone|telephone)\s+numbers?\b",
                 re.IGNORECASE),
-     re.compile(r"(?<![\d-])(?:\+\d{1,3}[\s.-]?)?\(?0?\d{2,5}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4}(?![\d-])|"
-                r"\b1-\d{3}-[\dA-Za-z-]{7,}")),
+     # digits in groups ("0333 111 0004", "(555) 123-4567") or a whole national number ("01404384483"); not a
+     # company number ("Company number: 16827653")
+     re.compile(r"(?<![\d-])(?:(?:\+\d{1,3}[\s.-]?)?\(?0?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}|"
+                r"(?:\+\d{1,3}[\s.-]?|0)\d{9,10})(?![\d-])|\b1-\d{3}-[\dA-Za-z-]{7,}")),
     ("email address",
      re.compile(r"\be-?mail\s+address\b.{0,40}\b(?:write|contact|reach|send|email)\b|"
                 r"\b(?:write|contact|reach|send)\b.{0,40}\be-?mail\s+address\b|"
-                r"\bwhat(?:'s|’s|\s+is)\s+(?:their|its|the)\s+(?:\w+\s+)?e-?mail(?:\s+address)?\b", re.IGNORECASE),
+                r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?e-?mail(?:\s+address)?\b", re.IGNORECASE),
      re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("credit check",
      re.compile(r"\bcredit\s*(?:check|history|histories|score|rating|reference|search)\w*|\bcreditworth\w*",
@@ -233,7 +240,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("breach notification",
      re.compile(r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,60}\bbreach\w*|\bbreach\w*.{0,40}\bnotif\w*|"
                 r"\b(?:if|when|after|once|in\s+(?:the\s+)?(?:event|case))\s+(?:of\s+)?(?:\w+\s+){0,4}breach\w*|"
-                r"\bever\s+(?:been\s+)?(?:hacked|breached|compromised)\b|\b(?:hacked|breached)\s+(?:before|in\s+the\s+past)\b",
+                r"\bever\s+(?:been\s+)?(?:hacked|breached|compromised)\b|\b(?:hacked|breached)\s+(?:before|in\s+the\s+past)\b|"
+                r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,40}\b(?:lose|loses|lost|leak\w*)\s+(?:my|our|your|the)\s+"
+                r"(?:\w+\s+)?(?:data|information|details)\b",
                 re.IGNORECASE),
      re.compile(r"\bbreach\w*|\bhack(?:ed|s)\b|\bsecurity\s+incidents?\b", re.IGNORECASE)),
     ("date",
@@ -252,6 +261,11 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bautomated\b|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
                 re.IGNORECASE)),
 )
+
+
+# The details that tell a user how to reach the company: a policy gives them anywhere ("Contact us … 0333 111 0004"),
+# so the sentence giving one is looked for beyond the passage the question's words lead to (`marking.reaching`).
+CONTACT_DETAILS = frozenset(gives for name, _, gives in DETAILS if name in ("address", "phone number", "email address"))
 
 
 def demanded(question: str) -> tuple[re.Pattern, ...]:

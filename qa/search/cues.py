@@ -1,0 +1,127 @@
+"""Which practices a question names outright: "Does X *sell*…", "*How long*…", "*children*".
+
+The practice model's question head learnt from a few hundred app-store questions and misses such plain cues in
+questions about UK IT firms; a cue adds its practice to those the head reads (`qa.search.answer`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.search.specific import COMPANY_SOLD
+from qa.search.verdict import ASKS_PLACE
+
+# Words that name a practice outright in a question ("Does X *sell*…", "*How long*…", "*children*"). The
+# question head learnt from a few hundred app-store questions and misses such plain cues in questions about
+# UK IT firms; a cue adds its practice to those the head reads. Keys are the practice model's topic ids.
+_CUES = {
+    # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
+    "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*)",
+    # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
+    "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
+                 r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)|"
+                 # "I emailed them a complaint last year. Do they still have it?"
+                 r"\bstill (?:have|hold|keep|store)\w*\b|"
+                 # "keep my data because the law requires it", "hang on to my information"; not "keep my data safe"
+                 r"\b(?:keep\w*|hang\w* on to|hold\w* on to) (?:my|our|your|the|this) (?:\w+ )?"
+                 r"(?:data|information|details|info|records?)\b(?! (?:safe|secure|private|confidential|up to date|"
+                 r"accurate|updated|correct|in|within|inside|outside|on|only)\b)",
+    "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
+    "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
+    # "how quickly do they answer a data request?": a request about one's data is made under the access rights
+    "access": r"\bcopy of\b|\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"
+              # "how quickly will they respond to me?": how soon a request about one's data is dealt with
+              r"\bhow\s+(?:quickly|soon|fast|long)\b.{0,80}?\b(?:respond|reply|replies|answer|get\s+back)\w*|"
+              # "do they charge for extra copies of my data?": a fee for what the access rights give
+              r"\b(?:charg|fee|pay)\w*\b.{0,30}?\b(?:cop(?:y|ies)|(?:data|access|subject)\s+requests?)\b|"
+              r"\b(?:answer|respond\w*|reply|replies|deal\w*)\s+(?:to\s+|with\s+)?(?:(?:my|a|your|our|any|data|access)\s+)?"
+              r"requests?\b|"
+              # not who in the company may get at it ("do they restrict access to my data internally?": security)
+              r"(?<!restrict )(?<!restricts )(?<!limit )(?<!limits )(?<!control )"
+              r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
+              r"\bsee (?:my|what) (?:data|information)|"
+              # "download my data", "export all of my data" (not "export my data to the US")
+              r"\b(?:download|export)\w* (?:a copy of )?(?:all )?(?:of )?(?:my|our|the) (?:\w+ )?"
+              r"(?:data|information|details|records)\b(?! (?:to|outside|abroad|overseas|out)\b)|"
+              r"\bcorrect\w*|\brectif\w*|\bupdate my\b|\binaccurate\b|"
+              r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
+              # "what they hold on me", "what data do you have about me"
+              r"\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|keeps) "
+              r"(?:on|about) me\b",
+    "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
+    # not data received from third parties ("do they get my details from third parties?": data collected)
+    "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|(?<!from )\bthird[- ]part\w*|"
+               r"\bgive (?:\w+ ){0,3}to\b|\bhand\w* (?:\w+ ){0,3}over\b|"
+               # "pass my details to", "send my data to its suppliers", "show my data to", "hand my data to"
+               r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
+               r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)|"
+               # "do they use service providers / subcontractors to process my data?" (not "a data processor")
+               r"\b(?:service providers?|sub-?contractors?|sub-?processors?|(?<!data )processors|vendors|suppliers)\b",
+    "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
+                               r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
+                               r"\bin the (?:uk|eea|eu) only\b|\bother countries\b|"
+                               # "outside Europe", "move my data out of the UK"
+                               r"\b(?:outside|out of|beyond) (?:the )?(?:uk|eea|eu|europe\w*|united kingdom|britain)\b|"
+                               # "do they keep my data in the UK?"
+                               r"\b(?:keep|kept|stor|hold|held|host|process)\w* (?:\w+ ){0,4}?(?:in|within|inside) "
+                               r"(?:the )?(?:uk|eea|eu|europe|united kingdom|britain|great britain|england)\b|"
+                               # "do they send my data to the US?"
+                               r"\b(?:send|sent|transfer|move|stor|host|process|keep)\w* (?:\w+ ){0,4}(?:to|in) "
+                               r"(?:the )?(?:u\.s\.|(?:(?-i:US|USA|U\.S\.)|united states|america|india|china|canada|"
+                               r"australia|another country|other countries|third countries)\b)|"
+                               # "where is my data stored?", "where do they keep it?": in which country
+                               + ASKS_PLACE.pattern,
+    "security": r"\bsecur\w*|\bprotect\w* my\b|\b(?:restrict|limit|control)\w* (?:\w+ )?access\b|"
+                r"\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
+                r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\bstaff training\b|"
+                # "will they tell me if they lose my data?"
+                r"\b(?:lose|loses|lost|leak\w*)\s+(?:my|our|your|the)\s+(?:\w+\s+)?(?:data|information|details)\b",
+    "complaints": r"\bcomplain\w*|\bico\b|\bregulator\b|\bsupervisory authority\b",
+    # "their email address", not "what do they do with my email address?"
+    "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|"
+                   r"\b(?:their|its|what|which|an?|the)\s+(?:contact\s+)?e-?mail address\b|"
+                   r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)|"
+                   # "What is Concero's phone number?", "Which companies give a phone number to contact them?"
+                   r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?:phone|telephone)\s+numbers?\b|"
+                   r"\b(?:give|gives|list|lists|provide|provides|publish\w*)\s+(?:a\s+|their\s+|its\s+)?"
+                   r"(?:phone|telephone)\s+numbers?\b",
+    "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
+    # sending marketing is a purpose ("Do they use my data for marketing?"); refusing it is an objection
+    "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bobject\w*|"
+                           r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b|"
+                           # "how do I stop marketing emails?", "get off their mailing list"
+                           r"\bstop (?:\w+ ){0,2}(?:e-?mails?|marketing|newsletters?|messages|mailings?|texts|calls)\b|"
+                           r"\b(?:mailing|marketing) lists?\b|\bno longer (?:receive|get)\b|"
+                           # "I got a marketing email from CloudSentric. How do I stop them?"
+                           r"^(?=.*\b(?:marketing|promotional|newsletters?|spam|mailings?)\b).*\bstop\b|"
+                           # "do they need my consent to contact me?": agreeing to be sent marketing
+                           r"\b(?:consent|permission|opt(?:ed)?[- ]?in)\b[^?]{0,40}?"
+                           r"\b(?:contact|e-?mail|call|text|phon|market)\w*",
+    "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
+                      r"\bpolicy (?:is )?(?:changes?|updated?)\b",
+    # "I called 23T's support line. Was the call recorded?": recording calls is collecting data (how long "a call
+    # recording" is kept is no such question)
+    "data-collected": r"\b(?:calls?|phone|voice|chats?)\b.{0,40}\brecord(?:s|ed)?\b|"
+                      r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
+                      r"\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
+                      r"\bhold (?:\w+ ){0,2}about\b|"
+                      # "do they get financial information about me from third parties?"
+                      r"\b(?:get|gets|obtain\w*|receiv\w*|source\w*|buy\w*|purchas\w*|acquir\w*)\b[^?]{0,60}?\bfrom\s+"
+                      r"(?:third[- ]part\w*|other\s+(?:companies|sources|organi[sz]ations|firms)|data\s+brokers|"
+                      r"list\s+brokers|credit\s+(?:reference\s+)?agencies|public\s+(?:sources|records))",
+    "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
+                r"\bmarketing\b|\bnewsletters?\b|"
+                r"\bwhy (?:do|does)\b|"
+                # "How does 23Technology use my personal information?"
+                r"\bhow (?:do|does|will|would|can|could) (?:\w+ ){1,3}?use (?:my|our|your|the|this|their) (?:\w+ )?"
+                r"(?:data|information|details|info)\b|"
+                # "do they use my personal data to detect fraud?", "…the data it collects for research?"
+                r"\bus(?:e|es|ed|ing) (?:\w+ ){0,3}?(?:data|information|details|info)\b(?: \w+){0,3}? (?:to|for)\b",
+}
+_CUE_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in _CUES.items()}
+
+
+def cued_topics(question: str, known: Sequence[str]) -> list[str]:
+    """The practices (among `known`) a question names outright, in `known` order."""
+    return [t for t in known if t in _CUE_PATTERNS and _CUE_PATTERNS[t].search(question)]
