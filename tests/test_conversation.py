@@ -58,3 +58,12 @@ def test_does_another_company_have_one_asks_the_earlier_question_of_it():
     assert resolve_question("does CloudSentric have one?", [dpo], POLICIES) == "Who is CloudSentric's DPO?"
     expected = "Who is Concero Technology Services's DPO?"
     assert resolve_question("and Concero, do they have one too?", [dpo], POLICIES) == expected
+
+
+def test_them_that_a_user_turns_off_or_deletes_is_the_things_asked_about_not_the_company():
+    cookies = turn("Does CT1 Technologies use cookies?", ("ct1-technologies",))
+    assert resolve_question("can I turn them off?", [cookies], POLICIES) == "Can I turn cookies off (CT1 Technologies)?"
+    calls = turn("Does Concero record my calls?", ("concero",))
+    assert resolve_question("can I delete them?", [calls], POLICIES) == \
+        "Can I delete calls (Concero Technology Services)?"
+    assert resolve_question("can I contact them?", [calls], POLICIES) == "Can I contact Concero Technology Services?"

@@ -39,8 +39,19 @@ def _capitalise(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
 
 
-def _replace_pronouns(question: str, company: str, topic_phrase: str | None) -> tuple[str, bool]:
-    """Put the company (and the earlier topic for "it") where the question has pronouns."""
+# "them" that a user turns off, blocks or deletes is the things the earlier question asked about ("Does CT1 use
+# cookies?" then "can I turn them off?"), not the company.
+_THING_THEM = re.compile(r"\b(?:turn|switch|opt)\s+them\s+(?:off|on|out)\b|"
+                         r"\b(?:disable|block|delete|clear|refuse|reject|accept|manage|control|remove|erase|see|read|"
+                         r"listen\s+to|hear)\s+them\b", re.IGNORECASE)
+_THINGS_ASKED = re.compile(r"\b(?:use|uses|record|records|send|sends|set|sets|place|places|keep|keeps|store|stores|"
+                           r"collect|collects)\s+(?:my\s+|your\s+|the\s+|any\s+)?(?:\w+\s+)?(\w+s)\b", re.IGNORECASE)
+
+
+def _replace_pronouns(question: str, company: str, topic_phrase: str | None,
+                      things: str | None = None) -> tuple[str, bool]:
+    """Put the company (and the earlier topic for "it", the earlier things for "them" a user turns off or
+    deletes) where the question has pronouns."""
     replaced = False
 
     def sub(pattern: str, value: str, text: str) -> str:
@@ -53,6 +64,9 @@ def _replace_pronouns(question: str, company: str, topic_phrase: str | None) -> 
     text = sub(r"\b(?:do|did)\s+they\b", f"does {company}", text)
     text = sub(r"\b(?:are|were)\s+they\b", f"is {company}", text)
     text = sub(r"\bthey\b", company, text)
+    if things and _THING_THEM.search(text):
+        text = sub(r"\bthem\b", things, text)
+        return (text if company in text else f"{text.rstrip(' ?')} ({company})?"), replaced
     text = sub(r"\bthem\b", company, text)
     if topic_phrase:
         text = re.sub(r"\b(share|sell|keep|store|use|delete|send|transfer|protect|hold|process)\s+it\b",
@@ -112,7 +126,9 @@ def resolve_question(question: str, history: Sequence[Any], policies: Mapping[st
     topic = _MY_DATA.search(previous_text)
     core = _LEAD_IN.sub("", question)
     # "it" after a verb of handling data is the data the conversation is about ("share it with").
-    rewritten, replaced = _replace_pronouns(core, company, topic.group(0) if topic else "my data")
+    things = _THINGS_ASKED.search(previous_text)
+    rewritten, replaced = _replace_pronouns(core, company, topic.group(0) if topic else "my data",
+                                            things.group(1) if things else None)
     if replaced:
         return _capitalise(rewritten)
     return f"{_capitalise(core).rstrip(' ?')} ({company})?"

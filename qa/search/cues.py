@@ -30,7 +30,8 @@ _CUES = {
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
-    "access": r"\bcopy of\b|\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"
+    "access": r"\bcopy of\b|\b(?:get|have|receive|request|obtain)\s+a\s+copy\b|"
+              r"\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"
               # "how quickly will they respond to me?": how soon a request about one's data is dealt with
               r"\bhow\s+(?:quickly|soon|fast|long)\b.{0,80}?\b(?:respond|reply|replies|answer|get\s+back)\w*|"
               # "do they charge for extra copies of my data?": a fee for what the access rights give
