@@ -353,3 +353,26 @@ def test_a_way_to_reach_the_company_is_looked_for_beyond_the_first_passage_but_n
 ])
 def test_a_question_in_the_users_own_words_is_read(question, topic):
     assert topic in cued_topics(question, ["objection-marketing", "data-collected", "security", "retention"])
+
+
+def test_who_else_can_see_my_data_is_no_access_request():
+    topics = ["access", "sharing", "security"]
+    assert "access" not in cued_topics("Who can see my data at Concero?", topics)
+    assert cued_topics("Can I see my data held by CT1?", topics) == ["access"]
+
+
+def test_marketing_by_post_must_be_written_as_post_or_letters():
+    asked = specific_things("Does 23T send me marketing by post?")
+    assert unmentioned(asked, "We may contact you by email. We collect your postal address. We will post the revised "
+                              "policy on our website.")
+    assert not unmentioned(asked, "We may send you offers by post or email.")
+    assert not unmentioned(asked, "You can opt out of our mailings at any time.")
+
+
+def test_an_address_asked_of_a_named_company_is_a_postal_one():
+    from qa.search.verdict import demanded
+
+    [address] = demanded("What is CloudSentric's address?")
+    assert address.search("registered office: 303 Tettenhall Road, Wolverhampton, WV6 0LB")
+    assert not address.search("raise a support ticket within the customer portal")
+    assert demanded("What is CT1's email address?") != demanded("What is CloudSentric's address?")

@@ -41,6 +41,8 @@ _CUES = {
               # not who in the company may get at it ("do they restrict access to my data internally?": security)
               r"(?<!restrict )(?<!restricts )(?<!limit )(?<!limits )(?<!control )"
               r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
+              # not who else may see it ("Who can see my data at Concero?": sharing and security)
+              r"(?<!who can )(?<!who could )(?<!who will )(?<!who would )(?<!who may )"
               r"\bsee (?:my|what) (?:data|information)|"
               # "download my data", "export all of my data" (not "export my data to the US")
               r"\b(?:download|export)\w* (?:a copy of )?(?:all )?(?:of )?(?:my|our|the) (?:\w+ )?"

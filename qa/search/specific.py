@@ -42,6 +42,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blanguage\s+models?\b|\bLLMs?\b|"
          r"\balgorithm\w*"),
         (r"\bsms\b|\btext\s+messag\w*|\btexts\b", r"\bsms\b|\btext\s+messag\w*|\btexts?\b|\bmobile\s+messag\w*"),
+        # marketing on paper: a policy names post or letters (not "email")
+        (r"\b(?:by|through\s+the|in\s+the)\s+(?:post|mail)\b|\bpostal\s+(?:marketing|mail\w*)\b|\bdirect\s+mail\b|"
+         r"\bjunk\s+mail\b|\bletters?\b|\bleaflets?\b|\bbrochures?\b|\bcatalogu?es?\b",
+         r"(?<!e-)(?<!e)\bmail\b(?!\s*@)|\b(?:by|via|through\s+the|in\s+the)\s+post\b|\bpostal\b(?!\s+address)|"
+         r"\bletters?\b|\bleaflets?\b|\bbrochures?\b|\bcatalogu?es?\b|"
+         r"\bdirect\s+mail\w*|\bmailings?\b"),
         (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b",
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),

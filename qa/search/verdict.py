@@ -199,7 +199,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
      re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
-                r"i\s+(?:write|send\s+(?:a\s+)?letter)", re.IGNORECASE),
+                r"i\s+(?:write|send\s+(?:a\s+)?letter)|"
+                # "What is CloudSentric's address?" (not its email or IP address)
+                r"\bwhat(?:'s|’s|\s+is)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?<!e-mail )(?<!email )(?<!ip )(?<!web )"
+                r"(?<!website )address\b", re.IGNORECASE),
      re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d+\w?\s+\w+(?:\s+\w+)?\s+(?:Road|Street|Lane|Avenue|"
                 r"Way|Drive|Park|Place|Court|Square|Close|Gardens)\b|\b(?:House|Building|Floor|Suite|Unit)\b\s*"
                 r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
