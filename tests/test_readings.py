@@ -376,3 +376,26 @@ def test_an_address_asked_of_a_named_company_is_a_postal_one():
     assert address.search("registered office: 303 Tettenhall Road, Wolverhampton, WV6 0LB")
     assert not address.search("raise a support ticket within the customer portal")
     assert demanded("What is CT1's email address?") != demanded("What is CloudSentric's address?")
+
+
+@pytest.mark.parametrize("question, sentence, only", [
+    ("Does CT1 use my data for profiling?", "- Right to object – to object to our processing of your data where we are "
+     "relying on legitimate interests (including profiling).", True),
+    ("Does CT1 use my data for profiling?", "We use profiling to tailor our offers to you.", False),
+    ("Can I object to profiling with CT1?", "- Right to object – to object to our processing (including profiling).",
+     False),
+    ("Does CT1 let me stop direct marketing?", "You have the right to object to direct marketing at any time.", False),
+])
+def test_a_right_to_refuse_a_practice_says_nothing_of_the_company_doing_it(question, sentence, only):
+    from qa.search.readings import refusal_only
+
+    assert refusal_only(question, YES, sentence) is only
+    assert not refusal_only(question, NO, sentence)
+
+
+def test_data_processed_by_automated_means_for_portability_is_no_automated_decision():
+    from qa.search.verdict import demanded
+
+    [automated] = demanded("Does CT1 make automated decisions about me?")
+    assert not automated.search("where our processing is carried out by automated means")
+    assert automated.search("We do not make decisions based solely on automated processing.")

@@ -49,7 +49,7 @@ from qa.search.evidence import Decision, decide, literal_sentences, marketing_gu
 from qa.search.marking import both, gives, giving, naming, naming_decision, reaching, writing_first
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
-from qa.search.readings import BROADER, asked_verdict, asks_only, asks_without, without_verdict
+from qa.search.readings import BROADER, asked_verdict, asks_only, asks_without, refusal_only, without_verdict
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
@@ -211,6 +211,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
     rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
+    rows = [_unanswered(row) if refusal_only(interpreted, row.verdict, _marked(engine, row)) else row
+            for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
@@ -420,6 +422,19 @@ def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> Polic
     verdict = only_here_verdict(question, topics, row.verdict, row.quotes[0].text) if row.quotes else row.verdict
     if verdict != NOT_STATED:
         return replace(row, verdict=verdict)
+    return _unanswered(row)
+
+
+def _marked(engine, row: PolicyAnswer) -> str:
+    """The first sentence marked in the row's first passage ("" when none)."""
+    if not row.hits or not row.hits[0].highlights:
+        return ""
+    start, end = row.hits[0].highlights[0]
+    return engine.policies[row.policy].text[start:end]
+
+
+def _unanswered(row: PolicyAnswer) -> PolicyAnswer:
+    """`row` as "not stated", its nearest passage kept as the labelled nearest match."""
     return replace(row, abstained=True, quotes=(), hits=row.hits[:1], verdict=NOT_STATED, label=NOT_STATED_LABEL)
 
 

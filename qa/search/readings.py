@@ -130,3 +130,18 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
         return verdict
     return YES
+
+
+# "Right to object – to object to our processing of your data … (including profiling)", "the right not to be subject
+# to automated decision-making": a right to refuse a practice does not say the company carries it out. A "yes" to
+# "Does CT1 use my data for profiling?" resting on one is no answer, unless the question asks about refusing it.
+_RIGHT_TO_REFUSE = re.compile(r"\bright\s+(?:to\s+object|not\s+to\s+be\s+subject(?:ed)?)\b", re.IGNORECASE)
+_ASKS_REFUSING = re.compile(r"\bobject\w*|\brights?\b|\bopt\w*\s+out\b|\brefus\w*|\bstop\b|\bprevent\w*|\bsay\s+no\b|"
+                            r"\bchalleng\w*|\bcontest\w*|\bexempt\w*", re.IGNORECASE)
+
+
+def refusal_only(question: str, verdict: str, sentence: str) -> bool:
+    """Whether a YES to a yes-no `question` about what the company does rests only on a right to refuse the practice
+    (`sentence`, the marked one: `_RIGHT_TO_REFUSE`): then the policy does not say the company does it."""
+    return verdict == YES and question_kind(question) == YES_NO and not _USER_CAN.search(question) and \
+        not _ASKS_REFUSING.search(question) and bool(_RIGHT_TO_REFUSE.search(sentence))

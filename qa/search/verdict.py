@@ -261,7 +261,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
                 re.IGNORECASE),
      # "automatically collect technical data" is no automated decision
-     re.compile(r"\bautomated\b|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
+     # nor is portability's "carried out by automated means"
+     re.compile(r"\bautomated\b(?!\s+means\b)|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
                 re.IGNORECASE)),
 )
 
