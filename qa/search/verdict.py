@@ -262,7 +262,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 re.IGNORECASE),
      # "automatically collect technical data" is no automated decision
      # nor is portability's "carried out by automated means"
-     re.compile(r"\bautomated\b(?!\s+means\b)|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
+     re.compile(r"\bautomated\b(?!\s+means\b)|\bdecisions?\b[^.;]{0,60}?\bautomated\s+means\b|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
                 re.IGNORECASE)),
 )
 
