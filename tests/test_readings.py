@@ -237,6 +237,10 @@ def test_trained_staff_and_restricted_access_are_read():
 
 
 @pytest.mark.parametrize("topic, sentence, states_it", [
+    ("cookies", "We use cookies and similar technologies on our website.", True),
+    ("cookies", "Google Analytics helps us understand how visitors use the site.", True),
+    ("cookies", "We may also keep details of your visit to our websites, such as traffic and location data.", False),
+    ("cookies", "Or through your Zendesk portal control panel found here.", False),
     ("policy-changes", "However, this policy will change and evolve, so please check this on a regular basis.", True),
     ("policy-changes", "We will post any changes on this page.", True),
     ("policy-changes", "- Notify you about changes to our services;", False),
@@ -246,8 +250,9 @@ def test_trained_staff_and_restricted_access_are_read():
     ("retention", "Enquiry data is deleted after 2 years.", True),
     ("retention", "CloudSentric needs certain personal data to enable it to provide its products and services.", False),
 ])
-def test_a_sentence_stating_a_change_to_the_policy_or_keeping_data_says_so(topic, sentence, states_it):
-    """A change to the policy itself, not to "our services" or the law; keeping data: how long, until when."""
+def test_a_sentence_stating_a_practice_holds_the_words_that_name_it(topic, sentence, states_it):
+    """Cookie use names a tracking technology; a change to the policy is to the policy itself, not to "our
+    services" or the law; keeping data says how long or until when."""
     from qa.search.evidence import _REQUIRED
 
     assert bool(_REQUIRED[topic].search(sentence)) is states_it
@@ -285,12 +290,13 @@ def test_consent_to_be_contacted_is_a_marketing_choice(question):
 
 
 def test_words_of_refusing_marketing_state_the_objection_whatever_the_model_reads():
-    from qa.search.evidence import _SUFFICIENT, _writing
+    from qa.search.evidence import _SUFFICIENT
+    from qa.search.terms import sentences_matching
 
     text = ("We may send you news. Customers may indicate whether or not they wish to receive such information. "
             "You may object to any unsolicited information. We keep your data.")
     spans = np.array([[0, 21], [22, 102], [103, 147], [148, 166]], dtype=np.int64)
-    assert _writing(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [1, 2]
+    assert sentences_matching(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [1, 2]
 
 
 @pytest.mark.parametrize("question, topic", [

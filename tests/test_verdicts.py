@@ -363,18 +363,6 @@ def test_below_the_threshold_a_sentence_stating_the_practice_answers_as_a_relate
     assert rows["silent"].verdict == NOT_STATED
 
 
-@pytest.mark.parametrize("sentence, names_it", [
-    ("We use cookies and similar technologies on our website.", True),
-    ("Google Analytics helps us understand how visitors use the site.", True),
-    ("We may also keep details of your visit to our websites, such as traffic and location data.", False),
-    ("Or through your Zendesk portal control panel found here.", False),
-])
-def test_a_sentence_stating_cookie_use_names_a_tracking_technology(sentence, names_it):
-    from qa.search.evidence import _REQUIRED
-
-    assert bool(_REQUIRED["cookies"].search(sentence)) is names_it
-
-
 @pytest.mark.parametrize("text, names_it", [
     ("We do not sell your personal information.", True), ("We may have sold data in the past year.", True),
     ("We share Purchase Information with sellers and service providers to deliver your order.", False),

@@ -368,10 +368,12 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                           model.topics, query, terms, marked, accepts=test,
                           strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
 
+        hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
         for scale, label in levels:
             decision = decided(scale, accepts)
+            # decided again at this level among the sentences passing a test as well as `accepts`
+            again = functools.partial(lambda s, test: decided(s, both(accepts, test)), scale)
             if named is not None and literal is None:  # the sentence writing what the question names
-                again = functools.partial(lambda s, test: decided(s, both(accepts, test)), scale)
                 decision = naming_decision(decision, text, named, again)
             if not decision.stated or decision.sentence is None:
                 continue
@@ -379,18 +381,16 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             negated: float | None = decision.negated
             if literal is not None:
                 sentence, negated = literal, None
-            hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
             lead = hold(sentence)
             if not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
-                found = reaching(asked.demands, functools.partial(lambda s, test: decided(s, both(accepts, test)),
-                                                                  scale), hold)
+                found = reaching(asked.demands, again, hold)
                 if found is None:
                     return not_stated
                 lead, sentence, negated = found[0], found[1].sentence or sentence, found[1].negated
             if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
                 sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
                                            functools.partial(decided, scale))
-                lead = hit_holding(engine, policy_id, hits, sentence, confidence, reranked)
+                lead = hold(sentence)
             ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,

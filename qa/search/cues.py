@@ -10,11 +10,9 @@ import re
 from collections.abc import Sequence
 
 from qa.search.specific import COMPANY_SOLD
-from qa.search.verdict import ASKS_PLACE
+from qa.search.verdict import ASKS_PHONE_NUMBER, ASKS_PLACE
 
-# Words that name a practice outright in a question ("Does X *sell*…", "*How long*…", "*children*"). The
-# question head learnt from a few hundred app-store questions and misses such plain cues in questions about
-# UK IT firms; a cue adds its practice to those the head reads. Keys are the practice model's topic ids.
+# Keys are the practice model's topic ids.
 _CUES = {
     # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
     "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*)",
@@ -86,7 +84,7 @@ _CUES = {
                    r"\b(?:their|its|what|which|an?|the)\s+(?:contact\s+)?e-?mail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)|"
                    # "What is Concero's phone number?", "Which companies give a phone number to contact them?"
-                   r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?:phone|telephone)\s+numbers?\b|"
+                   + ASKS_PHONE_NUMBER + r"|"
                    r"\b(?:give|gives|list|lists|provide|provides|publish\w*)\s+(?:a\s+|their\s+|its\s+)?"
                    r"(?:phone|telephone)\s+numbers?\b",
     "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",

@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.search.terms import term_counts
+from qa.search.terms import sentences_matching, term_counts
 
 
 class VectorRows(Protocol):
@@ -323,14 +323,13 @@ def _not_among(found: np.ndarray, chosen: np.ndarray, n: int) -> np.ndarray:
     return found[~among[found]]
 
 
-def _writing(text: str, spans: np.ndarray, words: re.Pattern) -> np.ndarray:
-    """Indices (ascending) of the sentences (`spans` into `text`, text order) in which `words` match."""
-    starts = np.fromiter((m.start() for m in words.finditer(text)), dtype=np.int64)
-    if not len(starts) or not len(spans):
-        return np.zeros(0, dtype=np.int64)
-    at = np.searchsorted(spans[:, 0], starts, side="right") - 1
-    inside = (at >= 0) & (starts < spans[np.clip(at, 0, None), 1])
-    return np.unique(at[inside]).astype(np.int64)
+def _also(evidence: PolicyEvidence, topic: int, chosen: np.ndarray, strengths: np.ndarray,
+          found: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`chosen` sentences and their `strengths` with the `found` ones (ascending) not among them added, each with
+    its practice probability for `topic`."""
+    extra = _not_among(found, chosen, len(evidence.spans))
+    return (np.concatenate([chosen, extra]).astype(np.int64),
+            np.concatenate([strengths, evidence.topics[extra, topic]]))
 
 
 def _best_first(scores: np.ndarray) -> Iterator[int]:
@@ -374,14 +373,10 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
             counts = term_counts(text, evidence.spans, terms) if literal else \
                 np.zeros(len(evidence.spans), dtype=np.int64)
         if literal:  # a sentence holding the question's own words says it too, whatever its practice
-            extra = _not_among(literal_sentences(counts, terms), chosen, len(evidence.spans))
-            chosen = np.concatenate([chosen, extra]).astype(np.int64)
-            strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
+            chosen, strengths = _also(evidence, topic, chosen, strengths, literal_sentences(counts, terms))
         if topic_ids[topic] in _SUFFICIENT:  # a sentence in the practice's own words states it
-            extra = _not_among(_writing(text, evidence.spans, _SUFFICIENT[topic_ids[topic]]), chosen,
-                               len(evidence.spans))
-            chosen = np.concatenate([chosen, extra]).astype(np.int64)
-            strengths = np.concatenate([strengths, evidence.topics[extra, topic]])
+            chosen, strengths = _also(evidence, topic, chosen, strengths,
+                                      sentences_matching(text, evidence.spans, _SUFFICIENT[topic_ids[topic]]))
         if not len(chosen):
             continue
         spans = evidence.spans[chosen]

@@ -97,6 +97,15 @@ def term_counts(text: str, spans: np.ndarray, terms: Sequence[str]) -> np.ndarra
     return counts
 
 
+def sentences_matching(text: str, spans: np.ndarray, words: re.Pattern) -> np.ndarray:
+    """Indices (ascending) of the sentences (`spans` into `text`, text order) in which `words` match."""
+    starts = np.fromiter((m.start() for m in words.finditer(text)), dtype=np.int64)
+    if not len(starts) or not len(spans):
+        return np.zeros(0, dtype=np.int64)
+    at, inside = _sentence_at(np.asarray(spans, dtype=np.int64).reshape(-1, 2), starts)
+    return np.unique(at[inside]).astype(np.int64)
+
+
 def _sentence_at(spans: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For each text offset in `starts`, the sentence of `spans` ((n, 2), text order) it may fall in, and
     whether it does (offsets between sentences fall in none)."""

@@ -179,6 +179,9 @@ _LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|
                    r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b")  # "30 days", "seven (7) years"
 # "forever", "indefinitely": a question asking whether data is kept without end (see `asked_verdict`)
 FOREVER = r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b"
+# "What is CT1's…", "what's their…", "what are Concero's…": a question asking for a contact detail of a company
+WHAT_IS_THEIR = r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?"
+ASKS_PHONE_NUMBER = WHAT_IS_THEIR + r"(?:phone|telephone)\s+numbers?\b"
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
@@ -216,8 +219,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("phone number",
      re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
                 r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
-                r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?:phone|telephone)\s+numbers?\b",
-                re.IGNORECASE),
+                + ASKS_PHONE_NUMBER, re.IGNORECASE),
      # digits in groups ("0333 111 0004", "(555) 123-4567") or a whole national number ("01404384483"); not a
      # company number ("Company number: 16827653")
      re.compile(r"(?<![\d-])(?:(?:\+\d{1,3}[\s.-]?)?\(?0?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}|"
@@ -225,7 +227,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("email address",
      re.compile(r"\be-?mail\s+address\b.{0,40}\b(?:write|contact|reach|send|email)\b|"
                 r"\b(?:write|contact|reach|send)\b.{0,40}\be-?mail\s+address\b|"
-                r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?e-?mail(?:\s+address)?\b", re.IGNORECASE),
+                + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b", re.IGNORECASE),
      re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("credit check",
      re.compile(r"\bcredit\s*(?:check|history|histories|score|rating|reference|search)\w*|\bcreditworth\w*",
@@ -260,10 +262,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("automated decisions",
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
                 re.IGNORECASE),
-     # "automatically collect technical data" is no automated decision
-     # nor is portability's "carried out by automated means"
-     re.compile(r"\bautomated\b(?!\s+means\b)|\bdecisions?\b[^.;]{0,60}?\bautomated\s+means\b|\bautomation\b|\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b",
-                re.IGNORECASE)),
+     # "automatically collect technical data" is no automated decision, nor is portability's "carried out by
+     # automated means" (a decision named beside it is)
+     re.compile(r"\bautomated\b(?!\s+means\b)|\bdecisions?\b[^.;]{0,60}?\bautomated\s+means\b|\bautomation\b|"
+                r"\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b", re.IGNORECASE)),
 )
 
 
