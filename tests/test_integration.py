@@ -182,3 +182,22 @@ def test_questions_in_the_users_own_words_are_answered_from_the_right_sentence(s
     assert row.verdict == "yes" and "voice recording" in row.quotes[0].text, [q.text for q in row.quotes]
     [row] = engine.answer("Will Core Office IT tell me if they lose my data?").rows
     assert row.verdict == "not_stated", [q.text for q in row.quotes]
+
+
+def test_a_guarantee_a_fee_and_going_on_after_opting_out_are_answered_from_the_sentence_saying_so(
+        seed_index_dir, real_embedder):
+    """"Does CT1 guarantee that my data is completely secure?" was "yes" from "no transmission … can be guaranteed as
+    completely secure"; "Will I be charged … for seeing what data they hold?" read no practice and quoted the sentence
+    before CloudSentric's fee; "keep sending me marketing after I opt out?" was "yes" from the way to opt out; a line
+    of Core Office's table of contents was quoted for a question holding its words."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which companies guarantee my data is completely secure?").rows}
+    assert rows["ct1-technologies"].verdict == "no" and "guaranteed" in rows["ct1-technologies"].quotes[0].text
+    assert rows["23technology"].verdict == "no", [q.text for q in rows["23technology"].quotes]
+    assert rows["core-office-it"].verdict == "not_stated"  # it writes no guarantee either way
+    [row] = engine.answer("Will I be charged by CloudSentric for seeing what data they hold?").rows
+    assert "prescribed fee" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("Will CloudSentric keep sending me marketing after I opt out?").rows
+    assert row.verdict == "no" and "wish to receive" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("Does Core Office IT ask for my consent before using analytics?").rows
+    assert not row.quotes or "Contents" not in row.quotes[0].text

@@ -45,7 +45,7 @@ from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics
-from qa.search.evidence import Decision, decide, literal_sentences, marketing_guard
+from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import both, gives, giving, naming, naming_decision, reaching, writing_first
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
@@ -454,7 +454,9 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
         return None
     found = evidence.of(policy_id)
     counts = term_counts(engine.policies[policy_id].text, found.spans, terms)
-    passing = literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
+    text = engine.policies[policy_id].text
+    passing = np.array([i for i in literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
+                        if not in_contents(text, (int(found.spans[i][0]), int(found.spans[i][1])))], dtype=np.int64)
     if not len(passing):
         return None
     best = int(passing[np.argmax(counts[passing])])  # the first of those holding the most

@@ -34,6 +34,10 @@ _CUES = {
               r"\bhow\s+(?:quickly|soon|fast|long)\b.{0,80}?\b(?:respond|reply|replies|answer|get\s+back)\w*|"
               # "do they charge for extra copies of my data?": a fee for what the access rights give
               r"\b(?:charg|fee|pay)\w*\b.{0,30}?\b(?:cop(?:y|ies)|(?:data|access|subject)\s+requests?)\b|"
+              # "do I have to pay to see my data?", "is it free to ask them for my data?"
+              r"\b(?:charg\w*|fees?|pay|paying|free|cost\w*)\b.{0,40}?\b(?:see|seeing|view\w*|access\w*|get|getting|"
+              r"obtain\w*|request\w*|ask\w*\s+(?:\w+\s+){0,2}?for|find\w*\s+out)\s+(?:my|what|the)\s+(?:\w+\s+)?"
+              r"(?:data|information|details|records)\b|"
               r"\b(?:answer|respond\w*|reply|replies|deal\w*)\s+(?:to\s+|with\s+)?(?:(?:my|a|your|our|any|data|access)\s+)?"
               r"requests?\b|"
               # not who in the company may get at it ("do they restrict access to my data internally?": security)

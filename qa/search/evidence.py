@@ -301,7 +301,11 @@ _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade
 _SUFFICIENT = {"objection-marketing": re.compile(
     r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+(?:no\s+longer\s+)?receive\b|"
     r"\bstop\s+receiving\b|\bno\s+longer\s+(?:wish|want)\s+to\s+receive\b|\bremove\w*\s+(?:\w+\s+){0,3}?from\s+"
-    r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b", re.IGNORECASE)}
+    r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b", re.IGNORECASE),
+    # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests")
+    "access": re.compile(r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"
+                         r"\b(?:requests?|cop(?:y|ies))\b[^.;]{0,80}?\b(?:fees?|charg(?:e|es|ed|ing))\b",
+                         re.IGNORECASE)}
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
@@ -330,6 +334,29 @@ def _also(evidence: PolicyEvidence, topic: int, chosen: np.ndarray, strengths: n
     extra = _not_among(found, chosen, len(evidence.spans))
     return (np.concatenate([chosen, extra]).astype(np.int64),
             np.concatenate([strengths, evidence.topics[extra, topic]]))
+
+
+# A table of contents ("Contents: • 1. Information We Collect … • 3. Analytics, Cookies…") names sections and
+# states nothing, whatever words of a question its lines hold: a "Contents" line and the numbered lines under it.
+_CONTENTS_HEAD = re.compile(r"\s*(?:table\s+of\s+)?contents\s*:?\s*", re.IGNORECASE)
+_CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80}\s*")
+
+
+def in_contents(text: str, span: tuple[int, int]) -> bool:
+    """Whether the sentence at `span` of `text` is a table of contents or one of its lines (`_CONTENTS_HEAD`,
+    `_CONTENTS_LINE`)."""
+    line_start = text.rfind("\n", 0, span[0]) + 1
+    line_end = text.find("\n", span[1])
+    line = text[line_start:line_end if line_end >= 0 else len(text)]
+    if _CONTENTS_HEAD.fullmatch(line):
+        return True
+    if not _CONTENTS_LINE.fullmatch(line):
+        return False
+    for above in reversed(text[:line_start].split("\n")[-40:]):  # up over the numbered lines, to a heading
+        if not above.strip() or _CONTENTS_LINE.fullmatch(above):
+            continue
+        return _CONTENTS_HEAD.fullmatch(above) is not None
+    return False
 
 
 def _best_first(scores: np.ndarray) -> Iterator[int]:
@@ -389,7 +416,8 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
                 break
             sentence = text[int(spans[k][0]):int(spans[k][1])]
             if (accepts is not None and not accepts(sentence)) or (veto is not None and veto.search(sentence)) \
-                    or (required is not None and not required.search(sentence)):
+                    or (required is not None and not required.search(sentence)) or \
+                    in_contents(text, (int(spans[k][0]), int(spans[k][1]))):
                 continue
             best = (float(scores[k]), int(chosen[k]), topic, float(strengths[k]))
             break

@@ -14,7 +14,7 @@ from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
 from qa.search.passages import led_by
 from qa.search.specific import written_name
-from qa.search.verdict import CONTACT_DETAILS, PLACE
+from qa.search.verdict import APART, PLACE
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -86,12 +86,12 @@ _REGULATOR = re.compile(r"\bInformation\s+Commissioner|\bICO\b|\bsupervisory\s+a
 
 def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
              hold: Callable[[tuple[int, int]], Hit]) -> tuple[Hit, Decision] | None:
-    """For a question asking only how to reach the company (`verdict.CONTACT_DETAILS`: "What is the phone number
-    for Concero?"), whose chosen passage gives no such detail ("…company number: 06673066…"): the passage and
-    decision of the sentence stating the practice that gives it ("0333 111 0004"), unless that passage is a
-    regulator's; else None. `decided(test)` decides the policy again among the sentences passing `test`;
-    `hold(sentence)` is the passage holding a sentence."""
-    if not demands or not all(d in CONTACT_DETAILS for d in demands):
+    """For a question asking only how to reach the company or about a fee (`verdict.APART`: "What is the phone
+    number for Concero?", "Do I have to pay to see my data?"), whose chosen passage gives no such detail
+    ("…company number: 06673066…"): the passage and decision of the sentence stating the practice that gives it
+    ("0333 111 0004"), unless that passage is a regulator's; else None. `decided(test)` decides the policy again
+    among the sentences passing `test`; `hold(sentence)` is the passage holding a sentence."""
+    if not demands or not all(d in APART for d in demands):
         return None
     found = decided(lambda sentence: all(d.search(sentence) for d in demands))
     if not found.stated or found.sentence is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without
@@ -94,6 +95,24 @@ _YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+
 _ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
 
 
+# "Can CT1 guarantee my data is completely secure?" beside "no transmission of data … can be guaranteed as
+# completely secure": a guarantee or an absolute the sentence denies answers "no", one it gives "yes".
+_ASKS_GUARANTEE = re.compile(GUARANTEE_ASKED, re.IGNORECASE)
+_GUARANTEE = re.compile(GUARANTEE_WRITTEN, re.IGNORECASE)
+_DISCLAIMS = re.compile(rf"\b(?:no|not|cannot|can't|can’t|never)\b[^.;]{{0,80}}?(?:{GUARANTEE_WRITTEN})",
+                        re.IGNORECASE)
+
+# "Will CloudSentric keep sending me marketing after I opt out?" beside "…may indicate … whether or not they wish to
+# receive such information": a way to refuse it answers "no", unless the sentence says it goes on regardless.
+_ASKS_AFTER_REFUSING = re.compile(
+    r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b[^?]{0,50}?\b(?:after|once|if|when|even\s+(?:if|after|though))\s+"
+    r"(?:i|we)\s+(?:have\s+|'ve\s+|’ve\s+)?(?:opt\w*[- ]out|unsubscrib\w*|object\w*|withdr[ae]w\w*|"
+    r"ask\w*\s+(?:\w+\s+){0,2}?to\s+stop|sa(?:y|id)\s+no|refus\w*)", re.IGNORECASE)
+_OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+"
+                             r"(?:no\s+longer\s+)?receive\b|\bstop\s+(?:receiving|sending)\b|\bwithdraw\w*",
+                             re.IGNORECASE)
+_GOES_ON = re.compile(r"\bstill\b|\bcontinu\w*|\beven\s+(?:if|after|though)\b|\bregardless\b", re.IGNORECASE)
+
 # "Does Concero need my consent to contact me?" beside "If you have not opted in to our marketing process, we will not
 # contact you": a denial that hinges on consent says consent is needed, unless it says none is ("we do not need your
 # consent to…").
@@ -111,7 +130,9 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
       time answers no such question: `DETAILS`);
     - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES;
     - a NO whose only denial disowns what the user does (`_YOUR_OWN`) is a YES unless responsibility is asked;
-    - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES.
+    - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES;
+    - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
+    - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO.
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
@@ -121,6 +142,11 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence):
         return YES
+    if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and _OFFERS_REFUSAL.search(sentence) and \
+            not _GOES_ON.search(sentence):
+        return NO
+    if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
+        return NO if _DISCLAIMS.search(sentence) else YES
     if _ASKS_FREE.search(question):
         return YES if _SAYS_FREE.search(sentence) else NO if _NAMES_FEE.search(sentence) else verdict
     if _ASKSFOREVER.search(question) and question_kind(question) == YES_NO:

@@ -18,6 +18,16 @@ COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|t
                 r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
                 r"(?:sold|bought|acquired|taken\s+over)\b|\bmerge[sd]?\b|\bmergers?\b|\bacquisitions?\b|\btakeover\b")
 
+# A question asking whether security is guaranteed or absolute, and the words a policy gives to it (see
+# `qa.search.readings.asked_verdict`: a policy denying it answers "no").
+GUARANTEE_ASKED = (r"\bguarantee\w*\b[^?]{0,60}?\b(?:secur\w*|safe\w*|protect\w*|hack\w*|breach\w*|leak\w*|lost|loss|"
+                   r"stolen)|\b(?:secur\w*|safe\w*|protect\w*)\b[^?]{0,40}?\bguarantee\w*|"
+                   r"\b(?:completely|totally|perfectly|absolutely|fully|entirely|100\s*%|100\s+per\s*cent)\s+"
+                   r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b|"
+                   r"\b(?:can(?:not|'t|’t)|never)\s+be\s+(?:hacked|breached)\b")
+GUARANTEE_WRITTEN = (r"\bguarantee\w*|\b100\s*%|\b(?:completely|totally|perfectly|absolutely|fully|entirely)\s+"
+                     r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b")
+
 # Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
 # authentication?" of a policy with a security section): like a name, one the policy never writes in any of
 # its forms is not stated there. Each entry: what a question says, and what a policy writes for it.
@@ -185,6 +195,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bsister\s+compan\w*|\bparent\s+compan\w*",
          r"\bgroup\b|\baffiliat\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|"
          r"\bassociated\s+compan\w*"),
+        # security promised without fail ("Can they guarantee my data is safe?", "Is it 100% secure?"): a policy
+        # writes a guarantee or an absolute, most often to deny it ("no security system is impenetrable")
+        (GUARANTEE_ASKED, GUARANTEE_WRITTEN),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b|(?<!\bin\sthe\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"

@@ -211,7 +211,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
     ("fee",
      # "payment information" is data collected, no charge
-     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid)\b.{0,60}\b(?:requests?|cop(?:y|ies)|"
+     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid|free)\b.{0,60}\b(?:requests?|cop(?:y|ies)|"
                 r"access|data|information|SARs?)\b|\b(?:requests?|cop(?:y|ies)|access|SARs?)\b.{0,60}\b(?:charge|fee|cost|"
                 r"free)\b",
                 re.IGNORECASE),
@@ -272,6 +272,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
 # The details that tell a user how to reach the company: a policy gives them anywhere ("Contact us … 0333 111 0004"),
 # so the sentence giving one is looked for beyond the passage the question's words lead to (`marking.reaching`).
 CONTACT_DETAILS = frozenset(gives for name, _, gives in DETAILS if name in ("address", "phone number", "email address"))
+# Details a policy may give in a sentence of its own, apart from the passage nearest the question: a way to reach
+# the company, a fee ("Please be aware that we hold the right to charge a reasonable administration fee…")
+APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS if name == "fee")
 
 
 def demanded(question: str) -> tuple[re.Pattern, ...]:
@@ -283,8 +286,8 @@ def demanded(question: str) -> tuple[re.Pattern, ...]:
 # whatever they want with it", "can anyone who works there see it", "are my rights absolute") is answered
 # "no" by a sentence that limits it ("only for specified purposes", "except as described", "restrict access").
 _UNLIMITED = re.compile(
-    r"\b(?:whatever|whoever|wherever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b(?:it|they|he|she)\s+"
-    r"(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\banyone\s+(?:who\s+works|at|in)\b|"
+    r"\b(?:whatever|whoever|wherever|whenever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b"
+    r"(?:it|they|he|she)\s+(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\bfor\s+any\s+reason\b|\banyone\s+(?:who\s+works|at|in)\b|"
     r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b|"
     # "do they keep my data longer than necessary?"
     r"\b(?:longer|more)\s+than\s+(?:is\s+)?(?:necessary|needed|required|(?:it|they)\s+needs?(?:\s+to)?)\b|"
