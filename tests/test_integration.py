@@ -201,3 +201,20 @@ def test_a_guarantee_a_fee_and_going_on_after_opting_out_are_answered_from_the_s
     assert row.verdict == "no" and "wish to receive" in row.quotes[0].text, [q.text for q in row.quotes]
     [row] = engine.answer("Does Core Office IT ask for my consent before using analytics?").rows
     assert not row.quotes or "Contents" not in row.quotes[0].text
+
+
+def test_things_a_policy_never_names_and_a_refusal_it_never_offers_are_not_stated(seed_index_dir, real_embedder):
+    """"Does CT1 share my data with advertisers?" was "yes" from its list of service providers; "Does Concero let me
+    opt out of call recording?" was "yes" from "All our phone calls are recorded…"; "What legal basis does Core
+    Office IT use?" quoted "…you agree to the revised policy"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    for question in ("Does CT1 share my data with advertisers?", "Does Concero let me opt out of call recording?",
+                     "What legal basis does Core Office IT use?", "Does CloudSentric use social media plugins?"):
+        [row] = engine.answer(question).rows
+        assert row.verdict == "not_stated", (question, [q.text for q in row.quotes])
+    [row] = engine.answer("Could the social media share buttons on Core Office IT's website pick up my IP address?").rows
+    assert row.verdict == "yes" and "IP address" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("Can I turn off tracking on Core Office IT's website?").rows  # the next sentence says how
+    assert row.verdict == "yes" and "prevent your browser" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("What is the lawful basis for CT1 processing my data?").rows
+    assert row.verdict == "stated" and "legal basis" in row.quotes[0].text.lower(), [q.text for q in row.quotes]

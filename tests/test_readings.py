@@ -9,12 +9,11 @@ import numpy as np
 import pytest
 
 from qa.search.cues import cued_topics
-from qa.search.evidence import _SUFFICIENT, Decision, in_contents, marketing_guard
+from qa.search.evidence import Decision, marketing_guard
 from qa.search.marking import naming, naming_decision
 from qa.search.readings import asked_verdict
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
-from qa.search.terms import sentences_matching
-from qa.search.verdict import NO, YES, border_words, demanded, negated_by_words, negated_sentence
+from qa.search.verdict import NO, YES, border_words, negated_by_words, negated_sentence
 
 
 @pytest.mark.parametrize("question, names", [
@@ -406,52 +405,3 @@ def test_data_processed_by_automated_means_for_portability_is_no_automated_decis
     [automated] = demanded("Does CT1 make automated decisions about me?")
     assert not automated.search("where our processing is carried out by automated means")
     assert automated.search("We do not make decisions based solely on automated processing.")
-
-
-@pytest.mark.parametrize("question, sentence, verdict", [
-    ("Does CT1 guarantee that my data is completely secure?",
-     "While we use reasonable efforts to protect your personal data, no transmission of data over the internet or any "
-     "network can be guaranteed as completely secure.", NO),
-    ("Is my data 100% safe with them?", "While no service is completely secure, we take precautionary measures.", NO),
-    ("Can they guarantee my data will never be hacked?", "We guarantee that your data is fully protected.", YES),
-])
-def test_a_guarantee_of_security_is_read_from_what_the_sentence_denies_or_gives(question, sentence, verdict):
-    assert asked_verdict(question, YES, sentence) == verdict
-    assert unmentioned(specific_things(question), "We use encryption and firewalls to protect your data.")
-    assert not specific_things("Do you guarantee to delete my data when I ask?")  # a guarantee of no security
-
-
-@pytest.mark.parametrize("question, sentence, verdict", [
-    ("Will CloudSentric keep sending me marketing after I opt out?",
-     "Recipients may indicate at any later time whether or not they wish to receive such information.", NO),
-    ("Will they still email me once I unsubscribe?", "You can opt out at any time using the unsubscribe link.", NO),
-    ("Will they still email me once I unsubscribe?",
-     "Even if you opt out, we may still send you messages about your account.", YES),
-    ("Will they keep sending me marketing?", "You can opt out at any time.", YES),  # no refusal asked
-])
-def test_going_on_after_the_user_refuses_is_denied_by_a_way_to_refuse(question, sentence, verdict):
-    assert asked_verdict(question, YES, sentence) == verdict
-
-
-@pytest.mark.parametrize("question", [
-    "Do I have to pay Concero to see my data?", "Is it free to ask Concero for my data?",
-    "Will I be charged by CloudSentric for seeing what data they hold?",
-])
-def test_a_fee_to_see_ones_data_is_an_access_question_asking_for_a_fee(question):
-    assert cued_topics(question, ["data-collected", "sharing", "access", "retention"]) == ["access"]
-    assert any(d.search("we may charge a reasonable fee") for d in demanded(question))
-
-
-def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing():
-    text = ("Contents:\n\n  • 1. Information We Collect\n  • 2. Analytics, Cookies and Other Technologies\n"
-            "  • 3. Security\n\n1. Information We Collect\nWe collect your name.\n\n"
-            "Rights:\n1. Right of access\n2. Right to erasure\n3. Right to object\n\n"
-            "We may charge a reasonable administration fee for certain requests.")
-    item = text.index("Analytics")
-    assert in_contents(text, (item, text.index("\n", item)))
-    assert in_contents(text, (0, len("Contents:")))
-    right = text.index("Right to erasure")
-    assert not in_contents(text, (right, right + len("Right to erasure")))  # a list of rights is no contents
-    assert not in_contents(text, (text.index("We collect"), text.index("name.") + 5))
-    fee = text.index("We may charge")
-    assert sentences_matching(text, np.array([[fee, len(text)]]), _SUFFICIENT["access"]).tolist() == [0]

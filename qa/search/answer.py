@@ -44,12 +44,21 @@ import numpy as np
 from qa.errors import QueryError
 from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
-from qa.search.cues import cued_topics
+from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import both, gives, giving, naming, naming_decision, reaching, writing_first
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
-from qa.search.readings import BROADER, asked_verdict, asks_only, asks_without, refusal_only, without_verdict
+from qa.search.readings import (
+    BROADER,
+    OFFERS_CHOICE,
+    asked_verdict,
+    asks_only,
+    asks_without,
+    no_way_to_refuse,
+    refusal_only,
+    without_verdict,
+)
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
@@ -213,6 +222,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     rows = [_unanswered(row) if refusal_only(interpreted, row.verdict, _marked(engine, row)) else row
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
+    rows = [_way_to_refuse(engine, row, reranker is not None) if no_way_to_refuse(
+        interpreted, row.verdict, _marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
@@ -330,6 +341,8 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
     scale = EVIDENCE_RELAX if practice is not None and accepts is not None else 1.0
     topics = tuple(model.topics[i] for i in chosen)  # a user's question on marketing: no cookie opt-out answers
     guard = accepts if practice is not None else marketing_guard(question, topics)
+    reason = reason_guard(question) if practice is None else None  # "why…?": a sentence giving a reason
+    guard = both(guard, reason) if reason is not None else guard
     return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, topics, practice is not None, query, guard,
                   demanded(question) if practice is None else ())
 
@@ -414,6 +427,20 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and negated_sentence(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _way_to_refuse(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
+    """A "yes" to "can I refuse…?" whose marked sentence offers no way to: the first sentence of its passage that
+    offers one (`readings.OFFERS_CHOICE`: "…how to prevent your browser from accepting new cookies") marked, else
+    "not stated"."""
+    text = engine.policies[row.policy].text
+    found = next((span for span in split_sentences(row.hits[0].text, row.hits[0].start)
+                  if OFFERS_CHOICE.search(text[span[0]:span[1]])), None) if row.hits else None
+    if found is None:
+        return _unanswered(row)
+    lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
+    ordered = tuple(led_by(lead, row.hits))
+    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered)
 
 
 def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> PolicyAnswer:

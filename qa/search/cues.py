@@ -7,7 +7,7 @@ questions about UK IT firms; a cue adds its practice to those the head reads (`q
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from qa.search.specific import COMPANY_SOLD
 from qa.search.verdict import ASKS_PHONE_NUMBER, ASKS_PLACE
@@ -127,6 +127,29 @@ _CUES = {
 _CUE_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in _CUES.items()}
 
 
+# "Why does CT1 collect my data?", "What do they share it for?": the reason is asked, not what is collected or shared
+_ASKS_WHY = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why\b|\bfor\s+what\s+(?:reasons?|purposes?)\b|\bwhat\s+for\b|"
+                       r"\bwhat\s+(?:is|are)\s+the\s+reasons?\b", re.IGNORECASE)
+_WHAT_IS_DONE = frozenset({"data-collected", "sharing"})
+
+
+# A sentence giving a reason ("…to help us personalise our website", "for training and monitoring purposes"), not
+# only saying what is done ("23Technology uses both types of cookies.")
+_REASON = re.compile(r"\bto\s+(?!(?:the|a|an|our|your|their|us|you|them|this|that|these|those|third|other|any|all)\b)"
+                     r"\w+|\bto\s*:|\bfor\b|\bso\s+(?:that|we|as)\b|\bbecause\b|\bpurposes?\b|\bin\s+order\b|\bhelps?\b|"
+                     r"\benabl\w*|\ballow\w*|\bneeded\b|\bnecessary\b|\breasons?\b", re.IGNORECASE)
+
+
+def reason_guard(question: str) -> Callable[[str], bool] | None:
+    """For a question asking why something is done (`_ASKS_WHY`): a test that a sentence gives a reason
+    (`_REASON`); else None."""
+    return (lambda sentence: _REASON.search(sentence) is not None) if _ASKS_WHY.search(question) else None
+
+
 def cued_topics(question: str, known: Sequence[str]) -> list[str]:
-    """The practices (among `known`) a question names outright, in `known` order."""
-    return [t for t in known if t in _CUE_PATTERNS and _CUE_PATTERNS[t].search(question)]
+    """The practices (among `known`) a question names outright, in `known` order; asked why something is done,
+    the purposes rather than what is collected or shared (`_ASKS_WHY`)."""
+    cued = [t for t in known if t in _CUE_PATTERNS and _CUE_PATTERNS[t].search(question)]
+    if "purposes" in known and _ASKS_WHY.search(question):
+        cued = [t for t in known if t == "purposes" or (t in cued and t not in _WHAT_IS_DONE)]
+    return cued

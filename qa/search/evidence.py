@@ -289,6 +289,13 @@ _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade
                                      r"\bdispos\w*|\bpurg\w*|\bremov\w*|\banonymi[sz]\w*|\bperiods?\b|\blong\s+as\b|"
                                      r"\bdays?\b|\bmonths?\b|\byears?\b|\bpersist\w*|\bdurations?\b|\blonger\b|"
                                      r"\brecords?\b|\blogs?\b|\bpermanent\w*|\bindefinite\w*", re.IGNORECASE),
+             # a ground the law allows, named: "you agree to the revised policy" (a change to the policy), "to enable
+             # us to deliver the services", "(e) to fulfil our contracts" (purposes) name none
+             "legal-basis": re.compile(r"\b(?:legal|lawful)\s+(?:basis|bases|grounds?)\b|"
+                                       r"\blegitimate\s+(?:business\s+)?interests?\b|\bconsent\w*|\blegal\s+obligations?\b|\bvital\s+interests?\b|"
+                                       r"\bpublic\s+(?:task|interest)\b|\bvalid\s+reasons?\b|\bGDPR\b|\bArticle\s+[69]\b|"
+                                       r"\b(?:performance|necessary\s+for)\s+(?:of\s+)?(?:a|the|our|your)\s+contract\b",
+                                       re.IGNORECASE),
              # a change to the policy itself, not to "our services", prices or the law
              "policy-changes": re.compile(r"\bpolic(?:y|ies)\b|\bnotice\b|\bstatement\b|\bprivacy\b|"
                                           r"\bthis\s+(?:page|document)\b|\bterms\s+of\s+(?:use|service)\b",
@@ -301,7 +308,10 @@ _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade
 _SUFFICIENT = {"objection-marketing": re.compile(
     r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+(?:no\s+longer\s+)?receive\b|"
     r"\bstop\s+receiving\b|\bno\s+longer\s+(?:wish|want)\s+to\s+receive\b|\bremove\w*\s+(?:\w+\s+){0,3}?from\s+"
-    r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b", re.IGNORECASE),
+    r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b|"
+    # "the right to ask us to not process your information for marketing purposes"
+    r"\b(?:ask|request)\w*\s+us\s+(?:to\s+)?not\s+(?:to\s+)?(?:process|use|contact)\w*\b[^.;]{0,60}?\bmarketing\b",
+    re.IGNORECASE),
     # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests")
     "access": re.compile(r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"
                          r"\b(?:requests?|cop(?:y|ies))\b[^.;]{0,80}?\b(?:fees?|charg(?:e|es|ed|ing))\b",

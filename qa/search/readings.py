@@ -166,6 +166,27 @@ _ASKS_REFUSING = re.compile(r"\bobject\w*|\brights?\b|\bopt\w*\s+out\b|\brefus\w
                             r"\bchalleng\w*|\bcontest\w*|\bexempt\w*", re.IGNORECASE)
 
 
+# "Does Concero let me opt out of call recording?" beside "All our phone calls are recorded…": a user asking to refuse
+# something is answered "yes" only by a sentence offering a way to refuse, stop or choose.
+_ASKS_TO_REFUSE = re.compile(r"\bopt(?:s|ing)?[- ]?out\b|\bobject\w*\b|\brefus\w*|\bturn\w*\s+(?:\w+\s+){0,3}?off\b|"
+                             r"\bswitch\w*\s+(?:\w+\s+){0,3}?off\b|\bdisabl\w*|\bdecline\b|\bsay\s+no\b|\bblock\w*|"
+                             r"\bunsubscrib\w*|\bstop\b|\bwithdraw\w*", re.IGNORECASE)
+OFFERS_CHOICE = re.compile(r"\bopt(?:s|ed|ing)?[- ]?(?:out|in)\b|\bunsubscrib\w*|\bobject\w*|\bwithdraw\w*|\brefus\w*|"
+                           r"\bdecline\w*|\bdisabl\w*|\bturn\w*\s+(?:\w+\s+){0,3}?off\b|\bswitch\w*\s+off\b|\bblock\w*|"
+                           r"\breject\w*|\bchoo?s\w*|\bchoices?\b|\bcontrol\w*|\bsettings?\b|\bpreferences?\b|"
+                           r"\bstop\w*|\bprevent\w*|\bdelet\w*|\bremov\w*|\bright\s+to\b|\bcontact(?:ing)?\s+us\b|"
+                           r"\blet\s+us\s+know\b|\brequest\w*|\bwish\w*|\bconsent\w*|\bpermission\b|\bno\s+longer\b|"
+                           r"\bat\s+any\s+time\b|\b(?:not|n't)\s+enabl\w*|\b(?:do\s+not|don't|don’t)\s+want\b|\ballows?\s+you\s+to\b",
+                           re.IGNORECASE)
+
+
+def no_way_to_refuse(question: str, verdict: str, sentence: str) -> bool:
+    """Whether a YES to a `question` asking whether the user can refuse something (`_USER_CAN`, `_ASKS_TO_REFUSE`)
+    rests on a `sentence` (the marked one) offering no way to refuse, stop or choose: then the policy does not say."""
+    return verdict == YES and bool(_USER_CAN.search(question)) and bool(_ASKS_TO_REFUSE.search(question)) and \
+        not OFFERS_CHOICE.search(sentence)
+
+
 def refusal_only(question: str, verdict: str, sentence: str) -> bool:
     """Whether a YES to a yes-no `question` about what the company does rests only on a right to refuse the practice
     (`sentence`, the marked one: `_RIGHT_TO_REFUSE`): then the policy does not say the company does it."""

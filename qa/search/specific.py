@@ -58,7 +58,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"(?<!e-)(?<!e)\bmail\b(?!\s*@)|\b(?:by|via|through\s+the|in\s+the)\s+post\b|\bpostal\b(?!\s+address)|"
          r"\bletters?\b|\bleaflets?\b|\bbrochures?\b|\bcatalogu?es?\b|"
          r"\bdirect\s+mail\w*|\bmailings?\b"),
-        (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b",
+        (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b|"
+         r"\bmarketing\b[^?]{0,30}?\b(?:by|over\s+the|via)\s+(?:tele)?phone\b|\b(?:tele)?phone\s+marketing\b|"
+         r"\b(?:phone|call|ring|telephone)s?\s+(?:me|us)\b[^?]{0,30}?\b(?:marketing|offers?|promotions?|sales)\b",
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
@@ -86,7 +88,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bphoto\w*|\bpictures?\b|\bwebcam\b|\bcameras?\b|\bvideo\s+(?:footage|recordings?)\b",
          r"\bphoto\w*|\bpictures?\b|\b(?:your|profile|uploaded?|personal)\s+images?\b|\bcamera\w*|\bcctv\b|"
          r"\bvideo\s+(?:footage|recordings?)\b|\bvideos\s+you\b"),
-        (r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b",
+        (r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b|\bspecial\s+categor\w*|"
+         r"\bsensitive\s+(?:personal\s+)?(?:data|information|details)\b",
          r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b|\bsex\b|"
          r"\bspecial\s+categor\w*|\bsensitive\b"),
         (r"\bcriminal\s+(?:records?|convictions?|history)\b|\bdbs\b|\bbackground\s+checks?\b",
@@ -142,6 +145,28 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          # a data controller, not a game controller
          r"\bdata\s+(?:processors?|controllers?)\b|\b(?:processors?|controllers?)\s+(?:of|for|on\s+behalf)\b|"
          r"\b(?:the|a|an|as|joint|independent|sub-?)\s*(?:processors?|controllers?)\b"),
+        # kinds of recipient a policy names when it discloses to them: advertisers, marketing firms, debt collectors
+        # (not beside a sale: "we do not sell your data" answers "do they sell my email to advertisers?")
+        (r"^(?!.*\b(?:sell\w*|sold|sale)\b)(?:.*?)(?:\badvertis(?:ers|ing\s+(?:compan\w*|networks?|partners?|agenc\w*|"
+         r"firms?))\b|\bad\s+(?:networks?|compan\w*|partners?)\b|\bfor\s+(?:targeted\s+|personali[sz]ed\s+)?"
+         r"(?:advertis\w*|ads)\b|\b(?:targeted|personali[sz]ed|tailored)\s+(?:ads|adverts?|advertis\w*)\b|"
+         r"\btailor\w*\s+(?:\w+\s+)?(?:ads|adverts?|advertis\w*)|\bshow\s+(?:me\s+)?(?:ads|adverts)\b)",
+         r"\badvertis\w*|\bad\s+(?:networks?|partners?)\b|\bmarketing\s+partners?\b"),
+        (r"\bmarketing\s+(?:agenc\w*|compan\w*|firms?|partners?)\b",
+         r"\bmarketing\s+(?:agenc\w*|compan\w*|firms?|partners?|service\s+providers?|providers?)\b|\bagenc(?:y|ies)\b|"
+         r"\badvertis\w*"),
+        (r"\bdebt\s+collect\w*|\bcollection\s+agenc\w*|\bdebt\s+recovery\b|\bbailiffs?\b",
+         r"\bdebts?\b|\bcollection\s+agenc\w*|\bbailiffs?\b|\brecover\w*\s+(?:of\s+)?(?:any\s+)?(?:debts?|sums|monies|"
+         r"money|amounts)\b"),
+        # using data for research, or to tailor what a person sees
+        (r"\bresearch\w*",
+         r"\bresearch\w*|\bacademic\w*|\buniversit(?:y|ies)\b"),
+        (r"\b(?:personali[sz]|tailor|customi[sz])\w*\b(?!\s+(?:\w+\s+)?(?:ads|adverts?|advertis\w*|messages)\b)",
+         r"\bpersonali[sz]\w*|\btailor\w*|\bcustomi[sz]\w*|\byour\s+interests\b"),
+        # social networks' buttons and plug-ins on a site
+        (r"\bsocial\s+(?:media|networks?|networking)\b|\bplug-?ins?\b|\b(?:like|share)\s+buttons?\b",
+         r"\bsocial\s+(?:media|network\w*|plug-?ins?|sharing|features?|widgets?)\b|\bplug-?ins?\b|\bwidgets?\b|"
+         r"\b(?:like|share)\W{0,3}\s+buttons?\b|\bfacebook\b|\btwitter\b|\blinkedin\b|\binstagram\b|\byoutube\b"),
         (r"\bpixels?\b|\bweb\s+beacons?\b",
          r"\bpixels?\b|\bbeacons?\b|\bclear\s+gifs?\b|\bspotlight\s+tags?\b|\bweb\s+bugs?\b|\btracking\s+tags?\b"),
         (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
@@ -238,9 +263,12 @@ def _asks(asked: re.Pattern, written: re.Pattern, question: str) -> bool:
 
 
 def specific_things(question: str) -> tuple[re.Pattern, ...]:
-    """How a policy writes each specific thing of `SPECIFIC` that `question` asks about, and each length of
-    time it names (read once per question, as `named_things` is; `unmentioned` checks each policy)."""
-    return tuple(written for asked, written in SPECIFIC if _asks(asked, written, question)) + _periods(question)
+    """How a policy writes each specific thing of `SPECIFIC` that `question` asks about (in the order it names
+    them), and each length of time it names (read once per question, as `named_things` is; `unmentioned` checks each
+    policy)."""
+    found = [(m.end(), written) for asked, written in SPECIFIC
+             if _asks(asked, written, question) and (m := asked.search(question)) is not None]
+    return tuple(written for _, written in sorted(found, key=lambda f: f[0])) + _periods(question)
 
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:

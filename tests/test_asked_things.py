@@ -1,0 +1,151 @@
+"""What a question asks beyond its practice, read from its own words: a guarantee, a fee, going on after an opt-out,
+things a policy must write, why something is done, a way to refuse (unit tests; the seed policies' answers are in
+tests/test_integration.py)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from qa.search.cues import cued_topics, reason_guard
+from qa.search.evidence import _REQUIRED, _SUFFICIENT, in_contents
+from qa.search.marking import naming
+from qa.search.readings import asked_verdict, no_way_to_refuse
+from qa.search.specific import SPELLED_OUT, specific_things, unmentioned
+from qa.search.terms import sentences_matching
+from qa.search.verdict import NO, YES, demanded
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Does CT1 guarantee that my data is completely secure?",
+     "While we use reasonable efforts to protect your personal data, no transmission of data over the internet or any "
+     "network can be guaranteed as completely secure.", NO),
+    ("Is my data 100% safe with them?", "While no service is completely secure, we take precautionary measures.", NO),
+    ("Can they guarantee my data will never be hacked?", "We guarantee that your data is fully protected.", YES),
+])
+def test_a_guarantee_of_security_is_read_from_what_the_sentence_denies_or_gives(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict
+    assert unmentioned(specific_things(question), "We use encryption and firewalls to protect your data.")
+    assert not specific_things("Do you guarantee to delete my data when I ask?")  # a guarantee of no security
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Will CloudSentric keep sending me marketing after I opt out?",
+     "Recipients may indicate at any later time whether or not they wish to receive such information.", NO),
+    ("Will they still email me once I unsubscribe?", "You can opt out at any time using the unsubscribe link.", NO),
+    ("Will they still email me once I unsubscribe?",
+     "Even if you opt out, we may still send you messages about your account.", YES),
+    ("Will they keep sending me marketing?", "You can opt out at any time.", YES),  # no refusal asked
+])
+def test_going_on_after_the_user_refuses_is_denied_by_a_way_to_refuse(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
+@pytest.mark.parametrize("question", [
+    "Do I have to pay Concero to see my data?", "Is it free to ask Concero for my data?",
+    "Will I be charged by CloudSentric for seeing what data they hold?",
+])
+def test_a_fee_to_see_ones_data_is_an_access_question_asking_for_a_fee(question):
+    assert cued_topics(question, ["data-collected", "sharing", "access", "retention"]) == ["access"]
+    assert any(d.search("we may charge a reasonable fee") for d in demanded(question))
+
+
+def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing():
+    text = ("Contents:\n\n  • 1. Information We Collect\n  • 2. Analytics, Cookies and Other Technologies\n"
+            "  • 3. Security\n\n1. Information We Collect\nWe collect your name.\n\n"
+            "Rights:\n1. Right of access\n2. Right to erasure\n3. Right to object\n\n"
+            "We may charge a reasonable administration fee for certain requests.")
+    item = text.index("Analytics")
+    assert in_contents(text, (item, text.index("\n", item)))
+    assert in_contents(text, (0, len("Contents:")))
+    right = text.index("Right to erasure")
+    assert not in_contents(text, (right, right + len("Right to erasure")))  # a list of rights is no contents
+    assert not in_contents(text, (text.index("We collect"), text.index("name.") + 5))
+    fee = text.index("We may charge")
+    assert sentences_matching(text, np.array([[fee, len(text)]]), _SUFFICIENT["access"]).tolist() == [0]
+
+
+@pytest.mark.parametrize("question, written, unwritten_text", [
+    ("Does CloudSentric use social media plugins?", "Our sites may include social media features, such as share buttons.",
+     "CloudSentric may inform its customers about its products."),
+    ("Does CT1 process special category data?", "We do not collect special categories of personal data.",
+     "We may process any of the data categories above where necessary."),
+    ("Does CT1 use my data for direct marketing by phone?", "We may contact you by telephone about our services.",
+     "We may use your contact data to send you information about our services."),
+    ("Will Concero phone me with marketing?", "We may contact you by phone with offers.",
+     "We will inform you of our latest events and services via marketing."),
+])
+def test_social_media_special_categories_and_marketing_by_phone_must_be_written(question, written, unwritten_text):
+    things = specific_things(question)
+    assert things and not unmentioned(things, written) and unmentioned(things, unwritten_text)
+
+
+def test_a_legal_basis_is_named_not_a_purpose_nor_agreeing_to_a_changed_policy():
+    required = _REQUIRED["legal-basis"]
+    for sentence in ("If you continue to use the Services after those changes are in effect, you agree to the revised "
+                     "policy.", "We may use the data (d) as required by law; (e) to fulfil our contracts.",
+                     "We use data to report on the performance of our business."):
+        assert not required.search(sentence), sentence
+    for sentence in ("We only use your personal data where we have a valid legal basis.",
+                     "The reasons we can process your data include Performance of a contract, Consent, Billing.",
+                     "Legal basis: our legitimate interests in ensuring the security of our services."):
+        assert required.search(sentence), sentence
+
+
+@pytest.mark.parametrize("question, written, unwritten_text", [
+    ("Does CT1 share my data with advertisers?", "We work with advertising networks.", "We may share it with auditors."),
+    ("Does Core Office IT use my data for advertising?", "We use data to provide relevant advertising.",
+     "We use data to improve our services."),
+    ("Does 23T share my data with debt collectors?", "We may pass details to a collection agency to recover debts.",
+     "We share data with vendors."),
+    ("Does CT1 use my data for research?", "• Conduct research and analysis", "usage statistics of devices"),
+    ("Does CloudSentric use my data to personalise its website?", "to improve and personalise your experience",
+     "CloudSentric obtains personal data from orders."),
+])
+def test_recipients_and_uses_a_policy_names_when_it_has_them_must_be_written(question, written, unwritten_text):
+    things = specific_things(question)
+    assert things and not unmentioned(things, written) and unmentioned(things, unwritten_text)
+
+
+def test_specific_things_come_in_the_order_asked_and_the_last_is_looked_for_alone_when_none_writes_all():
+    question = "Could the social media share buttons on their website pick up my IP address?"
+    things = specific_things(question)
+    assert len(things) == 2 and things[-1].search("your IP address") and not things[-1].search("share buttons")
+    test = naming([], things, SPELLED_OUT)
+    assert test("Social media buttons may collect your IP address.")
+    assert not test("These features may collect your IP address.")
+    assert test.looser("These features may collect your IP address.")
+
+
+@pytest.mark.parametrize("question, topics", [
+    ("Why does CT1 collect my data?", ["purposes"]),
+    ("For what reason does CT1 share my details?", ["purposes"]),
+    ("Why do they keep my data?", ["purposes", "retention"]),
+    ("Does CT1 collect my data?", ["data-collected"]),
+])
+def test_asking_why_asks_for_the_purposes_not_what_is_collected_or_shared(question, topics):
+    assert cued_topics(question, ["data-collected", "purposes", "sharing", "retention"]) == topics
+
+
+@pytest.mark.parametrize("question, sentence, unsaid", [
+    ("Does Concero let me opt out of call recording?", "All our phone calls are recorded for training.", True),
+    ("Can I opt out of marketing emails?", "You can opt out at any time using the unsubscribe link.", False),
+    ("Can I turn off cookies?", "Most web browsers allow you to control cookies through their settings.", False),
+    ("Do they record my calls?", "All our phone calls are recorded for training.", False),  # no refusal asked
+])
+def test_a_user_asking_to_refuse_is_answered_only_by_a_way_to_refuse(question, sentence, unsaid):
+    assert no_way_to_refuse(question, YES, sentence) is unsaid
+
+
+def test_asked_why_a_sentence_must_give_a_reason():
+    guard = reason_guard("Why does 23T use cookies?")
+    assert guard is not None and not guard("23Technology uses both types of cookies.")
+    assert guard("These cookies are essential for you to browse our website.")
+    assert guard("We may process technical and usage data to:")
+    assert reason_guard("Does 23T use cookies?") is None
+
+
+def test_asking_us_not_to_process_for_marketing_states_the_objection():
+    text = "You have the right to ask us to not process your information for marketing purposes. We keep data."
+    spans = np.array([[0, 85], [86, len(text)]], dtype=np.int64)
+    assert sentences_matching(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [0]
