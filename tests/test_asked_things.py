@@ -10,10 +10,10 @@ import pytest
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import _REQUIRED, _SUFFICIENT, in_contents
 from qa.search.marking import naming
-from qa.search.readings import asked_verdict, no_way_to_refuse
+from qa.search.readings import EXCEPTIONS, asked_verdict, asks_always, asks_only, no_way_to_refuse
 from qa.search.specific import SPELLED_OUT, specific_things, unmentioned
 from qa.search.terms import sentences_matching
-from qa.search.verdict import NO, YES, demanded
+from qa.search.verdict import NO, YES, asks_unlimited, demanded
 
 
 @pytest.mark.parametrize("question, sentence, verdict", [
@@ -149,3 +149,28 @@ def test_asking_us_not_to_process_for_marketing_states_the_objection():
     text = "You have the right to ask us to not process your information for marketing purposes. We keep data."
     spans = np.array([[0, 85], [86, len(text)]], dtype=np.int64)
     assert sentences_matching(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [0]
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Does CT1 keep enquiry data for more than two years?",
+     "enquiry data is retained for up to 2 years after our last interaction with you, unless we enter into a contract;",
+     NO),
+    ("Does Concero keep call recordings longer than 30 days?",
+     "We keep the recordings for 30 days. Unless there is an issue in which case we may keep recordings for longer.",
+     YES),
+    ("Does CT1 keep my data for more than two years?", "We keep data for as long as necessary.", YES),
+])
+def test_kept_beyond_a_period_is_denied_by_a_bound_at_it(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
+def test_always_every_and_no_longer_than_necessary_are_read():
+    assert asks_always("Does CloudSentric always get my consent before disclosing my data?")
+    assert EXCEPTIONS.search("As a general rule, CloudSentric does not disclose personal data except where consent…")
+    assert asks_only("Is every cookie 23T uses strictly necessary?")
+    assert asks_only("Are all of 23T's cookies essential?") and not asks_only("Is all my data kept in the UK?")
+    assert not asks_unlimited("Does 23T keep my data no longer than necessary?")
+    assert asks_unlimited("Does 23T keep my data longer than necessary?")
+    # the user seeing their own data is an access request; staff seeing it is not
+    assert cued_topics("Can I see what data you hold?", ["access", "security"]) == ["access"]
+    assert "access" not in cued_topics("Which staff can see my data?", ["access", "security"])

@@ -218,3 +218,17 @@ def test_things_a_policy_never_names_and_a_refusal_it_never_offers_are_not_state
     assert row.verdict == "yes" and "prevent your browser" in row.quotes[0].text, [q.text for q in row.quotes]
     [row] = engine.answer("What is the lawful basis for CT1 processing my data?").rows
     assert row.verdict == "stated" and "legal basis" in row.quotes[0].text.lower(), [q.text for q in row.quotes]
+
+
+def test_always_every_and_a_period_exceeded_are_read_from_the_sentence_that_limits_them(seed_index_dir, real_embedder):
+    """"Does CloudSentric always get my consent…?" was "yes" beside "…except where…"; "Is every cookie 23T uses
+    strictly necessary?" "yes" beside "uses both types of cookies"; "…for more than two years?" "yes" beside "up to 2
+    years"; "…no longer than necessary?" "no" beside "for as long as necessary"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    for question, verdict, words in (
+            ("Does CloudSentric always get my consent before disclosing my data?", "no", "except"),
+            ("Is every cookie 23T uses strictly necessary?", "no", "both types"),
+            ("Does CT1 keep enquiry data for more than two years?", "no", "up to 2 years"),
+            ("Does 23T keep my data no longer than necessary?", "yes", "as long as necessary")):
+        [row] = engine.answer(question).rows
+        assert row.verdict == verdict and words in row.quotes[0].text, (question, [q.text for q in row.quotes])

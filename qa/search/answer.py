@@ -51,8 +51,10 @@ from qa.search.names import match_names, named_beside, own_name_guard, without_n
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.readings import (
     BROADER,
+    EXCEPTIONS,
     OFFERS_CHOICE,
     asked_verdict,
+    asks_always,
     asks_only,
     asks_without,
     no_way_to_refuse,
@@ -215,6 +217,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     rows = sorted((_only_here(row, interpreted, asked.topics) for row in rows), key=lambda r: r.abstained)
     if asks_only(interpreted):  # "do they only use session cookies?" and "we use both types"
         rows = [_answered_no_by(engine, row, terms, reranker is not None, BROADER, False) for row in rows]
+    if asks_always(interpreted):  # "do they always ask my consent?" and "…except where…"
+        rows = [_answered_no_by(engine, row, terms, reranker is not None, EXCEPTIONS, True) for row in rows]
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]

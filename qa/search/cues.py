@@ -44,8 +44,7 @@ _CUES = {
               r"(?<!restrict )(?<!restricts )(?<!limit )(?<!limits )(?<!control )"
               r"\baccess (?:to )?(?:my|the) (?:data|information|details)\b|"
               # not who else may see it ("Who can see my data at Concero?": sharing and security)
-              r"(?<!who can )(?<!who could )(?<!who will )(?<!who would )(?<!who may )"
-              r"\bsee (?:my|what) (?:data|information)|"
+              r"\b(?:i|we|me|us)\b[^?]{0,25}?\bsee (?:my|what) (?:\w+ )?(?:data|information)|"
               # "download my data", "export all of my data" (not "export my data to the US")
               r"\b(?:download|export)\w* (?:a copy of )?(?:all )?(?:of )?(?:my|our|the) (?:\w+ )?"
               r"(?:data|information|details|records)\b(?! (?:to|outside|abroad|overseas|out)\b)|"

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
+from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN, periods
 from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without
@@ -39,12 +39,28 @@ def without_verdict(sentence: str) -> str:
 
 # "Do they only use session cookies?", "Is the statement only about their website?": a sentence saying it is
 # broader ("we use both types", "it also applies to … as well as …") answers "no".
-_ONLY = re.compile(r"\bonly\b", re.IGNORECASE)
+_ONLY = re.compile(r"\bonly\b|"
+                   # "Is every cookie 23T uses strictly necessary?", "Are all of its cookies essential?"
+                   r"^\s*(?:is|are)\s+(?:every|each)\b|^\s*are\s+all\s+(?:of\s+)?(?:the\s+|its\s+|their\s+|[\w-]+'s\s+)?"
+                   r"(?:\w+\s+)?(?:cookies|providers|partners|suppliers|processors|recipients|vendors)\b",
+                   re.IGNORECASE)
 # "only if", and "only (for) as long as necessary", "only when…": a condition or a limit, no "only this kind"
 _NOT_RESTRICTING = re.compile(r"\bnot\s+only\b|\bthe\s+only\b|\bonly\s+if\b|\bif\s+only\b|"
                               r"\bonly\s+(?:for\s+)?as\s+long\s+as\b|\bonly\s+(?:when|where|while|until|after|to\s+the\s+extent)\b",
                               re.IGNORECASE)
 BROADER = re.compile(r"\bboth\b|\bas\s+well\s+as\b|\balso\b|\bin\s+addition\b|\bas\s+well\b", re.IGNORECASE)
+
+
+# "Does CloudSentric always get my consent before disclosing my data?" beside "As a general rule, CloudSentric does not
+# disclose … except where…": an exception says "no".
+_ALWAYS = re.compile(r"\balways\b|\bin\s+every\s+case\b|\bwithout\s+exception\b", re.IGNORECASE)
+EXCEPTIONS = re.compile(r"\bexcept\w*\b|\bunless\b|\bas\s+a\s+general\s+rule\b|\bgenerally\b|\btypically\b|"
+                        r"\bin\s+most\s+cases\b|\bwhere\s+(?:possible|practicable|appropriate)\b", re.IGNORECASE)
+
+
+def asks_always(question: str) -> bool:
+    """Whether a yes-no `question` asks if something is so always, without exception (`_ALWAYS`)."""
+    return question_kind(question) == YES_NO and bool(_ALWAYS.search(question))
 
 
 def asks_only(question: str) -> bool:
@@ -113,6 +129,23 @@ _OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bob
                              re.IGNORECASE)
 _GOES_ON = re.compile(r"\bstill\b|\bcontinu\w*|\beven\s+(?:if|after|though)\b|\bregardless\b", re.IGNORECASE)
 
+# "Does CT1 keep enquiry data for more than two years?" beside "enquiry data is retained for up to 2 years…": a
+# bound at the period asked says "no", unless the sentence keeps it longer too ("…we may keep recordings for longer").
+_MORE_THAN = re.compile(r"\b(?:more|longer)\s+than\s+(?=\w+[\s-]*(?:\(\d+\)\s*)?(?:day|week|month|year)s?\b)",
+                        re.IGNORECASE)
+_BOUND_AT = re.compile(r"\b(?:up\s+to|no\s+(?:more|longer)\s+than|(?:a\s+)?maximum\s+(?:of\s+)?|at\s+most|"
+                       r"not\s+(?:more|longer)\s+than|within)\s+$", re.IGNORECASE)
+_LONGER = re.compile(r"(?<!\bno\s)(?<!\bnot\s)\blonger\b", re.IGNORECASE)
+
+
+def _bounded_at(question: str, sentence: str) -> bool:
+    """Whether `sentence` bounds what is kept at the length of time `question` asks it is kept beyond."""
+    if not _MORE_THAN.search(question) or _LONGER.search(sentence):
+        return False
+    return any(_BOUND_AT.search(sentence[:m.start()])
+               for period in periods(question) for m in period.finditer(sentence))
+
+
 # "Does Concero need my consent to contact me?" beside "If you have not opted in to our marketing process, we will not
 # contact you": a denial that hinges on consent says consent is needed, unless it says none is ("we do not need your
 # consent to…").
@@ -132,7 +165,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     - a NO whose only denial disowns what the user does (`_YOUR_OWN`) is a YES unless responsibility is asked;
     - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES;
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
-    - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO.
+    - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
+    - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO.
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
@@ -140,10 +174,12 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
             not negated_by_words(_YOUR_OWN.sub(" ", sentence)):
         return YES
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
-            not _NO_CONSENT_NEEDED.search(sentence):
+            not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES
     if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and _OFFERS_REFUSAL.search(sentence) and \
             not _GOES_ON.search(sentence):
+        return NO
+    if verdict == YES and _bounded_at(question, sentence):
         return NO
     if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
         return NO if _DISCLAIMS.search(sentence) else YES

@@ -236,7 +236,7 @@ _NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eigh
 _PERIOD = re.compile(rf"\b(\d+|{'|'.join(_NUMBERS)})[\s-]*(day|week|month|year)s?\b", re.IGNORECASE)
 
 
-def _periods(question: str) -> tuple[re.Pattern, ...]:
+def periods(question: str) -> tuple[re.Pattern, ...]:
     """How a policy writes each length of time `question` names: "7 years" as "7 years", "seven (7) years"…"""
     found = []
     for number, unit in _PERIOD.findall(question):
@@ -268,7 +268,7 @@ def specific_things(question: str) -> tuple[re.Pattern, ...]:
     policy)."""
     found = [(m.end(), written) for asked, written in SPECIFIC
              if _asks(asked, written, question) and (m := asked.search(question)) is not None]
-    return tuple(written for _, written in sorted(found, key=lambda f: f[0])) + _periods(question)
+    return tuple(written for _, written in sorted(found, key=lambda f: f[0])) + periods(question)
 
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:

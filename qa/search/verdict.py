@@ -290,7 +290,7 @@ _UNLIMITED = re.compile(
     r"(?:it|they|he|she)\s+(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\bfor\s+any\s+reason\b|\banyone\s+(?:who\s+works|at|in)\b|"
     r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b|"
     # "do they keep my data longer than necessary?"
-    r"\b(?:longer|more)\s+than\s+(?:is\s+)?(?:necessary|needed|required|(?:it|they)\s+needs?(?:\s+to)?)\b|"
+    r"(?<!\bno\s)\b(?:longer|more)\s+than\s+(?:is\s+)?(?:necessary|needed|required|(?:it|they)\s+needs?(?:\s+to)?)\b|"
     # "for a reason that isn't in their privacy statement", "does it ignore the restrictions…"
     r"\b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:in|covered\s+by|described\s+in|listed\s+in|set\s+out\s+in)\s+"
     r"(?:their|the|its|this|our)\s+(?:\w+\s+)?(?:policy|statement|notice)\b|\b(?:ignore|disregard|override)\w*\b",
