@@ -12,6 +12,7 @@ from qa.search.evidence import _REQUIRED, _SUFFICIENT, in_contents
 from qa.search.marking import naming
 from qa.search.readings import EXCEPTIONS, asked_verdict, asks_always, asks_only, no_way_to_refuse
 from qa.search.specific import SPELLED_OUT, specific_things, unmentioned
+from qa.search.spelling import respelled
 from qa.search.terms import sentences_matching
 from qa.search.verdict import NO, YES, asks_unlimited, demanded
 
@@ -174,3 +175,23 @@ def test_always_every_and_no_longer_than_necessary_are_read():
     # the user seeing their own data is an access request; staff seeing it is not
     assert cued_topics("Can I see what data you hold?", ["access", "security"]) == ["access"]
     assert "access" not in cued_topics("Which staff can see my data?", ["access", "security"])
+
+
+@pytest.mark.parametrize("question, written, unwritten_text", [
+    ("Does 23T link to other websites?", "Our site contains links to other websites.", "We use cookies on our website."),
+    ("Does CT1 use third-party cookies?", "Our partners may set cookies on your device.",
+     "Our website may use cookies and similar technologies to operate."),
+    ("Will CT1 tell me if it uses my data for a new purpose?", "If we use your data for a new purpose, we will tell you.",
+     "We may analyse usage data to develop new features."),
+    ("Which companies mention data breaches?", "In the event of a data breach we will act.",
+     "We take measures to protect personal data against unauthorised access."),
+])
+def test_links_cookies_set_by_others_a_new_purpose_and_a_breach_must_be_written(question, written, unwritten_text):
+    things = specific_things(question)
+    assert things and not unmentioned(things, written) and unmentioned(things, unwritten_text)
+
+
+def test_common_misspellings_are_put_right_whole_words_only():
+    assert respelled("Dose CT1 sel my infomation to thrid partys?") == "Does CT1 sell my information to third parties?"
+    assert respelled("Selby Dosecorp sells information") == "Selby Dosecorp sells information"  # whole words only
+    assert respelled("Waht cookis does 23T use?") == "What cookies does 23T use?"

@@ -232,3 +232,15 @@ def test_always_every_and_a_period_exceeded_are_read_from_the_sentence_that_limi
             ("Does 23T keep my data no longer than necessary?", "yes", "as long as necessary")):
         [row] = engine.answer(question).rows
         assert row.verdict == verdict and words in row.quotes[0].text, (question, [q.text for q in row.quotes])
+
+
+def test_a_misspelt_question_and_a_breach_never_written_are_read(seed_index_dir, real_embedder):
+    """"Does concero sel my data?" was "yes" from a sentence on keeping data accurate; "Which companies mention data
+    breaches?" answered all five with their security measures (only Concero and CT1 write a breach or incident)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    answer = engine.answer("Does concero sel my data?")
+    assert answer.interpreted_as == "Does concero sell my data?"
+    assert answer.rows[0].verdict == "no" and "never sell" in answer.rows[0].quotes[0].text
+    rows = {r.policy: r.verdict for r in engine.answer("Which companies mention data breaches?").rows}
+    assert rows["23technology"] == rows["core-office-it"] == rows["cloudsentric"] == "not_stated", rows
+    assert rows["concero"] == "yes", rows

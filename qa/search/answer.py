@@ -42,45 +42,27 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.errors import QueryError
-from qa.ingest.sentences import split_sentences
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import both, gives, giving, naming, naming_decision, reaching, writing_first
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
-from qa.search.readings import (
-    BROADER,
-    EXCEPTIONS,
-    OFFERS_CHOICE,
-    asked_verdict,
-    asks_always,
-    asks_only,
-    asks_without,
-    no_way_to_refuse,
-    refusal_only,
-    without_verdict,
-)
 from qa.search.reranker import keep_literal, rerank_candidates
+from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
-from qa.search.terms import key_terms, term_counts, terms_in
+from qa.search.spelling import respelled
+from qa.search.terms import key_terms, term_counts
 from qa.search.verdict import (
-    LIMITING,
-    NO,
-    NOT_STATED,
-    NOT_STATED_LABEL,
     PLACE,
     RELATED,
     STATES_IT,
-    YES,
     affirmative,
-    asks_unlimited,
     border_words,
     demanded,
     label_for,
     negated_sentence,
-    only_here_verdict,
     question_kind,
     verdict_for,
 )
@@ -163,7 +145,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         raise QueryError("question is empty")
     if k < 1:
         raise QueryError(f"k must be >= 1, got {k}")
-    interpreted = affirmative(resolve_question(question, history, engine.policies) if history else question.strip())
+    typed = respelled(question.strip())  # "Dose CT1 sel my infomation?"
+    interpreted = affirmative(resolve_question(typed, history, engine.policies) if history else typed)
     match = match_names(interpreted, engine.policies)
     kind = question_kind(interpreted)
     if policies is not None:
@@ -211,23 +194,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
             for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
-    if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
-        rows = [_answered_no_by(engine, row, terms, reranker is not None, LIMITING, True) for row in rows]
-    # "only in the UK?" beside "located outside the UK": no; beside "we never transfer it outside the UK": yes
-    rows = sorted((_only_here(row, interpreted, asked.topics) for row in rows), key=lambda r: r.abstained)
-    if asks_only(interpreted):  # "do they only use session cookies?" and "we use both types"
-        rows = [_answered_no_by(engine, row, terms, reranker is not None, BROADER, False) for row in rows]
-    if asks_always(interpreted):  # "do they always ask my consent?" and "…except where…"
-        rows = [_answered_no_by(engine, row, terms, reranker is not None, EXCEPTIONS, True) for row in rows]
-    if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
-        rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
-                if row.verdict in (YES, NO) and row.quotes else row for row in rows]
-    rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
-            if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
-    rows = [_unanswered(row) if refusal_only(interpreted, row.verdict, _marked(engine, row)) else row
-            for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
-    rows = [_way_to_refuse(engine, row, reranker is not None) if no_way_to_refuse(
-        interpreted, row.verdict, _marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
+    rows = reread(engine, rows, interpreted, terms, asked.topics, reranker is not None)
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),
@@ -433,40 +400,12 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
 
 
-def _way_to_refuse(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
-    """A "yes" to "can I refuse…?" whose marked sentence offers no way to: the first sentence of its passage that
-    offers one (`readings.OFFERS_CHOICE`: "…how to prevent your browser from accepting new cookies") marked, else
-    "not stated"."""
-    text = engine.policies[row.policy].text
-    found = next((span for span in split_sentences(row.hits[0].text, row.hits[0].start)
-                  if OFFERS_CHOICE.search(text[span[0]:span[1]])), None) if row.hits else None
-    if found is None:
-        return _unanswered(row)
-    lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
-    ordered = tuple(led_by(lead, row.hits))
-    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered)
 
 
-def _only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> PolicyAnswer:
-    """`row` with `verdict.only_here_verdict`'s verdict for "is my data kept only in the UK?"; "not stated" when its
-    quote says neither where the data is kept nor that it goes beyond ("EEA residents have certain rights")."""
-    verdict = only_here_verdict(question, topics, row.verdict, row.quotes[0].text) if row.quotes else row.verdict
-    if verdict != NOT_STATED:
-        return replace(row, verdict=verdict)
-    return _unanswered(row)
 
 
-def _marked(engine, row: PolicyAnswer) -> str:
-    """The first sentence marked in the row's first passage ("" when none)."""
-    if not row.hits or not row.hits[0].highlights:
-        return ""
-    start, end = row.hits[0].highlights[0]
-    return engine.policies[row.policy].text[start:end]
 
 
-def _unanswered(row: PolicyAnswer) -> PolicyAnswer:
-    """`row` as "not stated", its nearest passage kept as the labelled nearest match."""
-    return replace(row, abstained=True, quotes=(), hits=row.hits[:1], verdict=NOT_STATED, label=NOT_STATED_LABEL)
 
 
 def _unsaid(asked: _Asked, text: str) -> bool:
@@ -492,26 +431,4 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
         return None
     best = int(passing[np.argmax(counts[passing])])  # the first of those holding the most
     return int(found.spans[best][0]), int(found.spans[best][1])
-
-
-def _answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool, pattern: re.Pattern,
-                    first_passage: bool) -> PolicyAnswer:
-    """A "yes" that a sentence of the passages shown turns into "no" (it limits what was asked, or says it is
-    broader than the "only" asked): the first such sentence (`pattern`) holding one of the question's key
-    terms, else, with `first_passage`, the first in the answering passage, becomes the quote. Unchanged when
-    none does."""
-    if row.abstained or row.verdict != YES or not row.hits:
-        return row
-    text = engine.policies[row.policy].text
-    matching = [(rank, span) for rank, hit in enumerate(row.hits) for span in split_sentences(hit.text, hit.start)
-                if pattern.search(text[span[0]:span[1]])]
-    found = next((span for _, span in matching if terms_in(text[span[0]:span[1]], terms) > 0), None)
-    if found is None and first_passage:
-        found = next((span for rank, span in matching if rank == 0), None)
-    if found is None:
-        return row
-    lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
-    ordered = tuple(led_by(lead, row.hits))
-    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
-
 

@@ -163,6 +163,23 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bresearch\w*|\bacademic\w*|\buniversit(?:y|ies)\b"),
         (r"\b(?:personali[sz]|tailor|customi[sz])\w*\b(?!\s+(?:\w+\s+)?(?:ads|adverts?|advertis\w*|messages)\b)",
          r"\bpersonali[sz]\w*|\btailor\w*|\bcustomi[sz]\w*|\byour\s+interests\b"),
+        # a breach of data or security (what a security section's "measures to protect" does not speak of), unless
+        # only what security guards against ("what encryption protects my data from breaches?")
+        (r"^(?!.*\b(?:protect|secur|safe|guard|prevent|defend)\w*\b[^?]{0,40}\b(?:from|against)\s+(?:\w+\s+){0,2}?"
+         r"(?:breach|leak))(?:.*?)(?:\bbreach\w*|\b(?:data|information|security)\s+leaks?\b|\bleaked\b)",
+         r"\bbreach\w*|\bsecurity\s+incidents?\b|\bhack\w*|\bleak\w*|\bcompromis\w*"),
+        # links to other sites; cookies set by others; a new use of data
+        (r"\blinks?\s+to\s+(?:other|third|external|outside)\b|\blinks?\s+(?:it\s+)?(?:has|contains|includes)\b|"
+         r"\b(?:other|third[- ]party|external|outside)\s+(?:web)?sites?\b(?:\s+(?:it|they)\s+links?\b)?|"
+         r"\blinked\s+(?:web)?sites?\b|\b(?:do|does)\s+\w+(?:\s+\w+)?\s+link\s+to\b",
+         r"\blinks?\s+to\b|\blinked\b|\bhyperlinks?\b|\b(?:other|third[- ]party|external)\s+(?:web)?sites?\b"),
+        (r"\bthird[- ]party\s+cookies\b|\b(?:advertising|marketing|targeting)\s+cookies\b",
+         r"\bthird[- ]part\w*\b[^.;]{0,80}?\bcookies?\b|\bcookies?\b[^.;]{0,80}?\bthird[- ]part\w*|"
+         r"\b(?:advertising|marketing|targeting|tracking)\s+cookies\b|\bpartners?\b[^.;]{0,40}?\bcookies?\b|"
+         r"\bcookies?\b[^.;]{0,60}?\b(?:google|facebook|advertis\w*)\b"),
+        (r"\b(?:new|different|unrelated|another|other)\s+purposes?\b",
+         r"\b(?:new|different|unrelated|incompatible|another|other|further)\s+purposes?\b|\bpurposes?\s+other\s+than\b|"
+         r"\bcompatible\s+with\b"),
         # social networks' buttons and plug-ins on a site
         (r"\bsocial\s+(?:media|networks?|networking)\b|\bplug-?ins?\b|\b(?:like|share)\s+buttons?\b",
          r"\bsocial\s+(?:media|network\w*|plug-?ins?|sharing|features?|widgets?)\b|\bplug-?ins?\b|\bwidgets?\b|"

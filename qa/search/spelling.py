@@ -1,0 +1,36 @@
+"""Common misspellings of the words privacy questions turn on ("Dose CT1 sel my infomation?"), put right before a
+question is read: a typo in "does" makes a yes-no question an open one, a typo in "sell" loses the practice asked.
+Only whole words, each with one obvious intended word; the answer shows the question as read ("Interpreted as")."""
+
+from __future__ import annotations
+
+import re
+
+_RIGHT = {
+    # question words
+    "dose": "does", "doese": "does", "dosent": "doesn't", "doesnt": "doesn't", "dont": "don't", "wont": "won't",
+    "cant": "can't", "isnt": "isn't", "waht": "what", "wat": "what", "wich": "which", "whcih": "which",
+    "witch": "which", "hwo": "how", "whos": "who's", "wher": "where",
+    # practices and what they act on
+    "sel": "sell", "sels": "sells", "seling": "selling", "shere": "share", "shair": "share", "shareing": "sharing",
+    "infomation": "information", "informaton": "information", "infromation": "information",
+    "imformation": "information", "informtion": "information", "informations": "information",
+    "personnal": "personal", "partys": "parties", "parites": "parties", "thrid": "third", "3rd": "third",
+    "delet": "delete", "deleat": "delete", "deleet": "delete", "recieve": "receive", "recieved": "received",
+    "cookis": "cookies", "cookes": "cookies", "cokies": "cookies", "encript": "encrypt", "encripted": "encrypted",
+    "encrpyt": "encrypt", "adress": "address", "adresses": "addresses", "emial": "email",
+    "privicy": "privacy", "privacey": "privacy", "pirvacy": "privacy", "polciy": "policy", "poilcy": "policy",
+    "retian": "retain", "retension": "retention", "childrens": "children's", "compnay": "company",
+    "comapny": "company", "compnaies": "companies", "companys": "companies", "marketting": "marketing",
+    "unsubscibe": "unsubscribe", "consant": "consent", "concent": "consent", "transfered": "transferred",
+    "abroard": "abroad", "securly": "securely", "secuirty": "security", "securty": "security",
+}
+_WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _RIGHT), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+
+
+def respelled(question: str) -> str:
+    """`question` with the misspellings of `_RIGHT` put right, keeping an initial capital."""
+    def right(match: re.Match) -> str:
+        word = _RIGHT[match.group(0).lower()]
+        return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
+    return _WORD.sub(right, question)
