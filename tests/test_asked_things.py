@@ -90,6 +90,10 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "We may analyse usage data to develop new features."),
     ("Which companies mention data breaches?", "In the event of a data breach we will act.",
      "We take measures to protect personal data against unauthorised access."),
+    ("Do you pass my payment details to another company to process card payments?",
+     "23T uses third party vendors for credit card processing.", "Billing and payment data – limited payment information."),
+    ("If I go to one of your events, what do you do with my details?", "information gathered at marketing events",
+     "the events that occur within the application; in which event we will share your contact details"),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

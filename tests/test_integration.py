@@ -244,3 +244,15 @@ def test_a_misspelt_question_and_a_breach_never_written_are_read(seed_index_dir,
     rows = {r.policy: r.verdict for r in engine.answer("Which companies mention data breaches?").rows}
     assert rows["23technology"] == rows["core-office-it"] == rows["cloudsentric"] == "not_stated", rows
     assert rows["concero"] == "yes", rows
+
+
+def test_card_payment_processing_and_events_a_person_attends_must_be_written(seed_index_dir, real_embedder):
+    """"Do you pass my payment details to another company to process card payments?" was "stated" for CT1 (which
+    collects billing data, names no payment processor); "…when I go to one of their events?" for Core Office from
+    "the events that occur within the application"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which companies use another company to process card payments?").rows}
+    assert rows["ct1-technologies"].verdict == rows["cloudsentric"].verdict == "not_stated"
+    assert "credit card processing" in rows["23technology"].quotes[0].text, [q.text for q in rows["23technology"].quotes]
+    rows = {r.policy: r for r in engine.answer("Which companies collect my details when I go to one of their events?").rows}
+    assert rows["core-office-it"].verdict == "not_stated"

@@ -163,6 +163,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bresearch\w*|\bacademic\w*|\buniversit(?:y|ies)\b"),
         (r"\b(?:personali[sz]|tailor|customi[sz])\w*\b(?!\s+(?:\w+\s+)?(?:ads|adverts?|advertis\w*|messages)\b)",
          r"\bpersonali[sz]\w*|\btailor\w*|\bcustomi[sz]\w*|\byour\s+interests\b"),
+        # processing card payments: a recipient a policy names ("credit card processing", "processing your payments"),
+        # not the payment details it collects
+        (r"\bprocess\w*\s+(?:\w+\s+){0,2}?(?:card\s+)?payments?\b|\bpayment\s+(?:process\w*|providers?|processors?|"
+         r"gateways?)\b|\bcard\s+payments?\b|\bpayment\s+(?:card\s+)?process\w*",
+         r"\bpayment\w*\s+(?:process\w*|providers?|processors?|gateways?|services?)\b|\bprocess\w*\s+(?:\w+\s+){0,2}?"
+         r"payments?\b|\b(?:credit\s+|debit\s+)?card\s+(?:process\w*|payments?)\b|\bpayment\s+card\b|\bPCI\b"),
         # a breach of data or security (what a security section's "measures to protect" does not speak of), unless
         # only what security guards against ("what encryption protects my data from breaches?")
         (r"^(?!.*\b(?:protect|secur|safe|guard|prevent|defend)\w*\b[^?]{0,40}\b(?:from|against)\s+(?:\w+\s+){0,2}?"
@@ -242,7 +248,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (GUARANTEE_ASKED, GUARANTEE_WRITTEN),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
-         r"\bevents\b|(?<!\bin\sthe\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
+         r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
          r"\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b"),
     ))
 
