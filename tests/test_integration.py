@@ -256,3 +256,7 @@ def test_card_payment_processing_and_events_a_person_attends_must_be_written(see
     assert "credit card processing" in rows["23technology"].quotes[0].text, [q.text for q in rows["23technology"].quotes]
     rows = {r.policy: r for r in engine.answer("Which companies collect my details when I go to one of their events?").rows}
     assert rows["core-office-it"].verdict == "not_stated"
+    # data coming in from resellers and referral partners is no sharing with them
+    for question in ("Does CloudSentric share data with resellers?", "Does CT1 share my data with referral partners?"):
+        [row] = engine.answer(question).rows
+        assert row.verdict == "not_stated", (question, [q.text for q in row.quotes])

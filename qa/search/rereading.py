@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from qa.ingest.sentences import split_sentences
 from qa.search.passages import hit_holding, led_by, quotes_of
+from qa.search.quotes import lead_in_of
 from qa.search.readings import (
     BROADER,
     EXCEPTIONS,
@@ -48,7 +49,49 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
     rows = [way_to_refuse(engine, row, reranked) if no_way_to_refuse(
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
+    # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers"
+    rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
     return rows
+
+
+# Data coming *in* ("CloudSentric obtains personal data … from resellers who pass on personal data to CloudSentric",
+# "From third parties – for example from: - referrals or partner organisations…"): no disclosure to them.
+_COMING_IN = re.compile(r"\b(?:obtain\w*|receiv\w*|collect\w*|gather\w*|get|gets|got|acquir\w*)\b[^.;:]{0,160}?"
+                        r"\bfrom\b|^\W*from\s+(?:third[- ]part\w*|other\s+sources|(?:publicly\s+available\s+)?"
+                        r"sources)\b", re.IGNORECASE)
+_GOING_OUT = (r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|mak)\w*\b[^.;]{0,80}?"
+              r"\b(?:with|to)\s+")
+
+
+# Words of nearly every sharing question, which name no recipient
+_SHARING_WORDS = frozenset({"share", "shared", "shares", "sharing", "data", "information", "info", "details",
+                            "personal", "use", "used", "disclose", "disclosed", "pass", "passed", "give", "given"})
+
+
+def going_out(engine, row: PolicyAnswer, topics: Sequence[str], terms: Sequence[str],
+              reranked: bool) -> PolicyAnswer:
+    """A "yes" to a question about sharing that rests on a sentence (or its list's lead-in) saying only where the
+    company gets data from (`_COMING_IN`), sending none out to anyone but itself: the first sentence of the
+    passages shown that sends data out and names a recipient the question names (a key term beyond
+    `_SHARING_WORDS`) is marked instead, else the row is "not stated". Any other row is returned as it is."""
+    if row.verdict != YES or not topics or topics[0] != "sharing" or not row.hits or not row.hits[0].highlights:
+        return row
+    policy = engine.policies[row.policy]
+    span = row.hits[0].highlights[0]
+    lead = lead_in_of(policy, span)
+    said = " ".join(policy.text[s:e] for s, e in ((lead,) if lead else ()) + (span,))
+    own = [re.escape(w) for n in (policy.name, *policy.aliases) for w in re.findall(r"[A-Z][\w&-]+", n)]
+    out = re.compile(_GOING_OUT + r"(?!us\b|we\b" + "".join(rf"|{w}\b" for w in own) + r")", re.IGNORECASE)
+    if not _COMING_IN.search(said) or out.search(policy.text[span[0]:span[1]]):
+        return row
+    named = [t for t in terms if t not in _SHARING_WORDS]
+    found = next((s for hit in row.hits for s in split_sentences(hit.text, hit.start)
+                  if out.search(policy.text[s[0]:s[1]]) and terms_in(policy.text[s[0]:s[1]], named) > 0), None)
+    if not named or found is None:
+        return unanswered(row)
+    lead_hit = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
+    ordered = tuple(led_by(lead_hit, row.hits))
+    return replace(row, quotes=quotes_of(engine, row.policy, lead_hit), hits=ordered, ranked=ordered)
 
 
 def unanswered(row: PolicyAnswer) -> PolicyAnswer:
