@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 from qa.search.cues import cued_topics, reason_guard
-from qa.search.evidence import _REQUIRED, _SUFFICIENT, in_contents
-from qa.search.marking import naming
+from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, in_contents
+from qa.search.marking import kept_thing_decision, kept_words, naming
 from qa.search.readings import EXCEPTIONS, asked_verdict, asks_always, asks_only, no_way_to_refuse
 from qa.search.specific import SPELLED_OUT, specific_things, unmentioned
 from qa.search.spelling import respelled
@@ -188,3 +188,27 @@ def test_common_misspellings_are_put_right_whole_words_only():
     assert respelled("Dose CT1 sel my infomation to thrid partys?") == "Does CT1 sell my information to third parties?"
     assert respelled("Selby Dosecorp sells information") == "Selby Dosecorp sells information"  # whole words only
     assert respelled("Waht cookis does 23T use?") == "What cookies does 23T use?"
+
+
+def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_keeps_it():
+    assert kept_words("How long does Concero keep my support requests?") == ("support", "requests")
+    assert kept_words("How long does CT1 keep my contract data?") == ("contract",)
+    assert kept_words("Which companies give an actual time limit for how long they keep data?") == ()
+    assert kept_words("How long do they hang on to my information?") == ()
+    sentences = {(0, 40): "We keep the recordings for 30 days.", (41, 90): "We retain any support requests you make."}
+    text = " " * 100
+    first = Decision(True, (0, 40), 0.0, 0.9, "retention")
+    other = Decision(True, (41, 90), 0.0, 0.9, "retention")
+
+    def again(test):
+        return next((other if span == (41, 90) else first for span, s in sentences.items() if test(s)), Decision(False))
+    assert kept_thing_decision(first, text, ("support", "requests"), again) is other
+    assert kept_thing_decision(first, text, (), again) is first
+    assert kept_thing_decision(first, text, ("emails",), again) is first  # no sentence names them: unchanged
+
+
+def test_the_time_to_answer_a_request_keeps_nothing():
+    veto = _VETOES["retention"]
+    assert veto.search("We also hold the right to extend the response time for requests to longer than the allotted 28 "
+                       "days.")
+    assert not veto.search("We keep the recordings for 30 days in line with our Data Retention Policy.")

@@ -260,3 +260,13 @@ def test_card_payment_processing_and_events_a_person_attends_must_be_written(see
     for question in ("Does CloudSentric share data with resellers?", "Does CT1 share my data with referral partners?"):
         [row] = engine.answer(question).rows
         assert row.verdict == "not_stated", (question, [q.text for q in row.quotes])
+
+
+def test_how_long_a_kind_of_data_is_kept_is_read_from_the_sentence_keeping_it(seed_index_dir, real_embedder):
+    """"How long does Concero keep my support requests?" quoted its call recordings' 30 days, and before that "…extend
+    the response time for requests to longer than the allotted 28 days"; CT1's contract data has its own period."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("How long does Concero keep my support requests?").rows
+    assert row.verdict == "not_stated", [q.text for q in row.quotes]  # it keeps them, and says not how long
+    [row] = engine.answer("How long does CT1 keep my contract data?").rows
+    assert "contract and account data is retained" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -45,7 +45,17 @@ from qa.errors import QueryError
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
-from qa.search.marking import both, gives, giving, naming, naming_decision, reaching, writing_first
+from qa.search.marking import (
+    both,
+    gives,
+    giving,
+    kept_thing_decision,
+    kept_words,
+    naming,
+    naming_decision,
+    reaching,
+    writing_first,
+)
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
@@ -177,8 +187,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         names = tuple(n for n in named_things(plain) if n.lower() not in own | elsewhere)
         specific = specific_things(plain)
         # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
-        asked = replace(asked, names=names, specific=specific, named=naming(names, (*specific, *(
-            d for d in asked.demands if d is PLACE)), SPELLED_OUT, border_words(interpreted, asked.topics)))
+        named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT,
+                       border_words(interpreted, asked.topics))
+        asked = replace(asked, names=names, specific=specific, kept=kept_words(plain), named=named)
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
     if policies is None and not routed and len(scope) > MANY_POLICIES:
@@ -282,6 +293,7 @@ class _Asked:
     names: tuple[str, ...] = ()
     specific: tuple[re.Pattern, ...] = ()
     named: Callable[[str], bool] | None = None
+    kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
 
 
 def practices_asked(engine, question: str) -> tuple[str, ...]:
@@ -359,6 +371,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             again = functools.partial(lambda s, test: decided(s, both(accepts, test)), scale)
             if named is not None and literal is None:  # the sentence writing what the question names
                 decision = naming_decision(decision, text, named, again)
+            if literal is None and asked.demands and "retention" in asked.topics:  # "how long … support requests?"
+                decision = kept_thing_decision(decision, text, asked.kept, again)
             if not decision.stated or decision.sentence is None:
                 continue
             sentence: tuple[int, int] = decision.sentence

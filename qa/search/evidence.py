@@ -274,7 +274,11 @@ _SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+de
                     r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
                     r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
 _VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}", re.IGNORECASE),
-           "erasure": _CHILD_DELETION}
+           "erasure": _CHILD_DELETION,
+           # the time to answer a request keeps nothing ("…extend the response time for requests to longer than the
+           # allotted 28 days" answered "How long does Concero keep my support requests?")
+           "retention": re.compile(r"\bresponse\s+times?\b|\b(?:respond|reply|answer)\w*\s+(?:to\s+)?(?:\w+\s+){0,3}?"
+                                   r"requests?\b[^.;]{0,60}\bwithin\b", re.IGNORECASE)}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
 _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",

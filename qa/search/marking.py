@@ -14,6 +14,7 @@ from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
 from qa.search.passages import led_by
 from qa.search.specific import written_name
+from qa.search.terms import terms_in
 from qa.search.verdict import APART, PLACE
 from qa.types import Hit
 
@@ -69,6 +70,37 @@ def naming_decision(decision: Decision, text: str, named: Test, again: Callable[
     found = again(named)
     if not (found.stated and found.sentence is not None) and isinstance(named, _Looser):
         found = again(named.looser)
+    return found if found.stated and found.sentence is not None else decision
+
+
+# Words of nearly every question on keeping data, which name no kind of data kept
+_KEEPING_WORDS = frozenset({"keep", "keeps", "kept", "keeping", "retain", "retains", "retained", "retention", "store",
+                            "stores", "stored", "hold", "holds", "held", "hang", "long", "data", "information", "info",
+                            "personal", "details", "delete", "deleted", "after", "leave", "stop", "stopped", "customer",
+                            "time", "period", "much", "onto"})
+
+
+# What a question says is kept: "keep my support requests", "hold on to our contract data"
+_KEPT = re.compile(r"\b(?:keep|keeps|kept|retain\w*|stor(?:e|es|ed|ing)|hold|holds|held|hang\s+on\s+to|"
+                   r"hold\s+on\s+to)\s+(?:my|our|your|the|their|any)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+
+
+def kept_words(question: str) -> tuple[str, ...]:
+    """The words for what `question` says is kept (`_KEPT`), less those of every such question (`_KEEPING_WORDS`)."""
+    kept = _KEPT.search(question)
+    return tuple(w.lower() for w in kept.group(1).split() if w.lower() not in _KEEPING_WORDS) if kept else ()
+
+
+def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
+                        again: Callable[[Test], Decision]) -> Decision:
+    """For "how long…?" naming a kind of data kept (`things`, from `kept_words`: "How long does Concero keep my
+    support requests?"): `decision`, or, when its sentence names none of them ("…we keep the recordings for 30
+    days"), the decision `again(test)` reaches among the sentences that do ("…we retain any correspondence, queries
+    and support requests", which gives no time: the policy does not say how long), if one states the practice."""
+    if not things or not decision.stated or decision.sentence is None or \
+            terms_in(text[decision.sentence[0]:decision.sentence[1]], things) > 0:
+        return decision
+    found = again(lambda sentence: terms_in(sentence, things) > 0)
     return found if found.stated and found.sentence is not None else decision
 
 
