@@ -92,6 +92,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "We take measures to protect personal data against unauthorised access."),
     ("Do you pass my payment details to another company to process card payments?",
      "23T uses third party vendors for credit card processing.", "Billing and payment data – limited payment information."),
+    ("Will CT1 check who I am first?", "We may need to verify your identity before fulfilling your request.",
+     "We use your identity, contact and account data to respond to requests."),  # identity data is no check
     ("If I go to one of your events, what do you do with my details?", "information gathered at marketing events",
      "the events that occur within the application; in which event we will share your contact details"),
 ])

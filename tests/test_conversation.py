@@ -65,5 +65,20 @@ def test_them_that_a_user_turns_off_or_deletes_is_the_things_asked_about_not_the
     assert resolve_question("can I turn them off?", [cookies], POLICIES) == "Can I turn cookies off (CT1 Technologies)?"
     calls = turn("Does Concero record my calls?", ("concero",))
     assert resolve_question("can I delete them?", [calls], POLICIES) == \
-        "Can I delete calls (Concero Technology Services)?"
+        "Can I delete the recording of calls (Concero Technology Services)?"
     assert resolve_question("can I contact them?", [calls], POLICIES) == "Can I contact Concero Technology Services?"
+
+
+def test_them_kept_or_used_and_it_refused_are_the_things_asked_about_even_two_turns_back():
+    """"how long do they keep them?" after "Does Concero record my calls?" read "…keep Concero Technology
+    Services?"; "do they use them for advertising?" after "can I turn them off?" (cookies) asked of the company."""
+    calls = turn("Does Concero record my calls?", ("concero",))
+    kept = turn("How long does Concero Technology Services keep the recording of calls?", ("concero",))
+    assert resolve_question("how long do they keep them?", [calls], POLICIES) == \
+        "How long does Concero Technology Services keep the recording of calls?"
+    assert resolve_question("can I opt out of it?", [calls, kept], POLICIES) == \
+        "Can I opt out of the recording of calls (Concero Technology Services)?"
+    cookies = turn("Can I turn cookies off (CT1 Technologies)?", ("ct1-technologies",))
+    assert resolve_question("do they use them for advertising?", [cookies], POLICIES) == \
+        "Does CT1 Technologies use cookies for advertising?"
+    assert resolve_question("can I write to them?", [cookies], POLICIES) == "Can I write to CT1 Technologies?"

@@ -270,3 +270,14 @@ def test_how_long_a_kind_of_data_is_kept_is_read_from_the_sentence_keeping_it(se
     assert row.verdict == "not_stated", [q.text for q in row.quotes]  # it keeps them, and says not how long
     [row] = engine.answer("How long does CT1 keep my contract data?").rows
     assert "contract and account data is retained" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_a_conversation_about_call_recording_keeps_asking_about_the_recording(seed_index_dir, real_embedder):
+    """"how long do they keep them?" was read "…keep Concero Technology Services?"; "can I opt out of it?" was
+    answered "yes" from Concero's marketing opt-in."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    history = [engine.answer("Does Concero record my calls?")]
+    history.append(engine.answer("how long do they keep them?", history=history))
+    assert "recording of calls" in history[-1].interpreted_as and "30 days" in history[-1].rows[0].quotes[0].text
+    answer = engine.answer("can I opt out of it?", history=history)
+    assert answer.rows[0].verdict == "not_stated", [q.text for q in answer.rows[0].quotes]

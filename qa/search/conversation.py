@@ -43,9 +43,18 @@ def _capitalise(text: str) -> str:
 # cookies?" then "can I turn them off?"), not the company.
 _THING_THEM = re.compile(r"\b(?:turn|switch|opt)\s+them\s+(?:off|on|out)\b|"
                          r"\b(?:disable|block|delete|clear|refuse|reject|accept|manage|control|remove|erase|see|read|"
-                         r"listen\s+to|hear)\s+them\b", re.IGNORECASE)
-_THINGS_ASKED = re.compile(r"\b(?:use|uses|record|records|send|sends|set|sets|place|places|keep|keeps|store|stores|"
-                           r"collect|collects)\s+(?:my\s+|your\s+|the\s+|any\s+)?(?:\w+\s+)?(\w+s)\b", re.IGNORECASE)
+                         r"listen\s+to|hear)\s+them\b|"
+                         # what is done with the things asked about: "how long do they keep them?", "do they use them
+                         # for advertising?" (not "ask them", "write to them": the company)
+                         r"\b(?:keep|keeps|kept|store|stores|stored|hold|holds|retain|retains|use|uses|used|share|shares|"
+                         r"sell|sells|send|sends|record|records|process|processes|encrypt|encrypts|protect|protects)\s+"
+                         r"them\b", re.IGNORECASE)
+# "can I opt out of it?", "can I stop it?": what the user refuses is the thing asked about, not the company
+_THING_IT = re.compile(r"\b(opt\s+out\s+of|object\s+to|refuse|stop|turn\s+off|switch\s+off|say\s+no\s+to)\s+it\b",
+                       re.IGNORECASE)
+_THINGS_ASKED = re.compile(r"\b(use|uses|record|records|send|sends|set|sets|place|places|keep|keeps|store|stores|"
+                           r"collect|collects|turn|switch|delete|block|disable|refuse|accept|control|manage)\s+"
+                           r"(?:my\s+|your\s+|the\s+|any\s+)?(?:\w+\s+)?(\w+s)\b", re.IGNORECASE)
 
 
 def _replace_pronouns(question: str, company: str, topic_phrase: str | None,
@@ -68,6 +77,9 @@ def _replace_pronouns(question: str, company: str, topic_phrase: str | None,
         text = sub(r"\bthem\b", things, text)
         return (text if company in text else f"{text.rstrip(' ?')} ({company})?"), replaced
     text = sub(r"\bthem\b", company, text)
+    if things and _THING_IT.search(text):
+        text = sub(_THING_IT.pattern, rf"\1 {things}", text)
+        return (text if company in text else f"{text.rstrip(' ?')} ({company})?"), replaced
     if topic_phrase:
         text = re.sub(r"\b(share|sell|keep|store|use|delete|send|transfer|protect|hold|process)\s+it\b",
                       rf"\1 {topic_phrase}", text, flags=re.IGNORECASE)
@@ -126,9 +138,13 @@ def resolve_question(question: str, history: Sequence[Any], policies: Mapping[st
     topic = _MY_DATA.search(previous_text)
     core = _LEAD_IN.sub("", question)
     # "it" after a verb of handling data is the data the conversation is about ("share it with").
-    things = _THINGS_ASKED.search(previous_text)
-    rewritten, replaced = _replace_pronouns(core, company, topic.group(0) if topic else "my data",
-                                            things.group(1) if things else None)
+    # the things the conversation asked about last ("Does Concero record my calls?", two turns back)
+    things = next((m for a in reversed(earlier) if (m := _THINGS_ASKED.search(
+        getattr(a, "interpreted_as", "") or a.question)) is not None), None)
+    # "Does Concero record my calls?" then "can I opt out of it?": the recording of them
+    thing = (f"the recording of {things.group(2)}" if things.group(1).lower().startswith("record") else
+             things.group(2)) if things else None
+    rewritten, replaced = _replace_pronouns(core, company, topic.group(0) if topic else "my data", thing)
     if replaced:
         return _capitalise(rewritten)
     return f"{_capitalise(core).rstrip(' ?')} ({company})?"

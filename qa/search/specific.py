@@ -128,7 +128,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+who\s+(?:i|we)\s+(?:am|are)\b|"
          r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
-         r"\bidentity\b|\bidentification\b|\bverif\w*|\bproof\s+of\b|\bID\b"),
+         # checking, not "identity data" a policy collects
+         r"\bverif\w*|\bproof\s+of\b|\b(?:check|confirm|establish|prove|proving)\w*\s+(?:\w+\s+){0,2}?identity\b|"
+         r"\bidentity\s+(?:check|verification|documents?)\w*|\bidentification\b|(?-i:\bID\b)"),
         # the company itself sold, merged or taken over: a policy says so as a business transfer
         (COMPANY_SOLD,
          r"\bmerg\w*|\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,5}?\s+(?:business|company|assets)\b|"
