@@ -94,6 +94,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "23T uses third party vendors for credit card processing.", "Billing and payment data – limited payment information."),
     ("Will CT1 check who I am first?", "We may need to verify your identity before fulfilling your request.",
      "We use your identity, contact and account data to respond to requests."),  # identity data is no check
+    ("Which companies let me make a data request through their customer portal?",
+     "they should raise a support ticket within the customer portal", "please contact us by email"),
     ("If I go to one of your events, what do you do with my details?", "information gathered at marketing events",
      "the events that occur within the application; in which event we will share your contact details"),
 ])
@@ -214,3 +216,17 @@ def test_the_time_to_answer_a_request_keeps_nothing():
     assert veto.search("We also hold the right to extend the response time for requests to longer than the allotted 28 "
                        "days.")
     assert not veto.search("We keep the recordings for 30 days in line with our Data Retention Policy.")
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Does Concero share more than my contact details with a third party during an install?",
+     "…in which event we will only ever share your contact details and nothing else.", NO),
+    ("Does CT1 collect more than my name?", "We collect your name, job title and company name.", YES),
+    ("Does CT1 keep my data longer than two years?", "We keep only what we need.", YES),  # a period: `_bounded_at`
+])
+def test_more_than_something_is_denied_by_only_that(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
+def test_a_credit_check_asks_what_is_collected():
+    assert cued_topics("Which companies check my creditworthiness?", ["data-collected", "sharing"]) == ["data-collected"]

@@ -281,3 +281,18 @@ def test_a_conversation_about_call_recording_keeps_asking_about_the_recording(se
     assert "recording of calls" in history[-1].interpreted_as and "30 days" in history[-1].rows[0].quotes[0].text
     answer = engine.answer("can I opt out of it?", history=history)
     assert answer.rows[0].verdict == "not_stated", [q.text for q in answer.rows[0].quotes]
+
+
+def test_a_customer_portal_a_credit_check_and_more_than_contact_details_are_read(seed_index_dir, real_embedder):
+    """"…make a data request through their customer portal?" was "yes" for CT1, Core Office and 23T (none names a
+    portal); "…check my creditworthiness?" "not stated" for CloudSentric ("…to assess its risks in granting credit
+    terms"); "Does Concero share more than my contact details …?" "yes" beside "only … your contact details"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Which companies let me make a data request through their customer portal?").rows}
+    assert rows == {"concero": "yes", "cloudsentric": "yes", "ct1-technologies": "not_stated",
+                    "core-office-it": "not_stated", "23technology": "not_stated"}, rows
+    rows = {r.policy: r.verdict for r in engine.answer("Which companies check my creditworthiness?").rows}
+    assert rows["cloudsentric"] == "yes", rows
+    [row] = engine.answer("Does Concero share more than my contact details with a third party during an install?").rows
+    assert row.verdict == "no" and "contact details" in row.quotes[0].text, [q.text for q in row.quotes]

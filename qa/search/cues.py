@@ -110,6 +110,8 @@ _CUES = {
                       r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
                       r"\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b|"
+                      # "do they check my creditworthiness?": financial data about a person, collected
+                      r"\bcredit\s*(?:checks?|worth\w*|scor\w*|histor\w*|ratings?|references?|searches?)\b|\bcreditworth\w*|"
                       # "do they get financial information about me from third parties?"
                       r"\b(?:get|gets|obtain\w*|receiv\w*|source\w*|buy\w*|purchas\w*|acquir\w*)\b[^?]{0,60}?\bfrom\s+"
                       r"(?:third[- ]part\w*|other\s+(?:companies|sources|organi[sz]ations|firms)|data\s+brokers|"

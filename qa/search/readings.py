@@ -146,6 +146,16 @@ def _bounded_at(question: str, sentence: str) -> bool:
                for period in periods(question) for m in period.finditer(sentence))
 
 
+# "Does Concero share more than my contact details with a third party during an install?" beside "…we will only ever
+# share your contact details and nothing else": a question asking for more than something, answered by a sentence
+# saying only that, is "no" (a length of time or "necessary" is read elsewhere: `_bounded_at`, `verdict._UNLIMITED`).
+_ASKS_MORE = re.compile(r"\b(?:more\s+than|anything\s+(?:other\s+than|else\s+(?:than|besides|but|apart\s+from))|"
+                        r"other\s+than|besides|apart\s+from|beyond)\s+(?!(?:is\s+)?(?:necessary|needed|required)\b|"
+                        r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\(\d+\)\s+)?"
+                        r"(?:days?|weeks?|months?|years?)\b)(?:my|our|your|the|a|an|their)\b", re.IGNORECASE)
+_ONLY_THAT = re.compile(r"\bonly\b(?!\s+(?:if|when|where|until)\b)|\bnothing\s+(?:else|more)\b|\bno\s+(?:other|more)\b|"
+                        r"\bsolely\b|\bexclusively\b", re.IGNORECASE)
+
 # "Does Concero need my consent to contact me?" beside "If you have not opted in to our marketing process, we will not
 # contact you": a denial that hinges on consent says consent is needed, unless it says none is ("we do not need your
 # consent to…").
@@ -166,7 +176,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES;
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
-    - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO.
+    - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO;
+    - whether more than something is done (`_ASKS_MORE`): a YES beside "only" that is a NO.
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
@@ -180,6 +191,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
             not _GOES_ON.search(sentence):
         return NO
     if verdict == YES and _bounded_at(question, sentence):
+        return NO
+    if verdict == YES and _ASKS_MORE.search(question) and _ONLY_THAT.search(sentence):
         return NO
     if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
         return NO if _DISCLAIMS.search(sentence) else YES

@@ -171,6 +171,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"gateways?)\b|\bcard\s+payments?\b|\bpayment\s+(?:card\s+)?process\w*",
          r"\bpayment\w*\s+(?:process\w*|providers?|processors?|gateways?|services?)\b|\bprocess\w*\s+(?:\w+\s+){0,2}?"
          r"payments?\b|\b(?:credit\s+|debit\s+)?card\s+(?:process\w*|payments?)\b|\bpayment\s+card\b|\bPCI\b"),
+        # a customer portal or online account through which a person makes requests
+        (r"\bportals?\b|\bdashboard\b|\bself[- ]service\b|\bonline\s+account\b",
+         r"\bportals?\b|\bdashboard\b|\bself[- ]service\b|\bonline\s+account\b|\baccount\s+settings\b|"
+         r"\bcontrol\s+panel\b"),
         # a breach of data or security (what a security section's "measures to protect" does not speak of), unless
         # only what security guards against ("what encryption protects my data from breaches?")
         (r"^(?!.*\b(?:protect|secur|safe|guard|prevent|defend)\w*\b[^?]{0,40}\b(?:from|against)\s+(?:\w+\s+){0,2}?"
