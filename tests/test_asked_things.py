@@ -88,6 +88,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "Our website may use cookies and similar technologies to operate."),
     ("Will CT1 tell me if it uses my data for a new purpose?", "If we use your data for a new purpose, we will tell you.",
      "We may analyse usage data to develop new features."),
+    ("Will they hand my data to the police?", "We may disclose data as required by law or in legal proceedings.",
+     "We do have legal obligations where we may have to keep your details on file."),
     ("Which companies mention data breaches?", "In the event of a data breach we will act.",
      "We take measures to protect personal data against unauthorised access."),
     ("Do you pass my payment details to another company to process card payments?",
@@ -211,8 +213,10 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert kept_thing_decision(first, text, ("emails",), again) is first  # no sentence names them: unchanged
 
 
-def test_the_time_to_answer_a_request_keeps_nothing():
+def test_the_time_to_answer_a_request_and_a_right_to_deletion_keep_nothing():
     veto = _VETOES["retention"]
+    assert veto.search("request the deletion or rectification of personal data which is inaccurate; and")
+    assert not _REQUIRED["retention"].search("obtain confirmation that personal data is held, as well as a description")
     assert veto.search("We also hold the right to extend the response time for requests to longer than the allotted 28 "
                        "days.")
     assert not veto.search("We keep the recordings for 30 days in line with our Data Retention Policy.")

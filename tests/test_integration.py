@@ -296,3 +296,18 @@ def test_a_customer_portal_a_credit_check_and_more_than_contact_details_are_read
     assert rows["cloudsentric"] == "yes", rows
     [row] = engine.answer("Does Concero share more than my contact details with a third party during an install?").rows
     assert row.verdict == "no" and "contact details" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_a_legal_obligation_to_keep_data_is_no_disclosure_and_a_right_to_deletion_no_retention(
+        seed_index_dir, real_embedder):
+    """Concero's "we do have legal obligations where we may have to keep your details" answered "…hand my data to the
+    police…?"; CloudSentric's "request the deletion or rectification of personal data" and "…confirmation that
+    personal data is held" answered "…keep my data because the law requires them to?" (it says nothing on keeping)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Which of these companies will hand my data to the police or other authorities if the law requires it?").rows}
+    assert rows == {"23technology": "yes", "core-office-it": "yes", "ct1-technologies": "yes", "cloudsentric": "yes",
+                    "concero": "not_stated"}, rows
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Which companies say they might keep my data because the law requires them to?").rows}
+    assert rows["cloudsentric"] == "not_stated" and rows["concero"] == rows["core-office-it"] == "yes", rows

@@ -278,7 +278,10 @@ _VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}", re
            # the time to answer a request keeps nothing ("…extend the response time for requests to longer than the
            # allotted 28 days" answered "How long does Concero keep my support requests?")
            "retention": re.compile(r"\bresponse\s+times?\b|\b(?:respond|reply|answer)\w*\s+(?:to\s+)?(?:\w+\s+){0,3}?"
-                                   r"requests?\b[^.;]{0,60}\bwithin\b", re.IGNORECASE)}
+                                   r"requests?\b[^.;]{0,60}\bwithin\b|"
+                                   # a right to have data deleted is erasure ("request the deletion or rectification…")
+                                   r"\b(?:request|ask|right\s+to)\w*\s+(?:for\s+)?(?:the\s+|us\s+to\s+)?(?:deletion|delete|"
+                                   r"erasure|erase)\b", re.IGNORECASE)}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
 _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
@@ -288,8 +291,9 @@ _REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade
                                    r"\bsimilar\s+technolog\w*|\bweb\s+storage\b", re.IGNORECASE),
              # keeping data: how long, where, or until when ("CloudSentric needs certain personal data to enable it to
              # provide its products" keeps nothing)
+             # (not "hold" or "held": "confirmation that personal data is held", "we hold the right to charge")
              "retention": re.compile(r"\bretain\w*|\bretention\b|\bkeep\w*|\bkept\b|\bstor(?:e|es|ed|ing|age)\b|"
-                                     r"\bhold\w*|\bheld\b|\bmaintain\w*|\barchiv\w*|\bdelet\w*|\beras\w*|\bdestr\w*|"
+                                     r"\bmaintain\w*|\barchiv\w*|\bdelet\w*|\beras\w*|\bdestr\w*|"
                                      r"\bdispos\w*|\bpurg\w*|\bremov\w*|\banonymi[sz]\w*|\bperiods?\b|\blong\s+as\b|"
                                      r"\bdays?\b|\bmonths?\b|\byears?\b|\bpersist\w*|\bdurations?\b|\blonger\b|"
                                      r"\brecords?\b|\blogs?\b|\bpermanent\w*|\bindefinite\w*", re.IGNORECASE),

@@ -100,7 +100,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:police|law\s+enforcement|subpoena\w*|court\s+orders?|warrants?)\b|\b(?:to|with)\s+(?:the\s+|other\s+)?"
          r"authorities\b|\bgovernments?\b(?!\s+(?:sector|department|customers?|clients?|contracts?|bodies))",
          r"\blaw\s+enforcement\b|\bpolice\b|\bgovernment\w*|\bauthorit(?:y|ies)\b|\bregulators?\b|\bsubpoena\w*|"
-         r"\bcourt\s+orders?\b|\bwarrants?\b|\blegal\s+(?:process|proceedings|requests?|obligations?|requirements?)\b|"
+         # a legal obligation to *disclose* ("we have legal obligations where we may have to keep your details" is none)
+         r"\bcourt\s+orders?\b|\bwarrants?\b|\blegal\s+(?:process|proceedings|requests?)\b|"
+         r"\b(?:obligation|obliged)\s+(?:by|under)\s+(?:the\s+)?law\b|\blegal\s+obligations?\s+to\s+(?:disclose|share|provide)\b|"
          r"\brequired\s+by\s+(?:the\s+|applicable\s+)?law\b|\bcompl(?:y|ying|iance)\s+with\s+(?:\w+\s+){0,3}"
          r"(?:laws?|legal|regulations?)\b"),
         # recording a call; CCTV; a job applicant's data; credit checks; buying data about people ("the cloud" is
