@@ -174,7 +174,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bpayment\w*\s+(?:process\w*|providers?|processors?|gateways?|services?)\b|\bprocess\w*\s+(?:\w+\s+){0,2}?"
          r"payments?\b|\b(?:credit\s+|debit\s+)?card\s+(?:process\w*|payments?)\b|\bpayment\s+card\b|\bPCI\b"),
         # a customer portal or online account through which a person makes requests
-        (r"\bportals?\b|\bdashboard\b|\bself[- ]service\b|\bonline\s+account\b",
+        # (something done through one, or one offered; not "Does the Concero portal use two-factor login?")
+        (r"\b(?:through|via|using|in|on|from)\s+(?:their|its|the|a|an|my|your|our)?\s*(?:[\w-]+\s+)?(?:portals?|dashboard|"
+         r"online\s+account)\b|\bself[- ]service\b|\b(?:have|has|offer\w*|provid\w*)\s+(?:a|an|any)\s+(?:[\w-]+\s+)?"
+         r"(?:portal|dashboard|online\s+account)\b",
          r"\bportals?\b|\bdashboard\b|\bself[- ]service\b|\bonline\s+account\b|\baccount\s+settings\b|"
          r"\bcontrol\s+panel\b"),
         # a breach of data or security (what a security section's "measures to protect" does not speak of), unless
