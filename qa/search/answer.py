@@ -414,14 +414,6 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
 
 
-
-
-
-
-
-
-
-
 def _unsaid(asked: _Asked, text: str) -> bool:
     """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
     not say (`specific.unwritten`, `specific.unmentioned`)."""
@@ -437,8 +429,8 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
     if evidence is None or len(terms) < LITERAL_ANSWER_TERMS:
         return None
     found = evidence.of(policy_id)
-    counts = term_counts(engine.policies[policy_id].text, found.spans, terms)
     text = engine.policies[policy_id].text
+    counts = term_counts(text, found.spans, terms)
     passing = np.array([i for i in literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
                         if not in_contents(text, (int(found.spans[i][0]), int(found.spans[i][1])))], dtype=np.int64)
     if not len(passing):

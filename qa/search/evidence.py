@@ -370,7 +370,7 @@ def in_contents(text: str, span: tuple[int, int]) -> bool:
         return True
     if not _CONTENTS_LINE.fullmatch(line):
         return False
-    for above in reversed(text[:line_start].split("\n")[-40:]):  # up over the numbered lines, to a heading
+    for above in reversed(text[:line_start].rsplit("\n", 40)[-40:]):  # up over the numbered lines, to a heading
         if not above.strip() or _CONTENTS_LINE.fullmatch(above):
             continue
         return _CONTENTS_HEAD.fullmatch(above) is not None

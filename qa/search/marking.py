@@ -96,12 +96,11 @@ def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
     """For "how long…?" naming a kind of data kept (`things`, from `kept_words`: "How long does Concero keep my
     support requests?"): `decision`, or, when its sentence names none of them ("…we keep the recordings for 30
     days"), the decision `again(test)` reaches among the sentences that do ("…we retain any correspondence, queries
-    and support requests", which gives no time: the policy does not say how long), if one states the practice."""
-    if not things or not decision.stated or decision.sentence is None or \
-            terms_in(text[decision.sentence[0]:decision.sentence[1]], things) > 0:
+    and support requests", which gives no time: the policy does not say how long), if one states the practice
+    (`naming_decision`, the test being a sentence naming one of `things`)."""
+    if not things:
         return decision
-    found = again(lambda sentence: terms_in(sentence, things) > 0)
-    return found if found.stated and found.sentence is not None else decision
+    return naming_decision(decision, text, lambda sentence: terms_in(sentence, things) > 0, again)
 
 
 def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from qa.ingest.sentences import split_sentences
@@ -85,13 +85,26 @@ def going_out(engine, row: PolicyAnswer, topics: Sequence[str], terms: Sequence[
     if not _COMING_IN.search(said) or out.search(policy.text[span[0]:span[1]]):
         return row
     named = [t for t in terms if t not in _SHARING_WORDS]
-    found = next((s for hit in row.hits for s in split_sentences(hit.text, hit.start)
-                  if out.search(policy.text[s[0]:s[1]]) and terms_in(policy.text[s[0]:s[1]], named) > 0), None)
+    found = next((span for _, span, said in _shown(engine, row) if out.search(said) and terms_in(said, named) > 0),
+                 None)
     if not named or found is None:
         return unanswered(row)
-    lead_hit = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
-    ordered = tuple(led_by(lead_hit, row.hits))
-    return replace(row, quotes=quotes_of(engine, row.policy, lead_hit), hits=ordered, ranked=ordered)
+    return remarked(engine, row, found, reranked)
+
+
+def _shown(engine, row: PolicyAnswer) -> Iterator[tuple[int, tuple[int, int], str]]:
+    """(passage rank, sentence span, sentence text) of every sentence of the passages `row` shows, in order."""
+    text = engine.policies[row.policy].text
+    for rank, hit in enumerate(row.hits):
+        for span in split_sentences(hit.text, hit.start):
+            yield rank, span, text[span[0]:span[1]]
+
+
+def remarked(engine, row: PolicyAnswer, sentence: tuple[int, int], reranked: bool, **changes) -> PolicyAnswer:
+    """`row` led by the passage holding `sentence`, that sentence marked and quoted (and any other `changes`)."""
+    lead = hit_holding(engine, row.policy, row.hits, sentence, row.confidence, reranked)
+    ordered = tuple(led_by(lead, row.hits))
+    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, **changes)
 
 
 def unanswered(row: PolicyAnswer) -> PolicyAnswer:
@@ -120,14 +133,10 @@ def way_to_refuse(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
     """A "yes" to "can I refuse…?" whose marked sentence offers no way to: the first sentence of its passage that
     offers one (`readings.OFFERS_CHOICE`: "…how to prevent your browser from accepting new cookies") marked, else
     "not stated"."""
-    text = engine.policies[row.policy].text
-    found = next((span for span in split_sentences(row.hits[0].text, row.hits[0].start)
-                  if OFFERS_CHOICE.search(text[span[0]:span[1]])), None) if row.hits else None
+    found = next((span for rank, span, said in _shown(engine, row) if rank == 0 and OFFERS_CHOICE.search(said)), None)
     if found is None:
         return unanswered(row)
-    lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
-    ordered = tuple(led_by(lead, row.hits))
-    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered)
+    return remarked(engine, row, found, reranked)
 
 
 def answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool, pattern: re.Pattern,
@@ -138,14 +147,10 @@ def answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bo
     none does."""
     if row.abstained or row.verdict != YES or not row.hits:
         return row
-    text = engine.policies[row.policy].text
-    matching = [(rank, span) for rank, hit in enumerate(row.hits) for span in split_sentences(hit.text, hit.start)
-                if pattern.search(text[span[0]:span[1]])]
-    found = next((span for _, span in matching if terms_in(text[span[0]:span[1]], terms) > 0), None)
+    matching = [(rank, span, said) for rank, span, said in _shown(engine, row) if pattern.search(said)]
+    found = next((span for _, span, said in matching if terms_in(said, terms) > 0), None)
     if found is None and first_passage:
-        found = next((span for rank, span in matching if rank == 0), None)
+        found = next((span for rank, span, _ in matching if rank == 0), None)
     if found is None:
         return row
-    lead = hit_holding(engine, row.policy, row.hits, found, row.confidence, reranked)
-    ordered = tuple(led_by(lead, row.hits))
-    return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, verdict=NO)
+    return remarked(engine, row, found, reranked, verdict=NO)
