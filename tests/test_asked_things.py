@@ -9,8 +9,17 @@ import pytest
 
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, in_contents
-from qa.search.marking import kept_thing_decision, kept_words, naming
-from qa.search.readings import EXCEPTIONS, asked_verdict, asks_always, asks_only, no_way_to_refuse
+from qa.search.marking import general_kept_decision, kept_in, kept_thing_decision, kept_words, naming
+from qa.search.readings import (
+    EXCEPTIONS,
+    asked_verdict,
+    asks_always,
+    asks_only,
+    asks_to_refuse,
+    no_way_to_refuse,
+    offers_refusal,
+    refused_terms,
+)
 from qa.search.specific import SPELLED_OUT, specific_things, unmentioned
 from qa.search.spelling import respelled
 from qa.search.terms import sentences_matching
@@ -100,6 +109,14 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "they should raise a support ticket within the customer portal", "please contact us by email"),
     ("If I go to one of your events, what do you do with my details?", "information gathered at marketing events",
      "the events that occur within the application; in which event we will share your contact details"),
+    ("Do any of these companies use fingerprinting?", "We may use device fingerprinting.", "We use cookies and pixels."),
+    ("Does Core Office IT respond to Do Not Track signals?", "We do not respond to Do Not Track signals.",
+     "We use tracking technologies to track user traffic patterns."),
+    ("Does 23T collect my location?", "We may store your geographic location in a cookie.",
+     "We collect your name and email address."),
+    ("Will Core Office tell me if they change their privacy policy?",
+     "If we make any material changes we will provide notice on our website.",
+     "We may update this Privacy Policy to reflect changes to our information practices."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special
@@ -131,6 +148,14 @@ def test_specific_things_come_in_the_order_asked_and_the_last_is_looked_for_alon
     assert test.looser("These features may collect your IP address.")
 
 
+def test_the_things_asked_are_looked_for_without_the_names_around_them_when_none_writes_both():
+    question = "Will Concero want ID from me when I send in a GDPR request?"
+    test = naming(["ID", "GDPR"], specific_things(question), SPELLED_OUT)
+    assert not test("We may ask you for proof of identity.")
+    assert test.looser("We may ask you for proof of identity.")
+    assert not test.looser("To enact your rights under the GDPR please contact us.")
+
+
 @pytest.mark.parametrize("question, topics", [
     ("Why does CT1 collect my data?", ["purposes"]),
     ("For what reason does CT1 share my details?", ["purposes"]),
@@ -139,6 +164,16 @@ def test_specific_things_come_in_the_order_asked_and_the_last_is_looked_for_alon
 ])
 def test_asking_why_asks_for_the_purposes_not_what_is_collected_or_shared(question, topics):
     assert cued_topics(question, ["data-collected", "purposes", "sharing", "retention"]) == topics
+
+
+def test_a_refusal_is_offered_by_a_way_to_stop_not_by_a_choice_to_opt_in():
+    assert asks_to_refuse("Can I stop Concero sending me marketing?")
+    assert not asks_to_refuse("Does Concero send marketing?")
+    assert offers_refusal("You have the right to ask us to not process your information for marketing purposes.")
+    assert offers_refusal("You can opt out of marketing emails at any time.")
+    assert not offers_refusal("If you have not opted in to our marketing process, we will not contact you.")
+    assert not offers_refusal("Session cookies will only stay on your device until you stop browsing.")
+    assert refused_terms(["stop", "sending", "marketing"]) == ["marketing"]
 
 
 @pytest.mark.parametrize("question, sentence, unsaid", [
@@ -211,6 +246,26 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert kept_thing_decision(first, text, ("support", "requests"), again) is other
     assert kept_thing_decision(first, text, (), again) is first
     assert kept_thing_decision(first, text, ("emails",), again) is first  # no sentence names them: unchanged
+
+
+def test_how_long_data_in_general_is_kept_is_not_read_from_a_kind_of_data_kept():
+    assert kept_words("How many years does Concero keep my details after I stop being a customer?") == ()
+    assert kept_words("How long will my browser history be kept?") == ("browser", "history")
+    assert kept_words("How long are call recordings stored?") == ("call", "recordings")
+    assert kept_in("Only the telephone number is kept alongside the recording, and we keep the recordings for 30 "
+                   "days.") == {"telephone", "number", "recordings"}
+    assert kept_in("Enquiry data is retained for up to 2 years.") == {"enquiry"}
+    assert kept_in("We keep personal data only for as long as is reasonably necessary.") == set()
+    assert kept_in("All data stored by Concero is kept and transported in an encrypted format.") == set()
+    text = "We keep the recordings for 30 days. We may have to keep your details on file."
+    sentences = {(0, 35): text[:35], (36, len(text)): text[36:]}
+    first = Decision(True, (0, 35), 0.0, 0.9, "retention")
+    other = Decision(True, (36, len(text)), 0.0, 0.9, "retention")
+
+    def again(test):
+        return next((other if span[0] == 36 else first for span, s in sentences.items() if test(s)), Decision(False))
+    assert general_kept_decision(first, text, ["long", "keep", "details"], again) is other
+    assert general_kept_decision(first, text, ["long", "keep", "recordings"], again) is first  # asked about them
 
 
 def test_the_time_to_answer_a_request_and_a_right_to_deletion_keep_nothing():

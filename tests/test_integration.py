@@ -311,3 +311,28 @@ def test_a_legal_obligation_to_keep_data_is_no_disclosure_and_a_right_to_deletio
     rows = {r.policy: r.verdict for r in engine.answer(
         "Which companies say they might keep my data because the law requires them to?").rows}
     assert rows["cloudsentric"] == "not_stated" and rows["concero"] == rows["core-office-it"] == "yes", rows
+
+
+def test_a_refusal_asked_is_proved_by_the_sentence_offering_it(seed_index_dir, real_embedder):
+    """"Can I stop Concero sending me marketing?" quoted "If you have not opted in to our marketing process, we will
+    not contact you…" (a choice, but no way to stop); "Will Concero want ID…?" quoted the sentence writing "GDPR"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Can I stop Concero sending me marketing?").rows
+    assert row.verdict == "yes" and row.quotes[0].text.startswith("You have the right to ask us to not process"), \
+        [q.text for q in row.quotes]
+    [row] = engine.answer("Will Concero want ID from me when I send in a GDPR request?").rows
+    assert row.verdict == "yes" and row.quotes[0].text == "We may ask you for proof of identity.", \
+        [q.text for q in row.quotes]
+
+
+def test_how_long_my_details_are_kept_is_not_answered_by_how_long_recordings_are(seed_index_dir, real_embedder):
+    """Concero says how long it keeps call recordings and nothing else: "how long … my details?" is "not stated",
+    while "which companies give a time limit…?" counts the recordings' 30 days."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("How many years does Concero keep my details after I stop being a customer?").rows
+    assert row.verdict == "not_stated", [q.text for q in row.quotes]
+    [row] = engine.answer("How long does Concero keep call recordings?").rows
+    assert row.verdict == "stated" and "30 days" in row.quotes[0].text, [q.text for q in row.quotes]
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Which companies give an actual time limit for how long they keep data?").rows}
+    assert rows["concero"] == rows["ct1-technologies"] == "yes", rows

@@ -47,12 +47,14 @@ from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import (
     both,
+    general_kept_decision,
     gives,
     giving,
     kept_thing_decision,
     kept_words,
     naming,
     naming_decision,
+    naming_in,
     reaching,
     writing_first,
 )
@@ -65,6 +67,7 @@ from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmen
 from qa.search.spelling import respelled
 from qa.search.terms import key_terms, term_counts
 from qa.search.verdict import (
+    OPEN,
     PLACE,
     RELATED,
     STATES_IT,
@@ -92,6 +95,9 @@ GENERIC_TOPICS = frozenset({"data-collected", "purposes", "sharing"})
 # the sentence that most plainly states the practice is quoted.
 STRENGTH_WEIGHT = 0.3
 GRID_STRENGTH_WEIGHT = 1.0
+# A sentence writing what the question names is quoted instead of the one decided when it states the practice
+# decided at this share of the threshold ("We may ask you for proof of identity." beside "…your rights under the GDPR")
+NAMING_LEAN = 0.5
 # A grid cell guarded by its topic's evidence words may rest on a sentence the practice model gives 0.8 of
 # its threshold: chosen on the seed policies' compare gold (evals/compare_gold.jsonl, cell accuracy 0.850 ->
 # 0.875, wrongly "not stated" 9.5% -> 4.8%; 0.6 and 0.4 measured no better), never on held-out data.
@@ -372,7 +378,10 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if named is not None and literal is None:  # the sentence writing what the question names
                 decision = naming_decision(decision, text, named, again)
             if literal is None and asked.demands and "retention" in asked.topics:  # "how long … support requests?"
-                decision = kept_thing_decision(decision, text, asked.kept, again)
+                if asked.kept:
+                    decision = kept_thing_decision(decision, text, asked.kept, again)
+                elif kind == OPEN:  # "how long … my details?", not "which companies give a time limit?"
+                    decision = general_kept_decision(decision, text, terms, again)
             if not decision.stated or decision.sentence is None:
                 continue
             sentence: tuple[int, int] = decision.sentence
@@ -389,6 +398,12 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
                                            functools.partial(decided, scale))
                 lead = hold(sentence)
+            if literal is None and named is not None and not named(text[sentence[0]:sentence[1]]):
+                # "…want ID…?": "We may ask you for proof of identity.", beside "…your rights under the GDPR…"
+                found_named = _named_sentence(engine, policy_id, decision, NAMING_LEAN * scale * asked.thresholds[
+                    model.topics.index(decision.topic)], led_by(lead, hits)[:shown], named)
+                if found_named is not None:
+                    sentence, negated, lead = found_named, None, hold(found_named)
             ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -412,6 +427,18 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and negated_sentence(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
+
+
+def _named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits: Sequence[Hit],
+                    named: Callable[[str], bool]) -> tuple[int, int] | None:
+    """The sentence of `hits` (the first leading) to quote instead of `decision`'s, which does not write what the
+    question names (`marking.naming_in`): one of the first passage, or one stating the practice decided at `bar`."""
+    evidence = engine.evidence.of(policy_id)
+    near, _ = evidence.stating(engine.practice.topics.index(decision.topic), bar)
+    stating = {(int(a), int(b)) for a, b in evidence.spans[near]}
+    lead = hits[0]
+    return naming_in(engine.policies[policy_id].text, hits, named,
+                     lambda span: span in stating or (lead.start <= span[0] and span[1] <= lead.end))
 
 
 def _unsaid(asked: _Asked, text: str) -> bool:

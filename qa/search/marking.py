@@ -7,6 +7,7 @@ whether the policy says anything stays the row's own decision (`qa.search.answer
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 
@@ -40,15 +41,21 @@ def naming(names: Sequence[str], things: Sequence[re.Pattern], spelled: Mapping[
     if not names and not things:
         return None
     forms = [written_name(name, spelled) for name in names]
-
-    def writes_all(sentence: str) -> bool:
-        return all(f.search(sentence) for f in forms) and all(t.search(sentence) for t in things)
-    if len(things) < 2:
-        return writes_all
+    tests = [_writing(forms, things)]
     # where no sentence writes every thing asked, one writing the last named, what is asked of the others ("Could
     # the social media share buttons … pick up my IP address?": "These features may collect your IP address")
-    return _Looser(writes_all, lambda sentence: all(f.search(sentence) for f in forms) and
-                   bool(things[-1].search(sentence)))
+    if len(things) > 1:
+        tests.append(_writing(forms, things[-1:]))
+    # then the specific things without the names around them ("Will Concero want ID from me when I send in a GDPR
+    # request?": "We may ask you for proof of identity.")
+    if forms and things:
+        tests += [_writing((), things)] + ([_writing((), things[-1:])] if len(things) > 1 else [])
+    return functools.reduce(lambda looser, test: _Looser(test, looser), reversed(tests[:-1]), tests[-1])
+
+
+def _writing(forms: Sequence[re.Pattern], things: Sequence[re.Pattern]) -> Test:
+    """A test that a sentence writes every name of `forms` and every thing of `things`."""
+    return lambda sentence: all(f.search(sentence) for f in forms) and all(t.search(sentence) for t in things)
 
 
 class _Looser:
@@ -68,9 +75,26 @@ def naming_decision(decision: Decision, text: str, named: Test, again: Callable[
     if not decision.stated or decision.sentence is None or named(text[decision.sentence[0]:decision.sentence[1]]):
         return decision
     found = again(named)
-    if not (found.stated and found.sentence is not None) and isinstance(named, _Looser):
-        found = again(named.looser)
+    while not (found.stated and found.sentence is not None) and isinstance(named, _Looser):
+        named = named.looser
+        found = again(named)
     return found if found.stated and found.sentence is not None else decision
+
+
+def naming_in(text: str, hits: Sequence[Hit], named: Test,
+              states: Callable[[tuple[int, int]], bool]) -> tuple[int, int] | None:
+    """The first sentence of `hits` (passages of the policy `text`, in order) that writes what the question names,
+    by the strictest of `named`'s tests that one of them passes, among those `states` accepts (the passage decided,
+    or the practice at a lower bar: not "We use the data … to personalise our communications" for a sale); None
+    when none does."""
+    spans = [span for hit in hits for span in split_sentences(hit.text, hit.start) if states(span)]
+    test: Test | None = named
+    while test is not None:
+        found = next((span for span in spans if test(text[span[0]:span[1]])), None)
+        if found is not None:
+            return found
+        test = test.looser if isinstance(test, _Looser) else None
+    return None
 
 
 # Words of nearly every question on keeping data, which name no kind of data kept
@@ -85,10 +109,21 @@ _KEPT = re.compile(r"\b(?:keep|keeps|kept|retain\w*|stor(?:e|es|ed|ing)|hold|hol
                    r"hold\s+on\s+to)\s+(?:my|our|your|the|their|any)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
 
 
+_KEPT_ENDS = re.compile(r"\b(?:for|until|in|on|as|only|to|while|after|alongside|with|of|and|or|which|that|we|you|"
+                        r"when|where|unless|because|by|at|from|securely|safely|no|not|longer|than|is|are)\b.*",
+                        re.IGNORECASE)
+
+# "How long will my browser history be kept?", "How long are call recordings stored?"
+_KEPT_ASKED_PASSIVE = re.compile(r"\b(?:is|are|will|would|does|do)\s+(?:(?:my|our|your|the|their|any)\s+)?"
+                                 r"((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:be\s+)?(?:kept|retained|stored|held)\b",
+                                 re.IGNORECASE)
+
+
 def kept_words(question: str) -> tuple[str, ...]:
     """The words for what `question` says is kept (`_KEPT`), less those of every such question (`_KEEPING_WORDS`)."""
-    kept = _KEPT.search(question)
-    return tuple(w.lower() for w in kept.group(1).split() if w.lower() not in _KEEPING_WORDS) if kept else ()
+    kept = _KEPT.search(question) or _KEPT_ASKED_PASSIVE.search(question)
+    return tuple(w.lower() for w in _KEPT_ENDS.sub("", kept.group(1)).split() if w.lower() not in _KEEPING_WORDS) \
+        if kept else ()
 
 
 def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
@@ -101,6 +136,37 @@ def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
     if not things:
         return decision
     return naming_decision(decision, text, lambda sentence: terms_in(sentence, things) > 0, again)
+
+
+# What a sentence says is kept: "we keep the recordings for 30 days", "Only the telephone number is kept…"
+_KEEPS = re.compile(r"\b(?:keep|keeps|retain|retains|store|stores|hold|holds)\s+(?:the|your|our|these|this|such|any|"
+                    r"all|copies\s+of|a\s+copy\s+of)?\s*((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+_KEPT_PASSIVE = re.compile(r"(?:\b(by)\s+)?((?:[\w-]+\s+){0,1}[\w-]+)\s+(?:is|are|will\s+be|may\s+be|can\s+be)\s+"
+                           r"(?:only\s+)?(?:kept|retained|stored|held)\b", re.IGNORECASE)
+# Words for data in general, which name no kind of data
+_GENERAL = frozenset({"data", "information", "info", "details", "personal", "it", "them", "this", "that", "these",
+                      "those", "such", "record", "records", "everything", "anything", "something", "any", "all", "your",
+                      "our", "the", "identifiable", "pii", "user", "customer", "account"})
+
+
+def kept_in(sentence: str) -> set[str]:
+    """The words for the kinds of data `sentence` says are kept, beyond data in general (`_GENERAL`)."""
+    found = [m.group(1) for m in _KEEPS.finditer(sentence)] + [
+        m.group(2) for m in _KEPT_PASSIVE.finditer(sentence) if not m.group(1)]
+    return {w.lower() for thing in found for w in _KEPT_ENDS.sub("", thing).split()} - _GENERAL
+
+
+def general_kept_decision(decision: Decision, text: str, terms: Sequence[str],
+                          again: Callable[[Test], Decision]) -> Decision:
+    """For "how long…?" naming no kind of data ("How long does Concero keep my details?"): `decision`, or, when
+    its sentence keeps a kind of data the question does not name (`kept_in`: "…we keep the recordings for 30
+    days"), the decision `again(test)` reaches among the sentences that keep none ("…legal obligations where we may
+    have to keep your details on file", which gives no time: the policy does not say how long), if one states the
+    practice (`naming_decision`)."""
+    def general(sentence: str) -> bool:
+        kept = kept_in(sentence)
+        return not kept or terms_in(" ".join(kept), terms) > 0
+    return naming_decision(decision, text, general, again)
 
 
 def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],

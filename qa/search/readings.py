@@ -9,6 +9,7 @@ not" of the deciding sentence does not answer the way the question means it (`qa
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN, periods
 from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
@@ -232,8 +233,37 @@ OFFERS_CHOICE = re.compile(r"\bopt(?:s|ed|ing)?[- ]?(?:out|in)\b|\bunsubscrib\w*
 def no_way_to_refuse(question: str, verdict: str, sentence: str) -> bool:
     """Whether a YES to a `question` asking whether the user can refuse something (`_USER_CAN`, `_ASKS_TO_REFUSE`)
     rests on a `sentence` (the marked one) offering no way to refuse, stop or choose: then the policy does not say."""
-    return verdict == YES and bool(_USER_CAN.search(question)) and bool(_ASKS_TO_REFUSE.search(question)) and \
-        not OFFERS_CHOICE.search(sentence)
+    return verdict == YES and asks_to_refuse(question) and not OFFERS_CHOICE.search(sentence)
+
+
+# "Can I stop Concero sending me marketing?" beside "If you have not opted in to our marketing process, we will not
+# contact you…": a sentence offering a choice answers it, but the one that offers the refusal asked for ("You have the
+# right to ask us to not process your information for marketing purposes") is the proof to quote.
+_REFUSAL_OFFERED = re.compile(_OFFERS_REFUSAL.pattern + r"|\bobject\w*|\brefus\w*|\bdecline\w*|\bdisabl\w*|\bblock\w*|"
+                              r"\b(?:turn|switch)\w*\s+(?:\w+\s+){0,3}?off\b|\breject\w*|\bprevent\w*|\blimit\w*|"
+                              r"\bcontrol\w*|\bchoo?s\w*|\bchoices?\b|\bwhether\s+or\s+not\b|"
+                              r"\bstop\w*\s+(?:\w+\s+)?(?:receiv|send|us|process|contact|market|track|collect|shar)\w*|"
+                              r"\bno\s+longer\b|\b(?:do\s+not|don't|don’t)\s+want\b|"
+                              r"\bright\s+to\s+(?:ask\s+(?:us\s+)?(?:to\s+)?)?(?:not|restrict)\b|\bask\s+us\s+(?:to\s+)?not\b",
+                              re.IGNORECASE)
+# Words of asking to refuse, which name nothing refused
+_REFUSAL_WORDS = frozenset({"opt", "out", "stop", "object", "refuse", "unsubscribe", "withdraw", "decline", "block",
+                            "say", "sending", "send", "receiving", "receive", "turn", "off", "switch", "disable"})
+
+
+def asks_to_refuse(question: str) -> bool:
+    """Whether `question` asks whether the user can refuse, stop or opt out of something."""
+    return bool(_USER_CAN.search(question)) and bool(_ASKS_TO_REFUSE.search(question))
+
+
+def offers_refusal(sentence: str) -> bool:
+    """Whether `sentence` offers a way to refuse, stop or object (`_REFUSAL_OFFERED`), not only a choice."""
+    return bool(_REFUSAL_OFFERED.search(sentence))
+
+
+def refused_terms(terms: Sequence[str]) -> list[str]:
+    """`terms` (a question's key terms) without the words of asking to refuse: what is refused."""
+    return [t for t in terms if t not in _REFUSAL_WORDS]
 
 
 def refusal_only(question: str, verdict: str, sentence: str) -> bool:

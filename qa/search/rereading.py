@@ -18,9 +18,12 @@ from qa.search.readings import (
     asked_verdict,
     asks_always,
     asks_only,
+    asks_to_refuse,
     asks_without,
     no_way_to_refuse,
+    offers_refusal,
     refusal_only,
+    refused_terms,
     without_verdict,
 )
 from qa.search.result import PolicyAnswer
@@ -49,6 +52,8 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
     rows = [way_to_refuse(engine, row, reranked) if no_way_to_refuse(
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
+    if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
+        rows = [refusal_quoted(engine, row, refused_terms(terms), reranked) for row in rows]
     # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers"
     rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
     return rows
@@ -137,6 +142,17 @@ def way_to_refuse(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
     if found is None:
         return unanswered(row)
     return remarked(engine, row, found, reranked)
+
+
+def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: bool) -> PolicyAnswer:
+    """A "yes" to "can I stop…?" whose marked sentence offers a choice but no refusal ("If you have not opted in…"):
+    the first sentence of the passages shown that offers the refusal (`readings.offers_refusal`) and names what is
+    refused (`refused`: the question's key terms that ask no refusal) is marked instead. Unchanged when none does."""
+    if row.verdict != YES or not refused or offers_refusal(marked(engine, row)):
+        return row
+    found = next((span for _, span, said in _shown(engine, row)
+                  if offers_refusal(said) and terms_in(said, refused) > 0), None)
+    return row if found is None else remarked(engine, row, found, reranked)
 
 
 def answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool, pattern: re.Pattern,

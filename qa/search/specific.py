@@ -257,6 +257,20 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # security promised without fail ("Can they guarantee my data is safe?", "Is it 100% secure?"): a policy
         # writes a guarantee or an absolute, most often to deny it ("no security system is impenetrable")
         (GUARANTEE_ASKED, GUARANTEE_WRITTEN),
+        # ways of tracking a policy names when it uses them
+        (r"\bfingerprint\w*", r"\bfingerprint\w*"),
+        (r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)", r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)"),
+        (r"\b(?:my|our|your)\s+(?:precise\s+|exact\s+|physical\s+|current\s+)?location\b|\bgeo[- ]?locat\w*|"
+         r"\bgps\b|\bwhere\s+(?:i|we)\s+am\b",
+         r"\blocation\w*|\bgeo\w*|\bgps\b"),
+        # being told of a change to the policy ("Will Core Office tell me if they change their privacy policy?")
+        (r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|email\w*|let\w*)\s+(?:me|us)\b[^?]{0,40}?\b(?:chang|updat|"
+         r"amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b|"
+         r"\b(?:chang|updat|amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b[^?]{0,40}?"
+         r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|let\w*)\s+(?:me|us)\b",
+         r"\bnotif\w*|\bnotice\s+(?:on|of|to|by)\b|\bprovide\s+notice\b|\binform\w*\s+(?:you|users|customers)\b|"
+         r"\btell\s+you\b|\bpost\w*|\bpublish\w*|\bby\s+e-?mail\b|\blet\s+you\s+know\b|\balert\w*|"
+         r"\b(?:check|review)\w*\s+(?:this|back|the)\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
