@@ -114,6 +114,11 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "We use tracking technologies to track user traffic patterns."),
     ("Does 23T collect my location?", "We may store your geographic location in a cookie.",
      "We collect your name and email address."),
+    ("Which companies might keep my data because the law requires them to?",
+     "we do have legal obligations where we may have to keep your details on file",
+     "Under data protection law, you have the right to object to us using your data."),
+    ("Does browsing the website count as agreeing to cookies?", "By visiting our website, you agree to the use of cookies.",
+     "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("Will Core Office tell me if they change their privacy policy?",
      "If we make any material changes we will provide notice on our website.",
      "We may update this Privacy Policy to reflect changes to our information practices."),
@@ -289,3 +294,10 @@ def test_more_than_something_is_denied_by_only_that(question, sentence, verdict)
 
 def test_a_credit_check_asks_what_is_collected():
     assert cued_topics("Which companies check my creditworthiness?", ["data-collected", "sharing"]) == ["data-collected"]
+
+
+def test_data_kept_beyond_a_right_to_erasure_is_no_denial():
+    from qa.search.verdict import negated_by_words
+    assert not negated_by_words("We may have to keep your details on file and they will not be subject to the Right to "
+                                "be Forgotten.")
+    assert negated_by_words("Your details will not be kept on file.")

@@ -336,3 +336,18 @@ def test_how_long_my_details_are_kept_is_not_answered_by_how_long_recordings_are
     rows = {r.policy: r.verdict for r in engine.answer(
         "Which companies give an actual time limit for how long they keep data?").rows}
     assert rows["concero"] == rows["ct1-technologies"] == "yes", rows
+
+
+def test_a_duty_in_law_agreeing_by_browsing_and_a_limit_after_a_list_are_quoted(seed_index_dir, real_embedder):
+    """Concero's "…legal obligations where we may have to keep your details on file and they will not be subject to
+    the Right to be Forgotten" was passed over for its recordings (and read as a denial); "…count as me agreeing to
+    their cookies?" quoted how cookies recognise a browser; CT1's limit on its processors follows its list of them."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer(
+        "Which companies say they might keep my data because the law requires them to?").rows}
+    assert rows["concero"].verdict == "yes" and "legal obligations" in rows["concero"].quotes[0].text, \
+        [q.text for q in rows["concero"].quotes]
+    [row] = engine.answer("Does just browsing the 23T website count as me agreeing to their cookies?").rows
+    assert row.verdict == "yes" and "you agree to the use of cookies" in row.quotes[0].text, [q.text for q in row.quotes]
+    [row] = engine.answer("can ct1's subcontractors do whatever they want with my data?").rows
+    assert row.verdict == "no" and "only for specified purposes" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -30,6 +30,10 @@ from qa.search.result import PolicyAnswer
 from qa.search.terms import terms_in
 from qa.search.verdict import LIMITING, NO, NOT_STATED, NOT_STATED_LABEL, YES, asks_unlimited, only_here_verdict
 
+# How far past the answering passage a sentence limiting what it says is looked for (characters), up to a heading
+FOLLOWING = 400
+_NEXT_HEADING = re.compile(r"\n\s*(?:\d+(?:\.\d+)*\.?\s+[A-Z]|#)")
+
 
 def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[str], topics: Sequence[str],
            reranked: bool) -> list[PolicyAnswer]:
@@ -167,6 +171,10 @@ def answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bo
     found = next((span for _, span, said in matching if terms_in(said, terms) > 0), None)
     if found is None and first_passage:
         found = next((span for rank, span, _ in matching if rank == 0), None)
+    if found is None and first_passage:  # the section's sentences after the answering passage ("We require all third
+        text, end = engine.policies[row.policy].text, row.hits[0].end  # parties … to use it only for specified…")
+        section = _NEXT_HEADING.split(text[end:end + FOLLOWING], maxsplit=1)[0]
+        found = next((span for span in split_sentences(section, end) if pattern.search(text[span[0]:span[1]])), None)
     if found is None:
         return row
     return remarked(engine, row, found, reranked, verdict=NO)

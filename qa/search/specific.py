@@ -271,6 +271,18 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bnotif\w*|\bnotice\s+(?:on|of|to|by)\b|\bprovide\s+notice\b|\binform\w*\s+(?:you|users|customers)\b|"
          r"\btell\s+you\b|\bpost\w*|\bpublish\w*|\bby\s+e-?mail\b|\blet\s+you\s+know\b|\balert\w*|"
          r"\b(?:check|review)\w*\s+(?:this|back|the)\b"),
+        # a duty in law ("…keep my data because the law requires them to?")
+        (r"\b(?:law|legal(?:ly)?)\b[^?]{0,30}?\b(?:requir|oblig|demand)\w*|\b(?:requir|oblig)\w*\s+(?:\w+\s+){0,2}?by\s+"
+         r"(?:the\s+)?law\b|\blegal\s+(?:obligations?|requirements?|reasons?|duty|duties)\b",
+         # a duty, not "under data protection law, you have the right to…"
+         r"\blegal(?:ly)?\s+(?:obligations?|requirements?|reasons?|duty|duties|claims?|proceedings?|process|"
+         r"obliged|required|bound)\b|\b(?:required|obliged|obligated|compelled)\s+(?:\w+\s+){0,3}?(?:by|under)\s+"
+         r"(?:\w+\s+){0,2}?laws?\b|\bcomply\w*\s+with\s+(?:\w+\s+){0,3}?(?:laws?|legal|regulat\w*)\b|"
+         r"\blaws?\s+requires?\b|\b(?:by|under)\s+(?:the\s+)?laws?\b|\brequired\s+by\s+law\b|\bstatutory\b|\btax\b|\baccounting\b|\bregulatory\b|"
+         r"\bcourts?\b"),
+        # agreeing by doing ("Does just browsing the 23T website count as me agreeing to their cookies?")
+        (r"\bagree\w*|\bconsent\w*",
+         r"\bagree\w*|\bconsent\w*|\baccept\w*|\bopt(?:s|ed|ing)?[- ]in\b|\bpermission\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"

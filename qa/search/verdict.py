@@ -129,6 +129,9 @@ _NOT_A_DENIAL = re.compile(
     # what the user may ask of the company: "the right to ask us to not process it for marketing", "the right
     # not to be subject to…", "you can tell us not to…", up to its comma
     r"\bright\s+not\s+to\b[^,;.]*|"
+    # data kept beyond a right to erasure: "…we may have to keep your details on file and they will not be subject to
+    # the Right to be Forgotten"
+    r"\b(?:will|shall|may|would)\s+not\s+be\s+subject\s+to\s+(?:\w+\s+){0,2}?right\w*\b[^,;.]*|"
     # a disclaimer of perfect security: "no transmission of data over the internet can be guaranteed as completely
     # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
     r"\bno\s+(?:transmission|method|means|system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|100\s*%|"
