@@ -14,8 +14,10 @@ from qa.search.readings import (
     EXCEPTIONS,
     asked_verdict,
     asks_always,
+    asks_how,
     asks_only,
     asks_to_refuse,
+    gives_means,
     no_way_to_refuse,
     offers_refusal,
     refused_terms,
@@ -179,6 +181,9 @@ def test_a_refusal_is_offered_by_a_way_to_stop_not_by_a_choice_to_opt_in():
     assert not offers_refusal("If you have not opted in to our marketing process, we will not contact you.")
     assert not offers_refusal("Session cookies will only stay on your device until you stop browsing.")
     assert refused_terms(["stop", "sending", "marketing"]) == ["marketing"]
+    assert asks_to_refuse("How do I stop you sending me promotional emails?") and asks_how("How can I opt out?")
+    assert gives_means("If you wish to stop receiving emails from us, you can do so by following the instructions.")
+    assert not gives_means("We will stop sending you promotional emails once you unsubscribe.")
 
 
 @pytest.mark.parametrize("question, sentence, unsaid", [

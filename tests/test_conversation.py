@@ -82,3 +82,23 @@ def test_them_kept_or_used_and_it_refused_are_the_things_asked_about_even_two_tu
     assert resolve_question("do they use them for advertising?", [cookies], POLICIES) == \
         "Does CT1 Technologies use cookies for advertising?"
     assert resolve_question("can I write to them?", [cookies], POLICIES) == "Can I write to CT1 Technologies?"
+
+
+def test_the_others_are_asked_the_earlier_question():
+    sells = turn("Does Concero sell my data?", ("concero",))
+    again = resolve_question("what about the others?", [sells], POLICIES)
+    assert again.startswith("Does ") and again.endswith(" sell my data?") and "Concero" not in again
+    assert all(POLICIES[p].name in again for p in POLICIES if p != "concero"), again
+    assert resolve_question("and the rest?", [sells], POLICIES) == again
+    everyone = turn("Which companies sell my data?", tuple(POLICIES))
+    assert resolve_question("what about the others?", [everyone], POLICIES) != again  # no other company left
+
+
+def test_a_question_word_alone_asks_the_earlier_question_with_it():
+    shares = turn("Does CT1 share my data with anyone?", ("ct1-technologies",))
+    assert resolve_question("who exactly?", [shares], POLICIES) == "Who does CT1 share my data with?"
+    keeps = turn("Does Concero keep call recordings?", ("concero",))
+    assert resolve_question("how long?", [keeps], POLICIES) == "How long does Concero keep call recordings?"
+    assert resolve_question("and why?", [keeps], POLICIES) == "Why does Concero keep call recordings?"
+    assert resolve_question("who does CloudSentric share it with?", [shares], POLICIES) == \
+        "who does CloudSentric share it with?"  # a full question of its own stands as written

@@ -351,3 +351,15 @@ def test_a_duty_in_law_agreeing_by_browsing_and_a_limit_after_a_list_are_quoted(
     assert row.verdict == "yes" and "you agree to the use of cookies" in row.quotes[0].text, [q.text for q in row.quotes]
     [row] = engine.answer("can ct1's subcontractors do whatever they want with my data?").rows
     assert row.verdict == "no" and "only for specified purposes" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_how_to_refuse_is_proved_by_the_sentence_saying_how_and_no_way_is_not_stated(seed_index_dir, real_embedder):
+    """"How do I stop you sending me promotional emails?" quoted 23T's "…we will stop sending you promotional emails
+    once you unsubscribe" (not how); "Can I stop Core Office sending me marketing emails?" was "yes" from its list of
+    uses (it offers no way to stop them)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("How do I stop 23T sending me promotional emails?").rows
+    assert row.verdict == "stated" and "by following the instructions" in row.quotes[0].text, \
+        [q.text for q in row.quotes]
+    [row] = engine.answer("Can I stop Core Office sending me marketing emails?").rows
+    assert row.verdict == "not_stated", [q.text for q in row.quotes]

@@ -105,6 +105,42 @@ _SAME_AGAIN = re.compile(r"^(?:and\s+)?(?:(?:(?:does|do|did|has|is|was)\s+)?(?:(
                          r"(?:\s+(?:too|as\s+well|also|then|instead))?$")
 
 
+# "what about the others?", "and the rest?": the earlier question asked of the companies it was not about
+_OTHERS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:(?:what|how)\s+about\s+|and\s+)?(?:all\s+)?(?:the\s+)?"
+                     r"(?:others?|other\s+(?:companies|ones|firms|providers|policies)|rest(?:\s+of\s+them)?|"
+                     r"everyone\s+else|anyone\s+else)\s*\??\s*$", re.IGNORECASE)
+# Past this many, the others are "each of these companies" rather than their names
+_OTHERS_NAMED = 6
+# "who exactly?", "how long?", "why?": the earlier yes-no question asked with that question word
+_WH_ONLY = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(who(?:m)?|where|when|why|how(?:\s+long|\s+much|"
+                      r"\s+often)?)(?:\s+(?:exactly|specifically|then|though|is\s+that|do\s+they))*\s*\??\s*$",
+                      re.IGNORECASE)
+_AUX_FIRST = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have|may|might)\b", re.IGNORECASE)
+_ANYONE = re.compile(r"\b(with|to)\s+any(?:one|body|\s+other\s+\w+|\s+third\s+part(?:y|ies))\b", re.IGNORECASE)
+
+
+def _asked_again(question: str, previous_text: str, previous_scope: Sequence[str],
+                 policies: Mapping[str, Any]) -> str | None:
+    """The earlier question asked of the other companies ("what about the others?") or with a question word ("who
+    exactly?" after "Does CT1 share my data with anyone?": "Who does CT1 share my data with?"); None otherwise."""
+    if _OTHERS.match(question) and previous_scope:
+        others = [p for p in policies if p not in previous_scope]
+        if not others:
+            return None
+        old_names = sorted({n for pid in previous_scope for n in (policies[pid].name, *policies[pid].aliases, pid)},
+                           key=len, reverse=True)
+        pattern = re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w])" for n in old_names), re.IGNORECASE)
+        target = _display(others, policies) if len(others) <= _OTHERS_NAMED else "each of these companies"
+        swapped, count = pattern.subn(target, previous_text, count=1)
+        return pattern.sub("", swapped) if count else f"{previous_text.rstrip(' ?')} ({target})?"
+    wh = _WH_ONLY.match(question)
+    if wh and _AUX_FIRST.match(previous_text):
+        word = wh.group(1)
+        again = _ANYONE.sub(r"\1", previous_text) if word.lower().startswith("who") else previous_text
+        return f"{_capitalise(word.lower())} {again[:1].lower()}{again[1:]}"
+    return None
+
+
 def resolve_question(question: str, history: Sequence[Any], policies: Mapping[str, Any]) -> str:
     """`question` rewritten to stand alone, given earlier `Answer`s of the same conversation (oldest first).
 
@@ -117,6 +153,9 @@ def resolve_question(question: str, history: Sequence[Any], policies: Mapping[st
     previous = earlier[-1]
     previous_text = getattr(previous, "interpreted_as", "") or previous.question
     previous_scope = [p for p in getattr(previous, "routed", ()) if p in policies]
+    again = _asked_again(question, previous_text, previous_scope, policies)
+    if again is not None:
+        return again
     match = match_names(question, policies)
     if match.policies or match.not_indexed:
         typed = [t for t, _ in match.corrections] + list(match.not_indexed)

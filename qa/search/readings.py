@@ -251,9 +251,28 @@ _REFUSAL_WORDS = frozenset({"opt", "out", "stop", "object", "refuse", "unsubscri
                             "say", "sending", "send", "receiving", "receive", "turn", "off", "switch", "disable"})
 
 
+_HOW_TO = re.compile(rf"^\s*{LEAD_IN}how\s+(?:do|can|could|would|should|may)\s+(?:i|we)\b", re.IGNORECASE)
+
+
 def asks_to_refuse(question: str) -> bool:
-    """Whether `question` asks whether the user can refuse, stop or opt out of something."""
-    return bool(_USER_CAN.search(question)) and bool(_ASKS_TO_REFUSE.search(question))
+    """Whether `question` asks whether (or how) the user can refuse, stop or opt out of something."""
+    return bool(_USER_CAN.search(question) or _HOW_TO.search(question)) and bool(_ASKS_TO_REFUSE.search(question))
+
+
+# How a refusal is made: "…by following the instructions included in every email", "…using the unsubscribe link"
+_MEANS = re.compile(r"\bby\s+(?:\w+\s+){0,2}?\w+ing\b|\bvia\b|\busing\b|\bclick\w*|\blinks?\b|\bcontact\w*|"
+                    r"\b(?:e-?mail|write\s+to|call|phone)\w*\s+us\b|\binstructions?\b|\bsettings?\b|\bform\b|"
+                    r"\bportal\b|\b[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+
+
+def asks_how(question: str) -> bool:
+    """Whether `question` asks how the user does something ("How do I stop you sending me promotional emails?")."""
+    return bool(_HOW_TO.search(question))
+
+
+def gives_means(sentence: str) -> bool:
+    """Whether `sentence` says how something is done (`_MEANS`: by a link, by contacting the company…)."""
+    return bool(_MEANS.search(sentence))
 
 
 def offers_refusal(sentence: str) -> bool:

@@ -17,9 +17,11 @@ from qa.search.readings import (
     OFFERS_CHOICE,
     asked_verdict,
     asks_always,
+    asks_how,
     asks_only,
     asks_to_refuse,
     asks_without,
+    gives_means,
     no_way_to_refuse,
     offers_refusal,
     refusal_only,
@@ -28,7 +30,16 @@ from qa.search.readings import (
 )
 from qa.search.result import PolicyAnswer
 from qa.search.terms import terms_in
-from qa.search.verdict import LIMITING, NO, NOT_STATED, NOT_STATED_LABEL, YES, asks_unlimited, only_here_verdict
+from qa.search.verdict import (
+    LIMITING,
+    NO,
+    NOT_STATED,
+    NOT_STATED_LABEL,
+    STATED,
+    YES,
+    asks_unlimited,
+    only_here_verdict,
+)
 
 # How far past the answering passage a sentence limiting what it says is looked for (characters), up to a heading
 FOLLOWING = 400
@@ -57,7 +68,7 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
     rows = [way_to_refuse(engine, row, reranked) if no_way_to_refuse(
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
     if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
-        rows = [refusal_quoted(engine, row, refused_terms(terms), reranked) for row in rows]
+        rows = [refusal_quoted(engine, row, refused_terms(terms), reranked, asks_how(interpreted)) for row in rows]
     # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers"
     rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
     return rows
@@ -148,15 +159,23 @@ def way_to_refuse(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
     return remarked(engine, row, found, reranked)
 
 
-def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: bool) -> PolicyAnswer:
+def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: bool, how: bool) -> PolicyAnswer:
     """A "yes" to "can I stop…?" whose marked sentence offers a choice but no refusal ("If you have not opted in…"):
-    the first sentence of the passages shown that offers the refusal (`readings.offers_refusal`) and names what is
-    refused (`refused`: the question's key terms that ask no refusal) is marked instead. Unchanged when none does."""
-    if row.verdict != YES or not refused or offers_refusal(marked(engine, row)):
+    the first sentence of the passages shown that offers the refusal (`readings.offers_refusal`), in the answering
+    passage or naming what is refused (`refused`: the question's key terms that ask no refusal), is marked instead;
+    when none does, the policy offers no way: "not stated". Asked `how`, one saying how ("…by following the
+    instructions included in every email") is marked before one that does not."""
+    if row.verdict not in (YES, STATED) or not refused:
         return row
-    found = next((span for _, span, said in _shown(engine, row)
-                  if offers_refusal(said) and terms_in(said, refused) > 0), None)
-    return row if found is None else remarked(engine, row, found, reranked)
+    tests = ((lambda s: offers_refusal(s) and gives_means(s)),) if how else ()
+    for test in (*tests, offers_refusal):
+        if test(marked(engine, row)):
+            return row
+        found = next((span for rank, span, said in _shown(engine, row)
+                      if test(said) and (rank == 0 or terms_in(said, refused) > 0)), None)
+        if found is not None:
+            return remarked(engine, row, found, reranked)
+    return unanswered(row)
 
 
 def answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool, pattern: re.Pattern,

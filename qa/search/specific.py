@@ -125,7 +125,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:buy|bought|purchas\w*)\b[^.;]{0,60}\b(?:data|information|lists?)\b|"
          r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b|\bdata\s+brokers?\b|"
          r"\b(?:receive|obtain|acquire)\w*\b[^.;]{0,60}?\bfrom\s+(?:third[- ]part|other\s+(?:companies|sources|"
-         r"organi[sz]ations)|data\s+brokers|list\s+(?:providers|brokers))"),
+         r"organi[sz]ations)|data\s+brokers|list\s+(?:providers|brokers))|\blist\s+brokers?\b"),
         # checking who a person is before acting on a request ("Will Concero want ID from me?")
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+who\s+(?:i|we)\s+(?:am|are)\b|"
