@@ -121,6 +121,13 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "Under data protection law, you have the right to object to us using your data."),
     ("Does browsing the website count as agreeing to cookies?", "By visiting our website, you agree to the use of cookies.",
      "When you visit the website again, the cookie allows that site to recognise your browser."),
+    ("Will 23T ever call me to sell me things?", "We may contact you by phone about our products.",
+     "We do not and will not sell your data to third parties."),
+    ("Will CT1 let me know if they use my data for something new?", "We will not use it for a new purpose.",
+     "We use your data to respond to enquiries."),
+    ("I got a marketing email but I never signed up. Is that allowed?",
+     "If you have not opted in to our marketing process, we will not contact you.",
+     "We will inform you of our latest events via marketing."),
     ("Will Core Office tell me if they change their privacy policy?",
      "If we make any material changes we will provide notice on our website.",
      "We may update this Privacy Policy to reflect changes to our information practices."),
@@ -306,3 +313,10 @@ def test_data_kept_beyond_a_right_to_erasure_is_no_denial():
     assert not negated_by_words("We may have to keep your details on file and they will not be subject to the Right to "
                                 "be Forgotten.")
     assert negated_by_words("Your details will not be kept on file.")
+
+
+def test_a_user_giving_an_age_under_18_asks_about_children():
+    assert cued_topics("I'm 15 and want to sign up to 23T's newsletter. Is that allowed?", ["children"]) == ["children"]
+    assert cued_topics("My son is 12. Can he use the website?", ["children"]) == ["children"]
+    assert cued_topics("I'm 25 and want to sign up to 23T's newsletter. Is that allowed?", ["children"]) == []
+    assert cued_topics("I'm 5 minutes late with my request. Is that a problem?", ["children"]) == []

@@ -25,7 +25,10 @@ _CUES = {
                  r"\b(?:keep\w*|hang\w* on to|hold\w* on to) (?:my|our|your|the|this) (?:\w+ )?"
                  r"(?:data|information|details|info|records?)\b(?! (?:safe|secure|private|confidential|up to date|"
                  r"accurate|updated|correct|in|within|inside|outside|on|only)\b)",
-    "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*",
+    "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*|"
+                # "I'm 15 and want to sign up…", "my son is 12"
+                r"\b(?:i'?m|i’m|i am|(?:my )?(?:son|daughter|child|kid) is)\s+(?:1[0-7]|[1-9])\b"
+                r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?))|\baged? (?:1[0-7]|[1-9])\b",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
     "access": r"\bcopy of\b|\b(?:get|have|receive|request|obtain)\s+a\s+copy\b|"

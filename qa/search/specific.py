@@ -60,7 +60,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bdirect\s+mail\w*|\bmailings?\b"),
         (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b|"
          r"\bmarketing\b[^?]{0,30}?\b(?:by|over\s+the|via)\s+(?:tele)?phone\b|\b(?:tele)?phone\s+marketing\b|"
-         r"\b(?:phone|call|ring|telephone)s?\s+(?:me|us)\b[^?]{0,30}?\b(?:marketing|offers?|promotions?|sales)\b",
+         r"\b(?:phone|call|ring|telephone)s?\s+(?:me|us)\b[^?]{0,30}?\b(?:marketing|offers?|promotions?|sales|"
+         r"sell\w*)\b",
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
@@ -194,7 +195,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bthird[- ]part\w*\b[^.;]{0,80}?\bcookies?\b|\bcookies?\b[^.;]{0,80}?\bthird[- ]part\w*|"
          r"\b(?:advertising|marketing|targeting|tracking)\s+cookies\b|\bpartners?\b[^.;]{0,40}?\bcookies?\b|"
          r"\bcookies?\b[^.;]{0,60}?\b(?:google|facebook|advertis\w*)\b"),
-        (r"\b(?:new|different|unrelated|another|other)\s+purposes?\b",
+        (r"\b(?:new|different|unrelated|another|other)\s+purposes?\b|\bfor\s+(?:something|anything)\s+(?:new|"
+         r"different)\b",
          r"\b(?:new|different|unrelated|incompatible|another|other|further)\s+purposes?\b|\bpurposes?\s+other\s+than\b|"
          r"\bcompatible\s+with\b"),
         # social networks' buttons and plug-ins on a site
@@ -281,7 +283,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\blaws?\s+requires?\b|\b(?:by|under)\s+(?:the\s+)?laws?\b|\brequired\s+by\s+law\b|\bstatutory\b|\btax\b|\baccounting\b|\bregulatory\b|"
          r"\bcourts?\b"),
         # agreeing by doing ("Does just browsing the 23T website count as me agreeing to their cookies?")
-        (r"\bagree\w*|\bconsent\w*",
+        (r"\bagree\w*|\bconsent\w*|\bnever\s+(?:signed\s+up|opted\s+in|subscribed)\b|\bwithout\s+(?:me\s+)?"
+         r"(?:signing\s+up|opting\s+in|subscribing)\b",
          r"\bagree\w*|\bconsent\w*|\baccept\w*|\bopt(?:s|ed|ing)?[- ]in\b|\bpermission\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
