@@ -128,6 +128,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("I got a marketing email but I never signed up. Is that allowed?",
      "If you have not opted in to our marketing process, we will not contact you.",
      "We will inform you of our latest events via marketing."),
+    ("Which companies share data with their resellers?", "from resellers who pass on personal data to us",
+     "We may also share non-personal information such as aggregated data with our partners."),
     ("Will Core Office tell me if they change their privacy policy?",
      "If we make any material changes we will provide notice on our website.",
      "We may update this Privacy Policy to reflect changes to our information practices."),

@@ -335,6 +335,9 @@ def test_a_company_number_is_no_phone_number_and_a_named_company_asks_for_one():
     assert phone.search("0333 111 0004") and phone.search("by calling 01404 384483") and phone.search("+44 1404384483")
     assert "contact-dpo" in cued_topics("What is CT1's phone number?", ["contact-dpo", "data-collected"])
     assert "contact-dpo" not in cued_topics("Does CT1 collect my phone number?", ["contact-dpo", "data-collected"])
+    [phone] = demanded("Which companies give a phone number for privacy questions?")
+    assert phone.search("by calling 01404 384483") and not phone.search("Company number: 16827653")
+    assert not demanded("Does CT1 collect my phone number?")
 
 
 def test_a_way_to_reach_the_company_is_looked_for_beyond_the_first_passage_but_not_in_the_regulators():

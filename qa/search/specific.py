@@ -259,6 +259,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # security promised without fail ("Can they guarantee my data is safe?", "Is it 100% secure?"): a policy
         # writes a guarantee or an absolute, most often to deny it ("no security system is impenetrable")
         (GUARANTEE_ASKED, GUARANTEE_WRITTEN),
+        # resellers a company sends data to ("Which companies share data with their resellers?"); a policy's
+        # "partners" names none
+        (r"\bresell\w*|\bdistributors?\b|\bchannel\s+partners?\b",
+         r"\bresell\w*|\bdistributors?\b|\bchannel\s+partners?\b"),
         # ways of tracking a policy names when it uses them
         (r"\bfingerprint\w*", r"\bfingerprint\w*"),
         (r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)", r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)"),

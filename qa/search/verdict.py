@@ -222,6 +222,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("phone number",
      re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
                 r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
+                # "Which companies give a phone number for privacy questions?"
+                r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+(?:a\s+|any\s+|their\s+)?"
+                r"(?:(?:contact|privacy)\s+)?(?:phone|telephone)\s+(?:number|line)\b|"
                 + ASKS_PHONE_NUMBER, re.IGNORECASE),
      # digits in groups ("0333 111 0004", "(555) 123-4567") or a whole national number ("01404384483"); not a
      # company number ("Company number: 16827653")
