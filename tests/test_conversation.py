@@ -90,6 +90,7 @@ def test_the_others_are_asked_the_earlier_question():
     assert again.startswith("Does ") and again.endswith(" sell my data?") and "Concero" not in again
     assert all(POLICIES[p].name in again for p in POLICIES if p != "concero"), again
     assert resolve_question("and the rest?", [sells], POLICIES) == again
+    assert resolve_question("does anyone else?", [sells], POLICIES) == again
     everyone = turn("Which companies sell my data?", tuple(POLICIES))
     assert resolve_question("what about the others?", [everyone], POLICIES) != again  # no other company left
 
@@ -100,5 +101,10 @@ def test_a_question_word_alone_asks_the_earlier_question_with_it():
     keeps = turn("Does Concero keep call recordings?", ("concero",))
     assert resolve_question("how long?", [keeps], POLICIES) == "How long does Concero keep call recordings?"
     assert resolve_question("and why?", [keeps], POLICIES) == "Why does Concero keep call recordings?"
+    assert resolve_question("how long for?", [keeps], POLICIES) == "How long does Concero keep call recordings?"
+    how_long = turn("How long does Concero keep call recordings?", ("concero",))
+    assert resolve_question("why?", [how_long], POLICIES) == "Why does Concero keep call recordings?"
+    sends = turn("Does CT1 send data outside the UK?", ("ct1-technologies",))
+    assert resolve_question("where to?", [sends], POLICIES) == "Where does CT1 send data outside the UK?"
     assert resolve_question("who does CloudSentric share it with?", [shares], POLICIES) == \
         "who does CloudSentric share it with?"  # a full question of its own stands as written

@@ -106,16 +106,21 @@ _SAME_AGAIN = re.compile(r"^(?:and\s+)?(?:(?:(?:does|do|did|has|is|was)\s+)?(?:(
 
 
 # "what about the others?", "and the rest?": the earlier question asked of the companies it was not about
-_OTHERS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:(?:what|how)\s+about\s+|and\s+)?(?:all\s+)?(?:the\s+)?"
+_OTHERS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:(?:what|how)\s+about\s+|and\s+|"
+                     r"(?:do|does|did|will|would|can|is|are)\s+)?(?:all\s+)?(?:the\s+|any\s+of\s+the\s+)?"
                      r"(?:others?|other\s+(?:companies|ones|firms|providers|policies)|rest(?:\s+of\s+them)?|"
                      r"everyone\s+else|anyone\s+else)\s*\??\s*$", re.IGNORECASE)
 # Past this many, the others are "each of these companies" rather than their names
 _OTHERS_NAMED = 6
 # "who exactly?", "how long?", "why?": the earlier yes-no question asked with that question word
 _WH_ONLY = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(who(?:m)?|where|when|why|how(?:\s+long|\s+much|"
-                      r"\s+often)?)(?:\s+(?:exactly|specifically|then|though|is\s+that|do\s+they))*\s*\??\s*$",
+                      r"\s+often)?)(?:\s+(?:exactly|specifically|then|though|is\s+that|do\s+they|to|for|from|with))*"
+                      r"\s*\??\s*$",
                       re.IGNORECASE)
 _AUX_FIRST = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have|may|might)\b", re.IGNORECASE)
+# the question word an earlier question starts with, before its auxiliary ("How long does Concero keep…")
+_WH_FIRST = re.compile(r"^\s*(?:who(?:m)?|what|where|when|why|which|how(?:\s+long|\s+much|\s+often|\s+many\s+\w+)?)\s+"
+                       r"(?=(?:do|does|did|is|are|was|were|can|could|will|would|has|have|may|might)\b)", re.IGNORECASE)
 _ANYONE = re.compile(r"\b(with|to)\s+any(?:one|body|\s+other\s+\w+|\s+third\s+part(?:y|ies))\b", re.IGNORECASE)
 
 
@@ -134,9 +139,10 @@ def _asked_again(question: str, previous_text: str, previous_scope: Sequence[str
         swapped, count = pattern.subn(target, previous_text, count=1)
         return pattern.sub("", swapped) if count else f"{previous_text.rstrip(' ?')} ({target})?"
     wh = _WH_ONLY.match(question)
-    if wh and _AUX_FIRST.match(previous_text):
+    asked = _WH_FIRST.sub("", previous_text)  # "how long…?" then "why?": "Why does Concero keep…?"
+    if wh and _AUX_FIRST.match(asked):
         word = wh.group(1)
-        again = _ANYONE.sub(r"\1", previous_text) if word.lower().startswith("who") else previous_text
+        again = _ANYONE.sub(r"\1", asked) if word.lower().startswith("who") else asked
         return f"{_capitalise(word.lower())} {again[:1].lower()}{again[1:]}"
     return None
 
