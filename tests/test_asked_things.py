@@ -128,6 +128,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("I got a marketing email but I never signed up. Is that allowed?",
      "If you have not opted in to our marketing process, we will not contact you.",
      "We will inform you of our latest events via marketing."),
+    ("Does 23T let me complain to a regulator?", "You have the right to complain to the ICO.",
+     "You can review, edit or delete your personal data by contacting us."),
     ("Which companies share data with their resellers?", "from resellers who pass on personal data to us",
      "We may also share non-personal information such as aggregated data with our partners."),
     ("Will Core Office tell me if they change their privacy policy?",
@@ -322,3 +324,10 @@ def test_a_user_giving_an_age_under_18_asks_about_children():
     assert cued_topics("My son is 12. Can he use the website?", ["children"]) == ["children"]
     assert cued_topics("I'm 25 and want to sign up to 23T's newsletter. Is that allowed?", ["children"]) == []
     assert cued_topics("I'm 5 minutes late with my request. Is that a problem?", ["children"]) == []
+
+
+def test_where_my_data_is_stored_asks_for_a_place():
+    from qa.search.verdict import ASKS_PLACE
+    assert ASKS_PLACE.search("Does Core Office say where my data is stored?")
+    assert ASKS_PLACE.search("Where is my data stored?")
+    assert not ASKS_PLACE.search("Does Core Office say how my data is stored?")

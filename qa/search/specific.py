@@ -259,6 +259,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # security promised without fail ("Can they guarantee my data is safe?", "Is it 100% secure?"): a policy
         # writes a guarantee or an absolute, most often to deny it ("no security system is impenetrable")
         (GUARANTEE_ASKED, GUARANTEE_WRITTEN),
+        # a regulator to complain to ("Does 23T let me complain to a regulator?"), not the company's own complaints
+        (r"\bcomplain\w*\b[^?]{0,40}\b(?:regulators?|supervisory\s+authorit\w*|data\s+protection\s+authorit\w*)|"
+         r"\b(?:regulators?|supervisory\s+authorit\w*)\b[^?]{0,40}\bcomplain\w*",
+         r"\bregulators?\b|\bsupervisory\s+authorit\w*|(?-i:\bICO\b)|\binformation\s+commissioner\w*|"
+         r"\bdata\s+protection\s+authorit\w*"),
         # resellers a company sends data to ("Which companies share data with their resellers?"); a policy's
         # "partners" names none
         (r"\bresell\w*|\bdistributors?\b|\bchannel\s+partners?\b",

@@ -171,7 +171,10 @@ def negated_by_words(sentence: str) -> bool:
 # "Where is my data stored?", "which countries…?": a question asking for a place (and, in `evidence`, about
 # international transfers)
 ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|"
-                        r"host|process|located)\w*|\b(?:which|what)\s+countr\w*", re.IGNORECASE)
+                        r"host|process|located)\w*|\b(?:which|what)\s+countr\w*|"
+                        # "Does Core Office say where my data is stored?"
+                        r"\bwhere\s+(?:my|our|your|the|their)\s+(?:\w+\s+){0,2}?(?:is|are|gets?)\s+(?:stored|kept|held|"
+                        r"hosted|processed|located)\b", re.IGNORECASE)
 PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*|\bBritain\b|"
                    r"\bcountr(?:y|ies)\b|\babroad\b|\boverseas\b|\boutside\b|\bdata\s+cent(?:re|er)s?\b|\bservers?\b|"
                    r"\bregions?\b|\b(?:Ireland|Germany|France|Netherlands|Switzerland|Canada|India|Singapore|Japan|"
