@@ -363,3 +363,14 @@ def test_how_to_refuse_is_proved_by_the_sentence_saying_how_and_no_way_is_not_st
         [q.text for q in row.quotes]
     [row] = engine.answer("Can I stop Core Office sending me marketing emails?").rows
     assert row.verdict == "not_stated", [q.text for q in row.quotes]
+
+
+def test_a_way_to_reach_the_company_is_found_beyond_the_passage_the_question_leads_to(seed_index_dir, real_embedder):
+    """"What is Concero's email address?" and "Where is CT1 based?" were "not stated": the passages nearest the
+    question ("Who are we? …") give none, and the reranker scores the contact details low."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("What is Concero's email address?").rows
+    assert row.verdict == "stated" and "@concerouk.com" in " ".join(q.text for q in row.quotes), \
+        [q.text for q in row.quotes]
+    [row] = engine.answer("Where is CT1 based?").rows
+    assert row.verdict == "stated" and "Canterbury" in row.quotes[0].text, [q.text for q in row.quotes]

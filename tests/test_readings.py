@@ -338,6 +338,10 @@ def test_a_company_number_is_no_phone_number_and_a_named_company_asks_for_one():
     [phone] = demanded("Which companies give a phone number for privacy questions?")
     assert phone.search("by calling 01404 384483") and not phone.search("Company number: 16827653")
     assert not demanded("Does CT1 collect my phone number?")
+    [address] = demanded("Where is CT1 based?")
+    assert address.search("Registered office: 71 New Dover Road, Canterbury, England, CT1 3DZ")
+    assert address not in demanded("Where is my data located?")  # a place, no address
+    assert address in demanded("Where's CloudSentric's head office?")
 
 
 def test_a_way_to_reach_the_company_is_looked_for_beyond_the_first_passage_but_not_in_the_regulators():

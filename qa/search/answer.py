@@ -50,6 +50,7 @@ from qa.search.marking import (
     general_kept_decision,
     gives,
     giving,
+    giving_passage,
     kept_thing_decision,
     kept_words,
     naming,
@@ -411,6 +412,15 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                                 verdict=verdict_for(kind, True, negated_sentence(engine, policy_id, sentence, negated,
                                                                                  asked.topics)))
         return not_stated
+    hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
+    reach = None if gives(hits[0], asked.demands) and confidence >= threshold else giving_passage(
+        engine.policies[policy_id].text, hits, asked.demands, hold)  # "What is Concero's email address?"
+    if reach is not None:
+        hits = led_by(reach, hits)
+        return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
+                            quotes=quotes_of(engine, policy_id, reach), hits=tuple(hits[:shown]), confidence=confidence,
+                            ranked=tuple(hits[:shown]), verdict=verdict_for(kind, True, False),
+                            label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
     if confidence < threshold:
         literal = _literal_sentence(engine, policy_id, terms)
         if literal is None:

@@ -16,7 +16,7 @@ from qa.search.evidence import Decision
 from qa.search.passages import led_by
 from qa.search.specific import written_name
 from qa.search.terms import terms_in
-from qa.search.verdict import APART, PLACE
+from qa.search.verdict import APART, CONTACT_DETAILS, PLACE
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -203,6 +203,22 @@ def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
         return None
     lead = hold(found.sentence)
     return None if _REGULATOR.search(lead.text) or not gives(lead, demands) else (lead, found)
+
+
+def giving_passage(text: str, hits: Sequence[Hit], demands: Sequence[re.Pattern],
+                   hold: Callable[[tuple[int, int]], Hit]) -> Hit | None:
+    """For a question asking only how to reach the company (`verdict.CONTACT_DETAILS`: "What is Concero's email
+    address?") about no practice: the first of `hits` that gives it, not a regulator's, led by the sentence giving
+    it (`hold(sentence)`); None when none does."""
+    if not demands or not all(d in CONTACT_DETAILS for d in demands):
+        return None
+    for hit in hits:
+        if gives(hit, demands) and not _REGULATOR.search(hit.text):
+            spans = split_sentences(hit.text, hit.start)
+            found = next((span for span in spans if any(d.search(text[span[0]:span[1]]) for d in demands)), None)
+            if found is not None:
+                return hold(found)
+    return None
 
 
 def gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:

@@ -208,7 +208,11 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
      re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
-                r"i\s+(?:write|send\s+(?:a\s+)?letter)|"
+                r"i\s+(?:write\s+(?:to|a\s+letter)\b|send\s+(?:a\s+)?letter)|"
+                # "Where is CT1 based?", "Where's CloudSentric's head office?"
+                r"\bwhere(?:'s|’s|\s+is|\s+are)\s+(?!(?:my|our|your|the|their)\s+(?:\w+\s+)?(?:data|information|"
+                r"details|info|servers?)\b)(?:[\w-]+(?:'s|’s)?\s+){1,3}?(?:based|located|headquartered)\b|"
+                r"\bhead\s*(?:office|quarters)\b|\bheadquarters\b|"
                 # "What is CloudSentric's address?" (not its email or IP address)
                 r"\bwhat(?:'s|’s|\s+is)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?<!e-mail )(?<!email )(?<!ip )(?<!web )"
                 r"(?<!website )address\b", re.IGNORECASE),
