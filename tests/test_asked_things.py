@@ -331,3 +331,9 @@ def test_where_my_data_is_stored_asks_for_a_place():
     assert ASKS_PLACE.search("Does Core Office say where my data is stored?")
     assert ASKS_PLACE.search("Where is my data stored?")
     assert not ASKS_PLACE.search("Does Core Office say how my data is stored?")
+
+
+def test_asking_what_rights_one_has_asks_about_access_and_correction():
+    assert cued_topics("What rights do I have with Concero?", ["access", "legal-basis"]) == ["access"]
+    assert cued_topics("What are my GDPR rights?", ["access", "legal-basis"]) == ["access"]
+    assert cued_topics("Do they hold the right to charge a fee?", ["access", "legal-basis"]) == []
