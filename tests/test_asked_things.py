@@ -9,7 +9,15 @@ import pytest
 
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, in_contents
-from qa.search.marking import general_kept_decision, kept_in, kept_thing_decision, kept_words, naming
+from qa.search.marking import (
+    asks_non_personal,
+    general_kept_decision,
+    kept_in,
+    kept_thing_decision,
+    kept_words,
+    naming,
+    personal_decision,
+)
 from qa.search.readings import (
     EXCEPTIONS,
     asked_verdict,
@@ -337,3 +345,15 @@ def test_asking_what_rights_one_has_asks_about_access_and_correction():
     assert cued_topics("What rights do I have with Concero?", ["access", "legal-basis"]) == ["access"]
     assert cued_topics("What are my GDPR rights?", ["access", "legal-basis"]) == ["access"]
     assert cued_topics("Do they hold the right to charge a fee?", ["access", "legal-basis"]) == []
+
+
+def test_sharing_data_that_identifies_no_one_does_not_answer_a_question_about_my_data():
+    assert asks_non_personal("Do they share aggregated data?") and not asks_non_personal("Who do they share my data with?")
+    text = "We may also share non-personal information such as aggregated data. We share your data with vendors."
+    first = Decision(True, (0, 60), 0.0, 0.9, "sharing")
+    other = Decision(True, (61, len(text)), 0.0, 0.9, "sharing")
+
+    def again(test):
+        return other if test(text[61:]) else Decision(False)
+    assert personal_decision(first, text, again) is other
+    assert personal_decision(Decision(True, (0, 60), 0.0, 0.9, "security"), text, again).sentence == (0, 60)

@@ -46,6 +46,7 @@ from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import (
+    asks_non_personal,
     both,
     general_kept_decision,
     gives,
@@ -56,6 +57,7 @@ from qa.search.marking import (
     naming,
     naming_decision,
     naming_in,
+    personal_decision,
     reaching,
     writing_first,
 )
@@ -196,7 +198,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
         named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT,
                        border_words(interpreted, asked.topics))
-        asked = replace(asked, names=names, specific=specific, kept=kept_words(plain), named=named)
+        asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
+                        personal=not asks_non_personal(plain), named=named)
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
     if policies is None and not routed and len(scope) > MANY_POLICIES:
@@ -301,6 +304,7 @@ class _Asked:
     specific: tuple[re.Pattern, ...] = ()
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
+    personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
 
 
 def practices_asked(engine, question: str) -> tuple[str, ...]:
@@ -378,6 +382,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             again = functools.partial(lambda s, test: decided(s, both(accepts, test)), scale)
             if named is not None and literal is None:  # the sentence writing what the question names
                 decision = naming_decision(decision, text, named, again)
+            if literal is None and asked.personal:  # "Who does 23T share my data with?": not "…non-personal…"
+                decision = personal_decision(decision, text, again)
             if literal is None and asked.demands and "retention" in asked.topics:  # "how long … support requests?"
                 if asked.kept:
                     decision = kept_thing_decision(decision, text, asked.kept, again)

@@ -169,6 +169,32 @@ def general_kept_decision(decision: Decision, text: str, terms: Sequence[str],
     return naming_decision(decision, text, general, again)
 
 
+# Data that identifies no one: "We may also share non-personal information such as aggregated data with our partners"
+# says nothing of sharing "my data"
+_NON_PERSONAL = re.compile(r"\bnon[- ]?personal\b|\baggregat\w*|\banonymi[sz]\w*|\bde-?identified\b|"
+                           r"\bnon[- ]?identif\w*|\b(?:does|do)\s+not\s+(?:personally\s+)?identify\b", re.IGNORECASE)
+
+
+# …unless it names personal data too ("We may share your PII and non-personal information…")
+_PERSONAL = re.compile(r"(?<!non-)(?<!non)\b(?:PII|personal(?:ly\s+identifiable)?\s+(?:information|data|details))\b",
+                       re.IGNORECASE)
+
+
+def asks_non_personal(question: str) -> bool:
+    """Whether `question` asks about data that identifies no one ("Do they share aggregated data?")."""
+    return bool(_NON_PERSONAL.search(question))
+
+
+def personal_decision(decision: Decision, text: str, again: Callable[[Test], Decision]) -> Decision:
+    """For a question about sharing or selling one's data: `decision`, or, when its sentence shares only data that
+    identifies no one (`_NON_PERSONAL`), the decision `again(test)` reaches among the other sentences, if one
+    states the practice (`naming_decision`)."""
+    if decision.topic not in ("sharing", "sale"):
+        return decision
+    return naming_decision(decision, text, lambda sentence: not _NON_PERSONAL.search(sentence) or bool(
+        _PERSONAL.search(sentence)), again)
+
+
 def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], demands: Sequence[re.Pattern],
            accepts: Test | None, decided: Callable[[Test], Decision]) -> tuple[tuple[int, int], float | None]:
     """(sentence, negated) marking `lead` for a question asking a detail ("how long…?"): a sentence of that
