@@ -281,6 +281,7 @@ def test_a_backup_must_be_written():
 def test_a_denial_hinging_on_consent_says_consent_is_needed(sentence, verdict):
     assert asked_verdict("Does Concero need my consent to contact me?", NO, sentence) == verdict
     assert asked_verdict("Does Concero contact me?", NO, sentence) == NO
+    assert asked_verdict("Does Concero need my business's consent to contact me?", NO, sentence) == verdict
 
 
 @pytest.mark.parametrize("question", ["Does Concero need my consent to contact me?",

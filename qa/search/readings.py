@@ -160,7 +160,7 @@ _ONLY_THAT = re.compile(r"\bonly\b(?!\s+(?:if|when|where|until)\b)|\bnothing\s+(
 # "Does Concero need my consent to contact me?" beside "If you have not opted in to our marketing process, we will not
 # contact you": a denial that hinges on consent says consent is needed, unless it says none is ("we do not need your
 # consent to…").
-_ASKS_CONSENT = re.compile(r"\b(?:need|require|ask|get|obtain|seek)\w*\s+(?:\w+\s+){0,2}?(?:consent|permission)\b|"
+_ASKS_CONSENT = re.compile(r"\b(?:need|require|ask|get|obtain|seek)\w*\s+(?:[\w'’]+\s+){0,2}?(?:consent|permission)\b|"
                            r"\b(?:have|need)\s+to\s+opt[- ]?in\b", re.IGNORECASE)
 _NAMES_CONSENT = re.compile(r"\bconsent\w*|\bpermission\b|\bopt(?:s|ed)?[- ]?in\b", re.IGNORECASE)
 _NO_CONSENT_NEEDED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:need|require|ask|seek|obtain)\w*\s+"
