@@ -221,6 +221,7 @@ def test_asked_why_a_sentence_must_give_a_reason():
     assert guard("These cookies are essential for you to browse our website.")
     assert guard("We may process technical and usage data to:")
     assert reason_guard("Does 23T use cookies?") is None
+    assert not guard("…from resellers who pass on personal data to CloudSentric about end users.")  # a recipient
 
 
 def test_asking_us_not_to_process_for_marketing_states_the_objection():
