@@ -124,6 +124,13 @@ _WH_FIRST = re.compile(r"^\s*(?:who(?:m)?|what|where|when|why|which|how(?:\s+lon
 _ANYONE = re.compile(r"\b(with|to)\s+any(?:one|body|\s+other\s+\w+|\s+third\s+part(?:y|ies))\b", re.IGNORECASE)
 
 
+def _names_pattern(scope: Sequence[str], policies: Mapping[str, Any]) -> re.Pattern:
+    """Every name, alias and id of the policies of `scope`, as whole words, longest first."""
+    names = sorted({n for pid in scope for n in (policies[pid].name, *policies[pid].aliases, pid)},
+                   key=len, reverse=True)
+    return re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w])" for n in names), re.IGNORECASE)
+
+
 def _asked_again(question: str, previous_text: str, previous_scope: Sequence[str],
                  policies: Mapping[str, Any]) -> str | None:
     """The earlier question asked of the other companies ("what about the others?") or with a question word ("who
@@ -132,9 +139,7 @@ def _asked_again(question: str, previous_text: str, previous_scope: Sequence[str
         others = [p for p in policies if p not in previous_scope]
         if not others:
             return None
-        old_names = sorted({n for pid in previous_scope for n in (policies[pid].name, *policies[pid].aliases, pid)},
-                           key=len, reverse=True)
-        pattern = re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w])" for n in old_names), re.IGNORECASE)
+        pattern = _names_pattern(previous_scope, policies)
         target = _display(others, policies) if len(others) <= _OTHERS_NAMED else "each of these companies"
         swapped, count = pattern.subn(target, previous_text, count=1)
         return pattern.sub("", swapped) if count else f"{previous_text.rstrip(' ?')} ({target})?"
@@ -169,9 +174,7 @@ def resolve_question(question: str, history: Sequence[Any], policies: Mapping[st
             return question
         target = _display(match.policies, policies) if match.policies else match.not_indexed[0]
         if previous_scope:
-            old_names = sorted({n for pid in previous_scope
-                                for n in (policies[pid].name, *policies[pid].aliases, pid)}, key=len, reverse=True)
-            pattern = re.compile("|".join(rf"(?<![\w/]){re.escape(n)}(?![\w])" for n in old_names), re.IGNORECASE)
+            pattern = _names_pattern(previous_scope, policies)
             swapped, count = pattern.subn(target, previous_text)
             # A list of several companies collapses to the new one named once.
             if count:

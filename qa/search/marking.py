@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from qa.ingest.sentences import split_sentences
 from qa.search.evidence import Decision
@@ -68,17 +68,25 @@ class _Looser:
         return self.test(sentence)
 
 
+def _loosening(named: Test) -> Iterator[Test]:
+    """`named`, then each test it falls back to (`_Looser.looser`), strictest first."""
+    test: Test | None = named
+    while test is not None:
+        yield test
+        test = test.looser if isinstance(test, _Looser) else None
+
+
 def naming_decision(decision: Decision, text: str, named: Test, again: Callable[[Test], Decision]) -> Decision:
     """`decision`, or, when its sentence does not write what the question names (`named`), the decision
     `again(named)` reaches among the sentences that do, if one states the practice ("Which companies use Google
     Analytics?": "We use Google Analytics to analyse traffic", not "We use cookies and similar technologies")."""
     if not decision.stated or decision.sentence is None or named(text[decision.sentence[0]:decision.sentence[1]]):
         return decision
-    found = again(named)
-    while not (found.stated and found.sentence is not None) and isinstance(named, _Looser):
-        named = named.looser
-        found = again(named)
-    return found if found.stated and found.sentence is not None else decision
+    for test in _loosening(named):
+        found = again(test)
+        if found.stated and found.sentence is not None:
+            return found
+    return decision
 
 
 def naming_in(text: str, hits: Sequence[Hit], named: Test,
@@ -88,13 +96,7 @@ def naming_in(text: str, hits: Sequence[Hit], named: Test,
     or the practice at a lower bar: not "We use the data … to personalise our communications" for a sale); None
     when none does."""
     spans = [span for hit in hits for span in split_sentences(hit.text, hit.start) if states(span)]
-    test: Test | None = named
-    while test is not None:
-        found = next((span for span in spans if test(text[span[0]:span[1]])), None)
-        if found is not None:
-            return found
-        test = test.looser if isinstance(test, _Looser) else None
-    return None
+    return next((span for test in _loosening(named) for span in spans if test(text[span[0]:span[1]])), None)
 
 
 # Words of nearly every question on keeping data, which name no kind of data kept

@@ -95,14 +95,16 @@ _SAYS_FREE = re.compile(r"\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|"
 _NAMES_FEE = re.compile(r"\bfees?\b|\bcharg\w*|\bcosts?\b|\bpay\b", re.IGNORECASE)
 # "Do they keep my data forever?": only a quote keeping it without end says yes ("may be retained indefinitely");
 # one that bounds it (a period, "as long as necessary", "until", deletion) says no.
+# A number of days, weeks, months or years: "30 days", "seven (7) years"
+_COUNT = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
+_TIME_UNIT = r"\s+(?:\(\d+\)\s+)?(?:days?|weeks?|months?|years?)\b"
 _ASKSFOREVER = re.compile(FOREVER, re.IGNORECASE)
 _WITHOUT_END = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bno\s+(?:time\s+)?limit\b|\bin\s+perpetuity\b|"
                           # not "permanently deleted"
                           r"\bpermanently\b(?!\s+(?:delet|eras|remov|destroy))", re.IGNORECASE)
 _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup\s+to\b|\bmaximum\b|\bperiods?\b|"
                       r"\bduration\b|\bnecessary\b|\bdelet\w*|\berase\w*|\bexpir\w*|\banonymi[sz]\w*|"
-                      r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\(\d+\)\s+)?"
-                      r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+                      rf"\b(?:{_COUNT}){_TIME_UNIT}", re.IGNORECASE)
 
 
 # "we cannot be held responsible for your own security measures": the company disowns what the user does, which
@@ -152,8 +154,7 @@ def _bounded_at(question: str, sentence: str) -> bool:
 # saying only that, is "no" (a length of time or "necessary" is read elsewhere: `_bounded_at`, `verdict._UNLIMITED`).
 _ASKS_MORE = re.compile(r"\b(?:more\s+than|anything\s+(?:other\s+than|else\s+(?:than|besides|but|apart\s+from))|"
                         r"other\s+than|besides|apart\s+from|beyond)\s+(?!(?:is\s+)?(?:necessary|needed|required)\b|"
-                        r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(?:\(\d+\)\s+)?"
-                        r"(?:days?|weeks?|months?|years?)\b)(?:my|our|your|the|a|an|their)\b", re.IGNORECASE)
+                        rf"(?:an?|{_COUNT}){_TIME_UNIT})(?:my|our|your|the|a|an|their)\b", re.IGNORECASE)
 _ONLY_THAT = re.compile(r"\bonly\b(?!\s+(?:if|when|where|until)\b)|\bnothing\s+(?:else|more)\b|\bno\s+(?:other|more)\b|"
                         r"\bsolely\b|\bexclusively\b", re.IGNORECASE)
 

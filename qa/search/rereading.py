@@ -168,8 +168,9 @@ def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: 
     if row.verdict not in (YES, STATED) or not refused:
         return row
     tests = ((lambda s: offers_refusal(s) and gives_means(s)),) if how else ()
+    said_first = marked(engine, row)
     for test in (*tests, offers_refusal):
-        if test(marked(engine, row)):
+        if test(said_first):
             return row
         found = next((span for rank, span, said in _shown(engine, row)
                       if test(said) and (rank == 0 or terms_in(said, refused) > 0)), None)
