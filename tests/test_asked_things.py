@@ -143,6 +143,9 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("Will Core Office tell me if they change their privacy policy?",
      "If we make any material changes we will provide notice on our website.",
      "We may update this Privacy Policy to reflect changes to our information practices."),
+    ("Does Core Office IT share data with other companies in its group?",
+     "As part of the Centerprise International Group, 23Technology is committed to protecting your data.",
+     "We may share your information with third party service providers."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

@@ -374,3 +374,20 @@ def test_a_way_to_reach_the_company_is_found_beyond_the_passage_the_question_lea
         [q.text for q in row.quotes]
     [row] = engine.answer("Where is CT1 based?").rows
     assert row.verdict == "stated" and "Canterbury" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_which_data_is_held_is_quoted_from_the_list_and_how_to_ask_from_the_way_to(seed_index_dir, real_embedder):
+    """"What details does CloudSentric keep about its customers?" quoted "CloudSentric obtains personal data in a number
+    of ways…" (its sources); "How do I get a copy of the data 23Technology has on me?" quoted how soon it answers,
+    not how to ask; "Does Core Office IT have a privacy contact email?" was "yes" from a sign-up sentence."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+
+    def marked(question: str) -> str:
+        [row] = engine.answer(question).rows
+        hit = row.hits[0]
+        return " ".join(hit.text[s - hit.start:e - hit.start] for s, e in hit.highlights)
+
+    assert "will generally include: company name" in marked("What details does CloudSentric keep about its customers?")
+    assert "by contacting us directly" in marked("How do I get a copy of the data 23Technology has on me?")
+    [row] = engine.answer("Does Core Office IT have a privacy contact email?").rows
+    assert row.verdict == "not_stated", [q.text for q in row.quotes]

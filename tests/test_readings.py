@@ -413,3 +413,44 @@ def test_data_processed_by_automated_means_for_portability_is_no_automated_decis
     [automated] = demanded("Does CT1 make automated decisions about me?")
     assert not automated.search("where our processing is carried out by automated means")
     assert automated.search("We do not make decisions based solely on automated processing.")
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("What personal data does CloudSentric hold about end users?", True),
+    ("What do they collect about me at CT1?", True),
+    ("What types of personal data does 23Technology process?", True),
+    ("What data does Concero share with third parties?", False),
+    ("What does Concero keep recordings for?", False),
+    ("What does 23T do with my data?", False),
+    ("What data do they keep and for how long?", False),
+])
+def test_a_question_asking_which_data_a_company_has(question, asks):
+    from qa.search.readings import asks_what_data
+
+    assert asks_what_data(question) is asks
+
+
+@pytest.mark.parametrize("sentence, lists", [
+    ("The personal data collected will generally include: company name, company size and sector, individual contact "
+     "names and job titles, postal address, telephone and fax numbers, e-mail addresses.", True),
+    ("We may collect and process the following categories of personal data:", True),
+    ("CloudSentric obtains personal data in a number of ways including from orders placed by customers and end users "
+     "(whether by telephone, fax or email or by application form); from enquiries made by existing customers", False),
+    ("We collect personal data in the following ways:", False),
+    ("Most of CloudSentric' use of personal data is necessary to enable it to provide a service, including order "
+     "processing, delivery, installation and support services", False),
+    ("This includes operating products, maintaining and improving the performance of products, including developing "
+     "new features, research and providing customer support.", False),
+])
+def test_a_sentence_listing_kinds_of_data_not_its_sources_or_uses(sentence, lists):
+    from qa.search.readings import lists_data
+
+    assert lists_data(sentence) is lists
+
+
+def test_a_contact_email_a_company_has_is_a_detail_asked_for():
+    from qa.search.verdict import demanded
+
+    [email] = demanded("Does Core Office IT have a privacy contact email?")
+    assert email.search("contact us at DPO@centerprise.co.uk") and not email.search("please contact us")
+    assert not demanded("Does Concero have my email address?")

@@ -291,3 +291,51 @@ def refusal_only(question: str, verdict: str, sentence: str) -> bool:
     (`sentence`, the marked one: `_RIGHT_TO_REFUSE`): then the policy does not say the company does it."""
     return verdict == YES and question_kind(question) == YES_NO and not _USER_CAN.search(question) and \
         not _ASKS_REFUSING.search(question) and bool(_RIGHT_TO_REFUSE.search(sentence))
+
+
+# "What personal data does CloudSentric hold about end users?", "What do they collect about me at CT1?": a question
+# asking which kinds of data the company has (not what it shares, why or for how long)
+_ASKS_WHAT_DATA = re.compile(
+    rf"^\s*{LEAD_IN}what\s+(?:(?:kinds?|types?|sorts?|categories|pieces?)\s+of\s+)?(?:(?:personal|private)\s+)?"
+    r"(?:(?:data|information|info|details)\s+)?(?:do|does|did|will|would|is|are|can)\b[^?]*?\b(?:collect\w*|gather\w*|"
+    r"hold|holds|held|keep|keeps|kept|stor(?:e|es|ed)|process|processes|have|has|know|knows|record|records|obtain\w*)\b"
+    r"(?![^?]*\b(?:share|shares|sell|sells|disclose|pass|transfer|send|give|gives|for\s+how\s+long|for)\s*\??\s*$)",
+    re.IGNORECASE)
+_ABOUT_DATA = re.compile(r"^\s*what\s+(?:(?:kinds?|types?|sorts?|categories|pieces?)\s+of\s+)?"
+                         r"(?:(?:personal|private)\s+)?(?:data|information|info|details)\b|\b(?:collect\w*|gather\w*)\b|"
+                         r"\babout\s+(?:me|us)\b|\bon\s+(?:me|us)\b", re.IGNORECASE)
+# A sentence naming kinds of data (`_DATA_KIND`): a list ("…will generally include: company name, company size and
+# sector, …") or the lead-in to one ("…the following categories of personal data:"); not one of sources ("…obtains
+# personal data in a number of ways including from orders…"), of ways, or of uses ("Most of CloudSentric' use of
+# personal data is necessary to…")
+_LISTS_DATA = re.compile(r"\b(?:includ\w*|such\s+as|e\.g\.|for\s+example|like|namely)\b|[:;]", re.IGNORECASE)
+_LEADS_TO_DATA = re.compile(r"\bfollowing\s+(?:categories|types|kinds|pieces|items)\s+of\b|"
+                            r"\bfollowing\s+(?:personal\s+)?(?:data|information|details)\b", re.IGNORECASE)
+_NOT_KINDS = re.compile(r"\b(?:obtain\w*|receiv\w*|collect\w*|gather\w*|get)\b[^.;:]{0,160}?\bfrom\b(?!\s+you\b)|"
+                        r"\b(?:ways?|reasons?|sources?)\s*:|\bpurposes?\b|\bnecessary\s+(?:to|for)\b|"
+                        r"\b(?:use|uses|used|using)\s+(?:of\s+)?(?:the\s+|your\s+|this\s+|personal\s+)*"
+                        r"(?:data|information)\b", re.IGNORECASE)
+_DATA_KIND = re.compile(r"\b(?:names?|e-?mails?|addresse?s?|phones?|telephone|numbers?|IP|payments?|cards?|bank|"
+                        r"accounts?|contacts?|job\s+titles?|passwords?|usernames?|devices?|locations?|browsers?|"
+                        r"identifiers?|birth|age|gender|photo\w*|signatures?|billing|logs?|cookies?)\b", re.IGNORECASE)
+# The words of asking which data a company has, which qualify it no further ("What details does CloudSentric keep
+# about its customers?"), unlike "…when I buy something?", "…from its website visitors?"
+WHAT_DATA_WORDS = frozenset({
+    "personal", "private", "data", "information", "info", "details", "collect", "collects", "collected", "gather",
+    "gathers", "hold", "holds", "held", "keep", "keeps", "kept", "store", "stores", "stored", "process", "processes",
+    "have", "has", "know", "knows", "record", "records", "obtain", "obtains", "type", "types", "kind", "kinds", "sort",
+    "sorts", "categories", "pieces", "customers", "customer", "clients", "users", "user", "end", "use", "uses",
+    "using"})
+
+
+def asks_what_data(question: str) -> bool:
+    """Whether `question` asks which kinds of data the company collects or holds (`_ASKS_WHAT_DATA`)."""
+    return bool(_ASKS_WHAT_DATA.search(question)) and bool(_ABOUT_DATA.search(question))
+
+
+def lists_data(sentence: str) -> bool:
+    """Whether `sentence` names kinds of data in a list, or leads in to one (`_LISTS_DATA`, `_LEADS_TO_DATA`)."""
+    if _NOT_KINDS.search(sentence):
+        return False
+    return bool(_LEADS_TO_DATA.search(sentence)) or (bool(_LISTS_DATA.search(sentence)) and sentence.count(",") >= 2
+                                                      and bool(_DATA_KIND.search(sentence)))

@@ -15,13 +15,16 @@ from qa.search.readings import (
     BROADER,
     EXCEPTIONS,
     OFFERS_CHOICE,
+    WHAT_DATA_WORDS,
     asked_verdict,
     asks_always,
     asks_how,
     asks_only,
     asks_to_refuse,
+    asks_what_data,
     asks_without,
     gives_means,
+    lists_data,
     no_way_to_refuse,
     offers_refusal,
     refusal_only,
@@ -69,6 +72,11 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
     if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
         rows = [refusal_quoted(engine, row, refused_terms(terms), reranked, asks_how(interpreted)) for row in rows]
+    elif asks_how(interpreted) and set(topics) & _DONE_BY_ASKING:  # "How do I get a copy…?": "…by contacting us…"
+        rows = [means_quoted(engine, row, reranked) for row in rows]
+    if asks_what_data(interpreted):  # "What details does CloudSentric keep about its customers?": the list of them
+        qualifying = [t for t in terms if t.lower() not in WHAT_DATA_WORDS]  # "…when I buy something?"
+        rows = [listing_quoted(engine, row, qualifying, reranked) for row in rows]
     # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers"
     rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
     return rows
@@ -177,6 +185,48 @@ def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: 
         if found is not None:
             return remarked(engine, row, found, reranked)
     return unanswered(row)
+
+
+# Practices a user acts on by asking the company (not "how do I ensure protection of information?")
+_DONE_BY_ASKING = frozenset({"access", "erasure", "objection-marketing", "contact-dpo"})
+
+
+def means_quoted(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
+    """An answer to "how do I…?" whose marked sentence says no way of doing it ("We will respond to any request to
+    access … within 1 calendar month"): the first sentence of its answering passage that does (`readings.gives_means`:
+    "You can review, edit or delete your personal data by contacting us directly at…") is marked instead.
+    Unchanged when none does."""
+    if row.verdict not in (YES, STATED) or gives_means(marked(engine, row)):
+        return row
+    found = next((span for rank, span, said in _shown(engine, row) if rank == 0 and gives_means(said)), None)
+    return row if found is None else remarked(engine, row, found, reranked)
+
+
+# The practice whose sentences name the kinds of data a company has
+_COLLECTED = "data-collected"
+
+
+def listing_quoted(engine, row: PolicyAnswer, qualifying: Sequence[str], reranked: bool) -> PolicyAnswer:
+    """An answer to "what data do they hold?" whose marked sentence names no kinds of data ("CloudSentric obtains
+    personal data in a number of ways…"): the first sentence of the passages shown that states the data collected and
+    lists them (`readings.lists_data`: "The personal data collected will generally include: company name, …") is
+    marked instead; asked about data in general (no `qualifying` terms: "…when I buy something?"), else the first the
+    policy writes. With qualifying terms, a list beyond the answering passage must hold one of them. Unchanged when
+    none is found."""
+    model, evidence = engine.practice, engine.evidence
+    if row.verdict != STATED or model is None or evidence is None or _COLLECTED not in model.topics or \
+            lists_data(marked(engine, row)):
+        return row
+    topic = model.topics.index(_COLLECTED)
+    found = evidence.of(row.policy)
+    stating = {(int(found.spans[i][0]), int(found.spans[i][1]))
+               for i in found.stating(topic, float(model.thresholds[topic]))[0]}
+    span = next((span for rank, span, said in _shown(engine, row) if span in stating and lists_data(said) and (
+        rank == 0 or not qualifying or terms_in(said, qualifying) > 0)), None)
+    if span is None and not qualifying:  # none shown: the first the policy writes ("The personal data collected…")
+        text = engine.policies[row.policy].text
+        span = next((span for span in sorted(stating) if lists_data(text[span[0]:span[1]])), None)
+    return row if span is None else remarked(engine, row, span, reranked)
 
 
 def answered_no_by(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool, pattern: re.Pattern,

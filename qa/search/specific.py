@@ -252,7 +252,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\brestrict\w*\s+(?:\w+\s+){0,3}?process\w*|\brestriction\s+(?:of|on)\s+(?:\w+\s+){0,2}?process\w*|"
          r"\bright\s+to\s+restrict\w*"),
         (r"\blegitimate\s+interests?\b", r"\blegitimate\s+(?:business\s+)?interests?\b"),
-        (r"\bgroup\s+compan\w*|\baffiliates\b|\baffiliated\s+(?:compan|organi[sz]ation|entit)\w*|\bsubsidiar\w*|"
+        # "other companies in its group", "within the group"
+        (r"\bgroup\s+compan\w*|\b(?:compan\w*|firms?|businesses)\s+(?:with)?in\s+(?:its|their|the(?:\s+same)?)\s+"
+         r"(?:corporate\s+)?group\b|\bwithin\s+(?:its|their|the)\s+group\b|\baffiliates\b|\baffiliated\s+(?:compan|organi[sz]ation|entit)\w*|\bsubsidiar\w*|"
          r"\bsister\s+compan\w*|\bparent\s+compan\w*",
          r"\bgroup\b|\baffiliat\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|"
          r"\bassociated\s+compan\w*"),

@@ -240,6 +240,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("email address",
      re.compile(r"\be-?mail\s+address\b.{0,40}\b(?:write|contact|reach|send|email)\b|"
                 r"\b(?:write|contact|reach|send)\b.{0,40}\be-?mail\s+address\b|"
+                # "Does Core Office IT have a privacy contact email?" (not "do they have my email address?")
+                r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+(?:an?\s+|any\s+|their\s+)?"
+                r"(?:(?:contact|privacy|support|dpo)\s+){1,2}e-?mail(?:\s+address)?\b|"
                 + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b", re.IGNORECASE),
      re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("credit check",
