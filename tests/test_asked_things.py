@@ -143,6 +143,26 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("Will Core Office tell me if they change their privacy policy?",
      "If we make any material changes we will provide notice on our website.",
      "We may update this Privacy Policy to reflect changes to our information practices."),
+    ("What happens to my data if Concero goes out of business?",
+     "If we become insolvent, your data may be transferred to an administrator.",
+     "We may charge a reasonable administration fee for unfounded requests."),
+    ("Which companies buy data about me from other companies?",
+     "We may receive information from third parties from whom we have purchased data.",
+     "When you buy from us, you may be asked to provide information so that we can complete your purchase."),
+    ("Does 23T record my screen during remote support?", "We may view your screen during a remote session.",
+     "The content of your chats and other communications with 23T services team (including voice recording)."),
+    ("Does Concero keep my data after I die?", "If a customer dies, we will deal with their next of kin.",
+     "We keep the recordings for 30 days in line with our Data Retention Policy."),
+    ("Does Core Office IT have a bug bounty?", "Security researchers may report a vulnerability to us.",
+     "If you have any questions about this policy please contact Core Office IT Limited by calling 01404 384483."),
+    ("Does Concero anonymise my data?", "We may use aggregated or anonymised data for statistics.",
+     "Concero will never share your data with anyone else."),
+    ("Does CT1 carry out data protection impact assessments?", "We carry out a DPIA before new processing.",
+     "We take appropriate technical and organisational measures to protect personal data."),
+    ("Is my card data stored by 23T?", "Information may include your name and payment information.",
+     "A 'cookie' is a small data file containing a string of characters."),
+    ("Who owns 23Technology?", "As part of the Centerprise International Group, 23Technology is committed…",
+     "23Technology Ltd (23T) is a virtual / cloud platform design and integration business."),
     ("Does Core Office IT share data with other companies in its group?",
      "As part of the Centerprise International Group, 23Technology is committed to protecting your data.",
      "We may share your information with third party service providers."),
@@ -361,3 +381,18 @@ def test_sharing_data_that_identifies_no_one_does_not_answer_a_question_about_my
         return other if test(text[61:]) else Decision(False)
     assert personal_decision(first, text, again) is other
     assert personal_decision(Decision(True, (0, 60), 0.0, 0.9, "security"), text, again).sentence == (0, 60)
+
+
+def test_when_data_is_deleted_asks_how_long_it_is_kept_and_for_a_time():
+    from qa.search.verdict import demanded
+
+    assert "retention" in cued_topics("When will CT1 delete my enquiry data?", ["retention", "erasure"])
+    [time] = demanded("When will CT1 delete my enquiry data?")
+    assert time.search("enquiry data is retained for up to 2 years")
+
+
+def test_where_a_named_companys_data_is_stored_asks_for_a_place():
+    from qa.search.verdict import demanded
+
+    [place] = demanded("Where is Concero's data stored?")
+    assert place.search("We use several servers based in the UK, EEA and USA")

@@ -391,3 +391,17 @@ def test_which_data_is_held_is_quoted_from_the_list_and_how_to_ask_from_the_way_
     assert "by contacting us directly" in marked("How do I get a copy of the data 23Technology has on me?")
     [row] = engine.answer("Does Core Office IT have a privacy contact email?").rows
     assert row.verdict == "not_stated", [q.text for q in row.quotes]
+
+
+def test_selling_the_business_a_standard_named_and_where_data_comes_from_are_read(seed_index_dir, real_embedder):
+    """"…sell the business with my data?" was answered by "we do not and will not sell your data"; "Which companies
+    are ISO 27001 certified?" took "ISO 27001" for a company with no policy; "Can CloudSentric use my data for
+    marketing…?" quoted where its data comes from ("…obtains personal data in a number of ways…")."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which companies say they might sell the business with my data?").rows}
+    assert rows["23technology"].verdict == "yes" and "merger" in rows["23technology"].quotes[0].text
+    assert rows["concero"].verdict == "not_stated"
+    rows = {r.policy: r for r in engine.answer("Which companies are ISO 27001 certified?").rows}
+    assert rows["concero"].verdict == "yes" and "ISO 27001" in rows["concero"].quotes[0].text
+    [row] = engine.answer("Can CloudSentric use my data for marketing without asking me?").rows
+    assert "in a number of ways" not in row.quotes[0].text and "inform its customers" in row.quotes[0].text

@@ -31,6 +31,9 @@ POLICIES = {
     # a company named in a sentence before the question is whom it is about, even after "from"
     ("I bought a laptop from 23T. Who do they share my address with?", ("23technology",)),
     ("Which companies share data with 23T?", ()),
+    # the agent of a passive verb is the subject, not the other party
+    ("Is my info shared with anyone by CloudSentric?", ("cloudsentric",)),
+    ("Is my data shared with Facebook by 23T?", ("23technology",)),
 ])
 def test_routing(question, routed):
     assert match_names(question, POLICIES).policies == routed
@@ -96,6 +99,7 @@ def test_organisations_without_a_policy(question, organisation):
 @pytest.mark.parametrize("question", [
     "Which companies use Google Analytics?", "Can I complain to the ICO?", "What rights do I have under GDPR?",
     "Do they share it with Facebook?", "Does Concero use Facebook pixels?",
+    "Which companies are ISO 27001 certified?", "Is Concero PCI DSS compliant?",
 ])
 def test_questions_about_indexed_policies_are_not_flagged(question):
     assert match_names(question, POLICIES).not_indexed == ()

@@ -88,6 +88,9 @@ def test_a_marketing_question_turns_away_cookie_sentences():
     assert marketing_guard("Can I opt out of marketing cookies?", ["objection-marketing"]) is None
     assert marketing_guard("Can I opt out?", ["objection-marketing"]) is None
     assert marketing_guard("Do they email me?", ["sharing"]) is None
+    cookies = marketing_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
+    assert cookies is not None and cookies("Most web browsers allow you to control cookies through their settings.")
+    assert not cookies("You have the right to ask us to not process your information for marketing purposes.")
 
 
 DISOWNING = ("We follow accepted standards to protect it, however, we cannot be held responsible for your own "
@@ -428,6 +431,18 @@ def test_a_question_asking_which_data_a_company_has(question, asks):
     from qa.search.readings import asks_what_data
 
     assert asks_what_data(question) is asks
+
+
+def test_a_choice_a_cookie_remembers_offers_no_refusal():
+    from qa.search.readings import offers_refusal
+
+    assert not offers_refusal("These cookies allow our websites to remember choices you make.")
+    assert offers_refusal("You have choices about the cookies we use.")
+
+
+def test_the_dpo_named_with_a_possessive_is_written_as_dpo():
+    assert named_things("What is the DPO's email at Centerprise?") == ["DPO", "Centerprise"]
+    assert not unwritten(["DPO"], "contact us directly at DPO@centerprise.co.uk.")
 
 
 @pytest.mark.parametrize("sentence, lists", [

@@ -215,7 +215,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
             for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
-    rows = reread(engine, rows, interpreted, terms, asked.topics, reranker is not None)
+    rows = reread(engine, rows, interpreted, terms, asked.topics, reranker is not None, own=not asked.only)
     return Answer(question=question, rows=tuple(rows), scope=tuple(scope), routed=tuple(routed),
                   latency_ms=(time.perf_counter() - started) * 1000, interpreted_as=interpreted,
                   not_indexed=not_indexed, corrections=match.corrections if policies is None else (),

@@ -19,6 +19,8 @@ _CUES = {
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
     "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
                  r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)|"
+                 # "When will CT1 delete my enquiry data?": how long it is kept
+                 r"\bwhen (?:will|do|does|would|is|are) (?:\w+ ){0,3}?(?:be )?(?:delet|eras|destroy|purg)\w*|"
                  # "I emailed them a complaint last year. Do they still have it?"
                  r"\bstill (?:have|hold|keep|store)\w*\b|"
                  # "keep my data because the law requires it", "hang on to my information"; not "keep my data safe"

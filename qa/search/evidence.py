@@ -274,6 +274,12 @@ _SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+de
                     r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
                     r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
 _VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}", re.IGNORECASE),
+           # where data comes from is no use of it ("CloudSentric obtains personal data in a number of ways including
+           # from orders…" answered "Can CloudSentric use my data for marketing without asking me?")
+           "purposes": re.compile(r"\b(?:obtain|collect|receiv|gather|acquir|get)\w*\s+(?:\w+\s+){0,4}?in\s+(?:a\s+"
+                                  r"(?:number|variety)\s+of|several|various|many|different)\s+ways\b|"
+                                  r"\bfrom\s+(?:the\s+following|various|a\s+(?:number|variety)\s+of)\s+sources\b",
+                                  re.IGNORECASE),
            "erasure": _CHILD_DELETION,
            # the time to answer a request keeps nothing ("…extend the response time for requests to longer than the
            # allotted 28 days" answered "How long does Concero keep my support requests?")
@@ -394,11 +400,16 @@ _MARKETING = re.compile(r"\bmarketing\b|\be-?mails?\b|\bnewsletters?\b|\bpromoti
 
 def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
     """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
-    cookie, tracker or analytics (`_REQUIRED["cookies"]`); else None."""
-    if "objection-marketing" not in topics or "cookies" in topics or not _MARKETING.search(question) or \
-            _REQUIRED["cookies"].search(question):
+    cookie, tracker or analytics (`_REQUIRED["cookies"]`); for one on refusing cookies, naming no marketing ("Which
+    companies let me opt out of cookies?"), a test that it names one; else None."""
+    if "objection-marketing" not in topics:
         return None
-    return lambda sentence: not _REQUIRED["cookies"].search(sentence)
+    tracking = _REQUIRED["cookies"]
+    if "cookies" in topics and tracking.search(question) and not _MARKETING.search(question):
+        return lambda sentence: bool(tracking.search(sentence))  # "opt out of cookies": not of marketing
+    if "cookies" in topics or not _MARKETING.search(question) or tracking.search(question):
+        return None
+    return lambda sentence: not tracking.search(sentence)
 
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],

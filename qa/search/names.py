@@ -38,6 +38,7 @@ _NOT_ORGANISATIONS = {
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "mr", "mrs", "ms", "dr",
+    "iso", "pci", "dss", "nist", "soc", "cyber", "essentials",  # standards: "Which companies are ISO 27001 certified?"
 }
 _QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "whom", "whose", "does", "do", "did",
                    "can", "could", "will", "would", "is", "are", "was", "were", "has", "have", "had", "should",
@@ -58,6 +59,9 @@ _NAME = r"((?:[A-Z0-9][\w&.\-]*[\w])(?:\s+(?:[A-Z0-9][\w&.\-]*[\w]))*)"
 _OTHER_PARTY = re.compile(r"\b(?:with|to|from|by|via|through|using|use|uses|like|such\s+as|including)\s+(?:the\s+)?$",
                           re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?](?=\s+\S)")
+# "Is my info shared with anyone by CloudSentric?": the agent of a passive verb is the subject, not the other party
+_PASSIVE_BY = re.compile(r"\b(?:is|are|was|were|be|been|being|gets?|got)\b(?:\s+[\w'’]+){0,6}?\s+\w+(?:ed|en|wn|ld|t)\b"
+                         r"(?:\s+[\w'’]+){0,6}?\s+by\s+(?:the\s+)?$", re.IGNORECASE)
 _ANY_COMPANY = re.compile(r"\b(?:which|what|any|all|these|those|other|the)\s+(?:of\s+(?:the|these|them|those)\s+)?"
                           r"(?:companies|firms|providers|services|apps|sites|websites|organi[sz]ations|businesses|"
                           r"policies)\b|\b(?:who|anyone|anybody|any\s+of\s+them|which\s+of\s+them)\b", re.IGNORECASE)
@@ -155,7 +159,7 @@ def subject_organisations(question: str) -> list[str]:
             if not words:
                 continue
             name = " ".join(words)
-            if all(w.lower() in _NOT_ORGANISATIONS or (w.islower()) for w in words):
+            if all(w.lower() in _NOT_ORGANISATIONS or w.islower() or w.isdigit() for w in words):
                 continue
             if len(words) == 1 and is_common_word(words[0]) and not words[0][0].isupper():
                 continue
@@ -181,7 +185,8 @@ def match_names(question: str, policies: Mapping[str, object]) -> NameMatch:
     # says whom the user deals with: it is the subject, whatever word precedes it.
     asked_from = max((m.end() for m in _SENTENCE_END.finditer(question.rstrip())), default=0)
     others = {pid for pid in exact
-              if all(at >= asked_from and _OTHER_PARTY.search(question[:at]) for at, p in spans if p == pid)}
+              if all(at >= asked_from and _OTHER_PARTY.search(question[:at]) and not _PASSIVE_BY.search(question[:at])
+                     for at, p in spans if p == pid)}
     if others and len(others) == len(exact):
         unknown = tuple(name for name in subject_organisations(question) if not matcher.is_known(name))
         if unknown or _ANY_COMPANY.search(question):

@@ -242,7 +242,9 @@ def no_way_to_refuse(question: str, verdict: str, sentence: str) -> bool:
 # right to ask us to not process your information for marketing purposes") is the proof to quote.
 _REFUSAL_OFFERED = re.compile(_OFFERS_REFUSAL.pattern + r"|\bobject\w*|\brefus\w*|\bdecline\w*|\bdisabl\w*|\bblock\w*|"
                               r"\b(?:turn|switch)\w*\s+(?:\w+\s+){0,3}?off\b|\breject\w*|\bprevent\w*|\blimit\w*|"
-                              r"\bcontrol\w*|\bchoo?s\w*|\bchoices?\b|\bwhether\s+or\s+not\b|"
+                              # not a choice remembered ("These cookies allow our websites to remember choices…")
+                              r"\bcontrol\w*|\bchoo?s\w*|(?<!remember )(?<!remembers )(?<!remember the )\bchoices?\b|"
+                              r"\bwhether\s+or\s+not\b|"
                               r"\bstop\w*\s+(?:\w+\s+)?(?:receiv|send|us|process|contact|market|track|collect|shar)\w*|"
                               r"\bno\s+longer\b|\b(?:do\s+not|don't|don’t)\s+want\b|"
                               r"\bright\s+to\s+(?:ask\s+(?:us\s+)?(?:to\s+)?)?(?:not|restrict)\b|\bask\s+us\s+(?:to\s+)?not\b",

@@ -50,9 +50,10 @@ _NEXT_HEADING = re.compile(r"\n\s*(?:\d+(?:\.\d+)*\.?\s+[A-Z]|#)")
 
 
 def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[str], topics: Sequence[str],
-           reranked: bool) -> list[PolicyAnswer]:
+           reranked: bool, own: bool = True) -> list[PolicyAnswer]:
     """`rows` (decided, in order) as the question `interpreted` reads them; `terms` its key terms, `topics` the
-    practices asked, `reranked` whether the reranker ordered the passages."""
+    practices asked, `reranked` whether the reranker ordered the passages, `own` whether the question is a user's
+    own (not a grid's topic, whose cell quotes the practice: "How can I see, get a copy of or correct…?")."""
     if asks_unlimited(interpreted):  # a "yes" to "may they do as they like?" is a "no" beside a limit
         rows = [answered_no_by(engine, row, terms, reranked, LIMITING, True) for row in rows]
     # "only in the UK?" beside "located outside the UK": no; beside "we never transfer it outside the UK": yes
@@ -72,7 +73,7 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
     if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
         rows = [refusal_quoted(engine, row, refused_terms(terms), reranked, asks_how(interpreted)) for row in rows]
-    elif asks_how(interpreted) and set(topics) & _DONE_BY_ASKING:  # "How do I get a copy…?": "…by contacting us…"
+    elif own and asks_how(interpreted) and set(topics) & _DONE_BY_ASKING:  # "How do I get a copy…?": "…by contacting…"
         rows = [means_quoted(engine, row, reranked) for row in rows]
     if asks_what_data(interpreted):  # "What details does CloudSentric keep about its customers?": the list of them
         qualifying = [t for t in terms if t.lower() not in WHAT_DATA_WORDS]  # "…when I buy something?"

@@ -16,7 +16,10 @@ from qa.search.terms import STOP_WORDS
 COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|that|their|any|it|data)\b)"
                 r"(?:[\w&.'-]+\s+){1,4}?(?:is|are|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
                 r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
-                r"(?:sold|bought|acquired|taken\s+over)\b|\bmerge[sd]?\b|\bmergers?\b|\bacquisitions?\b|\btakeover\b")
+                r"(?:sold|bought|acquired|taken\s+over)\b|\bmerge[sd]?\b|\bmergers?\b|\bacquisitions?\b|\btakeover\b|"
+                # "Which companies say they might sell the business with my data?"
+                r"\b(?:sell|sells|selling|buy|buys|buying)\s+(?:the|their|its|our|your|a)\s+(?:\w+\s+)?"
+                r"(?:business|company|firm)\b")
 
 # A question asking whether security is guaranteed or absolute, and the words a policy gives to it (see
 # `qa.search.readings.asked_verdict`: a policy denying it answers "no").
@@ -80,7 +83,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # kinds of personal data a policy lists when it collects them
         (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
          r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
-        (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b",
+        # "Is my card data stored by 23T?"
+        (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b|"
+         r"\b(?:credit|debit|payment|bank)\s+cards?\b|\bcard\s+(?:data|details|information|info|numbers?)\b",
          r"\bbank\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|\bfinancial\b"),
         (r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b",
          r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b|"
@@ -254,10 +259,36 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\blegitimate\s+interests?\b", r"\blegitimate\s+(?:business\s+)?interests?\b"),
         # "other companies in its group", "within the group"
         (r"\bgroup\s+compan\w*|\b(?:compan\w*|firms?|businesses)\s+(?:with)?in\s+(?:its|their|the(?:\s+same)?)\s+"
-         r"(?:corporate\s+)?group\b|\bwithin\s+(?:its|their|the)\s+group\b|\baffiliates\b|\baffiliated\s+(?:compan|organi[sz]ation|entit)\w*|\bsubsidiar\w*|"
-         r"\bsister\s+compan\w*|\bparent\s+compan\w*",
+         r"(?:corporate\s+)?group\b|\bwithin\s+(?:its|their|the)\s+group\b|\baffiliates\b|"
+         r"\baffiliated\s+(?:compan|organi[sz]ation|entit)\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|"
+         # "Who owns 23Technology?", "who owns this company?" (not "who owns the rights to my photos?")
+         r"\bwho\s+owns\s+(?:(?-i:[A-Z0-9])|(?:this|the|that)\s+(?:company|business|firm|app|site|website)\b)|"
+         r"\b(?:is|are)\s+(?:\w+\s+){1,3}?owned\s+by\b",
          r"\bgroup\b|\baffiliat\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|"
          r"\bassociated\s+compan\w*"),
+        # what a policy names when it does them: recording a screen, a death, rewards for reporting flaws, anonymising,
+        # assessing privacy risks ("Does Concero keep my data after I die?" was answered by how long it keeps
+        # recordings)
+        (r"\bscreen\s*(?:record\w*|shar\w*|captur\w*|shots?)|\brecord\w*\s+(?:\w+\s+)?screens?\b",
+         r"\bscreens?\b"),
+        (r"\b(?:die|dies|died|death|dead|deceased)\b|\bpass(?:es|ed)?\s+away\b",
+         r"\b(?:die|dies|died|death|dead|deceased|bereave\w*)\b|\bnext\s+of\s+kin\b|\bpass(?:es|ed)?\s+away\b"),
+        (r"\bbug\s+bount\w*|\bvulnerabilit\w*\s+disclos\w*|\bresponsible\s+disclosure\b",
+         r"\bbug\s+bount\w*|\bvulnerabilit\w*|\bresponsible\s+disclosure\b|\bsecurity\s+researchers?\b"),
+        (r"\banonymi[sz]\w*|\bpseudonymi[sz]\w*|\bde-?identif\w*",
+         r"\banonym\w*|\bpseudonym\w*|\bde-?identif\w*|\baggregat\w*"),
+        (r"\bimpact\s+assessments?\b|\bDPIAs?\b", r"\bimpact\s+assessments?\b|\bDPIAs?\b|\bprivacy\s+by\s+design\b"),
+        # data the company buys ("Which companies buy data about me from other companies?"), not what a customer buys
+        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
+         r"\b(?:bought|purchased|acquired)\s+(?:\w+\s+){0,3}?(?:data|information|lists?)\b|\b(?:from\s+whom|which)\s+we\s+"
+         r"(?:have\s+)?(?:purchased|bought|acquired)\b|\b(?:purchase|buy|acquire)\s+(?:\w+\s+){0,2}?(?:data|information|"
+         r"lists)\b|\b(?:list|data)\s+brokers?\b"),
+        # the company failing ("What happens to my data if Concero goes out of business?"), not a fee for
+        # "administration"
+        (r"\bout\s+of\s+business\b|\bgo(?:es|ing)?\s+bust\b|\bbankrupt\w*|\binsolven\w*|\b(?:into|in)\s+"
+         r"administration\b|\bliquidat\w*|\bceases?\s+trading\b|\b(?:closes?|shuts?)\s+down\b|\bfolds\b",
+         r"\bout\s+of\s+business\b|\bbankrupt\w*|\binsolven\w*|\b(?:into|in)\s+administration\b|\bliquidat\w*|"
+         r"\bceas\w*\s+(?:to\s+)?(?:trad|operat)\w*|\bwind(?:ing)?\s+up\b|\breceivership\b|\bdissolution\b"),
         # security promised without fail ("Can they guarantee my data is safe?", "Is it 100% secure?"): a policy
         # writes a guarantee or an absolute, most often to deny it ("no security system is impenetrable")
         (GUARANTEE_ASKED, GUARANTEE_WRITTEN),
@@ -382,7 +413,7 @@ def named_things(question: str) -> list[str]:
     for place, name in _PLACES:
         question = place.sub(name, question)
     for match in _NAME_TOKEN.finditer(question):
-        word = match.group()
+        word = re.sub(r"'s$", "", match.group())  # "the DPO's email": "DPO"
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
         if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \

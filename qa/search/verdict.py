@@ -170,8 +170,8 @@ def negated_by_words(sentence: str) -> bool:
 # without the detail ("we keep your data securely", "contact us at privacy@…") is related, no answer.
 # "Where is my data stored?", "which countries…?": a question asking for a place (and, in `evidence`, about
 # international transfers)
-ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+\w+){0,4}?\s+(?:stor|kept|keep|held|hold|"
-                        r"host|process|located)\w*|\b(?:which|what)\s+countr\w*|"
+ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+[\w'’]+){0,4}?\s+"
+                        r"(?:stor|kept|keep|held|hold|host|process|located)\w*|\b(?:which|what)\s+countr\w*|"
                         # "Does Core Office say where my data is stored?"
                         r"\bwhere\s+(?:my|our|your|the|their)\s+(?:\w+\s+){0,2}?(?:is|are|gets?)\s+(?:stored|kept|held|"
                         r"hosted|processed|located)\b", re.IGNORECASE)
@@ -193,6 +193,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
                 r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b|"
+                r"\bwhen\s+(?:will|do|does|would|is|are)\s+(?:\w+\s+){0,3}?(?:delet|eras|destroy|purg)\w*|"
                 r"\b(?:fixed|set|specific|particular|defined)\s+(?:period|time|term|length)\b|"
                 # "do they keep my data forever?": a passage giving no time says nothing either way
                 rf"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{{0,40}}(?:{FOREVER})",
