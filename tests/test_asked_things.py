@@ -161,6 +161,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "We take appropriate technical and organisational measures to protect personal data."),
     ("Is my card data stored by 23T?", "Information may include your name and payment information.",
      "A 'cookie' is a small data file containing a string of characters."),
+    ("Is there a fee to get my data from Core Office?", "We may charge a reasonable administration fee.",
+     "If you have any questions about this policy please contact Core Office IT Limited by calling 01404 384483."),
     ("Who owns 23Technology?", "As part of the Centerprise International Group, 23Technology is committed…",
      "23Technology Ltd (23T) is a virtual / cloud platform design and integration business."),
     ("Does Core Office IT share data with other companies in its group?",

@@ -108,3 +108,19 @@ def test_a_question_word_alone_asks_the_earlier_question_with_it():
     assert resolve_question("where to?", [sends], POLICIES) == "Where does CT1 send data outside the UK?"
     assert resolve_question("who does CloudSentric share it with?", [shares], POLICIES) == \
         "who does CloudSentric share it with?"  # a full question of its own stands as written
+
+
+def test_which_ones_asks_who_and_drops_the_third_parties_asked_about():
+    shares = turn("Does Concero share my data with third parties?", ("concero",))
+    assert resolve_question("which ones?", [shares], POLICIES) == "Who does Concero share my data with?"
+    assert resolve_question("like who?", [shares], POLICIES) == "Who does Concero share my data with?"
+
+
+def test_they_after_a_question_of_every_company_are_the_companies_that_said_so():
+    """"Which companies record calls?" then "how long do they keep them?" asked nothing of the two that do."""
+    asked = SimpleNamespace(question="Which companies record calls?", interpreted_as="Which companies record calls?",
+                            routed=(), rows=(SimpleNamespace(policy="concero", verdict="yes"),
+                                         SimpleNamespace(policy="ct1-technologies", verdict="not_stated")))
+    assert resolve_question("how long do they keep them?", [asked], POLICIES) == \
+        "How long does Concero Technology Services keep the recording of calls?"
+    assert resolve_question("which of them sell my data?", [asked], POLICIES) == "which of them sell my data?"

@@ -110,6 +110,9 @@ _OTHERS = re.compile(r"^\s*(?:(?:and|so|but)\s+)?(?:(?:what|how)\s+about\s+|and\
                      r"(?:do|does|did|will|would|can|is|are)\s+)?(?:all\s+)?(?:the\s+|any\s+of\s+the\s+)?"
                      r"(?:others?|other\s+(?:companies|ones|firms|providers|policies)|rest(?:\s+of\s+them)?|"
                      r"everyone\s+else|anyone\s+else)\s*\??\s*$", re.IGNORECASE)
+# A follow-up naming the companies of the earlier answer only by a pronoun, and the verdicts of those that say so
+_THEY = re.compile(r"\b(?:they|them|their)\b", re.IGNORECASE)
+_SAID_SO = frozenset({"yes", "stated"})
 # Past this many, the others are "each of these companies" rather than their names
 _OTHERS_NAMED = 6
 # "who exactly?", "how long?", "why?": the earlier yes-no question asked with that question word
@@ -117,11 +120,17 @@ _WH_ONLY = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(who(?:m)?|where|
                       r"\s+often)?)(?:\s+(?:exactly|specifically|then|though|is\s+that|do\s+they|to|for|from|with))*"
                       r"\s*\??\s*$",
                       re.IGNORECASE)
+# "which ones?", "like who?", "such as?" after a question about sharing: "who?"
+_WHICH_ONES = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(?:which(?:\s+ones?|\s+companies|\s+of\s+them)?|"
+                         r"what\s+ones|like\s+who(?:m)?|such\s+as(?:\s+who(?:m)?)?|(?:who|what)\s+are\s+they|"
+                         r"name\s+them)(?:\s+(?:exactly|specifically|then))*\s*\??\s*$", re.IGNORECASE)
 _AUX_FIRST = re.compile(r"^\s*(?:do|does|did|is|are|was|were|can|could|will|would|has|have|may|might)\b", re.IGNORECASE)
 # the question word an earlier question starts with, before its auxiliary ("How long does Concero keep…")
 _WH_FIRST = re.compile(r"^\s*(?:who(?:m)?|what|where|when|why|which|how(?:\s+long|\s+much|\s+often|\s+many\s+\w+)?)\s+"
                        r"(?=(?:do|does|did|is|are|was|were|can|could|will|would|has|have|may|might)\b)", re.IGNORECASE)
-_ANYONE = re.compile(r"\b(with|to)\s+any(?:one|body|\s+other\s+\w+|\s+third\s+part(?:y|ies))\b", re.IGNORECASE)
+_ANYONE = re.compile(r"\b(with|to)\s+(?:any(?:one|body|\s+other\s+\w+|\s+third\s+part(?:y|ies))|(?:other\s+)?"
+                     r"third\s+parties|other\s+(?:companies|organi[sz]ations|firms|businesses)|others)\b",
+                     re.IGNORECASE)
 
 
 def _names_pattern(scope: Sequence[str], policies: Mapping[str, Any]) -> re.Pattern:
@@ -145,8 +154,8 @@ def _asked_again(question: str, previous_text: str, previous_scope: Sequence[str
         return pattern.sub("", swapped) if count else f"{previous_text.rstrip(' ?')} ({target})?"
     wh = _WH_ONLY.match(question)
     asked = _WH_FIRST.sub("", previous_text)  # "how long…?" then "why?": "Why does Concero keep…?"
-    if wh and _AUX_FIRST.match(asked):
-        word = wh.group(1)
+    if (wh or _WHICH_ONES.match(question)) and _AUX_FIRST.match(asked):
+        word = wh.group(1) if wh else "who"
         again = _ANYONE.sub(r"\1", asked) if word.lower().startswith("who") else asked
         return f"{_capitalise(word.lower())} {again[:1].lower()}{again[1:]}"
     return None
@@ -164,6 +173,10 @@ def resolve_question(question: str, history: Sequence[Any], policies: Mapping[st
     previous = earlier[-1]
     previous_text = getattr(previous, "interpreted_as", "") or previous.question
     previous_scope = [p for p in getattr(previous, "routed", ()) if p in policies]
+    if not previous_scope and _THEY.search(question) and not _ALL_COMPANIES.search(question):
+        # "Which companies record calls?" then "how long do they keep them?": the companies that said so
+        previous_scope = [r.policy for r in getattr(previous, "rows", ()) if r.policy in policies and
+                          getattr(r, "verdict", None) in _SAID_SO]
     again = _asked_again(question, previous_text, previous_scope, policies)
     if again is not None:
         return again

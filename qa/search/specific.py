@@ -283,6 +283,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:bought|purchased|acquired)\s+(?:\w+\s+){0,3}?(?:data|information|lists?)\b|\b(?:from\s+whom|which)\s+we\s+"
          r"(?:have\s+)?(?:purchased|bought|acquired)\b|\b(?:purchase|buy|acquire)\s+(?:\w+\s+){0,2}?(?:data|information|"
          r"lists)\b|\b(?:list|data)\s+brokers?\b"),
+        # a charge ("Is there a fee?" of Core Office, which names none), not "free" or being "in charge"
+        (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b|\bcost\s+(?:me|anything|money)\b|"
+         r"\bhave\s+to\s+pay\b|\bpay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
+         r"\bfees?\b|\bcharg(?:e|es|ed|ing)\b|\bcosts?\b|\bfree\s+of\s+charge\b|\bat\s+no\s+cost\b|\bfor\s+free\b|"
+         r"\bpay\b|\bpayment\s+of\b"),
         # the company failing ("What happens to my data if Concero goes out of business?"), not a fee for
         # "administration"
         (r"\bout\s+of\s+business\b|\bgo(?:es|ing)?\s+bust\b|\bbankrupt\w*|\binsolven\w*|\b(?:into|in)\s+"
