@@ -163,6 +163,10 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "A 'cookie' is a small data file containing a string of characters."),
     ("Is there a fee to get my data from Core Office?", "We may charge a reasonable administration fee.",
      "If you have any questions about this policy please contact Core Office IT Limited by calling 01404 384483."),
+    ("Which companies mention data centres?", "All of which are held in either Tier IV or Tier III+ facilities.",
+     "We store your data on secure servers."),
+    ("Which companies keep logs for security?", "We maintain logs and audit trails for security purposes.",
+     "We use security cookies to authenticate users."),
     ("Who owns 23Technology?", "As part of the Centerprise International Group, 23Technology is committed…",
      "23Technology Ltd (23T) is a virtual / cloud platform design and integration business."),
     ("Does Core Office IT share data with other companies in its group?",
@@ -398,3 +402,9 @@ def test_where_a_named_companys_data_is_stored_asks_for_a_place():
 
     [place] = demanded("Where is Concero's data stored?")
     assert place.search("We use several servers based in the UK, EEA and USA")
+
+
+def test_reviewing_or_editing_ones_data_asks_for_access_and_logging_a_call_names_no_log():
+    assert cued_topics("Which companies let me review or edit my data?", ["data-collected", "access"]) == ["access"]
+    assert not specific_things("when I log a support call with CI, might they pull diagnostic info off my system?")
+    assert not specific_things("Can Core Office IT staff log into my computer?")

@@ -146,6 +146,8 @@ def test_the_questions_wording_reads_the_quote_a_fee_a_bound_or_a_denial_of_the_
      "Can cloudsentric pass my data to a company it isn't affiliated with?"),  # not the main verb's
     ("Does 23T honour do not track?", "Does 23T honour do not track?"), ("What data do they not collect?",
                                                                          "What data do they not collect?"),  # open
+    ("Can CloudSentric's customers tell it not to send them promotions?",
+     "Can CloudSentric's customers tell it not to send them promotions?"),  # an infinitive's "not"
 ])
 def test_only_the_main_verbs_negation_is_turned(question, read):
     from qa.search.verdict import affirmative

@@ -128,7 +128,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"risks?)\b|"
          r"\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
         (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
-         r"\b(?:buy|bought|purchas\w*)\b[^.;]{0,60}\b(?:data|information|lists?)\b|"
+         # (not what a customer buys: "When you buy from us, you may be asked to provide information…")
+         r"\b(?:buy|bought|purchas\w*)\b(?!\s+from\s+(?:us|you)\b)[^.;]{0,60}\b(?:data|information|lists?)\b|"
          r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b|\bdata\s+brokers?\b|"
          r"\b(?:receive|obtain|acquire)\w*\b[^.;]{0,60}?\bfrom\s+(?:third[- ]part|other\s+(?:companies|sources|"
          r"organi[sz]ations)|data\s+brokers|list\s+(?:providers|brokers))|\blist\s+brokers?\b"),
@@ -278,11 +279,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\banonymi[sz]\w*|\bpseudonymi[sz]\w*|\bde-?identif\w*",
          r"\banonym\w*|\bpseudonym\w*|\bde-?identif\w*|\baggregat\w*"),
         (r"\bimpact\s+assessments?\b|\bDPIAs?\b", r"\bimpact\s+assessments?\b|\bDPIAs?\b|\bprivacy\s+by\s+design\b"),
-        # data the company buys ("Which companies buy data about me from other companies?"), not what a customer buys
-        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
-         r"\b(?:bought|purchased|acquired)\s+(?:\w+\s+){0,3}?(?:data|information|lists?)\b|\b(?:from\s+whom|which)\s+we\s+"
-         r"(?:have\s+)?(?:purchased|bought|acquired)\b|\b(?:purchase|buy|acquire)\s+(?:\w+\s+){0,2}?(?:data|information|"
-         r"lists)\b|\b(?:list|data)\s+brokers?\b"),
+        # where data is held ("Which companies mention data centres?")
+        (r"\bdata\s*cent(?:re|er)s?\b", r"\bdata\s*cent(?:re|er)s?\b|\bcolocation\b|\bTier\s+(?:I{1,3}V?|[1-4])\b"),
         # a charge ("Is there a fee?" of Core Office, which names none), not "free" or being "in charge"
         (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b|\bcost\s+(?:me|anything|money)\b|"
          r"\bhave\s+to\s+pay\b|\bpay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
