@@ -75,8 +75,8 @@ _WHICH_NOT = re.compile(
     r"firms|providers|ones|policies|of\s+them)\s+(?:say\s+(?:that\s+)?they\s+)?)(?:(?:do|does|did)(?:n't|n’t|\s+not)|"
     r"never|(?P<will>won't|won’t|will\s+not|will\s+never))\s+(?!track\b)", re.IGNORECASE)
 # (not an infinitive's "not": "Can CloudSentric's customers tell it not to send them promotions?")
-_AUX_NOT = re.compile(rf"^(\s*(?:{_AUXILIARY})\s+(?!(?:i|we)\s)(?:[\w'’&.-]+\s+){{1,4}}?)(?:not|never)\s+(?!track\b|to\b)",
-                      re.IGNORECASE)
+_AUX_NOT = re.compile(rf"^(\s*(?:{_AUXILIARY})\s+(?!(?:i|we)\s)(?:[\w'’&.-]+\s+){{1,4}}?)(?:not|never)\s+"
+                      r"(?!track\b|to\b)", re.IGNORECASE)
 _NOT_AUX = re.compile(r"^(\s*)(do|does|did|is|are|was|were|has|have|wo|would|can|could|should)(?:n't|n’t)\s+"
                       r"(?!(?:i|we)\s)", re.IGNORECASE)
 
