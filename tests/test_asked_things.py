@@ -167,6 +167,8 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "We store your data on secure servers."),
     ("Which companies keep logs for security?", "We maintain logs and audit trails for security purposes.",
      "We use security cookies to authenticate users."),
+    ("Does CT1 use persistent cookies?", "Persistent cookies stay on your device until they expire.",
+     "Our website may use cookies and similar technologies to operate."),
     ("Who owns 23Technology?", "As part of the Centerprise International Group, 23Technology is committed…",
      "23Technology Ltd (23T) is a virtual / cloud platform design and integration business."),
     ("Does Core Office IT share data with other companies in its group?",
@@ -408,3 +410,16 @@ def test_reviewing_or_editing_ones_data_asks_for_access_and_logging_a_call_names
     assert cued_topics("Which companies let me review or edit my data?", ["data-collected", "access"]) == ["access"]
     assert not specific_things("when I log a support call with CI, might they pull diagnostic info off my system?")
     assert not specific_things("Can Core Office IT staff log into my computer?")
+
+
+def test_what_a_company_does_with_ones_data_asks_its_purposes():
+    assert cued_topics("What does Centerprise International do with my personal information?",
+                       ["data-collected", "purposes", "sharing"]) == ["purposes"]
+
+
+def test_where_a_companys_providers_are_asks_for_a_place_not_its_address():
+    from qa.search.verdict import demanded
+
+    [place] = demanded("Where are CT1's service providers located?")
+    assert place.search("Some of our service providers may be located outside the UK")
+    assert len(demanded("Where is CT1 based?")) == 1

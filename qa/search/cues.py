@@ -128,6 +128,9 @@ _CUES = {
                       r"(?:third[- ]part\w*|other\s+(?:companies|sources|organi[sz]ations|firms)|data\s+brokers|"
                       r"list\s+brokers|credit\s+(?:reference\s+)?agencies|public\s+(?:sources|records))",
     "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
+                # "What does Centerprise International do with my personal information?"
+                r"\bwhat (?:do|does|will|would|can|could) (?:\w+ ){0,3}?do with (?:my|our|your|the|this) (?:\w+ )?"
+                r"(?:data|information|details|info)\b|"
                 r"\bmarketing\b|\bnewsletters?\b|"
                 r"\bwhy (?:do|does)\b|"
                 # "How does 23Technology use my personal information?"

@@ -279,6 +279,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\banonymi[sz]\w*|\bpseudonymi[sz]\w*|\bde-?identif\w*",
          r"\banonym\w*|\bpseudonym\w*|\bde-?identif\w*|\baggregat\w*"),
         (r"\bimpact\s+assessments?\b|\bDPIAs?\b", r"\bimpact\s+assessments?\b|\bDPIAs?\b|\bprivacy\s+by\s+design\b"),
+        # kinds of cookie by how long they last ("Does CT1 use persistent cookies?")
+        (r"\b(?:persistent|session|permanent)\s+cookies?\b", r"\bpersistent\b|\bsession\b|\bpermanent\s+cookies?\b"),
         # where data is held ("Which companies mention data centres?")
         (r"\bdata\s*cent(?:re|er)s?\b", r"\bdata\s*cent(?:re|er)s?\b|\bcolocation\b|\bTier\s+(?:I{1,3}V?|[1-4])\b"),
         # a charge ("Is there a fee?" of Core Office, which names none), not "free" or being "in charge"

@@ -213,7 +213,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"i\s+(?:write\s+(?:to|a\s+letter)\b|send\s+(?:a\s+)?letter)|"
                 # "Where is CT1 based?", "Where's CloudSentric's head office?"
                 r"\bwhere(?:'s|’s|\s+is|\s+are)\s+(?!(?:my|our|your|the|their)\s+(?:\w+\s+)?(?:data|information|"
-                r"details|info|servers?)\b)(?:[\w-]+(?:'s|’s)?\s+){1,3}?(?:based|located|headquartered)\b|"
+                r"details|info|servers?)\b)(?:[\w-]+(?:'s|’s)?\s+){1,3}?"
+                # the company, not those it uses ("Where are CT1's service providers located?": a place)
+                r"(?<!providers )(?<!servers )(?<!suppliers )(?<!processors )(?<!partners )(?<!vendors )"
+                r"(?<!subcontractors )(?<!contractors )(?<!staff )(?<!employees )(?:based|located|headquartered)\b|"
                 r"\bhead\s*(?:office|quarters)\b|\bheadquarters\b|"
                 # "What is CloudSentric's address?" (not its email or IP address)
                 r"\bwhat(?:'s|’s|\s+is)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?<!e-mail )(?<!email )(?<!ip )(?<!web )"
