@@ -440,6 +440,11 @@ def test_a_choice_a_cookie_remembers_offers_no_refusal():
     assert offers_refusal("You have choices about the cookies we use.")
 
 
+def test_an_abbreviation_is_written_when_its_spelled_out_form_is():
+    assert not unwritten(["AV"], "If you are having an equipment install for Audio Visual equipment, no personal data…")
+    assert unwritten(["AV"], "We install equipment at your site.")
+
+
 def test_the_dpo_named_with_a_possessive_is_written_as_dpo():
     assert named_things("What is the DPO's email at Centerprise?") == ["DPO", "Centerprise"]
     assert not unwritten(["DPO"], "contact us directly at DPO@centerprise.co.uk.")

@@ -85,6 +85,8 @@ def engine(tmp_path_factory):
     ("What data do you collect?", OPEN), ("and who do they share it with?", OPEN),
     ("if i ring concero will they record the call?", YES_NO), ("If I leave how long will they keep it?", OPEN),
     ("If I delete my account what happens to my data?", OPEN), ("When do they delete it?", OPEN),
+    ("I'm a teacher at a school that uses Concero - does Concero see our MIS data?", YES_NO),
+    ("I'm applying for a job at 23Technology - what do they do with my CV?", OPEN),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind

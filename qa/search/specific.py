@@ -401,6 +401,8 @@ SPELLED_OUT = {
     "gdpr": ("general data protection regulation",),
     "cctv": ("closed circuit", "closed-circuit", "camera"),
     "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
+    "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
+    "isp": ("internet service provider", "internet provider"),
 }
 # Places a question may name in several words, read as one name (its key in SPELLED_OUT)
 _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),

@@ -53,8 +53,9 @@ def question_kind(question: str) -> str:
     text = question.strip()
     if _YES_NO_START.match(text) or _WHICH_DO.match(text):
         return YES_NO
-    # "Concero looks after our network. Can their engineers go through our files?": the last sentence asks.
-    last = re.split(r"(?<=[.!?])\s+", text)[-1] if text else text
+    # "Concero looks after our network. Can their engineers go through our files?": the last sentence asks (or the
+    # clause after a dash: "I'm a teacher at a school that uses Concero - does Concero see our MIS data?").
+    last = re.split(r"(?<=[.!?])\s+|\s[-–—]\s", text)[-1] if text else text
     if last is not text and _YES_NO_START.match(last):
         return YES_NO
     # "When I log a call, might they pull diagnostics off my system?": a clause first, then the question; a
