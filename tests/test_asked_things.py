@@ -169,6 +169,9 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "We use security cookies to authenticate users."),
     ("Does CT1 use persistent cookies?", "Persistent cookies stay on your device until they expire.",
      "Our website may use cookies and similar technologies to operate."),
+    ("Does 23T combine data from third parties with its own?",
+     "We may receive information about you from other sources and combine this data with information we hold.",
+     "23T uses a variety of third party vendors to carry out services."),
     ("Who owns 23Technology?", "As part of the Centerprise International Group, 23Technology is committed…",
      "23Technology Ltd (23T) is a virtual / cloud platform design and integration business."),
     ("Does Core Office IT share data with other companies in its group?",
@@ -423,3 +426,17 @@ def test_where_a_companys_providers_are_asks_for_a_place_not_its_address():
     [place] = demanded("Where are CT1's service providers located?")
     assert place.search("Some of our service providers may be located outside the UK")
     assert len(demanded("Where is CT1 based?")) == 1
+
+
+def test_combining_data_with_what_a_company_has_asks_what_it_collects_not_for_access():
+    topics = cued_topics("Does Core Office IT combine third-party data with what it has on me?",
+                         ["data-collected", "sharing", "access"])
+    assert "access" not in topics and "data-collected" in topics
+    assert cued_topics("How can I see what Core Office has on me?", ["data-collected", "access"]) == ["access"]
+
+
+def test_a_recipient_using_data_for_its_own_ends_asks_whether_use_is_unlimited():
+    from qa.search.verdict import asks_unlimited
+
+    assert asks_unlimited("Can CT1's service providers use my data for their own marketing?")
+    assert not asks_unlimited("Does CT1 use my data for marketing?")

@@ -405,3 +405,14 @@ def test_selling_the_business_a_standard_named_and_where_data_comes_from_are_rea
     assert rows["concero"].verdict == "yes" and "ISO 27001" in rows["concero"].quotes[0].text
     [row] = engine.answer("Can CloudSentric use my data for marketing without asking me?").rows
     assert "in a number of ways" not in row.quotes[0].text and "inform its customers" in row.quotes[0].text
+
+
+def test_every_answer_quotes_the_policy_even_when_the_nearest_passage_is_a_heading(seed_index_dir, real_embedder):
+    """"Does Core Office IT's privacy policy cover data it processes for its customers?" was "yes" with no quote:
+    its nearest passage was the heading "Privacy Policy" alone."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    for question in ("Does Core Office IT's privacy policy cover data it processes for its customers?",
+                     "Does Core Office IT combine third-party data with what it has on me?",
+                     "Which companies let me review or edit my data?"):
+        for row in engine.answer(question).rows:
+            assert row.abstained or row.quotes, (question, row.policy, row.verdict)

@@ -435,6 +435,10 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         hits = led_by(lead, hits)
     hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
     hits = writing_first(engine.policies[policy_id].text, hits, asked.named, hold)
+    quoting = next((h for h in hits if quotes_of(engine, policy_id, h)), None)  # not a heading alone ("Privacy
+    if quoting is None:  # Policy"), which quotes nothing
+        return not_stated
+    hits = led_by(quoting, hits)
     if not gives(hits[0], asked.demands):
         return not_stated
     quotes = quotes_of(engine, policy_id, hits[0])

@@ -62,8 +62,9 @@ _CUES = {
               r"\b(?:what|which)\s+rights\b|"
               r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
               # "what they hold on me", "what data do you have about me"
-              r"\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|keeps) "
-              r"(?:on|about) me\b",
+              # (not "combine third-party data with what it has on me": data collected)
+              r"(?<!with )\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|"
+              r"keeps) (?:on|about) me\b",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     # not data received from third parties ("do they get my details from third parties?": data collected)
     "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|(?<!from )\bthird[- ]part\w*|"
@@ -121,6 +122,8 @@ _CUES = {
                       r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
                       r"\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b|"
+                      # "Does Core Office IT combine third-party data with what it has on me?"
+                      r"\bcombin\w* (?:[\w-]+ ){0,3}?(?:data|information|details|info)\b|"
                       # "do they check my creditworthiness?": financial data about a person, collected
                       r"\bcredit\s*(?:checks?|worth\w*|scor\w*|histor\w*|ratings?|references?|searches?)\b|\bcreditworth\w*|"
                       # "do they get financial information about me from third parties?"

@@ -311,6 +311,8 @@ _UNLIMITED = re.compile(
     r"\b(?:whatever|whoever|wherever|whenever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b"
     r"(?:it|they|he|she)\s+(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\bfor\s+any\s+reason\b|\banyone\s+(?:who\s+works|at|in)\b|"
     r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b|"
+    # "Can CT1's service providers use my data for their own marketing?"
+    r"\b(?:for|in)\s+their\s+own\s+(?:\w+\s+)?(?:purposes?|marketing|uses?|benefit|ends|business|advertising)\b|"
     # "do they keep my data longer than necessary?"
     r"(?<!\bno\s)\b(?:longer|more)\s+than\s+(?:is\s+)?(?:necessary|needed|required|(?:it|they)\s+needs?(?:\s+to)?)\b|"
     # "for a reason that isn't in their privacy statement", "does it ignore the restrictions…"
