@@ -63,8 +63,8 @@ _CUES = {
               r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
               # "what they hold on me", "what data do you have about me"
               # (not "combine third-party data with what it has on me": data collected)
-              r"(?<!with )\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) (?:hold|holds|have|has|keep|"
-              r"keeps) (?:on|about) me\b",
+              r"(?<!with )\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) "
+              r"(?:hold|holds|have|has|keep|keeps) (?:on|about) me\b",
     "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     # not data received from third parties ("do they get my details from third parties?": data collected)
     "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|(?<!from )\bthird[- ]part\w*|"
