@@ -416,3 +416,12 @@ def test_every_answer_quotes_the_policy_even_when_the_nearest_passage_is_a_headi
                      "Which companies let me review or edit my data?"):
         for row in engine.answer(question).rows:
             assert row.abstained or row.quotes, (question, row.policy, row.verdict)
+
+
+def test_sharing_analytics_data_is_answered_by_the_sentence_denying_it(seed_index_dir, real_embedder):
+    """"Does Core Office IT share individual users' analytics data with third parties?" was "yes" from its use of
+    analytics tools: the question asked only about cookies, and the sentence denying the sharing names none."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Does Core Office IT share individual users' analytics data with third parties?").rows
+    assert row.verdict == "no" and "do not share this type of data" in row.quotes[0].text, \
+        [q.text for q in row.quotes]

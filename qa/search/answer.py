@@ -307,6 +307,11 @@ class _Asked:
     personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
 
 
+# A question whose verb is sharing ("Does Core Office IT share … analytics data…?"), not one naming a third party
+_SHARES = re.compile(r"\b(?:share[sd]?|sharing|disclos\w*|pass(?:es|ed)?\s+(?:\w+\s+){0,3}?(?:on|to)|give[sn]?|"
+                     r"sell[s]?|sold)\b", re.IGNORECASE)
+
+
 def practices_asked(engine, question: str) -> tuple[str, ...]:
     """The practice model's topic ids `question` asks about, most likely first; () without a model."""
     return _asked(engine, question.strip(), AUTO).topics if engine.practice is not None else ()
@@ -329,6 +334,8 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
         order = np.argsort(-probabilities)[:QUESTION_TOPICS]
         named = cued_topics(question, model.topics)
         specific = [t for t in named if t not in GENERIC_TOPICS]  # "collect data about children": children
+        if "cookies" in specific and "sharing" in named and _SHARES.search(question):  # "…share individual users'
+            specific.append("sharing")  # analytics data with third parties?": the sentence sharing it too
         cued = [model.topics.index(t) for t in (specific or named)]
         read = [int(i) for i in order if probabilities[i] >= model.question_threshold]
         chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
