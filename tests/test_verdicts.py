@@ -87,6 +87,7 @@ def engine(tmp_path_factory):
     ("If I delete my account what happens to my data?", OPEN), ("When do they delete it?", OPEN),
     ("I'm a teacher at a school that uses Concero - does Concero see our MIS data?", YES_NO),
     ("I'm applying for a job at 23Technology - what do they do with my CV?", OPEN),
+    ("Which of CT1 and CloudSentric transfer data abroad?", YES_NO), ("Which of the rights do I have?", OPEN),
 ])
 def test_question_kind(question, kind):
     assert question_kind(question) == kind

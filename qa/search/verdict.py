@@ -37,7 +37,10 @@ _YES_NO_START = re.compile(rf"^\s*{LEAD_IN}(?:{_AUXILIARY})\b", re.IGNORECASE)
 _WHICH_DO = re.compile(rf"^\s*{LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|these|those|the|them|your)\s+)*"
                        r"(?:companies|company|firms|providers|organisations|organizations|policies|ones|services|"
                        r"suppliers|vendors|businesses)\b|"
-                       rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:them|these|those)\b", re.IGNORECASE)
+                       rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:them|these|those)\b|"
+                       # "Which of CT1 and CloudSentric transfer data abroad?"
+                       rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:the\s+)?(?:[\w&.'’/-]+\s+){{1,4}}?(?:and|or)\s+\w",
+                       re.IGNORECASE)
 _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
                             re.IGNORECASE)
 # "if i ring concero will they record the call?": a condition with no comma, then the question (no question
