@@ -292,6 +292,9 @@ def test_always_every_and_no_longer_than_necessary_are_read():
 def test_common_misspellings_are_put_right_whole_words_only():
     assert respelled("Dose CT1 sel my infomation to thrid partys?") == "Does CT1 sell my information to third parties?"
     assert respelled("Selby Dosecorp sells information") == "Selby Dosecorp sells information"  # whole words only
+    assert respelled("r my calls to concero recorded") == "are my calls to concero recorded"  # text speak
+    assert respelled("whats cloudsentrics address") == "what's cloudsentrics address"
+    assert respelled("Does CT1 send data to the U.S. or R&D partners?") == "Does CT1 send data to the U.S. or R&D partners?"
     assert respelled("Waht cookis does 23T use?") == "What cookies does 23T use?"
 
 
@@ -440,3 +443,7 @@ def test_a_recipient_using_data_for_its_own_ends_asks_whether_use_is_unlimited()
 
     assert asks_unlimited("Can CT1's service providers use my data for their own marketing?")
     assert not asks_unlimited("Does CT1 use my data for marketing?")
+
+
+def test_being_forgotten_asks_for_erasure():
+    assert cued_topics("can i make 23t forget me", ["data-collected", "erasure", "objection-marketing"]) == ["erasure"]

@@ -31,7 +31,7 @@ _CUES = {
                 # "I'm 15 and want to sign up…", "my son is 12"
                 r"\b(?:i'?m|i’m|i am|(?:my )?(?:son|daughter|child|kid) is)\s+(?:1[0-7]|[1-9])\b"
                 r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?))|\baged? (?:1[0-7]|[1-9])\b",
-    "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bremove my\b|\bwipe\w*",
+    "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bforget (?:about )?(?:me|us)\b|\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
     "access": r"\bcopy of\b|\b(?:get|have|receive|request|obtain)\s+a\s+copy\b|"
               r"\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"

@@ -11,6 +11,8 @@ _RIGHT = {
     "dose": "does", "doese": "does", "dosent": "doesn't", "doesnt": "doesn't", "dont": "don't", "wont": "won't",
     "cant": "can't", "isnt": "isn't", "waht": "what", "wat": "what", "wich": "which", "whcih": "which",
     "witch": "which", "hwo": "how", "whos": "who's", "wher": "where",
+    # text speak ("whats cloudsentrics address")
+    "whats": "what's", "wheres": "where's", "hows": "how's",
     # practices and what they act on
     "sel": "sell", "sels": "sells", "seling": "selling", "shere": "share", "shair": "share", "shareing": "sharing",
     "infomation": "information", "informaton": "information", "infromation": "information",
@@ -26,6 +28,10 @@ _RIGHT = {
     "abroard": "abroad", "securly": "securely", "secuirty": "security", "securty": "security",
 }
 _WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _RIGHT), key=len, reverse=True)) + r")\b", re.IGNORECASE)
+# Letters for words in text speak ("r my calls to concero recorded"), only in lower case between spaces (not "U.S.",
+# "R&D", "N. Ireland")
+_SPEAK = {"u": "you", "r": "are", "n": "and", "ur": "your"}
+_LETTERS = re.compile(r"(?<!\S)(?:ur|u|r|n)(?=\s)")
 
 
 def respelled(question: str) -> str:
@@ -33,4 +39,4 @@ def respelled(question: str) -> str:
     def right(match: re.Match) -> str:
         word = _RIGHT[match.group(0).lower()]
         return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word
-    return _WORD.sub(right, question)
+    return _LETTERS.sub(lambda m: _SPEAK[m.group(0)], _WORD.sub(right, question))
