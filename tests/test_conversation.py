@@ -124,3 +124,15 @@ def test_they_after_a_question_of_every_company_are_the_companies_that_said_so()
     assert resolve_question("how long do they keep them?", [asked], POLICIES) == \
         "How long does Concero Technology Services keep the recording of calls?"
     assert resolve_question("which of them sell my data?", [asked], POLICIES) == "which of them sell my data?"
+
+
+def test_with_who_where_else_and_them_of_an_open_question_are_read():
+    shares = turn("Does 23T share my data?", ("23technology",))
+    assert resolve_question("with who?", [shares], POLICIES) == "Who does 23T share my data with?"
+    keeps = turn("Does Concero keep my data in the UK?", ("concero",))
+    assert resolve_question("where else?", [keeps], POLICIES) == "Where does Concero keep my data?"
+    rights = turn("What rights do I have with CT1?", ("ct1-technologies",))
+    assert resolve_question("how do I use them?", [rights], POLICIES) == \
+        "How do I use my rights (CT1 Technologies)?"
+    asked = turn("Who does 23T share my data with?", ("23technology",))
+    assert resolve_question("why?", [asked], POLICIES) == "Why does 23T share my data?"

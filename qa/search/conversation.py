@@ -49,6 +49,9 @@ _THING_THEM = re.compile(r"\b(?:turn|switch|opt)\s+them\s+(?:off|on|out)\b|"
                          r"\b(?:keep|keeps|kept|store|stores|stored|hold|holds|retain|retains|use|uses|used|share|shares|"
                          r"sell|sells|send|sends|record|records|process|processes|encrypt|encrypts|protect|protects)\s+"
                          r"them\b", re.IGNORECASE)
+# the things an earlier open question asked about by name ("What rights do I have…?", "Which cookies does 23T use?")
+_WHAT_THINGS = re.compile(r"^\s*(?:what|which)\s+(?!(?:companies|firms|ones|of)\b)(\w+s)\s+(?:do|does|did|can|will)\b",
+                          re.IGNORECASE)
 # "can I opt out of it?", "can I stop it?": what the user refuses is the thing asked about, not the company
 _THING_IT = re.compile(r"\b(opt\s+out\s+of|object\s+to|refuse|stop|turn\s+off|switch\s+off|say\s+no\s+to)\s+it\b",
                        re.IGNORECASE)
@@ -116,10 +119,15 @@ _SAID_SO = frozenset({"yes", "stated"})
 # Past this many, the others are "each of these companies" rather than their names
 _OTHERS_NAMED = 6
 # "who exactly?", "how long?", "why?": the earlier yes-no question asked with that question word
-_WH_ONLY = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(who(?:m)?|where|when|why|how(?:\s+long|\s+much|"
-                      r"\s+often)?)(?:\s+(?:exactly|specifically|then|though|is\s+that|do\s+they|to|for|from|with))*"
-                      r"\s*\??\s*$",
+_WH_ONLY = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(?:(?P<by>with|to|from|for)\s+)?"
+                      r"(who(?:m)?|where|when|why|how(?:\s+long|\s+much|\s+often)?)(?:\s+(?:exactly|specifically|then|though|else|is\s+that|"
+                      r"do\s+they|to|for|from|with))*\s*\??\s*$",
                       re.IGNORECASE)
+# what the earlier question said of a place, left out when asked where ("…keep my data in the UK?" then "where else?")
+_PLACE_SAID = re.compile(r"\s+(?:only\s+)?(?:in|inside|within)\s+(?:the\s+)?(?:UK|EEA|EU|Europe|USA|US|United\s+"
+                         r"(?:Kingdom|States))\b", re.IGNORECASE)
+# a preposition left at the end once the question word changes ("Who does 23T share my data with?" then "why?")
+_DANGLING = re.compile(r"\s+(?:with|to)\s*(?=\?\s*$)", re.IGNORECASE)
 # "which ones?", "like who?", "such as?" after a question about sharing: "who?"
 _WHICH_ONES = re.compile(r"^\s*(?:(?:and|so|but|ok(?:ay)?)[\s,]+)?(?:which(?:\s+ones?|\s+companies|\s+of\s+them)?|"
                          r"what\s+ones|like\s+who(?:m)?|such\s+as(?:\s+who(?:m)?)?|(?:who|what)\s+are\s+they|"
@@ -155,8 +163,12 @@ def _asked_again(question: str, previous_text: str, previous_scope: Sequence[str
     wh = _WH_ONLY.match(question)
     asked = _WH_FIRST.sub("", previous_text)  # "how long…?" then "why?": "Why does Concero keep…?"
     if (wh or _WHICH_ONES.match(question)) and _AUX_FIRST.match(asked):
-        word = wh.group(1) if wh else "who"
-        again = _ANYONE.sub(r"\1", asked) if word.lower().startswith("who") else asked
+        word = wh.group(2) if wh else "who"
+        again = _ANYONE.sub(r"\1", asked) if word.lower().startswith("who") else _DANGLING.sub("", asked)
+        by = wh.group("by") if wh else None  # "with who?": "Who does 23T share my data with?"
+        if by and not re.search(rf"\b{by}\s*\?\s*$", again, re.IGNORECASE):
+            again = f"{again.rstrip(' ?')} {by.lower()}?"
+        again = _PLACE_SAID.sub("", again) if word.lower() == "where" else again
         return f"{_capitalise(word.lower())} {again[:1].lower()}{again[1:]}"
     return None
 
@@ -205,6 +217,9 @@ def resolve_question(question: str, history: Sequence[Any], policies: Mapping[st
     # "Does Concero record my calls?" then "can I opt out of it?": the recording of them
     thing = (f"the recording of {things.group(2)}" if things.group(1).lower().startswith("record") else
              things.group(2)) if things else None
+    if thing is None:  # "What rights do I have with CT1?" then "how do I use them?": the rights
+        named = _WHAT_THINGS.search(previous_text)
+        thing = f"my {named.group(1)}" if named else None
     rewritten, replaced = _replace_pronouns(core, company, topic.group(0) if topic else "my data", thing)
     if replaced:
         return _capitalise(rewritten)
