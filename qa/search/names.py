@@ -39,6 +39,7 @@ _NOT_ORGANISATIONS = {
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
     "november", "december", "mr", "mrs", "ms", "dr",
     "iso", "pci", "dss", "nist", "soc", "cyber", "essentials",  # standards: "Which companies are ISO 27001 certified?"
+    "isp", "isps", "mis", "crm", "sar", "sars", "av",  # kinds of system or provider: "does my ISP keep my data?"
 }
 _QUESTION_WORDS = {"what", "how", "why", "when", "where", "which", "who", "whom", "whose", "does", "do", "did",
                    "can", "could", "will", "would", "is", "are", "was", "were", "has", "have", "had", "should",
