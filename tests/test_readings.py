@@ -445,6 +445,14 @@ def test_an_abbreviation_is_written_when_its_spelled_out_form_is():
     assert unwritten(["AV"], "We install equipment at your site.")
 
 
+def test_a_plural_acronym_is_written_as_its_singular_and_a_thing_needing_it_is_no_denial():
+    from qa.search.verdict import negated_by_words
+
+    assert named_things("Does Concero use ISPs that it has checked?") == ["Concero", "ISP"]
+    assert not negated_by_words("Without these cookies, services like shopping baskets cannot be provided")
+    assert negated_by_words("We cannot provide shopping baskets.")
+
+
 def test_the_dpo_named_with_a_possessive_is_written_as_dpo():
     assert named_things("What is the DPO's email at Centerprise?") == ["DPO", "Centerprise"]
     assert not unwritten(["DPO"], "contact us directly at DPO@centerprise.co.uk.")

@@ -425,6 +425,7 @@ def named_things(question: str) -> list[str]:
         question = place.sub(name, question)
     for match in _NAME_TOKEN.finditer(question):
         word = re.sub(r"'s$", "", match.group())  # "the DPO's email": "DPO"
+        word = word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # "ISPs": "ISP"
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
         if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \

@@ -134,6 +134,9 @@ _NOT_A_DENIAL = re.compile(
     # what the user may ask of the company: "the right to ask us to not process it for marketing", "the right
     # not to be subject to…", "you can tell us not to…", up to its comma
     r"\bright\s+not\s+to\b[^,;.]*|"
+    # a thing that needs what is asked: "Without these cookies, services like shopping baskets cannot be provided"
+    r"^\W*without\b[^.;]{0,80}?\b(?:cannot|can't|can’t|can\s+not|could\s+not|would\s+not|will\s+not|won't|won’t|"
+    r"may\s+not)\b|"
     # data kept beyond a right to erasure: "…we may have to keep your details on file and they will not be subject to
     # the Right to be Forgotten"
     r"\b(?:will|shall|may|would)\s+not\s+be\s+subject\s+to\s+(?:\w+\s+){0,2}?right\w*\b[^,;.]*|"
