@@ -425,3 +425,9 @@ def test_sharing_analytics_data_is_answered_by_the_sentence_denying_it(seed_inde
     [row] = engine.answer("Does Core Office IT share individual users' analytics data with third parties?").rows
     assert row.verdict == "no" and "do not share this type of data" in row.quotes[0].text, \
         [q.text for q in row.quotes]
+
+
+def test_data_held_only_in_the_uk_is_read_from_the_sentence_saying_so(seed_index_dir, real_embedder):
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Is CloudSentric's data held in the UK only?").rows
+    assert row.verdict == "yes" and "held in the UK only" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -871,3 +871,12 @@ def test_a_heading_says_nothing_either_way_the_sentence_after_it_is_read():
         practice=SimpleNamespace(stance_threshold=0.5))
     assert negated_sentence(engine, "p", tuple(spans[1])) is True  # the heading: read as the denial after it
     assert negated_sentence(engine, "p", (0, 6)) is False
+
+
+def test_a_question_whether_data_stays_only_in_a_place_is_not_asked_whether_broader():
+    """"Is CloudSentric's data held in the UK only?" was "no": "only" sent it to the check for a broader practice,
+    which took "…confirmation that personal data is held, as well as a written description…" for one."""
+    from qa.search.verdict import asks_only_here
+
+    assert asks_only_here("Is CloudSentric's data held in the UK only?", ["international-transfers"])
+    assert not asks_only_here("Does CT1 only use session cookies?", ["cookies"])

@@ -40,6 +40,7 @@ from qa.search.verdict import (
     NOT_STATED_LABEL,
     STATED,
     YES,
+    asks_only_here,
     asks_unlimited,
     only_here_verdict,
 )
@@ -58,7 +59,8 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
         rows = [answered_no_by(engine, row, terms, reranked, LIMITING, True) for row in rows]
     # "only in the UK?" beside "located outside the UK": no; beside "we never transfer it outside the UK": yes
     rows = sorted((only_here(row, interpreted, topics) for row in rows), key=lambda r: r.abstained)
-    if asks_only(interpreted):  # "do they only use session cookies?" and "we use both types"
+    # "do they only use session cookies?" and "we use both types" (not "…held in the UK only?", read above)
+    if asks_only(interpreted) and not asks_only_here(interpreted, topics):
         rows = [answered_no_by(engine, row, terms, reranked, BROADER, False) for row in rows]
     if asks_always(interpreted):  # "do they always ask my consent?" and "…except where…"
         rows = [answered_no_by(engine, row, terms, reranked, EXCEPTIONS, True) for row in rows]

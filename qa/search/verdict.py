@@ -419,6 +419,13 @@ def border_words(question: str, topics: Sequence[str]) -> tuple[re.Pattern, ...]
     return (_SAYS_WHERE,) if _SAYS_WHERE.search(question) else ()
 
 
+def asks_only_here(question: str, topics: Sequence[str]) -> bool:
+    """Whether `question` asks if data stays only in a place ("Is CloudSentric's data held in the UK only?"), which
+    `only_here_verdict` reads."""
+    return tuple(topics[:1]) == ("international-transfers",) and bool(_ONLY_HERE.search(question) or
+                                                                        _STAYS.search(question))
+
+
 def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote: str) -> str:
     """The verdict on whether data stays *only* in a place (`_ONLY_HERE`, the first practice asked being
     international transfers), read from the `quote`: "yes" when it says the data stays there (`_ONLY_HERE`) or
@@ -430,7 +437,7 @@ def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote:
     Any other question, or a verdict neither "yes" nor "no": `verdict`."""
     if verdict not in (YES, NO) or tuple(topics[:1]) != ("international-transfers",):
         return verdict
-    if not (_ONLY_HERE.search(question) or _STAYS.search(question)):  # "…only in the UK?", "…kept in the UK?"
+    if not asks_only_here(question, topics):  # "…only in the UK?", "…kept in the UK?"
         beyond = verdict == YES and _BEYOND.search(question) and _ONLY_HERE.search(quote) and not _BEYOND.search(quote)
         return NO if beyond else verdict
     if _ONLY_HERE.search(quote) or (_NOT_BEYOND.search(quote) and not excepts(quote)):
