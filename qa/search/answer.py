@@ -442,13 +442,14 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         hits = led_by(lead, hits)
     hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
     hits = writing_first(engine.policies[policy_id].text, hits, asked.named, hold)
-    quoting = next((h for h in hits if quotes_of(engine, policy_id, h)), None)  # not a heading alone ("Privacy
-    if quoting is None:  # Policy"), which quotes nothing
+    # the first passage that quotes leads, not a heading alone ("Privacy Policy"), which quotes nothing
+    quoting = next(((h, quotes) for h in hits if (quotes := quotes_of(engine, policy_id, h))), None)
+    if quoting is None:
         return not_stated
-    hits = led_by(quoting, hits)
+    hits = led_by(quoting[0], hits)
     if not gives(hits[0], asked.demands):
         return not_stated
-    quotes = quotes_of(engine, policy_id, hits[0])
+    quotes = quoting[1]
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)

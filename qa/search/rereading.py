@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from qa.ingest.sentences import split_sentences
@@ -160,11 +160,16 @@ def only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> Policy
     return unanswered(row)
 
 
+def _in_answering_passage(engine, row: PolicyAnswer, test: Callable[[str], bool]) -> tuple[int, int] | None:
+    """The first sentence of the row's answering (first) passage that passes `test`; None when none does."""
+    return next((span for rank, span, said in _shown(engine, row) if rank == 0 and test(said)), None)
+
+
 def way_to_refuse(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
     """A "yes" to "can I refuse…?" whose marked sentence offers no way to: the first sentence of its passage that
     offers one (`readings.OFFERS_CHOICE`: "…how to prevent your browser from accepting new cookies") marked, else
     "not stated"."""
-    found = next((span for rank, span, said in _shown(engine, row) if rank == 0 and OFFERS_CHOICE.search(said)), None)
+    found = _in_answering_passage(engine, row, lambda said: bool(OFFERS_CHOICE.search(said)))
     if found is None:
         return unanswered(row)
     return remarked(engine, row, found, reranked)
@@ -201,7 +206,7 @@ def means_quoted(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
     Unchanged when none does."""
     if row.verdict not in (YES, STATED) or gives_means(marked(engine, row)):
         return row
-    found = next((span for rank, span, said in _shown(engine, row) if rank == 0 and gives_means(said)), None)
+    found = _in_answering_passage(engine, row, gives_means)
     return row if found is None else remarked(engine, row, found, reranked)
 
 

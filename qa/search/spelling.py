@@ -31,7 +31,7 @@ _WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _RIGHT), key=len, r
 # Letters for words in text speak ("r my calls to concero recorded"), only in lower case between spaces (not "U.S.",
 # "R&D", "N. Ireland")
 _SPEAK = {"u": "you", "r": "are", "n": "and", "ur": "your"}
-_LETTERS = re.compile(r"(?<!\S)(?:ur|u|r|n)(?=\s)")
+_LETTERS = re.compile(r"(?<!\S)(?:" + "|".join(sorted(_SPEAK, key=len, reverse=True)) + r")(?=\s)")
 
 
 def respelled(question: str) -> str:

@@ -196,6 +196,8 @@ FOREVER = r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b"
 # "What is CT1's…", "what's their…", "what are Concero's…": a question asking for a contact detail of a company
 WHAT_IS_THEIR = r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?"
 ASKS_PHONE_NUMBER = WHAT_IS_THEIR + r"(?:phone|telephone)\s+numbers?\b"
+# "Which companies give a phone number…?", "Does Core Office IT have a privacy contact email?": a company giving one
+GIVES_A = r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+"
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
@@ -242,8 +244,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
                 r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
                 # "Which companies give a phone number for privacy questions?"
-                r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+(?:a\s+|any\s+|their\s+)?"
-                r"(?:(?:contact|privacy)\s+)?(?:phone|telephone)\s+(?:number|line)\b|"
+                + GIVES_A + r"(?:a\s+|any\s+|their\s+)?(?:(?:contact|privacy)\s+)?(?:phone|telephone)\s+"
+                r"(?:number|line)\b|"
                 + ASKS_PHONE_NUMBER, re.IGNORECASE),
      # digits in groups ("0333 111 0004", "(555) 123-4567") or a whole national number ("01404384483"); not a
      # company number ("Company number: 16827653")
@@ -253,8 +255,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\be-?mail\s+address\b.{0,40}\b(?:write|contact|reach|send|email)\b|"
                 r"\b(?:write|contact|reach|send)\b.{0,40}\be-?mail\s+address\b|"
                 # "Does Core Office IT have a privacy contact email?" (not "do they have my email address?")
-                r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+(?:an?\s+|any\s+|their\s+)?"
-                r"(?:(?:contact|privacy|support|dpo)\s+){1,2}e-?mail(?:\s+address)?\b|"
+                + GIVES_A + r"(?:an?\s+|any\s+|their\s+)?(?:(?:contact|privacy|support|dpo)\s+){1,2}"
+                r"e-?mail(?:\s+address)?\b|"
                 + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b", re.IGNORECASE),
      re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("credit check",
