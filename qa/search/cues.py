@@ -61,11 +61,15 @@ _CUES = {
               r"\brights\s+(?:do|have|can)\s+(?:i|we)\b|\b(?:what|which)\s+(?:are\s+)?(?:my|our)\s+(?:\w+\s+)?rights\b|"
               r"\b(?:what|which)\s+rights\b|"
               r"\bwrong\b.{0,30}\b(?:on file|records?|details|address|data|information)\b|"
+              # "CT1 has an old phone number for me that's wrong now. Can I get them to fix it?"
+              r"\b(?:wrong|incorrect|out[- ]of[- ]date|outdated)\b[^?]{0,80}?\b(?:fix|correct|chang|updat|amend)\w*|"
               # "what they hold on me", "what data do you have about me"
               # (not "combine third-party data with what it has on me": data collected)
               r"(?<!with )\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) "
               r"(?:hold|holds|have|has|keep|keeps) (?:on|about) me\b",
-    "cookies": r"\bcookies?\b|\btrack\w*|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
+    # (not where the user is: "Do any of these companies track where I am, like my location?" is data collected)
+    "cookies": r"\bcookies?\b|\btrack\w*(?! (?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|position))\b)|"
+               r"\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     # not data received from third parties ("do they get my details from third parties?": data collected)
     "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|(?<!from )\bthird[- ]part\w*|"
                r"\bgive (?:\w+ ){0,3}to\b|\bhand\w* (?:\w+ ){0,3}over\b|"
@@ -120,10 +124,13 @@ _CUES = {
     # recording" is kept is no such question)
     "data-collected": r"\b(?:calls?|phone|voice|chats?)\b.{0,40}\brecord(?:s|ed)?\b|"
                       r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
+                      # "Which companies keep a note of my job title?", "…track where I am, like my location?"
+                      r"\b(?:keep|keeps|make|makes|take|takes)\s+(?:a\s+)?(?:note|notes|record|records)\s+of\s+(?:my|our)\b|"
+                      r"\btrack\w* (?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|position))\b|"
                       r"\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b|"
                       # "Does Core Office IT combine third-party data with what it has on me?"
-                      r"\bcombin\w* (?:[\w-]+ ){0,3}?(?:data|information|details|info)\b|"
+                      r"\b(?:combin|merg)\w* (?:[\w-]+ ){0,3}?(?:data|information|details|info)\b|"
                       # "do they check my creditworthiness?": financial data about a person, collected
                       r"\bcredit\s*(?:checks?|worth\w*|scor\w*|histor\w*|ratings?|references?|searches?)\b|\bcreditworth\w*|"
                       # "do they get financial information about me from third parties?"
@@ -134,7 +141,10 @@ _CUES = {
                 # "What does Centerprise International do with my personal information?"
                 r"\bwhat (?:do|does|will|would|can|could) (?:\w+ ){0,3}?do with (?:my|our|your|the|this) (?:\w+ )?"
                 r"(?:data|information|details|info)\b|"
-                r"\bmarketing\b|\bnewsletters?\b|"
+                r"\bmarketing\b|\bnewsletters?\b|\bpromos?\b|\bpromotion(?:s|al)\b|"
+                # "Will they email me about products they reckon I'd be interested in?"
+                r"\b(?:e-?mail|contact|send|text|call|ring)\w*\s+(?:me|us)\s+(?:\w+\s+)?(?:about|with)\s+(?:\w+\s+){0,3}?"
+                r"(?:products?|services?|offers?|promotions?|deals?|events?)\b|"
                 r"\bwhy (?:do|does)\b|"
                 # "How does 23Technology use my personal information?"
                 r"\bhow (?:do|does|will|would|can|could) (?:\w+ ){1,3}?use (?:my|our|your|the|this|their) (?:\w+ )?"

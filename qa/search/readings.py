@@ -125,8 +125,13 @@ _DISCLAIMS = re.compile(rf"\b(?:no|not|cannot|can't|can’t|never)\b[^.;]{{0,80}
 # receive such information": a way to refuse it answers "no", unless the sentence says it goes on regardless.
 _ASKS_AFTER_REFUSING = re.compile(
     r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b[^?]{0,50}?\b(?:after|once|if|when|even\s+(?:if|after|though))\s+"
-    r"(?:i|we)\s+(?:have\s+|'ve\s+|’ve\s+)?(?:opt\w*[- ]out|unsubscrib\w*|object\w*|withdr[ae]w\w*|"
-    r"ask\w*\s+(?:\w+\s+){0,2}?to\s+stop|sa(?:y|id)\s+no|refus\w*)", re.IGNORECASE)
+    r"(?:i|we)(?:\s+have\s+|'ve\s+|’ve\s+|\s+)(?:opt\w*[- ]out|unsubscrib\w*|object\w*|withdr[ae]w\w*|"
+    r"ask\w*\s+(?:\w+\s+){0,2}?to\s+stop|sa(?:y|id)\s+no|refus\w*)|"
+    # "I hit unsubscribe on 23T's marketing emails. Will they just carry on sending me promos anyway?"
+    r"\b(?:i|we)(?:\s+have\s+|'ve\s+|’ve\s+|\s+just\s+|\s+already\s+|\s+)(?:(?:hit|click\w*|press\w*|used)\s+(?:the\s+)?"
+    r"unsubscrib\w*|opt\w*[- ]out|unsubscrib\w*|withdr[ae]w\w*)\b[^.!?]*[.!;]\s+[^?]*?\b(?:keep|keeps|continu\w*|still|"
+    r"carry\s+on)\b",
+    re.IGNORECASE)
 _OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+"
                              r"(?:no\s+longer\s+)?receive\b|\bstop\s+(?:receiving|sending)\b|\bwithdraw\w*",
                              re.IGNORECASE)
@@ -162,7 +167,12 @@ _ONLY_THAT = re.compile(r"\bonly\b(?!\s+(?:if|when|where|until)\b)|\bnothing\s+(
 # contact you": a denial that hinges on consent says consent is needed, unless it says none is ("we do not need your
 # consent to…").
 _ASKS_CONSENT = re.compile(r"\b(?:need|require|ask|get|obtain|seek)\w*\s+(?:[\w'’]+\s+){0,2}?(?:consent|permission)\b|"
-                           r"\b(?:have|need)\s+to\s+opt[- ]?in\b", re.IGNORECASE)
+                           r"\b(?:have|need)\s+to\s+opt[- ]?in\b|"
+                           # "Which of them only send marketing if I've opted in?"
+                           r"\bonly\b[^?]{0,60}?\b(?:if|when|once|after)\s+(?:i|we)(?:\s+have\s+|'ve\s+|’ve\s+|\s+)"
+                           r"(?:opt\w*[- ]?in|consent\w*|agree\w*|(?:given|give)\s+(?:my\s+|our\s+)?"
+                           r"(?:consent|permission))",
+                           re.IGNORECASE)
 _NAMES_CONSENT = re.compile(r"\bconsent\w*|\bpermission\b|\bopt(?:s|ed)?[- ]?in\b", re.IGNORECASE)
 _NO_CONSENT_NEEDED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:need|require|ask|seek|obtain)\w*\s+"
                                 r"(?:\w+\s+){0,2}?(?:consent|permission)\b", re.IGNORECASE)

@@ -16,10 +16,13 @@ from qa.search.terms import STOP_WORDS
 COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|that|their|any|it|data)\b)"
                 r"(?:[\w&.'-]+\s+){1,4}?(?:is|are|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
                 r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
-                r"(?:sold|bought|acquired|taken\s+over)\b|\bmerge[sd]?\b|\bmergers?\b|\bacquisitions?\b|\btakeover\b|"
+                r"(?:sold|bought|acquired|taken\s+over)\b|"
+                # (not data merged: "Do any of them merge info they get about me … with what they already hold?")
+                r"\bmerge[sd]?\b(?!\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|info|records)\b)|"
+                r"\bmergers?\b|\bacquisitions?\b|\btakeover\b|"
                 # "Which companies say they might sell the business with my data?"
                 r"\b(?:sell|sells|selling|buy|buys|buying)\s+(?:the|their|its|our|your|a)\s+(?:\w+\s+)?"
-                r"(?:business|company|firm)\b")
+                r"(?:business|company|firm)\b(?!['’]s)")  # not "My employer buys CloudSentric's services"
 
 # A question asking whether security is guaranteed or absolute, and the words a policy gives to it (see
 # `qa.search.readings.asked_verdict`: a policy denying it answers "no").
@@ -117,6 +120,16 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"record\w*|\bcall\s+recordings?\b",
          r"\brecord\w*\b[^.;]{0,60}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,60}\brecord\w*|"
          r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*"),
+        # old equipment disposed of ("When Core Office replaces our old office PCs, do they securely wipe or destroy
+        # the hard drives?")
+        (r"\b(?:wip\w*|destroy\w*|shred\w*|dispos\w*|recycl\w*)\b[^?]{0,40}?\b(?:hard\s*drives?|disks?|drives|devices?|"
+         r"equipment|laptops?|computers?|PCs?|hardware|machines?)\b|\b(?:hard\s*drives?|disks?)\b[^?]{0,40}?"
+         r"\b(?:wip\w*|destroy\w*|shred\w*|dispos\w*)",
+         r"\bwip(?:e|ed|es|ing)\b|\bdestr(?:oy|oyed|uction)\b|\bshred\w*|\bdispos\w*|\brecycl\w*|\bhard\s*drives?\b|"
+         r"\bdisks?\b|\bsanitis\w*|\bsanitiz\w*"),
+        # "If 23T loses my data in a hack, will they pay me compensation?"
+        (r"\bcompensat\w*|\breimburs\w*|\bpay\s+(?:me|us)\s+(?:\w+\s+)?(?:damages|back)\b|\bdamages\b",
+         r"\bcompensat\w*|\bdamages\b|\breimburs\w*|\brefund\w*|\bliab\w*"),
         (r"\bcctv\b|\b(?:security|surveillance)\s+cameras?\b",
          r"\bcctv\b|\bcameras?\b|\bsurveillance\b|\bclosed[- ]circuit\b|\bvideo\s+monitoring\b"),
         (r"\bjob\s+applic\w*|\bapplicants?\b|\brecruit\w*|\bcandidates?\b|\bcvs?\b|\br[ée]sum[ée]s?\b",
@@ -272,7 +285,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # recordings)
         (r"\bscreen\s*(?:record\w*|shar\w*|captur\w*|shots?)|\brecord\w*\s+(?:\w+\s+)?screens?\b",
          r"\bscreens?\b"),
-        (r"\b(?:die|dies|died|death|dead|deceased)\b|\bpass(?:es|ed)?\s+away\b",
+        # a person's death, not a thing's ("My laptop from 23T has died")
+        (r"\b(?:death|deceased)\b|\bpass(?:es|ed)?\s+away\b|\b(?:I|I'm|I’m|me|he|she|they|someone|somebody|"
+         r"anyone|person|relatives?|husband|wife|partner|spouse|father|dad|mother|mum|mom|parents?|son|daughter|"
+         r"child|family|user|customer|owner|director|employee)\s+(?:\w+\s+){0,2}?(?:die|dies|died|dead)\b",
          r"\b(?:die|dies|died|death|dead|deceased|bereave\w*)\b|\bnext\s+of\s+kin\b|\bpass(?:es|ed)?\s+away\b"),
         (r"\bbug\s+bount\w*|\bvulnerabilit\w*\s+disclos\w*|\bresponsible\s+disclosure\b",
          r"\bbug\s+bount\w*|\bvulnerabilit\w*|\bresponsible\s+disclosure\b|\bsecurity\s+researchers?\b"),
@@ -280,8 +296,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\banonym\w*|\bpseudonym\w*|\bde-?identif\w*|\baggregat\w*"),
         (r"\bimpact\s+assessments?\b|\bDPIAs?\b", r"\bimpact\s+assessments?\b|\bDPIAs?\b|\bprivacy\s+by\s+design\b"),
         # data put together with other data ("Does 23T combine data from third parties with its own?")
-        (r"\bcombin\w*\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|info)\b",
-         r"\bcombin\w*\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|records)\b|\b(?:data|information)\b[^.;]{0,60}?"
+        (r"\b(?:combin|merg)\w*\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|info)\b",
+         r"\b(?:combin|merg)\w*\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|records)\b|\b(?:data|information)\b[^.;]{0,60}?"
          r"\b(?:combined|merged)\b"),
         # kinds of cookie by how long they last ("Does CT1 use persistent cookies?")
         (r"\b(?:persistent|session|permanent)\s+cookies?\b", r"\bpersistent\b|\bsession\b|\bpermanent\s+cookies?\b"),
@@ -407,11 +423,16 @@ SPELLED_OUT = {
     "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
     "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
     "isp": ("internet service provider", "internet provider"),
+    "pc": ("computer", "desktop", "laptop", "device"),
 }
 # Places a question may name in several words, read as one name (its key in SPELLED_OUT)
 _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),
            (re.compile(r"\bUnited\s+Kingdom\b|\bGreat\s+Britain\b"), "UK"),
            (re.compile(r"\bEuropean\s+Union\b"), "EU"), (re.compile(r"\bEuropean\s+Economic\s+Area\b"), "EEA"))
+# Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
+_USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
+                         r"resident|live|reside|residing|work|working)\s+in$|\b(?:I'm|I’m|I\s+am|we're|we’re|we\s+are)\s+from$",
+                         re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
 
 
@@ -429,7 +450,7 @@ def named_things(question: str) -> list[str]:
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
         if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
-                or word.lower() in STOP_WORDS:
+                or word.lower() in STOP_WORDS or _USER_PLACE.search(before):
             continue
         # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,
         # "Facebook|Google"

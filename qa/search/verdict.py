@@ -46,7 +46,8 @@ _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my
 # "if i ring concero will they record the call?": a condition with no comma, then the question (no question
 # word between: "if I leave how long will they keep it?" asks how long)
 _CONDITION_YES_NO = re.compile(
-    rf"^\s*(?:if|when|once|after|before|whenever)\s+(?:i|we|you|my|our|a|an|the|someone)\b"
+    # (or a company: "if core office can't fix my sage accounts problem could they pass my info on to sage?")
+    rf"^\s*(?:if|when|once|after|before|whenever)\s+(?!(?:{_AUXILIARY})\b)[\w'’-]+\b"
     rf"(?:(?!\b(?:how|what|who|where|why|which|when)\b)[^?,;:])*?\s(?:{_AUXILIARY})\s+"
     r"(?:they|it|you|we|i|he|she|there|my|the|this|that)\b", re.IGNORECASE)
 
@@ -66,7 +67,13 @@ def question_kind(question: str) -> str:
     if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|why|which)\b", text, re.I) and \
             not re.match(r"^\s*when\s+(?:will|would|do|does|did|is|are|can|could|should)\b", text, re.I):
         return YES_NO
-    return YES_NO if _CONDITION_YES_NO.match(text) else OPEN
+    return YES_NO if _CONDITION_YES_NO.match(text) or _TAG_QUESTION.search(text) else OPEN
+
+
+# "CT1 can guarantee my data is completely safe when I send it to them online, right?": a statement put as a question
+_TAG_QUESTION = re.compile(r"[,;]\s*(?:right|correct|yes|true|surely|(?:is|are|do|does|did|can|will|would|has|have)"
+                           r"(?:n't|n’t)\s+(?:it|they|he|she|that|there|i|we)|is\s+(?:that|this)\s+(?:right|correct|"
+                           r"true|so))\s*\?+\s*$", re.IGNORECASE)
 
 
 # A question asking whether a company does NOT do something ("Which companies don't sell my data?", "Does Concero
@@ -240,6 +247,12 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"free)\b",
                 re.IGNORECASE),
      re.compile(r"\b(?:charg\w*|fees?|free\s+of\s+charge|costs?|at\s+no\s+cost|payment)\b", re.IGNORECASE)),
+    # "How much is the 'prescribed fee' CloudSentric charges for a copy of my data?": an amount, or none charged
+    ("amount",
+     re.compile(r"\bhow\s+much\b[^?]{0,60}?\b(?:fee|fees|charg\w*|cost\w*|pay)\b|\bwhat\s+(?:is|are|'s|’s)\s+(?:the\s+)?"
+                r"(?:\w+\s+){0,2}?(?:fee|charge|cost|price)\s+(?:of|for)\b", re.IGNORECASE),
+     re.compile(r"[£€$]\s?\d|\b\d+(?:\.\d+)?\s*(?:pounds|GBP|euros?|EUR|dollars|USD)\b|\bfree\s+of\s+charge\b|"
+                r"\bno\s+(?:fee|charge|cost)\b|\bat\s+no\s+cost\b|\bfree\b", re.IGNORECASE)),
     ("phone number",
      re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
                 r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
@@ -316,13 +329,21 @@ def demanded(question: str) -> tuple[re.Pattern, ...]:
 # whatever they want with it", "can anyone who works there see it", "are my rights absolute") is answered
 # "no" by a sentence that limits it ("only for specified purposes", "except as described", "restrict access").
 _UNLIMITED = re.compile(
-    r"\b(?:whatever|whoever|wherever|whenever|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b"
+    r"\b(?:whatever|whoever|wherever|whenever|however|anything|anyone|anybody|any\s+\w+(?:\s+\w+)?)\b[^?]{0,40}?\b"
     r"(?:it|they|he|she)\s+(?:likes?|wants?|wishes?|chooses?|pleases?)\b|\bfor\s+anything\b|\bfor\s+any\s+reason\b|\banyone\s+(?:who\s+works|at|in)\b|"
     r"\babsolute\b|\bunlimited\b|\bwithout\s+(?:any\s+)?limits?\b|\bno\s+matter\s+what\b|"
-    # "Can CT1's service providers use my data for their own marketing?"
-    r"\b(?:for|in)\s+their\s+own\s+(?:\w+\s+)?(?:purposes?|marketing|uses?|benefit|ends|business|advertising)\b|"
-    # "do they keep my data longer than necessary?"
-    r"(?<!\bno\s)\b(?:longer|more)\s+than\s+(?:is\s+)?(?:necessary|needed|required|(?:it|they)\s+needs?(?:\s+to)?)\b|"
+    # "…use my data however they like without any legal reason?"
+    r"\bwithout\s+(?:any\s+|a\s+)?(?:legal\s+|lawful\s+|good\s+|valid\s+)?(?:reason|basis|grounds?)\b|"
+    # "Can CT1's service providers use my data for their own marketing?", "…use them for its own purposes?"
+    r"\b(?:for|in)\s+(?:their|its)\s+own\s+(?:\w+\s+)?(?:purposes?|marketing|uses?|benefit|ends|business|advertising)\b|"
+    # "do they keep my data longer than necessary?", "…hand its vendors more of my data than they actually need?"
+    r"(?<!\bno\s)\b(?:longer|more)\s+(?:of\s+(?:my|our|the)\s+(?:\w+\s+)?)?than\s+(?:is\s+)?(?:(?:it|they)\s+)?"
+    r"(?:actually\s+|really\s+|strictly\s+)?(?:necessary|needed|required|needs?)\b|"
+    # "Do they hand that company my whole customer file?", "…get to see all of my personal details?", "…anything
+    # from us beyond our contact details?"
+    r"(?<!\bI\s)(?<!\bwe\s)\b(?:see|access|get|gets|have|hand|hands|give|gives|share|shares|pass|passes|send|sends)\s+(?:\w+\s+){0,3}?"
+    r"(?:all\s+(?:of\s+)?(?:my|our)\b|(?:my|our)\s+(?:whole|entire|complete)\b)|"
+    r"\banything\s+(?:\w+\s+){0,3}?(?:beyond|besides|other\s+than|more\s+than)\b|\banything\s+else\b|"
     # "for a reason that isn't in their privacy statement", "does it ignore the restrictions…"
     r"\b(?:isn't|is\s+not|aren't|are\s+not|not)\s+(?:in|covered\s+by|described\s+in|listed\s+in|set\s+out\s+in)\s+"
     r"(?:their|the|its|this|our)\s+(?:\w+\s+)?(?:policy|statement|notice)\b|\b(?:ignore|disregard|override)\w*\b",

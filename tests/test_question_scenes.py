@@ -1,0 +1,125 @@
+"""What a user's scene says and what it asks (7 December batch, from 182 helper-written questions over the seed
+policies): excess ("more than they need", "my whole file"), the user's own place, a thing that "died", an amount,
+merging data, consent asked as "only if I've opted in", a refusal told before the question (unit tests)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.search.cues import cued_topics
+from qa.search.readings import asked_verdict
+from qa.search.specific import COMPANY_SOLD, named_things, specific_things, unmentioned, unwritten
+from qa.search.verdict import NO, YES, YES_NO, asks_unlimited, demanded, question_kind
+
+TOPICS = ["data-collected", "sharing", "access", "cookies", "retention", "security", "erasure"]
+
+
+@pytest.mark.parametrize("question", [
+    "Does 23T hand its vendors more of my data than they actually need?",
+    "Do the outside companies Core Office works with get to see all of my personal details?",
+    "Concero uses an outside company to take my payments. Do they hand that company my whole customer file?",
+    "Would that subcontractor get anything from us beyond our contact details?",
+    "can ct1 just use my data however they like without any legal reason?",
+    "Could that contractor use them for its own purposes, like its own marketing?",
+])
+def test_asking_for_more_than_a_limit_is_asking_whether_use_is_unlimited(question):
+    assert asks_unlimited(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Can I see all of my data?", "Can we get all our data back?", "Does CT1 share my data?",
+    "Will Concero delete all of my data when I leave?",
+])
+def test_the_user_asking_for_all_of_their_data_asks_no_limit(question):
+    assert not asks_unlimited(question)
+
+
+def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():
+    assert named_things("I'm based in France. Do I have any right to see the data CloudSentric keeps on me?") == [
+        "CloudSentric"]
+    assert named_things("We live in Spain. Does Concero send data to France?") == ["Concero", "France"]
+    assert named_things("Does Concero get data from Google?") == ["Concero", "Google"]
+
+
+def test_a_pc_is_written_as_a_computer():
+    assert not unwritten(["PC"], "we may collect information on the devices you use, such as your computer")
+    assert unwritten(["PC"], "we may collect your name and email address")
+
+
+def test_a_death_is_a_persons_not_a_things():
+    death = "We will release a deceased customer's data to the executor."
+    assert not specific_things("My laptop from 23T has died and I've sent it in. Will they use my data to fix it?")
+    for question in ("What happens to my data if I die?", "Does Concero keep my data after my husband died?",
+                     "What happens to my account after my death?"):
+        things = specific_things(question)
+        assert things and unmentioned(things, "We keep your data for six years.") and not unmentioned(things, death)
+
+
+def test_buying_a_companys_services_is_not_buying_the_company():
+    import re
+
+    sold = re.compile(COMPANY_SOLD, re.IGNORECASE)
+    assert not sold.search("My employer buys the company's services. Might it hold data about me?")
+    assert sold.search("What happens to my data if someone buys the company?")
+    assert not sold.search("Do any of them merge info they get about me with what they already hold?")
+    assert sold.search("What happens to my data if they merge with another firm?")
+
+
+def test_merging_data_asks_what_is_collected_and_must_be_written():
+    question = "Do any of them merge info they get about me from other sources with what they already hold on me?"
+    assert "data-collected" in cued_topics(question, TOPICS)
+    things = specific_things(question)
+    assert unmentioned(things, "We may share your data with merger partners.")
+    assert not unmentioned(things, "We may combine this data with information we already have about you.")
+
+
+def test_how_much_a_fee_is_asks_for_an_amount():
+    asked = demanded("How much is the 'prescribed fee' CloudSentric charges for a copy of my data?")
+    amount = [p for p in asked if p.search("a fee of £10") and not p.search("for a prescribed fee")]
+    assert amount, "an amount is asked for"
+    assert any(p.search("This is free of charge.") for p in amount)
+    assert not [p for p in demanded("How much data do they keep?") if p.search("£10")]
+
+
+def test_compensation_must_be_written():
+    things = specific_things("If 23T loses my data in a hack, will they pay me compensation?")
+    assert things and unmentioned(things, "Your data is protected with encryption.")
+    assert not unmentioned(things, "We are not liable for any loss of data.")
+
+
+def test_marketing_only_after_opting_in_asks_whether_consent_is_needed():
+    sentence = "If you have not opted in to our marketing process, we will not contact you with any marketing material."
+    assert asked_verdict("Which of them only send marketing if I've opted in?", NO, sentence) == YES
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("I hit unsubscribe on 23T's marketing emails. Will they just carry on sending me promos anyway?", NO),
+    ("Will they keep emailing me after I've opted out?", NO),
+    ("Will they keep emailing me?", YES),
+    ("can i opt out of letting them collect data and still use the app?", YES),  # no refusal before the question
+])
+def test_a_refusal_told_before_the_question_is_one_the_question_asks_after(question, verdict):
+    sentence = "We respect your choice, and we will stop sending you promotional emails once you unsubscribe."
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
+def test_a_condition_naming_the_company_then_a_yes_no_question():
+    assert question_kind("if core office can't fix my sage accounts problem could they pass my info on to sage?") \
+        == YES_NO
+    assert question_kind("When will they delete my data?") != YES_NO
+
+
+def test_fixing_wrong_details_asks_for_correction_and_keeping_a_note_what_is_collected():
+    assert "access" in cued_topics("CT1 has an old phone number for me that's wrong now. Can I get them to fix it?",
+                                   TOPICS)
+    assert "data-collected" in cued_topics("Which companies keep a note of my job title?", TOPICS)
+    where = cued_topics("Do any of these companies track where I am, like my location?", TOPICS)
+    assert "data-collected" in where and "cookies" not in where
+    assert "cookies" in cued_topics("Do they track which pages I visit?", TOPICS)
+
+
+def test_wiping_old_equipment_must_be_written():
+    things = specific_things("When Core Office replaces our old office PCs, do they securely wipe or destroy the hard drives?")
+    assert things and unmentioned(things, "We keep your data secure with encryption.")
+    assert not unmentioned(things, "Old hard drives are securely destroyed.")
+    assert not specific_things("Can I ask them to wipe my data?")
