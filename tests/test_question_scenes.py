@@ -123,3 +123,63 @@ def test_wiping_old_equipment_must_be_written():
     assert things and unmentioned(things, "We keep your data secure with encryption.")
     assert not unmentioned(things, "Old hard drives are securely destroyed.")
     assert not specific_things("Can I ask them to wipe my data?")
+
+
+def test_an_address_the_user_wrote_to_names_nothing_and_asks_for_nothing():
+    question = "I emailed DPO@centerprise.co.uk asking them to delete everything. Are they allowed to take three months?"
+    assert "DPO" not in named_things(question)
+    assert not demanded(question)
+
+
+def test_a_cv_is_written_as_a_job_application():
+    assert not unwritten(["CV"], "We process your data to review any job applications sent to us.")
+
+
+def test_a_time_ago_in_the_story_is_no_length_of_time_asked():
+    assert not specific_things("I sent my data request form six weeks ago. Are they allowed to take this long?")
+    assert specific_things("Do they keep my data for 7 years?")
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Are they allowed to take three months over it?", NO),
+    ("I sent my completed data request form back six weeks ago and still nothing. Are they allowed to take this long?",
+     NO),
+    ("Could it take two weeks?", YES),
+])
+def test_the_time_a_company_may_take_is_compared_with_the_limit_it_gives(question, verdict):
+    sentence = "We will respond to any request as soon as possible, certainly within 1 calendar month of receiving it."
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
+@pytest.mark.parametrize("question, sentence", [
+    ("Will Concero's privacy notice stay the same from now on?", "However, this policy will change and evolve."),
+    ("Once I've signed up, is CloudSentric's privacy policy locked in for good?",
+     "CloudSentric may update the terms of this policy from time to time."),
+    ("Do I have to wait until our support contract with CT1 ends before I can stop getting their marketing emails?",
+     "You can opt out of marketing emails at any time by using the unsubscribe link."),
+])
+def test_a_policy_that_changes_or_a_choice_open_at_any_time_denies_the_question(question, sentence):
+    assert asked_verdict(question, YES, sentence) == NO
+    assert asked_verdict("Will they send me marketing emails?", YES, sentence) == YES
+
+
+def test_keeping_data_after_it_is_no_longer_needed_asks_whether_keeping_is_unlimited():
+    assert asks_unlimited("does ct1 hang on to personal data even after they no longer need it?")
+
+
+@pytest.mark.parametrize("question, written", [
+    ("When CloudSentric decides whether to give us credit terms, is that decision made automatically by a computer?",
+     None),
+    ("If we switch provider, can we get CloudSentric to give us our data in a format we can take to the new company?",
+     "the right to receive your data in a structured, commonly used and machine-readable format"),
+    ("Do 23T staff get any data protection training?", "All our staff receive data protection training."),
+    ("r they cyber essentials certified", "We are Cyber Essentials certified."),
+    ("can ct1 remote into my pc w/o asking me first??", "Our engineers may access your computer remotely."),
+])
+def test_details_and_things_a_policy_must_write(question, written):
+    unsaid = "We use your data to provide our services and keep it secure."
+    if written is None:  # a detail asked for: automated decisions
+        assert demanded(question) and not any(d.search(unsaid) for d in demanded(question))
+        return
+    things = specific_things(question)
+    assert things and unmentioned(things, unsaid) and not unmentioned(things, written)

@@ -68,7 +68,7 @@ from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
 from qa.search.spelling import respelled
-from qa.search.terms import key_terms, term_counts
+from qa.search.terms import key_terms, term_counts, without_addresses
 from qa.search.verdict import (
     OPEN,
     PLACE,
@@ -185,7 +185,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     settings = engine.settings
     depth = max(k, settings.rerank_depth_single if len(scope) == 1 else settings.rerank_depth_multi) if reranker else (
         k if len(scope) == 1 else max(1, min(k, 3)))
-    plain = without_names(interpreted, routed, engine.policies, [t for t, _ in match.corrections])
+    plain = without_names(without_addresses(interpreted), routed, engine.policies, [t for t, _ in match.corrections])
     terms = key_terms(plain, [engine.policies[p].name for p in scope if p in engine.policies])
     asked = _asked(engine, interpreted, practice, accepts)
     kwargs = {"retriever": retriever} if retriever else {}

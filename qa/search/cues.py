@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from qa.search.specific import COMPANY_SOLD
+from qa.search.terms import without_addresses
 from qa.search.verdict import ASKS_PHONE_NUMBER, ASKS_PLACE
 
 # Keys are the practice model's topic ids.
@@ -177,6 +178,7 @@ def reason_guard(question: str) -> Callable[[str], bool] | None:
 def cued_topics(question: str, known: Sequence[str]) -> list[str]:
     """The practices (among `known`) a question names outright, in `known` order; asked why something is done,
     the purposes rather than what is collected or shared (`_ASKS_WHY`)."""
+    question = without_addresses(question)
     cued = [t for t in known if t in _CUE_PATTERNS and _CUE_PATTERNS[t].search(question)]
     if "purposes" in known and _ASKS_WHY.search(question):
         cued = [t for t in known if t == "purposes" or (t in cued and t not in _WHAT_IS_DONE)]

@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN, periods
+from qa.search.lengths import TAKING, days_in, periods
+from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without
@@ -178,6 +179,18 @@ _NO_CONSENT_NEEDED = re.compile(r"\b(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:need|
                                 r"(?:\w+\s+){0,2}?(?:consent|permission)\b", re.IGNORECASE)
 
 
+_ASKS_UNCHANGED = re.compile(r"\b(?:stay|remain|be\s+kept|kept)\s+(?:exactly\s+)?(?:the\s+)?same\b|\bnever\s+(?:be\s+)?"
+                             r"chang\w*|\blocked\s+in\b|\bfor\s+good\b|\bset\s+in\s+stone\b|\bfixed\s+for\s+ever\b",
+                             re.IGNORECASE)
+_CHANGES = re.compile(r"\b(?:chang|updat|modif|amend|revis|evolv)\w*", re.IGNORECASE)
+_ASKS_WAIT = re.compile(r"\b(?:have|need|got)\s+to\s+wait\b|\bwait\s+until\b|\bonly\s+(?:after|once)\s+(?:my|our|the)"
+                        r"\s+(?:\w+\s+){0,2}?(?:contract|subscription|service|account)\b", re.IGNORECASE)
+_ANY_TIME = re.compile(r"\bat\s+any\s+(?:time|point|later\s+time)\b|\bany\s+time\b", re.IGNORECASE)
+# a time limit the company gives itself ("certainly within 1 calendar month of receiving the request")
+_WITHIN = re.compile(r"\b(?:within|no\s+later\s+than|in\s+no\s+more\s+than)\s+(?:\w+\s+){0,3}?"
+                     r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
+
+
 def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     """`verdict` as the question's wording reads the deciding `sentence`, for a "yes" or "no":
     - whether it is free (`_ASKS_FREE`): free YES, a fee named NO;
@@ -206,6 +219,14 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return NO
     if verdict == YES and _ASKS_MORE.search(question) and _ONLY_THAT.search(sentence):
         return NO
+    if verdict == YES and _ASKS_UNCHANGED.search(question) and _CHANGES.search(sentence):
+        return NO  # "Will Concero's privacy notice stay the same from now on?" beside "this policy will change…"
+    if verdict == YES and _ASKS_WAIT.search(question) and _ANY_TIME.search(sentence):
+        return NO  # "Do I have to wait until our contract ends before I can stop…?" beside "…at any time"
+    if TAKING.search(question) and (within := _WITHIN.search(sentence)) and question_kind(question) == YES_NO:
+        asked, limit = days_in(question), days_in(within.group())
+        if asked is not None and limit is not None:  # "allowed to take three months?" beside "within 1 calendar month"
+            return NO if asked > limit else YES
     if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
         return NO if _DISCLAIMS.search(sentence) else YES
     if _ASKS_FREE.search(question):

@@ -9,7 +9,8 @@ import functools
 import re
 from collections.abc import Mapping, Sequence
 
-from qa.search.terms import STOP_WORDS
+from qa.search.lengths import periods
+from qa.search.terms import STOP_WORDS, without_addresses
 
 # A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
 # is sold?"), not about selling data ("will my data be sold?"): a business transfer.
@@ -127,6 +128,17 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:wip\w*|destroy\w*|shred\w*|dispos\w*)",
          r"\bwip(?:e|ed|es|ing)\b|\bdestr(?:oy|oyed|uction)\b|\bshred\w*|\bdispos\w*|\brecycl\w*|\bhard\s*drives?\b|"
          r"\bdisks?\b|\bsanitis\w*|\bsanitiz\w*"),
+        # moving one's data to another provider ("…give us our personal data in a format we can take to the new
+        # company?"); staff trained in data protection; a named UK certification; logging into a user's computer
+        (r"\bportab\w*|\bmachine[- ]readable\b|\b(?:format|file)\b[^?]{0,40}?\b(?:take|move|transfer|give|send)\w*\b"
+         r"[^?]{0,30}?\b(?:new|another|other|different)\s+(?:company|provider|supplier|service|firm)\b",
+         r"\bportab\w*|\bmachine[- ]readable\b|\bcommonly\s+used\b|\bstructured\b"),
+        (r"\b(?:staff|employees?|personnel|engineers?|workers?|team)\b[^?]{0,40}?\btrain(?:ed|ing)\b|\btrain(?:ed|ing)\b"
+         r"[^?]{0,40}?\b(?:staff|employees?|personnel|engineers?)\b",
+         r"\btrain(?:ed|ing|s)?\b"),
+        (r"\bcyber\s+essentials\b", r"\bcyber\s+essentials\b"),
+        (r"\bremote(?:ly)?\s+(?:in|into|access\w*|control\w*|log\w*|connect\w*|on|onto)\b|\bremote\s+(?:support|sessions?)\b",
+         r"\bremote\w*"),
         # "If 23T loses my data in a hack, will they pay me compensation?"
         (r"\bcompensat\w*|\breimburs\w*|\bpay\s+(?:me|us)\s+(?:\w+\s+)?(?:damages|back)\b|\bdamages\b",
          r"\bcompensat\w*|\bdamages\b|\breimburs\w*|\brefund\w*|\bliab\w*"),
@@ -360,21 +372,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     ))
 
 
-# A length of time a question names ("Do they keep my data for 7 years?"): a policy that never writes it, in
-# digits or words, does not say so ("we keep the recordings for 30 days" is no answer to it).
-_NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
-_PERIOD = re.compile(rf"\b(\d+|{'|'.join(_NUMBERS)})[\s-]*(day|week|month|year)s?\b", re.IGNORECASE)
-
-
-def periods(question: str) -> tuple[re.Pattern, ...]:
-    """How a policy writes each length of time `question` names: "7 years" as "7 years", "seven (7) years"…"""
-    found = []
-    for number, unit in _PERIOD.findall(question):
-        number = number.lower()
-        digits = str(_NUMBERS.index(number)) if number in _NUMBERS else number
-        words = _NUMBERS[int(digits)] if digits.isdigit() and int(digits) < len(_NUMBERS) else digits
-        found.append(re.compile(rf"\b(?:{digits}|{words})(?:\s*\(\d+\))?[\s-]*{unit.lower()}s?\b", re.IGNORECASE))
-    return tuple(found)
 
 
 # One of two things asked ("cookies or web beacons", "my IP address or device IDs"): either answers, so neither is
@@ -424,6 +421,7 @@ SPELLED_OUT = {
     "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
     "isp": ("internet service provider", "internet provider"),
     "pc": ("computer", "desktop", "laptop", "device"),
+    "cv": ("curriculum vitae", "résumé", "resume", "job applic", "applicant", "recruit"),
 }
 # Places a question may name in several words, read as one name (its key in SPELLED_OUT)
 _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),
@@ -442,6 +440,7 @@ def named_things(question: str) -> list[str]:
     does not say anything about them. Company names are the caller's to remove first."""
     found: list[str] = []
     last = 0
+    question = without_addresses(question)
     for place, name in _PLACES:
         question = place.sub(name, question)
     for match in _NAME_TOKEN.finditer(question):

@@ -28,9 +28,17 @@ out over own same she should so some such than that the their theirs them then t
 through to too under until up very was we were what when where which while who whom why will with would you
 your yours yourself company companies policy policies privacy personal personally data information info details they
 identifiable identifying identify pii app apps easily
-them their ever still really please tell know let ok okay get got
+them their ever still really please tell know let ok okay get got stuff thing things
 """.split())
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]+")
+# An email or web address a user writes ("I emailed DPO@centerprise.co.uk asking them to delete…"): where they wrote,
+# not a name or a detail they ask for
+_ADDRESS = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\bhttps?://\S+|\bwww\.\S+", re.IGNORECASE)
+
+
+def without_addresses(question: str) -> str:
+    """`question` with its email and web addresses blanked (same length, so offsets still hold)."""
+    return _ADDRESS.sub(lambda m: " " * len(m.group()), question)
 
 
 def key_terms(question: str, names: Sequence[str] = ()) -> list[str]:

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from qa.search.quotes import lead_in_of
+from qa.search.terms import without_addresses
 
 YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
 VERDICTS = (YES, NO, STATED, NOT_STATED)
@@ -303,7 +304,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # (`PLACE`: the sentence quoted is one that gives it, where one states the practice: `qa.search.marking`)
     ("place", ASKS_PLACE, PLACE),
     ("automated decisions",
-     re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b",
+     # "…is that decision made automatically by a computer?"
+     re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b|"
+                r"\bdecid\w*\b[^?]{0,60}?\b(?:automatic\w*|by\s+(?:a\s+)?(?:computer|machine|algorithm)s?)\b|"
+                r"\bdecision\w*\b[^?]{0,40}?\b(?:automatic\w*|by\s+(?:a\s+)?(?:computer|machine|algorithm)s?)\b",
                 re.IGNORECASE),
      # "automatically collect technical data" is no automated decision, nor is portability's "carried out by
      # automated means" (a decision named beside it is)
@@ -322,6 +326,7 @@ APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS if name 
 
 def demanded(question: str) -> tuple[re.Pattern, ...]:
     """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
+    question = without_addresses(question)  # "I emailed DPO@centerprise.co.uk…" asks for no DPO
     return tuple(gives for _, asks, gives in DETAILS if asks.search(question))
 
 
@@ -336,6 +341,8 @@ _UNLIMITED = re.compile(
     r"\bwithout\s+(?:any\s+|a\s+)?(?:legal\s+|lawful\s+|good\s+|valid\s+)?(?:reason|basis|grounds?)\b|"
     # "Can CT1's service providers use my data for their own marketing?", "…use them for its own purposes?"
     r"\b(?:for|in)\s+(?:their|its)\s+own\s+(?:\w+\s+)?(?:purposes?|marketing|uses?|benefit|ends|business|advertising)\b|"
+    # "does ct1 hang on to personal data even after they no longer need it?"
+    r"\b(?:after|once|when)\s+(?:they|it|he|she)\s+(?:no\s+longer|don't|do\s+not|doesn't|does\s+not)\s+need\b|"
     # "do they keep my data longer than necessary?", "…hand its vendors more of my data than they actually need?"
     r"(?<!\bno\s)\b(?:longer|more)\s+(?:of\s+(?:my|our|the)\s+(?:\w+\s+)?)?than\s+(?:is\s+)?(?:(?:it|they)\s+)?"
     r"(?:actually\s+|really\s+|strictly\s+)?(?:necessary|needed|required|needs?)\b|"
