@@ -183,3 +183,23 @@ def test_details_and_things_a_policy_must_write(question, written):
         return
     things = specific_things(question)
     assert things and unmentioned(things, unsaid) and not unmentioned(things, written)
+
+
+@pytest.mark.parametrize("question", [
+    "When they pass my data to their suppliers, which of these companies say they only hand over what is needed?",
+    "We've got an IT firm looking after our servers. Which of these companies say their engineers might get in?",
+    "If they change their privacy policy, which companies warn me before the change kicks in?",
+])
+def test_which_companies_after_a_clause_or_a_scene_asks_each_company(question):
+    assert question_kind(question) == YES_NO
+
+
+def test_a_question_word_first_stays_an_open_question():
+    assert question_kind("How long do they keep it, and which companies say so?") != YES_NO
+
+
+def test_a_mobile_app_must_be_written():
+    things = specific_things("Do any of these companies collect info about me through a mobile app?")
+    assert things and unmentioned(things, "We collect your name when you fill in our website form.")
+    assert not unmentioned(things, "If you use any of our mobile apps, we may use mobile analytics software.")
+    assert not specific_things("how secure is this mobile app?")  # the service asked about

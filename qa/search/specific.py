@@ -137,6 +137,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"[^?]{0,40}?\b(?:staff|employees?|personnel|engineers?)\b",
          r"\btrain(?:ed|ing|s)?\b"),
         (r"\bcyber\s+essentials\b", r"\bcyber\s+essentials\b"),
+        # "Do any of these companies collect info about me through a mobile app?"
+        # (not "this mobile app": the service the user is asking about)
+        (r"(?<!\bthis\s)(?<!\bthe\s)(?:\bmobile\s+app(?:s|lications?)?\b|\bphone\s+apps?\b|\bsmartphone\s+apps?\b)",
+         r"\bmobile\b|\bapps?\b|\bapplications?\b|\bsmartphones?\b"),
         (r"\bremote(?:ly)?\s+(?:in|into|access\w*|control\w*|log\w*|connect\w*|on|onto)\b|\bremote\s+(?:support|sessions?)\b",
          r"\bremote\w*"),
         # "If 23T loses my data in a hack, will they pay me compensation?"

@@ -63,6 +63,11 @@ def question_kind(question: str) -> str:
     last = re.split(r"(?<=[.!?])\s+|\s[-–—]\s", text)[-1] if text else text
     if last is not text and _YES_NO_START.match(last):
         return YES_NO
+    # "When they pass my data to their suppliers, which of these companies say…?", "We've got an IT firm looking
+    # after our servers. Which of these companies say…?": each company asked, after a clause or a scene
+    if not re.match(r"^\s*(?:what|how|who|where|why)\b", text, re.IGNORECASE) and \
+            any(_WHICH_DO.match(clause) for clause in re.split(r"(?<=[.!?,;:])\s+|\s[-–—]\s", text)[1:]):
+        return YES_NO
     # "When I log a call, might they pull diagnostics off my system?": a clause first, then the question; a
     # question word asks only when it opens the question itself ("When will they reply, do you know?" is rare).
     if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|why|which)\b", text, re.I) and \
