@@ -203,3 +203,21 @@ def test_a_mobile_app_must_be_written():
     assert things and unmentioned(things, "We collect your name when you fill in our website form.")
     assert not unmentioned(things, "If you use any of our mobile apps, we may use mobile analytics software.")
     assert not specific_things("how secure is this mobile app?")  # the service asked about
+
+
+def test_a_policy_keeping_data_only_in_the_uk_answers_for_any_other_place():
+    from qa.search.verdict import keeps_only_here, only_here_verdict
+
+    text = "As CloudSentric is a UK only based organisation the data is held in the UK only."
+    assert keeps_only_here(text) and not keeps_only_here("We use servers in the UK, EEA and USA.")
+    assert "international-transfers" in cued_topics("Will any of these companies put my data on servers in America?",
+                                                    ["international-transfers", "sharing"])
+    assert only_here_verdict("Will they put my data on servers in America?", ["international-transfers"], YES,
+                             text) == NO
+
+
+def test_will_misspelt_still_asks_yes_or_no():
+    from qa.search.spelling import respelled
+
+    question = respelled("wil core office email me an order confirmation when i buy somthing")
+    assert question.startswith("will ") and question_kind(question) == YES_NO

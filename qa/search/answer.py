@@ -66,7 +66,7 @@ from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
-from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
+from qa.search.specific import PLACES, SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
 from qa.search.spelling import respelled
 from qa.search.terms import key_terms, term_counts, without_addresses
 from qa.search.verdict import (
@@ -77,6 +77,7 @@ from qa.search.verdict import (
     affirmative,
     border_words,
     demanded,
+    keeps_only_here,
     label_for,
     negated_sentence,
     question_kind,
@@ -472,7 +473,8 @@ def _named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits
 def _unsaid(asked: _Asked, text: str) -> bool:
     """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
     not say (`specific.unwritten`, `specific.unmentioned`)."""
-    return bool(unwritten(asked.names, text)) or unmentioned(asked.specific, text)
+    names = asked.names if not keeps_only_here(text) else [n for n in asked.names if n.lower() not in PLACES]
+    return bool(unwritten(names, text)) or unmentioned(asked.specific, text)  # "…servers in America?": "UK only"
 
 
 def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:

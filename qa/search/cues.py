@@ -88,7 +88,7 @@ _CUES = {
                                r"\b(?:keep|kept|stor|hold|held|host|process)\w* (?:\w+ ){0,4}?(?:in|within|inside) "
                                r"(?:the )?(?:uk|eea|eu|europe|united kingdom|britain|great britain|england)\b|"
                                # "do they send my data to the US?"
-                               r"\b(?:send|sent|transfer|move|stor|host|process|keep)\w* (?:\w+ ){0,4}(?:to|in) "
+                               r"\b(?:send|sent|transfer|move|stor|host|process|keep|put)\w* (?:\w+ ){0,4}(?:to|in|on) "
                                r"(?:the )?(?:u\.s\.|(?:(?-i:US|USA|U\.S\.)|united states|america|india|china|canada|"
                                r"australia|another country|other countries|third countries)\b)|"
                                # "where is my data stored?", "where do they keep it?": in which country

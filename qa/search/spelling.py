@@ -10,7 +10,8 @@ _RIGHT = {
     # question words
     "dose": "does", "doese": "does", "dosent": "doesn't", "doesnt": "doesn't", "dont": "don't", "wont": "won't",
     "cant": "can't", "isnt": "isn't", "waht": "what", "wat": "what", "wich": "which", "whcih": "which",
-    "witch": "which", "hwo": "how", "whos": "who's", "wher": "where",
+    "witch": "which", "hwo": "how", "whos": "who's", "wher": "where", "wil": "will", "wud": "would", "cud": "could",
+    "shud": "should", "thier": "their",
     # text speak ("whats cloudsentrics address")
     "whats": "what's", "wheres": "where's", "hows": "how's",
     # practices and what they act on

@@ -427,8 +427,14 @@ _ONLY_HERE = re.compile(
     re.IGNORECASE)
 _BEYOND = re.compile(r"\boutside\b|\bout\s+side\b|\babroad\b|\boverseas\b|\bother\s+countries\b|\bthird\s+countr\w*|"
                      r"\bto\s+(?:a\s+|any\s+|another\s+)?countr(?:y|ies)\b|\bbetween\s+countries\b|\bUSA\b|(?-i:\bUS\b)|"
-                     r"\bUnited\s+States\b|\bU\.S\.",
+                     r"\bUnited\s+States\b|\bU\.S\.|\bAmerica\b|\bAmerican\b",
                      re.IGNORECASE)
+
+
+def keeps_only_here(text: str) -> bool:
+    """Whether a policy's `text` says the data stays only in one place ("the data is held in the UK only"): it then
+    answers whether data goes to any other place, named or not."""
+    return _ONLY_HERE.search(text) is not None
 # A denial of sending data beyond: the negation bears on the sending ("we never transfer your data outside the UK",
 # "it is not stored overseas"), not on something else in the sentence ("laws outside the EEA may not protect it").
 _NOT_BEYOND = re.compile(
