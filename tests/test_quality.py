@@ -20,6 +20,9 @@ pytestmark = pytest.mark.integration
 GUARD_HIT3 = 0.907 - 0.02
 GUARD_MRR10 = 0.807 - 0.02
 GUARD_WRONG_NOT_STATED = 0.05
+# The guard levels were set on the golden set's first 437 lines; later lines (longer scenario questions written
+# by helpers, evals/README.md) are measured by `policyqa eval`, not guarded here.
+GUARDED_THROUGH = 437
 # Held-out PolicyQA policies (every 2nd question of the 6 test policies): hit@5 0.612 and MRR@10 0.402
 # on all of them, 4.3% wrongly "not stated"; the floors are 0.55, 0.35 and 10%.
 GUARD_HELDOUT_HIT5 = 0.55
@@ -36,6 +39,8 @@ def test_golden_set_does_not_regress(engine):
     assert engine.reranker is not None and engine.reranker.name == "policyqa-reranker"
     questions, problems = load_golden(ROOT / "evals" / "golden.jsonl", engine.policies)
     assert problems == []
+    questions = [q for q in questions if int(q.id[1:]) <= GUARDED_THROUGH]
+    assert len(questions) == GUARDED_THROUGH
     runs, _ = evaluate(engine, questions, [f"{DEFAULT_RETRIEVER}+rerank"], k=5)
     metrics = runs[0].metrics(5)
     assert metrics["hit@3"] >= GUARD_HIT3, metrics
