@@ -101,10 +101,11 @@ def test_sent_outside_the_eea_is_answered_by_where_the_policy_keeps_data(seed_in
 
 def test_the_united_states_is_the_usa_and_us_a_policy_writes(seed_index_dir, real_embedder):
     """Concero keeps data on servers in the "USA" and transfers it to "the US"; no other policy names the country
-    (CT1's "Usage data" no longer writes "USA")."""
+    (CT1's "Usage data" no longer writes "USA"), and CloudSentric, which holds "the data … in the UK only", denies
+    it without naming it."""
     engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
     verdicts = {row.policy: row.verdict for row in engine.answer("Which companies transfer data to the United States?").rows}
-    assert verdicts == {"concero": "yes", "ct1-technologies": "not_stated", "cloudsentric": "not_stated",
+    assert verdicts == {"concero": "yes", "ct1-technologies": "not_stated", "cloudsentric": "no",
                         "core-office-it": "not_stated", "23technology": "not_stated"}, verdicts
 
 

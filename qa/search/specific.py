@@ -376,8 +376,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     ))
 
 
-
-
 # One of two things asked ("cookies or web beacons", "my IP address or device IDs"): either answers, so neither is
 # a thing the policy must write, unless the other is a form of the same thing ("the police or other authorities").
 _OR_BEFORE = re.compile(r"((?:\S+\s+){1,4})or\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
