@@ -1,4 +1,4 @@
-"""What a user's scene says and what it asks (7 December batch, from 182 helper-written questions over the seed
+"""What a user's scene says and what it asks (6 December, second session: from 182 helper-written questions over the seed
 policies): excess ("more than they need", "my whole file"), the user's own place, a thing that "died", an amount,
 merging data, consent asked as "only if I've opted in", a refusal told before the question (unit tests)."""
 
