@@ -473,8 +473,11 @@ def _named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits
 def _unsaid(asked: _Asked, text: str) -> bool:
     """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
     not say (`specific.unwritten`, `specific.unmentioned`)."""
-    names = asked.names if not keeps_only_here(text) else [n for n in asked.names if n.lower() not in PLACES]
-    return bool(unwritten(names, text)) or unmentioned(asked.specific, text)  # "…servers in America?": "UK only"
+    # "…servers in America?" of a policy holding "the data … in the UK only": it answers for every place (the whole
+    # text is read for that only when a place is asked: a question over many policies reads each of them)
+    others = [n for n in asked.names if n.lower() not in PLACES]
+    names = others if len(others) < len(asked.names) and keeps_only_here(text) else asked.names
+    return bool(unwritten(names, text)) or unmentioned(asked.specific, text)
 
 
 def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:

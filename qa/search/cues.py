@@ -13,6 +13,9 @@ from qa.search.specific import COMPANY_SOLD
 from qa.search.terms import without_addresses
 from qa.search.verdict import ASKS_PHONE_NUMBER, ASKS_PLACE
 
+# Where the user is ("track where I am, like my location?"): data collected, not cookies
+_WHERE_I_AM = r"(?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|position))\b"
+
 # Keys are the practice model's topic ids.
 _CUES = {
     # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
@@ -69,8 +72,7 @@ _CUES = {
               r"(?<!with )\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) "
               r"(?:hold|holds|have|has|keep|keeps) (?:on|about) me\b",
     # (not where the user is: "Do any of these companies track where I am, like my location?" is data collected)
-    "cookies": r"\bcookies?\b|\btrack\w*(?! (?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|position))\b)|"
-               r"\banalytics\b|\bpixels?\b|\bweb beacons?\b",
+    "cookies": rf"\bcookies?\b|\btrack\w*(?! {_WHERE_I_AM})|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
     # not data received from third parties ("do they get my details from third parties?": data collected)
     "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|(?<!from )\bthird[- ]part\w*|"
                r"\bgive (?:\w+ ){0,3}to\b|\bhand\w* (?:\w+ ){0,3}over\b|"
@@ -127,7 +129,7 @@ _CUES = {
                       r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
                       # "Which companies keep a note of my job title?", "…track where I am, like my location?"
                       r"\b(?:keep|keeps|make|makes|take|takes)\s+(?:a\s+)?(?:note|notes|record|records)\s+of\s+(?:my|our)\b|"
-                      r"\btrack\w* (?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|position))\b|"
+                      rf"\btrack\w* {_WHERE_I_AM}|"
                       r"\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b|"
                       # "Does Core Office IT combine third-party data with what it has on me?"

@@ -124,12 +124,14 @@ _DISCLAIMS = re.compile(rf"\b(?:no|not|cannot|can't|can’t|never)\b[^.;]{{0,80}
 
 # "Will CloudSentric keep sending me marketing after I opt out?" beside "…may indicate … whether or not they wish to
 # receive such information": a way to refuse it answers "no", unless the sentence says it goes on regardless.
+# "I", "I have", "I've" before what the user did ("after I've opted out")
+_I_HAVE = r"(?:i|we)(?:\s+have|'ve|’ve)?\s+"
 _ASKS_AFTER_REFUSING = re.compile(
     r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b[^?]{0,50}?\b(?:after|once|if|when|even\s+(?:if|after|though))\s+"
-    r"(?:i|we)(?:\s+have\s+|'ve\s+|’ve\s+|\s+)(?:opt\w*[- ]out|unsubscrib\w*|object\w*|withdr[ae]w\w*|"
+    + _I_HAVE + r"(?:opt\w*[- ]out|unsubscrib\w*|object\w*|withdr[ae]w\w*|"
     r"ask\w*\s+(?:\w+\s+){0,2}?to\s+stop|sa(?:y|id)\s+no|refus\w*)|"
     # "I hit unsubscribe on 23T's marketing emails. Will they just carry on sending me promos anyway?"
-    r"\b(?:i|we)(?:\s+have\s+|'ve\s+|’ve\s+|\s+just\s+|\s+already\s+|\s+)(?:(?:hit|click\w*|press\w*|used)\s+(?:the\s+)?"
+    r"\b(?:i|we)(?:\s+have|'ve|’ve|\s+just|\s+already)?\s+(?:(?:hit|click\w*|press\w*|used)\s+(?:the\s+)?"
     r"unsubscrib\w*|opt\w*[- ]out|unsubscrib\w*|withdr[ae]w\w*)\b[^.!?]*[.!;]\s+[^?]*?\b(?:keep|keeps|continu\w*|still|"
     r"carry\s+on)\b",
     re.IGNORECASE)
@@ -170,7 +172,7 @@ _ONLY_THAT = re.compile(r"\bonly\b(?!\s+(?:if|when|where|until)\b)|\bnothing\s+(
 _ASKS_CONSENT = re.compile(r"\b(?:need|require|ask|get|obtain|seek)\w*\s+(?:[\w'’]+\s+){0,2}?(?:consent|permission)\b|"
                            r"\b(?:have|need)\s+to\s+opt[- ]?in\b|"
                            # "Which of them only send marketing if I've opted in?"
-                           r"\bonly\b[^?]{0,60}?\b(?:if|when|once|after)\s+(?:i|we)(?:\s+have\s+|'ve\s+|’ve\s+|\s+)"
+                           r"\bonly\b[^?]{0,60}?\b(?:if|when|once|after)\s+" + _I_HAVE +
                            r"(?:opt\w*[- ]?in|consent\w*|agree\w*|(?:given|give)\s+(?:my\s+|our\s+)?"
                            r"(?:consent|permission))",
                            re.IGNORECASE)

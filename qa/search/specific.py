@@ -426,7 +426,7 @@ SPELLED_OUT = {
     "cv": ("curriculum vitae", "résumé", "resume", "job applic", "applicant", "recruit"),
 }
 # Places a question may name (lower case), beyond the UK: a policy keeping data only in the UK denies each
-PLACES = frozenset({"usa", "us", "eu", "eea", "europe", "america", "india", "china", "canada", "australia", "ireland",
+PLACES = frozenset({"usa", "us", "eu", "eea", "europe", "india", "china", "canada", "australia", "ireland",
                     "france", "germany", "netherlands", "spain", "italy", "poland", "japan", "singapore", "russia"})
 # Places a question may name in several words, read as one name (its key in SPELLED_OUT)
 _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),

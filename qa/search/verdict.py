@@ -51,6 +51,10 @@ _CONDITION_YES_NO = re.compile(
     rf"^\s*(?:if|when|once|after|before|whenever)\s+(?!(?:{_AUXILIARY})\b)[\w'’-]+\b"
     rf"(?:(?!\b(?:how|what|who|where|why|which|when)\b)[^?,;:])*?\s(?:{_AUXILIARY})\s+"
     r"(?:they|it|you|we|i|he|she|there|my|the|this|that)\b", re.IGNORECASE)
+# "CT1 can guarantee my data is completely safe when I send it to them online, right?": a statement put as a question
+_TAG_QUESTION = re.compile(r"[,;]\s*(?:right|correct|yes|true|surely|(?:is|are|do|does|did|can|will|would|has|have)"
+                           r"(?:n't|n’t)\s+(?:it|they|he|she|that|there|i|we)|is\s+(?:that|this)\s+(?:right|correct|"
+                           r"true|so))\s*\?+\s*$", re.IGNORECASE)
 
 
 def question_kind(question: str) -> str:
@@ -74,12 +78,6 @@ def question_kind(question: str) -> str:
             not re.match(r"^\s*when\s+(?:will|would|do|does|did|is|are|can|could|should)\b", text, re.I):
         return YES_NO
     return YES_NO if _CONDITION_YES_NO.match(text) or _TAG_QUESTION.search(text) else OPEN
-
-
-# "CT1 can guarantee my data is completely safe when I send it to them online, right?": a statement put as a question
-_TAG_QUESTION = re.compile(r"[,;]\s*(?:right|correct|yes|true|surely|(?:is|are|do|does|did|can|will|would|has|have)"
-                           r"(?:n't|n’t)\s+(?:it|they|he|she|that|there|i|we)|is\s+(?:that|this)\s+(?:right|correct|"
-                           r"true|so))\s*\?+\s*$", re.IGNORECASE)
 
 
 # A question asking whether a company does NOT do something ("Which companies don't sell my data?", "Does Concero
