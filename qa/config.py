@@ -78,6 +78,11 @@ class RetrievalSettings:
     # each when several are (its cost grows with pairs). Set for that cost; no sweep of their quality is recorded.
     rerank_depth_single: int = 20
     rerank_depth_multi: int = 8
+    # A question over several policies ("Which companies…?") is answered by a policy only where its deciding
+    # sentence scores this (`qa.search.evidence.Decision.score`: cosine to the question, its words, the reranker's
+    # passages, practice strength; on the vectors of the model the practice model reads); a weaker one states the
+    # practice but not what was asked. Chosen on golden dev (0.85-1.1 swept; cells right 477 -> 509 of 690).
+    across_score: float = 1.0
 
     def __post_init__(self) -> None:
         for name in ("sentence_weight", "hybrid_weight"):

@@ -80,7 +80,7 @@ def test_json_metrics_are_in_range(index, capsys):
     assert report["settings"]["k"] == 3
     assert report["settings"]["retrieval"] == {"sentence_weight": 0.5, "hybrid_weight": 0.8, "candidates": 50,
                                                "abstain_below": 0.49, "rerank_depth_single": 20,
-                                               "rerank_depth_multi": 8}  # the engine's RetrievalSettings
+                                               "rerank_depth_multi": 8, "across_score": 1.0}  # the engine's RetrievalSettings
 
 
 @pytest.mark.slow

@@ -432,3 +432,17 @@ def test_data_held_only_in_the_uk_is_read_from_the_sentence_saying_so(seed_index
     engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
     [row] = engine.answer("Is CloudSentric's data held in the UK only?").rows
     assert row.verdict == "yes" and "held in the UK only" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_across_companies_a_sentence_of_the_practice_alone_says_nothing_of_what_was_asked(seed_index_dir, real_embedder):
+    """"Which … target me with adverts?" was "yes" for every company, from sentences of their purposes ("To allow us
+    to identify our services…"); only 23Technology's cookie sentence ("…to provide the most relevant advertising")
+    says it. A policy answers a question over several only with a sentence near enough to it (`RetrievalSettings.across_score`)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which of these companies use my data to target me with adverts?").rows}
+    assert rows["23technology"].verdict == "yes" and "relevant" in rows["23technology"].quotes[0].text
+    assert {p: r.verdict for p, r in rows.items() if p in ("cloudsentric", "concero", "core-office-it")} == \
+        dict.fromkeys(("cloudsentric", "concero", "core-office-it"), "not_stated")
+    rows = {r.policy: r for r in engine.answer("Do any of them email you about security updates?").rows}
+    assert [p for p, r in rows.items() if r.verdict != "not_stated"] == ["23technology"], \
+        {p: [q.text for q in r.quotes] for p, r in rows.items()}

@@ -55,13 +55,19 @@ def write_policies(folder, policies: dict[str, str]) -> None:
         (folder / f"{pid}.txt").write_text(text, encoding="utf-8")
 
 
-def engine_over(tmp_path, policies: dict[str, str], abstain_below: float = 0.0) -> Engine:
+# The fake embedder's cosines say nothing of how near a sentence is to a question: no score bars a policy's row
+# when several are asked (`RetrievalSettings.across_score`) unless a test sets one.
+ANY_SCORE = float("-inf")
+
+
+def engine_over(tmp_path, policies: dict[str, str], abstain_below: float = 0.0,
+                across_score: float = ANY_SCORE) -> Engine:
     """An engine over `policies` (id -> text) built in `tmp_path` with the fake embedder and practice model,
     no reranker; the dense threshold `abstain_below` (0: every policy passes it)."""
     write_policies(tmp_path / "policies", policies)
     build_index(tmp_path / "policies", tmp_path / "index", BuildSettings(model="fake-embedder"), wide)
     return Engine.open(tmp_path / "index", embedder_factory=wide, reranker="none", practice=fake_practice(),
-                       settings=RetrievalSettings(abstain_below=abstain_below))
+                       settings=RetrievalSettings(abstain_below=abstain_below, across_score=across_score))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +77,7 @@ def engine(tmp_path_factory):
     build_index(root / "policies", root / "index", BuildSettings(model="fake-embedder"), wide)
     # Without a reranker a policy must also pass the dense threshold; the fake's cosines are low, so none here.
     return Engine.open(root / "index", embedder_factory=wide, reranker="none",
-                       practice=fake_practice(), settings=RetrievalSettings(abstain_below=0.0))
+                       practice=fake_practice(), settings=RetrievalSettings(abstain_below=0.0, across_score=ANY_SCORE))
 
 
 @pytest.mark.parametrize("question, kind", [
@@ -366,6 +372,22 @@ def test_below_the_threshold_a_sentence_stating_the_practice_answers_as_a_relate
     assert rows["keeper"].verdict == YES and rows["keeper"].label == "related passage"
     assert "We keep records for 30 days." in rows["keeper"].quotes[0].text
     assert rows["silent"].verdict == NOT_STATED
+
+
+def test_across_policies_a_row_needs_a_sentence_scoring_the_bar_or_writing_what_is_asked(tmp_path):
+    """Over several policies a deciding sentence below `across_score` answers nothing ("not stated"), unless it
+    writes what the question names; one policy asked alone is answered whatever its sentence scores."""
+    policies = {"seller": POLICIES["seller"], "silent": POLICIES["silent"]}
+    engine = engine_over(tmp_path / "low", policies)
+    assert engine.answer("Which companies sell my data?").rows[0].verdict == YES
+    barred = engine_over(tmp_path / "high", policies, across_score=100.0)
+    assert {row.verdict for row in barred.answer("Which companies sell my data?").rows} == {NOT_STATED}
+    assert barred.answer("Does Seller sell my data?").rows[0].verdict == YES  # one policy: no bar
+    acme = engine_over(tmp_path / "acme", {**policies, "acme": "Acme Seller Ltd Privacy Policy\n\n"
+                                                                "We sell your contact details to Zenith Marketing.\n"},
+                       across_score=100.0)
+    named = {r.policy: r.verdict for r in acme.answer("Which companies sell my data to Zenith Marketing?").rows}
+    assert named == {"acme": YES, "seller": NOT_STATED, "silent": NOT_STATED}, named
 
 
 @pytest.mark.parametrize("text, names_it", [

@@ -23,10 +23,11 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and
    its stance makes the verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one);
    below the reranker's threshold only a sentence at the practice's full threshold (a related passage) or one
-   repeating the question's words answers. A question about no practice of the model is decided by the
-   reranker's calibrated threshold (below it, a sentence repeating most of the question's key terms still
-   answers: `_literal_sentence`), as is every question when no practice model is loaded; without a reranker,
-   by the dense similarity and its threshold;
+   repeating the question's words answers; over several policies, only a sentence near enough to the question
+   (`RetrievalSettings.across_score`) or writing what it names. A question about no practice of the model is
+   decided by the reranker's calibrated threshold (below it, a sentence repeating most of the question's key
+   terms still answers: `_literal_sentence`), as is every question when no practice model is loaded; without a
+   reranker, by the dense similarity and its threshold;
 6. questions whose wording turns the stance ("may they do as they like?", "do they only…?", "without my
    consent?", "can I…?") get their verdict checked against the sentences shown (`qa.search.verdict`).
 """
@@ -54,9 +55,9 @@ from qa.search.marking import (
     giving_passage,
     kept_thing_decision,
     kept_words,
+    named_sentence,
     naming,
     naming_decision,
-    naming_in,
     personal_decision,
     reaching,
     writing_first,
@@ -212,8 +213,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         threshold = reranker.calibration.threshold
         candidates = keep_literal(candidates, rerank_candidates(reranker, plain, candidates), terms)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
-    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None)
-            for policy_id, hits in candidates.items()]
+    rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None,
+                 len(candidates) > 1 and not asked.only) for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     rows = reread(engine, rows, interpreted, terms, asked.topics, reranker is not None, own=not asked.only)
@@ -350,8 +351,9 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
 
 
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
-         threshold: float, shown: int, reranked: bool) -> PolicyAnswer:
-    """One policy's answer: stated or not, its verdict, label, quotes and passages."""
+         threshold: float, shown: int, reranked: bool, across: bool = False) -> PolicyAnswer:
+    """One policy's answer: stated or not, its verdict, label, quotes and passages; `across`: one of several asked,
+    answered by a sentence under `RetrievalSettings.across_score` only where it writes what the question names."""
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
@@ -397,7 +399,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     decision = kept_thing_decision(decision, text, asked.kept, again)
                 elif kind == OPEN:  # "how long … my details?", not "which companies give a time limit?"
                     decision = general_kept_decision(decision, text, terms, again)
-            if not decision.stated or decision.sentence is None:
+            if not decision.stated or decision.sentence is None or (
+                    across and literal is None and not asked.demands and decision.score < engine.settings.across_score
+                    and not (named is not None and named(text[decision.sentence[0]:decision.sentence[1]]))):
                 continue
             sentence: tuple[int, int] = decision.sentence
             negated: float | None = decision.negated
@@ -415,7 +419,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 lead = hold(sentence)
             if literal is None and named is not None and not named(text[sentence[0]:sentence[1]]):
                 # "…want ID…?": "We may ask you for proof of identity.", beside "…your rights under the GDPR…"
-                found_named = _named_sentence(engine, policy_id, decision, NAMING_LEAN * scale * asked.thresholds[
+                found_named = named_sentence(engine, policy_id, decision, NAMING_LEAN * scale * asked.thresholds[
                     model.topics.index(decision.topic)], led_by(lead, hits)[:shown], named)
                 if found_named is not None:
                     sentence, negated, lead = found_named, None, hold(found_named)
@@ -456,18 +460,6 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and negated_sentence(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
-
-
-def _named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits: Sequence[Hit],
-                    named: Callable[[str], bool]) -> tuple[int, int] | None:
-    """The sentence of `hits` (the first leading) to quote instead of `decision`'s, which does not write what the
-    question names (`marking.naming_in`): one of the first passage, or one stating the practice decided at `bar`."""
-    evidence = engine.evidence.of(policy_id)
-    near, _ = evidence.stating(engine.practice.topics.index(decision.topic), bar)
-    stating = {(int(a), int(b)) for a, b in evidence.spans[near]}
-    lead = hits[0]
-    return naming_in(engine.policies[policy_id].text, hits, named,
-                     lambda span: span in stating or (lead.start <= span[0] and span[1] <= lead.end))
 
 
 def _unsaid(asked: _Asked, text: str) -> bool:

@@ -269,3 +269,15 @@ def writing_first(text: str, hits: Sequence[Hit], named: Test | None,
             lead = hold(found)
             return led_by(lead, hits)
     return list(hits)
+
+
+def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits: Sequence[Hit],
+                    named: Callable[[str], bool]) -> tuple[int, int] | None:
+    """The sentence of `hits` (the first leading) to quote instead of `decision`'s, which does not write what the
+    question names (`marking.naming_in`): one of the first passage, or one stating the practice decided at `bar`."""
+    evidence = engine.evidence.of(policy_id)
+    near, _ = evidence.stating(engine.practice.topics.index(decision.topic), bar)
+    stating = {(int(a), int(b)) for a, b in evidence.spans[near]}
+    lead = hits[0]
+    return naming_in(engine.policies[policy_id].text, hits, named,
+                     lambda span: span in stating or (lead.start <= span[0] and span[1] <= lead.end))
