@@ -81,7 +81,8 @@ class RetrievalSettings:
     # A question over several policies ("Which companies…?") is answered by a policy only where its deciding
     # sentence scores this (`qa.search.evidence.Decision.score`: cosine to the question, its words, the reranker's
     # passages, practice strength; on the vectors of the model the practice model reads); a weaker one states the
-    # practice but not what was asked. Chosen on golden dev (0.85-1.1 swept; cells right 477 -> 509 of 690).
+    # practice but not what was asked. Chosen on golden dev (0.85-1.1 swept; cells right 477 -> 509 of 690). Not
+    # applied past `qa.search.answer.MANY_POLICIES` policies, where the practice model alone decides most rows.
     across_score: float = 1.0
 
     def __post_init__(self) -> None:

@@ -204,7 +204,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                         personal=not asks_non_personal(plain), named=named)
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
-    if policies is None and not routed and len(scope) > MANY_POLICIES:
+    leading = policies is None and not routed and len(scope) > MANY_POLICIES
+    if leading:  # (the bar across policies is not applied there: its scores are not measured at that scale)
         decided, counted = _leading(engine, interpreted, kind, scope, asked, terms, kwargs)
         depth = min(depth, MANY_DEPTH)
     candidates = {p: engine.search(interpreted, k=depth, policies=[p], **kwargs) for p in decided}
@@ -213,8 +214,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         threshold = reranker.calibration.threshold
         candidates = keep_literal(candidates, rerank_candidates(reranker, plain, candidates), terms)
     shown = k if len(scope) == 1 else max(1, min(k, 3))
+    across = len(candidates) > 1 and not asked.only and not leading
     rows = [_row(engine, policy_id, hits, kind, asked, terms, threshold, shown, reranker is not None,
-                 len(candidates) > 1 and not asked.only) for policy_id, hits in candidates.items()]
+                 across) for policy_id, hits in candidates.items()]
     rows.sort(key=lambda r: (r.abstained, -r.confidence))
     rows += counted
     rows = reread(engine, rows, interpreted, terms, asked.topics, reranker is not None, own=not asked.only)
