@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from qa.search.cues import cued_topics, reason_guard
-from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, in_contents
+from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, answers_across, in_contents
 from qa.search.marking import (
     asks_non_personal,
     general_kept_decision,
@@ -447,3 +447,20 @@ def test_a_recipient_using_data_for_its_own_ends_asks_whether_use_is_unlimited()
 
 def test_being_forgotten_asks_for_erasure():
     assert cued_topics("can i make 23t forget me", ["data-collected", "erasure", "objection-marketing"]) == ["erasure"]
+
+
+@pytest.mark.parametrize("sentence, topic, score, writes, answers", [
+    ("We know that wondering who has access to your data is always a worry.", "security", 0.65, None, False),
+    ("We know that wondering who has access to your data is always a worry.", "security", 1.2, None, True),
+    ("We use Zenith Analytics on our website.", "cookies", 0.5, lambda s: "Zenith" in s, True),
+    ("We use Zenith Analytics on our website.", "cookies", 0.5, lambda s: "Acme" in s, False),
+    # the practice's own words state it, however far the wording is from the question's
+    ("Customers may indicate whether or not they wish to receive such information.", "objection-marketing", 0.7,
+     None, True),
+    ("Customers may indicate their preferences.", "objection-marketing", 0.7, None, False),
+])
+def test_answers_across_several_policies(sentence, topic, score, writes, answers):
+    text = "Intro. " + sentence
+    decision = Decision(True, (7, len(text)), topic=topic, score=score)
+    assert answers_across(decision, text, 1.0, writes) is answers
+    assert not answers_across(Decision(False), text, 1.0, writes)

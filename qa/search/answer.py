@@ -45,7 +45,7 @@ import numpy as np
 from qa.errors import QueryError
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
-from qa.search.evidence import Decision, decide, in_contents, literal_sentences, marketing_guard
+from qa.search.evidence import Decision, answers_across, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import (
     asks_non_personal,
     both,
@@ -381,6 +381,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
         query, text, named = asked.query, engine.policies[policy_id].text, asked.named
+        bar = engine.settings.across_score  # across several policies, what a deciding sentence must score
 
         def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
             return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
@@ -401,9 +402,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     decision = kept_thing_decision(decision, text, asked.kept, again)
                 elif kind == OPEN:  # "how long … my details?", not "which companies give a time limit?"
                     decision = general_kept_decision(decision, text, terms, again)
-            if not decision.stated or decision.sentence is None or (
-                    across and literal is None and not asked.demands and decision.score < engine.settings.across_score
-                    and not (named is not None and named(text[decision.sentence[0]:decision.sentence[1]]))):
+            if not decision.stated or decision.sentence is None or (across and literal is None and not asked.demands
+                                                                    and not answers_across(decision, text, bar, named)):
                 continue
             sentence: tuple[int, int] = decision.sentence
             negated: float | None = decision.negated

@@ -332,6 +332,18 @@ _SUFFICIENT = {"objection-marketing": re.compile(
                          re.IGNORECASE)}
 
 
+def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[str], bool] | None) -> bool:
+    """Whether `decision`'s sentence answers a question asked of several policies: it scores `bar`
+    (`RetrievalSettings.across_score`), writes what the question names (`writes`), or states the practice in the
+    practice's own words (`_SUFFICIENT`: "…whether or not they wish to receive such information")."""
+    if decision.sentence is None:
+        return False
+    sentence = text[decision.sentence[0]:decision.sentence[1]]
+    own = _SUFFICIENT.get(decision.topic)
+    return decision.score >= bar or (writes is not None and writes(sentence)) or \
+        (own is not None and own.search(sentence) is not None)
+
+
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
     """Per sentence (`spans`, (n, 2)), the largest weight of a span in `shown` that holds it."""
     bonus = np.zeros(len(spans), dtype=np.float32)
