@@ -221,6 +221,8 @@ def test_the_things_asked_are_looked_for_without_the_names_around_them_when_none
     ("For what reason does CT1 share my details?", ["purposes"]),
     ("Why do they keep my data?", ["purposes", "retention"]),
     ("Does CT1 collect my data?", ["data-collected"]),
+    ("Do any of these firms look me up in public sources?", ["data-collected"]),
+    ("Which companies get my details from third-party databases?", ["data-collected"]),
 ])
 def test_asking_why_asks_for_the_purposes_not_what_is_collected_or_shared(question, topics):
     assert cued_topics(question, ["data-collected", "purposes", "sharing", "retention"]) == topics

@@ -139,7 +139,10 @@ _CUES = {
                       # "do they get financial information about me from third parties?"
                       r"\b(?:get|gets|obtain\w*|receiv\w*|source\w*|buy\w*|purchas\w*|acquir\w*)\b[^?]{0,60}?\bfrom\s+"
                       r"(?:third[- ]part\w*|other\s+(?:companies|sources|organi[sz]ations|firms)|data\s+brokers|"
-                      r"list\s+brokers|credit\s+(?:reference\s+)?agencies|public\s+(?:sources|records))",
+                      r"list\s+brokers|credit\s+(?:reference\s+)?agencies|public\s+(?:sources|records))|"
+                      # "Do any of these firms look me up in public sources such as Companies House…?"
+                      r"\blook\w*\s+(?:me|us)\s+up\b|\b(?:public(?:ly\s+available)?|other|outside|third[- ]party)\s+"
+                      r"(?:sources|records|databases)\b",
     "purposes": r"\bwhat (?:do|does) (?:\w+ ){0,3}use (?:my|the|this) (?:data|information|details) for\b|\bpurposes?\b|"
                 # "What does Centerprise International do with my personal information?"
                 r"\bwhat (?:do|does|will|would|can|could) (?:\w+ ){0,3}?do with (?:my|our|your|the|this) (?:\w+ )?"
