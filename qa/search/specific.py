@@ -436,10 +436,6 @@ _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)
 _SPELLED_NAMES = ((re.compile(r"\bData\s+Protection\s+Officers?\b"), "DPO"),
                   (re.compile(r"\bInformation\s+Commissioner(?:'s|’s)?(?:\s+Office)?\b"), "ICO"),
                   (re.compile(r"\bGeneral\s+Data\s+Protection\s+Regulation\b"), "GDPR"))
-# A name given as an example of a kind ("public sources such as Companies House", "companies like Google or Meta"):
-# the kind is asked about, and a policy writing the kind answers without naming the example
-_EXAMPLE = re.compile(r"\b(?:such\s+as|e\.g\.,?|for\s+(?:example|instance),?|like|including)"
-                      r"(?:\s+(?!to\b)[\w'’&-]+,?(?:\s+(?:or|and))?){0,2}$", re.IGNORECASE)
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
 _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
                          r"resident|live|reside|residing|work|working)\s+in$|\b(?:I'm|I’m|I\s+am|we're|we’re|we\s+are)\s+from$",
@@ -462,7 +458,7 @@ def named_things(question: str) -> list[str]:
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
         if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
-                or word.lower() in STOP_WORDS or _USER_PLACE.search(before) or _EXAMPLE.search(before):
+                or word.lower() in STOP_WORDS or _USER_PLACE.search(before):
             continue
         # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,
         # "Facebook|Google"
