@@ -177,6 +177,17 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("Does Core Office IT share data with other companies in its group?",
      "As part of the Centerprise International Group, 23Technology is committed to protecting your data.",
      "We may share your information with third party service providers."),
+    ("Do you collect or keep my passwords or login details?",
+     "This includes usernames and passwords needed to access your equipment.",
+     "We take appropriate technical and organisational measures to protect personal data."),
+    ("Do you carry out background or criminal record checks on staff who can access my data?",
+     "All our engineers are DBS checked.", "We may need to verify your identity before fulfilling your request."),
+    ("Do you track whether I open the emails you send me?",
+     "We use pixels in our email communications to understand whether they were opened.",
+     "Our website may use cookies and similar technologies to operate."),
+    ("If I take one of your training courses, do you send my coursework to an outside body for certification?",
+     "We send coursework to our training suppliers for accreditation.",
+     "We may use your contact data to send you information about our events."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special
@@ -184,6 +195,14 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     cookies set by others, a new purpose, a breach."""
     things = specific_things(question)
     assert things and not unmentioned(things, written) and unmentioned(things, unwritten_text)
+
+
+@pytest.mark.parametrize("question", [
+    "If our office network gets hacked because our own staff used weak passwords, is Core Office responsible?",
+    "Are the outside training companies Concero uses for accredited courses covered by its privacy notice?",
+])
+def test_a_thing_in_the_scene_is_not_asked_about(question):
+    assert not specific_things(question)
 
 
 def test_a_legal_basis_is_named_not_a_purpose_nor_agreeing_to_a_changed_policy():

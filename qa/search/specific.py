@@ -102,7 +102,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bsensitive\s+(?:personal\s+)?(?:data|information|details)\b",
          r"\breligio\w*|\bethnic\w*|\bpolitical\b|\bsexual\b|\btrade\s+union\b|\bgender\b|\bsex\b|"
          r"\bspecial\s+categor\w*|\bsensitive\b"),
-        (r"\bcriminal\s+(?:records?|convictions?|history)\b|\bdbs\b|\bbackground\s+checks?\b",
+        # ("background or criminal record checks" is one thing, not two joined by "or")
+        (r"\bcriminal\s+(?:records?|convictions?|history)\b|\bdbs\b|\bbackground\s+(?:(?:or|and)\s+criminal\s+"
+         r"(?:records?\s+)?)?(?:checks?|screening|vetting)\b|\bvetting\b",
          r"\bcriminal\w*|\bconvictions?\b|\bdbs\b|\bbackground\s+checks?\b|\boffen[cs]es?\b"),
         (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
          r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
@@ -137,6 +139,14 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"[^?]{0,40}?\b(?:staff|employees?|personnel|engineers?)\b",
          r"\btrain(?:ed|ing|s)?\b"),
         (r"\bcyber\s+essentials\b", r"\bcyber\s+essentials\b"),
+        # passwords the company holds (not "our staff used weak passwords"); an email opened; a course's certificate
+        (r"\b(?:collect|keep|kept|stor|hold|held|ask|record|see|know)\w*\b[^?]{0,30}?"
+         r"\b(?:passwords?|log-?in\s+(?:details|credentials|info\w*)|credentials|usernames?)\b",
+         r"\bpasswords?\b|\bcredentials\b|\buser\s*names?\b|\blog-?in\s+(?:details|info\w*|data)\b"),
+        (r"\bopen(?:s|ed|ing)?\b[^?]{0,30}?\be-?mails?\b|\be-?mails?\b[^?]{0,40}?\bopen(?:s|ed|ing)?\b",
+         r"\bpixels?\b|\bweb\s+beacons?\b|\bopen\w*\b[^.;]{0,40}\be-?mails?\b|\be-?mails?\b[^.;]{0,60}\bopen\w*"),
+        (r"\b(?:send|share|pass|give|hand|provid)\w*\b[^?]{0,80}?\b(?:certif\w*|accredit\w*|awarding\s+bod\w*|"
+         r"exam\w*\s+boards?)", r"\baccredit\w*|\bcertif\w*|\bawarding\b|\bexam\w*"),
         # "Do any of these companies collect info about me through a mobile app?"
         # (not "this mobile app": the service the user is asking about)
         (r"(?<!\bthis\s)(?<!\bthe\s)(?:\bmobile\s+app(?:s|lications?)?\b|\bphone\s+apps?\b|\bsmartphone\s+apps?\b)",
