@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from qa.search.asked_names import SPELLED_OUT
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, answers_across, in_contents
 from qa.search.marking import (
@@ -30,7 +31,7 @@ from qa.search.readings import (
     offers_refusal,
     refused_terms,
 )
-from qa.search.specific import SPELLED_OUT, specific_things, unmentioned
+from qa.search.specific import specific_things, unmentioned
 from qa.search.spelling import respelled
 from qa.search.terms import sentences_matching
 from qa.search.verdict import NO, YES, asks_unlimited, demanded

@@ -2,9 +2,9 @@
 
 import re
 
+from qa.search.asked_names import SPELLED_OUT
 from qa.search.evidence import Decision
 from qa.search.marking import both, naming, naming_decision
-from qa.search.specific import SPELLED_OUT
 
 TEXT = "We use cookies and similar technologies. We use Google Analytics to count visits. Our DPO is Ann."
 COOKIES = (0, TEXT.index(".") + 1)

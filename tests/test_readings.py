@@ -8,11 +8,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
+from qa.search.asked_names import SPELLED_OUT, named_things, unwritten
 from qa.search.cues import cued_topics
 from qa.search.evidence import Decision, marketing_guard
 from qa.search.marking import naming, naming_decision
 from qa.search.readings import asked_verdict
-from qa.search.specific import SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
+from qa.search.specific import specific_things, unmentioned
 from qa.search.verdict import NO, YES, border_words, negated_by_words, negated_sentence
 
 

@@ -748,15 +748,15 @@ def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence,
     ("(Sorry) Does it sell data?", []),
 ])
 def test_an_acronym_is_a_name_even_in_brackets(question, names):
-    from qa.search.specific import named_things, unwritten
+    from qa.search.asked_names import named_things, unwritten
 
     assert named_things(question) == names
     assert unwritten(["PECR"], "permitted to do so under e-privacy rules") == []
 
 
 def test_names_joined_by_or_need_one_of_them_written():
+    from qa.search.asked_names import named_things, unwritten
     from qa.search.marking import naming
-    from qa.search.specific import named_things, unwritten
 
     names = named_things("Do they share my data with Facebook or Google?")
     assert names == ["Facebook|Google"]

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.errors import QueryError
+from qa.search.asked_names import PLACES, SPELLED_OUT, named_things, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.evidence import Decision, answers_across, decide, in_contents, literal_sentences, marketing_guard
@@ -67,7 +68,7 @@ from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
-from qa.search.specific import PLACES, SPELLED_OUT, named_things, specific_things, unmentioned, unwritten
+from qa.search.specific import specific_things, unmentioned
 from qa.search.spelling import respelled
 from qa.search.terms import key_terms, term_counts, without_addresses
 from qa.search.verdict import (
@@ -466,7 +467,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
 
 def _unsaid(asked: _Asked, text: str) -> bool:
     """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
-    not say (`specific.unwritten`, `specific.unmentioned`)."""
+    not say (`asked_names.unwritten`, `specific.unmentioned`)."""
     # "…servers in America?" of a policy holding "the data … in the UK only": it answers for every place (the whole
     # text is read for that only when a place is asked: a question over many policies reads each of them)
     others = [n for n in asked.names if n.lower() not in PLACES]

@@ -12,9 +12,9 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from qa.ingest.sentences import split_sentences
+from qa.search.asked_names import written_name
 from qa.search.evidence import Decision
 from qa.search.passages import led_by
-from qa.search.specific import written_name
 from qa.search.terms import terms_in
 from qa.search.verdict import APART, CONTACT_DETAILS, PLACE
 from qa.types import Hit

@@ -1,16 +1,15 @@
 """Specific things a question may ask about inside a practice a policy addresses (two-factor login, a precise
 location, photos, the police…): like a name, one a policy never writes in any of its forms is not stated there
 (`unmentioned`), and a sentence that writes it is the one quoted (`qa.search.marking`). The names a question uses
-("Google Analytics", "CCTV", "the United States": `named_things`) are read the same way (`unwritten`)."""
+are read the same way (`qa.search.asked_names`)."""
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from qa.search.lengths import periods
-from qa.search.terms import STOP_WORDS, without_addresses
 
 # A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
 # is sold?"), not about selling data ("will my data be sold?"): a business transfer.
@@ -51,7 +50,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bmedical\b|\bspecial\s+categor\w*"),
         # a location a person is at; "a franchised location", "the location of our offices" are none
         (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
-         r"\b(?:my|our|exact|precise|current|physical)\s+location\b",
+         r"\b(?:my|our|exact|precise|current|physical)\s+(?:(?:geographic\w*|physical|exact|precise)\s+)?location\b",
          r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|information|services|based|tracking|history)\b|"
          r"\b(?:your|user'?s?|device'?s?|precise|approximate|physical|geographic\w*|current|general|real-time)\s+"
          r"location\b|\blocation\s+of\s+(?:your|the)\s+(?:device|computer|phone)\b"),
@@ -139,6 +138,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"[^?]{0,40}?\b(?:staff|employees?|personnel|engineers?)\b",
          r"\btrain(?:ed|ing|s)?\b"),
         (r"\bcyber\s+essentials\b", r"\bcyber\s+essentials\b"),
+        (r"\binternet\s+(?:service\s+)?providers?\b|\bISPs?\b|\btelecom\w*|\bbroadband\s+(?:providers?|compan\w*)\b|"
+         r"\b(?:phone|telephone|mobile)\s+(?:networks?|providers?|compan\w*|carriers?|operators?)\b",
+         r"\binternet\s+(?:service\s+)?providers?\b|\bISPs?\b|\btelecom\w*|\bcarriers?\b|\bnetwork\s+operators?\b"),
+        (r"\boperating\s+systems?\b|\bdevice\s+(?:types?|models?|ids?|identifiers?)\b|\bbrowser\s+types?\b",
+         r"\boperating\s+systems?\b|\bdevice\s+(?:types?|models?|ids?|identifiers?|information|data)\b|"
+         r"\bbrowser\s+(?:types?|versions?)\b|\bsystem\s+configuration\b|\bdiagnostic\w*|\bhardware\b"),
         # passwords the company holds (not "our staff used weak passwords"); an email opened; a course's certificate
         (r"\b(?:collect|keep|kept|stor|hold|held|ask|record|see|know)\w*\b[^?]{0,30}?"
          r"\b(?:passwords?|log-?in\s+(?:details|credentials|info\w*)|credentials|usernames?)\b",
@@ -412,89 +417,11 @@ def specific_things(question: str) -> tuple[re.Pattern, ...]:
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
     """Whether `text` never writes one of `things` (from `specific_things`) in any of its forms."""
-    return any(not _writes(written, text) for written in things)
+    return any(not writes(written, text) for written in things)
 
 
 @functools.lru_cache(maxsize=4096)
-def _writes(written: re.Pattern, text: str) -> bool:
+def writes(written: re.Pattern, text: str) -> bool:
     """Whether `text` writes `written` (kept: a question over hundreds of policies reads every text, and the
     same question is asked again)."""
     return written.search(text) is not None
-
-
-# Names a question may use for what a policy spells out (either side may be the one written).
-SPELLED_OUT = {
-    "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
-    "eu": ("european union", "europe"), "uk": ("united kingdom", "britain"), "europe": ("eea", "eu"),
-    "usa": ("united states", "america", "u.s."), "id": ("identity", "identification"),
-    "gdpr": ("general data protection regulation",),
-    "cctv": ("closed circuit", "closed-circuit", "camera"),
-    "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
-    "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
-    "isp": ("internet service provider", "internet provider"),
-    "pc": ("computer", "desktop", "laptop", "device"),
-    "cv": ("curriculum vitae", "résumé", "resume", "job applic", "applicant", "recruit"),
-}
-# Places a question may name (lower case), beyond the UK: a policy keeping data only in the UK denies each
-PLACES = frozenset({"usa", "us", "eu", "eea", "europe", "india", "china", "canada", "australia", "ireland",
-                    "france", "germany", "netherlands", "spain", "italy", "poland", "japan", "singapore", "russia"})
-# Places a question may name in several words, read as one name (its key in SPELLED_OUT)
-_PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),
-           (re.compile(r"\bUnited\s+Kingdom\b|\bGreat\s+Britain\b"), "UK"),
-           (re.compile(r"\bEuropean\s+Union\b"), "EU"), (re.compile(r"\bEuropean\s+Economic\s+Area\b"), "EEA"))
-# Names a question spells out that policies often write as an acronym ("contacting us at DPO@…"), read as it
-_SPELLED_NAMES = ((re.compile(r"\bData\s+Protection\s+Officers?\b"), "DPO"),
-                  (re.compile(r"\bInformation\s+Commissioner(?:'s|’s)?(?:\s+Office)?\b"), "ICO"),
-                  (re.compile(r"\bGeneral\s+Data\s+Protection\s+Regulation\b"), "GDPR"))
-# Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
-_USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
-                         r"resident|live|reside|residing|work|working)\s+in$|\b(?:I'm|I’m|I\s+am|we're|we’re|we\s+are)\s+from$",
-                         re.IGNORECASE)
-_NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
-
-
-def named_things(question: str) -> list[str]:
-    """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
-    the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
-    does not say anything about them. Company names are the caller's to remove first."""
-    found: list[str] = []
-    last = 0
-    question = without_addresses(question)
-    for place, name in (*_PLACES, *_SPELLED_NAMES):
-        question = place.sub(name, question)
-    for match in _NAME_TOKEN.finditer(question):
-        word = re.sub(r"'s$", "", match.group())  # "the DPO's email": "DPO"
-        word = word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # "ISPs": "ISP"
-        before = question[:match.start()].rstrip()
-        acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
-        if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
-                or word.lower() in STOP_WORDS or _USER_PLACE.search(before):
-            continue
-        # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,
-        # "Facebook|Google"
-        if found and re.fullmatch(r"\s*(?:,\s*)?or\s+(?:the\s+|an?\s+)?", question[last:match.start()]):
-            found[-1] += "|" + word
-        else:
-            found.append(word)
-        last = match.end()
-    return list(dict.fromkeys(found))
-
-
-def unwritten(names: Sequence[str], text: str) -> list[str]:
-    """The `names` that `text` never writes (at the start of a word, any case; an acronym also counts as
-    written when its spelled-out form is; "A|B" when it writes neither). A name a large policy never writes is
-    searched for in all of it (0.1 s at 23 million characters): `_writes` keeps each answer."""
-    return [name for name in names if not _writes(written_name(name), text)]
-
-
-def written_name(name: str, spelled: Mapping[str, Sequence[str]] = SPELLED_OUT) -> re.Pattern:
-    """How a text writes `name`: one of its parts ("A|B") or a spelled-out form of one (`spelled`), each as
-    `written_form`, any case."""
-    return re.compile("|".join(written_form(form) for part in name.split("|")
-                               for form in (part, *spelled.get(part.lower(), ()))), re.IGNORECASE)
-
-
-def written_form(form: str) -> str:
-    """A pattern for `form` written in a text: at the start of a word ("Tech" in "Technology"), except an acronym,
-    written whole ("USA", "ICOs", "CT1"; not "usage")."""
-    return rf"(?<!\w){re.escape(form)}" + (r"s?(?![^\W\d])" if re.fullmatch(r"[A-Z]{2,4}", form) else "")
