@@ -188,7 +188,7 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "Our website may use cookies and similar technologies to operate."),
     ("If I take one of your training courses, do you send my coursework to an outside body for certification?",
      "We send coursework to our training suppliers for accreditation.",
-     "We may use your contact data to send you information about our events."),
+     "Examples include browsing our website and contacting our sales representatives."),  # no "exam"
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

@@ -151,7 +151,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bopen(?:s|ed|ing)?\b[^?]{0,30}?\be-?mails?\b|\be-?mails?\b[^?]{0,40}?\bopen(?:s|ed|ing)?\b",
          r"\bpixels?\b|\bweb\s+beacons?\b|\bopen\w*\b[^.;]{0,40}\be-?mails?\b|\be-?mails?\b[^.;]{0,60}\bopen\w*"),
         (r"\b(?:send|share|pass|give|hand|provid)\w*\b[^?]{0,80}?\b(?:certif\w*|accredit\w*|awarding\s+bod\w*|"
-         r"exam\w*\s+boards?)", r"\baccredit\w*|\bcertif\w*|\bawarding\b|\bexam\w*"),
+         r"exam\w*\s+boards?)", r"\baccredit\w*|\bcertif\w*|\bawarding\b|\bexams?\b|\bexamination\w*"),
         # "Do any of these companies collect info about me through a mobile app?"
         # (not "this mobile app": the service the user is asking about)
         (r"(?<!\bthis\s)(?<!\bthe\s)(?:\bmobile\s+app(?:s|lications?)?\b|\bphone\s+apps?\b|\bsmartphone\s+apps?\b)",
@@ -395,12 +395,16 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
 # a thing the policy must write, unless the other is a form of the same thing ("the police or other authorities").
 _OR_BEFORE = re.compile(r"((?:\S+\s+){1,4})or\s+(?:\w+\s+){0,2}$", re.IGNORECASE)
 _OR_AFTER = re.compile(r"^\s*(?:,\s*)?or\s+((?:\S+\s*){1,4})", re.IGNORECASE)
+_OR_JUST_BEFORE = re.compile(r"((?:\S+\s+){1,4})or\s+$", re.IGNORECASE)
+_OWNED = re.compile(r"(?:my|our|your|the|their|its)\b", re.IGNORECASE)
 
 
 def _asks(asked: re.Pattern, written: re.Pattern, question: str) -> bool:
-    """Whether `question` asks about the thing `asked` / `written`, other than as one of two things joined by "or"."""
+    """Whether `question` asks about the thing `asked` / `written`, other than as one of two things joined by "or"
+    (a thing asked with its own "my" or "the" follows the "or" at once: "…work out or record my location" joins verbs)."""
     for m in asked.finditer(question):
-        other = _OR_BEFORE.search(question[:m.start()]) or _OR_AFTER.match(question[m.end():])
+        before = _OR_BEFORE if not _OWNED.match(question, m.start()) else _OR_JUST_BEFORE
+        other = before.search(question[:m.start()]) or _OR_AFTER.match(question[m.end():])
         if other is None or asked.search(other.group(1)) or written.search(other.group(1)):
             return True
     return False
