@@ -230,3 +230,10 @@ def test_will_misspelt_still_asks_yes_or_no():
 
     question = respelled("wil core office email me an order confirmation when i buy somthing")
     assert question.startswith("will ") and question_kind(question) == YES_NO
+
+
+def test_an_or_joining_two_verbs_leaves_the_thing_asked():
+    """"work out or record my location" asks about the location; "my IP address or my location" asks either."""
+    assert specific_things("Do you work out or record my geographic location?")
+    assert not specific_things("Do they track my IP address or my location?")
+    assert not specific_things("Do they use cookies or web beacons?")
