@@ -400,8 +400,8 @@ _OWNED = re.compile(r"(?:my|our|your|the|their|its)\b", re.IGNORECASE)
 
 
 def _asks(asked: re.Pattern, written: re.Pattern, question: str) -> bool:
-    """Whether `question` asks about the thing `asked` / `written`, other than as one of two things joined by "or"
-    (a thing asked with its own "my" or "the" follows the "or" at once: "…work out or record my location" joins verbs)."""
+    """Whether `question` asks about the thing `asked` / `written`, other than as one of two things joined by "or" (a
+    thing asked with its own "my" or "the" follows the "or" at once: "…work out or record my location" joins verbs)."""
     for m in asked.finditer(question):
         before = _OR_BEFORE if not _OWNED.match(question, m.start()) else _OR_JUST_BEFORE
         other = before.search(question[:m.start()]) or _OR_AFTER.match(question[m.end():])
