@@ -138,6 +138,14 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"[^?]{0,40}?\b(?:staff|employees?|personnel|engineers?)\b",
          r"\btrain(?:ed|ing|s)?\b"),
         (r"\bcyber\s+essentials\b", r"\bcyber\s+essentials\b"),
+        # engineers reaching a customer's own systems ("Will your engineers access the files … on our systems?")
+        (r"\b(?:engineers?|technicians?|staff|employees|support\s+(?:team|staff)|you|they|them)\b[^?]{0,30}?\b(?:access\w*|"
+         r"see|look\w*\s+(?:at|through|in)|read|open|view|go\s+(?:into|through)|get\s+into|log\w*\s+(?:in|into|on))\b[^?]{0,50}?"
+         r"\b(?:(?:our|my)\s+(?:\w+\s+){0,2}?(?:files?|systems?|servers?|networks?|emails?|computers?|PCs?|laptops?|"
+         r"devices?|accounts?|databases?)|business\s+data|data\s+(?:stored|held)\s+on)\b",
+         r"\baccess\w*\b[^.;]{0,60}\b(?:networks?|systems?|files?|servers?|business\s+data|databases?|equipment|"
+         r"computers?|devices?)\b|\b(?:networks?|systems?|servers?|business\s+data|databases?)\b[^.;]{0,60}\baccess\w*|"
+         r"\bremote\w*"),
         (r"\binternet\s+(?:service\s+)?providers?\b|\bISPs?\b|\btelecom\w*|\bbroadband\s+(?:providers?|compan\w*)\b|"
          r"\b(?:phone|telephone|mobile)\s+(?:networks?|providers?|compan\w*|carriers?|operators?)\b",
          r"\binternet\s+(?:service\s+)?providers?\b|\bISPs?\b|\btelecom\w*|\bcarriers?\b|\bnetwork\s+operators?\b"),
