@@ -204,10 +204,13 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:AI|artificial\s+intelligence|models?|machine\s+learning|algorithms?|LLMs?)\b[^.;]{0,80}?\btrain\w*"),
         # roles under data protection law, tracking pixels, registration with the ICO
         (r"\bdata\s+(?:processor|controller)s?\b|\b(?:act|acting|acts)\s+as\s+(?:an?|the|my|our)\s+(?:\w+\s+)?"
-         r"(?:processor|controller)\b|\b(?:processor|controller)\s+(?:for|of)\s+(?:my|our|your)\b",
+         r"(?:processor|controller)\b|\b(?:processor|controller)\s+(?:for|of)\s+(?:my|our|your)\b|"
+         # "If you process my data on behalf of one of your business customers…?": the roles under the law
+         r"\bon\s+behalf\s+of\s+(?:\w+\s+){0,4}?(?:customers?|clients?|employers?)\b",
          # a data controller, not a game controller
          r"\bdata\s+(?:processors?|controllers?)\b|\b(?:processors?|controllers?)\s+(?:of|for|on\s+behalf)\b|"
-         r"\b(?:the|a|an|as|joint|independent|sub-?)\s*(?:processors?|controllers?)\b"),
+         r"\b(?:the|a|an|as|joint|independent|sub-?)\s*(?:processors?|controllers?)\b|"
+         r"\bon\s+behalf\s+of\s+(?:our|its|their|a|the)\s+(?:customers?|clients?)\b"),
         # kinds of recipient a policy names when it discloses to them: advertisers, marketing firms, debt collectors
         # (not beside a sale: "we do not sell your data" answers "do they sell my email to advertisers?")
         (r"^(?!.*\b(?:sell\w*|sold|sale)\b)(?:.*?)(?:\badvertis(?:ers|ing\s+(?:compan\w*|networks?|partners?|agenc\w*|"
