@@ -356,7 +356,8 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
 def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
          threshold: float, shown: int, reranked: bool, across: bool = False) -> PolicyAnswer:
     """One policy's answer: stated or not, its verdict, label, quotes and passages; `across`: one of several asked,
-    answered by a sentence under `RetrievalSettings.across_score` only where it writes what the question names."""
+    answered by a sentence under `RetrievalSettings.across_score` only as `evidence.answers_across` allows (it writes
+    what the question names or states the practice in its own words), or when the question asks for a detail."""
     name = engine.policies[policy_id].name
     if not hits and not asked.thresholds:
         return PolicyAnswer(policy=policy_id, name=name, abstained=True, score=0.0)
