@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from qa.search.quotes import lead_in_of
+from qa.search.specific import writes
 from qa.search.terms import without_addresses
 
 YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
@@ -431,8 +432,11 @@ _BEYOND = re.compile(r"\boutside\b|\bout\s+side\b|\babroad\b|\boverseas\b|\bothe
 
 def keeps_only_here(text: str) -> bool:
     """Whether a policy's `text` says the data stays only in one place ("the data is held in the UK only"): it then
-    answers whether data goes to any other place, named or not."""
-    return _ONLY_HERE.search(text) is not None
+    answers whether data goes to any other place, named or not. Kept per text (`specific.writes`): every row of a
+    question naming a place reads its whole policy for it."""
+    return writes(_ONLY_HERE, text)
+
+
 # A denial of sending data beyond: the negation bears on the sending ("we never transfer your data outside the UK",
 # "it is not stored overseas"), not on something else in the sentence ("laws outside the EEA may not protect it").
 _NOT_BEYOND = re.compile(
