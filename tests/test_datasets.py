@@ -1,7 +1,10 @@
 import json
 
+import pytest
+
 from qa.eval.datasets import QuoteFinder, load_golden, load_squad
 from qa.types import Policy
+from tests.conftest import ROOT
 
 POLICY = Policy(id="acme", name="Acme", text="Intro.\n\nWe keep the\n  recordings for 30 days.\nThe End.")
 
@@ -68,3 +71,20 @@ def test_squad_articles_become_policies_with_mapped_answer_offsets(tmp_path):
     assert len(problems) == 1 and "a3" in problems[0].message
     _, every_second, _ = load_squad(path, every=2)
     assert [q.id for q in every_second] == ["a2"]
+
+
+OTA_CURRENT = ROOT.parent / "shared" / "data" / "open-terms-archive" / "current"
+
+
+@pytest.mark.skipif(not OTA_CURRENT.is_dir(), reason="Open Terms Archive policies not on this machine")
+def test_the_open_terms_archive_golden_set_quotes_the_policies_it_names():
+    from qa.cli.eval import dataset_policies
+
+    path = ROOT / "evals" / "ota_golden.jsonl"
+    policies = dataset_policies(path, OTA_CURRENT)
+    questions, problems = load_golden(path, {p.id: p for p in policies})
+    assert problems == [] and len(questions) == 1120 and len(policies) == 80
+    assert all(q.scoped and q.policy for q in questions)
+    assert {q.split for q in questions} == {"dev", "test"}
+    dev = {q.policy for q in questions if q.split == "dev"}
+    assert dev.isdisjoint({q.policy for q in questions if q.split == "test"})  # split by policy

@@ -146,3 +146,24 @@ def test_ctrl_c_keeps_what_was_measured(index, fake_embedder):
     runs, interrupted = evaluate(engine, questions, ["dense"], k=5)
     assert interrupted and len(runs[0].results) == 7
     assert runs[0].metrics(5)["questions"] == 7
+
+
+def test_a_dataset_over_another_folder_indexes_only_the_policies_it_names(seed_policies, tmp_path, fake_model,
+                                                                         monkeypatch, capsys):
+    from qa.cli.eval import dataset_policies
+
+    monkeypatch.setenv("POLICYQA_MODEL", fake_model)
+    text = (seed_policies / "concero.txt").read_text(encoding="utf-8")
+    quote = next(line.strip() for line in text.splitlines() if len(line.strip()) > 60)
+    dataset = tmp_path / "other.jsonl"
+    dataset.write_text(json.dumps({"id": "o1", "question": "What does it say?", "policy": "concero", "scoped": True,
+                                   "answers": [{"policy": "concero", "quote": quote}], "split": "dev"}) + "\n")
+    assert [p.id for p in dataset_policies(dataset, seed_policies)] == ["concero"]
+    assert main(["eval", "--dataset", str(dataset), "--policies", str(seed_policies), "--retriever", "dense",
+                 "--json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["retrievers"]["dense"]["questions"] == 1
+    missing = tmp_path / "missing.jsonl"
+    missing.write_text(json.dumps({"id": "o2", "question": "Anything?", "policy": "nobody", "answers": []}) + "\n")
+    assert main(["eval", "--dataset", str(missing), "--policies", str(seed_policies)]) == 2
+    assert "nobody" in capsys.readouterr().err

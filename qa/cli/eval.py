@@ -11,7 +11,7 @@ from pathlib import Path
 from qa.cli.options import index_option, model_option, positive_int, reranker_option, retriever_names
 from qa.cli.output import progress_bar, stderr_bar
 from qa.cli.store import add_store_option, open_eval_engine, store_of
-from qa.errors import EXIT_FAILURE, BuildError, UserError
+from qa.errors import EXIT_FAILURE, BuildError, PolicyFileError, UserError
 
 
 def add_eval_parser(commands) -> argparse.ArgumentParser:
@@ -49,7 +49,9 @@ def add_eval_parser(commands) -> argparse.ArgumentParser:
     ev.add_argument("--no-cache", action="store_true",
                     help="with --compare: answer every cell again (the grid's time from no cache)")
     index_option(ev)
-    ev.add_argument("--policies", metavar="DIR", help="policies folder (with --model)")
+    ev.add_argument("--policies", metavar="DIR",
+                    help="policies folder: with --model or --chunk-size, the one to index; with a --dataset alone, "
+                         "where the policies it names are read from (only those are indexed, in a temporary index)")
     model_option(ev, "to evaluate (builds a temporary index with it)")
     ev.add_argument("--chunk-size", type=positive_int, metavar="CHARS",
                     help="evaluate another passage size (builds a temporary index)")
@@ -70,6 +72,28 @@ def temporary_index(policies: list, settings, quiet: bool, source_dir: Path | No
                                 source_dir=source_dir, progress=progress)
     except BuildError as err:
         raise UserError(f"could not index the evaluation policies: {err}", EXIT_FAILURE) from None
+
+
+def dataset_policies(path: Path, folder: Path) -> list:
+    """The policies of `folder` that the golden-format file at `path` names (each line's "policy" and its
+    answers' policies), read in place; UserError when one is missing or unreadable."""
+    from qa.eval.datasets import read_questions
+    from qa.ingest.policies import policy_files, read_metadata, read_policy
+
+    rows, _ = read_questions(path)
+    named = {str(p) for _, row in rows for p in [row.get("policy"), *(a.get("policy") for a in row.get("answers", [])
+                                                                      if isinstance(a, dict))] if p}
+    if not folder.is_dir():
+        raise UserError(f"policies folder not found: {folder}")
+    files = {f.stem: f for f in policy_files(folder) if f.stem in named}
+    missing = sorted(named - set(files))
+    if missing:
+        raise UserError(f"{len(missing)} policies {path} names are not in {folder}: {', '.join(missing[:5])}")
+    metadata = read_metadata(folder)
+    try:
+        return [read_policy(files[stem], metadata) for stem in sorted(files)]
+    except PolicyFileError as err:
+        raise UserError(f"cannot read policy {err}", EXIT_FAILURE) from None
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
@@ -125,6 +149,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if errors:
                 raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
             folder = temporary_index(policies, settings, args.json, source_dir=source)
+        elif args.policies:  # a dataset over another collection, e.g. evals/ota_golden.jsonl
+            source = policies_dir(args.policies)
+            folder = temporary_index(dataset_policies(path, source), settings, args.json, source_dir=source)
         else:
             from qa.config import index_dir
 
