@@ -11,7 +11,7 @@ from pathlib import Path
 from qa.cli.options import index_option, model_option, positive_int, reranker_option, retriever_names
 from qa.cli.output import progress_bar, stderr_bar
 from qa.cli.store import add_store_option, open_eval_engine, store_of
-from qa.errors import EXIT_FAILURE, BuildError, PolicyFileError, UserError
+from qa.errors import EXIT_FAILURE, BuildError, UserError
 
 
 def add_eval_parser(commands) -> argparse.ArgumentParser:
@@ -78,22 +78,20 @@ def dataset_policies(path: Path, folder: Path) -> list:
     """The policies of `folder` that the golden-format file at `path` names (each line's "policy" and its
     answers' policies), read in place; UserError when one is missing or unreadable."""
     from qa.eval.datasets import read_questions
-    from qa.ingest.policies import policy_files, read_metadata, read_policy
+    from qa.ingest.policies import load_policies
 
     rows, _ = read_questions(path)
     named = {str(p) for _, row in rows for p in [row.get("policy"), *(a.get("policy") for a in row.get("answers", [])
                                                                       if isinstance(a, dict))] if p}
     if not folder.is_dir():
         raise UserError(f"policies folder not found: {folder}")
-    files = {f.stem: f for f in policy_files(folder) if f.stem in named}
-    missing = sorted(named - set(files))
+    policies, errors = load_policies(folder, only=named)
+    if errors:
+        raise UserError(f"cannot read policy {errors[0]}", EXIT_FAILURE)
+    missing = sorted(named - {p.id for p in policies})
     if missing:
         raise UserError(f"{len(missing)} policies {path} names are not in {folder}: {', '.join(missing[:5])}")
-    metadata = read_metadata(folder)
-    try:
-        return [read_policy(files[stem], metadata) for stem in sorted(files)]
-    except PolicyFileError as err:
-        raise UserError(f"cannot read policy {err}", EXIT_FAILURE) from None
+    return policies
 
 
 def cmd_eval(args: argparse.Namespace) -> int:

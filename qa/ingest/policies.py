@@ -13,7 +13,7 @@ import hashlib
 import os
 import stat
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
 from qa.ingest.aliases import alias_problem, has_controls, normal_alias
@@ -282,8 +282,9 @@ def read_policy(path: Path, metadata: dict[str, dict], max_bytes: int = DEFAULT_
                   sha256=hashlib.sha256(data).hexdigest(), headings=tuple(headings))
 
 
-def load_policies(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[list[Policy], list[PolicyFileError]]:
-    """Every readable policy in `folder`, and one error per file that was skipped.
+def load_policies(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES,
+                  only: Container[str] | None = None) -> tuple[list[Policy], list[PolicyFileError]]:
+    """Every readable policy in `folder` (or those whose id is in `only`), and one error per file that was skipped.
 
     Two files with the same stem, compared without case (say `acme.txt` and `Acme.pdf`), would be the
     same policy id: the first in name order is kept and the others are reported. Entries that are not
@@ -293,7 +294,7 @@ def load_policies(folder: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[lis
     if not folder.is_dir():
         raise FileNotFoundError(f"policies folder not found: {folder}")
     metadata = read_metadata(folder)
-    files = policy_files(folder)
+    files = [f for f in policy_files(folder) if only is None or f.stem in only]
     check_aliases(metadata, [p.stem for p in files], [])
     errors: list[PolicyFileError] = []
     policies: list[Policy] = []
