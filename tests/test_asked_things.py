@@ -227,6 +227,15 @@ def test_a_legal_basis_is_named_not_a_purpose_nor_agreeing_to_a_changed_policy()
         assert required.search(sentence), sentence
 
 
+def test_reselling_data_is_a_sale_and_reselling_products_or_being_a_reseller_is_not():
+    required, veto = _REQUIRED["sale"], _VETOES["sale"]
+    denial = "Scaleway does not resell any personal data of its customers or contacts."
+    assert required.search(denial) and not veto.search(denial)
+    assert required.search("…third parties who purchase the Personal Information we hold from reselling it…")
+    assert veto.search("We share data with partners that resell our products and services.")
+    assert not required.search("We obtain personal data from resellers who pass it on to us.")
+
+
 def test_specific_things_come_in_the_order_asked_and_the_last_is_looked_for_alone_when_none_writes_all():
     question = "Could the social media share buttons on their website pick up my IP address?"
     things = specific_things(question)

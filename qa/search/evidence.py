@@ -259,7 +259,7 @@ _BUSINESS_SALE = re.compile(
     r"\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|"
     # selling what the company makes ("we sell premium Services", "product lines", "advertising space"), or a
     # device ("if you sell or return a computer…, first log out")
-    r"\bsell(?:s|ing)?\s+(?:or\s+\w+\s+)?(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|"
+    r"\b(?:re)?sell(?:s|ing)?\s+(?:or\s+\w+\s+)?(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|"
     r"subscriptions?|advertising|ad\s+space|ads|merchandise|devices?|computers?|phones?|vehicles?|cars?)\b|"
     r"\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
     re.IGNORECASE)
@@ -290,7 +290,8 @@ _VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}", re
                                    r"erasure|erase)\b", re.IGNORECASE)}
 # A practice named by an act that a sentence stating it must name: "we do not share this type of data with
 # third parties" says nothing of selling it.
-_REQUIRED = {"sale": re.compile(r"\b(?:sell(?!ers?\b)\w*|sold|sale|rent\w*|trade|trading|monetis\w*|monetiz\w*)\b",
+_REQUIRED = {"sale": re.compile(r"\b(?:(?:re)?sell(?!ers?\b)\w*|(?:re)?sold|sale|rent\w*|trade|trading|monetis\w*|"
+                                r"monetiz\w*)\b",
                                 re.IGNORECASE),
              "cookies": re.compile(r"\bcookie|\btrack\w*|\bbeacons?\b|\bpixels?\b|\btags?\b|\bsdks?\b|"
                                    r"\banalytics\b|\blocal\s+storage\b|\bflash\b|\bfingerprint\w*|"
