@@ -130,6 +130,9 @@ def test_a_question_asking_who_does_not_is_answered_as_its_affirmative(engine, q
     ("Can I get a copy of my data for free?", YES, "Feel free to contact us for a copy.", YES),  # no fee named
     ("Can I get a copy of my data?", NO, "You cannot obtain a copy of marketing data.", NO),  # denies the user it
     ("Can I get a copy of my data?", NO, "We do not keep paper copies; you can ask for a digital one.", YES),
+    ("can I see the profile they create about me?", NO, "A **profile** will be created in the system. **You will not "
+     "have access to this profile.**", NO),  # denies the user access
+    ("Can I see my data?", NO, "You do not have to pay a fee to access your data.", YES),
     # kept forever: read from the bound the quote gives
     ("Does CT1 keep my data forever?", YES, "We keep personal data only for as long as is reasonably necessary.", NO),
     ("Do they keep my data forever?", YES, "Your data may be kept for a maximum period of five (5) years.", NO),

@@ -81,7 +81,9 @@ _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_
                        r"\b(?:let|lets)\s+(?:me|us)\b|\ballows?\s+(?:me|us)\s+to\b|\b(?:am\s+i|are\s+we)\s+allowed\b",
                        re.IGNORECASE)
 _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
-                          r"are\s+not\s+(?:able|entitled|permitted)|will\s+not\s+be\s+able|have\s+no\s+right)\b|"
+                          r"are\s+not\s+(?:able|entitled|permitted|allowed)|will\s+not\s+be\s+able|have\s+no\s+right|"
+                          # "You will not have access to this profile."
+                          r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+)?access|have\s+no\s+access)\b|"
                           r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)
 
 
