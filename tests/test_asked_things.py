@@ -9,6 +9,7 @@ import pytest
 
 from qa.search.asked_names import SPELLED_OUT
 from qa.search.cues import cued_topics, reason_guard
+from qa.search.details import demanded
 from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, answers_across, in_contents
 from qa.search.marking import (
     asks_non_personal,
@@ -34,7 +35,7 @@ from qa.search.readings import (
 from qa.search.specific import specific_things, unmentioned
 from qa.search.spelling import respelled
 from qa.search.terms import sentences_matching
-from qa.search.verdict import NO, YES, asks_unlimited, demanded
+from qa.search.verdict import NO, YES, asks_unlimited
 
 
 @pytest.mark.parametrize("question, sentence, verdict", [
@@ -197,6 +198,11 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("If I take one of your training courses, do you send my coursework to an outside body for certification?",
      "We send coursework to our training suppliers for accreditation.",
      "Examples include browsing our website and contacting our sales representatives."),  # no "exam"
+    ("Does the BBC use standard contractual clauses when it sends my data outside the UK?",
+     "We rely on the European Commission's model contracts (the SCCs).",
+     "Your data could be processed in a location outside the UK and the EEA."),
+    ("Does the website honor Do Not Track signals?", "We do not respond to Do-Not-Track signals.",
+     "We use web beacons to track if you visit specific pages."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special
@@ -413,7 +419,7 @@ def test_a_user_giving_an_age_under_18_asks_about_children():
 
 
 def test_where_my_data_is_stored_asks_for_a_place():
-    from qa.search.verdict import ASKS_PLACE
+    from qa.search.details import ASKS_PLACE
     assert ASKS_PLACE.search("Does Core Office say where my data is stored?")
     assert ASKS_PLACE.search("Where is my data stored?")
     assert not ASKS_PLACE.search("Does Core Office say how my data is stored?")
@@ -438,7 +444,7 @@ def test_sharing_data_that_identifies_no_one_does_not_answer_a_question_about_my
 
 
 def test_when_data_is_deleted_asks_how_long_it_is_kept_and_for_a_time():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     assert "retention" in cued_topics("When will CT1 delete my enquiry data?", ["retention", "erasure"])
     [time] = demanded("When will CT1 delete my enquiry data?")
@@ -446,7 +452,7 @@ def test_when_data_is_deleted_asks_how_long_it_is_kept_and_for_a_time():
 
 
 def test_where_a_named_companys_data_is_stored_asks_for_a_place():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [place] = demanded("Where is Concero's data stored?")
     assert place.search("We use several servers based in the UK, EEA and USA")
@@ -467,7 +473,7 @@ def test_what_a_company_does_with_ones_data_asks_its_purposes():
 
 
 def test_where_a_companys_providers_are_asks_for_a_place_not_its_address():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [place] = demanded("Where are CT1's service providers located?")
     assert place.search("Some of our service providers may be located outside the UK")

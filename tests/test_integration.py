@@ -81,7 +81,7 @@ def test_the_sentence_quoted_writes_what_the_question_names(seed_index_dir, real
 def test_where_is_my_data_stored_quotes_a_sentence_giving_a_place(seed_index_dir, real_embedder):
     """Concero's nearest sentence was "All data stored by Concero is kept and transported in an encrypted
     format." (no place); one of its sentences stating transfers names the EEA, and is quoted."""
-    from qa.search.verdict import PLACE
+    from qa.search.details import PLACE
 
     engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
     rows = {row.policy: row for row in engine.answer("Where is my data stored?").rows}

@@ -8,9 +8,10 @@ import pytest
 
 from qa.search.asked_names import named_things, unwritten
 from qa.search.cues import cued_topics
+from qa.search.details import demanded
 from qa.search.readings import asked_verdict
 from qa.search.specific import COMPANY_SOLD, specific_things, unmentioned
-from qa.search.verdict import NO, YES, YES_NO, asks_unlimited, demanded, question_kind
+from qa.search.verdict import NO, YES, YES_NO, asks_unlimited, question_kind
 
 TOPICS = ["data-collected", "sharing", "access", "cookies", "retention", "security", "erasure"]
 

@@ -68,6 +68,17 @@ class _Text:
         self.text = text
 
 
+def quoted_alone(text: str, chosen: str) -> str:
+    """The one quote built when `chosen` alone is chosen in a policy of `text` (checked verbatim)."""
+    policy = _Text(text)
+    start = text.index(chosen)
+    hit = Hit(policy="p", name="P", section="§", start=0, end=len(text), text=text, score=1.0,
+              highlights=((start, start + len(chosen)),))
+    [quote] = build_quotes(policy, hit, [(start, start + len(chosen))])
+    assert quote.text == text[quote.start:quote.end]
+    return quote.text
+
+
 @pytest.mark.parametrize(("text", "chosen", "quoted"), [
     ("We keep logs for 90 days. However, backups are kept for a year.", "However, backups are kept for a year.",
      "We keep logs for 90 days. However, backups are kept for a year."),
@@ -77,12 +88,48 @@ class _Text:
      "Although rare, backups are kept for a year.", "Although rare, backups are kept for a year."),
 ])
 def test_only_a_sentence_opening_with_a_limit_takes_the_one_before_it(text, chosen, quoted):
-    policy = _Text(text)
-    start = text.index(chosen)
-    hit = Hit(policy="p", name="P", section="§", start=0, end=len(text), text=text, score=1.0,
-              highlights=((start, start + len(chosen)),))
-    [quote] = build_quotes(policy, hit, [(start, start + len(chosen))])
-    assert quote.text == quoted == text[quote.start:quote.end]
+    assert quoted_alone(text, chosen) == quoted
+
+
+@pytest.mark.parametrize(("text", "chosen", "quoted"), [
+    # a sentence that details the chosen one joins it: the detail is often what was asked
+    ("We use social media features. These features may collect your IP address. We use cookies.",
+     "We use social media features.", "We use social media features. These features may collect your IP address."),
+    ("We share data with suppliers. This is usually contact and billing information. Call us.",
+     "We share data with suppliers.", "We share data with suppliers. This is usually contact and billing information."),
+    ("We share data with partners. For example, couriers deliver products. We sell nothing.",
+     "We share data with partners.", "We share data with partners. For example, couriers deliver products."),
+    ("You can unsubscribe by the link. Note: Please allow five business days.", "You can unsubscribe by the link.",
+     "You can unsubscribe by the link. Note: Please allow five business days."),
+    # one such sentence only, none from the next paragraph, none that does not refer back
+    ("We share data with suppliers. This is usually billing data. These are vetted. Call us.",
+     "We share data with suppliers.", "We share data with suppliers. This is usually billing data."),
+    ("We share data with suppliers.\n\nThese suppliers are vetted.", "We share data with suppliers.",
+     "We share data with suppliers."),
+    ("We share data with suppliers. Thistle Ltd is one of them.", "We share data with suppliers.",
+     "We share data with suppliers."),
+    ("We share data with suppliers. We do not sell it.", "We share data with suppliers.",
+     "We share data with suppliers."),
+    # a run-in heading chosen alone is quoted with the sentence it heads; a heading on its own line is not
+    ("We share aggregates.\n\nDo-Not-Track Signals. We do not respond to them. Other text.",
+     "Do-Not-Track Signals.", "Do-Not-Track Signals. We do not respond to them."),
+    ("We share aggregates. Do Not Track. We do not respond to them.", "Do Not Track.", "Do Not Track."),
+    ("Do-Not-Track Signals.\nWe do not respond to them.", "Do-Not-Track Signals.", "Do-Not-Track Signals."),
+    ("Cookies are files.\n\nWe use them. We keep them.", "We use them.", "We use them."),
+    # a sentence that points back is quoted with the one it points at
+    ("You may access your data. To exercise these rights, email us.", "To exercise these rights, email us.",
+     "You may access your data. To exercise these rights, email us."),
+    ("We share data with couriers. In these instances, we share only your address.",
+     "In these instances, we share only your address.",
+     "We share data with couriers. In these instances, we share only your address."),
+    ("You can name an agent. In order to do that, sign a letter.", "In order to do that, sign a letter.",
+     "You can name an agent. In order to do that, sign a letter."),
+    ("You may access your data.\n\nTo exercise these rights, email us.", "To exercise these rights, email us.",
+     "To exercise these rights, email us."),
+    ("We use cookies. Such as these are rare. This policy is new.", "This policy is new.", "This policy is new."),
+])
+def test_a_detail_joins_the_sentence_it_details_and_a_run_in_heading_its_sentence(text, chosen, quoted):
+    assert quoted_alone(text, chosen) == quoted
 
 
 def test_a_cut_list_says_how_many_items_are_left_and_where_they_are(seeds):

@@ -146,7 +146,7 @@ def test_selling_part_of_the_business_is_a_business_transfer_written():
 
 
 def test_a_fee_for_requests_is_a_detail_asked():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [fee] = [d for d in demanded("Which companies say they may charge a fee for requests?")]
     assert fee.search("obtain from CloudSentric, for a prescribed fee, confirmation") and not fee.search("contact us")
@@ -159,7 +159,7 @@ def test_professional_advisers_must_be_written():
 
 
 def test_checking_who_i_am_is_an_identity_check_and_a_period_in_years_a_number_asked():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     asked = specific_things("does core office check who I am before giving me my data?")
     assert unmentioned(asked, "We keep your data secure.")
@@ -189,7 +189,7 @@ def test_longer_than_necessary_asks_about_a_limit(question, unlimited):
 
 
 def test_insurers_must_be_written_and_a_fixed_period_is_a_length_of_time_asked():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     asked = specific_things("Does Core Office IT share my data with insurance companies?")
     assert unmentioned(asked, "We do not share your personal information with third parties except as described.")
@@ -208,7 +208,7 @@ def test_how_soon_a_request_is_answered_and_access_requests_ask_about_access(que
 
 
 def test_payment_information_is_data_collected_no_fee_asked():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     assert demanded("Which ones collect payment information?") == ()
     assert demanded("Do they charge for a copy of my data?") != ()
@@ -333,7 +333,7 @@ def test_without_a_court_order_asks_for_a_safeguard():
 
 
 def test_a_company_number_is_no_phone_number_and_a_named_company_asks_for_one():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [phone] = demanded("What is CT1's phone number?")
     assert not phone.search("Company number: 16827653") and not phone.search("company number: 06673066")
@@ -350,8 +350,8 @@ def test_a_company_number_is_no_phone_number_and_a_named_company_asks_for_one():
 
 
 def test_a_way_to_reach_the_company_is_looked_for_beyond_the_first_passage_but_not_in_the_regulators():
+    from qa.search.details import demanded
     from qa.search.marking import reaching
-    from qa.search.verdict import demanded
     from qa.types import Hit
 
     demands = demanded("What is the phone number for Concero?")
@@ -388,7 +388,7 @@ def test_marketing_by_post_must_be_written_as_post_or_letters():
 
 
 def test_an_address_asked_of_a_named_company_is_a_postal_one():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [address] = demanded("What is CloudSentric's address?")
     assert address.search("registered office: 303 Tettenhall Road, Wolverhampton, WV6 0LB")
@@ -412,7 +412,7 @@ def test_a_right_to_refuse_a_practice_says_nothing_of_the_company_doing_it(quest
 
 
 def test_data_processed_by_automated_means_for_portability_is_no_automated_decision():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [automated] = demanded("Does CT1 make automated decisions about me?")
     assert not automated.search("where our processing is carried out by automated means")
@@ -478,7 +478,7 @@ def test_a_sentence_listing_kinds_of_data_not_its_sources_or_uses(sentence, list
 
 
 def test_a_contact_email_a_company_has_is_a_detail_asked_for():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     [email] = demanded("Does Core Office IT have a privacy contact email?")
     assert email.search("contact us at DPO@centerprise.co.uk") and not email.search("please contact us")

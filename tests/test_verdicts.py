@@ -277,7 +277,11 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("How long does Concero keep phone call recordings?", ["time", "call recording"]),
     ("When I ring CloudSentric to place an order, is the call recorded?", ["call recording"]),
     ("When a Concero engineer remotes onto my PC, is that session recorded?", ["call recording"]),
-    ("Will CT1 tell me if my data is caught up in a data breach?", ["breach notification"]),
+    ("Will CT1 tell me if my data is caught up in a data breach?", ["breach notification", "breach notice"]),
+    ("If Discord gets hacked, will they notify me?", ["breach notice"]),
+    ("If I suspect my account was hacked, who do I contact?", []),
+    ("whats the minimum age for a steam account", ["age"]), ("How old do you have to be to get an account?", ["age"]),
+    ("Is there an age limit for using it?", ["age"]), ("Can my 14 year old use it?", []), ("Has Concero ever been hacked?", ["breach notification"]),
     ("Do any of these companies say what they'll do if they have a data breach?", ["breach notification"]),
     ("when was concero's privacy notice last updated?", ["date"]),
     ("Who is Core Office's data protection officer?", ["data protection officer"]),
@@ -301,7 +305,7 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("What's their email address?", ["email address"]), ("Do they keep my data safe?", []),
 ])
 def test_the_details_a_question_asks_for(question, details):
-    from qa.search.verdict import DETAILS, demanded
+    from qa.search.details import DETAILS, demanded
 
     asked = demanded(question)
     assert [name for name, _, gives in DETAILS if gives in asked] == details
@@ -313,10 +317,25 @@ def test_the_details_a_question_asks_for(question, details):
     ("We keep your records safely on our servers.", False), ("Contact us at privacy@example.com.", False),
 ])
 def test_a_passage_gives_a_length_of_time(passage, gives):
-    from qa.search.verdict import DETAILS
+    from qa.search.details import DETAILS
 
     time = next(pattern for name, _, pattern in DETAILS if name == "time")
     assert bool(time.search(passage)) is gives
+
+
+@pytest.mark.parametrize("passage, gives", [
+    ("We will notify you and the ICO of any personal data breach within 72 hours.", True),
+    ("If we become aware of a security incident, we will let you know.", True),
+    ("In the unfortunate event of a data breach we shall ensure that our obligations under GDPR will be followed.",
+     False),  # what it does about a breach, not that it tells anyone
+    ("We cannot guarantee that such information may not be accessed by breach of our safeguards.", False),
+    ("We may suspend the services without notice if we detect any breach of security.", False),
+])
+def test_a_passage_tells_of_a_breach(passage, gives):
+    from qa.search.details import DETAILS
+
+    told = next(pattern for name, _, pattern in DETAILS if name == "breach notice")
+    assert bool(told.search(passage)) is gives
 
 
 @pytest.mark.parametrize("passage, gives", [
@@ -324,7 +343,7 @@ def test_a_passage_gives_a_length_of_time(passage, gives):
     ("for as long as necessary to provide services", False), ("until you close your account", False),
 ])
 def test_how_many_years_is_answered_by_a_number_of_them(passage, gives):
-    from qa.search.verdict import DETAILS
+    from qa.search.details import DETAILS
 
     number = next(pattern for name, _, pattern in DETAILS if name == "number of days")
     assert bool(number.search(passage)) is gives
@@ -335,7 +354,7 @@ def test_how_many_years_is_answered_by_a_number_of_them(passage, gives):
     ("We may automatically collect technical and usage data using cookies.", False),
 ])
 def test_automatically_collecting_data_is_no_automated_decision(passage, gives):
-    from qa.search.verdict import DETAILS
+    from qa.search.details import DETAILS
 
     automated = next(pattern for name, _, pattern in DETAILS if name == "automated decisions")
     assert bool(automated.search(passage)) is gives
@@ -427,7 +446,7 @@ def test_a_persons_location_or_photos_are_not_a_stores_location_or_a_beacons_ima
 
 
 def test_has_it_ever_been_hacked_asks_for_a_breach():
-    from qa.search.verdict import demanded
+    from qa.search.details import demanded
 
     gives = demanded("has this system ever been hacked in the past?")
     assert gives and any(g.search("We had a security incident in 2019.") for g in gives)
@@ -872,7 +891,7 @@ def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence
     ("Where does Discord keep my data?", True), ("Where can I write to them?", False), ("What data is stored?", False),
 ])
 def test_where_is_it_stored_asks_for_a_place(question, place):
-    from qa.search.verdict import PLACE, demanded
+    from qa.search.details import PLACE, demanded
 
     assert (PLACE in demanded(question)) is place
     assert PLACE.search("servers located in Canada") and not PLACE.search("kept in an encrypted format")
@@ -905,3 +924,18 @@ def test_a_question_whether_data_stays_only_in_a_place_is_not_asked_whether_broa
 
     assert asks_only_here("Is CloudSentric's data held in the UK only?", ["international-transfers"])
     assert not asks_only_here("Does CT1 only use session cookies?", ["cookies"])
+
+
+@pytest.mark.parametrize("passage, gives", [
+    ("The minimum age to create a Steam User Account is 13.", True), ("users aged 18 or over", True),
+    ("We do not knowingly collect personal data from children under the age of 16.", True),
+    ("not intended for individuals under thirteen years old", True),
+    ("Any children wishing to use our services must be accompanied by an adult.", False),
+    ("In some cases, we may require additional information to verify your age.", False),
+    ("We keep logs for 13 months.", False),
+])
+def test_a_passage_gives_an_age(passage, gives):
+    from qa.search.details import DETAILS
+
+    age = next(pattern for name, _, pattern in DETAILS if name == "age")
+    assert bool(age.search(passage)) is gives

@@ -19,7 +19,7 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    whose sentences states a practice the question asks about, that never writes a name the question uses or a
    specific thing it asks about (two-factor authentication, a date of birth…: `qa.search.specific.unmentioned`),
    or whose answering passage lacks the detail the question asks for (a length of time, an address, a fee, a
-   phone number, a date…: `qa.search.verdict.DETAILS`), is "not stated"; otherwise the sentence that states
+   phone number, a date…: `qa.search.details.DETAILS`), is "not stated"; otherwise the sentence that states
    it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and
    its stance makes the verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one);
    below the reranker's threshold only a sentence at the practice's full threshold (a related passage) or one
@@ -46,6 +46,7 @@ from qa.errors import QueryError
 from qa.search.asked_names import PLACES, SPELLED_OUT, named_things, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
+from qa.search.details import PLACE, demanded
 from qa.search.evidence import Decision, answers_across, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import (
     asks_non_personal,
@@ -73,12 +74,10 @@ from qa.search.spelling import respelled
 from qa.search.terms import key_terms, term_counts, without_addresses
 from qa.search.verdict import (
     OPEN,
-    PLACE,
     RELATED,
     STATES_IT,
     affirmative,
     border_words,
-    demanded,
     keeps_only_here,
     label_for,
     negated_sentence,
@@ -303,7 +302,7 @@ class _Asked:
     only: bool = False
     query: np.ndarray | None = None
     accepts: Callable[[str], bool] | None = None  # what the deciding sentence must pass (see answer_question)
-    demands: tuple[re.Pattern, ...] = ()  # details a user's question asks for (`verdict.demanded`; never a grid's)
+    demands: tuple[re.Pattern, ...] = ()  # details a user's question asks for (`details.demanded`; never a grid's)
     # a user's question: what it names ("CCTV"), the specific things it asks about, the test of a sentence writing them
     names: tuple[str, ...] = ()
     specific: tuple[re.Pattern, ...] = ()

@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import written_name
+from qa.search.details import APART, CONTACT_DETAILS, PLACE
 from qa.search.evidence import Decision
 from qa.search.passages import led_by
 from qa.search.terms import terms_in
-from qa.search.verdict import APART, CONTACT_DETAILS, PLACE
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -219,7 +219,7 @@ _REGULATOR = re.compile(r"\bInformation\s+Commissioner|\bICO\b|\bsupervisory\s+a
 
 def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
              hold: Callable[[tuple[int, int]], Hit]) -> tuple[Hit, Decision] | None:
-    """For a question asking only how to reach the company or about a fee (`verdict.APART`: "What is the phone
+    """For a question asking only how to reach the company or about a fee (`details.APART`: "What is the phone
     number for Concero?", "Do I have to pay to see my data?"), whose chosen passage gives no such detail
     ("…company number: 06673066…"): the passage and decision of the sentence stating the practice that gives it
     ("0333 111 0004"), unless that passage is a regulator's; else None. `decided(test)` decides the policy again
@@ -235,7 +235,7 @@ def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
 
 def giving_passage(text: str, hits: Sequence[Hit], demands: Sequence[re.Pattern],
                    hold: Callable[[tuple[int, int]], Hit]) -> Hit | None:
-    """For a question asking only how to reach the company (`verdict.CONTACT_DETAILS`: "What is Concero's email
+    """For a question asking only how to reach the company (`details.CONTACT_DETAILS`: "What is Concero's email
     address?") about no practice: the first of `hits` that gives it, not a regulator's, led by the sentence giving
     it (`hold(sentence)`); None when none does."""
     if not demands or not all(d in CONTACT_DETAILS for d in demands):
@@ -250,7 +250,7 @@ def giving_passage(text: str, hits: Sequence[Hit], demands: Sequence[re.Pattern]
 
 
 def gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
-    """Whether the passage that answers holds every detail the question asks for (`verdict.DETAILS`)."""
+    """Whether the passage that answers holds every detail the question asks for (`details.DETAILS`)."""
     return all(detail.search(passage.text) for detail in details)
 
 

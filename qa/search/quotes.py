@@ -9,6 +9,12 @@ take at their word:
   recordings for longer.", "however", "except", "subject to", "provided that") joins it; a chosen sentence
   that opens by limiting the one before it ("Unless…", "However,…", "Otherwise…") is quoted with that one
   (alone, "we may keep recordings for longer" hides the 30 days it is the exception to);
+- a following sentence that only makes sense with it, because it details it ("These features may collect your
+  IP address…", "This is usually contact and billing information…", "For example, …", "Note: …"), joins it
+  (one such sentence); a run-in heading chosen alone ("Do-Not-Track Signals." opening a paragraph) is quoted
+  with the sentence after it, which says what it heads;
+  a chosen sentence that points back ("To exercise these rights…", "In these instances…") is quoted with the one
+  before it;
 - a list is quoted from its lead-in ("We may share your personal data with:") through the last item
   chosen (at least `ITEMS_SHOWN` items); the items left out are carried in `Quote.more`, so every
   interface can say "+2 more items" and open them in place;
@@ -54,6 +60,21 @@ _LIMITS_PREVIOUS = re.compile(
     r"^\W*(?:unless|however|but|otherwise|nevertheless|nonetheless|save\s+(?:that|where|for)|"
     r"this\s+does\s+not\s+apply|in\s+(?:some|certain|exceptional|limited|rare|such)\s+(?:cases|circumstances))\b",
     re.IGNORECASE)
+# A sentence that details the one before it and is read with it: "This may include…", "These features may collect…",
+# "For example, …", "Note: …".
+_DETAILS_PREVIOUS = re.compile(
+    r"^\W*(?:for\s+(?:example|instance)\b|e\.g\.|note:|please\s+note\b|"
+    r"(?:this|these|such)(?:\s+[a-z]+){0,2}?\s+(?:may|might|can|could|will|would|is|are|includes?|including|"
+    r"usually|typically|generally|normally|often|consists?|comprises?|covers?)\b)", re.IGNORECASE)
+# A sentence that opens by pointing back ("To exercise these rights…", "In these instances…", "Such requests…"): it
+# is quoted with the sentence before it, which says what it points at.
+_REFERS_BACK = re.compile(
+    r"^\W*(?:(?:to|in\s+order\s+to)\s+(?:exercise|do|make|use)\s+(?:this|these|that|those|so|such)\b|"
+    r"in\s+(?:these|those|such|this|that|either|each\s+of\s+these)\s+(?:instances?|cases?|circumstances|situations?|"
+    r"events?)\b|(?:these|those|such)\s+(?!as\b)[a-z]+)", re.IGNORECASE)
+# A run-in heading: a few capitalised words ending in a full stop, at the start of a paragraph ("Do-Not-Track
+# Signals. Please note we do not…").
+_RUN_IN_HEADING = re.compile(r"^\W*(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*\.\s*$")
 # A span ending like this goes on in the next sentence or line ("…destination country; or").
 _DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")
@@ -219,8 +240,9 @@ def lead_in_of(policy, span: Span) -> Span | None:
 
 
 def _grow(reader: _Reader, span: Span) -> Span:
-    """`span` grown over a dangling clause, a hard-wrapped line, the sentence it limits (when it opens with
-    "Unless…", "However,…") and the qualifiers that follow it."""
+    """`span` grown over a dangling clause, a hard-wrapped line, the sentence it limits or points back to (when it
+    opens with "Unless…", "However,…", "To exercise these rights…"), the qualifiers that follow it and one sentence
+    that details it ("These features may collect…")."""
     text = reader.text
     start, end = span
     previous = reader.previous_sentence(start)
@@ -230,10 +252,13 @@ def _grow(reader: _Reader, span: Span) -> Span:
         start = previous[0]
         previous = reader.previous_sentence(start)
     # "Unless there is an issue…" limits the sentence before it (same paragraph): quote that one with it.
-    if (previous is not None and _LIMITS_PREVIOUS.search(text[start:end]) and reader.quotable(previous)
+    opening = text[start:end]
+    if (previous is not None and (_LIMITS_PREVIOUS.search(opening) or _REFERS_BACK.search(opening))
+            and reader.quotable(previous)
             and reader.list_at(previous) is None and "\n\n" not in text[previous[1]:start].replace(" ", "")
             and end - previous[0] <= GROW_LIMIT):
         start = previous[0]
+    detailed = False
     while end - start < GROW_LIMIT:
         nxt = reader.next_sentence(end)
         if nxt is None or not reader.quotable(nxt) or reader.list_at(nxt) is not None:
@@ -245,8 +270,10 @@ def _grow(reader: _Reader, span: Span) -> Span:
                                             and not re.search(r"[.!?]['\")\]”’]*$", text[start:end])))
         sentence = text[nxt[0]:nxt[1]]
         qualifies = _QUALIFIER_START.search(sentence) is not None or _QUALIFIER_ANYWHERE.search(sentence) is not None
-        if not (continues or qualifies) or nxt[1] - start > GROW_LIMIT:
+        details = not detailed and same_paragraph and _DETAILS_PREVIOUS.search(sentence) is not None
+        if not (continues or qualifies or details) or nxt[1] - start > GROW_LIMIT:
             break
+        detailed = detailed or (details and not (continues or qualifies))
         end = nxt[1]
     return start, end
 
@@ -270,6 +297,7 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     sentences = [u for u in _chosen_sentences(reader, chosen) if reader.quotable(u)]
     if not sentences:  # only a heading or a number was chosen: the passage's first sentence says more
         sentences = [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)][:1]
+    sentences = [_with_what_it_heads(reader, u) for u in sentences]
     groups: list[tuple[Span, tuple[Span, ...]]] = []
     lists: dict[Span, tuple[_List, list[int]]] = {}
     for sentence in sentences:
@@ -291,6 +319,18 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
             span = _grow(reader, span)
         groups.append((span, rest))
     return _as_quotes(policy, hit, groups)
+
+
+def _with_what_it_heads(reader: _Reader, sentence: Span) -> Span:
+    """A run-in heading ("Do-Not-Track Signals.") that opens its paragraph, with the sentence after it."""
+    text = reader.text
+    before = text[max(0, sentence[0] - 80):sentence[0]].rstrip(" \t")
+    if not _RUN_IN_HEADING.match(text[sentence[0]:sentence[1]]) or before[-1:] not in ("", "\n"):
+        return sentence
+    nxt = reader.next_sentence(sentence[1])
+    if nxt is None or "\n" in text[sentence[1]:nxt[0]] or not reader.quotable(nxt):
+        return sentence
+    return sentence[0], nxt[1]
 
 
 def _too_long(found: _List, sentence: Span) -> bool:

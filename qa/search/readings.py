@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.search.details import FOREVER
 from qa.search.lengths import TAKING, days_in, periods
 from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
-from qa.search.verdict import FOREVER, LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
+from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without
 # asking us first", "without telling me") is answered "no" by a sentence that names the safeguard ("covered

@@ -395,6 +395,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bagree\w*|\bconsent\w*|\bnever\s+(?:signed\s+up|opted\s+in|subscribed)\b|\bwithout\s+(?:me\s+)?"
          r"(?:signing\s+up|opting\s+in|subscribing)\b",
          r"\bagree\w*|\bconsent\w*|\baccept\w*|\bopt(?:s|ed|ing)?[- ]in\b|\bpermission\b"),
+        # safeguards for a transfer by name; a browser's signal not to be tracked
+        (r"\bstandard\s+(?:data\s+protection\s+)?contractual\s+clauses\b|\bSCCs?\b|\bmodel\s+(?:contract(?:ual)?\s+)?clauses\b",
+         r"\bcontractual\s+clauses\b|\bmodel\s+(?:contract(?:ual)?\s+)?clauses\b|\bSCCs?\b|"
+         r"\bstandard\s+(?:data\s+protection\s+)?clauses\b"),
+        (r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b",
+         r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b|\bopt-out\s+preference\s+signals?\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"

@@ -1,0 +1,184 @@
+"""Details a question asks for ("How long…?", "What's their postal address?", "Will they tell me if they are
+hacked?"), and what a passage must hold to answer it: `demanded(question)` gives the patterns of `DETAILS` the
+answering passage must match, or the row is "not stated"."""
+
+from __future__ import annotations
+
+import re
+
+from qa.search.terms import without_addresses
+
+# A question that asks for a particular detail is answered only by a passage that gives one: "How long do they
+# keep it?" / "How many days do they have to reply?" by a length of time (a number of days, weeks, months or
+# years, or the words policies use instead: "as long as necessary", "a standard period", "promptly"); "What's
+# their postal address?" by an address; "Do they charge a fee?" by a passage about fees or charges;
+# "Do they use automated decision-making / profiling?" by one that speaks of it. A passage on the topic
+# without the detail ("we keep your data securely", "contact us at privacy@…") is related, no answer.
+# "Where is my data stored?", "which countries…?": a question asking for a place (and, in `evidence`, about
+# international transfers)
+ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+[\w'’]+){0,4}?\s+"
+                        r"(?:stor|kept|keep|held|hold|host|process|located)\w*|\b(?:which|what)\s+countr\w*|"
+                        # "Does Core Office say where my data is stored?"
+                        r"\bwhere\s+(?:my|our|your|the|their)\s+(?:\w+\s+){0,2}?(?:is|are|gets?)\s+(?:stored|kept|held|"
+                        r"hosted|processed|located)\b", re.IGNORECASE)
+PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*|\bBritain\b|"
+                   r"\bcountr(?:y|ies)\b|\babroad\b|\boverseas\b|\boutside\b|\bdata\s+cent(?:re|er)s?\b|\bservers?\b|"
+                   r"\bregions?\b|\b(?:Ireland|Germany|France|Netherlands|Switzerland|Canada|India|Singapore|Japan|"
+                   r"Australia|China)\b")
+_NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
+           r"twenty|thirty|forty|sixty|ninety|several|few)")
+_LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
+                   r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b")  # "30 days", "seven (7) years"
+# "forever", "indefinitely": a question asking whether data is kept without end (see `asked_verdict`)
+FOREVER = r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b"
+# "What is CT1's…", "what's their…", "what are Concero's…": a question asking for a contact detail of a company
+WHAT_IS_THEIR = r"\bwhat(?:'s|’s|\s+is|\s+are)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?"
+ASKS_PHONE_NUMBER = WHAT_IS_THEIR + r"(?:phone|telephone)\s+numbers?\b"
+# "Which companies give a phone number…?", "Does Core Office IT have a privacy contact email?": a company giving one
+GIVES_A = r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+"
+_AGES = r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|twenty-one"
+_BREACH = r"breach\w*|hack(?:ed|s|ing|ers?)?\b|leak\w*|compromis\w*|security\s+incidents?\b"
+_TELLS = (r"tell|notify|inform|warn|alert|email|e-mail|contact|let\s+(?:me|us|them|you|customers|users|people)\s+know|"
+          r"hear\s+(?:about|from)")
+# the company telling someone ("will they tell me", "notify the customers affected"), not "who do I contact?"
+_TOLD_ME = (r"(?:\b(?:will|would|do|does|did|must|should|promise\s+to|going\s+to|have\s+to)\s+(?!i\s|we\s)"
+            rf"(?:\w+\s+){{0,3}}?(?:{_TELLS})\b|\b(?:{_TELLS})\w*\s+(?:\w+\s+){{0,2}}?(?:me|us|customers|users|people|anyone|affected|"
+            r"them)\b)")
+_TOLD = (r"notif\w*|inform(?!ation)\w*|tell\w*|told\b|contact\w*|alert\w*|communicat\w*|report\w*|warn\w*|"
+         r"let\s+(?:you|them|customers|users)\s+know\b")
+DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
+    ("time",
+     re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
+                r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
+                r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b|"
+                r"\bwhen\s+(?:will|do|does|would|is|are)\s+(?:\w+\s+){0,3}?(?:delet|eras|destroy|purg)\w*|"
+                r"\b(?:fixed|set|specific|particular|defined)\s+(?:period|time|term|length)\b|"
+                # "do they keep my data forever?": a passage giving no time says nothing either way
+                rf"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{{0,40}}(?:{FOREVER})",
+                re.IGNORECASE),
+     re.compile(rf"{_LENGTH_OF_TIME}|\bas\s+long\s+as\b|"
+                r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
+                r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
+                r"\byears\b", re.IGNORECASE)),
+    # "how many years…?" asks for a number of them: "as long as necessary" gives none
+    ("number of days",
+     re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b|"
+                r"\b(?:period|time|length|limit)\s+(?:in|of)\s+(?:days|weeks|months|years)\b", re.IGNORECASE),
+     re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
+    ("address",
+     re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
+                r"i\s+(?:write\s+(?:to|a\s+letter)\b|send\s+(?:a\s+)?letter)|"
+                # "Where is CT1 based?", "Where's CloudSentric's head office?"
+                r"\bwhere(?:'s|’s|\s+is|\s+are)\s+(?!(?:my|our|your|the|their)\s+(?:\w+\s+)?(?:data|information|"
+                r"details|info|servers?)\b)(?:[\w-]+(?:'s|’s)?\s+){1,3}?"
+                # the company, not those it uses ("Where are CT1's service providers located?": a place)
+                r"(?<!providers )(?<!servers )(?<!suppliers )(?<!processors )(?<!partners )(?<!vendors )"
+                r"(?<!subcontractors )(?<!contractors )(?<!staff )(?<!employees )(?:based|located|headquartered)\b|"
+                r"\bhead\s*(?:office|quarters)\b|\bheadquarters\b|"
+                # "What is CloudSentric's address?" (not its email or IP address)
+                r"\bwhat(?:'s|’s|\s+is)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?<!e-mail )(?<!email )(?<!ip )(?<!web )"
+                r"(?<!website )address\b", re.IGNORECASE),
+     re.compile(r"\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b\d+\w?\s+\w+(?:\s+\w+)?\s+(?:Road|Street|Lane|Avenue|"
+                r"Way|Drive|Park|Place|Court|Square|Close|Gardens)\b|\b(?:House|Building|Floor|Suite|Unit)\b\s*"
+                r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
+    ("fee",
+     # "payment information" is data collected, no charge
+     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid|free)\b.{0,60}\b(?:requests?|cop(?:y|ies)|"
+                r"access|data|information|SARs?)\b|\b(?:requests?|cop(?:y|ies)|access|SARs?)\b.{0,60}\b(?:charge|fee|cost|"
+                r"free)\b",
+                re.IGNORECASE),
+     re.compile(r"\b(?:charg\w*|fees?|free\s+of\s+charge|costs?|at\s+no\s+cost|payment)\b", re.IGNORECASE)),
+    # "How much is the 'prescribed fee' CloudSentric charges for a copy of my data?": an amount, or none charged
+    ("amount",
+     re.compile(r"\bhow\s+much\b[^?]{0,60}?\b(?:fee|fees|charg\w*|cost\w*|pay)\b|\bwhat\s+(?:is|are|'s|’s)\s+(?:the\s+)?"
+                r"(?:\w+\s+){0,2}?(?:fee|charge|cost|price)\s+(?:of|for)\b", re.IGNORECASE),
+     re.compile(r"[£€$]\s?\d|\b\d+(?:\.\d+)?\s*(?:pounds|GBP|euros?|EUR|dollars|USD)\b|\bfree\s+of\s+charge\b|"
+                r"\bno\s+(?:fee|charge|cost)\b|\bat\s+no\s+cost\b|\bfree\b", re.IGNORECASE)),
+    ("phone number",
+     re.compile(r"\b(?:phone|telephone)\s+(?:number|line)\b.{0,40}\b(?:ring|call|contact|reach|speak|talk|phone)\b|"
+                r"\b(?:ring|call|contact|reach|speak|talk)\b.{0,40}\b(?:phone|telephone)\s+(?:number|line)\b|"
+                # "Which companies give a phone number for privacy questions?"
+                + GIVES_A + r"(?:a\s+|any\s+|their\s+)?(?:(?:contact|privacy)\s+)?(?:phone|telephone)\s+"
+                r"(?:number|line)\b|"
+                + ASKS_PHONE_NUMBER, re.IGNORECASE),
+     # digits in groups ("0333 111 0004", "(555) 123-4567") or a whole national number ("01404384483"); not a
+     # company number ("Company number: 16827653")
+     re.compile(r"(?<![\d-])(?:(?:\+\d{1,3}[\s.-]?)?\(?0?\d{2,5}\)?[\s.-]\d{3,4}[\s.-]?\d{3,4}|"
+                r"(?:\+\d{1,3}[\s.-]?|0)\d{9,10})(?![\d-])|\b1-\d{3}-[\dA-Za-z-]{7,}")),
+    ("email address",
+     re.compile(r"\be-?mail\s+address\b.{0,40}\b(?:write|contact|reach|send|email)\b|"
+                r"\b(?:write|contact|reach|send)\b.{0,40}\be-?mail\s+address\b|"
+                # "Does Core Office IT have a privacy contact email?" (not "do they have my email address?")
+                + GIVES_A + r"(?:an?\s+|any\s+|their\s+)?(?:(?:contact|privacy|support|dpo)\s+){1,2}"
+                r"e-?mail(?:\s+address)?\b|"
+                + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b", re.IGNORECASE),
+     re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    ("credit check",
+     re.compile(r"\bcredit\s*(?:check|history|histories|score|rating|reference|search)\w*|\bcreditworth\w*",
+                re.IGNORECASE),
+     re.compile(r"\bcredit\s*(?:check|history|score|rating|reference|search|agenc|terms|limit|risk)\w*|\bcreditworth\w*",
+                re.IGNORECASE)),
+    ("data protection officer",
+     re.compile(r"\bdpo\b|\bdata\s+protection\s+officer\b", re.IGNORECASE),
+     re.compile(r"\bdpo\b|\bdata\s+protection\s+officer\b|\bprivacy\s+officer\b", re.IGNORECASE)),
+    ("call recording",
+     re.compile(r"\b(?:calls?|phone|telephone|ring|sessions?|chats?|meetings?|webinars?)\b.{0,40}\brecord\w*|"
+                r"\brecord\w*\b.{0,40}\b(?:calls?|phone|telephone|sessions?|chats?|meetings?|webinars?)\b",
+                re.IGNORECASE),
+     re.compile(r"\brecord(?:s|ed|ing|ings)?\b", re.IGNORECASE)),
+    ("breach notification",
+     re.compile(r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,60}\bbreach\w*|\bbreach\w*.{0,40}\bnotif\w*|"
+                r"\b(?:if|when|after|once|in\s+(?:the\s+)?(?:event|case))\s+(?:of\s+)?(?:\w+\s+){0,4}breach\w*|"
+                r"\bever\s+(?:been\s+)?(?:hacked|breached|compromised)\b|\b(?:hacked|breached)\s+(?:before|in\s+the\s+past)\b|"
+                r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,40}\b(?:lose|loses|lost|leak\w*)\s+(?:my|our|your|the)\s+"
+                r"(?:\w+\s+)?(?:data|information|details)\b",
+                re.IGNORECASE),
+     re.compile(r"\bbreach\w*|\bhack(?:ed|s)\b|\bsecurity\s+incidents?\b", re.IGNORECASE)),
+    # "What's the minimum age to use it?" asks for an age: a passage on children that gives none does not answer it
+    ("age",
+     re.compile(r"\bminimum\s+age\b|\bhow\s+old\s+(?:do|does|must|should|would|will|has|have)\s+(?!my\s+data)|\bage\s+(?:limits?|requirements?|restrictions?)\b|\bold\s+enough\b|"
+                r"\bwhat\s+age\b|\bage\s+(?:do|does|must|should)\s+(?:i|you|my|a|an|users?)\b", re.IGNORECASE),
+     re.compile(rf"\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
+                rf"(?:\(?\d{{1,2}}\)?|{_AGES})\b|\b\d{{1,2}}\s*(?:\+|years?\s+(?:of\s+age|old))|\b(?:{_AGES})\s+years?\b|"
+                r"\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b", re.IGNORECASE)),
+    # "Will they tell me if they get hacked?" asks to be told: a passage on breaches that says nothing of telling
+    # anyone ("…we shall ensure that our obligations under GDPR will be followed") does not answer it
+    ("breach notice",
+     re.compile(rf"{_TOLD_ME}[^?]{{0,80}}?\b(?:{_BREACH})|\b(?:{_BREACH})[^?]{{0,80}}?{_TOLD_ME}",
+                re.IGNORECASE),
+     re.compile(rf"\b(?:{_BREACH})[^.;]{{0,150}}?\b(?:{_TOLD})|\b(?:{_TOLD})[^.;]{{0,150}}?\b(?:{_BREACH})",
+                re.IGNORECASE)),
+    ("date",
+     re.compile(r"\bwhen\s+(?:was|were|did)\b.{0,50}\b(?:updated|revised|changed|written|published|amended|issued)\b|"
+                r"\blast\s+(?:updated|revised|changed|amended)\b|\beffective\s+date\b|\bwhat\s+date\b", re.IGNORECASE),
+     re.compile(r"\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*,?\s+\d{4}\b|"
+                r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}\b|"
+                r"\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:19|20)\d{2}\b", re.IGNORECASE)),
+    # "Where is my data stored?" / "which countries…?" by a place: a country or region, or the words for beyond
+    # (`PLACE`: the sentence quoted is one that gives it, where one states the practice: `qa.search.marking`)
+    ("place", ASKS_PLACE, PLACE),
+    ("automated decisions",
+     # "…is that decision made automatically by a computer?"
+     re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b|"
+                r"\bdecid\w*\b[^?]{0,60}?\b(?:automatic\w*|by\s+(?:a\s+)?(?:computer|machine|algorithm)s?)\b|"
+                r"\bdecision\w*\b[^?]{0,40}?\b(?:automatic\w*|by\s+(?:a\s+)?(?:computer|machine|algorithm)s?)\b",
+                re.IGNORECASE),
+     # "automatically collect technical data" is no automated decision, nor is portability's "carried out by
+     # automated means" (a decision named beside it is)
+     re.compile(r"\bautomated\b(?!\s+means\b)|\bdecisions?\b[^.;]{0,60}?\bautomated\s+means\b|\bautomation\b|"
+                r"\bautomatic\s+(?:decision|processing)\w*|\bprofil(?:e|es|ing)\b", re.IGNORECASE)),
+)
+
+
+# The details that tell a user how to reach the company: a policy gives them anywhere ("Contact us … 0333 111 0004"),
+# so the sentence giving one is looked for beyond the passage the question's words lead to (`marking.reaching`).
+CONTACT_DETAILS = frozenset(gives for name, _, gives in DETAILS if name in ("address", "phone number", "email address"))
+# Details a policy may give in a sentence of its own, apart from the passage nearest the question: a way to reach
+# the company, a fee ("Please be aware that we hold the right to charge a reasonable administration fee…")
+APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS if name == "fee")
+
+
+def demanded(question: str) -> tuple[re.Pattern, ...]:
+    """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
+    question = without_addresses(question)  # "I emailed DPO@centerprise.co.uk…" asks for no DPO
+    return tuple(gives for _, asks, gives in DETAILS if asks.search(question))
