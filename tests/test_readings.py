@@ -483,3 +483,43 @@ def test_a_contact_email_a_company_has_is_a_detail_asked_for():
     [email] = demanded("Does Core Office IT have a privacy contact email?")
     assert email.search("contact us at DPO@centerprise.co.uk") and not email.search("please contact us")
     assert not demanded("Does Concero have my email address?")
+
+
+@pytest.mark.parametrize("sentence, denies", [
+    ('We support Do Not Track ("DNT").', False),
+    ("Windstream complies with all applicable laws regarding “Do Not Call” Lists.", False),
+    ("Click Do Not Sell or Share My Personal Information to opt out.", False),
+    ("Some browsers send do-not-track signals.", False),
+    ("We do not track your location.", True),  # a denial in lower case is one
+    ("We do not respond to Do Not Track signals.", True),
+    ('At this time we do not respond to "do not track" signals.', True),
+])
+def test_the_name_of_a_signal_a_list_or_a_link_denies_nothing(sentence, denies):
+    assert negated_by_words(sentence) is denies
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("my little sister is 17, can she use okcupid?", NO),
+    ("my 16 yo son wants to use it, do they knowingly let minors on?", NO),
+    ("I am 19, can I join?", YES),
+    ("Does my 16 year old need my consent to join?", "as read"),  # needed, not allowed: left as the sentence reads
+    ("Can I join?", "as read"),  # no age told
+])
+def test_an_age_the_user_tells_is_compared_with_the_minimum_age(question, verdict):
+    sentence = "Our services are restricted to users who are 18 years of age or older."
+    ageless = "Our services are restricted to adult users."
+    for read in (YES, NO):
+        as_read = asked_verdict(question, read, ageless)
+        assert asked_verdict(question, read, sentence) == (as_read if verdict == "as read" else verdict)
+
+
+@pytest.mark.parametrize("text, told, least", [
+    ("my 16 yo son", 16, None), ("I'm 5 minutes late", None, None), ("a 12-year-old", 12, None),
+    ("We do not knowingly collect personal data from children under the age of sixteen (16).", None, 16),
+    ("You are only permitted to use the Services if you are 18 or older.", None, 18),
+    ("We keep it for at least 13 months.", None, None), ("under 30 days", None, None),
+])
+def test_ages_told_and_minimum_ages_written(text, told, least):
+    from qa.search.lengths import age_told, minimum_age
+
+    assert age_told(text) == told and minimum_age(text) == least

@@ -1,5 +1,6 @@
 """Lengths of time in a user's question: the ones a policy must write ("Do they keep my data for 7 years?"), the
-ones that are only the user's story ("six weeks ago"), and how long a company may take to answer, in days."""
+ones that are only the user's story ("six weeks ago"), how long a company may take to answer, in days, and a
+person's age beside the minimum age a policy gives ("my sister is 17, can she use it?" beside "18 or older")."""
 
 from __future__ import annotations
 
@@ -45,3 +46,35 @@ def periods(question: str) -> tuple[re.Pattern, ...]:
         words = _NUMBERS[int(digits)] if digits.isdigit() and int(digits) < len(_NUMBERS) else digits
         found.append(re.compile(rf"\b(?:{digits}|{words})(?:\s*\(\d+\))?[\s-]*{unit.lower()}s?\b", re.IGNORECASE))
     return tuple(found)
+
+
+_AGE_WORDS = {"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+              "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty-one": 21}
+_AGE = rf"(\d{{1,2}}|{'|'.join(_AGE_WORDS)})"
+_NOT_AN_AGE = r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?|times?|[GMK]B\b|[:.,]\d))"
+# a person's age the user tells: "I'm 15", "my sister is 17", "my 16 yo son", "a 14-year-old"
+_AGE_TOLD = re.compile(
+    rf"\b(?:i'?m|i’m|i\s+am|(?:she|he)(?:'s|’s|\s+is)|(?:son|daughter|child|kid|sister|brother|niece|nephew|teen|"
+    rf"teenager|grandson|granddaughter)\s+is)\s+(?:only\s+|just\s+)?{_AGE}\b{_NOT_AN_AGE}|"
+    rf"\b{_AGE}[\s-]*(?:years?[\s-]*old|yo|y/o)\b|\baged\s+{_AGE}\b{_NOT_AN_AGE}", re.IGNORECASE)
+# the youngest a policy lets in: "under the age of 16", "18 years of age or older", "aged 18 or over", "at least 13"
+_MINIMUM_AGE = re.compile(
+    rf"\b(?:under|below|younger\s+than)\s+(?:the\s+age\s+of\s+)?{_AGE}\b{_NOT_AN_AGE}|"
+    rf"\b{_AGE}(?:\s*\(\d+\))?\s*(?:years?\s+(?:of\s+age|old)\s+)?(?:or|and)\s+(?:older|over|above)\b|"
+    rf"\bat\s+least\s+{_AGE}\b{_NOT_AN_AGE}|\bminimum\s+age\b[^.;]{{0,40}}?\b(?:is|of)\s+{_AGE}\b", re.IGNORECASE)
+
+
+def _age(word: str) -> int:
+    return _AGE_WORDS[word.lower()] if word.lower() in _AGE_WORDS else int(word)
+
+
+def age_told(question: str) -> int | None:
+    """The age of a person the user tells of ("my sister is 17", "my 16 yo son"), if any."""
+    match = _AGE_TOLD.search(question)
+    return None if match is None else _age(next(g for g in match.groups() if g))
+
+
+def minimum_age(sentence: str) -> int | None:
+    """The youngest age `sentence` lets in ("restricted to users who are 18 years of age or older": 18), if any."""
+    match = _MINIMUM_AGE.search(sentence)
+    return None if match is None else _age(next(g for g in match.groups() if g))

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from qa.search.details import FOREVER
-from qa.search.lengths import TAKING, days_in, periods
+from qa.search.lengths import TAKING, age_told, days_in, minimum_age, periods
 from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
 
@@ -192,6 +192,10 @@ _ASKS_WAIT = re.compile(r"\b(?:have|need|got)\s+to\s+wait\b|\bwait\s+until\b|\bo
                         r"\s+(?:\w+\s+){0,2}?(?:contract|subscription|service|account)\b", re.IGNORECASE)
 _ANY_TIME = re.compile(r"\bat\s+any\s+(?:time|point|later\s+time)\b|\bany\s+time\b", re.IGNORECASE)
 # a time limit the company gives itself ("certainly within 1 calendar month of receiving the request")
+# whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
+# something is needed ("does my 14 year old need my consent?")
+_ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)
+_ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
 _WITHIN = re.compile(r"\b(?:within|no\s+later\s+than|in\s+no\s+more\s+than)\s+(?:\w+\s+){0,3}?"
                      r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 
@@ -207,7 +211,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
     - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO;
-    - whether more than something is done (`_ASKS_MORE`): a YES beside "only" that is a NO.
+    - whether more than something is done (`_ASKS_MORE`): a YES beside "only" that is a NO;
+    - whether a person of the age the user tells may do it: NO under the sentence's minimum age, else YES.
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
@@ -232,6 +237,10 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         asked, limit = days_in(question), days_in(within.group())
         if asked is not None and limit is not None:  # "allowed to take three months?" beside "within 1 calendar month"
             return NO if asked > limit else YES
+    if _ASKS_ALLOWED.search(question) and not _ASKS_NEEDED.search(question) and question_kind(question) == YES_NO:
+        told, least = age_told(question), minimum_age(sentence)
+        if told is not None and least is not None:  # "my sister is 17, can she use it?" beside "18 or older"
+            return NO if told < least else YES
     if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
         return NO if _DISCLAIMS.search(sentence) else YES
     if _ASKS_FREE.search(question):

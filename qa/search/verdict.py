@@ -158,7 +158,11 @@ _NOT_A_DENIAL = re.compile(
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they)\s+"
-    r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*", re.IGNORECASE)
+    r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*|"
+    # the name of a signal, a list or a link ("We support Do Not Track", "registered with Do Not Call Lists", "Do Not
+    # Sell My Personal Information"): capitalised, hyphenated or quoted; "we do not track your location" denies
+    r"(?-i:\bDo[- ]Not[- ](?:Track|Call|Sell|Share|Disturb|E-?mail|Mail)\b)|\bdo-not-(?:track|call|sell|share)\b|"
+    r"[\"“'‘]do\s+not\s+(?:track|call|sell|share)\b", re.IGNORECASE)
 
 
 # "unless we need to use a third party to help provide our service", "unless required by law" except a case in which
