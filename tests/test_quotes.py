@@ -68,6 +68,18 @@ class _Text:
         self.text = text
 
 
+@pytest.mark.parametrize(("text", "heading", "is_one"), [
+    ("Intro.\n\nDo-Not-Track Signals. Please note we do not respond.", "Do-Not-Track Signals.", True),
+    ("Do Not Track. We do not respond.", "Do Not Track.", True),
+    ("We share aggregates. Do Not Track. We do not respond.", "Do Not Track.", False),  # not opening a paragraph
+    ("Do-Not-Track Signals.\nWe do not respond.", "Do-Not-Track Signals.", False),  # a heading on its own line
+    ("Intro.\n\nWe sell nothing. We keep it.", "We sell nothing.", False),  # no title
+])
+def test_a_run_in_heading_opens_a_paragraph_that_goes_on_after_it(text, heading, is_one):
+    start = text.index(heading)
+    assert quotes.run_in_heading(text, (start, start + len(heading))) is is_one
+
+
 def quoted_alone(text: str, chosen: str) -> str:
     """The one quote built when `chosen` alone is chosen in a policy of `text` (checked verbatim)."""
     policy = _Text(text)

@@ -493,6 +493,8 @@ def test_a_contact_email_a_company_has_is_a_detail_asked_for():
     ("We do not track your location.", True),  # a denial in lower case is one
     ("We do not respond to Do Not Track signals.", True),
     ('At this time we do not respond to "do not track" signals.', True),
+    ("Because the “Do Not Track” signal has yet to gain acceptance, we don’t currently respond to it.", True),
+    ("We don’t sell your data.", True),  # a curly apostrophe denies as a straight one does
 ])
 def test_the_name_of_a_signal_a_list_or_a_link_denies_nothing(sentence, denies):
     assert negated_by_words(sentence) is denies

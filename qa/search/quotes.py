@@ -321,11 +321,18 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     return _as_quotes(policy, hit, groups)
 
 
+def run_in_heading(text: str, sentence: Span) -> bool:
+    """Whether `sentence` of `text` is a run-in heading: a few capitalised words and a full stop opening a paragraph,
+    the paragraph going on after it on the same line ("Do-Not-Track Signals. Please note we do not…")."""
+    before = text[max(0, sentence[0] - 80):sentence[0]].rstrip(" \t")
+    return (_RUN_IN_HEADING.match(text[sentence[0]:sentence[1]]) is not None and before[-1:] in ("", "\n")
+            and text[sentence[1]:sentence[1] + 1] in (" ", "\t") and "\n" not in text[sentence[1]:sentence[1] + 3])
+
+
 def _with_what_it_heads(reader: _Reader, sentence: Span) -> Span:
     """A run-in heading ("Do-Not-Track Signals.") that opens its paragraph, with the sentence after it."""
     text = reader.text
-    before = text[max(0, sentence[0] - 80):sentence[0]].rstrip(" \t")
-    if not _RUN_IN_HEADING.match(text[sentence[0]:sentence[1]]) or before[-1:] not in ("", "\n"):
+    if not run_in_heading(text, sentence):
         return sentence
     nxt = reader.next_sentence(sentence[1])
     if nxt is None or "\n" in text[sentence[1]:nxt[0]] or not reader.quotable(nxt):

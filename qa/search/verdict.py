@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.search.quotes import lead_in_of
+from qa.search.quotes import lead_in_of, run_in_heading
 from qa.search.specific import writes
 
 YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
@@ -127,7 +127,7 @@ def label_for(stated: bool, confidence: float, states_at: float) -> str:
 
 
 # Without a practice model, a sentence's stance comes from its words: a negation of the verb phrase.
-_NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n't\b|\bwithout\s+your\s+(?:prior\s+)?"
+_NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b|\bwithout\s+your\s+(?:prior\s+)?"
                        r"(?:consent|permission)", re.IGNORECASE)
 
 
@@ -255,13 +255,19 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
 
 
 def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int] | None:
-    """The first sentence after `sentence` when `sentence` lies on a heading's line, else None."""
+    """The first sentence after `sentence` when `sentence` lies on a heading's line or is a run-in heading
+    ("Do-Not-Track Signals. Please note we do not…"), else None."""
     text = policy.text
     line = text.rfind("\n", 0, sentence[0]) + 1
     headings = getattr(policy, "headings", ()) or ()
-    if engine.evidence is None or not any(line <= int(h[0]) <= sentence[0] for h in headings):
+    if engine.evidence is None:
         return None
     spans = engine.evidence.of(policy.id).spans
+    if run_in_heading(text, sentence):
+        later = np.flatnonzero(spans[:, 0] >= sentence[1])
+        return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
+    if not any(line <= int(h[0]) <= sentence[0] for h in headings):
+        return None
     end = text.find("\n", sentence[1] - 1)
     later = np.flatnonzero(spans[:, 0] >= (len(text) if end < 0 else end))
     return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
