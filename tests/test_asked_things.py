@@ -513,3 +513,24 @@ def test_answers_across_several_policies(sentence, topic, score, writes, answers
     decision = Decision(True, (7, len(text)), topic=topic, score=score)
     assert answers_across(decision, text, 1.0, writes) is answers
     assert not answers_across(Decision(False), text, 1.0, writes)
+
+
+def test_a_law_named_by_its_acronym_is_written_in_full():
+    from qa.search.asked_names import named_things, unwritten
+
+    [ccpa] = named_things("how long does wp engine take to respond to a CCPA request?")
+    assert not unwritten([ccpa], "Under the California Consumer Privacy Act, you may request…")
+    assert unwritten([ccpa], "Under the laws of your state, you may request…")
+
+
+TOPICS = ("access", "contact-dpo", "retention")
+
+
+@pytest.mark.parametrize("question, topics", [
+    ("how long will twitch take to answer my privacy question", ["access", "contact-dpo"]),
+    ("Will they reply to my email?", ["contact-dpo"]),
+    ("How quickly will CT1 respond to my subject access request?", ["access"]),
+    ("What questions does Concero answer?", []),
+])
+def test_a_reply_to_someone_who_writes_is_asked_of_the_contact_practice(question, topics):
+    assert cued_topics(question, TOPICS) == topics

@@ -495,6 +495,7 @@ def test_a_contact_email_a_company_has_is_a_detail_asked_for():
     ('At this time we do not respond to "do not track" signals.', True),
     ("Because the “Do Not Track” signal has yet to gain acceptance, we don’t currently respond to it.", True),
     ("We don’t sell your data.", True),  # a curly apostrophe denies as a straight one does
+    ("Collection may occur in the background even when you aren’t using the services.", False),  # a condition
 ])
 def test_the_name_of_a_signal_a_list_or_a_link_denies_nothing(sentence, denies):
     assert negated_by_words(sentence) is denies

@@ -21,6 +21,13 @@ SPELLED_OUT = {
     "isp": ("internet service provider", "internet provider"),
     "pc": ("computer", "desktop", "laptop", "device"),
     "cv": ("curriculum vitae", "résumé", "resume", "job applic", "applicant", "recruit"),
+    # laws a question names by acronym and a policy may write in full
+    "ccpa": ("california consumer privacy act",), "cpra": ("california privacy rights act",),
+    "coppa": ("children's online privacy protection", "children’s online privacy protection"),
+    "hipaa": ("health insurance portability",), "pipeda": ("personal information protection and electronic",),
+    "lgpd": ("lei geral", "general data protection law"), "dnt": ("do not track", "do-not-track"),
+    "gpc": ("global privacy control",), "scc": ("standard contractual", "model clauses"),
+    "sccs": ("standard contractual", "model clauses"),
 }
 # Places a question may name (lower case), beyond the UK: a policy keeping data only in the UK denies each
 PLACES = frozenset({"usa", "us", "eu", "eea", "europe", "india", "china", "canada", "australia", "ireland",

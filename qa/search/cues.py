@@ -108,7 +108,10 @@ _CUES = {
                    # "What is Concero's phone number?", "Which companies give a phone number to contact them?"
                    + ASKS_PHONE_NUMBER + r"|"
                    r"\b(?:give|gives|list|lists|provide|provides|publish\w*)\s+(?:a\s+|their\s+|its\s+)?"
-                   r"(?:phone|telephone)\s+numbers?\b",
+                   r"(?:phone|telephone)\s+numbers?\b|"
+                   # "how long will they take to answer my privacy question?": a reply to one who writes to them
+                   r"\b(?:answer\w*|respond\w*|repl(?:y|ies)|get\s+back\s+to\s+me\s+about)\s+(?:to\s+)?(?:(?:my|a|an|our|any)\s+)?"
+                   r"(?:\w+\s+)?(?:questions?|enquir\w*|inquir\w*|e-?mails?|messages?|quer(?:y|ies)|letters?)\b",
     "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
     # sending marketing is a purpose ("Do they use my data for marketing?"); refusing it is an objection
     "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bobject\w*|"

@@ -137,7 +137,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b
 _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
-    r"\b(?:if|unless|should|where|when)\s+you\s+(?:do\s+not|don't|don’t|have\s+not|haven't|haven’t|no\s+longer|"
+    r"\b(?:if|unless|should|where|when|while|whether)\s+you(?:['’]re)?\s+(?:do\s+not|don['’]t|have\s+not|haven['’]t|"
+    r"are\s+not|aren['’]t|not|no\s+longer|"
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
     # "you may or may not be aware", "these rights are not absolute", "the list is not exhaustive"
     r"\b(?:may|might|can|could|will|do|does)\s+or\s+(?:may|might|can|could|will|do|does)\s+not\b|"
