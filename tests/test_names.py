@@ -177,6 +177,14 @@ def test_an_ordinary_word_routes_only_as_the_name_is_written():
     assert match_names("does duckduckgo track me?", policies).policies == ("duckduckgo",)  # no English word
 
 
+def test_a_company_of_three_words_or_more_is_known_by_its_initials():
+    policies = {"the-new-york-times": Policy(id="the-new-york-times", name="The New York Times", text=""),
+                "better-stack": Policy(id="better-stack", name="Better Stack", text="")}
+    assert match_names("Which outside company handles NYT card payments?", policies).policies == ("the-new-york-times",)
+    assert match_names("Is the nyt sharing my data?", policies).policies == ()  # initials as written, in capitals
+    assert match_names("Does BS sell my data?", policies).policies == ()  # two words have no initials here
+
+
 def test_names_are_compiled_again_when_the_policies_change():
     from qa.search.names import name_matcher
 

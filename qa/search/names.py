@@ -78,7 +78,19 @@ class NameMatch:
 
 
 def _names_of(policy) -> list[str]:
-    return [n for n in dict.fromkeys([policy.name, policy.id, *policy.aliases]) if n]
+    return [n for n in dict.fromkeys([policy.name, policy.id, *policy.aliases, initials(policy.name)]) if n]
+
+
+_MINOR_WORDS = {"the", "of", "and", "for", "&"}
+
+
+def initials(name: str | None) -> str:
+    """The initials people call a company of three or more words by ("The New York Times": "NYT"), matched as
+    written, in capitals; "" for a shorter name ("Better Stack" is no "BS")."""
+    words = [w for w in re.findall(r"[\w&]+", name or "") if w.lower() not in _MINOR_WORDS]
+    if not 3 <= len(words) <= 5 or not all(w[:1].isupper() for w in words):
+        return ""
+    return "".join(w[0] for w in words)
 
 
 def exact_policies(question: str, policies: Mapping[str, object]) -> list[str]:

@@ -51,7 +51,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # a location a person is at; "a franchised location", "the location of our offices" are none
         (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
          r"\b(?:my|our|exact|precise|current|physical)\s+(?:(?:geographic\w*|physical|exact|precise)\s+)?location\b",
-         r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|information|services|based|tracking|history)\b|"
+         r"\bgps\b|\bgeo-?locat\w*|\blocation[\s-]+(?:data|information|services|based|tracking|history)\b|"
          r"\b(?:your|user'?s?|device'?s?|precise|approximate|physical|geographic\w*|current|general|real-time)\s+"
          r"location\b|\blocation\s+of\s+(?:your|the)\s+(?:device|computer|phone)\b"),
         (r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blarge\s+language\s+models?\b|\bLLMs?\b",
