@@ -281,7 +281,11 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("If Discord gets hacked, will they notify me?", ["breach notice"]),
     ("If I suspect my account was hacked, who do I contact?", []),
     ("whats the minimum age for a steam account", ["age"]), ("How old do you have to be to get an account?", ["age"]),
-    ("Is there an age limit for using it?", ["age"]), ("Can my 14 year old use it?", []), ("Has Concero ever been hacked?", ["breach notification"]),
+    ("Is there an age limit for using it?", ["age"]), ("Can my 14 year old use it?", []),
+    ("Will any of these companies warn me before a major change to their privacy policy takes effect?",
+     ["advance notice"]),
+    ("Will they email me when they update the privacy notice?", []), ("Will they tell me before they share it?", []),
+    ("If I carry on using their services after a change, does that count as accepting it?", ["continued use"]), ("Has Concero ever been hacked?", ["breach notification"]),
     ("Do any of these companies say what they'll do if they have a data breach?", ["breach notification"]),
     ("when was concero's privacy notice last updated?", ["date"]),
     ("Who is Core Office's data protection officer?", ["data protection officer"]),
@@ -939,3 +943,19 @@ def test_a_passage_gives_an_age(passage, gives):
 
     age = next(pattern for name, _, pattern in DETAILS if name == "age")
     assert bool(age.search(passage)) is gives
+
+
+@pytest.mark.parametrize("name, passage, gives", [
+    ("advance notice", "We will notify you by posting a notice of such changes before they take effect.", True),
+    ("advance notice", "We may notify you by email prior to the change becoming effective.", True),
+    ("advance notice", "We will notify you at least 30 days prior to the change.", True),
+    ("advance notice", "We may update this Privacy Policy from time to time.", False),
+    ("continued use", "Your continued use of the service will constitute your acceptance of such modification.", True),
+    ("continued use", "If you continue to use the Services after those changes, you agree to the revised policy.", True),
+    ("continued use", "Any updates will be posted on this page with a revised date.", False),
+])
+def test_a_passage_gives_notice_ahead_or_reads_continued_use_as_assent(name, passage, gives):
+    from qa.search.details import DETAILS
+
+    pattern = next(p for n, _, p in DETAILS if n == name)
+    assert bool(pattern.search(passage)) is gives

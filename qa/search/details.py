@@ -141,6 +141,22 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(rf"\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
                 rf"(?:\(?\d{{1,2}}\)?|{_AGES})\b|\b\d{{1,2}}\s*(?:\+|years?\s+(?:of\s+age|old))|\b(?:{_AGES})\s+years?\b|"
                 r"\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b", re.IGNORECASE)),
+    # "Will they warn me before a change to their privacy policy takes effect?" asks for notice ahead of it: "we may
+    # update this policy from time to time" gives none
+    ("advance notice",
+     re.compile(r"^(?=.*\b(?:chang|updat|modif|revis|amend)\w*)(?=.*(?:\b(?:before|ahead\s+of|prior\s+to)\b[^?]{0,60}?"
+                r"\b(?:chang\w*|updat\w*|takes?\s+effect|kicks?\s+in|comes?\s+into\s+(?:force|effect)|goes\s+live)|"
+                r"\bin\s+advance\b|\b(?:warn|tell|notify|let\s+(?:me|us)\s+know)\w*\b[^?]{0,30}?\b(?:before|first)\b|"
+                r"\b(?:advance|prior)\s+notice\b|\bhow\s+much\s+notice\b|\bdays['’]?\s+notice\b))", re.IGNORECASE),
+     re.compile(r"\b(?:before|prior\s+to|in\s+advance\s+of)\b[^.;]{0,60}?\b(?:take|takes|taking|becom\w*|come|comes|go|goes|"
+                r"effective|effect|implement\w*)\b|\bin\s+advance\b|\b(?:advance|prior)\s+notice\b|"
+                r"\bdays['’]?\s+(?:prior\s+)?notice\b|\bat\s+least\s+\w+\s+days\b", re.IGNORECASE)),
+    # "If I carry on using their services after a change, does that count as accepting it?": continued use as assent
+    ("continued use",
+     re.compile(r"\b(?:carry(?:ing)?\s+on|keep|keeps|kept|continu\w*|still)\s+(?:\w+\s+){0,2}?us(?:e|es|ing)\b[^?]{0,100}?"
+                r"\b(?:accept\w*|agree\w*|consent\w*|count\w*|deem\w*|bound)\b", re.IGNORECASE),
+     re.compile(r"\bcontinu\w*\s+(?:to\s+)?(?:use|using|access\w*)\b|\bdeemed\s+(?:to\s+)?(?:have\s+)?(?:accept|agree)\w*|"
+                r"\bconstitut\w*\s+(?:your\s+)?(?:acceptance|agreement|consent)", re.IGNORECASE)),
     # "Will they tell me if they get hacked?" asks to be told: a passage on breaches that says nothing of telling
     # anyone ("…we shall ensure that our obligations under GDPR will be followed") does not answer it
     ("breach notice",
