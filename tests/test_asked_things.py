@@ -206,6 +206,14 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
      "Your data could be processed in a location outside the UK and the EEA."),
     ("Does the website honor Do Not Track signals?", "We do not respond to Do-Not-Track signals.",
      "We use web beacons to track if you visit specific pages."),
+    ("does meetup do anything with do-not-track signals", "We currently do not take action in response to these signals.",
+     "Some mobile and web browsers transmit \"do-not-track\" signals."),  # what is done with it, not what it is
+    ("Does Quora respect my browser's Do Not Track setting?",
+     "We do not change system behavior in response to browser requests not to be tracked.",
+     "Do Not Track (“DNT”) is a privacy preference that users can set in certain web browsers."),
+    ("Do any of these companies collect info about me through a mobile app?",
+     "If you use any of our mobile apps, we may use mobile analytics software.",
+     "To review any job applications sent to us; to keep cookies on your computer or mobile device."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

@@ -34,6 +34,12 @@ GUARANTEE_ASKED = (r"\bguarantee\w*\b[^?]{0,60}?\b(?:secur\w*|safe\w*|protect\w*
 GUARANTEE_WRITTEN = (r"\bguarantee\w*|\b100\s*%|\b(?:completely|totally|perfectly|absolutely|fully|entirely)\s+"
                      r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b")
 
+# a browser's privacy signal, and what a company does with it
+_SIGNAL = (r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b|\bopt-out\s+preference\s+signals?\b|"
+           r"\bnot\s+to\s+be\s+tracked\b")
+_HEEDS = (r"respon\w*|honou?r\w*|recogni[sz]\w*|take\s+(?:any\s+)?action|act\s+on|support\w*|compl(?:y|ies)\b|ignor\w*|"
+          r"treat\w*|process\w*\s+(?:such|these|those|the)\b|(?:change|alter)\w*\s+(?:\w+\s+){0,2}?(?:behaviou?r|practices)")
+
 # Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
 # authentication?" of a policy with a security section): like a name, one the policy never writes in any of
 # its forms is not stated there. Each entry: what a question says, and what a policy writes for it.
@@ -163,7 +169,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # "Do any of these companies collect info about me through a mobile app?"
         # (not "this mobile app": the service the user is asking about)
         (r"(?<!\bthis\s)(?<!\bthe\s)(?:\bmobile\s+app(?:s|lications?)?\b|\bphone\s+apps?\b|\bsmartphone\s+apps?\b)",
-         r"\bmobile\b|\bapps?\b|\bapplications?\b|\bsmartphones?\b"),
+         # (not "job applications", "application form", "your computer or mobile device")
+         r"\bmobile\s+(?:app\w*|software)\b|\bapps?\b|\b(?:our|mobile|smartphone|phone|desktop)\s+applications?\b|"
+         r"\bsmartphones?\b"),
         (r"\bremote(?:ly)?\s+(?:in|into|access\w*|control\w*|log\w*|connect\w*|on|onto)\b|\bremote\s+(?:support|sessions?)\b",
          r"\bremote\w*"),
         # "If 23T loses my data in a hack, will they pay me compensation?"
@@ -370,7 +378,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bresell\w*|\bdistributors?\b|\bchannel\s+partners?\b"),
         # ways of tracking a policy names when it uses them
         (r"\bfingerprint\w*", r"\bfingerprint\w*"),
-        (r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)", r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)"),
         (r"\b(?:my|our|your)\s+(?:precise\s+|exact\s+|physical\s+|current\s+)?location\b|\bgeo[- ]?locat\w*|"
          r"\bgps\b|\bwhere\s+(?:i|we)\s+am\b",
          r"\blocation\w*|\bgeo\w*|\bgps\b"),
@@ -399,8 +406,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bstandard\s+(?:data\s+protection\s+)?contractual\s+clauses\b|\bSCCs?\b|\bmodel\s+(?:contract(?:ual)?\s+)?clauses\b",
          r"\bcontractual\s+clauses\b|\bmodel\s+(?:contract(?:ual)?\s+)?clauses\b|\bSCCs?\b|"
          r"\bstandard\s+(?:data\s+protection\s+)?clauses\b"),
-        (r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b",
-         r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b|\bopt-out\s+preference\s+signals?\b"),
+        # (what the company does with the signal: "Some browsers transmit do-not-track signals" says nothing of it)
+        (r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)|\bglobal\s+privacy\s+control\b|(?-i:\bGPC\b)",
+         rf"(?:{_SIGNAL})[^.;]{{0,120}}?\b(?:{_HEEDS})|\b(?:{_HEEDS})[^.;]{{0,120}}?(?:{_SIGNAL})|"
+         rf"(?:{_HEEDS})[^.;]{{0,40}}?\b(?:these|those|such|the)\s+signals?\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
