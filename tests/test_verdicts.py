@@ -284,7 +284,8 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Is there an age limit for using it?", ["age"]), ("Can my 14 year old use it?", []),
     ("Will any of these companies warn me before a major change to their privacy policy takes effect?",
      ["advance notice"]),
-    ("Will they email me when they update the privacy notice?", []), ("Will they tell me before they share it?", []),
+    ("Will they email me when they update the privacy notice?", ["told of a change"]),
+    ("Will they tell me before they share it?", []), ("Will they email me my data?", []),
     ("If I carry on using their services after a change, does that count as accepting it?", ["continued use"]), ("Has Concero ever been hacked?", ["breach notification"]),
     ("Do any of these companies say what they'll do if they have a data breach?", ["breach notification"]),
     ("when was concero's privacy notice last updated?", ["date"]),
@@ -292,6 +293,7 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("How many days does CT1 have to respond to my subject access request?", ["time", "number of days"]),
     ("How many years does Concero keep my details after I stop being a customer?", ["time", "number of days"]),
     ("how quickly will they deal with it?", ["time"]),
+    ("Which companies give a deadline for answering my request to access or delete my data?", ["time"]),
     ("What's 23T's postal address if I want to write to them about my data?", ["address"]),
     ("What is CloudSentric's registered office address?", ["address"]),
     ("Will 23T charge me for a copy of my personal data?", ["fee"]),
@@ -953,6 +955,8 @@ def test_a_passage_gives_an_age(passage, gives):
     ("continued use", "Your continued use of the service will constitute your acceptance of such modification.", True),
     ("continued use", "If you continue to use the Services after those changes, you agree to the revised policy.", True),
     ("continued use", "Any updates will be posted on this page with a revised date.", False),
+    ("told of a change", "We may notify you by email prior to the change becoming effective.", True),
+    ("told of a change", "CloudSentric may update this policy and will post the revised policy at our website.", False),
 ])
 def test_a_passage_gives_notice_ahead_or_reads_continued_use_as_assent(name, passage, gives):
     from qa.search.details import DETAILS

@@ -50,6 +50,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
+                # "Which companies give a deadline for answering my request?"
+                r"\b(?:give|gives|set|sets|state|states|say|says|name|names|have|has)\s+(?:an?\s+|any\s+|their\s+|its\s+)?"
+                r"(?:actual\s+|specific\s+|fixed\s+|clear\s+)?(?:deadline|time\s*limit|time\s*frame|timescale)s?\b|"
                 r"\bwhen\s+(?:\w+\s+){0,4}(?:expire|expires|lapse|lapses)\b|"
                 r"\bwhen\s+(?:will|do|does|would|is|are)\s+(?:\w+\s+){0,3}?(?:delet|eras|destroy|purg)\w*|"
                 r"\b(?:fixed|set|specific|particular|defined)\s+(?:period|time|term|length)\b|"
@@ -151,6 +154,15 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\b(?:before|prior\s+to|in\s+advance\s+of)\b[^.;]{0,60}?\b(?:take|takes|taking|becom\w*|come|comes|go|goes|"
                 r"effective|effect|implement\w*)\b|\bin\s+advance\b|\b(?:advance|prior)\s+notice\b|"
                 r"\bdays['’]?\s+(?:prior\s+)?notice\b|\bat\s+least\s+\w+\s+days\b", re.IGNORECASE)),
+    # "Will they email me if they change the privacy notice?": a passage that only posts the new version ("…will post
+    # the revised policy at…", "please check this notice periodically") does not say it tells anyone
+    ("told of a change",
+     re.compile(r"\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*|"
+                r"\b(?:chang|updat|modif|revis|amend)\w*[^?]{0,60}?\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b",
+                re.IGNORECASE),
+     re.compile(r"\be-?mail\w*|\bmessag\w*|\bnotif\w*|\bnotice\s+(?:to\s+you|of\s+(?:any|such|the|these|material))|"
+                r"\bdirectly\b|\bcontact\s+you\b|\binform\s+you\b|\btell\s+you\b|\blet\s+you\s+know\b|\balert\s+you\b",
+                re.IGNORECASE)),
     # "If I carry on using their services after a change, does that count as accepting it?": continued use as assent
     ("continued use",
      re.compile(r"\b(?:carry(?:ing)?\s+on|keep|keeps|kept|continu\w*|still)\s+(?:\w+\s+){0,2}?us(?:e|es|ing)\b[^?]{0,100}?"
