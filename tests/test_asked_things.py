@@ -545,3 +545,13 @@ TOPICS = ("access", "contact-dpo", "retention")
 ])
 def test_a_reply_to_someone_who_writes_is_asked_of_the_contact_practice(question, topics):
     assert cued_topics(question, TOPICS) == topics
+
+
+def test_a_sentence_on_children_names_them_or_an_age():
+    required = _REQUIRED["children"]
+    for sentence in ("We collect information when you use our website.", "Our services are for businesses."):
+        assert not required.search(sentence), sentence
+    for sentence in ("We do not knowingly collect personal data from children under 13.",
+                     "Our services are restricted to users who are 18 years of age or older.",
+                     "If you are under 16, ask a parent or guardian first.", "Minors may not register."):
+        assert required.search(sentence), sentence

@@ -311,6 +311,11 @@ _REQUIRED = {"sale": re.compile(r"\b(?:(?:re)?sell(?!ers?\b)\w*|(?:re)?sold|sale
                                        r"\bpublic\s+(?:task|interest)\b|\bvalid\s+reasons?\b|\bGDPR\b|\bArticle\s+[69]\b|"
                                        r"\b(?:performance|necessary\s+for)\s+(?:of\s+)?(?:a|the|our|your)\s+contract\b",
                                        re.IGNORECASE),
+             # children, by a word for them or an age ("We collect information when you use our website" is none)
+             "children": re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bteen\w*|\byoung\w*\s+(?:people|persons|users|"
+                                    r"individuals)\b|\bparent\w*|\bguardian\w*|\bjuveniles?\b|\bCOPPA\b|\bage\b|\baged\b|"
+                                    r"\bunder\s+\d{1,2}\b|\b(?:1[0-8]|thirteen|sixteen|eighteen)\s+(?:years?|or\s+older)\b",
+                                    re.IGNORECASE),
              # a change to the policy itself, not to "our services", prices or the law
              "policy-changes": re.compile(r"\bpolic(?:y|ies)\b|\bnotice\b|\bstatement\b|\bprivacy\b|"
                                           r"\bthis\s+(?:page|document)\b|\bterms\s+of\s+(?:use|service)\b",
