@@ -425,6 +425,8 @@ def test_data_kept_beyond_a_right_to_erasure_is_no_denial():
 def test_a_user_giving_an_age_under_18_asks_about_children():
     assert cued_topics("I'm 15 and want to sign up to 23T's newsletter. Is that allowed?", ["children"]) == ["children"]
     assert cued_topics("My son is 12. Can he use the website?", ["children"]) == ["children"]
+    assert cued_topics("My 16 year old wants to use Better Stack, is that allowed?", ["children"]) == ["children"]
+    assert cued_topics("My 40 year old brother wants to use it. Is that allowed?", ["children"]) == []
     assert cued_topics("I'm 25 and want to sign up to 23T's newsletter. Is that allowed?", ["children"]) == []
     assert cued_topics("I'm 5 minutes late with my request. Is that a problem?", ["children"]) == []
 

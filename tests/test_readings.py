@@ -526,3 +526,11 @@ def test_ages_told_and_minimum_ages_written(text, told, least):
     from qa.search.lengths import age_told, minimum_age
 
     assert age_told(text) == told and minimum_age(text) == least
+
+
+def test_an_age_is_no_length_of_time_a_policy_must_write():
+    from qa.search.lengths import periods
+
+    assert periods("My 16 year old wants to use Better Stack, is that allowed?") == ()
+    assert periods("a 12-year-old") == ()
+    assert [p.search("we keep it for 7 years") is not None for p in periods("Do they keep my data for 7 years?")] == [True]

@@ -34,7 +34,9 @@ _CUES = {
     "children": r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder 1[368]\b|\bpupils?\b|\bteenager\w*|"
                 # "I'm 15 and want to sign up…", "my son is 12"
                 r"\b(?:i'?m|i’m|i am|(?:my )?(?:son|daughter|child|kid) is)\s+(?:1[0-7]|[1-9])\b"
-                r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?))|\baged? (?:1[0-7]|[1-9])\b",
+                r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?))|\baged? (?:1[0-7]|[1-9])\b|"
+                # "my 16 year old wants to use it", "a 12-year-old"
+                r"\b(?:1[0-7]|[1-9])[\s-]*(?:years?[\s-]*old|yo|y/o)\b",
     "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bforget (?:about )?(?:me|us)\b|\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
     "access": r"\bcopy of\b|\b(?:get|have|receive|request|obtain)\s+a\s+copy\b|"

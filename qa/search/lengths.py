@@ -10,7 +10,7 @@ import re
 # digits or words, does not say so ("we keep the recordings for 30 days" is no answer to it).
 _NUMBERS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
 _COUNT = rf"\d+|{'|'.join(_NUMBERS)}"
-_PERIOD = re.compile(rf"\b({_COUNT})[\s-]*(day|week|month|year)s?\b", re.IGNORECASE)
+_PERIOD = re.compile(rf"\b({_COUNT})[\s-]*(day|week|month|year)s?\b(?![\s-]*old\b)", re.IGNORECASE)  # not an age
 
 
 # a time in the user's story ("I sent the form six weeks ago"), not a length of time asked about
