@@ -557,3 +557,12 @@ def test_a_sentence_on_children_names_them_or_an_age():
                      "Our services are restricted to users who are 18 years of age or older.",
                      "If you are under 16, ask a parent or guardian first.", "Minors may not register."):
         assert required.search(sentence), sentence
+
+
+def test_revoking_consent_to_a_newsletter_and_replying_stop_state_a_way_to_refuse_marketing():
+    sufficient = _SUFFICIENT["objection-marketing"]
+    for sentence in ("You can revoke your consent to receive our newsletter at any time.",
+                     "You can reply STOP any time to 22023 to cancel."):
+        assert sufficient.search(sentence), sentence
+    assert not sufficient.search("You can withdraw your consent to processing based on consent.")
+    assert respelled("how do i stop windstream text msgs") == "how do i stop windstream text messages"

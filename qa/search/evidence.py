@@ -330,7 +330,10 @@ _SUFFICIENT = {"objection-marketing": re.compile(
     r"\bstop\s+receiving\b|\bno\s+longer\s+(?:wish|want)\s+to\s+receive\b|\bremove\w*\s+(?:\w+\s+){0,3}?from\s+"
     r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b|"
     # "the right to ask us to not process your information for marketing purposes"
-    r"\b(?:ask|request)\w*\s+us\s+(?:to\s+)?not\s+(?:to\s+)?(?:process|use|contact)\w*\b[^.;]{0,60}?\bmarketing\b",
+    r"\b(?:ask|request)\w*\s+us\s+(?:to\s+)?not\s+(?:to\s+)?(?:process|use|contact)\w*\b[^.;]{0,60}?\bmarketing\b|"
+    # "You can revoke your consent to receive our newsletter at any time", "reply STOP to cancel"
+    r"\b(?:revok\w*|withdraw\w*)\s+(?:\w+\s+){0,2}?consent\b[^.;]{0,60}?\b(?:receiv\w*|newsletters?|marketing|"
+    r"e-?mails?|communications?|messages?|texts?|alerts?)\b|\b(?:reply|text|send)\s+(?:with\s+)?\W?STOP\b",
     re.IGNORECASE),
     # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests")
     "access": re.compile(r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"

@@ -12,8 +12,9 @@ _RIGHT = {
     "cant": "can't", "isnt": "isn't", "waht": "what", "wat": "what", "wich": "which", "whcih": "which",
     "witch": "which", "hwo": "how", "whos": "who's", "wher": "where", "wil": "will", "wud": "would", "cud": "could",
     "shud": "should", "thier": "their",
-    # text speak ("whats cloudsentrics address")
-    "whats": "what's", "wheres": "where's", "hows": "how's",
+    # text speak ("whats cloudsentrics address", "how do i stop their text msgs")
+    "whats": "what's", "wheres": "where's", "hows": "how's", "msg": "message", "msgs": "messages", "txt": "text",
+    "txts": "texts", "pls": "please", "plz": "please", "thx": "thanks", "info's": "information",
     # practices and what they act on
     "sel": "sell", "sels": "sells", "seling": "selling", "shere": "share", "shair": "share", "shareing": "sharing",
     "infomation": "information", "informaton": "information", "infromation": "information",
