@@ -288,6 +288,8 @@ def test_a_refusal_is_offered_by_a_way_to_stop_not_by_a_choice_to_opt_in():
     assert not asks_to_refuse("Does Concero send marketing?")
     assert offers_refusal("You have the right to ask us to not process your information for marketing purposes.")
     assert offers_refusal("You can opt out of marketing emails at any time.")
+    assert offers_refusal("You can revoke your consent to receive our newsletter at any time.")
+    assert offers_refusal("You can reply STOP any time to 22023 to cancel.")
     assert not offers_refusal("If you have not opted in to our marketing process, we will not contact you.")
     assert not offers_refusal("Session cookies will only stay on your device until you stop browsing.")
     assert refused_terms(["stop", "sending", "marketing"]) == ["marketing"]

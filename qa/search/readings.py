@@ -139,7 +139,8 @@ _ASKS_AFTER_REFUSING = re.compile(
     r"carry\s+on)\b",
     re.IGNORECASE)
 _OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+"
-                             r"(?:no\s+longer\s+)?receive\b|\bstop\s+(?:receiving|sending)\b|\bwithdraw\w*",
+                             r"(?:no\s+longer\s+)?receive\b|\bstop\s+(?:receiving|sending)\b|\bwithdraw\w*|\brevok\w*|"
+                             r"\b(?:reply|text|send)\s+(?:with\s+)?\W?STOP\b",
                              re.IGNORECASE)
 _GOES_ON = re.compile(r"\bstill\b|\bcontinu\w*|\beven\s+(?:if|after|though)\b|\bregardless\b", re.IGNORECASE)
 
