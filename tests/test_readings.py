@@ -534,3 +534,13 @@ def test_an_age_is_no_length_of_time_a_policy_must_write():
     assert periods("My 16 year old wants to use Better Stack, is that allowed?") == ()
     assert periods("a 12-year-old") == ()
     assert [p.search("we keep it for 7 years") is not None for p in periods("Do they keep my data for 7 years?")] == [True]
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Do I have to give 23T my phone number when I place an order?", NO),
+    ("Do I have to give 23T my name when I place an order?", YES),  # not the item marked optional
+    ("Does 23T collect my phone number?", YES),  # not asked whether it must be given
+])
+def test_a_thing_marked_optional_need_not_be_given(question, verdict):
+    sentence = "We collect: Your name, phone number (optional), email address, and payment information."
+    assert asked_verdict(question, YES, sentence) == verdict

@@ -193,6 +193,30 @@ _ASKS_WAIT = re.compile(r"\b(?:have|need|got)\s+to\s+wait\b|\bwait\s+until\b|\bo
                         r"\s+(?:\w+\s+){0,2}?(?:contract|subscription|service|account)\b", re.IGNORECASE)
 _ANY_TIME = re.compile(r"\bat\s+any\s+(?:time|point|later\s+time)\b|\bany\s+time\b", re.IGNORECASE)
 # a time limit the company gives itself ("certainly within 1 calendar month of receiving the request")
+# whether the user must give something ("Do I have to give 23T my phone number when I place an order?"), and a thing
+# a sentence marks as optional ("Your name, phone number (optional), email address…")
+_ASKS_MUST_GIVE = re.compile(r"\b(?:have|need)\s+to\s+(?:give|provide|enter|share|supply|submit|tell)\b|"
+                             r"\b(?:must|required\s+to)\s+(?:i\s+|we\s+)?(?:give|provide|enter|supply|submit)\b|"
+                             r"\b(?:is|are)\s+(?:\w+\s+){0,3}?(?:mandatory|compulsory|required|obligatory)\b",
+                             re.IGNORECASE)
+_OPTIONAL = re.compile(r"\boptional\b|\bvoluntar\w*|\bnot\s+(?:required|mandatory|obligatory|compulsory)\b",
+                       re.IGNORECASE)
+
+
+def _optional_here(question: str, sentence: str) -> bool:
+    """Whether `sentence` marks as optional a thing `question` names (a word of it in the list item just before
+    "optional": "phone number (optional)", not "Your name" before it)."""
+    words = {w.lower() for w in re.findall(r"[A-Za-z]{4,}", question)} - _ASKING_WORDS
+    before = (re.split(r"[,;:\n•]", sentence[max(0, m.start() - 40):m.start()])[-1]
+              for m in _OPTIONAL.finditer(sentence))
+    return any(words & {w.lower() for w in re.findall(r"[A-Za-z]{4,}", item)} for item in before)
+
+
+_ASKING_WORDS = {"have", "give", "provide", "enter", "share", "supply", "submit", "tell", "must", "need", "when",
+                 "what", "which", "does", "will", "required", "mandatory", "your", "their", "them", "they", "with",
+                 "from", "order", "place", "sign", "signing", "account", "data", "information", "details", "personal"}
+
+
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
 # something is needed ("does my 14 year old need my consent?")
 _ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)
@@ -213,7 +237,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
     - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO;
     - whether more than something is done (`_ASKS_MORE`): a YES beside "only" that is a NO;
-    - whether a person of the age the user tells may do it: NO under the sentence's minimum age, else YES.
+    - whether a person of the age the user tells may do it: NO under the sentence's minimum age, else YES;
+    - whether the user must give a thing the sentence marks optional: NO.
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
@@ -238,6 +263,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         asked, limit = days_in(question), days_in(within.group())
         if asked is not None and limit is not None:  # "allowed to take three months?" beside "within 1 calendar month"
             return NO if asked > limit else YES
+    if verdict == YES and _ASKS_MUST_GIVE.search(question) and _optional_here(question, sentence):
+        return NO  # "Do I have to give 23T my phone number…?" beside "…phone number (optional), email address…"
     if _ASKS_ALLOWED.search(question) and not _ASKS_NEEDED.search(question) and question_kind(question) == YES_NO:
         told, least = age_told(question), minimum_age(sentence)
         if told is not None and least is not None:  # "my sister is 17, can she use it?" beside "18 or older"
