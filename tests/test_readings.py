@@ -544,3 +544,17 @@ def test_an_age_is_no_length_of_time_a_policy_must_write():
 def test_a_thing_marked_optional_need_not_be_given(question, verdict):
     sentence = "We collect: Your name, phone number (optional), email address, and payment information."
     assert asked_verdict(question, YES, sentence) == verdict
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("If I tell FedEx to stop using my data for marketing, can they keep doing it?",
+     "You may ask us to stop using your Personal Data for marketing, and if you do so, FedEx will immediately cease to "
+     "use your Personal Data.", NO),
+    ("I said yes to Microsoft ad cookies but changed my mind. Does Microsoft keep collecting my info?",
+     "If you consented but subsequently change your choice, any collection of information will be immediately stopped.",
+     NO),
+    ("Does Microsoft keep collecting my info?", "Any collection of information will be immediately stopped.", YES),
+    ("If I tell them to stop, can they keep doing it?", "We will still send you service emails.", YES),
+])
+def test_what_stops_once_the_user_refuses_answers_whether_it_goes_on(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict

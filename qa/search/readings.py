@@ -136,8 +136,16 @@ _ASKS_AFTER_REFUSING = re.compile(
     # "I hit unsubscribe on 23T's marketing emails. Will they just carry on sending me promos anyway?"
     r"\b(?:i|we)(?:\s+have|'ve|’ve|\s+just|\s+already)?\s+(?:(?:hit|click\w*|press\w*|used)\s+(?:the\s+)?"
     r"unsubscrib\w*|opt\w*[- ]out|unsubscrib\w*|withdr[ae]w\w*)\b[^.!?]*[.!;]\s+[^?]*?\b(?:keep|keeps|continu\w*|still|"
-    r"carry\s+on)\b",
+    r"carry\s+on)\b|"
+    # "If I tell FedEx to stop using my data for marketing, can they keep doing it?", "I said yes … but changed my
+    # mind. Does Microsoft keep collecting my info?"
+    r"\b(?:if|once|when|after)\s+(?:i|we)\s+(?:\w+\s+){0,2}?(?:tell|ask|told|asked)\s+(?:\w+\s+){0,2}?to\s+stop\b[^?]{0,80}?"
+    r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b|"
+    r"\bchang\w*\s+(?:my|our)\s+minds?\b[^?]*?\b(?:keep|keeps|continu\w*|still|carry\s+on)\b",
     re.IGNORECASE)
+# what stops once the user refuses: "FedEx will immediately cease to use your Personal Data", "…will be stopped"
+_STOPS = re.compile(r"\bceas\w*|\b(?:will|shall|would)\s+(?:be\s+)?(?:\w+\s+)?stop(?:ped)?\b|\bno\s+longer\b",
+                    re.IGNORECASE)
 _OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+"
                              r"(?:no\s+longer\s+)?receive\b|\bstop\s+(?:receiving|sending)\b|\bwithdraw\w*|\brevok\w*|"
                              r"\b(?:reply|text|send)\s+(?:with\s+)?\W?STOP\b",
@@ -248,8 +256,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES
-    if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and _OFFERS_REFUSAL.search(sentence) and \
-            not _GOES_ON.search(sentence):
+    if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and \
+            (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):
         return NO
     if verdict == YES and _bounded_at(question, sentence):
         return NO
