@@ -558,3 +558,21 @@ def test_a_thing_marked_optional_need_not_be_given(question, verdict):
 ])
 def test_what_stops_once_the_user_refuses_answers_whether_it_goes_on(question, sentence, verdict):
     assert asked_verdict(question, YES, sentence) == verdict
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("I cancelled my account a while ago, do they still have my data?",
+     "Once an account is terminated, all data associated with it is deleted from all of our systems.", NO),
+    ("Do they still have my data?", "Data is deleted after 30 days unless we need to keep it.", YES),  # kept in a case
+    ("Do they have my data?", "Data is deleted after 30 days.", YES),  # not asked whether it is still held
+])
+def test_data_deleted_after_an_end_answers_whether_it_is_still_held(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
+@pytest.mark.parametrize("sentence, denies", [
+    ("Qwant preserves your privacy, without targeted advertising or retention of your search history.", True),
+    ("We share data without identifying you.", False),
+])
+def test_without_retention_or_tracking_denies_it(sentence, denies):
+    assert negated_by_words(sentence) is denies

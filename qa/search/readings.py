@@ -143,6 +143,12 @@ _ASKS_AFTER_REFUSING = re.compile(
     r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b|"
     r"\bchang\w*\s+(?:my|our)\s+minds?\b[^?]*?\b(?:keep|keeps|continu\w*|still|carry\s+on)\b",
     re.IGNORECASE)
+# whether data is still held after an end ("I cancelled my hide.me account a while ago, do they still have my data?"),
+# and a sentence saying it is deleted then
+_ASKS_STILL_HELD = re.compile(r"\bstill\s+(?:have|has|hold|holds|keep|keeps|store|stores|got)\b", re.IGNORECASE)
+_KEPT_STILL = re.compile(r"\b(?:unless|except|retain\w*|keep|kept|hold|held|archiv\w*)\b", re.IGNORECASE)
+_DELETED = re.compile(r"\b(?:is|are|will\s+be|gets?|get|be)\s+(?:\w+\s+)?(?:deleted|erased|destroyed|purged|removed)\b",
+                      re.IGNORECASE)
 # what stops once the user refuses: "FedEx will immediately cease to use your Personal Data", "…will be stopped"
 _STOPS = re.compile(r"\bceas\w*|\b(?:will|shall|would)\s+(?:be\s+)?(?:\w+\s+)?stop(?:ped)?\b|\bno\s+longer\b",
                     re.IGNORECASE)
@@ -256,6 +262,9 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES
+    if verdict == YES and _ASKS_STILL_HELD.search(question) and _DELETED.search(sentence) and \
+            not _GOES_ON.search(sentence) and not _KEPT_STILL.search(sentence) and not negated_by_words(sentence):
+        return NO  # "I cancelled my account a while ago, do they still have my data?" beside "…is deleted"
     if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and \
             (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):
         return NO

@@ -128,7 +128,10 @@ def label_for(stated: bool, confidence: float, states_at: float) -> str:
 
 # Without a practice model, a sentence's stance comes from its words: a negation of the verb phrase.
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b|\bwithout\s+your\s+(?:prior\s+)?"
-                       r"(?:consent|permission)", re.IGNORECASE)
+                       r"(?:consent|permission)|"
+                       # "…your search engine, without targeted advertising or retention of your search history"
+                       r"\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,4}?(?:retention|retaining|storage|storing|logging|logs|"
+                       r"tracking|profiling|profiles?|selling|sale)\b", re.IGNORECASE)
 
 
 # Negative words that deny nothing the company does: "including but not limited to", "not only", "whether or
