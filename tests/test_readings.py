@@ -573,6 +573,7 @@ def test_data_deleted_after_an_end_answers_whether_it_is_still_held(question, se
 @pytest.mark.parametrize("sentence, denies", [
     ("Qwant preserves your privacy, without targeted advertising or retention of your search history.", True),
     ("We share data without identifying you.", False),
+    ("It may be impossible to delete your entry without retaining some residual information.", False),
 ])
 def test_without_retention_or_tracking_denies_it(sentence, denies):
     assert negated_by_words(sentence) is denies

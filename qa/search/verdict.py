@@ -130,8 +130,9 @@ def label_for(stated: bool, confidence: float, states_at: float) -> str:
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b|\bwithout\s+your\s+(?:prior\s+)?"
                        r"(?:consent|permission)|"
                        # "…your search engine, without targeted advertising or retention of your search history"
-                       r"\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,4}?(?:retention|retaining|storage|storing|logging|logs|"
-                       r"tracking|profiling|profiles?|selling|sale)\b", re.IGNORECASE)
+                       # (nouns only: "impossible to delete your entry without retaining residual information" keeps it)
+                       r"\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,4}?(?:retention|storage|logging|logs|tracking|profiling|"
+                       r"profiles?|sale)\b", re.IGNORECASE)
 
 
 # Negative words that deny nothing the company does: "including but not limited to", "not only", "whether or
