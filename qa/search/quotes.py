@@ -11,10 +11,11 @@ take at their word:
   (alone, "we may keep recordings for longer" hides the 30 days it is the exception to);
 - a following sentence that only makes sense with it, because it details it ("These features may collect your
   IP address…", "This is usually contact and billing information…", "For example, …", "Note: …"), joins it
-  (one such sentence); a run-in heading chosen alone ("Do-Not-Track Signals." opening a paragraph) is quoted
-  with the sentence after it, which says what it heads;
-  a chosen sentence that points back ("To exercise these rights…", "In these instances…") is quoted with the one
+  (one such sentence, same paragraph);
+- a chosen sentence that points back ("To exercise these rights…", "In these instances…") is quoted with the one
   before it;
+- a run-in heading chosen alone ("Do-Not-Track Signals." opening a paragraph) is quoted with the sentence after it,
+  which says what it heads;
 - a list is quoted from its lead-in ("We may share your personal data with:") through the last item
   chosen (at least `ITEMS_SHOWN` items); the items left out are carried in `Quote.more`, so every
   interface can say "+2 more items" and open them in place;
