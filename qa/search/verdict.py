@@ -263,18 +263,18 @@ def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int]
     """The first sentence after `sentence` when `sentence` lies on a heading's line or is a run-in heading
     ("Do-Not-Track Signals. Please note we do not…"), else None."""
     text = policy.text
-    line = text.rfind("\n", 0, sentence[0]) + 1
-    headings = getattr(policy, "headings", ()) or ()
     if engine.evidence is None:
         return None
-    spans = engine.evidence.of(policy.id).spans
     if run_in_heading(text, sentence):
-        later = np.flatnonzero(spans[:, 0] >= sentence[1])
-        return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
-    if not any(line <= int(h[0]) <= sentence[0] for h in headings):
-        return None
-    end = text.find("\n", sentence[1] - 1)
-    later = np.flatnonzero(spans[:, 0] >= (len(text) if end < 0 else end))
+        after = sentence[1]  # the rest of its paragraph's line
+    else:
+        line = text.rfind("\n", 0, sentence[0]) + 1
+        if not any(line <= int(h[0]) <= sentence[0] for h in getattr(policy, "headings", ()) or ()):
+            return None
+        end = text.find("\n", sentence[1] - 1)
+        after = len(text) if end < 0 else end  # the line after the heading's
+    spans = engine.evidence.of(policy.id).spans
+    later = np.flatnonzero(spans[:, 0] >= after)
     return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
 
 
