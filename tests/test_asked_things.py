@@ -568,3 +568,46 @@ def test_revoking_consent_to_a_newsletter_and_replying_stop_state_a_way_to_refus
         assert sufficient.search(sentence), sentence
     assert not sufficient.search("You can withdraw your consent to processing based on consent.")
     assert respelled("how do i stop windstream text msgs") == "how do i stop windstream text messages"
+
+
+def test_idioms_of_keeping_ask_no_time_and_a_record_of_what_was_said_is_collected():
+    known = ["data-collected", "purposes", "retention", "cookies", "contact-dpo", "objection-marketing"]
+    assert "retention" not in cued_topics("CT1 keeps an eye out for people misusing their services. Do they use my "
+                                          "data for that?", known)
+    assert "retention" in cued_topics("Do they keep my emails for a year?", known)
+    assert cued_topics("Which companies keep tabs on how I use their website?", known) == ["cookies"]
+    assert cued_topics("Which companies keep a record of what I've said to their support team?", known) == [
+        "data-collected"]
+    assert cued_topics("im not on email, can i phone core office about my data instead??", known) == ["contact-dpo"]
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("Which service providers does Quora share data with?", True),
+    ("Which analytics companies does Crunchyroll use?", True),
+    ("which company runs the chat widget on the hygraph website?", True),
+    ("Which outside company handles NYT card payments?", True),
+    ("Who hosts my data?", True),
+    # which of the companies asked about, or what kind of company
+    ("Which companies sell my data?", False),
+    ("Which companies will check my identity before acting on a data request?", False),
+    ("Which of these companies do not sell my data?", False),
+    ("What kinds of companies does 23T share my data with?", False),
+])
+def test_asking_which_outside_organisation_asks_for_one_named(question, asks):
+    from qa.search.details import ORGANISATION
+
+    assert (ORGANISATION in demanded(question)) is asks
+
+
+@pytest.mark.parametrize("sentence, names", [
+    ("Key service providers we use include Amazon Web Services, Stripe, Zendesk, and Google.", True),
+    ("We use the external service provider Intercom, Inc. for the provision of the chat function.", True),
+    ("Such service providers include: Netsuite, Inc. for billing (USA).", True),
+    ("We use HubSpot to send newsletters.", True),
+    ("We share data with payment processors, hosting providers, auditors and advisors.", False),
+    ("Our Privacy Policy explains how we use Personal Data.", False),
+])
+def test_an_organisation_is_named_by_a_known_provider_a_company_form_or_camel_case(sentence, names):
+    from qa.search.details import ORGANISATION
+
+    assert bool(ORGANISATION.search(sentence)) is names

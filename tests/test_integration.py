@@ -446,3 +446,16 @@ def test_across_companies_a_sentence_of_the_practice_alone_says_nothing_of_what_
     rows = {r.policy: r for r in engine.answer("Do any of them email you about security updates?").rows}
     assert [p for p, r in rows.items() if r.verdict != "not_stated"] == ["23technology"], \
         {p: [q.text for q in r.quotes] for p, r in rows.items()}
+
+
+def test_a_sentence_repeating_the_questions_words_must_write_what_it_names(seed_index_dir, real_embedder):
+    """"Which companies collect my IP address?" quoted CloudSentric's "The personal data collected will generally
+    include: … postal address, … e-mail addresses" (it repeats "collect" and "address"), not its sentence naming IP
+    addresses; "keeps an eye out for people misusing" asked how long CT1 keeps data."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which companies collect my IP address?").rows}
+    assert rows["cloudsentric"].verdict == "yes" and "IP" in rows["cloudsentric"].quotes[0].text, \
+        [q.text for q in rows["cloudsentric"].quotes]
+    [row] = engine.answer("My colleague reckons CT1 keeps an eye out for people misusing their services. Do they "
+                          "actually use my data for that?").rows
+    assert row.verdict == "yes" and "misuse" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -46,7 +46,7 @@ from qa.errors import QueryError
 from qa.search.asked_names import PLACES, SPELLED_OUT, named_things, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
-from qa.search.details import PLACE, demanded
+from qa.search.details import ORGANISATION, PLACE, demanded
 from qa.search.evidence import Decision, answers_across, decide, in_contents, literal_sentences, marketing_guard
 from qa.search.marking import (
     asks_non_personal,
@@ -197,8 +197,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         names = tuple(n for n in named_things(plain) if n.lower() not in own | elsewhere)
         specific = specific_things(plain)
-        # the sentence quoted writes what the question names, and the place asked for ("where is it stored?")
-        named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE)), SPELLED_OUT,
+        # the sentence quoted writes what the question names, and the place or organisation asked for ("where is it
+        # stored?")
+        named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE or d is ORGANISATION)), SPELLED_OUT,
                        border_words(interpreted, asked.topics))
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
                         personal=not asks_non_personal(plain), named=named)
@@ -377,7 +378,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         # a sentence stating the practice at its full threshold, as a related passage ("How secure is my
         # data?" of a policy whose security section the reranker scores low).
         below = not asked.only and confidence < threshold
-        literal = _literal_sentence(engine, policy_id, terms) if below else None
+        literal = _literal_sentence(engine, policy_id, terms, asked.named) if below else None
         if below and literal is None:
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
@@ -475,11 +476,14 @@ def _unsaid(asked: _Asked, text: str) -> bool:
     return bool(unwritten(names, text)) or unmentioned(asked.specific, text)
 
 
-def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int, int] | None:
+def _literal_sentence(engine, policy_id: str, terms: Sequence[str],
+                      writes: Callable[[str], bool] | None = None) -> tuple[int, int] | None:
     """The sentence of the policy that holds the most of the question's key `terms`, when it holds at least
     LITERAL_ANSWER_TERMS of them and LITERAL_ANSWER_SHARE of all: a question about no practice of the model
     whose words a sentence repeats ("Does CloudSentric record what size and sector my company is?" and "company
-    name, company size and sector") is answered by it, whatever the reranker's probability. None otherwise."""
+    name, company size and sector") is answered by it, whatever the reranker's probability. With `writes`, only a
+    sentence writing what the question names repeats it ("Which companies collect my IP address?": not "…postal
+    address, … e-mail addresses"). None otherwise."""
     evidence = engine.evidence
     if evidence is None or len(terms) < LITERAL_ANSWER_TERMS:
         return None
@@ -487,7 +491,9 @@ def _literal_sentence(engine, policy_id: str, terms: Sequence[str]) -> tuple[int
     text = engine.policies[policy_id].text
     counts = term_counts(text, found.spans, terms)
     passing = np.array([i for i in literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
-                        if not in_contents(text, (int(found.spans[i][0]), int(found.spans[i][1])))], dtype=np.int64)
+                        if not in_contents(text, (int(found.spans[i][0]), int(found.spans[i][1])))
+                        and (writes is None or writes(text[int(found.spans[i][0]):int(found.spans[i][1])]))],
+                       dtype=np.int64)
     if not len(passing):
         return None
     best = int(passing[np.argmax(counts[passing])])  # the first of those holding the most

@@ -22,7 +22,9 @@ _CUES = {
     "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*)",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
     "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
-                 r"\bretain\w*|\bretention\b|\bkeep\w* (?:\w+ ){0,4}for\b|\bafter i (?:stop|leave|close)|"
+                 # not "keeps an eye out for people misusing their services"
+                 r"\bretain\w*|\bretention\b|\bkeep\w* (?!an? (?:close )?eye\b)(?:\w+ ){0,4}for\b|"
+                 r"\bafter i (?:stop|leave|close)|"
                  # "When will CT1 delete my enquiry data?": how long it is kept
                  r"\bwhen (?:will|do|does|would|is|are) (?:\w+ ){0,3}?(?:be )?(?:delet|eras|destroy|purg)\w*|"
                  # "I emailed them a complaint last year. Do they still have it?"
@@ -74,7 +76,8 @@ _CUES = {
               r"(?<!with )\bwhat (?:\w+ )?(?:data |information |details )?(?:they|you|it|\w+) "
               r"(?:hold|holds|have|has|keep|keeps) (?:on|about) me\b",
     # (not where the user is: "Do any of these companies track where I am, like my location?" is data collected)
-    "cookies": rf"\bcookies?\b|\btrack\w*(?! {_WHERE_I_AM})|\banalytics\b|\bpixels?\b|\bweb beacons?\b",
+    "cookies": rf"\bcookies?\b|\btrack\w*(?! {_WHERE_I_AM})|\bkeep\w* tabs on\b|\banalytics\b|\bpixels?\b|"
+               r"\bweb beacons?\b",
     # not data received from third parties ("do they get my details from third parties?": data collected)
     "sharing": COMPANY_SOLD + r"|\bshar\w*|\bdisclos\w*|\bpass(?:es|ed)? on\b|(?<!from )\bthird[- ]part\w*|"
                r"\bgive (?:\w+ ){0,3}to\b|\bhand\w* (?:\w+ ){0,3}over\b|"
@@ -82,7 +85,9 @@ _CUES = {
                r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
                r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)|"
                # "do they use service providers / subcontractors to process my data?" (not "a data processor")
-               r"\b(?:service providers?|sub-?contractors?|sub-?processors?|(?<!data )processors|vendors|suppliers)\b",
+               r"\b(?:service providers?|sub-?contractors?|sub-?processors?|(?<!data )processors|vendors|suppliers)\b|"
+               # "Which outside company handles NYT card payments?"
+               r"\b(?:outside|external|third[- ]party)\s+(?:compan(?:y|ies)|firms?|providers?|organi[sz]ations?)\b",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\bother countries\b|"
@@ -107,6 +112,9 @@ _CUES = {
     "contact-dpo": r"\bdpo\b|\bdata protection officer\b|\bcontact (?:them|you|the company)\b|"
                    r"\b(?:their|its|what|which|an?|the)\s+(?:contact\s+)?e-?mail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)|"
+                   # "im not on email, can i phone core office about my data instead?"
+                   r"\b(?:phone|call|ring|write\s+to|e-?mail|contact)\s+(?:\w+\s+){0,3}?about\s+(?:my|our)\s+(?:personal\s+)?"
+                   r"(?:data|information|details|info|privacy)\b|"
                    # "What is Concero's phone number?", "Which companies give a phone number to contact them?"
                    + ASKS_PHONE_NUMBER + r"|"
                    r"\b(?:give|gives|list|lists|provide|provides|publish\w*)\s+(?:a\s+|their\s+|its\s+)?"
@@ -133,7 +141,7 @@ _CUES = {
     "data-collected": r"\b(?:calls?|phone|voice|chats?)\b.{0,40}\brecord(?:s|ed)?\b|"
                       r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
                       # "Which companies keep a note of my job title?", "…track where I am, like my location?"
-                      r"\b(?:keep|keeps|make|makes|take|takes)\s+(?:a\s+)?(?:note|notes|record|records)\s+of\s+(?:my|our)\b|"
+                      r"\b(?:keep|keeps|make|makes|take|takes)\s+(?:a\s+)?(?:note|notes|record|records)\s+of\s+(?:my|our|what)\b|"
                       rf"\btrack\w* {_WHERE_I_AM}|"
                       r"\bwhat (?:personal )?(?:data|information|details) (?:do|does)\b|"
                       r"\bhold (?:\w+ ){0,2}about\b|"

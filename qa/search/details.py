@@ -25,6 +25,28 @@ PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)
                    r"\bcountr(?:y|ies)\b|\babroad\b|\boverseas\b|\boutside\b|\bdata\s+cent(?:re|er)s?\b|\bservers?\b|"
                    r"\bregions?\b|\b(?:Ireland|Germany|France|Netherlands|Switzerland|Canada|India|Singapore|Japan|"
                    r"Australia|China)\b")
+# "Which analytics companies does Crunchyroll use?", "which company runs the chat widget?", "who hosts it?": a
+# question asking which outside organisation (not which of the companies asked about: "Which companies sell…?", "Which
+# of these companies do…?"; not what kind: "what types of companies do they share with?")
+_ORGANISATIONS = (r"compan(?:y|ies)|providers?|vendors?|processors?|firms?|brokers?|partners?|services|tools|"
+                  r"platforms?|suppliers?|sub-?processors?|(?:sub-?)?contractors?|banks?|hosts?|agenc(?:y|ies)|networks?")
+ASKS_ORGANISATION = re.compile(
+    rf"\b(?:which|what)\s+(?!of\b)(?!(?:\w+\s+)?(?:kinds?|types?|sorts?|categor\w+)\b)(?:[\w-]+\s+){{0,2}}?"
+    rf"(?:{_ORGANISATIONS})\b(?:\s+[\w'’-]+){{0,3}}?\s+(?:does|do|did)\s+(?!not\b|i\b|we\b)|"
+    r"\b(?:which|what)\s+(?!of\b)(?:[\w-]+\s+){0,2}?(?:company|provider|vendor|processor|firm|bank|host)\s+"
+    r"(?:handles|processes|hosts|provides|runs|powers|stores|receives|gets|is\s+used)\b|"
+    r"\bwho\s+(?:handles|processes|hosts|runs|powers|stores)\b", re.IGNORECASE)
+# An organisation named: a well-known provider, a name with a company form ("Netsuite, Inc.", "Intercom, Inc."), or
+# one written in camel case ("HubSpot", "SendGrid")
+ORGANISATION = re.compile(
+    r"\b(?:Google|Amazon|AWS|Microsoft|Azure|Apple|Meta|Facebook|Instagram|Twitter|LinkedIn|Stripe|PayPal|Braintree|"
+    r"Adyen|Worldpay|Klarna|Chargebee|Recurly|Zuora|Adobe|Salesforce|HubSpot|Marketo|Mailchimp|SendGrid|Twilio|"
+    r"Zendesk|Intercom|Freshdesk|Cloudflare|Akamai|Fastly|Oracle|IBM|SAP|Mixpanel|Amplitude|Hotjar|Optimizely|"
+    r"Sentry|Datadog|DoubleClick|Criteo|Taboola|Outbrain|Quantcast|Comscore|Nielsen|Experian|Equifax|TransUnion|"
+    r"Rackspace|DigitalOcean|Hetzner|OVH|Heroku|Shopify|Atlassian|Slack|Dropbox|Okta|Yandex|Baidu|Tencent|"
+    r"Alibaba)\b|"
+    r"\b[A-Z][\w&.-]*,?\s+(?:Inc|LLC|Ltd|Limited|GmbH|plc|PLC|Corp|Corporation|S\.A|B\.V|AG|SAS|Pty)\b|"
+    r"\b[A-Z][a-z]+[A-Z][a-z]+\w*\b")
 _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
            r"twenty|thirty|forty|sixty|ninety|several|few)")
 _LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
@@ -185,6 +207,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # "Where is my data stored?" / "which countries…?" by a place: a country or region, or the words for beyond
     # (`PLACE`: the sentence quoted is one that gives it, where one states the practice: `qa.search.marking`)
     ("place", ASKS_PLACE, PLACE),
+    # "Which service providers does Quora share data with?" by one that names an organisation, not "such as payment
+    # processors, hosting providers…" (the sentence quoted names one, as for a place: `qa.search.answer`)
+    ("organisation", ASKS_ORGANISATION, ORGANISATION),
     ("automated decisions",
      # "…is that decision made automatically by a computer?"
      re.compile(r"\bautomat\w*\s+(?:decision|processing|profil)\w*|\bprofil(?:e|es|ing)\s+me\b|\bprofiling\b|"
