@@ -575,6 +575,9 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("While we use reasonable efforts, no transmission of data over the internet can be guaranteed as completely "
      "secure.", False),
     ("We cannot be held responsible for your own security measures.", True),  # it denies responsibility
+    # a signal's or a link's name denies nothing; a heading saying what the company does not do does
+    ("We honour Do Not Track signals.", False), ("Click Do Not Sell My Personal Information to opt out.", False),
+    ("*   We Do Not Sell Your Personal Information.", True),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words
@@ -870,6 +873,9 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     ("We may disclose your information to a third party if we decide to sell a line of business to it.", True),
     ("| Purchasers of our business | User Data | If we were to sell our business |", True),
     ("If you sell or return a computer or Netflix supported device, be sure to first log out.", True),
+    # a link's name alone, not a sentence that names it
+    ("\"Do not sell or share my personal information\"", True),
+    ("Use the “Do Not Sell or Share My Personal Information” link to opt out of the sale of your data.", False),
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
     from qa.search.evidence import _VETOES

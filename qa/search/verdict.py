@@ -165,8 +165,10 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they)\s+"
     r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*|"
     # the name of a signal, a list or a link ("We support Do Not Track", "registered with Do Not Call Lists", "Do Not
-    # Sell My Personal Information"): capitalised, hyphenated or quoted; "we do not track your location" denies
-    r"(?-i:\bDo[- ]Not[- ](?:Track|Call|Sell|Share|Disturb|E-?mail|Mail)\b)|\bdo-not-(?:track|call|sell|share)\b|"
+    # Sell My Personal Information"): capitalised, hyphenated or quoted; "we do not track your location" and a heading
+    # "We Do Not Sell Your Personal Information" deny
+    r"(?-i:(?<!\bWe\s)\bDo[- ]Not[- ](?:Track|Call|Sell|Share|Disturb|E-?mail|Mail)\b)|"
+    r"\bdo-not-(?:track|call|sell|share)\b|"
     r"[\"“'‘]do\s+not\s+(?:track|call|sell|share)\b", re.IGNORECASE)
 
 
