@@ -611,3 +611,16 @@ def test_an_organisation_is_named_by_a_known_provider_a_company_form_or_camel_ca
     from qa.search.details import ORGANISATION
 
     assert bool(ORGANISATION.search(sentence)) is names
+
+
+def test_purging_asks_for_erasure_and_limited_staff_for_security():
+    known = ["erasure", "security", "sharing"]
+    assert cued_topics("We've asked them to purge some customer records. How fast do they have to do it?", known) == [
+        "erasure"]
+    assert cued_topics("Which companies say only limited staff can get at my personal data?", known) == ["security"]
+
+
+def test_a_reasonable_timeframe_gives_a_time_and_no_specific_time_frame_does_not():
+    [time] = demanded("How fast do they have to do it?")
+    assert time.search("If requested to remove data by our customer, we will respond within a reasonable timeframe.")
+    assert not time.search("We cannot promise that all data will be deleted within a specific time frame.")

@@ -238,3 +238,15 @@ def test_an_or_joining_two_verbs_leaves_the_thing_asked():
     assert specific_things("Do you work out or record my geographic location?")
     assert not specific_things("Do they track my IP address or my location?")
     assert not specific_things("Do they use cookies or web beacons?")
+
+
+@pytest.mark.parametrize("question, names", [
+    ("If HMRC or the courts legally require it, will CloudSentric hand over my data?", ["CloudSentric"]),
+    ("If the courts or HMRC require it, will they hand over my data?", []),
+    ("Do they use Google Analytics or similar tools?", []),
+    # two names, either written: one name; a name beside a preposition is still asked
+    ("Can I use my Facebook or Google account to sign up?", ["Facebook|Google"]),
+    ("Does Concero share data with Facebook, or with Twitter?", ["Concero", "Facebook", "Twitter"]),
+])
+def test_a_name_offered_beside_a_thing_in_common_words_is_not_asked_for(question, names):
+    assert named_things(question) == names

@@ -45,6 +45,11 @@ _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+
                          r"resident|live|reside|residing|work|working)\s+in$|\b(?:I'm|I’m|I\s+am|we're|we’re|we\s+are)\s+from$",
                          re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
+# A name offered as one of two with a thing named in common words ("If HMRC or the courts require it…", "the courts
+# or HMRC", "Google Analytics or similar tools"): the thing written will do, so the name is not asked for
+_OTHER_THING = r"(?:(?:the|an?|other|any|some|similar|such|their|its)\s+[a-z][\w-]*|[a-z][\w-]*s\b)"
+_NAME_OR_THING = re.compile(rf"(?:\b[A-Z][\w&'-]*\s+)*\b[A-Z][\w&'-]*(?=\s*,?\s+or\s+{_OTHER_THING})")
+_THING_OR = re.compile(rf"\b{_OTHER_THING}\s*,?\s+or\s+(?:the\s+)?$")
 
 
 def named_things(question: str) -> list[str]:
@@ -52,11 +57,17 @@ def named_things(question: str) -> list[str]:
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
     does not say anything about them. Company names are the caller's to remove first."""
     found: list[str] = []
-    last = 0
+    last, last_skipped = 0, False
     question = without_addresses(question)
     for place, name in (*_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
+    either = [m.span() for m in _NAME_OR_THING.finditer(question)]
     for match in _NAME_TOKEN.finditer(question):
+        if any(start <= match.start() < end for start, end in either) or _THING_OR.search(
+                question[:match.start()]) or (last_skipped and not question[last:match.start()].strip()):
+            last, last_skipped = match.end(), True
+            continue
+        last_skipped = False
         word = re.sub(r"'s$", "", match.group())  # "the DPO's email": "DPO"
         word = word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # "ISPs": "ISP"
         before = question[:match.start()].rstrip()

@@ -39,7 +39,8 @@ _CUES = {
                 r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?))|\baged? (?:1[0-7]|[1-9])\b|"
                 # "my 16 year old wants to use it", "a 12-year-old"
                 r"\b(?:1[0-7]|[1-9])[\s-]*(?:years?[\s-]*old|yo|y/o)\b",
-    "erasure": r"\bdelet\w*|\beras\w*|\bforgotten\b|\bforget (?:about )?(?:me|us)\b|\bremove my\b|\bwipe\w*",
+    "erasure": r"\bdelet\w*|\beras\w*|\bpurg(?:e|es|ed|ing)\b|\bforgotten\b|\bforget (?:about )?(?:me|us)\b|"
+               r"\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
     "access": r"\bcopy of\b|\b(?:get|have|receive|request|obtain)\s+a\s+copy\b|"
               r"\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"
@@ -103,6 +104,8 @@ _CUES = {
                                # "where is my data stored?", "where do they keep it?": in which country
                                + ASKS_PLACE.pattern,
     "security": r"\bsecur\w*|\bprotect\w* my\b|\b(?:restrict|limit|control)\w* (?:\w+ )?access\b|"
+                # "Which companies say only limited staff can get at my personal data?"
+                r"\b(?:limited|authori[sz]ed|certain|selected)\s+(?:\w+\s+)?(?:staff|employees|personnel|people)\b|"
                 r"\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
                 r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\bstaff training\b|"
                 # "will they tell me if they lose my data?"

@@ -82,7 +82,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 rf"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{{0,40}}(?:{FOREVER})",
                 re.IGNORECASE),
      re.compile(rf"{_LENGTH_OF_TIME}|\bas\s+long\s+as\b|"
-                r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|\bwithout\s+"
+                r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|"
+                # "within a reasonable timeframe" (not "we cannot promise … within a specific time frame")
+                r"\breasonable\s+time\s*-?\s*(?:frames?|scales?|periods?)?\b|"
+                r"\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b|\bwithout\s+"
                 r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
                 r"\byears\b", re.IGNORECASE)),
     # "how many years…?" asks for a number of them: "as long as necessary" gives none
