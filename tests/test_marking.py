@@ -76,3 +76,25 @@ def test_without_a_practice_the_passage_writing_what_is_named_leads_with_that_se
     assert writing_first(RIGHTS, [first], named, hold) == [first]  # no passage writes it
     marked = replace(second, highlights=held[:1])
     assert writing_first(RIGHTS, [marked, first], named, hold)[0] is marked  # its marked sentence writes it already
+
+
+def test_the_next_sentence_of_the_paragraph_is_marked_too_when_it_repeats_more_of_the_question():
+    from qa.search.marking import with_next_repeating
+
+    text = ("We sometimes use small images known as pixels. We use pixels in our emails to see whether they are "
+            "opened.\n\nOpened emails are counted.")
+    first = (0, text.index("pixels.") + len("pixels."))
+    second = (first[1] + 1, text.index("opened.") + len("opened."))
+    hit = _hit(text, 0, len(text), "a", first)
+
+    def unquoted(lead):
+        return ()
+    assert with_next_repeating(text, hit, first, ["opened", "emails"], unquoted).highlights == (first, second)
+    # holding no more of the question's words, only in the next paragraph, or quoted already: the deciding one alone
+    assert with_next_repeating(text, hit, first, ["pixels"], unquoted).highlights == (first,)
+    assert with_next_repeating(text, _hit(text, 0, len(text), "a", second), second,
+                               ["opened", "emails", "counted"], unquoted).highlights == (second,)
+
+    def quoted_whole(lead):  # anything with a start and an end
+        return (_hit(text, 0, second[1], "a", first),)
+    assert with_next_repeating(text, hit, first, ["opened", "emails"], quoted_whole).highlights == (first,)

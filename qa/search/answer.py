@@ -26,7 +26,7 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    repeating the question's words answers; over several policies, only a sentence near enough to the question
    (`RetrievalSettings.across_score`) or writing what it names. A question about no practice of the model is
    decided by the reranker's calibrated threshold (below it, a sentence repeating most of the question's key
-   terms still answers: `_literal_sentence`), as is every question when no practice model is loaded; without a
+   terms still answers: `marking.literal_sentence`), as is every question when no practice model is loaded; without a
    reranker, by the dense similarity and its threshold;
 6. questions whose wording turns the stance ("may they do as they like?", "do they only…?", "without my
    consent?", "can I…?") get their verdict checked against the sentences shown (`qa.search.verdict`).
@@ -47,7 +47,7 @@ from qa.search.asked_names import PLACES, SPELLED_OUT, named_things, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded
-from qa.search.evidence import Decision, answers_across, decide, in_contents, literal_sentences, marketing_guard
+from qa.search.evidence import Decision, answers_across, decide, marketing_guard
 from qa.search.marking import (
     asks_non_personal,
     both,
@@ -57,11 +57,13 @@ from qa.search.marking import (
     giving_passage,
     kept_thing_decision,
     kept_words,
+    literal_sentence,
     named_sentence,
     naming,
     naming_decision,
     personal_decision,
     reaching,
+    with_next_repeating,
     writing_first,
 )
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
@@ -71,7 +73,7 @@ from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import specific_things, unmentioned
 from qa.search.spelling import respelled
-from qa.search.terms import key_terms, term_counts, without_addresses
+from qa.search.terms import key_terms, without_addresses
 from qa.search.verdict import (
     OPEN,
     RELATED,
@@ -111,10 +113,6 @@ EVIDENCE_RELAX = 0.8
 # (a "not stated" that is wrong is worse than a related passage): chosen on golden dev (answerable questions wrongly
 # "not stated" 6 -> 2 of 79, policy verdicts 47 -> 46 of 65; 0.5 and 0.7: 2 and 44, 45), never on golden test.
 ABSENT_RELAX = 0.8
-# Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the
-# question's key terms and LITERAL_ANSWER_SHARE of them (`_literal_sentence`): chosen on golden dev misses.
-LITERAL_ANSWER_TERMS = 2
-LITERAL_ANSWER_SHARE = 0.6
 # A question naming no company, over more than MANY_POLICIES policies, starts from one search over all of
 # them (CORPUS_DEPTH passages) instead of one per policy; DECIDED_POLICIES are then searched, reranked and
 # decided each, and the practice model decides the rest alone (see `_leading`).
@@ -378,7 +376,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         # a sentence stating the practice at its full threshold, as a related passage ("How secure is my
         # data?" of a policy whose security section the reranker scores low).
         below = not asked.only and confidence < threshold
-        literal = _literal_sentence(engine, policy_id, terms, asked.named) if below else None
+        literal = literal_sentence(engine, policy_id, terms, asked.named) if below else None
         if below and literal is None:
             levels = ((1.0, RELATED),)
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
@@ -427,6 +425,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     model.topics.index(decision.topic)], led_by(lead, hits)[:shown], named)
                 if found_named is not None:
                     sentence, negated, lead = found_named, None, hold(found_named)
+            if literal is None:
+                lead = with_next_repeating(text, lead, sentence, terms, functools.partial(quotes_of, engine, policy_id))
             ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -444,7 +444,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                             ranked=tuple(hits[:shown]), verdict=verdict_for(kind, True, False),
                             label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
     if confidence < threshold:
-        literal = _literal_sentence(engine, policy_id, terms)
+        literal = literal_sentence(engine, policy_id, terms)
         if literal is None:
             return not_stated
         lead = hit_holding(engine, policy_id, hits, literal, confidence, reranked)
@@ -459,6 +459,10 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     if not gives(hits[0], asked.demands):
         return not_stated
     quotes = quoting[1]
+    if len(hits[0].highlights) == 1:  # as `_row`: the next sentence, when it repeats more of the question's words
+        hits[0] = with_next_repeating(engine.policies[policy_id].text, hits[0], hits[0].highlights[0], terms,
+                                      functools.partial(quotes_of, engine, policy_id))
+        quotes = quotes_of(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
@@ -474,28 +478,3 @@ def _unsaid(asked: _Asked, text: str) -> bool:
     others = [n for n in asked.names if n.lower() not in PLACES]
     names = others if len(others) < len(asked.names) and keeps_only_here(text) else asked.names
     return bool(unwritten(names, text)) or unmentioned(asked.specific, text)
-
-
-def _literal_sentence(engine, policy_id: str, terms: Sequence[str],
-                      writes: Callable[[str], bool] | None = None) -> tuple[int, int] | None:
-    """The sentence of the policy that holds the most of the question's key `terms`, when it holds at least
-    LITERAL_ANSWER_TERMS of them and LITERAL_ANSWER_SHARE of all: a question about no practice of the model
-    whose words a sentence repeats ("Does CloudSentric record what size and sector my company is?" and "company
-    name, company size and sector") is answered by it, whatever the reranker's probability. With `writes`, only a
-    sentence writing what the question names repeats it ("Which companies collect my IP address?": not "…postal
-    address, … e-mail addresses"). None otherwise."""
-    evidence = engine.evidence
-    if evidence is None or len(terms) < LITERAL_ANSWER_TERMS:
-        return None
-    found = evidence.of(policy_id)
-    text = engine.policies[policy_id].text
-    counts = term_counts(text, found.spans, terms)
-    passing = np.array([i for i in literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
-                        if not in_contents(text, (int(found.spans[i][0]), int(found.spans[i][1])))
-                        and (writes is None or writes(text[int(found.spans[i][0]):int(found.spans[i][1])]))],
-                       dtype=np.int64)
-    if not len(passing):
-        return None
-    best = int(passing[np.argmax(counts[passing])])  # the first of those holding the most
-    return int(found.spans[best][0]), int(found.spans[best][1])
-

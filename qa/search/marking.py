@@ -1,8 +1,10 @@
 """Which sentence of an answering policy is marked: among those stating the practice asked about, one that gives
 the detail the question asks for ("how long…?": the time) or writes what it names ("…with Facebook?": Facebook).
 
-Each choice only ever moves the mark to another sentence that states the same practice at the same threshold:
-whether the policy says anything stays the row's own decision (`qa.search.answer`).
+Each choice only ever moves the mark to another sentence that states the same practice at the same threshold, or
+marks the next sentence of the paragraph too when it repeats more of the question's words (`with_next_repeating`):
+whether the policy says anything stays the row's own decision (`qa.search.answer`). Below the reranker's
+threshold, a sentence repeating the question's words answers (`literal_sentence`).
 """
 
 from __future__ import annotations
@@ -10,13 +12,16 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
 
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import written_name
 from qa.search.details import APART, CONTACT_DETAILS, PLACE
-from qa.search.evidence import Decision
+from qa.search.evidence import Decision, in_contents, literal_sentences
 from qa.search.passages import led_by
-from qa.search.terms import terms_in
+from qa.search.terms import term_counts, terms_in
 from qa.types import Hit
 
 Test = Callable[[str], bool]
@@ -281,3 +286,51 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
     lead = hits[0]
     return naming_in(engine.policies[policy_id].text, hits, named,
                      lambda span: span in stating or (lead.start <= span[0] and span[1] <= lead.end))
+
+
+# Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the
+# question's key terms and LITERAL_ANSWER_SHARE of them (`literal_sentence`): chosen on golden dev misses.
+LITERAL_ANSWER_TERMS = 2
+LITERAL_ANSWER_SHARE = 0.6
+
+
+def literal_sentence(engine, policy_id: str, terms: Sequence[str],
+                      writes: Callable[[str], bool] | None = None) -> tuple[int, int] | None:
+    """The sentence of the policy that holds the most of the question's key `terms`, when it holds at least
+    LITERAL_ANSWER_TERMS of them and LITERAL_ANSWER_SHARE of all: a question about no practice of the model
+    whose words a sentence repeats ("Does CloudSentric record what size and sector my company is?" and "company
+    name, company size and sector") is answered by it, whatever the reranker's probability. With `writes`, only a
+    sentence writing what the question names repeats it ("Which companies collect my IP address?": not "…postal
+    address, … e-mail addresses"). None otherwise."""
+    evidence = engine.evidence
+    if evidence is None or len(terms) < LITERAL_ANSWER_TERMS:
+        return None
+    found = evidence.of(policy_id)
+    text = engine.policies[policy_id].text
+    counts = term_counts(text, found.spans, terms)
+    passing = np.array([i for i in literal_sentences(counts, terms, LITERAL_ANSWER_TERMS, LITERAL_ANSWER_SHARE)
+                        if not in_contents(text, (int(found.spans[i][0]), int(found.spans[i][1])))
+                        and (writes is None or writes(text[int(found.spans[i][0]):int(found.spans[i][1])]))],
+                       dtype=np.int64)
+    if not len(passing):
+        return None
+    best = int(passing[np.argmax(counts[passing])])  # the first of those holding the most
+    return int(found.spans[best][0]), int(found.spans[best][1])
+
+
+def with_next_repeating(text: str, lead: Hit, sentence: tuple[int, int], terms: Sequence[str],
+                        quoted: Callable[[Hit], Sequence]) -> Hit:
+    """`lead` (the passage holding the deciding `sentence`, marked) with the sentence after it marked too when that
+    one, in the same paragraph, holds more of the question's key `terms` ("Can any of these companies tell whether
+    I've opened their emails?": "…small graphic images known as 'pixels'…" and then "We use pixels in our email
+    communications … to understand whether our email communications are opened"), unless the quote of `lead`
+    (`quoted(lead)`) holds it already ("…for 30 days…" and its "Unless there is an issue…")."""
+    spans = split_sentences(lead.text, lead.start)
+    at = next((k for k, span in enumerate(spans) if span == sentence), None)
+    if not terms or at is None or at + 1 >= len(spans) or "\n\n" in text[sentence[1]:spans[at + 1][0]]:
+        return lead
+    after = spans[at + 1]
+    counts = term_counts(text, np.array([sentence, after], dtype=np.int64), terms)
+    if counts[1] <= counts[0] or any(q.start <= after[0] and after[1] <= q.end for q in quoted(lead)):
+        return lead
+    return replace(lead, highlights=(sentence, after))
