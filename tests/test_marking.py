@@ -98,3 +98,33 @@ def test_the_next_sentence_of_the_paragraph_is_marked_too_when_it_repeats_more_o
     def quoted_whole(lead):  # anything with a start and an end
         return (_hit(text, 0, second[1], "a", first),)
     assert with_next_repeating(text, hit, first, ["opened", "emails"], quoted_whole).highlights == (first,)
+
+
+def test_a_detail_no_sentence_of_the_practice_gives_is_read_from_the_sentence_beside_the_chosen_one():
+    from qa.search.details import demanded
+    from qa.search.marking import giving
+
+    text = ("We periodically update this policy. If we make a material change, we will notify you at least 30 days "
+            "prior to the changes taking effect. We will do this via email.\n\nThis policy was updated before.")
+    spans = [(0, 35), (36, text.index("effect.") + 7), (text.index("We will do"), text.index("email.") + 6)]
+    hit = _hit(text, 0, len(text), "a", spans[2])
+    demands = demanded("How much notice does the NYT give before a major privacy policy change?")
+    assert demands
+
+    def stating_none(test):
+        return Decision(False)
+    assert giving(text, hit, (spans[2], 0.1), demands, None, stating_none) == (spans[1], None)
+    # the chosen sentence gives it: kept; a sentence of the practice that gives it: that one
+    assert giving(text, hit, (spans[1], 0.1), demands, None, stating_none) == (spans[1], 0.1)
+    assert giving(text, hit, (spans[2], 0.1), demands, None,
+                  lambda test: Decision(True, spans[1], 0.2)) == (spans[1], 0.2)
+
+
+def test_asking_what_is_kept_after_an_account_ends_wants_a_sentence_about_that_end():
+    from qa.search.marking import ENDING, asks_after_ending
+
+    assert asks_after_ending("How long does OkCupid keep my info after I delete my account?")
+    assert asks_after_ending("I'm deleting my Register account. How long might they hang on to my data afterwards?")
+    assert not asks_after_ending("How long do they keep my data?")
+    assert ENDING.search("If you delete your account, we may need to keep some data for up to six years.")
+    assert not ENDING.search("You should expect us to keep your data for as long as you have a registered account.")

@@ -49,6 +49,8 @@ from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded
 from qa.search.evidence import Decision, answers_across, decide, marketing_guard
 from qa.search.marking import (
+    ENDING,
+    asks_after_ending,
     asks_non_personal,
     both,
     general_kept_decision,
@@ -190,7 +192,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     asked = _asked(engine, interpreted, practice, accepts)
     kwargs = {"retriever": retriever} if retriever else {}
     if not asked.only:  # what the question names, but not the companies it routes to nor those with no policy here
-        own = {w.lower() for p in routed for n in (engine.policies[p].name, *engine.policies[p].aliases)
+        # (nor the one policy it is asked of: "my Register account" of The Register's)
+        mine = routed or (scope if policies is not None and len(scope) == 1 else [])
+        own = {w.lower() for p in mine for n in (engine.policies[p].name, *engine.policies[p].aliases)
                for w in re.findall(r"\w+", n)}
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         names = tuple(n for n in named_things(plain) if n.lower() not in own | elsewhere)
@@ -200,6 +204,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE or d is ORGANISATION)), SPELLED_OUT,
                        border_words(interpreted, asked.topics))
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
+                        after_ending=asks_after_ending(plain),
                         personal=not asks_non_personal(plain), named=named)
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
@@ -307,6 +312,7 @@ class _Asked:
     specific: tuple[re.Pattern, ...] = ()
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
+    after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
     personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
 
 
@@ -402,6 +408,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     decision = kept_thing_decision(decision, text, asked.kept, again)
                 elif kind == OPEN:  # "how long … my details?", not "which companies give a time limit?"
                     decision = general_kept_decision(decision, text, terms, again)
+                if asked.after_ending:  # "…after I delete my account?": a sentence on what is kept past the end
+                    ending = both(named, lambda s: ENDING.search(s) is not None)  # (and writing what is named)
+                    decision = naming_decision(decision, text, ending, again)
             if not decision.stated or decision.sentence is None or (across and literal is None and not asked.demands
                                                                     and not answers_across(decision, text, bar, named)):
                 continue

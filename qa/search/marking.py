@@ -133,6 +133,21 @@ def kept_words(question: str) -> tuple[str, ...]:
         if kept else ()
 
 
+# "How long … after I delete my account?", "I'm deleting my account. How long might they hang on to my data
+# afterwards?": what is kept once the account or service ends, said by a sentence about that end (`ENDING`), not
+# "…for as long as you have a registered account"
+_AFTER_ENDING = re.compile(r"\b(?:after|once|when)\s+(?:i|we)\s+(?:have\s+)?(?:\w+\s+)?(?:delet|clos|cancel|leave|left|"
+                           r"stop|end|terminat|deactivat)\w*|\bafterwards\b|\b(?:i'm|i’m|i\s+am|we're|we’re|we\s+are)\s+"
+                           r"(?:deleting|closing|cancell?ing|leaving)\b", re.IGNORECASE)
+ENDING = re.compile(r"\b(?:delet|clos|cancel|terminat|deactivat|expir)\w*|\bend\s+of\b|\bafter\b|\bfollowing\b|"
+                    r"\bonce\b|\bceas\w*", re.IGNORECASE)
+
+
+def asks_after_ending(question: str) -> bool:
+    """Whether `question` asks what is kept after the user's account or service ends (`_AFTER_ENDING`)."""
+    return _AFTER_ENDING.search(question) is not None
+
+
 def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
                         again: Callable[[Test], Decision]) -> Decision:
     """For "how long…?" naming a kind of data kept (`things`, from `kept_words`: "How long does Concero keep my
@@ -207,13 +222,22 @@ def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], d
     """(sentence, negated) marking `lead` for a question asking a detail ("how long…?"): a sentence of that
     passage stating the practice and giving it ("we keep the recordings for 30 days", not "Unless there is an
     issue…we may keep recordings for longer") when the `chosen` one does not; else `chosen`. `decided(test)`
-    decides the policy again as the row did, among the sentences passing `test`."""
-    if all(detail.search(text[chosen[0][0]:chosen[0][1]]) for detail in demands):
+    decides the policy again as the row did, among the sentences passing `test`. When none of the passage states it,
+    the sentence just before or after the chosen one, in its paragraph, that gives it ("…we will notify you at least
+    30 days prior to the changes taking effect. We will do this via email…")."""
+    def gives_all(sentence: str) -> bool:
+        return all(d.search(sentence) for d in demands)
+    if gives_all(text[chosen[0][0]:chosen[0][1]]):
         return chosen
-    found = decided(both(accepts, lambda s: all(d.search(s) for d in demands)))
-    if found.sentence is None or not lead.start <= found.sentence[0] < found.sentence[1] <= lead.end:
-        return chosen
-    return found.sentence, found.negated
+    found = decided(both(accepts, gives_all))
+    if found.sentence is not None and lead.start <= found.sentence[0] < found.sentence[1] <= lead.end:
+        return found.sentence, found.negated
+    spans = split_sentences(lead.text, lead.start)
+    at = next((k for k, span in enumerate(spans) if span == chosen[0]), None)
+    beside = [] if at is None else [spans[k] for k in (at - 1, at + 1) if 0 <= k < len(spans)]
+    beside = [s for s in beside if "\n\n" not in text[min(s[1], chosen[0][1]):max(s[0], chosen[0][0])]
+              and gives_all(text[s[0]:s[1]]) and (accepts is None or accepts(text[s[0]:s[1]]))]
+    return (beside[0], None) if len(beside) == 1 else chosen
 
 
 # A regulator's contact block ("Information Commissioner's Office … Helpline: 0303 123 1113") gives no way to reach
