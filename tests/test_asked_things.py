@@ -624,3 +624,13 @@ def test_a_reasonable_timeframe_gives_a_time_and_no_specific_time_frame_does_not
     [time] = demanded("How fast do they have to do it?")
     assert time.search("If requested to remove data by our customer, we will respond within a reasonable timeframe.")
     assert not time.search("We cannot promise that all data will be deleted within a specific time frame.")
+
+
+def test_how_long_until_a_request_is_answered_asks_no_retention_and_how_ill_know_of_a_change_asks_how_told():
+    known = ["retention", "access"]
+    assert cued_topics("I requested my data from discord, how long until I get it?", known) == ["access"]
+    assert cued_topics("How long do they keep my data?", known) == ["retention"]
+    assert "access" not in cued_topics("I requested my data to be deleted. Is it gone?", known)
+    [told] = demanded("how will I know if tp-link changes its privacy policy?")
+    assert told.search("This Privacy Policy may change and we may notify you by updating its effective date.")
+    assert not told.search("This Privacy Policy may change from time to time.")

@@ -21,7 +21,9 @@ _CUES = {
     # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
     "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*)",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
-    "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)|"
+    # "how long until I get it?" asks how soon a request is answered
+    "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)"
+                 r"(?!\s+(?:until|till|before)\s+(?:i|we)\s+(?:get|receive|hear|see)\b)|"
                  # not "keeps an eye out for people misusing their services"
                  r"\bretain\w*|\bretention\b|\bkeep\w* (?!an? (?:close )?eye\b)(?:\w+ ){0,4}for\b|"
                  r"\bafter i (?:stop|leave|close)|"
@@ -43,6 +45,9 @@ _CUES = {
                r"\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights
     "access": r"\bcopy of\b|\b(?:get|have|receive|request|obtain)\s+a\s+copy\b|"
+              # "I requested my data from discord, how long until I get it?"
+              r"\b(?:request\w*|ask\w*\s+for)\s+(?:all\s+(?:of\s+)?)?(?:my|our)\s+(?:personal\s+)?(?:data|information|info)\b"
+              r"(?!\s+(?:to\s+be\s+)?(?:delet|eras|remov|correct))|"
               r"\bsubject access\b|\b(?:data|privacy|gdpr|rights?|sar|access)\s+requests?\b|"
               # "how quickly will they respond to me?": how soon a request about one's data is dealt with
               r"\bhow\s+(?:quickly|soon|fast|long)\b.{0,80}?\b(?:respond|reply|replies|answer|get\s+back)\w*|"

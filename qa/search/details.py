@@ -183,7 +183,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # the revised policy at…", "please check this notice periodically") does not say it tells anyone
     ("told of a change",
      re.compile(r"\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*|"
-                r"\b(?:chang|updat|modif|revis|amend)\w*[^?]{0,60}?\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b",
+                r"\b(?:chang|updat|modif|revis|amend)\w*[^?]{0,60}?\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b|"
+                # "How will I know if TP-Link changes its privacy policy?", "How will I be told about changes…?"
+                r"\bhow\s+(?:will|would|do|does|can|should)\s+(?:i|we)\s+(?:know|find\s+out|hear|be\s+(?:told|notified|"
+                r"informed|made\s+aware))\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*",
                 re.IGNORECASE),
      re.compile(r"\be-?mail\w*|\bmessag\w*|\bnotif\w*|\bnotice\s+(?:to\s+you|of\s+(?:any|such|the|these|material))|"
                 r"\bdirectly\b|\bcontact\s+you\b|\binform\s+you\b|\btell\s+you\b|\blet\s+you\s+know\b|\balert\s+you\b",
@@ -230,8 +233,12 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
 # so the sentence giving one is looked for beyond the passage the question's words lead to (`marking.reaching`).
 CONTACT_DETAILS = frozenset(gives for name, _, gives in DETAILS if name in ("address", "phone number", "email address"))
 # Details a policy may give in a sentence of its own, apart from the passage nearest the question: a way to reach
-# the company, a fee ("Please be aware that we hold the right to charge a reasonable administration fee…")
-APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS if name == "fee")
+# the company, a fee ("Please be aware that we hold the right to charge a reasonable administration fee…"), how
+# it tells of a change ("This Privacy Policy may change from time to time and we may notify you…" far from its
+# first "This Privacy Policy may change from time to time."), notice ahead of one; not a time, which a policy gives
+# for many things, nor a practice's own words ("voice recording", "profiling") beside another practice
+APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS
+                                    if name in ("fee", "told of a change", "advance notice"))
 
 
 def demanded(question: str) -> tuple[re.Pattern, ...]:

@@ -248,11 +248,11 @@ _REGULATOR = re.compile(r"\bInformation\s+Commissioner|\bICO\b|\bsupervisory\s+a
 
 def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
              hold: Callable[[tuple[int, int]], Hit]) -> tuple[Hit, Decision] | None:
-    """For a question asking only how to reach the company or about a fee (`details.APART`: "What is the phone
-    number for Concero?", "Do I have to pay to see my data?"), whose chosen passage gives no such detail
-    ("…company number: 06673066…"): the passage and decision of the sentence stating the practice that gives it
-    ("0333 111 0004"), unless that passage is a regulator's; else None. `decided(test)` decides the policy again
-    among the sentences passing `test`; `hold(sentence)` is the passage holding a sentence."""
+    """For a question asking only how to reach the company, about a fee or how a change is told (`details.APART`:
+    "What is the phone number for Concero?", "Do I have to pay to see my data?"), whose chosen passage gives no
+    such detail ("…company number: 06673066…"): the passage and decision of the sentence stating the practice that
+    gives it ("0333 111 0004"), unless that passage is a regulator's; else None. `decided(test)` decides the policy
+    again among the sentences passing `test`; `hold(sentence)` is the passage holding a sentence."""
     if not demands or not all(d in APART for d in demands):
         return None
     found = decided(lambda sentence: all(d.search(sentence) for d in demands))
