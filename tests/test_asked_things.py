@@ -631,6 +631,7 @@ def test_how_long_until_a_request_is_answered_asks_no_retention_and_how_ill_know
     assert cued_topics("I requested my data from discord, how long until I get it?", known) == ["access"]
     assert cued_topics("How long do they keep my data?", known) == ["retention"]
     assert "access" not in cued_topics("I requested my data to be deleted. Is it gone?", known)
-    [told] = demanded("how will I know if tp-link changes its privacy policy?")
-    assert told.search("This Privacy Policy may change and we may notify you by updating its effective date.")
-    assert not told.search("This Privacy Policy may change from time to time.")
+    [known] = demanded("how will I know if tp-link changes its privacy policy?")
+    assert known.search("This Privacy Policy may change and we may notify you by updating its effective date.")
+    assert known.search("Any updates will be posted on this page with a revised “last updated” date.")
+    assert not known.search("This Privacy Policy may change from time to time.")

@@ -183,13 +183,20 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # the revised policy at…", "please check this notice periodically") does not say it tells anyone
     ("told of a change",
      re.compile(r"\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*|"
-                r"\b(?:chang|updat|modif|revis|amend)\w*[^?]{0,60}?\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b|"
-                # "How will I know if TP-Link changes its privacy policy?", "How will I be told about changes…?"
-                r"\bhow\s+(?:will|would|do|does|can|should)\s+(?:i|we)\s+(?:know|find\s+out|hear|be\s+(?:told|notified|"
-                r"informed|made\s+aware))\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*",
+                r"\b(?:chang|updat|modif|revis|amend)\w*[^?]{0,60}?\b(?:e-?mail|message|text|write\s+to)\w*\s+(?:me|us)\b",
                 re.IGNORECASE),
      re.compile(r"\be-?mail\w*|\bmessag\w*|\bnotif\w*|\bnotice\s+(?:to\s+you|of\s+(?:any|such|the|these|material))|"
                 r"\bdirectly\b|\bcontact\s+you\b|\binform\s+you\b|\btell\s+you\b|\blet\s+you\s+know\b|\balert\s+you\b",
+                re.IGNORECASE)),
+    # "How will I know if TP-Link changes its privacy policy?", "How will I find out if you change…?": how a change is
+    # made known, by telling or by posting it ("Any updates will be posted on this page…"); not "…may change from
+    # time to time" alone
+    ("how a change is known",
+     re.compile(r"\bhow\s+(?:will|would|do|does|can|should)\s+(?:i|we)\s+(?:know|find\s+out|hear|learn|be\s+(?:told|"
+                r"notified|informed|made\s+aware))\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*", re.IGNORECASE),
+     re.compile(r"\bpost\w*|\bpublish\w*|\bthis\s+(?:page|website|site)\b|\bour\s+(?:website|site)\b|\beffective\s+date\b|"
+                r"\blast\s+(?:updated|revised)\b|\bnotif\w*|\be-?mail\w*|\bnotice\b|\binform\s+you\b|\btell\s+you\b|"
+                r"\blet\s+you\s+know\b|\bcontact\s+you\b|\bcheck\s+(?:back|this|our)\b|\breview\s+(?:this|it)\b",
                 re.IGNORECASE)),
     # "If I carry on using their services after a change, does that count as accepting it?": continued use as assent
     ("continued use",
@@ -238,7 +245,7 @@ CONTACT_DETAILS = frozenset(gives for name, _, gives in DETAILS if name in ("add
 # first "This Privacy Policy may change from time to time."), notice ahead of one; not a time, which a policy gives
 # for many things, nor a practice's own words ("voice recording", "profiling") beside another practice
 APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS
-                                    if name in ("fee", "told of a change", "advance notice"))
+                                    if name in ("fee", "told of a change", "how a change is known", "advance notice"))
 
 
 def demanded(question: str) -> tuple[re.Pattern, ...]:
