@@ -1,9 +1,10 @@
 """Which sentence of an answering policy is marked: among those stating the practice asked about, one that gives
 the detail the question asks for ("how long…?": the time) or writes what it names ("…with Facebook?": Facebook).
 
-Each choice only ever moves the mark to another sentence that states the same practice at the same threshold, or
-marks the next sentence of the paragraph too when it repeats more of the question's words (`with_next_repeating`):
-whether the policy says anything stays the row's own decision (`qa.search.answer`). Below the reranker's
+Each choice only ever moves the mark to another sentence that states the same practice at the same threshold (or,
+for a detail none of them gives, to the sentence beside the chosen one that gives it: `giving`), or marks the next
+sentence of the paragraph too when it repeats more of the question's words (`with_next_repeating`): whether the
+policy says anything stays the row's own decision (`qa.search.answer`). Below the reranker's
 threshold, a sentence repeating the question's words answers (`literal_sentence`).
 """
 
