@@ -23,7 +23,7 @@ from qa.search.details import APART, CONTACT_DETAILS, PLACE
 from qa.search.evidence import Decision, in_contents, literal_sentences
 from qa.search.passages import led_by
 from qa.search.terms import term_counts, terms_in
-from qa.types import Hit
+from qa.types import Hit, Quote, Span
 
 Test = Callable[[str], bool]
 
@@ -233,12 +233,21 @@ def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], d
     found = decided(both(accepts, gives_all))
     if found.sentence is not None and lead.start <= found.sentence[0] < found.sentence[1] <= lead.end:
         return found.sentence, found.negated
-    spans = split_sentences(lead.text, lead.start)
-    at = next((k for k, span in enumerate(spans) if span == chosen[0]), None)
-    beside = [] if at is None else [spans[k] for k in (at - 1, at + 1) if 0 <= k < len(spans)]
-    beside = [s for s in beside if "\n\n" not in text[min(s[1], chosen[0][1]):max(s[0], chosen[0][0])]
+    beside = [s for s in _beside(text, lead, chosen[0]) if s is not None
               and gives_all(text[s[0]:s[1]]) and (accepts is None or accepts(text[s[0]:s[1]]))]
     return (beside[0], None) if len(beside) == 1 else chosen
+
+
+def _beside(text: str, lead: Hit, sentence: Span) -> tuple[Span | None, Span | None]:
+    """The sentences of the passage `lead` just before and just after `sentence` in its paragraph (None where the
+    passage or the paragraph has none)."""
+    spans = split_sentences(lead.text, lead.start)
+    at = next((k for k, span in enumerate(spans) if span == sentence), None)
+    if at is None:
+        return None, None
+    before = spans[at - 1] if at > 0 and "\n\n" not in text[spans[at - 1][1]:sentence[0]] else None
+    after = spans[at + 1] if at + 1 < len(spans) and "\n\n" not in text[sentence[1]:spans[at + 1][0]] else None
+    return before, after
 
 
 # A regulator's contact block ("Information Commissioner's Office … Helpline: 0303 123 1113") gives no way to reach
@@ -344,17 +353,15 @@ def literal_sentence(engine, policy_id: str, terms: Sequence[str],
 
 
 def with_next_repeating(text: str, lead: Hit, sentence: tuple[int, int], terms: Sequence[str],
-                        quoted: Callable[[Hit], Sequence]) -> Hit:
+                        quoted: Callable[[Hit], Sequence[Quote]]) -> Hit:
     """`lead` (the passage holding the deciding `sentence`, marked) with the sentence after it marked too when that
     one, in the same paragraph, holds more of the question's key `terms` ("Can any of these companies tell whether
     I've opened their emails?": "…small graphic images known as 'pixels'…" and then "We use pixels in our email
     communications … to understand whether our email communications are opened"), unless the quote of `lead`
     (`quoted(lead)`) holds it already ("…for 30 days…" and its "Unless there is an issue…")."""
-    spans = split_sentences(lead.text, lead.start)
-    at = next((k for k, span in enumerate(spans) if span == sentence), None)
-    if not terms or at is None or at + 1 >= len(spans) or "\n\n" in text[sentence[1]:spans[at + 1][0]]:
+    _, after = _beside(text, lead, sentence) if terms else (None, None)
+    if after is None:
         return lead
-    after = spans[at + 1]
     counts = term_counts(text, np.array([sentence, after], dtype=np.int64), terms)
     if counts[1] <= counts[0] or any(q.start <= after[0] and after[1] <= q.end for q in quoted(lead)):
         return lead
