@@ -2,6 +2,7 @@
 
 import re
 
+from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import SPELLED_OUT
 from qa.search.evidence import Decision
 from qa.search.marking import both, naming, naming_decision
@@ -98,6 +99,33 @@ def test_the_next_sentence_of_the_paragraph_is_marked_too_when_it_repeats_more_o
     def quoted_whole(lead):  # anything with a start and an end
         return (_hit(text, 0, second[1], "a", first),)
     assert with_next_repeating(text, hit, first, ["opened", "emails"], quoted_whole).highlights == (first,)
+
+
+def test_a_question_asking_which_kinds_of_data_marks_the_sentence_after_the_chosen_one_that_lists_them():
+    from qa.search.marking import asks_kinds, with_next_listing
+
+    assert asks_kinds("What billing details does Quora collect if I subscribe?")
+    assert asks_kinds("What info do Flutterwave's cookies remember about me?")
+    assert asks_kinds("They asked me for my passport. What info from the ID do they process?")
+    assert not asks_kinds("How long do they keep my billing details?")
+    assert not asks_kinds("Which companies will tell me what personal data they hold?")
+    text = ("We collect billing information if you subscribe. A cookie is small. Depending on where you are, this "
+            "information may include your address, card number and phone number.\n\nWe share it with banks.")
+    spans = [(0, text.index("subscribe.") + 10), (text.index("A cookie"), text.index("small.") + 6),
+             (text.index("Depending"), text.index("number.\n") + 7), (text.index("We share"), len(text))]
+    hit = _hit(text, 0, len(text), "a", spans[0])
+    assert with_next_listing(text, hit, spans[0]).highlights == (spans[0], spans[2])  # the one after the next
+    assert with_next_listing(text, _hit(text, 0, len(text), "a", spans[1]), spans[1]).highlights == (spans[1], spans[2])
+    # the listing one goes on from nothing before it in the next paragraph, and a listing chosen one needs none
+    assert with_next_listing(text, _hit(text, 0, len(text), "a", spans[2]), spans[2]).highlights == (spans[2],)
+    plain = "We collect billing information. We also run a blog, a shop, and a forum."
+    first = (0, plain.index(".") + 1)
+    assert with_next_listing(plain, _hit(plain, 0, len(plain), "a", first), first).highlights == (first,)
+    announced = "We collect the following information: \n(a) email address, name, and phone number"
+    head = (0, announced.index(":") + 1)
+    listing = split_sentences(announced, 0)[-1]
+    assert with_next_listing(announced, _hit(announced, 0, len(announced), "a", head), head).highlights == (
+        head, listing)
 
 
 def test_a_detail_no_sentence_of_the_practice_gives_is_read_from_the_sentence_beside_the_chosen_one():

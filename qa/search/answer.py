@@ -51,6 +51,7 @@ from qa.search.evidence import Decision, answers_across, decide, marketing_guard
 from qa.search.marking import (
     ENDING,
     asks_after_ending,
+    asks_kinds,
     asks_non_personal,
     both,
     general_kept_decision,
@@ -65,6 +66,7 @@ from qa.search.marking import (
     naming_decision,
     personal_decision,
     reaching,
+    with_next_listing,
     with_next_repeating,
     writing_first,
 )
@@ -204,7 +206,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE or d is ORGANISATION)), SPELLED_OUT,
                        border_words(interpreted, asked.topics))
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
-                        after_ending=asks_after_ending(plain),
+                        after_ending=asks_after_ending(plain), kinds=kind == OPEN and asks_kinds(plain),
                         personal=not asks_non_personal(plain), named=named)
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
@@ -313,6 +315,7 @@ class _Asked:
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
     after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
+    kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")
     personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
 
 
@@ -436,6 +439,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     sentence, negated, lead = found_named, None, hold(found_named)
             if literal is None:
                 lead = with_next_repeating(text, lead, sentence, terms, functools.partial(quotes_of, engine, policy_id))
+                lead = with_next_listing(text, lead, sentence) if asked.kinds else lead
             ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -471,6 +475,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     if len(hits[0].highlights) == 1:  # as `_row`: the next sentence, when it repeats more of the question's words
         hits[0] = with_next_repeating(engine.policies[policy_id].text, hits[0], hits[0].highlights[0], terms,
                                       functools.partial(quotes_of, engine, policy_id))
+        hits[0] = with_next_listing(engine.policies[policy_id].text, hits[0], hits[0].highlights[0]) \
+            if asked.kinds else hits[0]
         quotes = quotes_of(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),

@@ -2,10 +2,11 @@
 the detail the question asks for ("how long…?": the time) or writes what it names ("…with Facebook?": Facebook).
 
 Each choice only ever moves the mark to another sentence that states the same practice at the same threshold (or,
-for a detail none of them gives, to the sentence beside the chosen one that gives it: `giving`), or marks the next
-sentence of the paragraph too when it repeats more of the question's words (`with_next_repeating`): whether the
-policy says anything stays the row's own decision (`qa.search.answer`). Below the reranker's
-threshold, a sentence repeating the question's words answers (`literal_sentence`).
+for a detail none of them gives, to the sentence beside the chosen one that gives it: `giving`), or marks a sentence
+after it too: the next one of the paragraph when it repeats more of the question's words (`with_next_repeating`),
+one listing the kinds of data a question asks which of (`with_next_listing`). Whether the policy says anything stays
+the row's own decision (`qa.search.answer`). Below the reranker's threshold, a sentence repeating the question's words
+answers (`literal_sentence`).
 """
 
 from __future__ import annotations
@@ -366,3 +367,52 @@ def with_next_repeating(text: str, lead: Hit, sentence: tuple[int, int], terms: 
     if counts[1] <= counts[0] or any(q.start <= after[0] and after[1] <= q.end for q in quoted(lead)):
         return lead
     return replace(lead, highlights=(sentence, after))
+
+
+# "What info does Flutterwave's cookies remember about me?", "What billing details does Quora collect…?": an open
+# question asking which kinds of data, answered by the sentence that lists them
+_ASKS_KINDS = re.compile(
+    r"^(?:[^?]*?[.,;:!]\s+|[^?]*?\s[-–—]\s+)?what\s+(?:exactly\s+)?(?:(?:kinds?|types?|sorts?|categories|pieces)\s+of\s+)?"
+    r"(?:[\w-]+\s+)?(?:info|information|data|details)\b|"
+    r"^(?:[^?]*?[.,;:!]\s+)?what\s+(?:exactly\s+)?(?:does|do|will|would|might|can)\s+(?:[\w.'’-]+\s+){1,4}?"
+    r"(?:collect|grab|gather|ask\s+for|remember|record|process|get|store|hold|keep)\b", re.IGNORECASE)
+# A sentence that lists kinds of data: "…may include your billing address, social security number, …", "The following
+# data may be processed: name, address, …"
+_LISTS = re.compile(r"\binclud\w*\b|\bsuch\s+as\b|\be\.g\.|:\s*\S|[^,.;]+,[^,.;]+,", re.IGNORECASE)
+# …or that the sentence before it announces: "We may collect the following types of information about you:"
+_ANNOUNCES = re.compile(r"\bfollowing\b|\bbelow\b|\bcertain\s+(?:personal\w*\s+)?(?:\w+\s+)?(?:info\w*|data|details)\b",
+                        re.IGNORECASE)
+# …that goes on from the sentence before it: "This information…", "It enables us…", "These may include…"
+_GOES_ON = re.compile(r"^\W*(?:this|these|that|those|it|they|such|the\s+following|the\s+(?:information|data|details)|"
+                      r"depending\b|for\s+example|e\.g\.|\(?[a-z1-9][.)]\s|[-*•])", re.IGNORECASE)
+
+
+# How far past the chosen sentence a listing one is looked for (`with_next_listing`)
+LISTING_AHEAD = 2
+
+
+def asks_kinds(question: str) -> bool:
+    """Whether `question` asks which kinds of data (`_ASKS_KINDS`)."""
+    return _ASKS_KINDS.search(question) is not None
+
+
+def with_next_listing(text: str, lead: Hit, sentence: Span) -> Hit:
+    """For a question asking which kinds of data (`asks_kinds`): `lead` (the passage holding the deciding `sentence`,
+    marked) with a sentence just after it (the next, or the one after that in its paragraph) marked too when that one
+    goes on from it and lists what the chosen one does not ("We collect billing information if you subscribe…" and
+    then "Depending on your location, this information may include your billing address, …")."""
+    chosen = text[sentence[0]:sentence[1]]
+    if _LISTS.search(chosen.rstrip().rstrip(":")):
+        return lead
+    spans = split_sentences(lead.text, lead.start)
+    at = next((k for k, span in enumerate(spans) if span == sentence), None)
+    if at is None:
+        return lead
+    for k, after in enumerate(spans[at + 1:at + 1 + LISTING_AHEAD]):
+        if k and "\n\n" in text[spans[at + k][1]:after[0]]:  # (the one after the next: in the next one's paragraph)
+            break
+        following = text[after[0]:after[1]]
+        if (_LISTS.search(following) or following.rstrip().endswith(":")) and (
+                _GOES_ON.search(following) or (not k and (chosen.rstrip().endswith(":") or _ANNOUNCES.search(chosen)))):
+            return replace(lead, highlights=tuple(dict.fromkeys((*lead.highlights, after))))
+    return lead
