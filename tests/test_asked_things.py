@@ -72,6 +72,15 @@ def test_a_fee_to_see_ones_data_is_an_access_question_asking_for_a_fee(question)
     assert any(d.search("we may charge a reasonable fee") for d in demanded(question))
 
 
+@pytest.mark.parametrize("question", [
+    "what payment details does Vanco collect when I pay for a school event?",
+    "I'm in Germany and just use google pay to buy stuff. who is the data controller?",
+])
+def test_paying_for_what_one_buys_or_a_product_named_pay_asks_for_no_fee(question):
+    assert not demanded(question)
+    assert not any(s.search("There is no fee.") for s in specific_things(question))
+
+
 def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing():
     text = ("Contents:\n\n  • 1. Information We Collect\n  • 2. Analytics, Cookies and Other Technologies\n"
             "  • 3. Security\n\n1. Information We Collect\nWe collect your name.\n\n"

@@ -110,9 +110,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"Way|Drive|Park|Place|Court|Square|Close|Gardens)\b|\b(?:House|Building|Floor|Suite|Unit)\b\s*"
                 r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
     ("fee",
-     # "payment information" is data collected, no charge
-     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|pay|paid|free)\b.{0,60}\b(?:requests?|cop(?:y|ies)|"
-                r"access|data|information|SARs?)\b|\b(?:requests?|cop(?:y|ies)|access|SARs?)\b.{0,60}\b(?:charge|fee|cost|"
+     # "payment information" is data collected, no charge; "Google Pay" a product
+     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|(?<!google\s)(?<!apple\s)(?<!samsung\s)pay|paid|free)\b"
+                r".{0,60}\b(?:requests?|cop(?:y|ies)|access|data|information|SARs?)\b|\b(?:requests?|cop(?:y|ies)|access|SARs?)\b.{0,60}\b(?:charge|fee|cost|"
                 r"free)\b",
                 re.IGNORECASE),
      re.compile(r"\b(?:charg\w*|fees?|free\s+of\s+charge|costs?|at\s+no\s+cost|payment)\b", re.IGNORECASE)),

@@ -353,9 +353,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:persistent|session|permanent)\s+cookies?\b", r"\bpersistent\b|\bsession\b|\bpermanent\s+cookies?\b"),
         # where data is held ("Which companies mention data centres?")
         (r"\bdata\s*cent(?:re|er)s?\b", r"\bdata\s*cent(?:re|er)s?\b|\bcolocation\b|\bTier\s+(?:I{1,3}V?|[1-4])\b"),
-        # a charge ("Is there a fee?" of Core Office, which names none), not "free" or being "in charge"
+        # a charge ("Is there a fee?" of Core Office, which names none), not "free" or being "in charge", nor paying for
+        # what one buys ("what payment details does Vanco collect when I pay for a school event?")
         (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b|\bcost\s+(?:me|anything|money)\b|"
-         r"\bhave\s+to\s+pay\b|\bpay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
+         r"\bhave\s+to\s+pay\b|\b(?<!when\si\s)(?<!if\si\s)(?<!once\si\s)(?<!after\si\s)(?<!when\swe\s)(?<!if\swe\s)"
+         r"(?<!google\s)(?<!apple\s)(?<!samsung\s)pay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
          r"\bfees?\b|\bcharg(?:e|es|ed|ing)\b|\bcosts?\b|\bfree\s+of\s+charge\b|\bat\s+no\s+cost\b|\bfor\s+free\b|"
          r"\bpay\b|\bpayment\s+of\b"),
         # the company failing ("What happens to my data if Concero goes out of business?"), not a fee for
