@@ -81,6 +81,18 @@ def test_paying_for_what_one_buys_or_a_product_named_pay_asks_for_no_fee(questio
     assert not any(s.search("There is no fee.") for s in specific_things(question))
 
 
+@pytest.mark.parametrize("sentence, states", [
+    ("Right of access – to obtain a copy of your personal data and information about how we process it.", True),
+    ("8.1 obtain from CloudSentric confirmation that personal data is held, as well as a description of it;", True),
+    ("You may request a copy of the personal information we hold about you.", True),
+    ("You can make a subject access request by email.", True),
+    ("We may need to access your company's accounts database to fix a fault.", False),
+    ("Please keep a copy of your receipt.", False),
+])
+def test_the_right_of_access_in_its_own_words_states_access(sentence, states):
+    assert bool(_SUFFICIENT["access"].search(sentence)) is states
+
+
 def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing():
     text = ("Contents:\n\n  • 1. Information We Collect\n  • 2. Analytics, Cookies and Other Technologies\n"
             "  • 3. Security\n\n1. Information We Collect\nWe collect your name.\n\n"

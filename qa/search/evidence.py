@@ -337,8 +337,14 @@ _SUFFICIENT = {"objection-marketing": re.compile(
     r"\b(?:revok\w*|withdraw\w*)\s+(?:\w+\s+){0,2}?consent\b[^.;]{0,60}?\b(?:receiv\w*|newsletters?|marketing|"
     r"e-?mails?|communications?|messages?|texts?|alerts?)\b|\b(?:reply|text|send)\s+(?:with\s+)?\W?STOP\b",
     re.IGNORECASE),
-    # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests")
-    "access": re.compile(r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"
+    # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests"); the right
+    # of access in its own words ("Right of access – to obtain a copy of your personal data", "obtain … confirmation
+    # that personal data is held")
+    "access": re.compile(r"\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b|\bDSARs?\b|"
+                         r"\b(?:request|obtain|receiv|get|ask\w*\s+for)\w*\s+(?:\w+\s+){0,3}?cop(?:y|ies)\s+of\s+(?:\w+\s+){0,3}?"
+                         r"(?:data|information|PII)\b|\bconfirmation\b[^.;]{0,40}?\b(?:that|whether)\b[^.;]{0,60}?"
+                         r"\b(?:data|information|PII)\b|"
+                         r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"
                          r"\b(?:requests?|cop(?:y|ies))\b[^.;]{0,80}?\b(?:fees?|charg(?:e|es|ed|ing))\b",
                          re.IGNORECASE)}
 
