@@ -368,6 +368,7 @@ def test_a_way_to_reach_the_company_is_looked_for_beyond_the_first_passage_but_n
     ("I called 23T's support line. Was the call recorded?", "data-collected"),
     ("Will Core Office IT tell me if they lose my data?", "security"),
     ("I emailed them last year. Do they still have it?", "retention"),
+    ("Does hide.me keep logs of the websites I visit?", "retention"),
 ])
 def test_a_question_in_the_users_own_words_is_read(question, topic):
     assert topic in cued_topics(question, ["objection-marketing", "data-collected", "security", "retention"])

@@ -29,6 +29,8 @@ _CUES = {
                  r"\bafter i (?:stop|leave|close)|"
                  # "When will CT1 delete my enquiry data?": how long it is kept
                  r"\bwhen (?:will|do|does|would|is|are) (?:\w+ ){0,3}?(?:be )?(?:delet|eras|destroy|purg)\w*|"
+                 # "Does hide.me keep logs of the websites I visit?"
+                 r"\b(?:keep\w*|stor(?:e|es|ing)|retain\w*)\s+(?:any\s+|no\s+)?logs?\b|"
                  # "I emailed them a complaint last year. Do they still have it?"
                  r"\bstill (?:have|hold|keep|store)\w*\b|"
                  # "keep my data because the law requires it", "hang on to my information"; not "keep my data safe"
