@@ -121,6 +121,15 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
     assert negated_sentence(engine, "p", tuple(spans[1])) is True
 
 
+@pytest.mark.parametrize("sentence, denies", [
+    ("Windstream’s dealers are prohibited from accessing or using your CPNI unless you sign a consent form.", True),
+    ("Our staff are forbidden from sharing customer data.", True),
+    ("We use your data to prevent prohibited activity.", False),
+])
+def test_a_prohibition_denies(sentence, denies):
+    assert negated_by_words(sentence) is denies
+
+
 TOPICS = ["sale", "sharing", "access", "objection-marketing", "purposes", "international-transfers"]
 
 

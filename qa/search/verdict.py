@@ -129,6 +129,8 @@ def label_for(stated: bool, confidence: float, states_at: float) -> str:
 # Without a practice model, a sentence's stance comes from its words: a negation of the verb phrase.
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b|\bwithout\s+your\s+(?:prior\s+)?"
                        r"(?:consent|permission)|"
+                       # "Windstream’s dealers are prohibited from accessing or using your CPNI unless you sign…"
+                       r"\b(?:prohibited|forbidden|barred|precluded)\s+from\b|"
                        # "…your search engine, without targeted advertising or retention of your search history"
                        # (nouns only: "impossible to delete your entry without retaining residual information" keeps it)
                        r"\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,4}?(?:retention|storage|logging|logs|tracking|profiling|"
