@@ -63,6 +63,21 @@ def test_going_on_after_the_user_refuses_is_denied_by_a_way_to_refuse(question, 
     assert asked_verdict(question, YES, sentence) == verdict
 
 
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("If I unsubscribe from Overleaf marketing, will they stop emailing me completely?",
+     "Note, even if you unsubscribe from marketing messages, we may still send you emails about the services you use.",
+     NO),
+    ("Will they stop emailing me if I unsubscribe?", "Even if you unsubscribe, we may still send you service emails.",
+     YES),  # not asked whether every email stops
+    ("is scaleway responsible for backing up the stuff I host on their servers?",
+     "It is also up to the customer to make any backups of their content.", NO),
+    ("Is Concero responsible for my backups?", "Keeping your account password safe is your own responsibility.", NO),
+    ("Do they back up the stuff I host?", "It is also up to the customer to make any backups of their content.", YES),
+])
+def test_what_goes_on_regardless_or_is_left_to_the_user_answers_no(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict
+
+
 @pytest.mark.parametrize("question", [
     "Do I have to pay Concero to see my data?", "Is it free to ask Concero for my data?",
     "Will I be charged by CloudSentric for seeing what data they hold?",

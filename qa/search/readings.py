@@ -116,6 +116,13 @@ _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup
 _YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\s+for\s+"
                        r"(?:your|the\s+user'?s?|customers'?)\s+own\b[^;.]*", re.IGNORECASE)
 _ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
+# "is scaleway responsible for backing up the stuff I host?" beside "It is also up to the customer to make any
+# backups…": what is left to the user is no duty the company takes on
+_LEFT_TO_USER = re.compile(r"\bup\s+to\s+(?:the\s+)?(?:customers?|users?|you)\b|"
+                           r"\b(?:your|the\s+(?:customer|user)['’]?s?)\s+(?:own\s+|sole\s+)?responsibilit\w*|"
+                           r"\bresponsibility\s+of\s+(?:the\s+)?(?:customers?|users?)\b|"
+                           r"\b(?:you|customers?|users?)\s+(?:are|is|remain)\s+(?:solely\s+)?responsible\b",
+                           re.IGNORECASE)
 
 
 # "Can CT1 guarantee my data is completely secure?" beside "no transmission of data … can be guaranteed as
@@ -157,6 +164,11 @@ _OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bob
                              r"\b(?:reply|text|send)\s+(?:with\s+)?\W?STOP\b",
                              re.IGNORECASE)
 _GOES_ON = re.compile(r"\bstill\b|\bcontinu\w*|\beven\s+(?:if|after|though)\b|\bregardless\b", re.IGNORECASE)
+# "If I unsubscribe from Overleaf marketing, will they stop emailing me completely?" beside "…even if you unsubscribe
+# from marketing messages, we may still send you emails about the services you use": it does not stop altogether
+_ASKS_STOPS_ALL = re.compile(r"\b(?:stop|cease|end)\w*\s+(?:\w+\s+){0,3}?(?:completely|entirely|altogether|at\s+all|"
+                             r"for\s+good)\b|\bstop\s+(?:\w+\s+){0,2}?all\b|\bnever\s+(?:get|receive|hear)\b",
+                             re.IGNORECASE)
 
 # "Does CT1 keep enquiry data for more than two years?" beside "enquiry data is retained for up to 2 years…": a
 # bound at the period asked says "no", unless the sentence keeps it longer too ("…we may keep recordings for longer").
@@ -249,6 +261,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES;
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
+    - whether it stops altogether (`_ASKS_STOPS_ALL`): a YES beside what goes on regardless is a NO;
+    - whether the company is responsible: a YES beside what is left to the user (`_LEFT_TO_USER`) is a NO;
     - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO;
     - whether more than something is done (`_ASKS_MORE`): a YES beside "only" that is a NO;
     - whether a person of the age the user tells may do it: NO under the sentence's minimum age, else YES;
@@ -267,6 +281,11 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return NO  # "I cancelled my account a while ago, do they still have my data?" beside "…is deleted"
     if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and \
             (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):
+        return NO
+    if verdict == YES and _ASKS_STOPS_ALL.search(question) and _GOES_ON.search(sentence):
+        return NO
+    if verdict == YES and _ASKS_RESPONSIBLE.search(question) and _LEFT_TO_USER.search(sentence) and \
+            question_kind(question) == YES_NO:
         return NO
     if verdict == YES and _bounded_at(question, sentence):
         return NO
