@@ -389,6 +389,7 @@ def test_common_misspellings_are_put_right_whole_words_only():
     assert respelled("Selby Dosecorp sells information") == "Selby Dosecorp sells information"  # whole words only
     assert respelled("r my calls to concero recorded") == "are my calls to concero recorded"  # text speak
     assert respelled("whats cloudsentrics address") == "what's cloudsentrics address"
+    assert respelled("can ipinfo guarentee my data wont get stolen?") == "can ipinfo guarantee my data won't get stolen?"
     assert respelled("Does CT1 send data to the U.S. or R&D partners?") == "Does CT1 send data to the U.S. or R&D partners?"
     assert respelled("Waht cookis does 23T use?") == "What cookies does 23T use?"
 

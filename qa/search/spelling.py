@@ -28,6 +28,7 @@ _RIGHT = {
     "comapny": "company", "compnaies": "companies", "companys": "companies", "marketting": "marketing",
     "unsubscibe": "unsubscribe", "consant": "consent", "concent": "consent", "transfered": "transferred",
     "abroard": "abroad", "securly": "securely", "secuirty": "security", "securty": "security",
+    "guarentee": "guarantee", "gaurantee": "guarantee", "garantee": "guarantee", "guarrantee": "guarantee",
 }
 _WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _RIGHT), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # Letters for words in text speak ("r my calls to concero recorded"), only in lower case between spaces (not "U.S.",
