@@ -399,16 +399,23 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert kept_words("How long does CT1 keep my contract data?") == ("contract",)
     assert kept_words("Which companies give an actual time limit for how long they keep data?") == ()
     assert kept_words("How long do they hang on to my information?") == ()
-    sentences = {(0, 40): "We keep the recordings for 30 days.", (41, 90): "We retain any support requests you make."}
-    text = " " * 100
-    first = Decision(True, (0, 40), 0.0, 0.9, "retention")
-    other = Decision(True, (41, 90), 0.0, 0.9, "retention")
+    assert kept_words("How long does CT1 keep the browsing and usage data?") == ("browsing", "usage")
+    assert kept_words("How long does Valve keep my purchase/transaction records?") == ("purchase", "transaction")
+    assert kept_words("How long will they keep the data they've been processing for us?") == ()  # no thing named
+    assert kept_words("how long does my personal data get stored on your servers?") == ()
+    text = "We keep the recordings for 30 days. We retain any support requests you make. We review applications."
+    spans = [(0, 35), (36, 77), (78, len(text))]
+    first, other, hiring = (Decision(True, span, 0.0, 0.9, "retention") for span in spans)
 
     def again(test):
-        return next((other if span == (41, 90) else first for span, s in sentences.items() if test(s)), Decision(False))
-    assert kept_thing_decision(first, text, ("support", "requests"), again) is other
+        return next((Decision(True, span, 0.0, 0.9, "retention") for span in spans if test(text[span[0]:span[1]])),
+                    Decision(False))
+    assert kept_thing_decision(first, text, ("support", "requests"), again) == other
     assert kept_thing_decision(first, text, (), again) is first
-    assert kept_thing_decision(first, text, ("emails",), again) is first  # no sentence names them: unchanged
+    # no sentence of the practice names them: the policy does not say how long it keeps them
+    assert not kept_thing_decision(first, text, ("emails",), again).stated
+    assert kept_thing_decision(first, text, ("emails",), again, strict=False) is first  # "…kept forever?": as decided
+    assert kept_thing_decision(first, text, ("cv",), again) == hiring  # what a policy also calls a CV
 
 
 def test_how_long_data_in_general_is_kept_is_not_read_from_a_kind_of_data_kept():

@@ -408,7 +408,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 decision = personal_decision(decision, text, again)
             if literal is None and asked.demands and "retention" in asked.topics:  # "how long … support requests?"
                 if asked.kept:
-                    decision = kept_thing_decision(decision, text, asked.kept, again)
+                    decision = kept_thing_decision(decision, text, asked.kept, again, strict=kind == OPEN)
                 elif kind == OPEN:  # "how long … my details?", not "which companies give a time limit?"
                     decision = general_kept_decision(decision, text, terms, again)
                 if asked.after_ending:  # "…after I delete my account?": a sentence on what is kept past the end

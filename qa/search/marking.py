@@ -110,12 +110,14 @@ def naming_in(text: str, hits: Sequence[Hit], named: Test,
 _KEEPING_WORDS = frozenset({"keep", "keeps", "kept", "keeping", "retain", "retains", "retained", "retention", "store",
                             "stores", "stored", "hold", "holds", "held", "hang", "long", "data", "information", "info",
                             "personal", "details", "delete", "deleted", "after", "leave", "stop", "stopped", "customer",
-                            "time", "period", "much", "onto"})
+                            "time", "period", "much", "onto", "they", "it", "them", "we", "you", "us", "me", "i",
+                            "afterwards", "like", "such", "account", "record", "records", "get", "gets", "got",
+                            "be", "being", "been", "save", "saves", "saved", "secure", "safe"})
 
 
 # What a question says is kept: "keep my support requests", "hold on to our contract data"
 _KEPT = re.compile(r"\b(?:keep|keeps|kept|retain\w*|stor(?:e|es|ed|ing)|hold|holds|held|hang\s+on\s+to|"
-                   r"hold\s+on\s+to)\s+(?:my|our|your|the|their|any)\s+((?:[\w-]+\s+){0,2}[\w-]+)", re.IGNORECASE)
+                   r"hold\s+on\s+to)\s+(?:my|our|your|the|their|any)\s+((?:[\w/-]+\s+){0,2}[\w/-]+)", re.IGNORECASE)
 
 
 _KEPT_ENDS = re.compile(r"\b(?:for|until|in|on|as|only|to|while|after|alongside|with|of|and|or|which|that|we|you|"
@@ -124,15 +126,19 @@ _KEPT_ENDS = re.compile(r"\b(?:for|until|in|on|as|only|to|while|after|alongside|
 
 # "How long will my browser history be kept?", "How long are call recordings stored?"
 _KEPT_ASKED_PASSIVE = re.compile(r"\b(?:is|are|will|would|does|do)\s+(?:(?:my|our|your|the|their|any)\s+)?"
-                                 r"((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:be\s+)?(?:kept|retained|stored|held)\b",
+                                 r"((?:[\w/-]+\s+){0,2}?[\w/-]+)\s+(?:be\s+)?(?:kept|retained|stored|held)\b",
                                  re.IGNORECASE)
 
 
 def kept_words(question: str) -> tuple[str, ...]:
-    """The words for what `question` says is kept (`_KEPT`), less those of every such question (`_KEEPING_WORDS`)."""
+    """The words for what `question` says is kept (`_KEPT`), less those of every such question (`_KEEPING_WORDS`):
+    each of two things joined by "and", "or" or "/" ("the browsing and usage data", "purchase/transaction records")."""
     kept = _KEPT.search(question) or _KEPT_ASKED_PASSIVE.search(question)
-    return tuple(w.lower() for w in _KEPT_ENDS.sub("", kept.group(1)).split() if w.lower() not in _KEEPING_WORDS) \
-        if kept else ()
+    if kept is None:
+        return ()
+    things = re.split(r"\s+(?:and|or)\s+|/", kept.group(1))
+    return tuple(dict.fromkeys(w.lower() for thing in things for w in _KEPT_ENDS.sub("", thing).split()
+                               if w.lower() not in _KEEPING_WORDS))
 
 
 # "How long … after I delete my account?", "I'm deleting my account. How long might they hang on to my data
@@ -150,16 +156,28 @@ def asks_after_ending(question: str) -> bool:
     return _AFTER_ENDING.search(question) is not None
 
 
+# What a policy also calls a thing a question says is kept ("how long do they hang on to my CV?": "If the application
+# is not accepted, the data is kept for a maximum period of 2 years")
+_KEPT_ALSO = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),
+              "resume": ("cv", "curriculum", "application", "applicant", "candidate")}
+
+
 def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
-                        again: Callable[[Test], Decision]) -> Decision:
+                        again: Callable[[Test], Decision], strict: bool = True) -> Decision:
     """For "how long…?" naming a kind of data kept (`things`, from `kept_words`: "How long does Concero keep my
     support requests?"): `decision`, or, when its sentence names none of them ("…we keep the recordings for 30
     days"), the decision `again(test)` reaches among the sentences that do ("…we retain any correspondence, queries
     and support requests", which gives no time: the policy does not say how long), if one states the practice
-    (`naming_decision`, the test being a sentence naming one of `things`)."""
+    (`naming_decision`, the test being a sentence naming one of `things` or what a policy also calls it: `_KEPT_ALSO`).
+    `strict` (an open "how long…?"): not stated when no sentence of the practice names one ("How long does Evernote
+    keep my IP address history?" of a policy whose retention sentences name no IP address); else `decision`."""
     if not things:
         return decision
-    return naming_decision(decision, text, lambda sentence: terms_in(sentence, things) > 0, again)
+    things = tuple(dict.fromkeys(w for thing in things for w in (thing, *_KEPT_ALSO.get(thing, ()))))
+    named = naming_decision(decision, text, lambda sentence: terms_in(sentence, things) > 0, again)
+    if named.sentence is not None and terms_in(text[named.sentence[0]:named.sentence[1]], things) > 0:
+        return named
+    return Decision(False) if strict else decision  # none names it: "…as long as necessary" keeps it no time
 
 
 # What a sentence says is kept: "we keep the recordings for 30 days", "Only the telephone number is kept…"
