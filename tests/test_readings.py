@@ -125,8 +125,18 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
     ("Windstream’s dealers are prohibited from accessing or using your CPNI unless you sign a consent form.", True),
     ("Our staff are forbidden from sharing customer data.", True),
     ("We use your data to prevent prohibited activity.", False),
+    # a condition on the user, up to its comma, and a caveat about other countries' laws deny nothing
+    ("If your application does not match a position, we may pass it to another company in our group.", False),
+    ("If you have been subject to an automated decision and do not agree with the outcome, you can ask us to review "
+     "it.", False),
+    ("Please contact them directly if: (i) you would no longer like to be contacted by them.", False),
+    ("Your data will be transferred to the United States and other countries that may not provide the same level of "
+     "data protection as your home country.", False),
+    ("The laws outside the EEA may not be able to provide your data with the same protection.", False),
+    ("If you ask us, we will not sell your data.", True),
+    ("If you are under 13, do not use our services.", True),
 ])
-def test_a_prohibition_denies(sentence, denies):
+def test_a_prohibition_denies_and_a_condition_or_a_caveat_does_not(sentence, denies):
     assert negated_by_words(sentence) is denies
 
 

@@ -143,9 +143,16 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b
 _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
-    r"\b(?:if|unless|should|where|when|while|whether)\s+you(?:['’]re)?\s+(?:do\s+not|don['’]t|have\s+not|haven['’]t|"
-    r"are\s+not|aren['’]t|not|no\s+longer|"
+    # (also "…directly if: (i) you would no longer like to be contacted", "If your application does not match a
+    # position…", "If you have been subject to an automated decision and do not agree with the outcome, …")
+    r"\b(?:if|unless|should|where|when|while|whether):?\s+(?:\(\w{1,4}\)\s+)?"
+    r"(?:you(?:['’]re)?|your\s+[\w-]+)\s+(?:[^,;.]{0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
+    r"haven['’]t|are\s+not|aren['’]t|is\s+not|isn['’]t|not|no\s+longer|"
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
+    # a caveat about other countries' laws, no denial of a transfer: "…transferred to … the United States and other
+    # countries that may not provide the same level of data protection as your home country"
+    r"\b(?:may|might|do|does|will|would|could)\s+not\s+(?:be\s+able\s+to\s+)?(?:provide|offer|have|give|afford|ensure)\s+"
+    r"(?:\w+\s+){0,4}?(?:same|equivalent|adequate|similar|comparable)\b[^,;.]*|"
     # "you may or may not be aware", "these rights are not absolute", "the list is not exhaustive"
     r"\b(?:may|might|can|could|will|do|does)\s+or\s+(?:may|might|can|could|will|do|does)\s+not\b|"
     r"\bnot\s+(?:absolute|unlimited|exhaustive|an\s+exhaustive)\b|"
