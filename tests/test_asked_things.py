@@ -73,9 +73,24 @@ def test_going_on_after_the_user_refuses_is_denied_by_a_way_to_refuse(question, 
      "It is also up to the customer to make any backups of their content.", NO),
     ("Is Concero responsible for my backups?", "Keeping your account password safe is your own responsibility.", NO),
     ("Do they back up the stuff I host?", "It is also up to the customer to make any backups of their content.", YES),
+    ("I said yes to marketing when I placed my first order. Am I stuck getting their promo info now?",
+     "Customers may indicate at any later time whether or not they wish to receive such information.", NO),
 ])
 def test_what_goes_on_regardless_or_is_left_to_the_user_answers_no(question, sentence, verdict):
     assert asked_verdict(question, YES, sentence) == verdict
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Can I get a copy of my personal data from Core Office without filling in any form?",
+     "If you wish to access your data, you must complete a Personal Data Request Form.", NO),
+    ("Can I get a copy of my data without filling in any form?", "You can ask for a copy of your data by email.", YES),
+    ("can i browse the site without telling them who i am?", "Users can visit our site anonymously.", YES),
+])
+def test_what_the_user_may_do_without_something_is_no_where_the_sentence_says_they_must(question, sentence, verdict):
+    from qa.search.readings import asks_without, without_verdict
+
+    assert asks_without(question)
+    assert asked_verdict(question, without_verdict(sentence), sentence) == verdict  # as `rereading` reads them
 
 
 @pytest.mark.parametrize("question", [

@@ -23,7 +23,9 @@ from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, negated_by_words, questi
 _WITHOUT = re.compile(
     r"\bwithout\s+(?:(?:any|my|our|your|their|a|an|the|first)\s+)*(?:\w+\s+){0,2}?(?:agreements?|consent|permission|"
     r"asking|telling|notice|notif\w*|contracts?|safeguards?|protections?|legal\s+basis|basis|confidentiality|"
-    r"approval|authori[sz]ation|warning|checks?|(?:court\s+)?orders?|warrants?|subpoenas?)\b", re.IGNORECASE)
+    r"approval|authori[sz]ation|warning|checks?|(?:court\s+)?orders?|warrants?|subpoenas?|"
+    # "Can I get a copy of my personal data from Core Office without filling in any form?": what the user must do
+    r"forms?|filling\s+(?:in|out)|identification|verif\w*|(?:proof\s+of\s+)?identity)\b", re.IGNORECASE)
 
 
 def asks_without(question: str) -> bool:
@@ -90,6 +92,9 @@ _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:can
 
 # "Can I get a copy of my data for free?": a quote naming a fee ("for a prescribed fee") says no, one saying it is
 # free ("free of charge", "we do not charge") yes.
+# what the user must do first ("you must complete a … form", "you will need to verify your identity")
+_MUST = re.compile(r"\b(?:you|customers?|users?|individuals?)\s+(?:\w+\s+)?(?:must|(?:will\s+)?(?:need|have)\s+to|"
+                   r"(?:are|is)\s+required\s+to)\b", re.IGNORECASE)
 _ASKS_FREE = re.compile(r"\bfor\s+free\b|\bfree\s+of\s+charge\b|\bwithout\s+(?:paying|(?:a|any)\s+fee|charge)\b"
                         r"|\bat\s+no\s+cost\b|\bis\s+(?:it|that|this)\s+free\b", re.IGNORECASE)
 _SAYS_FREE = re.compile(r"\bfree\s+of\s+charge\b|\bno\s+(?:fee|charge|cost)\b|"
@@ -216,7 +221,11 @@ _ASKS_UNCHANGED = re.compile(r"\b(?:stay|remain|be\s+kept|kept)\s+(?:exactly\s+)
                              re.IGNORECASE)
 _CHANGES = re.compile(r"\b(?:chang|updat|modif|amend|revis|evolv)\w*", re.IGNORECASE)
 _ASKS_WAIT = re.compile(r"\b(?:have|need|got)\s+to\s+wait\b|\bwait\s+until\b|\bonly\s+(?:after|once)\s+(?:my|our|the)"
-                        r"\s+(?:\w+\s+){0,2}?(?:contract|subscription|service|account)\b", re.IGNORECASE)
+                        r"\s+(?:\w+\s+){0,2}?(?:contract|subscription|service|account)\b|"
+                        # "I said yes to marketing when I placed my first order. Am I stuck getting their promo info?"
+                        r"\bstuck\s+(?:with|getting|receiving)\b|\bforced\s+to\s+(?:keep\s+)?(?:get|receiv)\w*|"
+                        r"\bno\s+way\s+(?:out|to\s+(?:stop|opt))\b",
+                        re.IGNORECASE)
 _ANY_TIME = re.compile(r"\bat\s+any\s+(?:time|point|later\s+time)\b|\bany\s+time\b", re.IGNORECASE)
 # a time limit the company gives itself ("certainly within 1 calendar month of receiving the request")
 # whether the user must give something ("Do I have to give 23T my phone number when I place an order?"), and a thing
@@ -315,7 +324,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return NO if _BOUNDED.search(sentence) else verdict
     if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
         return verdict
-    return YES
+    # "Can I get a copy … without filling in any form?" beside "you must complete a Personal Data Request Form"
+    return NO if asks_without(question) and _MUST.search(sentence) else YES
 
 
 # "Right to object – to object to our processing of your data … (including profiling)", "the right not to be subject
