@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.search.asked_names import named_things, unwritten
+from qa.search.asked_names import asking_sentence, named_things, unwritten
 from qa.search.cues import cued_topics
 from qa.search.details import demanded
 from qa.search.readings import asked_verdict
@@ -34,6 +34,16 @@ def test_asking_for_more_than_a_limit_is_asking_whether_use_is_unlimited(questio
 ])
 def test_the_user_asking_for_all_of_their_data_asks_no_limit(question):
     assert not asks_unlimited(question)
+
+
+def test_the_names_asked_about_are_those_of_the_sentence_that_asks():
+    question = ("Our board is nervous about the US CLOUD Act. Does CloudSentric keep any of our data in American "
+                "data centres?")
+    assert asking_sentence(question).startswith("Does CloudSentric")
+    assert "CLOUD" not in named_things(asking_sentence(question))
+    assert asking_sentence("Does 23T use Google Analytics?") == "Does 23T use Google Analytics?"
+    # no sentence asks, or only one sentence: the whole question
+    assert asking_sentence("I use Mailchimp. Tell me whether Concero does") == "I use Mailchimp. Tell me whether Concero does"
 
 
 def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():

@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.errors import QueryError
-from qa.search.asked_names import PLACES, SPELLED_OUT, named_things, unwritten
+from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_things, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded
@@ -199,7 +199,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         own = {w.lower() for p in mine for n in (engine.policies[p].name, *engine.policies[p].aliases)
                for w in re.findall(r"\w+", n)}
         elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
-        names = tuple(n for n in named_things(plain) if n.lower() not in own | elsewhere)
+        # (those of the sentence that asks: not "US CLOUD Act" of "Our board is nervous about the US CLOUD Act. Does…?")
+        names = tuple(n for n in named_things(asking_sentence(plain)) if n.lower() not in own | elsewhere)
         specific = specific_things(plain)
         # the sentence quoted writes what the question names, and the place or organisation asked for ("where is it
         # stored?")

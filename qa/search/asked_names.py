@@ -52,6 +52,18 @@ _NAME_OR_THING = re.compile(rf"(?:\b[A-Z][\w&'-]*\s+)*\b[A-Z][\w&'-]*(?=\s*,?\s+
 _THING_OR = re.compile(rf"\b{_OTHER_THING}\s*,?\s+or\s+(?:the\s+)?$")
 
 
+# The sentence that asks, after those that set the scene ("Our board is nervous about the US CLOUD Act. Does
+# CloudSentric keep any of our data in American data centres?"): the names of the scene are no things asked about
+_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+
+
+def asking_sentence(question: str) -> str:
+    """The last sentence of `question` that asks (holds a "?"), or `question` when none or only one does."""
+    sentences = _SENTENCES.split(question.strip())
+    asking = [s for s in sentences if "?" in s]
+    return asking[-1] if len(sentences) > 1 and asking else question
+
+
 def named_things(question: str) -> list[str]:
     """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
