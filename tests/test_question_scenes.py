@@ -46,6 +46,15 @@ def test_the_names_asked_about_are_those_of_the_sentence_that_asks():
     assert asking_sentence("I use Mailchimp. Tell me whether Concero does") == "I use Mailchimp. Tell me whether Concero does"
 
 
+def test_a_place_named_by_its_peoples_word_is_that_place_and_a_name_beside_a_common_thing_is_not_required():
+    [place] = [n for n in named_things("Does CloudSentric keep any of our data in American data centres?")
+               if n != "CloudSentric"]
+    assert not unwritten([place], "Some data is held by providers in the United States.")
+    assert unwritten([place], "All data is held in the UK.")
+    assert named_things("Do they look me up in public sources such as Companies House or professional networking "
+                        "sites?") == []
+
+
 def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():
     assert named_things("I'm based in France. Do I have any right to see the data CloudSentric keeps on me?") == [
         "CloudSentric"]

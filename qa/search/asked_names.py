@@ -35,7 +35,12 @@ PLACES = frozenset({"usa", "us", "eu", "eea", "europe", "india", "china", "canad
 # Places a question may name in several words, read as one name (its key in SPELLED_OUT)
 _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)?|\bAmerica\b"), "USA"),
            (re.compile(r"\bUnited\s+Kingdom\b|\bGreat\s+Britain\b"), "UK"),
-           (re.compile(r"\bEuropean\s+Union\b"), "EU"), (re.compile(r"\bEuropean\s+Economic\s+Area\b"), "EEA"))
+           (re.compile(r"\bEuropean\s+Union\b"), "EU"), (re.compile(r"\bEuropean\s+Economic\s+Area\b"), "EEA"),
+           # a place named by its people's word ("…in American data centres?", "…with a Canadian cell number?")
+           *((re.compile(rf"\b{word}\b"), place) for word, place in (
+               ("American", "USA"), ("British", "UK"), ("European", "Europe"), ("Canadian", "Canada"),
+               ("Indian", "India"), ("Chinese", "China"), ("Australian", "Australia"), ("Irish", "Ireland"),
+               ("French", "France"), ("German", "Germany"))))
 # Names a question spells out that policies often write as an acronym ("contacting us at DPO@…"), read as it
 _SPELLED_NAMES = ((re.compile(r"\bData\s+Protection\s+Officers?\b"), "DPO"),
                   (re.compile(r"\bInformation\s+Commissioner(?:'s|’s)?(?:\s+Office)?\b"), "ICO"),
@@ -46,8 +51,10 @@ _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+
                          re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")
 # A name offered as one of two with a thing named in common words ("If HMRC or the courts require it…", "the courts
-# or HMRC", "Google Analytics or similar tools"): the thing written will do, so the name is not asked for
-_OTHER_THING = r"(?:(?:the|an?|other|any|some|similar|such|their|its)\s+[a-z][\w-]*|[a-z][\w-]*s\b)"
+# or HMRC", "Google Analytics or similar tools", "Companies House or professional networking sites"): the thing
+# written will do, so the name is not asked for
+_OTHER_THING = (r"(?:(?:the|an?|other|any|some|similar|such|their|its)\s+[a-z][\w-]*|"
+                r"(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b)")
 _NAME_OR_THING = re.compile(rf"(?:\b[A-Z][\w&'-]*\s+)*\b[A-Z][\w&'-]*(?=\s*,?\s+or\s+{_OTHER_THING})")
 _THING_OR = re.compile(rf"\b{_OTHER_THING}\s*,?\s+or\s+(?:the\s+)?$")
 
