@@ -683,6 +683,8 @@ def test_a_reasonable_timeframe_gives_a_time_and_no_specific_time_frame_does_not
     [time] = demanded("How fast do they have to do it?")
     assert time.search("If requested to remove data by our customer, we will respond within a reasonable timeframe.")
     assert not time.search("We cannot promise that all data will be deleted within a specific time frame.")
+    assert time.search("We retain essential data on active accounts. This data is deleted when your account is deleted.")
+    assert not time.search("You can delete your account in the settings.")
 
 
 def test_how_long_until_a_request_is_answered_asks_no_retention_and_how_ill_know_of_a_change_asks_how_told():

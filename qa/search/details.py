@@ -87,7 +87,12 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\breasonable\s+time\s*-?\s*(?:frames?|scales?|periods?)?\b|"
                 r"\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b|\bwithout\s+"
                 r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
-                r"\byears\b", re.IGNORECASE)),
+                r"\byears\b|"
+                # kept for the account's life: "This data is deleted when your account is deleted", "on active accounts"
+                r"\b(?:when|once|after|upon)\s+(?:your|the|an?)\s+(?:\w+\s+)?account\s+(?:is\s+|has\s+been\s+)?"
+                r"(?:deleted|closed|terminated|deactivated|cancell?ed)\b|"
+                r"\bwhile\s+(?:your|the)\s+account\s+(?:is|remains)\s+(?:active|open)\b|\b(?:on|for)\s+active\s+accounts\b",
+                re.IGNORECASE)),
     # "how many years…?" asks for a number of them: "as long as necessary" gives none
     ("number of days",
      re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b|"
