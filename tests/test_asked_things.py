@@ -347,6 +347,9 @@ def test_a_refusal_is_offered_by_a_way_to_stop_not_by_a_choice_to_opt_in():
     assert asks_to_refuse("How do I stop you sending me promotional emails?") and asks_how("How can I opt out?")
     assert gives_means("If you wish to stop receiving emails from us, you can do so by following the instructions.")
     assert not gives_means("We will stop sending you promotional emails once you unsubscribe.")
+    assert gives_means("If you wish to stop receiving notifications by telephone, reply STOP to any text message.")
+    assert gives_means("To stop receiving text alerts, text **STOP** to 37046.")
+    assert not gives_means("Please stop using the service if you do not agree.")
 
 
 @pytest.mark.parametrize("question, sentence, unsaid", [

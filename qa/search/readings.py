@@ -384,7 +384,9 @@ def asks_to_refuse(question: str) -> bool:
 # How a refusal is made: "…by following the instructions included in every email", "…using the unsubscribe link"
 _MEANS = re.compile(r"\bby\s+(?:\w+\s+){0,2}?\w+ing\b|\bvia\b|\busing\b|\bclick\w*|\blinks?\b|\bcontact\w*|"
                     r"\b(?:e-?mail|write\s+to|call|phone)\w*\s+us\b|\binstructions?\b|\bsettings?\b|\bform\b|"
-                    r"\bportal\b|\b[\w.+-]+@[\w-]+\.[\w.]+", re.IGNORECASE)
+                    r"\bportal\b|\b[\w.+-]+@[\w-]+\.[\w.]+|"
+                    # "…reply STOP to any text message from us", "text STOP to 12345"
+                    r"\b(?:reply|replying|text|texting|send|sending)\s+(?:with\s+)?\W{0,2}STOP\b", re.IGNORECASE)
 
 
 def asks_how(question: str) -> bool:
