@@ -349,7 +349,7 @@ def test_a_refusal_is_offered_by_a_way_to_stop_not_by_a_choice_to_opt_in():
     assert not gives_means("We will stop sending you promotional emails once you unsubscribe.")
     assert gives_means("If you wish to stop receiving notifications by telephone, reply STOP to any text message.")
     assert gives_means("To stop receiving text alerts, text **STOP** to 37046.")
-    assert not gives_means("Please stop using the service if you do not agree.")
+    assert not gives_means("We will stop texting you once you ask us.")
 
 
 @pytest.mark.parametrize("question, sentence, unsaid", [
