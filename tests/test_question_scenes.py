@@ -55,6 +55,18 @@ def test_a_place_named_by_its_peoples_word_is_that_place_and_a_name_beside_a_com
                         "sites?") == []
 
 
+def test_a_well_known_provider_written_in_lower_case_is_a_name_and_a_sentence_about_others_decides_nothing():
+    from qa.search.evidence import about_others
+
+    assert named_things("does concero use mailchimp for their newsletters") == ["Mailchimp"]
+    assert named_things("could they pass my info on to sage?") == ["Sage"]
+    assert named_things("Can I email them at help@google.com?") == []  # an address is no name
+    assert about_others("On most other search engines, ads are influenced by profiles compiled from your data.")
+    assert about_others("If a website that responds to a DNT signal receives one, the browser can block it.")
+    assert not about_others("Unlike most other search engines, we do not track you.")
+    assert not about_others("For this reason, many businesses, including OkCupid, do not respond to DNT signals.")
+
+
 def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():
     assert named_things("I'm based in France. Do I have any right to see the data CloudSentric keeps on me?") == [
         "CloudSentric"]

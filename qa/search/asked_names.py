@@ -71,6 +71,12 @@ def asking_sentence(question: str) -> str:
     return asking[-1] if len(sentences) > 1 and asking else question
 
 
+# Well-known providers a user may write in lower case ("does concero use mailchimp for their newsletters"): names
+_BRANDS = re.compile(r"(?<![\w@.])(?:mailchimp|hubspot|salesforce|zendesk|intercom|stripe|paypal|hotjar|mixpanel|"
+                     r"sendgrid|twilio|cloudflare|facebook|instagram|twitter|linkedin|tiktok|youtube|whatsapp|dropbox|"
+                     r"google|microsoft|amazon|sage)(?![\w@])")
+
+
 def named_things(question: str) -> list[str]:
     """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
@@ -78,6 +84,7 @@ def named_things(question: str) -> list[str]:
     found: list[str] = []
     last, last_skipped = 0, False
     question = without_addresses(question)
+    question = _BRANDS.sub(lambda m: m.group(0).capitalize(), question)
     for place, name in (*_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]

@@ -395,6 +395,20 @@ _CONTENTS_HEAD = re.compile(r"\s*(?:table\s+of\s+)?contents\s*:?\s*", re.IGNOREC
 _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80}\s*")
 
 
+# A sentence about what other companies or websites do ("On most other search engines, ads are influenced by profiles…",
+# "If a website that responds to a DNT signal receives one, …") states nothing of this company's practice, unless it
+# speaks of the company too ("we", "our", "us")
+_ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:most|many|some|all)\s+other\s+|"
+                           r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b|"
+                           r"^\W*other\s+(?:companies|websites|sites|services|search\s+engines|apps|businesses)\b",
+                           re.IGNORECASE)
+
+
+def about_others(sentence: str) -> bool:
+    """Whether `sentence` speaks only of what other companies do (`_ABOUT_OTHERS`, and no "we")."""
+    return _ABOUT_OTHERS.search(sentence) is not None and re.search(r"\b(?:we|our|us)\b", sentence, re.I) is None
+
+
 def in_contents(text: str, span: tuple[int, int]) -> bool:
     """Whether the sentence at `span` of `text` is a table of contents or one of its lines (`_CONTENTS_HEAD`,
     `_CONTENTS_LINE`)."""
@@ -475,7 +489,7 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
             sentence = text[int(spans[k][0]):int(spans[k][1])]
             if (accepts is not None and not accepts(sentence)) or (veto is not None and veto.search(sentence)) \
                     or (required is not None and not required.search(sentence)) or \
-                    in_contents(text, (int(spans[k][0]), int(spans[k][1]))):
+                    in_contents(text, (int(spans[k][0]), int(spans[k][1]))) or about_others(sentence):
                 continue
             best = (float(scores[k]), int(chosen[k]), topic, float(strengths[k]))
             break
