@@ -42,6 +42,9 @@ def test_the_names_asked_about_are_those_of_the_sentence_that_asks():
     assert asking_sentence(question).startswith("Does CloudSentric")
     assert "CLOUD" not in named_things(asking_sentence(question))
     assert asking_sentence("Does 23T use Google Analytics?") == "Does 23T use Google Analytics?"
+    assert asking_sentence("Will you collect my data? If yes, how?") == "Will you collect my data? If yes, how?"
+    assert asking_sentence("Do they serve countries other than U.S. or Europe?") == (  # no sentence ends at "U.S."
+        "Do they serve countries other than U.S. or Europe?")
     # no sentence asks, or only one sentence: the whole question
     assert asking_sentence("I use Mailchimp. Tell me whether Concero does") == "I use Mailchimp. Tell me whether Concero does"
 
@@ -55,12 +58,9 @@ def test_a_place_named_by_its_peoples_word_is_that_place_and_a_name_beside_a_com
                         "sites?") == []
 
 
-def test_a_well_known_provider_written_in_lower_case_is_a_name_and_a_sentence_about_others_decides_nothing():
+def test_a_sentence_about_other_companies_decides_nothing():
     from qa.search.evidence import about_others
 
-    assert named_things("does concero use mailchimp for their newsletters") == ["Mailchimp"]
-    assert named_things("could they pass my info on to sage?") == ["Sage"]
-    assert named_things("Can I email them at help@google.com?") == []  # an address is no name
     assert about_others("On most other search engines, ads are influenced by profiles compiled from your data.")
     assert about_others("If a website that responds to a DNT signal receives one, the browser can block it.")
     assert not about_others("Unlike most other search engines, we do not track you.")

@@ -59,22 +59,16 @@ _NAME_OR_THING = re.compile(rf"(?:\b[A-Z][\w&'-]*\s+)*\b[A-Z][\w&'-]*(?=\s*,?\s+
 _THING_OR = re.compile(rf"\b{_OTHER_THING}\s*,?\s+or\s+(?:the\s+)?$")
 
 
-# The sentence that asks, after those that set the scene ("Our board is nervous about the US CLOUD Act. Does
+# The sentences that ask, not those that set the scene ("Our board is nervous about the US CLOUD Act. Does
 # CloudSentric keep any of our data in American data centres?"): the names of the scene are no things asked about
-_SENTENCES = re.compile(r"(?<=[.!?])\s+")
+_SENTENCES = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b[A-Z][a-z]\.)\s+(?=[A-Z\"“'‘(])")  # not "U.S. or", "Dr. Lee"
 
 
 def asking_sentence(question: str) -> str:
-    """The last sentence of `question` that asks (holds a "?"), or `question` when none or only one does."""
-    sentences = _SENTENCES.split(question.strip())
-    asking = [s for s in sentences if "?" in s]
-    return asking[-1] if len(sentences) > 1 and asking else question
-
-
-# Well-known providers a user may write in lower case ("does concero use mailchimp for their newsletters"): names
-_BRANDS = re.compile(r"(?<![\w@.])(?:mailchimp|hubspot|salesforce|zendesk|intercom|stripe|paypal|hotjar|mixpanel|"
-                     r"sendgrid|twilio|cloudflare|facebook|instagram|twitter|linkedin|tiktok|youtube|whatsapp|dropbox|"
-                     r"google|microsoft|amazon|sage)(?![\w@])")
+    """The sentences of `question` that ask (hold a "?": "Will you collect my data? If yes, how?" both), without
+    those that set the scene; `question` when none asks."""
+    asking = [s for s in _SENTENCES.split(question.strip()) if "?" in s]
+    return " ".join(asking) if asking else question
 
 
 def named_things(question: str) -> list[str]:
@@ -84,7 +78,6 @@ def named_things(question: str) -> list[str]:
     found: list[str] = []
     last, last_skipped = 0, False
     question = without_addresses(question)
-    question = _BRANDS.sub(lambda m: m.group(0).capitalize(), question)
     for place, name in (*_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]
