@@ -61,7 +61,7 @@ _THING_OR = re.compile(rf"\b{_OTHER_THING}\s*,?\s+or\s+(?:the\s+)?$")
 
 # The sentences that ask, not those that set the scene ("Our board is nervous about the US CLOUD Act. Does
 # CloudSentric keep any of our data in American data centres?"): the names of the scene are no things asked about
-_SENTENCES = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b[A-Z][a-z]\.)\s+(?=[A-Z\"“'‘(])")  # not "U.S. or", "Dr. Lee"
+_SENTENCES = re.compile(r"(?<=[.!?])(?<!\b[A-Z]\.)(?<!\b[A-Z][a-z]\.)\s+")  # not after "U.S.", "Dr."
 
 
 def asking_sentence(question: str) -> str:
