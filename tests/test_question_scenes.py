@@ -64,6 +64,7 @@ def test_a_sentence_about_other_companies_decides_nothing():
     assert about_others("On most other search engines, ads are influenced by profiles compiled from your data.")
     assert about_others("If a website that responds to a DNT signal receives one, the browser can block it.")
     assert not about_others("Unlike most other search engines, we do not track you.")
+    assert not about_others("All other personal data is retained for two years.")  # the company's own
     assert not about_others("For this reason, many businesses, including OkCupid, do not respond to DNT signals.")
 
 

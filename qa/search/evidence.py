@@ -398,10 +398,9 @@ _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80
 # A sentence about what other companies or websites do ("On most other search engines, ads are influenced by profiles…",
 # "If a website that responds to a DNT signal receives one, …") states nothing of this company's practice, unless it
 # speaks of the company too ("we", "our", "us")
-_ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:most|many|some|all)\s+other\s+|"
-                           r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b|"
-                           r"^\W*other\s+(?:companies|websites|sites|services|search\s+engines|apps|businesses)\b",
-                           re.IGNORECASE)
+_ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+"
+                           r"(?:companies|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|"
+                           r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b", re.IGNORECASE)
 
 
 def about_others(sentence: str) -> bool:
