@@ -134,6 +134,7 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
      "data protection as your home country.", False),
     ("The laws outside the EEA may not be able to provide your data with the same protection.", False),
     ("If you ask us, we will not sell your data.", True),
+    ("When you visit our website we do not collect any personal information.", True),  # the company's own clause
     ("If you are under 13, do not use our services.", True),
 ])
 def test_a_prohibition_denies_and_a_condition_or_a_caveat_does_not(sentence, denies):

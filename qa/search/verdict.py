@@ -146,7 +146,7 @@ _NOT_A_DENIAL = re.compile(
     # (also "…directly if: (i) you would no longer like to be contacted", "If your application does not match a
     # position…", "If you have been subject to an automated decision and do not agree with the outcome, …")
     r"\b(?:if|unless|should|where|when|while|whether):?\s+(?:\(\w{1,4}\)\s+)?"
-    r"(?:you(?:['’]re)?|your\s+[\w-]+)\s+(?:[^,;.]{0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
+    r"(?:you(?:['’]re)?|your\s+[\w-]+)\s+(?:(?:(?!\b(?:we|us|our|they|it)\b)[^,;.]){0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
     r"haven['’]t|are\s+not|aren['’]t|is\s+not|isn['’]t|not|no\s+longer|"
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
     # a caveat about other countries' laws, no denial of a transfer: "…transferred to … the United States and other
