@@ -61,13 +61,12 @@ from qa.search.marking import (
     kept_thing_decision,
     kept_words,
     literal_sentence,
+    marked_after,
     named_sentence,
     naming,
     naming_decision,
     personal_decision,
     reaching,
-    with_next_listing,
-    with_next_repeating,
     writing_first,
 )
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
@@ -439,8 +438,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 if found_named is not None:
                     sentence, negated, lead = found_named, None, hold(found_named)
             if literal is None:
-                lead = with_next_repeating(text, lead, sentence, terms, functools.partial(quotes_of, engine, policy_id))
-                lead = with_next_listing(text, lead, sentence) if asked.kinds else lead
+                lead = marked_after(text, lead, sentence, terms, functools.partial(quotes_of, engine, policy_id),
+                                    asked.kinds)
             ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -474,10 +473,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         return not_stated
     quotes = quoting[1]
     if len(hits[0].highlights) == 1:  # as `_row`: the next sentence, when it repeats more of the question's words
-        hits[0] = with_next_repeating(engine.policies[policy_id].text, hits[0], hits[0].highlights[0], terms,
-                                      functools.partial(quotes_of, engine, policy_id))
-        hits[0] = with_next_listing(engine.policies[policy_id].text, hits[0], hits[0].highlights[0]) \
-            if asked.kinds else hits[0]
+        hits[0] = marked_after(engine.policies[policy_id].text, hits[0], hits[0].highlights[0], terms,
+                               functools.partial(quotes_of, engine, policy_id), asked.kinds)
         quotes = quotes_of(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),

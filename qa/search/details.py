@@ -68,6 +68,8 @@ _TOLD_ME = (r"(?:\b(?:will|would|do|does|did|must|should|promise\s+to|going\s+to
             r"them)\b)")
 _TOLD = (r"notif\w*|inform(?!ation)\w*|tell\w*|told\b|contact\w*|alert\w*|communicat\w*|report\w*|warn\w*|"
          r"let\s+(?:you|them|customers|users)\s+know\b")
+# "Google Pay", "Apple Pay": a product, no paying (put before "pay"; in `specific` too)
+NOT_A_PAY_PRODUCT = r"(?<!google\s)(?<!apple\s)(?<!samsung\s)"
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
@@ -115,8 +117,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"Way|Drive|Park|Place|Court|Square|Close|Gardens)\b|\b(?:House|Building|Floor|Suite|Unit)\b\s*"
                 r"(?:\d|,)|\bP\.?O\.?\s+Box\b|\bregistered\s+(?:office|address)\b", re.IGNORECASE)),
     ("fee",
-     # "payment information" is data collected, no charge; "Google Pay" a product
-     re.compile(r"\b(?:charge|charges|charged|fee|fees|cost|costs|(?<!google\s)(?<!apple\s)(?<!samsung\s)pay|paid|free)\b"
+     # "payment information" is data collected, no charge
+     re.compile(rf"\b(?:charge|charges|charged|fee|fees|cost|costs|{NOT_A_PAY_PRODUCT}pay|paid|free)\b"
                 r".{0,60}\b(?:requests?|cop(?:y|ies)|access|data|information|SARs?)\b|\b(?:requests?|cop(?:y|ies)|access|SARs?)\b.{0,60}\b(?:charge|fee|cost|"
                 r"free)\b",
                 re.IGNORECASE),

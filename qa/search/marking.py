@@ -174,8 +174,11 @@ def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
     if not things:
         return decision
     things = tuple(dict.fromkeys(w for thing in things for w in (thing, *_KEPT_ALSO.get(thing, ()))))
-    named = naming_decision(decision, text, lambda sentence: terms_in(sentence, things) > 0, again)
-    if named.sentence is not None and terms_in(text[named.sentence[0]:named.sentence[1]], things) > 0:
+
+    def names_one(sentence: str) -> bool:
+        return terms_in(sentence, things) > 0
+    named = naming_decision(decision, text, names_one, again)
+    if named.sentence is not None and names_one(text[named.sentence[0]:named.sentence[1]]):
         return named
     return Decision(False) if strict else decision  # none names it: "…as long as necessary" keeps it no time
 
@@ -257,11 +260,16 @@ def giving(text: str, lead: Hit, chosen: tuple[tuple[int, int], float | None], d
     return (beside[0], None) if len(beside) == 1 else chosen
 
 
+def _sentences_at(lead: Hit, sentence: Span) -> tuple[list[Span], int | None]:
+    """The sentences of the passage `lead` and the place of `sentence` among them (None when it is not one)."""
+    spans = split_sentences(lead.text, lead.start)
+    return spans, next((k for k, span in enumerate(spans) if span == sentence), None)
+
+
 def _beside(text: str, lead: Hit, sentence: Span) -> tuple[Span | None, Span | None]:
     """The sentences of the passage `lead` just before and just after `sentence` in its paragraph (None where the
     passage or the paragraph has none)."""
-    spans = split_sentences(lead.text, lead.start)
-    at = next((k for k, span in enumerate(spans) if span == sentence), None)
+    spans, at = _sentences_at(lead, sentence)
     if at is None:
         return None, None
     before = spans[at - 1] if at > 0 and "\n\n" not in text[spans[at - 1][1]:sentence[0]] else None
@@ -414,6 +422,15 @@ def asks_kinds(question: str) -> bool:
     return _ASKS_KINDS.search(question) is not None
 
 
+def marked_after(text: str, lead: Hit, sentence: Span, terms: Sequence[str], quoted: Callable[[Hit], Sequence[Quote]],
+                 kinds: bool) -> Hit:
+    """`lead` with the sentences after the deciding `sentence` that belong to the answer marked too: the next one
+    repeating more of the question's `terms` (`with_next_repeating`) and, for a question asking which kinds of data
+    (`kinds`), one listing them (`with_next_listing`)."""
+    lead = with_next_repeating(text, lead, sentence, terms, quoted)
+    return with_next_listing(text, lead, sentence) if kinds else lead
+
+
 def with_next_listing(text: str, lead: Hit, sentence: Span) -> Hit:
     """For a question asking which kinds of data (`asks_kinds`): `lead` (the passage holding the deciding `sentence`,
     marked) with a sentence just after it (the next, or the one after that in its paragraph) marked too when that one
@@ -422,8 +439,7 @@ def with_next_listing(text: str, lead: Hit, sentence: Span) -> Hit:
     chosen = text[sentence[0]:sentence[1]]
     if _LISTS.search(chosen.rstrip().rstrip(":")):
         return lead
-    spans = split_sentences(lead.text, lead.start)
-    at = next((k for k, span in enumerate(spans) if span == sentence), None)
+    spans, at = _sentences_at(lead, sentence)
     if at is None:
         return lead
     for k, after in enumerate(spans[at + 1:at + 1 + LISTING_AHEAD]):

@@ -9,6 +9,7 @@ import functools
 import re
 from collections.abc import Sequence
 
+from qa.search.details import NOT_A_PAY_PRODUCT
 from qa.search.lengths import periods
 
 # A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
@@ -357,7 +358,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # what one buys ("what payment details does Vanco collect when I pay for a school event?")
         (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b|\bcost\s+(?:me|anything|money)\b|"
          r"\bhave\s+to\s+pay\b|\b(?<!when\si\s)(?<!if\si\s)(?<!once\si\s)(?<!after\si\s)(?<!when\swe\s)(?<!if\swe\s)"
-         r"(?<!google\s)(?<!apple\s)(?<!samsung\s)pay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
+         rf"{NOT_A_PAY_PRODUCT}pay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
          r"\bfees?\b|\bcharg(?:e|es|ed|ing)\b|\bcosts?\b|\bfree\s+of\s+charge\b|\bat\s+no\s+cost\b|\bfor\s+free\b|"
          r"\bpay\b|\bpayment\s+of\b"),
         # the company failing ("What happens to my data if Concero goes out of business?"), not a fee for
