@@ -459,3 +459,16 @@ def test_a_sentence_repeating_the_questions_words_must_write_what_it_names(seed_
     [row] = engine.answer("My colleague reckons CT1 keeps an eye out for people misusing their services. Do they "
                           "actually use my data for that?").rows
     assert row.verdict == "yes" and "misuse" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_a_buyer_a_policy_never_names_is_answered_only_by_a_denial_of_any_sale(seed_index_dir, real_embedder):
+    """"Does Concero sell my data to Facebook?": Concero never writes "Facebook", but "we never sell it on" answers
+    for every buyer. Core Office never says whether it sells data, and CT1's sharing with service providers
+    says nothing of Facebook: both stay "not stated"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Does Concero sell my data to Facebook?").rows
+    assert row.verdict == "no" and "never sell" in row.quotes[0].text, [q.text for q in row.quotes]
+    for question in ("Does Core Office sell my data to Facebook?", "Does CT1 sell my details to Acxiom?",
+                     "Does Concero share my data with Facebook?"):
+        [row] = engine.answer(question).rows
+        assert row.verdict == "not_stated", (question, [q.text for q in row.quotes])

@@ -782,6 +782,20 @@ def test_names_joined_by_or_need_one_of_them_written():
     assert named_things("Does CT1 host data on AWS or Microsoft Azure?") == ["CT1", "AWS|Microsoft", "Azure"]
 
 
+@pytest.mark.parametrize("question, buyers", [
+    ("Does Concero sell my data to Facebook?", ("Facebook",)),
+    ("Is my info sold or rented to data brokers like Acxiom?", ("Acxiom",)),
+    ("Will CT1 sell my details to Facebook or Google?", ("Facebook|Google",)),
+    ("Does Concero share my data with Facebook?", ()),  # sharing: a denial rarely covers every recipient
+    ("Does Facebook sell my data?", ()),  # the seller, no buyer
+    ("Does Concero sell my CCTV footage to anyone?", ()),  # what is sold
+])
+def test_a_name_asked_only_as_the_buyer_of_a_sale(question, buyers):
+    from qa.search.asked_names import named_things, sold_to
+
+    assert sold_to(question, named_things(question)) == buyers
+
+
 @pytest.mark.parametrize("sentence, excepted", [
     ("We do not share your personal information with third parties except as described in this privacy policy.",
      True),

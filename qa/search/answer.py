@@ -43,7 +43,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from qa.errors import QueryError
-from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_things, unwritten
+from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_things, sold_to, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded
@@ -78,9 +78,11 @@ from qa.search.specific import specific_things, unmentioned
 from qa.search.spelling import respelled
 from qa.search.terms import key_terms, without_addresses
 from qa.search.verdict import (
+    NO,
     OPEN,
     RELATED,
     STATES_IT,
+    YES_NO,
     affirmative,
     border_words,
     keeps_only_here,
@@ -201,13 +203,15 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         # (those of the sentence that asks: not "US CLOUD Act" of "Our board is nervous about the US CLOUD Act. Does…?")
         names = tuple(n for n in named_things(asking_sentence(plain)) if n.lower() not in own | elsewhere)
         specific = specific_things(plain)
-        # the sentence quoted writes what the question names, and the place or organisation asked for ("where is it
-        # stored?")
-        named = naming(names, (*specific, *(d for d in asked.demands if d is PLACE or d is ORGANISATION)), SPELLED_OUT,
-                       border_words(interpreted, asked.topics))
+        # the sentence quoted writes what the question names, and the place or organisation asked for ("where…?")
+        writing = functools.partial(naming, things=(*specific, *(d for d in asked.demands if d is PLACE or d is
+                                    ORGANISATION)), spelled=SPELLED_OUT, border=border_words(interpreted, asked.topics))
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
                         after_ending=asks_after_ending(plain), kinds=kind == OPEN and asks_kinds(plain),
-                        personal=not asks_non_personal(plain), named=named)
+                        personal=not asks_non_personal(plain), named=writing(names))
+        if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"
+            rest = tuple(n for n in names if n not in buyers)
+            asked = replace(asked, denied=replace(asked, names=rest, named=writing(rest)))
     decided: Sequence[str] = scope
     counted: list[PolicyAnswer] = []
     leading = policies is None and not routed and len(scope) > MANY_POLICIES
@@ -317,6 +321,7 @@ class _Asked:
     after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
     kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")
     personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
+    denied: _Asked | None = None  # without the names asked only as a sale's buyer (`asked_names.sold_to`)
 
 
 # A question whose verb is sharing ("Does Core Office IT share … analytics data…?"), not one naming a third party
@@ -372,8 +377,11 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     # "Not stated": the nearest passage kept only as a labelled nearest match, the candidates for evaluation.
     not_stated = PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
                               confidence=confidence, ranked=tuple(hits[:shown]))
-    if _unsaid(asked, engine.policies[policy_id].text):
-        return not_stated  # "Do they use two-factor authentication?" of a policy that never says it
+    if _unsaid(asked, engine.policies[policy_id].text):  # "Do they use two-factor authentication?", never said
+        if asked.denied is None or kind != YES_NO or _unsaid(asked.denied, engine.policies[policy_id].text):
+            return not_stated  # "…sell my data to Facebook?": a denial of any sale answers, nothing else
+        row = _row(engine, policy_id, hits, kind, asked.denied, terms, threshold, shown, reranked, across)
+        return row if row.verdict == NO else not_stated
     model, evidence = engine.practice, engine.evidence
     if asked.thresholds and evidence is not None and asked.query is not None:
         # The reranker's order counts: a sentence in its first passage is preferred, less so further down.
@@ -484,8 +492,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
 
 
 def _unsaid(asked: _Asked, text: str) -> bool:
-    """Whether the policy `text` never writes a name or a specific thing the question asks about: then it does
-    not say (`asked_names.unwritten`, `specific.unmentioned`)."""
+    """Whether `text` never writes a name or specific thing asked: then it does not say (`unwritten`, `unmentioned`)."""
     # "…servers in America?" of a policy holding "the data … in the UK only": it answers for every place (the whole
     # text is read for that only when a place is asked: a question over many policies reads each of them)
     others = [n for n in asked.names if n.lower() not in PLACES]

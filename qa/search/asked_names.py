@@ -122,3 +122,17 @@ def written_form(form: str) -> str:
     """A pattern for `form` written in a text: at the start of a word ("Tech" in "Technology"), except an acronym,
     written whole ("USA", "ICOs", "CT1"; not "usage")."""
     return rf"(?<!\w){re.escape(form)}" + (r"s?(?![^\W\d])" if re.fullmatch(r"[A-Z]{2,4}", form) else "")
+
+
+# "Does Concero sell my data to Facebook?", "Is my info sold or rented to Acxiom?": a name the question asks about only
+# as the buyer of a sale. A policy that never writes it still answers "no" when it denies selling at all ("we never
+# sell your data"); what it sells, or to whom, says nothing of this buyer.
+_SOLD_TO = r"\b(?:sell|sells|selling|sold|resell\w*|resold|rent|rents|rented|renting)\b[^?.!]{0,60}?\b(?:to|with)\s+"
+
+
+def sold_to(question: str, names: Sequence[str]) -> tuple[str, ...]:
+    """The `names` (of `named_things(question)`) that `question` asks about only as the buyer of a sale."""
+    question = without_addresses(question)
+    return tuple(name for name in names if all(
+        re.search(rf"{_SOLD_TO}(?:[\w'’-]+\s+){{0,3}}?{re.escape(part)}\b", question, re.IGNORECASE)
+        for part in name.split("|")))
