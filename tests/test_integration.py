@@ -472,3 +472,15 @@ def test_a_buyer_a_policy_never_names_is_answered_only_by_a_denial_of_any_sale(s
                      "Does Concero share my data with Facebook?"):
         [row] = engine.answer(question).rows
         assert row.verdict == "not_stated", (question, [q.text for q in row.quotes])
+
+
+def test_the_regulators_phone_number_is_quoted_from_its_contact_block_and_the_companys_is_not(
+        seed_index_dir, real_embedder):
+    """Concero and CT1 both give the ICO's helpline (0303 123 1113) a few lines under the sentence on complaints;
+    "What is the ICO's phone number?" quoted only that sentence (Concero) or the one after a heading (CT1)."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("What is the ICO's phone number?").rows}
+    for policy in ("concero", "ct1-technologies"):
+        assert "0303 123 1113" in rows[policy].quotes[0].text, (policy, [q.text for q in rows[policy].quotes])
+    [row] = engine.answer("What is Concero's phone number?").rows
+    assert "0333 111 0004" in row.quotes[0].text and "0303" not in " ".join(q.text for q in row.quotes)

@@ -1,6 +1,7 @@
 """Which sentence is marked (qa.search.marking): the one writing what the question names, or giving its detail."""
 
 import re
+from types import SimpleNamespace
 
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import SPELLED_OUT
@@ -156,3 +157,28 @@ def test_asking_what_is_kept_after_an_account_ends_wants_a_sentence_about_that_e
     assert not asks_after_ending("How long do they keep my data?")
     assert ENDING.search("If you delete your account, we may need to keep some data for up to six years.")
     assert not ENDING.search("You should expect us to keep your data for as long as you have a registered account.")
+
+
+def test_a_regulators_contact_block_is_marked_only_when_the_question_asks_for_the_regulator():
+    from qa.search.details import demanded
+    from qa.search.marking import with_contact_after
+
+    text = ("You can complain to the Information Commissioner's Office.\n\nWycliffe House\nWilmslow\n"
+            "Tel: 0303 123 1113\n\nOur other offices are listed on the website.")
+    spans = split_sentences(text, 0)
+    chosen, tel = spans[0], next(s for s in spans if text[s[0]:s[1]].startswith("Tel"))
+    hit = _hit(text, 0, len(text), "a", chosen)
+
+    def quoted(lead):  # each marked sentence its own quote
+        return [SimpleNamespace(text=text[a:b]) for a, b in lead.highlights]
+    phone = demanded("What is the ICO's phone number?")
+    assert phone  # a phone number asked
+    marked = with_contact_after(text, hit, chosen, ["ico's", "phone", "number"], phone, quoted).highlights
+    assert marked[0] == chosen and marked[-1] == tel
+    assert [text[a:b] for a, b in marked[1:]] == ["Wycliffe House", "Wilmslow", "Tel: 0303 123 1113"]
+    # the company's own number is asked: a regulator's helpline is not it
+    assert with_contact_after(text, hit, chosen, ["phone", "number"], phone, quoted).highlights == (chosen,)
+    # a quote that gives it already, or no contact detail asked: unchanged
+    assert with_contact_after(text, _hit(text, 0, len(text), "a", tel), tel, ["ico"], phone, quoted).highlights == (tel,)
+    assert with_contact_after(text, hit, chosen, ["ico"], demanded("How long is it kept?"), quoted).highlights == \
+        (chosen,)

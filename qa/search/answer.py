@@ -447,7 +447,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     sentence, negated, lead = found_named, None, hold(found_named)
             if literal is None:
                 lead = marked_after(text, lead, sentence, terms, functools.partial(quotes_of, engine, policy_id),
-                                    asked.kinds)
+                                    asked.kinds, asked.demands)
             ordered = tuple(led_by(lead, hits)[:shown])
             return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                                 quotes=quotes_of(engine, policy_id, lead), hits=ordered, confidence=confidence,
@@ -482,7 +482,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     quotes = quoting[1]
     if len(hits[0].highlights) == 1:  # as `_row`: the next sentence, when it repeats more of the question's words
         hits[0] = marked_after(engine.policies[policy_id].text, hits[0], hits[0].highlights[0], terms,
-                               functools.partial(quotes_of, engine, policy_id), asked.kinds)
+                               functools.partial(quotes_of, engine, policy_id), asked.kinds, asked.demands)
         quotes = quotes_of(engine, policy_id, hits[0])
     return PolicyAnswer(policy=policy_id, name=name, abstained=False, score=confidence,
                         quotes=quotes, hits=tuple(hits[:shown]), confidence=confidence, ranked=tuple(hits[:shown]),

@@ -423,12 +423,45 @@ def asks_kinds(question: str) -> bool:
 
 
 def marked_after(text: str, lead: Hit, sentence: Span, terms: Sequence[str], quoted: Callable[[Hit], Sequence[Quote]],
-                 kinds: bool) -> Hit:
+                 kinds: bool, demands: Sequence[re.Pattern] = ()) -> Hit:
     """`lead` with the sentences after the deciding `sentence` that belong to the answer marked too: the next one
-    repeating more of the question's `terms` (`with_next_repeating`) and, for a question asking which kinds of data
-    (`kinds`), one listing them (`with_next_listing`)."""
+    repeating more of the question's `terms` (`with_next_repeating`), for a question asking which kinds of data
+    (`kinds`) one listing them (`with_next_listing`), and the lines giving a way to reach asked for (`demands`,
+    `with_contact_after`)."""
     lead = with_next_repeating(text, lead, sentence, terms, quoted)
+    lead = with_contact_after(text, lead, sentence, terms, demands, quoted)
     return with_next_listing(text, lead, sentence) if kinds else lead
+
+
+# "What is the ICO's phone number?": the terms of a question asking for a regulator's contact details
+_REGULATOR_TERMS = frozenset({"ico", "commissioner", "commissioners", "regulator", "supervisory", "watchdog"})
+CONTACT_AHEAD, CONTACT_LINE = 12, 80  # sentences read after the chosen one; a short line of a contact block
+
+
+def with_contact_after(text: str, lead: Hit, sentence: Span, terms: Sequence[str], demands: Sequence[re.Pattern],
+                       quoted: Callable[[Hit], Sequence[Quote]]) -> Hit:
+    """For a question asking how to reach someone (`details.CONTACT_DETAILS`: "What is the ICO's phone number?"),
+    whose quote does not give it: `lead` with the first sentence after the deciding one, in its passage, that gives
+    it marked too, with the short lines of the contact block before it ("Information Commissioner's Office",
+    "Wycliffe House", …, "Tel: 0303 123 1113"). Only when the text from the deciding sentence to it names a
+    regulator exactly when the question asks for one: a company's phone number is no regulator's helpline."""
+    if not demands or not all(d in CONTACT_DETAILS for d in demands) or any(
+            all(d.search(q.text) for d in demands) for q in quoted(lead)):
+        return lead
+    spans, at = _sentences_at(lead, sentence)
+    if at is None:
+        return lead
+    regulator = any(re.sub(r"['’]s$", "", t.lower()) in _REGULATOR_TERMS for t in terms)  # ("ICO's")
+    for k, found in enumerate(spans[at + 1:at + 1 + CONTACT_AHEAD], start=at + 1):
+        if not all(d.search(text[found[0]:found[1]]) for d in demands):
+            continue
+        if bool(_REGULATOR.search(text[sentence[0]:found[1]])) != regulator:
+            return lead
+        block = [found]
+        while k - len(block) > at and len(text[spans[k - len(block)][0]:spans[k - len(block)][1]]) <= CONTACT_LINE:
+            block.insert(0, spans[k - len(block)])
+        return replace(lead, highlights=tuple(dict.fromkeys((*lead.highlights, *block))))
+    return lead
 
 
 def with_next_listing(text: str, lead: Hit, sentence: Span) -> Hit:
