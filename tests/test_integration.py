@@ -484,3 +484,11 @@ def test_the_regulators_phone_number_is_quoted_from_its_contact_block_and_the_co
         assert "0303 123 1113" in rows[policy].quotes[0].text, (policy, [q.text for q in rows[policy].quotes])
     [row] = engine.answer("What is Concero's phone number?").rows
     assert "0333 111 0004" in row.quotes[0].text and "0303" not in " ".join(q.text for q in row.quotes)
+
+
+def test_rights_under_gdpr_are_read_from_a_policy_writing_data_protection_law(seed_index_dir, real_embedder):
+    """CT1 lists the rights "Under data protection law" and never writes "GDPR": the question naming the law was
+    "not stated" as if asking about a name the policy never writes."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("What rights do I have under GDPR with CT1?").rows
+    assert row.verdict == "stated" and "rights" in row.quotes[0].text, [q.text for q in row.quotes]

@@ -770,6 +770,14 @@ def test_an_acronym_is_a_name_even_in_brackets(question, names):
     assert unwritten(["PECR"], "permitted to do so under e-privacy rules") == []
 
 
+def test_the_gdpr_is_written_as_data_protection_law():
+    from qa.search.asked_names import unwritten
+
+    assert unwritten(["GDPR"], "Under data protection law, you have a number of rights.") == []
+    assert unwritten(["GDPR"], "Under the Data Protection Act 2018 you may complain.") == []
+    assert unwritten(["GDPR"], "You have a number of rights.") == ["GDPR"]
+
+
 def test_names_joined_by_or_need_one_of_them_written():
     from qa.search.asked_names import named_things, unwritten
     from qa.search.marking import naming

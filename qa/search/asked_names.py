@@ -14,7 +14,9 @@ SPELLED_OUT = {
     "ico": ("information commissioner",), "dpo": ("data protection officer",), "eea": ("european economic area",),
     "eu": ("european union", "europe"), "uk": ("united kingdom", "britain"), "europe": ("eea", "eu"),
     "usa": ("united states", "america", "u.s."), "id": ("identity", "identification"),
-    "gdpr": ("general data protection regulation",),
+    # "What rights do I have under GDPR?" of a UK policy writing "Under data protection law, you have…"
+    "gdpr": ("general data protection regulation", "data protection law", "data protection legislation",
+             "data protection act"),
     "cctv": ("closed circuit", "closed-circuit", "camera"),
     "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
     "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
