@@ -304,6 +304,13 @@ def test_reselling_data_is_a_sale_and_reselling_products_or_being_a_reseller_is_
     assert not required.search("We obtain personal data from resellers who pass it on to us.")
 
 
+def test_the_user_selling_something_is_no_sale_of_their_data():
+    veto = _VETOES["sale"]
+    assert veto.search("If you sell something through Discord, you may be required to provide additional information.")
+    assert veto.search("This helps when you sell your items on the Platform.")
+    assert not veto.search("We will never sell your data, even if you ask us to.")
+
+
 def test_specific_things_come_in_the_order_asked_and_the_last_is_looked_for_alone_when_none_writes_all():
     question = "Could the social media share buttons on their website pick up my IP address?"
     things = specific_things(question)

@@ -273,8 +273,9 @@ _CHILD_DELETION = re.compile(
 _SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+defined|refers|when)\b|"
                     r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
                     r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
-# A link's name alone ("“Do not sell or share my personal information”") states no sale either way
-_SALE_LINK = r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|data|info)\W*$"
+# No sale either way: a link's name alone ("“Do not sell my personal information”"), the user selling ("If you sell…")
+_SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|data|info)\W*$|"
+              r"\b(?:if|when|where|once|whenever)\s+you\s+(?:\w+\s+)?(?:re)?sell\b")
 _VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}", re.IGNORECASE),
            # where data comes from is no use of it ("CloudSentric obtains personal data in a number of ways including
            # from orders…" answered "Can CloudSentric use my data for marketing without asking me?")
