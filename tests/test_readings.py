@@ -537,6 +537,16 @@ def test_an_age_the_user_tells_is_compared_with_the_minimum_age(question, verdic
         assert asked_verdict(question, read, sentence) == (as_read if verdict == "as read" else verdict)
 
 
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Does Steam let children under 13 use it?", "The minimum age to create a Steam User Account is 13.", NO),
+    ("Can kids below the age of 16 sign up?", "You must be at least 18 to use the services.", NO),
+    ("Can children under 16 use Steam?", "The minimum age to create a Steam User Account is 13.", "as read"),  # some
+])
+def test_everyone_under_an_age_is_compared_with_the_minimum_age(question, sentence, verdict):
+    for read in (YES, NO):
+        assert asked_verdict(question, read, sentence) == (read if verdict == "as read" else verdict)
+
+
 @pytest.mark.parametrize("text, told, least", [
     ("my 16 yo son", 16, None), ("I'm 5 minutes late", None, None), ("a 12-year-old", 12, None),
     ("We do not knowingly collect personal data from children under the age of sixteen (16).", None, 16),

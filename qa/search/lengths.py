@@ -74,6 +74,17 @@ def age_told(question: str) -> int | None:
     return None if match is None else _age(next(g for g in match.groups() if g))
 
 
+# "Does Steam let children under 13 use it?": everyone the question asks of is younger than that
+_AGE_UNDER = re.compile(rf"\b(?:under|below|younger\s+than)\s+(?:the\s+age\s+of\s+|age\s+)?{_AGE}\b{_NOT_AN_AGE}",
+                        re.IGNORECASE)
+
+
+def age_under(question: str) -> int | None:
+    """The age the people a question asks about are all younger than ("children under 13": 13), if any."""
+    match = _AGE_UNDER.search(question)
+    return None if match is None else _age(match.group(1))
+
+
 def minimum_age(sentence: str) -> int | None:
     """The youngest age `sentence` lets in ("restricted to users who are 18 years of age or older": 18), if any."""
     match = _MINIMUM_AGE.search(sentence)

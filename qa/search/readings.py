@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 
 from qa.search.details import FOREVER
-from qa.search.lengths import TAKING, age_told, days_in, minimum_age, periods
+from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
 from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
 
@@ -314,6 +314,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         told, least = age_told(question), minimum_age(sentence)
         if told is not None and least is not None:  # "my sister is 17, can she use it?" beside "18 or older"
             return NO if told < least else YES
+        if (under := age_under(question)) is not None and least is not None and under <= least:
+            return NO  # "Does Steam let children under 13 use it?" beside "The minimum age … is 13."
     if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
         return NO if _DISCLAIMS.search(sentence) else YES
     if _ASKS_FREE.search(question):
