@@ -128,6 +128,12 @@ def test_only_a_sentence_opening_with_a_limit_takes_the_one_before_it(text, chos
     ("We share aggregates. Do Not Track. We do not respond to them.", "Do Not Track.", "Do Not Track."),
     ("Do-Not-Track Signals.\nWe do not respond to them.", "Do-Not-Track Signals.", "Do-Not-Track Signals."),
     ("Cookies are files.\n\nWe use them. We keep them.", "We use them.", "We use them."),
+    # a line standing alone in bold is a heading: the sentence after it is quoted, not the passage's first; a bold
+    # lead-in is no heading
+    ("We share aggregates.\n\n**Are children allowed to use it?**\n\nIt is designed for adults.",
+     "**Are children allowed to use it?**", "It is designed for adults."),
+    ("We share aggregates.\n\n**We do not:**\n\n* sell your data.", "**We do not:**",
+     "**We do not:**\n\n* sell your data."),
     # a sentence that points back is quoted with the one it points at
     ("You may access your data. To exercise these rights, email us.", "To exercise these rights, email us.",
      "You may access your data. To exercise these rights, email us."),
@@ -310,3 +316,23 @@ def test_a_phone_number_on_its_own_line_is_quoted_with_its_lead_in(seeds):
     [quote] = quotes_for(concero, "0333 111 0004")
     assert quote.text.startswith("If you would like to talk to us") and quote.text.endswith("0333 111 0004")
     assert quote.text == concero.text[quote.start:quote.end]
+
+
+def test_a_line_standing_alone_in_bold_is_a_heading_and_its_stance_is_read_from_the_sentence_after_it():
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from qa.ingest.sentences import split_sentences
+    from qa.search.verdict import _after_heading
+
+    text = "Intro.\n\n**Are children allowed to use it?**\n\nNo, it is not for children. We do **not** sell data."
+    heading = (text.index("**Are"), text.index("?**") + 3)
+    assert quotes.bold_line(text, heading) and not quotes.bold_line(text, (0, 6))
+    assert not quotes.bold_line(text, (text.index("We do"), len(text)))  # bold inside a sentence
+    spans = np.array(split_sentences(text, 0), dtype=np.int64)
+    engine = SimpleNamespace(evidence=SimpleNamespace(of=lambda policy_id: SimpleNamespace(spans=spans)))
+    policy = SimpleNamespace(id="p", text=text, headings=())
+    after = _after_heading(engine, policy, heading)
+    assert after is not None and text[after[0]:after[1]] == "No, it is not for children."
+    assert _after_heading(engine, policy, (0, 6)) is None

@@ -76,6 +76,9 @@ _REFERS_BACK = re.compile(
 # A run-in heading: a few capitalised words ending in a full stop, at the start of a paragraph ("Do-Not-Track
 # Signals. Please note we do not…").
 _RUN_IN_HEADING = re.compile(r"^\W*(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*\.\s*$")
+# A line standing alone in bold is a heading ("**Are children allowed to use the Evernote Service?**", "**Disable or
+# delete your account**"), though the policy's own markup did not make it one; not a lead-in ("**We do not:**")
+_BOLD_LINE = re.compile(r"[ \t]*(?:\*\*|__)[^*_\n]{2,120}(?<![:;,])(?:\*\*|__)[ \t]*")
 # A span ending like this goes on in the next sentence or line ("…destination country; or").
 _DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")
@@ -119,7 +122,7 @@ class _Reader:
         self.sentences = split_sentences(text[self.lo:self.hi], self.lo)
         self.lines = _lines(text, self.lo, self.hi)
         starts = {int(s) for s, _ in getattr(policy, "headings", ()) or ()}
-        self.heading_lines = [line for line in self.lines if line[0] in starts]
+        self.heading_lines = [line for line in self.lines if line[0] in starts or bold_line(text, line)]
 
     def is_heading(self, span: Span) -> bool:
         return any(s <= span[0] and span[1] <= e for s, e in self.heading_lines)
@@ -296,8 +299,10 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     reader = _Reader(policy, max(0, min([hit.start, *(s for s, _ in chosen)]) - WINDOW),
                      min(len(text), max([hit.end, *(e for _, e in chosen)]) + WINDOW))
     sentences = [u for u in _chosen_sentences(reader, chosen) if reader.quotable(u)]
-    if not sentences:  # only a heading or a number was chosen: the passage's first sentence says more
-        sentences = [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)][:1]
+    if not sentences:  # only a heading or a number was chosen: the first sentence after it says more
+        after = min((s for s, _ in chosen), default=hit.start)
+        sentences = ([u for u in reader.sentences if max(hit.start, after) <= u[0] < hit.end and reader.quotable(u)]
+                     or [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)])[:1]
     sentences = [_with_what_it_heads(reader, u) for u in sentences]
     groups: list[tuple[Span, tuple[Span, ...]]] = []
     lists: dict[Span, tuple[_List, list[int]]] = {}
@@ -320,6 +325,12 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
             span = _grow(reader, span)
         groups.append((span, rest))
     return _as_quotes(policy, hit, groups)
+
+
+def bold_line(text: str, span: Span) -> bool:
+    """Whether `span` of `text` lies on a line standing alone in bold (`_BOLD_LINE`): a heading."""
+    start, end = text.rfind("\n", 0, span[0]) + 1, text.find("\n", span[1])
+    return _BOLD_LINE.fullmatch(text, start, len(text) if end < 0 else end) is not None
 
 
 def run_in_heading(text: str, sentence: Span) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.search.quotes import lead_in_of, run_in_heading
+from qa.search.quotes import bold_line, lead_in_of, run_in_heading
 from qa.search.specific import writes
 
 YES, NO, STATED, NOT_STATED = "yes", "no", "stated", "not_stated"
@@ -280,7 +280,8 @@ def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int]
         after = sentence[1]  # the rest of its paragraph's line
     else:
         line = text.rfind("\n", 0, sentence[0]) + 1
-        if not any(line <= int(h[0]) <= sentence[0] for h in getattr(policy, "headings", ()) or ()):
+        if not any(line <= int(h[0]) <= sentence[0] for h in getattr(policy, "headings", ()) or ()) and \
+                not bold_line(text, sentence):
             return None
         end = text.find("\n", sentence[1] - 1)
         after = len(text) if end < 0 else end  # the line after the heading's
