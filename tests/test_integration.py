@@ -492,3 +492,12 @@ def test_rights_under_gdpr_are_read_from_a_policy_writing_data_protection_law(se
     engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
     [row] = engine.answer("What rights do I have under GDPR with CT1?").rows
     assert row.verdict == "stated" and "rights" in row.quotes[0].text, [q.text for q in row.quotes]
+
+
+def test_a_right_to_object_or_to_delete_answers_whether_they_delete_on_request(seed_index_dir, real_embedder):
+    """Concero: "…you have the right to object to us using your data or to delete it." A right to object alone says
+    nothing of what the company does, but this one also gives the right the question asks about."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer("Which companies say they will delete my data when I ask?").rows}
+    assert rows["concero"].verdict == "yes" and "delete it" in rows["concero"].quotes[0].text, \
+        [q.text for q in rows["concero"].quotes]

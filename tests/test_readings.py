@@ -424,6 +424,12 @@ def test_an_address_asked_of_a_named_company_is_a_postal_one():
     ("Can I object to profiling with CT1?", "- Right to object – to object to our processing (including profiling).",
      False),
     ("Does CT1 let me stop direct marketing?", "You have the right to object to direct marketing at any time.", False),
+    # the sentence also gives the right asked about (to delete), or another one (to access: still refusal only)
+    ("Will Concero delete my data when I ask?", "Under data protection law, you have the right to object to us using "
+     "your data or to delete it.", False),
+    ("Will Concero delete my data when I ask?", "You have the right to object to profiling and to access your data.",
+     True),
+    ("Will they send me copies of my data?", "You have the right to object or to request a copy of it.", False),
 ])
 def test_a_right_to_refuse_a_practice_says_nothing_of_the_company_doing_it(question, sentence, only):
     from qa.search.readings import refusal_only

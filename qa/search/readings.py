@@ -411,11 +411,19 @@ def refused_terms(terms: Sequence[str]) -> list[str]:
     return [t for t in terms if t not in _REFUSAL_WORDS]
 
 
+# The other rights a sentence may give beside objecting ("…the right to object to us using your data or to delete it")
+_OTHER_RIGHTS = re.compile(r"\b(delet|eras|rectif|correct|access|cop(?=y|ies)|portab|restrict)\w*", re.IGNORECASE)
+
+
 def refusal_only(question: str, verdict: str, sentence: str) -> bool:
     """Whether a YES to a yes-no `question` about what the company does rests only on a right to refuse the practice
-    (`sentence`, the marked one: `_RIGHT_TO_REFUSE`): then the policy does not say the company does it."""
+    (`sentence`, the marked one: `_RIGHT_TO_REFUSE`): then the policy does not say the company does it. Not when the
+    sentence also gives the right the question asks about ("Will they delete my data when I ask?" beside "…the right
+    to object to us using your data or to delete it")."""
+    asked = {m.group(1).lower() for m in _OTHER_RIGHTS.finditer(question)}
     return verdict == YES and question_kind(question) == YES_NO and not _USER_CAN.search(question) and \
-        not _ASKS_REFUSING.search(question) and bool(_RIGHT_TO_REFUSE.search(sentence))
+        not _ASKS_REFUSING.search(question) and bool(_RIGHT_TO_REFUSE.search(sentence)) and \
+        not asked & {m.group(1).lower() for m in _OTHER_RIGHTS.finditer(sentence)}
 
 
 # "What personal data does CloudSentric hold about end users?", "What do they collect about me at CT1?": a question
