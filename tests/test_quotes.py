@@ -336,3 +336,17 @@ def test_a_line_standing_alone_in_bold_is_a_heading_and_its_stance_is_read_from_
     after = _after_heading(engine, policy, heading)
     assert after is not None and text[after[0]:after[1]] == "No, it is not for children."
     assert _after_heading(engine, policy, (0, 6)) is None
+
+
+def test_a_passage_that_is_a_heading_alone_is_quoted_by_the_first_sentence_after_it():
+    """Hetzner's "##### Who has access to the data and is it shared with third parties?" is a passage of its own;
+    chosen, it quoted nothing, and a "stated" row showed no quote."""
+    text = "Intro.\n\n##### Who gets the data?\n\nYour data may go to Kapa.ai Inc. in the USA. More text."
+    policy = _Text(text)
+    policy.headings = ((text.index("#####"), "Who gets the data?"),)
+    start = text.index("#####")
+    heading = (start, text.index("?") + 1)
+    hit = Hit(policy="p", name="P", section="§", start=start, end=heading[1], text=text[start:heading[1]],
+              score=1.0, highlights=(heading,))
+    [quote] = build_quotes(policy, hit, [heading])
+    assert quote.text == "Your data may go to Kapa.ai Inc. in the USA." == text[quote.start:quote.end]

@@ -299,10 +299,11 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
     reader = _Reader(policy, max(0, min([hit.start, *(s for s, _ in chosen)]) - WINDOW),
                      min(len(text), max([hit.end, *(e for _, e in chosen)]) + WINDOW))
     sentences = [u for u in _chosen_sentences(reader, chosen) if reader.quotable(u)]
-    if not sentences:  # only a heading or a number was chosen: the first sentence after it says more
-        after = min((s for s, _ in chosen), default=hit.start)
+    if not sentences:  # only a heading or a number was chosen: the first sentence after it says more (beyond the
+        after = min((s for s, _ in chosen), default=hit.start)  # passage when it is the heading alone)
         sentences = ([u for u in reader.sentences if max(hit.start, after) <= u[0] < hit.end and reader.quotable(u)]
-                     or [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)])[:1]
+                     or [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)]
+                     or [u for u in reader.sentences if u[0] >= max(hit.end, after) and reader.quotable(u)])[:1]
     sentences = [_with_what_it_heads(reader, u) for u in sentences]
     groups: list[tuple[Span, tuple[Span, ...]]] = []
     lists: dict[Span, tuple[_List, list[int]]] = {}
