@@ -66,6 +66,12 @@ def test_a_sentence_about_other_companies_decides_nothing():
     assert not about_others("Unlike most other search engines, we do not track you.")
     assert not about_others("All other personal data is retained for two years.")  # the company's own
     assert not about_others("For this reason, many businesses, including OkCupid, do not respond to DNT signals.")
+    # a preamble states no practice either; a sentence opening the same way about what the user can do does
+    assert about_others("We know that wondering who has access to your data and how it will be used is always a worry.")
+    assert about_others("We know that you care how information about you is used and shared.")
+    assert about_others("We know how important it is for you to understand how we use your data.")
+    assert not about_others("We understand that you can ask us to delete your data at any time.")
+    assert not about_others("We know your location when you use the app.")
 
 
 def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():

@@ -214,14 +214,12 @@ class EvidenceReader:
         return [text[int(a):int(b)] for a, b in np.concatenate([spans.reshape(-1, 2), passage_spans.reshape(-1, 2)])]
 
 
-# A passage that states a practice lends its probability to those of its sentences that reach LEAN of the
-# threshold themselves (a list's lead-in "We may share your personal data with:" is no statement of a sale
-# made in its fourth item).
+# A passage that states a practice lends its probability to its sentences that reach LEAN of the threshold themselves
+# (a list's lead-in "We may share your personal data with:" is no statement of a sale made in its fourth item).
 LEAN = 0.5
-# A sentence states the practice asked about, whatever its practice probability, when it holds
-# LITERAL_TERMS of the question's key terms and LITERAL_SHARE of them ("absolutely no data on your
-# pupils, students and parents" for a school asking about pupils and parents: the model reads "pupils" as
-# less than children).
+# A sentence states the practice asked about, whatever its practice probability, when it holds LITERAL_TERMS of the
+# question's key terms and LITERAL_SHARE of them ("absolutely no data on your pupils, students and parents" for a
+# school asking about pupils and parents: the model reads "pupils" as less than children).
 LITERAL_TERMS = 2
 LITERAL_SHARE = 0.4
 
@@ -268,8 +266,7 @@ _BUSINESS_SALE = re.compile(
 _CHILD_DELETION = re.compile(
     r"^(?=.*\b(?:child\w*|minors?|under (?:the age of )?1[0-9]|(?:age|aged) (?:of )?1[0-9])\b)"
     r"(?!.*\b(?:request\w*|ask\w*|contact\w*|you (?:may|can)|right)\b)", re.IGNORECASE | re.DOTALL)
-# A definition of "sell" ("“sell” means exchanging…", "By sell, we mean…", "CCPA defines the term “sell”
-# broadly") states no sale either way.
+# A definition of "sell" ("“sell” means exchanging…", "By sell, we mean…", "CCPA defines the term “sell”") sells none.
 _SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+defined|refers|when)\b|"
                     r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
                     r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
@@ -291,8 +288,7 @@ _VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SA
                                    # a right to have data deleted is erasure ("request the deletion or rectification…")
                                    r"\b(?:request|ask|right\s+to)\w*\s+(?:for\s+)?(?:the\s+|us\s+to\s+)?(?:deletion|delete|"
                                    r"erasure|erase)\b", re.IGNORECASE)}
-# A practice named by an act that a sentence stating it must name: "we do not share this type of data with
-# third parties" says nothing of selling it.
+# A practice named by an act that a sentence stating it must name ("we do not share this type of data…": no sale).
 _REQUIRED = {"sale": re.compile(r"\b(?:(?:re)?sell(?!ers?\b)\w*|(?:re)?sold|sale|rent\w*|trade|trading|monetis\w*|"
                                 r"monetiz\w*)\b",
                                 re.IGNORECASE),
@@ -398,15 +394,19 @@ _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80
 
 # A sentence about what other companies or websites do ("On most other search engines, ads are influenced by profiles…",
 # "If a website that responds to a DNT signal receives one, …") states nothing of this company's practice, unless it
-# speaks of the company too ("we", "our", "us")
+# speaks of the company too ("we", "our", "us"); nor does a preamble ("We know that you care how information about…")
+_PREAMBLE = re.compile(r"^\W*we\s+(?:know|understand|appreciate|recogni[sz]e|reali[sz]e)\s+(?:that\s+)?"
+                       r"(?:you(?!\s+(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+important|"
+                       r"it\s+(?:is|can\s+be))\b", re.IGNORECASE)
 _ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+"
                            r"(?:companies|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|"
                            r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b", re.IGNORECASE)
 
 
 def about_others(sentence: str) -> bool:
-    """Whether `sentence` speaks only of what other companies do (`_ABOUT_OTHERS`, and no "we")."""
-    return _ABOUT_OTHERS.search(sentence) is not None and re.search(r"\b(?:we|our|us)\b", sentence, re.I) is None
+    """Whether `sentence` speaks only of what other companies do (`_ABOUT_OTHERS`, and no "we"), or is a preamble."""
+    return (_ABOUT_OTHERS.search(sentence) is not None and re.search(r"\b(?:we|our|us)\b", sentence, re.I) is None) \
+        or _PREAMBLE.search(sentence) is not None
 
 
 def in_contents(text: str, span: tuple[int, int]) -> bool:
