@@ -425,6 +425,10 @@ def test_a_sale_is_named_by_selling_not_by_sellers(text, names_it):
     ("Can it turn on my camera?", "We never access your camera.", True),
     ("do you record anything via my mic?", "When you call us, calls may be recorded.", False),
     ("Will this app use my microphone?", "Voice commands are processed on your device.", True),
+    # the voice: a sentence on it, on audio or on recorded calls ("evaluate and improve the websites" is none)
+    ("Does Windstream record my voice?", "We may use this information to evaluate and improve the websites.", False),
+    ("Does 23T record my voice when I call?", "All our phone calls are recorded for training purposes.", True),
+    ("Does it keep my voice recordings?", "You may provide your name, voice, or image.", True),
     ("Does it read my contacts list?", "We collect your name and email address.", False),
     ("Why do they need my contacts information?", "We collect your name and email address.", True),
     ("what permissions does the app require?", "We share data only with your permission.", False),

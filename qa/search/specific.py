@@ -81,6 +81,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bfraud\w*", r"\bfraud\w*"),
         # what a device hears or holds
         (r"\bmicrophones?\b|\bmic\b", r"\bmicrophones?\b|\bmic\b|\baudio\b|\bvoice\b|\bsound\s+recordings?\b"),
+        # "Does Windstream record my voice?": a sentence on the voice, audio or recorded calls
+        (r"\b(?:my|our|your|their)\s+voices?\b|\bvoice\s+(?:recordings?|data|commands?|notes?|messages?|chat)\b|"
+         r"\baudio\s+recordings?\b",
+         r"\bvoices?\b|\baudio\b|\bspeech\b|\bspoken\b|\bsound\s+recordings?\b|\b(?:call|phone|telephone)\s+recordings?\b|"
+         r"\brecord\w*\b[^.;]{0,60}\bcalls?\b|\bcalls?\b[^.;]{0,60}\brecord\w*"),
         (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
          r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
          r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b|\bcontacts\s+(?:on|from)\b"),
