@@ -457,10 +457,10 @@ def with_contact_after(text: str, lead: Hit, sentence: Span, terms: Sequence[str
             continue
         if bool(_REGULATOR.search(text[sentence[0]:found[1]])) != regulator:
             return lead
-        block = [found]
-        while k - len(block) > at and len(text[spans[k - len(block)][0]:spans[k - len(block)][1]]) <= CONTACT_LINE:
-            block.insert(0, spans[k - len(block)])
-        return replace(lead, highlights=tuple(dict.fromkeys((*lead.highlights, *block))))
+        first = k  # back over the short lines of its block, not past the deciding sentence
+        while first - 1 > at and spans[first - 1][1] - spans[first - 1][0] <= CONTACT_LINE:
+            first -= 1
+        return replace(lead, highlights=tuple(dict.fromkeys((*lead.highlights, *spans[first:k + 1]))))
     return lead
 
 

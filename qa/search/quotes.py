@@ -300,10 +300,13 @@ def build_quotes(policy, hit, chosen: Sequence[Span]) -> tuple[Quote, ...]:
                      min(len(text), max([hit.end, *(e for _, e in chosen)]) + WINDOW))
     sentences = [u for u in _chosen_sentences(reader, chosen) if reader.quotable(u)]
     if not sentences:  # only a heading or a number was chosen: the first sentence after it says more (beyond the
-        after = min((s for s, _ in chosen), default=hit.start)  # passage when it is the heading alone)
-        sentences = ([u for u in reader.sentences if max(hit.start, after) <= u[0] < hit.end and reader.quotable(u)]
-                     or [u for u in reader.sentences if hit.start <= u[0] < hit.end and reader.quotable(u)]
-                     or [u for u in reader.sentences if u[0] >= max(hit.end, after) and reader.quotable(u)])[:1]
+        after = max(hit.start, min((s for s, _ in chosen), default=hit.start))  # passage when it is the heading alone)
+
+        def first_quotable(lo: int, hi: int) -> Span | None:
+            return next((u for u in reader.sentences if lo <= u[0] < hi and reader.quotable(u)), None)
+        opening = first_quotable(after, hit.end) or first_quotable(hit.start, hit.end) or \
+            first_quotable(max(hit.end, after), len(text))
+        sentences = [opening] if opening is not None else []
     sentences = [_with_what_it_heads(reader, u) for u in sentences]
     groups: list[tuple[Span, tuple[Span, ...]]] = []
     lists: dict[Span, tuple[_List, list[int]]] = {}

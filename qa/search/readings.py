@@ -420,10 +420,11 @@ def refusal_only(question: str, verdict: str, sentence: str) -> bool:
     (`sentence`, the marked one: `_RIGHT_TO_REFUSE`): then the policy does not say the company does it. Not when the
     sentence also gives the right the question asks about ("Will they delete my data when I ask?" beside "…the right
     to object to us using your data or to delete it")."""
+    if verdict != YES or question_kind(question) != YES_NO or _USER_CAN.search(question) or \
+            _ASKS_REFUSING.search(question) or not _RIGHT_TO_REFUSE.search(sentence):
+        return False
     asked = {m.group(1).lower() for m in _OTHER_RIGHTS.finditer(question)}
-    return verdict == YES and question_kind(question) == YES_NO and not _USER_CAN.search(question) and \
-        not _ASKS_REFUSING.search(question) and bool(_RIGHT_TO_REFUSE.search(sentence)) and \
-        not asked & {m.group(1).lower() for m in _OTHER_RIGHTS.finditer(sentence)}
+    return not asked & {m.group(1).lower() for m in _OTHER_RIGHTS.finditer(sentence)}
 
 
 # "What personal data does CloudSentric hold about end users?", "What do they collect about me at CT1?": a question
