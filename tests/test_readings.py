@@ -107,6 +107,20 @@ def test_disowning_what_the_user_does_denies_only_responsibility(question, verdi
     assert asked_verdict(question, NO, "We do not protect it, and cannot be held responsible for your own.") == NO
 
 
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Does Proton encrypt my data?", "Under no circumstances can Proton decrypt end-to-end encrypted content.", YES),
+    ("Is my mail encrypted?", "We are not capable of decrypting your messages.", YES),
+    ("Can I enable two-factor login?", "You cannot disable it once it is on.", YES),
+    # the action asked itself denied, or another denial beside the reverse one, stays a no
+    ("Does Proton encrypt my data?", "We do not encrypt backups.", NO),
+    ("Does Proton encrypt my data?", "We cannot decrypt your mail, and we do not encrypt backups.", NO),
+    ("Can Proton decrypt my mail?", "Under no circumstances can Proton decrypt end-to-end encrypted content.", NO),
+    ("Can I unsubscribe from service emails?", "You cannot unsubscribe from service emails.", NO),
+])
+def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
+    assert asked_verdict(question, NO, sentence) == verdict
+
+
 def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a_no():
     sentence = ("We may also collect information on behalf of our customers, and we may not have a direct "
                 "relationship with the individuals whose personal data is processed.")

@@ -120,6 +120,23 @@ _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup
 # answers a question on responsibility ("will they take responsibility if my systems are hacked?") and no other.
 _YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\s+for\s+"
                        r"(?:your|the\s+user'?s?|customers'?)\s+own\b[^;.]*", re.IGNORECASE)
+# A denial of the reverse of the action asked ("Does Proton encrypt my data?" beside "Under no circumstances can
+# Proton decrypt end-to-end encrypted content"): the company does what is asked; the denial is no "no".
+_REVERSES = (("encrypt", "decrypt"), ("enabl", "disabl"), ("activat", "deactivat"), ("subscrib", "unsubscrib"),
+             ("lock", "unlock"), ("install", "uninstall"))
+_DENIED = r"(?:cannot|can't|can’t|can\s+not|not|never|unable\s+to|no\s+circumstances\s+(?:can|will|do|does)\s+\w+)"
+
+
+def denies_reverse(question: str, sentence: str) -> bool:
+    """Whether `sentence` denies only the reverse of an action `question` asks of (`_REVERSES`)."""
+    for action, reverse in _REVERSES:
+        if re.search(rf"\b{action}", question, re.I) and not re.search(rf"\b{reverse}", question, re.I):
+            denial = re.compile(rf"\b{_DENIED}\s+(?:be\s+)?(?:able\s+to\s+|capable\s+of\s+)?{reverse}\w*", re.I)
+            if denial.search(sentence) and not negated_by_words(denial.sub(" ", sentence)):
+                return True
+    return False
+
+
 _ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
 # "is scaleway responsible for backing up the stuff I host?" beside "It is also up to the customer to make any
 # backups…": what is left to the user is no duty the company takes on
@@ -267,6 +284,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
       time answers no such question: `DETAILS`);
     - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES;
     - a NO whose only denial disowns what the user does (`_YOUR_OWN`) is a YES unless responsibility is asked;
+    - a NO whose only denial is of the reverse of the action asked (`denies_reverse`: "cannot decrypt") is a YES;
     - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES;
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
@@ -281,6 +299,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return verdict
     if verdict == NO and _YOUR_OWN.search(sentence) and not _ASKS_RESPONSIBLE.search(question) and \
             not negated_by_words(_YOUR_OWN.sub(" ", sentence)):
+        return YES
+    if verdict == NO and denies_reverse(question, sentence):
         return YES
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
