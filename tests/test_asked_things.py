@@ -265,6 +265,11 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     ("Do any of these companies collect info about me through a mobile app?",
      "If you use any of our mobile apps, we may use mobile analytics software.",
      "To review any job applications sent to us; to keep cookies on your computer or mobile device."),
+    ("Does Discord share my data with the government?",
+     "…about how we respond to requests from governments and law enforcement entities.",
+     "you may be required to provide … tax identification numbers, or government-issued ID"),
+    ("Does Discord keep my search history?", "…without retention of your search history.",
+     "We retain personal information until we determine it is no longer needed."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

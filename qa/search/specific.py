@@ -48,6 +48,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     (re.compile(asked, re.IGNORECASE), re.compile(written, re.IGNORECASE)) for asked, written in (
         (r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b",
          r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),
+        # what a person searched for ("Does Discord keep my search history?" of a policy never writing a search)
+        (r"\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),  # no link, no crypto
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
@@ -122,7 +124,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # the police and other authorities; a policy says it as a disclosure the law requires
         (r"\b(?:police|law\s+enforcement|subpoena\w*|court\s+orders?|warrants?)\b|\b(?:to|with)\s+(?:the\s+|other\s+)?"
          r"authorities\b|\bgovernments?\b(?!\s+(?:sector|department|customers?|clients?|contracts?|bodies))",
-         r"\blaw\s+enforcement\b|\bpolice\b|\bgovernment\w*|\bauthorit(?:y|ies)\b|\bregulators?\b|\bsubpoena\w*|"
+         # ("government-issued ID" is a document, no recipient)
+         r"\blaw\s+enforcement\b|\bpolice\b|\bgovernment\w*(?![- ](?:issued|ids?|identification))|"
+         r"\bauthorit(?:y|ies)\b|\bregulators?\b|\bsubpoena\w*|"
          # a legal obligation to *disclose* ("we have legal obligations where we may have to keep your details" is none)
          r"\bcourt\s+orders?\b|\bwarrants?\b|\blegal\s+(?:process|proceedings|requests?)\b|"
          r"\b(?:obligation|obliged)\s+(?:by|under)\s+(?:the\s+)?law\b|\blegal\s+obligations?\s+to\s+(?:disclose|share|provide)\b|"
