@@ -11,10 +11,11 @@ import pytest
 from qa.search.asked_names import SPELLED_OUT, named_things, unwritten
 from qa.search.cues import cued_topics
 from qa.search.evidence import Decision, marketing_guard
-from qa.search.marking import naming, naming_decision
+from qa.search.marking import named_sentence, naming, naming_decision
 from qa.search.readings import asked_verdict
 from qa.search.specific import specific_things, unmentioned
 from qa.search.verdict import NO, YES, border_words, negated_by_words, negated_sentence
+from qa.types import Hit
 
 
 @pytest.mark.parametrize("question, names", [
@@ -628,3 +629,27 @@ def test_data_deleted_after_an_end_answers_whether_it_is_still_held(question, se
 ])
 def test_without_retention_or_tracking_denies_it(sentence, denies):
     assert negated_by_words(sentence) is denies
+
+
+SOCIAL = ("We are active on Facebook and Instagram. For example, if you browse Facebook, Facebook will know what you do.\n\n"
+          "Some of our service providers are:\n\n* Payment services (e.g., Stripe (USA), PayPal (USA)).\n\n"
+          "We share your data with Google to show ads.\n")
+
+
+@pytest.mark.parametrize("topic, name, quoted", [
+    ("sharing", "Facebook", None),  # named, never as a recipient
+    ("sharing", "PayPal", "* Payment services (e.g., Stripe (USA), PayPal (USA))."),  # an item of a list of recipients
+    ("sharing", "Google", "We share your data with Google to show ads."),
+    ("social-media", "Facebook", "We are active on Facebook and Instagram."),  # another practice: any naming sentence
+])
+def test_a_recipient_asked_is_quoted_only_where_data_is_passed_to_it(topic, name, quoted):
+    """`marking.named_sentence`: for a sharing question, a sentence naming the recipient asked counts only when it
+    (or its list's lead-in) passes data on or names recipients."""
+    topics = ("sharing", "social-media")
+    spans = np.array([[0, 1]])  # no sentence states the practice: only the first passage's sentences can be quoted
+    evidence = SimpleNamespace(of=lambda _: SimpleNamespace(spans=spans, stating=lambda i, bar: (np.zeros(0, int), None)))
+    engine = SimpleNamespace(policies={"p": SimpleNamespace(text=SOCIAL, headings=())}, evidence=evidence,
+                             practice=SimpleNamespace(topics=topics))
+    hit = Hit(policy="p", name="P", section="", start=0, end=len(SOCIAL), text=SOCIAL, score=1.0)
+    found = named_sentence(engine, "p", Decision(True, (0, 10), topic=topic), 0.5, [hit], lambda s: name in s)
+    assert (None if found is None else SOCIAL[found[0]:found[1]]) == quoted

@@ -23,6 +23,7 @@ from qa.search.asked_names import written_name
 from qa.search.details import APART, CONTACT_DETAILS, PLACE
 from qa.search.evidence import Decision, in_contents, literal_sentences
 from qa.search.passages import led_by
+from qa.search.quotes import lead_in_of
 from qa.search.terms import term_counts, terms_in
 from qa.types import Hit, Quote, Span
 
@@ -344,9 +345,20 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
     evidence = engine.evidence.of(policy_id)
     near, _ = evidence.stating(engine.practice.topics.index(decision.topic), bar)
     stating = {(int(a), int(b)) for a, b in evidence.spans[near]}
-    lead = hits[0]
-    return naming_in(engine.policies[policy_id].text, hits, named,
-                     lambda span: span in stating or (lead.start <= span[0] and span[1] <= lead.end))
+    policy = engine.policies[policy_id]
+    lead, text = hits[0], policy.text
+
+    def passes(span: Span) -> bool:
+        """A recipient asked is named by a sentence (or its list's lead-in) passing data on or naming recipients
+        ("Does DuckDuckGo share my data with Facebook?": not "…if you browse Facebook, Facebook will know…")."""
+        said = [span, lead_in_of(policy, span) or (0, 0)]
+        return decision.topic != "sharing" or any(_PASSES_ON.search(text[a:b]) for a, b in said)
+    return naming_in(text, hits, named, lambda span: passes(span) and (
+        span in stating or (lead.start <= span[0] and span[1] <= lead.end)))
+
+
+_PASSES_ON = re.compile(r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|receiv|access|"
+                        r"transmit|mak\w*\s+available|processor|vendor|partner|third[- ]part)\w*", re.IGNORECASE)
 
 
 # Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the
