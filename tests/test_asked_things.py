@@ -138,6 +138,19 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     assert sentences_matching(text, np.array([[fee, len(text)]]), _SUFFICIENT["access"]).tolist() == [0]
 
 
+@pytest.mark.parametrize("line, states_nothing", [
+    ("[Pre-2023 version](https://duckduckgo.com/2012-privacy-policy)", True),
+    ("[3\\. How We Use Your Information](#how-we-use-your-information)", True),
+    ("* [Google Analytics](https://policies.google.com/privacy)", False),  # an item of a list of recipients
+    ("[privacy@academia.edu](mailto:privacy@academia.edu)", False),  # an address to write to
+    ("Read our [Cookie Policy](https://example.com/cookies) to change your settings.", False),
+])
+def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
+    text = f"We will notify you of changes.\n\n{line}\n\nLast updated 06-03-26"
+    start = text.index(line)
+    assert in_contents(text, (start, start + len(line))) is states_nothing
+
+
 @pytest.mark.parametrize("question, written, unwritten_text", [
     ("Does CloudSentric use social media plugins?", "Our sites may include social media features, such as share buttons.",
      "CloudSentric may inform its customers about its products."),

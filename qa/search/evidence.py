@@ -387,8 +387,10 @@ def _also(evidence: PolicyEvidence, topic: int, chosen: np.ndarray, strengths: n
 
 
 # A table of contents ("Contents: • 1. Information We Collect … • 3. Analytics, Cookies…") names sections and
-# states nothing, whatever words of a question its lines hold: a "Contents" line and the numbered lines under it.
+# states nothing, whatever words of a question its lines hold: a "Contents" line and the numbered lines under it;
+# nor does a line that is only a link, no list item ("[Pre-2023 version](https://duckduckgo.com/2012-privacy-policy)").
 _CONTENTS_HEAD = re.compile(r"\s*(?:table\s+of\s+)?contents\s*:?\s*", re.IGNORECASE)
+_LINK_LINE = re.compile(r"\s*\[[^\]\n]*\]\((?!mailto:|tel:)[^)\s]*\)\W*")  # (an address says who to ask)
 _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80}\s*")
 
 
@@ -410,12 +412,11 @@ def about_others(sentence: str) -> bool:
 
 
 def in_contents(text: str, span: tuple[int, int]) -> bool:
-    """Whether the sentence at `span` of `text` is a table of contents or one of its lines (`_CONTENTS_HEAD`,
-    `_CONTENTS_LINE`)."""
+    """Whether the sentence at `span` of `text` is a table of contents, one of its lines, or a link alone."""
     line_start = text.rfind("\n", 0, span[0]) + 1
     line_end = text.find("\n", span[1])
     line = text[line_start:line_end if line_end >= 0 else len(text)]
-    if _CONTENTS_HEAD.fullmatch(line):
+    if _CONTENTS_HEAD.fullmatch(line) or _LINK_LINE.fullmatch(line):
         return True
     if not _CONTENTS_LINE.fullmatch(line):
         return False
@@ -427,8 +428,7 @@ def in_contents(text: str, span: tuple[int, int]) -> bool:
 
 
 def _best_first(scores: np.ndarray) -> Iterator[int]:
-    """Positions in `scores`, highest first and ties in position order (a stable argsort of -scores); the
-    whole order is sorted only when the caller passes over the first, which deciding seldom does."""
+    """Positions in `scores`, highest first, ties in position order; all sorted only when the first is passed over."""
     first = int(np.argmax(scores))
     yield first
     for k in np.argsort(-scores, kind="stable")[1:]:
