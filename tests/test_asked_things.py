@@ -296,6 +296,8 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     "If our office network gets hacked because our own staff used weak passwords, is Core Office responsible?",
     "Are the outside training companies Concero uses for accredited courses covered by its privacy notice?",
     "Can your staff access my personal data?",  # limited access to data: security, written in many ways
+    # a deletion or sale of search history is answered by one of any personal data
+    "can i delete my search history?", "Do they sell my search history?",
 ])
 def test_a_thing_in_the_scene_is_not_asked_about(question):
     assert not specific_things(question)

@@ -48,8 +48,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     (re.compile(asked, re.IGNORECASE), re.compile(written, re.IGNORECASE)) for asked, written in (
         (r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b",
          r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),
-        # what a person searched for ("Does Discord keep my search history?" of a policy never writing a search)
-        (r"\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
+        # what a person searched for ("Does Discord keep my search history?" of a policy never writing a search); a
+        # deletion or a sale of it is answered by one of any data ("can I delete my search history?")
+        (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale)\w*).*?\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|"
+         r"terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),  # no link, no crypto
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
