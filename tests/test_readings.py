@@ -117,6 +117,13 @@ def test_disowning_what_the_user_does_denies_only_responsibility(question, verdi
     ("Does Proton encrypt my data?", "We cannot decrypt your mail, and we do not encrypt backups.", NO),
     ("Can Proton decrypt my mail?", "Under no circumstances can Proton decrypt end-to-end encrypted content.", NO),
     ("Can I unsubscribe from service emails?", "You cannot unsubscribe from service emails.", NO),
+    # a denial of doing it without what is asked
+    ("Does Bitwarden encrypt my data?", "Your data is never sent to our servers without first being encrypted.", YES),
+    ("Does the site use cookies?", "Some pages will not function properly without cookies.", YES),
+    ("Does Bitwarden share my data?", "Your data is never shared with third parties without your consent.", NO),
+    # what the user need not do, unless what is needed is asked
+    ("Does Crunchyroll use cookies?", "You do not need to have cookies enabled to use our Content.", YES),
+    ("Do I need cookies turned on to use Crunchyroll?", "You do not need to have cookies enabled to use it.", NO),
 ])
 def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     assert asked_verdict(question, NO, sentence) == verdict

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from qa.search.details import FOREVER
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
 from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
-from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, negated_by_words, question_kind
+from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, denies_reverse, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without
 # asking us first", "without telling me") is answered "no" by a sentence that names the safeguard ("covered
@@ -120,23 +120,8 @@ _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup
 # answers a question on responsibility ("will they take responsibility if my systems are hacked?") and no other.
 _YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\s+for\s+"
                        r"(?:your|the\s+user'?s?|customers'?)\s+own\b[^;.]*", re.IGNORECASE)
-# A denial of the reverse of the action asked ("Does Proton encrypt my data?" beside "Under no circumstances can
-# Proton decrypt end-to-end encrypted content"): the company does what is asked; the denial is no "no".
-_REVERSES = (("encrypt", "decrypt"), ("enabl", "disabl"), ("activat", "deactivat"), ("subscrib", "unsubscrib"),
-             ("lock", "unlock"), ("install", "uninstall"))
-_DENIED = r"(?:cannot|can't|can’t|can\s+not|not|never|unable\s+to|no\s+circumstances\s+(?:can|will|do|does)\s+\w+)"
-
-
-def denies_reverse(question: str, sentence: str) -> bool:
-    """Whether `sentence` denies only the reverse of an action `question` asks of (`_REVERSES`)."""
-    for action, reverse in _REVERSES:
-        if re.search(rf"\b{action}", question, re.I) and not re.search(rf"\b{reverse}", question, re.I):
-            denial = re.compile(rf"\b{_DENIED}\s+(?:be\s+)?(?:able\s+to\s+|capable\s+of\s+)?{reverse}\w*", re.I)
-            if denial.search(sentence) and not negated_by_words(denial.sub(" ", sentence)):
-                return True
-    return False
-
-
+# what the user need not do, which denies nothing the company does (unless the question asks what is needed)
+_NEEDLESS = re.compile(r"\byou\s+(?:do\s+not|don['’]t)\s+(?:need|have)\s+to\b[^,;.]*", re.IGNORECASE)
 _ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
 # "is scaleway responsible for backing up the stuff I host?" beside "It is also up to the customer to make any
 # backups…": what is left to the user is no duty the company takes on
@@ -302,6 +287,9 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return YES
     if verdict == NO and denies_reverse(question, sentence):
         return YES
+    if verdict == NO and _NEEDLESS.search(sentence) and not _ASKS_NEEDED.search(question) and \
+            not negated_by_words(_NEEDLESS.sub(" ", sentence)):
+        return YES  # "Does Crunchyroll use cookies?" beside "You do not need to have cookies enabled to use…"
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES

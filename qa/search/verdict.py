@@ -201,6 +201,30 @@ def negated_by_words(sentence: str) -> bool:
     return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence)))
 
 
+# A denial of the reverse of the action asked ("Does Proton encrypt my data?" beside "Under no circumstances can
+# Proton decrypt end-to-end encrypted content"), or of doing something without it ("never sent … without first
+# being encrypted"): the company does what is asked; the denial is no "no".
+_REVERSES = (("encrypt", "decrypt"), ("enabl", "disabl"), ("activat", "deactivat"), ("subscrib", "unsubscrib"),
+             ("lock", "unlock"), ("install", "uninstall"))
+_NO_ACTION = frozenset({"their", "there", "which", "where", "about", "other", "person", "inform", "detail"})
+_DENIED = r"(?:cannot|can't|can’t|can\s+not|not|never|unable\s+to|no\s+circumstances\s+(?:can|will|do|does)\s+\w+)"
+
+
+def denies_reverse(question: str, sentence: str) -> bool:
+    """Whether `sentence` denies only the reverse of an action `question` asks of (`_REVERSES`), or denies doing
+    something without it ("…never sent to the Bitwarden cloud servers without first being encrypted")."""
+    for stem in {w[:6] for w in re.findall(r"[a-z]{5,}", question.lower())} - _NO_ACTION:
+        if re.search(rf"\b(?:never|not)\b[^.;]{{0,80}}?\bwithout\s+(?:first\s+)?(?:being\s+|having\s+been\s+)?"
+                     rf"{stem}\w*", sentence, re.I):
+            return True
+    for action, reverse in _REVERSES:
+        if re.search(rf"\b{action}", question, re.I) and not re.search(rf"\b{reverse}", question, re.I):
+            denial = re.compile(rf"\b{_DENIED}\s+(?:be\s+)?(?:able\s+to\s+|capable\s+of\s+)?{reverse}\w*", re.I)
+            if denial.search(sentence) and not negated_by_words(denial.sub(" ", sentence)):
+                return True
+    return False
+
+
 # A question whether the company may do as it likes ("share my data with any third party it likes", "do
 # whatever they want with it", "can anyone who works there see it", "are my rights absolute") is answered
 # "no" by a sentence that limits it ("only for specified purposes", "except as described", "restrict access").
