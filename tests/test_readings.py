@@ -158,6 +158,10 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
     ("If you ask us, we will not sell your data.", True),
     ("When you visit our website we do not collect any personal information.", True),  # the company's own clause
     ("If you are under 13, do not use our services.", True),
+    # what the user may ask the company not to do
+    ("You will be notified if a recording is made, and can request that Miro does not record these calls.", False),
+    ("You can ask us not to record calls.", False),
+    ("Miro does not record calls.", True),
 ])
 def test_a_prohibition_denies_and_a_condition_or_a_caveat_does_not(sentence, denies):
     assert negated_by_words(sentence) is denies

@@ -171,8 +171,8 @@ _NOT_A_DENIAL = re.compile(
     r"(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
-    r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they)\s+"
-    r"(?:to\s+)?(?:not|stop|cease)\b[^,;.]*|"
+    r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they|"
+    r"(?-i:that\s+[A-Z][\w-]+))\s+(?:(?:do|does|will|should)\s+)?(?:to\s+)?(?:not|stop|cease)\b[^,;.]*|"
     # the name of a signal, a list or a link ("We support Do Not Track", "registered with Do Not Call Lists", "Do Not
     # Sell My Personal Information"): capitalised, hyphenated or quoted; "we do not track your location" and a heading
     # "We Do Not Sell Your Personal Information" deny
