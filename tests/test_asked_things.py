@@ -283,6 +283,11 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "you may be required to provide … tax identification numbers, or government-issued ID"),
     ("Does Discord keep my search history?", "…without retention of your search history.",
      "We retain personal information until we determine it is no longer needed."),
+    ("Which companies say they use firewalls?", "We use firewalls designed to protect against intruders.",
+     "We use data to protect the security and safety of our products."),
+    ("Do any of these companies share my data with recruitment agencies?",
+     "…other third party service providers that may assist us in recruiting talent.",
+     "…our procurement team do have to share some of your personal data with our approved suppliers."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

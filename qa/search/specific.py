@@ -52,6 +52,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # deletion or a sale of it is answered by one of any data ("can I delete my search history?")
         (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale)\w*).*?\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|"
          r"terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
+        (r"\bfirewalls?\b", r"\bfirewall\w*"),
+        (r"\brecruit\w*\s+(?:agenc\w*|firms?|companies|consultan\w*)|\bheadhunters?\b",
+         r"\brecruit\w*|\bheadhunt\w*|\bemployment\s+agenc\w*"),
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),  # no link, no crypto
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
