@@ -288,6 +288,9 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("Do any of these companies share my data with recruitment agencies?",
      "…other third party service providers that may assist us in recruiting talent.",
      "…our procurement team do have to share some of your personal data with our approved suppliers."),
+    ("Which of these companies say they pass my details to delivery or shipping firms?",
+     "23T uses a variety of third party vendors to carry out services like product purchases and shipping.",
+     "Service providers and subcontractors who help us deliver our services."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

@@ -53,6 +53,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale)\w*).*?\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|"
          r"terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
         (r"\bfirewalls?\b", r"\bfirewall\w*"),
+        # those who carry goods to the user ("help us deliver our services" carries none)
+        (r"\b(?:delivery|shipping|courier|parcel|postal)\s+(?:firms?|compan(?:y|ies)|services?|partners?|providers?|"
+         r"agents?)\b|\bcouriers?\b",
+         r"\bdelivery\b|\bship(?:ping|ped|ment\w*)\b|\bcouriers?\b|\bparcel\w*|\blogistic\w*"),
         (r"\brecruit\w*\s+(?:agenc\w*|firms?|companies|consultan\w*)|\bheadhunters?\b",
          r"\brecruit\w*|\bheadhunt\w*|\bemployment\s+agenc\w*"),
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
