@@ -291,6 +291,10 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("Which of these companies say they pass my details to delivery or shipping firms?",
      "23T uses a variety of third party vendors to carry out services like product purchases and shipping.",
      "Service providers and subcontractors who help us deliver our services."),
+    ("Is Concero's support desk outsourced to an overseas call centre?", "Our call centre is based in Manila.",
+     "We use several servers based in the UK, EEA and USA."),
+    ("If I apply for a job at Concero, will they contact my references?", "We may contact your referees.",
+     "The terms 'we' and 'us' are each intended as reference to 23Technology."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special

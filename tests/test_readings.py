@@ -158,6 +158,7 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
     ("If you ask us, we will not sell your data.", True),
     ("When you visit our website we do not collect any personal information.", True),  # the company's own clause
     ("If you are under 13, do not use our services.", True),
+    ("While we take reasonable precautions to guard personal information, no security system is impenetrable.", False),
     # what the user may ask the company not to do
     ("You will be notified if a recording is made, and can request that Miro does not record these calls.", False),
     ("You can ask us not to record calls.", False),

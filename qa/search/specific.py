@@ -53,6 +53,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale)\w*).*?\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|"
          r"terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
         (r"\bfirewalls?\b", r"\bfirewall\w*"),
+        (r"\b(?:call|contact)\s+cent(?:re|er)s?\b", r"\b(?:call|contact)\s+cent(?:re|er)s?\b"),
+        # a job applicant's referees ("will they contact my references?")
+        (r"\b(?:my|job|employment|character|work)\s+references\b|\breferees?\b|\breferences?\s+checks?\b",
+         r"\breferences\b|\breferees?\b|\breference\s+checks?\b"),
         # those who carry goods to the user ("help us deliver our services" carries none)
         (r"\b(?:delivery|shipping|courier|parcel|postal)\s+(?:firms?|compan(?:y|ies)|services?|partners?|providers?|"
          r"agents?)\b|\bcouriers?\b",

@@ -167,8 +167,8 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:will|shall|may|would)\s+not\s+be\s+subject\s+to\s+(?:\w+\s+){0,2}?right\w*\b[^,;.]*|"
     # a disclaimer of perfect security: "no transmission of data over the internet can be guaranteed as completely
     # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
-    r"\bno\s+(?:transmission|method|means|system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|100\s*%|"
-    r"(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
+    r"\bno\s+(?:transmission|method|means|(?:security\s+)?system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|"
+    r"100\s*%|impenetrable|infallible|foolproof|(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they|"
