@@ -293,6 +293,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "Service providers and subcontractors who help us deliver our services."),
     ("Is Concero's support desk outsourced to an overseas call centre?", "Our call centre is based in Manila.",
      "We use several servers based in the UK, EEA and USA."),
+    ("Which companies pass my details on to phone or internet providers?",  # one thing: the providers of either
+     "…CRM and ticketing systems, and telecoms providers.", "We may share your data with our service providers."),
     ("If I apply for a job at Concero, will they contact my references?", "We may contact your referees.",
      "The terms 'we' and 'us' are each intended as reference to 23Technology."),
 ])

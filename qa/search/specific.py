@@ -176,7 +176,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"computers?|devices?)\b|\b(?:networks?|systems?|servers?|business\s+data|databases?)\b[^.;]{0,60}\baccess\w*|"
          r"\bremote\w*"),
         (r"\binternet\s+(?:service\s+)?providers?\b|\bISPs?\b|\btelecom\w*|\bbroadband\s+(?:providers?|compan\w*)\b|"
-         r"\b(?:phone|telephone|mobile)\s+(?:networks?|providers?|compan\w*|carriers?|operators?)\b",
+         r"\b(?:phone|telephone|mobile)\s+(?:networks?|providers?|compan\w*|carriers?|operators?)\b|"
+         r"\b(?:phone|telephone|mobile)\s+(?:or|and|/)\s+(?:internet|broadband)\s+(?:service\s+)?providers?\b",
          r"\binternet\s+(?:service\s+)?providers?\b|\bISPs?\b|\btelecom\w*|\bcarriers?\b|\bnetwork\s+operators?\b"),
         (r"\boperating\s+systems?\b|\bdevice\s+(?:types?|models?|ids?|identifiers?)\b|\bbrowser\s+types?\b",
          r"\boperating\s+systems?\b|\bdevice\s+(?:types?|models?|ids?|identifiers?|information|data)\b|"
