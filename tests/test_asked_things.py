@@ -295,6 +295,12 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "We use several servers based in the UK, EEA and USA."),
     ("Which companies pass my details on to phone or internet providers?",  # one thing: the providers of either
      "…CRM and ticketing systems, and telecoms providers.", "We may share your data with our service providers."),
+    ("An engineer is coming to upgrade our office server. Will any of these companies take our data off site?",
+     "During an install none of your data is taken off site, without prior consent.",
+     "If Concero perform a network upgrade, our engineers will have to handle all the data on your network."),
+    ("Which companies say they have contracts or agreements in place with the third parties they share my data with?",
+     "…these transfers to subsequent third parties are covered by appropriate transfer agreements.",
+     "As a general rule, CloudSentric does not disclose personal data to unaffiliated third parties."),
     ("If I apply for a job at Concero, will they contact my references?", "We may contact your referees.",
      "The terms 'we' and 'us' are each intended as reference to 23Technology."),
 ])
