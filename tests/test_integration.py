@@ -423,9 +423,14 @@ def test_sharing_analytics_data_is_answered_by_the_sentence_denying_it(seed_inde
     """"Does Core Office IT share individual users' analytics data with third parties?" was "yes" from its use of
     analytics tools: the question asked only about cookies, and the sentence denying the sharing names none."""
     engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
-    [row] = engine.answer("Does Core Office IT share individual users' analytics data with third parties?").rows
-    assert row.verdict == "no" and "do not share this type of data" in row.quotes[0].text, \
-        [q.text for q in row.quotes]
+    for question in ("Does Core Office IT share individual users' analytics data with third parties?",
+                     # the sentence deciding it passes data on: not "…the use of various third-party web analytics
+                     # tools, which help us understand how visitors use our websites…"
+                     "Does Core Office share analytics about what I personally do on their website with other "
+                     "companies?"):
+        [row] = engine.answer(question, policies=["core-office-it"]).rows
+        assert row.verdict == "no" and "do not share this type of data" in row.quotes[0].text, \
+            (question, [q.text for q in row.quotes])
 
 
 def test_data_held_only_in_the_uk_is_read_from_the_sentence_saying_so(seed_index_dir, real_embedder):

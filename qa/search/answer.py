@@ -45,7 +45,7 @@ import numpy as np
 from qa.errors import QueryError
 from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_things, sold_to, unwritten
 from qa.search.conversation import resolve_question
-from qa.search.cues import cued_topics, reason_guard
+from qa.search.cues import SHARES, cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded
 from qa.search.evidence import Decision, answers_across, decide, marketing_guard
 from qa.search.marking import (
@@ -72,7 +72,7 @@ from qa.search.marking import (
 from qa.search.names import match_names, named_beside, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
-from qa.search.rereading import reread
+from qa.search.rereading import GOING_OUT, reread
 from qa.search.result import Answer, PolicyAnswer
 from qa.search.specific import specific_things, unmentioned
 from qa.search.spelling import respelled
@@ -324,11 +324,6 @@ class _Asked:
     denied: _Asked | None = None  # without the names asked only as a sale's buyer (`asked_names.sold_to`)
 
 
-# A question whose verb is sharing ("Does Core Office IT share … analytics data…?"), not one naming a third party
-_SHARES = re.compile(r"\b(?:share[sd]?|sharing|disclos\w*|pass(?:es|ed)?\s+(?:\w+\s+){0,3}?(?:on|to)|give[sn]?|"
-                     r"sell[s]?|sold)\b", re.IGNORECASE)
-
-
 def practices_asked(engine, question: str) -> tuple[str, ...]:
     """The practice model's topic ids `question` asks about, most likely first; () without a model."""
     return _asked(engine, question.strip(), AUTO).topics if engine.practice is not None else ()
@@ -341,7 +336,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
     if model is None:
         return _Asked(only=practice is not None, accepts=accepts,
                       demands=demanded(question) if practice is None else ())
-    query = engine.scorer.embed(question)
+    query, passing = engine.scorer.embed(question), False
     if practice is not None and practice != AUTO:
         if practice not in model.topics:
             raise QueryError(f"unknown practice {practice!r} (known: {', '.join(model.topics)})")
@@ -351,8 +346,8 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
         order = np.argsort(-probabilities)[:QUESTION_TOPICS]
         named = cued_topics(question, model.topics)
         specific = [t for t in named if t not in GENERIC_TOPICS]  # "collect data about children": children
-        if "cookies" in specific and "sharing" in named and _SHARES.search(question):  # "…share individual users'
-            specific.append("sharing")  # analytics data with third parties?": the sentence sharing it too
+        if "cookies" in specific and "sharing" in named and SHARES.search(question):  # "…share individual users'
+            specific, passing = ["sharing"], True  # analytics data with third parties?": a sentence sharing it
         cued = [model.topics.index(t) for t in (specific or named)]
         read = [int(i) for i in order if probabilities[i] >= model.question_threshold]
         chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
@@ -361,6 +356,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
     guard = accepts if practice is not None else marketing_guard(question, topics)
     reason = reason_guard(question) if practice is None else None  # "why…?": a sentence giving a reason
     guard = both(guard, reason) if reason is not None else guard
+    guard = both(guard, lambda sentence: re.search(GOING_OUT, sentence, re.I) is not None) if passing else guard
     return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, topics, practice is not None, query, guard,
                   demanded(question) if practice is None else ())
 

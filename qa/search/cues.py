@@ -185,6 +185,9 @@ _CUE_PATTERNS = {topic: re.compile(pattern, re.IGNORECASE) for topic, pattern in
 
 
 # "Why does CT1 collect my data?", "What do they share it for?": the reason is asked, not what is collected or shared
+# A question whose verb is sharing ("Does Core Office IT share … analytics data…?"), not one naming a third party
+SHARES = re.compile(r"\b(?:share[sd]?|sharing|disclos\w*|pass(?:es|ed)?\s+(?:\w+\s+){0,3}?(?:on|to)|give[sn]?|"
+                    r"sell[s]?|sold)\b", re.IGNORECASE)
 _ASKS_WHY = re.compile(r"^\W*(?:and\s+|so\s+|but\s+)?why\b|\bfor\s+what\s+(?:reasons?|purposes?)\b|\bwhat\s+for\b|"
                        r"\bwhat\s+(?:is|are)\s+the\s+reasons?\b", re.IGNORECASE)
 _WHAT_IS_DONE = frozenset({"data-collected", "sharing"})

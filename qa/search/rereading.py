@@ -90,7 +90,7 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
 _COMING_IN = re.compile(r"\b(?:obtain\w*|receiv\w*|collect\w*|gather\w*|get|gets|got|acquir\w*)\b[^.;:]{0,160}?"
                         r"\bfrom\b|^\W*from\s+(?:third[- ]part\w*|other\s+sources|(?:publicly\s+available\s+)?"
                         r"sources)\b", re.IGNORECASE)
-_GOING_OUT = (r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|mak)\w*\b[^.;]{0,80}?"
+GOING_OUT = (r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|mak)\w*\b[^.;]{0,80}?"
               r"\b(?:with|to)\s+")
 
 
@@ -112,7 +112,7 @@ def going_out(engine, row: PolicyAnswer, topics: Sequence[str], terms: Sequence[
     lead = lead_in_of(policy, span)
     said = " ".join(policy.text[s:e] for s, e in ((lead,) if lead else ()) + (span,))
     own = [re.escape(w) for n in (policy.name, *policy.aliases) for w in re.findall(r"[A-Z][\w&-]+", n)]
-    out = re.compile(_GOING_OUT + r"(?!us\b|we\b" + "".join(rf"|{w}\b" for w in own) + r")", re.IGNORECASE)
+    out = re.compile(GOING_OUT + r"(?!us\b|we\b" + "".join(rf"|{w}\b" for w in own) + r")", re.IGNORECASE)
     if not _COMING_IN.search(said) or out.search(policy.text[span[0]:span[1]]):
         return row
     named = [t for t in terms if t not in _SHARING_WORDS]
