@@ -582,6 +582,7 @@ def test_everyone_under_an_age_is_compared_with_the_minimum_age(question, senten
 
 @pytest.mark.parametrize("text, told, least", [
     ("my 16 yo son", 16, None), ("I'm 5 minutes late", None, None), ("a 12-year-old", 12, None),
+    ("can my 12 yr old son make a gitlab account?", 12, None), ("My 10 yrs old", 10, None),
     ("We do not knowingly collect personal data from children under the age of sixteen (16).", None, 16),
     ("You are only permitted to use the Services if you are 18 or older.", None, 18),
     ("We keep it for at least 13 months.", None, None), ("under 30 days", None, None),
@@ -590,6 +591,8 @@ def test_ages_told_and_minimum_ages_written(text, told, least):
     from qa.search.lengths import age_told, minimum_age
 
     assert age_told(text) == told and minimum_age(text) == least
+    if told is not None:  # a child's age told cues the children practice
+        assert "children" in cued_topics(text, ["children", "sharing"])
 
 
 def test_an_age_is_no_length_of_time_a_policy_must_write():

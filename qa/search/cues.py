@@ -42,7 +42,7 @@ _CUES = {
                 r"\b(?:i'?m|i’m|i am|(?:my )?(?:son|daughter|child|kid) is)\s+(?:1[0-7]|[1-9])\b"
                 r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?))|\baged? (?:1[0-7]|[1-9])\b|"
                 # "my 16 year old wants to use it", "a 12-year-old"
-                r"\b(?:1[0-7]|[1-9])[\s-]*(?:years?[\s-]*old|yo|y/o)\b",
+                r"\b(?:1[0-7]|[1-9])[\s-]*(?:(?:years?|yrs?)[\s-]*old|yo|y/o)\b",
     "erasure": r"\bdelet\w*|\beras\w*|\bpurg(?:e|es|ed|ing)\b|\bforgotten\b|\bforget (?:about )?(?:me|us)\b|"
                r"\bremove my\b|\bwipe\w*",
     # "how quickly do they answer a data request?": a request about one's data is made under the access rights

@@ -56,7 +56,7 @@ _NOT_AN_AGE = r"(?!\s*(?:%|percent|days?|weeks?|months?|minutes?|hours?|times?|[
 _AGE_TOLD = re.compile(
     rf"\b(?:i'?m|i’m|i\s+am|(?:she|he)(?:'s|’s|\s+is)|(?:son|daughter|child|kid|sister|brother|niece|nephew|teen|"
     rf"teenager|grandson|granddaughter)\s+is)\s+(?:only\s+|just\s+)?{_AGE}\b{_NOT_AN_AGE}|"
-    rf"\b{_AGE}[\s-]*(?:years?[\s-]*old|yo|y/o)\b|\baged\s+{_AGE}\b{_NOT_AN_AGE}", re.IGNORECASE)
+    rf"\b{_AGE}[\s-]*(?:(?:years?|yrs?)[\s-]*old|yo|y/o)\b|\baged\s+{_AGE}\b{_NOT_AN_AGE}", re.IGNORECASE)
 # the youngest a policy lets in: "under the age of 16", "18 years of age or older", "aged 18 or over", "at least 13"
 _MINIMUM_AGE = re.compile(
     rf"\b(?:under|below|younger\s+than)\s+(?:the\s+age\s+of\s+)?{_AGE}\b{_NOT_AN_AGE}|"
