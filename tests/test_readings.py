@@ -185,6 +185,12 @@ def test_what_a_question_names_cues_its_practice(question, topics):
     assert cued_topics(question, TOPICS) == topics
 
 
+@pytest.mark.parametrize("question", ["Is Core Office's privacy policy set in stone?",
+                                      "Will Concero's privacy notice stay the same from now on?"])
+def test_asking_whether_a_policy_stays_as_it_is_cues_policy_changes(question):
+    assert cued_topics(question, [*TOPICS, "policy-changes"]) == ["policy-changes"]
+
+
 def test_selling_part_of_the_business_is_a_business_transfer_written():
     asked = specific_things("What happens to my data if they are sold?")
     assert not unmentioned(asked, "Business transferees – if we sell or transfer part of our business or assets, data "

@@ -145,7 +145,10 @@ _CUES = {
                            r"\b(?:consent|permission|opt(?:ed)?[- ]?in)\b[^?]{0,40}?"
                            r"\b(?:contact|e-?mail|call|text|phon|market)\w*",
     "policy-changes": r"\bchang\w* (?:to )?(?:the|this|their|its|your) (?:privacy )?(?:policy|notice|statement)|"
-                      r"\bpolicy (?:is )?(?:changes?|updated?)\b",
+                      r"\bpolicy (?:is )?(?:changes?|updated?)\b|"
+                      # "Is Core Office's privacy policy set in stone?"
+                      r"\b(?:policy|notice|statement)\b[^?.]{0,30}?\b(?:set in stone|(?:stay|remain)\w* (?:exactly )?"
+                      r"the same|never (?:be )?chang\w*|fixed for ever|for good)\b",
     # "I called 23T's support line. Was the call recorded?": recording calls is collecting data (how long "a call
     # recording" is kept is no such question)
     "data-collected": r"\b(?:calls?|phone|voice|chats?)\b.{0,40}\brecord(?:s|ed)?\b|"
