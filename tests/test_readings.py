@@ -674,3 +674,16 @@ def test_a_recipient_asked_is_quoted_only_where_data_is_passed_to_it(topic, name
     hit = Hit(policy="p", name="P", section="", start=0, end=len(SOCIAL), text=SOCIAL, score=1.0)
     found = named_sentence(engine, "p", Decision(True, (0, 10), topic=topic), 0.5, [hit], lambda s: name in s)
     assert (None if found is None else SOCIAL[found[0]:found[1]]) == quoted
+
+
+def test_a_sentence_about_what_other_websites_do_is_never_the_one_naming_what_is_asked():
+    """"Does OkCupid respond to Do Not Track signals?": not "If a website that responds to a DNT signal…"."""
+    text = ("If a website that responds to a DNT signal receives a DNT signal, the browser can block it. "
+            "For this reason, many businesses, including OkCupid, do not currently respond to DNT signals.")
+    spans = np.array([[0, 1]])
+    evidence = SimpleNamespace(of=lambda _: SimpleNamespace(spans=spans, stating=lambda i, bar: (np.zeros(0, int), None)))
+    engine = SimpleNamespace(policies={"p": SimpleNamespace(text=text, headings=())}, evidence=evidence,
+                             practice=SimpleNamespace(topics=("cookies",)))
+    hit = Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=1.0)
+    found = named_sentence(engine, "p", Decision(True, (0, 10), topic="cookies"), 0.5, [hit], lambda s: "DNT" in s)
+    assert found is not None and text[found[0]:found[1]].startswith("For this reason")

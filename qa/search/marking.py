@@ -21,7 +21,7 @@ import numpy as np
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import written_name
 from qa.search.details import APART, CONTACT_DETAILS, PLACE
-from qa.search.evidence import Decision, in_contents, literal_sentences
+from qa.search.evidence import Decision, about_others, in_contents, literal_sentences
 from qa.search.passages import led_by
 from qa.search.quotes import lead_in_of
 from qa.search.terms import term_counts, terms_in
@@ -353,7 +353,7 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
         ("Does DuckDuckGo share my data with Facebook?": not "…if you browse Facebook, Facebook will know…")."""
         said = [span, lead_in_of(policy, span) or (0, 0)]
         return decision.topic != "sharing" or any(_PASSES_ON.search(text[a:b]) for a, b in said)
-    return naming_in(text, hits, named, lambda span: passes(span) and (
+    return naming_in(text, hits, named, lambda span: passes(span) and not about_others(text[span[0]:span[1]]) and (
         span in stating or (lead.start <= span[0] and span[1] <= lead.end)))
 
 
