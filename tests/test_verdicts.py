@@ -978,3 +978,15 @@ def test_a_passage_gives_the_detail_asked(name, passage, gives):
 
     pattern = next(p for n, _, p in DETAILS if n == name)
     assert bool(pattern.search(passage)) is gives
+
+
+@pytest.mark.parametrize("question, verdict", [
+    ("Which companies store data in Ireland?", "no"), ("Is my data kept in the United States?", "no"),
+    ("Is my data stored in the UK?", "yes"), ("Do they use cookies?", "yes"),  # no place asked
+])
+def test_a_place_asked_beside_data_kept_only_in_another_is_a_no(question, verdict):
+    from qa.search.verdict import only_elsewhere
+
+    quote = "As CloudSentric is a UK only based organisation the data is held in the UK only."
+    assert only_elsewhere(question, "yes", quote) == verdict
+    assert only_elsewhere(question, "no", quote) == "no"

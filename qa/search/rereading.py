@@ -42,6 +42,7 @@ from qa.search.verdict import (
     YES,
     asks_only_here,
     asks_unlimited,
+    only_elsewhere,
     only_here_verdict,
 )
 
@@ -155,6 +156,7 @@ def only_here(row: PolicyAnswer, question: str, topics: Sequence[str]) -> Policy
     """`row` with `verdict.only_here_verdict`'s verdict for "is my data kept only in the UK?"; "not stated" when its
     quote says neither where the data is kept nor that it goes beyond ("EEA residents have certain rights")."""
     verdict = only_here_verdict(question, topics, row.verdict, row.quotes[0].text) if row.quotes else row.verdict
+    verdict = only_elsewhere(question, verdict, row.quotes[0].text) if row.quotes else verdict
     if verdict != NOT_STATED:
         return replace(row, verdict=verdict)
     return unanswered(row)

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from qa.search.asked_names import PLACES, named_things, unwritten
 from qa.search.quotes import bold_line, lead_in_of, run_in_heading
 from qa.search.specific import writes
 
@@ -365,6 +366,15 @@ def asks_only_here(question: str, topics: Sequence[str]) -> bool:
     `only_here_verdict` reads."""
     return tuple(topics[:1]) == ("international-transfers",) and bool(_ONLY_HERE.search(question) or
                                                                         _STAYS.search(question))
+
+
+def only_elsewhere(question: str, verdict: str, quote: str) -> str:
+    """A YES to whether data is in a place the question names, beside a quote keeping it only in another, is a NO
+    ("Which companies store data in Ireland?" beside "…the data is held in the UK only"); else `verdict`."""
+    if verdict != YES or not _ONLY_HERE.search(quote):
+        return verdict
+    places = [name for name in named_things(question) if name.lower() in PLACES | {"uk"}]
+    return NO if places and len(unwritten(places, quote)) == len(places) else verdict
 
 
 def only_here_verdict(question: str, topics: Sequence[str], verdict: str, quote: str) -> str:
