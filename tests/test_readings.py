@@ -578,6 +578,9 @@ def test_an_age_the_user_tells_is_compared_with_the_minimum_age(question, verdic
 
 @pytest.mark.parametrize("question, sentence, verdict", [
     ("Does Steam let children under 13 use it?", "The minimum age to create a Steam User Account is 13.", NO),
+    # children asked of, no age told, beside a minimum age of 13 or more
+    ("Does Flutterwave collect information from children?",
+     "You are only permitted to use the Services if you are aged 18 or older.", NO),
     ("Can kids below the age of 16 sign up?", "You must be at least 18 to use the services.", NO),
     ("Can children under 16 use Steam?", "The minimum age to create a Steam User Account is 13.", "as read"),  # some
 ])

@@ -256,6 +256,7 @@ _ASKING_WORDS = {"have", "give", "provide", "enter", "share", "supply", "submit"
 
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
 # something is needed ("does my 14 year old need my consent?")
+_CHILDREN = re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder[- ]?age\b", re.IGNORECASE)
 _ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)
 _ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
 _WITHIN = re.compile(r"\b(?:within|no\s+later\s+than|in\s+no\s+more\s+than)\s+(?:\w+\s+){0,3}?"
@@ -324,6 +325,9 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
             return NO if told < least else YES
         if (under := age_under(question)) is not None and least is not None and under <= least:
             return NO  # "Does Steam let children under 13 use it?" beside "The minimum age … is 13."
+    if verdict == YES and _CHILDREN.search(question) and age_told(question) is None and age_under(question) is None \
+            and (minimum_age(sentence) or 0) >= 13 and question_kind(question) == YES_NO:
+        return NO  # "Does Flutterwave collect information from children?" beside "…only … if you are aged 18 or older"
     if _ASKS_GUARANTEE.search(question) and _GUARANTEE.search(sentence):
         return NO if _DISCLAIMS.search(sentence) else YES
     if _ASKS_FREE.search(question):
