@@ -256,6 +256,16 @@ _ASKING_WORDS = {"have", "give", "provide", "enter", "share", "supply", "submit"
 
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
 # something is needed ("does my 14 year old need my consent?")
+# a bracketed aside denying a narrower thing, "but…" ("(we don’t collect precise geolocation, but can infer …)")
+_ASIDE = re.compile(r"(?<=\w)\s*\(([^()]{0,200}?\bbut\b[^()]{0,200})\)")
+_ACTS = frozenset({"collect", "share", "sell", "store", "keep", "process", "track", "data", "information", "personal",
+                   "your", "this", "that", "with", "from", "don't", "don’t", "does"})
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z’']{4,}", text.lower())} - _ACTS
+
+
 _CHILDREN = re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder[- ]?age\b", re.IGNORECASE)
 _ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)
 _ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
@@ -288,6 +298,9 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return YES
     if verdict == NO and denies_reverse(question, sentence):
         return YES
+    if verdict == NO and (aside := _ASIDE.search(sentence)) and not negated_by_words(_ASIDE.sub(" ", sentence)) and \
+            not _words(aside.group(1).split(" but ")[0]) & _words(question):
+        return YES  # "Does Quora collect my location?" beside "…approximate location data (we don’t collect precise…"
     if verdict == NO and _NEEDLESS.search(sentence) and not _ASKS_NEEDED.search(question) and \
             not negated_by_words(_NEEDLESS.sub(" ", sentence)):
         return YES  # "Does Crunchyroll use cookies?" beside "You do not need to have cookies enabled to use…"
