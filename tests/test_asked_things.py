@@ -468,6 +468,10 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert kept_words("How long does Valve keep my purchase/transaction records?") == ("purchase", "transaction")
     assert kept_words("How long will they keep the data they've been processing for us?") == ()  # no thing named
     assert kept_words("how long does my personal data get stored on your servers?") == ()
+    # no determiner: a kind of data named before "data", "records", "logs"…
+    assert kept_words("How long does CT1 keep enquiry data?") == ("enquiry",)
+    assert kept_words("how long do they store chat logs?") == ("chat", "logs")
+    assert kept_words("How long do they keep it for?") == kept_words("How long do they keep data?") == ()
     text = "We keep the recordings for 30 days. We retain any support requests you make. We review applications."
     spans = [(0, 35), (36, 77), (78, len(text))]
     first, other, hiring = (Decision(True, span, 0.0, 0.9, "retention") for span in spans)
