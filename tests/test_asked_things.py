@@ -301,6 +301,11 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("Which companies say they have contracts or agreements in place with the third parties they share my data with?",
      "…these transfers to subsequent third parties are covered by appropriate transfer agreements.",
      "As a general rule, CloudSentric does not disclose personal data to unaffiliated third parties."),
+    ("does this have access to my speaker?", "The app may use your device's microphone and speakers.",
+     "We collect the pages you visit."),
+    ("does ever note keep tracking of my handwriting style?", "We process handwriting to make it searchable.",
+     "We collect the content you create."),
+    ("who can see my medication list?", "We do not collect health information.", "Your list is private."),
     ("If I apply for a job at Concero, will they contact my references?", "We may contact your referees.",
      "The terms 'we' and 'us' are each intended as reference to 23Technology."),
 ])

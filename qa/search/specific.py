@@ -74,7 +74,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
         # not a sector a company sells to ("the Healthcare sectors")
-        (r"\bhealth\b|\bmedical\b", r"\bhealth(?!care\s+(?:sectors?|industry|providers?|organi[sz]ations?)\b)\w*|"
+        (r"\bhealth\b|\bmedical\b|\bmedications?\b|\bprescriptions?\b",
+         r"\bhealth(?!care\s+(?:sectors?|industry|providers?|organi[sz]ations?)\b)\w*|"
          r"\bmedical\b|\bspecial\s+categor\w*"),
         # a location a person is at; "a franchised location", "the location of our offices" are none
         (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
@@ -101,7 +102,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
         (r"\bfraud\w*", r"\bfraud\w*"),
         # what a device hears or holds
-        (r"\bmicrophones?\b|\bmic\b", r"\bmicrophones?\b|\bmic\b|\baudio\b|\bvoice\b|\bsound\s+recordings?\b"),
+        (r"\bmicrophones?\b|\bmic\b|\b(?:my|the|phone'?s?|device'?s?)\s+speakers?\b",
+         r"\bmicrophones?\b|\bmic\b|\baudio\b|\bvoice\b|\bsound\s+recordings?\b|\bspeakers?\b"),
+        (r"\bhandwrit\w*", r"\bhandwrit\w*"),
         # "Does Windstream record my voice?": a sentence on the voice, audio or recorded calls
         (r"\b(?:my|our|your|their)\s+voices?\b|\bvoice\s+(?:recordings?|data|commands?|notes?|messages?|chat)\b|"
          r"\baudio\s+recordings?\b",
