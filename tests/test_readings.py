@@ -185,6 +185,7 @@ TOPICS = ["sale", "sharing", "access", "objection-marketing", "purposes", "inter
     ("Can I opt out of marketing?", ["objection-marketing", "purposes"]),
     ("Which companies use service providers to process my data?", ["sharing"]),
     ("Is Concero a data processor?", []),
+    ("If I buy something on the store, who gets my personal data?", ["sharing"]),  # no sale: the user buys
 ])
 def test_what_a_question_names_cues_its_practice(question, topics):
     assert cued_topics(question, TOPICS) == topics

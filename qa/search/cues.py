@@ -95,7 +95,9 @@ _CUES = {
                # "do they use service providers / subcontractors to process my data?" (not "a data processor")
                r"\b(?:service providers?|sub-?contractors?|sub-?processors?|(?<!data )processors|vendors|suppliers)\b|"
                # "Which outside company handles NYT card payments?"
-               r"\b(?:outside|external|third[- ]party)\s+(?:compan(?:y|ies)|firms?|providers?|organi[sz]ations?)\b",
+               r"\b(?:outside|external|third[- ]party)\s+(?:compan(?:y|ies)|firms?|providers?|organi[sz]ations?)\b|"
+               # "If I buy something on the store, who gets my personal data?"
+               r"\bwho (?:else )?(?:gets|receives) (?:my|our|the) (?:\w+ )?(?:data|details|information|info)\b",
     "international-transfers": r"\btransfer\w* (?:\w+ ){0,4}(?:outside|abroad|overseas|countr)|\babroad\b|"
                                r"\bonly (?:\w+ )?(?:in|within) (?:the )?(?:uk|eea|eu|europe|britain)\b|\boverseas\b|"
                                r"\bin the (?:uk|eea|eu) only\b|\bother countries\b|"
