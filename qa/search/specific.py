@@ -380,7 +380,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bimpact\s+assessments?\b|\bDPIAs?\b", r"\bimpact\s+assessments?\b|\bDPIAs?\b|\bprivacy\s+by\s+design\b"),
         # data put together with other data ("Does 23T combine data from third parties with its own?")
         (r"\b(?:combin|merg)\w*\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|info)\b",
-         r"\b(?:combin|merg)\w*\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|records)\b|\b(?:data|information)\b[^.;]{0,60}?"
+         r"\b(?:combin|merg)\w*\s+(?:[\w,-]+\s+){0,6}?(?:data|information|details|records)\b|\b(?:data|information)\b[^.;]{0,60}?"
          r"\b(?:combined|merged)\b"),
         # kinds of cookie by how long they last ("Does CT1 use persistent cookies?")
         (r"\b(?:persistent|session|permanent)\s+cookies?\b", r"\bpersistent\b|\bsession\b|\bpermanent\s+cookies?\b"),
