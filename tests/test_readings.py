@@ -696,3 +696,10 @@ def test_a_sentence_about_what_other_websites_do_is_never_the_one_naming_what_is
     hit = Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=1.0)
     found = named_sentence(engine, "p", Decision(True, (0, 10), topic="cookies"), 0.5, [hit], lambda s: "DNT" in s)
     assert found is not None and text[found[0]:found[1]].startswith("For this reason")
+
+
+def test_data_kept_after_the_account_closes_is_no_to_whether_it_is_deleted_then():
+    question = "Does the NYT delete my data when I close my account?"
+    assert asked_verdict(question, YES, "This means we might retain your personal information even after you close "
+                                        "your account with us.") == NO
+    assert asked_verdict(question, YES, "Your data is deleted when you close your account.") == YES

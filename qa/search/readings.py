@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from qa.search.details import FOREVER
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
 from qa.search.specific import GUARANTEE_ASKED, GUARANTEE_WRITTEN
-from qa.search.verdict import LEAD_IN, NO, YES, YES_NO, denies_reverse, negated_by_words, question_kind
+from qa.search.verdict import ASKS_NEEDED, LEAD_IN, NO, YES, YES_NO, denies_other, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without
 # asking us first", "without telling me") is answered "no" by a sentence that names the safeguard ("covered
@@ -120,8 +120,6 @@ _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup
 # answers a question on responsibility ("will they take responsibility if my systems are hacked?") and no other.
 _YOUR_OWN = re.compile(r"\b(?:cannot|can't|can\s+not|not)\s+(?:be\s+)?(?:held\s+)?(?:responsible|liable)\s+for\s+"
                        r"(?:your|the\s+user'?s?|customers'?)\s+own\b[^;.]*", re.IGNORECASE)
-# what the user need not do, which denies nothing the company does (unless the question asks what is needed)
-_NEEDLESS = re.compile(r"\byou\s+(?:do\s+not|don['’]t)\s+(?:need|have)\s+to\b[^,;.]*", re.IGNORECASE)
 _ASKS_RESPONSIBLE = re.compile(r"\bresponsib\w*|\bliab\w*|\bblame\w*|\bfault\b|\bcompensat\w*", re.IGNORECASE)
 # "is scaleway responsible for backing up the stuff I host?" beside "It is also up to the customer to make any
 # backups…": what is left to the user is no duty the company takes on
@@ -160,6 +158,9 @@ _ASKS_AFTER_REFUSING = re.compile(
 # whether data is still held after an end ("I cancelled my hide.me account a while ago, do they still have my data?"),
 # and a sentence saying it is deleted then
 _ASKS_STILL_HELD = re.compile(r"\bstill\s+(?:have|has|hold|holds|keep|keeps|store|stores|got)\b", re.IGNORECASE)
+_ASKS_DELETED = re.compile(r"\b(?:delet|eras|remov|destroy|wip)\w*\b[^?]{0,40}\b(?:when|once|after|if)\s+(?:i|we)\s+"
+                           r"(?:\w+\s+)?(?:clos|cancel|leav|end|stop|delet|terminat)\w*", re.IGNORECASE)
+_KEPT_AFTER = re.compile(r"\b(?:retain|keep|kept|hold|held|stor)\w*\b[^.;]*\b(?:even\s+)?after\b", re.IGNORECASE)
 _KEPT_STILL = re.compile(r"\b(?:unless|except|retain\w*|keep|kept|hold|held|archiv\w*)\b", re.IGNORECASE)
 _DELETED = re.compile(r"\b(?:is|are|will\s+be|gets?|get|be)\s+(?:\w+\s+)?(?:deleted|erased|destroyed|purged|removed)\b",
                       re.IGNORECASE)
@@ -256,19 +257,8 @@ _ASKING_WORDS = {"have", "give", "provide", "enter", "share", "supply", "submit"
 
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
 # something is needed ("does my 14 year old need my consent?")
-# a bracketed aside denying a narrower thing, "but…" ("(we don’t collect precise geolocation, but can infer …)")
-_ASIDE = re.compile(r"(?<=\w)\s*\(([^()]{0,200}?\bbut\b[^()]{0,200})\)")
-_ACTS = frozenset({"collect", "share", "sell", "store", "keep", "process", "track", "data", "information", "personal",
-                   "your", "this", "that", "with", "from", "don't", "don’t", "does"})
-
-
-def _words(text: str) -> set[str]:
-    return {w for w in re.findall(r"[a-z’']{4,}", text.lower())} - _ACTS
-
-
 _CHILDREN = re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder[- ]?age\b", re.IGNORECASE)
 _ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)
-_ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
 _WITHIN = re.compile(r"\b(?:within|no\s+later\s+than|in\s+no\s+more\s+than)\s+(?:\w+\s+){0,3}?"
                      r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 
@@ -280,7 +270,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
       time answers no such question: `DETAILS`);
     - what the user can do (`_USER_CAN`): a NO stands only when `sentence` denies the user it, else YES;
     - a NO whose only denial disowns what the user does (`_YOUR_OWN`) is a YES unless responsibility is asked;
-    - a NO whose only denial is of the reverse of the action asked (`denies_reverse`: "cannot decrypt") is a YES;
+    - a NO whose only denial is of something other than what is asked (`verdict.denies_other`) is a YES;
     - whether consent is needed (`_ASKS_CONSENT`): a NO that names consent says it is, a YES;
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
@@ -296,20 +286,17 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict == NO and _YOUR_OWN.search(sentence) and not _ASKS_RESPONSIBLE.search(question) and \
             not negated_by_words(_YOUR_OWN.sub(" ", sentence)):
         return YES
-    if verdict == NO and denies_reverse(question, sentence):
+    if verdict == NO and denies_other(question, sentence):
         return YES
-    if verdict == NO and (aside := _ASIDE.search(sentence)) and not negated_by_words(_ASIDE.sub(" ", sentence)) and \
-            not _words(aside.group(1).split(" but ")[0]) & _words(question):
-        return YES  # "Does Quora collect my location?" beside "…approximate location data (we don’t collect precise…"
-    if verdict == NO and _NEEDLESS.search(sentence) and not _ASKS_NEEDED.search(question) and \
-            not negated_by_words(_NEEDLESS.sub(" ", sentence)):
-        return YES  # "Does Crunchyroll use cookies?" beside "You do not need to have cookies enabled to use…"
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES
     if verdict == YES and _ASKS_STILL_HELD.search(question) and _DELETED.search(sentence) and \
             not _GOES_ON.search(sentence) and not _KEPT_STILL.search(sentence) and not negated_by_words(sentence):
         return NO  # "I cancelled my account a while ago, do they still have my data?" beside "…is deleted"
+    if verdict == YES and _ASKS_DELETED.search(question) and _KEPT_AFTER.search(sentence) and \
+            not _DELETED.search(sentence) and not negated_by_words(sentence):
+        return NO  # "Does the NYT delete my data when I close my account?" beside "…retain … even after you close…"
     if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and \
             (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):
         return NO
@@ -332,7 +319,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
             return NO if asked > limit else YES
     if verdict == YES and _ASKS_MUST_GIVE.search(question) and _optional_here(question, sentence):
         return NO  # "Do I have to give 23T my phone number…?" beside "…phone number (optional), email address…"
-    if _ASKS_ALLOWED.search(question) and not _ASKS_NEEDED.search(question) and question_kind(question) == YES_NO:
+    if _ASKS_ALLOWED.search(question) and not ASKS_NEEDED.search(question) and question_kind(question) == YES_NO:
         told, least = age_told(question), minimum_age(sentence)
         if told is not None and least is not None:  # "my sister is 17, can she use it?" beside "18 or older"
             return NO if told < least else YES

@@ -209,11 +209,31 @@ _REVERSES = (("encrypt", "decrypt"), ("enabl", "disabl"), ("activat", "deactivat
              ("lock", "unlock"), ("install", "uninstall"))
 _NO_ACTION = frozenset({"their", "there", "which", "where", "about", "other", "person", "inform", "detail"})
 _DENIED = r"(?:cannot|can't|can’t|can\s+not|not|never|unable\s+to|no\s+circumstances\s+(?:can|will|do|does)\s+\w+)"
+# what the user need not do, which denies nothing the company does (unless the question asks what is needed)
+_NEEDLESS = re.compile(r"\byou\s+(?:do\s+not|don['’]t)\s+(?:need|have)\s+to\b[^,;.]*", re.IGNORECASE)
+ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
+# a bracketed aside denying a narrower thing, "but…" ("(we don’t collect precise geolocation, but can infer …)")
+_ASIDE = re.compile(r"(?<=\w)\s*\(([^()]{0,200}?\bbut\b[^()]{0,200})\)")
+_ACTS = frozenset({"collect", "share", "sell", "store", "keep", "process", "track", "data", "information", "personal",
+                   "your", "this", "that", "with", "from", "don't", "don’t", "does"})
 
 
-def denies_reverse(question: str, sentence: str) -> bool:
-    """Whether `sentence` denies only the reverse of an action `question` asks of (`_REVERSES`), or denies doing
-    something without it ("…never sent to the Bitwarden cloud servers without first being encrypted")."""
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z’']{4,}", text.lower())} - _ACTS
+
+
+def denies_other(question: str, sentence: str) -> bool:
+    """Whether `sentence`'s only denial is of something other than what `question` asks: the reverse action
+    (`_REVERSES`: "cannot decrypt"), doing it without what is asked ("…never sent to the Bitwarden cloud servers
+    without first being encrypted"), a narrower thing in a bracketed aside ("Geolocation data, such as approximate
+    location data (we don’t collect precise geolocation, but…)"), or what the user need not do ("You do not need to
+    have cookies enabled to use our Content", unless the question asks what is needed)."""
+    if (aside := _ASIDE.search(sentence)) and not negated_by_words(_ASIDE.sub(" ", sentence)) and \
+            not _words(aside.group(1).split(" but ")[0]) & _words(question):
+        return True
+    if _NEEDLESS.search(sentence) and not ASKS_NEEDED.search(question) and \
+            not negated_by_words(_NEEDLESS.sub(" ", sentence)):
+        return True
     for stem in {w[:6] for w in re.findall(r"[a-z]{5,}", question.lower())} - _NO_ACTION:
         if re.search(rf"\b(?:never|not)\b[^.;]{{0,80}}?\bwithout\s+(?:first\s+)?(?:being\s+|having\s+been\s+)?"
                      rf"{stem}\w*", sentence, re.I):
