@@ -141,6 +141,7 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
 @pytest.mark.parametrize("line, states_nothing", [
     ("[Pre-2023 version](https://duckduckgo.com/2012-privacy-policy)", True),
     ("[3\\. How We Use Your Information](#how-we-use-your-information)", True),
+    ("14.  [International Data Transfers](https://www.twitch.tv/en/legal/privacy-notice/#transfers)", True),
     ("* [Google Analytics](https://policies.google.com/privacy)", False),  # an item of a list of recipients
     ("[privacy@academia.edu](mailto:privacy@academia.edu)", False),  # an address to write to
     ("Read our [Cookie Policy](https://example.com/cookies) to change your settings.", False),
@@ -304,6 +305,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("Can Overleaf combine my data with data from other Digital Science products?",
      "*   to combine the account, usage or other personal data we have collected in connection with Overleaf…",
      "We may collect account data and usage data."),
+    ("Does Miro use my data for profiling?", "We do not use your data for profiling or automated decisions.",
+     "For example, a User’s name and Miro profile may be displayed."),
     ("does this have access to my speaker?", "The app may use your device's microphone and speakers.",
      "We collect the pages you visit."),
     ("does ever note keep tracking of my handwriting style?", "We process handwriting to make it searchable.",

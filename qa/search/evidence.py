@@ -390,7 +390,7 @@ def _also(evidence: PolicyEvidence, topic: int, chosen: np.ndarray, strengths: n
 # states nothing, whatever words of a question its lines hold: a "Contents" line and the numbered lines under it;
 # nor does a line that is only a link, no list item ("[Pre-2023 version](https://duckduckgo.com/2012-privacy-policy)").
 _CONTENTS_HEAD = re.compile(r"\s*(?:table\s+of\s+)?contents\s*:?\s*", re.IGNORECASE)
-_LINK_LINE = re.compile(r"\s*\[[^\]\n]*\]\((?!mailto:|tel:)[^)\s]*\)\W*")  # (an address says who to ask)
+_LINK_LINE = re.compile(r"\s*(?:\d+\.?\s+)?\[[^\]\n]*\]\((?!mailto:|tel:)[^)\s]*\)\W*")  # (an address says who to ask)
 _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80}\s*")
 
 
