@@ -160,6 +160,9 @@ def test_the_questions_wording_reads_the_quote_a_fee_a_bound_or_a_denial_of_the_
                                                                          "What data do they not collect?"),  # open
     ("Can CloudSentric's customers tell it not to send them promotions?",
      "Can CloudSentric's customers tell it not to send them promotions?"),  # an infinitive's "not"
+    # what the company says it does not do, asked as what it says it does ("No — “We keep personal data only…”")
+    ("Does CT1 say it doesn't keep data longer than necessary?",
+     "Does CT1 say it does keep data longer than necessary?"),
 ])
 def test_only_the_main_verbs_negation_is_turned(question, read):
     from qa.search.verdict import affirmative

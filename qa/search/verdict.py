@@ -93,6 +93,9 @@ _WHICH_NOT = re.compile(
 # (not an infinitive's "not": "Can CloudSentric's customers tell it not to send them promotions?")
 _AUX_NOT = re.compile(rf"^(\s*(?:{_AUXILIARY})\s+(?!(?:i|we)\s)(?:[\w'’&.-]+\s+){{1,4}}?)(?:not|never)\s+"
                       r"(?!track\b|to\b)", re.IGNORECASE)
+# "Does CT1 say it doesn't keep data longer than necessary?": asked as "Does CT1 say it does keep…?"
+_SAYS_NOT = re.compile(r"^(\s*(?:do|does|did)\s+(?:[\w'’&.-]+\s+){1,4}?(?:say|state|claim|promise)\s+(?:that\s+)?"
+                       r"(?:it|they|he|she)\s+)(do|does|did)(?:n't|n’t|\s+not)\s+", re.IGNORECASE)
 _NOT_AUX = re.compile(r"^(\s*)(do|does|did|is|are|was|were|has|have|wo|would|can|could|should)(?:n't|n’t)\s+"
                       r"(?!(?:i|we)\s)", re.IGNORECASE)
 
@@ -102,6 +105,7 @@ def affirmative(question: str) -> str:
     if question_kind(question) != YES_NO:
         return question
     turned = _WHICH_NOT.sub(lambda m: m.group(1) + ("will " if m.group("will") else ""), question, count=1)
+    turned = _SAYS_NOT.sub(r"\1\2 ", turned, count=1)
     turned = _AUX_NOT.sub(r"\1", turned, count=1)
     def aux(m: re.Match) -> str:
         word = "will" if m.group(2).lower() == "wo" else m.group(2).lower()
