@@ -761,3 +761,10 @@ def test_how_long_until_a_request_is_answered_asks_no_retention_and_how_ill_know
     assert known.search("This Privacy Policy may change and we may notify you by updating its effective date.")
     assert known.search("Any updates will be posted on this page with a revised “last updated” date.")
     assert not known.search("This Privacy Policy may change from time to time.")
+
+
+@pytest.mark.parametrize("question", ["I want to complain to the ICO about Concero — what number do I ring?",
+                                      "Which number should I call about my data?"])
+def test_which_number_to_ring_asks_for_a_phone_number(question):
+    [phone] = demanded(question)
+    assert phone.search("Tel: 0303 123 1113") and not phone.search("Information Commissioner's Office")

@@ -135,6 +135,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 # "Which companies give a phone number for privacy questions?"
                 + GIVES_A + r"(?:a\s+|any\s+|their\s+)?(?:(?:contact|privacy)\s+)?(?:phone|telephone)\s+"
                 r"(?:number|line)\b|"
+                # "…what number do I ring?", "which number should I call?"
+                r"\b(?:what|which)\s+(?:phone\s+|telephone\s+)?number\s+(?:do|should|can|could|would|must)\s+(?:i|we)\s+"
+                r"(?:ring|call|phone|dial|use)\b|"
                 + ASKS_PHONE_NUMBER, re.IGNORECASE),
      # digits in groups ("0333 111 0004", "(555) 123-4567") or a whole national number ("01404384483"); not a
      # company number ("Company number: 16827653")
