@@ -595,6 +595,9 @@ def test_where_a_named_companys_data_is_stored_asks_for_a_place():
 
     [place] = demanded("Where is Concero's data stored?")
     assert place.search("We use several servers based in the UK, EEA and USA")
+    # a place's law is no place data goes
+    assert not place.search("In order to comply with European data privacy laws, we are required to set out…")
+    assert not place.search("Under UK law you have rights.") and place.search("…stored in the EU.")
 
 
 def test_reviewing_or_editing_ones_data_asks_for_access_and_logging_a_call_names_no_log():

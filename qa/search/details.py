@@ -21,7 +21,9 @@ ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+[\w
                         # "Does Core Office say where my data is stored?"
                         r"\bwhere\s+(?:my|our|your|the|their)\s+(?:\w+\s+){0,2}?(?:is|are|gets?)\s+(?:stored|kept|held|"
                         r"hosted|processed|located)\b", re.IGNORECASE)
-PLACE = re.compile(r"\b(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*|\bBritain\b|"
+# (a place's law is no place data goes: "In order to comply with European data privacy laws, we…")
+PLACE = re.compile(r"\b(?:(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*\b)"
+                   r"(?!\s+(?:(?:data\s+)?(?:privacy|protection)\s+)?(?:laws?|legislation|regulations?|rules)\b)|\bBritain\b|"
                    r"\bcountr(?:y|ies)\b|\babroad\b|\boverseas\b|\boutside\b|\bdata\s+cent(?:re|er)s?\b|\bservers?\b|"
                    r"\bregions?\b|\b(?:Ireland|Germany|France|Netherlands|Switzerland|Canada|India|Singapore|Japan|"
                    r"Australia|China)\b")
