@@ -72,6 +72,10 @@ def test_a_sentence_about_other_companies_decides_nothing():
     assert about_others("We know how important it is for you to understand how we use your data.")
     assert not about_others("We understand that you can ask us to delete your data at any time.")
     assert not about_others("We know your location when you use the app.")
+    # nor does the policy's own scope ("…states (i) what data we collect…; (iii) the safeguards…")
+    assert about_others("The Privacy Policy states (i) what data we collect through your access and uses of the Services")
+    assert about_others("This Privacy Notice explains how we collect, use and share your data.")
+    assert not about_others("Our policy is to encrypt your data at rest.")
 
 
 def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():

@@ -1,11 +1,10 @@
 """Which sentences of a policy state which privacy practice, and whether they say the company does not.
 
-The practice model (`qa.search.practice`) reads the sentence vectors the index already holds (or, for a model
-that reads text, its own encoder's vectors of the sentences), so knowing what a whole policy states costs one
-matrix product per policy, computed once per opened index and kept; a folder index's vectors are read from it
-when a question needs some (`PolicyEvidence.vectors`), not copied (a PostgreSQL store's scorer hands copies).
-`decide` turns that into the decision a verdict rests on: does the policy state the practice a question
-asks about, which sentence says so, and does it say the company does not.
+The practice model (`qa.search.practice`) reads the sentence vectors the index holds (or its own encoder's), so knowing
+what a whole policy states costs one matrix product per policy, computed once per opened index and kept; a folder
+index's vectors are read when a question needs some (`PolicyEvidence.vectors`; a PostgreSQL store's scorer hands
+copies). `decide` turns that into the decision a verdict rests on: does the policy state the practice a question asks
+about, which sentence says so, and does it say the company does not.
 """
 
 from __future__ import annotations
@@ -394,12 +393,13 @@ _LINK_LINE = re.compile(r"\s*(?:\d+\.?\s+)?\[[^\]\n]*\]\((?!mailto:|tel:)[^)\s]*
 _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80}\s*")
 
 
-# A sentence about what other companies or websites do ("On most other search engines, ads are influenced by profiles…",
-# "If a website that responds to a DNT signal receives one, …") states nothing of this company's practice, unless it
-# speaks of the company too ("we", "our", "us"); nor does a preamble ("We know that you care how information about…")
-_PREAMBLE = re.compile(r"^\W*we\s+(?:know|understand|appreciate|recogni[sz]e|reali[sz]e)\s+(?:that\s+)?"
-                       r"(?:you(?!\s+(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+important|"
-                       r"it\s+(?:is|can\s+be))\b", re.IGNORECASE)
+# A sentence about what other companies or websites do ("On most other search engines, ads are…", "If a website that
+# responds to a DNT signal receives one, …") states nothing of this company's practice unless it speaks of the company
+# too ("we", "our", "us"); nor does a preamble ("We know that you care…") or the policy's scope ("This Policy states…")
+_PREAMBLE = re.compile(r"^\W*we\s+(?:know|understand|appreciate|recogni[sz]e|reali[sz]e)\s+(?:that\s+)?(?:you(?!\s+"
+                       r"(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+important|it\s+(?:is|can\s+be))\b|"
+                       r"^\W*(?:the|this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+(?:\w+\s+)?(?:states|"
+                       r"describes|explains|sets\s+out|outlines)\s+(?:\(i\)|how\b|what\b)", re.IGNORECASE)
 _ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+"
                            r"(?:companies|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|"
                            r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b", re.IGNORECASE)
