@@ -191,6 +191,12 @@ def test_what_a_question_names_cues_its_practice(question, topics):
     assert cued_topics(question, TOPICS) == topics
 
 
+@pytest.mark.parametrize("question", ["How can I contact GitLab about privacy?",
+                                      "im not on email, can i phone core office about my data instead?"])
+def test_how_to_contact_a_company_about_privacy_cues_its_contact(question):
+    assert cued_topics(question, [*TOPICS, "contact-dpo"]) == ["contact-dpo"]
+
+
 @pytest.mark.parametrize("question", ["Is Core Office's privacy policy set in stone?",
                                       "Will Concero's privacy notice stay the same from now on?"])
 def test_asking_whether_a_policy_stays_as_it_is_cues_policy_changes(question):

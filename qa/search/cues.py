@@ -125,7 +125,7 @@ _CUES = {
                    r"\b(?:their|its|what|which|an?|the)\s+(?:contact\s+)?e-?mail address\b|"
                    r"\bpostal address\b|\bwho (?:do|should) i (?:contact|write|email)|"
                    # "im not on email, can i phone core office about my data instead?"
-                   r"\b(?:phone|call|ring|write\s+to|e-?mail|contact)\s+(?:\w+\s+){0,3}?about\s+(?:my|our)\s+(?:personal\s+)?"
+                   r"\b(?:phone|call|ring|write\s+to|e-?mail|contact)\s+(?:\w+\s+){0,3}?about\s+(?:(?:my|our)\s+)?(?:personal\s+)?"
                    r"(?:data|information|details|info|privacy)\b|"
                    # "What is Concero's phone number?", "Which companies give a phone number to contact them?"
                    + ASKS_PHONE_NUMBER + r"|"
