@@ -121,6 +121,7 @@ def test_disowning_what_the_user_does_denies_only_responsibility(question, verdi
     ("Does Bitwarden encrypt my data?", "Your data is never sent to our servers without first being encrypted.", YES),
     ("Does the site use cookies?", "Some pages will not function properly without cookies.", YES),
     ("Does Bitwarden share my data?", "Your data is never shared with third parties without your consent.", NO),
+    ("Do they share my data without consent?", "We never share your data without consent.", NO),  # asked so
     # a bracketed aside denying a narrower thing than asked
     ("Does Quora collect my location?", "Geolocation data, such as approximate location data (we don’t collect "
      "precise geolocation, but can infer general location from your IP address)", YES),

@@ -339,6 +339,11 @@ def writing_first(text: str, hits: Sequence[Hit], named: Test | None,
     return list(hits)
 
 
+# Words of a sentence passing data on, or naming those it goes to (`named_sentence`, for a recipient asked)
+_PASSES_ON = re.compile(r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|receiv|access|"
+                        r"transmit|mak\w*\s+available|processor|vendor|partner|third[- ]part)\w*", re.IGNORECASE)
+
+
 def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits: Sequence[Hit],
                     named: Callable[[str], bool]) -> tuple[int, int] | None:
     """The sentence of `hits` (the first leading) to quote instead of `decision`'s, which does not write what the
@@ -352,14 +357,11 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
     def passes(span: Span) -> bool:
         """A recipient asked is named by a sentence (or its list's lead-in) passing data on or naming recipients
         ("Does DuckDuckGo share my data with Facebook?": not "…if you browse Facebook, Facebook will know…")."""
-        said = [span, lead_in_of(policy, span) or (0, 0)]
-        return decision.topic != "sharing" or any(_PASSES_ON.search(text[a:b]) for a, b in said)
+        if decision.topic != "sharing":
+            return True
+        return any(_PASSES_ON.search(text[a:b]) for a, b in (span, lead_in_of(policy, span) or (0, 0)))
     return naming_in(text, hits, named, lambda span: passes(span) and not about_others(text[span[0]:span[1]]) and (
         span in stating or (lead.start <= span[0] and span[1] <= lead.end)))
-
-
-_PASSES_ON = re.compile(r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|receiv|access|"
-                        r"transmit|mak\w*\s+available|processor|vendor|partner|third[- ]part)\w*", re.IGNORECASE)
 
 
 # Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the

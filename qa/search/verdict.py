@@ -238,7 +238,8 @@ def denies_other(question: str, sentence: str) -> bool:
     if _NEEDLESS.search(sentence) and not ASKS_NEEDED.search(question) and \
             not negated_by_words(_NEEDLESS.sub(" ", sentence)):
         return True
-    for stem in {w[:6] for w in re.findall(r"[a-z]{5,}", question.lower())} - _NO_ACTION:
+    asked = () if re.search(r"\bwithout\b", question, re.I) else re.findall(r"[a-z]{5,}", question.lower())
+    for stem in {w[:6] for w in asked} - _NO_ACTION:  # (not "…share my data without consent?": what it asks)
         if re.search(rf"\b(?:never|not)\b[^.;]{{0,80}}?\bwithout\s+(?:first\s+)?(?:being\s+|having\s+been\s+)?"
                      rf"{stem}\w*", sentence, re.I):
             return True
