@@ -75,6 +75,8 @@ def test_a_sentence_about_other_companies_decides_nothing():
     # nor does the policy's own scope ("…states (i) what data we collect…; (iii) the safeguards…")
     assert about_others("The Privacy Policy states (i) what data we collect through your access and uses of the Services")
     assert about_others("This Privacy Notice explains how we collect, use and share your data.")
+    assert about_others("Bitwarden provides this Privacy Policy to describe the ways we collect, use, transfer, store…")
+    assert not about_others("We share data only as described in this policy.")
     assert not about_others("Our policy is to encrypt your data at rest.")
 
 

@@ -398,8 +398,8 @@ _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80
 # too ("we", "our", "us"); nor does a preamble ("We know that you care…") or the policy's scope ("This Policy states…")
 _PREAMBLE = re.compile(r"^\W*we\s+(?:know|understand|appreciate|recogni[sz]e|reali[sz]e)\s+(?:that\s+)?(?:you(?!\s+"
                        r"(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+important|it\s+(?:is|can\s+be))\b|"
-                       r"^\W*(?:the|this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+(?:\w+\s+)?(?:states|"
-                       r"describes|explains|sets\s+out|outlines)\s+(?:\(i\)|how\b|what\b)", re.IGNORECASE)
+                       r"\b(?:the|this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+(?:\w+\s+)?(?:to\s+)?(?:state|"
+                       r"describe|explain|sets?\s+out|outline)s?\s+(?:\(i\)|how\b|what\b|the\s+ways\b)", re.IGNORECASE)
 _ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+"
                            r"(?:companies|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|"
                            r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b", re.IGNORECASE)
