@@ -506,3 +506,13 @@ def test_a_right_to_object_or_to_delete_answers_whether_they_delete_on_request(s
     rows = {r.policy: r for r in engine.answer("Which companies say they will delete my data when I ask?").rows}
     assert rows["concero"].verdict == "yes" and "delete it" in rows["concero"].quotes[0].text, \
         [q.text for q in rows["concero"].quotes]
+
+
+def test_how_long_a_kind_of_data_is_kept_is_answered_only_by_a_sentence_naming_it(seed_index_dir, real_embedder):
+    """"Which … say how long they keep enquiry data…?" asks how long, of one kind of data: a general retention
+    sentence ("…retains personal data for as long as necessary…") answers no such question."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {row.policy: row for row in engine.answer(
+        "Which of these companies say how long they keep enquiry data from people who didn't become customers?").rows}
+    assert rows["ct1-technologies"].verdict == "yes" and "enquiry data" in rows["ct1-technologies"].quotes[0].text
+    assert rows["23technology"].verdict == "not_stated"

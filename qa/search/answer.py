@@ -207,8 +207,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         writing = functools.partial(naming, things=(*specific, *(d for d in asked.demands if d is PLACE or d is
                                     ORGANISATION)), spelled=SPELLED_OUT, border=border_words(interpreted, asked.topics))
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
-                        after_ending=asks_after_ending(plain), kinds=kind == OPEN and asks_kinds(plain),
-                        personal=not asks_non_personal(plain), named=writing(names))
+                        after_ending=asks_after_ending(plain), how_long="how long" in plain.lower(),
+                        kinds=kind == OPEN and asks_kinds(plain), personal=not asks_non_personal(plain),
+                        named=writing(names))
         if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"
             rest = tuple(n for n in names if n not in buyers)
             asked = replace(asked, denied=replace(asked, names=rest, named=writing(rest)))
@@ -318,6 +319,7 @@ class _Asked:
     specific: tuple[re.Pattern, ...] = ()
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
+    how_long: bool = False  # it asks how long (for what is kept: "Which … say how long they keep enquiry data…?")
     after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
     kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")
     personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
@@ -385,9 +387,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         # A user's question: a sentence at the practice's threshold states it; short of that, one at
         # ABSENT_RELAX of it is a related passage, and only a policy with neither is "not stated" for it.
         levels = ((1.0, STATES_IT),) if asked.only else ((1.0, STATES_IT), (ABSENT_RELAX, RELATED))
-        # Below the reranker's threshold a sentence repeating the question's words answers, and otherwise only
-        # a sentence stating the practice at its full threshold, as a related passage ("How secure is my
-        # data?" of a policy whose security section the reranker scores low).
+        # Below the reranker's threshold a sentence repeating the question's words answers, else only one stating
+        # the practice at its full threshold, as a related passage ("How secure is my data?", security scored low).
         below = not asked.only and confidence < threshold
         literal = literal_sentence(engine, policy_id, terms, asked.named) if below else None
         if below and literal is None:
@@ -412,7 +413,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                 decision = personal_decision(decision, text, again)
             if literal is None and asked.demands and "retention" in asked.topics:  # "how long … support requests?"
                 if asked.kept:
-                    decision = kept_thing_decision(decision, text, asked.kept, again, strict=kind == OPEN)
+                    strict = kind == OPEN or asked.how_long  # not "…kept forever?": as decided
+                    decision = kept_thing_decision(decision, text, asked.kept, again, strict=strict)
                 elif kind == OPEN:  # "how long … my details?", not "which companies give a time limit?"
                     decision = general_kept_decision(decision, text, terms, again)
                 if asked.after_ending:  # "…after I delete my account?": a sentence on what is kept past the end
