@@ -710,3 +710,14 @@ def test_data_kept_after_the_account_closes_is_no_to_whether_it_is_deleted_then(
     assert asked_verdict(question, YES, "This means we might retain your personal information even after you close "
                                         "your account with us.") == NO
     assert asked_verdict(question, YES, "Your data is deleted when you close your account.") == YES
+
+
+@pytest.mark.parametrize("question, sentence, verdict", [
+    ("Are the third party cookies on 23Technology's site covered by 23T's own privacy statement?",
+     "These cookies are subject to the respective privacy policies for these external services.", NO),
+    ("When I use the Twitter share button on Core Office's site, is that covered by Core Office's own privacy policy?",
+     "Your interactions with these features are governed by the privacy policy of the company providing them.", NO),
+    ("Is my account covered by this privacy policy?", "Your account is governed by the terms of this policy.", YES),
+])
+def test_something_handed_to_another_companys_policy_is_not_covered_by_the_companys_own(question, sentence, verdict):
+    assert asked_verdict(question, YES, sentence) == verdict

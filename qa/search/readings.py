@@ -255,6 +255,12 @@ _ASKING_WORDS = {"have", "give", "provide", "enter", "share", "supply", "submit"
                  "from", "order", "place", "sign", "signing", "account", "data", "information", "details", "personal"}
 
 
+# whether the company's own policy covers something, beside a sentence handing it to another's
+_ASKS_COVERED = re.compile(r"\b(?:covered|governed)\s+by\s+(?:[\w&.'’-]+\s+){0,3}?(?:privacy\s+)?(?:policy|statement|"
+                           r"notice)\b", re.IGNORECASE)
+_OTHERS_POLICY = re.compile(r"\b(?:subject\s+to|governed\s+by|covered\s+by)\s+(?:the\s+)?(?:respective\s+|own\s+)?"
+                            r"(?:privacy\s+)?(?:polic(?:y|ies)|statements?|notices?|terms)\s+(?:of|for)\s+(?!(?:this|our|us)\b)",
+                            re.IGNORECASE)
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
 # something is needed ("does my 14 year old need my consent?")
 _CHILDREN = re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder[- ]?age\b", re.IGNORECASE)
@@ -288,6 +294,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return YES
     if verdict == NO and denies_other(question, sentence):
         return YES
+    if verdict == YES and _ASKS_COVERED.search(question) and _OTHERS_POLICY.search(sentence):
+        return NO  # "…covered by Core Office's own privacy policy?" beside "…governed by the privacy policy of…"
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES
