@@ -396,6 +396,9 @@ def test_without_a_court_order_asks_for_a_safeguard():
 
     assert asks_without("Will CT1 disclose my data to the police without a court order?")
     assert asks_without("Do they hand data to the police without a warrant?")
+    # "with no …" asks the same
+    assert asks_without("One of CT1's hosting partners uses a sub-processor in India. Could my data just end up there "
+                        "with no protection at all?")
 
 
 def test_a_company_number_is_no_phone_number_and_a_named_company_asks_for_one():

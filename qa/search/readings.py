@@ -21,7 +21,7 @@ from qa.search.verdict import ASKS_NEEDED, LEAD_IN, NO, YES, YES_NO, denies_othe
 # by appropriate transfer agreements", "we will always seek your permission first") or denies doing it
 # without one ("never ... without explicit permission"); "yes" only by one that says it does it without.
 _WITHOUT = re.compile(
-    r"\bwithout\s+(?:(?:any|my|our|your|their|a|an|the|first)\s+)*(?:\w+\s+){0,2}?(?:agreements?|consent|permission|"
+    r"\b(?:without|with\s+no)\s+(?:(?:any|my|our|your|their|a|an|the|first)\s+)*(?:\w+\s+){0,2}?(?:agreements?|consent|permission|"
     r"asking|telling|notice|notif\w*|contracts?|safeguards?|protections?|legal\s+basis|basis|confidentiality|"
     r"approval|authori[sz]ation|warning|checks?|(?:court\s+)?orders?|warrants?|subpoenas?|"
     # "Can I get a copy of my personal data from Core Office without filling in any form?": what the user must do
