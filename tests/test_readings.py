@@ -724,3 +724,11 @@ def test_data_kept_after_the_account_closes_is_no_to_whether_it_is_deleted_then(
 ])
 def test_something_handed_to_another_companys_policy_is_not_covered_by_the_companys_own(question, sentence, verdict):
     assert asked_verdict(question, YES, sentence) == verdict
+
+
+def test_something_that_cannot_work_without_what_the_user_refuses_does_not_still_work():
+    question = "If I block every cookie in my browser, will the shopping basket on the 23T site still work?"
+    assert asked_verdict(question, YES, "- **Strictly necessary cookies.** These cookies are essential for you to "
+                                        "browse our website. Without these cookies, services like shopping baskets "
+                                        "cannot be provided") == NO
+    assert asked_verdict(question, YES, "The basket works whether or not you accept cookies.") == YES

@@ -255,7 +255,10 @@ _ASKING_WORDS = {"have", "give", "provide", "enter", "share", "supply", "submit"
                  "from", "order", "place", "sign", "signing", "account", "data", "information", "details", "personal"}
 
 
-# whether the company's own policy covers something, beside a sentence handing it to another's
+# "still works" beside "cannot … without it"; "covered by its own policy?" beside a sentence handing it to another's
+_ASKS_STILL_WORKS = re.compile(r"\b(?:still|continue\s+to)\s+(?:work|function|be\s+available)\b", re.IGNORECASE)
+_NEEDS_IT = re.compile(r"\bwithout\b[^.;]{0,80}?\b(?:cannot|can't|can’t|will\s+not|won't|may\s+not|might\s+not)\b|"
+                       r"\b(?:may|might|will)\s+not\s+(?:work|function)\b", re.IGNORECASE)
 _ASKS_COVERED = re.compile(r"\b(?:covered|governed)\s+by\s+(?:[\w&.'’-]+\s+){0,3}?(?:privacy\s+)?(?:policy|statement|"
                            r"notice)\b", re.IGNORECASE)
 _OTHERS_POLICY = re.compile(r"\b(?:subject\s+to|governed\s+by|covered\s+by)\s+(?:the\s+)?(?:respective\s+|own\s+)?"
@@ -294,6 +297,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return YES
     if verdict == NO and denies_other(question, sentence):
         return YES
+    if verdict == YES and _ASKS_STILL_WORKS.search(question) and _NEEDS_IT.search(sentence):
+        return NO  # "…will the shopping basket still work?" beside "Without these cookies, … cannot be provided"
     if verdict == YES and _ASKS_COVERED.search(question) and _OTHERS_POLICY.search(sentence):
         return NO  # "…covered by Core Office's own privacy policy?" beside "…governed by the privacy policy of…"
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
