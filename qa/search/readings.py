@@ -230,7 +230,6 @@ _ASKS_WAIT = re.compile(r"\b(?:have|need|got)\s+to\s+wait\b|\bwait\s+until\b|\bo
                         r"\bno\s+way\s+(?:out|to\s+(?:stop|opt))\b",
                         re.IGNORECASE)
 _ANY_TIME = re.compile(r"\bat\s+any\s+(?:time|point|later\s+time)\b|\bany\s+time\b", re.IGNORECASE)
-# a time limit the company gives itself ("certainly within 1 calendar month of receiving the request")
 # whether the user must give something ("Do I have to give 23T my phone number when I place an order?"), and a thing
 # a sentence marks as optional ("Your name, phone number (optional), email address…")
 _ASKS_MUST_GIVE = re.compile(r"\b(?:have|need)\s+to\s+(?:give|provide|enter|share|supply|submit|tell)\b|"
@@ -265,9 +264,10 @@ _OTHERS_POLICY = re.compile(r"\b(?:subject\s+to|governed\s+by|covered\s+by)\s+(?
                             r"(?:privacy\s+)?(?:polic(?:y|ies)|statements?|notices?|terms)\s+(?:of|for)\s+(?!(?:this|our|us)\b)",
                             re.IGNORECASE)
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
-# something is needed ("does my 14 year old need my consent?")
-_CHILDREN = re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder[- ]?age\b", re.IGNORECASE)
+# something is needed ("does my 14 year old need my consent?"); children asked of, with or without an age
 _ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)
+_CHILDREN = re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bunder[- ]?age\b", re.IGNORECASE)
+# a time limit the company gives itself ("certainly within 1 calendar month of receiving the request")
 _WITHIN = re.compile(r"\b(?:within|no\s+later\s+than|in\s+no\s+more\s+than)\s+(?:\w+\s+){0,3}?"
                      r"(?:days?|weeks?|months?|years?)\b", re.IGNORECASE)
 
