@@ -10,7 +10,8 @@ from qa.search.asked_names import asking_sentence, named_things, unwritten
 from qa.search.cues import cued_topics
 from qa.search.details import demanded
 from qa.search.readings import asked_verdict
-from qa.search.specific import COMPANY_SOLD, specific_things, unmentioned
+from qa.search.specific import specific_things, unmentioned
+from qa.search.things import COMPANY_SOLD
 from qa.search.verdict import NO, YES, YES_NO, asks_unlimited, question_kind
 
 TOPICS = ["data-collected", "sharing", "access", "cookies", "retention", "security", "erasure"]
