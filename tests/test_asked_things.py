@@ -317,6 +317,20 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("who can see my medication list?", "We do not collect health information.", "Your list is private."),
     ("If I apply for a job at Concero, will they contact my references?", "We may contact your referees.",
      "The terms 'we' and 'us' are each intended as reference to 23Technology."),
+    ("Does Proton Mail read my emails?",
+     "We do not have the technical means to access the content of your encrypted emails, files, or notes.",
+     "You will need access to the email account associated with your Quora account in order to verify."),
+    ("can vanco read the messages i send other users thru the service?",
+     "We may, at our discretion, monitor the communications that take place on our Services.",
+     "You can edit or delete any message you have sent if you still have access to the space."),
+    ("Does Discord read my messages?", "Your messages are never read by our staff.",
+     "When you access the Twitch Services or open one of our emails, we record information about your system."),
+    ("Does X look at my browsing history?", "Web Clipper does not track or create a record of your browsing activity.",
+     "When you visit the website again, the cookie allows that site to recognise your browser."),
+    ("Does Concero listen to my phone calls?", "All our phone calls are recorded for training and monitoring purposes.",
+     "Ads so creepy it can seem like your devices are listening in on you."),
+    ("Does Concero access my contacts?", "You can import your contacts from your address book.",
+     "We will never sell or pass on your contacts details to a third party."),
 ])
 def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written, unwritten_text):
     """Recipients, uses, kinds of data and features a policy names when it has them: social-media plug-ins, special
@@ -332,6 +346,8 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     "Can your staff access my personal data?",  # limited access to data: security, written in many ways
     # a deletion or sale of search history is answered by one of any personal data
     "can i delete my search history?", "Do they sell my search history?",
+    # an email address is no message read; others seeing a message is a question of sharing
+    "Do they check my email address is real?", "If I email duckduckgo support, who else might see my message?",
 ])
 def test_a_thing_in_the_scene_is_not_asked_about(question):
     assert not specific_things(question)

@@ -76,6 +76,10 @@ def test_without_a_practice_the_passage_writing_what_is_named_leads_with_that_se
     assert "portability" in RIGHTS[led[0].highlights[0][0]:led[0].highlights[0][1]]
     assert writing_first(RIGHTS, [first, second], None, hold) == [first, second]  # nothing named
     assert writing_first(RIGHTS, [first], named, hold) == [first]  # no passage writes it
+    # nor any sentence of the policy; the first of them that writes it leads when one does
+    assert writing_first(RIGHTS, [first], named, hold, [(0, split - 1)]) == [first]
+    whole = writing_first(RIGHTS, [first], named, hold, [(0, split - 1), (split, len(RIGHTS))])
+    assert [h.passage_id for h in whole] == ["b", "a"]
     marked = replace(second, highlights=held[:1])
     assert writing_first(RIGHTS, [marked, first], named, hold)[0] is marked  # its marked sentence writes it already
 

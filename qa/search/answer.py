@@ -8,28 +8,27 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    becomes "Who does Core Office IT share my data with?";
 2. it is routed by the companies it names (`qa.search.names`): exact names and aliases, near misses
    ("Cloudsentrik"), and organisations that have no policy here ("Facebook"), which get no answer;
-3. each policy in scope is searched on its own (the first-stage retriever, hybrid by default), so every
-   company gets its best evidence even when another company's policy dominates the overall ranking; over
-   more than MANY_POLICIES policies, one search over all of them picks the policies to decide in full
-   (`_leading`);
-4. the reranker (`qa.search.reranker`, a bi-encoder MiniLM fine-tuned here) rescores each policy's candidates
-   into a calibrated probability that the passage answers the question, and orders them by it, except that
-   a first-stage best passage holding every key term of the question stays first (`qa.search.reranker.keep_literal`);
-5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of
-   whose sentences states a practice the question asks about, that never writes a name the question uses or a
-   specific thing it asks about (two-factor authentication, a date of birth…: `qa.search.specific.unmentioned`),
-   or whose answering passage lacks the detail the question asks for (a length of time, an address, a fee, a
-   phone number, a date…: `qa.search.details.DETAILS`), is "not stated"; otherwise the sentence that states
-   it, nearest the question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and
-   its stance makes the verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one);
-   below the reranker's threshold only a sentence at the practice's full threshold (a related passage) or one
-   repeating the question's words answers; over several policies, only a sentence near enough to the question
-   (`RetrievalSettings.across_score`) or writing what it names. A question about no practice of the model is
-   decided by the reranker's calibrated threshold (below it, a sentence repeating most of the question's key
-   terms still answers: `marking.literal_sentence`), as is every question when no practice model is loaded; without a
-   reranker, by the dense similarity and its threshold;
-6. questions whose wording turns the stance ("may they do as they like?", "do they only…?", "without my
-   consent?", "can I…?") get their verdict checked against the sentences shown (`qa.search.verdict`).
+3. each policy in scope is searched on its own (the first-stage retriever, hybrid by default), so every company gets
+   its best evidence even when another company's policy dominates the overall ranking; over more than MANY_POLICIES
+   policies, one search over all of them picks the policies to decide in full (`_leading`);
+4. the reranker (`qa.search.reranker`, a bi-encoder MiniLM fine-tuned here) rescores each policy's candidates into a
+   calibrated probability that the passage answers the question, and orders them by it, except that a first-stage
+   best passage holding every key term of the question stays first (`qa.search.reranker.keep_literal`);
+5. the practice model (`qa.search.practice`, read through `qa.search.evidence`) decides: a policy none of whose
+   sentences states a practice the question asks about, that never writes a name the question uses or a specific
+   thing it asks about (two-factor authentication, a date of birth…: `qa.search.specific.unmentioned`), or whose
+   answering passage lacks the detail the question asks for (a length of time, an address, a fee, a phone number, a
+   date…: `qa.search.details.DETAILS`), is "not stated"; otherwise the sentence that states it, nearest the
+   question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and its stance makes the
+   verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one); below the reranker's
+   threshold only a sentence at the practice's full threshold (a related passage) or one repeating the question's
+   words answers; over several policies, only a sentence near enough to the question
+   (`RetrievalSettings.across_score`) or writing what it names. A question about no practice of the model is decided
+   by the reranker's calibrated threshold (below it, a sentence repeating most of the question's key terms still
+   answers: `marking.literal_sentence`), as is every question when no practice model is loaded; without a reranker,
+   by the dense similarity and its threshold;
+6. questions whose wording turns the stance ("may they do as they like?", "do they only…?", "without my consent?",
+   "can I…?") get their verdict checked against the sentences shown (`qa.search.verdict`).
 """
 
 from __future__ import annotations
@@ -471,7 +470,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
         lead = hit_holding(engine, policy_id, hits, literal, confidence, reranked)
         hits = led_by(lead, hits)
     hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
-    hits = writing_first(engine.policies[policy_id].text, hits, asked.named, hold)
+    hits = writing_first(engine.policies[policy_id].text, hits, asked.named, hold, engine.evidence.of(policy_id).spans
+                         if engine.evidence is not None else ())
     # the first passage that quotes leads, not a heading alone ("Privacy Policy"), which quotes nothing
     quoting = next(((h, quotes) for h in hits if (quotes := quotes_of(engine, policy_id, h))), None)
     if quoting is None:

@@ -322,21 +322,20 @@ def gives(passage: Hit, details: Sequence[re.Pattern]) -> bool:
     return all(detail.search(passage.text) for detail in details)
 
 
-def writing_first(text: str, hits: Sequence[Hit], named: Test | None,
-                  hold: Callable[[tuple[int, int]], Hit]) -> list[Hit]:
+def writing_first(text: str, hits: Sequence[Hit], named: Test | None, hold: Callable[[tuple[int, int]], Hit],
+                  spans: Sequence[tuple[int, int]] = ()) -> list[Hit]:
     """`hits` (a question about no practice, answered by the reranker's order) led by the passage holding the
     first sentence that writes what the question names, that sentence marked ("Which companies let me move my
-    data to another provider?": "- Right to data portability – …", not the first passage's "We may share…");
-    unchanged when the first passage's marked sentence writes it, or no passage's sentence does. `hold(sentence)`:
-    the passage holding a sentence, marked (`passages.hit_holding`)."""
+    data to another provider?": "- Right to data portability – …", not the first passage's "We may share…"); when
+    no passage's sentence does, the first of the policy's sentences `spans` that does ("Does Proton read my emails?":
+    "We do not have the technical means to access the content of your encrypted emails…"). Unchanged when the first
+    passage's marked sentence writes it, or none does. `hold(sentence)`: the passage holding it, marked."""
     if named is None or not hits or any(named(text[a:b]) for a, b in hits[0].highlights[:1]):
         return list(hits)
-    for hit in hits:
-        found = next((span for span in split_sentences(hit.text, hit.start) if named(text[span[0]:span[1]])), None)
-        if found is not None:
-            lead = hold(found)
-            return led_by(lead, hits)
-    return list(hits)
+    spans = [*(s for hit in hits for s in split_sentences(hit.text, hit.start)), *(
+        (int(a), int(b)) for a, b in spans if not in_contents(text, (int(a), int(b))))]
+    found = next((span for span in spans if named(text[span[0]:span[1]])), None)
+    return list(hits) if found is None else led_by(hold(found), hits)
 
 
 # Words of a sentence passing data on, or naming those it goes to (`named_sentence`, for a recipient asked)

@@ -112,7 +112,27 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\brecord\w*\b[^.;]{0,60}\bcalls?\b|\bcalls?\b[^.;]{0,60}\brecord\w*"),
         (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
          r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
-         r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b|\bcontacts\s+(?:on|from)\b"),
+         r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data))|"
+         r"\bcontacts\s+(?:on|from)\b"),
+        # the content of a person's messages read or scanned ("Does X read my emails?"; not "…my email address", nor
+        # others reading them: "…who else might see my message?", a question of sharing; staff reading them is
+        # access to data, the entry above)
+        (r"^(?!.*\b(?:who|staff|engineers?|employees?|technicians?)\b).*?\b(?:read\w*|scan\w*|look\w*\s+(?:at|through|in(?:to)?)|go(?:es)?\s+through|snoop\w*|spy\w*\s+on|see|view|"
+         r"access\w*|monitor\w*|check\w*)\s+(?:(?:my|our|your|their|the|private|personal|work|business)\s+){1,3}"
+         r"(?:e-?mails?|messages?|inbox(?:es)?|chats?|DMs?|texts?|correspondence|communications?)\b"
+         r"(?!\s+(?:address\w*|details|preferences|settings))",
+         r"\b(?:read|scan|monitor|access|review|view|inspect|intercept)\w*\s+(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:your|"
+         r"users?['’]?|customers?['’]?|their|any|private|personal|the|encrypted|individual)\s+){1,3}(?:e-?mails?|"
+         r"messages?|communications?|correspondence|inbox\w*|chats?)\b(?!\s+(?:address|account))|\bcontents?\s+of\s+"
+         r"(?:(?:your|the|any|their|users?['’]?)\s+)?(?:\w+\s+)?(?:e-?mails?|messages?|communications?|correspondence|"
+         r"chats?)\b|\b(?:e-?mails?|messages?|communications?|correspondence|chats?)\b[^.;,\n]{0,40}?\b(?:are|is|be|"
+         r"being|been|gets?)\s+(?:\w+\s+)?(?:read|scanned|monitored|reviewed|viewed|inspected|intercepted|accessed)\b"),
+        # what a person browses ("Does X look at my browsing history?"), not one visit to the company's own site
+        (r"\bbrows(?:ing|er)\s+(?:history|histories|habits|activit\w*|behaviou?r)\b|"
+         r"\b(?:web)?sites?\s+(?:that\s+)?I\s+(?:visit|go\s+to|browse)\b",
+         r"\bbrows\w*\s+(?:history|histories|habits|activit\w*|behaviou?r|data|information)\b|\bclickstream\b|"
+         r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:(?:that|which)\s+)?you\s+(?:are\s+|have\s+)?(?:visit|view|brows|access)\w*|"
+         r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:visited|viewed)\b|\bnavigat\w+\s+(?:history|data|paths?|patterns?)\b"),
         # an app's permissions on a device ("with your permission" is consent, no device permission)
         (r"\b(?:app|special|device|phone|android|ios)\s+permissions?\b|"
          r"\bpermissions?\s+(?:does|do|is|are|will|must)\b.{0,40}\b(?:app|need|require|use|request|give|grant)\w*",
@@ -156,10 +176,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"(?:laws?|legal|regulations?)\b"),
         # recording a call; CCTV; a job applicant's data; credit checks; buying data about people ("the cloud" is
         # none: a user's "my data in the cloud" is what a policy calls stored data)
-        (r"\brecord\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?"
-         r"record\w*|\bcall\s+recordings?\b",
+        (r"\b(?:record|listen\w*\s+(?:in\s+)?(?:to|on))\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|"
+         r"\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?record\w*|\bcall\s+recordings?\b",
          r"\brecord\w*\b[^.;]{0,60}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,60}\brecord\w*|"
-         r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*"),
+         r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*|\blisten\w*\s+(?:in\s+)?(?:to|on)\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b"),
         # old equipment disposed of ("When Core Office replaces our old office PCs, do they securely wipe or destroy
         # the hard drives?")
         (r"\b(?:wip\w*|destroy\w*|shred\w*|dispos\w*|recycl\w*)\b[^?]{0,40}?\b(?:hard\s*drives?|disks?|drives|devices?|"
