@@ -581,6 +581,8 @@ def test_where_my_data_is_stored_asks_for_a_place():
     assert ASKS_PLACE.search("Does Core Office say where my data is stored?")
     assert ASKS_PLACE.search("Where is my data stored?")
     assert not ASKS_PLACE.search("Does Core Office say how my data is stored?")
+    assert ASKS_PLACE.search("Where are Concero's servers?") and ASKS_PLACE.search("Where is my data?")
+    assert not ASKS_PLACE.search("Where is Concero based?")  # the company, not its servers
 
 
 def test_asking_what_rights_one_has_asks_about_access_and_correction():

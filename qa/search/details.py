@@ -20,7 +20,10 @@ ASKS_PLACE = re.compile(r"\bwhere\s+(?:is|are|do|does|will|would|can)\b(?:\s+[\w
                         r"(?:stor|kept|keep|held|hold|host|process|located)\w*|\b(?:which|what)\s+countr\w*|"
                         # "Does Core Office say where my data is stored?"
                         r"\bwhere\s+(?:my|our|your|the|their)\s+(?:\w+\s+){0,2}?(?:is|are|gets?)\s+(?:stored|kept|held|"
-                        r"hosted|processed|located)\b", re.IGNORECASE)
+                        r"hosted|processed|located)\b|"
+                        # "Where are Concero's servers?", "Where is my data?"
+                        r"\bwhere\s+(?:is|are)\s+(?:[\w'’&.-]+\s+){0,4}?(?:servers?|data\s*cent(?:re|er)s?|"
+                        r"(?:my|our|the)\s+(?:\w+\s+)?(?:data|information|files|backups?))\b", re.IGNORECASE)
 # (a place's law is no place data goes: "In order to comply with European data privacy laws, we…")
 PLACE = re.compile(r"\b(?:(?:UK|EEA|EU|USA?|U\.S\.)\b|\bUnited\s+(?:Kingdom|States)\b|\bEurop\w*\b)"
                    r"(?!\s+(?:(?:data\s+)?(?:privacy|protection)\s+)?(?:laws?|legislation|regulations?|rules)\b)|\bBritain\b|"
