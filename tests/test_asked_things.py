@@ -325,6 +325,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "You can edit or delete any message you have sent if you still have access to the space."),
     ("Does Discord read my messages?", "Your messages are never read by our staff.",
      "When you access the Twitch Services or open one of our emails, we record information about your system."),
+    ("Which companies read my emails?", "We may scan your emails for malware.",
+     "We use pixels to understand whether our email communication has been viewed."),
     ("Does X look at my browsing history?", "Web Clipper does not track or create a record of your browsing activity.",
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("Does Concero listen to my phone calls?", "All our phone calls are recorded for training and monitoring purposes.",

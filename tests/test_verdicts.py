@@ -288,6 +288,7 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Will any of these companies warn me before a major change to their privacy policy takes effect?",
      ["advance notice"]),
     ("Will they email me when they update the privacy notice?", ["told of a change"]),
+    ("Which companies tell me about changes to the policy by email?", ["change told by email"]),
     ("Will they tell me before they share it?", []), ("Will they email me my data?", []),
     ("If I carry on using their services after a change, does that count as accepting it?", ["continued use"]), ("Has Concero ever been hacked?", ["breach notification"]),
     ("Do any of these companies say what they'll do if they have a data breach?", ["breach notification"]),
@@ -974,6 +975,8 @@ def test_a_question_whether_data_stays_only_in_a_place_is_not_asked_whether_broa
     ("continued use", "Any updates will be posted on this page with a revised date.", False),
     ("told of a change", "We may notify you by email prior to the change becoming effective.", True),
     ("told of a change", "CloudSentric may update this policy and will post the revised policy at our website.", False),
+    ("change told by email", "If we make any material changes, we will notify you by email.", True),
+    ("change told by email", "We will notify you by posting a notice of such changes before they take effect.", False),
 ])
 def test_a_passage_gives_the_detail_asked(name, passage, gives):
     """A breach told of, an age, notice ahead of a change, continued use as assent, being told of a change."""

@@ -203,6 +203,12 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"\be-?mail\w*|\bmessag\w*|\bnotif\w*|\bnotice\s+(?:to\s+you|of\s+(?:any|such|the|these|material))|"
                 r"\bdirectly\b|\bcontact\s+you\b|\binform\s+you\b|\btell\s+you\b|\blet\s+you\s+know\b|\balert\s+you\b",
                 re.IGNORECASE)),
+    # "Which companies tell me about changes to the policy by email?": by email, not "…by posting a notice"
+    ("change told by email",
+     re.compile(r"\b(?:chang|updat|modif|revis|amend)\w*\b[^?]{0,60}?\b(?:by|via|through|over)\s+e-?mail\b|"
+                r"\b(?:by|via|through|over)\s+e-?mail\b[^?]{0,60}?\b(?:chang|updat|modif|revis|amend)\w*",
+                re.IGNORECASE),
+     re.compile(r"\be-?mail\w*", re.IGNORECASE)),
     # "How will I know if TP-Link changes its privacy policy?", "How will I find out if you change…?": how a change is
     # made known, by telling or by posting it ("Any updates will be posted on this page…"); not "…may change from
     # time to time" alone

@@ -114,10 +114,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
          r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data))|"
          r"\bcontacts\s+(?:on|from)\b"),
-        # the content of a person's messages read or scanned ("Does X read my emails?"; not "…my email address", nor
-        # others reading them: "…who else might see my message?", a question of sharing; staff reading them is
-        # access to data, the entry above)
-        (r"^(?!.*\b(?:who|staff|engineers?|employees?|technicians?)\b).*?\b(?:read\w*|scan\w*|look\w*\s+(?:at|through|in(?:to)?)|go(?:es)?\s+through|snoop\w*|spy\w*\s+on|see|view|"
+        # the content of a person's messages read or scanned ("Does X read my emails?"): not "…my email address", nor
+        # "…has been viewed" (the company's own email opened), nor others reading them ("…who else might see my
+        # message?", a question of sharing); staff reading them is access to data (the entry above)
+        (r"^(?!.*\b(?:who|staff|engineers?|employees?|technicians?)\b).*?\b(?:read\w*|scan\w*|look\w*\s+(?:at|through|"
+         r"in(?:to)?)|go(?:es)?\s+through|snoop\w*|spy\w*\s+on|see|view|"
          r"access\w*|monitor\w*|check\w*)\s+(?:(?:my|our|your|their|the|private|personal|work|business)\s+){1,3}"
          r"(?:e-?mails?|messages?|inbox(?:es)?|chats?|DMs?|texts?|correspondence|communications?)\b"
          r"(?!\s+(?:address\w*|details|preferences|settings))",
@@ -126,7 +127,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"messages?|communications?|correspondence|inbox\w*|chats?)\b(?!\s+(?:address|account))|\bcontents?\s+of\s+"
          r"(?:(?:your|the|any|their|users?['’]?)\s+)?(?:\w+\s+)?(?:e-?mails?|messages?|communications?|correspondence|"
          r"chats?)\b|\b(?:e-?mails?|messages?|communications?|correspondence|chats?)\b[^.;,\n]{0,40}?\b(?:are|is|be|"
-         r"being|been|gets?)\s+(?:\w+\s+)?(?:read|scanned|monitored|reviewed|viewed|inspected|intercepted|accessed)\b"),
+         r"being|been|gets?)\s+(?:\w+\s+)?(?:read|scanned|monitored|reviewed|inspected|intercepted)\b"),
         # what a person browses ("Does X look at my browsing history?"), not one visit to the company's own site
         (r"\bbrows(?:ing|er)\s+(?:history|histories|habits|activit\w*|behaviou?r)\b|"
          r"\b(?:web)?sites?\s+(?:that\s+)?I\s+(?:visit|go\s+to|browse)\b",
