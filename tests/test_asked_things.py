@@ -329,6 +329,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "We use pixels to understand whether our email communication has been viewed."),
     ("Does X look at my browsing history?", "Web Clipper does not track or create a record of your browsing activity.",
      "When you visit the website again, the cookie allows that site to recognise your browser."),
+    ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
+     "### 10. Usage data"),
     ("Does Concero listen to my phone calls?", "All our phone calls are recorded for training and monitoring purposes.",
      "Ads so creepy it can seem like your devices are listening in on you."),
     ("Does Concero access my contacts?", "You can import your contacts from your address book.",

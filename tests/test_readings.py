@@ -130,9 +130,25 @@ def test_disowning_what_the_user_does_denies_only_responsibility(question, verdi
     # what the user need not do, unless what is needed is asked
     ("Does Crunchyroll use cookies?", "You do not need to have cookies enabled to use our Content.", YES),
     ("Do I need cookies turned on to use Crunchyroll?", "You do not need to have cookies enabled to use it.", NO),
+    # keeping or restoring is the reverse of deleting, also where it is not required
+    ("If I delete my Twitch account, is my data deleted?", "Once you have asked us to close your account, we will delete "
+     "all information that we are not required or permitted to retain by law.", YES),
+    ("If I delete my Quora account, is my data deleted?",
+     "Then all your content will be removed from public visibility, and it may not be restored by us.", YES),
+    ("Do they delete my data?", "We do not delete your data.", NO),
+    # what the user will not be able to do, unless what the user can do is asked
+    ("Does Bitwarden erase my data if I ask?",
+     "If you ask us to delete it, you may no longer be able to access or use our services.", YES),
+    ("Can I still log in after they erase my data?", "You will no longer be able to access our services.", NO),
 ])
 def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     assert asked_verdict(question, NO, sentence) == verdict
+
+
+def test_a_limit_denies_nothing():
+    assert not negated_by_words("The period for erasure may be extended, but for no longer than two further months.")
+    assert not negated_by_words("We collect no more than we need.")
+    assert negated_by_words("We no longer collect it.")
 
 
 def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a_no():

@@ -1,9 +1,8 @@
 """How a question's own wording reads the sentence that decides it, when its stance alone would mislead.
 
-"Do they do it *without* my consent?", "Do they *only* use session cookies?", "*Can I* stop them?", "Is it
-*free*?", "Do they keep it *forever*?", "Do they *need my consent*?": each asks something a plain "does" or "does
-not" of the deciding sentence does not answer the way the question means it (`qa.search.verdict` reads the stance;
-`qa.search.answer` applies these readings to its rows).
+"Do they do it *without* my consent?", "Do they *only* use session cookies?", "*Can I* stop them?", "Is it *free*?",
+"Do they keep it *forever*?": each asks something a plain "does" or "does not" of the deciding sentence does not
+answer as the question means it (`qa.search.verdict` reads the stance; `qa.search.answer` applies these readings).
 """
 
 from __future__ import annotations
@@ -84,7 +83,8 @@ _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_
                        r"\b(?:let|lets)\s+(?:me|us)\b|\ballows?\s+(?:me|us)\s+to\b|\b(?:am\s+i|are\s+we)\s+allowed\b",
                        re.IGNORECASE)
 _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
-                          r"are\s+not\s+(?:able|entitled|permitted|allowed)|will\s+not\s+be\s+able|have\s+no\s+right|"
+                          r"are\s+not\s+(?:able|entitled|permitted|allowed)|(?:will|may|might)\s+(?:not|no\s+longer)\s+be\s+able|"
+                          r"have\s+no\s+right|"
                           # "You will not have access to this profile."
                           r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+)?access|have\s+no\s+access)\b|"
                           r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)

@@ -133,7 +133,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:web)?sites?\s+(?:that\s+)?I\s+(?:visit|go\s+to|browse)\b",
          r"\bbrows\w*\s+(?:history|histories|habits|activit\w*|behaviou?r|data|information)\b|\bclickstream\b|"
          r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:(?:that|which)\s+)?you\s+(?:are\s+|have\s+)?(?:visit|view|brows|access)\w*|"
-         r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:visited|viewed)\b|\bnavigat\w+\s+(?:history|data|paths?|patterns?)\b"),
+         r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:visited|viewed)\b|\bnavigat\w+\s+(?:history|data|paths?|patterns?)\b|"
+         r"\b(?:data|information)\s+(?:about|on|of)\s+(?:your\s+)?use\s+of\s+(?:our|the)\s+(?:web\s*)?sites?\b|"
+         r"\bhow\s+(?:you|(?:our\s+)?(?:customers|users|visitors))\s+use\s+(?:our|the)\s+(?:web\s*)?sites?\b"),
         # an app's permissions on a device ("with your permission" is consent, no device permission)
         (r"\b(?:app|special|device|phone|android|ios)\s+permissions?\b|"
          r"\bpermissions?\s+(?:does|do|is|are|will|must)\b.{0,40}\b(?:app|need|require|use|request|give|grant)\w*",

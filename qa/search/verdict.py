@@ -148,6 +148,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b
 _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
+    # a limit: "…may be extended, but for no longer than two further months", "no more than necessary"
+    r"\b(?:no|not)\s+(?:longer|later|more)\s+than\b|"
     # (also "…directly if: (i) you would no longer like to be contacted", "If your application does not match a
     # position…", "If you have been subject to an automated decision and do not agree with the outcome, …")
     r"\b(?:if|unless|should|where|when|while|whether):?\s+(?:\(\w{1,4}\)\s+)?"
@@ -210,12 +212,19 @@ def negated_by_words(sentence: str) -> bool:
 # Proton decrypt end-to-end encrypted content"), or of doing something without it ("never sent … without first
 # being encrypted"): the company does what is asked; the denial is no "no".
 _REVERSES = (("encrypt", "decrypt"), ("enabl", "disabl"), ("activat", "deactivat"), ("subscrib", "unsubscrib"),
-             ("lock", "unlock"), ("install", "uninstall"))
+             ("lock", "unlock"), ("install", "uninstall"), ("delet", "retain"), ("delet", "keep"), ("delet", "restor"),
+             ("eras", "retain"), ("eras", "keep"), ("remov", "restor"))
+# (a reverse not required: "we will delete all information that we are not required or permitted to retain by law")
+_UNREQUIRED = r"(?:(?:required|obliged|obligated|permitted|allowed|needed)\s+(?:or\s+\w+\s+)?(?:by\s+law\s+)?to\s+)?"
 _NO_ACTION = frozenset({"their", "there", "which", "where", "about", "other", "person", "inform", "detail"})
 _DENIED = r"(?:cannot|can't|can’t|can\s+not|not|never|unable\s+to|no\s+circumstances\s+(?:can|will|do|does)\s+\w+)"
 # what the user need not do, which denies nothing the company does (unless the question asks what is needed)
 _NEEDLESS = re.compile(r"\byou\s+(?:do\s+not|don['’]t)\s+(?:need|have)\s+to\b[^,;.]*", re.IGNORECASE)
 ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
+# what the user will no longer be able to do ("If you ask us to delete it, you may no longer be able to access or use
+# our services"), unless the question asks what the user can do
+_UNABLE = re.compile(r"\byou\s+(?:may|might|will|would|could)\s+(?:no\s+longer|not)\s+be\s+able\s+to\b[^,;.]*", re.I)
+_ASKS_ABLE = re.compile(r"\b(?:can|could|will|would|may)\s+(?:i|we)\b|\bable\b|\bstill\b", re.IGNORECASE)
 # a bracketed aside denying a narrower thing, "but…" ("(we don’t collect precise geolocation, but can infer …)")
 _ASIDE = re.compile(r"(?<=\w)\s*\(([^()]{0,200}?\bbut\b[^()]{0,200})\)")
 _ACTS = frozenset({"collect", "share", "sell", "store", "keep", "process", "track", "data", "information", "personal",
@@ -231,13 +240,13 @@ def denies_other(question: str, sentence: str) -> bool:
     (`_REVERSES`: "cannot decrypt"), doing it without what is asked ("…never sent to the Bitwarden cloud servers
     without first being encrypted"), a narrower thing in a bracketed aside ("Geolocation data, such as approximate
     location data (we don’t collect precise geolocation, but…)"), or what the user need not do ("You do not need to
-    have cookies enabled to use our Content", unless the question asks what is needed)."""
+    have cookies enabled to use our Content", unless the question asks what is needed) or will not be able to do."""
     if (aside := _ASIDE.search(sentence)) and not negated_by_words(_ASIDE.sub(" ", sentence)) and \
             not _words(aside.group(1).split(" but ")[0]) & _words(question):
         return True
-    if _NEEDLESS.search(sentence) and not ASKS_NEEDED.search(question) and \
-            not negated_by_words(_NEEDLESS.sub(" ", sentence)):
-        return True
+    for own, asks in ((_NEEDLESS, ASKS_NEEDED), (_UNABLE, _ASKS_ABLE)):
+        if own.search(sentence) and not asks.search(question) and not negated_by_words(own.sub(" ", sentence)):
+            return True
     asked = () if re.search(r"\bwithout\b", question, re.I) else re.findall(r"[a-z]{5,}", question.lower())
     for stem in {w[:6] for w in asked} - _NO_ACTION:  # (not "…share my data without consent?": what it asks)
         if re.search(rf"\b(?:never|not)\b[^.;]{{0,80}}?\bwithout\s+(?:first\s+)?(?:being\s+|having\s+been\s+)?"
@@ -245,7 +254,8 @@ def denies_other(question: str, sentence: str) -> bool:
             return True
     for action, reverse in _REVERSES:
         if re.search(rf"\b{action}", question, re.I) and not re.search(rf"\b{reverse}", question, re.I):
-            denial = re.compile(rf"\b{_DENIED}\s+(?:be\s+)?(?:able\s+to\s+|capable\s+of\s+)?{reverse}\w*", re.I)
+            denial = re.compile(rf"\b{_DENIED}\s+(?:be\s+)?(?:able\s+to\s+|capable\s+of\s+)?{_UNREQUIRED}{reverse}\w*",
+                                re.I)
             if denial.search(sentence) and not negated_by_words(denial.sub(" ", sentence)):
                 return True
     return False
