@@ -66,6 +66,8 @@ def test_a_sentence_about_other_companies_decides_nothing():
     assert about_others("If a website that responds to a DNT signal receives one, the browser can block it.")
     assert not about_others("Unlike most other search engines, we do not track you.")
     assert not about_others("All other personal data is retained for two years.")  # the company's own
+    assert about_others("Trackers lurk nearly everywhere online, trying to scoop up your location history, and more.")
+    assert not about_others("Third-party trackers on our site may collect your location.")
     assert not about_others("For this reason, many businesses, including OkCupid, do not respond to DNT signals.")
     # a preamble states no practice either; a sentence opening the same way about what the user can do does
     assert about_others("We know that wondering who has access to your data and how it will be used is always a worry.")

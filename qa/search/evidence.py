@@ -36,8 +36,7 @@ class PolicyEvidence:
 
     `spans` (n, 2) are policy offsets; `vectors` the index's sentence vectors (`VectorRows`: read by row, as
     `vectors[chosen]`); `topics` (n, T) the probability that each sentence states each practice; `negated` (n,)
-    that it says the company does not.
-    """
+    that it says the company does not."""
 
     spans: np.ndarray
     vectors: VectorRows
@@ -393,22 +392,23 @@ _LINK_LINE = re.compile(r"\s*(?:\d+\.?\s+)?\[[^\]\n]*\]\((?!mailto:|tel:)[^)\s]*
 _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80}\s*")
 
 
-# A sentence about what other companies or websites do ("On most other search engines, ads are…", "If a website that
-# responds to a DNT signal receives one, …") states nothing of this company's practice unless it speaks of the company
-# too ("we", "our", "us"); nor does a preamble ("We know that you care…") or the policy's scope ("This Policy states…")
+# A sentence about what other companies, websites or trackers do ("On most other search engines, ads are…", "Trackers
+# lurk nearly everywhere online…") states nothing of this company's practice unless it speaks of the company too ("we",
+# "our", "us"); nor does a preamble ("We know that you care…") or the policy's scope ("This Policy states…")
 _PREAMBLE = re.compile(r"^\W*we\s+(?:know|understand|appreciate|recogni[sz]e|reali[sz]e)\s+(?:that\s+)?(?:you(?!\s+"
                        r"(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+important|it\s+(?:is|can\s+be))\b|"
                        r"\b(?:the|this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+(?:\w+\s+)?(?:to\s+)?(?:state|"
                        r"describe|explain|sets?\s+out|outline)s?\s+(?:\(i\)|how\b|what\b|the\s+ways\b)", re.IGNORECASE)
-_ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+"
-                           r"(?:companies|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|"
-                           r"^\W*if\s+a\s+(?:website|site|service|company|business)\s+that\b", re.IGNORECASE)
+_ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+(?:companies"
+                           r"|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|^\W*if\s+a\s+"
+                           r"(?:website|site|service|company|business)\s+that\b|^\W*(?:(?:third[- ]party|online)\s+)?"
+                           r"(?:trackers|data\s+brokers|hackers|scammers|criminals)\b", re.IGNORECASE)
 
 
 def about_others(sentence: str) -> bool:
     """Whether `sentence` speaks only of what other companies do (`_ABOUT_OTHERS`, and no "we"), or is a preamble."""
-    return (_ABOUT_OTHERS.search(sentence) is not None and re.search(r"\b(?:we|our|us)\b", sentence, re.I) is None) \
-        or _PREAMBLE.search(sentence) is not None
+    return (_ABOUT_OTHERS.search(sentence) is not None and not re.search(r"\b(?:we|our|us)\b", sentence, re.I)) or \
+        _PREAMBLE.search(sentence) is not None
 
 
 def in_contents(text: str, span: tuple[int, int]) -> bool:
