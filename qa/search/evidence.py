@@ -203,9 +203,8 @@ class EvidenceReader:
         return [sentences(p) for p in policy_ids], [passages(p) for p in policy_ids]
 
     def _texts(self, policy_id: str, spans: np.ndarray, passage_spans: np.ndarray) -> list[str]:
-        """The bare texts of a policy's sentences, then its passages: what the practice encoder reads (its
-        vectors read from the cache when this text was encoded before by the same encoder,
-        `PracticeModel.encode_cached`)."""
+        """The bare texts of a policy's sentences, then its passages: what the practice encoder reads (its vectors
+        read from the cache when this text was encoded before by the same encoder, `PracticeModel.encode_cached`)."""
         if self.text_of is None:
             raise ValueError("a practice model that reads text needs the policies' texts (text_of)")
         text = self.text_of(policy_id)
@@ -395,8 +394,9 @@ _CONTENTS_LINE = re.compile(r"\s*(?:[•*·-]\s*)?\d+(?:\.\d+)*\.?\s+[^\n.]{1,80
 # A sentence about what other companies, websites or trackers do ("On most other search engines, ads are…", "Trackers
 # lurk nearly everywhere online…") states nothing of this company's practice unless it speaks of the company too ("we",
 # "our", "us"); nor does a preamble ("We know that you care…") or the policy's scope ("This Policy states…")
-_PREAMBLE = re.compile(r"^\W*we\s+(?:know|understand|appreciate|recogni[sz]e|reali[sz]e)\s+(?:that\s+)?(?:you(?!\s+"
-                       r"(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+important|it\s+(?:is|can\s+be))\b|"
+_PREAMBLE = re.compile(r"^\W*(?:here\s+at\s+\w+(?:\s+\w+){0,3}?,?\s+)?we\s+(?:know|understand|appreciate|recogni[sz]e|"
+                       r"reali[sz]e)\s+(?:that\s+)?(?:you(?!\s+(?:can|may|have))|wondering|your\s+privacy|privacy|how\s+"
+                       r"important|it\s+(?:is|can\s+be)|the\s+(?:responsibility|importance|trust|value))\b|"
                        r"\b(?:the|this|our)\s+(?:privacy\s+)?(?:policy|notice|statement)\s+(?:\w+\s+)?(?:to\s+)?(?:state|"
                        r"describe|explain|sets?\s+out|outline)s?\s+(?:\(i\)|how\b|what\b|the\s+ways\b)", re.IGNORECASE)
 _ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+(?:companies"
