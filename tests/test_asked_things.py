@@ -10,7 +10,7 @@ import pytest
 from qa.search.asked_names import SPELLED_OUT
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import demanded
-from qa.search.evidence import _REQUIRED, _SUFFICIENT, _VETOES, Decision, answers_across, in_contents
+from qa.search.evidence import Decision, answers_across, in_contents
 from qa.search.marking import (
     asks_non_personal,
     general_kept_decision,
@@ -20,6 +20,7 @@ from qa.search.marking import (
     naming,
     personal_decision,
 )
+from qa.search.practice_words import REQUIRED, SUFFICIENT, VETOES
 from qa.search.readings import (
     EXCEPTIONS,
     asked_verdict,
@@ -120,7 +121,7 @@ def test_paying_for_what_one_buys_or_a_product_named_pay_asks_for_no_fee(questio
     ("Please keep a copy of your receipt.", False),
 ])
 def test_the_right_of_access_in_its_own_words_states_access(sentence, states):
-    assert bool(_SUFFICIENT["access"].search(sentence)) is states
+    assert bool(SUFFICIENT["access"].search(sentence)) is states
 
 
 def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing():
@@ -135,7 +136,7 @@ def test_a_fee_for_requests_states_access_and_a_table_of_contents_states_nothing
     assert not in_contents(text, (right, right + len("Right to erasure")))  # a list of rights is no contents
     assert not in_contents(text, (text.index("We collect"), text.index("name.") + 5))
     fee = text.index("We may charge")
-    assert sentences_matching(text, np.array([[fee, len(text)]]), _SUFFICIENT["access"]).tolist() == [0]
+    assert sentences_matching(text, np.array([[fee, len(text)]]), SUFFICIENT["access"]).tolist() == [0]
 
 
 @pytest.mark.parametrize("line, states_nothing", [
@@ -358,7 +359,7 @@ def test_a_thing_in_the_scene_is_not_asked_about(question):
 
 
 def test_a_legal_basis_is_named_not_a_purpose_nor_agreeing_to_a_changed_policy():
-    required = _REQUIRED["legal-basis"]
+    required = REQUIRED["legal-basis"]
     for sentence in ("If you continue to use the Services after those changes are in effect, you agree to the revised "
                      "policy.", "We may use the data (d) as required by law; (e) to fulfil our contracts.",
                      "We use data to report on the performance of our business."):
@@ -370,7 +371,7 @@ def test_a_legal_basis_is_named_not_a_purpose_nor_agreeing_to_a_changed_policy()
 
 
 def test_reselling_data_is_a_sale_and_reselling_products_or_being_a_reseller_is_not():
-    required, veto = _REQUIRED["sale"], _VETOES["sale"]
+    required, veto = REQUIRED["sale"], VETOES["sale"]
     denial = "Scaleway does not resell any personal data of its customers or contacts."
     assert required.search(denial) and not veto.search(denial)
     assert required.search("…third parties who purchase the Personal Information we hold from reselling it…")
@@ -379,10 +380,16 @@ def test_reselling_data_is_a_sale_and_reselling_products_or_being_a_reseller_is_
 
 
 def test_the_user_selling_something_is_no_sale_of_their_data():
-    veto = _VETOES["sale"]
+    veto = VETOES["sale"]
     assert veto.search("If you sell something through Discord, you may be required to provide additional information.")
     assert veto.search("This helps when you sell your items on the Platform.")
     assert not veto.search("We will never sell your data, even if you ask us to.")
+    assert veto.search("For users based in the UK and selling on a Google marketplace, the data controller is Google.")
+    # nor is a question about a user who sells, or does not
+    topics = ["sale", "sharing"]
+    assert not cued_topics("I just use google pay to buy stuff (not selling). who is the data controller?", topics)
+    assert cued_topics("I sell on their marketplace, do they share my data?", topics) == ["sharing"]
+    assert cued_topics("Which companies are selling my data?", topics) == ["sale"]
 
 
 def test_specific_things_come_in_the_order_asked_and_the_last_is_looked_for_alone_when_none_writes_all():
@@ -455,7 +462,7 @@ def test_asked_why_a_sentence_must_give_a_reason():
 def test_asking_us_not_to_process_for_marketing_states_the_objection():
     text = "You have the right to ask us to not process your information for marketing purposes. We keep data."
     spans = np.array([[0, 85], [86, len(text)]], dtype=np.int64)
-    assert sentences_matching(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [0]
+    assert sentences_matching(text, spans, SUFFICIENT["objection-marketing"]).tolist() == [0]
 
 
 @pytest.mark.parametrize("question, sentence, verdict", [
@@ -542,9 +549,9 @@ def test_how_long_data_in_general_is_kept_is_not_read_from_a_kind_of_data_kept()
 
 
 def test_the_time_to_answer_a_request_and_a_right_to_deletion_keep_nothing():
-    veto = _VETOES["retention"]
+    veto = VETOES["retention"]
     assert veto.search("request the deletion or rectification of personal data which is inaccurate; and")
-    assert not _REQUIRED["retention"].search("obtain confirmation that personal data is held, as well as a description")
+    assert not REQUIRED["retention"].search("obtain confirmation that personal data is held, as well as a description")
     assert veto.search("We also hold the right to extend the response time for requests to longer than the allotted 28 "
                        "days.")
     assert not veto.search("We keep the recordings for 30 days in line with our Data Retention Policy.")
@@ -704,7 +711,7 @@ def test_a_reply_to_someone_who_writes_is_asked_of_the_contact_practice(question
 
 
 def test_a_sentence_on_children_names_them_or_an_age():
-    required = _REQUIRED["children"]
+    required = REQUIRED["children"]
     for sentence in ("We collect information when you use our website.", "Our services are for businesses."):
         assert not required.search(sentence), sentence
     for sentence in ("We do not knowingly collect personal data from children under 13.",
@@ -714,7 +721,7 @@ def test_a_sentence_on_children_names_them_or_an_age():
 
 
 def test_revoking_consent_to_a_newsletter_and_replying_stop_state_a_way_to_refuse_marketing():
-    sufficient = _SUFFICIENT["objection-marketing"]
+    sufficient = SUFFICIENT["objection-marketing"]
     for sentence in ("You can revoke your consent to receive our newsletter at any time.",
                      "You can reply STOP any time to 22023 to cancel."):
         assert sufficient.search(sentence), sentence

@@ -339,9 +339,9 @@ def test_trained_staff_and_restricted_access_are_read():
 def test_a_sentence_stating_a_practice_holds_the_words_that_name_it(topic, sentence, states_it):
     """Cookie use names a tracking technology; a change to the policy is to the policy itself, not to "our
     services" or the law; keeping data says how long or until when."""
-    from qa.search.evidence import _REQUIRED
+    from qa.search.practice_words import REQUIRED
 
-    assert bool(_REQUIRED[topic].search(sentence)) is states_it
+    assert bool(REQUIRED[topic].search(sentence)) is states_it
 
 
 def test_downloading_my_data_asks_for_a_copy_to_take_away_not_data_sent_abroad():
@@ -377,13 +377,13 @@ def test_consent_to_be_contacted_is_a_marketing_choice(question):
 
 
 def test_words_of_refusing_marketing_state_the_objection_whatever_the_model_reads():
-    from qa.search.evidence import _SUFFICIENT
+    from qa.search.practice_words import SUFFICIENT
     from qa.search.terms import sentences_matching
 
     text = ("We may send you news. Customers may indicate whether or not they wish to receive such information. "
             "You may object to any unsolicited information. We keep your data.")
     spans = np.array([[0, 21], [22, 102], [103, 147], [148, 166]], dtype=np.int64)
-    assert sentences_matching(text, spans, _SUFFICIENT["objection-marketing"]).tolist() == [1, 2]
+    assert sentences_matching(text, spans, SUFFICIENT["objection-marketing"]).tolist() == [1, 2]
 
 
 @pytest.mark.parametrize("question, topic", [

@@ -414,9 +414,9 @@ def test_across_policies_a_row_needs_a_sentence_scoring_the_bar_or_writing_what_
 ])
 def test_a_sale_is_named_by_selling_not_by_sellers(text, names_it):
     from qa.search.cues import cued_topics
-    from qa.search.evidence import _REQUIRED
+    from qa.search.practice_words import REQUIRED
 
-    assert bool(_REQUIRED["sale"].search(text)) is names_it
+    assert bool(REQUIRED["sale"].search(text)) is names_it
     assert ("sale" in cued_topics(text, ["sale"])) is names_it
 
 
@@ -564,9 +564,9 @@ def test_a_key_term_matches_the_other_forms_of_its_word(term, text, found):
     ("You can ask us to delete your personal data.", False),
 ])
 def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoed):
-    from qa.search.evidence import _VETOES
+    from qa.search.practice_words import VETOES
 
-    assert bool(_VETOES["erasure"].search(sentence)) is vetoed
+    assert bool(VETOES["erasure"].search(sentence)) is vetoed
 
 
 @pytest.mark.parametrize("sentence, denies", [
@@ -908,9 +908,9 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     ("Use the “Do Not Sell or Share My Personal Information” link to opt out of the sale of your data.", False),
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
-    from qa.search.evidence import _VETOES
+    from qa.search.practice_words import VETOES
 
-    assert bool(_VETOES["sale"].search(sentence)) is vetoed
+    assert bool(VETOES["sale"].search(sentence)) is vetoed
 
 
 @pytest.mark.parametrize("question, place", [

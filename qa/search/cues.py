@@ -19,7 +19,10 @@ _WHERE_I_AM = r"(?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|posit
 # Keys are the practice model's topic ids.
 _CUES = {
     # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
-    "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:\bsell(?!ers?\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|\bmonetiz\w*)",
+    # (not the user selling: "just use google pay to buy stuff (not selling)", "I sell on their marketplace")
+    "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:(?<!\bnot\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bam\s)(?<!\bi['’]m\s)\bsell"
+            r"(?!ers?\b)(?!\w*\s+(?:on|through|via|stuff|things|items|goods)\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|"
+            r"\bmonetiz\w*)",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act
     # "how long until I get it?" asks how soon a request is answered
     "retention": r"\bhow long\b(?!(?:\s+\w+){0,5}?\s+(?:reply|respond|answer|process|deal|handle|take|act)\w*)"

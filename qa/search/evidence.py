@@ -17,6 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
+from qa.search.practice_words import REQUIRED, SUFFICIENT, VETOES
 from qa.search.terms import sentences_matching, term_counts
 
 
@@ -242,115 +243,14 @@ class Decision:
     score: float = 0.0  # how well the sentence answers the question (see `decide`), to order policies by
 
 
-# A sentence about selling the *business* (a merger, an acquisition, selling assets) is no sale of personal
-# data, though it says "sell": the practice model, taught "sell" by keyword labels, reads it as one.
-_BUSINESS_SALE = re.compile(
-    r"\b(?:sell|sold|sale|transfer)\w*(?:\s*,\s*(?:or\s+|and\s+)?\w+)*(?:\s+(?:or|and)\s+\w+)?\s+(?:of\s+)?"
-    r"(?:all\s+or\s+)?(?:(?:a\s+)?(?:parts?|line)\s+of\s+|substantially\s+all\s+(?:of\s+)?)?"
-    r"(?:(?:our|the|its|their|other|another|any)\s+)?"
-    r"(?:(?!(?:to|with|for|by|your|my|their|third|partner|advertis\w*)\b)\w+\s+)?"
-    r"(?:business(?:es)?|compan(?:y|ies)|assets|shares|divisions?)\b|"
-    r"\bmergers?\b|\bmerge[sd]?\s+with\b|\b(?:purchas|buy)ers?\s+of\s+(?:our|the|its)\s+business|\bacquisitions?\b|"
-    r"\bacquired\b|\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|"
-    # selling what the company makes ("we sell premium Services", "product lines", "advertising space"), or a
-    # device ("if you sell or return a computer…, first log out")
-    r"\b(?:re)?sell(?:s|ing)?\s+(?:or\s+\w+\s+)?(?:\w+\s+){0,2}?(?:products?|product\s+lines?|services|goods|tickets|"
-    r"subscriptions?|advertising|ad\s+space|ads|merchandise|devices?|computers?|phones?|vehicles?|cars?)\b|"
-    r"\bassets?\b[^.;]{0,60}\b(?:be\s+)?(?:sold|transferred)\b",
-    re.IGNORECASE)
-# A company deleting what it finds it holds about a child ("If we learn we collected information from a child
-# under 13, we will delete it") is no right of the user's to have data erased; a parent's request is.
-_CHILD_DELETION = re.compile(
-    r"^(?=.*\b(?:child\w*|minors?|under (?:the age of )?1[0-9]|(?:age|aged) (?:of )?1[0-9])\b)"
-    r"(?!.*\b(?:request\w*|ask\w*|contact\w*|you (?:may|can)|right)\b)", re.IGNORECASE | re.DOTALL)
-# A definition of "sell" ("“sell” means exchanging…", "By sell, we mean…", "CCPA defines the term “sell”") sells none.
-_SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+defined|refers|when)\b|"
-                    r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
-                    r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
-# No sale either way: a link's name alone ("“Do not sell my personal information”"), the user selling ("If you sell…")
-_SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|data|info)\W*$|"
-              r"\b(?:if|when|where|once|whenever)\s+you\s+(?:\w+\s+)?(?:re)?sell\b")
-_VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}", re.IGNORECASE),
-           # where data comes from is no use of it ("CloudSentric obtains personal data in a number of ways including
-           # from orders…" answered "Can CloudSentric use my data for marketing without asking me?")
-           "purposes": re.compile(r"\b(?:obtain|collect|receiv|gather|acquir|get)\w*\s+(?:\w+\s+){0,4}?in\s+(?:a\s+"
-                                  r"(?:number|variety)\s+of|several|various|many|different)\s+ways\b|"
-                                  r"\bfrom\s+(?:the\s+following|various|a\s+(?:number|variety)\s+of)\s+sources\b",
-                                  re.IGNORECASE),
-           "erasure": _CHILD_DELETION,
-           # the time to answer a request keeps nothing ("…extend the response time for requests to longer than the
-           # allotted 28 days" answered "How long does Concero keep my support requests?")
-           "retention": re.compile(r"\bresponse\s+times?\b|\b(?:respond|reply|answer)\w*\s+(?:to\s+)?(?:\w+\s+){0,3}?"
-                                   r"requests?\b[^.;]{0,60}\bwithin\b|"
-                                   # a right to have data deleted is erasure ("request the deletion or rectification…")
-                                   r"\b(?:request|ask|right\s+to)\w*\s+(?:for\s+)?(?:the\s+|us\s+to\s+)?(?:deletion|delete|"
-                                   r"erasure|erase)\b", re.IGNORECASE)}
-# A practice named by an act that a sentence stating it must name ("we do not share this type of data…": no sale).
-_REQUIRED = {"sale": re.compile(r"\b(?:(?:re)?sell(?!ers?\b)\w*|(?:re)?sold|sale|rent\w*|trade|trading|monetis\w*|"
-                                r"monetiz\w*)\b",
-                                re.IGNORECASE),
-             "cookies": re.compile(r"\bcookie|\btrack\w*|\bbeacons?\b|\bpixels?\b|\btags?\b|\bsdks?\b|"
-                                   r"\banalytics\b|\blocal\s+storage\b|\bflash\b|\bfingerprint\w*|"
-                                   r"\bsimilar\s+technolog\w*|\bweb\s+storage\b", re.IGNORECASE),
-             # keeping data: how long, where, or until when ("CloudSentric needs certain personal data to enable it to
-             # provide its products" keeps nothing)
-             # (not "hold" or "held": "confirmation that personal data is held", "we hold the right to charge")
-             "retention": re.compile(r"\bretain\w*|\bretention\b|\bkeep\w*|\bkept\b|\bstor(?:e|es|ed|ing|age)\b|"
-                                     r"\bmaintain\w*|\barchiv\w*|\bdelet\w*|\beras\w*|\bdestr\w*|"
-                                     r"\bdispos\w*|\bpurg\w*|\bremov\w*|\banonymi[sz]\w*|\bperiods?\b|\blong\s+as\b|"
-                                     r"\bdays?\b|\bmonths?\b|\byears?\b|\bpersist\w*|\bdurations?\b|\blonger\b|"
-                                     r"\brecords?\b|\blogs?\b|\bpermanent\w*|\bindefinite\w*", re.IGNORECASE),
-             # a ground the law allows, named: "you agree to the revised policy" (a change to the policy), "to enable
-             # us to deliver the services", "(e) to fulfil our contracts" (purposes) name none
-             "legal-basis": re.compile(r"\b(?:legal|lawful)\s+(?:basis|bases|grounds?)\b|"
-                                       r"\blegitimate\s+(?:business\s+)?interests?\b|\bconsent\w*|\blegal\s+obligations?\b|\bvital\s+interests?\b|"
-                                       r"\bpublic\s+(?:task|interest)\b|\bvalid\s+reasons?\b|\bGDPR\b|\bArticle\s+[69]\b|"
-                                       r"\b(?:performance|necessary\s+for)\s+(?:of\s+)?(?:a|the|our|your)\s+contract\b",
-                                       re.IGNORECASE),
-             # children, by a word for them or an age ("We collect information when you use our website" is none)
-             "children": re.compile(r"\bchild\w*|\bkids?\b|\bminors?\b|\bteen\w*|\byoung\w*\s+(?:people|persons|users|"
-                                    r"individuals)\b|\bparent\w*|\bguardian\w*|\bjuveniles?\b|\bCOPPA\b|\bage\b|\baged\b|"
-                                    r"\bunder\s+\d{1,2}\b|\b(?:1[0-8]|thirteen|sixteen|eighteen)\s+(?:years?|or\s+older)\b",
-                                    re.IGNORECASE),
-             # a change to the policy itself, not to "our services", prices or the law
-             "policy-changes": re.compile(r"\bpolic(?:y|ies)\b|\bnotice\b|\bstatement\b|\bprivacy\b|"
-                                          r"\bthis\s+(?:page|document)\b|\bterms\s+of\s+(?:use|service)\b",
-                                          re.IGNORECASE)}
-
-
-# Words that state a practice whatever the practice model reads: "may indicate … whether or not they wish to receive
-# such information", "to object to any unsolicited information … regarding promotions" (CloudSentric) state a way to
-# refuse marketing. A sentence writing them states the practice at least FLOOR of its threshold.
-_SUFFICIENT = {"objection-marketing": re.compile(
-    r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bobject\w*\s+to\b|\bwish\s+to\s+(?:no\s+longer\s+)?receive\b|"
-    r"\bstop\s+receiving\b|\bno\s+longer\s+(?:wish|want)\s+to\s+receive\b|\bremove\w*\s+(?:\w+\s+){0,3}?from\s+"
-    r"(?:\w+\s+){0,2}?(?:mailing|marketing|distribution|e-?mail)\s+lists?\b|"
-    # "the right to ask us to not process your information for marketing purposes"
-    r"\b(?:ask|request)\w*\s+us\s+(?:to\s+)?not\s+(?:to\s+)?(?:process|use|contact)\w*\b[^.;]{0,60}?\bmarketing\b|"
-    # "You can revoke your consent to receive our newsletter at any time", "reply STOP to cancel"
-    r"\b(?:revok\w*|withdraw\w*)\s+(?:\w+\s+){0,2}?consent\b[^.;]{0,60}?\b(?:receiv\w*|newsletters?|marketing|"
-    r"e-?mails?|communications?|messages?|texts?|alerts?)\b|\b(?:reply|text|send)\s+(?:with\s+)?\W?STOP\b",
-    re.IGNORECASE),
-    # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests"); the right
-    # of access in its own words ("Right of access – to obtain a copy of your personal data", "obtain … confirmation
-    # that personal data is held")
-    "access": re.compile(r"\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b|\bDSARs?\b|"
-                         r"\b(?:request|obtain|receiv|get|ask\w*\s+for)\w*\s+(?:\w+\s+){0,3}?cop(?:y|ies)\s+of\s+(?:\w+\s+){0,3}?"
-                         r"(?:data|information|PII)\b|\bconfirmation\b[^.;]{0,40}?\b(?:that|whether)\b[^.;]{0,60}?"
-                         r"\b(?:data|information|PII)\b|"
-                         r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"
-                         r"\b(?:requests?|cop(?:y|ies))\b[^.;]{0,80}?\b(?:fees?|charg(?:e|es|ed|ing))\b",
-                         re.IGNORECASE)}
-
-
 def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[str], bool] | None) -> bool:
     """Whether `decision`'s sentence answers a question asked of several policies: it scores `bar`
     (`RetrievalSettings.across_score`), writes what the question names (`writes`), or states the practice in the
-    practice's own words (`_SUFFICIENT`: "…whether or not they wish to receive such information")."""
+    practice's own words (`SUFFICIENT`: "…whether or not they wish to receive such information")."""
     if decision.sentence is None:
         return False
     sentence = text[decision.sentence[0]:decision.sentence[1]]
-    own = _SUFFICIENT.get(decision.topic)
+    own = SUFFICIENT.get(decision.topic)
     return decision.score >= bar or (writes is not None and writes(sentence)) or \
         (own is not None and own.search(sentence) is not None)
 
@@ -443,11 +343,11 @@ _MARKETING = re.compile(r"\bmarketing\b|\be-?mails?\b|\bnewsletters?\b|\bpromoti
 
 def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
     """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
-    cookie, tracker or analytics (`_REQUIRED["cookies"]`); for one on refusing cookies, naming no marketing ("Which
+    cookie, tracker or analytics (`REQUIRED["cookies"]`); for one on refusing cookies, naming no marketing ("Which
     companies let me opt out of cookies?"), a test that it names one; else None."""
     if "objection-marketing" not in topics:
         return None
-    tracking = _REQUIRED["cookies"]
+    tracking = REQUIRED["cookies"]
     if "cookies" in topics and tracking.search(question) and not _MARKETING.search(question):
         return lambda sentence: bool(tracking.search(sentence))  # "opt out of cookies": not of marketing
     if "cookies" in topics or not _MARKETING.search(question) or tracking.search(question):
@@ -473,16 +373,16 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
                 np.zeros(len(evidence.spans), dtype=np.int64)
         if literal:  # a sentence holding the question's own words says it too, whatever its practice
             chosen, strengths = _also(evidence, topic, chosen, strengths, literal_sentences(counts, terms))
-        if topic_ids[topic] in _SUFFICIENT:  # a sentence in the practice's own words states it
+        if topic_ids[topic] in SUFFICIENT:  # a sentence in the practice's own words states it
             chosen, strengths = _also(evidence, topic, chosen, strengths,
-                                      sentences_matching(text, evidence.spans, _SUFFICIENT[topic_ids[topic]]))
+                                      sentences_matching(text, evidence.spans, SUFFICIENT[topic_ids[topic]]))
         if not len(chosen):
             continue
         spans = evidence.spans[chosen]
         scores = (evidence.vectors[chosen] @ query[0]
                   + term_weight * (counts[chosen] / len(terms) if terms else 0.0)
                   + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths)
-        veto, required = _VETOES.get(topic_ids[topic]), _REQUIRED.get(topic_ids[topic])
+        veto, required = VETOES.get(topic_ids[topic]), REQUIRED.get(topic_ids[topic])
         for k in _best_first(scores):  # the best sentence that passes every check on its words
             if best is not None and scores[k] <= best[0]:
                 break
