@@ -379,6 +379,11 @@ def test_reselling_data_is_a_sale_and_reselling_products_or_being_a_reseller_is_
     assert not required.search("We obtain personal data from resellers who pass it on to us.")
 
 
+def test_a_shared_interest_shares_no_data():
+    assert VETOES["sharing"].search("You and Aetna agree that the parties have a shared interest in reducing the fees.")
+    assert not VETOES["sharing"].search("Your data may be shared with our service providers.")
+
+
 def test_the_user_selling_something_is_no_sale_of_their_data():
     veto = VETOES["sale"]
     assert veto.search("If you sell something through Discord, you may be required to provide additional information.")

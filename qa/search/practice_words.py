@@ -37,6 +37,10 @@ _SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:
               r"\b(?:if|when|where|once|whenever)\s+you\s+(?:\w+\s+)?(?:re)?sell\b|\bselling\s+(?:\w+\s+){0,3}?(?:on|"
               r"through|via)\s+(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,2}?(?:marketplaces?|platforms?|stores?|shops?)\b")
 VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}", re.IGNORECASE),
+           # a shared interest or responsibility shares no data ("You and Aetna agree that the parties have a shared
+           # interest in reducing the fees and costs associated with arbitration.")
+           "sharing": re.compile(r"\bshared\s+(?:interests?|responsibilit\w*|goals?|commitments?|understanding|values?|"
+                                 r"vision|mission|concerns?)\b", re.IGNORECASE),
            # where data comes from is no use of it ("CloudSentric obtains personal data in a number of ways including
            # from orders…" answered "Can CloudSentric use my data for marketing without asking me?")
            "purposes": re.compile(r"\b(?:obtain|collect|receiv|gather|acquir|get)\w*\s+(?:\w+\s+){0,4}?in\s+(?:a\s+"
