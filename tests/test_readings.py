@@ -748,3 +748,21 @@ def test_something_that_cannot_work_without_what_the_user_refuses_does_not_still
                                         "browse our website. Without these cookies, services like shopping baskets "
                                         "cannot be provided") == NO
     assert asked_verdict(question, YES, "The basket works whether or not you accept cookies.") == YES
+
+
+@pytest.mark.parametrize("sentence, points", [
+    ("For more information about the cookies we use and how to control them, please refer to our separate Cookie "
+     "Policy (where available).", True),
+    ("For more information about personalized ads, including how to opt-out, visit our [Cookie Notice]"
+     "(https://evernote.com/privacy/cookies).", True),
+    ("You may read our [Cookie Policy](https://www.okcupid.com/legal/cookies) for more information on why we use them.",
+     True),
+    ("You can block cookies in your browser settings, see our Cookie Policy.", False),  # it says how first
+    ("To control our use of cookies, please visit our Cookie notice and select “Manage Cookies”.", False),
+])
+def test_a_pointer_to_another_document_explains_nothing(sentence, points):
+    from qa.search.rereading import _ASKS_EXPLAINED, _POINTER
+
+    assert bool(_POINTER.search(sentence)) is points
+    assert _ASKS_EXPLAINED.search("Which of these companies explain how I can block or switch off cookies?")
+    assert not _ASKS_EXPLAINED.search("How do I block cookies?")  # asks the way, which a pointer may give

@@ -72,6 +72,8 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     rows = [unanswered(row) if refusal_only(interpreted, row.verdict, marked(engine, row)) else row
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
+    if own and _ASKS_EXPLAINED.search(interpreted):  # "Which … explain how I can block cookies?" beside a pointer
+        rows = [unanswered(row) if _POINTER.search(marked(engine, row)) else row for row in rows]
     rows = [way_to_refuse(engine, row, reranked) if no_way_to_refuse(
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
     if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
@@ -84,6 +86,18 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
     # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers"
     rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
     return rows
+
+
+# A question asking the policy to explain or say how, answered only by a pointer to another document ("For more
+# information about the cookies we use and how to control them, please refer to our separate Cookie Policy"): the
+# policy itself explains nothing, so it does not say.
+_ASKS_EXPLAINED = re.compile(r"\b(?:explain|describe|set\s+out|tell\s+(?:me|us)|say|says|state)s?\s+(?:\w+\s+){0,2}?"
+                             r"(?:how|what|which|when|where|why)\b", re.IGNORECASE)
+_POINTER = re.compile(r"^\W*(?:(?:for|to\s+(?:learn|find\s+out|read))\s+(?:more|further|additional)?\s*"
+                      r"(?:information|details|info)?(?:[^,.;]{0,100},\s*){1,2}|you\s+(?:may|can)\s+(?:also\s+)?)?"
+                      r"(?:please\s+)?(?:see|refer\s+to|visit|read|"
+                      r"consult|review|check|go\s+to)\s+(?:our|the)\s+(?:separate\s+)?[^.;]{0,60}?\b(?:policy|notice|"
+                      r"statement|page|terms|section)\b(?:\]\([^)\s]*\))?[^.;]{0,200}[.;]?\s*$", re.IGNORECASE)
 
 
 # Data coming *in* ("CloudSentric obtains personal data … from resellers who pass on personal data to CloudSentric",
