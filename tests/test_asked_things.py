@@ -694,6 +694,14 @@ def test_answers_across_several_policies(sentence, topic, score, writes, answers
     assert not answers_across(Decision(False), text, 1.0, writes)
 
 
+def test_what_the_question_names_may_follow_in_the_deciding_sentences_paragraph():
+    sentence = "Please contact us and we will handle your request within 28 days."
+    text = f"Intro. {sentence} We may ask you for proof of identity.\nWe use cookies. We may check your identity."
+    decision = Decision(True, (7, 7 + len(sentence)), topic="access", score=0.8)
+    assert answers_across(decision, text, 1.0, lambda s: "proof of identity" in s)
+    assert not answers_across(decision, text, 1.0, lambda s: "cookies" in s)  # another paragraph's
+
+
 def test_a_law_named_by_its_acronym_is_written_in_full():
     from qa.search.asked_names import named_things, unwritten
 

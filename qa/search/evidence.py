@@ -245,14 +245,15 @@ class Decision:
 
 def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[str], bool] | None) -> bool:
     """Whether `decision`'s sentence answers a question asked of several policies: it scores `bar`
-    (`RetrievalSettings.across_score`), writes what the question names (`writes`), or states the practice in the
+    (`RetrievalSettings.across_score`), it or the rest of its paragraph writes what the question names (`writes`:
+    "…please contact us … within 28 days. We may ask you for proof of identity."), or states the practice in the
     practice's own words (`SUFFICIENT`: "…whether or not they wish to receive such information")."""
     if decision.sentence is None:
         return False
-    sentence = text[decision.sentence[0]:decision.sentence[1]]
-    own = SUFFICIENT.get(decision.topic)
-    return decision.score >= bar or (writes is not None and writes(sentence)) or \
-        (own is not None and own.search(sentence) is not None)
+    (start, end), own = decision.sentence, SUFFICIENT.get(decision.topic)
+    rest = text[start:max(end, text.find("\n", end) if text.find("\n", end) >= 0 else len(text))]
+    return decision.score >= bar or (writes is not None and writes(rest)) or \
+        (own is not None and own.search(text[start:end]) is not None)
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
