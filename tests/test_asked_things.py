@@ -332,6 +332,9 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
      "### 10. Usage data"),
+    ("Can I opt out of Steam selling my data?", "You may opt out of the sale of your personal information.",
+     "As part of a sale or merger, customer information will be transferred. If we sell or transfer part of our "
+     "business, data may be disclosed. You can opt out of marketing emails at any time."),
     ("Does Concero listen to my phone calls?", "All our phone calls are recorded for training and monitoring purposes.",
      "Ads so creepy it can seem like your devices are listening in on you."),
     ("Does Concero access my contacts?", "You can import your contacts from your address book.",

@@ -100,6 +100,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
+        # opting out of a sale, not of marketing ("Can I opt out of Steam selling my data?"); a sale of the business
+        # ("as part of a sale or merger", "if we sell or transfer part of our business") is none
+        (r"\b(?:opt\w*[- ]?out|stop|prevent|refuse|block)\w*\b[^?]{0,40}?\b(?:sell|selling|sale|sold)\b",
+         r"\b(?:sell|sells|selling|sold|sale)\b(?!\s+(?:or|and)\s+(?:merger|transfer|acquisition)|\s+(?:of\s+)?(?:(?:all|"
+         r"part)\s+(?:of\s+)?)?(?:our|the|its|a|this)?\s*(?:business|company|assets|shares)\b)"),
         (r"\bfraud\w*", r"\bfraud\w*"),
         # what a device hears or holds
         (r"\bmicrophones?\b|\bmic\b|\b(?:my|the|phone'?s?|device'?s?)\s+speakers?\b",
