@@ -676,6 +676,12 @@ def test_a_recipient_using_data_for_its_own_ends_asks_whether_use_is_unlimited()
     assert not asks_unlimited("Does CT1 use my data for marketing?")
 
 
+def test_needing_consent_to_process_asks_for_the_legal_basis():
+    topics = ["legal-basis", "cookies", "objection-marketing"]
+    assert cued_topics("Does Proton VPN need my consent to process my data?", topics) == ["legal-basis"]
+    assert "legal-basis" not in cued_topics("Do they need my consent before setting cookies?", topics)
+
+
 def test_being_forgotten_asks_for_erasure():
     assert cued_topics("can i make 23t forget me", ["data-collected", "erasure", "objection-marketing"]) == ["erasure"]
 

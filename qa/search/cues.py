@@ -137,7 +137,10 @@ _CUES = {
                    # "how long will they take to answer my privacy question?": a reply to one who writes to them
                    r"\b(?:answer\w*|respond\w*|repl(?:y|ies)|get\s+back\s+to\s+me\s+about)\s+(?:to\s+)?(?:(?:my|a|an|our|any)\s+)?"
                    r"(?:\w+\s+)?(?:questions?|enquir\w*|inquir\w*|e-?mails?|messages?|quer(?:y|ies)|letters?)\b",
-    "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b",
+    "legal-basis": r"\blegal (?:basis|bases|grounds?)\b|\blawful\w*|\blegitimate interests?\b|"
+                   # "Does Proton VPN need my consent to process my data?"
+                   r"\b(?:need|needs|require|requires)\s+(?:my|our)\s+(?:\w+\s+)?consent\s+(?:to|before)\s+"
+                   r"(?:process|us|handl|collect)\w*",
     # sending marketing is a purpose ("Do they use my data for marketing?"); refusing it is an objection
     "objection-marketing": r"\bopt(?:[- ])?out\b|\bunsubscrib\w*|\bobject\w*|"
                            r"\bstop (?:\w+ ){0,2}(?:sending|emailing|contacting|calling|texting) me\b|"
