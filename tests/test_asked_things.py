@@ -332,6 +332,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
      "### 10. Usage data"),
+    ("Can I use Steam without an account?", "As a visitor to the Steam Website without being logged in, you can…",
+     "It is our policy to ensure a private and anonymous user experience. You can disable or delete your account."),
     ("Can I opt out of Steam selling my data?", "You may opt out of the sale of your personal information.",
      "As part of a sale or merger, customer information will be transferred. If we sell or transfer part of our "
      "business, data may be disclosed. You can opt out of marketing emails at any time."),
@@ -355,6 +357,7 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     # a deletion or sale of search history is answered by one of any personal data
     "can i delete my search history?", "Do they sell my search history?",
     # an email address is no message read; others seeing a message is a question of sharing
+    "how many months without logging in before gitlab deletes my account?",  # no use without an account
     "Do they check my email address is real?", "If I email duckduckgo support, who else might see my message?",
 ])
 def test_a_thing_in_the_scene_is_not_asked_about(question):

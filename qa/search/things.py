@@ -100,6 +100,13 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcold[- ]?call\w*|\btelemarketing\b|\btelephone\s+marketing\b|\bmarketing\s+calls?\b|"
          r"\bby\s+(?:tele)?phone\b"),
         (r"\bdata\s+brokers?\b", r"\bdata\s+brokers?\b|\bbrokers?\b|\bsell\w*|\bsold\b"),
+        # using a service without an account ("Can I use Steam without an account?")
+        (r"\b(?:use|using|access\w*|brows\w*|visit\w*|buy\w*|order\w*|shop\w*|watch\w*|read|play\w*|search\w*)\b"
+         r"[^?]{0,40}?\bwithout\s+(?:an?\s+|my\s+own\s+|creating\s+an?\s+|having\s+an?\s+)?(?:accounts?|registering|"
+         r"registration|signing\s+up|sign[- ]?up|logging\s+in)\b",
+         r"\bwithout\s+(?:an?\s+|creating\s+an?\s+|having\s+an?\s+|(?:being\s+)?)(?:accounts?|registering|registration|"
+         r"registered|signing\s+up|logging\s+in|logged\s+in)\b|\b(?:no|not)\s+(?:\w+\s+){0,3}?(?:accounts?|"
+         r"registration)\s+(?:is\s+|are\s+)?(?:required|needed|necessary)\b|\bguest\s+(?:users?|checkout|access|mode)\b"),
         # opting out of a sale, not of marketing ("Can I opt out of Steam selling my data?"); a sale of the business
         # ("as part of a sale or merger", "if we sell or transfer part of our business") is none
         (r"\b(?:opt\w*[- ]?out|stop|prevent|refuse|block)\w*\b[^?]{0,40}?\b(?:sell|selling|sale|sold)\b",
