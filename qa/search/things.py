@@ -142,12 +142,15 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"being|been|gets?)\s+(?:\w+\s+)?(?:read|scanned|monitored|reviewed|inspected|intercepted)\b"),
         # what a person browses ("Does X look at my browsing history?"), not one visit to the company's own site
         (r"\bbrows(?:ing|er)\s+(?:history|histories|habits|activit\w*|behaviou?r)\b|"
-         r"\b(?:web)?sites?\s+(?:that\s+)?I\s+(?:visit|go\s+to|browse)\b",
+         r"\b(?:web)?(?:sites?|pages?)\s+(?:that\s+)?I\s+(?:visit|go\s+to|browse|look\s+at|view|read)\b|"
+         r"\bwhat\s+I\s+click\b",
          r"\bbrows\w*\s+(?:history|histories|habits|activit\w*|behaviou?r|data|information)\b|\bclickstream\b|"
          r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:(?:that|which)\s+)?you\s+(?:are\s+|have\s+)?(?:visit|view|brows|access)\w*|"
          r"\b(?:web\s*)?(?:pages?|sites?)\s+(?:visited|viewed)\b|\bnavigat\w+\s+(?:history|data|paths?|patterns?)\b|"
          r"\b(?:data|information)\s+(?:about|on|of)\s+(?:your\s+)?use\s+of\s+(?:our|the)\s+(?:web\s*)?sites?\b|"
-         r"\bhow\s+(?:you|(?:our\s+)?(?:customers|users|visitors))\s+use\s+(?:our|the)\s+(?:web\s*)?sites?\b"),
+         r"\bhow\s+(?:you|(?:our\s+)?(?:customers|users|visitors))\s+(?:use|are\s+using|interact\s+with)\s+(?:our|the)\s+"
+         r"(?:web\s*)?sites?\b|\bdetails\s+of\s+your\s+visits?\s+to\s+our\b|\b(?:links|pages)\s+(?:you\s+)?(?:clicked|viewed)\b|"
+         r"\bwhat\s+pages\b"),
         # an app's permissions on a device ("with your permission" is consent, no device permission)
         (r"\b(?:app|special|device|phone|android|ios)\s+permissions?\b|"
          r"\bpermissions?\s+(?:does|do|is|are|will|must)\b.{0,40}\b(?:app|need|require|use|request|give|grant)\w*",
