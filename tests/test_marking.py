@@ -154,7 +154,7 @@ def test_a_detail_no_sentence_of_the_practice_gives_is_read_from_the_sentence_be
 
 
 def test_asking_what_is_kept_after_an_account_ends_wants_a_sentence_about_that_end():
-    from qa.search.marking import ENDING, asks_after_ending
+    from qa.search.endings import ENDING, asks_after_ending
 
     assert asks_after_ending("How long does OkCupid keep my info after I delete my account?")
     assert asks_after_ending("I'm deleting my Register account. How long might they hang on to my data afterwards?")
@@ -186,3 +186,15 @@ def test_a_regulators_contact_block_is_marked_only_when_the_question_asks_for_th
     assert with_contact_after(text, _hit(text, 0, len(text), "a", tel), tel, ["ico"], phone, quoted).highlights == (tel,)
     assert with_contact_after(text, hit, chosen, ["ico"], demanded("How long is it kept?"), quoted).highlights == \
         (chosen,)
+
+
+def test_deletion_on_leaving_is_not_answered_by_a_right_to_ask_for_it():
+    from qa.search.endings import ASKS_DELETED, ON_ENDING, RIGHT_TO_DELETE
+
+    assert ASKS_DELETED.search("If I stop being a 23Technology / Centerprise International customer, do they delete my data?")
+    assert ASKS_DELETED.search("Does the NYT delete my data when I close my account?")
+    assert not ASKS_DELETED.search("Can I ask them to delete my data?")
+    right = "We will respond to any request to access or delete your personal data within 1 calendar month."
+    assert RIGHT_TO_DELETE.search(right) and not ON_ENDING.search(right)
+    ending = "If you terminate your relationship with us, we will delete your data; you may also request deletion."
+    assert RIGHT_TO_DELETE.search(ending) and ON_ENDING.search(ending)  # it says what happens at the end

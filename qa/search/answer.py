@@ -46,10 +46,9 @@ from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_th
 from qa.search.conversation import resolve_question
 from qa.search.cues import SHARES, cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded
+from qa.search.endings import ENDING, asks_after_ending
 from qa.search.evidence import Decision, answers_across, decide, marketing_guard
 from qa.search.marking import (
-    ENDING,
-    asks_after_ending,
     asks_kinds,
     asks_non_personal,
     both,

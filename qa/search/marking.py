@@ -143,21 +143,6 @@ def kept_words(question: str) -> tuple[str, ...]:
                                if w.lower() not in _KEEPING_WORDS))
 
 
-# "How long … after I delete my account?", "I'm deleting my account. How long might they hang on to my data
-# afterwards?": what is kept once the account or service ends, said by a sentence about that end (`ENDING`), not
-# "…for as long as you have a registered account"
-_AFTER_ENDING = re.compile(r"\b(?:after|once|when)\s+(?:i|we)\s+(?:have\s+)?(?:\w+\s+)?(?:delet|clos|cancel|leave|left|"
-                           r"stop|end|terminat|deactivat)\w*|\bafterwards\b|\b(?:i'm|i’m|i\s+am|we're|we’re|we\s+are)\s+"
-                           r"(?:deleting|closing|cancell?ing|leaving)\b", re.IGNORECASE)
-ENDING = re.compile(r"\b(?:delet|clos|cancel|terminat|deactivat|expir)\w*|\bend\s+of\b|\bafter\b|\bfollowing\b|"
-                    r"\bonce\b|\bceas\w*", re.IGNORECASE)
-
-
-def asks_after_ending(question: str) -> bool:
-    """Whether `question` asks what is kept after the user's account or service ends (`_AFTER_ENDING`)."""
-    return _AFTER_ENDING.search(question) is not None
-
-
 # What a policy also calls a thing a question says is kept ("how long do they hang on to my CV?": "If the application
 # is not accepted, the data is kept for a maximum period of 2 years")
 _KEPT_ALSO = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),

@@ -11,6 +11,7 @@ import re
 from collections.abc import Sequence
 
 from qa.search.details import FOREVER
+from qa.search.endings import ASKS_DELETED, ASKS_STILL_HELD, DELETED, KEPT_AFTER, KEPT_STILL
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
 from qa.search.things import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import ASKS_NEEDED, LEAD_IN, NO, YES, YES_NO, denies_other, negated_by_words, question_kind
@@ -155,15 +156,6 @@ _ASKS_AFTER_REFUSING = re.compile(
     r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b|"
     r"\bchang\w*\s+(?:my|our)\s+minds?\b[^?]*?\b(?:keep|keeps|continu\w*|still|carry\s+on)\b",
     re.IGNORECASE)
-# whether data is still held after an end ("I cancelled my hide.me account a while ago, do they still have my data?"),
-# and a sentence saying it is deleted then
-_ASKS_STILL_HELD = re.compile(r"\bstill\s+(?:have|has|hold|holds|keep|keeps|store|stores|got)\b", re.IGNORECASE)
-_ASKS_DELETED = re.compile(r"\b(?:delet|eras|remov|destroy|wip)\w*\b[^?]{0,40}\b(?:when|once|after|if)\s+(?:i|we)\s+"
-                           r"(?:\w+\s+)?(?:clos|cancel|leav|end|stop|delet|terminat)\w*", re.IGNORECASE)
-_KEPT_AFTER = re.compile(r"\b(?:retain|keep|kept|hold|held|stor)\w*\b[^.;]*\b(?:even\s+)?after\b", re.IGNORECASE)
-_KEPT_STILL = re.compile(r"\b(?:unless|except|retain\w*|keep|kept|hold|held|archiv\w*)\b", re.IGNORECASE)
-_DELETED = re.compile(r"\b(?:is|are|will\s+be|gets?|get|be)\s+(?:\w+\s+)?(?:deleted|erased|destroyed|purged|removed)\b",
-                      re.IGNORECASE)
 # what stops once the user refuses: "FedEx will immediately cease to use your Personal Data", "…will be stopped"
 _STOPS = re.compile(r"\bceas\w*|\b(?:will|shall|would)\s+(?:be\s+)?(?:\w+\s+)?stop(?:ped)?\b|\bno\s+longer\b",
                     re.IGNORECASE)
@@ -304,11 +296,11 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict == NO and _ASKS_CONSENT.search(question) and _NAMES_CONSENT.search(sentence) and \
             not _NO_CONSENT_NEEDED.search(sentence) and not _ALWAYS.search(question):
         return YES
-    if verdict == YES and _ASKS_STILL_HELD.search(question) and _DELETED.search(sentence) and \
-            not _GOES_ON.search(sentence) and not _KEPT_STILL.search(sentence) and not negated_by_words(sentence):
+    if verdict == YES and ASKS_STILL_HELD.search(question) and DELETED.search(sentence) and \
+            not _GOES_ON.search(sentence) and not KEPT_STILL.search(sentence) and not negated_by_words(sentence):
         return NO  # "I cancelled my account a while ago, do they still have my data?" beside "…is deleted"
-    if verdict == YES and _ASKS_DELETED.search(question) and _KEPT_AFTER.search(sentence) and \
-            not _DELETED.search(sentence) and not negated_by_words(sentence):
+    if verdict == YES and ASKS_DELETED.search(question) and KEPT_AFTER.search(sentence) and \
+            not DELETED.search(sentence) and not negated_by_words(sentence):
         return NO  # "Does the NYT delete my data when I close my account?" beside "…retain … even after you close…"
     if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and \
             (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):

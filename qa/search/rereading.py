@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from qa.ingest.sentences import split_sentences
+from qa.search.endings import ASKS_DELETED, ON_ENDING, RIGHT_TO_DELETE
 from qa.search.passages import hit_holding, led_by, quotes_of
 from qa.search.quotes import lead_in_of
 from qa.search.readings import (
@@ -72,6 +73,9 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     rows = [unanswered(row) if refusal_only(interpreted, row.verdict, marked(engine, row)) else row
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
+    if ASKS_DELETED.search(interpreted):  # "If I stop being a customer, do they delete my data?" beside a right to ask
+        rows = [unanswered(row) if row.verdict == YES and RIGHT_TO_DELETE.search(text := marked(engine, row)) and
+                not ON_ENDING.search(text) else row for row in rows]
     if own and _ASKS_EXPLAINED.search(interpreted):  # "Which … explain how I can block cookies?" beside a pointer
         rows = [unanswered(row) if _POINTER.search(marked(engine, row)) else row for row in rows]
     rows = [way_to_refuse(engine, row, reranked) if no_way_to_refuse(
