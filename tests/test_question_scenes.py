@@ -69,6 +69,9 @@ def test_a_sentence_about_other_companies_decides_nothing():
     assert about_others("Trackers lurk nearly everywhere online, trying to scoop up your location history, and more.")
     assert not about_others("Third-party trackers on our site may collect your location.")
     assert about_others("Here at Concero we understand the responsibility that you have entrusted to us.")  # preamble
+    assert about_others("Do Not Track is a preference you can set in your web browser to inform websites…")
+    assert about_others("Some web browsers have a “Do Not Track” feature that tells a website that…")
+    assert not about_others("Some browsers send DNT signals; we do not respond to them.")
     assert not about_others("For this reason, many businesses, including OkCupid, do not respond to DNT signals.")
     # a preamble states no practice either; a sentence opening the same way about what the user can do does
     assert about_others("We know that wondering who has access to your data and how it will be used is always a worry.")

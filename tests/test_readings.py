@@ -145,6 +145,20 @@ def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     assert asked_verdict(question, NO, sentence) == verdict
 
 
+@pytest.mark.parametrize("sentence", [
+    "These third parties have access to your Personal Data and are obligated not to disclose or use it otherwise.",
+    "Their use of the information is governed by their policies, and we do not control the third parties’ use of it.",
+    "Third-Party Services are not owned or controlled by Miro.",
+    "We will track your process across our websites to verify that you are not a bot.",
+    "The following information is not PII: mailing address, IP Address.",
+    "We remember your information so that you will not have to re-enter it.",
+])
+def test_others_duties_disclaimers_and_definitions_deny_nothing(sentence):
+    from qa.search.readings import asked_verdict
+
+    assert not negated_by_words(sentence) or asked_verdict("Do they use my data?", NO, sentence) == YES
+
+
 def test_a_limit_denies_nothing():
     assert not negated_by_words("The period for erasure may be extended, but for no longer than two further months.")
     assert not negated_by_words("We collect no more than we need.")

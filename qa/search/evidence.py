@@ -303,7 +303,11 @@ _PREAMBLE = re.compile(r"^\W*(?:here\s+at\s+\w+(?:\s+\w+){0,3}?,?\s+)?we\s+(?:kn
 _ABOUT_OTHERS = re.compile(r"^\W*(?:(?:on|at|with|for|in|unlike)\s+)?(?:(?:most|many|some|all)\s+)?other\s+(?:companies"
                            r"|websites|sites|services|search\s+engines|apps|businesses|platforms|providers)\b|^\W*if\s+a\s+"
                            r"(?:website|site|service|company|business)\s+that\b|^\W*(?:(?:third[- ]party|online)\s+)?"
-                           r"(?:trackers|data\s+brokers|hackers|scammers|criminals)\b", re.IGNORECASE)
+                           r"(?:trackers|data\s+brokers|hackers|scammers|criminals)\b|"
+                           # what browsers and their signals are ("Do Not Track is a preference you can set in your web
+                           # browser…", "Some web browsers … have a “Do Not Track” feature that…")
+                           r"^\W*(?:some|most|many|certain|all)\s+(?:web\s+)?browsers\b|^\W*(?:do[- ]not[- ]track|DNT)"
+                           r"\W*(?:\(\W*DNT\W*\)\W*)?\s+(?:is|are|refers)\b", re.IGNORECASE)
 
 
 def about_others(sentence: str) -> bool:

@@ -176,6 +176,14 @@ _NOT_A_DENIAL = re.compile(
     # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
     r"\bno\s+(?:transmission|method|means|(?:security\s+)?system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|"
     r"100\s*%|impenetrable|infallible|foolproof|(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
+    # others' duty ("…are obligated not to disclose or use it for any other purpose"), control disclaimed ("we do not
+    # control the third parties' use", "Third-Party Services are not owned or controlled by Miro"), what the user does
+    # not want or is not ("…inform websites that you do not want to be tracked", "…to verify that you are not a bot"),
+    # and a definition ("The following information is not PII: … IP Address")
+    r"\b(?:obligated|obliged|required|bound)\s+(?:not\s+to|to\s+not)\b[^,;.]*|"
+    r"\b(?:do|does|can|could)\s+not\s+control\b[^,;.]*|\bnot\s+(?:owned\s+or\s+)?controlled\s+by\b[^,;.]*|"
+    r"\bthat\s+(?:you|a\s+user|users|the\s+user)\s+(?:do|does|are|is)\s+not\b[^,;.]*|"
+    r"\b(?:is|are)\s+not\s+(?:considered\s+)?(?:PII|personal(?:ly\s+identifiable)?\s+(?:data|information))\b|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they|"
@@ -219,7 +227,7 @@ _UNREQUIRED = r"(?:(?:required|obliged|obligated|permitted|allowed|needed)\s+(?:
 _NO_ACTION = frozenset({"their", "there", "which", "where", "about", "other", "person", "inform", "detail"})
 _DENIED = r"(?:cannot|can't|can’t|can\s+not|not|never|unable\s+to|no\s+circumstances\s+(?:can|will|do|does)\s+\w+)"
 # what the user need not do, which denies nothing the company does (unless the question asks what is needed)
-_NEEDLESS = re.compile(r"\byou\s+(?:do\s+not|don['’]t)\s+(?:need|have)\s+to\b[^,;.]*", re.IGNORECASE)
+_NEEDLESS = re.compile(r"\byou\s+(?:do\s+not|don['’]t|will\s+not|won['’]t)\s+(?:need|have)\s+to\b[^,;.]*", re.I)
 ASKS_NEEDED = re.compile(r"\b(?:need|needs|have\s+to|has\s+to|require\w*|must)\b", re.IGNORECASE)
 # what the user will no longer be able to do ("If you ask us to delete it, you may no longer be able to access or use
 # our services"), unless the question asks what the user can do
