@@ -150,7 +150,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:data|information)\s+(?:about|on|of)\s+(?:your\s+)?use\s+of\s+(?:our|the)\s+(?:web\s*)?sites?\b|"
          r"\bhow\s+(?:you|(?:our\s+)?(?:customers|users|visitors))\s+(?:use|are\s+using|interact\s+with)\s+(?:our|the)\s+"
          r"(?:web\s*)?sites?\b|\bdetails\s+of\s+your\s+visits?\s+to\s+our\b|\b(?:links|pages)\s+(?:you\s+)?(?:clicked|viewed)\b|"
-         r"\bwhat\s+pages\b"),
+         r"\bwhat\s+pages\b|\b(?:the\s+)?pages?\s+you\s+request\w*|\buser\s+movement\b"),
         # an app's permissions on a device ("with your permission" is consent, no device permission)
         (r"\b(?:app|special|device|phone|android|ios)\s+permissions?\b|"
          r"\bpermissions?\s+(?:does|do|is|are|will|must)\b.{0,40}\b(?:app|need|require|use|request|give|grant)\w*",
