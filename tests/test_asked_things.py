@@ -332,6 +332,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
      "### 10. Usage data"),
+    ("Does 23Technology use my data for marketing?", "We may contact you by email to inform you about new CI products.",
+     "We use data to provide and improve the Products we offer and perform essential business operations."),
     ("does it use my browsing history?", "We record information from your browser, including the page you request.",
      "We log the IP address of the computer from which someone visits the website."),
     ("is ct1 tracking which pages i look at and what i click on their site?",

@@ -107,6 +107,13 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bwithout\s+(?:an?\s+|creating\s+an?\s+|having\s+an?\s+|(?:being\s+)?)(?:accounts?|registering|registration|"
          r"registered|signing\s+up|logging\s+in|logged\s+in)\b|\b(?:no|not)\s+(?:\w+\s+){0,3}?(?:accounts?|"
          r"registration)\s+(?:is\s+|are\s+)?(?:required|needed|necessary)\b|\bguest\s+(?:users?|checkout|access|mode)\b"),
+        # data used for marketing ("Does Concero use my data for marketing?"): a sentence naming marketing, promotions,
+        # offers, newsletters or advertising, or telling of products and services ("…inform its customers … about
+        # CloudSentric … products and services"), not a list of support purposes
+        (r"\b(?:us(?:e|es|ed|ing)|process\w*)\b[^?]{0,40}?\bfor\s+(?:direct\s+|their\s+own\s+|its\s+own\s+)?"
+         r"(?:marketing|promotion\w*|advertising|newsletters?)\b",
+         r"\bmarket\w*|\bpromot\w*|\bnewsletters?\b|(?<!\bwe\s)\boffers?\b|\badvertis\w*|\bads\b|\b(?:inform|tell|send|contact)\w*\b"
+         r"[^.;]{0,60}?\babout\s+(?:\w+\s+){0,5}?(?:products|services|offers|events|news)\b"),
         # opting out of a sale, not of marketing ("Can I opt out of Steam selling my data?"); a sale of the business
         # ("as part of a sale or merger", "if we sell or transfer part of our business") is none
         (r"\b(?:opt\w*[- ]?out|stop|prevent|refuse|block)\w*\b[^?]{0,40}?\b(?:sell|selling|sale|sold)\b",
