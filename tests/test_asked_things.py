@@ -332,6 +332,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
      "### 10. Usage data"),
+    ("Does Better Stack collect my phone number?", "This may include: email address and phone number.",
+     "You can request that Miro does not record these calls. We collect your email address and payment details."),
     ("Does 23Technology use my data for marketing?", "We may contact you by email to inform you about new CI products.",
      "We use data to provide and improve the Products we offer and perform essential business operations."),
     ("does it use my browsing history?", "We record information from your browser, including the page you request.",
@@ -365,6 +367,7 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     "can i delete my search history?", "Do they sell my search history?",
     # an email address is no message read; others seeing a message is a question of sharing
     "how many months without logging in before gitlab deletes my account?",  # no use without an account
+    "Does Concero sell my phone number to third parties?",  # any sale denial answers it
     "Do they check my email address is real?", "If I email duckduckgo support, who else might see my message?",
 ])
 def test_a_thing_in_the_scene_is_not_asked_about(question):

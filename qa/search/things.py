@@ -164,10 +164,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:app|device|phone|system|android|ios|operating\s+system)\s+permissions?\b|"
          r"\bpermissions?\s+(?:settings|to\s+access|you\s+(?:grant|give))\b|\bpermission\s+to\s+access\b|"
          r"\baccess\s+to\s+(?:your|the)\s+(?:device'?s?\s+)?(?:camera|microphone|contacts|photos|location|storage)\b"),
-        # kinds of personal data a policy lists when it collects them
+        # kinds of personal data a policy lists when it collects them; "Is my card data stored by 23T?"
         (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
          r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
-        # "Is my card data stored by 23T?"
         (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b|"
          r"\b(?:credit|debit|payment|bank)\s+cards?\b|\bcard\s+(?:data|details|information|info|numbers?)\b",
          r"\bbank\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|\bfinancial\b"),
@@ -359,6 +358,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # history were tried: policies that address them in other words went "not stated")
         (r"\bjob\s+titles?\b|\bposition\s+at\s+work\b", r"\bjob\s+titles?\b|\bposition\b|\broles?\b"),
         (r"\bip\s+address\w*|\binternet\s+protocol\b", r"\bIP\b|\binternet\s+protocol\b"),
+        # a phone number (not "Do they phone me?"); a sale, sharing or deletion of it is answered by one of any data
+        (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale|shar|disclos|pass)\w*).*?"
+         r"\b(?:phone|telephone|mobile|cell(?:phone)?)\s+(?:numbers?|nos?\.?)(?!\w)",
+         r"\b(?:phone|telephone|mobile|cell(?:phone)?)\s*(?:numbers?|nos?\b)"),
         # withdrawing consent; logs of access (being told of a change to the policy was tried: "will you notify me if
         # the policy changes?" is answered by "we will post any changes on this page" too)
         (r"\bwithdraw\w*\s+(?:my\s+|your\s+|our\s+)?consent\b",
