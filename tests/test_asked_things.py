@@ -332,6 +332,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
      "### 10. Usage data"),
+    ("Does Bitwarden collect my date of birth?", "You’ll also need to provide your birthday.",
+     "The Service is not directed to individuals under the age of 13."),  # a minimum age collects no one's age
     ("Does Better Stack collect my phone number?", "This may include: email address and phone number.",
      "You can request that Miro does not record these calls. We collect your email address and payment details."),
     ("Does 23Technology use my data for marketing?", "We may contact you by email to inform you about new CI products.",

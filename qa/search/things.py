@@ -166,7 +166,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\baccess\s+to\s+(?:your|the)\s+(?:device'?s?\s+)?(?:camera|microphone|contacts|photos|location|storage)\b"),
         # kinds of personal data a policy lists when it collects them; "Is my card data stored by 23T?"
         (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
-         r"\bbirth\w*|\bdob\b|\bage\b|\baged\b"),
+         r"\bbirth\w*|\bdob\b|\b(?:your|users?['’]?|their)\s+age\b|\bage\s+(?:verification|range|group|bracket)\b"),
         (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b|"
          r"\b(?:credit|debit|payment|bank)\s+cards?\b|\bcard\s+(?:data|details|information|info|numbers?)\b",
          r"\bbank\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|\bfinancial\b"),
