@@ -332,6 +332,11 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "When you visit the website again, the cookie allows that site to recognise your browser."),
     ("does it share my store browsing history?", "We may link them with usage data about your use of our sites.",
      "### 10. Usage data"),
+    ("My company is hiring 23T for IT support. Will they sign a data processing agreement with us?",
+     "Processors act under a written data processing agreement.", "We deliver the services defined in your service "
+     "agreement. These transfers are covered by appropriate transfer agreements."),
+    ("Is Concero registered under the Data Protection Act?", "We are registered with the ICO under the Data "
+     "Protection Act.", "We are Concero Technology Services! Write to our registered office."),
     ("Does Bitwarden collect my date of birth?", "You’ll also need to provide your birthday.",
      "The Service is not directed to individuals under the age of 13."),  # a minimum age collects no one's age
     ("Does Better Stack collect my phone number?", "This may include: email address and phone number.",

@@ -91,8 +91,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:by|through\s+the|in\s+the)\s+(?:post|mail)\b|\bpostal\s+(?:marketing|mail\w*)\b|\bdirect\s+mail\b|"
          r"\bjunk\s+mail\b|\bletters?\b|\bleaflets?\b|\bbrochures?\b|\bcatalogu?es?\b",
          r"(?<!e-)(?<!e)\bmail\b(?!\s*@)|\b(?:by|via|through\s+the|in\s+the)\s+post\b|\bpostal\b(?!\s+address)|"
-         r"\bletters?\b|\bleaflets?\b|\bbrochures?\b|\bcatalogu?es?\b|"
-         r"\bdirect\s+mail\w*|\bmailings?\b"),
+         r"\bletters?\b|\bleaflets?\b|\bbrochures?\b|\bcatalogu?es?\b|\bdirect\s+mail\w*|\bmailings?\b"),
         (r"\bcold[- ]?call\w*|\btelemarketing\b|\bmarketing\s+calls?\b|"
          r"\bmarketing\b[^?]{0,30}?\b(?:by|over\s+the|via)\s+(?:tele)?phone\b|\b(?:tele)?phone\s+marketing\b|"
          r"\b(?:phone|call|ring|telephone)s?\s+(?:me|us)\b[^?]{0,30}?\b(?:marketing|offers?|promotions?|sales|"
@@ -262,8 +261,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bapply\w*\s+for\s+(?:a\s+|an\s+)?(?:job|role|position|vacancy)\b"),
         (r"\bcredit\s+(?:checks?|references?|scor\w*|ratings?|history|agenc\w*|searches?)\b|\bcreditworth\w*",
          r"\bcredit\s+(?:checks?|reference\w*|scor\w*|ratings?|history|agenc\w*|searches?|reports?|terms|limits?|"
-         r"risks?)\b|"
-         r"\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
+         r"risks?)\b|\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
         (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
          # (not what a customer buys: "When you buy from us, you may be asked to provide information…")
          r"\b(?:buy|bought|purchas\w*)\b(?!\s+from\s+(?:us|you)\b)[^.;]{0,60}\b(?:data|information|lists?)\b|"
@@ -351,9 +349,12 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:like|share)\W{0,3}\s+buttons?\b|\bfacebook\b|\btwitter\b|\blinkedin\b|\binstagram\b|\byoutube\b"),
         (r"\bpixels?\b|\bweb\s+beacons?\b",
          r"\bpixels?\b|\bbeacons?\b|\bclear\s+gifs?\b|\bspotlight\s+tags?\b|\bweb\s+bugs?\b|\btracking\s+tags?\b"),
-        (r"\bregistered\s+with\s+(?:the\s+)?(?:ico|information\s+commissioner)|\bico\s+registration\b",
-         r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner)|"
-         r"\b(?:ICO|Information\s+Commissioner\w*)\b[^.;]{0,60}\bregist\w*"),
+        (r"\bregistered\s+(?:with|under)\s+(?:the\s+)?(?:ico|information\s+commissioner|data\s+protection\s+act)|"
+         r"\bico\s+registration\b",
+         r"\bregist\w*\b[^.;]{0,60}\b(?:ICO|Information\s+Commissioner|Data\s+Protection\s+Act)|"
+         r"\b(?:ICO|Information\s+Commissioner\w*|Data\s+Protection\s+Act)\b[^.;]{0,60}\bregist\w*"),
+        (r"\bdata\s+processing\s+(?:agreements?|addend(?:um|a)|terms)\b|\bDPAs?\b",  # "Will they sign a DPA with us?"
+         r"\bprocessing\s+(?:agreements?|addend(?:um|a)|terms)\b|\bDPAs?\b|\barticle\s+28\b"),
         # kinds of data a policy names when it collects them: a job title, an IP address (browsing and purchase
         # history were tried: policies that address them in other words went "not stated")
         (r"\bjob\s+titles?\b|\bposition\s+at\s+work\b", r"\bjob\s+titles?\b|\bposition\b|\broles?\b"),
@@ -409,8 +410,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          # "Who owns 23Technology?", "who owns this company?" (not "who owns the rights to my photos?")
          r"\bwho\s+owns\s+(?:(?-i:[A-Z0-9])|(?:this|the|that)\s+(?:company|business|firm|app|site|website)\b)|"
          r"\b(?:is|are)\s+(?:\w+\s+){1,3}?owned\s+by\b",
-         r"\bgroup\b|\baffiliat\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|"
-         r"\bassociated\s+compan\w*"),
+         r"\bgroup\b|\baffiliat\w*|\bsubsidiar\w*|\bsister\s+compan\w*|\bparent\s+compan\w*|\bassociated\s+compan\w*"),
         # what a policy names when it does them: recording a screen, a death, rewards for reporting flaws, anonymising,
         # assessing privacy risks ("Does Concero keep my data after I die?" was answered by how long it keeps
         # recordings)
