@@ -532,6 +532,7 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert kept_words("How long does Concero keep my support requests?") == ("support", "requests")
     assert kept_words("How long does CT1 keep my contract data?") == ("contract",)
     assert kept_words("Which companies give an actual time limit for how long they keep data?") == ()
+    assert kept_words("How long does Proton Mail keep cookies on my device?") == ("cookies",)  # a bare kind kept
     assert kept_words("How long do they hang on to my information?") == ()
     assert kept_words("How long does CT1 keep the browsing and usage data?") == ("browsing", "usage")
     assert kept_words("How long does Valve keep my purchase/transaction records?") == ("purchase", "transaction")

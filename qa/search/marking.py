@@ -119,7 +119,8 @@ _KEEPING_WORDS = frozenset({"keep", "keeps", "kept", "keeping", "retain", "retai
 # What a question says is kept: "keep my support requests", "hold on to our contract data"
 _KEPT = re.compile(r"\b(?:keep|keeps|kept|retain\w*|stor(?:e|es|ed|ing)|hold|holds|held|hang\s+on\s+to|"
                    r"hold\s+on\s+to)\s+(?:(?:my|our|your|the|their|any)\s+|(?=[\w/-]+\s+(?:data|records?|details|"
-                   r"information|info|logs?|files?)\b))((?:[\w/-]+\s+){0,2}[\w/-]+)", re.IGNORECASE)
+                   r"information|info|logs?|files?)\b)|(?=(?:cookies|logs|backups|recordings|messages|e-?mails|files|"
+                   r"photos|videos|cvs)\b))((?:[\w/-]+\s+){0,2}[\w/-]+)", re.IGNORECASE)  # ("keep cookies on my…")
 
 
 _KEPT_ENDS = re.compile(r"\b(?:for|until|in|on|as|only|to|while|after|alongside|with|of|and|or|which|that|we|you|"
