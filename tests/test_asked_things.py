@@ -337,6 +337,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "agreement. These transfers are covered by appropriate transfer agreements."),
     ("Is Concero registered under the Data Protection Act?", "We are registered with the ICO under the Data "
      "Protection Act.", "We are Concero Technology Services! Write to our registered office."),
+    ("Does 23T share my data with my employer?", "Please contact your organisation, as the data controller.",
+     "We only share your personal data as necessary."),
     ("Does Bitwarden collect my date of birth?", "You’ll also need to provide your birthday.",
      "The Service is not directed to individuals under the age of 13."),  # a minimum age collects no one's age
     ("Does Better Stack collect my phone number?", "This may include: email address and phone number.",
@@ -375,6 +377,7 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     # an email address is no message read; others seeing a message is a question of sharing
     "how many months without logging in before gitlab deletes my account?",  # no use without an account
     "Does Concero sell my phone number to third parties?",  # any sale denial answers it
+    "My employer buys CloudSentric's services and I'm just one of the users. Might CloudSentric contact me?",
     "Do they check my email address is real?", "If I email duckduckgo support, who else might see my message?",
 ])
 def test_a_thing_in_the_scene_is_not_asked_about(question):

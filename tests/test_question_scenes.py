@@ -9,9 +9,9 @@ import pytest
 from qa.search.asked_names import asking_sentence, named_things, unwritten
 from qa.search.cues import cued_topics
 from qa.search.details import demanded
+from qa.search.phrases import COMPANY_SOLD
 from qa.search.readings import asked_verdict
 from qa.search.specific import specific_things, unmentioned
-from qa.search.things import COMPANY_SOLD
 from qa.search.verdict import NO, YES, YES_NO, asks_unlimited, question_kind
 
 TOPICS = ["data-collected", "sharing", "access", "cookies", "retention", "security", "erasure"]

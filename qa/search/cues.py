@@ -10,8 +10,8 @@ import re
 from collections.abc import Callable, Sequence
 
 from qa.search.details import ASKS_PHONE_NUMBER, ASKS_PLACE
+from qa.search.phrases import COMPANY_SOLD
 from qa.search.terms import without_addresses
-from qa.search.things import COMPANY_SOLD
 
 # Where the user is ("track where I am, like my location?"): data collected, not cookies
 _WHERE_I_AM = r"(?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|position))\b"

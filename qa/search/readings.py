@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from qa.search.details import FOREVER
 from qa.search.endings import ASKS_DELETED, ASKS_STILL_HELD, DELETED, KEPT_AFTER, KEPT_STILL
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
-from qa.search.things import GUARANTEE_ASKED, GUARANTEE_WRITTEN
+from qa.search.phrases import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import ASKS_NEEDED, LEAD_IN, NO, YES, YES_NO, denies_other, negated_by_words, question_kind
 
 # A question whether the company does something *without* a safeguard ("without any agreement", "without

@@ -1,40 +1,12 @@
-"""The table of specific things a question may ask about (`SPECIFIC`), each with the forms a policy writes it in,
-and the patterns other modules share with it (a company sold, security guaranteed). Read by `qa.search.specific`."""
+"""The table of specific things a question may ask about (`SPECIFIC`), each with the forms a policy writes it in.
+Read by `qa.search.specific`; the phrases it shares with other modules are in `qa.search.phrases`."""
 
 from __future__ import annotations
 
 import re
 
 from qa.search.details import NOT_A_PAY_PRODUCT
-
-# A question about the company itself being sold, merged or taken over ("What happens to my data if Core Office
-# is sold?"), not about selling data ("will my data be sold?"): a business transfer.
-COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|that|their|any|it|data)\b)"
-                r"(?:[\w&.'-]+\s+){1,4}?(?:is|are|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
-                r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
-                r"(?:sold|bought|acquired|taken\s+over)\b|"
-                # (not data merged: "Do any of them merge info they get about me … with what they already hold?")
-                r"\bmerge[sd]?\b(?!\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|info|records)\b)|"
-                r"\bmergers?\b|\bacquisitions?\b|\btakeover\b|"
-                # "Which companies say they might sell the business with my data?"
-                r"\b(?:sell|sells|selling|buy|buys|buying)\s+(?:the|their|its|our|your|a)\s+(?:\w+\s+)?"
-                r"(?:business|company|firm)\b(?!['’]s)")  # not "My employer buys CloudSentric's services"
-
-# A question asking whether security is guaranteed or absolute, and the words a policy gives to it (see
-# `qa.search.readings.asked_verdict`: a policy denying it answers "no").
-GUARANTEE_ASKED = (r"\bguarantee\w*\b[^?]{0,60}?\b(?:secur\w*|safe\w*|protect\w*|hack\w*|breach\w*|leak\w*|lost|loss|"
-                   r"stolen)|\b(?:secur\w*|safe\w*|protect\w*)\b[^?]{0,40}?\bguarantee\w*|"
-                   r"\b(?:completely|totally|perfectly|absolutely|fully|entirely|100\s*%|100\s+per\s*cent)\s+"
-                   r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b|"
-                   r"\b(?:can(?:not|'t|’t)|never)\s+be\s+(?:hacked|breached)\b")
-GUARANTEE_WRITTEN = (r"\bguarantee\w*|\b100\s*%|\b(?:completely|totally|perfectly|absolutely|fully|entirely)\s+"
-                     r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b")
-
-# a browser's privacy signal, and what a company does with it
-_SIGNAL = (r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b|\bopt-out\s+preference\s+signals?\b|"
-           r"\bnot\s+to\s+be\s+tracked\b")
-_HEEDS = (r"respon\w*|honou?r\w*|recogni[sz]\w*|take\s+(?:any\s+)?action|act\s+on|support\w*|compl(?:y|ies)\b|ignor\w*|"
-          r"treat\w*|process\w*\s+(?:such|these|those|the)\b|(?:change|alter)\w*\s+(?:\w+\s+){0,2}?(?:behaviou?r|practices)")
+from qa.search.phrases import COMPANY_SOLD, GUARANTEE_ASKED, GUARANTEE_WRITTEN, HEEDS, SIGNAL
 
 # Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
 # authentication?" of a policy with a security section): like a name, one the policy never writes in any of
@@ -403,6 +375,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\brestrict\w*\s+(?:\w+\s+){0,3}?process\w*|\brestriction\s+(?:of|on)\s+(?:\w+\s+){0,2}?process\w*|"
          r"\bright\s+to\s+restrict\w*"),
         (r"\blegitimate\s+interests?\b", r"\blegitimate\s+(?:business\s+)?interests?\b"),
+        # the user's employer as a recipient ("Does X share my data with my employer?"): a policy names the employer or
+        # the user's organisation
+        (r"\b(?:with|to)\s+(?:my|our)\s+(?:employer|boss|line\s+manager)\b",
+         r"\bemployers?\b|\byour\s+(?:organi[sz]ation|company|business|school)\b|\bcustomers?\s+of\s+(?:our\s+)?customers\b"),
         # "other companies in its group", "within the group"
         (r"\bgroup\s+compan\w*|\b(?:compan\w*|firms?|businesses)\s+(?:with)?in\s+(?:its|their|the(?:\s+same)?)\s+"
          r"(?:corporate\s+)?group\b|\bwithin\s+(?:its|their|the)\s+group\b|\baffiliates\b|"
@@ -491,8 +467,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bstandard\s+(?:data\s+protection\s+)?clauses\b"),
         # (what the company does with the signal: "Some browsers transmit do-not-track signals" says nothing of it)
         (r"\bdo[- ]not[- ]track\b|(?-i:\bDNT\b)|\bglobal\s+privacy\s+control\b|(?-i:\bGPC\b)",
-         rf"(?:{_SIGNAL})[^.;]{{0,120}}?\b(?:{_HEEDS})|\b(?:{_HEEDS})[^.;]{{0,120}}?(?:{_SIGNAL})|"
-         rf"(?:{_HEEDS})[^.;]{{0,40}}?\b(?:these|those|such|the)\s+signals?\b"),
+         rf"(?:{SIGNAL})[^.;]{{0,120}}?\b(?:{HEEDS})|\b(?:{HEEDS})[^.;]{{0,120}}?(?:{SIGNAL})|"
+         rf"(?:{HEEDS})[^.;]{{0,40}}?\b(?:these|those|such|the)\s+signals?\b"),
         # "in the event that", "in the unfortunate event of" name no event a person attends
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
