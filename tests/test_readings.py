@@ -159,6 +159,11 @@ def test_others_duties_disclaimers_and_definitions_deny_nothing(sentence):
     assert not negated_by_words(sentence) or asked_verdict("Do they use my data?", NO, sentence) == YES
 
 
+def test_the_companys_own_duty_and_promise_still_deny():
+    assert negated_by_words("We are obliged not to share your data.")
+    assert negated_by_words("We ensure that you are not tracked across other sites.")
+
+
 def test_a_limit_denies_nothing():
     assert not negated_by_words("The period for erasure may be extended, but for no longer than two further months.")
     assert not negated_by_words("We collect no more than we need.")

@@ -180,9 +180,11 @@ _NOT_A_DENIAL = re.compile(
     # control the third parties' use", "Third-Party Services are not owned or controlled by Miro"), what the user does
     # not want or is not ("…inform websites that you do not want to be tracked", "…to verify that you are not a bot"),
     # and a definition ("The following information is not PII: … IP Address")
+    r"\b(?:third[- ]part\w*|providers?|processors?|vendors?|partners?|contractors?|recipients?)\b[^.;]{0,120}?"
     r"\b(?:obligated|obliged|required|bound)\s+(?:not\s+to|to\s+not)\b[^,;.]*|"
     r"\b(?:do|does|can|could)\s+not\s+control\b[^,;.]*|\bnot\s+(?:owned\s+or\s+)?controlled\s+by\b[^,;.]*|"
-    r"\bthat\s+(?:you|a\s+user|users|the\s+user)\s+(?:do|does|are|is)\s+not\b[^,;.]*|"
+    r"\bthat\s+(?:you|a\s+user|users|the\s+user)\s+(?:do|does)\s+not\s+(?:want|wish|like)\b[^,;.]*|"
+    r"\b(?:verify|check|confirm)\s+that\s+you\s+are\s+not\b[^,;.]*|"
     r"\b(?:is|are)\s+not\s+(?:considered\s+)?(?:PII|personal(?:ly\s+identifiable)?\s+(?:data|information))\b|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
