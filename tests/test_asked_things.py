@@ -377,6 +377,7 @@ def test_a_specific_thing_asked_must_be_written_in_the_policy(question, written,
     # an email address is no message read; others seeing a message is a question of sharing
     "how many months without logging in before gitlab deletes my account?",  # no use without an account
     "Does Concero sell my phone number to third parties?",  # any sale denial answers it
+    "What is the ICO's phone number?",  # a detail asked for, not the user's number kept
     "My employer buys CloudSentric's services and I'm just one of the users. Might CloudSentric contact me?",
     "Do they check my email address is real?", "If I email duckduckgo support, who else might see my message?",
 ])

@@ -331,9 +331,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # history were tried: policies that address them in other words went "not stated")
         (r"\bjob\s+titles?\b|\bposition\s+at\s+work\b", r"\bjob\s+titles?\b|\bposition\b|\broles?\b"),
         (r"\bip\s+address\w*|\binternet\s+protocol\b", r"\bIP\b|\binternet\s+protocol\b"),
-        # a phone number (not "Do they phone me?"); a sale, sharing or deletion of it is answered by one of any data
+        # the user's phone number (not "Do they phone me?", nor the ICO's number asked for); a sale, sharing or
+        # deletion of it is answered by one of any data
         (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale|shar|disclos|pass)\w*).*?"
-         r"\b(?:phone|telephone|mobile|cell(?:phone)?)\s+(?:numbers?|nos?\.?)(?!\w)",
+         r"\b(?:my|our)\s+(?:\w+\s+)?(?:phone|telephone|mobile|cell(?:phone)?)\s+(?:numbers?|nos?\.?)(?!\w)",
          r"\b(?:phone|telephone|mobile|cell(?:phone)?)\s*(?:numbers?|nos?\b)"),
         # withdrawing consent; logs of access (being told of a change to the policy was tried: "will you notify me if
         # the policy changes?" is answered by "we will post any changes on this page" too)
