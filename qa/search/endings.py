@@ -24,10 +24,12 @@ def asks_after_ending(question: str) -> bool:
 # whether data is still held after an end ("I cancelled my hide.me account a while ago, do they still have my data?"),
 # and a sentence saying it is deleted then
 ASKS_STILL_HELD = re.compile(r"\bstill\s+(?:have|has|hold|holds|keep|keeps|store|stores|got)\b", re.IGNORECASE)
-ASKS_DELETED = re.compile(r"\b(?:delet|eras|remov|destroy|wip)\w*\b[^?]{0,40}\b(?:when|once|after|if)\s+(?:i|we)\s+"
-                          r"(?:\w+\s+)?(?:clos|cancel|leav|end|stop|delet|terminat)\w*|\b(?:when|once|after|if)\s+(?:i|we)\s+"
-                          r"(?:\w+\s+)?(?:clos|cancel|leav|end|stop|terminat)\w*\b[^?]{0,90}?\b(?:delet|eras|remov|destroy|wip)\w*",
-                          re.IGNORECASE)
+# (deleting asked before the end, "…delete my data when I close my account?", or after it, "If I stop being a
+# customer, do they delete my data?")
+_DELETING = r"\b(?:delet|eras|remov|destroy|wip)\w*"
+_IF_I = r"\b(?:when|once|after|if)\s+(?:i|we)\s+(?:\w+\s+)?"
+ASKS_DELETED = re.compile(rf"{_DELETING}\b[^?]{{0,40}}{_IF_I}(?:clos|cancel|leav|end|stop|delet|terminat)\w*|"
+                          rf"{_IF_I}(?:clos|cancel|leav|end|stop|terminat)\w*\b[^?]{{0,90}}?{_DELETING}", re.IGNORECASE)
 KEPT_AFTER = re.compile(r"\b(?:retain|keep|kept|hold|held|stor)\w*\b[^.;]*\b(?:even\s+)?after\b", re.IGNORECASE)
 KEPT_STILL = re.compile(r"\b(?:unless|except|retain\w*|keep|kept|hold|held|archiv\w*)\b", re.IGNORECASE)
 DELETED = re.compile(r"\b(?:is|are|will\s+be|gets?|get|be)\s+(?:\w+\s+)?(?:deleted|erased|destroyed|purged|removed)\b",

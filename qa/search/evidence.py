@@ -251,7 +251,8 @@ def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[
     if decision.sentence is None:
         return False
     (start, end), own = decision.sentence, SUFFICIENT.get(decision.topic)
-    rest = text[start:max(end, text.find("\n", end) if text.find("\n", end) >= 0 else len(text))]
+    line_end = text.find("\n", end)
+    rest = text[start:line_end if line_end >= 0 else len(text)]
     return decision.score >= bar or (writes is not None and writes(rest)) or \
         (own is not None and own.search(text[start:end]) is not None)
 

@@ -12,6 +12,7 @@ answers (`literal_sentence`).
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import replace
@@ -318,9 +319,10 @@ def writing_first(text: str, hits: Sequence[Hit], named: Test | None, hold: Call
     passage's marked sentence writes it, or none does. `hold(sentence)`: the passage holding it, marked."""
     if named is None or not hits or any(named(text[a:b]) for a, b in hits[0].highlights[:1]):
         return list(hits)
-    spans = [*(s for hit in hits for s in split_sentences(hit.text, hit.start)), *(
-        (int(a), int(b)) for a, b in spans if not in_contents(text, (int(a), int(b))))]
-    found = next((span for span in spans if named(text[span[0]:span[1]])), None)
+    # the passages' sentences first, then the policy's, read only as far as the first that writes it
+    policy_spans = (span for span in ((int(a), int(b)) for a, b in spans) if not in_contents(text, span))
+    candidates = itertools.chain((s for hit in hits for s in split_sentences(hit.text, hit.start)), policy_spans)
+    found = next((span for span in candidates if named(text[span[0]:span[1]])), None)
     return list(hits) if found is None else led_by(hold(found), hits)
 
 
