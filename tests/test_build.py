@@ -167,11 +167,12 @@ def test_an_opened_index_embeds_questions_on_the_backend_it_was_built_with(seed_
 def test_one_plan_and_one_change_rule_for_both_builds(seed_policies, tmp_path, fake_embedder):
     """`qa.index.pipeline` plans for the folder and the store alike: its errors come in file order, the
     folder keeps a policy whose file identity (id, sha256, file name, name, aliases) is unchanged, and the
-    store's version key hashes that same identity, exactly as the store has always keyed its versions."""
+    store's version key hashes that same identity with the settings, runtime and recipes (vectors, sentences)."""
     import hashlib
 
     from qa.index.pipeline import PlannedFile, is_unchanged, plan_folder, version_key
     from qa.ingest.formats import PolicyFileError
+    from qa.ingest.sentences import SENTENCE_RECIPE
 
     (seed_policies / "aaa.exe").write_bytes(b"MZ")
     (seed_policies / "zzz.exe").write_bytes(b"MZ")
@@ -192,6 +193,6 @@ def test_one_plan_and_one_change_rule_for_both_builds(seed_policies, tmp_path, f
     entry = planned["concero"]
     legacy = hashlib.sha256(json.dumps([entry.policy_id, entry.sha256, entry.path.name, entry.name,
                                         list(entry.aliases), settings.to_dict(), "onnx-int8",
-                                        VECTOR_RECIPE]).encode()).hexdigest()
+                                        VECTOR_RECIPE, SENTENCE_RECIPE]).encode()).hexdigest()
     assert version_key(entry, settings, "onnx-int8") == legacy
     assert version_key(renamed["concero"], settings, "onnx-int8") != legacy

@@ -1,3 +1,5 @@
+import pytest
+
 from qa.ingest.policies import load_policies
 from qa.ingest.sections import detect_headings, section_at
 from qa.types import Policy
@@ -72,3 +74,20 @@ def test_sentences_have_exact_offsets_and_keep_section_numbers_whole():
     spans = split_sentences(text, offset=100)
     pieces = [text[s - 100:e - 100] for s, e in spans]
     assert pieces == ["5. Who we share data with", "We share it.", "We never sell it!", "Ask us?", "Yes.", "- a bullet"]
+
+
+@pytest.mark.parametrize(("text", "pieces"), [
+    ("This policy explains how Magnite, Inc. (“Magnite”) collects data. We share it.",
+     ["This policy explains how Magnite, Inc. (“Magnite”) collects data.", "We share it."]),
+    ("We rely on the EU-U.S. Data Privacy Framework. You may object.",
+     ["We rely on the EU-U.S. Data Privacy Framework.", "You may object."]),
+    ("We use tools (e.g. Google Analytics) under Art. 6 (1) GDPR. Write to P.O. Box 7.",
+     ["We use tools (e.g. Google Analytics) under Art. 6 (1) GDPR.", "Write to P.O. Box 7."]),
+    # an abbreviation before a word that starts sentences still ends one
+    ("Services are provided by Acme Inc. We collect your name. We are in the U.S. Our servers are there.",
+     ["Services are provided by Acme Inc.", "We collect your name.", "We are in the U.S.", "Our servers are there."]),
+])
+def test_an_abbreviation_ends_no_sentence_unless_a_new_one_starts(text, pieces):
+    from qa.ingest.sentences import split_sentences
+
+    assert [text[s:e] for s, e in split_sentences(text)] == pieces

@@ -42,7 +42,7 @@ from qa.ingest.policies import (
     read_policy,
     scan_folder,
 )
-from qa.ingest.sentences import split_sentences
+from qa.ingest.sentences import SENTENCE_RECIPE, split_sentences
 from qa.types import Passage, Policy
 
 Progress = Callable[[int, int], None]  # (passages embedded so far, passages to embed)
@@ -128,9 +128,10 @@ def is_unchanged(previous: Policy | None, planned: PlannedFile) -> bool:
 
 def version_key(planned: PlannedFile, settings: BuildSettings, backend: str | None) -> str:
     """The identity of a stored policy version: the file's identity, the build settings and the embedding
-    runtime (and VECTOR_RECIPE): the same key gives the same rows."""
+    runtime (and VECTOR_RECIPE, SENTENCE_RECIPE): the same key gives the same rows."""
     policy_id, sha, source, name, aliases = planned.identity
-    data = json.dumps([policy_id, sha, source, name, list(aliases), settings.to_dict(), backend, VECTOR_RECIPE])
+    data = json.dumps([policy_id, sha, source, name, list(aliases), settings.to_dict(), backend, VECTOR_RECIPE,
+                       SENTENCE_RECIPE])
     return hashlib.sha256(data.encode()).hexdigest()
 
 

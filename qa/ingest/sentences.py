@@ -9,9 +9,25 @@ import re
 
 Span = tuple[int, int]
 
+# Bumped when sentences are cut differently: a PostgreSQL index's version key holds it, so its next build
+# stores every policy's sentences again (a folder build cuts them anew each time). 2: abbreviations.
+SENTENCE_RECIPE = 2
+
 # A sentence ends at . ! or ? (optionally closed by a quote or bracket) before white space and a capital,
 # digit, bullet or opening quote; a line break always ends one (lists, headings, addresses).
 _BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(•\-–])|\n+")
+# A full stop that closes an abbreviation ends no sentence ("the EU-U.S. Data Privacy Framework", "Magnite,
+# Inc. (“Magnite”)", "e.g. iOS", "Art. 6 GDPR", "P.O. Box"), unless the next word is one that starts
+# sentences ("… a Delaware corporation, Acme Inc. We collect …"); a longer sentence misleads less than a
+# fragment quoted as if it were one.
+_ABBREVIATION = re.compile(
+    r"(?<![\w.])(?:Inc|Ltd|Corp|Co|LLC|L\.L\.C|PLC|GmbH|Pty|S\.A|S\.L|S\.p\.A|B\.V|N\.V|A\.G|[A-Z]\.[A-Z](?:\.[A-Z])*"
+    r"|e\.g|i\.e|E\.g|I\.e|cf|vs|viz|approx|Art|Arts|para|paras|Sec|No|Nos|Nr|Dr|Mr|Mrs|Ms|Prof|St|Pub|Reg|P\.O)"
+    r"\.[\"'”’)\]]*$")
+_STARTS_SENTENCE = re.compile(
+    r"(?:We|You|Your|Our|Us|I|My|It|Its|They|Their|He|She|If|The|This|These|That|Those|There|To|For|In|On|At|By"
+    r"|As|All|Any|Each|Some|Such|When|Where|While|Please|Learn|Click|See|Visit|Read|Contact|Opt|Note|However"
+    r"|Also|A|An|Unless|Under|Upon|With|Without|After|Before|Additionally|Furthermore|Moreover)\b")
 
 
 _NUMBER = re.compile(r"\d{1,2}(\.\d{1,2})*\.?")
@@ -24,7 +40,7 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
     """
     spans: list[Span] = []
     start = 0
-    for match in [*_BOUNDARY.finditer(text), None]:
+    for match in [*_boundaries(text), None]:
         end = match.start() if match else len(text)
         piece = text[start:end]
         stripped = piece.strip()
@@ -34,6 +50,13 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
         if match:
             start = match.end()
     return _join_numbering(text, offset, spans)
+
+
+def _boundaries(text: str) -> list[re.Match]:
+    """Where sentences end: `_BOUNDARY`, less the full stops of abbreviations in mid-sentence."""
+    return [match for match in _BOUNDARY.finditer(text)
+            if "\n" in match.group() or not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start())
+            or _STARTS_SENTENCE.match(text, match.end())]
 
 
 def _join_numbering(text: str, offset: int, spans: list[Span]) -> list[Span]:
