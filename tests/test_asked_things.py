@@ -411,6 +411,13 @@ def test_a_shared_interest_shares_no_data():
     assert not VETOES["sharing"].search("Your data may be shared with our service providers.")
 
 
+def test_selling_alone_states_no_sharing():
+    assert VETOES["sharing"].search("We'll never sell your personal information.")
+    assert VETOES["sharing"].search("Windstream does not sell PII of its customers.")
+    assert not VETOES["sharing"].search("We do not sell or share your data with third parties.")
+    assert not VETOES["sharing"].search("We may disclose it to partners, but we never sell it.")
+
+
 def test_the_user_selling_something_is_no_sale_of_their_data():
     veto = VETOES["sale"]
     assert veto.search("If you sell something through Discord, you may be required to provide additional information.")

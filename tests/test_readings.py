@@ -90,6 +90,12 @@ def test_a_marketing_question_turns_away_cookie_sentences():
     assert marketing_guard("Can I opt out of marketing cookies?", ["objection-marketing"]) is None
     assert marketing_guard("Can I opt out?", ["objection-marketing"]) is None
     assert marketing_guard("Do they email me?", ["sharing"]) is None
+    sharing = marketing_guard("Does X share my data with third parties?", ["sharing"])  # denied for marketing alone
+    assert sharing is not None and not sharing("We will not share your data with third parties for their direct "
+                                               "marketing unless you consent.")
+    assert sharing("We do not share your data with third parties except as described below.")
+    assert sharing("We do not sell it, but we share it with partners for their own marketing purposes.")
+    assert marketing_guard("Do they share my data with advertisers for marketing?", ["sharing"]) is None
     cookies = marketing_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
     assert cookies is not None and cookies("Most web browsers allow you to control cookies through their settings.")
     assert not cookies("You have the right to ask us to not process your information for marketing purposes.")
@@ -147,6 +153,9 @@ def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
 
 @pytest.mark.parametrize("sentence", [
     "These third parties have access to your Personal Data and are obligated not to disclose or use it otherwise.",
+    "We share it with contractors that need to know it in order to provide the Services and that have agreed not to "
+    "disclose it to others.",
+    "*   to third parties who help us, to the limited extent required, on condition that they may not further disclose it",
     "Their use of the information is governed by their policies, and we do not control the third parties’ use of it.",
     "Third-Party Services are not owned or controlled by Miro.",
     "We will track your process across our websites to verify that you are not a bot.",
@@ -785,3 +794,19 @@ def test_a_pointer_to_another_document_explains_nothing(sentence, points):
     assert bool(_POINTER.search(sentence)) is points
     assert _ASKS_EXPLAINED.search("Which of these companies explain how I can block or switch off cookies?")
     assert not _ASKS_EXPLAINED.search("How do I block cookies?")  # asks the way, which a pointer may give
+
+
+def test_a_sharing_question_reads_past_a_sale_denied_on_the_same_line():
+    from qa.ingest.sentences import split_sentences
+    from qa.search.verdict import past_sale
+
+    text = "Sharing\nWe'll never sell your information. We do share it with others in these ways:\nWe never rent it."
+    spans = np.array(split_sentences(text))
+    policy = SimpleNamespace(id="p", text=text, headings=((0, "Sharing"),))
+    engine = SimpleNamespace(policies={"p": policy}, evidence=SimpleNamespace(of=lambda _: SimpleNamespace(spans=spans)))
+    sold, shared, rented = (tuple(int(x) for x in spans[k]) for k in (1, 2, 3))
+    assert past_sale(engine, "p", sold, ("sharing",)) == shared
+    assert past_sale(engine, "p", tuple(int(x) for x in spans[0]), ("sharing",)) == shared  # under its heading
+    assert past_sale(engine, "p", sold, ("sharing", "sale")) is None  # a question on selling reads the denial
+    assert past_sale(engine, "p", shared, ("sharing",)) is None
+    assert past_sale(engine, "p", rented, ("sharing",)) is None  # nothing after it on its line

@@ -86,6 +86,7 @@ from qa.search.verdict import (
     keeps_only_here,
     label_for,
     negated_sentence,
+    past_sale,
     question_kind,
     verdict_for,
 )
@@ -421,10 +422,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if not decision.stated or decision.sentence is None or (across and literal is None and not asked.demands
                                                                     and not answers_across(decision, text, bar, named)):
                 continue
-            sentence: tuple[int, int] = decision.sentence
-            negated: float | None = decision.negated
-            if literal is not None:
-                sentence, negated = literal, None
+            # a literal answer, or "We do share it…" read after "We'll never sell your data." (`past_sale`)
+            instead = literal or past_sale(engine, policy_id, decision.sentence, asked.topics)
+            sentence, negated = (instead, None) if instead is not None else (decision.sentence, decision.negated)
             lead = hold(sentence)
             if not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
                 found = reaching(asked.demands, again, hold)

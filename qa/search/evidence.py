@@ -347,10 +347,21 @@ _MARKETING = re.compile(r"\bmarketing\b|\be-?mails?\b|\bnewsletters?\b|\bpromoti
                         r"\bspam\b|\badverts?\b", re.IGNORECASE)
 
 
+# Sharing denied for one purpose only ("We will not share your personal data with third parties for their direct
+# marketing unless…"): no answer to whether data is shared at all
+_NOT_FOR_MARKETING = re.compile(
+    r"\b(?:not|never|no)\b(?:(?!\bbut\b)[^.;:])*?\b(?:shar|disclos|pass|transfer|provid|giv|sell|rent)\w*\b"
+    r"(?:(?!\bbut\b)[^.;:]){0,120}?\bfor\s+(?:their|its|his|her)\s+(?:own\s+)?(?:direct\s+)?(?:marketing|advertising|"
+    r"promotional)\b", re.IGNORECASE)
+
+
 def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
     """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
     cookie, tracker or analytics (`REQUIRED["cookies"]`); for one on refusing cookies, naming no marketing ("Which
-    companies let me opt out of cookies?"), a test that it names one; else None."""
+    companies let me opt out of cookies?"), a test that it names one; for one on sharing that names no marketing, a
+    test that it denies no sharing for marketing alone (`_NOT_FOR_MARKETING`); else None."""
+    if "sharing" in topics and "objection-marketing" not in topics and not _MARKETING.search(question):
+        return lambda sentence: not _NOT_FOR_MARKETING.search(sentence)
     if "objection-marketing" not in topics:
         return None
     tracking = REQUIRED["cookies"]

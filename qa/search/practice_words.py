@@ -36,11 +36,16 @@ _SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+de
 _SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|data|info)\W*$|"
               r"\b(?:if|when|where|once|whenever)\s+you\s+(?:\w+\s+)?(?:re)?sell\b|\bselling\s+(?:\w+\s+){0,3}?(?:on|"
               r"through|via)\s+(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,2}?(?:marketplaces?|platforms?|stores?|shops?)\b")
+# A sentence on selling data that passes it on in no other way: it states no sharing, nor denies any.
+SALE_ONLY = re.compile(r"^(?!.*\b(?:shar|disclos|pass|transfer|provid|giv|hand|send|sent|transmit|releas|distribut|"
+                       r"leas|trad|exchang|mak\w*\s+(?:\w+\s+)?available)\w*).*\b(?:sell|sells|selling|sold|rent|renting)\b",
+                       re.IGNORECASE | re.DOTALL)
 VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}", re.IGNORECASE),
            # a shared interest or responsibility shares no data ("You and Aetna agree that the parties have a shared
            # interest in reducing the fees and costs associated with arbitration.")
+           # and a sentence on selling alone states no sharing ("We'll never sell your personal information.")
            "sharing": re.compile(r"\bshared\s+(?:interests?|responsibilit\w*|goals?|commitments?|understanding|values?|"
-                                 r"vision|mission|concerns?)\b", re.IGNORECASE),
+                                 rf"vision|mission|concerns?)\b|{SALE_ONLY.pattern}", re.IGNORECASE | re.DOTALL),
            # where data comes from is no use of it ("CloudSentric obtains personal data in a number of ways including
            # from orders…" answered "Can CloudSentric use my data for marketing without asking me?")
            "purposes": re.compile(r"\b(?:obtain|collect|receiv|gather|acquir|get)\w*\s+(?:\w+\s+){0,4}?in\s+(?:a\s+"

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from qa.search.asked_names import PLACES, named_things, unwritten
+from qa.search.practice_words import SALE_ONLY
 from qa.search.quotes import bold_line, lead_in_of, run_in_heading
 from qa.search.specific import writes
 
@@ -176,12 +177,15 @@ _NOT_A_DENIAL = re.compile(
     # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
     r"\bno\s+(?:transmission|method|means|(?:security\s+)?system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|"
     r"100\s*%|impenetrable|infallible|foolproof|(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
-    # others' duty ("…are obligated not to disclose or use it for any other purpose"), control disclaimed ("we do not
-    # control the third parties' use", "Third-Party Services are not owned or controlled by Miro"), what the user does
-    # not want or is not ("…inform websites that you do not want to be tracked", "…to verify that you are not a bot"),
-    # and a definition ("The following information is not PII: … IP Address")
-    r"\b(?:third[- ]part\w*|providers?|processors?|vendors?|partners?|contractors?|recipients?)\b[^.;]{0,120}?"
-    r"\b(?:obligated|obliged|required|bound)\s+(?:not\s+to|to\s+not)\b[^,;.]*|"
+    # others' duty ("…are obligated not to disclose or use it for any other purpose", "…on condition that they may not
+    # further disclose your data", "…contractors … that have agreed not to disclose it to others"), control disclaimed
+    # ("we do not control the third parties' use", "Third-Party Services are not owned or controlled by Miro"), what the
+    # user does not want or is not ("…inform websites that you do not want to be tracked", "…to verify that you are not
+    # a bot"), and a definition ("The following information is not PII: … IP Address")
+    r"\b(?:third[- ]part\w*|providers?|processors?|vendors?|partners?|contractors?|recipients?)\b[^.;]{0,200}?"
+    r"(?:\b(?:obligated|obliged|required|bound|agreed|agrees?|undertak\w*)\s+(?:not\s+to|to\s+not)\b|\b(?:they|who|"
+    r"that|which)\s+(?:may|must|shall|will|can)\s+not\s+(?:further\s+)?(?:disclose|share|use|sell|transfer|pass)\b)"
+    r"[^,;.]*|"
     r"\b(?:do|does|can|could)\s+not\s+control\b[^,;.]*|\bnot\s+(?:owned\s+or\s+)?controlled\s+by\b[^,;.]*|"
     r"\bthat\s+(?:you|a\s+user|users|the\s+user)\s+(?:do|does)\s+not\s+(?:want|wish|like)\b[^,;.]*|"
     r"\b(?:verify|check|confirm)\s+that\s+you\s+are\s+not\b[^,;.]*|"
@@ -319,6 +323,8 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
     after = _after_heading(engine, policy, sentence)
     if after is not None:
         sentence, probability = after, None
+    if (past := past_sale(engine, policy.id, sentence, topics)) is not None:
+        sentence, probability = past, None
     words = policy.text[sentence[0]:sentence[1]]
     if "sale" not in topics and excepts(words):
         return False  # "we do not share it except as described here": it does, as described (a sale it denies)
@@ -358,6 +364,22 @@ def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int]
     spans = engine.evidence.of(policy.id).spans
     later = np.flatnonzero(spans[:, 0] >= after)
     return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
+
+
+def past_sale(engine, policy_id: str, sentence: tuple[int, int], topics: Sequence[str]) -> tuple[int, int] | None:
+    """For a question on sharing (not selling), the sentence after a deciding one that speaks of selling alone (or
+    after the heading it opens under), on the same line: a sale denied says nothing of sharing, the next sentence
+    does ("We'll never sell your personal information. We do share it with others in these ways:"). Else None."""
+    policy = engine.policies[policy_id]
+    if "sharing" not in topics or "sale" in topics or engine.evidence is None:
+        return None
+    read = _after_heading(engine, policy, sentence) or sentence
+    if not SALE_ONLY.search(policy.text[read[0]:read[1]]):
+        return None
+    spans = engine.evidence.of(policy_id).spans
+    later = np.flatnonzero(spans[:, 0] >= read[1])
+    span = (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
+    return span if span is not None and "\n" not in policy.text[read[1]:span[0]] else None
 
 
 # "Is my data kept only in the UK?" is answered by what the quote says of sending data beyond: "Some of our service
