@@ -161,6 +161,8 @@ def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     "We will track your process across our websites to verify that you are not a bot.",
     "The following information is not PII: mailing address, IP Address.",
     "We remember your information so that you will not have to re-enter it.",
+    "If you make a purchase, you might not be able to change or delete it until after the completion of the purchase.",
+    "If you request that it be removed, it may not be possible to completely delete all of your Information.",
 ])
 def test_others_duties_disclaimers_and_definitions_deny_nothing(sentence):
     from qa.search.readings import asked_verdict

@@ -149,8 +149,13 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b
 _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
-    # a limit: "…may be extended, but for no longer than two further months", "no more than necessary"
+    # a limit: "…may be extended, but for no longer than two further months", "no more than necessary", in time
+    # ("you might not be able to change or delete it until after the completion of the purchase") or in extent ("it
+    # may not be possible to completely delete all of your Information")
     r"\b(?:no|not)\s+(?:longer|later|more)\s+than\b|"
+    r"\b(?:not|never)\b[^.;]{0,100}?\buntil\s+(?:after\s+)?(?:the\s+)?(?:completion|you|we|it|such|that|this|all)\b[^,;.]*|"
+    r"\bnot\b[^.;]{0,40}?\b(?:(?:completely|fully|entirely)\s+(?:delete|remov|eras)\w*|(?:delete|remov|eras)\w*\s+all)\b"
+    r"[^,;.]*|"
     # (also "…directly if: (i) you would no longer like to be contacted", "If your application does not match a
     # position…", "If you have been subject to an automated decision and do not agree with the outcome, …")
     r"\b(?:if|unless|should|where|when|while|whether):?\s+(?:\(\w{1,4}\)\s+)?"
