@@ -411,6 +411,22 @@ def test_a_shared_interest_shares_no_data():
     assert not VETOES["sharing"].search("Your data may be shared with our service providers.")
 
 
+@pytest.mark.parametrize(("sentence", "vetoed"), [
+    ("You may not, however, opt out of the Service-related emails, as described above.", True),
+    ("You may not be able to opt out of all emails, including certain administrative or billing communications.", True),
+    ("(7) To send important notifications. Opting out of these is not possible due to their importance.", True),
+    ("You can opt out of marketing emails at any time.", False),
+    ("You cannot opt out of marketing emails.", False),
+])
+def test_messages_no_one_can_opt_out_of_are_no_marketing(sentence, vetoed):
+    from qa.search.evidence import marketing_guard
+
+    guard = marketing_guard("Can I opt out of marketing emails?", ["objection-marketing"])
+    assert guard is not None and guard(sentence) != vetoed
+    service = marketing_guard("Can I opt out of service emails like payment confirmations?", ["objection-marketing"])
+    assert service is not None and service(sentence)  # asked of them: the denial answers
+
+
 def test_selling_alone_states_no_sharing():
     assert VETOES["sharing"].search("We'll never sell your personal information.")
     assert VETOES["sharing"].search("Windstream does not sell PII of its customers.")

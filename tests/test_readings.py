@@ -163,6 +163,8 @@ def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     "We remember your information so that you will not have to re-enter it.",
     "If you make a purchase, you might not be able to change or delete it until after the completion of the purchase.",
     "If you request that it be removed, it may not be possible to completely delete all of your Information.",
+    "For transfers from the EEA, and if the transfer is not to a country which is the subject of an adequacy decision, "
+    "we rely on standard contractual clauses.",
 ])
 def test_others_duties_disclaimers_and_definitions_deny_nothing(sentence):
     from qa.search.readings import asked_verdict

@@ -17,7 +17,7 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.search.practice_words import REQUIRED, SUFFICIENT, VETOES
+from qa.search.practice_words import NO_OPT_OUT, REQUIRED, SERVICE_MESSAGES, SUFFICIENT, VETOES
 from qa.search.terms import sentences_matching, term_counts
 
 
@@ -357,9 +357,10 @@ _NOT_FOR_MARKETING = re.compile(
 
 def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
     """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
-    cookie, tracker or analytics (`REQUIRED["cookies"]`); for one on refusing cookies, naming no marketing ("Which
-    companies let me opt out of cookies?"), a test that it names one; for one on sharing that names no marketing, a
-    test that it denies no sharing for marketing alone (`_NOT_FOR_MARKETING`); else None."""
+    cookie, tracker or analytics (`REQUIRED["cookies"]`) nor denies opting out of service messages (`NO_OPT_OUT`,
+    unless the question asks of them); for one on refusing cookies, naming no marketing ("Which companies let me opt
+    out of cookies?"), a test that it names one; for one on sharing that names no marketing, a test that it denies no
+    sharing for marketing alone (`_NOT_FOR_MARKETING`); else None."""
     if "sharing" in topics and "objection-marketing" not in topics and not _MARKETING.search(question):
         return lambda sentence: not _NOT_FOR_MARKETING.search(sentence)
     if "objection-marketing" not in topics:
@@ -369,7 +370,9 @@ def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], boo
         return lambda sentence: bool(tracking.search(sentence))  # "opt out of cookies": not of marketing
     if "cookies" in topics or not _MARKETING.search(question) or tracking.search(question):
         return None
-    return lambda sentence: not tracking.search(sentence)
+    if SERVICE_MESSAGES.search(question):  # "can i opt out of vanco's service emails like payment confirmations?"
+        return lambda sentence: not tracking.search(sentence)
+    return lambda sentence: not tracking.search(sentence) and not NO_OPT_OUT.search(sentence)
 
 
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],

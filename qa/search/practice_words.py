@@ -40,6 +40,19 @@ _SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:
 SALE_ONLY = re.compile(r"^(?!.*\b(?:shar|disclos|pass|transfer|provid|giv|hand|send|sent|transmit|releas|distribut|"
                        r"leas|trad|exchang|mak\w*\s+(?:\w+\s+)?available)\w*).*\b(?:sell|sells|selling|sold|rent|renting)\b",
                        re.IGNORECASE | re.DOTALL)
+# Messages no one can opt out of are no marketing ("You may not, however, opt out of the Service-related emails",
+# "…not be able to opt out of all emails, including certain administrative…", "(7) To send important
+# notifications… Opting out of these is not possible due to their importance."); `SERVICE_MESSAGES` asks of them.
+_SERVICE = r"(?:service|administrative|transactional|account|billing|operational|security|legal|important|essential)"
+NO_OPT_OUT = re.compile(
+    r"\b(?:not|cannot|can't|can’t|unable)\b[^.;]{0,60}?\bopt(?:ing)?[- ]?out\s+of\s+(?:all\s+|the\s+|any\s+|certain\s+|"
+    rf"some\s+)?(?:[\w-]+\s+){{0,3}}?(?:e-?mails?|messages?|communications?|notices?|notifications?)\b[^.;]{{0,80}}?\b{_SERVICE}|"
+    r"\bopt(?:ing)?[- ]?out\s+of\s+(?:these|those|them|such)\b[^.;]{0,40}?\bnot\s+(?:be\s+)?possible\b|"
+    rf"\b(?:not|cannot|can't|can’t|unable)\b[^.;]{{0,60}}?\bopt(?:ing)?[- ]?out\s+of\s+(?:the\s+|any\s+|certain\s+)?"
+    rf"{_SERVICE}",
+    re.IGNORECASE)
+SERVICE_MESSAGES = re.compile(rf"\b{_SERVICE}[\w-]*\s+(?:e-?mails?|messages?|communications?|notices?|notifications?|"
+                              r"updates?)\b|\bconfirmations?\b|\breceipts?\b|\binvoices?\b", re.IGNORECASE)
 VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}", re.IGNORECASE),
            # a shared interest or responsibility shares no data ("You and Aetna agree that the parties have a shared
            # interest in reducing the fees and costs associated with arbitration.")

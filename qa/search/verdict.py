@@ -162,6 +162,9 @@ _NOT_A_DENIAL = re.compile(
     r"(?:you(?:['’]re)?|your\s+[\w-]+)\s+(?:(?:(?!\b(?:we|us|our|they|it)\b)[^,;.]){0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
     r"haven['’]t|are\s+not|aren['’]t|is\s+not|isn['’]t|not|no\s+longer|"
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
+    # a condition on a thing ("…and if the transfer is not to a country which is the subject of an adequacy decision")
+    r"\b(?:if|where|when|whenever|unless)\s+(?:the|a|an|such|this|that|any)\s+(?:[\w-]+\s+){1,3}?(?:is|are|was|were|"
+    r"does|do|has|have)\s+not\b[^,;.]*|"
     # a caveat about other countries' laws, no denial of a transfer: "…transferred to … the United States and other
     # countries that may not provide the same level of data protection as your home country"
     r"\b(?:may|might|do|does|will|would|could)\s+not\s+(?:be\s+able\s+to\s+)?(?:provide|offer|have|give|afford|ensure)\s+"
