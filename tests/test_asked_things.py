@@ -287,6 +287,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "We retain personal information until we determine it is no longer needed."),
     ("Which companies say they use firewalls?", "We use firewalls designed to protect against intruders.",
      "We use data to protect the security and safety of our products."),
+    ("Does Proton Mail use cookies?", "We use cookies to keep you signed in.",
+     "The authentication logs feature records login attempts and does not track product-specific activity."),
     ("Do any of these companies share my data with recruitment agencies?",
      "…other third party service providers that may assist us in recruiting talent.",
      "…our procurement team do have to share some of your personal data with our approved suppliers."),

@@ -20,6 +20,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale)\w*).*?\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|"
          r"terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
         (r"\bfirewalls?\b", r"\bfirewall\w*"),
+        # cookies, not the tracking they share a practice with ("…does not track product-specific activity")
+        (r"\bcookies?\b", r"\bcookies?\b"),
         (r"\bshopping\s+(?:baskets?|carts?|bags?)\b|\bcheckout\b", r"\bbaskets?\b|\bcarts?\b|\bcheckout\b"),
         # profiling a person, not a user's profile ("a User's name and Miro profile may be displayed")
         (r"\bprofiling\b|\bprofiled\b|\bprofile\s+(?:me|us|users|people|customers)\b",
