@@ -10,12 +10,16 @@ import re
 Span = tuple[int, int]
 
 # Bumped when sentences are cut differently: a PostgreSQL index's version key holds it, so its next build
-# stores every policy's sentences again (a folder build cuts them anew each time). 2: abbreviations.
-SENTENCE_RECIPE = 2
+# stores every policy's sentences again (a folder build cuts them anew each time). 2: abbreviations; 3: HTML
+# line breaks.
+SENTENCE_RECIPE = 3
 
 # A sentence ends at . ! or ? (optionally closed by a quote or bracket) before white space and a capital,
-# digit, bullet or opening quote; a line break always ends one (lists, headings, addresses).
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(•\-–])|\n+")
+# digit, bullet or opening quote; a line break always ends one (lists, headings, addresses), as does an HTML
+# one ("…appropriate to your location.  <br>  <br>To help you monitor use of your account…"). A table's row
+# stays whole: its cells say one thing together ("Billing data | Accounting | 10 years").
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(•\-–])|\n+|[ \t]*<br\s*/?>[ \t]*",
+                       re.IGNORECASE)
 # A full stop that closes an abbreviation ends no sentence ("the EU-U.S. Data Privacy Framework", "Magnite,
 # Inc. (“Magnite”)", "e.g. iOS", "Art. 6 GDPR", "P.O. Box"), unless the next word is one that starts
 # sentences ("… a Delaware corporation, Acme Inc. We collect …"); a longer sentence misleads less than a
@@ -53,9 +57,11 @@ def split_sentences(text: str, offset: int = 0) -> list[Span]:
 
 
 def _boundaries(text: str) -> list[re.Match]:
-    """Where sentences end: `_BOUNDARY`, less the full stops of abbreviations in mid-sentence."""
+    """Where sentences end: `_BOUNDARY`, less the full stops of abbreviations in mid-sentence (a line break, HTML's
+    too, always ends one)."""
     return [match for match in _BOUNDARY.finditer(text)
-            if "\n" in match.group() or not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start())
+            if any(mark in match.group() for mark in "\n<")
+            or not _ABBREVIATION.search(text, max(0, match.start() - 12), match.start())
             or _STARTS_SENTENCE.match(text, match.end())]
 
 

@@ -27,6 +27,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bprofiling\b|\bprofiled\b|\bprofile\s+(?:me|us|users|people|customers)\b",
          r"\bprofil(?:ing|ed)\b|\bprofiles?\s+(?:about|of|on)\s+(?:you|users?|individuals|people)\b|"
          r"\bbuild\w*\s+(?:(?:a|your|user|customer)\s+)?profiles?\b|\bautomated\s+(?:individual\s+)?decision\w*"),
+        # decisions made by a machine about a person, not "automated activity" detected
+        (r"\bautomat\w*\s+(?:individual\s+)?decision\w*|\bdecisions?\s+(?:\w+\s+){0,3}?(?:by|with)\s+(?:a\s+)?"
+         r"(?:computer|machine|algorithm|AI)\b",
+         r"\bautomat\w*\s+(?:individual\s+)?decision\w*|\bdecisions?\b[^.;]{0,60}?\bautomat\w*|"
+         r"\bsolely\s+(?:on\s+)?automat\w*|\bprofiling\b"),
         (r"\b(?:call|contact)\s+cent(?:re|er)s?\b", r"\b(?:call|contact)\s+cent(?:re|er)s?\b"),
         (r"\boff[- ]?site\b", r"\boff[- ]?site\b"),
         # an agreement binding those the company shares data with
