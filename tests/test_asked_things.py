@@ -290,6 +290,9 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("Does Qwant make automated decisions about me based on my data?",
      "You have the right not to be subject to a decision based solely on automated processing.",
      "We detect spam, automated activity and fraudulent clicks on advertisements."),
+    ("What happens to my data if GraphCMS is sold to another company?",
+     "If we are acquired by or merged with a third-party entity, your information may be transferred.",
+     "The IP address transmitted by your browser in the context of Google Analytics is not merged with other Google data."),
     ("Does Proton Mail use cookies?", "We use cookies to keep you signed in.",
      "The authentication logs feature records login attempts and does not track product-specific activity."),
     ("Do any of these companies share my data with recruitment agencies?",
@@ -430,6 +433,11 @@ def test_messages_no_one_can_opt_out_of_are_no_marketing(sentence, vetoed):
     assert guard is not None and guard(sentence) != vetoed
     service = marketing_guard("Can I opt out of service emails like payment confirmations?", ["objection-marketing"])
     assert service is not None and service(sentence)  # asked of them: the denial answers
+
+
+def test_a_parents_request_for_a_child_is_no_statement_on_children():
+    assert VETOES["children"].search("You may also make a verifiable consumer request on behalf of your minor child.")
+    assert not VETOES["children"].search("We do not knowingly collect personal data from children under 13.")
 
 
 def test_selling_alone_states_no_sharing():

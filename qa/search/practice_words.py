@@ -66,6 +66,10 @@ VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SAL
                                   r"\bfrom\s+(?:the\s+following|various|a\s+(?:number|variety)\s+of)\s+sources\b",
                                   re.IGNORECASE),
            "erasure": _CHILD_DELETION,
+           # a parent's request for a child says nothing of children using the service or of their data collected ("You
+           # may also make a verifiable consumer request on behalf of your minor child.")
+           "children": re.compile(r"\b(?:request|act|ask)\w*\s+(?:\w+\s+){0,3}?on\s+behalf\s+of\s+(?:your|a|their|"
+                                  r"the)\s+(?:minor\s+)?child(?:ren)?\b", re.IGNORECASE),
            # the time to answer a request keeps nothing ("…extend the response time for requests to longer than the
            # allotted 28 days" answered "How long does Concero keep my support requests?")
            "retention": re.compile(r"\bresponse\s+times?\b|\b(?:respond|reply|answer)\w*\s+(?:to\s+)?(?:\w+\s+){0,3}?"

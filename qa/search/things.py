@@ -254,9 +254,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          # checking, not "identity data" a policy collects
          r"\bverif\w*|\bproof\s+of\b|\b(?:check|confirm|establish|prove|proving)\w*\s+(?:\w+\s+){0,2}?identity\b|"
          r"\bidentity\s+(?:check|verification|documents?)\w*|\bidentification\b|(?-i:\bID\b)"),
-        # the company itself sold, merged or taken over: a policy says so as a business transfer
+        # the company itself sold, merged or taken over: a policy says so as a business transfer (no data merged: "The
+        # IP address … is not merged with other Google data")
         (COMPANY_SOLD,
-         r"\bmerg\w*|\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,5}?\s+(?:business|company|assets)\b|"
+         r"\bmergers?\b|\bmerg(?:e[sd]?|ing)\b(?![^.;]{0,40}?\b(?:data|information|details|records|profiles?)\b)|"
+         r"\bacqui\w*|\b(?:sale|sell\w*|sold)\b(?:\s+\w+){0,5}?\s+(?:business|company|assets)\b|"
          r"\bbankrupt\w*|\binsolven\w*|\breorgani[sz]\w*|\btakeover\b|\btaken\s+over\b|"
          r"\bchange\s+(?:of|in)\s+(?:control|ownership)\b|\bbusiness\s+transfers?\b"),
         # training AI on people's data: a policy writes training and a model (or AI) together
