@@ -389,10 +389,10 @@ class NameMatcher:
         return found
 
     def is_known(self, name: str) -> bool:
-        """Whether `name` is, contains or is contained in a known name, as whole words (any case): then it is
-        no organisation without a policy."""
+        """Whether `name` is, contains or is contained in a known name, as whole words (any case): then it is no
+        organisation without a policy. A plain substring test goes before the whole-word one, which reads every name."""
         lowered = name.lower()
-        if lowered in self.known or ("\x00" not in lowered and re.search(
+        if lowered in self.known or ("\x00" not in lowered and lowered in self._joined and re.search(
                 rf"(?<![^\W_]){re.escape(lowered)}(?![^\W_])", self._joined)):  # whole words of a known name
             return True
         # holds a known name as whole words ("X" is known, "Dropbox" is not it)
