@@ -160,6 +160,8 @@ def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     "Third-Party Services are not owned or controlled by Miro.",
     "We will track your process across our websites to verify that you are not a bot.",
     "The following information is not PII: mailing address, IP Address.",
+    "Anonymous information means information that does not directly or indirectly identify, and cannot reasonably be "
+    "used to identify, an individual guest.",
     "We remember your information so that you will not have to re-enter it.",
     "If you make a purchase, you might not be able to change or delete it until after the completion of the purchase.",
     "If you request that it be removed, it may not be possible to completely delete all of your Information.",

@@ -198,6 +198,10 @@ _NOT_A_DENIAL = re.compile(
     r"\bthat\s+(?:you|a\s+user|users|the\s+user)\s+(?:do|does)\s+not\s+(?:want|wish|like)\b[^,;.]*|"
     r"\b(?:verify|check|confirm)\s+that\s+you\s+are\s+not\b[^,;.]*|"
     r"\b(?:is|are)\s+not\s+(?:considered\s+)?(?:PII|personal(?:ly\s+identifiable)?\s+(?:data|information))\b|"
+    # a definition of data that identifies no one ("Anonymous information means information that does not directly
+    # or indirectly identify, and cannot reasonably be used to identify, an individual guest")
+    r"\b(?:that|which)\s+(?:does|do)\s+not\s+(?:\w+\s+){0,4}?(?:identify|identifies)\b[^,;.]*|"
+    r"\b(?:cannot|can['’]t|can\s+not)\s+(?:reasonably\s+)?be\s+used\s+to\s+(?:\w+\s+){0,2}?identify\b[^,;.]*|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
     r"\b(?:ask|asking|request|requesting|tell|telling|instruct|instructing)\s+(?:us|that\s+we|them|that\s+they|"
