@@ -59,6 +59,15 @@ def test_a_place_named_by_its_peoples_word_is_that_place_and_a_name_beside_a_com
                         "sites?") == []
 
 
+def test_a_name_of_several_words_is_written_together():
+    names = named_things("Does Proton Mail use Google Analytics or Matomo?")
+    assert names == ["Proton Mail", "Google Analytics|Matomo"]
+    assert unwritten(["Google Analytics"], "We may use analytics software. Google may show ads.") == ["Google Analytics"]
+    assert not unwritten(["Google Analytics"], "This website uses Google\nAnalytics, a web analysis service.")
+    assert not unwritten(["Nat Geo"], "National Geographic Partners may share it.")  # each word's start, in order
+    assert named_things("Do they follow UK GDPR or the Information Commissioner's Office?") == ["UK", "GDPR|ICO"]
+
+
 def test_a_sentence_about_other_companies_decides_nothing():
     from qa.search.evidence import about_others
 

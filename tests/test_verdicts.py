@@ -768,7 +768,7 @@ def test_a_companys_not_is_no_denial_of_what_the_user_can_do(question, sentence,
 
 @pytest.mark.parametrize("question, names", [
     ("Does CT1 follow the e-privacy rules (PECR) for marketing emails?", ["CT1", "PECR"]),
-    ("Does 23T use Google Analytics?", ["Google", "Analytics"]),
+    ("Does 23T use Google Analytics?", ["Google Analytics"]),
     ("(Sorry) Does it sell data?", []),
 ])
 def test_an_acronym_is_a_name_even_in_brackets(question, names):

@@ -73,6 +73,11 @@ def asking_sentence(question: str) -> str:
     return " ".join(asking) if asking else question
 
 
+# Words that join the next capitalised word into one name: no acronym ("UK GDPR" is two), no possessive
+# ("Information Commissioner's Office" is not written "Information Commissioner Office"), no alternative ("A|B")
+_JOINS = re.compile(r"(?:[A-Z][a-z][\w&.-]*)(?: [A-Z][a-z][\w&.-]*)*")
+
+
 def named_things(question: str) -> list[str]:
     """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
@@ -100,6 +105,9 @@ def named_things(question: str) -> list[str]:
         # "Facebook|Google"
         if found and re.fullmatch(r"\s*(?:,\s*)?or\s+(?:the\s+|an?\s+)?", question[last:match.start()]):
             found[-1] += "|" + word
+        elif found and question[last:match.start()] == " " and _JOINS.fullmatch(found[-1]) \
+                and _JOINS.fullmatch(match.group()):
+            found[-1] += " " + word  # one name of several words ("Google Analytics"): written together
         else:
             found.append(word)
         last = match.end()
@@ -122,8 +130,10 @@ def written_name(name: str, spelled: Mapping[str, Sequence[str]] = SPELLED_OUT) 
 
 def written_form(form: str) -> str:
     """A pattern for `form` written in a text: at the start of a word ("Tech" in "Technology"), except an acronym,
-    written whole ("USA", "ICOs", "CT1"; not "usage")."""
-    return rf"(?<!\w){re.escape(form)}" + (r"s?(?![^\W\d])" if re.fullmatch(r"[A-Z]{2,4}", form) else "")
+    written whole ("USA", "ICOs", "CT1"; not "usage"); a name of several words, each so, in order."""
+    # the words of a name of several, each at a word's start, in order ("Nat Geo" in "National Geographic")
+    words = r"\w*\s+".join(re.escape(word) for word in form.split(" "))
+    return rf"(?<!\w){words}" + (r"s?(?![^\W\d])" if re.fullmatch(r"[A-Z]{2,4}", form) else "")
 
 
 # "Does Concero sell my data to Facebook?", "Is my info sold or rented to Acxiom?": a name the question asks about only
