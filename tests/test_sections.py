@@ -86,6 +86,9 @@ def test_sentences_have_exact_offsets_and_keep_section_numbers_whole():
     # an abbreviation before a word that starts sentences still ends one
     ("Services are provided by Acme Inc. We collect your name. We are in the U.S. Our servers are there.",
      ["Services are provided by Acme Inc.", "We collect your name.", "We are in the U.S.", "Our servers are there."]),
+    # a full stop before a small letter ends none ("IP addresses, etc. are not linked…")
+    ("IP addresses, etc. are not linked to you. We use ClickTracks.",
+     ["IP addresses, etc. are not linked to you.", "We use ClickTracks."]),
     # an HTML line break ends a sentence, whatever comes before it; a table's row stays whole
     ("| Location | To localize it.  <br>  <br>To help you. <BR/>Run by Acme Inc.<br>registered in the U.S. |",
      ["| Location | To localize it.", "To help you.", "Run by Acme Inc.", "registered in the U.S. |"]),

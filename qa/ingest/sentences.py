@@ -18,8 +18,7 @@ SENTENCE_RECIPE = 3
 # digit, bullet or opening quote; a line break always ends one (lists, headings, addresses), as does an HTML
 # one ("…appropriate to your location.  <br>  <br>To help you monitor use of your account…"). A table's row
 # stays whole: its cells say one thing together ("Billing data | Accounting | 10 years").
-_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(•\-–])|\n+|[ \t]*<br\s*/?>[ \t]*",
-                       re.IGNORECASE)
+_BOUNDARY = re.compile(r"(?<=[.!?])[\"'”’)\]]*[ \t]+(?=[A-Z0-9\"'“‘(•\-–])|\n+|[ \t]*(?i:<br\s*/?>)[ \t]*")
 # A full stop that closes an abbreviation ends no sentence ("the EU-U.S. Data Privacy Framework", "Magnite,
 # Inc. (“Magnite”)", "e.g. iOS", "Art. 6 GDPR", "P.O. Box"), unless the next word is one that starts
 # sentences ("… a Delaware corporation, Acme Inc. We collect …"); a longer sentence misleads less than a
