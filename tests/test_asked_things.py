@@ -293,6 +293,10 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
     ("What happens to my data if GraphCMS is sold to another company?",
      "If we are acquired by or merged with a third-party entity, your information may be transferred.",
      "The IP address transmitted by your browser in the context of Google Analytics is not merged with other Google data."),
+    ("Do any of these companies have data protection agreements in place with the outside companies?",
+     "We act under a written data processing agreement where required by law.",
+     "…for essential purposes such as complying with our legal obligations, and resolving disputes and enforcing our "
+     "agreements."),
     ("Does Proton Mail use cookies?", "We use cookies to keep you signed in.",
      "The authentication logs feature records login attempts and does not track product-specific activity."),
     ("Do any of these companies share my data with recruitment agencies?",

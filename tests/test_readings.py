@@ -816,3 +816,23 @@ def test_a_sharing_question_reads_past_a_sale_denied_on_the_same_line():
     assert past_sale(engine, "p", sold, ("sharing", "sale")) is None  # a question on selling reads the denial
     assert past_sale(engine, "p", shared, ("sharing",)) is None
     assert past_sale(engine, "p", rented, ("sharing",)) is None  # nothing after it on its line
+
+
+def test_a_specific_thing_asked_is_quoted_from_a_stating_sentence_beyond_the_shown_passages():
+    """"Does DuckDuckGo read my private messages?": with `anywhere`, the policy's first sentence that states the
+    practice and writes the thing ("…DuckDuckGo cannot decrypt and read your chats…"), when no shown one does."""
+    from qa.ingest.sentences import split_sentences
+
+    text = "We keep your settings. Click timing helps us fight fraud. DuckDuckGo cannot decrypt and read your chats."
+    spans = np.array(split_sentences(text))
+    stating = np.array([1, 2])
+    evidence = SimpleNamespace(of=lambda _: SimpleNamespace(spans=spans, stating=lambda i, bar: (stating, None)))
+    engine = SimpleNamespace(policies={"p": SimpleNamespace(text=text, headings=())}, evidence=evidence,
+                             practice=SimpleNamespace(topics=("data-collected",)))
+    shown = Hit(policy="p", name="P", section="", start=0, end=int(spans[1][1]), text=text[:int(spans[1][1])],
+                score=1.0)
+    decision = Decision(True, (int(spans[1][0]), int(spans[1][1])), topic="data-collected")
+    writes = lambda s: "chats" in s  # noqa: E731
+    assert named_sentence(engine, "p", decision, 0.5, [shown], writes) is None
+    found = named_sentence(engine, "p", decision, 0.5, [shown], writes, anywhere=True)
+    assert found is not None and text[found[0]:found[1]] == "DuckDuckGo cannot decrypt and read your chats."

@@ -438,7 +438,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if literal is None and named is not None and not named(text[sentence[0]:sentence[1]]):
                 # "…want ID…?": "We may ask you for proof of identity.", beside "…your rights under the GDPR…"
                 found_named = named_sentence(engine, policy_id, decision, NAMING_LEAN * scale * asked.thresholds[
-                    model.topics.index(decision.topic)], led_by(lead, hits)[:shown], named)
+                    model.topics.index(decision.topic)], led_by(lead, hits)[:shown], named, bool(asked.specific))
                 if found_named is not None:
                     sentence, negated, lead = found_named, None, hold(found_named)
                 elif decision.topic == "sharing" and asked.names and not asked.specific:

@@ -332,9 +332,11 @@ _PASSES_ON = re.compile(r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|
 
 
 def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits: Sequence[Hit],
-                    named: Callable[[str], bool]) -> tuple[int, int] | None:
+                    named: Callable[[str], bool], anywhere: bool = False) -> tuple[int, int] | None:
     """The sentence of `hits` (the first leading) to quote instead of `decision`'s, which does not write what the
-    question names (`marking.naming_in`): one of the first passage, or one stating the practice decided at `bar`."""
+    question names (`marking.naming_in`): one of the first passage, or one stating the practice decided at `bar`.
+    With `anywhere` (a specific thing asked, `qa.search.things`), else the policy's first sentence stating it at `bar`
+    that writes it ("Does DuckDuckGo read my private messages?": "…DuckDuckGo cannot decrypt and read your chats…")."""
     evidence = engine.evidence.of(policy_id)
     near, _ = evidence.stating(engine.practice.topics.index(decision.topic), bar)
     stating = {(int(a), int(b)) for a, b in evidence.spans[near]}
@@ -347,8 +349,13 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
         if decision.topic != "sharing":
             return True
         return any(_PASSES_ON.search(text[a:b]) for a, b in (span, lead_in_of(policy, span) or (0, 0)))
-    return naming_in(text, hits, named, lambda span: passes(span) and not about_others(text[span[0]:span[1]]) and (
+    found = naming_in(text, hits, named, lambda span: passes(span) and not about_others(text[span[0]:span[1]]) and (
         span in stating or (lead.start <= span[0] and span[1] <= lead.end)))
+    if found is not None or not anywhere:
+        return found
+    spans = ((int(a), int(b)) for a, b in evidence.spans)
+    return next((span for span in spans if span in stating and not in_contents(text, span)
+                 and named(text[span[0]:span[1]]) and passes(span) and not about_others(text[span[0]:span[1]])), None)
 
 
 # Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the

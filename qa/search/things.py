@@ -37,7 +37,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # an agreement binding those the company shares data with
         (r"\b(?:contracts?|agreements?)(?:\s+or\s+(?:contracts?|agreements?))?\s+(?:in\s+place\s+)?with\s+(?:the\s+)?"
          r"(?:third|outside|other|their|any|its)\b|\b(?:data\s+(?:protection|processing|sharing)|transfer)\s+agreements?\b",
-         r"\bagreements?\b|\bcontractual\w*|\bclauses\b|\bDPAs?\b|\bcontracts?\s+(?:with|in\s+place)\b|"
+         r"(?<!\benforcing\sour\s)(?<!\benforce\sour\s)(?<!\bterms\sand\s)\bagreements?\b|\bcontractual\w*|\bclauses\b|"
+         r"\bDPAs?\b|\bcontracts?\s+(?:with|in\s+place)\b|"
          r"\b(?:by|under)\s+(?:a\s+)?(?:written\s+)?contract\b"),
         # a job applicant's referees ("will they contact my references?")
         (r"\b(?:my|job|employment|character|work)\s+references\b|\breferees?\b|\breferences?\s+checks?\b",
