@@ -297,6 +297,8 @@ def test_a_line_that_is_only_a_link_states_nothing(line, states_nothing):
      "We act under a written data processing agreement where required by law.",
      "…for essential purposes such as complying with our legal obligations, and resolving disputes and enforcing our "
      "agreements."),
+    ("does CloudSentric check my credit?", "We may carry out credit checks with credit reference agencies.",
+     "CloudSentric obtains personal data from orders placed by customers (whether by telephone, fax or email)."),
     ("Does Proton Mail use cookies?", "We use cookies to keep you signed in.",
      "The authentication logs feature records login attempts and does not track product-specific activity."),
     ("Do any of these companies share my data with recruitment agencies?",
