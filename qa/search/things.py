@@ -240,7 +240,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\br[ée]sum[ée]s?\b|\bvacanc\w*|\bcareers?\b|\bemployment\s+applications?\b|\bhiring\b|"
          r"\bapply\w*\s+for\s+(?:a\s+|an\s+)?(?:job|role|position|vacancy)\b"),
         (r"\bcredit\s+(?:checks?|references?|scor\w*|ratings?|history|agenc\w*|searches?)\b|\bcreditworth\w*|"
-         r"\b(?:check|run|search|look)\w*\s+(?:up\s+|into\s+)?(?:my|our|your|their)\s+credit\b",
+         r"\b(?:check|run|search|look)\w*\s+(?:up\s+|into\s+)?(?:my|our|your|their)\s+credit\b(?!\s+cards?\b)",
          r"\bcredit\s+(?:checks?|reference\w*|scor\w*|ratings?|history|agenc\w*|searches?|reports?|terms|limits?|"
          r"risks?)\b|\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
         (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
