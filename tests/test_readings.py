@@ -167,6 +167,11 @@ def test_a_denial_of_the_reverse_action_is_no_no(question, sentence, verdict):
     "If you request that it be removed, it may not be possible to completely delete all of your Information.",
     "For transfers from the EEA, and if the transfer is not to a country which is the subject of an adequacy decision, "
     "we rely on standard contractual clauses.",
+    "We will comply with such requests unless we have a legitimate ground to not delete your personal data.",
+    "If you delete your Content and then sync, it will no longer be accessible to you or others.",
+    "Data will no longer be collected after you turn off this feature.",
+    "Keep in mind that we cannot promise that all data will be deleted within a specific time frame.",
+    "We may share non-personal information (meaning information that, by itself, does not identify who you are).",
 ])
 def test_others_duties_disclaimers_and_definitions_deny_nothing(sentence):
     from qa.search.readings import asked_verdict

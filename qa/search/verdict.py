@@ -162,6 +162,15 @@ _NOT_A_DENIAL = re.compile(
     r"(?:you(?:['’]re)?|your\s+[\w-]+)\s+(?:(?:(?!\b(?:we|us|our|they|it)\b)[^,;.]){0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
     r"haven['’]t|are\s+not|aren['’]t|is\s+not|isn['’]t|not|no\s+longer|"
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
+    # an exception to what the company does ("We will comply with such requests unless we have a legitimate ground to
+    # not delete your personal data"), what deleting leaves ("If you delete your Content…, it will no longer be
+    # accessible"), what stops when the user stops it ("Data will no longer be collected after you turn off this
+    # feature")
+    r"\bunless\s+(?:\w+\s+){1,6}?(?:to\s+)?not\b[^,;.]*|"
+    # (and how soon: "we cannot promise that all data will be deleted within a specific time frame")
+    r"\b(?:cannot|can['’]t|can\s+not)\s+(?:promise|guarantee)\s+that\s+[^.;]{0,40}?\b(?:delet|eras|remov)\w*[^,;.]*|"
+    r"\b(?:delet|eras|remov)\w*\b[^.;]{0,80}?\bno\s+longer\s+(?:be\s+)?(?:accessible|available|visible|viewable|"
+    r"retrievable)\b|\bno\s+longer\b[^.;]{0,60}?\b(?:after|once|when|if)\s+you\b[^,;.]*|"
     # a condition on a thing ("…and if the transfer is not to a country which is the subject of an adequacy decision")
     r"\b(?:if|where|when|whenever|unless)\s+(?:the|a|an|such|this|that|any)\s+(?:[\w-]+\s+){1,3}?(?:is|are|was|were|"
     r"does|do|has|have)\s+not\b[^,;.]*|"
@@ -200,7 +209,7 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:is|are)\s+not\s+(?:considered\s+)?(?:PII|personal(?:ly\s+identifiable)?\s+(?:data|information))\b|"
     # a definition of data that identifies no one ("Anonymous information means information that does not directly
     # or indirectly identify, and cannot reasonably be used to identify, an individual guest")
-    r"\b(?:that|which)\s+(?:does|do)\s+not\s+(?:\w+\s+){0,4}?(?:identify|identifies)\b[^,;.]*|"
+    r"\b(?:that|which)(?:,\s*[\w\s]{1,20},)?\s+(?:does|do)\s+not\s+(?:\w+\s+){0,4}?(?:identify|identifies)\b[^,;.]*|"
     r"\b(?:cannot|can['’]t|can\s+not)\s+(?:reasonably\s+)?be\s+used\s+to\s+(?:\w+\s+){0,2}?identify\b[^,;.]*|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
