@@ -353,9 +353,9 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
         span in stating or (lead.start <= span[0] and span[1] <= lead.end)))
     if found is not None or not anywhere:
         return found
-    spans = ((int(a), int(b)) for a, b in evidence.spans)
-    return next((span for span in spans if span in stating and not in_contents(text, span)
-                 and named(text[span[0]:span[1]]) and passes(span) and not about_others(text[span[0]:span[1]])), None)
+    spans = ((int(a), int(b)) for a, b in evidence.spans[near])  # the stating sentences, in text order
+    return next((span for span in spans if not in_contents(text, span) and named(text[span[0]:span[1]])
+                 and passes(span) and not about_others(text[span[0]:span[1]])), None)
 
 
 # Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the

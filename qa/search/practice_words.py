@@ -44,12 +44,12 @@ SALE_ONLY = re.compile(r"^(?!.*\b(?:shar|disclos|pass|transfer|provid|giv|hand|s
 # "…not be able to opt out of all emails, including certain administrative…", "(7) To send important
 # notifications… Opting out of these is not possible due to their importance."); `SERVICE_MESSAGES` asks of them.
 _SERVICE = r"(?:service|administrative|transactional|account|billing|operational|security|legal|important|essential)"
+_CANNOT_OPT_OUT = r"\b(?:not|cannot|can't|can’t|unable)\b[^.;]{0,60}?\bopt(?:ing)?[- ]?out\s+of\s+"
 NO_OPT_OUT = re.compile(
-    r"\b(?:not|cannot|can't|can’t|unable)\b[^.;]{0,60}?\bopt(?:ing)?[- ]?out\s+of\s+(?:all\s+|the\s+|any\s+|certain\s+|"
-    rf"some\s+)?(?:[\w-]+\s+){{0,3}}?(?:e-?mails?|messages?|communications?|notices?|notifications?)\b[^.;]{{0,80}}?\b{_SERVICE}|"
-    r"\bopt(?:ing)?[- ]?out\s+of\s+(?:these|those|them|such)\b[^.;]{0,40}?\bnot\s+(?:be\s+)?possible\b|"
-    rf"\b(?:not|cannot|can't|can’t|unable)\b[^.;]{{0,60}}?\bopt(?:ing)?[- ]?out\s+of\s+(?:the\s+|any\s+|certain\s+)?"
-    rf"{_SERVICE}",
+    rf"{_CANNOT_OPT_OUT}(?:(?:all|the|any|certain|some)\s+)?(?:[\w-]+\s+){{0,3}}?(?:e-?mails?|messages?|"
+    rf"communications?|notices?|notifications?)\b[^.;]{{0,80}}?\b{_SERVICE}|"
+    rf"{_CANNOT_OPT_OUT}(?:(?:the|any|certain)\s+)?{_SERVICE}|"
+    r"\bopt(?:ing)?[- ]?out\s+of\s+(?:these|those|them|such)\b[^.;]{0,40}?\bnot\s+(?:be\s+)?possible\b",
     re.IGNORECASE)
 SERVICE_MESSAGES = re.compile(rf"\b{_SERVICE}[\w-]*\s+(?:e-?mails?|messages?|communications?|notices?|notifications?|"
                               r"updates?)\b|\bconfirmations?\b|\breceipts?\b|\binvoices?\b", re.IGNORECASE)

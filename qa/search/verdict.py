@@ -382,8 +382,13 @@ def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int]
             return None
         end = text.find("\n", sentence[1] - 1)
         after = len(text) if end < 0 else end  # the line after the heading's
-    spans = engine.evidence.of(policy.id).spans
-    later = np.flatnonzero(spans[:, 0] >= after)
+    return _sentence_from(engine, policy.id, after)
+
+
+def _sentence_from(engine, policy_id: str, position: int) -> tuple[int, int] | None:
+    """The policy's first sentence starting at or after `position`, else None."""
+    spans = engine.evidence.of(policy_id).spans
+    later = np.flatnonzero(spans[:, 0] >= position)
     return (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
 
 
@@ -397,9 +402,7 @@ def past_sale(engine, policy_id: str, sentence: tuple[int, int], topics: Sequenc
     read = _after_heading(engine, policy, sentence) or sentence
     if not SALE_ONLY.search(policy.text[read[0]:read[1]]):
         return None
-    spans = engine.evidence.of(policy_id).spans
-    later = np.flatnonzero(spans[:, 0] >= read[1])
-    span = (int(spans[later[0]][0]), int(spans[later[0]][1])) if len(later) else None
+    span = _sentence_from(engine, policy_id, read[1])
     return span if span is not None and "\n" not in policy.text[read[1]:span[0]] else None
 
 
