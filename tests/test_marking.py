@@ -40,6 +40,22 @@ def test_a_decision_moves_to_a_sentence_writing_the_name_when_one_states_the_pra
     assert naming_decision(Decision(False), TEXT, named, again) == Decision(False)  # not stated stays so
 
 
+def test_a_denial_is_not_traded_for_a_sentence_that_only_writes_what_is_named():
+    """"Can Bitwarden employees see the passwords in my vault?": "Bitwarden cannot access Vault Data." stays the
+    deciding sentence, not "Vault Data includes … login credentials"; a denial with an exception is traded."""
+    text = "Bitwarden cannot access Vault Data. Vault Data includes login credentials. We never sell passwords."
+    denial, definition, other = split_sentences(text)
+    named = naming([], (re.compile(r"passwords|credentials"),), SPELLED_OUT)
+
+    def again(test):
+        return Decision(True, definition)
+    assert naming_decision(Decision(True, denial), text, named, again).sentence == denial
+    assert naming_decision(Decision(True, denial), text, named, lambda test: Decision(True, other)).sentence == other
+    shared = "We do not share it except as described here. We share credentials with hosts."
+    first, then = split_sentences(shared)
+    assert naming_decision(Decision(True, first), shared, named, lambda test: Decision(True, then)).sentence == then
+
+
 def test_both_passes_what_both_pass():
     assert both(None, str.isupper)("ABC")
     combined = both(lambda s: "x" in s, str.islower)

@@ -823,6 +823,25 @@ def test_a_sharing_question_reads_past_a_sale_denied_on_the_same_line():
     assert past_sale(engine, "p", rented, ("sharing",)) is None  # nothing after it on its line
 
 
+def test_a_denial_decided_is_not_traded_for_a_named_sentence_that_denies_nothing():
+    """"Can Bitwarden employees see the passwords in my vault?": the deciding "Bitwarden cannot access Vault Data."
+    is kept (None: no sentence instead), not traded for "Vault Data includes login credentials."."""
+    from qa.ingest.sentences import split_sentences
+
+    text = "Bitwarden cannot access Vault Data. Vault Data includes login credentials."
+    spans = np.array(split_sentences(text))
+    evidence = SimpleNamespace(of=lambda _: SimpleNamespace(spans=spans, stating=lambda i, bar: (np.array([0, 1]), None)))
+    engine = SimpleNamespace(policies={"p": SimpleNamespace(text=text, headings=())}, evidence=evidence,
+                             practice=SimpleNamespace(topics=("security",)))
+    shown = Hit(policy="p", name="P", section="", start=0, end=len(text), text=text, score=1.0)
+    writes = lambda s: "credentials" in s  # noqa: E731
+    denial, definition = ((int(a), int(b)) for a, b in spans)
+    assert named_sentence(engine, "p", Decision(True, denial, topic="security"), 0.5, [shown], writes) is None
+    plain = text.replace("cannot access", "may read all ")
+    engine.policies["p"].text = plain  # (the same length: the spans still hold)
+    assert named_sentence(engine, "p", Decision(True, denial, topic="security"), 0.5, [shown], writes) == definition
+
+
 def test_a_specific_thing_asked_is_quoted_from_a_stating_sentence_beyond_the_shown_passages():
     """"Does DuckDuckGo read my private messages?": with `anywhere`, the policy's first sentence that states the
     practice and writes the thing ("…DuckDuckGo cannot decrypt and read your chats…"), when no shown one does."""

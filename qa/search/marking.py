@@ -26,6 +26,7 @@ from qa.search.evidence import Decision, about_others, in_contents, literal_sent
 from qa.search.passages import led_by
 from qa.search.quotes import lead_in_of
 from qa.search.terms import term_counts, terms_in
+from qa.search.verdict import trades_denial
 from qa.types import Hit, Quote, Span
 
 Test = Callable[[str], bool]
@@ -94,7 +95,7 @@ def naming_decision(decision: Decision, text: str, named: Test, again: Callable[
     for test in _loosening(named):
         found = again(test)
         if found.stated and found.sentence is not None:
-            return found
+            return decision if trades_denial(text, decision.sentence, found.sentence) else found
     return decision
 
 
@@ -351,11 +352,13 @@ def named_sentence(engine, policy_id: str, decision: Decision, bar: float, hits:
         return any(_PASSES_ON.search(text[a:b]) for a, b in (span, lead_in_of(policy, span) or (0, 0)))
     found = naming_in(text, hits, named, lambda span: passes(span) and not about_others(text[span[0]:span[1]]) and (
         span in stating or (lead.start <= span[0] and span[1] <= lead.end)))
-    if found is not None or not anywhere:
+    if found is None and anywhere:
+        spans = ((int(a), int(b)) for a, b in evidence.spans[near])  # the stating sentences, in text order
+        found = next((span for span in spans if not in_contents(text, span) and named(text[span[0]:span[1]])
+                      and passes(span) and not about_others(text[span[0]:span[1]])), None)
+    if found is None or decision.sentence is None or not trades_denial(text, decision.sentence, found):
         return found
-    spans = ((int(a), int(b)) for a, b in evidence.spans[near])  # the stating sentences, in text order
-    return next((span for span in spans if not in_contents(text, span) and named(text[span[0]:span[1]])
-                 and passes(span) and not about_others(text[span[0]:span[1]])), None)
+    return None
 
 
 # Below the reranker's threshold a policy is still answered by a sentence holding LITERAL_ANSWER_TERMS of the

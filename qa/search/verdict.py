@@ -243,6 +243,14 @@ def negated_by_words(sentence: str) -> bool:
     return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence)))
 
 
+def trades_denial(text: str, denial: tuple[int, int], instead: tuple[int, int]) -> bool:
+    """Whether quoting `instead` for the deciding sentence `denial` would drop a denial for a sentence that only
+    writes what the question names ("Can Bitwarden employees see the passwords in my vault?": "Bitwarden cannot
+    access Vault Data.", not "Vault Data includes … login credentials …")."""
+    words = text[denial[0]:denial[1]]  # (not "We do not share it except as described here": it does)
+    return negated_by_words(words) and not excepts(words) and not negated_by_words(text[instead[0]:instead[1]])
+
+
 # A denial of the reverse of the action asked ("Does Proton encrypt my data?" beside "Under no circumstances can
 # Proton decrypt end-to-end encrypted content"), or of doing something without it ("never sent … without first
 # being encrypted"): the company does what is asked; the denial is no "no".
