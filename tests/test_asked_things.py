@@ -601,6 +601,23 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert not kept_thing_decision(first, text, ("emails",), again).stated
     assert kept_thing_decision(first, text, ("emails",), again, strict=False) is first  # "…kept forever?": as decided
     assert kept_thing_decision(first, text, ("cv",), again) == hiring  # what a policy also calls a CV
+    facial = "We keep it. We keep data about your facial geometry while the feature is on."
+    geometry = (12, len(facial))
+    assert kept_thing_decision(Decision(True, (0, 11)), facial, ("face",), lambda test: Decision(
+        test(facial[12:]), geometry)).sentence == geometry  # "my face data": facial
+
+
+def test_a_detail_asked_is_read_in_the_sentences_after_the_chosen_one_on_its_line():
+    from qa.search.details import detail_after
+
+    text = ("You can turn off name tags and delete this data. Zoom will retain this data for up to three years.\n"
+            "We keep logs for 30 days.")
+    first = (0, text.index(".") + 1)
+    found = detail_after(text, first, demanded("How long does Zoom keep my face data?"))
+    assert found is not None and text[found[0]:found[1]].startswith("Zoom will retain")
+    alone = text.replace("for up to three years", "as you wish")
+    assert detail_after(alone, first, demanded("How long does Zoom keep my face data?")) is None  # not on the next line
+    assert detail_after(text, first, ()) is None
 
 
 def test_how_long_data_in_general_is_kept_is_not_read_from_a_kind_of_data_kept():
@@ -892,3 +909,10 @@ def test_how_long_until_a_request_is_answered_asks_no_retention_and_how_ill_know
 def test_which_number_to_ring_asks_for_a_phone_number(question):
     [phone] = demanded(question)
     assert phone.search("Tel: 0303 123 1113") and not phone.search("Information Commissioner's Office")
+
+
+def test_recorded_calls_are_read_across_a_list_of_teams():
+    things = specific_things("Does SurveyMonkey record calls with its support and sales teams?")
+    assert things and not unmentioned(
+        things, "We also record the content of Customer Support, Customer Success, and Sales calls.")
+    assert unmentioned(things, "We record your preferences. " + "x" * 120 + " You can call us.")

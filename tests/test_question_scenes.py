@@ -167,6 +167,8 @@ def test_marketing_only_after_opting_in_asks_whether_consent_is_needed():
     ("Will they keep emailing me after I've opted out?", NO),
     ("Will they keep emailing me?", YES),
     ("can i opt out of letting them collect data and still use the app?", YES),  # no refusal before the question
+    # what is kept is no going on: "Do they still keep my email address?" is asked of the data, not of the emails
+    ("I unsubscribed from the Guardian's marketing emails a while ago. Do they still keep my email address?", YES),
 ])
 def test_a_refusal_told_before_the_question_is_one_the_question_asks_after(question, verdict):
     sentence = "We respect your choice, and we will stop sending you promotional emails once you unsubscribe."

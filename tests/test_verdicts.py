@@ -586,6 +586,12 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     # a signal's or a link's name denies nothing; a heading saying what the company does not do does
     ("We honour Do Not Track signals.", False), ("Click Do Not Sell My Personal Information to opt out.", False),
     ("*   We Do Not Sell Your Personal Information.", True),
+    # a need that ends, the user's choice, a part of what is done
+    ("If we no longer need your data, we will delete it or make it anonymous.", False),
+    ("We do not need your phone number.", True),
+    ("You can decide not to receive these emails at any time.", False),
+    ("We do not record every call made to our customer service team.", False),
+    ("We do not record calls made to our customer service team.", True),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words

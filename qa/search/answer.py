@@ -20,12 +20,11 @@ and `policyqa eval`, which judges the same `Answer`. In order:
    answering passage lacks the detail the question asks for (a length of time, an address, a fee, a phone number, a
    date…: `qa.search.details.DETAILS`), is "not stated"; otherwise the sentence that states it, nearest the
    question, is quoted first (`qa.search.quotes`: whole sentences with their qualifiers) and its stance makes the
-   verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one); below the reranker's
-   threshold only a sentence at the practice's full threshold (a related passage) or one repeating the question's
-   words answers; over several policies, only a sentence near enough to the question
-   (`RetrievalSettings.across_score`) or writing what it names. A question about no practice of the model is decided
-   by the reranker's calibrated threshold (below it, a sentence repeating most of the question's key terms still
-   answers: `marking.literal_sentence`), as is every question when no practice model is loaded; without a reranker,
+   verdict (`qa.search.verdict`: yes / no for a yes-no question, stated for an open one); below the reranker's threshold
+   only a sentence at the practice's full threshold (a related passage) or one repeating the question's words answers;
+   over several policies, one near enough to the question (`across_score`) or writing what it names. A question about
+   no practice of the model is decided by the reranker's calibrated threshold (below it, a sentence repeating most of
+   the question's key terms still answers: `marking.literal_sentence`), as with no practice model; without a reranker,
    by the dense similarity and its threshold;
 6. questions whose wording turns the stance ("may they do as they like?", "do they only…?", "without my consent?",
    "can I…?") get their verdict checked against the sentences shown (`qa.search.verdict`).
@@ -45,7 +44,7 @@ from qa.errors import QueryError
 from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_things, sold_to, unwritten
 from qa.search.conversation import resolve_question
 from qa.search.cues import SHARES, cued_topics, reason_guard
-from qa.search.details import ORGANISATION, PLACE, demanded
+from qa.search.details import ORGANISATION, PLACE, demanded, detail_after
 from qa.search.endings import ENDING, asks_after_ending
 from qa.search.evidence import Decision, answers_across, decide, marketing_guard
 from qa.search.marking import (
@@ -426,7 +425,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             instead = literal or past_sale(engine, policy_id, decision.sentence, asked.topics)
             sentence, negated = (instead, None) if instead is not None else (decision.sentence, decision.negated)
             lead = hold(sentence)
-            if not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
+            if not gives(lead, asked.demands) and (after := detail_after(text, sentence, asked.demands)) is not None:
+                lead, sentence, negated = hold(after), after, None  # the next sentence of its line gives the detail
+            elif not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
                 found = reaching(asked.demands, again, hold)
                 if found is None:
                     return not_stated

@@ -5,7 +5,9 @@ answering passage must match, or the row is "not stated"."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
+from qa.ingest.sentences import split_sentences
 from qa.search.terms import without_addresses
 
 # A question that asks for a particular detail is answered only by a passage that gives one: "How long do they
@@ -273,3 +275,15 @@ def demanded(question: str) -> tuple[re.Pattern, ...]:
     """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
     question = without_addresses(question)  # "I emailed DPO@centerprise.co.uk…" asks for no DPO
     return tuple(gives for _, asks, gives in DETAILS if asks.search(question))
+
+
+def detail_after(text: str, sentence: tuple[int, int], demands: Sequence[re.Pattern],
+                 ahead: int = 2) -> tuple[int, int] | None:
+    """The first of the `ahead` sentences after `sentence` on its line that gives every detail asked (`demands`), when
+    the passage holding `sentence` ends before it: "You can disable the automatic smart name tags feature and delete
+    this data any time in your Settings. Zoom will retain this data … for up to three years after…"; else None."""
+    if not demands:
+        return None
+    end = text.find("\n", sentence[1])
+    following = split_sentences(text[sentence[1]:end if end >= 0 else len(text)], sentence[1])[:ahead]
+    return next((span for span in following if all(d.search(text[span[0]:span[1]]) for d in demands)), None)

@@ -149,7 +149,7 @@ def kept_words(question: str) -> tuple[str, ...]:
 # What a policy also calls a thing a question says is kept ("how long do they hang on to my CV?": "If the application
 # is not accepted, the data is kept for a maximum period of 2 years")
 _KEPT_ALSO = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),
-              "resume": ("cv", "curriculum", "application", "applicant", "candidate")}
+              "resume": ("cv", "curriculum", "application", "applicant", "candidate"), "face": ("facial",)}
 
 
 def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],

@@ -156,6 +156,9 @@ _ASKS_AFTER_REFUSING = re.compile(
     r"\b(?:keep|keeps|continu\w*|still|carry\s+on)\b|"
     r"\bchang\w*\s+(?:my|our)\s+minds?\b[^?]*?\b(?:keep|keeps|continu\w*|still|carry\s+on)\b",
     re.IGNORECASE)
+# (what is kept is no going on: "I unsubscribed from their marketing emails. Do they still keep my email address?")
+_KEEPS_MINE = re.compile(r"\b(?:keep|keeps|hold|holds|store|stores|retain|retains)\s+(?:on\s+to\s+)?"
+                         r"(?:my|our|all\s+(?:of\s+)?my|any\s+of\s+my)\b", re.IGNORECASE)
 # what stops once the user refuses: "FedEx will immediately cease to use your Personal Data", "…will be stopped"
 _STOPS = re.compile(r"\bceas\w*|\b(?:will|shall|would)\s+(?:be\s+)?(?:\w+\s+)?stop(?:ped)?\b|\bno\s+longer\b",
                     re.IGNORECASE)
@@ -302,7 +305,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if verdict == YES and ASKS_DELETED.search(question) and KEPT_AFTER.search(sentence) and \
             not DELETED.search(sentence) and not negated_by_words(sentence):
         return NO  # "Does the NYT delete my data when I close my account?" beside "…retain … even after you close…"
-    if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and \
+    if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and not _KEEPS_MINE.search(question) and \
             (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):
         return NO
     if verdict == YES and _ASKS_STOPS_ALL.search(question) and _GOES_ON.search(sentence):

@@ -181,7 +181,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # none: a user's "my data in the cloud" is what a policy calls stored data)
         (r"\b(?:record|listen\w*\s+(?:in\s+)?(?:to|on))\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|"
          r"\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?record\w*|\bcall\s+recordings?\b",
-         r"\brecord\w*\b[^.;]{0,60}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,60}\brecord\w*|"
+         r"\brecord\w*\b[^.;]{0,90}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,90}\brecord\w*|"
          r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*|\blisten\w*\s+(?:in\s+)?(?:to|on)\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b"),
         # old equipment disposed of ("When Core Office replaces our old office PCs, do they securely wipe or destroy
         # the hard drives?")

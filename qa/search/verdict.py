@@ -1,9 +1,8 @@
 """What a policy's answer amounts to: a verdict (yes / no / stated / not stated) and a confidence label.
 
 A yes-no question ("Do they sell my data?", "Can I delete my account?", "Which companies sell my data?",
-asked of each company) gets `yes`, `no` or `not_stated` per policy; an open question ("How long…",
-"Who…") gets `stated` or `not_stated`. Whether a stated answer is a yes or a no is the stance of the
-sentence that decides it: "We do not and will not sell personal information" says no.
+asked of each company) gets `yes`, `no` or `not_stated` per policy; an open question ("How long…", "Who…") gets
+`stated` or `not_stated`. Whether a stated answer is a yes or a no is the stance of the sentence that decides it.
 
 The confidence label is what a user can act on, the same words in the chat, `ask` and JSON:
 "states it" (the policy states the practice asked about), "related passage" (a passage on the subject that
@@ -149,6 +148,10 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b
 _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
+    # ("If we no longer need your data…"); the user's choice ("You can decide not to receive these emails"); a part
+    # ("We do not record every call made to our customer service team": some it does)
+    r"\bno\s+longer\s+(?:need|needs|require|requires)\b|\b(?:decide|choose|elect|opt|prefer|wish)\s+not\s+to\s+"
+    r"receive\b[^,;.]*|\bnot\s+(?:\w+\s+)?(?:every|always|necessarily)\b[^,;.]*|"
     # a limit: "…may be extended, but for no longer than two further months", "no more than necessary", in time
     # ("you might not be able to change or delete it until after the completion of the purchase") or in extent ("it
     # may not be possible to completely delete all of your Information")
@@ -244,10 +247,10 @@ def negated_by_words(sentence: str) -> bool:
 
 
 def trades_denial(text: str, denial: tuple[int, int], instead: tuple[int, int]) -> bool:
-    """Whether quoting `instead` for the deciding sentence `denial` would drop a denial for a sentence that only
-    writes what the question names ("Can Bitwarden employees see the passwords in my vault?": "Bitwarden cannot
-    access Vault Data.", not "Vault Data includes … login credentials …")."""
-    words = text[denial[0]:denial[1]]  # (not "We do not share it except as described here": it does)
+    """Whether quoting `instead` for the deciding `denial` drops a denial (not "we do not share it except as described")
+    for a sentence that only writes what the question names ("Can Bitwarden employees see the passwords in my
+    vault?": "Bitwarden cannot access Vault Data.", not "Vault Data includes … login credentials …")."""
+    words = text[denial[0]:denial[1]]
     return negated_by_words(words) and not excepts(words) and not negated_by_words(text[instead[0]:instead[1]])
 
 
