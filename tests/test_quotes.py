@@ -330,6 +330,8 @@ def test_a_line_standing_alone_in_bold_is_a_heading_and_its_stance_is_read_from_
     heading = (text.index("**Are"), text.index("?**") + 3)
     assert quotes.bold_line(text, heading) and not quotes.bold_line(text, (0, 6))
     assert not quotes.bold_line(text, (text.index("We do"), len(text)))  # bold inside a sentence
+    italic = "_**Using your social media details to sign in**_\n\nWhen you sign in, we use it."
+    assert quotes.bold_line(italic, (0, italic.index("\n"))) and not quotes.bold_line("_**A**_ b", (0, 5))
     spans = np.array(split_sentences(text, 0), dtype=np.int64)
     engine = SimpleNamespace(evidence=SimpleNamespace(of=lambda policy_id: SimpleNamespace(spans=spans)))
     policy = SimpleNamespace(id="p", text=text, headings=())

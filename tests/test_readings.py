@@ -96,6 +96,13 @@ def test_a_marketing_question_turns_away_cookie_sentences():
     assert sharing("We do not share your data with third parties except as described below.")
     assert sharing("We do not sell it, but we share it with partners for their own marketing purposes.")
     assert marketing_guard("Do they share my data with advertisers for marketing?", ["sharing"]) is None
+    # a sale (or sharing) denied for one named purpose the question does not name
+    denial = "Disqus does not use or sell consumer personal data for the purpose of training large language models."
+    sale = marketing_guard("Does Disqus sell my data?", ["sale"])
+    assert sale is not None and not sale(denial) and sale("We do not sell your personal data.")
+    training = marketing_guard("Does Disqus sell my data to train language models?", ["sale"])
+    assert training is not None and training(denial)
+    assert not marketing_guard("Does X share my data?", ["sharing"])(denial.replace("use or sell", "share"))
     cookies = marketing_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
     assert cookies is not None and cookies("Most web browsers allow you to control cookies through their settings.")
     assert not cookies("You have the right to ask us to not process your information for marketing purposes.")

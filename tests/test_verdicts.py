@@ -592,6 +592,7 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("You can decide not to receive these emails at any time.", False),
     ("We do not record every call made to our customer service team.", False),
     ("We do not record calls made to our customer service team.", True),
+    ("We may sell data as allowed under local laws, which may not require your consent for us to do so.", False),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words
@@ -912,6 +913,9 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     # a link's name alone, not a sentence that names it
     ("\"Do not sell or share my personal information\"", True),
     ("Use the “Do Not Sell or Share My Personal Information” link to opt out of the sale of your data.", False),
+    # others selling
+    ("We obtain personal data from advertising partners and third-party data brokers who sell personal data.", True),
+    ("These include data brokers who may further sell or share your personal data.", True),
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
     from qa.search.practice_words import VETOES

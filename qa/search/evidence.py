@@ -354,6 +354,19 @@ _NOT_FOR_MARKETING = re.compile(
     r"(?:(?!\bbut\b)[^.;:]){0,120}?\bfor\s+(?:their|its|his|her)\s+(?:own\s+)?(?:direct\s+)?(?:marketing|advertising|"
     r"promotional)\b", re.IGNORECASE)
 
+# Passing data on denied for one named purpose ("Disqus does not use or sell consumer personal data for the purpose of
+# training large language models"): no answer to whether it is sold at all, unless the question names that purpose
+_FOR_A_PURPOSE = re.compile(
+    r"\b(?:not|never|no)\b(?:(?!\bbut\b)[^.;:])*?\b(?:shar|disclos|pass|transfer|provid|giv|sell|rent)\w*\b"
+    r"(?:(?!\bbut\b)[^.;:]){0,120}?\bfor\s+the\s+purposes?\s+of\s+((?:[\w-]+\s*){1,4})", re.IGNORECASE)
+
+
+def _for_another_purpose(question: str, sentence: str) -> bool:
+    """Whether `sentence` denies passing data on only for a purpose (`_FOR_A_PURPOSE`) whose words `question` lacks."""
+    found = _FOR_A_PURPOSE.search(sentence)
+    purpose = {w[:5] for w in re.findall(r"[a-z]{4,}", found.group(1).lower())} if found else set()
+    return bool(purpose) and not purpose & {w[:5] for w in re.findall(r"[a-z]{4,}", question.lower())}
+
 
 def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
     """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
@@ -362,7 +375,9 @@ def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], boo
     out of cookies?"), a test that it names one; for one on sharing that names no marketing, a test that it denies no
     sharing for marketing alone (`_NOT_FOR_MARKETING`); else None."""
     if "sharing" in topics and "objection-marketing" not in topics and not _MARKETING.search(question):
-        return lambda sentence: not _NOT_FOR_MARKETING.search(sentence)
+        return lambda sentence: not _NOT_FOR_MARKETING.search(sentence) and not _for_another_purpose(question, sentence)
+    if "sale" in topics and "objection-marketing" not in topics:
+        return lambda sentence: not _for_another_purpose(question, sentence)
     if "objection-marketing" not in topics:
         return None
     tracking = REQUIRED["cookies"]

@@ -36,6 +36,9 @@ _SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+de
 _SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:information|data|info)\W*$|"
               r"\b(?:if|when|where|once|whenever)\s+you\s+(?:\w+\s+)?(?:re)?sell\b|\bselling\s+(?:\w+\s+){0,3}?(?:on|"
               r"through|via)\s+(?:a|an|the|our|their)\s+(?:[\w-]+\s+){0,2}?(?:marketplaces?|platforms?|stores?|shops?)\b")
+# Others selling ("…and third-party data brokers who sell personal data", "…data brokers who may further sell or share
+# your personal data"): the company's own sale is another matter
+_OTHERS_SELL = r"\b(?:who|that|which)\s+(?:may\s+|might\s+|can\s+|also\s+|further\s+)*(?:re)?sell\b"
 # A sentence on selling data that passes it on in no other way: it states no sharing, nor denies any.
 SALE_ONLY = re.compile(r"^(?!.*\b(?:shar|disclos|pass|transfer|provid|giv|hand|send|sent|transmit|releas|distribut|"
                        r"leas|trad|exchang|mak\w*\s+(?:\w+\s+)?available)\w*).*\b(?:sell|sells|selling|sold|rent|renting)\b",
@@ -53,7 +56,7 @@ NO_OPT_OUT = re.compile(
     re.IGNORECASE)
 SERVICE_MESSAGES = re.compile(rf"\b{_SERVICE}[\w-]*\s+(?:e-?mails?|messages?|communications?|notices?|notifications?|"
                               r"updates?)\b|\bconfirmations?\b|\breceipts?\b|\binvoices?\b", re.IGNORECASE)
-VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}", re.IGNORECASE),
+VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}|{_OTHERS_SELL}", re.IGNORECASE),
            # a shared interest or responsibility shares no data ("You and Aetna agree that the parties have a shared
            # interest in reducing the fees and costs associated with arbitration.")
            # and a sentence on selling alone states no sharing ("We'll never sell your personal information.")

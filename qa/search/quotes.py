@@ -78,7 +78,7 @@ _REFERS_BACK = re.compile(
 _RUN_IN_HEADING = re.compile(r"^\W*(?:[A-Z][\w'’-]*\s+){0,4}[A-Z][\w'’-]*\.\s*$")
 # A line standing alone in bold is a heading ("**Are children allowed to use the Evernote Service?**", "**Disable or
 # delete your account**"), though the policy's own markup did not make it one; not a lead-in ("**We do not:**")
-_BOLD_LINE = re.compile(r"[ \t]*(?:\*\*|__)[^*_\n]{2,120}(?<![:;,])(?:\*\*|__)[ \t]*")
+_BOLD_LINE = re.compile(r"[ \t]*([*_]?)(?:\*\*|__)[^*_\n]{2,120}(?<![:;,])(?:\*\*|__)\1[ \t]*")  # (or italic too)
 # A span ending like this goes on in the next sentence or line ("…destination country; or").
 _DANGLING = re.compile(r"(?:[;,\u2013\u2014-]|\b(?:and|or|including|such as|e\.g\.|i\.e\.))\s*$", re.IGNORECASE)
 _BULLET = re.compile(r"^\s*(?:[-•*·▪◦●‣–—]|\(?[a-z]\)|\(?[ivx]{1,4}\)|\(\d{1,2}\))\s+")

@@ -149,9 +149,10 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:but\s+)?not\s+(?:be\s+)?limited\s+to\b|\bnot\s+only\b|\b(?:whether|if)\s+or\s+not\b|\bor\s+not\b|"
     r"\b(?:do\s+not|don't|don’t)\s+hesitate\b|\bno\s+longer\s+(?:be\s+)?(?:needed|necessary|required)\b|"
     # ("If we no longer need your data…"); the user's choice ("You can decide not to receive these emails"); a part
-    # ("We do not record every call made to our customer service team": some it does)
+    # ("We do not record every call…": some it does); what a law asks ("…under local laws, which may not require…")
     r"\bno\s+longer\s+(?:need|needs|require|requires)\b|\b(?:decide|choose|elect|opt|prefer|wish)\s+not\s+to\s+"
-    r"receive\b[^,;.]*|\bnot\s+(?:\w+\s+)?(?:every|always|necessarily)\b[^,;.]*|"
+    r"receive\b[^,;.]*|\bnot\s+(?:\w+\s+)?(?:every|always|necessarily)\b[^,;.]*|\b(?:which|that)\s+(?:may|might|do|"
+    r"does)\s+not\s+require\b[^,;.]*|"
     # a limit: "…may be extended, but for no longer than two further months", "no more than necessary", in time
     # ("you might not be able to change or delete it until after the completion of the purchase") or in extent ("it
     # may not be possible to completely delete all of your Information")
@@ -379,8 +380,7 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
 
 
 def _after_heading(engine, policy, sentence: tuple[int, int]) -> tuple[int, int] | None:
-    """The first sentence after `sentence` when `sentence` lies on a heading's line or is a run-in heading
-    ("Do-Not-Track Signals. Please note we do not…"), else None."""
+    """The first sentence after `sentence` on a heading's line or a run-in heading ("Do-Not-Track Signals."), or None"""
     text = policy.text
     if engine.evidence is None:
         return None
