@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.search.asked_names import SPELLED_OUT
+from qa.search.asked_names import SPELLED_OUT, named_things, unwritten
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import demanded
 from qa.search.evidence import Decision, answers_across, in_contents
@@ -601,6 +601,9 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     assert not kept_thing_decision(first, text, ("emails",), again).stated
     assert kept_thing_decision(first, text, ("emails",), again, strict=False) is first  # "…kept forever?": as decided
     assert kept_thing_decision(first, text, ("cv",), again) == hiring  # what a policy also calls a CV
+    cheating = "We keep it. Data used to prevent cheating in the Game is deleted six months after collection."
+    assert kept_thing_decision(Decision(True, (0, 11)), cheating, ("anti-cheat",), lambda test: Decision(
+        test(cheating[12:]), (12, len(cheating)))).sentence == (12, len(cheating))  # "anti-cheat data": cheating
     facial = "We keep it. We keep data about your facial geometry while the feature is on."
     geometry = (12, len(facial))
     assert kept_thing_decision(Decision(True, (0, 11)), facial, ("face",), lambda test: Decision(
@@ -916,3 +919,20 @@ def test_recorded_calls_are_read_across_a_list_of_teams():
     assert things and not unmentioned(
         things, "We also record the content of Customer Support, Customer Success, and Sales calls.")
     assert unmentioned(things, "We record your preferences. " + "x" * 120 + " You can call us.")
+
+
+def test_a_hash_is_no_encryption_and_messages_accessed_may_be_said_in_the_next_sentence():
+    encrypted = specific_things("Is my data encrypted by Fox News?")
+    assert unmentioned(encrypted, "We share a hash of an identifier (a value generated using a cryptographic hash).")
+    assert not unmentioned(encrypted, "We use cryptographic keys.")
+    read = specific_things("Can Bluesky read my DMs?")
+    assert not unmentioned(read, "We store your direct messages so you can talk. These are unencrypted and can be "
+                                 "accessed for Trust & Safety purposes.")
+    assert unmentioned(read, "We store your direct messages so you can talk. Your account can be accessed by you.")
+    assert unwritten(named_things("Can Bluesky read my DMs?"), "Your Direct Messages are stored.") == ["Bluesky"]
+
+
+def test_deleted_as_soon_as_something_is_done_gives_how_long():
+    (length,) = demanded("How long do they keep my ID photo?")
+    assert length.search("It is normally deleted as soon as the identification verification is complete.")
+    assert not length.search("We delete it at your request.")

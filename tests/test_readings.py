@@ -211,6 +211,20 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
     assert negated_sentence(engine, "p", tuple(spans[1])) is True
 
 
+def test_a_condition_with_only_outweighs_the_stance_head():
+    """"Phone location data is only collected when your phone has location services turned on.": a condition on doing
+    it, read "no" by the stance head; a sentence with no negative word and no "only" keeps the head's reading."""
+    first = "Phone location data is only collected when your phone has location services turned on."
+    text = f"{first} Your data stays on your device."
+    spans = np.array([(0, len(first)), (len(first) + 1, len(text))])
+    engine = SimpleNamespace(
+        policies={"p": SimpleNamespace(id="p", text=text, headings=())},
+        evidence=SimpleNamespace(of=lambda pid: SimpleNamespace(spans=spans, negated=np.array([0.53, 0.9]))),
+        practice=SimpleNamespace(stance_threshold=0.5))
+    assert negated_sentence(engine, "p", tuple(spans[0])) is False
+    assert negated_sentence(engine, "p", tuple(spans[1])) is True
+
+
 @pytest.mark.parametrize("sentence, denies", [
     ("Windstream’s dealers are prohibited from accessing or using your CPNI unless you sign a consent form.", True),
     ("Our staff are forbidden from sharing customer data.", True),

@@ -20,7 +20,7 @@ SPELLED_OUT = {
     "cctv": ("closed circuit", "closed-circuit", "camera"),
     "pecr": ("privacy and electronic communications", "e-privacy", "eprivacy"),
     "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
-    "isp": ("internet service provider", "internet provider"),
+    "isp": ("internet service provider", "internet provider"), "dm": ("direct message", "private message"),
     "pc": ("computer", "desktop", "laptop", "device"),
     "cv": ("curriculum vitae", "résumé", "resume", "job applic", "applicant", "recruit"),
     # laws a question names by acronym and a policy may write in full

@@ -96,6 +96,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\breasonable\s+time\s*-?\s*(?:frames?|scales?|periods?)?\b|"
                 r"\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b|\bwithout\s+"
                 r"(?:undue\s+)?delay\b|\bduration\b|\bindefinitely\b|\buntil\b|\bdays\b|\bmonths\b|"
+                # (or once something is done: "…it is normally deleted as soon as the identification verification…")
+                r"\b(?:deleted|erased|destroyed|removed|purged)\s+(?:\w+\s+){0,2}?as\s+soon\s+as\b|"
                 r"\byears\b|"
                 # kept for the account's life: "This data is deleted when your account is deleted", "on active accounts"
                 r"\b(?:when|once|after|upon)\s+(?:your|the|an?)\s+(?:\w+\s+)?account\s+(?:is\s+|has\s+been\s+)?"

@@ -163,7 +163,8 @@ def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
     keep my IP address history?" of a policy whose retention sentences name no IP address); else `decision`."""
     if not things:
         return decision
-    things = tuple(dict.fromkeys(w for thing in things for w in (thing, *_KEPT_ALSO.get(thing, ()))))
+    things = tuple(dict.fromkeys(w for thing in things for w in (thing, *_KEPT_ALSO.get(thing, ()), *(
+        thing.split("-")[-1:] if "-" in thing and len(thing.split("-")[-1]) > 3 else ()))))  # "anti-cheat": cheating
 
     def names_one(sentence: str) -> bool:
         return terms_in(sentence, things) > 0

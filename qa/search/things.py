@@ -50,7 +50,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\brecruit\w*\s+(?:agenc\w*|firms?|companies|consultan\w*)|\bheadhunters?\b",
          r"\brecruit\w*|\bheadhunt\w*|\bemployment\s+agenc\w*"),
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
-        (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),  # no link, no crypto
+        # (not a link's https://, a cryptographic hash)
+        (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*\b(?!\s+hash)|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
         # not a sector a company sells to ("the Healthcare sectors")
@@ -125,7 +126,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"messages?|communications?|correspondence|inbox\w*|chats?)\b(?!\s+(?:address|account))|\bcontents?\s+of\s+"
          r"(?:(?:your|the|any|their|users?['’]?)\s+)?(?:\w+\s+)?(?:e-?mails?|messages?|communications?|correspondence|"
          r"chats?)\b|\b(?:e-?mails?|messages?|communications?|correspondence|chats?)\b[^.;,\n]{0,40}?\b(?:are|is|be|"
-         r"being|been|gets?)\s+(?:\w+\s+)?(?:read|scanned|monitored|reviewed|inspected|intercepted)\b"),
+         r"being|been|gets?)\s+(?:\w+\s+)?(?:read|scanned|monitored|reviewed|inspected|intercepted)\b|"
+         # (or in the next sentence: "We store … your direct messages… These are unencrypted and can be accessed…")
+         r"\b(?:messages?|chats?)\b[^.;\n]{0,100}\.\s+(?:These|They|This|It|Such)\b[^.;\n]{0,60}?\b(?:are|is|be)\s+"
+         r"(?:\w+\s+)?(?:read|scanned|monitored|reviewed|inspected|intercepted|accessed)\b"),
         # what a person browses ("Does X look at my browsing history?"), not one visit to the company's own site
         (r"\bbrows(?:ing|er)\s+(?:history|histories|habits|activit\w*|behaviou?r)\b|"
          r"\b(?:web)?(?:sites?|pages?)\s+(?:that\s+)?I\s+(?:visit|go\s+to|browse|look\s+at|view|read)\b|"

@@ -114,8 +114,7 @@ def affirmative(question: str) -> str:
 
 
 def verdict_for(kind: str, stated: bool, negated: bool) -> str:
-    """The verdict of one policy: NOT_STATED unless `stated`; for a yes-no question NO when the deciding
-    sentence says the company does not (`negated`), else YES; for an open question STATED."""
+    """NOT_STATED unless `stated`; STATED for an open question; else NO when the deciding sentence denies, or YES."""
     if not stated:
         return NOT_STATED
     if kind == YES_NO:
@@ -196,7 +195,7 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:will|shall|may|would)\s+not\s+be\s+subject\s+to\s+(?:\w+\s+){0,2}?right\w*\b[^,;.]*|"
     # a disclaimer of perfect security: "no transmission of data over the internet can be guaranteed as completely
     # secure" (one of responsibility, "we cannot be held responsible for your own security measures", denies it)
-    r"\bno\s+(?:transmission|method|means|(?:security\s+)?system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|"
+    r"\bno\s+(?:one|transmission|method|means|(?:security\s+)?system|security\s+measures?)\b[^.;]{0,80}?\b(?:guarantee\w*|"
     r"100\s*%|impenetrable|infallible|foolproof|(?:completely|perfectly|entirely|fully|absolutely)\s+secure)\b[^,;.]*|"
     # others' duty ("…are obligated not to disclose or use it for any other purpose", "…on condition that they may not
     # further disclose your data", "…contractors … that have agreed not to disclose it to others"), control disclaimed
@@ -366,9 +365,10 @@ def negated_sentence(engine, policy_id: str, sentence: tuple[int, int], probabil
         found = evidence.of(policy_id)
         at = np.flatnonzero((found.spans[:, 0] == sentence[0]) & (found.spans[:, 1] == sentence[1]))
         probability = float(found.negated[at[0]]) if len(at) else None
-    # negative words that all deny nothing ("we may not have a direct relationship with you") outweigh the head
+    # negative words that all deny nothing ("we may not have a direct relationship with you"), or none but "only" ("…is
+    # only collected when your phone has location services turned on": a condition), outweigh the head
     denies = negated_by_words(words)
-    explained = not denies and _NEGATION.search(words) is not None
+    explained = not denies and (_NEGATION.search(words) is not None or re.search(r"\bonly\b", words, re.I) is not None)
     if probability is not None and probability >= engine.practice.stance_threshold and not explained:
         return True
     if denies:
