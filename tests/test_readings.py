@@ -202,11 +202,7 @@ def test_no_direct_relationship_denies_nothing_even_when_the_stance_head_reads_a
                 "relationship with the individuals whose personal data is processed.")
     assert not negated_by_words(sentence)
     text = f"{sentence} We do not sell it."
-    spans = np.array([(0, len(sentence)), (len(sentence) + 1, len(text))])
-    engine = SimpleNamespace(
-        policies={"p": SimpleNamespace(id="p", text=text, headings=())},
-        evidence=SimpleNamespace(of=lambda pid: SimpleNamespace(spans=spans, negated=np.array([0.81, 0.9]))),
-        practice=SimpleNamespace(stance_threshold=0.5))
+    engine, spans = _two_sentences(text, len(sentence), (0.81, 0.9))
     assert negated_sentence(engine, "p", tuple(spans[0])) is False  # its only negative words deny nothing
     assert negated_sentence(engine, "p", tuple(spans[1])) is True
 
@@ -216,13 +212,20 @@ def test_a_condition_with_only_outweighs_the_stance_head():
     it, read "no" by the stance head; a sentence with no negative word and no "only" keeps the head's reading."""
     first = "Phone location data is only collected when your phone has location services turned on."
     text = f"{first} Your data stays on your device."
-    spans = np.array([(0, len(first)), (len(first) + 1, len(text))])
-    engine = SimpleNamespace(
-        policies={"p": SimpleNamespace(id="p", text=text, headings=())},
-        evidence=SimpleNamespace(of=lambda pid: SimpleNamespace(spans=spans, negated=np.array([0.53, 0.9]))),
-        practice=SimpleNamespace(stance_threshold=0.5))
+    engine, spans = _two_sentences(text, len(first), (0.53, 0.9))
     assert negated_sentence(engine, "p", tuple(spans[0])) is False
     assert negated_sentence(engine, "p", tuple(spans[1])) is True
+
+
+def _two_sentences(text: str, first_end: int, negated: tuple[float, float]):
+    """An engine over one policy "p" of two sentences (the first ending at `first_end`) whose stance head reads
+    `negated`; and the sentences' spans."""
+    spans = np.array([(0, first_end), (first_end + 1, len(text))])
+    engine = SimpleNamespace(
+        policies={"p": SimpleNamespace(id="p", text=text, headings=())},
+        evidence=SimpleNamespace(of=lambda pid: SimpleNamespace(spans=spans, negated=np.array(negated))),
+        practice=SimpleNamespace(stance_threshold=0.5))
+    return engine, spans
 
 
 @pytest.mark.parametrize("sentence, denies", [
