@@ -936,3 +936,33 @@ def test_deleted_as_soon_as_something_is_done_gives_how_long():
     (length,) = demanded("How long do they keep my ID photo?")
     assert length.search("It is normally deleted as soon as the identification verification is complete.")
     assert not length.search("We delete it at your request.")
+
+
+@pytest.mark.parametrize("question, response", [
+    ("I sent Zoom a California privacy request. How long do they have to respond?", True),
+    ("How long does it take to process a deletion request?", True),
+    ("I asked Bluesky for a copy of my data. How long should it take?", True),
+    ("How quickly does X respond to data requests?", True),
+    ("How long does Zoom keep my data?", False),
+    ("How long does it take to delete my account?", False),  # a deletion's time, not an answer's
+    ("How long do you process my data?", False),
+])
+def test_how_soon_a_request_is_answered_asks_for_a_response_time_alone(question, response):
+    from qa.search.details import RESPONSE_TIME
+
+    demands = demanded(question)
+    assert (demands == (RESPONSE_TIME,)) is response and (bool(demands) or not response)
+
+
+def test_a_response_time_is_found_anywhere_in_the_policy():
+    from qa.ingest.sentences import split_sentences
+    from qa.search.details import sentence_giving
+
+    text = ("We respond to all enquiries. You have rights. We will acknowledge receipt of your request within 10 business "
+            "days. We respond within a reasonable timeframe.")
+    spans = split_sentences(text)
+    demands = demanded("How long do they have to respond to my request?")
+    found = sentence_giving(text, spans, demands)
+    assert found is not None and text[found[0]:found[1]].startswith("We will acknowledge receipt")
+    assert sentence_giving(text, spans, demanded("How long do they keep my data?")) is None  # no other time
+    assert sentence_giving("We respond to all enquiries.", [(0, 28)], demands) is None

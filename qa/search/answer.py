@@ -428,7 +428,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             if not gives(lead, asked.demands) and (after := detail_after(text, sentence, asked.demands)) is not None:
                 lead, sentence, negated = hold(after), after, None  # the next sentence of its line gives the detail
             elif not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
-                found = reaching(asked.demands, again, hold)
+                found = reaching(asked.demands, again, hold, text, evidence.of(policy_id).spans)
                 if found is None:
                     return not_stated
                 lead, sentence, negated = found[0], found[1].sentence or sentence, found[1].negated

@@ -77,7 +77,23 @@ _TOLD = (r"notif\w*|inform(?!ation)\w*|tell\w*|told\b|contact\w*|alert\w*|commun
          r"let\s+(?:you|them|customers|users)\s+know\b")
 # "Google Pay", "Apple Pay": a product, no paying (put before "pay"; in `specific` too)
 NOT_A_PAY_PRODUCT = r"(?<!google\s)(?<!apple\s)(?<!samsung\s)"
+# How soon a request is answered ("I asked for a copy of my data. How long should it take?"), and a sentence giving
+# it: "…we will respond … within 30 days", "…resolve simple requests within 30 days", "…acknowledge receipt of your
+# request within 10 business days"
+_ANSWERING = r"(?:respond|reply|replies|answer|get\s+back)\w*"
+_DEALING = r"(?:process|deal\s+with|handle|act\s+on|fulfil|complete)\w*\s+(?:\w+\s+){0,3}?requests?\b"
+ASKS_RESPONSE = re.compile(
+    rf"\bhow\s+(?:long|quickly|soon|fast)\b.{{0,80}}?\b(?:{_ANSWERING}|{_DEALING})|\b(?:response|turnaround)\s+times?\b|"
+    r"\b(?:request\w*|asked)\b.{0,80}?\bhow\s+long\s+(?:should\s+|will\s+|does\s+)?(?:it|that|this)\s+take\b",
+    re.IGNORECASE)
+RESPONSE_TIME = re.compile(
+    r"\b(?:respond\w*|response|reply|replies|answer\w*|resolve\w*|acknowledge\w*|fulfil\w*|complete\w*|process\w*|"
+    r"handl\w*|deal\w*|action\w*)\b"
+    rf"[^.;]{{0,120}}?(?:\bwithin\s+(?:\w+\s+){{0,2}}?(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+"
+    r"(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)",
+    re.IGNORECASE)
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
+    ("response time", ASKS_RESPONSE, RESPONSE_TIME),
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
@@ -273,10 +289,19 @@ APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS
                                     if name in ("fee", "told of a change", "how a change is known", "advance notice"))
 
 
+def sentence_giving(text: str, spans, demands: Sequence[re.Pattern]) -> tuple[int, int] | None:
+    """For a question asking only how soon a request is answered (`RESPONSE_TIME`), the first sentence of the policy
+    (`spans`, in text order) that gives it: a policy gives it once, wherever its rights are; else None."""
+    if not demands or any(d is not RESPONSE_TIME for d in demands):
+        return None
+    return next(((int(a), int(b)) for a, b in spans if RESPONSE_TIME.search(text, int(a), int(b))), None)
+
+
 def demanded(question: str) -> tuple[re.Pattern, ...]:
     """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
     question = without_addresses(question)  # "I emailed DPO@centerprise.co.uk…" asks for no DPO
-    return tuple(gives for _, asks, gives in DETAILS if asks.search(question))
+    found = tuple(gives for name, asks, gives in DETAILS if asks.search(question))
+    return (RESPONSE_TIME,) if RESPONSE_TIME in found else found  # (its "how long" asks for no other time)
 
 
 def detail_after(text: str, sentence: tuple[int, int], demands: Sequence[re.Pattern],

@@ -21,7 +21,7 @@ import numpy as np
 
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import written_name
-from qa.search.details import APART, CONTACT_DETAILS, PLACE
+from qa.search.details import APART, CONTACT_DETAILS, PLACE, sentence_giving
 from qa.search.evidence import Decision, about_others, in_contents, literal_sentences
 from qa.search.passages import led_by
 from qa.search.quotes import lead_in_of
@@ -274,13 +274,15 @@ _REGULATOR = re.compile(r"\bInformation\s+Commissioner|\bICO\b|\bsupervisory\s+a
                         r"(?:authority|regulator)\b", re.IGNORECASE)
 
 
-def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
-             hold: Callable[[tuple[int, int]], Hit]) -> tuple[Hit, Decision] | None:
+def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision], hold: Callable[[tuple[int, int]], Hit],
+             text: str = "", spans: Sequence = ()) -> tuple[Hit, Decision] | None:
     """For a question asking only how to reach the company, about a fee or how a change is told (`details.APART`:
-    "What is the phone number for Concero?", "Do I have to pay to see my data?"), whose chosen passage gives no
-    such detail ("…company number: 06673066…"): the passage and decision of the sentence stating the practice that
-    gives it ("0333 111 0004"), unless that passage is a regulator's; else None. `decided(test)` decides the policy
-    again among the sentences passing `test`; `hold(sentence)` is the passage holding a sentence."""
+    "What is the phone number for Concero?", "Do I have to pay to see my data?"), whose chosen passage gives none
+    ("…company number: 06673066…"): the passage and decision of the sentence stating the practice that gives it, not
+    a regulator's; how soon requests are answered: the policy's sentence giving it (`details.sentence_giving`, `text`'s
+    `spans`); else None. `decided(test)` decides again among sentences passing `test`; `hold`: a sentence's passage."""
+    if (span := sentence_giving(text, spans, demands)) is not None:
+        return hold(span), Decision(True, span)
     if not demands or not all(d in APART for d in demands):
         return None
     found = decided(lambda sentence: all(d.search(sentence) for d in demands))
