@@ -22,6 +22,16 @@ def test_quotes_match_ignoring_case_and_white_space_with_original_offsets():
     assert finder.find("kept for 31 days") is None
 
 
+def test_a_character_that_lowers_to_two_keeps_the_offsets_true():
+    """"İ" lowers to two characters: the offsets after it (and a quote ending the text) stay true, no IndexError."""
+    text = "Istanbul is written İstanbul in Turkish. We keep it for 30 days."
+    finder = QuoteFinder(text)
+    start, end = finder.find("we keep it for 30 days.")
+    assert text[start:end] == "We keep it for 30 days."
+    start, end = finder.find("İstanbul in turkish")
+    assert text[start:end] == "İstanbul in Turkish"
+
+
 def test_golden_lines_and_their_problems_by_line_number(tmp_path):
     path = write(tmp_path, [
         {"id": "q1", "question": "How long?", "policy": "acme", "answers": [{"policy": "acme", "quote": "30 days"}]},

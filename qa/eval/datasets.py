@@ -156,8 +156,9 @@ class QuoteFinder:
                 chars.append(" ")
                 self._offsets.append(match.start() - 1)
             for i, ch in enumerate(match.group()):
-                chars.append(ch.lower())
-                self._offsets.append(match.start() + i)
+                lower = ch.lower()  # (one character may lower to two: "İ" -> "i̇")
+                chars.append(lower)
+                self._offsets.extend([match.start() + i] * len(lower))
         self._normalised = "".join(chars)
 
     def find(self, quote: str) -> tuple[int, int] | None:
