@@ -966,3 +966,10 @@ def test_a_response_time_is_found_anywhere_in_the_policy():
     assert found is not None and text[found[0]:found[1]].startswith("We will acknowledge receipt")
     assert sentence_giving(text, spans, demanded("How long do they keep my data?")) is None  # no other time
     assert sentence_giving("We respond to all enquiries.", [(0, 28)], demands) is None
+
+
+def test_where_a_data_centre_is_asks_for_a_place_not_a_postal_address():
+    from qa.search.details import PLACE
+
+    assert demanded("Where are Outbrain's data centers located?") == (PLACE,)  # no postal address
+    assert PLACE not in demanded("Where is CT1 based?") and len(demanded("Where is CT1 based?")) == 1  # its address

@@ -312,3 +312,9 @@ def test_an_or_joining_two_verbs_leaves_the_thing_asked():
 ])
 def test_a_name_offered_beside_a_thing_in_common_words_is_not_asked_for(question, names):
     assert named_things(question) == names
+
+
+def test_a_change_made_without_notice_answers_whether_the_user_is_told():
+    sentence = "123Greetings reserves the right to amend this Privacy Policy at any time and without notice."
+    assert asked_verdict("Will 123Greetings notify me when they change their privacy policy?", YES, sentence) == NO
+    assert asked_verdict("Can 123Greetings change its privacy policy?", YES, sentence) == YES

@@ -103,6 +103,8 @@ def test_a_marketing_question_turns_away_cookie_sentences():
     training = marketing_guard("Does Disqus sell my data to train language models?", ["sale"])
     assert training is not None and training(denial)
     assert not marketing_guard("Does X share my data?", ["sharing"])(denial.replace("use or sell", "share"))
+    children = "We do not knowingly sell or share the Personal Information of anyone under 16 years old."
+    assert not sale(children) and marketing_guard("Does X sell my 15 year old's data?", ["sale"])(children)
     cookies = marketing_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
     assert cookies is not None and cookies("Most web browsers allow you to control cookies through their settings.")
     assert not cookies("You have the right to ask us to not process your information for marketing purposes.")

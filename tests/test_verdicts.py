@@ -594,6 +594,7 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("We do not record calls made to our customer service team.", True),
     ("We may sell data as allowed under local laws, which may not require your consent for us to do so.", False),
     ("However, no one can guarantee the complete safety of your information.", False),
+    ("Xanga does\xa0_not_\xa0provide any personally identifiable information to the advertiser.", True),  # emphasis
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words

@@ -133,7 +133,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"details|info|servers?)\b)(?:[\w-]+(?:'s|’s)?\s+){1,3}?"
                 # the company, not those it uses ("Where are CT1's service providers located?": a place)
                 r"(?<!providers )(?<!servers )(?<!suppliers )(?<!processors )(?<!partners )(?<!vendors )"
-                r"(?<!subcontractors )(?<!contractors )(?<!staff )(?<!employees )(?:based|located|headquartered)\b|"
+                r"(?<!subcontractors )(?<!contractors )(?<!staff )(?<!employees )(?<!centers )(?<!centres )(?<!centre )"
+                r"(?<!center )(?:based|located|headquartered)\b|"  # (nor its data centres: a place)
                 r"\bhead\s*(?:office|quarters)\b|\bheadquarters\b|"
                 # "What is CloudSentric's address?" (not its email or IP address)
                 r"\bwhat(?:'s|’s|\s+is)\s+(?:[\w-]+(?:'s|’s)?\s+){0,3}?(?<!e-mail )(?<!email )(?<!ip )(?<!web )"

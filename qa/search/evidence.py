@@ -361,8 +361,19 @@ _FOR_A_PURPOSE = re.compile(
     r"(?:(?!\bbut\b)[^.;:]){0,120}?\bfor\s+the\s+purposes?\s+of\s+((?:[\w-]+\s*){1,4})", re.IGNORECASE)
 
 
+# …or of children alone ("We do not knowingly sell or share the Personal Information of anyone under 16 years old")
+_OF_CHILDREN = re.compile(r"\b(?:not|never|no)\b(?:(?!\bbut\b)[^.;:])*?\b(?:shar|disclos|sell|sold|rent)\w*\b"
+                          r"[^.;:]{0,80}?\b(?:under\s+(?:the\s+age\s+of\s+)?\d+|minors?|child\w*|kids?|teens?)\b",
+                          re.IGNORECASE)
+_ASKS_CHILDREN = re.compile(r"\b(?:child\w*|kids?|minors?|teens?\w*|son|daughter|under\s+\d+|"
+                            r"\d+\s*(?:-?\s*years?\s*-?\s*old|yo))\b", re.IGNORECASE)
+
+
 def _for_another_purpose(question: str, sentence: str) -> bool:
-    """Whether `sentence` denies passing data on only for a purpose (`_FOR_A_PURPOSE`) whose words `question` lacks."""
+    """Whether `sentence` denies passing data on only for a purpose (`_FOR_A_PURPOSE`) whose words `question` lacks,
+    or only children's data (`_OF_CHILDREN`) to a question about no child."""
+    if _OF_CHILDREN.search(sentence) and not _ASKS_CHILDREN.search(question):
+        return True
     found = _FOR_A_PURPOSE.search(sentence)
     purpose = {w[:5] for w in re.findall(r"[a-z]{4,}", found.group(1).lower())} if found else set()
     return bool(purpose) and not purpose & {w[:5] for w in re.findall(r"[a-z]{4,}", question.lower())}

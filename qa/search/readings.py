@@ -1,9 +1,8 @@
 """How a question's own wording reads the sentence that decides it, when its stance alone would mislead.
 
-"Do they do it *without* my consent?", "Do they *only* use session cookies?", "*Can I* stop them?", "Is it *free*?",
-"Do they keep it *forever*?": each asks something a plain "does" or "does not" of the deciding sentence does not
-answer as the question means it (`qa.search.verdict` reads the stance; `qa.search.answer` applies these readings).
-"""
+"Do they do it *without* my consent?", "Do they *only* use session cookies?", "*Can I* stop them?", "Is it *free*?", "Do
+they keep it *forever*?": each asks something a plain "does" or "does not" of the deciding sentence does not answer as
+the question means it (`qa.search.verdict` reads the stance; `qa.search.answer` applies these readings)."""
 
 from __future__ import annotations
 
@@ -169,6 +168,9 @@ _OFFERS_REFUSAL = re.compile(r"\bopt(?:s|ed|ing)?[- ]?out\b|\bunsubscrib\w*|\bob
 _GOES_ON = re.compile(r"\bstill\b|\bcontinu\w*|\beven\s+(?:if|after|though)\b|\bregardless\b", re.IGNORECASE)
 # "If I unsubscribe from Overleaf marketing, will they stop emailing me completely?" beside "…even if you unsubscribe
 # from marketing messages, we may still send you emails about the services you use": it does not stop altogether
+# "Will 123Greetings notify me when they change it?" beside "…the right to amend this Privacy Policy … without notice"
+_ASKS_TOLD = re.compile(r"\b(?:notif\w*|tell|told|inform|let\s+(?:me|us)\s+know|alert|warn)\b", re.IGNORECASE)
+_UNANNOUNCED = re.compile(r"\bwithout\s+(?:any\s+|prior\s+|further\s+|advance\s+)?(?:notice|notif\w*|telling)\b", re.I)
 _ASKS_STOPS_ALL = re.compile(r"\b(?:stop|cease|end)\w*\s+(?:\w+\s+){0,3}?(?:completely|entirely|altogether|at\s+all|"
                              r"for\s+good)\b|\bstop\s+(?:\w+\s+){0,2}?all\b|\bnever\s+(?:get|receive|hear)\b",
                              re.IGNORECASE)
@@ -279,6 +281,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     - whether security is guaranteed (`_ASKS_GUARANTEE`): a guarantee denied NO, given YES;
     - whether it goes on after the user refuses (`_ASKS_AFTER_REFUSING`): a YES beside a way to refuse is a NO;
     - whether it stops altogether (`_ASKS_STOPS_ALL`): a YES beside what goes on regardless is a NO;
+    - whether the user is told (`_ASKS_TOLD`): a YES beside "without notice" is a NO;
     - whether the company is responsible: a YES beside what is left to the user (`_LEFT_TO_USER`) is a NO;
     - whether data is kept longer than a period (`_bounded_at`): a YES beside a bound at that period is a NO;
     - whether more than something is done (`_ASKS_MORE`): a YES beside "only" that is a NO;
@@ -307,6 +310,8 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         return NO  # "Does the NYT delete my data when I close my account?" beside "…retain … even after you close…"
     if verdict == YES and _ASKS_AFTER_REFUSING.search(question) and not _KEEPS_MINE.search(question) and \
             (_OFFERS_REFUSAL.search(sentence) or _STOPS.search(sentence)) and not _GOES_ON.search(sentence):
+        return NO
+    if verdict == YES and _ASKS_TOLD.search(question) and _UNANNOUNCED.search(sentence):
         return NO
     if verdict == YES and _ASKS_STOPS_ALL.search(question) and _GOES_ON.search(sentence):
         return NO

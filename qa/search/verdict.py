@@ -243,7 +243,7 @@ def excepts(sentence: str) -> bool:
 def negated_by_words(sentence: str) -> bool:
     """Whether `sentence` contains a negation ("does not", "never", "no data") that denies something: the
     fallback stance. Phrases that only look negative (`_NOT_A_DENIAL`) are left out first."""
-    return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence)))
+    return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence.replace("_", " "))))  # (and "does _not_ provide")
 
 
 def trades_denial(text: str, denial: tuple[int, int], instead: tuple[int, int]) -> bool:
