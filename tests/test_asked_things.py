@@ -966,6 +966,13 @@ def test_a_response_time_is_found_anywhere_in_the_policy():
     assert found is not None and text[found[0]:found[1]].startswith("We will acknowledge receipt")
     assert sentence_giving(text, spans, demanded("How long do they keep my data?")) is None  # no other time
     assert sentence_giving("We respond to all enquiries.", [(0, 28)], demands) is None
+    past = "We have collected, processed, and used these categories within the preceding 12 months."
+    assert sentence_giving(past, [(0, len(past))], demands) is None  # a past period, no time to respond
+
+
+def test_a_user_shutting_down_an_account_is_no_company_going_out_of_business():
+    assert not specific_things("I shut down my Xanga account. Do they still keep a copy of my stuff?")
+    assert specific_things("What happens to my data if Concero shuts down?")
 
 
 def test_where_a_data_centre_is_asks_for_a_place_not_a_postal_address():
@@ -973,3 +980,12 @@ def test_where_a_data_centre_is_asks_for_a_place_not_a_postal_address():
 
     assert demanded("Where are Outbrain's data centers located?") == (PLACE,)  # no postal address
     assert PLACE not in demanded("Where is CT1 based?") and len(demanded("Where is CT1 based?")) == 1  # its address
+
+
+def test_giving_advertisers_my_data_is_sharing_and_a_public_posts_definition_denies_nothing():
+    from qa.search.verdict import negated_by_words
+
+    assert "sharing" in cued_topics("Does 123Greetings give advertisers my personal information?", ["sharing"])
+    assert not cued_topics("Do I have to give my phone number?", ["sharing"])
+    assert not negated_by_words("Such information includes content shared publicly, publicly posted content (such as "
+                                "photos) which do not have a restricted audience.")

@@ -95,6 +95,10 @@ _CUES = {
                # "pass my details to", "send my data to its suppliers", "show my data to", "hand my data to"
                r"\b(?:pass|send|show|hand|give)\w* (?:my|our|your|the) (?:\w+ )?(?:data|details|information|info)"
                r" (?:\w+ )?(?:to|onto|with)\b(?! (?:us|you|me)\b)|"
+               # "Does 123Greetings give advertisers my personal information?"
+               r"\b(?:give|gives|giving|sell|sells|selling|pass|passes|send|sends)\s+(?:advertisers|marketers|partners|"
+               r"(?:other|third[- ]party) compan(?:y|ies)|data brokers|insurers|the police|(?:the )?government)\s+"
+               r"(?:my|our)\b|"
                # "do they use service providers / subcontractors to process my data?" (not "a data processor")
                r"\b(?:service providers?|sub-?contractors?|sub-?processors?|(?<!data )processors|vendors|suppliers)\b|"
                # "Which outside company handles NYT card payments?"

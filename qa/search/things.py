@@ -436,7 +436,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # the company failing ("What happens to my data if Concero goes out of business?"), not a fee for
         # "administration"
         (r"\bout\s+of\s+business\b|\bgo(?:es|ing)?\s+bust\b|\bbankrupt\w*|\binsolven\w*|\b(?:into|in)\s+"
-         r"administration\b|\bliquidat\w*|\bceases?\s+trading\b|\b(?:closes?|shuts?)\s+down\b|\bfolds\b",
+         r"administration\b|\bliquidat\w*|\bceases?\s+trading\b|(?<!\bi\s)(?<!\bwe\s)\b(?:closes?|shuts?)\s+down\b"
+         r"(?!\s+(?:my|our|the|an?)\s)|\bfolds\b",  # (not "I shut down my Xanga account")
          r"\bout\s+of\s+business\b|\bbankrupt\w*|\binsolven\w*|\b(?:into|in)\s+administration\b|\bliquidat\w*|"
          r"\bceas\w*\s+(?:to\s+)?(?:trad|operat)\w*|\bwind(?:ing)?\s+up\b|\breceivership\b|\bdissolution\b"),
         # security promised without fail ("Can they guarantee my data is safe?", "Is it 100% secure?"): a policy

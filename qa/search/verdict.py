@@ -211,8 +211,9 @@ _NOT_A_DENIAL = re.compile(
     r"\b(?:verify|check|confirm)\s+that\s+you\s+are\s+not\b[^,;.]*|"
     r"\b(?:is|are)\s+not\s+(?:considered\s+)?(?:PII|personal(?:ly\s+identifiable)?\s+(?:data|information))\b|"
     # a definition of data that identifies no one ("Anonymous information means information that does not directly
-    # or indirectly identify, and cannot reasonably be used to identify, an individual guest")
-    r"\b(?:that|which)(?:,\s*[\w\s]{1,20},)?\s+(?:does|do)\s+not\s+(?:\w+\s+){0,4}?(?:identify|identifies)\b[^,;.]*|"
+    # or indirectly identify, and cannot reasonably be used to identify, an individual guest") or what is public
+    r"\b(?:that|which)(?:,\s*[\w\s]{1,20},)?\s+(?:does|do)\s+not\s+(?:\w+\s+){0,4}?(?:identify|identifies|have\s+a\s+"
+    r"(?:restricted|limited|private)\s+audience)\b[^,;.]*|"
     r"\b(?:cannot|can['’]t|can\s+not)\s+(?:reasonably\s+)?be\s+used\s+to\s+(?:\w+\s+){0,2}?identify\b[^,;.]*|"
     # "we may not have a direct relationship with the individuals whose data is processed"
     r"\b(?:may|might|do|does|will)\s+not\s+have\s+an?\s+(?:direct\s+)?relationship\b[^,;.]*|"
@@ -235,8 +236,7 @@ _EXCEPT = re.compile(r"\b(?:except|excepting|save\s+as)\b|"
 
 
 def excepts(sentence: str) -> bool:
-    """Whether `sentence` makes an exception ("we do not share it except as described"): a denial with an
-    exception says the company does it in the excepted cases, so it is no "no"."""
+    """Whether `sentence` makes an exception ("we do not share it except as described"): then a denial is no "no"."""
     return bool(_EXCEPT.search(sentence))
 
 
