@@ -87,15 +87,17 @@ def test_a_marketing_question_turns_away_cookie_sentences():
     guard = marketing_guard("Can I opt out of marketing emails?", ["objection-marketing"])
     assert guard is not None and not guard("Install the Google Analytics opt-out browser add-on.")
     assert guard("You can unsubscribe from our emails at any time.")
-    assert marketing_guard("Can I opt out of marketing cookies?", ["objection-marketing"]) is None
-    assert marketing_guard("Can I opt out?", ["objection-marketing"]) is None
-    assert marketing_guard("Do they email me?", ["sharing"]) is None
+    anything = "Install the Google Analytics opt-out browser add-on."
+    assert marketing_guard("Can I opt out of marketing cookies?", ["objection-marketing"])(anything)
+    assert marketing_guard("Can I opt out?", ["objection-marketing"])(anything)
+    assert marketing_guard("Do they email me?", ["sharing"])(anything)
     sharing = marketing_guard("Does X share my data with third parties?", ["sharing"])  # denied for marketing alone
     assert sharing is not None and not sharing("We will not share your data with third parties for their direct "
                                                "marketing unless you consent.")
     assert sharing("We do not share your data with third parties except as described below.")
     assert sharing("We do not sell it, but we share it with partners for their own marketing purposes.")
-    assert marketing_guard("Do they share my data with advertisers for marketing?", ["sharing"]) is None
+    assert marketing_guard("Do they share my data with advertisers for marketing?", ["sharing"])(
+        "We will not share your data with third parties for their direct marketing unless you consent.")
     # a sale (or sharing) denied for one named purpose the question does not name
     denial = "Disqus does not use or sell consumer personal data for the purpose of training large language models."
     sale = marketing_guard("Does Disqus sell my data?", ["sale"])
@@ -103,6 +105,10 @@ def test_a_marketing_question_turns_away_cookie_sentences():
     training = marketing_guard("Does Disqus sell my data to train language models?", ["sale"])
     assert training is not None and training(denial)
     assert not marketing_guard("Does X share my data?", ["sharing"])(denial.replace("use or sell", "share"))
+    # a browser signal not answered answers nothing else ("Does Starbucks track my phone with Bluetooth…?")
+    signal = "We currently do not respond to browser “Do Not Track” signals."
+    assert not marketing_guard("Does Starbucks track my phone?", ["data-collected"])(signal)
+    assert marketing_guard("Does Starbucks honour Do Not Track signals?", ["cookies"]) is None
     children = "We do not knowingly sell or share the Personal Information of anyone under 16 years old."
     assert not sale(children) and marketing_guard("Does X sell my 15 year old's data?", ["sale"])(children)
     cookies = marketing_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
