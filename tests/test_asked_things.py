@@ -989,3 +989,25 @@ def test_giving_advertisers_my_data_is_sharing_and_a_public_posts_definition_den
     assert not cued_topics("Do I have to give my phone number?", ["sharing"])
     assert not negated_by_words("Such information includes content shared publicly, publicly posted content (such as "
                                 "photos) which do not have a restricted audience.")
+
+
+@pytest.mark.parametrize("question, text", [
+    ("Does YC run background checks on founders who apply?", "We use it to prevent fraud, criminal activity, or misuse."),
+    ("Does Spotify upload my phone contacts to find friends?",
+     "Customer Service Data: information about your contacts with our Customer Service."),
+])
+def test_a_thing_asked_is_not_written_by_a_near_phrase(question, text):
+    assert unmentioned(specific_things(question), text)
+
+
+def test_prices_set_by_data_are_no_fee():
+    assert not specific_things("Does Instacart charge me different prices based on my personal data?")
+    assert specific_things("Will they charge me for a copy of my data?")
+
+
+def test_an_incident_affecting_personal_data_is_a_breach_told():
+    demands = demanded("Will Hugging Face notify me if my personal data is affected by a security incident?")
+    sentence = ("In the event of an incident affecting your Personal Information, we will act promptly to identify and "
+                "address the incident, and to notify you.")
+    assert demands and all(d.search(sentence) for d in demands)
+    assert not all(d.search("We respond to any type of threats or incidents.") for d in demands)

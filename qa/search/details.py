@@ -66,7 +66,8 @@ ASKS_PHONE_NUMBER = WHAT_IS_THEIR + r"(?:phone|telephone)\s+numbers?\b"
 # "Which companies give a phone number…?", "Does Core Office IT have a privacy contact email?": a company giving one
 GIVES_A = r"\b(?:give|gives|list|lists|provide|provides|publish\w*|have|has)\s+"
 _AGES = r"thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|twenty-one"
-_BREACH = r"breach\w*|hack(?:ed|s|ing|ers?)?\b|leak\w*|compromis\w*|security\s+incidents?\b"
+_BREACH = (r"breach\w*|hack(?:ed|s|ing|ers?)?\b|leak\w*|compromis\w*|security\s+incidents?\b|"
+           r"incidents?\s+(?:affecting|involving)\s+(?:your|the|any)\b")  # ("an incident affecting your data…")
 _TELLS = (r"tell|notify|inform|warn|alert|email|e-mail|contact|let\s+(?:me|us|them|you|customers|users|people)\s+know|"
           r"hear\s+(?:about|from)")
 # the company telling someone ("will they tell me", "notify the customers affected"), not "who do I contact?"
@@ -197,7 +198,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\b(?:tell|notify|inform|warn|alert|let)\w*\b.{0,40}\b(?:lose|loses|lost|leak\w*)\s+(?:my|our|your|the)\s+"
                 r"(?:\w+\s+)?(?:data|information|details)\b",
                 re.IGNORECASE),
-     re.compile(r"\bbreach\w*|\bhack(?:ed|s)\b|\bsecurity\s+incidents?\b", re.IGNORECASE)),
+     re.compile(r"\bbreach\w*|\bhack(?:ed|s)\b|\bsecurity\s+incidents?\b|\bincidents?\s+(?:affecting|involving)\s+"
+                r"(?:your|the|any)\b", re.IGNORECASE)),
     # "What's the minimum age to use it?" asks for an age: a passage on children that gives none does not answer it
     ("age",
      re.compile(r"\bminimum\s+age\b|\bhow\s+old\s+(?:do|does|must|should|would|will|has|have)\s+(?!my\s+data)|\bage\s+(?:limits?|requirements?|restrictions?)\b|\bold\s+enough\b|"

@@ -111,7 +111,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\brecord\w*\b[^.;]{0,60}\bcalls?\b|\bcalls?\b[^.;]{0,60}\brecord\w*"),
         (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
          r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
-         r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data))|"
+         r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data|with))|"
          r"\bcontacts\s+(?:on|from)\b"),
         # the content of a person's messages read or scanned ("Does X read my emails?"): not "…my email address", nor
         # "…has been viewed" (the company's own email opened), nor others reading them ("…who else might see my
@@ -167,7 +167,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # ("background or criminal record checks" is one thing, not two joined by "or")
         (r"\bcriminal\s+(?:records?|convictions?|history)\b|\bdbs\b|\bbackground\s+(?:(?:or|and)\s+criminal\s+"
          r"(?:records?\s+)?)?(?:checks?|screening|vetting)\b|\bvetting\b",
-         r"\bcriminal\w*|\bconvictions?\b|\bdbs\b|\bbackground\s+checks?\b|\boffen[cs]es?\b"),
+         r"\bcriminal\s+(?:records?|convictions?|histor\w+|backgrounds?|offen[cs]es?|checks?)\b|\bconvictions?\b|\bdbs\b|"
+         r"\bbackground\s+checks?\b|\boffen[cs]es?\b"),  # (not "criminal activity")
         (r"\bin\s+person\b|\boffices\b|\bpremises\b|\breception\b",
          r"\bin\s+person\b|\boffices?\b|\bpremises\b|\breception\b|\bestablishment\w*|\bvisitors?\b"),
         # the police and other authorities; a policy says it as a disclosure the law requires
@@ -428,7 +429,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bdata\s*cent(?:re|er)s?\b", r"\bdata\s*cent(?:re|er)s?\b|\bcolocation\b|\bTier\s+(?:I{1,3}V?|[1-4])\b"),
         # a charge ("Is there a fee?" of Core Office, which names none), not "free" or being "in charge", nor paying for
         # what one buys ("what payment details does Vanco collect when I pay for a school event?")
-        (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b|\bcost\s+(?:me|anything|money)\b|"
+        (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b(?!\s+(?:different|higher|more)\s+prices)|\bcost\s+(?:me|anything|money)\b|"
          r"\bhave\s+to\s+pay\b|\b(?<!when\si\s)(?<!if\si\s)(?<!once\si\s)(?<!after\si\s)(?<!when\swe\s)(?<!if\swe\s)"
          rf"{NOT_A_PAY_PRODUCT}pay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
          r"\bfees?\b|\bcharg(?:e|es|ed|ing)\b|\bcosts?\b|\bfree\s+of\s+charge\b|\bat\s+no\s+cost\b|\bfor\s+free\b|"
