@@ -203,7 +203,13 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # "What's the minimum age to use it?" asks for an age: a passage on children that gives none does not answer it
     ("age",
      re.compile(r"\bminimum\s+age\b|\bhow\s+old\s+(?:do|does|must|should|would|will|has|have)\s+(?!my\s+data)|\bage\s+(?:limits?|requirements?|restrictions?)\b|\bold\s+enough\b|"
-                r"\bwhat\s+age\b|\bage\s+(?:do|does|must|should)\s+(?:i|you|my|a|an|users?)\b", re.IGNORECASE),
+                r"\bwhat\s+age\b|\bage\s+(?:do|does|must|should)\s+(?:i|you|my|a|an|users?)\b|"
+                # an age told, asking whether that person may use it ("My 12 year old wants a Twitter account, is that
+                # allowed?", "my sister is 17, can she use it?")
+                r"(?:\b\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\b|\b(?:is|are)\s+\d{1,2}\b).{0,60}?\b(?:allowed|permitted|"
+                r"sign\s*(?:s|ed)?\s*up|join|register|(?:can|may)\s+(?:he|she|they|we|i)\s+(?:use|join|sign|have|open|make))\b|"
+                r"\b(?:can|may)\s+(?:my|a|an)\s+\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\s+(?:\w+\s+)?(?:use|join|sign|have|open)\b",
+                re.IGNORECASE),
      re.compile(rf"\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
                 rf"(?:\(?\d{{1,2}}\)?|{_AGES})\b|\b\d{{1,2}}\s*(?:\+|years?\s+(?:of\s+age|old))|\b(?:{_AGES})\s+years?\b|"
                 r"\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b", re.IGNORECASE)),
