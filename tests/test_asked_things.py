@@ -1011,13 +1011,3 @@ def test_an_incident_affecting_personal_data_is_a_breach_told():
                 "address the incident, and to notify you.")
     assert demands and all(d.search(sentence) for d in demands)
     assert not all(d.search("We respond to any type of threats or incidents.") for d in demands)
-
-
-@pytest.mark.parametrize("question, asks_age", [
-    ("My 12 year old wants a Twitter account, is that allowed?", True),
-    ("my sister is 17, can she use it?", True),
-    ("Can my 12-year-old use X?", True),
-    ("my 16 yr old uses the starbucks app, do they sell or share his info for targeted ads?", False),
-])
-def test_an_age_told_with_whether_that_person_may_use_it_asks_for_an_age(question, asks_age):
-    assert bool([d for d in demanded(question) if d.search("You must be at least 13 years old.")]) is asks_age
