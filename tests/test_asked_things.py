@@ -1011,3 +1011,12 @@ def test_an_incident_affecting_personal_data_is_a_breach_told():
                 "address the incident, and to notify you.")
     assert demands and all(d.search(sentence) for d in demands)
     assert not all(d.search("We respond to any type of threats or incidents.") for d in demands)
+
+
+def test_a_denial_of_doing_it_with_no_one_involved_is_read_when_the_question_asks_so():
+    from qa.search.verdict import denies_other
+
+    sentence = ("We do not use automated decision-making without human intervention, including profiling, in a way "
+                "that produces legal effects concerning you.")
+    assert not denies_other("Does CoinDesk use fully automated decisions with no human involved?", sentence)
+    assert denies_other("Does Bitwarden encrypt my data?", "Your data is never sent without first being encrypted.")

@@ -597,6 +597,7 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("We may sell data as allowed under local laws, which may not require your consent for us to do so.", False),
     ("However, no one can guarantee the complete safety of your information.", False),
     ("Xanga does\xa0_not_\xa0provide any personally identifiable information to the advertiser.", True),  # emphasis
+    ("If a data subject does not agree with the creation of the account, they can delete the account.", False),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words
@@ -920,6 +921,7 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     # others selling
     ("We obtain personal data from advertising partners and third-party data brokers who sell personal data.", True),
     ("These include data brokers who may further sell or share your personal data.", True),
+    ("Were we ever to sell Personal Information, we would provide information on our opt out.", True),  # supposed
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
     from qa.search.practice_words import VETOES

@@ -39,6 +39,9 @@ _SALE_LINK = (r"^\W*do\s+not\s+sell\s+(?:or\s+share\s+)?my\s+(?:personal\s+)?(?:
 # Others selling ("…and third-party data brokers who sell personal data", "…data brokers who may further sell or share
 # your personal data"): the company's own sale is another matter
 _OTHERS_SELL = r"\b(?:who|that|which)\s+(?:may\s+|might\s+|can\s+|also\s+|further\s+)*(?:re)?sell\b"
+# A sale supposed ("Were we ever to sell Personal Information…, we would provide information on our opt out")
+_SUPPOSED = (r"\b(?:were\s+we\s+(?:ever\s+)?to|if\s+we\s+(?:ever|were\s+to|decide\s+to)|should\s+we\s+(?:ever\s+)?)"
+             r"\s+sell\b")
 # A sentence on selling data that passes it on in no other way: it states no sharing, nor denies any.
 SALE_ONLY = re.compile(r"^(?!.*\b(?:shar|disclos|pass|transfer|provid|giv|hand|send|sent|transmit|releas|distribut|"
                        r"leas|trad|exchang|mak\w*\s+(?:\w+\s+)?available)\w*).*\b(?:sell|sells|selling|sold|rent|renting)\b",
@@ -56,7 +59,8 @@ NO_OPT_OUT = re.compile(
     re.IGNORECASE)
 SERVICE_MESSAGES = re.compile(rf"\b{_SERVICE}[\w-]*\s+(?:e-?mails?|messages?|communications?|notices?|notifications?|"
                               r"updates?)\b|\bconfirmations?\b|\breceipts?\b|\binvoices?\b", re.IGNORECASE)
-VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}|{_OTHERS_SELL}", re.IGNORECASE),
+VETOES = {"sale": re.compile(f"{_BUSINESS_SALE.pattern}|{_SALE_DEFINITION}|{_SALE_LINK}|{_OTHERS_SELL}|{_SUPPOSED}",
+                             re.IGNORECASE),
            # a shared interest or responsibility shares no data ("You and Aetna agree that the parties have a shared
            # interest in reducing the fees and costs associated with arbitration.")
            # and a sentence on selling alone states no sharing ("We'll never sell your personal information.")

@@ -162,7 +162,7 @@ _NOT_A_DENIAL = re.compile(
     # (also "…directly if: (i) you would no longer like to be contacted", "If your application does not match a
     # position…", "If you have been subject to an automated decision and do not agree with the outcome, …")
     r"\b(?:if|unless|should|where|when|while|whether):?\s+(?:\(\w{1,4}\)\s+)?"
-    r"(?:you(?:['’]re)?|your\s+[\w-]+)\s+(?:(?:(?!\b(?:we|us|our|they|it)\b)[^,;.]){0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
+    r"(?:you(?:['’]re)?|your\s+[\w-]+|(?:a|the)\s+(?:data\s+subject|user|member|customer))\s+(?:(?:(?!\b(?:we|us|our|they|it)\b)[^,;.]){0,60}?\s)?(?:do\s+not|does\s+not|don['’]t|doesn['’]t|have\s+not|"
     r"haven['’]t|are\s+not|aren['’]t|is\s+not|isn['’]t|not|no\s+longer|"
     r"would\s+(?:not|rather\s+not)|(?:prefer|choose|decide|wish)\s+not)\b[^,;.]*|"
     # an exception to what the company does ("We will comply with such requests unless we have a legitimate ground to
@@ -241,8 +241,7 @@ def excepts(sentence: str) -> bool:
 
 
 def negated_by_words(sentence: str) -> bool:
-    """Whether `sentence` contains a negation ("does not", "never", "no data") that denies something: the
-    fallback stance. Phrases that only look negative (`_NOT_A_DENIAL`) are left out first."""
+    """Whether `sentence` holds a negation that denies something ("does not", "never"), less `_NOT_A_DENIAL`."""
     return bool(_NEGATION.search(_NOT_A_DENIAL.sub(" ", sentence.replace("_", " "))))  # (and "does _not_ provide")
 
 
@@ -293,7 +292,7 @@ def denies_other(question: str, sentence: str) -> bool:
     for own, asks in ((_NEEDLESS, ASKS_NEEDED), (_UNABLE, _ASKS_ABLE)):
         if own.search(sentence) and not asks.search(question) and not negated_by_words(own.sub(" ", sentence)):
             return True
-    asked = () if re.search(r"\bwithout\b", question, re.I) else re.findall(r"[a-z]{5,}", question.lower())
+    asked = () if re.search(r"\bwith(?:out|\s+no)\b", question, re.I) else re.findall(r"[a-z]{5,}", question.lower())
     for stem in {w[:6] for w in asked} - _NO_ACTION:  # (not "…share my data without consent?": what it asks)
         if re.search(rf"\b(?:never|not)\b[^.;]{{0,80}}?\bwithout\s+(?:first\s+)?(?:being\s+|having\s+been\s+)?"
                      rf"{stem}\w*", sentence, re.I):
