@@ -1020,3 +1020,18 @@ def test_a_denial_of_doing_it_with_no_one_involved_is_read_when_the_question_ask
                 "that produces legal effects concerning you.")
     assert not denies_other("Does CoinDesk use fully automated decisions with no human involved?", sentence)
     assert denies_other("Does Bitwarden encrypt my data?", "Your data is never sent without first being encrypted.")
+
+
+def test_which_organisation_a_named_company_uses_is_an_open_question_answered_from_a_passage_naming_it():
+    from qa.search.details import ORGANISATION
+    from qa.search.phrases import COMPANY_SOLD
+    from qa.search.verdict import question_kind
+
+    assert question_kind("Which company does OKX use for ID verification?") == "open"
+    assert question_kind("Which companies do they share my data with?") == "open"
+    assert question_kind("Which companies sell my data?") == question_kind("Which companies do not sell it?") == "yes-no"
+    assert ORGANISATION.search("We currently use identity verification services provided by Sumsub.")
+    assert not ORGANISATION.search("These services are provided by us and by the company.")
+    import re
+    assert not re.search(COMPANY_SOLD, "Who processes my payments when I buy a the company subscription?", re.I)
+    assert re.search(COMPANY_SOLD, "What if someone buys the company?", re.I)

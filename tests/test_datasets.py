@@ -98,3 +98,16 @@ def test_the_open_terms_archive_golden_set_quotes_the_policies_it_names():
     assert {q.split for q in questions} == {"dev", "test"}
     dev = {q.policy for q in questions if q.split == "dev"}
     assert dev.isdisjoint({q.policy for q in questions if q.split == "test"})  # split by policy
+
+
+@pytest.mark.skipif(not OTA_CURRENT.is_dir(), reason="Open Terms Archive policies not on this machine")
+def test_the_fresh_open_terms_archive_set_quotes_its_policies_and_shares_none_with_the_golden_set():
+    from qa.cli.eval import dataset_policies
+
+    path = ROOT / "evals" / "ota_fresh.jsonl"
+    policies = dataset_policies(path, OTA_CURRENT)
+    questions, problems = load_golden(path, {p.id: p for p in policies})
+    assert problems == [] and len(questions) == 700 and len(policies) == 50
+    assert {q.split for q in questions} == {"dev"}
+    golden = {p.id for p in dataset_policies(ROOT / "evals" / "ota_golden.jsonl", OTA_CURRENT)}
+    assert golden.isdisjoint(p.id for p in policies)

@@ -53,7 +53,9 @@ ORGANISATION = re.compile(
     r"Rackspace|DigitalOcean|Hetzner|OVH|Heroku|Shopify|Atlassian|Slack|Dropbox|Okta|Yandex|Baidu|Tencent|"
     r"Alibaba)\b|"
     r"\b[A-Z][\w&.-]*,?\s+(?:Inc|LLC|Ltd|Limited|GmbH|plc|PLC|Corp|Corporation|S\.A|B\.V|AG|SAS|Pty)\b|"
-    r"\b[A-Z][a-z]+[A-Z][a-z]+\w*\b")
+    r"\b[A-Z][a-z]+[A-Z][a-z]+\w*\b|"
+    # a name the policy gives as the one that provides it ("…identity verification services provided by Sumsub")
+    r"\b(?:provided|operated|offered|powered|supplied|run)\s+by\s+(?-i:[A-Z][\w&.-]+)")
 _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
            r"twenty|thirty|forty|sixty|ninety|several|few)")
 _LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"

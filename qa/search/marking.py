@@ -21,7 +21,7 @@ import numpy as np
 
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import written_name
-from qa.search.details import APART, CONTACT_DETAILS, PLACE, sentence_giving
+from qa.search.details import APART, CONTACT_DETAILS, ORGANISATION, PLACE, sentence_giving
 from qa.search.evidence import Decision, about_others, in_contents, literal_sentences
 from qa.search.passages import led_by
 from qa.search.quotes import lead_in_of
@@ -295,11 +295,11 @@ def reaching(demands: Sequence[re.Pattern], decided: Callable[[Test], Decision],
 def giving_passage(text: str, hits: Sequence[Hit], demands: Sequence[re.Pattern],
                    hold: Callable[[tuple[int, int]], Hit]) -> Hit | None:
     """For a question asking only how to reach the company (`details.CONTACT_DETAILS`: "What is Concero's email
-    address?") about no practice: the first of `hits` that gives it, not a regulator's, led by the sentence giving
-    it (`hold(sentence)`); None when none does."""
-    if not demands or not all(d in CONTACT_DETAILS for d in demands):
+    address?") or which organisation (of the first two) about no practice: the first of `hits` that gives it, not a
+    regulator's, led by the sentence giving it (`hold(sentence)`); None when none does."""
+    if not demands or not all(d in CONTACT_DETAILS or d is ORGANISATION for d in demands):
         return None
-    for hit in hits:
+    for hit in hits[:2] if ORGANISATION in demands else hits:
         if gives(hit, demands) and not _REGULATOR.search(hit.text):
             spans = split_sentences(hit.text, hit.start)
             found = next((span for span in spans if any(d.search(text[span[0]:span[1]]) for d in demands)), None)

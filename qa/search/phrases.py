@@ -15,7 +15,8 @@ COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|t
                 r"\bmergers?\b|\bacquisitions?\b|\btakeover\b|"
                 # "Which companies say they might sell the business with my data?"
                 r"\b(?:sell|sells|selling|buy|buys|buying)\s+(?:the|their|its|our|your|a)\s+(?:\w+\s+)?"
-                r"(?:business|company|firm)\b(?!['’]s)")  # not "My employer buys CloudSentric's services"
+                r"(?:business|company|firm)\b(?!['’]s)(?!\s+(?:subscriptions?|plans?|products?|services?|accounts?|"
+                r"memberships?|licen[cs]es?|tickets?)\b)")  # not "My employer buys CloudSentric's services", "a X plan"
 
 # A question asking whether security is guaranteed or absolute, and the words a policy gives to it (see
 # `qa.search.readings.asked_verdict`: a policy denying it answers "no").

@@ -38,7 +38,7 @@ LEAD_IN = r"(?:(?:and|so|but|also|then|ok|okay|please|tell me|hi|hello)[,:]?\s+)
 _YES_NO_START = re.compile(rf"^\s*{LEAD_IN}(?:{_AUXILIARY})\b", re.IGNORECASE)
 _WHICH_DO = re.compile(rf"^\s*{LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|these|those|the|them|your)\s+)*"
                        r"(?:companies|company|firms|providers|organisations|organizations|policies|ones|services|"
-                       r"suppliers|vendors|businesses)\b|"
+                       r"suppliers|vendors|businesses)\b(?!\s+(?:does|did)\s+(?!not\b)|\s+do\s+(?:they|you|we|i)\b)|"
                        rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:them|these|those)\b|"
                        # "Which of CT1 and CloudSentric transfer data abroad?"
                        rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:the\s+)?(?:[\w&.'’/-]+\s+){{1,4}}?(?:and|or)\s+\w",
