@@ -86,13 +86,18 @@ def test_squad_articles_become_policies_with_mapped_answer_offsets(tmp_path):
 OTA_CURRENT = ROOT.parent / "shared" / "data" / "open-terms-archive" / "current"
 
 
-@pytest.mark.skipif(not OTA_CURRENT.is_dir(), reason="Open Terms Archive policies not on this machine")
-def test_the_open_terms_archive_golden_set_quotes_the_policies_it_names():
+def _ota_set(name: str):
+    """The policies an Open Terms Archive set in evals/ names, and its questions and problems read against them."""
     from qa.cli.eval import dataset_policies
 
-    path = ROOT / "evals" / "ota_golden.jsonl"
+    path = ROOT / "evals" / name
     policies = dataset_policies(path, OTA_CURRENT)
-    questions, problems = load_golden(path, {p.id: p for p in policies})
+    return policies, *load_golden(path, {p.id: p for p in policies})
+
+
+@pytest.mark.skipif(not OTA_CURRENT.is_dir(), reason="Open Terms Archive policies not on this machine")
+def test_the_open_terms_archive_golden_set_quotes_the_policies_it_names():
+    policies, questions, problems = _ota_set("ota_golden.jsonl")
     assert problems == [] and len(questions) == 1120 and len(policies) == 80
     assert all(q.scoped and q.policy for q in questions)
     assert {q.split for q in questions} == {"dev", "test"}
@@ -102,12 +107,7 @@ def test_the_open_terms_archive_golden_set_quotes_the_policies_it_names():
 
 @pytest.mark.skipif(not OTA_CURRENT.is_dir(), reason="Open Terms Archive policies not on this machine")
 def test_the_fresh_open_terms_archive_set_quotes_its_policies_and_shares_none_with_the_golden_set():
-    from qa.cli.eval import dataset_policies
-
-    path = ROOT / "evals" / "ota_fresh.jsonl"
-    policies = dataset_policies(path, OTA_CURRENT)
-    questions, problems = load_golden(path, {p.id: p for p in policies})
+    policies, questions, problems = _ota_set("ota_fresh.jsonl")
     assert problems == [] and len(questions) == 700 and len(policies) == 50
     assert {q.split for q in questions} == {"dev"}
-    golden = {p.id for p in dataset_policies(ROOT / "evals" / "ota_golden.jsonl", OTA_CURRENT)}
-    assert golden.isdisjoint(p.id for p in policies)
+    assert {p.id for p in _ota_set("ota_golden.jsonl")[0]}.isdisjoint(p.id for p in policies)
