@@ -433,11 +433,11 @@ def test_a_shared_interest_shares_no_data():
     ("You cannot opt out of marketing emails.", False),
 ])
 def test_messages_no_one_can_opt_out_of_are_no_marketing(sentence, vetoed):
-    from qa.search.evidence import marketing_guard
+    from qa.search.evidence import question_guard
 
-    guard = marketing_guard("Can I opt out of marketing emails?", ["objection-marketing"])
+    guard = question_guard("Can I opt out of marketing emails?", ["objection-marketing"])
     assert guard is not None and guard(sentence) != vetoed
-    service = marketing_guard("Can I opt out of service emails like payment confirmations?", ["objection-marketing"])
+    service = question_guard("Can I opt out of service emails like payment confirmations?", ["objection-marketing"])
     assert service is not None and service(sentence)  # asked of them: the denial answers
 
 

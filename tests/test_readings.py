@@ -10,7 +10,7 @@ import pytest
 
 from qa.search.asked_names import SPELLED_OUT, named_things, unwritten
 from qa.search.cues import cued_topics
-from qa.search.evidence import Decision, marketing_guard
+from qa.search.evidence import Decision, question_guard
 from qa.search.marking import named_sentence, naming, naming_decision
 from qa.search.readings import asked_verdict
 from qa.search.specific import specific_things, unmentioned
@@ -84,34 +84,34 @@ def test_the_places_named_are_preferred_then_dropped_for_where_the_data_goes():
 
 
 def test_a_marketing_question_turns_away_cookie_sentences():
-    guard = marketing_guard("Can I opt out of marketing emails?", ["objection-marketing"])
+    guard = question_guard("Can I opt out of marketing emails?", ["objection-marketing"])
     assert guard is not None and not guard("Install the Google Analytics opt-out browser add-on.")
     assert guard("You can unsubscribe from our emails at any time.")
     anything = "Install the Google Analytics opt-out browser add-on."
-    assert marketing_guard("Can I opt out of marketing cookies?", ["objection-marketing"])(anything)
-    assert marketing_guard("Can I opt out?", ["objection-marketing"])(anything)
-    assert marketing_guard("Do they email me?", ["sharing"])(anything)
-    sharing = marketing_guard("Does X share my data with third parties?", ["sharing"])  # denied for marketing alone
+    assert question_guard("Can I opt out of marketing cookies?", ["objection-marketing"])(anything)
+    assert question_guard("Can I opt out?", ["objection-marketing"])(anything)
+    assert question_guard("Do they email me?", ["sharing"])(anything)
+    sharing = question_guard("Does X share my data with third parties?", ["sharing"])  # denied for marketing alone
     assert sharing is not None and not sharing("We will not share your data with third parties for their direct "
                                                "marketing unless you consent.")
     assert sharing("We do not share your data with third parties except as described below.")
     assert sharing("We do not sell it, but we share it with partners for their own marketing purposes.")
-    assert marketing_guard("Do they share my data with advertisers for marketing?", ["sharing"])(
+    assert question_guard("Do they share my data with advertisers for marketing?", ["sharing"])(
         "We will not share your data with third parties for their direct marketing unless you consent.")
     # a sale (or sharing) denied for one named purpose the question does not name
     denial = "Disqus does not use or sell consumer personal data for the purpose of training large language models."
-    sale = marketing_guard("Does Disqus sell my data?", ["sale"])
+    sale = question_guard("Does Disqus sell my data?", ["sale"])
     assert sale is not None and not sale(denial) and sale("We do not sell your personal data.")
-    training = marketing_guard("Does Disqus sell my data to train language models?", ["sale"])
+    training = question_guard("Does Disqus sell my data to train language models?", ["sale"])
     assert training is not None and training(denial)
-    assert not marketing_guard("Does X share my data?", ["sharing"])(denial.replace("use or sell", "share"))
+    assert not question_guard("Does X share my data?", ["sharing"])(denial.replace("use or sell", "share"))
     # a browser signal not answered answers nothing else ("Does Starbucks track my phone with Bluetooth…?")
     signal = "We currently do not respond to browser “Do Not Track” signals."
-    assert not marketing_guard("Does Starbucks track my phone?", ["data-collected"])(signal)
-    assert marketing_guard("Does Starbucks honour Do Not Track signals?", ["cookies"]) is None
+    assert not question_guard("Does Starbucks track my phone?", ["data-collected"])(signal)
+    assert question_guard("Does Starbucks honour Do Not Track signals?", ["cookies"]) is None
     children = "We do not knowingly sell or share the Personal Information of anyone under 16 years old."
-    assert not sale(children) and marketing_guard("Does X sell my 15 year old's data?", ["sale"])(children)
-    cookies = marketing_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
+    assert not sale(children) and question_guard("Does X sell my 15 year old's data?", ["sale"])(children)
+    cookies = question_guard("Which companies let me opt out of cookies?", ["objection-marketing", "cookies"])
     assert cookies is not None and cookies("Most web browsers allow you to control cookies through their settings.")
     assert not cookies("You have the right to ask us to not process your information for marketing purposes.")
 

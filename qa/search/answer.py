@@ -46,7 +46,7 @@ from qa.search.conversation import resolve_question
 from qa.search.cues import SHARES, cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded, detail_after
 from qa.search.endings import ENDING, asks_after_ending
-from qa.search.evidence import Decision, answers_across, decide, marketing_guard
+from qa.search.evidence import Decision, answers_across, decide, question_guard
 from qa.search.marking import (
     asks_kinds,
     asks_non_personal,
@@ -353,7 +353,7 @@ def _asked(engine, question: str, practice: str | None, accepts: Callable[[str],
         chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
     scale = EVIDENCE_RELAX if practice is not None and accepts is not None else 1.0
     topics = tuple(model.topics[i] for i in chosen)  # a user's question on marketing: no cookie opt-out answers
-    guard = accepts if practice is not None else marketing_guard(question, topics)
+    guard = accepts if practice is not None else question_guard(question, topics)
     reason = reason_guard(question) if practice is None else None  # "why…?": a sentence giving a reason
     guard = both(guard, reason) if reason is not None else guard
     guard = both(guard, lambda sentence: re.search(GOING_OUT, sentence, re.I) is not None) if passing else guard

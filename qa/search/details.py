@@ -92,8 +92,8 @@ ASKS_RESPONSE = re.compile(
 RESPONSE_TIME = re.compile(
     r"\b(?:respond\w*|response|reply|replies|answer\w*|resolve\w*|acknowledge\w*|fulfil\w*|complete\w*|process\w*|"
     r"handl\w*|deal\w*|action\w*)\b"
-    rf"[^.;]{{0,120}}?(?:\bwithin\s+(?!(?:the\s+)?(?:preceding|past|last|previous|prior)\b)(?:\w+\s+){{0,2}}?(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+"
-    r"(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)",
+    r"[^.;]{0,120}?(?:\bwithin\s+(?!(?:the\s+)?(?:preceding|past|last|previous|prior)\b)(?:\w+\s+){0,2}?"
+    rf"(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)",
     re.IGNORECASE)
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("response time", ASKS_RESPONSE, RESPONSE_TIME),
@@ -208,9 +208,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\bwhat\s+age\b|\bage\s+(?:do|does|must|should)\s+(?:i|you|my|a|an|users?)\b|"
                 # an age told, asking whether that person may use it ("My 12 year old wants a Twitter account, is that
                 # allowed?", "my sister is 17, can she use it?")
-                r"(?:\b\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\b|\b(?:is|are)\s+\d{1,2}\b).{0,60}?\b(?:allowed|permitted|"
-                r"sign\s*(?:s|ed)?\s*up|join|register|(?:can|may)\s+(?:he|she|they|we|i)\s+(?:use|join|sign|have|open|make))\b|"
-                r"\b(?:can|may)\s+(?:my|a|an)\s+\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\s+(?:\w+\s+)?(?:use|join|sign|have|open)\b",
+                r"(?:\b\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\b|\b(?:is|are)\s+\d{1,2}\b).{0,60}?\b(?:allowed|"
+                r"permitted|sign\s*(?:s|ed)?\s*up|join|register|(?:can|may)\s+(?:he|she|they|we|i)\s+(?:use|join|sign|"
+                r"have|open|make))\b|\b(?:can|may)\s+(?:my|a|an)\s+\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\s+(?:\w+\s+)?"
+                r"(?:use|join|sign|have|open)\b",
                 re.IGNORECASE),
      re.compile(rf"\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
                 rf"(?:\(?\d{{1,2}}\)?|{_AGES})\b|\b\d{{1,2}}\s*(?:\+|years?\s+(?:of\s+age|old))|\b(?:{_AGES})\s+years?\b|"

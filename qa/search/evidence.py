@@ -386,15 +386,16 @@ _SIGNAL_DENIED = re.compile(r"^(?=.*\b(?:not|never)\b).*(?:\bdo[- ]not[- ]track\
 _ASKS_SIGNAL = re.compile(r"\bdo[- ]not[- ]track\b|\bDNT\b|\bsignals?\b|\bGPC\b|\bglobal\s+privacy\b", re.IGNORECASE)
 
 
-def marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
-    """`_guard`, and for a question not on browser signals, a test that a sentence denies no answer to one."""
-    guard = _guard(question, topics)
+def question_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
+    """The test a sentence deciding `question` (about `topics`) must pass: `_marketing_guard`'s, and for a question not
+    on browser signals, that it denies no answer to one."""
+    guard = _marketing_guard(question, topics)
     if _ASKS_SIGNAL.search(question):
         return guard
     return lambda sentence: not _SIGNAL_DENIED.search(sentence) and (guard is None or guard(sentence))
 
 
-def _guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
+def _marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool] | None:
     """For a question on objecting to marketing that names marketing and no cookies: a test that a sentence names no
     cookie, tracker or analytics (`REQUIRED["cookies"]`) nor denies opting out of service messages (`NO_OPT_OUT`,
     unless the question asks of them); for one on refusing cookies, naming no marketing ("Which companies let me opt

@@ -25,7 +25,7 @@ from qa.search.details import APART, CONTACT_DETAILS, ORGANISATION, PLACE, sente
 from qa.search.evidence import Decision, about_others, in_contents, literal_sentences
 from qa.search.passages import led_by
 from qa.search.quotes import lead_in_of
-from qa.search.terms import term_counts, terms_in
+from qa.search.terms import also_called, term_counts, terms_in
 from qa.search.verdict import trades_denial
 from qa.types import Hit, Quote, Span
 
@@ -146,25 +146,18 @@ def kept_words(question: str) -> tuple[str, ...]:
                                if w.lower() not in _KEEPING_WORDS))
 
 
-# What a policy also calls a thing a question says is kept ("how long do they hang on to my CV?": "If the application
-# is not accepted, the data is kept for a maximum period of 2 years")
-_KEPT_ALSO = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),
-              "resume": ("cv", "curriculum", "application", "applicant", "candidate"), "face": ("facial",)}
-
-
 def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
                         again: Callable[[Test], Decision], strict: bool = True) -> Decision:
     """For "how long…?" naming a kind of data kept (`things`, from `kept_words`: "How long does Concero keep my
     support requests?"): `decision`, or, when its sentence names none of them ("…we keep the recordings for 30
     days"), the decision `again(test)` reaches among the sentences that do ("…we retain any correspondence, queries
     and support requests", which gives no time: the policy does not say how long), if one states the practice
-    (`naming_decision`, the test being a sentence naming one of `things` or what a policy also calls it: `_KEPT_ALSO`).
+    (`naming_decision`, the test being a sentence naming one of `things` or what a policy also calls it: `also_called`).
     `strict` (an open "how long…?"): not stated when no sentence of the practice names one ("How long does Evernote
     keep my IP address history?" of a policy whose retention sentences name no IP address); else `decision`."""
     if not things:
         return decision
-    things = tuple(dict.fromkeys(w for thing in things for w in (thing, *_KEPT_ALSO.get(thing, ()), *(
-        thing.split("-")[-1:] if "-" in thing and len(thing.split("-")[-1]) > 3 else ()))))  # "anti-cheat": cheating
+    things = tuple(dict.fromkeys(w for thing in things for w in also_called(thing)))
 
     def names_one(sentence: str) -> bool:
         return terms_in(sentence, things) > 0

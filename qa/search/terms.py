@@ -170,3 +170,16 @@ def _word_index(text: str, spans: bytes) -> _WordIndex | None:
     word_of, sentence = np.divmod(pairs, max(1, len(bounds)))
     offsets = np.searchsorted(word_of, np.arange(len(words) + 1))
     return _WordIndex(words, offsets, sentence.astype(np.int32))
+
+
+# What a policy also calls a thing a question says is kept ("how long do they hang on to my CV?": "If the application
+# is not accepted, the data is kept for a maximum period of 2 years"; "my face data": "…your facial geometry…")
+_ALSO_CALLED = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),
+                "resume": ("cv", "curriculum", "application", "applicant", "candidate"), "face": ("facial",)}
+
+
+def also_called(thing: str) -> tuple[str, ...]:
+    """`thing`, what a policy also calls it (`_ALSO_CALLED`) and a hyphenated thing's last part ("anti-cheat data":
+    "…fraud and cheating…")."""
+    part = thing.rsplit("-", 1)[-1]
+    return (thing, *_ALSO_CALLED.get(thing, ()), *((part,) if part != thing and len(part) > 3 else ()))
