@@ -479,6 +479,17 @@ def test_a_buyer_a_policy_never_names_is_answered_only_by_a_denial_of_any_sale(s
         assert row.verdict == "not_stated", (question, [q.text for q in row.quotes])
 
 
+def test_a_related_passage_that_never_writes_the_thing_asked_is_no_answer(seed_index_dir, real_embedder):
+    """Golden dev q870: Concero never tells a user to go to their employer "as the data controller"; its related
+    passage on the organisations it works with was answered "yes". Core Office writes it, and stays answered."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer(
+        "My employer uses one of these IT firms, which handles our staff data on the employer's behalf. Which firms "
+        "tell me to go to my employer, as the data controller, to access or correct that data?").rows}
+    assert rows["concero"].verdict == "not_stated", [q.text for q in rows["concero"].quotes]
+    assert rows["core-office-it"].verdict == "yes", [q.text for q in rows["core-office-it"].quotes]
+
+
 def test_the_regulators_phone_number_is_quoted_from_its_contact_block_and_the_companys_is_not(
         seed_index_dir, real_embedder):
     """Concero and CT1 both give the ICO's helpline (0303 123 1113) a few lines under the sentence on complaints;

@@ -442,8 +442,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                     model.topics.index(decision.topic)], led_by(lead, hits)[:shown], named, bool(asked.specific))
                 if found_named is not None:
                     sentence, negated, lead = found_named, None, hold(found_named)
-                elif decision.topic == "sharing" and asked.names and not asked.specific:
-                    return not_stated  # a recipient named, never as one: "Does Proton share my data with Facebook?"
+                elif label == RELATED if asked.specific else (decision.topic == "sharing" and asked.names):
+                    return not_stated  # a recipient never named as one; a thing asked, unwritten by a related passage
             if literal is None:
                 lead = marked_after(text, lead, sentence, terms, functools.partial(quotes_of, engine, policy_id),
                                     asked.kinds, asked.demands)
