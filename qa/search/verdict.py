@@ -206,7 +206,7 @@ _NOT_A_DENIAL = re.compile(
     r"(?:\b(?:obligated|obliged|required|bound|agreed|agrees?|undertak\w*)\s+(?:not\s+to|to\s+not)\b|\b(?:they|who|"
     r"that|which)\s+(?:may|must|shall|will|can)\s+not\s+(?:further\s+)?(?:disclose|share|use|sell|transfer|pass)\b)"
     r"[^,;.]*|"
-    r"\b(?:do|does|can|could)\s+not\s+control\b[^,;.]*|\bnot\s+(?:owned\s+or\s+)?controlled\s+by\b[^,;.]*|"
+    r"\b(?:do|does|can|could)\s+not\s+control\b[^,;.]*|\bnot\s+(?:owned\s+or\s+)?(?:controlled|affiliated)\s+(?:by|with)\b[^,;.]*|"
     r"\bthat\s+(?:you|a\s+user|users|the\s+user)\s+(?:do|does)\s+not\s+(?:want|wish|like)\b[^,;.]*|"
     r"\b(?:verify|check|confirm)\s+that\s+you\s+are\s+not\b[^,;.]*|"
     r"\b(?:is|are)\s+not\s+(?:considered\s+)?(?:PII|personal(?:ly\s+identifiable)?\s+(?:data|information))\b|"
