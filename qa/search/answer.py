@@ -425,13 +425,13 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             instead = literal or past_sale(engine, policy_id, decision.sentence, asked.topics)
             sentence, negated = (instead, None) if instead is not None else (decision.sentence, decision.negated)
             lead = hold(sentence)
-            if not gives(lead, asked.demands) and (after := detail_after(text, sentence, asked.demands)) is not None:
-                lead, sentence, negated = hold(after), after, None  # the next sentence of its line gives the detail
-            elif not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
-                found = reaching(asked.demands, again, hold, text, evidence.of(policy_id).spans)
-                if found is None:
+            if not gives(lead, asked.demands):  # "how long…?" and the passage that answers gives no length of time
+                if (after := detail_after(text, sentence, asked.demands)) is not None:  # its line's next sentence does
+                    lead, sentence, negated = hold(after), after, None
+                elif (found := reaching(asked.demands, again, hold, text, evidence.of(policy_id).spans)) is None:
                     return not_stated
-                lead, sentence, negated = found[0], found[1].sentence or sentence, found[1].negated
+                else:
+                    lead, sentence, negated = found[0], found[1].sentence or sentence, found[1].negated
             if literal is None and asked.demands:  # a sentence of the same passage that gives the detail
                 sentence, negated = giving(text, lead, (sentence, negated), asked.demands, accepts,
                                            functools.partial(decided, scale))

@@ -347,18 +347,18 @@ _MARKETING = re.compile(r"\bmarketing\b|\be-?mails?\b|\bnewsletters?\b|\bpromoti
                         r"\bspam\b|\badverts?\b", re.IGNORECASE)
 
 
+# A denial of passing data on, up to the words that limit it (no "but" between: "We do not sell it, but we share it
+# with partners for their own marketing purposes" limits nothing)
+_DENIED_PASSING = (r"\b(?:not|never|no)\b(?:(?!\bbut\b)[^.;:])*?\b(?:shar|disclos|pass|transfer|provid|giv|sell|"
+                   r"rent)\w*\b(?:(?!\bbut\b)[^.;:]){0,120}?")
 # Sharing denied for one purpose only ("We will not share your personal data with third parties for their direct
 # marketing unless…"): no answer to whether data is shared at all
-_NOT_FOR_MARKETING = re.compile(
-    r"\b(?:not|never|no)\b(?:(?!\bbut\b)[^.;:])*?\b(?:shar|disclos|pass|transfer|provid|giv|sell|rent)\w*\b"
-    r"(?:(?!\bbut\b)[^.;:]){0,120}?\bfor\s+(?:their|its|his|her)\s+(?:own\s+)?(?:direct\s+)?(?:marketing|advertising|"
-    r"promotional)\b", re.IGNORECASE)
+_NOT_FOR_MARKETING = re.compile(_DENIED_PASSING + r"\bfor\s+(?:their|its|his|her)\s+(?:own\s+)?(?:direct\s+)?"
+                                r"(?:marketing|advertising|promotional)\b", re.IGNORECASE)
 
 # Passing data on denied for one named purpose ("Disqus does not use or sell consumer personal data for the purpose of
 # training large language models"): no answer to whether it is sold at all, unless the question names that purpose
-_FOR_A_PURPOSE = re.compile(
-    r"\b(?:not|never|no)\b(?:(?!\bbut\b)[^.;:])*?\b(?:shar|disclos|pass|transfer|provid|giv|sell|rent)\w*\b"
-    r"(?:(?!\bbut\b)[^.;:]){0,120}?\bfor\s+the\s+purposes?\s+of\s+((?:[\w-]+\s*){1,4})", re.IGNORECASE)
+_FOR_A_PURPOSE = re.compile(_DENIED_PASSING + r"\bfor\s+the\s+purposes?\s+of\s+((?:[\w-]+\s*){1,4})", re.IGNORECASE)
 
 
 # …or of children alone ("We do not knowingly sell or share the Personal Information of anyone under 16 years old")
@@ -369,14 +369,19 @@ _ASKS_CHILDREN = re.compile(r"\b(?:child\w*|kids?|minors?|teens?\w*|son|daughter
                             r"\d+\s*(?:-?\s*years?\s*-?\s*old|yo))\b", re.IGNORECASE)
 
 
-def _for_another_purpose(question: str, sentence: str) -> bool:
-    """Whether `sentence` denies passing data on only for a purpose (`_FOR_A_PURPOSE`) whose words `question` lacks,
-    or only children's data (`_OF_CHILDREN`) to a question about no child."""
-    if _OF_CHILDREN.search(sentence) and not _ASKS_CHILDREN.search(question):
-        return True
-    found = _FOR_A_PURPOSE.search(sentence)
-    purpose = {w[:5] for w in re.findall(r"[a-z]{4,}", found.group(1).lower())} if found else set()
-    return bool(purpose) and not purpose & {w[:5] for w in re.findall(r"[a-z]{4,}", question.lower())}
+def _another_purpose(question: str) -> Callable[[str], bool]:
+    """A test that a sentence denies passing data on only for a purpose (`_FOR_A_PURPOSE`) whose words `question`
+    lacks, or only children's data (`_OF_CHILDREN`) to a question about no child (the question read once)."""
+    asked = {w[:5] for w in re.findall(r"[a-z]{4,}", question.lower())}
+    children = _ASKS_CHILDREN.search(question) is not None
+
+    def denies_another(sentence: str) -> bool:
+        if not children and _OF_CHILDREN.search(sentence):
+            return True
+        found = _FOR_A_PURPOSE.search(sentence)
+        purpose = {w[:5] for w in re.findall(r"[a-z]{4,}", found.group(1).lower())} if found else set()
+        return bool(purpose) and not purpose & asked
+    return denies_another
 
 
 # A browser signal not answered, or answered conditionally ("We currently do not respond to browser “Do Not Track”
@@ -402,9 +407,11 @@ def _marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bo
     out of cookies?"), a test that it names one; for one on sharing that names no marketing, a test that it denies no
     sharing for marketing alone (`_NOT_FOR_MARKETING`); else None."""
     if "sharing" in topics and "objection-marketing" not in topics and not _MARKETING.search(question):
-        return lambda sentence: not _NOT_FOR_MARKETING.search(sentence) and not _for_another_purpose(question, sentence)
+        another = _another_purpose(question)
+        return lambda sentence: not _NOT_FOR_MARKETING.search(sentence) and not another(sentence)
     if "sale" in topics and "objection-marketing" not in topics:
-        return lambda sentence: not _for_another_purpose(question, sentence)
+        another = _another_purpose(question)
+        return lambda sentence: not another(sentence)
     if "objection-marketing" not in topics:
         return None
     tracking = REQUIRED["cookies"]
