@@ -1035,3 +1035,18 @@ def test_which_organisation_a_named_company_uses_is_an_open_question_answered_fr
     import re
     assert not re.search(COMPANY_SOLD, "Who processes my payments when I buy a the company subscription?", re.I)
     assert re.search(COMPANY_SOLD, "What if someone buys the company?", re.I)
+
+
+@pytest.mark.parametrize(("question", "names"), [
+    ("does dune use google analytics", ["Google Analytics"]),
+    ("does concero use mailchimp for their newsletters", ["Mailchimp"]),
+    ("which payment provider processes devcon ticket payments, is it stripe?", ["Stripe"]),
+    ("does bitwarden share my data with facebook for ads?", ["Facebook"]),
+    ("does dune use analytics?", []),
+])
+def test_services_typed_in_lower_case_are_names(question, names):
+    """A user types "google analytics" as often as "Google Analytics": either way a policy that never writes it
+    does not say (a cookie sentence is no "yes" to it)."""
+    assert named_things(question) == names
+    if names:
+        assert unwritten(named_things(question), "We use cookies to measure how our site is used.") == names

@@ -47,6 +47,13 @@ _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)
 _SPELLED_NAMES = ((re.compile(r"\bData\s+Protection\s+Officers?\b"), "DPO"),
                   (re.compile(r"\bInformation\s+Commissioner(?:'s|’s)?(?:\s+Office)?\b"), "ICO"),
                   (re.compile(r"\bGeneral\s+Data\s+Protection\s+Regulation\b"), "GDPR"))
+# Services people ask about by name and often type in lower case ("does dune use google analytics"): named as if
+# capitalised, so a policy that never writes them does not say (a cookie sentence is no "yes" to Google Analytics)
+_KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\b"), name) for name in (
+    "Google Analytics", "Google Ads", "Google AdSense", "AdSense", "DoubleClick", "Google Tag Manager",
+    "Facebook Pixel", "Meta Pixel", "TikTok Pixel", "Facebook", "Instagram", "TikTok", "Hotjar", "Mixpanel",
+    "Mailchimp", "HubSpot", "Salesforce", "Zendesk", "Intercom", "PayPal", "Stripe", "Klarna", "Braintree",
+    "SendGrid", "Twilio", "Cloudflare"))
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
 _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
                          r"resident|live|reside|residing|work|working)\s+in$|\b(?:I'm|I’m|I\s+am|we're|we’re|we\s+are)\s+from$",
@@ -85,7 +92,7 @@ def named_things(question: str) -> list[str]:
     found: list[str] = []
     last, last_skipped = 0, False
     question = without_addresses(question)
-    for place, name in (*_PLACES, *_SPELLED_NAMES):
+    for place, name in (*_PLACES, *_SPELLED_NAMES, *_KNOWN_NAMES):
         question = place.sub(name, question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]
     for match in _NAME_TOKEN.finditer(question):
