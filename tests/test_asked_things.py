@@ -1050,3 +1050,10 @@ def test_services_typed_in_lower_case_are_names(question, names):
     assert named_things(question) == names
     if names:
         assert unwritten(named_things(question), "We use cookies to measure how our site is used.") == names
+
+
+def test_a_response_time_may_be_a_maximum_delay():
+    from qa.search.details import RESPONSE_TIME
+
+    assert RESPONSE_TIME.search("Your request will be processed within a maximum delay of 2 months following receipt.")
+    assert not RESPONSE_TIME.search("Your request will be processed by our privacy team.")

@@ -218,3 +218,15 @@ def test_the_name_guard_keeps_the_callers_test_and_is_absent_for_other_practices
     assert own_name_guard(first, policy, ["sale"]) is first
     guard = own_name_guard(lambda s: "UK" not in s, policy, ["international-transfers"])
     assert not guard("We transfer data outside the UK.") and guard("We transfer data to the USA.")
+
+
+def test_a_near_miss_is_replaced_as_a_whole_word_only():
+    """"O'Reilly" typed for the policy named "O Reilly" (its file's stem) is routed by its near miss "Reilly", which
+    must not leave the question asking about "O'the company" (a name no policy writes: "not stated" everywhere)."""
+    from qa.search.names import without_names
+
+    policies = {"o-reilly": Policy(id="o-reilly", name="O Reilly", text="", source="o-reilly.md")}
+    question = "How long does O'Reilly take to respond?"
+    assert without_names(question, ["o-reilly"], policies, typed=["Reilly"]) == question
+    assert without_names("Does Reilly sell data?", ["o-reilly"], policies, typed=["Reilly"]) == \
+        "Does the company sell data?"

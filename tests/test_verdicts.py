@@ -923,6 +923,9 @@ def test_only_here_reads_the_quote_on_sending_data_beyond(question, verdict, quo
     ("We obtain personal data from advertising partners and third-party data brokers who sell personal data.", True),
     ("These include data brokers who may further sell or share your personal data.", True),
     ("Were we ever to sell Personal Information, we would provide information on our opt out.", True),  # supposed
+    # a denial citing a definition denies
+    ("Apple does not sell your personal data including as “sale” is defined in Nevada and California.", False),
+    ("“Sale” is defined as exchanging personal information for money.", True),
 ])
 def test_selling_the_business_or_its_assets_is_no_sale_of_personal_data(sentence, vetoed):
     from qa.search.practice_words import VETOES

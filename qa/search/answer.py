@@ -197,9 +197,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         mine = routed or (scope if policies is not None and len(scope) == 1 else [])
         own = {w.lower() for p in mine for n in (engine.policies[p].name, *engine.policies[p].aliases)
                for w in re.findall(r"\w+", n)}
-        elsewhere = {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
+        theirs = own | {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         # (those of the sentence that asks: not "US CLOUD Act" of "Our board is nervous about the US CLOUD Act. Does…?")
-        names = tuple(n for n in named_things(asking_sentence(plain)) if not set(n.lower().split()) <= own | elsewhere)
+        names = tuple(n for n in named_things(asking_sentence(plain)) if not {*re.findall(r"\w+", n.lower())} <= theirs)
         specific = specific_things(plain)
         # the sentence quoted writes what the question names, and the place or organisation asked for ("where…?")
         writing = functools.partial(naming, things=(*specific, *(d for d in asked.demands if d is PLACE or d is

@@ -92,7 +92,7 @@ ASKS_RESPONSE = re.compile(
 RESPONSE_TIME = re.compile(
     r"\b(?:respond\w*|response|reply|replies|answer\w*|resolve\w*|acknowledge\w*|fulfil\w*|complete\w*|process\w*|"
     r"handl\w*|deal\w*|action\w*)\b"
-    r"[^.;]{0,120}?(?:\bwithin\s+(?!(?:the\s+)?(?:preceding|past|last|previous|prior)\b)(?:\w+\s+){0,2}?"
+    r"[^.;]{0,120}?(?:\bwithin\s+(?!(?:the\s+)?(?:preceding|past|last|previous|prior)\b)(?:\w+\s+){0,4}?"
     rf"(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)",
     re.IGNORECASE)
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (

@@ -103,11 +103,11 @@ def without_names(question: str, policy_ids, policies: Mapping[str, object],
     """`question` with the names of `policy_ids` (and the near misses in `typed`) replaced by "the company".
 
     PolicyQA's questions never name the company ("Do you sell my data?"); the reranker learned on them,
-    so a routed question is put in that form before it is scored.
+    so a routed question is put in that form before it is scored. Whole words only ("O'Reilly", not "O'the company").
     """
     names = sorted({n for pid in policy_ids for n in _names_of(policies[pid])} | set(typed), key=len, reverse=True)
     for name in names:
-        question = re.sub(rf"(?<![\w/]){re.escape(name)}(?:'s|’s)?(?![\w])",
+        question = re.sub(rf"(?<![\w/'’]){re.escape(name)}(?:'s|’s)?(?![\w])",
                           lambda m: "the company's" if m.group(0).endswith("s") and m.group(0)[-2] in "'’"
                           else "the company", question,
                           flags=0 if (name.isupper() and name.isalpha() and len(name) <= 4) else re.IGNORECASE)

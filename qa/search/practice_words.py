@@ -27,8 +27,9 @@ _BUSINESS_SALE = re.compile(
 _CHILD_DELETION = re.compile(
     r"^(?=.*\b(?:child\w*|minors?|under (?:the age of )?1[0-9]|(?:age|aged) (?:of )?1[0-9])\b)"
     r"(?!.*\b(?:request\w*|ask\w*|contact\w*|you (?:may|can)|right)\b)", re.IGNORECASE | re.DOTALL)
-# A definition of "sell" ("“sell” means exchanging…", "By sell, we mean…", "CCPA defines the term “sell”") sells none.
-_SALE_DEFINITION = (r"[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+defined|refers|when)\b|"
+# A definition of "sell" ("“sell” means exchanging…", "By sell, we mean…", "CCPA defines the term “sell”") sells none;
+# a denial citing one does deny ("Apple does not sell your personal data including as “sale” is defined in Nevada…")
+_SALE_DEFINITION = (r"(?<!\bas\s)[\"“'‘]s(?:ell|old|ale)[\"”'’]?\s+(?:means|is\s+defined|refers|when)\b|"
                     r"\bby\s+[\"“'‘]?sell[\"”'’]?,?\s+we\s+mean\b|\bdefin\w*\s+(?:the\s+terms?\s+)?[\"“'‘]?s(?:ell|ale)\b|"
                     r"\bdefinitions?\s+of\s+[\"“'‘]?s(?:ell|ale)")
 # No sale either way: a link's name alone ("“Do not sell my personal information”"), the user selling ("If you sell…",
