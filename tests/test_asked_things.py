@@ -1057,3 +1057,19 @@ def test_a_response_time_may_be_a_maximum_delay():
 
     assert RESPONSE_TIME.search("Your request will be processed within a maximum delay of 2 months following receipt.")
     assert not RESPONSE_TIME.search("Your request will be processed by our privacy team.")
+
+
+@pytest.mark.parametrize(("question", "text", "unsaid"), [
+    ("are bumble chats end-to-end encrypted?", "All communications with us are encrypted via the HTTPS protocol.", True),
+    ("are bumble chats end-to-end encrypted?", "Your messages are end-to-end encrypted.", False),
+    ("Does Glassdoor collect biometric data like face scans or fingerprints?",
+     "Individuals in this category include those who are the public face of the company.", True),
+    ("Does Firefox collect biometric data like Face ID?", "…such as our anti-fingerprinting work.", True),
+    ("Does Bumble use facial recognition?", "This scan can include the use of facial recognition technology.", False),
+    ("Does Cloudflare require or offer two-factor authentication?", "We commit to providing security.", True),
+    ("Do they use cookies or web beacons?", "We use web beacons.", False),  # either answers
+])
+def test_specific_things_a_policy_must_write(question, text, unsaid):
+    from qa.search.specific import specific_things, unmentioned
+
+    assert unmentioned(specific_things(question), text) is unsaid

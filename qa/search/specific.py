@@ -18,14 +18,21 @@ _OR_BEFORE = re.compile(r"((?:\S+\s+){1,4})or\s+(?:\w+\s+){0,2}$", re.IGNORECASE
 _OR_AFTER = re.compile(r"^\s*(?:,\s*)?or\s+((?:\S+\s*){1,4})", re.IGNORECASE)
 _OR_JUST_BEFORE = re.compile(r"((?:\S+\s+){1,4})or\s+$", re.IGNORECASE)
 _OWNED = re.compile(r"(?:my|our|your|the|their|its)\b", re.IGNORECASE)
+# Two verbs joined by "or" before one thing ("Does Cloudflare require or offer two-factor authentication?")
+_VERB = (r"(?:requires?|offers?|uses?|supports?|provides?|has|have|enables?|allows?|collects?|stores?|keeps?|shares?|"
+         r"sells?|tracks?|records?|needs?|retains?|process(?:es)?|saves?|logs?|gets?|gives?|sends?|sees?|reads?|"
+         r"access(?:es)?|scans?|monitors?|enforces?|mandates?)")
+_VERBS_OR = re.compile(rf"\b{_VERB}\s+or\s+{_VERB}\s+(?:\w+\s+)?$", re.IGNORECASE)
 
 
 def _asks(asked: re.Pattern, written: re.Pattern, question: str) -> bool:
     """Whether `question` asks about the thing `asked` / `written`, other than as one of two things joined by "or" (a
-    thing asked with its own "my" or "the" follows the "or" at once: "…work out or record my location" joins verbs)."""
+    thing asked with its own "my" or "the" follows the "or" at once: "…work out or record my location" joins verbs, as
+    two verbs of `_VERB` do: "require or offer two-factor…")."""
     for m in asked.finditer(question):
         before = _OR_BEFORE if not _OWNED.match(question, m.start()) else _OR_JUST_BEFORE
-        other = before.search(question[:m.start()]) or _OR_AFTER.match(question[m.end():])
+        joined = None if _VERBS_OR.search(question[:m.start()]) else before.search(question[:m.start()])
+        other = joined or _OR_AFTER.match(question[m.end():])
         if other is None or asked.search(other.group(1)) or written.search(other.group(1)):
             return True
     return False

@@ -52,8 +52,11 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bpenetration\s+test\w*|\bpen[- ]?test\w*", r"\bpenetration\b|\bpen[- ]?test\w*|\bvulnerability\b"),
         # (not a link's https://, a cryptographic hash)
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*\b(?!\s+hash)|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),
+        # encryption only the two ends can read, not encryption in transit ("…encrypted via the HTTPS protocol")
+        (r"\bend[- ]to[- ]end\b|\bE2EE?\b", r"\bend[- ]to[- ]end\b|\bE2EE?\b"),
+        # (not browsers' "anti-fingerprinting", "the public face of the company", "face-to-face")
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
-         r"\bbiometric\w*|\bfingerprint\w*|\bfac(?:e|ial)\b"),
+         r"\bbiometric\w*|\bfingerprints?\b|\bfacial\b|(?<!\bthe\s)(?<!\bpublic\s)\bface\b(?![\s-]+(?:of|to)\b)"),
         # not a sector a company sells to ("the Healthcare sectors")
         (r"\bhealth\b|\bmedical\b|\bmedications?\b|\bprescriptions?\b",
          r"\bhealth(?!care\s+(?:sectors?|industry|providers?|organi[sz]ations?)\b)\w*|"
