@@ -1073,3 +1073,22 @@ def test_specific_things_a_policy_must_write(question, text, unsaid):
     from qa.search.specific import specific_things, unmentioned
 
     assert unmentioned(specific_things(question), text) is unsaid
+
+
+@pytest.mark.parametrize(("question", "text", "unsaid"), [
+    ("Does Tumblr respect the Global Privacy Control (GPC) signal from my browser?",
+     "We also respect the GPC browser signal and will treat it as a valid means of communicating your desire.", False),
+    ("Does Nextdoor honor my browser's Do Not Track signal?",
+     "Our systems are not currently configured to accept browsers’ “Do Not Track” signals.", False),
+    ("does cloudflare honor the do not track setting in my browser",  # another signal
+     "Cloudflare responds to GPC signals by processing them as a request to opt out.", True),
+    ("Does Spotify honor Do Not Track signals?", "Some browsers transmit Do Not Track signals.", True),
+])
+def test_a_browser_signal_asked_is_written_with_what_the_company_does_with_it(question, text, unsaid):
+    """The signal is one name however a question writes it ("Global Privacy Control", "do not track"), and a policy
+    writes what it does with one when it respects, accepts, honours… it."""
+    from qa.search.specific import specific_things, unmentioned
+
+    names = [n for n in named_things(question) if n in ("GPC", "DNT")]
+    assert names == [("GPC" if "Global" in question else "DNT")]
+    assert (unmentioned(specific_things(question), text) or bool(unwritten(names, text))) is unsaid

@@ -46,7 +46,9 @@ _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)
 # Names a question spells out that policies often write as an acronym ("contacting us at DPO@…"), read as it
 _SPELLED_NAMES = ((re.compile(r"\bData\s+Protection\s+Officers?\b"), "DPO"),
                   (re.compile(r"\bInformation\s+Commissioner(?:'s|’s)?(?:\s+Office)?\b"), "ICO"),
-                  (re.compile(r"\bGeneral\s+Data\s+Protection\s+Regulation\b"), "GDPR"))
+                  (re.compile(r"\bGeneral\s+Data\s+Protection\s+Regulation\b"), "GDPR"),
+                  (re.compile(r"\bGlobal\s+Privacy\s+Control\b", re.IGNORECASE), "GPC"),
+                  (re.compile(r"\bDo[- ]Not[- ]Track\b", re.IGNORECASE), "DNT"))
 # Services people ask about by name and often type in lower case ("does dune use google analytics"): named as if
 # capitalised, so a policy that never writes them does not say (a cookie sentence is no "yes" to Google Analytics)
 _KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\b"), name) for name in (

@@ -31,5 +31,6 @@ GUARANTEE_WRITTEN = (r"\bguarantee\w*|\b100\s*%|\b(?:completely|totally|perfectl
 # a browser's privacy signal, and what a company does with it
 SIGNAL = (r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b|\bopt-out\s+preference\s+signals?\b|"
            r"\bnot\s+to\s+be\s+tracked\b")
-HEEDS = (r"respon\w*|honou?r\w*|recogni[sz]\w*|take\s+(?:any\s+)?action|act\s+on|support\w*|compl(?:y|ies)\b|ignor\w*|"
-          r"treat\w*|process\w*\s+(?:such|these|those|the)\b|(?:change|alter)\w*\s+(?:\w+\s+){0,2}?(?:behaviou?r|practices)")
+HEEDS = (r"respon\w*|honou?r\w*|recogni[sz]\w*|respect\w*|accept\w*|abide\w*|adher\w*|detect\w*|"
+         r"take\s+(?:any\s+)?action|act\s+on|support\w*|compl(?:y|ies)\b|ignor\w*|"
+         r"treat\w*|process\w*\s+(?:such|these|those|the)\b|(?:change|alter)\w*\s+(?:\w+\s+){0,2}?(?:behaviou?r|practices)")
