@@ -132,7 +132,7 @@ def label_for(stated: bool, confidence: float, states_at: float) -> str:
 
 # Without a practice model, a sentence's stance comes from its words: a negation of the verb phrase.
 _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b|\bwithout\s+your\s+(?:prior\s+)?"
-                       r"(?:consent|permission)|"
+                       r"(?:consent|permission)|\bunable\s+to\b|"
                        # "Windstream’s dealers are prohibited from accessing or using your CPNI unless you sign…"
                        r"\b(?:prohibited|forbidden|barred|precluded)\s+from\b|"
                        # "…your search engine, without targeted advertising or retention of your search history"
