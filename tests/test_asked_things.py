@@ -1092,3 +1092,24 @@ def test_a_browser_signal_asked_is_written_with_what_the_company_does_with_it(qu
     names = [n for n in named_things(question) if n in ("GPC", "DNT")]
     assert names == [("GPC" if "Global" in question else "DNT")]
     assert (unmentioned(specific_things(question), text) or bool(unwritten(names, text))) is unsaid
+
+
+@pytest.mark.parametrize(("sentence", "verdict"), [
+    ("These cookies are automatically enabled and cannot be turned off because they are essential.", NO),
+    ("If you have not opted in to our marketing, we will not contact you.", YES),  # the company's "not"
+])
+def test_what_cannot_be_done_to_a_thing_denies_the_user_it(sentence, verdict):
+    assert asked_verdict("can i turn off samsung's essential cookies on their website?", NO, sentence) == verdict
+
+
+def test_a_request_the_company_will_not_accept_is_denied_to_the_user():
+    question = "Can I just go to Pixiv's Tokyo office and make my data disclosure request in person?"
+    assert asked_verdict(question, NO, "Further, we will not accept requests made in person at our office.") == NO
+
+
+def test_essential_cookies_are_a_thing_a_policy_must_write():
+    from qa.search.specific import specific_things, unmentioned
+
+    things = specific_things("can i switch off the essential cookies?")
+    assert not unmentioned(things, "Strictly necessary cookies are always active.")
+    assert unmentioned(things, "We use analytics cookies to count visits.")

@@ -600,6 +600,8 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("If a data subject does not agree with the creation of the account, they can delete the account.", False),
     ("With your consent, we may share it with companies not affiliated with us.", False),
     ("If you have an active account with Vodafone, we will be unable to delete your personal data.", True),
+    ("We facilitate calls between Riders and Drivers without sharing either party's actual phone number.", True),
+    ("It is impossible to delete your entry without retaining residual information.", False),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words

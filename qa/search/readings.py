@@ -75,7 +75,8 @@ def asks_only(question: str) -> bool:
 
 # "Can I stop Concero sending me marketing?" beside "If you have not opted in to our marketing process, we will
 # not contact you": the company's "not" is the user's freedom. A question about what the user can do is "no"
-# only beside a sentence that denies the user it ("you cannot", "it is not possible", "unable to").
+# only beside a sentence that denies the user it ("you cannot", "it is not possible", "unable to", "You will not have
+# access to this profile.", "These cookies … cannot be turned off", "we will not accept requests made in person").
 _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_IN}(?:am\s+i|are\s+we)\s+able\b|"
                        rf"^\s*{LEAD_IN}(?:do|does)\s+(?:i|we)\s+have\s+(?:the|a|any)\s+right\b|"
                        rf"^\s*{LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b|"
@@ -84,14 +85,13 @@ _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_
                        re.IGNORECASE)
 _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
                           r"are\s+not\s+(?:able|entitled|permitted|allowed)|(?:will|may|might)\s+(?:not|no\s+longer)\s+be\s+able|"
-                          r"have\s+no\s+right|"
-                          # "You will not have access to this profile."
+                          r"have\s+no\s+right|(?:will|do|does)\s+not\s+(?:accept|allow|permit|offer)|"
                           r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+)?access|have\s+no\s+access)\b|"
-                          r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b", re.IGNORECASE)
+                          r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
+                          r"\b(?:cannot|can't|can’t|can\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b", re.IGNORECASE)
 
 
-# "Can I get a copy of my data for free?": a quote naming a fee ("for a prescribed fee") says no, one saying it is
-# free ("free of charge", "we do not charge") yes.
+# "Can I get a copy of my data for free?": a quote naming a fee ("for a prescribed fee") says no, one free yes.
 # what the user must do first ("you must complete a … form", "you will need to verify your identity")
 _MUST = re.compile(r"\b(?:you|customers?|users?|individuals?)\s+(?:\w+\s+)?(?:must|(?:will\s+)?(?:need|have)\s+to|"
                    r"(?:are|is)\s+required\s+to)\b", re.IGNORECASE)

@@ -21,7 +21,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"terms?|records?|activity|logs?))\b", r"\bsearch\w*"),
         (r"\bfirewalls?\b", r"\bfirewall\w*"),
         # cookies, not the tracking they share a practice with ("…does not track product-specific activity")
-        (r"\bcookies?\b", r"\bcookies?\b"),
+        (r"\bcookies?\b", r"\bcookies?\b"),  # and those a site cannot work without ("…switch off essential cookies?")
+        (r"\b(?:essential|(?:strictly\s+)?necessary|required)\s+cookies\b",
+         r"\b(?:essential|(?:strictly\s+)?necessary|required)\b[^.;]{0,60}?\bcookies?\b|"
+         r"\bcookies?\b[^.;]{0,80}?\b(?:essential|(?:strictly\s+)?necessary)\b"),
         (r"\bshopping\s+(?:baskets?|carts?|bags?)\b|\bcheckout\b", r"\bbaskets?\b|\bcarts?\b|\bcheckout\b"),
         # profiling a person, not a user's profile ("a User's name and Miro profile may be displayed")
         (r"\bprofiling\b|\bprofiled\b|\bprofile\s+(?:me|us|users|people|customers)\b",

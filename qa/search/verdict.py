@@ -138,7 +138,8 @@ _NEGATION = re.compile(r"\b(?:not|never|no|neither|nor|cannot|none)\b|n['’]t\b
                        # "…your search engine, without targeted advertising or retention of your search history"
                        # (nouns only: "impossible to delete your entry without retaining residual information" keeps it)
                        r"\bwithout\s+(?:any\s+)?(?:[\w-]+\s+){0,4}?(?:retention|storage|logging|logs|tracking|profiling|"
-                       r"profiles?|sale)\b", re.IGNORECASE)
+                       r"profiles?|sale)\b|"  # and "…calls … without sharing either party's actual phone number":
+                       r"\bwithout\s+(?:ever\s+)?(?:sharing|disclosing|revealing|exposing)\b", re.IGNORECASE)
 
 
 # Negative words that deny nothing the company does: "including but not limited to", "not only", "whether or
