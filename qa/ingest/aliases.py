@@ -136,3 +136,23 @@ def suggested_names(text: str, taken: Iterable[str] = ()) -> tuple[str, list[str
     `taken`: other policies' names and aliases, never suggested."""
     title = title_of(text)
     return name_from_title(title), suggest_aliases(title, taken=taken)
+
+
+def name_from_id(policy_id: str) -> str:
+    """A readable name for a policy with no metadata: "acme-cloud_ltd" -> "Acme Cloud Ltd"."""
+    words = policy_id.replace("_", " ").replace("-", " ").split()
+    return " ".join(w if w.isupper() else w.capitalize() for w in words) or policy_id
+
+
+def apostrophes_lost(name: str, policy_id: str) -> list[str]:
+    """The forms people type of a name made from the file's stem `policy_id`, which has no apostrophe ("o-reilly":
+    "O Reilly", "womans-day": "Womans Day"): "O'Reilly", "Woman's Day" (and with "’"); [] for any other name."""
+    if name != name_from_id(policy_id):
+        return []
+    forms = []
+    for mark in ("'", "’"):
+        for form in (re.sub(r"\b([A-Za-z]) (?=[A-Z])", rf"\1{mark}", name),  # a lone letter joined to the next word
+                     re.sub(r"\b(\w+[^\Wsiu])s\b(?= \w)", rf"\1{mark}s", name)):  # a possessive, before another word
+            if form != name:
+                forms.append(form)
+    return forms

@@ -16,7 +16,7 @@ import tomllib
 from collections.abc import Container, Iterable, Iterator
 from pathlib import Path
 
-from qa.ingest.aliases import alias_problem, has_controls, normal_alias
+from qa.ingest.aliases import alias_problem, has_controls, name_from_id, normal_alias
 from qa.ingest.formats import (
     DEFAULT_LIMITS,
     DEFAULT_MAX_BYTES,
@@ -35,12 +35,6 @@ METADATA_FILE = "policies.toml"
 # display name) per policy, in the policies folder or, as the archive publishes it, beside it.
 MANIFEST_FILE = "manifest.tsv"
 REMOVED_FOLDER = ".removed"  # where `policyqa index remove` keeps removed files
-def name_from_id(policy_id: str) -> str:
-    """A readable name for a policy with no metadata: "acme-cloud_ltd" -> "Acme Cloud Ltd"."""
-    words = policy_id.replace("_", " ").replace("-", " ").split()
-    return " ".join(w if w.isupper() else w.capitalize() for w in words) or policy_id
-
-
 def file_sha256(path: Path) -> str:
     """sha256 of the file's bytes; a symbolic link is not followed (OSError)."""
     digest = hashlib.sha256()

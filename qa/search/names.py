@@ -18,9 +18,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-# The upload form imports the alias rule and the suggestions from here; they live in qa.ingest.aliases,
-# one rule for policies.toml, `index add` and the form.
-from qa.ingest.aliases import is_common_word, suggest_aliases, validate_alias  # noqa: F401
+# The upload form imports the alias rule and the suggestions from here (qa.ingest.aliases: one rule for all).
+from qa.ingest.aliases import apostrophes_lost, is_common_word, suggest_aliases, validate_alias  # noqa: F401
 
 # rapidfuzz ratio (0-100) a typed word (or pair of words) must reach against a name. Measured on the
 # golden set (186 questions, 12 misspelled or shortened names; evals/README.md): at 85 every question
@@ -78,7 +77,8 @@ class NameMatch:
 
 
 def _names_of(policy) -> list[str]:
-    return [n for n in dict.fromkeys([policy.name, policy.id, *policy.aliases, initials(policy.name)]) if n]
+    return [n for n in dict.fromkeys([policy.name, policy.id, *policy.aliases, initials(policy.name),
+                                      *apostrophes_lost(policy.name, policy.id)]) if n]
 
 
 _MINOR_WORDS = {"the", "of", "and", "for", "&"}
