@@ -57,7 +57,8 @@ ORGANISATION = re.compile(
     # a name the policy gives as the one that provides it ("…identity verification services provided by Sumsub")
     r"\b(?:provided|operated|offered|powered|supplied|run)\s+by\s+(?-i:[A-Z][\w&.-]+)")
 _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
-           r"twenty|thirty|forty|sixty|ninety|several|few)")
+           r"(?:twenty|thirty|forty|fifty|sixty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
+           r"several|few)")  # ("forty-five (45) days")
 _LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
                    r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b")  # "30 days", "seven (7) years"
 # "forever", "indefinitely": a question asking whether data is kept without end (see `asked_verdict`)
@@ -90,10 +91,15 @@ ASKS_RESPONSE = re.compile(
     r"\b(?:request\w*|asked)\b.{0,80}?\bhow\s+long\s+(?:should\s+|will\s+|does\s+)?(?:it|that|this)\s+take\b",
     re.IGNORECASE)
 RESPONSE_TIME = re.compile(
-    r"\b(?:respond\w*|response|reply|replies|answer\w*|resolve\w*|acknowledge\w*|fulfil\w*|complete\w*|process\w*|"
+    r"\b(?:respond\w*|respons\w*|reply|replies|answer\w*|resolve\w*|acknowledge\w*|fulfil\w*|complete\w*|process\w*|"
     r"handl\w*|deal\w*|action\w*)\b"
     r"[^.;]{0,120}?(?:\bwithin\s+(?!(?:the\s+)?(?:preceding|past|last|previous|prior)\b)(?:\w+\s+){0,4}?"
-    rf"(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)",
+    rf"(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)|"
+    # a response taking up to a time ("Responses … may take up to 45 calendar days"); the time first: "we may require up
+    # to 45 days to process your request", "allow up to 30 days for a response"
+    rf"\b(?:respon\w*|repl(?:y|ies))\b[^.;]{{0,80}}?\bup\s+to\s+(?:\w+\s+){{0,2}}?{_LENGTH_OF_TIME}|"
+    rf"\b(?:within|up\s+to)\s+{_LENGTH_OF_TIME}[^.;]{{0,40}}?\b(?:to\s+(?:respond|reply|process|complete|fulfil|handle)|"
+    r"for\s+(?:a|an|our|the)\s+(?:response|reply))\b",
     re.IGNORECASE)
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("response time", ASKS_RESPONSE, RESPONSE_TIME),
