@@ -1117,3 +1117,23 @@ def test_essential_cookies_are_a_thing_a_policy_must_write():
     things = specific_things("can i switch off the essential cookies?")
     assert not unmentioned(things, "Strictly necessary cookies are always active.")
     assert unmentioned(things, "We use analytics cookies to count visits.")
+
+
+@pytest.mark.parametrize(("question", "sentence", "uses"), [
+    ("Does The Reach Group use Google Analytics on its websites?",
+     "The IP address transmitted by your browser in the context of Google Analytics is not merged with other data.", True),
+    ("does dune use google analytics", "Google Analytics does not collect your name.", True),
+    ("Does X use Google Analytics?", "We do not use Google Analytics.", False),
+    ("Does X use Google Analytics?", "Google Analytics is not used on our site.", False),
+    ("I'm a lawyer using Westlaw - does Thomson Reuters sell my personal information?",  # the scene, not the question
+     "Thomson Reuters does not sell the personal information of users of its services (including Westlaw).", False),
+])
+def test_a_service_written_beside_another_denial_is_used(question, sentence, uses):
+    from qa.search.asked_names import uses_named
+
+    assert uses_named(question, sentence) is uses
+
+
+def test_what_is_not_presently_possible_is_denied_to_the_user():
+    sentence = "Where you use our apps, it is not presently possible to opt-out of these similar technologies."
+    assert asked_verdict("Can I opt out of analytics tracking in the Daily Mail app?", NO, sentence) == NO

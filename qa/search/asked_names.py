@@ -157,3 +157,20 @@ def sold_to(question: str, names: Sequence[str]) -> tuple[str, ...]:
     return tuple(name for name in names if all(
         re.search(rf"{_SOLD_TO}(?:[\w'’-]+\s+){{0,3}}?{re.escape(part)}\b", question, re.IGNORECASE)
         for part in name.split("|")))
+
+
+# "Does The Reach Group use Google Analytics?": the service asked about by name, after "use"
+_USES_NAMED = re.compile(r"\b(?i:do|does|did)\b[^?.]{0,60}?\b(?:use|utili[sz]e)\s+((?:[A-Z][\w&.-]*\s+){0,3}"
+                         r"[A-Z][\w&.-]*)")  # (not "I'm a lawyer using Westlaw - does…")
+_USE_DENIED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:\w+\s+){0,2}?(?:use|uses|used|using|utili[sz]\w*)\b|"
+                         r"\bn['’]t\s+(?:\w+\s+){0,2}?(?:use|uses|used|using)\b", re.IGNORECASE)
+
+
+def uses_named(question: str, sentence: str) -> bool:
+    """Whether `sentence` writes the service `question` asks whether the company uses ("…use Google Analytics?")
+    and denies something else of it, not its use ("The IP address transmitted … in the context of Google Analytics
+    is not merged with other Google data."): writing of what it does with the service, the company uses it."""
+    for known, name in _KNOWN_NAMES:  # ("does dune use google analytics")
+        question = known.sub(name, question)
+    asked = _USES_NAMED.search(question)
+    return asked is not None and writes(written_name(asked.group(1)), sentence) and not _USE_DENIED.search(sentence)

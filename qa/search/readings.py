@@ -87,7 +87,7 @@ _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:can
                           r"are\s+not\s+(?:able|entitled|permitted|allowed)|(?:will|may|might)\s+(?:not|no\s+longer)\s+be\s+able|"
                           r"have\s+no\s+right|(?:will|do|does)\s+not\s+(?:accept|allow|permit|offer)|"
                           r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+)?access|have\s+no\s+access)\b|"
-                          r"\bnot\s+(?:always\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
+                          r"\bnot\s+(?:always\s+|presently\s+|currently\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
                           r"\b(?:cannot|can't|can’t|can\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b", re.IGNORECASE)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 
 from qa.ingest.sentences import split_sentences
+from qa.search.asked_names import uses_named
 from qa.search.endings import ASKS_DELETED, ON_ENDING, RIGHT_TO_DELETE
 from qa.search.passages import hit_holding, led_by, quotes_of
 from qa.search.quotes import lead_in_of
@@ -71,6 +72,8 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
     rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
+    rows = [replace(row, verdict=YES) if row.verdict == NO and row.quotes and uses_named(interpreted, row.quotes[
+        0].text) else row for row in rows]  # "…use Google Analytics?" beside "…Google Analytics is not merged…"
     rows = [unanswered(row) if refusal_only(interpreted, row.verdict, marked(engine, row)) else row
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
     if ASKS_DELETED.search(interpreted):  # "If I stop being a customer, do they delete my data?" beside a right to ask
