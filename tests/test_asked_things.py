@@ -1137,3 +1137,18 @@ def test_a_service_written_beside_another_denial_is_used(question, sentence, use
 def test_what_is_not_presently_possible_is_denied_to_the_user():
     sentence = "Where you use our apps, it is not presently possible to opt-out of these similar technologies."
     assert asked_verdict("Can I opt out of analytics tracking in the Daily Mail app?", NO, sentence) == NO
+
+
+def test_only_in_a_sentence_setting_the_scene_asks_nothing_only():
+    from qa.search.readings import asks_only
+
+    assert not asks_only("I always assumed only algorithms look at my stuff. Do actual humans ever review my info?")
+    assert asks_only("Do they only use session cookies?")
+
+
+def test_a_two_step_process_is_no_two_factor_login():
+    from qa.search.specific import specific_things, unmentioned
+
+    things = specific_things("can i turn on two-factor authentication for my dailymotion account?")
+    assert unmentioned(things, "Opting back in is an easy two-step process: you request it, then confirm.")
+    assert not unmentioned(things, "You can turn on two-step verification in your settings.")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from qa.search.asked_names import asking_sentence
 from qa.search.details import FOREVER
 from qa.search.endings import ASKS_DELETED, ASKS_STILL_HELD, DELETED, KEPT_AFTER, KEPT_STILL
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
@@ -69,7 +70,7 @@ def asks_always(question: str) -> bool:
 
 def asks_only(question: str) -> bool:
     """Whether a yes-no `question` asks if something is so *only* (of one kind, place or use)."""
-    return question_kind(question) == YES_NO and bool(_ONLY.search(question)) and \
+    return question_kind(question) == YES_NO and bool(_ONLY.search(asking_sentence(question))) and \
         not _NOT_RESTRICTING.search(question)
 
 
@@ -109,8 +110,7 @@ _COUNT = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve"
 _TIME_UNIT = r"\s+(?:\(\d+\)\s+)?(?:days?|weeks?|months?|years?)\b"
 _ASKSFOREVER = re.compile(FOREVER, re.IGNORECASE)
 _WITHOUT_END = re.compile(r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bno\s+(?:time\s+)?limit\b|\bin\s+perpetuity\b|"
-                          # not "permanently deleted"
-                          r"\bpermanently\b(?!\s+(?:delet|eras|remov|destroy))", re.IGNORECASE)
+                          r"\bpermanently\b(?!\s+(?:delet|eras|remov|destroy))", re.IGNORECASE)  # (not "…deleted")
 _BOUNDED = re.compile(r"\bas\s+long\s+as\b|\buntil\b|\bno\s+longer\s+than\b|\bup\s+to\b|\bmaximum\b|\bperiods?\b|"
                       r"\bduration\b|\bnecessary\b|\bdelet\w*|\berase\w*|\bexpir\w*|\banonymi[sz]\w*|"
                       rf"\b(?:{_COUNT}){_TIME_UNIT}", re.IGNORECASE)

@@ -14,7 +14,8 @@ from qa.search.phrases import COMPANY_SOLD, GUARANTEE_ASKED, GUARANTEE_WRITTEN, 
 SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
     (re.compile(asked, re.IGNORECASE), re.compile(written, re.IGNORECASE)) for asked, written in (
         (r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b",
-         r"\btwo[- ]?(?:factor|step)\b|\b2fa\b|\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),
+         r"\btwo[- ]?factor\b|\btwo[- ]?step\s+(?:verification|authentication|log-?in|sign-?in)\b|\b2fa\b|"
+         r"\bmulti[- ]?factor\b|\bmfa\b|\bstrong\s+authentication\b"),  # (not "an easy two-step process")
         # what a person searched for ("Does Discord keep my search history?" of a policy never writing a search); a
         # deletion or a sale of it is answered by one of any data ("can I delete my search history?")
         (r"^(?!.*\b(?:delet|eras|remov|sell|sold|sale)\w*).*?\bsearch(?:es|\s+(?:history|histories|quer(?:y|ies)|"
@@ -41,8 +42,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:contracts?|agreements?)(?:\s+or\s+(?:contracts?|agreements?))?\s+(?:in\s+place\s+)?with\s+(?:the\s+)?"
          r"(?:third|outside|other|their|any|its)\b|\b(?:data\s+(?:protection|processing|sharing)|transfer)\s+agreements?\b",
          r"(?<!\benforcing\sour\s)(?<!\benforce\sour\s)(?<!\bterms\sand\s)\bagreements?\b|\bcontractual\w*|\bclauses\b|"
-         r"\bDPAs?\b|\bcontracts?\s+(?:with|in\s+place)\b|"
-         r"\b(?:by|under)\s+(?:a\s+)?(?:written\s+)?contract\b"),
+         r"\bDPAs?\b|\bcontracts?\s+(?:with|in\s+place)\b|\b(?:by|under)\s+(?:a\s+)?(?:written\s+)?contract\b"),
         # a job applicant's referees ("will they contact my references?")
         (r"\b(?:my|job|employment|character|work)\s+references\b|\breferees?\b|\breferences?\s+checks?\b",
          r"\breferences\b|\breferees?\b|\breference\s+checks?\b"),
