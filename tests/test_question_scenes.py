@@ -101,6 +101,9 @@ def test_where_the_user_lives_is_the_scene_not_a_name_the_policy_must_write():
         "CloudSentric"]
     assert named_things("We live in Spain. Does Concero send data to France?") == ["Concero", "France"]
     assert named_things("Does Concero get data from Google?") == ["Concero", "Google"]
+    assert named_things("I'm in Germany — which Apple company controls my personal data?") == ["Apple"]
+    assert named_things("I'm in the Netherlands and sent WeTransfer a request.") == ["WeTransfer"]
+    assert named_things("Is my Apple data stored in Germany?") == ["Apple", "Germany"]
 
 
 def test_a_spelled_out_name_is_read_as_the_acronym_a_policy_may_write():
