@@ -1152,3 +1152,9 @@ def test_a_two_step_process_is_no_two_factor_login():
     things = specific_things("can i turn on two-factor authentication for my dailymotion account?")
     assert unmentioned(things, "Opting back in is an easy two-step process: you request it, then confirm.")
     assert not unmentioned(things, "You can turn on two-step verification in your settings.")
+
+
+def test_ai_is_written_as_artificial_intelligence_or_machine_learning():
+    [ai] = [n for n in named_things("Does X use my posts to train its AI?") if n == "AI"]
+    assert not unwritten([ai], "We may use it to help train our machine learning or artificial intelligence models.")
+    assert unwritten([ai], "We use your posts to show you relevant content.")

@@ -22,6 +22,7 @@ SPELLED_OUT = {
     "av": ("audio visual", "audio-visual", "audiovisual"), "sar": ("subject access",), "sars": ("subject access",),
     "isp": ("internet service provider", "internet provider"), "dm": ("direct message", "private message"),
     "pc": ("computer", "desktop", "laptop", "device"),
+    "ai": ("artificial intelligence", "machine learning", "machine-learning"),
     "cv": ("curriculum vitae", "résumé", "resume", "job applic", "applicant", "recruit"),
     # laws a question names by acronym and a policy may write in full
     "ccpa": ("california consumer privacy act",), "cpra": ("california privacy rights act",),
