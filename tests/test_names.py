@@ -2,7 +2,7 @@
 
 import pytest
 
-from qa.search.names import match_names, own_name_guard, suggest_aliases, validate_alias
+from qa.search.names import match_names, names_of, own_name_guard, suggest_aliases, validate_alias
 from qa.types import Policy
 
 POLICIES = {
@@ -242,6 +242,7 @@ def test_a_name_made_from_a_file_stem_is_matched_as_people_type_it():
     assert apostrophes_lost("Womans Day", "womans-day") == ["Woman's Day", "Woman’s Day"]
     assert apostrophes_lost("O Reilly", "o-reilly") == ["O'Reilly", "O’Reilly"]
     assert apostrophes_lost("Womans Day", "hearst") == []  # a name someone wrote is as they wrote it
+    assert "Woman's Day" in names_of(Policy(id="womans-day", name="Womans Day", text="", source="womans-day.md"))
     policies = {pid: Policy(id=pid, name=name, text="", source=f"{pid}.md")
                 for pid, name in (("womans-day", "Womans Day"), ("o-reilly", "O Reilly"), ("sky-news", "Sky News"))}
     for question, policy in (("Does Woman's Day sell my data?", "womans-day"), ("Is O’Reilly GDPR ready?", "o-reilly"),

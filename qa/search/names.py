@@ -76,7 +76,7 @@ class NameMatch:
     not_indexed: tuple[str, ...] = ()  # organisations the question is about, with no policy here
 
 
-def _names_of(policy) -> list[str]:
+def names_of(policy) -> list[str]:
     return [n for n in dict.fromkeys([policy.name, policy.id, *policy.aliases, initials(policy.name),
                                       *apostrophes_lost(policy.name, policy.id)]) if n]
 
@@ -105,7 +105,7 @@ def without_names(question: str, policy_ids, policies: Mapping[str, object],
     PolicyQA's questions never name the company ("Do you sell my data?"); the reranker learned on them,
     so a routed question is put in that form before it is scored. Whole words only ("O'Reilly", not "O'the company").
     """
-    names = sorted({n for pid in policy_ids for n in _names_of(policies[pid])} | set(typed), key=len, reverse=True)
+    names = sorted({n for pid in policy_ids for n in names_of(policies[pid])} | set(typed), key=len, reverse=True)
     for name in names:
         question = re.sub(rf"(?<![\w/'’]){re.escape(name)}(?:'s|’s)?(?![\w])",
                           lambda m: "the company's" if m.group(0).endswith("s") and m.group(0)[-2] in "'’"
@@ -261,7 +261,7 @@ class NameMatcher:
         self.spaced: list[int] = []
         self.unspaced: list[int] = []
         for pid, policy in policies.items():
-            for name in _names_of(policy):
+            for name in names_of(policy):
                 target = self.cased if _is_short_upper(name) else self.folded
                 key = name if target is self.cased else name.lower()
                 owners = target.setdefault(key, [])
@@ -447,7 +447,7 @@ def own_name_guard(accepts: Callable[[str], bool] | None, policy,
     named = [_NAMED_PRACTICES[t] for t in topics if t in _NAMED_PRACTICES]
     if not named:  # most questions: no pattern made
         return accepts
-    own = whole_words(sorted(name_parts(_names_of(policy)), key=len, reverse=True))  # "Centerprise International" whole
+    own = whole_words(sorted(name_parts(names_of(policy)), key=len, reverse=True))  # "Centerprise International" whole
     if own is None:
         return accepts
 
