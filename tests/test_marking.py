@@ -214,3 +214,19 @@ def test_deletion_on_leaving_is_not_answered_by_a_right_to_ask_for_it():
     assert RIGHT_TO_DELETE.search(right) and not ON_ENDING.search(right)
     ending = "If you terminate your relationship with us, we will delete your data; you may also request deletion."
     assert RIGHT_TO_DELETE.search(ending) and ON_ENDING.search(ending)  # it says what happens at the end
+
+
+def test_a_sentence_writing_the_kind_of_data_kept_is_not_traded_for_one_writing_the_name():
+    text = "Face Data is deleted within 30 days. Photo Verification lets you verify your profile photos."
+    face, verification = (0, 36), (37, len(text))
+    decision = Decision(True, face, topic="retention", score=0.8)
+
+    def named(sentence):
+        return "Photo Verification" in sentence
+
+    def again(test):
+        return Decision(True, verification, topic="retention", score=0.5)
+    assert naming_decision(decision, text, named, again, ("face",)).sentence == face
+    assert naming_decision(decision, text, named, again).sentence == verification
+    # the kind kept is the name itself: "…keep my Email Protection address…"
+    assert naming_decision(decision, text, named, again, ("photo", "verification")).sentence == verification

@@ -406,7 +406,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
             # decided again at this level among the sentences passing a test as well as `accepts`
             again = functools.partial(lambda s, test: decided(s, both(accepts, test)), scale)
             if named is not None and literal is None:  # the sentence writing what the question names
-                decision = naming_decision(decision, text, named, again)
+                decision = naming_decision(decision, text, named, again, asked.kept)
             if literal is None and asked.personal:  # "Who does 23T share my data with?": not "…non-personal…"
                 decision = personal_decision(decision, text, again)
             if literal is None and asked.demands and "retention" in asked.topics:  # "how long … support requests?"

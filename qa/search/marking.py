@@ -86,12 +86,17 @@ def _loosening(named: Test) -> Iterator[Test]:
         test = test.looser if isinstance(test, _Looser) else None
 
 
-def naming_decision(decision: Decision, text: str, named: Test, again: Callable[[Test], Decision]) -> Decision:
+def naming_decision(decision: Decision, text: str, named: Test, again: Callable[[Test], Decision],
+                    kept: Sequence[str] = ()) -> Decision:
     """`decision`, or, when its sentence does not write what the question names (`named`), the decision
     `again(named)` reaches among the sentences that do, if one states the practice ("Which companies use Google
-    Analytics?": "We use Google Analytics to analyse traffic", not "We use cookies and similar technologies")."""
+    Analytics?": "We use Google Analytics to analyse traffic", not "We use cookies and similar technologies"); a
+    sentence writing the kind of data a question says is kept (`kept`: "How long does Tinder keep my face data from
+    Photo Verification?") is kept ("Face Data is deleted within 30 days…")."""
     if not decision.stated or decision.sentence is None or named(text[decision.sentence[0]:decision.sentence[1]]):
         return decision
+    if kept and not named(" ".join(kept)) and terms_in(text[decision.sentence[0]:decision.sentence[1]], kept) > 0:
+        return decision  # (not when the kind kept is the name: "…keep my Email Protection address…")
     for test in _loosening(named):
         found = again(test)
         if found.stated and found.sentence is not None:
