@@ -1158,3 +1158,21 @@ def test_ai_is_written_as_artificial_intelligence_or_machine_learning():
     [ai] = [n for n in named_things("Does X use my posts to train its AI?") if n == "AI"]
     assert not unwritten([ai], "We may use it to help train our machine learning or artificial intelligence models.")
     assert unwritten([ai], "We use your posts to show you relevant content.")
+
+
+@pytest.mark.parametrize(("question", "sentence", "verdict"), [
+    # the scene before the question neither asks "without…?" nor hides a "can I…?"
+    ("The admin of my sports club created a Gumb account for me without asking. Can I get it deleted?",
+     "If a data subject does not agree with the creation of the account, they can delete the account themselves.", YES),
+    ("I deactivated my ASKfm profile a few months ago because of exams. Can I still restore it?",
+     "You should ordinarily be able to restore your account within 12 months, but we cannot guarantee that this will "
+     "always be the case.", YES),  # a guarantee disclaimed denies the user nothing
+    ("I applied for ThryvPay. Can I opt out of Thryv's profiling of me for that?",
+     "To the extent you chose to use Thryv's financial products, you do not have an option to opt-out of this practice.",
+     NO),
+])
+def test_a_question_set_in_a_scene_is_read_by_its_asking_sentence(question, sentence, verdict):
+    from qa.search.readings import asks_without
+
+    assert not asks_without(question)
+    assert asked_verdict(question, NO, sentence) == verdict

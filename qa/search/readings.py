@@ -30,7 +30,7 @@ _WITHOUT = re.compile(
 
 def asks_without(question: str) -> bool:
     """Whether a yes-no `question` asks if the company does something without a safeguard (`_WITHOUT`)."""
-    return question_kind(question) == YES_NO and bool(_WITHOUT.search(question))
+    return question_kind(question) == YES_NO and bool(_WITHOUT.search(asking_sentence(question)))
 
 
 def without_verdict(sentence: str) -> str:
@@ -74,10 +74,9 @@ def asks_only(question: str) -> bool:
         not _NOT_RESTRICTING.search(question)
 
 
-# "Can I stop Concero sending me marketing?" beside "If you have not opted in to our marketing process, we will
-# not contact you": the company's "not" is the user's freedom. A question about what the user can do is "no"
-# only beside a sentence that denies the user it ("you cannot", "it is not possible", "unable to", "You will not have
-# access to this profile.", "These cookies … cannot be turned off", "we will not accept requests made in person").
+# "Can I stop Concero sending me marketing?" beside "If you have not opted in…, we will not contact you": the company's
+# "not" is the user's freedom. A question about what the user can do is "no" only beside a sentence denying the user
+# it ("you cannot", "it is not possible", "unable to", "These cookies … cannot be turned off", "we will not accept…").
 _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_IN}(?:am\s+i|are\s+we)\s+able\b|"
                        rf"^\s*{LEAD_IN}(?:do|does)\s+(?:i|we)\s+have\s+(?:the|a|any)\s+right\b|"
                        rf"^\s*{LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b|"
@@ -86,8 +85,9 @@ _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_
                        re.IGNORECASE)
 _DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
                           r"are\s+not\s+(?:able|entitled|permitted|allowed)|(?:will|may|might)\s+(?:not|no\s+longer)\s+be\s+able|"
-                          r"have\s+no\s+right|(?:will|do|does)\s+not\s+(?:accept|allow|permit|offer)|"
-                          r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+)?access|have\s+no\s+access)\b|"
+                          r"(?:will|do|does)\s+not\s+(?:accept|allow|permit|offer)|have\s+no\s+(?:right|access|option|choice)|"
+                          r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+|an?\s+|the\s+)?(?:access|option|choice))\b"
+                          r"(?!\s+(?:guarantee|promise|ensure|warrant))|"  # ("…but we cannot guarantee that…")
                           r"\bnot\s+(?:always\s+|presently\s+|currently\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
                           r"\b(?:cannot|can't|can’t|can\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b", re.IGNORECASE)
 
@@ -349,7 +349,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         if _WITHOUT_END.search(sentence):  # "…retained indefinitely", not "no obligation to store it indefinitely"
             return NO if negated_by_words(sentence) else YES
         return NO if _BOUNDED.search(sentence) else verdict
-    if verdict != NO or not _USER_CAN.search(question) or _DENIES_USER.search(sentence):
+    if verdict != NO or not _USER_CAN.search(asking_sentence(question)) or _DENIES_USER.search(sentence):
         return verdict
     # "Can I get a copy … without filling in any form?" beside "you must complete a Personal Data Request Form"
     return NO if asks_without(question) and _MUST.search(sentence) else YES
