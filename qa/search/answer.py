@@ -195,8 +195,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     if not asked.only:  # what the question names, but not the companies it routes to nor those with no policy here
         # (nor the one policy it is asked of: "my Register account" of The Register's)
         mine = routed or (scope if policies is not None and len(scope) == 1 else [])
+        # (every name it is matched by: "Woman's Day" of a policy named "Womans Day" after its file)
         own = {w.lower() for p in mine for n in names_of(engine.policies[p]) for w in re.findall(r"\w+", n)}
-        # (and the forms its stem lost: "Woman's Day" of "Womans Day")
         theirs = own | {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         # (those of the sentence that asks: not "US CLOUD Act" of "Our board is nervous about the US CLOUD Act. Does…?")
         names = tuple(n for n in named_things(asking_sentence(plain)) if not {*re.findall(r"\w+", n.lower())} <= theirs)

@@ -77,6 +77,7 @@ class NameMatch:
 
 
 def names_of(policy) -> list[str]:
+    """Every name `policy` is matched by: display name, id, aliases, initials and the forms its stem lost."""
     return [n for n in dict.fromkeys([policy.name, policy.id, *policy.aliases, initials(policy.name),
                                       *apostrophes_lost(policy.name, policy.id)]) if n]
 
@@ -191,9 +192,8 @@ def match_names(question: str, policies: Mapping[str, object]) -> NameMatch:
     matcher = name_matcher(policies)
     spans = matcher.exact_spans(question)
     exact = sorted({pid for _, pid in spans}, key=matcher.order.__getitem__)
-    # A company named only as the other party ("…share my data with Facebook?", "…use Google Analytics?") beside
-    # another subject (a company, one with no policy here, "which companies", "who") is what the answer must
-    # mention, not whom it is about.
+    # A company named only as the other party ("…share my data with Facebook?", "…use Google Analytics?") beside another
+    # subject (a company, one with no policy here, "which companies", "who") is what the answer must mention.
     # A name in a sentence before the question ("I bought a laptop from 23T. Who do they share my address with?")
     # says whom the user deals with: it is the subject, whatever word precedes it.
     asked_from = max((m.end() for m in _SENTENCE_END.finditer(question.rstrip())), default=0)
