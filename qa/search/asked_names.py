@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from qa.search.specific import writes
 from qa.search.terms import STOP_WORDS, without_addresses
@@ -96,8 +96,9 @@ def named_things(question: str) -> list[str]:
     found: list[str] = []
     last, last_skipped = 0, False
     question = without_addresses(question)
-    for place, name in (*_PLACES, *_SPELLED_NAMES, *_KNOWN_NAMES):
+    for place, name in (*_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
+    question = _known_capitalised(question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]
     for match in _NAME_TOKEN.finditer(question):
         if any(start <= match.start() < end for start, end in either) or _THING_OR.search(
@@ -168,11 +169,20 @@ _USE_DENIED = re.compile(r"\b(?:not|never|no\s+longer)\s+(?:\w+\s+){0,2}?(?:use|
                          r"\bn['’]t\s+(?:\w+\s+){0,2}?(?:use|uses|used|using)\b", re.IGNORECASE)
 
 
-def uses_named(question: str, sentence: str) -> bool:
-    """Whether `sentence` writes the service `question` asks whether the company uses ("…use Google Analytics?")
-    and denies something else of it, not its use ("The IP address transmitted … in the context of Google Analytics
-    is not merged with other Google data."): writing of what it does with the service, the company uses it."""
-    for known, name in _KNOWN_NAMES:  # ("does dune use google analytics")
+def _known_capitalised(question: str) -> str:
+    """`question` with the services of `_KNOWN_NAMES` typed in lower case written as their names."""
+    for known, name in _KNOWN_NAMES:
         question = known.sub(name, question)
-    asked = _USES_NAMED.search(question)
-    return asked is not None and writes(written_name(asked.group(1)), sentence) and not _USE_DENIED.search(sentence)
+    return question
+
+
+def uses_named(question: str) -> Callable[[str], bool] | None:
+    """For a question asking whether the company uses a service it names ("…use Google Analytics?", "does dune use
+    google analytics"): a test that a sentence writes that service and denies something else of it, not its use
+    ("The IP address transmitted … in the context of Google Analytics is not merged with other Google data."): writing
+    of what it does with the service, the company uses it. None for any other question (read once per question)."""
+    asked = _USES_NAMED.search(_known_capitalised(question))
+    if asked is None:
+        return None
+    service = written_name(asked.group(1))
+    return lambda sentence: writes(service, sentence) and not _USE_DENIED.search(sentence)

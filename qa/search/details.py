@@ -318,7 +318,7 @@ def sentence_giving(text: str, spans, demands: Sequence[re.Pattern]) -> tuple[in
 def demanded(question: str) -> tuple[re.Pattern, ...]:
     """What a passage must hold to answer `question`: the `DETAILS` it asks for (their "gives" patterns)."""
     question = without_addresses(question)  # "I emailed DPO@centerprise.co.uk…" asks for no DPO
-    found = tuple(gives for name, asks, gives in DETAILS if asks.search(question))
+    found = tuple(gives for _, asks, gives in DETAILS if asks.search(question))
     return (RESPONSE_TIME,) if RESPONSE_TIME in found else found  # (its "how long" asks for no other time)
 
 

@@ -72,9 +72,9 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
     rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
-    # "…use Google Analytics?" beside "…Google Analytics is not merged…": the service is used
-    rows = [replace(row, verdict=YES) if row.verdict == NO and row.quotes and
-            uses_named(interpreted, row.quotes[0].text) else row for row in rows]
+    if (uses := uses_named(interpreted)) is not None:  # "…use Google Analytics?" beside "…is not merged…": used
+        rows = [replace(row, verdict=YES) if row.verdict == NO and row.quotes and uses(row.quotes[0].text) else row
+                for row in rows]
     rows = [unanswered(row) if refusal_only(interpreted, row.verdict, marked(engine, row)) else row
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
     if ASKS_DELETED.search(interpreted):  # "If I stop being a customer, do they delete my data?" beside a right to ask
