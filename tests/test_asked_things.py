@@ -463,6 +463,9 @@ def test_the_user_selling_something_is_no_sale_of_their_data():
     topics = ["sale", "sharing"]
     assert not cued_topics("I just use google pay to buy stuff (not selling). who is the data controller?", topics)
     assert cued_topics("I sell on their marketplace, do they share my data?", topics) == ["sharing"]
+    assert "sale" not in cued_topics("I want to sell courses on Academia. Will they collect my bank details?", topics)
+    assert "sale" not in cued_topics("Does Zora keep a record of the tokens I buy and sell?", topics)
+    assert "sale" in cued_topics("Do they want to sell my data?", topics)
     assert cued_topics("Which companies are selling my data?", topics) == ["sale"]
 
 
@@ -608,6 +611,9 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     geometry = (12, len(facial))
     assert kept_thing_decision(Decision(True, (0, 11)), facial, ("face",), lambda test: Decision(
         test(facial[12:]), geometry)).sentence == geometry  # "my face data": facial
+    located = "We keep it. We retain your Geolocation Data for 2 years from the time it is collected."
+    assert kept_thing_decision(Decision(True, (0, 11)), located, ("gps", "location"), lambda test: Decision(
+        test(located[12:]), (12, len(located)))).sentence == (12, len(located))  # "my GPS location data": geolocation
 
 
 def test_a_detail_asked_is_read_in_the_sentences_after_the_chosen_one_on_its_line():
@@ -981,6 +987,19 @@ def test_a_response_time_is_found_anywhere_in_the_policy():
     assert sentence_giving(past, [(0, len(past))], demands) is None  # a past period, no time to respond
 
 
+def test_a_data_protection_officer_with_a_way_to_reach_them_is_found_anywhere_in_the_policy():
+    from qa.ingest.sentences import split_sentences
+    from qa.search.details import sentence_giving
+
+    text = ("Our data protection officer monitors compliance. Contact us with questions.\n\n"
+            "| Data Protection Officer | Privacity GmbH <br>Neuer Wall 50, 20354 Hamburg, Germany |")
+    spans = split_sentences(text)
+    found = sentence_giving(text, spans, demanded("who is spark's data protection officer and how do i contact them"))
+    assert found is not None and "Privacity GmbH" in text[found[0]:found[1]]
+    only = "Our data protection officer monitors compliance."
+    assert sentence_giving(only, [(0, len(only))], demanded("Who is their DPO?")) is None  # no way to reach them
+
+
 def test_a_user_shutting_down_an_account_is_no_company_going_out_of_business():
     assert not specific_things("I shut down my Xanga account. Do they still keep a copy of my stuff?")
     assert specific_things("What happens to my data if Concero shuts down?")
@@ -1053,6 +1072,8 @@ def test_which_organisation_a_named_company_uses_is_an_open_question_answered_fr
     ("does concero use mailchimp for their newsletters", ["Mailchimp"]),
     ("which payment provider processes devcon ticket payments, is it stripe?", ["Stripe"]),
     ("does bitwarden share my data with facebook for ads?", ["Facebook"]),
+    ("does imdb share my watchlist with netflix", ["Netflix"]),
+    ("do they sell my data to google or amazon?", ["Google|Amazon"]),
     ("does dune use analytics?", []),
 ])
 def test_services_typed_in_lower_case_are_names(question, names):
@@ -1063,15 +1084,62 @@ def test_services_typed_in_lower_case_are_names(question, names):
         assert unwritten(named_things(question), "We use cookies to measure how our site is used.") == names
 
 
+def test_a_transfer_framework_is_one_name_not_a_place():
+    """"the EU-U.S. Data Privacy Framework" names the framework (written "Data Privacy Framework" or "DPF"), not the
+    USA and a "Framework" a policy must write."""
+    question = "Is Grammarly part of the EU-U.S. Data Privacy Framework?"
+    assert named_things(question) == ["Grammarly", "DPF"]
+    assert unwritten(["DPF"], "We comply with the EU-U.S. Data Privacy Framework.") == []
+    assert unwritten(["DPF"], "We rely on the EU-U.S. DPF and its UK Extension.") == []
+    assert unwritten(["DPF"], "We use standard contractual clauses for transfers to the U.S.") == ["DPF"]
+
+
+
 @pytest.mark.parametrize(("question", "text", "unsaid"), [
     ("are bumble chats end-to-end encrypted?", "All communications with us are encrypted via the HTTPS protocol.", True),
     ("are bumble chats end-to-end encrypted?", "Your messages are end-to-end encrypted.", False),
+    ("Is my Wix site data encrypted at rest on their servers?",
+     "We offer HTTPS secure access to most areas of our Services.", True),
+    ("Does Magnite encrypt the data it stores about me?", "Data stored in our databases is encrypted.", False),
+    ("Does IBM Cloudant encrypt my data at rest?", "All data is encrypted in transit and at rest.", False),
     ("Does Glassdoor collect biometric data like face scans or fingerprints?",
      "Individuals in this category include those who are the public face of the company.", True),
     ("Does Firefox collect biometric data like Face ID?", "…such as our anti-fingerprinting work.", True),
     ("Does Bumble use facial recognition?", "This scan can include the use of facial recognition technology.", False),
     ("Does Cloudflare require or offer two-factor authentication?", "We commit to providing security.", True),
     ("Do they use cookies or web beacons?", "We use web beacons.", False),  # either answers
+    # card details: not "bankruptcy", not "financial" firms data is shared with
+    ("Does OpenSea store my credit card number?", "In the event of an insolvency, bankruptcy, or receivership…", True),
+    ("Does Shockwave keep my card details?", "…consumer products, telecom, financial, military…", True),
+    ("Does Zillow store my credit card number?", "We use third-party payment tools to process payment information.",
+     False),
+    ("Is my card data stored?", "We never hold your bank details.", False),
+    # being told of the police's request: a notice beside the request, not a disclosure alone
+    ("If the police ask Viber for my data, will Viber let me know?",
+     "We may disclose your data to law enforcement where required by law. We will notify you of changes.", True),
+    ("will X notify me if police or the government ask for my data?",
+     "We share data with law enforcement when the law requires. We attempt to notify Members about legal demands for "
+     "their personal data when appropriate.", False),
+    ("Will Wikipedia tell me before giving my data to the police?",
+     "We are committed to notifying you via email before we disclose your Personal Information in response to a "
+     "legal demand from the government.", False),
+    ("Does the Gumb app access the contacts on my phone?", "If you contact us by email, we process your data.", True),
+    ("Does the WebCrawler app read the contacts stored on my phone?",
+     "With your permission, the app may have access to contacts on your device.", False),
+    ("If I stop using my Starbucks account for a few years, will they automatically delete it?",
+     "You can delete your account at any time.", True),
+    ("If I stop using Tinder for a long time, will they close my account automatically?",
+     "We will close your account automatically if you are inactive for two years.", False),
+    ("Does happn have an incognito mode so I can browse profiles without being seen?",
+     "Your profile is visible to other members you cross paths with.", True),
+    ("Does Badoo have an incognito mode?", "In Incognito mode, only people you like can see your profile.", False),
+    ("I sent Bluesky a request for a copy of my data. How long should it take them to respond?",
+     "In the UK, EU, and Brazil, our policy is to resolve simple requests within 30 days.", False),
+    ("If the police ask Wire for my messages, will Wire tell me?",
+     "We will inform you of any request from law enforcement unless the law prohibits it.", False),
+    ("If the police or a court ask Scaleway for my data, can they warn me first?",
+     "Scaleway may receive requests from competent authorities to transmit certain data. In this case, and to the "
+     "extent that Scaleway is legally entitled to do so, Scaleway may inform its customers in advance.", False),
 ])
 def test_specific_things_a_policy_must_write(question, text, unsaid):
     from qa.search.specific import specific_things, unmentioned

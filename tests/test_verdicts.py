@@ -989,10 +989,16 @@ def test_a_question_whether_data_stays_only_in_a_place_is_not_asked_whether_broa
     ("age", "Any children wishing to use our services must be accompanied by an adult.", False),
     ("age", "In some cases, we may require additional information to verify your age.", False),
     ("age", "We keep logs for 13 months.", False),
+    # an age no sale of a minor's data is made at is no age to use the service
+    ("age", "We do not have actual knowledge that we sell or share personal information of individuals under the age "
+     "of 16.", False),
+    ("age", "We never sell data. Our services are not directed to children under 13.", True),
     ("advance notice", "We will notify you by posting a notice of such changes before they take effect.", True),
     ("advance notice", "We may notify you by email prior to the change becoming effective.", True),
     ("advance notice", "We will notify you at least 30 days prior to the change.", True),
     ("advance notice", "We may update this Privacy Policy from time to time.", False),
+    ("advance notice", "We'll notify you before we make material changes to this Policy.", True),
+    ("advance notice", "We will notify you of changes by email before you log in.", False),
     ("continued use", "Your continued use of the service will constitute your acceptance of such modification.", True),
     ("continued use", "If you continue to use the Services after those changes, you agree to the revised policy.", True),
     ("continued use", "Any updates will be posted on this page with a revised date.", False),

@@ -30,7 +30,7 @@ SPELLED_OUT = {
     "hipaa": ("health insurance portability",), "pipeda": ("personal information protection and electronic",),
     "lgpd": ("lei geral", "general data protection law"), "dnt": ("do not track", "do-not-track"),
     "gpc": ("global privacy control",), "scc": ("standard contractual", "model clauses"),
-    "sccs": ("standard contractual", "model clauses"),
+    "sccs": ("standard contractual", "model clauses"), "dpf": ("data privacy framework",),
 }
 # Places a question may name (lower case), beyond the UK: a policy keeping data only in the UK denies each
 PLACES = frozenset({"usa", "us", "eu", "eea", "europe", "india", "china", "canada", "australia", "ireland",
@@ -44,6 +44,9 @@ _PLACES = ((re.compile(r"\bUnited\s+States(?:\s+of\s+America)?\b|\bU\.S\.(?:A\.)
                ("American", "USA"), ("British", "UK"), ("European", "Europe"), ("Canadian", "Canada"),
                ("Indian", "India"), ("Chinese", "China"), ("Australian", "Australia"), ("Irish", "Ireland"),
                ("French", "France"), ("German", "Germany"))))
+# Transfer frameworks named with the places they join ("the EU-U.S. Data Privacy Framework"): one name, not a place
+_FRAMEWORKS = ((re.compile(r"\b(?:(?:EU|UK|Swiss)[-–\s]+(?:U\.S\.|US|USA)\s+)?Data\s+Privacy\s+Framework\b", re.I),
+                "DPF"),)
 # Names a question spells out that policies often write as an acronym ("contacting us at DPO@…"), read as it
 _SPELLED_NAMES = ((re.compile(r"\bData\s+Protection\s+Officers?\b"), "DPO"),
                   (re.compile(r"\bInformation\s+Commissioner(?:'s|’s)?(?:\s+Office)?\b"), "ICO"),
@@ -56,7 +59,8 @@ _KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\
     "Google Analytics", "Google Ads", "Google AdSense", "AdSense", "DoubleClick", "Google Tag Manager",
     "Facebook Pixel", "Meta Pixel", "TikTok Pixel", "Facebook", "Instagram", "TikTok", "Hotjar", "Mixpanel",
     "Mailchimp", "HubSpot", "Salesforce", "Zendesk", "Intercom", "PayPal", "Stripe", "Klarna", "Braintree",
-    "SendGrid", "Twilio", "Cloudflare"))
+    "SendGrid", "Twilio", "Cloudflare", "Google", "Amazon", "Microsoft", "Netflix", "Spotify", "OpenAI", "ChatGPT",
+    "LinkedIn", "Snapchat", "WhatsApp", "YouTube", "Experian", "Equifax", "LexisNexis"))
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
 _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
                          r"resident|live|reside|residing|work|working)\s+in$|"
@@ -96,7 +100,7 @@ def named_things(question: str) -> list[str]:
     found: list[str] = []
     last, last_skipped = 0, False
     question = without_addresses(question)
-    for place, name in (*_PLACES, *_SPELLED_NAMES):
+    for place, name in (*_FRAMEWORKS, *_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
     question = _known_capitalised(question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]

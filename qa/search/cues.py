@@ -19,8 +19,10 @@ _WHERE_I_AM = r"(?:where (?:i|we) (?:am|are|go)|my (?:location|whereabouts|posit
 # Keys are the practice model's topic ids.
 _CUES = {
     # not the company itself being sold ("what happens to my data if Core Office is sold?": a business transfer)
-    # (not the user selling: "just use google pay to buy stuff (not selling)", "I sell on their marketplace")
-    "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:(?<!\(not\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bam\s)(?<!\bi['’]m\s)\bsell"
+    # (not the user selling: "just use google pay to buy stuff (not selling)", "I sell on their marketplace", "I want
+    # to sell courses", "the tokens I buy and sell")
+    "sale": rf"^(?!.*(?:{COMPANY_SOLD})).*(?:(?<!\(not\s)(?<!\bi\s)(?<!\bwe\s)(?<!\bam\s)(?<!\bi['’]m\s)"
+            r"(?<!\bi\swant\sto\s)(?<!\bbuy\sand\s)(?<!\bbuy\sor\s)\bsell"
             r"(?!ers?\b)(?!\w*\s+(?:on|through|via|stuff|things|items|goods)\b)\w*|\bsold\b|\bsale of\b|\bmonetis\w*|"
             r"\bmonetiz\w*)",
     # "how long do they have to reply?", "how long will it take to delete it?" ask about time to act

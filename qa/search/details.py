@@ -219,9 +219,12 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"have|open|make))\b|\b(?:can|may)\s+(?:my|a|an)\s+\d{1,2}[\s-]*(?:years?[\s-]*old|yo|y/o)\s+(?:\w+\s+)?"
                 r"(?:use|join|sign|have|open)\b",
                 re.IGNORECASE),
-     re.compile(rf"\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
+     # (an age no sale or sharing of a minor's data is made at gives no age to use it: "We do not sell … of anyone
+     # under the age of 16")
+     re.compile(r"(?:^|[.!?;]\s|\n)(?:(?!\b(?:sell|sells|sold|sales?|shar\w*|advertis\w*)\b)[^.!?;\n])*?"
+                rf"(?:\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
                 rf"(?:\(?\d{{1,2}}\)?|{_AGES})\b|\b\d{{1,2}}\s*(?:\+|years?\s+(?:of\s+age|old))|\b(?:{_AGES})\s+years?\b|"
-                r"\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b", re.IGNORECASE)),
+                r"\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b)", re.IGNORECASE)),
     # "Will they warn me before a change to their privacy policy takes effect?" asks for notice ahead of it: "we may
     # update this policy from time to time" gives none
     ("advance notice",
@@ -231,7 +234,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\b(?:advance|prior)\s+notice\b|\bhow\s+much\s+notice\b|\bdays['’]?\s+notice\b))", re.IGNORECASE),
      re.compile(r"\b(?:before|prior\s+to|in\s+advance\s+of)\b[^.;]{0,60}?\b(?:take|takes|taking|becom\w*|come|comes|go|goes|"
                 r"effective|effect|implement\w*)\b|\bin\s+advance\b|\b(?:advance|prior)\s+notice\b|"
-                r"\bdays['’]?\s+(?:prior\s+)?notice\b|\bat\s+least\s+\w+\s+days\b", re.IGNORECASE)),
+                r"\bdays['’]?\s+(?:prior\s+)?notice\b|\bat\s+least\s+\w+\s+days\b|"
+                # "We'll notify you before we make material changes to this Policy."
+                r"\b(?:notif\w*|tell\w*|inform\w*|alert\w*|e-?mail\w*|let\s+you\s+know)\b[^.;]{0,40}?\b(?:before|prior\s+to|"
+                r"ahead\s+of)\s+(?:we|they|it|any|such|the|making|implementing)\b", re.IGNORECASE)),
     # "Will they email me if they change the privacy notice?": a passage that only posts the new version ("…will post
     # the revised policy at…", "please check this notice periodically") does not say it tells anyone
     ("told of a change",
@@ -307,9 +313,19 @@ APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS
                                     if name in ("fee", "told of a change", "how a change is known", "advance notice"))
 
 
+_DPO = next(gives for name, _, gives in DETAILS if name == "data protection officer")
+# how to reach someone: an email address, a postal address, a firm ("| Data Protection Officer | Privacity GmbH <br>…")
+_REACHES = re.compile(r"@|\be-?mail\b|\baddress\b|\bstreet\b|\b\d{4,}\b|"
+                      r"\b(?:GmbH|Ltd|Limited|LLC|Inc|AG|S\.A\.S?|B\.V\.)\b")
+
+
 def sentence_giving(text: str, spans, demands: Sequence[re.Pattern]) -> tuple[int, int] | None:
     """For a question asking only how soon a request is answered (`RESPONSE_TIME`), the first sentence of the policy
-    (`spans`, in text order) that gives it: a policy gives it once, wherever its rights are; else None."""
+    (`spans`, in text order) that gives it: a policy gives it once, wherever its rights are; for one asking about its
+    data protection officer, the first naming the officer with a way to reach them (`_REACHES`); else None."""
+    if demands and all(d is _DPO for d in demands):
+        return next(((int(a), int(b)) for a, b in spans
+                     if _DPO.search(text, int(a), int(b)) and _REACHES.search(text, int(a), int(b))), None)
     if not demands or any(d is not RESPONSE_TIME for d in demands):
         return None
     return next(((int(a), int(b)) for a, b in spans if RESPONSE_TIME.search(text, int(a), int(b))), None)

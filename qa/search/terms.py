@@ -175,7 +175,8 @@ def _word_index(text: str, spans: bytes) -> _WordIndex | None:
 # What a policy also calls a thing a question says is kept ("how long do they hang on to my CV?": "If the application
 # is not accepted, the data is kept for a maximum period of 2 years"; "my face data": "…your facial geometry…")
 _ALSO_CALLED = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),
-                "resume": ("cv", "curriculum", "application", "applicant", "candidate"), "face": ("facial",)}
+                "resume": ("cv", "curriculum", "application", "applicant", "candidate"), "face": ("facial",),
+                "gps": ("geolocation", "location"), "location": ("geolocation", "geo-location")}
 
 
 def also_called(thing: str) -> tuple[str, ...]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from qa.search.details import NOT_A_PAY_PRODUCT
+from qa.search.more_things import MORE_THINGS
 from qa.search.phrases import COMPANY_SOLD, GUARANTEE_ASKED, GUARANTEE_WRITTEN, HEEDS, SIGNAL
 
 # Specific things a question may ask about inside a practice a policy does address ("Do they use two-factor
@@ -57,6 +58,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*\b(?!\s+hash)|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),
         # encryption only the two ends can read, not encryption in transit ("…encrypted via the HTTPS protocol")
         (r"\bend[- ]to[- ]end\b|\bE2EE?\b", r"\bend[- ]to[- ]end\b|\bE2EE?\b"),
+        # …and of data stored, not in transit ("Is my data encrypted on their servers?", "…encrypt my data at rest?")
+        (r"\bat\s+rest\b|\bencrypt\w*\b[^?]{0,60}?\b(?:on\s+(?:their|its|your|the)\s+servers?|stor(?:e|es|ed)\b)",
+         r"\bat\s+rest\b|\bencrypt\w*\b[^.;]{0,80}?\b(?:stor\w*|servers?|databases?|disks?|drives?)\b|"
+         r"\b(?:stor\w*|servers?|databases?)\b[^.;]{0,80}?\bencrypt\w*"),
         # (not browsers' "anti-fingerprinting", "the public face of the company", "face-to-face")
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprints?\b|\bfacial\b|(?<!\bthe\s)(?<!\bpublic\s)\bface\b(?![\s-]+(?:of|to)\b)"),
@@ -116,9 +121,10 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bvoices?\b|\baudio\b|\bspeech\b|\bspoken\b|\bsound\s+recordings?\b|\b(?:call|phone|telephone)\s+recordings?\b|"
          r"\brecord\w*\b[^.;]{0,60}\bcalls?\b|\bcalls?\b[^.;]{0,60}\brecord\w*"),
         (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
-         r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))",
+         r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))|"
+         r"\bcontacts\s+(?:stored\s+|saved\s+)?(?:on|in)\s+(?:my|the|our)\s+(?:phone|device|mobile|iphone|android)\b",
          r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data|with))|"
-         r"\bcontacts\s+(?:on|from)\b"),
+         r"\bcontacts\s+(?:on|from)\b|\baccess\s+to\s+(?:your\s+)?contacts\b"),
         # the content of a person's messages read or scanned ("Does X read my emails?"): not "…my email address", nor
         # "…has been viewed" (the company's own email opened), nor others reading them ("…who else might see my
         # message?", a question of sharing); staff reading them is access to data (the entry above)
@@ -153,12 +159,13 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:app|device|phone|system|android|ios|operating\s+system)\s+permissions?\b|"
          r"\bpermissions?\s+(?:settings|to\s+access|you\s+(?:grant|give))\b|\bpermission\s+to\s+access\b|"
          r"\baccess\s+to\s+(?:your|the)\s+(?:device'?s?\s+)?(?:camera|microphone|contacts|photos|location|storage)\b"),
-        # kinds of personal data a policy lists when it collects them; "Is my card data stored by 23T?"
+        # kinds of personal data a policy lists when it collects them; "Is my card data stored…?" (no "bankruptcy")
         (r"\bdate\s+of\s+birth\b|\bdob\b|\bbirthday\b|\bbirth\s+date\b|\bmy\s+age\b",
          r"\bbirth\w*|\bdob\b|\b(?:your|users?['’]?|their)\s+age\b|\bage\s+(?:verification|range|group|bracket)\b"),
         (r"\bbank\s+(?:details|account\w*|information|info)\b|\bsort\s+code\b|\bdirect\s+debit\b|"
          r"\b(?:credit|debit|payment|bank)\s+cards?\b|\bcard\s+(?:data|details|information|info|numbers?)\b",
-         r"\bbank\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|\bfinancial\b"),
+         r"\bbank(?!rupt)\w*|\bsort\s+code\b|\bdirect\s+debit\b|\bpayment\w*|\bbilling\b|\bcards?\b|"
+         r"\bfinancial\s+(?:information|data|details|info|accounts?)\b"),
         (r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b",
          r"\bpassports?\b|\bdriving\s+licen[cs]e\b|\bnational\s+insurance\b|\bsocial\s+security\b|"
          r"\bidentity\s+documents?\b|\bproof\s+of\s+identity\b|\bidentification\b"),
@@ -369,7 +376,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\badvis[eo]rs?\b|\blawyers?\b|\bsolicitors?\b|\baccountants?\b|\bauditors?\b|\blegal\s+counsel\b|"
          r"\bprofessional\s+(?:services?|firms?)\b"),
         (r"\binsurers?\b|\binsurance\s+(?:compan\w*|providers?|firms?)\b", r"\binsur\w*"),
-        # backups of data
         (r"\bback(?:ed|ing|s)?[- ]?ups?\b", r"\bback(?:ed|ing|s)?[- ]?ups?\b|\bdisaster\s+recovery\b|\breplicat\w*"),
         # couriers and delivery firms
         (r"\bcouriers?\b|\bdelivery\s+(?:compan|firm|service|partner|driver)\w*",
@@ -382,7 +388,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # how soon a request is answered: a time to reply, not how long data is kept
         (r"\bhow\s+(?:long|quickly|soon|fast)\b(?:\s+\w+){0,6}?\s+(?:reply|replies|respond\w*|response|answer\w*)\b|"
          r"\b(?:reply|response)\s+times?\b|\b(?:respond|reply|replies|answer)\w*\b(?:\s+\w+){0,3}?\s+within\b",
-         r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle|complete|fulfil\w*|action)\b[^.;]{0,120}?"
+         r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle|complete|fulfil\w*|action|resolve|acknowledge)\b[^.;]{0,120}?"
          r"\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
          r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),
         # rights a policy names when it grants them
@@ -464,14 +470,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\b(?:my|our|your)\s+(?:precise\s+|exact\s+|physical\s+|current\s+)?location\b|\bgeo[- ]?locat\w*|"
          r"\bgps\b|\bwhere\s+(?:i|we)\s+am\b",
          r"\blocation\w*|\bgeo\w*|\bgps\b"),
-        # being told of a change to the policy ("Will Core Office tell me if they change their privacy policy?")
-        (r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|email\w*|let\w*)\s+(?:me|us)\b[^?]{0,40}?\b(?:chang|updat|"
-         r"amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b|"
-         r"\b(?:chang|updat|amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b[^?]{0,40}?"
-         r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|let\w*)\s+(?:me|us)\b",
-         r"\bnotif\w*|\bnotice\s+(?:on|of|to|by)\b|\bprovide\s+notice\b|\binform\w*\s+(?:you|users|customers)\b|"
-         r"\btell\s+you\b|\bpost\w*|\bpublish\w*|\bby\s+e-?mail\b|\blet\s+you\s+know\b|\balert\w*|"
-         r"\b(?:check|review)\w*\s+(?:this|back|the)\b"),
         # a duty in law ("…keep my data because the law requires them to?")
         (r"\b(?:law|legal(?:ly)?)\b[^?]{0,30}?\b(?:requir|oblig|demand)\w*|\b(?:requir|oblig)\w*\s+(?:\w+\s+){0,2}?by\s+"
          r"(?:the\s+)?law\b|\blegal\s+(?:obligations?|requirements?|reasons?|duty|duties)\b",
@@ -497,4 +495,4 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bevents?\b|\bconferences?\b|\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b",
          r"\bevents\b(?!\s+that\s+occur)|(?<!\bin\sthe\s)(?<!\bwhich\s)\bevent\b(?!\s+(?:of|that)\b)|\bconferences?\b|"
          r"\bexhibitions?\b|\btrade\s+shows?\b|\bseminars?\b|\bwebinars?\b"),
-    ))
+    ) + MORE_THINGS)

@@ -1,0 +1,39 @@
+"""More specific things a question may ask about (`MORE_THINGS`, read into `qa.search.things.SPECIFIC`): being told
+of a change to the policy or of a request for one's data by the police or another authority, an account left unused,
+a mode that hides the user. Each entry: what a question says, and what a policy writes for it (as in `SPECIFIC`)."""
+
+from __future__ import annotations
+
+_TOLD = r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|let\w*)\s+(?:me|us)\b"
+_AUTHORITY = (r"\b(?:police|law\s+enforcement|government\w*|authorit\w*|courts?|subpoena\w*|warrants?|legal\s+"
+              r"(?:process|requests?|demands?|orders?))\b")
+_NOTIFIES = (r"\b(?:notif\w*|inform(?:s|ed|ing)?\s+(?:you|(?:(?:the|its|our)\s+)?(?:users?|affected|customers|"
+             r"clients|members))|tell\s+you|let\s+you\s+know|alert\s+you|give\s+(?:you\s+)?notice|(?:advance|prior|user)\s+notice|"
+             r"notice\s+to\s+(?:you|the\s+user|users))\b")
+
+MORE_THINGS: tuple[tuple[str, str], ...] = (
+    # being told of a change to the policy ("Will Core Office tell me if they change their privacy policy?")
+    (r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|email\w*|let\w*)\s+(?:me|us)\b[^?]{0,40}?\b(?:chang|updat|"
+     r"amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b|"
+     r"\b(?:chang|updat|amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b[^?]{0,40}?"
+     r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|let\w*)\s+(?:me|us)\b",
+     r"\bnotif\w*|\bnotice\s+(?:on|of|to|by)\b|\bprovide\s+notice\b|\binform\w*\s+(?:you|users|customers)\b|"
+     r"\btell\s+you\b|\bpost\w*|\bpublish\w*|\bby\s+e-?mail\b|\blet\s+you\s+know\b|\balert\w*|"
+     r"\b(?:check|review)\w*\s+(?:this|back|the)\b"),
+    # being told of a request for one's data by the police or another authority ("If the police ask Viber for my
+    # data, will Viber let me know?"): a policy writes a notice beside the request ("We attempt to notify Members
+    # about legal demands for their personal data…", "…requests from competent authorities… In this case, … Scaleway
+    # may inform its customers in advance"), not a disclosure the law requires alone
+    (rf"{_TOLD}[^?]{{0,80}}?{_AUTHORITY}(?:\s+or\s+(?:the\s+|an?\s+)?[\w-]+)?|{_AUTHORITY}[^?]{{0,80}}?{_TOLD}",
+     rf"{_NOTIFIES}[^.;]{{0,150}}?{_AUTHORITY}|{_AUTHORITY}[^.;]{{0,150}}?{_NOTIFIES}|"
+     rf"{_AUTHORITY}[^;]{{0,300}}?\b[Ii]n\s+(?:this|such\s+an?|such)\s+(?:case|event)s?\b[^.;]{{0,100}}?{_NOTIFIES}"),
+    # an account left unused, closed by the company ("If I stop using Bumble, does Bumble delete my account after
+    # some period?"): a policy that never writes inactivity says nothing of it
+    (r"^(?=.*\baccounts?\b)(?=.*(?:\binactiv\w*|\bdormant\b|\bstop\s+(?:using|logging)|\bhaven['’]?t\s+(?:used|logged)|"
+     r"\bnot\s+(?:used|logged))).*?\b(?:delet|clos|remov|deactivat|purg)\w*",
+     r"\binactiv\w*|\bdormant\b|\bnon-?use\b|\bnot\s+(?:been\s+)?(?:used|active|logged)|\bhave(?:n['’]t|\s+not)\s+(?:used|"
+     r"logged)|\bunused\b|\bstop\s+using\b|\b(?:do\s+not|don['’]t|not)\s+(?:come|log|sign)\w*\s+(?:online|in|on)\b"),
+    # a mode that hides the user ("Does happn have an incognito mode…?")
+    (r"\bincognito\b|\binvisible\s+mode\b|\bstealth\s+mode\b|\bprivate\s+(?:browsing|search)\s+mode\b",
+     r"\bincognito\b|\binvisib\w*|\bstealth\b|\bprivate\s+(?:browsing|search|mode)\b"),
+)
