@@ -22,6 +22,16 @@ def test_quotes_match_ignoring_case_and_white_space_with_original_offsets():
     assert finder.find("kept for 31 days") is None
 
 
+def test_a_quote_written_twice_is_evidence_at_both_places():
+    from qa.eval.datasets import Evidence, is_relevant
+
+    text = "We do not sell data. Other things. | Sale | We do not sell data. |"
+    assert QuoteFinder(text).find_all("we do not sell data.") == [(0, 20), (44, 64)]
+    evidence = Evidence("p", 0, 20, elsewhere=((44, 64),))
+    assert is_relevant("p", 40, 66, evidence) and not is_relevant("p", 21, 35, evidence)
+    assert evidence.overlaps("p", 50, 52) and not evidence.overlaps("q", 50, 52)
+
+
 def test_a_character_that_lowers_to_two_keeps_the_offsets_true():
     """"İ" lowers to two characters: the offsets after it (and a quote ending the text) stay true, no IndexError."""
     text = "Istanbul is written İstanbul in Turkish. We keep it for 30 days."

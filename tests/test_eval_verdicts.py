@@ -72,6 +72,14 @@ def test_verdict_accuracy_needs_the_verdict_and_an_overlapping_first_quote():
     assert 0 <= low <= 0.5 <= high <= 1
 
 
+def test_a_quote_of_the_same_words_written_again_elsewhere_is_right():
+    """A policy that repeats its answer (a sentence and its summary table) is quoted right at either place."""
+    q = EvalQuestion("q", "Does a sell my data?", "a", (Evidence("a", 10, 30, elsewhere=((200, 220),)),),
+                     verdicts=(("a", "no"),))
+    assert RetrieverRun("x", [result(q, [row("a", "no", (205, 215))])]).metrics(5)["verdict_accuracy"] == 1
+    assert RetrieverRun("x", [result(q, [row("a", "no", (100, 120))])]).metrics(5)["verdict_accuracy"] == 0
+
+
 def test_not_stated_is_reported_apart_for_unindexed_companies_and_unaddressed_practices():
     unaddressed = EvalQuestion("u1", "Does a use biometrics?", "a", ())
     unaddressed2 = EvalQuestion("u2", "Does b use biometrics?", "b", ())

@@ -18,11 +18,20 @@ from qa.types import Policy
 
 @dataclass(frozen=True)
 class Evidence:
-    """A span of a policy's text that answers the question; offsets into the policy text."""
+    """A span of a policy's text that answers the question; offsets into the policy text. `elsewhere`: the other
+    places the policy writes the same words (a sentence repeated in a summary table), which answer as well."""
 
     policy: str
     start: int
     end: int
+    elsewhere: tuple[tuple[int, int], ...] = ()
+
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return ((self.start, self.end), *self.elsewhere)
+
+    def overlaps(self, policy: str, start: int, end: int) -> bool:
+        """Whether `start`-`end` of `policy` shares a character with one of the places it is written."""
+        return policy == self.policy and any(start < b and a < end for a, b in self.spans())
 
 
 @dataclass(frozen=True)
@@ -141,8 +150,7 @@ def is_relevant(policy: str, start: int, end: int, evidence: Evidence) -> bool:
     """A passage is relevant when it is in the evidence's policy and covers at least half of its characters."""
     if policy != evidence.policy:
         return False
-    overlap = min(end, evidence.end) - max(start, evidence.start)
-    return overlap > 0 and 2 * overlap >= evidence.end - evidence.start
+    return any(0 < (overlap := min(end, b) - max(start, a)) and 2 * overlap >= b - a for a, b in evidence.spans())
 
 
 class QuoteFinder:
@@ -162,13 +170,18 @@ class QuoteFinder:
         self._normalised = "".join(chars)
 
     def find(self, quote: str) -> tuple[int, int] | None:
+        found = self.find_all(quote)
+        return found[0] if found else None
+
+    def find_all(self, quote: str) -> list[tuple[int, int]]:
+        """Every place the quote is written, in text order (none overlapping)."""
         needle = " ".join(quote.lower().split())
-        if not needle:
-            return None
-        at = self._normalised.find(needle)
-        if at < 0:
-            return None
-        return self._offsets[at], self._offsets[at + len(needle) - 1] + 1
+        spans: list[tuple[int, int]] = []
+        at = self._normalised.find(needle) if needle else -1
+        while at >= 0:
+            spans.append((self._offsets[at], self._offsets[at + len(needle) - 1] + 1))
+            at = self._normalised.find(needle, at + len(needle))
+        return spans
 
 
 def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuestion], list[DatasetProblem]]:
@@ -207,10 +220,10 @@ def load_golden(path: Path, policies: dict[str, Policy]) -> tuple[list[EvalQuest
             for answer in answers:
                 if answer["policy"] not in policies:
                     raise ValueError(f"unknown policy id {answer['policy']!r} in answers")
-                span = finders[answer["policy"]].find(str(answer["quote"]))
-                if span is None:
+                spans = finders[answer["policy"]].find_all(str(answer["quote"]))
+                if not spans:
                     raise ValueError(f"quote not found in {answer['policy']}: {str(answer['quote'])[:60]!r}")
-                evidence.append(Evidence(answer["policy"], *span))
+                evidence.append(Evidence(answer["policy"], *spans[0], elsewhere=tuple(spans[1:])))
             verdicts = _gold_verdicts(row, scope, policies, {e.policy for e in evidence})
         except KeyError as err:
             problems.append(DatasetProblem(number, f"missing field {err}"))

@@ -53,7 +53,8 @@ class VerdictCell:
     """One gold verdict (a question × policy) against the answer's row for that policy.
 
     `quote_right`: for a stated gold verdict (yes / no / stated), the row's first quote overlaps a gold
-    quote of that policy; for a gold "not stated", True. A policy with no row (not searched) is "not stated".
+    quote of that policy, where the policy writes it (any of the places it repeats the same words); for a gold
+    "not stated", True. A policy with no row (not searched) is "not stated".
     """
 
     qid: str
@@ -79,8 +80,8 @@ def verdict_cells(result: QuestionResult) -> list[VerdictCell]:
         quote_right = True
         if gold != NOT_STATED:
             first = row.quotes[0] if row is not None and row.quotes else None
-            quote_right = first is not None and any(
-                e.policy == policy and first.start < e.end and e.start < first.end for e in question.evidence)
+            quote_right = first is not None and any(e.overlaps(policy, first.start, first.end)
+                                                    for e in question.evidence)
         cells.append(VerdictCell(question.id, policy, gold, predicted, quote_right))
     return cells
 
