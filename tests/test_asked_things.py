@@ -614,6 +614,9 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
     located = "We keep it. We retain your Geolocation Data for 2 years from the time it is collected."
     assert kept_thing_decision(Decision(True, (0, 11)), located, ("gps", "location"), lambda test: Decision(
         test(located[12:]), (12, len(located)))).sentence == (12, len(located))  # "my GPS location data": geolocation
+    contact = "We keep it. We will retain contact details when you subscribe to our newsletter until you unsubscribe."
+    assert kept_thing_decision(Decision(True, (0, 11)), contact, ("email", "address"), lambda test: Decision(
+        test(contact[12:]), (12, len(contact)))).sentence == (12, len(contact))  # "my email address": contact details
 
 
 def test_a_detail_asked_is_read_in_the_sentences_after_the_chosen_one_on_its_line():
@@ -985,6 +988,8 @@ def test_a_response_time_is_found_anywhere_in_the_policy():
     assert sentence_giving("We respond to all enquiries.", [(0, 28)], demands) is None
     past = "We have collected, processed, and used these categories within the preceding 12 months."
     assert sentence_giving(past, [(0, len(past))], demands) is None  # a past period, no time to respond
+    month = "If you make a request, we have one month to respond to you."
+    assert sentence_giving(month, [(0, len(month))], demands) == (0, len(month))  # the time before the answering
 
 
 def test_a_data_protection_officer_with_a_way_to_reach_them_is_found_anywhere_in_the_policy():
@@ -998,6 +1003,20 @@ def test_a_data_protection_officer_with_a_way_to_reach_them_is_found_anywhere_in
     assert found is not None and "Privacity GmbH" in text[found[0]:found[1]]
     only = "Our data protection officer monitors compliance."
     assert sentence_giving(only, [(0, len(only))], demanded("Who is their DPO?")) is None  # no way to reach them
+
+
+def test_a_breach_told_is_found_anywhere_in_the_policy():
+    from qa.ingest.sentences import split_sentences
+    from qa.search.details import sentence_giving
+
+    text = ("All communications with Tildes are encrypted. Please notify us of any breach of security you notice. If a "
+            "data breach that includes personal data is discovered, it will be disclosed to the affected users.")
+    found = sentence_giving(text, split_sentences(text), demanded("Will Tildes tell me if there's a data breach?"))
+    assert found is not None and text[found[0]:found[1]].startswith("If a data breach")
+    for other in ("Monitor, investigate and report any attempts to breach the security of our website.",
+                  "We cannot guarantee that such information may not be accessed, disclosed or destroyed by breach.",
+                  "We monitor, detect and respond to security incidents and alerts."):
+        assert sentence_giving(other, [(0, len(other))], demanded("Will Gartner notify me of a data breach?")) is None
 
 
 def test_a_user_shutting_down_an_account_is_no_company_going_out_of_business():
@@ -1123,6 +1142,8 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     ("Will Wikipedia tell me before giving my data to the police?",
      "We are committed to notifying you via email before we disclose your Personal Information in response to a "
      "legal demand from the government.", False),
+    ("If I comment on someone's WordPress.com blog, can the site owner see my email and IP address?",
+     "If you leave a comment, your IP address and email address may be shared with the site's administrator.", False),
     ("Does the Gumb app access the contacts on my phone?", "If you contact us by email, we process your data.", True),
     ("Does the WebCrawler app read the contacts stored on my phone?",
      "With your permission, the app may have access to contacts on your device.", False),
@@ -1137,6 +1158,12 @@ def test_a_transfer_framework_is_one_name_not_a_place():
      "In the UK, EU, and Brazil, our policy is to resolve simple requests within 30 days.", False),
     ("If the police ask Wire for my messages, will Wire tell me?",
      "We will inform you of any request from law enforcement unless the law prohibits it.", False),
+    ("how long does qiwi have to respond to my GDPR request", "If you make a request, we have one month to respond.",
+     False),
+    ("Does Visible record calls when I contact customer support?",
+     "When you contact us or we contact you, we may monitor or record that communication.", False),
+    ("Does Visible record calls when I contact customer support?",
+     "We record your communications preferences.", True),
     ("If the police or a court ask Scaleway for my data, can they warn me first?",
      "Scaleway may receive requests from competent authorities to transmit certain data. In this case, and to the "
      "extent that Scaleway is legally entitled to do so, Scaleway may inform its customers in advance.", False),

@@ -808,6 +808,8 @@ def test_data_kept_after_the_account_closes_is_no_to_whether_it_is_deleted_then(
     ("When I use the Twitter share button on Core Office's site, is that covered by Core Office's own privacy policy?",
      "Your interactions with these features are governed by the privacy policy of the company providing them.", NO),
     ("Is my account covered by this privacy policy?", "Your account is governed by the terms of this policy.", YES),
+    ("Are the cookies advertisers place on WebProNews covered by WebProNews's own privacy policy?",
+     "These cookies are sent from third-party computers and are subject to such third parties’ policies.", NO),
 ])
 def test_something_handed_to_another_companys_policy_is_not_covered_by_the_companys_own(question, sentence, verdict):
     assert asked_verdict(question, YES, sentence) == verdict
@@ -892,3 +894,45 @@ def test_a_specific_thing_asked_is_quoted_from_a_stating_sentence_beyond_the_sho
     assert named_sentence(engine, "p", decision, 0.5, [shown], writes) is None
     found = named_sentence(engine, "p", decision, 0.5, [shown], writes, anywhere=True)
     assert found is not None and text[found[0]:found[1]] == "DuckDuckGo cannot decrypt and read your chats."
+
+
+def test_a_system_no_one_can_guarantee_100_percent_secure_is_no_guarantee():
+    assert asked_verdict("Can Visible guarantee my data is 100% secure?", YES, "You should understand that no data "
+                         "storage system or transmission of data over the Internet or any other public network can be "
+                         "guaranteed to be 100 percent secure.") == NO
+
+
+def test_a_do_not_track_signal_named_in_lower_case_denies_nothing():
+    assert not negated_by_words("We currently respect any do not track signals.")
+    assert negated_by_words("We do not respond to do not track signals.")
+
+
+def test_a_contrast_after_a_denial_holding_more_of_the_question_leaves_the_denial_to_answer(monkeypatch):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from qa.search import rereading
+    from qa.search.result import PolicyAnswer
+    from qa.types import Hit
+
+    text = ("It is our policy to never store any activity logs. However, in some situations we might process your "
+            "personal data if you are making payments.")
+    split = text.index(" However")
+    spans = np.array([(0, split), (split + 1, len(text))])
+    engine = SimpleNamespace(policies={"m": SimpleNamespace(text=text)},
+                             evidence=SimpleNamespace(of=lambda policy: SimpleNamespace(spans=spans)))
+    calls = []
+    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
+        (sentence, changes)) or row)
+
+    def row(decided):
+        hit = Hit("m", "Mullvad", "", 0, len(text), text, 1.0, highlights=(decided,))
+        return PolicyAnswer("m", "Mullvad", False, 1.0, hits=(hit,), verdict=YES)
+
+    rereading.contrasted_denial(engine, row((split + 1, len(text))), ["log", "connected", "vpn"], True)
+    assert calls == [((0, split), {"verdict": NO})]
+    calls.clear()  # the denial holds no more of the question than the contrast ("…sell or share…?")
+    rereading.contrasted_denial(engine, row((split + 1, len(text))), ["process", "payments"], True)
+    rereading.contrasted_denial(engine, row((0, split)), ["log"], True)  # no contrast decided
+    assert calls == []

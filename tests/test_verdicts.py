@@ -283,6 +283,7 @@ def test_literal_first_stage_answer_stays_first(engine):
     ("Will CT1 tell me if my data is caught up in a data breach?", ["breach notification", "breach notice"]),
     ("If Discord gets hacked, will they notify me?", ["breach notice"]),
     ("If I suspect my account was hacked, who do I contact?", []),
+    ("What is CT1's postal address?", ["address"]), ("Does YouTube Kids collect my child's name or home address?", []),
     ("whats the minimum age for a steam account", ["age"]), ("How old do you have to be to get an account?", ["age"]),
     ("Is there an age limit for using it?", ["age"]), ("Can my 14 year old use it?", ["age"]),
     ("My 12 year old wants a Twitter account, is that allowed?", ["age"]), ("my sister is 17, can she use it?", ["age"]),

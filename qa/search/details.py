@@ -78,7 +78,8 @@ _TOLD_ME = (r"(?:\b(?:will|would|do|does|did|must|should|promise\s+to|going\s+to
             rf"(?:\w+\s+){{0,3}}?(?:{_TELLS})\b|\b(?:{_TELLS})\w*\s+(?:\w+\s+){{0,2}}?(?:me|us|customers|users|people|anyone|affected|"
             r"them)\b)")
 _TOLD = (r"notif\w*|inform(?!ation)\w*|tell\w*|told\b|contact\w*|alert\w*|communicat\w*|report\w*|warn\w*|"
-         r"let\s+(?:you|them|customers|users)\s+know\b")
+         r"let\s+(?:you|them|customers|users)\s+know\b|disclosures?\s+of\b|"
+         r"disclosed\s+to\s+(?:the\s+)?(?:affected\s+)?(?:users|you|customers|individuals)\b")
 # "Google Pay", "Apple Pay": a product, no paying (put before "pay"; in `specific` too)
 NOT_A_PAY_PRODUCT = r"(?<!google\s)(?<!apple\s)(?<!samsung\s)"
 # How soon a request is answered ("I asked for a copy of my data. How long should it take?"), and a sentence giving
@@ -98,7 +99,7 @@ RESPONSE_TIME = re.compile(
     # a response taking up to a time ("Responses … may take up to 45 calendar days"); the time first: "we may require up
     # to 45 days to process your request", "allow up to 30 days for a response"
     rf"\b(?:respon\w*|repl(?:y|ies))\b[^.;]{{0,80}}?\bup\s+to\s+(?:\w+\s+){{0,2}}?{_LENGTH_OF_TIME}|"
-    rf"\b(?:within|up\s+to)\s+{_LENGTH_OF_TIME}[^.;]{{0,40}}?\b(?:to\s+(?:respond|reply|process|complete|fulfil|handle)|"
+    rf"\b(?:(?:within|up\s+to)\s+|have\s+){_LENGTH_OF_TIME}[^.;]{{0,40}}?\b(?:to\s+(?:respond|reply|process|complete|fulfil|handle)|"
     r"for\s+(?:a|an|our|the)\s+(?:response|reply))\b",
     re.IGNORECASE)
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
@@ -135,7 +136,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"\b(?:period|time|length|limit)\s+(?:in|of)\s+(?:days|weeks|months|years)\b", re.IGNORECASE),
      re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
-     re.compile(r"\b(?:postal|registered|office|street|home|mailing|physical)\s+address\b|\bwhere\s+(?:can|do|should)\s+"
+     # (the company's, not the user's: "Does X collect my child's name or home address?")
+     re.compile(r"^(?!.*\b(?:my|our)\b[^?,.;]{0,30}?\baddress\b).*?\b(?:postal|registered|office|street|home|mailing|physical)\s+"
+                r"address\b|\bwhere\s+(?:can|do|should)\s+"
                 r"i\s+(?:write\s+(?:to|a\s+letter)\b|send\s+(?:a\s+)?letter)|"
                 # "Where is CT1 based?", "Where's CloudSentric's head office?"
                 r"\bwhere(?:'s|’s|\s+is|\s+are)\s+(?!(?:my|our|your|the|their)\s+(?:\w+\s+)?(?:data|information|"
@@ -274,7 +277,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("breach notice",
      re.compile(rf"{_TOLD_ME}[^?]{{0,80}}?\b(?:{_BREACH})|\b(?:{_BREACH})[^?]{{0,80}}?{_TOLD_ME}",
                 re.IGNORECASE),
-     re.compile(rf"\b(?:{_BREACH})[^.;]{{0,150}}?\b(?:{_TOLD})|\b(?:{_TOLD})[^.;]{{0,150}}?\b(?:{_BREACH})",
+     # (the company telling, not "please notify us … of any other breach of security")
+     re.compile(rf"\b(?:{_BREACH})[^.;]{{0,150}}?\b(?:{_TOLD})(?!\w*\s+us\b)|\b(?:{_TOLD})(?!\w*\s+us\b)[^.;]{{0,150}}?\b(?:{_BREACH})",
                 re.IGNORECASE)),
     ("date",
      re.compile(r"\bwhen\s+(?:was|were|did)\b.{0,50}\b(?:updated|revised|changed|written|published|amended|issued)\b|"
@@ -314,6 +318,13 @@ APART = CONTACT_DETAILS | frozenset(gives for name, _, gives in DETAILS
 
 
 _DPO = next(gives for name, _, gives in DETAILS if name == "data protection officer")
+_BREACH_NOTICE = next(gives for name, _, gives in DETAILS if name == "breach notice")
+# the user told: "we will notify you", "…disclosed to the affected users", "disclosures of any breach" (not "report any
+# attempts to breach…", "…security incidents and alerts", "please notify us")
+_TELLS_USER = re.compile(r"\b(?:notif\w*|inform\w*|tell\w*|alert\w*|warn\w*|contact\w*)\s+(?:\w+\s+){0,2}?(?:you|users|"
+                         r"customers|individuals|affected|data\s+subjects)\b|\blet\s+you\s+know\b|\bdisclos\w*\s+to\s+"
+                         r"(?:the\s+)?(?:affected\s+)?(?:users|you|customers|individuals)\b|\bdisclosures?\s+of\s+(?:any\s+)?"
+                         r"(?:\w+\s+)?breach", re.IGNORECASE)
 # how to reach someone: an email address, a postal address, a firm ("| Data Protection Officer | Privacity GmbH <br>…")
 _REACHES = re.compile(r"@|\be-?mail\b|\baddress\b|\bstreet\b|\b\d{4,}\b|"
                       r"\b(?:GmbH|Ltd|Limited|LLC|Inc|AG|S\.A\.S?|B\.V\.)\b")
@@ -322,10 +333,14 @@ _REACHES = re.compile(r"@|\be-?mail\b|\baddress\b|\bstreet\b|\b\d{4,}\b|"
 def sentence_giving(text: str, spans, demands: Sequence[re.Pattern]) -> tuple[int, int] | None:
     """For a question asking only how soon a request is answered (`RESPONSE_TIME`), the first sentence of the policy
     (`spans`, in text order) that gives it: a policy gives it once, wherever its rights are; for one asking about its
-    data protection officer, the first naming the officer with a way to reach them (`_REACHES`); else None."""
+    data protection officer, the first naming the officer with a way to reach them (`_REACHES`); whether a breach is
+    told, the first telling one (below the practice's bar: "it will be disclosed to the affected users…"); else None."""
     if demands and all(d is _DPO for d in demands):
         return next(((int(a), int(b)) for a, b in spans
                      if _DPO.search(text, int(a), int(b)) and _REACHES.search(text, int(a), int(b))), None)
+    if demands and _BREACH_NOTICE in demands:
+        return next(((int(a), int(b)) for a, b in spans if _TELLS_USER.search(text, int(a), int(b))
+                     and all(d.search(text[int(a):int(b)]) for d in demands)), None)
     if not demands or any(d is not RESPONSE_TIME for d in demands):
         return None
     return next(((int(a), int(b)) for a, b in spans if RESPONSE_TIME.search(text, int(a), int(b))), None)

@@ -25,8 +25,8 @@ GUARANTEE_ASKED = (r"\bguarantee\w*\b[^?]{0,60}?\b(?:secur\w*|safe\w*|protect\w*
                    r"\b(?:completely|totally|perfectly|absolutely|fully|entirely|100\s*%|100\s+per\s*cent)\s+"
                    r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b|"
                    r"\b(?:can(?:not|'t|’t)|never)\s+be\s+(?:hacked|breached)\b")
-GUARANTEE_WRITTEN = (r"\bguarantee\w*|\b100\s*%|\b(?:completely|totally|perfectly|absolutely|fully|entirely)\s+"
-                     r"(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b")
+GUARANTEE_WRITTEN = (r"\bguarantee\w*|\b100\s*(?:%|per\s*cent\b)|\b(?:completely|totally|perfectly|absolutely|fully|"
+                     r"entirely)\s+(?:secure|safe|protected)\b|\bimpenetrable\b|\bunhackable\b")
 
 # a browser's privacy signal, and what a company does with it
 SIGNAL = (r"\bdo[- ]not[- ]track\b|\bDNT\b|\bglobal\s+privacy\s+control\b|\bGPC\b|\bopt-out\s+preference\s+signals?\b|"

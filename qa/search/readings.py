@@ -134,7 +134,7 @@ _LEFT_TO_USER = re.compile(r"\bup\s+to\s+(?:the\s+)?(?:customers?|users?|you)\b|
 # completely secure": a guarantee or an absolute the sentence denies answers "no", one it gives "yes".
 _ASKS_GUARANTEE = re.compile(GUARANTEE_ASKED, re.IGNORECASE)
 _GUARANTEE = re.compile(GUARANTEE_WRITTEN, re.IGNORECASE)
-_DISCLAIMS = re.compile(rf"\b(?:no|not|cannot|can't|can’t|never)\b[^.;]{{0,80}}?(?:{GUARANTEE_WRITTEN})",
+_DISCLAIMS = re.compile(rf"\b(?:no|not|cannot|can't|can’t|never)\b[^.;]{{0,120}}?(?:{GUARANTEE_WRITTEN})",
                         re.IGNORECASE)
 
 # "Will CloudSentric keep sending me marketing after I opt out?" beside "…may indicate … whether or not they wish to
@@ -258,8 +258,8 @@ _NEEDS_IT = re.compile(r"\bwithout\b[^.;]{0,80}?\b(?:cannot|can't|can’t|will\s
 _ASKS_COVERED = re.compile(r"\b(?:covered|governed)\s+by\s+(?:[\w&.'’-]+\s+){0,3}?(?:privacy\s+)?(?:policy|statement|"
                            r"notice)\b", re.IGNORECASE)
 _OTHERS_POLICY = re.compile(r"\b(?:subject\s+to|governed\s+by|covered\s+by)\s+(?:the\s+)?(?:respective\s+|own\s+)?"
-                            r"(?:privacy\s+)?(?:polic(?:y|ies)|statements?|notices?|terms)\s+(?:of|for)\s+(?!(?:this|our|us)\b)",
-                            re.IGNORECASE)
+                            r"(?:privacy\s+)?(?:polic(?:y|ies)|statements?|notices?|terms)\s+(?:of|for)\s+(?!(?:this|our|us)\b)"
+                            r"|\bsubject\s+to\s+(?:such\s+)?(?:third[- ]part\w*['’]?|their)\s+(?:own\s+)?pol", re.I)
 # whether someone may do something ("can she use it?", "is that allowed?", "do they let minors on?"), not whether
 # something is needed ("does my 14 year old need my consent?"); children asked of, with or without an age
 _ASKS_ALLOWED = re.compile(r"\b(?:can|could|may|allowed|permitted|let|lets|able|ok|okay|eligible)\b", re.IGNORECASE)

@@ -1,6 +1,7 @@
 """A row read again by its question's own wording, once every policy's row is decided (`qa.search.answer`): "only…?",
-"always…?", "without…?", "as they like?", "only in the UK?", "can I…?", "…for free?", a right to refuse, a way to refuse
-(`qa.search.readings`, `qa.search.verdict` hold the words; this module applies them to rows and their quotes)."""
+"always…?", "without…?", "as they like?", "only in the UK?", "can I…?", "…for free?", a right to refuse, a way to
+refuse, a contrast after a denial (`qa.search.readings`, `qa.search.verdict` hold the words; this module applies them
+to rows and their quotes)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ from qa.search.verdict import (
     YES,
     asks_only_here,
     asks_unlimited,
+    excepts,
+    negated_by_words,
     only_elsewhere,
     only_here_verdict,
 )
@@ -70,6 +73,7 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
     if asks_without(interpreted):  # "do they do it without my consent?": "no" unless a sentence says so
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
+    rows = [contrasted_denial(engine, row, terms, reranked) for row in rows]  # "…never store … logs. However, …"
     rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     if (uses := uses_named(interpreted)) is not None:  # "…use Google Analytics?" beside "…is not merged…": used
@@ -159,6 +163,29 @@ def remarked(engine, row: PolicyAnswer, sentence: tuple[int, int], reranked: boo
     lead = hit_holding(engine, row.policy, row.hits, sentence, row.confidence, reranked)
     ordered = tuple(led_by(lead, row.hits))
     return replace(row, quotes=quotes_of(engine, row.policy, lead), hits=ordered, ranked=ordered, **changes)
+
+
+# A sentence opening with a contrast to the one before it ("However, in some situations we might process…")
+_CONTRAST = re.compile(r"^\W*(?:however|but|that\s+said|nevertheless|nonetheless)\b", re.IGNORECASE)
+
+
+def contrasted_denial(engine, row: PolicyAnswer, terms: Sequence[str], reranked: bool) -> PolicyAnswer:
+    """A "yes" decided by a sentence opening with a contrast right after a denial, in its paragraph, that holds more
+    of the question's key `terms` ("Does Mullvad log what I do…?": "It is therefore our policy to never store any
+    activity logs…" before "However, in some situations we might process your personal data if you … are making
+    payments…"): the denial answers, "no". Any other row is returned as it is."""
+    if row.abstained or row.verdict != YES or not row.hits or not row.hits[0].highlights or engine.evidence is None:
+        return row
+    text, (start, end) = engine.policies[row.policy].text, row.hits[0].highlights[0]
+    if not _CONTRAST.match(text[start:end]):
+        return row
+    before = [(int(a), int(b)) for a, b in engine.evidence.of(row.policy).spans if start - 3 <= b <= start]
+    if not before or "\n\n" in text[before[-1][1]:start]:
+        return row
+    denial = text[before[-1][0]:before[-1][1]]
+    if not negated_by_words(denial) or excepts(denial) or terms_in(denial, terms) <= terms_in(text[start:end], terms):
+        return row
+    return remarked(engine, row, before[-1], reranked, verdict=NO)
 
 
 def unanswered(row: PolicyAnswer) -> PolicyAnswer:

@@ -176,7 +176,8 @@ def _word_index(text: str, spans: bytes) -> _WordIndex | None:
 # is not accepted, the data is kept for a maximum period of 2 years"; "my face data": "…your facial geometry…")
 _ALSO_CALLED = {"cv": ("curriculum", "resume", "résumé", "application", "applicant", "candidate"),
                 "resume": ("cv", "curriculum", "application", "applicant", "candidate"), "face": ("facial",),
-                "gps": ("geolocation", "location"), "location": ("geolocation", "geo-location")}
+                "gps": ("geolocation", "location"), "location": ("geolocation", "geo-location"),
+                "email": ("e-mail", "contact"), "address": ("contact",)}
 
 
 def also_called(thing: str) -> tuple[str, ...]:

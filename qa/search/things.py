@@ -125,14 +125,14 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\bcontacts\s+(?:stored\s+|saved\s+)?(?:on|in)\s+(?:my|the|our)\s+(?:phone|device|mobile|iphone|android)\b",
          r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data|with))|"
          r"\bcontacts\s+(?:on|from)\b|\baccess\s+to\s+(?:your\s+)?contacts\b"),
-        # the content of a person's messages read or scanned ("Does X read my emails?"): not "…my email address", nor
-        # "…has been viewed" (the company's own email opened), nor others reading them ("…who else might see my
+        # the content of a person's messages read or scanned ("Does X read my emails?"): not "…email (and IP) address"
+        # or "…has been viewed" (the company's own email opened), nor others reading them ("…who else might see my
         # message?", a question of sharing); staff reading them is access to data (the entry above)
         (r"^(?!.*\b(?:who|staff|engineers?|employees?|technicians?)\b).*?\b(?:read\w*|scan\w*|look\w*\s+(?:at|through|"
          r"in(?:to)?)|go(?:es)?\s+through|snoop\w*|spy\w*\s+on|see|view|"
          r"access\w*|monitor\w*|check\w*)\s+(?:(?:my|our|your|their|the|private|personal|work|business)\s+){1,3}"
          r"(?:e-?mails?|messages?|inbox(?:es)?|chats?|DMs?|texts?|correspondence|communications?)\b"
-         r"(?!\s+(?:address\w*|details|preferences|settings))",
+         r"(?!\s+(?:address\w*|details|preferences|settings|(?:and|or|&)\s+(?:\w+\s+)?address\w*))",
          r"\b(?:read|scan|monitor|access|review|view|inspect|intercept)\w*\s+(?:(?:the\s+)?contents?\s+of\s+)?(?:(?:your|"
          r"users?['’]?|customers?['’]?|their|any|private|personal|the|encrypted|individual)\s+){1,3}(?:e-?mails?|"
          r"messages?|communications?|correspondence|inbox\w*|chats?)\b(?!\s+(?:address|account))|\bcontents?\s+of\s+"
@@ -199,7 +199,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # none: a user's "my data in the cloud" is what a policy calls stored data)
         (r"\b(?:record|listen\w*\s+(?:in\s+)?(?:to|on))\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|"
          r"\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?record\w*|\bcall\s+recordings?\b",
-         r"\brecord\w*\b[^.;]{0,90}\b(?:calls?|conversations?)\b|\b(?:calls?|conversations?)\b[^.;]{0,90}\brecord\w*|"
+         r"\brecord\w*\b[^.;]{0,90}\b(?:calls?|conversations?|communications?(?!\s+pref))\b|"
+         r"\b(?:calls?|conversations?)\b[^.;]{0,90}\brecord\w*|"
          r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*|\blisten\w*\s+(?:in\s+)?(?:to|on)\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b"),
         # old equipment disposed of ("When Core Office replaces our old office PCs, do they securely wipe or destroy
         # the hard drives?")
@@ -390,7 +391,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:reply|response)\s+times?\b|\b(?:respond|reply|replies|answer)\w*\b(?:\s+\w+){0,3}?\s+within\b",
          r"\b(?:respon\w*|reply|replies|answer\w*|deal\s+with|handle|complete|fulfil\w*|action|resolve|acknowledge)\b[^.;]{0,120}?"
          r"\b(?:within|days?|months?|weeks?|as\s+soon\s+as\s+possible|"
-         r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)"),
+         r"promptly|without\s+undue\s+delay)\b|\bwithin\b[^.;]{0,60}?\b(?:respon\w*|reply)|"
+         r"\b(?:days?|months?|weeks?)\s+to\s+(?:respon\w*|reply|answer)"),
         # rights a policy names when it grants them
         (r"\bportab\w*|\bmove\s+(?:my|our)\s+(?:\w+\s+)?(?:data|information)\s+(?:to|between)\s+(?:an?\s+)?"
          r"(?:another|new|different|other)\b|\bmachine[- ]readable\b|"

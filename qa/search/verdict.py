@@ -224,7 +224,7 @@ _NOT_A_DENIAL = re.compile(
     # Sell My Personal Information"): capitalised, hyphenated or quoted; "we do not track your location" and a heading
     # "We Do Not Sell Your Personal Information" deny
     r"(?-i:(?<!\bWe\s)\bDo[- ]Not[- ](?:Track|Call|Sell|Share|Disturb|E-?mail|Mail)\b)|"
-    r"\bdo-not-(?:track|call|sell|share)\b|"
+    r"\bdo-not-(?:track|call|sell|share)\b|\bdo\s+not\s+track\s+(?:signals?|requests?|settings?|preferences?|headers?)\b|"
     r"[\"“'‘]do\s+not\s+(?:track|call|sell|share)\b", re.IGNORECASE)
 
 
