@@ -994,6 +994,7 @@ def test_a_question_whether_data_stays_only_in_a_place_is_not_asked_whether_broa
     ("age", "We do not have actual knowledge that we sell or share personal information of individuals under the age "
      "of 16.", False),
     ("age", "We never sell data. Our services are not directed to children under 13.", True),
+    ("age", "For all users of our Services including users under the age of majority:", False),
     ("advance notice", "We will notify you by posting a notice of such changes before they take effect.", True),
     ("advance notice", "We may notify you by email prior to the change becoming effective.", True),
     ("advance notice", "We will notify you at least 30 days prior to the change.", True),

@@ -227,7 +227,8 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
      re.compile(r"(?:^|[.!?;]\s|\n)(?:(?!\b(?:sell|sells|sold|sales?|shar\w*|advertis\w*)\b)[^.!?;\n])*?"
                 rf"(?:\b(?:under|over|below|above|younger\s+than|older\s+than|at\s+least|aged?|age\s+of)\s+(?:the\s+age\s+of\s+)?"
                 rf"(?:\(?\d{{1,2}}\)?|{_AGES})\b|\b\d{{1,2}}\s*(?:\+|years?\s+(?:of\s+age|old))|\b(?:{_AGES})\s+years?\b|"
-                r"\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b)", re.IGNORECASE)),
+                r"(?<!\bunder\sthe\s)\bage\s+of\s+(?:majority|consent)\b|\blegal\s+age\b|\bminimum\s+age\b)",
+                re.IGNORECASE)),
     # "Will they warn me before a change to their privacy policy takes effect?" asks for notice ahead of it: "we may
     # update this policy from time to time" gives none
     ("advance notice",
