@@ -1121,6 +1121,8 @@ def test_a_transfer_framework_is_one_name_not_a_place():
      "We offer HTTPS secure access to most areas of our Services.", True),
     ("Does Magnite encrypt the data it stores about me?", "Data stored in our databases is encrypted.", False),
     ("Does IBM Cloudant encrypt my data at rest?", "All data is encrypted in transit and at rest.", False),
+    ("Do you encrypt my data, either when it's sent or when it's stored?",
+     "When we transmit data over the Internet, we protect it using encryption.", False),  # either will do
     ("Does Glassdoor collect biometric data like face scans or fingerprints?",
      "Individuals in this category include those who are the public face of the company.", True),
     ("Does Firefox collect biometric data like Face ID?", "…such as our anti-fingerprinting work.", True),

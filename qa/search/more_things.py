@@ -1,6 +1,7 @@
 """More specific things a question may ask about (`MORE_THINGS`, read into `qa.search.things.SPECIFIC`): being told
 of a change to the policy or of a request for one's data by the police or another authority, an account left unused,
-a mode that hides the user. Each entry: what a question says, and what a policy writes for it (as in `SPECIFIC`)."""
+a mode that hides the user, encryption of data stored. Each entry: what a question says, and what a policy writes for
+it (as in `SPECIFIC`)."""
 
 from __future__ import annotations
 
@@ -36,4 +37,10 @@ MORE_THINGS: tuple[tuple[str, str], ...] = (
     # a mode that hides the user ("Does happn have an incognito mode…?")
     (r"\bincognito\b|\binvisible\s+mode\b|\bstealth\s+mode\b|\bprivate\s+(?:browsing|search)\s+mode\b",
      r"\bincognito\b|\binvisib\w*|\bstealth\b|\bprivate\s+(?:browsing|search|mode)\b"),
+    # encryption of data stored, not in transit ("Is my data encrypted on their servers?", "…encrypt my data at
+    # rest?"; not "…either when it's sent or when it's stored?")
+    (r"^(?!.*\b(?:sent|sending|transmi\w*|transit|either)\b).*?(?:\bat\s+rest\b|\bencrypt\w*\b[^?]{0,60}?\b(?:on\s+"
+     r"(?:their|its|your|the)\s+servers?|stor(?:e|es|ed)\b))",
+     r"\bat\s+rest\b|\bencrypt\w*\b[^.;]{0,80}?\b(?:stor\w*|servers?|databases?|disks?|drives?)\b|"
+     r"\b(?:stor\w*|servers?|databases?)\b[^.;]{0,80}?\bencrypt\w*"),
 )

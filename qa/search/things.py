@@ -58,10 +58,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bencrypt\w*", r"\bencrypt\w*|\bcryptograph\w*\b(?!\s+hash)|\bTLS\b|\bSSL\b|\bHTTPS\b(?!://)"),
         # encryption only the two ends can read, not encryption in transit ("…encrypted via the HTTPS protocol")
         (r"\bend[- ]to[- ]end\b|\bE2EE?\b", r"\bend[- ]to[- ]end\b|\bE2EE?\b"),
-        # …and of data stored, not in transit ("Is my data encrypted on their servers?", "…encrypt my data at rest?")
-        (r"\bat\s+rest\b|\bencrypt\w*\b[^?]{0,60}?\b(?:on\s+(?:their|its|your|the)\s+servers?|stor(?:e|es|ed)\b)",
-         r"\bat\s+rest\b|\bencrypt\w*\b[^.;]{0,80}?\b(?:stor\w*|servers?|databases?|disks?|drives?)\b|"
-         r"\b(?:stor\w*|servers?|databases?)\b[^.;]{0,80}?\bencrypt\w*"),
         # (not browsers' "anti-fingerprinting", "the public face of the company", "face-to-face")
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprints?\b|\bfacial\b|(?<!\bthe\s)(?<!\bpublic\s)\bface\b(?![\s-]+(?:of|to)\b)"),
