@@ -936,3 +936,31 @@ def test_a_contrast_after_a_denial_holding_more_of_the_question_leaves_the_denia
     rereading.contrasted_denial(engine, row((split + 1, len(text))), ["process", "payments"], True)
     rereading.contrasted_denial(engine, row((0, split)), ["log"], True)  # no contrast decided
     assert calls == []
+
+
+def test_a_denial_in_the_answering_passage_repeating_more_of_the_question_answers_no(monkeypatch):
+    import dataclasses
+
+    from qa.search import rereading
+    from qa.search.result import PolicyAnswer
+    from qa.types import Hit
+
+    text = ("If using a credit card, the card type and certain digits of your card number. Note: For security, Spotify "
+            "never stores your full card number.")
+    engine = SimpleNamespace(policies={"s": SimpleNamespace(text=text)})
+    calls = []
+    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
+        (text[sentence[0]:sentence[1]], changes)) or row)
+    first = (0, text.index(" Note"))
+    row = PolicyAnswer("s", "Spotify", False, 1.0, verdict=YES,
+                       hits=(Hit("s", "Spotify", "", 0, len(text), text, 1.0, highlights=(first,)),))
+    question = "Does Spotify store my full credit card number?"
+    rereading.denial_beside(engine, row, question, ["store", "full", "credit", "card", "number"], True)
+    assert calls == [("Note: For security, Spotify never stores your full card number.", {"verdict": NO})]
+    calls.clear()  # a denial repeating less than half of the question, or no more than the sentence decided
+    rereading.denial_beside(engine, row, question, ["store", "full", "card", "number", "cvv", "expiry", "bank", "sort",
+                                                    "code"], True)
+    rereading.denial_beside(engine, dataclasses.replace(row, verdict=NO), question, ["store", "full", "card"], True)
+    # the question's wording reads the denial otherwise: "can I…?" beside a denial of nothing the user does
+    rereading.denial_beside(engine, row, "Can I see the card number Spotify stores?", ["card", "number", "stores"], True)
+    assert calls == []

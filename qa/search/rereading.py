@@ -74,6 +74,7 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
         rows = [replace(row, verdict=without_verdict(row.quotes[0].text))
                 if row.verdict in (YES, NO) and row.quotes else row for row in rows]
     rows = [contrasted_denial(engine, row, terms, reranked) for row in rows]  # "…never store … logs. However, …"
+    rows = [denial_beside(engine, row, interpreted, terms, reranked) for row in rows]  # "…never stores your full…"
     rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
             if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
     if (uses := uses_named(interpreted)) is not None:  # "…use Google Analytics?" beside "…is not merged…": used
@@ -186,6 +187,33 @@ def contrasted_denial(engine, row: PolicyAnswer, terms: Sequence[str], reranked:
     if not negated_by_words(denial) or excepts(denial) or terms_in(denial, terms) <= terms_in(text[start:end], terms):
         return row
     return remarked(engine, row, before[-1], reranked, verdict=NO)
+
+
+# How much of the question's key terms a denial in the answering passage repeats to answer instead of the sentence
+# decided (`terms_in`: a share; measured on the fresh sets: the first passage only, at half)
+DENIAL_SHARE = 0.5
+
+
+def denial_beside(engine, row: PolicyAnswer, question: str, terms: Sequence[str], reranked: bool) -> PolicyAnswer:
+    """A "yes" whose answering passage holds a denial repeating at least `DENIAL_SHARE` of the question's key `terms`,
+    and more of them than the sentence decided ("Does Spotify store my full credit card number?": "…card type,
+    expiry date and certain digits of your card number. Note: For security, Spotify never stores your full card
+    number"; "Is Chayn responsible for the privacy practices of the other websites it links to?": "We are not
+    responsible for the privacy practices … of any sites to which our website provides links."): the denial answers,
+    "no", unless the question's own wording reads it otherwise (`asked_verdict`: "Will Flutterwave let me know when
+    they change their terms?" is no "no" beside "The changes will not be retroactive"). Any other row is returned as
+    it is."""
+    if row.abstained or row.verdict != YES or not row.hits or not row.hits[0].highlights:
+        return row
+    text, (start, end) = engine.policies[row.policy].text, row.hits[0].highlights[0]
+    best, share = None, terms_in(text[start:end], terms)
+    for span in split_sentences(row.hits[0].text, row.hits[0].start):
+        said = text[span[0]:span[1]]
+        found = terms_in(said, terms)
+        if found >= DENIAL_SHARE and found > share and negated_by_words(said) and not excepts(said) and \
+                asked_verdict(question, NO, said) == NO:
+            best, share = span, found
+    return row if best is None else remarked(engine, row, best, reranked, verdict=NO)
 
 
 def unanswered(row: PolicyAnswer) -> PolicyAnswer:
