@@ -16,8 +16,7 @@ MORE_THINGS: tuple[tuple[str, str], ...] = (
     # being told of a change to the policy ("Will Core Office tell me if they change their privacy policy?")
     (r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|email\w*|let\w*)\s+(?:me|us)\b[^?]{0,40}?\b(?:chang|updat|"
      r"amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b|"
-     r"\b(?:chang|updat|amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b[^?]{0,40}?"
-     r"\b(?:tell\w*|notif\w*|inform\w*|warn\w*|alert\w*|let\w*)\s+(?:me|us)\b",
+     r"\b(?:chang|updat|amend|revis)\w*\s+(?:\w+\s+){0,3}?(?:policy|notice|statement|terms)\b[^?]{0,40}?" + _TOLD,
      r"\bnotif\w*|\bnotice\s+(?:on|of|to|by)\b|\bprovide\s+notice\b|\binform\w*\s+(?:you|users|customers)\b|"
      r"\btell\s+you\b|\bpost\w*|\bpublish\w*|\bby\s+e-?mail\b|\blet\s+you\s+know\b|\balert\w*|"
      r"\b(?:check|review)\w*\s+(?:this|back|the)\b"),

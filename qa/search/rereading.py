@@ -205,10 +205,11 @@ def denial_beside(engine, row: PolicyAnswer, question: str, terms: Sequence[str]
     it is."""
     if row.abstained or row.verdict != YES or not row.hits or not row.hits[0].highlights:
         return row
-    text, (start, end) = engine.policies[row.policy].text, row.hits[0].highlights[0]
-    best, share = None, terms_in(text[start:end], terms)
-    for span in split_sentences(row.hits[0].text, row.hits[0].start):
-        said = text[span[0]:span[1]]
+    start, end = row.hits[0].highlights[0]
+    best, share = None, terms_in(engine.policies[row.policy].text[start:end], terms)
+    for rank, span, said in _shown(engine, row):
+        if rank > 0:  # the answering passage only
+            break
         found = terms_in(said, terms)
         if found >= DENIAL_SHARE and found > share and negated_by_words(said) and not excepts(said) and \
                 asked_verdict(question, NO, said) == NO:
