@@ -964,3 +964,32 @@ def test_a_denial_in_the_answering_passage_repeating_more_of_the_question_answer
     # the question's wording reads the denial otherwise: "can I…?" beside a denial of nothing the user does
     rereading.denial_beside(engine, row, "Can I see the card number Spotify stores?", ["card", "number", "stores"], True)
     assert calls == []
+
+
+def test_a_denial_right_after_the_sentence_decided_completing_the_question_answers_no(monkeypatch):
+    from qa.search import rereading
+    from qa.search.result import PolicyAnswer
+    from qa.types import Hit
+
+    text = ("We use third-party payment tools to process and store payment information like credit card numbers. "
+            "We do not store this information ourselves. We never sell it.")
+    engine = SimpleNamespace(policies={"z": SimpleNamespace(text=text)})
+    calls = []
+    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
+        (text[sentence[0]:sentence[1]], changes)) or row)
+
+    def row(decided):
+        hit = Hit("z", "Zillow", "", 0, len(text), text, 1.0, highlights=(decided,))
+        return PolicyAnswer("z", "Zillow", False, 1.0, hits=(hit,), verdict=YES)
+
+    first = (0, text.index(" We do not"))
+    question = "Does Zillow itself store my credit card number?"
+    rereading.denial_after(engine, row(first), question, ["itself", "store", "credit", "card", "number"], True)
+    assert calls == []  # the two hold 4 of the 5 terms, but the denial adds none the sentence decided lacks
+    rereading.denial_after(engine, row(first), question, ["ourselves", "store", "credit", "card", "number"], True)
+    assert calls == [("We do not store this information ourselves.", {"verdict": NO})]
+    calls.clear()  # together short of the question's terms; a denial further on; decided by the last sentence
+    rereading.denial_after(engine, row(first), question, ["ourselves", "store", "bank", "sort", "code"], True)
+    rereading.denial_after(engine, row(first), "Does Zillow sell my card number?", ["sell", "card", "number"], True)
+    rereading.denial_after(engine, row((text.index("We never"), len(text))), question, ["sell", "card"], True)
+    assert calls == []
