@@ -1092,6 +1092,7 @@ def test_which_organisation_a_named_company_uses_is_an_open_question_answered_fr
     ("which payment provider processes devcon ticket payments, is it stripe?", ["Stripe"]),
     ("does bitwarden share my data with facebook for ads?", ["Facebook"]),
     ("does imdb share my watchlist with netflix", ["Netflix"]),
+    ("does hoyoverse share my account info with tencent", ["Tencent"]),
     ("do they sell my data to google or amazon?", ["Google|Amazon"]),
     ("does dune use analytics?", []),
 ])
@@ -1169,6 +1170,34 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     ("If the police or a court ask Scaleway for my data, can they warn me first?",
      "Scaleway may receive requests from competent authorities to transmit certain data. In this case, and to the "
      "extent that Scaleway is legally entitled to do so, Scaleway may inform its customers in advance.", False),
+    # reports, scanning, drivers, devices, wallets, appeals, health: a policy never writing them says nothing of them
+    ("Does TikTok publish a transparency report showing how many government data requests it gets?",
+     "We value transparency. We may disclose data to law enforcement.", True),
+    ("Does Roblox publish a transparency report?", "See our Transparency Report for the requests we receive.", False),
+    ("does paypal have a bug bounty program", "…information related to your vulnerability, vulnerability-related "
+                                              "information provided…", True),  # a customer's, not a software flaw
+    ("does paypal have a bug bounty program", "Security researchers may report a vulnerability to us.", False),
+    ("Does Uschovna scan uploaded files for viruses?", "We collect the files sent and their recipients.", True),
+    ("Does Uschovna scan uploaded files for viruses?", "Uploaded files are checked for malware.", False),
+    ("Our office got hit by ransomware because our own antivirus was out of date. Do any of these IT companies say "
+     "they're responsible for our own security set-up?", "We cannot be held responsible for your own security.",
+     False),  # the scene, not a thing asked
+    ("Is the Honkai: Star Rail anti-cheat a kernel-level driver that runs on my PC all the time?",
+     "Our anti-cheat system collects device data to detect cheating.", True),
+    ("can arc access my microphone or camera", "If you allow access, Arc will read and display this information.",
+     True),
+    ("can arc access my microphone or camera", "Arc may use your microphone for voice search.", False),
+    ("I'm a bit paranoid about cameras. Does Bolt record video inside my car?",
+     "We record trip audio where the feature is on.", True),  # audio is a microphone's
+    ("Does Flickr upload my whole camera roll?", "Photos from your device may be uploaded automatically.", False),
+    ("do overleaf's offices have CCTV cameras recording visitors?", "Our offices use CCTV for security.", False),
+    ("Does OpenSea store my wallet's private keys or seed phrase?", "You connect your wallet to the Services.", True),
+    ("If Exponential denies my privacy request, can I appeal the decision?",
+     "You may participate in contests sponsored by us.", True),
+    ("If GitHub denies my request, can I appeal?", "You have the right to appeal that decision.", False),
+    ("Does Amazon collect health or fitness data about me?", "We collect your name, address and payment details.",
+     True),
+    ("Does Amazon collect health or fitness data about me?", "We collect data from your fitness tracker.", False),
 ])
 def test_specific_things_a_policy_must_write(question, text, unsaid):
     from qa.search.specific import specific_things, unmentioned

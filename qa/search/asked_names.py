@@ -60,7 +60,8 @@ _KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\
     "Facebook Pixel", "Meta Pixel", "TikTok Pixel", "Facebook", "Instagram", "TikTok", "Hotjar", "Mixpanel",
     "Mailchimp", "HubSpot", "Salesforce", "Zendesk", "Intercom", "PayPal", "Stripe", "Klarna", "Braintree",
     "SendGrid", "Twilio", "Cloudflare", "Google", "Amazon", "Microsoft", "Netflix", "Spotify", "OpenAI", "ChatGPT",
-    "LinkedIn", "Snapchat", "WhatsApp", "YouTube", "Experian", "Equifax", "LexisNexis"))
+    "LinkedIn", "Snapchat", "WhatsApp", "YouTube", "Experian", "Equifax", "LexisNexis",
+    "Tencent", "ByteDance", "Alibaba", "Baidu", "Yahoo", "Criteo"))
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
 _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
                          r"resident|live|reside|residing|work|working)\s+in$|"

@@ -1,7 +1,8 @@
 """More specific things a question may ask about (`MORE_THINGS`, read into `qa.search.things.SPECIFIC`): being told
 of a change to the policy or of a request for one's data by the police or another authority, an account left unused,
-a mode that hides the user, encryption of data stored. Each entry: what a question says, and what a policy writes for
-it (as in `SPECIFIC`)."""
+a mode that hides the user, encryption of data stored, a transparency report, scanning for viruses, a kernel driver or
+anti-cheat, a camera, a wallet's private key, an appeal. Each entry: what a question says, and
+what a policy writes for it (as in `SPECIFIC`)."""
 
 from __future__ import annotations
 
@@ -42,4 +43,22 @@ MORE_THINGS: tuple[tuple[str, str], ...] = (
      r"(?:their|its|your|the)\s+servers?|stor(?:e|es|ed)\b))",
      r"\bat\s+rest\b|\bencrypt\w*\b[^.;]{0,80}?\b(?:stor\w*|servers?|databases?|disks?|drives?)\b|"
      r"\b(?:stor\w*|servers?|databases?)\b[^.;]{0,80}?\bencrypt\w*"),
+    # a report a company may publish ("Does Roblox publish a transparency report…?"): a policy never writing one says
+    # nothing of it
+    (r"\btransparency\s+reports?\b", r"\btransparency\s+(?:reports?|cent(?:er|re)|hub)\b"),
+    # software looking into the user's files or machine ("Does Uschovna scan uploaded files for viruses?", "Is the
+    # anti-cheat a kernel-level driver…?"; not the scene: "…because our own antivirus was out of date. Do any…?")
+    (r"\b(?:scan|check)\w*\b[^?.]{0,60}?\b(?:malware|viruses|virus)\b|\b(?:malware|virus)\s+(?:scan|check)\w*",
+     r"\bmalware\b|\bvirus\w*|\bmalicious\b|\bscan\w*"),
+    (r"\bkernel\b", r"\bkernel\b"),
+    (r"\banti-?cheat\b", r"\bcheat\w*"),
+    # a camera, not the photos it took ("Does Bolt record video inside my car or access a dashcam?"; not a "camera
+    # roll"); a CCTV camera is one, and a microphone when the two are asked as one ("can arc access my microphone or
+    # camera": a microphone alone is `SPECIFIC`'s, written as the voice or audio too)
+    (r"\b(?:cameras?|webcams?|dash-?cams?)\b(?!\s+rolls?\b)",
+     r"\bcamera\w*|\bwebcam\w*|\bdash-?cam\w*|\bCCTV\b|\bsurveillance\b|\bmicrophones?\b|\bmic\b"),
+    # a crypto wallet's secrets ("…does Zora store my private key or seed phrase?")
+    (r"\bprivate\s+keys?\b|\b(?:seed|recovery)\s+phrases?\b", r"\bprivate\s+keys?\b|\bseed\b|\brecovery\s+phrases?\b"),
+    # a decision on a request the user may appeal ("If Exponential denies my privacy request, can I appeal…?")
+    (r"\bappeal\w*", r"\bappeal\w*|\breconsider\w*|\bcontest(?:s?\b(?!\s+(?:sponsor|and|or))|ed|ing)|\bchalleng\w*"),
 )

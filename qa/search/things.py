@@ -62,9 +62,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         (r"\bbiometric\w*|\bfingerprints?\b|\bfac(?:e|ial)\s+recognition\b",
          r"\bbiometric\w*|\bfingerprints?\b|\bfacial\b|(?<!\bthe\s)(?<!\bpublic\s)\bface\b(?![\s-]+(?:of|to)\b)"),
         # not a sector a company sells to ("the Healthcare sectors")
-        (r"\bhealth\b|\bmedical\b|\bmedications?\b|\bprescriptions?\b",
+        (r"\bhealth\b|\bmedical\b|\bmedications?\b|\bprescriptions?\b|\bfitness\b",  # (also "health or fitness")
          r"\bhealth(?!care\s+(?:sectors?|industry|providers?|organi[sz]ations?)\b)\w*|"
-         r"\bmedical\b|\bspecial\s+categor\w*"),
+         r"\bmedical\b|\bspecial\s+categor\w*|\bfitness\b"),
         # a location a person is at; "a franchised location", "the location of our offices" are none
         (r"\bgps\b|\bgeo-?locat\w*|\blocation\s+(?:data|tracking|history|information|services)\b|"
          r"\b(?:my|our|exact|precise|current|physical)\s+(?:(?:geographic\w*|physical|exact|precise)\s+)?location\b",
@@ -425,7 +425,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"child|family|user|customer|owner|director|employee)\s+(?:\w+\s+){0,2}?(?:die|dies|died|dead)\b",
          r"\b(?:die|dies|died|death|dead|deceased|bereave\w*)\b|\bnext\s+of\s+kin\b|\bpass(?:es|ed)?\s+away\b"),
         (r"\bbug\s+bount\w*|\bvulnerabilit\w*\s+disclos\w*|\bresponsible\s+disclosure\b",
-         r"\bbug\s+bount\w*|\bvulnerabilit\w*|\bresponsible\s+disclosure\b|\bsecurity\s+researchers?\b"),
+         r"\bbug\s+bount\w*|(?<!your\s)\bvulnerabilit\w*+(?!-)|\bresponsible\s+disclosure\b|\bsecurity\s+researchers?\b"),
         (r"\banonymi[sz]\w*|\bpseudonymi[sz]\w*|\bde-?identif\w*",
          r"\banonym\w*|\bpseudonym\w*|\bde-?identif\w*|\baggregat\w*"),
         (r"\bimpact\s+assessments?\b|\bDPIAs?\b", r"\bimpact\s+assessments?\b|\bDPIAs?\b|\bprivacy\s+by\s+design\b"),
