@@ -12,6 +12,7 @@ from dataclasses import replace
 from qa.ingest.sentences import split_sentences
 from qa.search.asked_names import uses_named
 from qa.search.endings import ASKS_DELETED, ON_ENDING, RIGHT_TO_DELETE
+from qa.search.more_readings import more_asked_verdict
 from qa.search.passages import hit_holding, led_by, quotes_of
 from qa.search.quotes import lead_in_of
 from qa.search.readings import (
@@ -76,8 +77,9 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
     rows = [contrasted_denial(engine, row, terms, reranked) for row in rows]  # "…never store … logs. However, …"
     rows = [denial_beside(engine, row, interpreted, terms, reranked) for row in rows]  # "…never stores your full…"
     rows = [denial_after(engine, row, interpreted, terms, reranked) for row in rows]  # "…We do not store this…"
-    rows = [replace(row, verdict=asked_verdict(interpreted, row.verdict, row.quotes[0].text))
-            if row.verdict in (YES, NO) and row.quotes else row for row in rows]  # "can I…?", "…for free?"
+    rows = [replace(row, verdict=more_asked_verdict(interpreted, asked_verdict(interpreted, row.verdict, quote), quote))
+            if row.verdict in (YES, NO) and row.quotes and (quote := row.quotes[0].text) else row
+            for row in rows]  # "can I…?", "…for free?", "…still see ads?"
     if (uses := uses_named(interpreted)) is not None:  # "…use Google Analytics?" beside "…is not merged…": used
         rows = [replace(row, verdict=YES) if row.verdict == NO and row.quotes and uses(row.quotes[0].text) else row
                 for row in rows]
