@@ -11,15 +11,8 @@ from qa.search.asked_names import SPELLED_OUT, named_things, unwritten
 from qa.search.cues import cued_topics, reason_guard
 from qa.search.details import demanded
 from qa.search.evidence import Decision, answers_across, in_contents
-from qa.search.marking import (
-    asks_non_personal,
-    general_kept_decision,
-    kept_in,
-    kept_thing_decision,
-    kept_words,
-    naming,
-    personal_decision,
-)
+from qa.search.kept import general_kept_decision, kept_in, kept_thing_decision, kept_words
+from qa.search.marking import asks_non_personal, naming, personal_decision
 from qa.search.practice_words import REQUIRED, SUFFICIENT, VETOES
 from qa.search.readings import (
     EXCEPTIONS,

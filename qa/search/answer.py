@@ -47,16 +47,14 @@ from qa.search.cues import SHARES, cued_topics, reason_guard
 from qa.search.details import ORGANISATION, PLACE, demanded, detail_after
 from qa.search.endings import ENDING, asks_after_ending
 from qa.search.evidence import Decision, answers_across, decide, question_guard
+from qa.search.kept import general_kept_decision, kept_thing_decision, kept_words
 from qa.search.marking import (
     asks_kinds,
     asks_non_personal,
     both,
-    general_kept_decision,
     gives,
     giving,
     giving_passage,
-    kept_thing_decision,
-    kept_words,
     literal_sentence,
     marked_after,
     named_sentence,
