@@ -612,6 +612,29 @@ def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_kee
         test(contact[12:]), (12, len(contact)))).sentence == (12, len(contact))  # "my email address": contact details
 
 
+def test_a_time_given_beside_what_names_the_kind_kept_decides_when_no_sentence_names_it():
+    from qa.search.kept import named_beside_time
+
+    text = ("We may ask you for additional information for billing purposes. We delete this data within 6 months "
+            "after our contract ends.\n\nWe keep logs for a while.\n\nWe store it for up to 30 days:\n\n"
+            "*   Your IP address\n*   What you did on the site\n\nWe keep your messages for 3 years.")
+    deleted = (text.index("We delete"), text.index("\n\n"))
+    assert named_beside_time(text, text[deleted[0]:deleted[1]], ("billing",))  # its paragraph names it
+    assert not named_beside_time(text, text[deleted[0]:deleted[1]], ("messages",))  # another paragraph's
+    assert not named_beside_time(text, "We may ask you for additional information for billing purposes.",
+                                 ("billing",))  # no time given
+    assert named_beside_time(text, "We store it for up to 30 days:", ("ip",))  # the list it opens
+    assert not named_beside_time(text, "We store it for up to 30 days:", ("messages",))
+    spans = [deleted, (text.index("We keep logs"), text.index("We keep logs") + 25)]
+
+    def again(test):
+        return next((Decision(True, span, 0.0, 0.9, "retention") for span in spans if test(text[span[0]:span[1]])),
+                    Decision(False))
+    logs = Decision(True, spans[1], 0.0, 0.9, "retention")
+    assert kept_thing_decision(logs, text, ("billing",), again).sentence == deleted
+    assert not kept_thing_decision(logs, text, ("cookies",), again).stated
+
+
 def test_a_detail_asked_is_read_in_the_sentences_after_the_chosen_one_on_its_line():
     from qa.search.details import detail_after
 

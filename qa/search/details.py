@@ -59,7 +59,7 @@ ORGANISATION = re.compile(
 _NUMBER = (r"(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fourteen|fifteen|"
            r"(?:twenty|thirty|forty|fifty|sixty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|"
            r"several|few)")  # ("forty-five (45) days")
-_LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
+LENGTH_OF_TIME = (rf"\b{_NUMBER}[\s-]+(?:\(\d+\)\s+)?(?:calendar\s+|working\s+|business\s+|full\s+)?"
                    r"(?:days?|weeks?|fortnights?|months?|years?|hours?)\b")  # "30 days", "seven (7) years"
 # "forever", "indefinitely": a question asking whether data is kept without end (see `asked_verdict`)
 FOREVER = r"\bforever\b|\bfor\s+ever\b|\bindefinitely\b|\bpermanently\b"
@@ -95,11 +95,11 @@ RESPONSE_TIME = re.compile(
     r"\b(?:respond\w*|respons\w*|reply|replies|answer\w*|resolve\w*|acknowledge\w*|fulfil\w*|complete\w*|process\w*|"
     r"handl\w*|deal\w*|action\w*)\b"
     r"[^.;]{0,120}?(?:\bwithin\s+(?!(?:the\s+)?(?:preceding|past|last|previous|prior)\b)(?:\w+\s+){0,4}?"
-    rf"(?:{_LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)|"
+    rf"(?:{LENGTH_OF_TIME}|reasonabl[ey]\s+(?:\w+\s+)?time\w*)|\bwithout\s+(?:undue\s+)?delay\b|\bpromptly\b|\bas\s+soon\s+as\s+(?:reasonably\s+)?(?:possible|practicable)\b)|"
     # a response taking up to a time ("Responses … may take up to 45 calendar days"); the time first: "we may require up
     # to 45 days to process your request", "allow up to 30 days for a response"
-    rf"\b(?:respon\w*|repl(?:y|ies))\b[^.;]{{0,80}}?\bup\s+to\s+(?:\w+\s+){{0,2}}?{_LENGTH_OF_TIME}|"
-    rf"\b(?:(?:within|up\s+to)\s+|have\s+){_LENGTH_OF_TIME}[^.;]{{0,40}}?\b(?:to\s+(?:respond|reply|process|complete|fulfil|handle)|"
+    rf"\b(?:respon\w*|repl(?:y|ies))\b[^.;]{{0,80}}?\bup\s+to\s+(?:\w+\s+){{0,2}}?{LENGTH_OF_TIME}|"
+    rf"\b(?:(?:within|up\s+to)\s+|have\s+){LENGTH_OF_TIME}[^.;]{{0,40}}?\b(?:to\s+(?:respond|reply|process|complete|fulfil|handle)|"
     r"for\s+(?:a|an|our|the)\s+(?:response|reply))\b",
     re.IGNORECASE)
 DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
@@ -116,7 +116,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 # "do they keep my data forever?": a passage giving no time says nothing either way
                 rf"\b(?:keep|kept|retain\w*|stor\w*|hold|held)\b.{{0,40}}(?:{FOREVER})",
                 re.IGNORECASE),
-     re.compile(rf"{_LENGTH_OF_TIME}|\bas\s+long\s+as\b|"
+     re.compile(rf"{LENGTH_OF_TIME}|\bas\s+long\s+as\b|"
                 r"\b(?:no\s+)?longer\s+than\b|\bperiods?\b|\bpromptly\b|\bimmediately\b|"
                 # "within a reasonable timeframe" (not "we cannot promise … within a specific time frame")
                 r"\breasonable\s+time\s*-?\s*(?:frames?|scales?|periods?)?\b|"
@@ -134,7 +134,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("number of days",
      re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b|"
                 r"\b(?:period|time|length|limit)\s+(?:in|of)\s+(?:days|weeks|months|years)\b", re.IGNORECASE),
-     re.compile(_LENGTH_OF_TIME, re.IGNORECASE)),
+     re.compile(LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
      # (the company's, not the user's: "Does X collect my child's name or home address?")
      re.compile(r"^(?!.*\b(?:my|our)\b[^?,.;]{0,30}?\baddress\b).*?\b(?:postal|registered|office|street|home|mailing|physical)\s+"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 
+from qa.search.details import LENGTH_OF_TIME
 from qa.search.evidence import Decision
 from qa.search.marking import Test, naming_decision
 from qa.search.terms import also_called, terms_in
@@ -63,10 +64,32 @@ def kept_thing_decision(decision: Decision, text: str, things: Sequence[str],
 
     def names_one(sentence: str) -> bool:
         return terms_in(sentence, things) > 0
-    named = naming_decision(decision, text, names_one, again)
-    if named.sentence is not None and names_one(text[named.sentence[0]:named.sentence[1]]):
-        return named
+
+    def beside(sentence: str) -> bool:
+        return named_beside_time(text, sentence, things)
+    for test in (names_one, beside):  # one naming it, else one giving a time beside what names it
+        named = naming_decision(decision, text, test, again)
+        if named.sentence is not None and test(text[named.sentence[0]:named.sentence[1]]):
+            return named
     return Decision(False) if strict else decision  # none names it: "…as long as necessary" keeps it no time
+
+
+_TIME = re.compile(LENGTH_OF_TIME, re.IGNORECASE)
+# A list's items after a sentence ending in a colon ("…store it for up to 30 days:" then "*   Your IP address")
+_LIST = re.compile(r"(?:\s*\n\s*(?:[*+-]|\d+[.)])\s+[^\n]*)+")
+
+
+def named_beside_time(text: str, sentence: str, things: Sequence[str]) -> bool:
+    """Whether `sentence` (of the policy `text`) gives a length of time and its paragraph, or the list it opens, names
+    one of `things` ("…we may ask you for additional information for billing purposes… We delete this data within 6
+    months after our contract with you is terminated"; "…store it for up to 30 days:" then "*   Your IP address")."""
+    if not _TIME.search(sentence) or (at := text.find(sentence)) < 0:
+        return False
+    end = at + len(sentence)
+    start, stop = text.rfind("\n\n", 0, at) + 1, text.find("\n\n", end)
+    paragraph = text[start:stop if stop >= 0 else len(text)]
+    listed = _LIST.match(text, end) if sentence.rstrip().endswith(":") else None
+    return terms_in(paragraph + (listed.group(0) if listed else ""), things) > 0
 
 
 # What a sentence says is kept: "we keep the recordings for 30 days", "Only the telephone number is kept…"
