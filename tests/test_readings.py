@@ -993,3 +993,32 @@ def test_a_denial_right_after_the_sentence_decided_completing_the_question_answe
     rereading.denial_after(engine, row(first), "Does Zillow sell my card number?", ["sell", "card", "number"], True)
     rereading.denial_after(engine, row((text.index("We never"), len(text))), question, ["sell", "card"], True)
     assert calls == []
+
+
+def test_a_sentence_of_the_rerankers_first_passage_writing_far_more_of_the_question_leads(monkeypatch):
+    import dataclasses
+
+    from qa.search import rereading
+    from qa.search.result import PolicyAnswer
+    from qa.types import Hit
+
+    first_text = "We engage in cookie syncing with other ad companies. We care about you."
+    decided_text = "We use cookies on our sites."
+    text = first_text + "\n\n" + decided_text
+    engine = SimpleNamespace(policies={"a": SimpleNamespace(text=text)})
+    calls = []
+    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
+        (text[sentence[0]:sentence[1]], changes)) or row)
+    monkeypatch.setattr(rereading, "negated_sentence", lambda engine, policy, sentence, probability, topics: False)
+    first = Hit("a", "AcuityAds", "", 0, len(first_text), first_text, 0.2, probability=0.9)
+    start = len(first_text) + 2
+    lower = Hit("a", "AcuityAds", "", start, len(text), decided_text, 0.3, probability=0.4,
+                highlights=((start, len(text)),))
+    row = PolicyAnswer("a", "AcuityAds", False, 0.9, hits=(lower, first), verdict=NO)
+    terms = ["cookie", "syncing", "ad", "companies"]
+    rereading.literal_first(engine, row, terms, ["tracking"])
+    assert calls == [("We engage in cookie syncing with other ad companies.", {"verdict": YES})]
+    calls.clear()  # led by the reranker's first already; no sentence writing enough more of the question
+    rereading.literal_first(engine, dataclasses.replace(row, hits=(first, lower)), terms, ["tracking"])
+    rereading.literal_first(engine, row, ["cookie", "sites", "track", "pixels"], ["tracking"])
+    assert calls == []
