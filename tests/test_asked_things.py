@@ -740,6 +740,9 @@ def test_when_data_is_deleted_asks_how_long_it_is_kept_and_for_a_time():
     assert "retention" in cued_topics("When will CT1 delete my enquiry data?", ["retention", "erasure"])
     [time] = demanded("When will CT1 delete my enquiry data?")
     assert time.search("enquiry data is retained for up to 2 years")
+    [time] = demanded("After how much inactivity will BeReal delete my account?")
+    assert time.search("your account may be deleted after three (3) years of continuous inactivity")
+    assert not time.search("your account will be deleted in the event of prolonged inactivity")
 
 
 def test_where_a_named_companys_data_is_stored_asks_for_a_place():

@@ -14,7 +14,7 @@ from qa.search.evidence import Decision, question_guard
 from qa.search.marking import named_sentence, naming, naming_decision
 from qa.search.readings import asked_verdict
 from qa.search.specific import specific_things, unmentioned
-from qa.search.verdict import NO, YES, border_words, negated_by_words, negated_sentence
+from qa.search.verdict import NO, STATED, YES, border_words, negated_by_words, negated_sentence
 from qa.types import Hit
 
 
@@ -1022,3 +1022,22 @@ def test_a_sentence_of_the_rerankers_first_passage_writing_far_more_of_the_quest
     rereading.literal_first(engine, dataclasses.replace(row, hits=(first, lower)), terms, ["tracking"])
     rereading.literal_first(engine, row, ["cookie", "sites", "track", "pixels"], ["tracking"])
     assert calls == []
+
+
+def test_how_do_i_is_answered_by_the_sentence_giving_the_means_whatever_the_practice():
+    from qa.search.rereading import reread
+    from qa.search.result import PolicyAnswer
+    from qa.types import Hit, Policy
+
+    text = ("When you attend our conferences, you may be issued a badge with an RFID chip. You may request a "
+            "non-RFID badge by asking staff at the registration desk.")
+    engine = SimpleNamespace(policies={"g": Policy(id="g", name="Gartner", text=text)}, evidence=None)
+    first = (0, text.index(" You may"))
+    hit = Hit("g", "Gartner", "", 0, len(text), text, 0.5, probability=0.9, highlights=(first,))
+    row = PolicyAnswer("g", "Gartner", False, 0.9, hits=(hit,), ranked=(hit,), verdict=STATED)
+    question = "How do I get a conference badge without an RFID chip?"
+    (answered,) = reread(engine, [row], question, ["conference", "badge", "rfid", "chip"], ["tracking"], True)
+    assert text[slice(*answered.hits[0].highlights[0])].startswith("You may request a non-RFID badge")
+    (as_it_was,) = reread(engine, [row], question, ["conference", "badge", "rfid", "chip"], ["tracking"], True,
+                          own=False)  # a grid's topic quotes the practice
+    assert as_it_was.hits[0].highlights[0] == first

@@ -107,6 +107,7 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     ("time",
      re.compile(r"\bhow\s+(?:long|soon|quickly|fast)\b|\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|"
                 r"hours)\b|\bwithin\s+how\b|\bwhat\s+(?:time\s+limit|period|deadline)\b|"
+                r"\bafter\s+how\s+much\b|\bhow\s+much\s+time\b|"  # "After how much inactivity will BeReal delete…?"
                 # "Which companies give a deadline for answering my request?"
                 r"\b(?:give|gives|set|sets|state|states|say|says|name|names|have|has)\s+(?:an?\s+|any\s+|their\s+|its\s+)?"
                 r"(?:actual\s+|specific\s+|fixed\s+|clear\s+)?(?:deadline|time\s*limit|time\s*frame|timescale)s?\b|"

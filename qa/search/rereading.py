@@ -99,7 +99,7 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
         interpreted, row.verdict, marked(engine, row)) else row for row in rows]  # "can I opt out of…?"
     if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
         rows = [refusal_quoted(engine, row, refused_terms(terms), reranked, asks_how(interpreted)) for row in rows]
-    elif own and asks_how(interpreted) and set(topics) & _DONE_BY_ASKING:  # "How do I get a copy…?": "…by contacting…"
+    elif own and asks_how(interpreted):  # "How do I get a copy…?": "…by contacting…", whatever the practice
         rows = [means_quoted(engine, row, reranked) for row in rows]
     if asks_what_data(interpreted):  # "What details does CloudSentric keep about its customers?": the list of them
         qualifying = [t for t in terms if t.lower() not in WHAT_DATA_WORDS]  # "…when I buy something?"
@@ -337,10 +337,6 @@ def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: 
         if found is not None:
             return remarked(engine, row, found, reranked)
     return unanswered(row)
-
-
-# Practices a user acts on by asking the company (not "how do I ensure protection of information?")
-_DONE_BY_ASKING = frozenset({"access", "erasure", "objection-marketing", "contact-dpo"})
 
 
 def means_quoted(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
