@@ -1254,6 +1254,9 @@ def test_what_cannot_be_done_to_a_thing_denies_the_user_it(sentence, verdict):
 def test_a_request_the_company_will_not_accept_is_denied_to_the_user():
     question = "Can I just go to Pixiv's Tokyo office and make my data disclosure request in person?"
     assert asked_verdict(question, NO, "Further, we will not accept requests made in person at our office.") == NO
+    question = "can i see which passenger gave me a 1 star rating on bolt"  # what the user will not see
+    assert asked_verdict(question, NO, "You won’t see individual ratings or know which Passenger gave which feedback.") == NO
+    assert asked_verdict(question, NO, "We won't sell your ratings.") == YES  # (the company's "not")
 
 
 def test_essential_cookies_are_a_thing_a_policy_must_write():

@@ -10,6 +10,16 @@ import re
 
 from qa.search.verdict import NO, YES, negated_by_words
 
+# A sentence denying the user something, for a question about what the user can do (`readings.asked_verdict`)
+DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
+                         r"are\s+not\s+(?:able|entitled|permitted|allowed)|(?:will|may|might)\s+(?:not|no\s+longer)\s+be\s+able|"
+                         r"(?:will|do|does)\s+not\s+(?:accept|allow|permit|offer)|have\s+no\s+(?:right|access|option|choice)|"
+                         r"(?:will\s+not|won['’]t)\s+(?:see|know|receive|get|access)\b|"  # ("You won't see ratings")
+                         r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+|an?\s+|the\s+)?(?:access|option|choice))\b"
+                         r"(?!\s+(?:guarantee|promise|ensure|warrant))|"  # ("…but we cannot guarantee that…")
+                         r"\bnot\s+(?:always\s+|presently\s+|currently\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
+                         r"\b(?:cannot|can't|can’t|can\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b", re.IGNORECASE)
+
 # A negation and the word it governs, past up to two short or long words ("not published", "never got published")
 _NEGATED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}?([a-z]{4,})|n['’]t\s+(?:\w+\s+){0,2}?([a-z]{4,})",
                       re.IGNORECASE)

@@ -13,6 +13,7 @@ from qa.search.asked_names import asking_sentence
 from qa.search.details import FOREVER
 from qa.search.endings import ASKS_DELETED, ASKS_STILL_HELD, DELETED, KEPT_AFTER, KEPT_STILL
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
+from qa.search.more_readings import DENIES_USER
 from qa.search.phrases import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import ASKS_NEEDED, LEAD_IN, NO, YES, YES_NO, denies_other, negated_by_words, question_kind
 
@@ -76,20 +77,13 @@ def asks_only(question: str) -> bool:
 
 # "Can I stop Concero sending me marketing?" beside "If you have not opted in…, we will not contact you": the company's
 # "not" is the user's freedom. A question about what the user can do is "no" only beside a sentence denying the user
-# it ("you cannot", "it is not possible", "unable to", "These cookies … cannot be turned off", "we will not accept…").
+# it (`more_readings.DENIES_USER`: "you cannot", "it is not possible", "These cookies … cannot be turned off").
 _USER_CAN = re.compile(rf"^\s*{LEAD_IN}(?:can|could|may)\s+(?:i|we)\b|^\s*{LEAD_IN}(?:am\s+i|are\s+we)\s+able\b|"
                        rf"^\s*{LEAD_IN}(?:do|does)\s+(?:i|we)\s+have\s+(?:the|a|any)\s+right\b|"
                        rf"^\s*{LEAD_IN}is\s+it\s+possible\s+(?:for\s+(?:me|us)\s+)?to\b|"
                        # "Which companies let me delete my data?", "Does X allow me to opt out?"
                        r"\b(?:let|lets)\s+(?:me|us)\b|\ballows?\s+(?:me|us)\s+to\b|\b(?:am\s+i|are\s+we)\s+allowed\b",
                        re.IGNORECASE)
-_DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
-                          r"are\s+not\s+(?:able|entitled|permitted|allowed)|(?:will|may|might)\s+(?:not|no\s+longer)\s+be\s+able|"
-                          r"(?:will|do|does)\s+not\s+(?:accept|allow|permit|offer)|have\s+no\s+(?:right|access|option|choice)|"
-                          r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+|an?\s+|the\s+)?(?:access|option|choice))\b"
-                          r"(?!\s+(?:guarantee|promise|ensure|warrant))|"  # ("…but we cannot guarantee that…")
-                          r"\bnot\s+(?:always\s+|presently\s+|currently\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
-                          r"\b(?:cannot|can't|can’t|can\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b", re.IGNORECASE)
 
 
 # "Can I get a copy of my data for free?": a quote naming a fee ("for a prescribed fee") says no, one free yes.
@@ -349,7 +343,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
         if _WITHOUT_END.search(sentence):  # "…retained indefinitely", not "no obligation to store it indefinitely"
             return NO if negated_by_words(sentence) else YES
         return NO if _BOUNDED.search(sentence) else verdict
-    if verdict != NO or not _USER_CAN.search(asking_sentence(question)) or _DENIES_USER.search(sentence):
+    if verdict != NO or not _USER_CAN.search(asking_sentence(question)) or DENIES_USER.search(sentence):
         return verdict
     # "Can I get a copy … without filling in any form?" beside "you must complete a Personal Data Request Form"
     return NO if asks_without(question) and _MUST.search(sentence) else YES
