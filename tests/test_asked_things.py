@@ -1217,6 +1217,27 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     ("Does Amazon collect health or fitness data about me?", "We collect your name, address and payment details.",
      True),
     ("Does Amazon collect health or fitness data about me?", "We collect data from your fitness tracker.", False),
+    ("Spotify denied my deletion appeal. Can I complain to my state attorney general?",
+     "You may appeal our decision by contacting us.", True),
+    ("Can my spouse submit a data access request on my behalf as an authorized agent?",
+     "You have the right to access your data upon request.", True),
+    ("Can my spouse submit a data access request as an authorized agent?",
+     "You may designate an agent to make a request on your behalf.", False),
+    ("Will Zora make me upload a passport or government ID to verify my identity?",
+     "We share data with government agencies and law enforcement.", True),  # not an identity document
+    ("does fedex collect my drivers license number??", "We may collect your driver’s license number.", False),
+    ("does bolt use my phone's accelerometer to score harsh braking or fast acceleration?",
+     "We collect contact data and location data.", True),
+    ("Does Forbes track whether I'm using an ad blocker?", "We detect ad blocking software.", False),
+    ("Does Parler share my profile info or activity with political campaigns or PACs?",
+     "Lounge creators may see member activity.", True),
+    ("I have a Ring doorbell and a smart thermostat. Does Allstate collect data from smart home devices?",
+     "We collect information about the computer, tablet, smartphone or other device you use.", True),
+    ("Can I password-protect a WeTransfer download link?", "You provide your email address and password.", True),
+    ("does finnair track what websites i visit on the inflight wifi",
+     "Our partners log the websites you visit and your browsing history.", True),
+    ("does finnair track what websites i visit on the inflight wifi",
+     "Our onboard Wi-Fi partner logs the websites you visit.", False),
 ])
 def test_specific_things_a_policy_must_write(question, text, unsaid):
     from qa.search.specific import specific_things, unmentioned

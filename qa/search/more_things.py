@@ -1,8 +1,9 @@
 """More specific things a question may ask about (`MORE_THINGS`, read into `qa.search.things.SPECIFIC`): being told
 of a change to the policy or of a request for one's data by the police or another authority, an account left unused,
 a mode that hides the user, encryption of data stored, a transparency report, scanning for viruses, a kernel driver or
-anti-cheat, a camera, a wallet's private key, an appeal. Each entry: what a question says, and
-what a policy writes for it (as in `SPECIFIC`)."""
+anti-cheat, a camera, a wallet's private key, an appeal, an attorney general, an authorized agent, an identity
+document, motion sensors, an ad blocker, political campaigns, smart home devices, a password-protected link, wi-fi on
+board. Each entry: what a question says, and what a policy writes for it (as in `SPECIFIC`)."""
 
 from __future__ import annotations
 
@@ -61,4 +62,33 @@ MORE_THINGS: tuple[tuple[str, str], ...] = (
     (r"\bprivate\s+keys?\b|\b(?:seed|recovery)\s+phrases?\b", r"\bprivate\s+keys?\b|\bseed\b|\brecovery\s+phrases?\b"),
     # a decision on a request the user may appeal ("If Exponential denies my privacy request, can I appeal…?")
     (r"\bappeal\w*", r"\bappeal\w*|\breconsider\w*|\bcontest(?:s?\b(?!\s+(?:sponsor|and|or))|ed|ing)|\bchalleng\w*"),
+    # a state's attorney general to complain to ("Can I complain to my state attorney general?")
+    (r"\battorneys?\s+general\b", r"\battorneys?\s+general\b"),
+    # someone acting for the user ("Can my spouse or a lawyer submit a request … as an authorized agent?")
+    (r"\bauthori[sz]ed\s+agents?\b", r"\bagents?\b|\bbehalf\b|\bpower\s+of\s+attorney\b|\brepresentatives?\b"),
+    # an identity document ("Will Zora make me upload a passport or government ID…?"; not "government agencies")
+    (r"\bpassports?\b|\bgovernment[- ](?:issued|ids?\b)|\bid\s+(?:cards?|documents?)\b|"
+     r"\bdriv\w*(?:['’]s)?\s+licen[cs]es?\b",
+     r"\bpassports?\b|\bgovernment[- ](?:issued|ids?\b|identi\w*)|\bid\s+(?:cards?|documents?)\b|"
+     r"\bidentity\s+(?:cards?|documents?)\b|\bdriv\w*(?:['’]s)?\s*licen[cs]es?\b|\bphoto\s+id\b|"
+     r"\bidentification\s+(?:documents?|cards?)\b|\bKYC\b"),
+    # a phone's motion sensors, how one drives ("…use my phone's accelerometer to score harsh braking?")
+    (r"\baccelerometers?\b|\bgyroscopes?\b|\bmotion\s+sensors?\b|\bharsh\s+braking\b",
+     r"\baccelerometer\w*|\bgyroscope\w*|\bsensors?\b|\bbraking\b|\bdriving\s+(?:behaviou?r|style|habits|data)\b"),
+    # an ad blocker ("Does Forbes track whether I'm using an ad blocker?")
+    (r"\bad[- ]?block\w*", r"\bad[- ]?block\w*"),
+    # political campaigns ("Does Parler share my profile … with political campaigns or PACs?")
+    (r"\bpolitical\s+(?:campaigns?|parties|party|candidates?|groups?|organi[sz]ations?|advertis\w*)\b|"
+     r"(?-i:\bPACs?\b)",
+     r"\bpolitical\b|(?-i:\bPACs?\b)"),
+    # a smart home's devices ("I have a Ring doorbell and a smart thermostat. Does Allstate collect data from smart
+    # home devices…?"; not a "smartphone")
+    (r"\bsmart\s+(?:home|thermostats?|doorbells?|speakers?|meters?)\b|\bconnected\s+home\b",
+     r"\bsmart\s+(?:home|thermostats?|doorbells?|speakers?|meters?|devices?)\b|\bconnected\s+(?:home|devices?)\b|"
+     r"\bthermostats?\b|\bIoT\b|\btelematics\b"),
+    # a link or file locked by a password ("Can I password-protect a WeTransfer download link…?")
+    (r"\bpassword[- ]protect\w*",
+     r"\bpassword[- ]protect\w*|\bprotect\w*\s+(?:\w+\s+){0,3}?(?:with|by)\s+(?:a\s+)?password"),
+    # wi-fi on board ("does finnair track what websites i visit on the inflight wifi")
+    (r"\b(?:in-?flight|on-?board|in-?store|hotel|public)\s+wi-?fi\b", r"\bwi-?fi\b|\bwireless\b|\bhotspots?\b"),
 )
