@@ -3,7 +3,7 @@
 import pytest
 
 from qa.search.more_readings import more_asked_verdict, shares_negation
-from qa.search.verdict import NO, NOT_STATED, YES
+from qa.search.verdict import NO, NOT_STATED, OPEN, YES, YES_NO
 
 
 @pytest.mark.parametrize(("question", "sentence", "verdict"), [
@@ -38,3 +38,17 @@ def test_other_verdicts_are_returned_as_they_are():
     assert shares_negation(question, sentence)
     assert more_asked_verdict(question, YES, sentence) == YES
     assert more_asked_verdict(question, NOT_STATED, sentence) == NOT_STATED
+
+
+@pytest.mark.parametrize(("question", "routed", "kind"), [
+    ("Which company processes my card when I pay for something on Nextdoor?", ["nextdoor"], OPEN),
+    ("I live in Ireland. Which company is the data controller for my Tinder data?", ["tinder"], OPEN),
+    ("Which companies sell my data?", [], YES_NO),  # each company asked
+    ("Which companies sell my data, Concero or CT1?", ["concero", "ct1"], YES_NO),
+    ("Does Nextdoor sell my data?", ["nextdoor"], YES_NO),
+])
+def test_which_organisation_of_one_company_named_is_an_open_question(question, routed, kind):
+    from qa.search.more_readings import one_company_kind
+    from qa.search.verdict import question_kind
+
+    assert one_company_kind(question_kind(question), question, routed) == kind

@@ -64,6 +64,7 @@ from qa.search.marking import (
     reaching,
     writing_first,
 )
+from qa.search.more_readings import one_company_kind
 from qa.search.names import match_names, named_beside, names_of, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
@@ -168,7 +169,6 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
     typed = respelled(question.strip())  # "Dose CT1 sel my infomation?"
     interpreted = affirmative(resolve_question(typed, history, engine.policies) if history else typed)
     match = match_names(interpreted, engine.policies)
-    kind = question_kind(interpreted)
     if policies is not None:
         unknown = [p for p in policies if p not in engine.policies]
         if unknown:
@@ -182,6 +182,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         # Named beside an indexed company ("Does Facebook or Concero sell…"): not indexed either.
         not_indexed = match.not_indexed or named_beside(interpreted, routed, engine.policies, match)
         scope = routed or ([] if not_indexed else list(engine.policies))
+    kind = one_company_kind(question_kind(interpreted), interpreted, routed)  # "Which company … Nextdoor?": open
     reranker = engine.reranker if rerank else None
     settings = engine.settings
     depth = max(k, settings.rerank_depth_single if len(scope) == 1 else settings.rerank_depth_multi) if reranker else (

@@ -7,8 +7,9 @@ cookies does not eliminate advertisements"), and a question asking for an absenc
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
-from qa.search.verdict import NO, YES, negated_by_words
+from qa.search.verdict import NO, OPEN, YES, YES_NO, negated_by_words
 
 # A sentence denying the user something, for a question about what the user can do (`readings.asked_verdict`)
 DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
@@ -78,3 +79,15 @@ def more_asked_verdict(question: str, verdict: str, sentence: str) -> str:
     if _ASKS_NO_ADS.search(question) and _DENIES_ADS.search(sentence):
         return YES
     return verdict
+
+
+# "Which company processes my card when I pay for something on Nextdoor?": of one company named, a question asking
+# which organisation does it (not whether each of several does) is an open one, answered by the name ("stated")
+_WHICH_ORGANISATION = re.compile(r"(?:^|[.!?]\s+)which\s+(?:compan(?:y|ies)|firms?|providers?|processors?|banks?|"
+                                 r"entit(?:y|ies)|organi[sz]ations?)\b", re.IGNORECASE)
+
+
+def one_company_kind(kind: str, question: str, routed: Sequence[str]) -> str:
+    """`kind` (`verdict.question_kind`), OPEN for a yes-no question asking which organisation does something of the one
+    company it names (`routed`: the policies the question names); else as it is."""
+    return OPEN if kind == YES_NO and len(routed) == 1 and _WHICH_ORGANISATION.search(question) else kind
