@@ -1238,6 +1238,11 @@ def test_a_transfer_framework_is_one_name_not_a_place():
      "Our partners log the websites you visit and your browsing history.", True),
     ("does finnair track what websites i visit on the inflight wifi",
      "Our onboard Wi-Fi partner logs the websites you visit.", False),
+    # how one pays is no fee asked; a location in a list of data is the user's
+    ("can i pay for proton with cash so it's anonymous", "Anonymous cash or Bitcoin payments are accepted.", False),
+    ("Will I have to pay for a copy of my data?", "We will send you a copy.", True),
+    ("does visible collect my location when I use their wireless service?",
+     "This includes wireless network and device information, including location, IP address.", False),
 ])
 def test_specific_things_a_policy_must_write(question, text, unsaid):
     from qa.search.specific import specific_things, unmentioned

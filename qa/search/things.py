@@ -70,7 +70,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:my|our|exact|precise|current|physical)\s+(?:(?:geographic\w*|physical|exact|precise)\s+)?location\b",
          r"\bgps\b|\bgeo-?locat\w*|\blocation[\s-]+(?:data|information|services|based|tracking|history)\b|"
          r"\b(?:your|user'?s?|device'?s?|precise|approximate|physical|geographic\w*|current|general|real-time)\s+"
-         r"location\b|\blocation\s+of\s+(?:your|the)\s+(?:device|computer|phone)\b"),
+         r"location\b|\blocation\s+of\s+(?:your|the)\s+(?:device|computer|phone)\b|\b(?:including|such\s+as)\s+location\b"),
         (r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blarge\s+language\s+models?\b|\bLLMs?\b",
          r"\bartificial\s+intelligence\b|\bAI\b|\bmachine\s+learning\b|\blanguage\s+models?\b|\bLLMs?\b|"
          r"\balgorithm\w*"),
@@ -441,7 +441,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # what one buys ("what payment details does Vanco collect when I pay for a school event?")
         (r"\bfees?\b|\b(?:charge|charges|charged)\s+(?:me|us|for|to|a|anything)\b(?!\s+(?:different|higher|more)\s+prices)|\bcost\s+(?:me|anything|money)\b|"
          r"\bhave\s+to\s+pay\b|\b(?<!when\si\s)(?<!if\si\s)(?<!once\si\s)(?<!after\si\s)(?<!when\swe\s)(?<!if\swe\s)"
-         rf"{NOT_A_PAY_PRODUCT}pay\s+(?:for|to)\b|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",
+         rf"{NOT_A_PAY_PRODUCT}pay\s+(?:for|to)\b(?![^?]{{0,40}}?\b(?:with|using|by|via|in)\s+(?:cash|bitcoin|crypto\w*|"
+         r"card|credit|debit|paypal))|\bfree\s+of\s+charge\b|\bfor\s+free\b|\bis\s+(?:it|that)\s+free\b",  # (or how)
          r"\bfees?\b|\bcharg(?:e|es|ed|ing)\b|\bcosts?\b|\bfree\s+of\s+charge\b|\bat\s+no\s+cost\b|\bfor\s+free\b|"
          r"\bpay\b|\bpayment\s+of\b"),
         # the company failing ("What happens to my data if Concero goes out of business?"), not a fee for
