@@ -907,7 +907,18 @@ def test_a_do_not_track_signal_named_in_lower_case_denies_nothing():
     assert negated_by_words("We do not respond to do not track signals.")
 
 
-def test_a_contrast_after_a_denial_holding_more_of_the_question_leaves_the_denial_to_answer(monkeypatch):
+@pytest.fixture
+def calls(monkeypatch):
+    """Each call of `rereading.remarked` as (the sentence it marks, the changes it makes), the row left as it is."""
+    from qa.search import rereading
+
+    made = []
+    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: made.append(
+        (engine.policies[row.policy].text[sentence[0]:sentence[1]], changes)) or row)
+    return made
+
+
+def test_a_contrast_after_a_denial_holding_more_of_the_question_leaves_the_denial_to_answer(calls):
     from types import SimpleNamespace
 
     import numpy as np
@@ -922,23 +933,20 @@ def test_a_contrast_after_a_denial_holding_more_of_the_question_leaves_the_denia
     spans = np.array([(0, split), (split + 1, len(text))])
     engine = SimpleNamespace(policies={"m": SimpleNamespace(text=text)},
                              evidence=SimpleNamespace(of=lambda policy: SimpleNamespace(spans=spans)))
-    calls = []
-    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
-        (sentence, changes)) or row)
 
     def row(decided):
         hit = Hit("m", "Mullvad", "", 0, len(text), text, 1.0, highlights=(decided,))
         return PolicyAnswer("m", "Mullvad", False, 1.0, hits=(hit,), verdict=YES)
 
     rereading.contrasted_denial(engine, row((split + 1, len(text))), ["log", "connected", "vpn"], True)
-    assert calls == [((0, split), {"verdict": NO})]
+    assert calls == [(text[:split], {"verdict": NO})]
     calls.clear()  # the denial holds no more of the question than the contrast ("…sell or share…?")
     rereading.contrasted_denial(engine, row((split + 1, len(text))), ["process", "payments"], True)
     rereading.contrasted_denial(engine, row((0, split)), ["log"], True)  # no contrast decided
     assert calls == []
 
 
-def test_a_denial_in_the_answering_passage_repeating_more_of_the_question_answers_no(monkeypatch):
+def test_a_denial_in_the_answering_passage_repeating_more_of_the_question_answers_no(calls):
     import dataclasses
 
     from qa.search import rereading
@@ -948,9 +956,6 @@ def test_a_denial_in_the_answering_passage_repeating_more_of_the_question_answer
     text = ("If using a credit card, the card type and certain digits of your card number. Note: For security, Spotify "
             "never stores your full card number.")
     engine = SimpleNamespace(policies={"s": SimpleNamespace(text=text)})
-    calls = []
-    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
-        (text[sentence[0]:sentence[1]], changes)) or row)
     first = (0, text.index(" Note"))
     row = PolicyAnswer("s", "Spotify", False, 1.0, verdict=YES,
                        hits=(Hit("s", "Spotify", "", 0, len(text), text, 1.0, highlights=(first,)),))
@@ -966,7 +971,7 @@ def test_a_denial_in_the_answering_passage_repeating_more_of_the_question_answer
     assert calls == []
 
 
-def test_a_denial_right_after_the_sentence_decided_completing_the_question_answers_no(monkeypatch):
+def test_a_denial_right_after_the_sentence_decided_completing_the_question_answers_no(calls):
     from qa.search import rereading
     from qa.search.result import PolicyAnswer
     from qa.types import Hit
@@ -974,9 +979,6 @@ def test_a_denial_right_after_the_sentence_decided_completing_the_question_answe
     text = ("We use third-party payment tools to process and store payment information like credit card numbers. "
             "We do not store this information ourselves. We never sell it.")
     engine = SimpleNamespace(policies={"z": SimpleNamespace(text=text)})
-    calls = []
-    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
-        (text[sentence[0]:sentence[1]], changes)) or row)
 
     def row(decided):
         hit = Hit("z", "Zillow", "", 0, len(text), text, 1.0, highlights=(decided,))
@@ -995,7 +997,7 @@ def test_a_denial_right_after_the_sentence_decided_completing_the_question_answe
     assert calls == []
 
 
-def test_a_sentence_of_the_rerankers_first_passage_writing_far_more_of_the_question_leads(monkeypatch):
+def test_a_sentence_of_the_rerankers_first_passage_writing_far_more_of_the_question_leads(monkeypatch, calls):
     import dataclasses
 
     from qa.search import rereading
@@ -1006,9 +1008,6 @@ def test_a_sentence_of_the_rerankers_first_passage_writing_far_more_of_the_quest
     decided_text = "We use cookies on our sites."
     text = first_text + "\n\n" + decided_text
     engine = SimpleNamespace(policies={"a": SimpleNamespace(text=text)})
-    calls = []
-    monkeypatch.setattr(rereading, "remarked", lambda engine, row, sentence, reranked, **changes: calls.append(
-        (text[sentence[0]:sentence[1]], changes)) or row)
     monkeypatch.setattr(rereading, "negated_sentence", lambda engine, policy, sentence, probability, topics: False)
     first = Hit("a", "AcuityAds", "", 0, len(first_text), first_text, 0.2, probability=0.9)
     start = len(first_text) + 2

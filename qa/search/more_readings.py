@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from qa.search.verdict import NO, OPEN, YES, YES_NO, negated_by_words
+from qa.search.negation import denies_only
+from qa.search.verdict import NO, OPEN, YES, YES_NO
 
 # A sentence denying the user something, for a question about what the user can do (`readings.asked_verdict`)
 DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cannot|can't|can\s+not|may\s+not|"
@@ -51,11 +52,6 @@ def _negated_words(text: str) -> set[str]:
     return {_stem(a or b) for a, b in _NEGATED.findall(_NAMED_NEGATION.sub(" ", text))}
 
 
-def _only_negation(sentence: str, pattern: re.Pattern) -> bool:
-    """Whether `sentence` holds `pattern` and no denial once it is taken out."""
-    return bool(pattern.search(sentence)) and not negated_by_words(pattern.sub(" ", sentence))
-
-
 def shares_negation(question: str, sentence: str) -> bool:
     """Whether every word `sentence` negates the question negates too ("…never got published?" and "…but not
     published"): its negation describes the thing asked, no denial of it."""
@@ -72,9 +68,9 @@ def more_asked_verdict(question: str, verdict: str, sentence: str) -> str:
     Any other question or verdict is returned as it is."""
     if verdict != NO:
         return verdict
-    if shares_negation(question, sentence) or _only_negation(sentence, _TELLS_NOT_TO):
+    if shares_negation(question, sentence) or denies_only(sentence, _TELLS_NOT_TO):
         return YES
-    if _ASKS_STILL.search(question) and _only_negation(sentence, _NOT_ENDED):
+    if _ASKS_STILL.search(question) and denies_only(sentence, _NOT_ENDED):
         return YES
     if _ASKS_NO_ADS.search(question) and _DENIES_ADS.search(sentence):
         return YES

@@ -14,6 +14,7 @@ from qa.search.details import FOREVER
 from qa.search.endings import ASKS_DELETED, ASKS_STILL_HELD, DELETED, KEPT_AFTER, KEPT_STILL
 from qa.search.lengths import TAKING, age_told, age_under, days_in, minimum_age, periods
 from qa.search.more_readings import DENIES_USER
+from qa.search.negation import denies_only
 from qa.search.phrases import GUARANTEE_ASKED, GUARANTEE_WRITTEN
 from qa.search.verdict import ASKS_NEEDED, LEAD_IN, NO, YES, YES_NO, denies_other, negated_by_words, question_kind
 
@@ -284,8 +285,7 @@ def asked_verdict(question: str, verdict: str, sentence: str) -> str:
     Any other question or verdict is returned as it is."""
     if verdict not in (YES, NO):
         return verdict
-    if verdict == NO and _YOUR_OWN.search(sentence) and not _ASKS_RESPONSIBLE.search(question) and \
-            not negated_by_words(_YOUR_OWN.sub(" ", sentence)):
+    if verdict == NO and denies_only(sentence, _YOUR_OWN) and not _ASKS_RESPONSIBLE.search(question):
         return YES
     if verdict == NO and denies_other(question, sentence):
         return YES
