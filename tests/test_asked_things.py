@@ -96,6 +96,15 @@ def test_a_fee_to_see_ones_data_is_an_access_question_asking_for_a_fee(question)
     assert any(d.search("we may charge a reasonable fee") for d in demanded(question))
 
 
+@pytest.mark.parametrize("question, asks", [
+    ("What email do I write to if I want OKX to delete my data?", True),
+    ("which email address should I use to ask Chayn for a copy?", True),
+    ("Do they have my email address?", False), ("What emails will Concero send me?", False),
+])
+def test_which_email_to_write_to_asks_for_an_email_address(question, asks):
+    assert any(d.search("write to privacy@okx.com") for d in demanded(question)) is asks
+
+
 @pytest.mark.parametrize("question", [
     "what payment details does Vanco collect when I pay for a school event?",
     "I'm in Germany and just use google pay to buy stuff. who is the data controller?",

@@ -603,6 +603,10 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("If you have an active account with Vodafone, we will be unable to delete your personal data.", True),
     ("We facilitate calls between Riders and Drivers without sharing either party's actual phone number.", True),
     ("It is impossible to delete your entry without retaining residual information.", False),
+    # an alternative set aside, a concession the main clause overrides
+    ("When using the chat, you may be interacting with a generative AI platform and not a live person.", False),
+    ("Although we do not sell personal data for monetary consideration, we do sell personal data for ads.", False),
+    ("Although we do not sell personal data, we share it with partners.", True),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words

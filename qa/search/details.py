@@ -188,7 +188,10 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 # "Does Core Office IT have a privacy contact email?" (not "do they have my email address?")
                 + GIVES_A + r"(?:an?\s+|any\s+|their\s+)?(?:(?:contact|privacy|support|dpo)\s+){1,2}"
                 r"e-?mail(?:\s+address)?\b|"
-                + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b", re.IGNORECASE),
+                + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b|"
+                # "What email do I write to if I want OKX to delete my data?", "which email should I use to ask…"
+                r"\b(?:what|which)\s+e-?mail(?:\s+address)?\s+(?:do|should|can|could|would|must)\s+(?:i|we)\b",
+                re.IGNORECASE),
      re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("credit check",
      re.compile(r"\bcredit\s*(?:check|history|histories|score|rating|reference|search)\w*|\bcreditworth\w*",

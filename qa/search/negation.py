@@ -58,6 +58,13 @@ _NOT_A_DENIAL = re.compile(
     # countries that may not provide the same level of data protection as your home country"
     r"\b(?:may|might|do|does|will|would|could)\s+not\s+(?:be\s+able\s+to\s+)?(?:provide|offer|have|give|afford|ensure)\s+"
     r"(?:\w+\s+){0,4}?(?:same|equivalent|adequate|similar|comparable)\b[^,;.]*|"
+    # an alternative set aside ("you may be interacting with a generative AI platform and not a live person") and a
+    # concession the main clause overrides ("Although we do not sell personal data for monetary consideration, we do
+    # sell personal data, including sharing for targeted advertising")
+    r"\band\s+not\s+(?:with\s+|to\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:person|human|individual|people|employee|"
+    r"agent|representative)\b|"
+    r"\b(?:although|though|while|whilst)\s+(?:we|it|they)\s+(?:do|does|will|may)\s+not\b[^,;.]*(?=,\s*(?:we|it|they)\s+"
+    r"(?:do|does)\s+(?!not\b)\w+)|"
     # "you may or may not be aware", "these rights are not absolute", "the list is not exhaustive"
     r"\b(?:may|might|can|could|will|do|does)\s+or\s+(?:may|might|can|could|will|do|does)\s+not\b|"
     r"\bnot\s+(?:absolute|unlimited|exhaustive|an\s+exhaustive)\b|"
