@@ -1122,6 +1122,7 @@ def test_which_organisation_a_named_company_uses_is_an_open_question_answered_fr
     ("does imdb share my watchlist with netflix", ["Netflix"]),
     ("does hoyoverse share my account info with tencent", ["Tencent"]),
     ("do they sell my data to google or amazon?", ["Google|Amazon"]),
+    ("will mozilla respond to my request even though I don't live in the EU?", []),
     ("does dune use analytics?", []),
 ])
 def test_services_typed_in_lower_case_are_names(question, names):
@@ -1250,6 +1251,11 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     # how one pays is no fee asked; a location in a list of data is the user's
     ("can i pay for proton with cash so it's anonymous", "Anonymous cash or Bitcoin payments are accepted.", False),
     ("Will I have to pay for a copy of my data?", "We will send you a copy.", True),
+    ("What happens to my account after I die? Can my family have it memorialized?",
+     "We share information when there is a risk of death.", True),
+    ("Can my family have my account memorialized?", "Accounts of deceased users can be closed by family.", False),
+    ("Does hi5 run background checks or screen users against sex offender registries?",
+     "We collect biometric information with your consent.", True),
     ("does visible collect my location when I use their wireless service?",
      "This includes wireless network and device information, including location, IP address.", False),
 ])

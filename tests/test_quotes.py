@@ -296,17 +296,32 @@ def test_golden_questions_quote_whole_sentences_and_never_a_heading(seed_index_d
     # a lead-in in Markdown emphasis
     ("Retention text.\n\n**Windstream does not:**\n\nSell any customer data to third parties.\n\nCollect PII.\n",
      "Sell any customer data to third parties.", "**Windstream does not:**"),
+    # a Markdown heading ending in a colon leads its bulleted list
+    ("Intro line.\n\n##### **We do not under ANY circumstances engage in:**\n\n*   Selling personal information\n"
+     "*   Spamming\n", "Selling personal information", "##### **We do not under ANY circumstances engage in:**"),
 ])
 def test_the_lead_in_of_a_list_item_is_found_and_a_plain_sentence_has_none(text, item, lead_in):
     from types import SimpleNamespace
 
     from qa.search.quotes import lead_in_of
 
-    policy = SimpleNamespace(text=text, headings=())
+    headings = [(m.start(), m.end()) for m in re.finditer(r"(?m)^#+ .*$", text)]
+    policy = SimpleNamespace(text=text, headings=headings)
     lead = lead_in_of(policy, (text.index(item), text.index(item) + len(item)))
     assert lead is not None and text[lead[0]:lead[1]] == lead_in
     assert lead_in_of(policy, (0, text.index("\n"))) is None  # the first sentence: no list item
     assert lead_in_of(policy, lead) is None  # the lead-in itself
+
+
+def test_a_heading_ending_in_a_colon_leads_no_paragraphs_under_it():
+    from types import SimpleNamespace
+
+    from qa.search.quotes import lead_in_of
+
+    text = "### Personal data (related to your account):\n\n**Account**: We ask no name.\n\n**Payment:** We keep no card.\n"
+    item = "We keep no card."
+    policy = SimpleNamespace(text=text, headings=[(0, text.index("\n"))])
+    assert lead_in_of(policy, (text.index(item), text.index(item) + len(item))) is None
 
 
 def test_a_phone_number_on_its_own_line_is_quoted_with_its_lead_in(seeds):

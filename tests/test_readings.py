@@ -476,6 +476,8 @@ def test_an_exception_introduced_by_unless_is_no_denial_but_a_condition_is():
     assert not excepts("We will not send you marketing unless you consent to it.")
     assert not excepts("We do not retain personal information unless you choose to provide it.")
     assert not excepts("It is not shared with third parties unless we give prior notice and choice.")
+    # an exception after a second verb excepts that verb's act
+    assert not excepts("Cloudflare does not share this data and deletes this after 24 hours unless necessary for security.")
 
 
 def test_without_a_court_order_asks_for_a_safeguard():
@@ -1040,3 +1042,12 @@ def test_how_do_i_is_answered_by_the_sentence_giving_the_means_whatever_the_prac
     (as_it_was,) = reread(engine, [row], question, ["conference", "badge", "rfid", "chip"], ["tracking"], True,
                           own=False)  # a grid's topic quotes the practice
     assert as_it_was.hits[0].highlights[0] == first
+
+
+@pytest.mark.parametrize("sentence, verdict", [
+    ("Dedications to the Public Domain may not be revoked.", NO),  # denied the user in the passive
+    ("Dedications to the Public Domain may be revoked by writing to us.", YES),
+])
+def test_what_may_not_be_done_denies_the_user_asking_whether_they_can(sentence, verdict):
+    question = "I dedicated a correction to the public domain on Project Gutenberg. Can I take that dedication back?"
+    assert asked_verdict(question, NO, sentence) == verdict

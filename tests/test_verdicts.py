@@ -607,6 +607,7 @@ def test_deleting_a_childs_data_on_discovery_is_no_erasure_right(sentence, vetoe
     ("When using the chat, you may be interacting with a generative AI platform and not a live person.", False),
     ("Although we do not sell personal data for monetary consideration, we do sell personal data for ads.", False),
     ("Although we do not sell personal data, we share it with partners.", True),
+    ("This site is for human users, not robots or third-party sites, and may use cookies.", False),
 ])
 def test_the_fallback_stance_ignores_words_that_deny_nothing(sentence, denies):
     from qa.search.verdict import negated_by_words

@@ -63,8 +63,9 @@ _KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\
     "LinkedIn", "Snapchat", "WhatsApp", "YouTube", "Experian", "Equifax", "LexisNexis",
     "Tencent", "ByteDance", "Alibaba", "Baidu", "Yahoo", "Criteo"))
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
-_USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:\w+\s+)?(?:based|living|located|"
-                         r"resident|live|reside|residing|work|working)\s+in$|"
+# ("I'm based in…", "…even though I don't live in the EU?")
+_USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:[\w'’]+\s+){0,2}?(?:based|living|"
+                         r"located|resident|live|reside|residing|work|working)\s+in(?:\s+the)?$|"
                          r"\b(?:I'm|I’m|I\s+am|we're|we’re|we\s+are)\s+(?:from|in(?:\s+the)?)$", # "I'm in Spain…"
                          re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)\b")

@@ -20,7 +20,9 @@ DENIES_USER = re.compile(r"\b(?:you|customers?|users?|individuals?|we)\s+(?:cann
                          r"(?:will\s+not|won't|do\s+not|don't)\s+have\s+(?:any\s+|an?\s+|the\s+)?(?:access|option|choice))\b"
                          r"(?!\s+(?:guarantee|promise|ensure|warrant))|"  # ("…but we cannot guarantee that…")
                          r"\bnot\s+(?:always\s+|presently\s+|currently\s+)?(?:be\s+)?possible\b|\bunable\s+to\b|\bno\s+right\b|"
-                         r"\b(?:cannot|can't|can’t|can\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b", re.IGNORECASE)
+                         # ("…cannot be turned off", "Dedications to the Public Domain may not be revoked")
+                         r"\b(?:cannot|can't|can’t|can\s+not|may\s+not)\s+be\s+(?:\w+\s+)?\w+(?:ed|en)\b",
+                         re.IGNORECASE)
 
 # A negation and the word it governs, past up to two short or long words ("not published", "never got published")
 _NEGATED = re.compile(r"\b(?:not|never|no)\s+(?:\w+\s+){0,2}?([a-z]{4,})|n['’]t\s+(?:\w+\s+){0,2}?([a-z]{4,})",

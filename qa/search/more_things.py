@@ -3,7 +3,8 @@ of a change to the policy or of a request for one's data by the police or anothe
 a mode that hides the user, encryption of data stored, a transparency report, scanning for viruses, a kernel driver or
 anti-cheat, a camera, a wallet's private key, an appeal, an attorney general, an authorized agent, an identity
 document, motion sensors, an ad blocker, political campaigns, smart home devices, a password-protected link, wi-fi on
-board. Each entry: what a question says, and what a policy writes for it (as in `SPECIFIC`)."""
+board, a memorialised account, a background check. Each entry: what a question says, and what a policy writes for it
+(as in `SPECIFIC`)."""
 
 from __future__ import annotations
 
@@ -91,4 +92,10 @@ MORE_THINGS: tuple[tuple[str, str], ...] = (
      r"\bpassword[- ]protect\w*|\bprotect\w*\s+(?:\w+\s+){0,3}?(?:with|by)\s+(?:a\s+)?password"),
     # wi-fi on board ("does finnair track what websites i visit on the inflight wifi")
     (r"\b(?:in-?flight|on-?board|in-?store|hotel|public)\s+wi-?fi\b", r"\bwi-?fi\b|\bwireless\b|\bhotspots?\b"),
+    # an account memorialised after its holder dies ("…after I die? Can my family have it memorialized?")
+    (r"\bmemoriali[sz]\w*|\blegacy\s+contacts?\b", r"\bmemoriali[sz]\w*|\blegacy\s+contacts?\b|\bdeceased\b"),
+    # a background check or a sex offender registry ("Does hi5 screen users against sex offender registries?")
+    (r"\bbackground\s+checks?\b|\bsex\s+offender\w*|\bcriminal\s+records?\b",
+     r"\bbackground\s+(?:checks?|screening)\b|\bsex\s+offender\w*|"
+     r"\bcriminal\s+(?:records?|history|convictions?|offen[cs]es?)\b"),
 )

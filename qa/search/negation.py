@@ -62,7 +62,7 @@ _NOT_A_DENIAL = re.compile(
     # concession the main clause overrides ("Although we do not sell personal data for monetary consideration, we do
     # sell personal data, including sharing for targeted advertising")
     r"\band\s+not\s+(?:with\s+|to\s+)?(?:a|an)\s+(?:[\w-]+\s+){0,2}?(?:person|human|individual|people|employee|"
-    r"agent|representative)\b|"
+    r"agent|representative)\b|\bnot\s+(?:a\s+)?(?:robots?|bots?|machines?)\b|"  # ("…for human users, not robots…")
     r"\b(?:although|though|while|whilst)\s+(?:we|it|they)\s+(?:do|does|will|may)\s+not\b[^,;.]*(?=,\s*(?:we|it|they)\s+"
     r"(?:do|does)\s+(?!not\b)\w+)|"
     # "you may or may not be aware", "these rights are not absolute", "the list is not exhaustive"
@@ -119,9 +119,16 @@ _EXCEPT = re.compile(r"\b(?:except|excepting|save\s+as)\b|"
                      re.IGNORECASE)
 
 
+# A second verb the exception may belong to ("Cloudflare does not share this data with others and deletes this after
+# 24 hours unless necessary for its security or legal obligations": the deletion is excepted, not the sharing)
+_SECOND_VERB = re.compile(r"\band\s+(?:will\s+|may\s+)?(?:deletes?|retains?|keeps?|stores?|removes?|erases?|"
+                          r"destroys?)\b", re.IGNORECASE)
+
+
 def excepts(sentence: str) -> bool:
-    """Whether `sentence` makes an exception ("we do not share it except as described"): then a denial is no "no"."""
-    return bool(_EXCEPT.search(sentence))
+    """Whether `sentence` makes an exception ("we do not share it except as described"): then a denial is no "no";
+    one after a second verb (`_SECOND_VERB`) excepts that verb's act only."""
+    return bool(_EXCEPT.search(_SECOND_VERB.split(sentence, maxsplit=1)[0]))
 
 
 def negated_by_words(sentence: str) -> bool:

@@ -156,7 +156,9 @@ class _Reader:
         while j > 0:
             prev = self.lines[j - 1]
             prev_text = self.text[prev[0]:prev[1]]
-            if self.is_heading(prev):
+            # (a Markdown heading ending in a colon leads its bulleted list: "##### **We do not … engage in:**")
+            heading_lead_in = bulleted and prev_text.lstrip().startswith("#") and _ends_lead_in(prev_text)
+            if self.is_heading(prev) and not heading_lead_in:
                 break
             if _ends_lead_in(prev_text):
                 items = self._items_after(j - 1)
