@@ -512,6 +512,8 @@ def test_a_refusal_is_offered_by_a_way_to_stop_not_by_a_choice_to_opt_in():
     assert not offers_refusal("Session cookies will only stay on your device until you stop browsing.")
     assert refused_terms(["stop", "sending", "marketing"]) == ["marketing"]
     assert asks_to_refuse("How do I stop you sending me promotional emails?") and asks_how("How can I opt out?")
+    assert asks_how("A colleague wants a copy of what CT1 holds on her. How does she exercise her rights?")
+    assert not asks_how("How does Concero use my data?") and not asks_how("How do they use my data?")
     assert gives_means("If you wish to stop receiving emails from us, you can do so by following the instructions.")
     assert not gives_means("We will stop sending you promotional emails once you unsubscribe.")
     assert gives_means("If you wish to stop receiving notifications by telephone, reply STOP to any text message.")
@@ -1122,6 +1124,8 @@ def test_which_organisation_a_named_company_uses_is_an_open_question_answered_fr
     ("does imdb share my watchlist with netflix", ["Netflix"]),
     ("does hoyoverse share my account info with tencent", ["Tencent"]),
     ("do they sell my data to google or amazon?", ["Google|Amazon"]),
+    ("ISO 27001 - which of these are certified or compliant?", ["ISO"]),  # an acronym opening the question
+    ("FYI does Concero sell my data?", ["Concero"]),
     ("will mozilla respond to my request even though I don't live in the EU?", []),
     ("does dune use analytics?", []),
 ])
@@ -1366,3 +1370,9 @@ def test_a_question_set_in_a_scene_is_read_by_its_asking_sentence(question, sent
 
     assert not asks_without(question)
     assert asked_verdict(question, NO, sentence) == verdict
+
+
+def test_a_set_number_of_days_or_years_asks_for_a_length_of_time():
+    question = "Which companies actually say how long they keep my data, like a set number of days or years?"
+    assert not all(d.search("We keep it for as long as needed to provide the Services.") for d in demanded(question))
+    assert all(d.search("We keep the recordings for 30 days.") for d in demanded(question))

@@ -75,6 +75,16 @@ def test_the_shipped_golden_set_is_valid_and_covers_what_the_issue_asks():
     assert {q.policy for q in questions if q.policy} == {p.id for p in policies}
 
 
+def test_the_fresh_seed_set_quotes_the_seed_policies_and_is_all_dev():
+    from qa.ingest.policies import load_policies
+    from tests.conftest import ROOT, SEED_POLICIES
+
+    policies, _ = load_policies(SEED_POLICIES)
+    questions, problems = load_golden(ROOT / "evals" / "seed_fresh.jsonl", {p.id: p for p in policies})
+    assert problems == [] and len(questions) == 156 and {q.split for q in questions} == {"dev"}
+    assert sum(1 for q in questions if q.policy is None) == 16  # "Which of these companies…?", five cells each
+
+
 def test_squad_articles_become_policies_with_mapped_answer_offsets(tmp_path):
     data = {"data": [{"title": "Acme Corp", "paragraphs": [
         {"context": "We collect email.", "qas": [{"id": "a1", "question": "What?", "answers": [{"text": "email", "answer_start": 11}]}]},

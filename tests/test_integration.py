@@ -527,3 +527,19 @@ def test_how_long_a_kind_of_data_is_kept_is_answered_only_by_a_sentence_naming_i
         "Which of these companies say how long they keep enquiry data from people who didn't become customers?").rows}
     assert rows["ct1-technologies"].verdict == "yes" and "enquiry data" in rows["ct1-technologies"].quotes[0].text
     assert rows["23technology"].verdict == "not_stated"
+
+
+def test_data_coming_in_a_scene_of_keeping_data_home_and_a_set_number_of_days_are_read(seed_index_dir, real_embedder):
+    """From helper-written seed questions (7 December): getting data from Companies House was "not stated" (read as
+    sharing with it, answered by where data comes from); a scene wanting data kept in the UK turned "which transfer
+    data outside the UK?" around; "a set number of days or years" was "yes" from "as long as needed"."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("does CT1 get info about me from Companies House or LinkedIn type sites").rows
+    assert row.verdict == "yes" and "Companies House" in " ".join(q.text for q in row.quotes), [q.text for q in row.quotes]
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Our governors want all pupil and staff data kept in the UK. Which of these companies transfer personal data "
+        "outside the UK?").rows}
+    assert rows["cloudsentric"] == "no" and rows["concero"] == "yes", rows
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Which companies actually say how long they keep my data, like a set number of days or years?").rows}
+    assert rows["core-office-it"] == rows["23technology"] == "not_stated" and rows["concero"] == "yes", rows

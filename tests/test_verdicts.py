@@ -980,6 +980,9 @@ def test_a_question_whether_data_stays_only_in_a_place_is_not_asked_whether_broa
 
     assert asks_only_here("Is CloudSentric's data held in the UK only?", ["international-transfers"])
     assert not asks_only_here("Does CT1 only use session cookies?", ["cookies"])
+    # the scene set before the question is not what it asks
+    assert not asks_only_here("Our governors want all data kept in the UK. Which of these companies transfer personal "
+                              "data outside the UK?", ["international-transfers"])
 
 
 @pytest.mark.parametrize("name, passage, gives", [

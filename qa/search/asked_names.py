@@ -62,6 +62,8 @@ _KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\
     "SendGrid", "Twilio", "Cloudflare", "Google", "Amazon", "Microsoft", "Netflix", "Spotify", "OpenAI", "ChatGPT",
     "LinkedIn", "Snapchat", "WhatsApp", "YouTube", "Experian", "Equifax", "LexisNexis",
     "Tencent", "ByteDance", "Alibaba", "Baidu", "Yahoo", "Criteo"))
+# Chat words a user may type in capitals ("FYI does Concero…?", "LOL who even uses fax"): no names
+_CHAT = frozenset({"fyi", "btw", "ps", "lol", "pls", "plz", "asap", "imo", "imho", "tbh", "hi", "hey", "thx", "ty"})
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about
 # ("I'm based in…", "…even though I don't live in the EU?")
 _USER_PLACE = re.compile(r"\b(?:I|we|I'm|I’m|we're|we’re|I\s+am|we\s+are)\s+(?:[\w'’]+\s+){0,2}?(?:based|living|"
@@ -116,7 +118,8 @@ def named_things(question: str) -> list[str]:
         word = word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # "ISPs": "ISP"
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
-        if word == "I" or word.startswith(("I'", "I’")) or not before or (before[-1] in ".?!:;\"'(" and not acronym) \
+        if word == "I" or word.startswith(("I'", "I’")) or (not before and not acronym) or \
+                (before and before[-1] in ".?!:;\"'(" and not acronym) or word.lower() in _CHAT \
                 or word.lower() in STOP_WORDS or _USER_PLACE.search(before):
             continue
         # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,

@@ -134,7 +134,9 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
     # "how many years…?" asks for a number of them: "as long as necessary" gives none
     ("number of days",
      re.compile(r"\bhow\s+many\s+(?:more\s+)?(?:days|weeks|months|years|hours)\b|"
-                r"\b(?:period|time|length|limit)\s+(?:in|of)\s+(?:days|weeks|months|years)\b", re.IGNORECASE),
+                r"\b(?:period|time|length|limit)\s+(?:in|of)\s+(?:days|weeks|months|years)\b|"
+                # "Which companies say how long they keep my data, like a set number of days or years?"
+                r"\bnumber\s+of\s+(?:days|weeks|months|years)\b", re.IGNORECASE),
      re.compile(LENGTH_OF_TIME, re.IGNORECASE)),
     ("address",
      # (the company's, not the user's: "Does X collect my child's name or home address?")

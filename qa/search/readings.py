@@ -394,7 +394,10 @@ _REFUSAL_WORDS = frozenset({"opt", "out", "stop", "object", "refuse", "unsubscri
                             "say", "sending", "send", "receiving", "receive", "turn", "off", "switch", "disable"})
 
 
-_HOW_TO = re.compile(rf"^\s*{LEAD_IN}how\s+(?:do|can|could|would|should|may)\s+(?:i|we)\b", re.IGNORECASE)
+_HOW_TO = re.compile(rf"^\s*{LEAD_IN}how\s+(?:do|can|could|would|should|may)\s+(?:i|we)\b|"
+                     # someone the user speaks for ("…a colleague wants a copy. How does she exercise her rights?")
+                     rf"^\s*{LEAD_IN}how\s+(?:does|can|could|should|would|may)\s+(?:she|he|they|my\s+\w+)\s+(?!\w+\s+(?:my|our)\b)",
+                     re.IGNORECASE)
 
 
 def asks_to_refuse(question: str) -> bool:
@@ -412,7 +415,7 @@ _MEANS = re.compile(r"\bby\s+(?:\w+\s+){0,2}?\w+ing\b|\bvia\b|\busing\b|\bclick\
 
 def asks_how(question: str) -> bool:
     """Whether `question` asks how the user does something ("How do I stop you sending me promotional emails?")."""
-    return bool(_HOW_TO.search(question))
+    return bool(_HOW_TO.search(asking_sentence(question)))
 
 
 def gives_means(sentence: str) -> bool:

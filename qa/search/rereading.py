@@ -100,12 +100,14 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
     if asks_to_refuse(interpreted):  # "can I stop…?": the sentence offering the refusal is the proof
         rows = [refusal_quoted(engine, row, refused_terms(terms), reranked, asks_how(interpreted)) for row in rows]
     elif own and asks_how(interpreted):  # "How do I get a copy…?": "…by contacting…", whatever the practice
-        rows = [means_quoted(engine, row, reranked) for row in rows]
+        rows = [means_quoted(engine, row, reranked, terms) for row in rows]
     if asks_what_data(interpreted):  # "What details does CloudSentric keep about its customers?": the list of them
         qualifying = [t for t in terms if t.lower() not in WHAT_DATA_WORDS]  # "…when I buy something?"
         rows = [listing_quoted(engine, row, qualifying, reranked) for row in rows]
-    # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers"
-    rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
+    # "Does CloudSentric share data with resellers?" beside "…obtains personal data … from resellers" (not when data
+    # coming in is what is asked: "does CT1 get info about me from Companies House…?")
+    if not _COMING_IN.search(interpreted):
+        rows = [going_out(engine, row, topics, terms, reranked) for row in rows]
     return rows
 
 
@@ -339,15 +341,16 @@ def refusal_quoted(engine, row: PolicyAnswer, refused: Sequence[str], reranked: 
     return unanswered(row)
 
 
-def means_quoted(engine, row: PolicyAnswer, reranked: bool) -> PolicyAnswer:
+def means_quoted(engine, row: PolicyAnswer, reranked: bool, terms: Sequence[str] = ()) -> PolicyAnswer:
     """An answer to "how do I…?" whose marked sentence says no way of doing it ("We will respond to any request to
-    access … within 1 calendar month"): the first sentence of its answering passage that does (`readings.gives_means`:
-    "You can review, edit or delete your personal data by contacting us directly at…") is marked instead.
-    Unchanged when none does."""
+    access … within 1 calendar month"): the sentence of its answering passage that does (`readings.gives_means`:
+    "You can review, edit or delete your personal data by contacting us directly at…") and writes most of the
+    question's key `terms` (the first of them) is marked instead. Unchanged when none does."""
     if row.verdict not in (YES, STATED) or gives_means(marked(engine, row)):
         return row
-    found = _in_answering_passage(engine, row, gives_means)
-    return row if found is None else remarked(engine, row, found, reranked)
+    giving = [(terms_in(said, terms) if terms else 0.0, -span[0], span) for rank, span, said in _shown(engine, row)
+              if rank == 0 and gives_means(said)]
+    return remarked(engine, row, max(giving)[2], reranked) if giving else row
 
 
 # The practice whose sentences name the kinds of data a company has

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from qa.search.asked_names import PLACES, named_things, unwritten
+from qa.search.asked_names import PLACES, asking_sentence, named_things, unwritten
 from qa.search.negation import NEGATION, denies_only, excepts, negated_by_words
 from qa.search.practice_words import SALE_ONLY
 from qa.search.quotes import bold_line, lead_in_of, run_in_heading
@@ -353,8 +353,9 @@ def border_words(question: str, topics: Sequence[str]) -> tuple[re.Pattern, ...]
 def asks_only_here(question: str, topics: Sequence[str]) -> bool:
     """Whether `question` asks if data stays only in a place ("Is CloudSentric's data held in the UK only?"), which
     `only_here_verdict` reads."""
-    return tuple(topics[:1]) == ("international-transfers",) and bool(_ONLY_HERE.search(question) or
-                                                                        _STAYS.search(question))
+    asking = asking_sentence(question)  # (not the scene: "…our governors want all data kept in the UK. Which…?")
+    return tuple(topics[:1]) == ("international-transfers",) and bool(_ONLY_HERE.search(asking) or
+                                                                        _STAYS.search(asking))
 
 
 def only_elsewhere(question: str, verdict: str, quote: str) -> str:
