@@ -1260,6 +1260,12 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     ("Can my family have my account memorialized?", "Accounts of deceased users can be closed by family.", False),
     ("Does hi5 run background checks or screen users against sex offender registries?",
      "We collect biometric information with your consent.", True),
+    ("Which of these companies buy personal data or get contact lists from list brokers?",
+     "Customers give us their details when they place an order.", True),
+    ("If one of these IT firms gets bought out or merges with another company, could my data be handed over?",
+     "We may share your personal data with our suppliers.", True),
+    ("If one of these IT firms gets bought out or merges with another company, could my data be handed over?",
+     "As part of a sale or merger, customer information will be one of the transferred assets.", False),
     ("does visible collect my location when I use their wireless service?",
      "This includes wireless network and device information, including location, IP address.", False),
 ])

@@ -8,7 +8,8 @@ from __future__ import annotations
 # is sold?"), not about selling data ("will my data be sold?"): a business transfer.
 COMPANY_SOLD = (r"\b(?:if|when|once|after|should)\s+(?!(?:my|your|our|the|this|that|their|any|it|data)\b)"
                 r"(?:[\w&.'-]+\s+){1,4}?(?:is|are|gets|get|was|were|be|being)\s+(?:sold|bought|acquired|taken\s+over)\b|"
-                r"\b(?:company|business|firm)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
+                # ("If one of these IT firms gets bought out or merges with another company…")
+                r"\b(?:company|companies|business|businesses|firms?)\s+(?:\w+\s+)?(?:is|gets|get|was|were|be|being)\s+"
                 r"(?:sold|bought|acquired|taken\s+over)\b|"
                 # (not data merged: "Do any of them merge info they get about me … with what they already hold?")
                 r"\bmerge[sd]?\b(?!\s+(?:[\w-]+\s+){0,3}?(?:data|information|details|info|records)\b)|"

@@ -258,7 +258,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:check|run|search|look)\w*\s+(?:up\s+|into\s+)?(?:my|our|your|their)\s+credit\b(?!\s+cards?\b)",
          r"\bcredit\s+(?:checks?|reference\w*|scor\w*|ratings?|history|agenc\w*|searches?|reports?|terms|limits?|"
          r"risks?)\b|\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
-        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b",
+        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b|\blist\s+brokers?\b",
          # (not what a customer buys: "When you buy from us, you may be asked to provide information…")
          r"\b(?:buy|bought|purchas\w*)\b(?!\s+from\s+(?:us|you)\b)[^.;]{0,60}\b(?:data|information|lists?)\b|"
          r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b|\bdata\s+brokers?\b|"
