@@ -1382,3 +1382,12 @@ def test_a_set_number_of_days_or_years_asks_for_a_length_of_time():
     question = "Which companies actually say how long they keep my data, like a set number of days or years?"
     assert not all(d.search("We keep it for as long as needed to provide the Services.") for d in demanded(question))
     assert all(d.search("We keep the recordings for 30 days.") for d in demanded(question))
+
+
+@pytest.mark.parametrize("question, topic", [
+    ("we'd have to give our IT provider admin logins. which of these companies say they collect or hold passwords?",
+     "data-collected"),
+    ("Do they store passwords securely?", "security"), ("Are my passwords safe with Concero?", "security"),
+])
+def test_passwords_collected_or_held_are_data_collected_and_kept_safe_are_security(question, topic):
+    assert cued_topics(question, ["data-collected", "security"])[0] == topic

@@ -543,3 +543,25 @@ def test_data_coming_in_a_scene_of_keeping_data_home_and_a_set_number_of_days_ar
     rows = {r.policy: r.verdict for r in engine.answer(
         "Which companies actually say how long they keep my data, like a set number of days or years?").rows}
     assert rows["core-office-it"] == rows["23technology"] == "not_stated" and rows["concero"] == "yes", rows
+
+
+def test_rights_in_their_own_words_answer_across_and_which_of_the_five_asks_yes_or_no(seed_index_dir, real_embedder):
+    """From helper-written seed questions (7 December): "Which of them let me get wrong details about me corrected?"
+    was "not stated" for 23T ("You can review, edit or delete your personal data…" scored under the bar across
+    policies); "…will let me ask for my personal data to be deleted?" beside "If we cancel" was read as deleting on
+    leaving; "which of the five say they encrypt our data?" was an open question; "collect or hold passwords" was
+    a security question."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r.verdict for r in engine.answer("Which of them let me get wrong details about me corrected?").rows}
+    assert rows["23technology"] == rows["ct1-technologies"] == "yes", rows
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "If we cancel and I want my details wiped, which of these companies will let me ask for my personal data to be "
+        "deleted?").rows}
+    assert rows["concero"] == rows["ct1-technologies"] == "yes", rows
+    rows = {r.policy: r.verdict for r in engine.answer(
+        "Comparing IT firms for a small accountancy practice - which of the five say they encrypt our data?").rows}
+    assert rows["concero"] == rows["23technology"] == "yes", rows
+    rows = {r.policy: r for r in engine.answer(
+        "we'd have to give our IT provider admin logins for our kit. which of these companies say they collect or hold "
+        "passwords?").rows}
+    assert rows["concero"].verdict == "yes" and "passwords" in rows["concero"].quotes[0].text

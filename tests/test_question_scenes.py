@@ -264,6 +264,10 @@ def test_details_and_things_a_policy_must_write(question, written):
     "When they pass my data to their suppliers, which of these companies say they only hand over what is needed?",
     "We've got an IT firm looking after our servers. Which of these companies say their engineers might get in?",
     "If they change their privacy policy, which companies warn me before the change kicks in?",
+    # "which of the five", after a dash; "which of their websites"
+    "Which of the five pass our details on to outside contractors to help run their services?",
+    "Comparing IT firms for a small accountancy practice - which of the five say they encrypt our data?",
+    "which of their websites let the likes of Facebook or Google track you while you're on them?",
 ])
 def test_which_companies_after_a_clause_or_a_scene_asks_each_company(question):
     assert question_kind(question) == YES_NO

@@ -124,7 +124,11 @@ _CUES = {
     "security": r"\bsecur\w*|\bprotect\w* my\b|\b(?:restrict|limit|control)\w* (?:\w+ )?access\b|"
                 # "Which companies say only limited staff can get at my personal data?"
                 r"\b(?:limited|authori[sz]ed|certain|selected)\s+(?:\w+\s+)?(?:staff|employees|personnel|people)\b|"
-                r"\bencrypt\w*|\bbreach\w*|\bhack\w*|\bpasswords?\b|\bsafe(?:ly)?\b|"
+                r"\bencrypt\w*|\bbreach\w*|\bhack\w*|\bsafe(?:ly)?\b|"
+                # passwords, not passwords collected or held ("…which of these companies say they collect or hold
+                # passwords?": data collected)
+                r"^(?!.*\b(?:collect|hold|held|keep|kept|stor|want|need|ask)\w*\s+(?:(?:and|or)\s+\w+\s+)?(?:\w+\s+){0,3}?"
+                r"(?:passwords?|log-?ins?|credentials)\b).*\bpasswords?\b|"
                 r"\btrain\w* (?:\w+ ){0,2}(?:staff|employees|personnel)\b|\bstaff training\b|"
                 # "will they tell me if they lose my data?"
                 r"\b(?:lose|loses|lost|leak\w*)\s+(?:my|our|your|the)\s+(?:\w+\s+)?(?:data|information|details)\b",

@@ -243,6 +243,19 @@ class Decision:
     score: float = 0.0  # how well the sentence answers the question (see `decide`), to order policies by
 
 
+# The user's rights in their own words, which answer a question asked of several policies as `SUFFICIENT` does
+# (not read where a practice is decided: "You can review, edit or delete your personal data by contacting us…",
+# "Right to erasure – to request deletion of your personal data…")
+_RIGHT_IN_OWN_WORDS = {
+    "access": re.compile(r"\b(?:rectif\w*|correct\w*|edit|amend\w*|updat\w*)\s+(?:or\s+\w+\s+|\w+\s+){0,3}?"
+                         r"(?:personal\s+)?"
+                         r"(?:data|information|details)\b|\bright\s+(?:of|to)\s+(?:rectification|correction)\b",
+                         re.IGNORECASE),
+    "erasure": re.compile(r"\bright\s+to\s+(?:erasure|be\s+forgotten|delet\w*)|\b(?:request|ask)\w*\s+(?:\w+\s+){0,4}?"
+                          r"(?:delet\w*|eras\w*)|\b(?:delet|eras)\w*\s+(?:\w+\s+){0,3}?(?:personal\s+)?(?:data|information|"
+                          r"details)\b", re.IGNORECASE)}
+
+
 def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[str], bool] | None) -> bool:
     """Whether `decision`'s sentence answers a question asked of several policies: it scores `bar`
     (`RetrievalSettings.across_score`), it or the rest of its paragraph writes what the question names (`writes`:
@@ -253,8 +266,10 @@ def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[
     (start, end), own = decision.sentence, SUFFICIENT.get(decision.topic)
     line_end = text.find("\n", end)
     rest = text[start:line_end if line_end >= 0 else len(text)]
+    right = _RIGHT_IN_OWN_WORDS.get(decision.topic)
     return decision.score >= bar or (writes is not None and writes(rest)) or \
-        (own is not None and own.search(text[start:end]) is not None)
+        (own is not None and own.search(text[start:end]) is not None) or \
+        (right is not None and right.search(text[start:end]) is not None)
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:

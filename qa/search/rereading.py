@@ -90,7 +90,9 @@ def reread(engine, rows: list[PolicyAnswer], interpreted: str, terms: Sequence[s
                 for row in rows]
     rows = [unanswered(row) if refusal_only(interpreted, row.verdict, marked(engine, row)) else row
             for row in rows]  # "do they profile me?" beside "the right to object to … profiling"
-    if ASKS_DELETED.search(interpreted):  # "If I stop being a customer, do they delete my data?" beside a right to ask
+    # "If I stop being a customer, do they delete my data?" beside a right to ask (not "…let me ask for it to be
+    # deleted?")
+    if ASKS_DELETED.search(interpreted) and not _ASKS_TO_ASK.search(interpreted):
         rows = [unanswered(row) if row.verdict == YES and RIGHT_TO_DELETE.search(text := marked(engine, row)) and
                 not ON_ENDING.search(text) else row for row in rows]
     if own and _ASKS_EXPLAINED.search(interpreted):  # "Which … explain how I can block cookies?" beside a pointer
@@ -137,6 +139,13 @@ def literal_first(engine, row: PolicyAnswer, terms: Sequence[str], topics: Seque
     verdict = row.verdict if row.verdict == STATED else (
         NO if negated_sentence(engine, row.policy, best, None, topics) else YES)
     return remarked(engine, row, best, True, verdict=verdict)
+
+
+# A question asking whether the user may ask for something ("…which of these companies will let me ask for my personal
+# data to be deleted?"): a right to ask answers it
+_ASKS_TO_ASK = re.compile(r"\b(?:let|lets|allow|allows)\s+(?:me|us)\s+(?:to\s+)?(?:ask|request)\b|"
+                          r"\b(?:can|could|may)\s+(?:i|we)\s+"
+                          r"(?:ask|request)\b", re.IGNORECASE)
 
 
 # A question asking the policy to explain or say how, answered only by a pointer to another document ("For more

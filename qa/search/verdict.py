@@ -41,6 +41,10 @@ _WHICH_DO = re.compile(rf"^\s*{LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|thes
                        r"(?:companies|company|firms|providers|organisations|organizations|policies|ones|services|"
                        r"suppliers|vendors|businesses)\b(?!\s+(?:does|did)\s+(?!not\b)|\s+do\s+(?:they|you|we|i)\b)|"
                        rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:them|these|those)\b|"
+                       # "Comparing IT firms… - which of the five say they encrypt our data?", "which of their
+                       # websites…"
+                       r"(?:^|[-–—:;]\s)\s*which\s+(?:one\s+)?of\s+(?:the|these|those|all)\s+(?:two|three|four|five|six|"
+                       r"seven|eight|nine|ten|\d+)\b|^\s*which\s+of\s+(?:their|these|those)\s+(?:websites|sites|apps)\b|"
                        # "Which of CT1 and CloudSentric transfer data abroad?"
                        rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:the\s+)?(?:[\w&.'’/-]+\s+){{1,4}}?(?:and|or)\s+\w",
                        re.IGNORECASE)
