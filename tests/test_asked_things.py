@@ -575,6 +575,7 @@ def test_common_misspellings_are_put_right_whole_words_only():
     assert respelled("Dose CT1 sel my infomation to thrid partys?") == "Does CT1 sell my information to third parties?"
     assert respelled("Selby Dosecorp sells information") == "Selby Dosecorp sells information"  # whole words only
     assert respelled("r my calls to concero recorded") == "are my calls to concero recorded"  # text speak
+    assert respelled("do CI flog customer details?") == "do CI sell customer details?"  # slang
     assert respelled("whats cloudsentrics address") == "what's cloudsentrics address"
     assert respelled("can ipinfo guarentee my data wont get stolen?") == "can ipinfo guarantee my data won't get stolen?"
     assert respelled("Does CT1 send data to the U.S. or R&D partners?") == "Does CT1 send data to the U.S. or R&D partners?"
@@ -584,6 +585,7 @@ def test_common_misspellings_are_put_right_whole_words_only():
 def test_what_a_how_long_question_says_is_kept_is_read_for_the_sentence_that_keeps_it():
     assert kept_words("How long does Concero keep my support requests?") == ("support", "requests")
     assert kept_words("How long does CT1 keep my contract data?") == ("contract",)
+    assert kept_words("How long are they going to hang on to our staff's details?") == ()  # whose, not what
     assert kept_words("Which companies give an actual time limit for how long they keep data?") == ()
     assert kept_words("How long does Proton Mail keep cookies on my device?") == ("cookies",)  # a bare kind kept
     assert kept_words("How long do they hang on to my information?") == ()
@@ -1260,6 +1262,10 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     ("Can my family have my account memorialized?", "Accounts of deceased users can be closed by family.", False),
     ("Does hi5 run background checks or screen users against sex offender registries?",
      "We collect biometric information with your consent.", True),
+    ("Do they get people's details from bought-in lists?", "Customers give us their details.", True),
+    ("If I ask Concero for a copy, might they want me to prove it's really me?", "We reply within 28 days.", True),
+    ("If I ask Concero for a copy, might they want me to prove it's really me?", "We may ask for proof of identity.",
+     False),
     ("Which of these companies buy personal data or get contact lists from list brokers?",
      "Customers give us their details when they place an order.", True),
     ("If one of these IT firms gets bought out or merges with another company, could my data be handed over?",
@@ -1388,6 +1394,7 @@ def test_a_set_number_of_days_or_years_asks_for_a_length_of_time():
     ("we'd have to give our IT provider admin logins. which of these companies say they collect or hold passwords?",
      "data-collected"),
     ("Do they store passwords securely?", "security"), ("Are my passwords safe with Concero?", "security"),
+    ("I rang the 23T service desk and had a rant. Will they have a recording of that call?", "data-collected"),
 ])
 def test_passwords_collected_or_held_are_data_collected_and_kept_safe_are_security(question, topic):
     assert cued_topics(question, ["data-collected", "security"])[0] == topic

@@ -171,6 +171,8 @@ _CUES = {
     # recording" is kept is no such question)
     "data-collected": r"\b(?:calls?|phone|voice|chats?)\b.{0,40}\brecord(?:s|ed)?\b|"
                       r"\brecord(?:s|ed)?\b.{0,40}\b(?:calls?|phone|voice)\b|\bcollect\w*|\bgather\w*|"
+                      # "Will they have a recording of that call?" (not how long "call recordings" are kept)
+                      r"\b(?:have|keep|make|made)\s+an?\s+recording\s+of\b|"
                       # "Which companies keep a note of my job title?", "…track where I am, like my location?"
                       r"\b(?:keep|keeps|make|makes|take|takes)\s+(?:a\s+)?(?:note|notes|record|records)\s+of\s+(?:my|our|what)\b|"
                       rf"\btrack\w* {_WHERE_I_AM}|"

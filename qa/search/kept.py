@@ -18,7 +18,9 @@ _KEEPING_WORDS = frozenset({"keep", "keeps", "kept", "keeping", "retain", "retai
                             "personal", "details", "delete", "deleted", "after", "leave", "stop", "stopped", "customer",
                             "time", "period", "much", "onto", "they", "it", "them", "we", "you", "us", "me", "i",
                             "afterwards", "like", "such", "account", "record", "records", "get", "gets", "got",
-                            "be", "being", "been", "save", "saves", "saved", "secure", "safe"})
+                            "be", "being", "been", "save", "saves", "saved", "secure", "safe",
+                            # whose data, not a kind of it ("…hang on to our staff's details?")
+                            "staff", "colleagues", "team"})
 
 
 # What a question says is kept: "keep my support requests", "hold on to our contract data"

@@ -29,6 +29,8 @@ _RIGHT = {
     "unsubscibe": "unsubscribe", "consant": "consent", "concent": "consent", "transfered": "transferred",
     "abroard": "abroad", "securly": "securely", "secuirty": "security", "securty": "security",
     "guarentee": "guarantee", "gaurantee": "guarantee", "garantee": "guarantee", "guarrantee": "guarantee",
+    # British slang for selling ("do CI flog customer details to other companies?")
+    "flog": "sell", "flogs": "sells", "flogging": "selling", "flogged": "sold",
 }
 _WORD = re.compile(r"\b(?:" + "|".join(sorted(map(re.escape, _RIGHT), key=len, reverse=True)) + r")\b", re.IGNORECASE)
 # Letters for words in text speak ("r my calls to concero recorded"), only in lower case between spaces (not "U.S.",

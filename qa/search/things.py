@@ -258,7 +258,9 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:check|run|search|look)\w*\s+(?:up\s+|into\s+)?(?:my|our|your|their)\s+credit\b(?!\s+cards?\b)",
          r"\bcredit\s+(?:checks?|reference\w*|scor\w*|ratings?|history|agenc\w*|searches?|reports?|terms|limits?|"
          r"risks?)\b|\bcreditworth\w*|\bcredit\s+(?:and|or)\s+fraud\b"),
-        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b|\blist\s+brokers?\b",
+        # ("…get contact lists from list brokers?", "Do they get people's details from bought-in lists?")
+        (r"\b(?:buy|buys|bought|purchas\w*)\s+(?:\w+\s+){0,3}?(?:data|information|details|lists?)\b|"
+         r"\blist\s+brokers?\b|\bbought[- ]in\b",
          # (not what a customer buys: "When you buy from us, you may be asked to provide information…")
          r"\b(?:buy|bought|purchas\w*)\b(?!\s+from\s+(?:us|you)\b)[^.;]{0,60}\b(?:data|information|lists?)\b|"
          r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b|\bdata\s+brokers?\b|"
@@ -267,6 +269,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # checking who a person is before acting on a request ("Will Concero want ID from me?")
         (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
          r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+who\s+(?:i|we)\s+(?:am|are)\b|"
+         # ("…might they want me to prove it's really me?")
+         r"\bprov(?:e|ing)\s+(?:that\s+)?(?:it['’]?s|i['’]?m|i\s+am)\s+(?:really\s+)?(?:me|who)\b|"
          r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
          # checking, not "identity data" a policy collects
          r"\bverif\w*|\bproof\s+of\b|\b(?:check|confirm|establish|prove|proving)\w*\s+(?:\w+\s+){0,2}?identity\b|"
