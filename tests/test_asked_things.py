@@ -1128,6 +1128,7 @@ def test_which_organisation_a_named_company_uses_is_an_open_question_answered_fr
     ("do they sell my data to google or amazon?", ["Google|Amazon"]),
     ("ISO 27001 - which of these are certified or compliant?", ["ISO"]),  # an acronym opening the question
     ("FYI does Concero sell my data?", ["Concero"]),
+    ("can they get my info from places like companies house or linkedin?", []),  # a thing like it will do
     ("will mozilla respond to my request even though I don't live in the EU?", []),
     ("does dune use analytics?", []),
 ])
@@ -1263,6 +1264,7 @@ def test_a_transfer_framework_is_one_name_not_a_place():
     ("Does hi5 run background checks or screen users against sex offender registries?",
      "We collect biometric information with your consent.", True),
     ("Do they get people's details from bought-in lists?", "Customers give us their details.", True),
+    ("Could they sell our staff contact list to other companies?", "We never sell your data.", False),  # no phone's
     ("If I ask Concero for a copy, might they want me to prove it's really me?", "We reply within 28 days.", True),
     ("If I ask Concero for a copy, might they want me to prove it's really me?", "We may ask for proof of identity.",
      False),

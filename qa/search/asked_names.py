@@ -75,7 +75,9 @@ _NAME_TOKEN = re.compile(r"\b(?:[A-Z][A-Za-z0-9&'-]*[A-Za-z0-9]|[A-Z]{2,}[0-9]*)
 # or HMRC", "Google Analytics or similar tools", "Companies House or professional networking sites"): the thing
 # written will do, so the name is not asked for
 _OTHER_THING = (r"(?:(?:the|an?|other|any|some|similar|such|their|its)\s+[a-z][\w-]*|"
-                r"(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b)")
+                r"(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*s\b|"
+                # ("…from places like companies house or linkedin?")
+                r"(?:like|such\s+as)\s+(?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)")
 _NAME_OR_THING = re.compile(rf"(?:\b[A-Z][\w&'-]*\s+)*\b[A-Z][\w&'-]*(?=\s*,?\s+or\s+{_OTHER_THING})")
 _THING_OR = re.compile(rf"\b{_OTHER_THING}\s*,?\s+or\s+(?:the\s+)?$")
 

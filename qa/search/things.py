@@ -116,7 +116,8 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\baudio\s+recordings?\b",
          r"\bvoices?\b|\baudio\b|\bspeech\b|\bspoken\b|\bsound\s+recordings?\b|\b(?:call|phone|telephone)\s+recordings?\b|"
          r"\brecord\w*\b[^.;]{0,60}\bcalls?\b|\bcalls?\b[^.;]{0,60}\brecord\w*"),
-        (r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+list\b|"
+        # (a phone's contacts, not a firm's list of people: "Could they sell our staff contact list…?")
+        (r"\baddress\s+book\b|\bphone\s*book\b|(?<!staff\s)(?<!customer\s)(?<!client\s)(?<!business\s)\bcontacts?\s+list\b|"
          r"\b(?:my|phone)\s+contacts\b(?!\s+(?:info\w*|details|data|number))|"
          r"\bcontacts\s+(?:stored\s+|saved\s+)?(?:on|in)\s+(?:my|the|our)\s+(?:phone|device|mobile|iphone|android)\b",
          r"\baddress\s+book\b|\bphone\s*book\b|\bcontacts?\s+lists?\b|\byour\s+contacts\b(?!\s+(?:details|info\w*|data|with))|"
