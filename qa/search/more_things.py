@@ -3,8 +3,8 @@ of a change to the policy or of a request for one's data by the police or anothe
 a mode that hides the user, encryption of data stored, a transparency report, scanning for viruses, a kernel driver or
 anti-cheat, a camera, a wallet's private key, an appeal, an attorney general, an authorized agent, an identity
 document, motion sensors, an ad blocker, political campaigns, smart home devices, a password-protected link, wi-fi on
-board, a memorialised account, a background check. Each entry: what a question says, and what a policy writes for it
-(as in `SPECIFIC`)."""
+board, checking who a person is, a memorialised account, a background check. Each entry: what a question says, and
+what a policy writes for it (as in `SPECIFIC`)."""
 
 from __future__ import annotations
 
@@ -92,6 +92,15 @@ MORE_THINGS: tuple[tuple[str, str], ...] = (
      r"\bpassword[- ]protect\w*|\bprotect\w*\s+(?:\w+\s+){0,3}?(?:with|by)\s+(?:a\s+)?password"),
     # wi-fi on board ("does finnair track what websites i visit on the inflight wifi")
     (r"\b(?:in-?flight|on-?board|in-?store|hotel|public)\s+wi-?fi\b", r"\bwi-?fi\b|\bwireless\b|\bhotspots?\b"),
+    # checking who a person is before acting on a request ("Will Concero want ID from me?")
+    (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
+     r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+who\s+(?:i|we)\s+(?:am|are)\b|"
+     # ("…might they want me to prove it's really me?")
+     r"\bprov(?:e|ing)\s+(?:that\s+)?(?:it['’]?s|i['’]?m|i\s+am)\s+(?:really\s+)?(?:me|who)\b|"
+     r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
+     # checking, not "identity data" a policy collects
+     r"\bverif\w*|\bproof\s+of\b|\b(?:check|confirm|establish|prove|proving)\w*\s+(?:\w+\s+){0,2}?identity\b|"
+     r"\bidentity\s+(?:check|verification|documents?)\w*|\bidentification\b|(?-i:\bID\b)"),
     # an account memorialised after its holder dies ("…after I die? Can my family have it memorialized?")
     (r"\bmemoriali[sz]\w*|\blegacy\s+contacts?\b", r"\bmemoriali[sz]\w*|\blegacy\s+contacts?\b|\bdeceased\b"),
     # a background check or a sex offender registry ("Does hi5 screen users against sex offender registries?")

@@ -267,15 +267,6 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
          r"\b(?:data|information|lists?)\b[^.;]{0,60}\b(?:bought|purchased)\b|\bdata\s+brokers?\b|"
          r"\b(?:receive|obtain|acquire)\w*\b[^.;]{0,60}?\bfrom\s+(?:third[- ]part|other\s+(?:companies|sources|"
          r"organi[sz]ations)|data\s+brokers|list\s+(?:providers|brokers))|\blist\s+brokers?\b"),
-        # checking who a person is before acting on a request ("Will Concero want ID from me?")
-        (r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+(?:\w+\s+){0,2}?identity\b|\bproof\s+of\s+(?:identity|id)\b|"
-         r"\b(?:verif\w*|check\w*|confirm\w*|prov(?:e|ing))\s+who\s+(?:i|we)\s+(?:am|are)\b|"
-         # ("…might they want me to prove it's really me?")
-         r"\bprov(?:e|ing)\s+(?:that\s+)?(?:it['’]?s|i['’]?m|i\s+am)\s+(?:really\s+)?(?:me|who)\b|"
-         r"(?-i:\bID\b)|\bphoto\s+id\b",  # "personal identification" is identifying data
-         # checking, not "identity data" a policy collects
-         r"\bverif\w*|\bproof\s+of\b|\b(?:check|confirm|establish|prove|proving)\w*\s+(?:\w+\s+){0,2}?identity\b|"
-         r"\bidentity\s+(?:check|verification|documents?)\w*|\bidentification\b|(?-i:\bID\b)"),
         # the company itself sold, merged or taken over: a policy says so as a business transfer (no data merged: "The
         # IP address … is not merged with other Google data")
         (COMPANY_SOLD,
