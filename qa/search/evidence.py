@@ -248,9 +248,8 @@ class Decision:
 # "Right to erasure – to request deletion of your personal data…")
 _RIGHT_IN_OWN_WORDS = {
     "access": re.compile(r"\b(?:rectif\w*|correct\w*|edit|amend\w*|updat\w*)\s+(?:or\s+\w+\s+|\w+\s+){0,3}?"
-                         r"(?:personal\s+)?"
-                         r"(?:data|information|details)\b|\bright\s+(?:of|to)\s+(?:rectification|correction)\b",
-                         re.IGNORECASE),
+                         r"(?:personal\s+)?(?:data|information|details)\b|"
+                         r"\bright\s+(?:of|to)\s+(?:rectification|correction)\b", re.IGNORECASE),
     "erasure": re.compile(r"\bright\s+to\s+(?:erasure|be\s+forgotten|delet\w*)|\b(?:request|ask)\w*\s+(?:\w+\s+){0,4}?"
                           r"(?:delet\w*|eras\w*)|\b(?:delet|eras)\w*\s+(?:\w+\s+){0,3}?(?:personal\s+)?(?:data|information|"
                           r"details)\b", re.IGNORECASE)}

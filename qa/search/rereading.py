@@ -144,8 +144,7 @@ def literal_first(engine, row: PolicyAnswer, terms: Sequence[str], topics: Seque
 # A question asking whether the user may ask for something ("…which of these companies will let me ask for my personal
 # data to be deleted?"): a right to ask answers it
 _ASKS_TO_ASK = re.compile(r"\b(?:let|lets|allow|allows)\s+(?:me|us)\s+(?:to\s+)?(?:ask|request)\b|"
-                          r"\b(?:can|could|may)\s+(?:i|we)\s+"
-                          r"(?:ask|request)\b", re.IGNORECASE)
+                          r"\b(?:can|could|may)\s+(?:i|we)\s+(?:ask|request)\b", re.IGNORECASE)
 
 
 # A question asking the policy to explain or say how, answered only by a pointer to another document ("For more
