@@ -36,17 +36,17 @@ import functools
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 import numpy as np
 
 from qa.errors import QueryError
-from qa.search.asked_names import PLACES, SPELLED_OUT, asking_sentence, named_things, sold_to, unwritten
+from qa.search.asked_names import SPELLED_OUT, asking_sentence, named_things, sold_to
+from qa.search.asking import AUTO, Asked, asked_of, practices_asked, unsaid
 from qa.search.conversation import resolve_question
-from qa.search.cues import SHARES, cued_topics, reason_guard
-from qa.search.details import ORGANISATION, PLACE, demanded, detail_after
+from qa.search.details import ORGANISATION, PLACE, detail_after
 from qa.search.endings import ENDING, asks_after_ending
-from qa.search.evidence import Decision, answers_across, decide, question_guard
+from qa.search.evidence import Decision, answers_across, decide
 from qa.search.kept import general_kept_decision, kept_thing_decision, kept_words
 from qa.search.marking import (
     asks_kinds,
@@ -68,9 +68,9 @@ from qa.search.more_readings import one_company_kind
 from qa.search.names import match_names, named_beside, names_of, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
 from qa.search.reranker import keep_literal, rerank_candidates
-from qa.search.rereading import GOING_OUT, reread
+from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
-from qa.search.specific import specific_things, unmentioned
+from qa.search.specific import specific_things
 from qa.search.spelling import respelled
 from qa.search.terms import key_terms, without_addresses
 from qa.search.verdict import (
@@ -81,7 +81,6 @@ from qa.search.verdict import (
     YES_NO,
     affirmative,
     border_words,
-    keeps_only_here,
     label_for,
     negated_sentence,
     past_sale,
@@ -95,10 +94,6 @@ __all__ = ["AUTO", "Answer", "PolicyAnswer", "Quote", "answer_question", "practi
 
 MENTIONS_SHOWN = 3
 STATES_IT_AT = 0.5  # a calibrated probability at or above which an answered row "states it"
-QUESTION_TOPICS = 2  # at most this many practices are read from one question
-# Practices nearly every question touches ("collect", "share", "use"): named beside a specific one, they
-# are left out, so "Do they collect data about children?" is decided by what the policy says of children.
-GENERIC_TOPICS = frozenset({"data-collected", "purposes", "sharing"})
 # How much a sentence's practice probability counts beside its nearness to the question when choosing the
 # deciding sentence: a user's question says what it wants; a grid's topic question is generic, so there
 # the sentence that most plainly states the practice is quoted.
@@ -107,10 +102,6 @@ GRID_STRENGTH_WEIGHT = 1.0
 # A sentence writing what the question names is quoted instead of the one decided when it states the practice
 # decided at this share of the threshold ("We may ask you for proof of identity." beside "…your rights under the GDPR")
 NAMING_LEAN = 0.5
-# A grid cell guarded by its topic's evidence words may rest on a sentence the practice model gives 0.8 of
-# its threshold: chosen on the seed policies' compare gold (evals/compare_gold.jsonl, cell accuracy 0.850 ->
-# 0.875, wrongly "not stated" 9.5% -> 4.8%; 0.6 and 0.4 measured no better), never on held-out data.
-EVIDENCE_RELAX = 0.8
 # For a user's question, a practice is absent from a policy only when no sentence reaches ABSENT_RELAX of its threshold
 # (a "not stated" that is wrong is worse than a related passage): chosen on golden dev (answerable questions wrongly
 # "not stated" 6 -> 2 of 79, policy verdicts 47 -> 46 of 65; 0.5 and 0.7: 2 and 44, 45), never on golden test.
@@ -189,7 +180,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         k if len(scope) == 1 else max(1, min(k, 3)))
     plain = without_names(without_addresses(interpreted), routed, engine.policies, [t for t, _ in match.corrections])
     terms = key_terms(plain, [engine.policies[p].name for p in scope if p in engine.policies])
-    asked = _asked(engine, interpreted, practice, accepts)
+    asked = asked_of(engine, interpreted, practice, accepts)
     kwargs = {"retriever": retriever} if retriever else {}
     if not asked.only:  # what the question names, but not the companies it routes to nor those with no policy here
         # (nor the one policy it is asked of: "my Register account" of The Register's)
@@ -236,7 +227,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                   topics=tuple(asked.topics))
 
 
-def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Asked, terms: list[str],
+def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: Asked, terms: list[str],
              kwargs: dict) -> tuple[list[str], list[PolicyAnswer]]:
     """For a question over many policies: the DECIDED_POLICIES policies to answer in full (search, rerank,
     decide each), and rows for the others the practice model decided alone.
@@ -270,7 +261,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
 
     decisions = {p: judged_by(p) for p in judged}
     # As `_row`: a policy that never writes a name or specific thing asked does not say (read where one states it)
-    decisions = {p: d for p, d in decisions.items() if not d.stated or not _unsaid(asked, engine.policies[p].text)}
+    decisions = {p: d for p, d in decisions.items() if not d.stated or not unsaid(asked, engine.policies[p].text)}
     if asked.named is not None:  # as `_row` quotes
         decisions = {p: naming_decision(d, engine.policies[p].text, asked.named, functools.partial(judged_by, p))
                      for p, d in decisions.items()}
@@ -297,70 +288,7 @@ def _leading(engine, question: str, kind: str, scope: Sequence[str], asked: _Ask
     return leaders, rows
 
 
-AUTO = "auto"  # `practice=AUTO`: decide by the practices the question asks about, and by nothing else
-
-
-@dataclass(frozen=True)
-class _Asked:
-    """The practices a question asks about: {topic index: the probability at which a sentence states it}.
-    `only`: they alone decide (the grid); else a policy must also hold a passage that answers."""
-
-    thresholds: dict[int, float] = field(default_factory=dict)
-    topics: tuple[str, ...] = ()
-    only: bool = False
-    query: np.ndarray | None = None
-    accepts: Callable[[str], bool] | None = None  # what the deciding sentence must pass (see answer_question)
-    demands: tuple[re.Pattern, ...] = ()  # details a user's question asks for (`details.demanded`; never a grid's)
-    # a user's question: what it names ("CCTV"), the specific things it asks about, the test of a sentence writing them
-    names: tuple[str, ...] = ()
-    specific: tuple[re.Pattern, ...] = ()
-    named: Callable[[str], bool] | None = None
-    kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
-    how_long: bool = False  # it asks how long (for what is kept: "Which … say how long they keep enquiry data…?")
-    after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
-    kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")
-    personal: bool = False  # a user's question about data that identifies them (not "aggregated data")
-    denied: _Asked | None = None  # without the names asked only as a sale's buyer (`asked_names.sold_to`)
-
-
-def practices_asked(engine, question: str) -> tuple[str, ...]:
-    """The practice model's topic ids `question` asks about, most likely first; () without a model."""
-    return _asked(engine, question.strip(), AUTO).topics if engine.practice is not None else ()
-
-
-def _asked(engine, question: str, practice: str | None, accepts: Callable[[str], bool] | None = None) -> _Asked:
-    """Which practices `question` asks about, by the practice model (none without one), each with the
-    probability at which a sentence states it (lower when `accepts` also guards the deciding sentence)."""
-    model = engine.practice
-    if model is None:
-        return _Asked(only=practice is not None, accepts=accepts,
-                      demands=demanded(question) if practice is None else ())
-    query, passing = engine.scorer.embed(question), False
-    if practice is not None and practice != AUTO:
-        if practice not in model.topics:
-            raise QueryError(f"unknown practice {practice!r} (known: {', '.join(model.topics)})")
-        chosen = [model.topics.index(practice)]
-    else:
-        probabilities = model.question_topics(query[0])
-        order = np.argsort(-probabilities)[:QUESTION_TOPICS]
-        named = cued_topics(question, model.topics)
-        specific = [t for t in named if t not in GENERIC_TOPICS]  # "collect data about children": children
-        if "cookies" in specific and "sharing" in named and SHARES.search(question):  # "…share individual users'
-            specific, passing = ["sharing"], True  # analytics data with third parties?": a sentence sharing it
-        cued = [model.topics.index(t) for t in (specific or named)]
-        read = [int(i) for i in order if probabilities[i] >= model.question_threshold]
-        chosen = list(dict.fromkeys(cued or read))[:QUESTION_TOPICS]
-    scale = EVIDENCE_RELAX if practice is not None and accepts is not None else 1.0
-    topics = tuple(model.topics[i] for i in chosen)  # a user's question on marketing: no cookie opt-out answers
-    guard = accepts if practice is not None else question_guard(question, topics)
-    reason = reason_guard(question) if practice is None else None  # "why…?": a sentence giving a reason
-    guard = both(guard, reason) if reason is not None else guard
-    guard = both(guard, lambda sentence: re.search(GOING_OUT, sentence, re.I) is not None) if passing else guard
-    return _Asked({i: scale * float(model.thresholds[i]) for i in chosen}, topics, practice is not None, query, guard,
-                  demanded(question) if practice is None else ())
-
-
-def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, terms: list[str],
+def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: Asked, terms: list[str],
          threshold: float, shown: int, reranked: bool, across: bool = False) -> PolicyAnswer:
     """One policy's answer: stated or not, its verdict, label, quotes and passages; `across`: one of several asked,
     answered by a sentence under `RetrievalSettings.across_score` only as `evidence.answers_across` allows (it writes
@@ -372,8 +300,8 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
     # "Not stated": the nearest passage kept only as a labelled nearest match, the candidates for evaluation.
     not_stated = PolicyAnswer(policy=policy_id, name=name, abstained=True, score=confidence, hits=tuple(hits[:1]),
                               confidence=confidence, ranked=tuple(hits[:shown]))
-    if _unsaid(asked, engine.policies[policy_id].text):  # "Do they use two-factor authentication?", never said
-        if asked.denied is None or kind != YES_NO or _unsaid(asked.denied, engine.policies[policy_id].text):
+    if unsaid(asked, engine.policies[policy_id].text):  # "Do they use two-factor authentication?", never said
+        if asked.denied is None or kind != YES_NO or unsaid(asked.denied, engine.policies[policy_id].text):
             return not_stated  # "…sell my data to Facebook?": a denial of any sale answers, nothing else
         row = _row(engine, policy_id, hits, kind, asked.denied, terms, threshold, shown, reranked, across)
         return row if row.verdict == NO else not_stated
@@ -488,12 +416,3 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: _Asked, term
                         verdict=verdict_for(kind, True, bool(hits[0].highlights)
                                             and negated_sentence(engine, policy_id, hits[0].highlights[0])),
                         label=label_for(True, confidence, max(threshold, STATES_IT_AT)))
-
-
-def _unsaid(asked: _Asked, text: str) -> bool:
-    """Whether `text` never writes a name or specific thing asked: then it does not say (`unwritten`, `unmentioned`)."""
-    # "…servers in America?" of a policy holding "the data … in the UK only": it answers for every place (the whole
-    # text is read for that only when a place is asked: a question over many policies reads each of them)
-    others = [n for n in asked.names if n.lower() not in PLACES]
-    names = others if len(others) < len(asked.names) and keeps_only_here(text) else asked.names
-    return bool(unwritten(names, text)) or unmentioned(asked.specific, text)
