@@ -565,3 +565,13 @@ def test_rights_in_their_own_words_answer_across_and_which_of_the_five_asks_yes_
         "we'd have to give our IT provider admin logins for our kit. which of these companies say they collect or hold "
         "passwords?").rows}
     assert rows["concero"].verdict == "yes" and "passwords" in rows["concero"].quotes[0].text
+
+
+def test_a_how_to_asked_of_every_company_is_answered_by_a_sentence_saying_how(seed_index_dir, real_embedder):
+    """"How would I go about asking each of these companies what personal data they hold on me?" was "not stated" for
+    CloudSentric: its "…they should raise a support ticket…" scored under the bar a row across policies needs."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = {r.policy: r for r in engine.answer(
+        "How would I go about asking each of these companies what personal data they hold on me?").rows}
+    assert rows["cloudsentric"].verdict == "stated", [q.text for q in rows["cloudsentric"].quotes]
+    assert "support ticket" in rows["cloudsentric"].quotes[0].text

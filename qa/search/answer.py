@@ -67,6 +67,7 @@ from qa.search.marking import (
 from qa.search.more_readings import one_company_kind
 from qa.search.names import match_names, named_beside, names_of, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
+from qa.search.readings import asks_how, gives_means
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.rereading import reread
 from qa.search.result import Answer, PolicyAnswer
@@ -197,7 +198,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
                         after_ending=asks_after_ending(plain), how_long="how long" in plain.lower(),
                         kinds=kind == OPEN and asks_kinds(plain), personal=not asks_non_personal(plain),
-                        named=writing(names))
+                        named=writing(names), how=asks_how(plain))
         if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"
             rest = tuple(n for n in names if n not in buyers)
             asked = replace(asked, denied=replace(asked, names=rest, named=writing(rest)))
@@ -345,8 +346,10 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: Asked, terms
                 if asked.after_ending:  # "…after I delete my account?": a sentence on what is kept past the end
                     ending = both(named, lambda s: ENDING.search(s) is not None)  # (and writing what is named)
                     decision = naming_decision(decision, text, ending, again)
-            if not decision.stated or decision.sentence is None or (across and literal is None and not asked.demands
-                                                                    and not answers_across(decision, text, bar, named)):
+            if not decision.stated or decision.sentence is None or (
+                    across and literal is None and not asked.demands and not answers_across(decision, text, bar, named)
+                    # "How would I go about asking each of these companies…?": a sentence saying how answers
+                    and not (asked.how and gives_means(text[decision.sentence[0]:decision.sentence[1]]))):
                 continue
             # a literal answer, or "We do share it…" read after "We'll never sell your data." (`past_sale`)
             instead = literal or past_sale(engine, policy_id, decision.sentence, asked.topics)

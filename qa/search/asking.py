@@ -49,6 +49,7 @@ class Asked:
     specific: tuple[re.Pattern, ...] = ()
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
+    how: bool = False  # it asks how to do something ("How would I go about asking…?": `readings.asks_how`)
     how_long: bool = False  # it asks how long (for what is kept: "Which … say how long they keep enquiry data…?")
     after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
     kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")
