@@ -259,16 +259,16 @@ def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[
     """Whether `decision`'s sentence answers a question asked of several policies: it scores `bar`
     (`RetrievalSettings.across_score`), it or the rest of its paragraph writes what the question names (`writes`:
     "…please contact us … within 28 days. We may ask you for proof of identity."), or states the practice in the
-    practice's own words (`SUFFICIENT`: "…whether or not they wish to receive such information")."""
+    practice's own words (`SUFFICIENT`: "…whether or not they wish to receive such information"; `_RIGHT_IN_OWN_WORDS`:
+    "You can review, edit or delete your personal data…")."""
     if decision.sentence is None:
         return False
-    (start, end), own = decision.sentence, SUFFICIENT.get(decision.topic)
+    start, end = decision.sentence
     line_end = text.find("\n", end)
     rest = text[start:line_end if line_end >= 0 else len(text)]
-    right = _RIGHT_IN_OWN_WORDS.get(decision.topic)
+    own_words = (SUFFICIENT.get(decision.topic), _RIGHT_IN_OWN_WORDS.get(decision.topic))
     return decision.score >= bar or (writes is not None and writes(rest)) or \
-        (own is not None and own.search(text[start:end]) is not None) or \
-        (right is not None and right.search(text[start:end]) is not None)
+        any(own is not None and own.search(text[start:end]) is not None for own in own_words)
 
 
 def _shown_bonus(shown: Mapping[tuple[int, int], float], spans: np.ndarray) -> np.ndarray:
