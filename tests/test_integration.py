@@ -575,3 +575,20 @@ def test_a_how_to_asked_of_every_company_is_answered_by_a_sentence_saying_how(se
         "How would I go about asking each of these companies what personal data they hold on me?").rows}
     assert rows["cloudsentric"].verdict == "stated", [q.text for q in rows["cloudsentric"].quotes]
     assert "support ticket" in rows["cloudsentric"].quotes[0].text
+
+
+def test_the_users_own_access_title_case_and_rights_across_policies(seed_index_dir, real_embedder):
+    """From a probe and helper-written seed questions (7 December, later): "Can I ask Core Office for a copy of my
+    data?" quoted "We collect and require access to different types of information…" (the company reaching data);
+    "Does Concero Keep Call Recordings?" read "Keep Call Recordings" as a name never written; "can I get my details
+    corrected if they're wrong?" was "not stated" for Core Office, whose "If you wish to access, correct or request
+    deletion…" states it; "any of them record your calls?" was an open question."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    [row] = engine.answer("Can I ask Core Office for a copy of my data?").rows
+    assert row.verdict == "yes" and "Personal Data Request Form" in row.quotes[0].text, row.quotes[0].text
+    [row] = engine.answer("Does Concero Keep Call Recordings?").rows
+    assert row.verdict == "yes" and "recording" in row.quotes[0].text, row.verdict
+    rows = {r.policy: r for r in engine.answer("can I get my details corrected if they're wrong?").rows}
+    assert rows["core-office-it"].verdict == "yes" and "correct" in rows["core-office-it"].quotes[0].text
+    rows = {r.policy: r.verdict for r in engine.answer("any of them record your calls?").rows}
+    assert rows["concero"] == "yes" and rows["cloudsentric"] == "not_stated", rows

@@ -46,7 +46,7 @@ from qa.search.asking import AUTO, Asked, asked_of, practices_asked, unsaid
 from qa.search.conversation import resolve_question
 from qa.search.details import ORGANISATION, PLACE, detail_after
 from qa.search.endings import ENDING, asks_after_ending
-from qa.search.evidence import Decision, answers_across, decide
+from qa.search.evidence import Decision, answers_across, decide, in_own_words
 from qa.search.kept import general_kept_decision, kept_thing_decision, kept_words
 from qa.search.marking import (
     asks_kinds,
@@ -198,7 +198,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
                         after_ending=asks_after_ending(plain), how_long="how long" in plain.lower(),
                         kinds=kind == OPEN and asks_kinds(plain), personal=not asks_non_personal(plain),
-                        named=writing(names), how=asks_how(plain))
+                        named=writing(names), how=asks_how(plain),
+                        own_words=in_own_words(asked.topics, asking_sentence(plain)))
         if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"
             rest = tuple(n for n in names if n not in buyers)
             asked = replace(asked, denied=replace(asked, names=rest, named=writing(rest)))
@@ -322,6 +323,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: Asked, terms
         accepts = own_name_guard(asked.accepts, engine.policies[policy_id], asked.topics)  # not "X International"
         query, text, named = asked.query, engine.policies[policy_id].text, asked.named
         bar = engine.settings.across_score  # across several policies, what a deciding sentence must score
+        own = asked.own_words if across else None
 
         def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
             return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
@@ -346,6 +348,9 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: Asked, terms
                 if asked.after_ending:  # "…after I delete my account?": a sentence on what is kept past the end
                     ending = both(named, lambda s: ENDING.search(s) is not None)  # (and writing what is named)
                     decision = naming_decision(decision, text, ending, again)
+            if across and literal is None and not asked.demands and decision.stated and own is not None and \
+                    not answers_across(decision, text, bar, named):  # another sentence says it in its own words
+                decision = retry if (retry := again(own)).stated else decision
             if not decision.stated or decision.sentence is None or (
                     across and literal is None and not asked.demands and not answers_across(decision, text, bar, named)
                     # "How would I go about asking each of these companies…?": a sentence saying how answers

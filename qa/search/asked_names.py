@@ -99,6 +99,19 @@ def asking_sentence(question: str) -> str:
 _JOINS = re.compile(r"(?:[A-Z][a-z][\w&.-]*)(?: [A-Z][a-z][\w&.-]*)*")
 
 
+_KNOWN_WORDS = frozenset(word.lower() for _, name in _KNOWN_NAMES for word in name.split())
+# Short words Title Case leaves in lower case (and the words a company's name is read as: "Does the company Keep…?")
+_TITLE_SMALL = frozenset("the and for with from into over about than but nor via per they them their its company"
+                         .split())
+
+
+def title_cased(question: str) -> bool:
+    """Whether `question` is written in Title Case ("Does Concero Keep Call Recordings?"): every word of three letters
+    or more after the first capitalised but the small ones, at least three of them."""
+    words = re.findall(r"[A-Za-z][\w'’-]{2,}", asking_sentence(question))[1:]
+    return sum(w[0].isupper() for w in words) >= 3 and all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words)
+
+
 def named_things(question: str) -> list[str]:
     """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
@@ -109,6 +122,7 @@ def named_things(question: str) -> list[str]:
     for place, name in (*_FRAMEWORKS, *_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
     question = _known_capitalised(question)
+    titled = title_cased(question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]
     for match in _NAME_TOKEN.finditer(question):
         if any(start <= match.start() < end for start, end in either) or _THING_OR.search(
@@ -120,13 +134,17 @@ def named_things(question: str) -> list[str]:
         word = word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # "ISPs": "ISP"
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
+        if titled and not acronym and not re.search(r"[a-z][A-Z]", word) and word.lower() not in _KNOWN_WORDS:
+            continue  # "Does Concero Keep Call Recordings?": in Title Case only acronyms and known names are names
         if word == "I" or word.startswith(("I'", "I’")) or (not before and not acronym) or \
                 (before and before[-1] in ".?!:;\"'(" and not acronym) or word.lower() in _CHAT \
                 or word.lower() in STOP_WORDS or _USER_PLACE.search(before):
             continue
         # one of two joined by "or" ("…with Facebook or Google?"): either written will do, so they are one name,
         # "Facebook|Google"
-        if found and re.fullmatch(r"\s*(?:,\s*)?or\s+(?:the\s+|an?\s+)?", question[last:match.start()]):
+        # (past a capitalised common word: "…from LinkedIn or Companies House?")
+        if found and re.fullmatch(r"\s*(?:,\s*)?or\s+(?:the\s+|an?\s+)?(?:[A-Z][a-z]+\s+)?",
+                                  question[last:match.start()]):
             found[-1] += "|" + word
         elif found and question[last:match.start()] == " " and _JOINS.fullmatch(found[-1]) \
                 and _JOINS.fullmatch(match.group()):

@@ -50,6 +50,9 @@ class Asked:
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
     how: bool = False  # it asks how to do something ("How would I go about asking…?": `readings.asks_how`)
+    # across several policies, a test that a sentence states what is asked in the practice's own words
+    # (`practice_words.in_own_words`)
+    own_words: Callable[[str], bool] | None = None
     how_long: bool = False  # it asks how long (for what is kept: "Which … say how long they keep enquiry data…?")
     after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
     kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")

@@ -17,7 +17,18 @@ from typing import Protocol
 
 import numpy as np
 
-from qa.search.practice_words import NO_OPT_OUT, REQUIRED, SERVICE_MESSAGES, SUFFICIENT, VETOES
+from qa.search.practice_words import (  # noqa: F401 (in_own_words: the answer path's, from here)
+    ASKS_COMPANY_ACCESS,
+    COMPANY_ACCESS,
+    NO_OPT_OUT,
+    REQUIRED,
+    RIGHT_IN_OWN_WORDS,
+    SERVICE_MESSAGES,
+    SUFFICIENT,
+    USER_ACCESS,
+    VETOES,
+    in_own_words,
+)
 from qa.search.terms import sentences_matching, term_counts
 
 
@@ -243,18 +254,6 @@ class Decision:
     score: float = 0.0  # how well the sentence answers the question (see `decide`), to order policies by
 
 
-# The user's rights in their own words, which answer a question asked of several policies as `SUFFICIENT` does
-# (not read where a practice is decided: "You can review, edit or delete your personal data by contacting us…",
-# "Right to erasure – to request deletion of your personal data…")
-_RIGHT_IN_OWN_WORDS = {
-    "access": re.compile(r"\b(?:rectif\w*|correct\w*|edit|amend\w*|updat\w*)\s+(?:or\s+\w+\s+|\w+\s+){0,3}?"
-                         r"(?:personal\s+)?(?:data|information|details)\b|"
-                         r"\bright\s+(?:of|to)\s+(?:rectification|correction)\b", re.IGNORECASE),
-    "erasure": re.compile(r"\bright\s+to\s+(?:erasure|be\s+forgotten|delet\w*)|\b(?:request|ask)\w*\s+(?:\w+\s+){0,4}?"
-                          r"(?:delet\w*|eras\w*)|\b(?:delet|eras)\w*\s+(?:\w+\s+){0,3}?(?:personal\s+)?(?:data|information|"
-                          r"details)\b", re.IGNORECASE)}
-
-
 def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[str], bool] | None) -> bool:
     """Whether `decision`'s sentence answers a question asked of several policies: it scores `bar`
     (`RetrievalSettings.across_score`), it or the rest of its paragraph writes what the question names (`writes`:
@@ -266,7 +265,7 @@ def answers_across(decision: Decision, text: str, bar: float, writes: Callable[[
     start, end = decision.sentence
     line_end = text.find("\n", end)
     rest = text[start:line_end if line_end >= 0 else len(text)]
-    own_words = (SUFFICIENT.get(decision.topic), _RIGHT_IN_OWN_WORDS.get(decision.topic))
+    own_words = (SUFFICIENT.get(decision.topic), RIGHT_IN_OWN_WORDS.get(decision.topic))
     return decision.score >= bar or (writes is not None and writes(rest)) or \
         any(own is not None and own.search(text[start:end]) is not None for own in own_words)
 
@@ -409,6 +408,10 @@ def question_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool
     """The test a sentence deciding `question` (about `topics`) must pass: `_marketing_guard`'s, and for a question not
     on browser signals, that it denies no answer to one."""
     guard = _marketing_guard(question, topics)
+    if "access" in topics and not ASKS_COMPANY_ACCESS.search(question):  # the user's access, not the company's
+        first = guard
+        guard = lambda sentence: (not COMPANY_ACCESS.search(sentence) or bool(USER_ACCESS.search(sentence))) and (  # noqa: E731
+            first is None or first(sentence))
     if _ASKS_SIGNAL.search(question):
         return guard
     return lambda sentence: not _SIGNAL_DENIED.search(sentence) and (guard is None or guard(sentence))

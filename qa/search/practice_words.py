@@ -5,6 +5,7 @@ states it whatever the model reads (`SUFFICIENT`). Read by `qa.search.evidence.d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 
 # A sentence about selling the *business* (a merger, an acquisition, selling assets) is no sale of personal
 # data, though it says "sell": the practice model, taught "sell" by keyword labels, reads it as one.
@@ -141,3 +142,57 @@ SUFFICIENT = {"objection-marketing": re.compile(
                          r"\b(?:charg(?:e|es|ed|ing)|fees?)\b[^.;]{0,80}?\b(?:requests?|cop(?:y|ies))\b|"
                          r"\b(?:requests?|cop(?:y|ies))\b[^.;]{0,80}?\b(?:fees?|charg(?:e|es|ed|ing))\b",
                          re.IGNORECASE)}
+
+# The company reaching data is no right of the user's to see it ("We collect and require access to different types of
+# information in order to provide you with the Services…", "we may need to access your company's accounts database"
+# answered "Can I ask Core Office for a copy of my data?"), unless the sentence also gives the user access.
+COMPANY_ACCESS = re.compile(
+    r"\bwe\s+(?:\w+\s+){0,3}?(?:require|need|have|gain|obtain|get)\w*\s+(?:\w+\s+){0,2}?access\b|"
+    r"\bwe\s+(?:may\s+|might\s+|will\s+|can\s+|could\s+)?(?:need\s+to\s+|have\s+to\s+)?(?:remotely\s+)?access\s+"
+    r"(?:to\s+)?(?:your|the|a|any)\s+(?:\w+\s+){0,2}?(?:company|business|computers?|systems?|devices?|networks?|"
+    r"accounts?|equipment|servers?|e-?mails?|files|machines?|premises|sites?)\b|"
+    r"\b(?:staff|engineers?|technicians?|employees|personnel)\s+(?:\w+\s+){0,3}?access\b", re.IGNORECASE)
+USER_ACCESS = re.compile(r"\byou\s+(?:\w+\s+){0,3}?(?:access|obtain|receive|see|copy|copies|request\s+(?:access|"
+                         r"a\s+copy|copies))\b|\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b", re.IGNORECASE)
+# A question on the company reaching a user's systems or data, not on the user's right to see it
+ASKS_COMPANY_ACCESS = re.compile(
+    r"\b(?:staff|engineers?|technicians?|employees|team|helpdesk|support|remote\w*|they|them|their)\b[^?]{0,60}?"
+    r"\b(?:access|see|look|get\s+into|log\s*(?:in|on))|\b(?:access|see|look\s+at|get\s+into|log\s*(?:in|on)\s+to)\s+"
+    r"(?:\w+\s+){0,3}?(?:computers?|systems?|devices?|networks?|servers?|machines?|laptops?|pcs?|mailbox\w*|"
+    r"e-?mails?|files|databases?|business\s+data|accounts\s+database)\b", re.IGNORECASE)
+
+
+# The user's rights in their own words, which answer a question asked of several policies as `SUFFICIENT` does
+# (not read where a practice is decided: "You can review, edit or delete your personal data by contacting us…",
+# "Right to erasure – to request deletion of your personal data…")
+_CORRECTING = re.compile(r"\b(?:rectif\w*|correct(?:ion|ed|ing)?|edit|amend\w*|updat\w*),?\s+(?:(?:or|and)\s+)?"
+                         r"(?:[\w-]+,?\s+){0,5}?(?:personal\s+)?(?:data|information|details)\b|"
+                         r"\bright\s+(?:of|to)\s+(?:rectification|correction)\b", re.IGNORECASE)
+# "…will, when you request, provide you with information about whether we hold … your personal information"
+_SEEING = re.compile(r"\b(?:provide|give|send|tell)\s+you\s+(?:with\s+)?(?:a\s+copy\s+of|copies\s+of|(?:information|"
+                     r"details)\s+(?:about|of|on)\s+(?:whether|what|which|the\s+personal|your\s+personal|any))\b|"
+                     r"\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b|"
+                     r"\byou\s+(?:can|may|have\s+the\s+right\s+to)\s+(?:\w+,?\s+){0,3}?(?:review|view|access|obtain)\b",
+                     re.IGNORECASE)
+RIGHT_IN_OWN_WORDS = {
+    "access": re.compile(f"{_CORRECTING.pattern}|{_SEEING.pattern}", re.IGNORECASE),
+    "erasure": re.compile(r"\bright\s+to\s+(?:erasure|be\s+forgotten|delet\w*)|\b(?:request|ask)\w*\s+(?:\w+\s+){0,4}?"
+                          r"(?:delet\w*|eras\w*)|\b(?:delet|eras)\w*\s+(?:\w+\s+){0,3}?(?:personal\s+)?(?:data|information|"
+                          r"details)\b", re.IGNORECASE)}
+# What a question on access asks: to have data corrected, or to see it
+_ASKS_CORRECTING = re.compile(r"\b(?:correct\w*|rectif\w*|inaccurate|wrong|incorrect|out[- ]of[- ]date|outdated|fix\w*|"
+                              r"updat\w*|amend\w*|edit\w*|mistakes?|errors?)\b", re.IGNORECASE)
+_ASKS_SEEING = re.compile(r"\b(?:see|copy|copies|access|hold\w*|held|have\s+on|view|look\s+at|obtain)\b|"
+                          r"\bwhat\s+(?:\w+\s+)?(?:data|information|info|details)\b", re.IGNORECASE)
+
+
+def in_own_words(topics: Sequence[str], question: str) -> Callable[[str], bool] | None:
+    """A test that a sentence states what `question` asks of `topics` in the practice's own words (as `answers_across`
+    reads them; for access, correcting or seeing the data, as the question asks), or None when there are none. (Not a
+    fee for requests: it answers no question on a right by itself.)"""
+    own = [found for t in topics if t != "access" for found in (SUFFICIENT.get(t), RIGHT_IN_OWN_WORDS.get(t))
+           if found is not None]
+    if "access" in topics:
+        own += [words for words, asks in ((_CORRECTING, _ASKS_CORRECTING), (_SEEING, _ASKS_SEEING))
+                if asks.search(question)]
+    return (lambda sentence: any(o.search(sentence) for o in own)) if own else None

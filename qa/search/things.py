@@ -195,7 +195,7 @@ SPECIFIC: tuple[tuple[re.Pattern, re.Pattern], ...] = tuple(
         # recording a call; CCTV; a job applicant's data; credit checks; buying data about people ("the cloud" is
         # none: a user's "my data in the cloud" is what a policy calls stored data)
         (r"\b(?:record|listen\w*\s+(?:in\s+)?(?:to|on))\w*\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b|"
-         r"\b(?:calls?|conversations?)\s+(?:\w+\s+){0,2}?record\w*|\bcall\s+recordings?\b",
+         r"\b(?:calls?|conversations?)\s+(?:\w+\s+){0,5}?record\w*|\bcall\s+recordings?\b",
          r"\brecord\w*\b[^.;]{0,90}\b(?:calls?|conversations?|communications?(?!\s+pref))\b|"
          r"\b(?:calls?|conversations?)\b[^.;]{0,90}\brecord\w*|"
          r"\brecordings\b|\b(?:voice|audio|telephone|phone)\s+record\w*|\blisten\w*\s+(?:in\s+)?(?:to|on)\s+(?:\w+\s+){0,3}?(?:calls?|conversations?)\b"),

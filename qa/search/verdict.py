@@ -46,7 +46,9 @@ _WHICH_DO = re.compile(rf"^\s*{LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|thes
                        r"(?:^|[-–—:;]\s)\s*which\s+(?:one\s+)?of\s+(?:the|these|those|all)\s+(?:two|three|four|five|six|"
                        r"seven|eight|nine|ten|\d+)\b|^\s*which\s+of\s+(?:their|these|those)\s+(?:websites|sites|apps)\b|"
                        # "Which of CT1 and CloudSentric transfer data abroad?"
-                       rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:the\s+)?(?:[\w&.'’/-]+\s+){{1,4}}?(?:and|or)\s+\w",
+                       rf"^\s*{LEAD_IN}which\s+(?:one\s+)?of\s+(?:the\s+)?(?:[\w&.'’/-]+\s+){{1,4}}?(?:and|or)\s+\w|"
+                       # "any of them record your calls?": "Do" left out
+                       rf"^\s*{LEAD_IN}any\s+(?:one\s+)?of\s+(?:them|these|those|the|you)\b",
                        re.IGNORECASE)
 _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
                             re.IGNORECASE)

@@ -1,0 +1,104 @@
+"""Questions on a user's rights read against what they ask, Title Case and elliptical questions
+(`qa.search.evidence.question_guard`, `in_own_words`; `qa.search.asked_names.named_things`; `question_kind`)."""
+
+import pytest
+
+from qa.search.asked_names import named_things, title_cased
+from qa.search.evidence import in_own_words, question_guard
+from qa.search.specific import specific_things, unmentioned
+from qa.search.verdict import OPEN, YES_NO, question_kind
+
+COMPANY_REACHING = "We collect and require access to different types of information in order to provide you with the " \
+    "Services you have requested us to supply to you, including:"
+USER_ACCESS = "If you wish to access, correct or request deletion of any personal data being held about you, you must " \
+    "complete a Personal Data Request Form, which can be obtained from Us."
+
+
+@pytest.mark.parametrize(("question", "sentence", "passes"), [
+    ("Can I ask Core Office for a copy of my data?", COMPANY_REACHING, False),
+    ("Can I ask Core Office for a copy of my data?", "For example, we may need to access your company's accounts "
+     "database if you have asked us to attempt to fix data corruption within that database.", False),
+    ("Can I ask Core Office for a copy of my data?", USER_ACCESS, True),
+    # the company reaching data beside the user's access: the user's
+    ("Can I see my data?", "Our engineers access your systems only as needed, and you can access your data at any "
+     "time.", True),
+    # a question on the company reaching the user's systems reads such sentences
+    ("Will CT1 engineers be able to access my files?", COMPANY_REACHING, True),
+    ("Can their support staff see my computer?", "We may need to access your computer remotely.", True),
+])
+def test_the_company_reaching_data_is_no_right_of_the_users_to_see_it(question, sentence, passes):
+    guard = question_guard(question, ["access"])
+    assert guard is not None and guard(sentence) is passes
+
+
+def test_the_company_reaching_data_is_read_for_other_practices():
+    guard = question_guard("What data does Core Office collect?", ["data-collected"])
+    assert guard is not None and guard(COMPANY_REACHING)
+
+
+@pytest.mark.parametrize(("question", "topics", "sentence", "states"), [
+    # correcting, in the practice's own words, with commas between the verbs
+    ("can I get my details corrected if they're wrong?", ["access"], USER_ACCESS, True),
+    ("can I get my details corrected if they're wrong?", ["access"],
+     "- Right to rectification – to have inaccurate or incomplete data corrected.", True),
+    # seeing the data
+    ("Which companies will tell me what personal data they hold about me?", ["access"],
+     "Core Office IT Limited will also, when you request, provide you with information about whether we hold, or "
+     "process on behalf of a third party, any of your personal information.", True),
+    ("Which companies will tell me what personal data they hold about me?", ["access"],
+     "You can review, edit or delete your personal data by contacting us directly at DPO@centerprise.co.uk.", True),
+    # a right to see answers no question on correcting, nor a correction one on seeing
+    ("can I get my details corrected if they're wrong?", ["access"],
+     "You have the right of access to your personal data.", False),
+    ("Which companies will tell me what personal data they hold about me?", ["access"],
+     "- Right to rectification – to have inaccurate or incomplete data corrected.", False),
+    # "so you can see who and where your personal data will be used" gives no access
+    ("Which companies will tell me what personal data they hold about me?", ["access"],
+     "For your peace of mind, we have created this list below, so you can see who and where your personal data will "
+     "be used:", False),
+    # a fee for requests answers no question on a right by itself
+    ("can I get my details corrected if they're wrong?", ["access"],
+     "Please be aware that we hold the right to charge a reasonable administration fee for certain requests should "
+     "we deem them unfounded or excessive.", False),
+    ("Can I opt out of marketing?", ["objection-marketing"], "You can unsubscribe at any time.", True),
+])
+def test_a_right_in_its_own_words_answers_what_the_question_asks_of_it(question, topics, sentence, states):
+    own = in_own_words(topics, question)
+    assert own is not None and own(sentence) is states
+
+
+def test_an_identity_check_asks_no_right_in_its_own_words():
+    assert in_own_words(["access"], "Which of these companies check who you are before dealing with a request?") \
+        is None
+    assert in_own_words(["sharing"], "Who do they share my data with?") is None
+
+
+@pytest.mark.parametrize(("question", "titled", "names"), [
+    ("Does Concero Keep Call Recordings?", True, []),
+    ("Which Companies Sell My Data?", True, []),
+    ("Does the company Keep Call Recordings?", True, []),  # a company's name, as the answer path reads it
+    ("Does CT1 Use Google Analytics?", True, ["CT1", "Google Analytics"]),  # acronyms and known services stay
+    ("Does Concero Share Data With The ICO?", True, ["ICO"]),
+    ("Does Core Office IT use Acme Analytics?", False, ["Core Office", "Acme Analytics"]),
+    ("Do they get info from LinkedIn or Companies House?", False, ["LinkedIn|House"]),  # either will do
+])
+def test_title_case_names_only_acronyms_and_known_services(question, titled, names):
+    assert title_cased(question) is titled
+    assert named_things(question) == names
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("any of them record your calls?", YES_NO),
+    ("Any of these companies sell data?", YES_NO),
+    ("any of them say how long they keep data?", YES_NO),  # as "Do any of them say…?"
+    ("what do any of them collect?", OPEN),
+])
+def test_any_of_them_without_do_asks_yes_or_no(question, kind):
+    assert question_kind(question) == kind
+
+
+def test_calls_to_a_company_recorded_ask_for_a_recording_of_calls():
+    specific = specific_things("Are calls to Core Office recorded?")
+    assert specific
+    assert unmentioned(specific, "This software may record information such as how often you use the application.")
+    assert not unmentioned(specific, "All our phone calls are recorded for training and monitoring purposes.")
