@@ -92,6 +92,12 @@ def test_title_case_names_only_acronyms_and_known_services(question, titled, nam
     ("Any of these companies sell data?", YES_NO),
     ("any of them say how long they keep data?", YES_NO),  # as "Do any of them say…?"
     ("what do any of them collect?", OPEN),
+    # a company or "they", then a verb, with no auxiliary
+    ("concero sell data?", YES_NO),
+    ("they keep my data forever?", YES_NO),
+    ("Who does concero share data with?", OPEN),
+    ("where do they store data?", OPEN),
+    ("Concero data retention period?", OPEN),
 ])
 def test_any_of_them_without_do_asks_yes_or_no(question, kind):
     assert question_kind(question) == kind

@@ -50,6 +50,12 @@ _WHICH_DO = re.compile(rf"^\s*{LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|thes
                        # "any of them record your calls?": "Do" left out
                        rf"^\s*{LEAD_IN}any\s+(?:one\s+)?of\s+(?:them|these|those|the|you)\b",
                        re.IGNORECASE)
+# "concero sell data?", "they keep my data forever?": a company or "they", then a verb, with no auxiliary and no
+# question word
+_BARE_VERB = re.compile(r"^\s*(?!(?:what|how|who|where|why|which|when|whom|whose)\b)(?:[\w&.'’-]+\s+){0,2}?"
+                        r"[\w&.'’-]+\s+(?:sell|share|keep|use|collect|record|store|track|send|transfer|delete|pass|give|"
+                        r"hold|retain|monitor|encrypt)s?\b(?![^?]*\b(?:what|how|who|where|why|which|when|whom)\b)[^?]*\?\s*$",
+                        re.IGNORECASE)
 _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
                             re.IGNORECASE)
 # "if i ring concero will they record the call?": a condition with no comma, then the question (no question
@@ -85,7 +91,7 @@ def question_kind(question: str) -> str:
     if _CLAUSE_YES_NO.search(text) and not re.match(r"^\s*(?:what|how|who|where|why|which)\b", text, re.I) and \
             not re.match(r"^\s*when\s+(?:will|would|do|does|did|is|are|can|could|should)\b", text, re.I):
         return YES_NO
-    return YES_NO if _CONDITION_YES_NO.match(text) or _TAG_QUESTION.search(text) else OPEN
+    return YES_NO if _CONDITION_YES_NO.match(text) or _TAG_QUESTION.search(text) or _BARE_VERB.match(text) else OPEN
 
 
 # A question asking whether a company does NOT do something ("Which companies don't sell my data?", "Does Concero
