@@ -108,3 +108,48 @@ def test_calls_to_a_company_recorded_ask_for_a_recording_of_calls():
     assert specific
     assert unmentioned(specific, "This software may record information such as how often you use the application.")
     assert not unmentioned(specific, "All our phone calls are recorded for training and monitoring purposes.")
+
+
+def test_where_data_comes_from_gives_no_reason():
+    from qa.search.cues import reason_guard
+
+    guard = reason_guard("Why does CT1 collect my data?")
+    assert guard is not None
+    assert not guard("Directly from you – for example when you:")  # where data comes from gives no reason
+    assert guard("We use your identity, contact, enquiry, account, support and billing data to:")
+
+
+@pytest.mark.parametrize(("question", "read"), [
+    ("HOW LONG DOES CONCERO KEEP CALL RECORDINGS?", "how long does concero keep call recordings?"),
+    # acronyms written in capitals anyway, and names holding a digit, stay
+    ("DOES CT1 SHARE MY DATA WITH THE ICO?", "does CT1 share my data with the ICO?"),
+    ("DO THEY STORE DATA IN THE USA?", "do they store data in the USA?"),
+    # not a question with a few capitals
+    ("Does Concero use CCTV?", "Does Concero use CCTV?"),
+    ("HOW long?", "HOW long?"),
+    ("does centerprise recrod my calls with the suport team", "does centerprise record my calls with the support team"),
+])
+def test_a_question_typed_in_capitals_is_read_in_lower_case(question, read):
+    from qa.search.spelling import respelled
+
+    assert respelled(question) == read
+
+
+def test_acronyms_typed_in_lower_case_are_names():
+    assert named_things("can i complain to the ico about them") == ["ICO"]
+    assert named_things("who is their dpo") == ["DPO"]
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("Can you tell me how long Concero keeps data?", OPEN),
+    ("Do you know who the DPO is?", OPEN),
+    ("I was wondering if you could tell me whether I have the right to complain to the ICO", YES_NO),
+    ("Could you tell me if Concero sells my data?", YES_NO),
+    ("I'd like to know whether CT1 records calls.", YES_NO),
+    ("Can you tell me which companies sell my data?", YES_NO),
+    ("Can you delete my data?", YES_NO),
+    # a verb read as a noun's modifier asks no yes or no
+    ("23T delete request response time?", OPEN),
+])
+def test_a_request_to_be_told_is_read_by_the_question_inside_it(question, kind):
+    assert question_kind(question) == kind

@@ -61,7 +61,9 @@ _KNOWN_NAMES = tuple((re.compile(r"\b" + r"\s+".join(name.lower().split()) + r"\
     "Mailchimp", "HubSpot", "Salesforce", "Zendesk", "Intercom", "PayPal", "Stripe", "Klarna", "Braintree",
     "SendGrid", "Twilio", "Cloudflare", "Google", "Amazon", "Microsoft", "Netflix", "Spotify", "OpenAI", "ChatGPT",
     "LinkedIn", "Snapchat", "WhatsApp", "YouTube", "Experian", "Equifax", "LexisNexis",
-    "Tencent", "ByteDance", "Alibaba", "Baidu", "Yahoo", "Criteo"))
+    "Tencent", "ByteDance", "Alibaba", "Baidu", "Yahoo", "Criteo",
+    # acronyms typed in lower case ("can i complain to the ico about core office")
+    "ICO", "DPO", "GDPR", "CCTV"))
 # Chat words a user may type in capitals ("FYI does Concero…?", "LOL who even uses fax"): no names
 _CHAT = frozenset({"fyi", "btw", "ps", "lol", "pls", "plz", "asap", "imo", "imho", "tbh", "hi", "hey", "thx", "ty"})
 # Where the user is ("I'm based in France. Do I have any right to see…?"): the scene, not a thing asked about

@@ -217,9 +217,10 @@ _WHAT_IS_DONE = frozenset({"data-collected", "sharing"})
 
 
 # A sentence giving a reason ("…to help us personalise our website", "for training and monitoring purposes"), not
-# only saying what is done ("23Technology uses both types of cookies.")
+# only saying what is done ("23Technology uses both types of cookies.") or where data comes from ("Directly from you –
+# for example when you:")
 _REASON = re.compile(r"\bto\s+(?!(?:the|a|an|our|your|their|us|you|them|this|that|these|those|third|other|any|all)\b)"
-                     r"(?-i:(?![A-Z]))\w+|\bto\s*:|\bfor\b|\bso\s+(?:that|we|as)\b|\bbecause\b|\bpurposes?\b|\bin\s+order\b|\bhelps?\b|"
+                     r"(?-i:(?![A-Z]))\w+|\bto\s*:|\bfor\b(?!\s+(?:example|instance)\b)|\bso\s+(?:that|we|as)\b|\bbecause\b|\bpurposes?\b|\bin\s+order\b|\bhelps?\b|"
                      r"\benabl\w*|\ballow\w*|\bneeded\b|\bnecessary\b|\breasons?\b", re.IGNORECASE)
 
 

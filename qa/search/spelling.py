@@ -29,6 +29,8 @@ _RIGHT = {
     "unsubscibe": "unsubscribe", "consant": "consent", "concent": "consent", "transfered": "transferred",
     "abroard": "abroad", "securly": "securely", "secuirty": "security", "securty": "security",
     "guarentee": "guarantee", "gaurantee": "guarantee", "garantee": "guarantee", "guarrantee": "guarantee",
+    "recrod": "record", "recrods": "records", "recroded": "recorded", "recroding": "recording", "reocrd": "record",
+    "suport": "support", "supprot": "support", "actualy": "actually", "compnies": "companies", "comapnies": "companies",
     # British slang for selling ("do CI flog customer details to other companies?")
     "flog": "sell", "flogs": "sells", "flogging": "selling", "flogged": "sold",
 }
@@ -39,8 +41,27 @@ _SPEAK = {"u": "you", "r": "are", "n": "and", "ur": "your"}
 _LETTERS = re.compile(r"(?<!\S)(?:" + "|".join(sorted(_SPEAK, key=len, reverse=True)) + r")(?=\s)")
 
 
+# A question typed in capitals ("HOW LONG DOES CONCERO KEEP CALL RECORDINGS?") is read in lower case, but for the
+# acronyms people write in capitals anyway and names holding a digit ("CT1", "23T"): else every word is a name
+_SHOUTED_KEPT = frozenset("UK EU EEA USA GDPR ICO DPO CCTV CV CVS SMS DPA PECR AI ISO TLS SSL HMRC NHS CCPA DSAR VPN "
+                          "MFA PII ID IP CI".split())
+_LETTER_WORD = re.compile(r"[A-Za-z][A-Za-z'’]+")
+
+
+def unshouted(question: str) -> str:
+    """`question` in lower case when it is typed in capitals (at least three words, nearly all in capitals), but for
+    `_SHOUTED_KEPT` and words holding a digit; else as it is."""
+    words = _LETTER_WORD.findall(question)
+    if len(words) < 3 or sum(w.isupper() for w in words) < 0.8 * len(words):
+        return question
+    return re.sub(r"[\w'’&.-]+", lambda m: m.group() if m.group() in _SHOUTED_KEPT or re.search(r"\d", m.group())
+                  else m.group().lower(), question)
+
+
 def respelled(question: str) -> str:
-    """`question` with the misspellings of `_RIGHT` put right, keeping an initial capital."""
+    """`question` with the misspellings of `_RIGHT` put right, keeping an initial capital (read in lower case when it
+    is typed in capitals: `unshouted`)."""
+    question = unshouted(question)
     def right(match: re.Match) -> str:
         word = _RIGHT[match.group(0).lower()]
         return word[:1].upper() + word[1:] if match.group(0)[:1].isupper() else word

@@ -54,8 +54,17 @@ _WHICH_DO = re.compile(rf"^\s*{LEAD_IN}(?:which|what)\s+(?:of\s+)?(?:(?:all|thes
 # question word
 _BARE_VERB = re.compile(r"^\s*(?!(?:what|how|who|where|why|which|when|whom|whose)\b)(?:[\w&.'’-]+\s+){0,2}?"
                         r"[\w&.'’-]+\s+(?:sell|share|keep|use|collect|record|store|track|send|transfer|delete|pass|give|"
-                        r"hold|retain|monitor|encrypt)s?\b(?![^?]*\b(?:what|how|who|where|why|which|when|whom)\b)[^?]*\?\s*$",
+                        r"hold|retain|monitor|encrypt)s?\s+(?:my|our|your|their|the|any|all|personal|data|info\w*|details|it|"
+                        r"them|us|me|calls?|cookies|e-?mails?|records?|recordings?|cvs?|payment)\b"
+                        r"(?![^?]*\b(?:what|how|who|where|why|which|when|whom)\b)[^?]*\?\s*$",
                         re.IGNORECASE)
+# A request to be told, around the question itself ("Can you tell me how long…?", "I was wondering if you could tell me
+# whether…", "I'd like to know if…")
+_ASKS_TO_TELL = re.compile(
+    r"^\W*(?:(?:hi|hello|hey)\W+)?(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?(?:tell|let)\s+me\s+(?:know\s+)?|"
+    r"(?:please\s+)?tell\s+me\s+|do\s+you\s+know\s+|i\s*(?:'d|’d|\s+would)\s+like\s+to\s+know\s+|"
+    r"i\s+(?:want|need)\s+to\s+know\s+|i\s+(?:was\s+|am\s+|'m\s+|’m\s+)?wonder(?:ing)?\s+(?:if\s+(?:you|u)\s+(?:could|can|"
+    r"would)\s+(?:please\s+)?tell\s+me\s+)?)", re.IGNORECASE)
 _CLAUSE_YES_NO = re.compile(rf"[,:;]\s*(?:{_AUXILIARY})\s+(?:they|it|you|we|i|my|the|this|that|there|\w+)\b",
                             re.IGNORECASE)
 # "if i ring concero will they record the call?": a condition with no comma, then the question (no question
@@ -74,6 +83,12 @@ _TAG_QUESTION = re.compile(r"[,;]\s*(?:right|correct|yes|true|surely|(?:is|are|d
 def question_kind(question: str) -> str:
     """YES_NO for a question that asks whether something is so (of one company or of each), else OPEN."""
     text = question.strip()
+    if (wrapped := _ASKS_TO_TELL.match(text)) is not None:  # "Can you tell me how long…?", "…tell me whether…"
+        rest = text[wrapped.end():]
+        if re.match(r"(?:whether|if)\b", rest, re.IGNORECASE):
+            return YES_NO
+        if re.match(r"(?:what|how|who|where|why|which|when|whom|whose)\b", rest, re.IGNORECASE):
+            return question_kind(rest)
     if _YES_NO_START.match(text) or _WHICH_DO.match(text):
         return YES_NO
     # "Concero looks after our network. Can their engineers go through our files?": the last sentence asks (or the
