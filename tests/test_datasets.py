@@ -81,8 +81,8 @@ def test_the_fresh_seed_set_quotes_the_seed_policies_and_is_all_dev():
 
     policies, _ = load_policies(SEED_POLICIES)
     questions, problems = load_golden(ROOT / "evals" / "seed_fresh.jsonl", {p.id: p for p in policies})
-    assert problems == [] and len(questions) == 410 and {q.split for q in questions} == {"dev"}
-    assert sum(1 for q in questions if q.policy is None) == 80  # "Which of these companies…?", five cells each
+    assert problems == [] and len(questions) == 486 and {q.split for q in questions} == {"dev"}
+    assert sum(1 for q in questions if q.policy is None) == 96  # "Which of these companies…?", five cells each
 
 
 def test_squad_articles_become_policies_with_mapped_answer_offsets(tmp_path):
