@@ -592,3 +592,24 @@ def test_the_users_own_access_title_case_and_rights_across_policies(seed_index_d
     assert rows["core-office-it"].verdict == "yes" and "correct" in rows["core-office-it"].quotes[0].text
     rows = {r.policy: r.verdict for r in engine.answer("any of them record your calls?").rows}
     assert rows["concero"] == "yes" and rows["cloudsentric"] == "not_stated", rows
+
+
+def test_title_case_identity_checks_a_scenes_period_and_data_pulled_in(seed_index_dir, real_embedder):
+    """From helper-written seed questions (7 December, later): "Will My Data Be Handed Over If The Company Is Sold Or
+    Merged?" read "Be Handed Over If The Company Is Sold Or Merged" as a company with no policy; "…might they want me
+    to prove it's really me?" was "not stated" (no sentence on checking identity stated access); "…on 30-day payment
+    terms. Will they look into our finances…?" asked for 30 days; "Do they pull info about me from LinkedIn or
+    Companies House?" read data coming in as no sharing."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    answer = engine.answer("Will My Data Be Handed Over If The Company Is Sold Or Merged?")
+    rows = {r.policy: r.verdict for r in answer.rows}
+    assert not answer.not_indexed and rows["core-office-it"] == rows["ct1-technologies"] == "yes", rows
+    [row] = engine.answer("If I ask Concero for a copy of what they hold on me, might they want me to prove it's really "
+                          "me?").rows
+    assert row.verdict == "yes" and "proof of identity" in row.quotes[0].text
+    [row] = engine.answer("I'm opening an account with CloudSentric on 30-day payment terms. Will they look into our "
+                          "finances before giving us credit?").rows
+    assert row.verdict == "yes", row.verdict
+    [row] = engine.answer("Do they pull info about me from LinkedIn or Companies House?",
+                          policies=["ct1-technologies"]).rows
+    assert row.verdict == "yes" and any("Companies House" in q.text for q in row.quotes), [q.text for q in row.quotes]

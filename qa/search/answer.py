@@ -41,7 +41,7 @@ from dataclasses import replace
 import numpy as np
 
 from qa.errors import QueryError
-from qa.search.asked_names import SPELLED_OUT, asking_sentence, named_things, sold_to
+from qa.search.asked_names import SPELLED_OUT, asking_sentence, named_things, sold_to, untitled
 from qa.search.asking import AUTO, Asked, asked_of, practices_asked, unsaid
 from qa.search.conversation import resolve_question
 from qa.search.details import ORGANISATION, PLACE, detail_after
@@ -67,6 +67,7 @@ from qa.search.marking import (
 from qa.search.more_readings import one_company_kind
 from qa.search.names import match_names, named_beside, names_of, own_name_guard, without_names
 from qa.search.passages import hit_holding, led_by, quotes_of, rows_of
+from qa.search.practice_words import asked_own_words
 from qa.search.readings import asks_how, gives_means
 from qa.search.reranker import keep_literal, rerank_candidates
 from qa.search.rereading import reread
@@ -158,7 +159,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         raise QueryError("question is empty")
     if k < 1:
         raise QueryError(f"k must be >= 1, got {k}")
-    typed = respelled(question.strip())  # "Dose CT1 sel my infomation?"
+    typed = untitled(respelled(question.strip()))  # "Dose CT1 sel my infomation?", "Does Concero Keep Call…?"
     interpreted = affirmative(resolve_question(typed, history, engine.policies) if history else typed)
     match = match_names(interpreted, engine.policies)
     if policies is not None:
@@ -191,7 +192,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         theirs = own | {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         # (those of the sentence that asks: not "US CLOUD Act" of "Our board is nervous about the US CLOUD Act. Does…?")
         names = tuple(n for n in named_things(asking_sentence(plain)) if not {*re.findall(r"\w+", n.lower())} <= theirs)
-        specific = specific_things(plain)
+        specific = specific_things(plain, asking_sentence(plain))
         # the sentence quoted writes what the question names, and the place or organisation asked for ("where…?")
         writing = functools.partial(naming, things=(*specific, *(d for d in asked.demands if d is PLACE or d is
                                     ORGANISATION)), spelled=SPELLED_OUT, border=border_words(interpreted, asked.topics))
@@ -199,7 +200,8 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                         after_ending=asks_after_ending(plain), how_long="how long" in plain.lower(),
                         kinds=kind == OPEN and asks_kinds(plain), personal=not asks_non_personal(plain),
                         named=writing(names), how=asks_how(plain),
-                        own_words=in_own_words(asked.topics, asking_sentence(plain)))
+                        own_words=in_own_words(asked.topics, asking_sentence(plain)),
+                        stating=asked_own_words(asking_sentence(plain)))
         if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"
             rest = tuple(n for n in names if n not in buyers)
             asked = replace(asked, denied=replace(asked, names=rest, named=writing(rest)))
@@ -327,7 +329,7 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: Asked, terms
 
         def decided(scale: float, test: Callable[[str], bool] | None) -> Decision:
             return decide(evidence.of(policy_id), text, {t: scale * p for t, p in asked.thresholds.items()},
-                          model.topics, query, terms, marked, accepts=test,
+                          model.topics, query, terms, marked, accepts=test, own_words=asked.stating,
                           strength_weight=GRID_STRENGTH_WEIGHT if asked.only else STRENGTH_WEIGHT)
 
         hold = functools.partial(hit_holding, engine, policy_id, hits, confidence=confidence, reranked=reranked)
@@ -348,11 +350,13 @@ def _row(engine, policy_id: str, hits: list[Hit], kind: str, asked: Asked, terms
                 if asked.after_ending:  # "…after I delete my account?": a sentence on what is kept past the end
                     ending = both(named, lambda s: ENDING.search(s) is not None)  # (and writing what is named)
                     decision = naming_decision(decision, text, ending, again)
+            in_own = False  # across policies, a sentence saying what is asked in its own words answers
             if across and literal is None and not asked.demands and decision.stated and own is not None and \
-                    not answers_across(decision, text, bar, named):  # another sentence says it in its own words
-                decision = retry if (retry := again(own)).stated else decision
+                    not answers_across(decision, text, bar, named):
+                decision, in_own = (retry, True) if (retry := again(own)).stated else (decision, False)
             if not decision.stated or decision.sentence is None or (
-                    across and literal is None and not asked.demands and not answers_across(decision, text, bar, named)
+                    across and literal is None and not asked.demands and not in_own
+                    and not answers_across(decision, text, bar, named)
                     # "How would I go about asking each of these companies…?": a sentence saying how answers
                     and not (asked.how and gives_means(text[decision.sentence[0]:decision.sentence[1]]))):
                 continue

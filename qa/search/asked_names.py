@@ -114,6 +114,24 @@ def title_cased(question: str) -> bool:
     return sum(w[0].isupper() for w in words) >= 3 and all(w[0].isupper() or w.lower() in _TITLE_SMALL for w in words)
 
 
+def untitled(question: str) -> str:
+    """`question` with the common words of a question typed in Title Case in lower case, but its first word, acronyms,
+    words with inner capitals and known services ("Will My Data Be Handed Over If The Company Is Sold?" read "Be Handed
+    Over If The Company Is Sold" as a company with no policy; "Does Concero Keep Call Recordings?" "Keep Call
+    Recordings" as a name never written); else as it is."""
+    if not title_cased(question):
+        return question
+    from qa.ingest.aliases import is_common_word
+
+    first = re.search(r"[A-Za-z]", question)
+
+    def read(word: re.Match) -> str:
+        kept = (first is not None and word.start() == first.start()) or word.group().lower() in _KNOWN_WORDS or \
+            not is_common_word(word.group())
+        return word.group() if kept else word.group().lower()
+    return re.sub(r"\b[A-Z][a-z'’]+\b", read, question)
+
+
 def named_things(question: str) -> list[str]:
     """What a question names with a capital or as an acronym ("Google Analytics", "CCTV", "ICO"), not at
     the start of a sentence and not "I": names have no paraphrase, so a policy that never writes them
@@ -124,7 +142,6 @@ def named_things(question: str) -> list[str]:
     for place, name in (*_FRAMEWORKS, *_PLACES, *_SPELLED_NAMES):
         question = place.sub(name, question)
     question = _known_capitalised(question)
-    titled = title_cased(question)
     either = [m.span() for m in _NAME_OR_THING.finditer(question)]
     for match in _NAME_TOKEN.finditer(question):
         if any(start <= match.start() < end for start, end in either) or _THING_OR.search(
@@ -136,8 +153,6 @@ def named_things(question: str) -> list[str]:
         word = word[:-1] if re.fullmatch(r"[A-Z]{2,}s", word) else word  # "ISPs": "ISP"
         before = question[:match.start()].rstrip()
         acronym = len(word) >= 2 and word.isupper()  # "(PECR)": an acronym is a name wherever it stands
-        if titled and not acronym and not re.search(r"[a-z][A-Z]", word) and word.lower() not in _KNOWN_WORDS:
-            continue  # "Does Concero Keep Call Recordings?": in Title Case only acronyms and known names are names
         if word == "I" or word.startswith(("I'", "I’")) or (not before and not acronym) or \
                 (before and before[-1] in ".?!:;\"'(" and not acronym) or word.lower() in _CHAT \
                 or word.lower() in STOP_WORDS or _USER_PLACE.search(before):

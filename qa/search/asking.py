@@ -5,7 +5,7 @@ name or specific thing asked (`unsaid`). Moved out of `qa.search.answer`, which 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -53,6 +53,7 @@ class Asked:
     # across several policies, a test that a sentence states what is asked in the practice's own words
     # (`practice_words.in_own_words`)
     own_words: Callable[[str], bool] | None = None
+    stating: Mapping[str, re.Pattern] | None = None  # words that state a practice for this question alone
     how_long: bool = False  # it asks how long (for what is kept: "Which … say how long they keep enquiry data…?")
     after_ending: bool = False  # it asks what is kept after an account or service ends (`marking.asks_after_ending`)
     kinds: bool = False  # an open question asking which kinds of data ("What info do their cookies remember?")

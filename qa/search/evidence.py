@@ -444,11 +444,13 @@ def _marketing_guard(question: str, topics: Sequence[str]) -> Callable[[str], bo
 def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topic_ids: Sequence[str],
            query: np.ndarray, terms: Sequence[str], shown: Mapping[tuple[int, int], float],
            term_weight: float = 0.5, shown_weight: float = 0.3, strength_weight: float = 0.3,
-           accepts: Callable[[str], bool] | None = None, literal: bool = True) -> Decision:
+           accepts: Callable[[str], bool] | None = None, literal: bool = True,
+           own_words: Mapping[str, re.Pattern] | None = None) -> Decision:
     """Which sentence of the policy answers a question about the practices `asked` ({topic index:
     threshold}): among the sentences that state one of them, the one nearest the question (cosine), with a
     bonus for holding its key `terms` and for lying in a passage the answer shows (`shown`: passage span ->
     its weight, 1 for the reranker's first, 1/2 for its second…). Not stated when no sentence states an asked practice.
+    `own_words`: per practice, words that state it for this question (`practice_words.asked_own_words`).
     `text` is the policy text; `query` the question's vector (1, d)."""
     best: tuple[float, int, int, float] | None = None
     counts: np.ndarray | None = None
@@ -459,9 +461,10 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
                 np.zeros(len(evidence.spans), dtype=np.int64)
         if literal:  # a sentence holding the question's own words says it too, whatever its practice
             chosen, strengths = _also(evidence, topic, chosen, strengths, literal_sentences(counts, terms))
-        if topic_ids[topic] in SUFFICIENT:  # a sentence in the practice's own words states it
-            chosen, strengths = _also(evidence, topic, chosen, strengths,
-                                      sentences_matching(text, evidence.spans, SUFFICIENT[topic_ids[topic]]))
+        for own in (SUFFICIENT.get(topic_ids[topic]), (own_words or {}).get(topic_ids[topic])):
+            if own is not None:  # a sentence in the practice's own words states it
+                found = sentences_matching(text, evidence.spans, own)
+                chosen, strengths = _also(evidence, topic, chosen, strengths, found)
         if not len(chosen):
             continue
         spans = evidence.spans[chosen]

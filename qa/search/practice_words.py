@@ -195,4 +195,21 @@ def in_own_words(topics: Sequence[str], question: str) -> Callable[[str], bool] 
     if "access" in topics:
         own += [words for words, asks in ((_CORRECTING, _ASKS_CORRECTING), (_SEEING, _ASKS_SEEING))
                 if asks.search(question)]
+    own += [words for topic, words in asked_own_words(question).items() if topic in topics]  # "…check who you are…?"
     return (lambda sentence: any(o.search(sentence) for o in own)) if own else None
+
+
+# Checking who asks ("We may ask you for proof of identity.", "…verify your identity before fulfilling your request."):
+# a request's own words, which state access only when the question asks about it (`asked_own_words`): else they would
+# answer "Can I get a copy of my data?"
+IDENTITY_CHECK = re.compile(r"\b(?:proof|verif\w*|check\w*|confirm\w*|establish\w*)\s+(?:of\s+)?(?:your\s+|the\s+|"
+                            r"their\s+)?identity\b|\bidentity\s+(?:of\s+(?:the\s+)?(?:individual|person|requester)|checks?|"
+                            r"verification)\b", re.IGNORECASE)
+_ASKS_IDENTITY = re.compile(r"\b(?:prove|proof|verif\w*|check\w*|confirm\w*)\b[^?]{0,40}?\b(?:identity|who\s+"
+                            r"(?:i|you|we)\s+(?:am|are)|(?:it'?s|it’s|it\s+is)\s+(?:really\s+)?(?:me|us))\b|\bID\b|"
+                            r"\bidentification\b|\bidentity\b", re.IGNORECASE)
+
+
+def asked_own_words(question: str) -> dict[str, re.Pattern]:
+    """Per practice, words that state it for `question` alone, as `SUFFICIENT`'s do for every question."""
+    return {"access": IDENTITY_CHECK} if _ASKS_IDENTITY.search(question) else {}

@@ -161,7 +161,8 @@ _POINTER = re.compile(r"^\W*(?:(?:for|to\s+(?:learn|find\s+out|read))\s+(?:more|
 
 # Data coming *in* ("CloudSentric obtains personal data … from resellers who pass on personal data to CloudSentric",
 # "From third parties – for example from: - referrals or partner organisations…"): no disclosure to them.
-_COMING_IN = re.compile(r"\b(?:obtain\w*|receiv\w*|collect\w*|gather\w*|get|gets|got|acquir\w*)\b[^.;:]{0,160}?"
+_COMING_IN = re.compile(r"\b(?:obtain\w*|receiv\w*|collect\w*|gather\w*|get|gets|got|acquir\w*|pull\w*|dig\w*\s+up|"
+                        r"scrap\w*|harvest\w*|purchas\w*|bought|buys?|buying)\b[^.;:]{0,160}?"
                         r"\bfrom\b|^\W*from\s+(?:third[- ]part\w*|other\s+sources|(?:publicly\s+available\s+)?"
                         r"sources)\b", re.IGNORECASE)
 GOING_OUT = (r"\b(?:shar|disclos|pass|transfer|provid|sell|sold|send|sent|giv|hand|mak)\w*\b[^.;]{0,80}?"

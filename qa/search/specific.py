@@ -38,13 +38,15 @@ def _asks(asked: re.Pattern, written: re.Pattern, question: str) -> bool:
     return False
 
 
-def specific_things(question: str) -> tuple[re.Pattern, ...]:
+def specific_things(question: str, asking: str | None = None) -> tuple[re.Pattern, ...]:
     """How a policy writes each specific thing of `SPECIFIC` that `question` asks about (in the order it names
-    them), and each length of time it names (read once per question, as `named_things` is; `unmentioned` checks each
-    policy)."""
+    them), and each length of time named by `asking`, the sentence that asks (default `question`: "…on 30-day payment
+    terms. Will they look into our finances…?" asks for no 30 days) (read once per question, as `named_things` is;
+    `unmentioned` checks each policy)."""
     found = [(m.end(), written) for asked, written in SPECIFIC
              if _asks(asked, written, question) and (m := asked.search(question)) is not None]
-    return tuple(written for _, written in sorted(found, key=lambda f: f[0])) + periods(question)
+    return tuple(written for _, written in sorted(found, key=lambda f: f[0])) + periods(
+        question if asking is None else asking)
 
 
 def unmentioned(things: Sequence[re.Pattern], text: str) -> bool:
