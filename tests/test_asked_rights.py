@@ -189,3 +189,25 @@ def test_a_length_of_time_in_the_scene_is_not_asked_for():
     assert specific_things(question)  # the whole question names 30 days
     assert not specific_things(question, "Will they look into our finances before giving us credit?")
     assert specific_things("Do they keep recordings for 30 days?", "Do they keep recordings for 30 days?")
+
+
+def test_a_mere_identity_check_answers_no_question_on_seeing_the_data():
+    identity = "We may need to verify your identity before fulfilling your request."
+    guard = question_guard("Can I see what data CT1 holds about me?", ["access"])
+    assert guard is not None and not guard(identity)
+    assert guard("You can request access to your personal data; we will verify your identity first.")
+    asked = question_guard("Will they check who I am before giving me a copy?", ["access"])
+    assert asked is not None and asked(identity)
+
+
+@pytest.mark.parametrize(("sentence", "fluff"), [
+    ("CloudSentric takes customer confidentiality and security very seriously.", True),
+    ("Sci-News.com is committed to protecting and respecting your privacy.", True),
+    ("Ensuring your privacy is important to us.", True),
+    ("CloudSentric has implemented appropriate internal security procedures that restrict access to and disclosure "
+     "of personal data within CloudSentric.", False),
+])
+def test_a_sentence_of_attitude_is_no_practice(sentence, fluff):
+    from qa.search.practice_words import FLUFF
+
+    assert (FLUFF.search(sentence) is not None) is fluff

@@ -18,16 +18,16 @@ from typing import Protocol
 import numpy as np
 
 from qa.search.practice_words import (  # noqa: F401 (in_own_words: the answer path's, from here)
-    ASKS_COMPANY_ACCESS,
-    COMPANY_ACCESS,
+    FLUFF,
+    FLUFF_PENALTY,
     NO_OPT_OUT,
     REQUIRED,
     RIGHT_IN_OWN_WORDS,
     SERVICE_MESSAGES,
     SUFFICIENT,
-    USER_ACCESS,
     VETOES,
     in_own_words,
+    not_access_alone,
 )
 from qa.search.terms import sentences_matching, term_counts
 
@@ -408,10 +408,9 @@ def question_guard(question: str, topics: Sequence[str]) -> Callable[[str], bool
     """The test a sentence deciding `question` (about `topics`) must pass: `_marketing_guard`'s, and for a question not
     on browser signals, that it denies no answer to one."""
     guard = _marketing_guard(question, topics)
-    if "access" in topics and not ASKS_COMPANY_ACCESS.search(question):  # the user's access, not the company's
-        first = guard
-        guard = lambda sentence: (not COMPANY_ACCESS.search(sentence) or bool(USER_ACCESS.search(sentence))) and (  # noqa: E731
-            first is None or first(sentence))
+    if "access" in topics:  # the user's access, not the company's, nor checking who asks
+        first, alone = guard, not_access_alone(question)
+        guard = lambda sentence: alone(sentence) and (first is None or first(sentence))  # noqa: E731
     if _ASKS_SIGNAL.search(question):
         return guard
     return lambda sentence: not _SIGNAL_DENIED.search(sentence) and (guard is None or guard(sentence))
@@ -470,7 +469,8 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
         spans = evidence.spans[chosen]
         scores = (evidence.vectors[chosen] @ query[0]
                   + term_weight * (counts[chosen] / len(terms) if terms else 0.0)
-                  + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths)
+                  + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths
+                  - FLUFF_PENALTY * np.array([FLUFF.search(text[int(a):int(b)]) is not None for a, b in spans]))
         veto, required = VETOES.get(topic_ids[topic]), REQUIRED.get(topic_ids[topic])
         for k in _best_first(scores):  # the best sentence that passes every check on its words
             if best is not None and scores[k] <= best[0]:

@@ -210,6 +210,25 @@ _ASKS_IDENTITY = re.compile(r"\b(?:prove|proof|verif\w*|check\w*|confirm\w*)\b[^
                             r"\bidentification\b|\bidentity\b", re.IGNORECASE)
 
 
+def not_access_alone(question: str) -> Callable[[str], bool]:
+    """For a question on access: a test that a sentence is no mere access by the company (`COMPANY_ACCESS`, unless the
+    question asks of that) nor a mere identity check (unless the question asks of that: "Can I see what data CT1 holds
+    about me?" is not answered by "We may need to verify your identity before fulfilling your request.")."""
+    company, identity = not ASKS_COMPANY_ACCESS.search(question), not _ASKS_IDENTITY.search(question)
+    return lambda sentence: (not company or not COMPANY_ACCESS.search(sentence) or bool(USER_ACCESS.search(sentence))) \
+        and (not identity or not IDENTITY_CHECK.search(sentence) or bool(USER_ACCESS.search(sentence)))
+
+
 def asked_own_words(question: str) -> dict[str, re.Pattern]:
     """Per practice, words that state it for `question` alone, as `SUFFICIENT`'s do for every question."""
     return {"access": IDENTITY_CHECK} if _ASKS_IDENTITY.search(question) else {}
+
+
+# A sentence of attitude, not of practice ("CloudSentric takes customer confidentiality and security very seriously.",
+# "Sci-News.com is committed to protecting and respecting your privacy."): short, and decides only where no sentence
+# of the practice is near (`evidence.decide` lowers its score by `FLUFF_PENALTY`)
+FLUFF = re.compile(r"^(?=.{0,160}$).*(?:\b(?:takes?|treats?)\s+(?:[\w-]+\s+){0,6}?(?:very\s+|extremely\s+)?seriously\b|"
+                   r"\b(?:is|are|remains?)\s+(?:fully\s+|deeply\s+|strongly\s+)?committed\s+to\s+(?:protecting|respecting|"
+                   r"safeguarding)\b|\b(?:respect|value)s?\s+(?:your\s+)?privacy\b|\bimportant\s+to\s+us\b)",
+                   re.IGNORECASE | re.DOTALL)
+FLUFF_PENALTY = 0.25
