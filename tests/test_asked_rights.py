@@ -211,3 +211,16 @@ def test_a_sentence_of_attitude_is_no_practice(sentence, fluff):
     from qa.search.practice_words import FLUFF
 
     assert (FLUFF.search(sentence) is not None) is fluff
+
+
+@pytest.mark.parametrize(("question", "asks_email"), [
+    ("quick one - which of these can I just email with a privacy question?", True),
+    ("email address for privacy questions - which ones give one?", True),
+    ("Do they have my email address?", False),
+    ("Do they send marketing emails?", False),
+])
+def test_a_question_on_emailing_them_asks_for_an_email_address(question, asks_email):
+    from qa.search.details import demanded
+
+    found = demanded(question)
+    assert any(d.search("privacy@example.com") for d in found) is asks_email

@@ -192,7 +192,11 @@ DETAILS: tuple[tuple[str, re.Pattern, re.Pattern], ...] = (
                 r"e-?mail(?:\s+address)?\b|"
                 + WHAT_IS_THEIR + r"e-?mail(?:\s+address)?\b|"
                 # "What email do I write to if I want OKX to delete my data?", "which email should I use to ask…"
-                r"\b(?:what|which)\s+e-?mail(?:\s+address)?\s+(?:do|should|can|could|would|must)\s+(?:i|we)\b",
+                r"\b(?:what|which)\s+e-?mail(?:\s+address)?\s+(?:do|should|can|could|would|must)\s+(?:i|we)\b|"
+                # "which of these can I just email with a privacy question?", "email address for privacy questions -
+                # which ones give one?"
+                r"\b(?:can|could)\s+(?:i|we|you)\s+(?:just\s+|simply\s+)?e-?mail\s+(?!address)|"
+                r"^\W*e-?mail\s+address(?:es)?\s+(?:for|to)\b",
                 re.IGNORECASE),
      re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     ("credit check",
