@@ -469,8 +469,7 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
         spans = evidence.spans[chosen]
         scores = (evidence.vectors[chosen] @ query[0]
                   + term_weight * (counts[chosen] / len(terms) if terms else 0.0)
-                  + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths
-                  - FLUFF_PENALTY * np.array([FLUFF.search(text[int(a):int(b)]) is not None for a, b in spans]))
+                  + shown_weight * _shown_bonus(shown, spans) + strength_weight * strengths)
         veto, required = VETOES.get(topic_ids[topic]), REQUIRED.get(topic_ids[topic])
         for k in _best_first(scores):  # the best sentence that passes every check on its words
             if best is not None and scores[k] <= best[0]:
@@ -480,8 +479,12 @@ def decide(evidence: PolicyEvidence, text: str, asked: Mapping[int, float], topi
                     or (required is not None and not required.search(sentence)) or \
                     in_contents(text, (int(spans[k][0]), int(spans[k][1]))) or about_others(sentence):
                 continue
-            best = (float(scores[k]), int(chosen[k]), topic, float(strengths[k]))
-            break
+            fluff = FLUFF.search(sentence) is not None  # (read only of a sentence that would decide)
+            score = float(scores[k]) - (FLUFF_PENALTY if fluff else 0.0)
+            if best is None or score > best[0]:
+                best = (score, int(chosen[k]), topic, float(strengths[k]))
+            if not fluff:
+                break
     if best is None:
         return Decision(False)
     score, i, topic, strength = best
