@@ -224,3 +224,18 @@ def test_a_question_on_emailing_them_asks_for_an_email_address(question, asks_em
 
     found = demanded(question)
     assert any(d.search("privacy@example.com") for d in found) is asks_email
+
+
+@pytest.mark.parametrize(("question", "judged"), [
+    ("Which company is best for privacy?", True),
+    ("which one should I trust with my data?", True),
+    ("So which of them is the most secure?", True),
+    ("Which companies sell my data?", False),
+    ("Which company keeps data the longest?", False),  # a fact each policy may state
+    ("Does Better Stack use cookies?", False),
+])
+def test_a_judgement_between_companies_is_stated_by_no_policy(question, judged):
+    from qa.search.asking import Asked, asks_judgement, unsaid
+
+    assert asks_judgement(question) is judged
+    assert unsaid(Asked(thresholds={}, judged=judged), "We take privacy seriously.") is judged

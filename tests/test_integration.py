@@ -613,3 +613,11 @@ def test_title_case_identity_checks_a_scenes_period_and_data_pulled_in(seed_inde
     [row] = engine.answer("Do they pull info about me from LinkedIn or Companies House?",
                           policies=["ct1-technologies"]).rows
     assert row.verdict == "yes" and any("Companies House" in q.text for q in row.quotes), [q.text for q in row.quotes]
+
+
+def test_a_judgement_between_companies_is_not_stated_by_any(seed_index_dir, real_embedder):
+    """"Which company is best for privacy?" was "yes — related passage" for all five (each policy's nearest sentence
+    on privacy): no policy states which company is best."""
+    engine = Engine.open(seed_index_dir, embedder_factory=lambda model: real_embedder)
+    rows = engine.answer("Which company is best for privacy?").rows
+    assert rows and all(r.verdict == "not_stated" and not r.quotes for r in rows), [(r.policy, r.verdict) for r in rows]

@@ -42,7 +42,7 @@ import numpy as np
 
 from qa.errors import QueryError
 from qa.search.asked_names import SPELLED_OUT, asking_sentence, named_things, sold_to, untitled
-from qa.search.asking import AUTO, Asked, asked_of, practices_asked, unsaid
+from qa.search.asking import AUTO, Asked, asked_of, asks_judgement, practices_asked, unsaid
 from qa.search.conversation import resolve_question
 from qa.search.details import ORGANISATION, PLACE, detail_after
 from qa.search.endings import ENDING, asks_after_ending
@@ -199,7 +199,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         asked = replace(asked, names=names, specific=specific, kept=kept_words(plain),
                         after_ending=asks_after_ending(plain), how_long="how long" in plain.lower(),
                         kinds=kind == OPEN and asks_kinds(plain), personal=not asks_non_personal(plain),
-                        named=writing(names), how=asks_how(plain),
+                        named=writing(names), how=asks_how(plain), judged=asks_judgement(plain),
                         own_words=in_own_words(asked.topics, asking_sentence(plain)),
                         stating=asked_own_words(asking_sentence(plain)))
         if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"

@@ -50,6 +50,7 @@ class Asked:
     named: Callable[[str], bool] | None = None
     kept: tuple[str, ...] = ()  # the words for what a user's question says is kept ("my support requests")
     how: bool = False  # it asks how to do something ("How would I go about asking…?": `readings.asks_how`)
+    judged: bool = False  # it asks for a judgement no policy states ("Which company is best for privacy?")
     # across several policies, a test that a sentence states what is asked in the practice's own words
     # (`practice_words.in_own_words`)
     own_words: Callable[[str], bool] | None = None
@@ -99,9 +100,27 @@ def asked_of(engine, question: str, practice: str | None, accepts: Callable[[str
 
 
 def unsaid(asked: Asked, text: str) -> bool:
-    """Whether `text` never writes a name or specific thing asked: then it does not say (`unwritten`, `unmentioned`)."""
+    """Whether `text` never writes a name or specific thing asked: then it does not say (`unwritten`, `unmentioned`);
+    nor does any policy say which company is best (`Asked.judged`)."""
+    if asked.judged:
+        return True
     # "…servers in America?" of a policy holding "the data … in the UK only": it answers for every place (the whole
     # text is read for that only when a place is asked: a question over many policies reads each of them)
     others = [n for n in asked.names if n.lower() not in PLACES]
     names = others if len(others) < len(asked.names) and keeps_only_here(text) else asked.names
     return bool(unwritten(names, text)) or unmentioned(asked.specific, text)
+
+
+# A judgement between companies ("Which company is best for privacy?", "which one should I trust?"): no policy states it
+# of itself, and a sentence on the topic is no "yes"
+_JUDGEMENT = re.compile(
+    r"^\W*(?:so\s+|and\s+|ok\s+)?(?:which|what|who)\b[^?]{0,60}?\b(?:is|are|’s|'s|would\s+be|seems?)\s+(?:the\s+)?"
+    r"(?:best|worst|safest|most\s+(?:private|secure|trustworthy|transparent|privacy[- ]friendly)|"
+    r"least\s+(?:private|secure|trustworthy|invasive))\b|"
+    r"^\W*(?:so\s+)?(?:which|what)\s+(?:company|one|firm|provider)\s+should\s+(?:i|we)\s+(?:choose|pick|use|go\s+with|"
+    r"trust)\b", re.IGNORECASE)
+
+
+def asks_judgement(question: str) -> bool:
+    """Whether `question` asks which company is best, worst or most something (`_JUDGEMENT`)."""
+    return _JUDGEMENT.search(question) is not None
