@@ -191,8 +191,9 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
         own = {w.lower() for p in mine for n in names_of(engine.policies[p]) for w in re.findall(r"\w+", n)}
         theirs = own | {w.lower() for o in not_indexed for w in re.findall(r"\w+", o)}
         # (those of the sentence that asks: not "US CLOUD Act" of "Our board is nervous about the US CLOUD Act. Does…?")
-        names = tuple(n for n in named_things(asking_sentence(plain)) if not {*re.findall(r"\w+", n.lower())} <= theirs)
-        specific = specific_things(plain, asking_sentence(plain))
+        asking = asking_sentence(plain)
+        names = tuple(n for n in named_things(asking) if not {*re.findall(r"\w+", n.lower())} <= theirs)
+        specific = specific_things(plain, asking)
         # the sentence quoted writes what the question names, and the place or organisation asked for ("where…?")
         writing = functools.partial(naming, things=(*specific, *(d for d in asked.demands if d is PLACE or d is
                                     ORGANISATION)), spelled=SPELLED_OUT, border=border_words(interpreted, asked.topics))
@@ -200,8 +201,7 @@ def answer_question(engine, question: str, k: int = 5, policies: Sequence[str] |
                         after_ending=asks_after_ending(plain), how_long="how long" in plain.lower(),
                         kinds=kind == OPEN and asks_kinds(plain), personal=not asks_non_personal(plain),
                         named=writing(names), how=asks_how(plain), judged=asks_judgement(plain),
-                        own_words=in_own_words(asked.topics, asking_sentence(plain)),
-                        stating=asked_own_words(asking_sentence(plain)))
+                        own_words=in_own_words(asked.topics, asking), stating=asked_own_words(asking))
         if buyers := sold_to(plain, names):  # "…sell my data to Facebook?"
             rest = tuple(n for n in names if n not in buyers)
             asked = replace(asked, denied=replace(asked, names=rest, named=writing(rest)))

@@ -119,6 +119,9 @@ REQUIRED = {"sale": re.compile(r"\b(?:(?:re)?sell(?!ers?\b)\w*|(?:re)?sold|sale|
                                           re.IGNORECASE)}
 
 
+# The right of access named ("Right of access – …", "a subject access request"), in `SUFFICIENT`, `USER_ACCESS` and
+# `_SEEING`
+_RIGHT_OF_ACCESS = r"\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b"
 # Words that state a practice whatever the practice model reads: "may indicate … whether or not they wish to receive
 # such information", "to object to any unsolicited information … regarding promotions" (CloudSentric) state a way to
 # refuse marketing. A sentence writing them states the practice at least FLOOR of its threshold.
@@ -135,7 +138,7 @@ SUFFICIENT = {"objection-marketing": re.compile(
     # a fee for requests or copies ("we may charge a reasonable administration fee for certain requests"); the right
     # of access in its own words ("Right of access – to obtain a copy of your personal data", "obtain … confirmation
     # that personal data is held")
-    "access": re.compile(r"\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b|\bDSARs?\b|"
+    "access": re.compile(_RIGHT_OF_ACCESS + r"|\bDSARs?\b|"
                          r"\b(?:request|obtain|receiv|get|ask\w*\s+for)\w*\s+(?:\w+\s+){0,3}?cop(?:y|ies)\s+of\s+(?:\w+\s+){0,3}?"
                          r"(?:data|information|PII)\b|\bconfirmation\b[^.;]{0,40}?\b(?:that|whether)\b[^.;]{0,60}?"
                          r"\b(?:data|information|PII)\b|"
@@ -153,7 +156,7 @@ COMPANY_ACCESS = re.compile(
     r"accounts?|equipment|servers?|e-?mails?|files|machines?|premises|sites?)\b|"
     r"\b(?:staff|engineers?|technicians?|employees|personnel)\s+(?:\w+\s+){0,3}?access\b", re.IGNORECASE)
 USER_ACCESS = re.compile(r"\byou\s+(?:\w+\s+){0,3}?(?:access|obtain|receive|see|copy|copies|request\s+(?:access|"
-                         r"a\s+copy|copies))\b|\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b", re.IGNORECASE)
+                         r"a\s+copy|copies))\b|" + _RIGHT_OF_ACCESS, re.IGNORECASE)
 # A question on the company reaching a user's systems or data, not on the user's right to see it
 ASKS_COMPANY_ACCESS = re.compile(
     r"\b(?:staff|engineers?|technicians?|employees|team|helpdesk|support|remote\w*|they|them|their)\b[^?]{0,60}?"
@@ -171,7 +174,7 @@ _CORRECTING = re.compile(r"\b(?:rectif\w*|correct(?:ion|ed|ing)?|edit|amend\w*|u
 # "…will, when you request, provide you with information about whether we hold … your personal information"
 _SEEING = re.compile(r"\b(?:provide|give|send|tell)\s+you\s+(?:with\s+)?(?:a\s+copy\s+of|copies\s+of|(?:information|"
                      r"details)\s+(?:about|of|on)\s+(?:whether|what|which|the\s+personal|your\s+personal|any))\b|"
-                     r"\bright\s+(?:of|to)\s+access\b|\bsubject\s+access\b|"
+                     rf"{_RIGHT_OF_ACCESS}|"
                      r"\byou\s+(?:can|may|have\s+the\s+right\s+to)\s+(?:\w+,?\s+){0,3}?(?:review|view|access|obtain)\b",
                      re.IGNORECASE)
 RIGHT_IN_OWN_WORDS = {
